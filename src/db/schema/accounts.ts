@@ -1,0 +1,19 @@
+import { boolean, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, timestamps } from './columns.js'
+
+/** Internal account records a client proves ownership of by giving the account email. */
+export const accounts = mysqlTable(
+  'accounts',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    email: varchar('email', { length: 254 }).notNull(),
+    displayName: varchar('display_name', { length: 255 }).notNull(),
+    externalId: varchar('external_id', { length: 128 }).notNull(),
+    crTeamHint: varchar('cr_team_hint', { length: 64 }),
+    treatment: boolean('treatment').notNull().default(false),
+    status: varchar('status', { length: 16, enum: ['active', 'disabled'] }).notNull().default('active'),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('accounts_project_email_uq').on(t.projectId, t.email)],
+)

@@ -1,0 +1,55 @@
+import { boolean, datetime, index, int, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+
+export const customerStates = ['awaiting_email', 'pending_assignment', 'active', 'rejected'] as const
+export type CustomerState = (typeof customerStates)[number]
+
+/** A Telegram user talking to a project's client bot, linked to an account once validated. */
+export const customers = mysqlTable(
+  'customers',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    telegramUserId: telegramId('telegram_user_id').notNull(),
+    /** The client bot this customer talks to (its private chat id equals telegramUserId). */
+    clientBotId: telegramId('client_bot_id').notNull(),
+    accountId: rowId('account_id'),
+    state: varchar('state', { length: 24, enum: customerStates }).notNull().default('awaiting_email'),
+    firstName: varchar('first_name', { length: 255 }).notNull().default(''),
+    lastName: varchar('last_name', { length: 255 }),
+    username: varchar('username', { length: 64 }),
+    startPayload: varchar('start_payload', { length: 128 }),
+    crTeam: varchar('cr_team', { length: 64 }),
+    treatment: boolean('treatment').notNull().default(false),
+    blocked: boolean('blocked').notNull().default(false),
+    emailFailures: int('email_failures', { unsigned: true }).notNull().default(0),
+    firstFailureAt: datetime('first_failure_at', { mode: 'date', fsp: 3 }),
+    cooldownUntil: datetime('cooldown_until', { mode: 'date', fsp: 3 }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('customers_project_user_uq').on(t.projectId, t.telegramUserId),
+    // One Telegram user per account; NULLs (not yet linked) do not collide.
+    uniqueIndex('customers_project_account_uq').on(t.projectId, t.accountId),
+    index('customers_state_idx').on(t.projectId, t.state),
+  ],
+)
+
+/** The onboarding card in the CS group: exactly one decision per customer, enforced by a guarded UPDATE. */
+export const assignments = mysqlTable(
+  'assignments',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    customerId: rowId('customer_id').notNull(),
+    state: varchar('state', { length: 16, enum: ['pending', 'assigned', 'rejected'] }).notNull().default('pending'),
+    treatmentToggle: boolean('treatment_toggle').notNull().default(false),
+    cardChatId: telegramId('card_chat_id'),
+    cardMessageId: telegramId('card_message_id'),
+    crTeam: varchar('cr_team', { length: 64 }),
+    decidedBy: telegramId('decided_by'),
+    decidedAt: datetime('decided_at', { mode: 'date', fsp: 3 }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('assignments_customer_uq').on(t.customerId)],
+)

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm'
+import { datetime, index, int, longtext, mysqlTable, primaryKey, serial, text, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+
+/** Every update is stored before it is handled; the primary key deduplicates redeliveries. */
+export const updates = mysqlTable(
+  'updates',
+  {
+    botId: telegramId('bot_id').notNull(),
+    updateId: telegramId('update_id').notNull(),
+    ...projectScope,
+    payload: longtext('payload').notNull(),
+    state: varchar('state', { length: 12, enum: ['received', 'handled', 'failed'] }).notNull().default('received'),
+    error: text('error'),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.updateId] }), index('updates_state_idx').on(t.state)],
+)
+
+export const lanes = ['client_to_staff', 'staff_to_client', 'cs_prompts', 'treatment', 'cr_reassignment'] as const
+export type Lane = (typeof lanes)[number]
+export const outboxStates = ['pending', 'sending', 'sent', 'failed', 'dead'] as const
+export type OutboxState = (typeof outboxStates)[number]
+
+/**
+ * The durable outbound queue: one row per Telegram call. Rows with the same destination are
+ * delivered in id order; `dependsOn` holds a row until its parent was sent.
+ */
+export const outbox = mysqlTable(
+  'outbox',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    lane: varchar('lane', { length: 24, enum: lanes }).notNull(),
+    /** "chat_id" or "chat_id:thread_id": the ordering key. */
+    destination: varchar('destination', { length: 48 }).notNull(),
+    botId: telegramId('bot_id').notNull(),
+    job: longtext('job').notNull(),
+    state: varchar('state', { length: 12, enum: outboxStates }).notNull().default('pending'),
+    attempts: int('attempts', { unsigned: true }).notNull().default(0),
+    nextAttemptAt: datetime('next_attempt_at', { mode: 'date', fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    lockedUntil: datetime('locked_until', { mode: 'date', fsp: 3 }),
+    dependsOn: rowId('depends_on'),
+    lastError: text('last_error'),
+    result: longtext('result'),
+    ...timestamps,
+  },
+  (t) => [
+    index('outbox_claim_idx').on(t.state, t.lane, t.nextAttemptAt),
+    index('outbox_destination_idx').on(t.destination, t.state, t.id),
+  ],
+)
+
+/** Who did what, for accountability (assignments, rejections, deletes, reassignments). */
+export const auditLog = mysqlTable(
+  'audit_log',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    actorUserId: telegramId('actor_user_id'),
+    action: varchar('action', { length: 48 }).notNull(),
+    customerId: rowId('customer_id'),
+    details: text('details'),
+    ...timestamps,
+  },
+  (t) => [index('audit_log_customer_idx').on(t.customerId, t.id)],
+)

@@ -1,0 +1,7 @@
+export * from './projects.js'
+export * from './accounts.js'
+export * from './customers.js'
+export * from './staff.js'
+export * from './topics.js'
+export * from './messages.js'
+export * from './delivery.js'

@@ -1,0 +1,76 @@
+import { boolean, index, int, longtext, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+
+export const messageOrigins = ['client', 'staff'] as const
+export type MessageOrigin = (typeof messageOrigins)[number]
+
+/** Every inbound message, stored (with its raw payload) before anything is relayed. */
+export const messages = mysqlTable(
+  'messages',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    customerId: rowId('customer_id').notNull(),
+    origin: varchar('origin', { length: 8, enum: messageOrigins }).notNull(),
+    /** Bot that received the original (file_ids in raw belong to it). */
+    botId: telegramId('bot_id').notNull(),
+    chatId: telegramId('chat_id').notNull(),
+    threadId: telegramId('thread_id'),
+    messageId: telegramId('message_id').notNull(),
+    senderUserId: telegramId('sender_user_id').notNull(),
+    /** Staff role label used for attribution (cs, cr, treatment); null for client messages. */
+    senderRole: varchar('sender_role', { length: 16 }),
+    kind: varchar('kind', { length: 16 }).notNull(),
+    text: longtext('text'),
+    mediaGroupId: varchar('media_group_id', { length: 64 }),
+    /** Held until the customer has topics (messages sent before assignment). */
+    held: boolean('held').notNull().default(false),
+    internalNote: boolean('internal_note').notNull().default(false),
+    editCount: int('edit_count', { unsigned: true }).notNull().default(0),
+    deleted: boolean('deleted').notNull().default(false),
+    raw: longtext('raw').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('messages_source_uq').on(t.botId, t.chatId, t.messageId),
+    index('messages_customer_idx').on(t.customerId, t.id),
+  ],
+)
+
+/**
+ * One relayed copy of a message: where it went, and which bot posted it (only that bot can
+ * later edit, delete or react there). copyMessageId is null until the outbox delivers it.
+ */
+export const relayLinks = mysqlTable(
+  'relay_links',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    messageId: rowId('message_id').notNull(),
+    topicId: rowId('topic_id'),
+    chatId: telegramId('chat_id').notNull(),
+    threadId: telegramId('thread_id'),
+    copyMessageId: telegramId('copy_message_id'),
+    botId: telegramId('bot_id').notNull(),
+    /** For albums: the position of this message within the copied group. */
+    kind: varchar('kind', { length: 16, enum: ['relay', 'mirror', 'replay'] }).notNull().default('relay'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('relay_links_message_chat_uq').on(t.messageId, t.chatId, t.kind),
+    index('relay_links_copy_idx').on(t.chatId, t.copyMessageId),
+  ],
+)
+
+/** file_ids are per bot: remember each bot's id for a file so it is uploaded at most once per bot. */
+export const fileCache = mysqlTable(
+  'file_cache',
+  {
+    id: serial('id').primaryKey(),
+    botId: telegramId('bot_id').notNull(),
+    fileUniqueId: varchar('file_unique_id', { length: 128 }).notNull(),
+    fileId: varchar('file_id', { length: 255 }).notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('file_cache_bot_file_uq').on(t.botId, t.fileUniqueId)],
+)

@@ -1,0 +1,45 @@
+import { index, int, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+
+export const topicRoles = ['cs', 'cr', 'treatment'] as const
+export type TopicRole = (typeof topicRoles)[number]
+export const topicStates = ['creating', 'open', 'closed', 'deleted'] as const
+
+/**
+ * A customer's forum topic in one staff group. `generation` grows when a topic is replaced
+ * (reassignment, recovery), so the unique key makes creation idempotent per generation.
+ */
+export const topics = mysqlTable(
+  'topics',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    customerId: rowId('customer_id').notNull(),
+    role: varchar('role', { length: 16, enum: topicRoles }).notNull(),
+    teamKey: varchar('team_key', { length: 64 }).notNull(),
+    chatId: telegramId('chat_id').notNull(),
+    threadId: telegramId('thread_id'),
+    name: varchar('name', { length: 128 }).notNull(),
+    state: varchar('state', { length: 16, enum: topicStates }).notNull().default('creating'),
+    generation: int('generation', { unsigned: true }).notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('topics_customer_role_gen_uq').on(t.customerId, t.role, t.generation),
+    index('topics_chat_thread_idx').on(t.chatId, t.threadId),
+  ],
+)
+
+/** Per-group topics the system itself owns, such as the CS "Onboarding" topic. */
+export const systemTopics = mysqlTable(
+  'system_topics',
+  {
+    id: serial('id').primaryKey(),
+    ...projectScope,
+    chatId: telegramId('chat_id').notNull(),
+    purpose: varchar('purpose', { length: 32 }).notNull(),
+    threadId: telegramId('thread_id'),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('system_topics_chat_purpose_uq').on(t.projectId, t.chatId, t.purpose)],
+)
