@@ -9,7 +9,7 @@ CREATE TABLE `projects` (
 );
 --> statement-breakpoint
 CREATE TABLE `accounts` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`email` varchar(254) NOT NULL,
 	`display_name` varchar(255) NOT NULL,
@@ -24,7 +24,7 @@ CREATE TABLE `accounts` (
 );
 --> statement-breakpoint
 CREATE TABLE `assignments` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`customer_id` bigint unsigned NOT NULL,
 	`state` varchar(16) NOT NULL DEFAULT 'pending',
@@ -41,7 +41,7 @@ CREATE TABLE `assignments` (
 );
 --> statement-breakpoint
 CREATE TABLE `customers` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`telegram_user_id` bigint NOT NULL,
 	`client_bot_id` bigint NOT NULL,
@@ -65,7 +65,7 @@ CREATE TABLE `customers` (
 );
 --> statement-breakpoint
 CREATE TABLE `staff` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`telegram_user_id` bigint NOT NULL,
 	`display_name` varchar(255) NOT NULL,
@@ -77,7 +77,7 @@ CREATE TABLE `staff` (
 );
 --> statement-breakpoint
 CREATE TABLE `system_topics` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`chat_id` bigint NOT NULL,
 	`purpose` varchar(32) NOT NULL,
@@ -89,7 +89,7 @@ CREATE TABLE `system_topics` (
 );
 --> statement-breakpoint
 CREATE TABLE `topics` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`customer_id` bigint unsigned NOT NULL,
 	`role` varchar(16) NOT NULL,
@@ -106,7 +106,7 @@ CREATE TABLE `topics` (
 );
 --> statement-breakpoint
 CREATE TABLE `file_cache` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`bot_id` bigint NOT NULL,
 	`file_unique_id` varchar(128) NOT NULL,
 	`file_id` varchar(255) NOT NULL,
@@ -117,7 +117,7 @@ CREATE TABLE `file_cache` (
 );
 --> statement-breakpoint
 CREATE TABLE `messages` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`customer_id` bigint unsigned NOT NULL,
 	`origin` varchar(8) NOT NULL,
@@ -130,6 +130,7 @@ CREATE TABLE `messages` (
 	`kind` varchar(16) NOT NULL,
 	`text` longtext,
 	`media_group_id` varchar(64),
+	`reply_to_row_id` bigint unsigned,
 	`held` boolean NOT NULL DEFAULT false,
 	`internal_note` boolean NOT NULL DEFAULT false,
 	`edit_count` int unsigned NOT NULL DEFAULT 0,
@@ -142,7 +143,7 @@ CREATE TABLE `messages` (
 );
 --> statement-breakpoint
 CREATE TABLE `relay_links` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`message_id` bigint unsigned NOT NULL,
 	`topic_id` bigint unsigned,
@@ -151,6 +152,7 @@ CREATE TABLE `relay_links` (
 	`copy_message_id` bigint,
 	`bot_id` bigint NOT NULL,
 	`kind` varchar(16) NOT NULL DEFAULT 'relay',
+	`header` varchar(255),
 	`created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 	`updated_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 	CONSTRAINT `relay_links_id` PRIMARY KEY(`id`),
@@ -158,7 +160,7 @@ CREATE TABLE `relay_links` (
 );
 --> statement-breakpoint
 CREATE TABLE `audit_log` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`actor_user_id` bigint,
 	`action` varchar(48) NOT NULL,
@@ -170,7 +172,7 @@ CREATE TABLE `audit_log` (
 );
 --> statement-breakpoint
 CREATE TABLE `outbox` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
 	`lane` varchar(24) NOT NULL,
 	`destination` varchar(48) NOT NULL,
@@ -203,7 +205,7 @@ CREATE TABLE `updates` (
 CREATE INDEX `customers_state_idx` ON `customers` (`project_id`,`state`);--> statement-breakpoint
 CREATE INDEX `topics_chat_thread_idx` ON `topics` (`chat_id`,`thread_id`);--> statement-breakpoint
 CREATE INDEX `messages_customer_idx` ON `messages` (`customer_id`,`id`);--> statement-breakpoint
-CREATE INDEX `relay_links_copy_idx` ON `relay_links` (`chat_id`,`copy_message_id`);--> statement-breakpoint
+CREATE INDEX `relay_links_copy_idx` ON `relay_links` (`chat_id`,`copy_message_id`,`bot_id`);--> statement-breakpoint
 CREATE INDEX `audit_log_customer_idx` ON `audit_log` (`customer_id`,`id`);--> statement-breakpoint
 CREATE INDEX `outbox_claim_idx` ON `outbox` (`state`,`lane`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `outbox_destination_idx` ON `outbox` (`destination`,`state`,`id`);--> statement-breakpoint

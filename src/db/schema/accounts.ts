@@ -1,11 +1,11 @@
-import { boolean, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
-import { projectScope, timestamps } from './columns.js'
+import { boolean, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, timestamps, primaryId } from './columns.js'
 
 /** Internal account records a client proves ownership of by giving the account email. */
 export const accounts = mysqlTable(
   'accounts',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     email: varchar('email', { length: 254 }).notNull(),
     displayName: varchar('display_name', { length: 255 }).notNull(),

@@ -18,3 +18,6 @@ export const timestamps = {
     .default(sql`CURRENT_TIMESTAMP(3)`)
     .$onUpdate(() => new Date()),
 }
+
+/** BIGINT UNSIGNED AUTO_INCREMENT primary key (drizzle's `serial` emits SQL MariaDB rejects). */
+export const primaryId = () => bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey()

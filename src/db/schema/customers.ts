@@ -1,5 +1,5 @@
-import { boolean, datetime, index, int, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
-import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+import { boolean, datetime, index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps, primaryId } from './columns.js'
 
 export const customerStates = ['awaiting_email', 'pending_assignment', 'active', 'rejected'] as const
 export type CustomerState = (typeof customerStates)[number]
@@ -8,7 +8,7 @@ export type CustomerState = (typeof customerStates)[number]
 export const customers = mysqlTable(
   'customers',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     telegramUserId: telegramId('telegram_user_id').notNull(),
     /** The client bot this customer talks to (its private chat id equals telegramUserId). */
@@ -39,7 +39,7 @@ export const customers = mysqlTable(
 export const assignments = mysqlTable(
   'assignments',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     customerId: rowId('customer_id').notNull(),
     state: varchar('state', { length: 16, enum: ['pending', 'assigned', 'rejected'] }).notNull().default('pending'),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { datetime, index, int, longtext, mysqlTable, primaryKey, serial, text, varchar } from 'drizzle-orm/mysql-core'
-import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+import { datetime, index, int, longtext, mysqlTable, primaryKey, text, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps, primaryId } from './columns.js'
 
 /** Every update is stored before it is handled; the primary key deduplicates redeliveries. */
 export const updates = mysqlTable(
@@ -29,7 +29,7 @@ export type OutboxState = (typeof outboxStates)[number]
 export const outbox = mysqlTable(
   'outbox',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     lane: varchar('lane', { length: 24, enum: lanes }).notNull(),
     /** "chat_id" or "chat_id:thread_id": the ordering key. */
@@ -55,7 +55,7 @@ export const outbox = mysqlTable(
 export const auditLog = mysqlTable(
   'audit_log',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     actorUserId: telegramId('actor_user_id'),
     action: varchar('action', { length: 48 }).notNull(),

@@ -1,5 +1,5 @@
-import { boolean, index, int, longtext, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
-import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+import { boolean, index, int, longtext, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps, primaryId } from './columns.js'
 
 export const messageOrigins = ['client', 'staff'] as const
 export type MessageOrigin = (typeof messageOrigins)[number]
@@ -8,7 +8,7 @@ export type MessageOrigin = (typeof messageOrigins)[number]
 export const messages = mysqlTable(
   'messages',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     customerId: rowId('customer_id').notNull(),
     origin: varchar('origin', { length: 8, enum: messageOrigins }).notNull(),
@@ -23,6 +23,8 @@ export const messages = mysqlTable(
     kind: varchar('kind', { length: 16 }).notNull(),
     text: longtext('text'),
     mediaGroupId: varchar('media_group_id', { length: 64 }),
+    /** The stored message this one replies to (resolved at ingest; the topic-root pseudo-reply is not a reply). */
+    replyToRowId: rowId('reply_to_row_id'),
     /** Held until the customer has topics (messages sent before assignment). */
     held: boolean('held').notNull().default(false),
     internalNote: boolean('internal_note').notNull().default(false),
@@ -44,7 +46,7 @@ export const messages = mysqlTable(
 export const relayLinks = mysqlTable(
   'relay_links',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     messageId: rowId('message_id').notNull(),
     topicId: rowId('topic_id'),
@@ -52,13 +54,14 @@ export const relayLinks = mysqlTable(
     threadId: telegramId('thread_id'),
     copyMessageId: telegramId('copy_message_id'),
     botId: telegramId('bot_id').notNull(),
-    /** For albums: the position of this message within the copied group. */
     kind: varchar('kind', { length: 16, enum: ['relay', 'mirror', 'replay'] }).notNull().default('relay'),
+    /** Attribution line shown above the copy ("Alice · CS"), decided by the domain at ingest. */
+    header: varchar('header', { length: 255 }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('relay_links_message_chat_uq').on(t.messageId, t.chatId, t.kind),
-    index('relay_links_copy_idx').on(t.chatId, t.copyMessageId),
+    index('relay_links_copy_idx').on(t.chatId, t.copyMessageId, t.botId),
   ],
 )
 
@@ -66,7 +69,7 @@ export const relayLinks = mysqlTable(
 export const fileCache = mysqlTable(
   'file_cache',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     botId: telegramId('bot_id').notNull(),
     fileUniqueId: varchar('file_unique_id', { length: 128 }).notNull(),
     fileId: varchar('file_id', { length: 255 }).notNull(),

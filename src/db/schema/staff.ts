@@ -1,11 +1,11 @@
-import { mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
-import { projectScope, telegramId, timestamps } from './columns.js'
+import { mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, telegramId, timestamps, primaryId } from './columns.js'
 
 /** The staff roster, mirrored from config at start-up so audit rows can reference it. */
 export const staff = mysqlTable(
   'staff',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     telegramUserId: telegramId('telegram_user_id').notNull(),
     displayName: varchar('display_name', { length: 255 }).notNull(),

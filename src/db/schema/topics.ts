@@ -1,5 +1,5 @@
-import { index, int, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
-import { projectScope, rowId, telegramId, timestamps } from './columns.js'
+import { index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { projectScope, rowId, telegramId, timestamps, primaryId } from './columns.js'
 
 export const topicRoles = ['cs', 'cr', 'treatment'] as const
 export type TopicRole = (typeof topicRoles)[number]
@@ -12,7 +12,7 @@ export const topicStates = ['creating', 'open', 'closed', 'deleted'] as const
 export const topics = mysqlTable(
   'topics',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     customerId: rowId('customer_id').notNull(),
     role: varchar('role', { length: 16, enum: topicRoles }).notNull(),
@@ -34,7 +34,7 @@ export const topics = mysqlTable(
 export const systemTopics = mysqlTable(
   'system_topics',
   {
-    id: serial('id').primaryKey(),
+    id: primaryId(),
     ...projectScope,
     chatId: telegramId('chat_id').notNull(),
     purpose: varchar('purpose', { length: 32 }).notNull(),

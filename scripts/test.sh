@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: installs deps, starts the throwaway MariaDB unless DATABASE_URL is set, then
+# type-checks and runs vitest. Database tests never skip: no database is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-deps.sh
+if [ -z "${DATABASE_URL:-}" ]; then
+  if ! DATABASE_URL="$(bash scripts/db-start.sh)"; then
+    echo "test: could not start MariaDB (see above); set DATABASE_URL to use another server" >&2
+    exit 1
+  fi
+  export DATABASE_URL
+fi
+
+npx tsc --noEmit
+npx vitest run "$@"

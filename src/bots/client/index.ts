@@ -1,0 +1,12 @@
+import { Composer } from 'grammy'
+import type { BotContext } from '../shared/context.js'
+import { clientOnboardingFeature } from './onboarding-feature.js'
+import { clientSyncFeature } from './sync-feature.js'
+
+/** The client bot: private chats only; anything else (groups it was added to) is ignored. */
+export function clientBotFeatures(): Composer<BotContext> {
+  const composer = new Composer<BotContext>()
+  composer.use(clientSyncFeature)
+  composer.use(clientOnboardingFeature)
+  return composer
+}

@@ -1,0 +1,43 @@
+import { Composer } from 'grammy'
+import { findCustomerByUser, upsertCustomer } from '../../domain/customers.js'
+import { startConversation } from '../../domain/onboarding/start.js'
+import { submitEmail } from '../../domain/onboarding/submit-email.js'
+import { relayClientMessage } from '../../domain/relay/client-message.js'
+import type { BotContext } from '../shared/context.js'
+import { personOf } from '../shared/person.js'
+
+const composer = new Composer<BotContext>()
+const privateChat = composer.chatType('private')
+
+privateChat.command('start', async (ctx) => {
+  await startConversation(ctx.deps, ctx.project, personOf(ctx.from), ctx.match || undefined)
+})
+
+privateChat.on('message', async (ctx) => {
+  const { deps, project } = ctx
+  const known = await findCustomerByUser(deps.db, project.id, ctx.from.id)
+  const customer = known ?? (await upsertCustomer(deps.db, project.id, ctx.self.id, personOf(ctx.from)))
+  const text = ctx.message.text
+  if (text?.startsWith('/') && customer.state !== 'awaiting_email') {
+    // Commands are handled, never relayed.
+    await ctx.reply('Just write your message here; there is no need for commands.')
+    return
+  }
+  if (customer.state === 'awaiting_email') {
+    if (text === undefined) {
+      await ctx.reply(project.config.templates.askEmail)
+      return
+    }
+    const outcome = await submitEmail(deps, project, customer, text)
+    ctx.log.info({ customerId: customer.id, outcome }, 'email submitted')
+    return
+  }
+  if (customer.state === 'rejected') {
+    await ctx.reply(project.config.templates.rejected)
+    return
+  }
+  const outcome = await relayClientMessage(deps, project, customer, ctx.message)
+  ctx.log.debug({ customerId: customer.id, outcome }, 'client message')
+})
+
+export { composer as clientOnboardingFeature }

@@ -1,0 +1,42 @@
+import { autoRetry } from '@grammyjs/auto-retry'
+import { Bot } from 'grammy'
+import type { DomainDeps } from '../domain/deps.js'
+import type { BotRef, BotRole, ProjectRuntime } from '../domain/project-runtime.js'
+import type { Logger } from '../logger.js'
+import { clientBotFeatures } from './client/index.js'
+import { attachContext } from './shared/attach-context.js'
+import type { BotContext } from './shared/context.js'
+import { storeUpdate } from './shared/store-update.js'
+import { staffBotFeatures } from './staff/index.js'
+
+export interface BotSpec {
+  token: string
+  role: BotRole
+  /** First bot of a pool: the one that listens to its group. */
+  primary: boolean
+}
+
+/**
+ * A grammY bot for one token, pointed at the configured Bot API server. auto-retry covers the
+ * bot's own calls (getUpdates, answers); relayed sends go through the outbox instead.
+ */
+export async function createBot(spec: BotSpec, apiRoot: string): Promise<{ bot: Bot<BotContext>; self: BotRef }> {
+  const bot = new Bot<BotContext>(spec.token, { client: { apiRoot } })
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }))
+  await bot.init()
+  return { bot, self: { id: bot.botInfo.id, role: spec.role, username: bot.botInfo.username } }
+}
+
+/** Mounts the features of a bot's role behind the update store and an error boundary. */
+export function installFeatures(bot: Bot<BotContext>, project: ProjectRuntime, self: BotRef, spec: BotSpec, deps: DomainDeps, logger: Logger): void {
+  bot.use(attachContext(project, self, deps, logger))
+  bot.use(storeUpdate())
+  const features = spec.role === 'client' ? clientBotFeatures() : staffBotFeatures({ role: spec.role, listens: spec.primary })
+  bot.errorBoundary((error) => {
+    const ctx = error.ctx
+    ctx.log.error({ err: error.error, update: ctx.update }, 'update handling failed')
+  }, features)
+  bot.catch((error) => {
+    logger.error({ err: error.error, updateId: error.ctx.update.update_id, botId: self.id }, 'unhandled bot error')
+  })
+}

@@ -1,0 +1,18 @@
+import { Composer } from 'grammy'
+import type { BotContext } from '../shared/context.js'
+import { staffAssignmentFeature } from './assignment-feature.js'
+import { staffSyncFeature } from './sync-feature.js'
+import { staffTopicMessageFeature } from './topic-message-feature.js'
+
+/**
+ * One factory for the CS, CR and Treatment bots. Only the first bot of a pool listens to the
+ * group (the others only send), so each staff message is handled once.
+ */
+export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; listens: boolean }): Composer<BotContext> {
+  const composer = new Composer<BotContext>()
+  if (!options.listens) return composer
+  if (options.role === 'cs') composer.use(staffAssignmentFeature)
+  composer.use(staffSyncFeature)
+  composer.use(staffTopicMessageFeature)
+  return composer
+}

@@ -1,0 +1,40 @@
+import { Composer } from 'grammy'
+import { topicByThread } from '../../domain/customers.js'
+import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
+import { deleteByCommand } from '../../domain/relay/delete-command.js'
+import { relayStaffMessage } from '../../domain/relay/staff-message.js'
+import type { BotContext } from '../shared/context.js'
+
+const composer = new Composer<BotContext>()
+const group = composer.chatType('supergroup')
+
+/**
+ * Staff messages inside a customer's topic. General, the Onboarding topic, unknown topics and
+ * people not on the roster are never relayed.
+ */
+group.on('message', async (ctx) => {
+  const message = ctx.message
+  const staffGroup = staffGroupOf(ctx.project, ctx.chat.id)
+  if (!staffGroup || !message.is_topic_message || !message.message_thread_id) return
+  if (!staffMember(ctx.project, ctx.from.id)) {
+    ctx.log.debug({ userId: ctx.from.id }, 'message by someone not on the roster ignored')
+    return
+  }
+  const topic = await topicByThread(ctx.deps.db, ctx.chat.id, message.message_thread_id)
+  if (!topic) return
+  const command = /^\/([a-z_]+)(@\w+)?(\s|$)/i.exec(message.text ?? '')
+  if (command) {
+    if (command[2] && command[2].slice(1).toLowerCase() !== ctx.self.username.toLowerCase()) return
+    if (command[1]!.toLowerCase() === 'delete') {
+      const outcome = await deleteByCommand(ctx.deps, ctx.project, ctx.self.id, message)
+      if (!outcome.ok) await ctx.reply(outcome.reason, { reply_parameters: { message_id: message.message_id } })
+      return
+    }
+    await ctx.reply(`Unknown command /${command[1]}. Available here: /delete (as a reply).`, { reply_parameters: { message_id: message.message_id } })
+    return
+  }
+  const outcome = await relayStaffMessage(ctx.deps, ctx.project, staffGroup, topic, message)
+  ctx.log.debug({ topicId: topic.id, outcome }, 'staff message')
+})
+
+export { composer as staffTopicMessageFeature }

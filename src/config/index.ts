@@ -1,0 +1,2 @@
+export { createConfig, loadConfig, ConfigError } from './load.js'
+export type { Config, ConfigInput, ProjectConfig, StaffRole, Templates } from './schema.js'

@@ -1,0 +1,122 @@
+import { z } from 'zod'
+
+const token = z
+  .string()
+  .regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)')
+/** One token, or several for a pool of bots sharing the same role. */
+const botTokens = z.union([token.transform((t) => [t]), z.array(token).min(1)])
+const chatId = z.number().int().negative('a supergroup chat id (negative, like -1001234567890)')
+
+const staffRole = z.enum(['cs', 'cs_lead', 'cr', 'treatment'])
+export type StaffRole = z.infer<typeof staffRole>
+
+const templatesSchema = z
+  .object({
+    askEmail: z.string().default('Welcome! To connect you with your team, please send the email address of your account.'),
+    invalidEmail: z.string().default("That doesn't look like an email address. Please send the email of your account."),
+    unknownEmail: z.string().default("We couldn't find an account with that email. Please check it and try again."),
+    cooldown: z.string().default('Too many attempts. Please wait a few minutes and try again.'),
+    alreadyLinked: z.string().default('That account is already connected to another Telegram user. Our team has been notified.'),
+    pendingAssignment: z.string().default('Thank you! Our team will be with you shortly. You can already write your question here.'),
+    welcomeClient: z.string().default('Hello {name}! Your team is ready. Write here any time: we answer in this chat.'),
+    rejected: z.string().default("Sorry, we can't open a conversation for this account. Please contact us through the usual channels."),
+    topicNotice: z.string().default('New customer {name} ({accountId}). Assigned by {decidedBy}.'),
+  })
+  .prefault({})
+export type Templates = z.infer<typeof templatesSchema>
+
+const projectSchema = z.object({
+  key: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'a short key of a-z, 0-9, _ or -'),
+  name: z.string().min(1),
+  bots: z.object({
+    client: botTokens,
+    cs: botTokens,
+    cr: botTokens,
+    treatment: botTokens.optional(),
+  }),
+  groups: z.object({
+    cs: z.object({ chatId, title: z.string().default('CS') }),
+    cr: z
+      .array(
+        z.object({
+          key: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'a short key of a-z, 0-9, _ or -'),
+          title: z.string().min(1),
+          chatId,
+          anonymous: z.boolean().default(false),
+        }),
+      )
+      .min(1, 'at least one CR team'),
+    treatment: z.object({ chatId, title: z.string().default('Treatment') }).optional(),
+  }),
+  staff: z
+    .array(
+      z.object({
+        id: z.number().int().positive('a Telegram user id'),
+        name: z.string().min(1),
+        roles: z.array(staffRole).min(1),
+      }),
+    )
+    .default([]),
+  templates: templatesSchema,
+  relay: z
+    .object({
+      notePrefix: z.string().min(1).default('//'),
+      /** Role labels shown in attributions. */
+      roleLabels: z.object({ cs: z.string().default('CS'), cr: z.string().default('CR'), treatment: z.string().default('Treatment') }).prefault({}),
+      anonymousCs: z.boolean().default(false),
+      anonymousTreatment: z.boolean().default(false),
+    })
+    .prefault({}),
+  onboarding: z
+    .object({
+      maxEmailFailures: z.number().int().positive().default(3),
+      failureWindowMinutes: z.number().positive().default(10),
+      cooldownMinutes: z.number().positive().default(10),
+    })
+    .prefault({}),
+})
+export type ProjectConfig = z.infer<typeof projectSchema>
+
+export const configSchema = z
+  .object({
+    telegram: z
+      .object({
+        apiRoot: z.string().url().regex(/[^/]$/, 'a URL without a trailing slash').default('https://api.telegram.org'),
+        /** Seconds a getUpdates call waits for updates. */
+        pollTimeoutSeconds: z.number().int().min(0).max(50).default(30),
+      })
+      .prefault({}),
+    database: z.object({ url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL') }),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+    delivery: z
+      .object({
+        workersPerLane: z.number().int().min(1).max(32).default(2),
+        maxAttempts: z.number().int().min(1).default(8),
+        pollIntervalMs: z.number().int().min(10).default(250),
+        /** Album parts arriving within this window are sent as one album. */
+        albumWindowMs: z.number().int().min(0).default(600),
+      })
+      .prefault({}),
+    projects: z.array(projectSchema).min(1, 'at least one project'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, string>()
+    config.projects.forEach((project, p) => {
+      for (const [role, tokens] of Object.entries(project.bots)) {
+        for (const t of tokens ?? []) {
+          const where = `projects.${p}.bots.${role}`
+          const other = seen.get(t)
+          if (other) ctx.addIssue({ code: 'custom', path: ['projects', p, 'bots', role], message: `this token is already used at ${other}; each role needs its own bot` })
+          seen.set(t, where)
+        }
+      }
+      const teamKeys = new Set<string>()
+      project.groups.cr.forEach((team, i) => {
+        if (teamKeys.has(team.key)) ctx.addIssue({ code: 'custom', path: ['projects', p, 'groups', 'cr', i, 'key'], message: `duplicate CR team key "${team.key}"` })
+        teamKeys.add(team.key)
+      })
+    })
+  })
+
+export type Config = z.infer<typeof configSchema>
+export type ConfigInput = z.input<typeof configSchema>

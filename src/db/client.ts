@@ -1,0 +1,36 @@
+import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2'
+import mysql, { type Pool } from 'mysql2/promise'
+import * as schema from './schema/index.js'
+
+export type Database = MySql2Database<typeof schema>
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+/** Query functions take either, so a caller can run them inside its own transaction. */
+export type DbOrTx = Database | Transaction
+
+export interface DatabaseHandle {
+  db: Database
+  pool: Pool
+  close(): Promise<void>
+}
+
+/**
+ * A mysql2 pool wrapped by drizzle. Sessions run in UTC: drizzle reads and writes DATETIME as UTC,
+ * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it.
+ */
+export function createDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+  const pool = mysql.createPool({
+    uri: url,
+    connectionLimit: options.poolSize ?? 10,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    dateStrings: false,
+  })
+  // Queued on the new connection before any caller's query, so it always runs first.
+  pool.pool.on('connection', (connection) => {
+    connection.query("SET time_zone = '+00:00'", () => {})
+  })
+  const db = drizzle(pool, { schema, mode: 'default' })
+  return { db, pool, close: () => pool.end() }
+}

@@ -1,0 +1,77 @@
+import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm'
+import type { DbOrTx } from '../client.js'
+import { messages, relayLinks, topics } from '../schema/index.js'
+
+export type MessageRow = typeof messages.$inferSelect
+export type RelayLinkRow = typeof relayLinks.$inferSelect
+export type TopicRow = typeof topics.$inferSelect
+
+export async function findMessageRow(db: DbOrTx, id: number): Promise<MessageRow | undefined> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id))
+  return row
+}
+
+export async function findLink(db: DbOrTx, id: number): Promise<RelayLinkRow | undefined> {
+  const [row] = await db.select().from(relayLinks).where(eq(relayLinks.id, id))
+  return row
+}
+
+export async function findTopic(db: DbOrTx, id: number): Promise<TopicRow | undefined> {
+  const [row] = await db.select().from(topics).where(eq(topics.id, id))
+  return row
+}
+
+export async function linksOfMessage(db: DbOrTx, messageRowId: number): Promise<RelayLinkRow[]> {
+  return db.select().from(relayLinks).where(eq(relayLinks.messageId, messageRowId)).orderBy(relayLinks.id)
+}
+
+/**
+ * Finds the stored message a Telegram message stands for, from the point of view of the bot
+ * that sees it: the original itself, or the relay copy that bot posted.
+ */
+export async function resolveStoredMessage(db: DbOrTx, botId: number, chatId: number, messageId: number): Promise<{ message: MessageRow; viaLink?: RelayLinkRow } | undefined> {
+  const [original] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.chatId, chatId), eq(messages.messageId, messageId), eq(messages.botId, botId)))
+  if (original) return { message: original }
+  const [link] = await db
+    .select()
+    .from(relayLinks)
+    .where(and(eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId), eq(relayLinks.botId, botId)))
+  if (!link) return undefined
+  const message = await findMessageRow(db, link.messageId)
+  return message ? { message, viaLink: link } : undefined
+}
+
+/** The id under which a stored message is visible in a chat: the original there, or a delivered copy. */
+export async function messageIdInChat(db: DbOrTx, messageRowId: number, chatId: number): Promise<number | undefined> {
+  const original = await findMessageRow(db, messageRowId)
+  if (!original) return undefined
+  if (original.chatId === chatId) return original.messageId
+  const [link] = await db
+    .select({ copyMessageId: relayLinks.copyMessageId })
+    .from(relayLinks)
+    .where(and(eq(relayLinks.messageId, messageRowId), eq(relayLinks.chatId, chatId), isNotNull(relayLinks.copyMessageId)))
+    .orderBy(desc(relayLinks.id))
+  return link?.copyMessageId ?? undefined
+}
+
+/** Ids of the links of an album's parts that still wait to be sent to the same chat as `first`. */
+export async function unsentAlbumLinks(db: DbOrTx, first: RelayLinkRow, mediaGroupId: string): Promise<number[]> {
+  const rows = await db
+    .select({ id: relayLinks.id })
+    .from(relayLinks)
+    .innerJoin(messages, eq(messages.id, relayLinks.messageId))
+    .where(
+      and(
+        eq(relayLinks.chatId, first.chatId),
+        eq(relayLinks.kind, first.kind),
+        isNull(relayLinks.copyMessageId),
+        eq(messages.mediaGroupId, mediaGroupId),
+        eq(messages.chatId, (await findMessageRow(db, first.messageId))?.chatId ?? 0),
+      ),
+    )
+    .orderBy(asc(messages.messageId))
+  return rows.map((row) => row.id)
+}

@@ -1,0 +1,54 @@
+import { GrammyError, HttpError } from 'grammy'
+
+/** What the outbox should do about a failed Telegram call (see shared/telegram-facts.md). */
+export type FailureClass =
+  | { kind: 'rate_limited'; retryAfterSeconds: number }
+  | { kind: 'transient' }
+  | { kind: 'blocked' }
+  | { kind: 'topic_missing' }
+  | { kind: 'topic_closed' }
+  | { kind: 'reply_target_gone' }
+  | { kind: 'parse_error' }
+  | { kind: 'too_long' }
+  | { kind: 'not_modified' }
+  | { kind: 'cannot_edit' }
+  | { kind: 'already_deleted' }
+  | { kind: 'no_rights' }
+  | { kind: 'migrated'; newChatId: number }
+  | { kind: 'permanent' }
+
+export function classifyTelegramError(error: unknown): FailureClass {
+  if (error instanceof HttpError) return { kind: 'transient' }
+  if (!(error instanceof GrammyError)) return { kind: 'permanent' }
+  const code = error.error_code
+  const text = error.description
+  if (code === 429) return { kind: 'rate_limited', retryAfterSeconds: error.parameters.retry_after ?? 1 }
+  if (code >= 500) return { kind: 'transient' }
+  if (error.parameters.migrate_to_chat_id) return { kind: 'migrated', newChatId: error.parameters.migrate_to_chat_id }
+  if (code === 403) {
+    if (/bot was blocked by the user|user is deactivated/.test(text)) return { kind: 'blocked' }
+    return { kind: 'no_rights' }
+  }
+  if (/message thread not found|TOPIC_ID_INVALID|TOPIC_DELETED/i.test(text)) return { kind: 'topic_missing' }
+  if (/TOPIC_CLOSED/.test(text)) return { kind: 'topic_closed' }
+  if (/message to be replied not found|message to reply not found|replied message not found/.test(text)) return { kind: 'reply_target_gone' }
+  if (/can't parse entities/.test(text)) return { kind: 'parse_error' }
+  if (/message is too long|caption is too long/.test(text)) return { kind: 'too_long' }
+  if (/message is not modified/.test(text)) return { kind: 'not_modified' }
+  if (/message to edit not found|message can't be edited/.test(text)) return { kind: 'cannot_edit' }
+  if (/message to delete not found/.test(text)) return { kind: 'already_deleted' }
+  if (/not enough rights|the chat is not a forum|have no rights|CHAT_ADMIN_REQUIRED|chat not found/.test(text)) return { kind: 'no_rights' }
+  return { kind: 'permanent' }
+}
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof GrammyError) return `${error.method}: ${error.error_code} ${error.description}`
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return String(error)
+}

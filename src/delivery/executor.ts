@@ -1,0 +1,220 @@
+import type { InputMediaPhoto, Message } from 'grammy/types'
+import { eq } from 'drizzle-orm'
+import type { Database } from '../db/client.js'
+import { assignments, relayLinks, systemTopics, topics } from '../db/schema/index.js'
+import { findLink, findMessageRow, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow } from '../db/repositories/relay.js'
+import { classifyTelegramError } from './classify-error.js'
+import type { TelegramGateway } from './gateway.js'
+import type { ClaimedJob } from './outbox.js'
+import type { OutboxJob, ReplyRef, Target } from './jobs.js'
+import { contentOf, withHeader, type Content, type FileRef } from './render.js'
+import { fileInput, rememberFile, sendAlbum, sendContent, type Destination } from './send-content.js'
+
+/** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
+const editableMedia = new Set(['photo', 'video', 'animation', 'audio', 'document'])
+
+/** Raised when a job cannot be done and must not be retried (its reason goes to the dead letter list). */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError'
+}
+
+export interface ExecutorDeps {
+  db: Database
+  gateway: TelegramGateway
+}
+
+/** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
+export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<unknown> {
+  const job = claimed.job
+  switch (job.type) {
+    case 'relay':
+      return relayOne(deps, job.linkId)
+    case 'relay_album':
+      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId)
+    case 'edit_copy':
+      return editCopy(deps, job.linkId)
+    case 'delete':
+      return deleteMessage(deps, claimed.botId, job)
+    case 'react':
+      return react(deps, claimed.botId, job)
+    case 'text':
+      return sendNotice(deps, claimed.botId, job)
+    case 'edit_text': {
+      const api = deps.gateway.api(claimed.botId)
+      return ignoreNotModified(() => api.editMessageText(job.chatId, job.messageId, job.text, { entities: job.entities, reply_markup: job.replyMarkup }))
+    }
+    case 'create_topic':
+      return createTopic(deps, claimed.botId, job.topicId)
+    case 'create_system_topic':
+      return createSystemTopic(deps, claimed.botId, job.systemTopicId)
+  }
+}
+
+async function ignoreNotModified<T>(call: () => Promise<T>): Promise<T | { notModified: true }> {
+  try {
+    return await call()
+  } catch (error) {
+    if (classifyTelegramError(error).kind === 'not_modified') return { notModified: true }
+    throw error
+  }
+}
+
+async function resolveTarget(deps: ExecutorDeps, target: Target): Promise<Destination> {
+  if (target.kind === 'chat') return { chatId: target.chatId }
+  if (target.kind === 'topic') return topicDestination(deps, target.topicId)
+  const [row] = await deps.db.select().from(systemTopics).where(eq(systemTopics.id, target.systemTopicId))
+  if (!row?.threadId) throw new PermanentJobError(`System topic ${target.systemTopicId} has no thread yet`)
+  return { chatId: row.chatId, threadId: row.threadId }
+}
+
+async function topicDestination(deps: ExecutorDeps, topicId: number): Promise<Destination> {
+  const topic = await findTopic(deps.db, topicId)
+  if (!topic?.threadId) throw new PermanentJobError(`Topic ${topicId} was never created`)
+  return { chatId: topic.chatId, threadId: topic.threadId }
+}
+
+async function linkDestination(deps: ExecutorDeps, link: RelayLinkRow): Promise<Destination> {
+  return link.topicId ? topicDestination(deps, link.topicId) : { chatId: link.chatId }
+}
+
+async function replyId(deps: ExecutorDeps, ref: ReplyRef | undefined, chatId: number): Promise<number | undefined> {
+  if (!ref) return undefined
+  if ('messageId' in ref) return ref.messageId
+  if ('linkId' in ref) return (await findLink(deps.db, ref.linkId))?.copyMessageId ?? undefined
+  return messageIdInChat(deps.db, ref.originalMessageRowId, chatId)
+}
+
+async function loadLinkContent(deps: ExecutorDeps, linkId: number) {
+  const link = await findLink(deps.db, linkId)
+  if (!link) throw new PermanentJobError(`Relay link ${linkId} is gone`)
+  const message = await findMessageRow(deps.db, link.messageId)
+  if (!message) throw new PermanentJobError(`Message ${link.messageId} is gone`)
+  const content = contentOf(JSON.parse(message.raw) as Message)
+  return { link, message, content }
+}
+
+async function relayOne(deps: ExecutorDeps, linkId: number): Promise<unknown> {
+  const { link, message, content } = await loadLinkContent(deps, linkId)
+  if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
+  const to = await linkDestination(deps, link)
+  const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
+  const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo })
+  await deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null }).where(eq(relayLinks.id, link.id))
+  return { messageId: sent.message_id }
+}
+
+async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string): Promise<unknown> {
+  const firstLink = await findLink(deps.db, firstLinkId)
+  if (!firstLink) throw new PermanentJobError(`Relay link ${firstLinkId} is gone`)
+  const pending = await unsentAlbumLinks(deps.db, firstLink, mediaGroupId)
+  if (pending.length === 0) return { alreadySent: true }
+  if (pending.length === 1) return relayOne(deps, pending[0]!)
+  const parts = await Promise.all(pending.map((id) => loadLinkContent(deps, id)))
+  const first = parts[0]!
+  const to = await linkDestination(deps, first.link)
+  const items = parts.map((p, i) => ({ content: p.content as Content & { file: FileRef }, header: i === 0 ? (p.link.header ?? undefined) : undefined }))
+  const replyTo = first.message.replyToRowId ? await messageIdInChat(deps.db, first.message.replyToRowId, to.chatId) : undefined
+  const sent = await sendAlbum(deps, first.link.botId, first.message.botId, to, items, replyTo)
+  await deps.db.transaction(async (tx) => {
+    for (const [i, p] of parts.entries()) {
+      const copy = sent[i]
+      if (copy) await tx.update(relayLinks).set({ copyMessageId: copy.message_id, threadId: to.threadId ?? null }).where(eq(relayLinks.id, p.link.id))
+    }
+  })
+  return { messageIds: sent.map((m) => m.message_id) }
+}
+
+/** Applies an edit to a copy; when Telegram refuses, posts the new version as a reply marked as an edit. */
+async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
+  const { link, message, content } = await loadLinkContent(deps, linkId)
+  if (!link.copyMessageId) return { skipped: 'copy not delivered' }
+  const api = deps.gateway.api(link.botId)
+  const chatId = link.chatId
+  const header = link.header ?? undefined
+  try {
+    if (content.kind === 'text') {
+      const t = withHeader(header, content.text, content.entities)
+      return await ignoreNotModified(() => api.editMessageText(chatId, link.copyMessageId!, t.text, { entities: t.entities }))
+    }
+    if ('file' in content && editableMedia.has(content.kind)) {
+      const caption = withHeader(header, content.caption, content.captionEntities)
+      const media = {
+        type: content.kind,
+        media: await fileInput(deps, link.botId, message.botId, content.file),
+        ...(caption.text ? { caption: caption.text, caption_entities: caption.entities } : {}),
+      } as InputMediaPhoto
+      const edited = await ignoreNotModified(() => api.editMessageMedia(chatId, link.copyMessageId!, media))
+      if (edited !== true && !('notModified' in edited)) await rememberFile(deps.db, link.botId, edited)
+      return edited
+    }
+    throw new PermanentJobError(`A ${content.kind} cannot be edited`)
+  } catch (error) {
+    const failure = classifyTelegramError(error)
+    if (failure.kind !== 'cannot_edit' && !(error instanceof PermanentJobError)) throw error
+    const to = await linkDestination(deps, link)
+    const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: `✏️ Edited${header ? ` · ${header}` : ''}`, replyToMessageId: link.copyMessageId })
+    return { editSentAsNew: sent.message_id }
+  }
+}
+
+async function deleteMessage(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'delete' }>): Promise<unknown> {
+  let chatId = job.chatId
+  let messageId = job.messageId
+  if (job.linkId) {
+    const link = await findLink(deps.db, job.linkId)
+    chatId = link?.chatId
+    messageId = link?.copyMessageId ?? undefined
+  }
+  if (!chatId || !messageId) return { skipped: 'nothing to delete' }
+  try {
+    return await deps.gateway.api(botId).deleteMessage(chatId, messageId)
+  } catch (error) {
+    if (classifyTelegramError(error).kind === 'already_deleted') return { alreadyDeleted: true }
+    throw error
+  }
+}
+
+async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'react' }>): Promise<unknown> {
+  let chatId = job.chatId
+  let messageId = job.messageId
+  if (job.linkId) {
+    const link = await findLink(deps.db, job.linkId)
+    chatId = link?.chatId
+    messageId = link?.copyMessageId ?? undefined
+  }
+  if (!chatId || !messageId) return { skipped: 'no message to react to' }
+  const reaction = job.emoji.map((emoji) => ({ type: 'emoji' as const, emoji })) as Parameters<ReturnType<TelegramGateway['api']>['setMessageReaction']>[2]
+  return deps.gateway.api(botId).setMessageReaction(chatId, messageId, reaction)
+}
+
+async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>): Promise<unknown> {
+  const to = await resolveTarget(deps, job.target)
+  const replyTo = await replyId(deps, job.replyTo, to.chatId)
+  const sent = await sendContent(deps, botId, botId, to, { kind: 'text', text: job.text, entities: job.entities }, { replyToMessageId: replyTo, replyMarkup: job.replyMarkup })
+  const purpose = job.purpose
+  if (purpose?.kind === 'assignment_card') {
+    await deps.db.update(assignments).set({ cardChatId: to.chatId, cardMessageId: sent.message_id }).where(eq(assignments.id, purpose.assignmentId))
+  }
+  if (purpose?.kind === 'profile_card' && purpose.pin) {
+    await deps.gateway.api(botId).pinChatMessage(to.chatId, sent.message_id, { disable_notification: true }).catch(() => undefined)
+  }
+  return { messageId: sent.message_id, chatId: to.chatId }
+}
+
+async function createTopic(deps: ExecutorDeps, botId: number, topicId: number): Promise<unknown> {
+  const topic = await findTopic(deps.db, topicId)
+  if (!topic) throw new PermanentJobError(`Topic ${topicId} is gone`)
+  if (topic.threadId) return { threadId: topic.threadId, alreadyCreated: true }
+  const created = await deps.gateway.api(botId).createForumTopic(topic.chatId, topic.name)
+  await deps.db.update(topics).set({ threadId: created.message_thread_id, state: 'open' }).where(eq(topics.id, topicId))
+  return { threadId: created.message_thread_id }
+}
+
+async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicId: number): Promise<unknown> {
+  const [row] = await deps.db.select().from(systemTopics).where(eq(systemTopics.id, systemTopicId))
+  if (!row) throw new PermanentJobError(`System topic ${systemTopicId} is gone`)
+  if (row.threadId) return { threadId: row.threadId, alreadyCreated: true }
+  const created = await deps.gateway.api(botId).createForumTopic(row.chatId, row.purpose === 'onboarding' ? 'Onboarding' : row.purpose)
+  await deps.db.update(systemTopics).set({ threadId: created.message_thread_id }).where(eq(systemTopics.id, systemTopicId))
+  return { threadId: created.message_thread_id }
+}

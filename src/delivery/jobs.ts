@@ -1,0 +1,58 @@
+import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types'
+
+/**
+ * Where a job's message goes. Topics are referenced by row id and resolved to their current
+ * thread at send time, so a job queued before the topic exists (or after it was recreated)
+ * still lands in the right place.
+ */
+export type Target =
+  | { kind: 'chat'; chatId: number }
+  | { kind: 'topic'; topicId: number }
+  | { kind: 'system_topic'; systemTopicId: number }
+
+/** A reply target: a known Telegram message, the copy behind a relay link, or the result of an earlier job. */
+export type ReplyRef = { messageId: number } | { linkId: number } | { originalMessageRowId: number }
+
+/** The payload of one outbox row; each is one outbound Telegram call (plus reads such as getFile). */
+export type OutboxJob =
+  /** Post the copy behind a relay link (content rendered from the stored message at send time). */
+  | { type: 'relay'; linkId: number }
+  /**
+   * Post the not-yet-sent parts of an album to the first link's chat as one sendMediaGroup.
+   * Each part queues one (delayed) job; the first to run sends all parts that arrived.
+   */
+  | { type: 'relay_album'; firstLinkId: number; mediaGroupId: string }
+  /** Re-render an already delivered copy after its original was edited. */
+  | { type: 'edit_copy'; linkId: number }
+  /** Delete a delivered copy, or any message the bot may delete. */
+  | { type: 'delete'; linkId?: number; chatId?: number; messageId?: number }
+  /** Set (or clear, with []) the bot's reaction on a message or on a relay copy. */
+  | { type: 'react'; chatId?: number; messageId?: number; linkId?: number; emoji: string[] }
+  /** A plain notice or card. `purpose` says what to record once it is sent. */
+  | {
+      type: 'text'
+      target: Target
+      text: string
+      entities?: MessageEntity[]
+      replyTo?: ReplyRef
+      replyMarkup?: InlineKeyboardMarkup
+      purpose?: { kind: 'assignment_card'; assignmentId: number } | { kind: 'profile_card'; topicId: number; pin: boolean }
+    }
+  /** Edit a bot's own text message (assignment cards). */
+  | { type: 'edit_text'; chatId: number; messageId: number; text: string; entities?: MessageEntity[]; replyMarkup?: InlineKeyboardMarkup }
+  | { type: 'create_topic'; topicId: number }
+  | { type: 'create_system_topic'; systemTopicId: number }
+
+export type OutboxJobType = OutboxJob['type']
+
+/** Stable ordering key of a target: rows with the same key are delivered in id order. */
+export function destinationKey(target: Target): string {
+  switch (target.kind) {
+    case 'chat':
+      return `chat:${target.chatId}`
+    case 'topic':
+      return `topic:${target.topicId}`
+    case 'system_topic':
+      return `system:${target.systemTopicId}`
+  }
+}

@@ -1,0 +1,112 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { DbOrTx, Database } from '../db/client.js'
+import { outbox, type Lane } from '../db/schema/index.js'
+import type { OutboxJob } from './jobs.js'
+
+export interface EnqueueInput {
+  projectId: number
+  lane: Lane
+  destination: string
+  botId: number
+  job: OutboxJob
+  dependsOn?: number
+  /** Hold the row back this long (album parts wait for their siblings). */
+  delayMs?: number
+}
+
+/** Adds one job to the outbox inside the caller's transaction; returns its row id. */
+export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<number> {
+  const [result] = await tx.insert(outbox).values({
+    projectId: input.projectId,
+    lane: input.lane,
+    destination: input.destination,
+    botId: input.botId,
+    job: JSON.stringify(input.job),
+    dependsOn: input.dependsOn,
+    ...(input.delayMs ? { nextAttemptAt: new Date(Date.now() + input.delayMs) } : {}),
+  })
+  return Number(result.insertId)
+}
+
+export interface ClaimedJob {
+  id: number
+  projectId: number
+  lane: Lane
+  destination: string
+  botId: number
+  job: OutboxJob
+  attempts: number
+}
+
+const LEASE_SECONDS = 120
+
+/**
+ * Claims up to `limit` due rows of a lane. A row is due when it is the oldest unfinished row of
+ * its destination (per-destination order, even across retries) and its parent, if any, was
+ * sent. SKIP LOCKED lets several workers and processes share a lane without double sends.
+ */
+export async function claimJobs(db: Database, lane: Lane, limit: number): Promise<ClaimedJob[]> {
+  return db.transaction(async (tx) => {
+    const [rows] = (await tx.execute(sql`
+      SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts
+      FROM outbox o
+      WHERE o.state = 'pending' AND o.lane = ${lane} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox p
+          WHERE p.destination = o.destination AND p.id < o.id AND p.state IN ('pending', 'sending'))
+        AND (o.depends_on IS NULL OR EXISTS (
+          SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead', 'failed')))
+      ORDER BY o.id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED`)) as unknown as [Array<Record<string, unknown>>]
+    if (rows.length === 0) return []
+    const ids = rows.map((row) => Number(row.id))
+    await tx.execute(sql`
+      UPDATE outbox SET state = 'sending', attempts = attempts + 1,
+        locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND
+      WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
+    return rows.map((row) => ({
+      id: Number(row.id),
+      projectId: Number(row.project_id),
+      lane: row.lane as Lane,
+      destination: String(row.destination),
+      botId: Number(row.bot_id),
+      job: JSON.parse(String(row.job)) as OutboxJob,
+      attempts: Number(row.attempts) + 1,
+    }))
+  })
+}
+
+export async function markSent(db: DbOrTx, id: number, result: unknown): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ state: 'sent', result: JSON.stringify(result ?? null), lockedUntil: null })
+    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
+}
+
+/** Puts a row back in line for a later attempt; it keeps blocking its destination meanwhile. */
+export async function reschedule(db: DbOrTx, id: number, delayMs: number, error: string): Promise<void> {
+  await db.execute(sql`
+    UPDATE outbox SET state = 'pending', locked_until = NULL, last_error = ${error.slice(0, 2000)},
+      next_attempt_at = CURRENT_TIMESTAMP(3) + INTERVAL ${Math.max(0, Math.round(delayMs)) * 1000} MICROSECOND
+    WHERE id = ${id}`)
+}
+
+/** A permanent failure: recorded once, never retried automatically (the dead letter list). */
+export async function markDead(db: DbOrTx, id: number, error: string): Promise<void> {
+  await db.update(outbox).set({ state: 'dead', lastError: error.slice(0, 2000), lockedUntil: null }).where(eq(outbox.id, id))
+}
+
+/** Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically. */
+export async function releaseExpiredLeases(db: DbOrTx): Promise<number> {
+  const [result] = (await db.execute(sql`
+    UPDATE outbox SET state = 'pending', locked_until = NULL
+    WHERE state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
+  return result.affectedRows
+}
+
+export async function resultOfJob<T>(db: DbOrTx, id: number): Promise<T | undefined> {
+  const [row] = await db.select({ result: outbox.result, state: outbox.state }).from(outbox).where(eq(outbox.id, id))
+  if (!row || row.state !== 'sent' || !row.result) return undefined
+  return JSON.parse(row.result) as T
+}

@@ -1,0 +1,135 @@
+import type { Message, MessageEntity } from 'grammy/types'
+
+/** Largest file a bot may download from the cloud Bot API. */
+export const DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024
+export const TEXT_LIMIT = 4096
+export const CAPTION_LIMIT = 1024
+
+export type MediaKind = 'photo' | 'video' | 'animation' | 'audio' | 'voice' | 'video_note' | 'document' | 'sticker'
+
+export interface FileRef {
+  fileId: string
+  fileUniqueId: string
+  fileName?: string
+  fileSize?: number
+}
+
+/** A message's content, independent of the bot that will post it. */
+export type Content =
+  | { kind: 'text'; text: string; entities?: MessageEntity[] }
+  | { kind: MediaKind; file: FileRef; caption?: string; captionEntities?: MessageEntity[]; extra?: Record<string, unknown> }
+  | { kind: 'location'; params: { latitude: number; longitude: number } }
+  | { kind: 'venue'; params: { latitude: number; longitude: number; title: string; address: string } }
+  | { kind: 'contact'; params: { phone_number: string; first_name: string; last_name?: string } }
+  | { kind: 'poll'; params: { question: string; options: string[] } }
+  | { kind: 'placeholder'; text: string }
+
+export const captionlessKinds = new Set(['video_note', 'sticker', 'location', 'venue', 'contact', 'poll'])
+
+/** Reads what a stored Telegram message carries. Anything that cannot be relayed becomes a placeholder. */
+export function contentOf(message: Message): Content {
+  const caption = message.caption
+  const captionEntities = message.caption_entities
+  if (message.text !== undefined) return { kind: 'text', text: message.text, entities: message.entities }
+  if (message.photo?.length) {
+    const largest = message.photo[message.photo.length - 1]!
+    return { kind: 'photo', file: fileRef(largest), caption, captionEntities }
+  }
+  const media: Array<[MediaKind, { file_id: string; file_unique_id: string; file_size?: number; file_name?: string } | undefined]> = [
+    ['animation', message.animation],
+    ['video', message.video],
+    ['audio', message.audio],
+    ['voice', message.voice],
+    ['video_note', message.video_note],
+    ['document', message.document],
+    ['sticker', message.sticker],
+  ]
+  for (const [kind, file] of media) {
+    if (!file) continue
+    if ((file.file_size ?? 0) > DOWNLOAD_LIMIT_BYTES) {
+      return { kind: 'placeholder', text: `📎 A ${kindLabel(kind)} of ${(file.file_size! / 1048576).toFixed(1)} MB arrived: too large for a bot to relay (20 MB). Ask for a smaller file or a link.` }
+    }
+    return { kind, file: fileRef(file), caption, captionEntities }
+  }
+  if (message.venue) {
+    const { location, title, address } = message.venue
+    return { kind: 'venue', params: { latitude: location.latitude, longitude: location.longitude, title, address } }
+  }
+  if (message.location) return { kind: 'location', params: { latitude: message.location.latitude, longitude: message.location.longitude } }
+  if (message.contact) {
+    const { phone_number, first_name, last_name } = message.contact
+    return { kind: 'contact', params: { phone_number, first_name, ...(last_name ? { last_name } : {}) } }
+  }
+  if (message.poll) return { kind: 'poll', params: { question: message.poll.question, options: message.poll.options.map((o) => o.text) } }
+  // A re-sent dice would roll a new value; show the value that was rolled instead.
+  if (message.dice) return { kind: 'text', text: `${message.dice.emoji} rolled ${message.dice.value}` }
+  return { kind: 'placeholder', text: `📎 ${describeUnsupported(message)} arrived that cannot be relayed.` }
+}
+
+function fileRef(file: { file_id: string; file_unique_id: string; file_size?: number; file_name?: string }): FileRef {
+  return { fileId: file.file_id, fileUniqueId: file.file_unique_id, fileSize: file.file_size, fileName: file.file_name }
+}
+
+export function kindLabel(kind: string): string {
+  return kind === 'video_note' ? 'video message' : kind
+}
+
+function describeUnsupported(message: Message): string {
+  const m = message as unknown as Record<string, unknown>
+  if (m.paid_media) return 'Paid media'
+  if (m.story) return 'A story'
+  if (m.game) return 'A game'
+  if (m.invoice) return 'An invoice'
+  if (m.giveaway) return 'A giveaway'
+  return 'A message of a kind that'
+}
+
+/** Short kind name stored on the message row. */
+export function messageKind(message: Message): string {
+  const content = contentOf(message)
+  if (message.dice) return 'dice'
+  return content.kind
+}
+
+/** The file a sent message carries, to cache the destination bot's file_id. */
+export function sentFile(message: Message): FileRef | undefined {
+  const content = contentOf(message)
+  return 'file' in content ? content.file : undefined
+}
+
+/** Prepends a bold header line ("Alice · CS") to a text or caption, shifting entity offsets. */
+export function withHeader(header: string | undefined, text: string | undefined, entities: MessageEntity[] | undefined): { text: string; entities: MessageEntity[] } {
+  if (!header) return { text: text ?? '', entities: entities ?? [] }
+  const prefix = text ? `${header}\n` : header
+  const shifted = (entities ?? []).map((e) => ({ ...e, offset: e.offset + prefix.length }))
+  return { text: prefix + (text ?? ''), entities: [{ type: 'bold', offset: 0, length: header.length }, ...shifted] }
+}
+
+/**
+ * Splits a long text at paragraph, line or word boundaries into parts of at most `limit`
+ * UTF-16 units, keeping each entity within the part it starts in (clipped at the boundary).
+ */
+export function splitText(text: string, entities: MessageEntity[], limit = TEXT_LIMIT): Array<{ text: string; entities: MessageEntity[] }> {
+  const parts: Array<{ text: string; entities: MessageEntity[] }> = []
+  let start = 0
+  while (start < text.length) {
+    let end = Math.min(text.length, start + limit)
+    if (end < text.length) {
+      const window = text.slice(start, end)
+      const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((i) => i > limit / 2)
+      if (cut !== undefined) end = start + cut + 1
+      // never cut a surrogate pair in half
+      if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end -= 1
+    }
+    const partEntities = entities
+      .filter((e) => e.offset < end && e.offset + e.length > start)
+      .map((e) => {
+        const from = Math.max(e.offset, start)
+        const to = Math.min(e.offset + e.length, end)
+        return { ...e, offset: from - start, length: to - from }
+      })
+    parts.push({ text: text.slice(start, end), entities: partEntities })
+    start = end
+  }
+  return parts
+}

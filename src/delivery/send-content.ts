@@ -1,0 +1,154 @@
+import { InputFile } from 'grammy'
+import type { InlineKeyboardMarkup, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message, MessageEntity } from 'grammy/types'
+import { and, eq, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client.js'
+import { fileCache } from '../db/schema/index.js'
+import { classifyTelegramError } from './classify-error.js'
+import type { TelegramGateway } from './gateway.js'
+import { CAPTION_LIMIT, captionlessKinds, sentFile, splitText, withHeader, type Content, type FileRef } from './render.js'
+
+export interface Destination {
+  chatId: number
+  threadId?: number
+}
+
+export interface SendOptions {
+  header?: string
+  replyToMessageId?: number
+  replyMarkup?: InlineKeyboardMarkup
+}
+
+export interface SendDeps {
+  db: DbOrTx
+  gateway: TelegramGateway
+}
+
+/** The message a bot must reference a file by: its own cached file_id, or a fresh upload. */
+export async function fileInput(deps: SendDeps, botId: number, sourceBotId: number, file: FileRef): Promise<string | InputFile> {
+  if (botId === sourceBotId) return file.fileId
+  const [cached] = await deps.db
+    .select({ fileId: fileCache.fileId })
+    .from(fileCache)
+    .where(and(eq(fileCache.botId, botId), eq(fileCache.fileUniqueId, file.fileUniqueId)))
+  if (cached) return cached.fileId
+  const bytes = await deps.gateway.download(sourceBotId, file.fileId)
+  return new InputFile(bytes, file.fileName ?? file.fileUniqueId)
+}
+
+/** Remembers the file_id a bot got back for a file, so it never uploads it again. */
+export async function rememberFile(db: DbOrTx, botId: number, sent: Message): Promise<void> {
+  const file = sentFile(sent)
+  if (!file) return
+  await db
+    .insert(fileCache)
+    .values({ botId, fileUniqueId: file.fileUniqueId, fileId: file.fileId })
+    .onDuplicateKeyUpdate({ set: { fileId: sql`VALUES(file_id)` } })
+}
+
+/**
+ * Calls Telegram, retrying once without the reply when the target is gone and once as plain
+ * text when formatting does not parse. Other failures are thrown to the outbox.
+ */
+export async function withFallbacks<T>(call: (o: { reply: boolean; formatted: boolean }) => Promise<T>): Promise<T> {
+  const options = { reply: true, formatted: true }
+  for (;;) {
+    try {
+      return await call(options)
+    } catch (error) {
+      const failure = classifyTelegramError(error)
+      if (failure.kind === 'reply_target_gone' && options.reply) options.reply = false
+      else if (failure.kind === 'parse_error' && options.formatted) options.formatted = false
+      else throw error
+    }
+  }
+}
+
+/**
+ * Posts one piece of content with a bot; returns the message that represents it (for long
+ * texts split in parts, the first part).
+ */
+export async function sendContent(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: Content, options: SendOptions = {}): Promise<Message> {
+  const api = deps.gateway.api(botId)
+  const base = (o: { reply: boolean }) => ({
+    ...(to.threadId ? { message_thread_id: to.threadId } : {}),
+    ...(o.reply && options.replyToMessageId ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } } : {}),
+    ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
+  })
+  const sendText = async (text: string, entities: MessageEntity[] | undefined, withReply: boolean) => {
+    let first: Message | undefined
+    for (const part of splitText(text, entities ?? [])) {
+      const sent = await withFallbacks((o) =>
+        api.sendMessage(to.chatId, part.text, { ...base({ reply: o.reply && withReply && !first }), ...(o.formatted ? { entities: part.entities } : {}) }),
+      )
+      first ??= sent
+    }
+    return first!
+  }
+  if (content.kind === 'text' || content.kind === 'placeholder') {
+    const { text, entities } = withHeader(options.header, content.text, content.kind === 'text' ? content.entities : undefined)
+    return sendText(text, entities, true)
+  }
+  if (captionlessKinds.has(content.kind)) {
+    // Stickers, video notes, locations… carry no caption: the attribution goes just before.
+    if (options.header) await sendText(options.header, [{ type: 'bold', offset: 0, length: options.header.length }], false)
+    switch (content.kind) {
+      case 'location':
+        return withFallbacks((o) => api.sendLocation(to.chatId, content.params.latitude, content.params.longitude, base(o)))
+      case 'venue':
+        return withFallbacks((o) => api.sendVenue(to.chatId, content.params.latitude, content.params.longitude, content.params.title, content.params.address, base(o)))
+      case 'contact':
+        return withFallbacks((o) => api.sendContact(to.chatId, content.params.phone_number, content.params.first_name, { ...base(o), ...(content.params.last_name ? { last_name: content.params.last_name } : {}) }))
+      case 'poll':
+        return withFallbacks((o) => api.sendPoll(to.chatId, content.params.question, content.params.options.map((text) => ({ text })), base(o)))
+    }
+  }
+  if (!('file' in content)) throw new Error(`Unsupported content ${content.kind}`)
+  const file = await fileInput(deps, botId, sourceBotId, content.file)
+  const captioned = withHeader(options.header, content.caption, content.captionEntities)
+  const overflow = captioned.text.length > CAPTION_LIMIT
+  const caption = (o: { formatted: boolean }) =>
+    captionlessKinds.has(content.kind) || !captioned.text || overflow ? {} : { caption: captioned.text, ...(o.formatted ? { caption_entities: captioned.entities } : {}) }
+  const send = (o: { reply: boolean; formatted: boolean }): Promise<Message> => {
+    const extra = { ...base(o), ...caption(o) }
+    switch (content.kind) {
+      case 'photo': return api.sendPhoto(to.chatId, file, extra)
+      case 'video': return api.sendVideo(to.chatId, file, extra)
+      case 'animation': return api.sendAnimation(to.chatId, file, extra)
+      case 'audio': return api.sendAudio(to.chatId, file, extra)
+      case 'voice': return api.sendVoice(to.chatId, file, extra)
+      case 'document': return api.sendDocument(to.chatId, file, extra)
+      case 'video_note': return api.sendVideoNote(to.chatId, file, base(o))
+      case 'sticker': return api.sendSticker(to.chatId, file, base(o))
+    }
+  }
+  const sent = await withFallbacks(send)
+  await rememberFile(deps.db, botId, sent)
+  if (overflow) await sendText(captioned.text, captioned.entities, false)
+  return sent
+}
+
+type AlbumItem = { content: Content & { file: FileRef }; header?: string }
+
+/** Posts an album as one sendMediaGroup; returns the sent messages in order. */
+export async function sendAlbum(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, items: AlbumItem[], replyToMessageId?: number): Promise<Message[]> {
+  const media = await Promise.all(
+    items.map(async ({ content, header }) => {
+      const captioned = withHeader(header, 'caption' in content ? content.caption : undefined, 'captionEntities' in content ? content.captionEntities : undefined)
+      const type = content.kind as 'photo' | 'video' | 'audio' | 'document'
+      return {
+        type,
+        media: await fileInput(deps, botId, sourceBotId, content.file),
+        ...(captioned.text ? { caption: captioned.text.slice(0, CAPTION_LIMIT), caption_entities: captioned.entities.filter((e) => e.offset + e.length <= CAPTION_LIMIT) } : {}),
+      } as InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument
+    }),
+  )
+  const api = deps.gateway.api(botId)
+  const sent = await withFallbacks((o) =>
+    api.sendMediaGroup(to.chatId, media as InputMediaPhoto[], {
+      ...(to.threadId ? { message_thread_id: to.threadId } : {}),
+      ...(o.reply && replyToMessageId ? { reply_parameters: { message_id: replyToMessageId, allow_sending_without_reply: true } } : {}),
+    }),
+  )
+  for (const message of sent) await rememberFile(deps.db, botId, message)
+  return sent
+}

@@ -1,0 +1,128 @@
+import type { Database } from '../db/client.js'
+import { lanes, type Lane } from '../db/schema/index.js'
+import type { Logger } from '../logger.js'
+import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
+import { executeJob, PermanentJobError, type ExecutorDeps } from './executor.js'
+import { claimJobs, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
+
+export interface DeliveryHooks {
+  /** A permanent failure the domain reacts to (blocked client, bot removed from a group…). */
+  onPermanentFailure?(job: ClaimedJob, failure: FailureClass, error: string): Promise<void>
+}
+
+export interface WorkerOptions {
+  workersPerLane: number
+  maxAttempts: number
+  pollIntervalMs: number
+  batchSize?: number
+}
+
+/**
+ * Lane workers: claim → send → record, like the runner's source → sink. Each lane has its own
+ * loops, so a busy lane never holds up another; `notify()` wakes them right after a commit.
+ */
+export class OutboxWorkers {
+  private running = false
+  private readonly loops: Promise<void>[] = []
+  private readonly sleepers = new Set<() => void>()
+  private leaseTimer?: NodeJS.Timeout
+
+  constructor(
+    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks },
+    private readonly options: WorkerOptions,
+  ) {}
+
+  start(only: readonly Lane[] = lanes): void {
+    if (this.running) return
+    this.running = true
+    for (const lane of only) for (let i = 0; i < this.options.workersPerLane; i++) this.loops.push(this.loop(lane))
+    const release = () => releaseExpiredLeases(this.deps.db).catch((error) => this.deps.logger.warn({ err: error }, 'lease release failed'))
+    void release()
+    this.leaseTimer = setInterval(release, 30_000)
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    clearInterval(this.leaseTimer)
+    this.notify()
+    await Promise.all(this.loops)
+    this.loops.length = 0
+  }
+
+  notify(): void {
+    for (const wake of this.sleepers) wake()
+    this.sleepers.clear()
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        this.sleepers.delete(wake)
+        resolve()
+      }, ms)
+      this.sleepers.add(wake)
+    })
+  }
+
+  private async loop(lane: Lane): Promise<void> {
+    while (this.running) {
+      let claimed: ClaimedJob[] = []
+      try {
+        claimed = await claimJobs(this.deps.db, lane, this.options.batchSize ?? 8)
+      } catch (error) {
+        this.deps.logger.error({ err: error, lane }, 'outbox claim failed')
+        await this.sleep(1000)
+        continue
+      }
+      if (claimed.length === 0) {
+        await this.sleep(this.options.pollIntervalMs)
+        continue
+      }
+      await Promise.all(claimed.map((job) => this.process(job)))
+      // A finished row may have unblocked the next one of its destination.
+      this.notify()
+    }
+  }
+
+  private async process(job: ClaimedJob): Promise<void> {
+    const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
+    try {
+      const result = await executeJob(this.deps, job)
+      await markSent(this.deps.db, job.id, result)
+    } catch (error) {
+      const description = describeError(error)
+      const failure: FailureClass = error instanceof PermanentJobError ? { kind: 'permanent' } : classifyTelegramError(error)
+      try {
+        await this.handleFailure(job, failure, description, log)
+      } catch (recordError) {
+        log.error({ err: recordError }, 'could not record a failed send; the lease will release it')
+      }
+    }
+  }
+
+  private async handleFailure(job: ClaimedJob, failure: FailureClass, description: string, log: Logger): Promise<void> {
+    switch (failure.kind) {
+      case 'rate_limited':
+        log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
+        return reschedule(this.deps.db, job.id, failure.retryAfterSeconds * 1000, description)
+      case 'transient':
+        if (job.attempts < this.options.maxAttempts) {
+          const delay = backoffMs(job.attempts)
+          log.warn({ attempts: job.attempts, delay, error: description }, 'transient failure; retrying')
+          return reschedule(this.deps.db, job.id, delay, description)
+        }
+        log.error({ attempts: job.attempts, error: description }, 'out of attempts; moved to the dead letter list')
+        return markDead(this.deps.db, job.id, `out of attempts: ${description}`)
+      case 'not_modified':
+        return markSent(this.deps.db, job.id, { notModified: true })
+      default:
+        log.error({ failure: failure.kind, error: description }, 'permanent failure; moved to the dead letter list')
+        await markDead(this.deps.db, job.id, description)
+        await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
+    }
+  }
+}

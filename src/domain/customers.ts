@@ -1,0 +1,56 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client.js'
+import { customers, topics, type TopicRole } from '../db/schema/index.js'
+
+export type Customer = typeof customers.$inferSelect
+export type Topic = typeof topics.$inferSelect
+
+export interface TelegramPerson {
+  id: number
+  firstName: string
+  lastName?: string
+  username?: string
+}
+
+/** Finds or creates the customer record of a Telegram user talking to a project's client bot. */
+export async function upsertCustomer(db: DbOrTx, projectId: number, clientBotId: number, person: TelegramPerson): Promise<Customer> {
+  await db
+    .insert(customers)
+    .ignore()
+    .values({ projectId, clientBotId, telegramUserId: person.id, firstName: person.firstName, lastName: person.lastName, username: person.username })
+  const customer = await findCustomerByUser(db, projectId, person.id)
+  if (!customer) throw new Error(`Customer ${person.id} vanished right after insert`)
+  return customer
+}
+
+export async function findCustomerByUser(db: DbOrTx, projectId: number, telegramUserId: number): Promise<Customer | undefined> {
+  const [row] = await db.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.telegramUserId, telegramUserId)))
+  return row
+}
+
+export async function findCustomer(db: DbOrTx, id: number): Promise<Customer | undefined> {
+  const [row] = await db.select().from(customers).where(eq(customers.id, id))
+  return row
+}
+
+export function customerName(customer: Pick<Customer, 'firstName' | 'lastName'>): string {
+  return [customer.firstName, customer.lastName].filter(Boolean).join(' ') || 'Customer'
+}
+
+/** Topics that take relayed messages now (being created, open, or closed but not replaced). */
+export async function activeTopics(db: DbOrTx, customerId: number): Promise<Topic[]> {
+  return db
+    .select()
+    .from(topics)
+    .where(and(eq(topics.customerId, customerId), inArray(topics.state, ['creating', 'open', 'closed'])))
+    .orderBy(topics.id)
+}
+
+export async function topicByThread(db: DbOrTx, chatId: number, threadId: number): Promise<Topic | undefined> {
+  const [row] = await db.select().from(topics).where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
+  return row
+}
+
+export function laneForTopic(role: TopicRole): 'client_to_staff' | 'treatment' {
+  return role === 'treatment' ? 'treatment' : 'client_to_staff'
+}

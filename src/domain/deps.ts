@@ -1,0 +1,12 @@
+import type { Database } from '../db/client.js'
+import type { Logger } from '../logger.js'
+import type { AccountDirectory } from './accounts/directory.js'
+
+/** What domain functions need: the database, a wake-up for the outbox workers, a logger. */
+export interface DomainDeps {
+  db: Database
+  logger: Logger
+  directory: AccountDirectory
+  /** Called after a transaction that queued outbox rows has committed. */
+  notify(): void
+}

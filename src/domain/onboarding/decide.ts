@@ -1,0 +1,90 @@
+import { and, eq, sql } from 'drizzle-orm'
+import { accounts, assignments, auditLog, customers } from '../../db/schema/index.js'
+import { destinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import { findCustomer } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { botForRole, isCsLead, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { cardKeyboard, cardText, type CardAction } from './assignment-card.js'
+import { queueClientText } from './notify-client.js'
+import { openCustomerTopics } from './open-topics.js'
+
+/** What the pressing staff member is told (answerCallbackQuery). */
+export interface PressAnswer {
+  text: string
+  alert: boolean
+}
+
+export interface CardPress {
+  action: CardAction
+  userId: number
+  /** Where the card is, as seen by the CS bot (from the callback query). */
+  card: { chatId: number; messageId: number }
+}
+
+/**
+ * A button press on an onboarding card. Only CS leads decide; the guarded UPDATE (state must
+ * still be 'pending') makes the database, not timing, choose the single winner of a race.
+ */
+export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime, press: CardPress): Promise<PressAnswer> {
+  if (!isCsLead(project, press.userId)) return { text: 'Only CS leads can assign customers.', alert: true }
+  const lead = staffMember(project, press.userId)!
+  const [assignment] = await deps.db.select().from(assignments).where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
+  if (!assignment) return { text: 'This card is no longer valid.', alert: true }
+  if (assignment.state !== 'pending') return alreadyDecided(project, assignment.decidedBy)
+  const customer = await findCustomer(deps.db, assignment.customerId)
+  const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
+  if (!customer || !account) return { text: 'The customer or their account record is gone.', alert: true }
+  const action = press.action
+  if (action.action === 'assign' && !project.config.groups.cr.some((team) => team.key === action.teamKey)) {
+    return { text: `CR team "${action.teamKey}" no longer exists in the configuration.`, alert: true }
+  }
+  const csBot = botForRole(project, 'cs').id
+  const editCard = (text: string, keyboard?: ReturnType<typeof cardKeyboard>) => ({
+    projectId: project.id,
+    lane: 'cs_prompts' as const,
+    destination: destinationKey({ kind: 'chat', chatId: press.card.chatId }),
+    botId: csBot,
+    job: { type: 'edit_text' as const, chatId: press.card.chatId, messageId: press.card.messageId, text, ...(keyboard ? { replyMarkup: keyboard } : {}) },
+  })
+
+  const answer = await deps.db.transaction(async (tx): Promise<PressAnswer> => {
+    if (action.action === 'treatment') {
+      const [toggled] = await tx
+        .update(assignments)
+        .set({ treatmentToggle: sql`NOT ${assignments.treatmentToggle}` })
+        .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
+      if (toggled.affectedRows === 0) return { text: 'Already decided.', alert: false }
+      const [now] = await tx.select({ on: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
+      await enqueue(tx, editCard(cardText(customer, account), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on))))
+      return { text: now?.on ? 'Treatment topic will be opened.' : 'No Treatment topic.', alert: false }
+    }
+    const decidedAt = new Date()
+    const [won] = await tx
+      .update(assignments)
+      .set({ state: action.action === 'assign' ? 'assigned' : 'rejected', crTeam: action.action === 'assign' ? action.teamKey : null, decidedBy: press.userId, decidedAt })
+      .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
+    if (won.affectedRows === 0) return { text: 'Someone else decided just now.', alert: true }
+    const stamp = `${decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    if (action.action === 'reject') {
+      await tx.update(customers).set({ state: 'rejected', accountId: null }).where(eq(customers.id, customer.id))
+      await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })
+      await queueClientText(tx, project, customer.telegramUserId, project.config.templates.rejected)
+      await enqueue(tx, editCard(`${cardText(customer, account)}\n\n✖ Rejected by ${lead.name} at ${stamp}`))
+      return { text: 'Rejected.', alert: false }
+    }
+    const [fresh] = await tx.select({ treatment: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
+    const treatment = Boolean(fresh?.treatment) && Boolean(project.config.groups.treatment)
+    const team = project.config.groups.cr.find((t) => t.key === action.teamKey)!
+    await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } })
+    await enqueue(tx, editCard(`${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`))
+    return { text: `Assigned to ${team.title}.`, alert: false }
+  })
+  deps.notify()
+  return answer
+}
+
+function alreadyDecided(project: ProjectRuntime, decidedBy: number | null): PressAnswer {
+  const who = decidedBy ? (staffMember(project, decidedBy)?.name ?? `user ${decidedBy}`) : 'someone'
+  return { text: `Already decided by ${who}.`, alert: true }
+}

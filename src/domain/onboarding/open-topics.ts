@@ -1,0 +1,93 @@
+import { and, asc, eq } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { auditLog, customers, messages, topics, type TopicRole } from '../../db/schema/index.js'
+import { destinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import type { AccountRecord } from '../accounts/directory.js'
+import { customerName, laneForTopic, type Customer } from '../customers.js'
+import { botForRole, fillTemplate, staffGroups, type ProjectRuntime } from '../project-runtime.js'
+import { queueRelayCopies } from '../relay/queue-copies.js'
+import { queueClientText } from './notify-client.js'
+
+export interface Assignment {
+  crTeam: string
+  treatment: boolean
+  decidedBy: { id: number; name: string }
+}
+
+/** Topic name shown in the staff group: "Customer name · account id" (Telegram allows 128 chars). */
+export function topicName(customer: Customer, account: AccountRecord): string {
+  return `${customerName(customer)} · ${account.externalId}`.slice(0, 128)
+}
+
+/**
+ * Gives an assigned customer their topics (CS, the chosen CR team, Treatment when wanted),
+ * each with a pinned profile card and a notice, welcomes the client, and replays the
+ * messages they sent while waiting. Runs inside the assignment's transaction.
+ */
+export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment): Promise<void> {
+  const wanted = staffGroups(project).filter(
+    (group) => group.role === 'cs' || (group.role === 'cr' && group.teamKey === assignment.crTeam) || (group.role === 'treatment' && assignment.treatment),
+  )
+  const name = topicName(customer, account)
+  for (const group of wanted) {
+    const [inserted] = await tx
+      .insert(topics)
+      .ignore()
+      .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name })
+    if (inserted.affectedRows === 0) continue // already there: creation is idempotent
+    const topicId = Number(inserted.insertId)
+    const botId = botForRole(project, group.role).id
+    const lane = laneForTopic(group.role)
+    const target = { kind: 'topic' as const, topicId }
+    const destination = destinationKey(target)
+    await enqueue(tx, { projectId: project.id, lane, destination, botId, job: { type: 'create_topic', topicId } })
+    await enqueue(tx, {
+      projectId: project.id,
+      lane,
+      destination,
+      botId,
+      job: { type: 'text', target, text: profileCard(customer, account, assignment, group.role), purpose: { kind: 'profile_card', topicId, pin: true } },
+    })
+    const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
+    await enqueue(tx, { projectId: project.id, lane, destination, botId, job: { type: 'text', target, text: notice } })
+  }
+  await tx
+    .update(customers)
+    .set({ state: 'active', crTeam: assignment.crTeam, treatment: assignment.treatment })
+    .where(eq(customers.id, customer.id))
+  await tx.insert(auditLog).values({
+    projectId: project.id,
+    actorUserId: assignment.decidedBy.id,
+    action: 'assigned',
+    customerId: customer.id,
+    details: JSON.stringify({ crTeam: assignment.crTeam, treatment: assignment.treatment }),
+  })
+  await queueClientText(tx, project, customer.telegramUserId, fillTemplate(project.config.templates.welcomeClient, { name: customer.firstName }))
+  await replayHeldMessages(tx, project, customer.id)
+}
+
+function profileCard(customer: Customer, account: AccountRecord, assignment: Assignment, role: TopicRole): string {
+  return [
+    `👤 ${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`,
+    `Account: ${account.externalId} · ${account.displayName}`,
+    `Email: ${account.email}`,
+    `Telegram id: ${customer.telegramUserId}`,
+    `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
+    `Start payload: ${customer.startPayload ?? '—'}`,
+    role === 'cs' ? 'Reply in this topic to answer the client; start a message with // for an internal note.' : 'Reply in this topic to answer the client.',
+  ].join('\n')
+}
+
+/** Messages stored while the customer waited for assignment go out now, in order. */
+async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerId: number): Promise<void> {
+  const held = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.customerId, customerId), eq(messages.held, true)))
+    .orderBy(asc(messages.id))
+  for (const message of held) {
+    await tx.update(messages).set({ held: false }).where(eq(messages.id, message.id))
+    await queueRelayCopies(tx, project, message)
+  }
+}

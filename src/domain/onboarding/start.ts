@@ -1,0 +1,29 @@
+import { and, eq, isNull } from 'drizzle-orm'
+import { customers } from '../../db/schema/index.js'
+import { upsertCustomer, type TelegramPerson } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { clientBot, fillTemplate, type ProjectRuntime } from '../project-runtime.js'
+import { queueClientText } from './notify-client.js'
+
+/** `/start [payload]` from a client: remember them and say what happens next. */
+export async function startConversation(deps: DomainDeps, project: ProjectRuntime, person: TelegramPerson, payload?: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const customer = await upsertCustomer(tx, project.id, clientBot(project).id, person)
+    if (payload) {
+      // The first start payload wins: it records where the customer came from.
+      await tx
+        .update(customers)
+        .set({ startPayload: payload.slice(0, 128) })
+        .where(and(eq(customers.id, customer.id), isNull(customers.startPayload)))
+    }
+    const templates = project.config.templates
+    const text = {
+      awaiting_email: templates.askEmail,
+      pending_assignment: templates.pendingAssignment,
+      active: fillTemplate(templates.welcomeClient, { name: person.firstName }),
+      rejected: templates.rejected,
+    }[customer.state]
+    await queueClientText(tx, project, person.id, text)
+  })
+  deps.notify()
+}

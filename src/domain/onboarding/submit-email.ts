@@ -1,0 +1,91 @@
+import { and, eq } from 'drizzle-orm'
+import { assignments, customers } from '../../db/schema/index.js'
+import type { Customer } from '../customers.js'
+import { customerName } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { normaliseEmail } from '../accounts/directory.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { cardKeyboard, cardText } from './assignment-card.js'
+import { queueClientText } from './notify-client.js'
+import { queueOnboardingText } from './system-topic.js'
+
+export type EmailOutcome = 'invalid' | 'unknown' | 'cooldown' | 'already_linked' | 'accepted'
+
+/**
+ * A client in `awaiting_email` sent some text: validate it against the account records.
+ * Failures are counted per window; past the limit the customer is put in a cooldown, so no
+ * unvalidated user can make the bot create topics.
+ */
+export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, customer: Customer, input: string, now = new Date()): Promise<EmailOutcome> {
+  const templates = project.config.templates
+  if (customer.cooldownUntil && customer.cooldownUntil > now) {
+    await queueClientText(deps.db, project, customer.telegramUserId, templates.cooldown)
+    deps.notify()
+    return 'cooldown'
+  }
+  const email = normaliseEmail(input)
+  const account = email ? await deps.directory.findByEmail(project.id, email) : undefined
+  if (!email || !account || account.status !== 'active') {
+    const outcome = await recordFailure(deps, project, customer, now)
+    const text = outcome === 'cooldown' ? templates.cooldown : email ? templates.unknownEmail : templates.invalidEmail
+    await queueClientText(deps.db, project, customer.telegramUserId, text)
+    deps.notify()
+    return outcome === 'cooldown' ? 'cooldown' : email ? 'unknown' : 'invalid'
+  }
+  const outcome = await deps.db.transaction(async (tx) => {
+    try {
+      const [linked] = await tx
+        .update(customers)
+        .set({ accountId: account.id, state: 'pending_assignment', emailFailures: 0, firstFailureAt: null })
+        .where(and(eq(customers.id, customer.id), eq(customers.state, 'awaiting_email')))
+      if (linked.affectedRows === 0) return 'accepted' as const
+    } catch (error) {
+      if (isDuplicateKey(error)) return 'already_linked' as const
+      throw error
+    }
+    const [created] = await tx.insert(assignments).values({ projectId: project.id, customerId: customer.id, treatmentToggle: account.treatment })
+    const assignmentId = Number(created.insertId)
+    const linkedCustomer = { ...customer, accountId: account.id }
+    await queueOnboardingText(tx, project, cardText(linkedCustomer, account), {
+      replyMarkup: cardKeyboard(project, assignmentId, account.crTeamHint, account.treatment),
+      assignmentId,
+    })
+    await queueClientText(tx, project, customer.telegramUserId, templates.pendingAssignment)
+    return 'accepted' as const
+  })
+  if (outcome === 'already_linked') {
+    await deps.db.transaction(async (tx) => {
+      await queueClientText(tx, project, customer.telegramUserId, templates.alreadyLinked)
+      const who = `${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}, id ${customer.telegramUserId}`
+      await queueOnboardingText(tx, project, `⚠️ ${who} gave the email ${email}, whose account is already linked to another Telegram user. Refused.`)
+    })
+    deps.logger.warn({ customerId: customer.id, accountId: account.id }, 'account already linked to another Telegram user')
+  }
+  deps.notify()
+  return outcome
+}
+
+async function recordFailure(deps: DomainDeps, project: ProjectRuntime, customer: Customer, now: Date): Promise<'counted' | 'cooldown'> {
+  const limits = project.config.onboarding
+  const windowStart = new Date(now.getTime() - limits.failureWindowMinutes * 60_000)
+  const fresh = !customer.firstFailureAt || customer.firstFailureAt < windowStart
+  const failures = fresh ? 1 : customer.emailFailures + 1
+  if (failures >= limits.maxEmailFailures) {
+    await deps.db
+      .update(customers)
+      .set({ emailFailures: 0, firstFailureAt: null, cooldownUntil: new Date(now.getTime() + limits.cooldownMinutes * 60_000) })
+      .where(eq(customers.id, customer.id))
+    return 'cooldown'
+  }
+  await deps.db
+    .update(customers)
+    .set({ emailFailures: failures, firstFailureAt: fresh ? now : customer.firstFailureAt })
+    .where(eq(customers.id, customer.id))
+  return 'counted'
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string }; code?: string }) ?? {}
+  return cause.code === 'ER_DUP_ENTRY' || cause.cause?.code === 'ER_DUP_ENTRY'
+}
+

@@ -1,0 +1,33 @@
+import { and, eq } from 'drizzle-orm'
+import { customers } from '../../db/schema/index.js'
+import { destinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import { activeTopics, findCustomerByUser, laneForTopic } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { botForRole, type ProjectRuntime } from '../project-runtime.js'
+
+/**
+ * The client blocked (or unblocked) the client bot. Each topic gets one notice; while blocked,
+ * staff messages are answered at once instead of being retried.
+ */
+export async function setClientBlocked(deps: DomainDeps, project: ProjectRuntime, telegramUserId: number, blocked: boolean): Promise<boolean> {
+  const changed = await deps.db.transaction(async (tx) => {
+    const customer = await findCustomerByUser(tx, project.id, telegramUserId)
+    if (!customer) return false
+    const [result] = await tx
+      .update(customers)
+      .set({ blocked })
+      .where(and(eq(customers.id, customer.id), eq(customers.blocked, !blocked)))
+    if (result.affectedRows === 0) return false
+    const text = blocked
+      ? '⛔ The client blocked the bot. Messages can no longer be delivered until they unblock it.'
+      : '✅ The client unblocked the bot. Messages are delivered again.'
+    for (const topic of await activeTopics(tx, customer.id)) {
+      const target = { kind: 'topic' as const, topicId: topic.id }
+      await enqueue(tx, { projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey(target), botId: botForRole(project, topic.role).id, job: { type: 'text', target, text } })
+    }
+    return true
+  })
+  if (changed) deps.notify()
+  return changed
+}

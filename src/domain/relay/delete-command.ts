@@ -1,0 +1,51 @@
+import type { Message } from 'grammy/types'
+import { eq } from 'drizzle-orm'
+import { auditLog, messages } from '../../db/schema/index.js'
+import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
+import { destinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import type { DomainDeps } from '../deps.js'
+import { isCsLead, type ProjectRuntime } from '../project-runtime.js'
+
+/** Bots may delete messages only while they are younger than 48 hours. */
+const DELETE_WINDOW_SECONDS = 48 * 3600
+
+export type DeleteOutcome = { ok: true } | { ok: false; reason: string }
+
+/**
+ * `/delete` as a reply in a topic: removes a staff message everywhere (the client's copy, the
+ * mirrors, the original and the command). Staff delete their own messages; CS leads anyone's.
+ */
+export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: Message, nowSeconds = Math.floor(Date.now() / 1000)): Promise<DeleteOutcome> {
+  const target = command.reply_to_message
+  if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
+    return { ok: false, reason: 'Reply /delete to the message you want to delete.' }
+  }
+  const found = await resolveStoredMessage(deps.db, botId, command.chat.id, target.message_id)
+  if (!found) return { ok: false, reason: 'That message was not relayed, so there is nothing to delete.' }
+  const original = found.message
+  const userId = command.from?.id ?? 0
+  if (original.origin !== 'staff') return { ok: false, reason: "Client messages can't be deleted from their chat: only the client can do that." }
+  if (original.senderUserId !== userId && !isCsLead(project, userId)) return { ok: false, reason: 'You can delete only your own messages (CS leads can delete any).' }
+  const sentAt = (JSON.parse(original.raw) as Message).date
+  if (nowSeconds - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: 'This message is older than 48 hours: Telegram no longer lets bots delete it.' }
+  await deps.db.transaction(async (tx) => {
+    await tx.update(messages).set({ deleted: true }).where(eq(messages.id, original.id))
+    for (const link of await linksOfMessage(tx, original.id)) {
+      await enqueue(tx, {
+        projectId: project.id,
+        lane: link.topicId ? 'client_to_staff' : 'staff_to_client',
+        destination: destinationKey(link.topicId ? { kind: 'topic', topicId: link.topicId } : { kind: 'chat', chatId: link.chatId }),
+        botId: link.botId,
+        job: { type: 'delete', linkId: link.id },
+      })
+    }
+    const local = { kind: 'chat' as const, chatId: original.chatId }
+    for (const messageId of [original.messageId, command.message_id]) {
+      await enqueue(tx, { projectId: project.id, lane: 'client_to_staff', destination: destinationKey(local), botId, job: { type: 'delete', chatId: command.chat.id, messageId } })
+    }
+    await tx.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'deleted_message', customerId: original.customerId, details: JSON.stringify({ messageRowId: original.id }) })
+  })
+  deps.notify()
+  return { ok: true }
+}

@@ -1,0 +1,36 @@
+import type { Message } from 'grammy/types'
+import { eq, sql } from 'drizzle-orm'
+import { messages } from '../../db/schema/index.js'
+import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
+import { destinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import type { DomainDeps } from '../deps.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+
+/**
+ * An original was edited (by the client or a staff member): store the new version and queue
+ * an edit of every copy. A copy not yet delivered simply goes out in its new form.
+ */
+export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId: number, edited: Message): Promise<'synced' | 'unknown'> {
+  const outcome = await deps.db.transaction(async (tx) => {
+    const found = await resolveStoredMessage(tx, botId, edited.chat.id, edited.message_id)
+    if (!found || found.viaLink) return 'unknown' as const
+    const original = found.message
+    await tx
+      .update(messages)
+      .set({ raw: JSON.stringify(edited), text: edited.text ?? edited.caption ?? null, editCount: sql`${messages.editCount} + 1` })
+      .where(eq(messages.id, original.id))
+    for (const link of await linksOfMessage(tx, original.id)) {
+      await enqueue(tx, {
+        projectId: project.id,
+        lane: link.topicId ? (original.senderRole === 'treatment' ? 'treatment' : 'client_to_staff') : 'staff_to_client',
+        destination: destinationKey(link.topicId ? { kind: 'topic', topicId: link.topicId } : { kind: 'chat', chatId: link.chatId }),
+        botId: link.botId,
+        job: { type: 'edit_copy', linkId: link.id },
+      })
+    }
+    return 'synced' as const
+  })
+  if (outcome === 'synced') deps.notify()
+  return outcome
+}

@@ -1,0 +1,86 @@
+import type { DbOrTx } from '../../db/client.js'
+import { relayLinks } from '../../db/schema/index.js'
+import type { MessageRow } from '../../db/repositories/relay.js'
+import { destinationKey, type Target } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import { activeTopics, laneForTopic, type Topic } from '../customers.js'
+import type { Lane } from '../../db/schema/index.js'
+import { botForRole, clientBot, type ProjectRuntime } from '../project-runtime.js'
+
+/** How long album parts wait for their siblings before the album is sent. */
+export let albumWindowMs = 600
+export function setAlbumWindow(ms: number): void {
+  albumWindowMs = ms
+}
+
+interface CopyPlan {
+  target: Target
+  chatId: number
+  topicId?: number
+  botId: number
+  lane: Lane
+  kind: 'relay' | 'mirror' | 'replay'
+  header?: string
+}
+
+/** Records one copy (relay link) and queues the job that posts it. */
+export async function queueCopy(tx: DbOrTx, projectId: number, message: MessageRow, plan: CopyPlan): Promise<number> {
+  const [link] = await tx.insert(relayLinks).values({
+    projectId,
+    messageId: message.id,
+    topicId: plan.topicId,
+    chatId: plan.chatId,
+    botId: plan.botId,
+    kind: plan.kind,
+    header: plan.header,
+  })
+  const linkId = Number(link.insertId)
+  const album = message.mediaGroupId
+  await enqueue(tx, {
+    projectId,
+    lane: plan.lane,
+    destination: destinationKey(plan.target),
+    botId: plan.botId,
+    job: album ? { type: 'relay_album', firstLinkId: linkId, mediaGroupId: album } : { type: 'relay', linkId },
+    ...(album ? { delayMs: albumWindowMs } : {}),
+  })
+  return linkId
+}
+
+export function topicCopyPlan(project: ProjectRuntime, topic: Topic, kind: CopyPlan['kind'], header?: string): CopyPlan {
+  return {
+    target: { kind: 'topic', topicId: topic.id },
+    chatId: topic.chatId,
+    topicId: topic.id,
+    botId: botForRole(project, topic.role).id,
+    lane: laneForTopic(topic.role),
+    kind,
+    header,
+  }
+}
+
+/** A client message goes to every active topic of the customer. */
+export async function queueRelayCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow): Promise<void> {
+  for (const topic of await activeTopics(tx, message.customerId)) {
+    await queueCopy(tx, project.id, message, topicCopyPlan(project, topic, 'relay'))
+  }
+}
+
+/** A staff message goes to the client (attributed) and is mirrored into the customer's other topics. */
+export async function queueStaffCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, telegramUserId: number, attribution: string, options: { toClient: boolean }): Promise<void> {
+  if (options.toClient) {
+    await queueCopy(tx, project.id, message, {
+      target: { kind: 'chat', chatId: telegramUserId },
+      chatId: telegramUserId,
+      botId: clientBot(project).id,
+      lane: message.senderRole === 'treatment' ? 'treatment' : 'staff_to_client',
+      kind: 'relay',
+      header: attribution,
+    })
+  }
+  const mirrorHeader = options.toClient ? `${attribution} → client` : `${attribution} (not delivered)`
+  for (const topic of await activeTopics(tx, message.customerId)) {
+    if (topic.chatId === message.chatId) continue
+    await queueCopy(tx, project.id, message, topicCopyPlan(project, topic, 'mirror', mirrorHeader))
+  }
+}

@@ -1,0 +1,33 @@
+import type { MessageReactionUpdated } from 'grammy/types'
+import { resolveStoredMessage } from '../../db/repositories/relay.js'
+import { destinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import type { DomainDeps } from '../deps.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { toStandardReaction } from './standard-reactions.js'
+
+/**
+ * Someone reacted to a relayed copy: the bot that holds the original sets the same reaction
+ * there (a bot may set one standard reaction per message; removal clears it).
+ */
+export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, botId: number, update: MessageReactionUpdated): Promise<'synced' | 'ignored'> {
+  const found = await resolveStoredMessage(deps.db, botId, update.chat.id, update.message_id)
+  if (!found?.viaLink) return 'ignored'
+  const chosen = update.new_reaction.flatMap((r) => (r.type === 'emoji' ? [r.emoji] : []))
+  const standard = chosen.map(toStandardReaction).filter((e): e is string => Boolean(e))
+  if (chosen.length > 0 && standard.length === 0) {
+    deps.logger.info({ chatId: update.chat.id, messageId: update.message_id, chosen }, 'reaction has no standard equivalent; not synced')
+    return 'ignored'
+  }
+  const original = found.message
+  const emoji = standard.slice(-1)
+  await enqueue(deps.db, {
+    projectId: project.id,
+    lane: original.origin === 'client' ? 'staff_to_client' : 'client_to_staff',
+    destination: original.threadId ? `thread:${original.chatId}:${original.threadId}` : destinationKey({ kind: 'chat', chatId: original.chatId }),
+    botId: original.botId,
+    job: { type: 'react', chatId: original.chatId, messageId: original.messageId, emoji },
+  })
+  deps.notify()
+  return 'synced'
+}

@@ -1,0 +1,53 @@
+import type { Message } from 'grammy/types'
+import { destinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import { findCustomer, laneForTopic, type Topic } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { queueStaffCopies } from './queue-copies.js'
+import { storeMessage } from './store-message.js'
+
+export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer'
+
+/** Reaction with which an internal note is acknowledged. */
+export const NOTE_ACK = '✍'
+
+/**
+ * A message by a rostered staff member in a customer's topic: stored, sent to the client
+ * attributed ("Alice · CS"), and mirrored into the customer's other topics. Internal notes
+ * (configurable prefix) stay in the topic and get a small reaction.
+ */
+export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntime, group: StaffGroup, topic: Topic, message: Message): Promise<StaffMessageOutcome> {
+  const senderId = message.from?.id ?? 0
+  if (!staffMember(project, senderId)) return 'not_staff'
+  const customer = await findCustomer(deps.db, topic.customerId)
+  if (!customer) return 'no_customer'
+  const text = message.text ?? message.caption ?? ''
+  const isNote = text.startsWith(project.config.relay.notePrefix)
+  const botId = botForRole(project, group.role).id
+  const lane = laneForTopic(group.role)
+  const topicTarget = { kind: 'topic' as const, topicId: topic.id }
+  const outcome = await deps.db.transaction(async (tx): Promise<StaffMessageOutcome> => {
+    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'staff', botId, message, senderRole: group.role, internalNote: isNote })
+    if (!stored) return 'duplicate'
+    if (isNote) {
+      await enqueue(tx, { projectId: project.id, lane, destination: destinationKey(topicTarget), botId, job: { type: 'react', chatId: message.chat.id, messageId: message.message_id, emoji: [NOTE_ACK] } })
+      return 'note'
+    }
+    const label = attribution(project, group, senderId)
+    await queueStaffCopies(tx, project, stored, customer.telegramUserId, label, { toClient: !customer.blocked })
+    if (customer.blocked) {
+      await enqueue(tx, {
+        projectId: project.id,
+        lane,
+        destination: destinationKey(topicTarget),
+        botId,
+        job: { type: 'text', target: topicTarget, text: '⚠️ Not delivered: the client blocked the bot.', replyTo: { messageId: message.message_id } },
+      })
+      return 'client_blocked'
+    }
+    return 'relayed'
+  })
+  deps.notify()
+  return outcome
+}

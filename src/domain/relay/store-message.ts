@@ -1,0 +1,56 @@
+import type { Message } from 'grammy/types'
+import type { DbOrTx } from '../../db/client.js'
+import { messages, type MessageOrigin } from '../../db/schema/index.js'
+import { resolveStoredMessage, findMessageRow, type MessageRow } from '../../db/repositories/relay.js'
+import { messageKind } from '../../delivery/render.js'
+
+export interface IncomingMessage {
+  projectId: number
+  customerId: number
+  origin: MessageOrigin
+  botId: number
+  message: Message
+  senderRole?: string
+  held?: boolean
+  internalNote?: boolean
+}
+
+/** True when a topic message's reply_to_message is only the topic-root pseudo-reply. */
+export function isRealReply(message: Message): boolean {
+  const target = message.reply_to_message
+  if (!target) return false
+  if (message.is_topic_message && target.message_id === message.message_thread_id) return false
+  return !target.forum_topic_created
+}
+
+/**
+ * Stores an inbound message before anything is relayed. Returns undefined for a message
+ * already stored (a redelivered update), so it is never relayed twice.
+ */
+export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<MessageRow | undefined> {
+  const { message } = input
+  const replyTo = isRealReply(message) ? await resolveStoredMessage(tx, input.botId, message.chat.id, message.reply_to_message!.message_id) : undefined
+  const [inserted] = await tx
+    .insert(messages)
+    .ignore()
+    .values({
+      projectId: input.projectId,
+      customerId: input.customerId,
+      origin: input.origin,
+      botId: input.botId,
+      chatId: message.chat.id,
+      threadId: message.is_topic_message ? (message.message_thread_id ?? null) : null,
+      messageId: message.message_id,
+      senderUserId: message.from?.id ?? 0,
+      senderRole: input.senderRole,
+      kind: messageKind(message),
+      text: message.text ?? message.caption ?? null,
+      mediaGroupId: message.media_group_id,
+      replyToRowId: replyTo?.message.id,
+      held: input.held ?? false,
+      internalNote: input.internalNote ?? false,
+      raw: JSON.stringify(message),
+    })
+  if (inserted.affectedRows === 0) return undefined
+  return findMessageRow(tx, Number(inserted.insertId))
+}

@@ -1,0 +1,35 @@
+import { startApp } from './app.js'
+import { ConfigError, loadConfig } from './config/index.js'
+import { createLogger } from './logger.js'
+
+/** `npm start`: reads the config (TOPICDESK_CONFIG or config/topicdesk.yaml) and runs every bot. */
+async function main(): Promise<void> {
+  const path = process.env.TOPICDESK_CONFIG ?? 'config/topicdesk.yaml'
+  let config
+  try {
+    config = loadConfig(path)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(2)
+    }
+    throw error
+  }
+  const logger = createLogger(config.log.level)
+  const app = await startApp(config, logger)
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    await app.stop()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,49 @@
+import { badRequest, E, forbidden } from './api-error.js'
+import type { Params } from './params.js'
+import type { BotState, ChatState, World } from './world.js'
+
+/**
+ * The chat named by chat_id as this bot may use it. Bots see only their own private chats and the
+ * groups they belong to; writing also needs the user not to have blocked the bot.
+ */
+export function chatForBot(world: World, bot: BotState, params: Params, mode: 'read' | 'write', name = 'chat_id'): ChatState {
+  if (!params.has(name)) throw badRequest(`${name} is empty`)
+  let id: number | undefined
+  try {
+    id = params.int(name)
+  } catch {
+    throw E.chatNotFound()
+  }
+  if (id === undefined) throw E.chatNotFound()
+  return chatByIdForBot(world, bot, id, mode)
+}
+
+export function chatByIdForBot(world: World, bot: BotState, id: number, mode: 'read' | 'write'): ChatState {
+  if (id > 0) {
+    if (world.isBot(id)) throw mode === 'write' ? forbidden("bot can't send messages to bots") : E.chatNotFound()
+    const user = world.users.get(id)
+    if (!user) throw E.chatNotFound()
+    const chat = world.privateChat(bot.id, id)
+    if (!chat) throw mode === 'write' ? E.cantInitiate() : E.chatNotFound()
+    if (mode === 'write' && user.blocked.has(bot.id)) throw E.blocked()
+    return chat
+  }
+  const chat = world.groups.get(id)
+  if (!chat) throw E.chatNotFound()
+  if (chat.kicked.has(bot.id)) throw E.kicked()
+  if (!chat.members.has(bot.id)) throw E.chatNotFound()
+  return chat
+}
+
+/** The message a bot refers to, when it exists and is not deleted. */
+export function liveMessage(chat: ChatState, id: number | undefined) {
+  if (id === undefined) return undefined
+  const m = chat.messages.get(id)
+  return m && !m.deleted ? m : undefined
+}
+
+export function requireInt(params: Params, name: string): number {
+  const v = params.int(name)
+  if (v === undefined) throw badRequest(`${name} is empty`)
+  return v
+}

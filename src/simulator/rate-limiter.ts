@@ -1,0 +1,50 @@
+import type { RateLimitOptions } from './types.js'
+
+interface Window {
+  max: number
+  spanMs: number
+}
+
+/**
+ * Per-bot flood control with sliding windows: per private chat (burst B within B/rate seconds, so
+ * sustained `privatePerSecond`), per group (`groupPerMinute`, all topics together), and global.
+ */
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>()
+
+  constructor(private readonly options: Required<RateLimitOptions>) {}
+
+  static create(o: RateLimitOptions): RateLimiter {
+    return new RateLimiter({
+      privatePerSecond: o.privatePerSecond ?? 1,
+      privateBurst: o.privateBurst ?? 3,
+      groupPerMinute: o.groupPerMinute ?? 20,
+      globalPerSecond: o.globalPerSecond ?? 30,
+    })
+  }
+
+  /** Records the call and returns 0, or returns the seconds to wait (≥ 1) without recording. */
+  check(botId: number, chatId: number | undefined, nowMs: number): number {
+    const o = this.options
+    const windows: Array<[string, Window]> = [[`${botId}`, { max: o.globalPerSecond, spanMs: 1000 }]]
+    if (chatId !== undefined && chatId < 0) windows.push([`${botId}:${chatId}`, { max: o.groupPerMinute, spanMs: 60_000 }])
+    else if (chatId !== undefined) windows.push([`${botId}:${chatId}`, { max: o.privateBurst, spanMs: (o.privateBurst / o.privatePerSecond) * 1000 }])
+    let waitMs = 0
+    for (const [key, w] of windows) {
+      const list = this.recent(key, w.spanMs, nowMs)
+      if (list.length >= w.max) {
+        const oldest = list[list.length - w.max] ?? nowMs
+        waitMs = Math.max(waitMs, oldest + w.spanMs - nowMs)
+      }
+    }
+    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000))
+    for (const [key] of windows) this.hits.get(key)?.push(nowMs)
+    return 0
+  }
+
+  private recent(key: string, spanMs: number, nowMs: number): number[] {
+    const list = (this.hits.get(key) ?? []).filter((t) => t > nowMs - spanMs)
+    this.hits.set(key, list)
+    return list
+  }
+}

@@ -1,0 +1,178 @@
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import type { Message } from 'grammy/types'
+import { Clock } from './clock.js'
+import { Faults } from './faults.js'
+import { FileStore } from './files.js'
+import { createHttpServer } from './http-server.js'
+import { chatMessages, privateMessages, topicsOf, waitFor } from './inspect.js'
+import { Prng } from './prng.js'
+import { RateLimiter } from './rate-limiter.js'
+import type {
+  AdminRights, CallbackAnswer, Delivery, FailNextOptions, FaultOptions, RateLimitOptions, SimBot, SimChat,
+  SimMessageView, SimStats, SimUser, SimulatorOptions, TopicView, UserContent,
+} from './types.js'
+import * as actions from './user-actions.js'
+import { World } from './world.js'
+import * as setup from './world-setup.js'
+
+/** A Telegram Bot API simulator: an HTTP server plus methods to set up the world and act as people. */
+export class Simulator {
+  url = ''
+  private readonly world: World
+  private readonly faults: Faults
+  private limiter: RateLimiter | undefined
+  private readonly server: Server
+  private readonly log: (line: string) => void
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    const prng = new Prng(options.seed ?? 1)
+    this.world = new World(new FileStore(), new Clock(), prng)
+    this.faults = new Faults(options.faults, new Prng((options.seed ?? 1) ^ 0x5eed))
+    this.limiter = options.rateLimits ? RateLimiter.create(options.rateLimits) : undefined
+    this.log = options.log ?? (() => {})
+    this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, log: this.log })
+  }
+
+  /** Starts listening; resolves once `url` is set. */
+  async listen(): Promise<void> {
+    const host = this.options.host ?? '127.0.0.1'
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(this.options.port ?? 0, host, () => resolve())
+    })
+    const { port } = this.server.address() as AddressInfo
+    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  }
+
+  async close(): Promise<void> {
+    for (const bot of this.world.bots.values()) {
+      bot.webhook.close()
+      bot.queue.cancelPoll()
+    }
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve())
+      this.server.closeAllConnections()
+    })
+  }
+
+  setRateLimits(o: RateLimitOptions | false): void {
+    this.limiter = o ? RateLimiter.create(o) : undefined
+  }
+
+  setFaults(o: FaultOptions | false): void {
+    this.faults.set(o)
+  }
+
+  /** Forces the next N calls of `method` (optionally by one bot, to one chat) to fail with this error. */
+  failNext(o: FailNextOptions): void {
+    this.faults.failNext(o)
+  }
+
+  /** Moves the simulated clock forward (message dates, the 48 h delete limit, callback answer window). */
+  advanceClock(seconds: number): void {
+    this.world.clock.advance(seconds)
+  }
+
+  // --- world setup ---
+  createBot(o: { token: string; username: string; firstName?: string }): SimBot {
+    return setup.createBot(this.world, o, this.log)
+  }
+
+  createUser(o: { firstName: string; lastName?: string; username?: string; languageCode?: string }): SimUser {
+    return setup.createUser(this.world, o)
+  }
+
+  createForumGroup(o: { title: string; members?: number[]; admins?: Array<{ id: number; rights?: Partial<AdminRights> }>; isForum?: boolean }): SimChat {
+    return setup.createGroup(this.world, o)
+  }
+
+  addMember(chatId: number, id: number): void {
+    setup.addMember(this.world, chatId, id)
+  }
+
+  promote(chatId: number, id: number, rights?: Partial<AdminRights>): void {
+    setup.promote(this.world, chatId, id, rights)
+  }
+
+  removeMember(chatId: number, id: number): void {
+    setup.removeMember(this.world, chatId, id)
+  }
+
+  deleteTopicByHand(chatId: number, threadId: number): void {
+    setup.deleteTopicByHand(this.world, chatId, threadId)
+  }
+
+  closeTopicByHand(chatId: number, threadId: number): void {
+    setup.setTopicClosedByHand(this.world, chatId, threadId, true)
+  }
+
+  reopenTopicByHand(chatId: number, threadId: number): void {
+    setup.setTopicClosedByHand(this.world, chatId, threadId, false)
+  }
+
+  // --- acting as people ---
+  sendPrivate(userId: number, botId: number, content: UserContent, o?: { replyTo?: number }): Message {
+    return actions.sendPrivate(this.world, userId, botId, content, o)
+  }
+
+  sendGroup(userId: number, chatId: number, content: UserContent, o?: { threadId?: number; replyTo?: number }): Message {
+    return actions.sendGroup(this.world, userId, chatId, content, o)
+  }
+
+  sendAlbum(userId: number, chat: { botId: number } | { chatId: number; threadId?: number }, items: UserContent[]): Message[] {
+    return actions.sendAlbum(this.world, userId, chat, items)
+  }
+
+  editMessage(userId: number, chatId: number, messageId: number, content: UserContent, o?: { botId?: number }): Message {
+    return actions.editMessage(this.world, userId, chatId, messageId, content, o?.botId)
+  }
+
+  react(userId: number, chatId: number, messageId: number, emojis: string[], o?: { botId?: number }): void {
+    actions.react(this.world, userId, chatId, messageId, emojis, o?.botId)
+  }
+
+  pressButton(userId: number, chatId: number, messageId: number, callbackData: string, o?: { botId?: number }): Promise<CallbackAnswer | undefined> {
+    return actions.pressButton(this.world, userId, chatId, messageId, callbackData, o?.botId)
+  }
+
+  blockBot(userId: number, botId: number): void {
+    actions.setBlocked(this.world, userId, botId, true)
+  }
+
+  unblockBot(userId: number, botId: number): void {
+    actions.setBlocked(this.world, userId, botId, false)
+  }
+
+  // --- inspection ---
+  chatMessages(chatId: number, o?: { threadId?: number; includeDeleted?: boolean; botId?: number }): SimMessageView[] {
+    return chatMessages(this.world, chatId, o)
+  }
+
+  privateMessages(userId: number, botId: number): SimMessageView[] {
+    return privateMessages(this.world, userId, botId)
+  }
+
+  topics(chatId: number): TopicView[] {
+    return topicsOf(this.world, chatId)
+  }
+
+  waitFor<T>(probe: () => T | undefined | false | null, o?: { timeoutMs?: number; message?: string }): Promise<T> {
+    return waitFor(probe, o)
+  }
+
+  stats(): SimStats {
+    return structuredClone(this.world.stats)
+  }
+
+  /** Every message created by a bot, in creation order (the witness for delivery counting). */
+  deliveries(): Delivery[] {
+    return this.world.deliveries.map((d) => ({ ...d }))
+  }
+}
+
+export async function startSimulator(options?: SimulatorOptions): Promise<Simulator> {
+  const sim = new Simulator(options)
+  await sim.listen()
+  return sim
+}

@@ -1,0 +1,164 @@
+import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
+
+/** Per-bot flood limits, modelled on what Telegram documents (all opt-in in the simulator). */
+export interface RateLimitOptions {
+  /** Sustained messages per second into one private chat (default 1). */
+  privatePerSecond?: number
+  /** Short burst tolerated in one private chat (default 3). */
+  privateBurst?: number
+  /** Messages per minute into one group, all topics together (default 20). */
+  groupPerMinute?: number
+  /** Messages per second across all chats (default 30). */
+  globalPerSecond?: number
+}
+
+export interface FaultOptions {
+  /** Share of calls answered 500 "Internal Server Error" or 502 "Bad Gateway". */
+  serverErrorRate?: number
+  /** Share of calls whose socket is destroyed without answer; half of them took effect first. */
+  dropRate?: number
+  /** Limit faults to these methods; default: every send, edit, copy and forward method. */
+  methods?: string[]
+}
+
+export interface SimulatorOptions {
+  port?: number
+  host?: string
+  rateLimits?: RateLimitOptions | false
+  faults?: FaultOptions | false
+  seed?: number
+  log?: (line: string) => void
+}
+
+export interface FailNextOptions {
+  token?: string
+  method: string
+  chatId?: number
+  times?: number
+  error_code: number
+  description: string
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number }
+}
+
+/** Rights of a chat administrator, as in Bot API ChatAdministratorRights. */
+export interface AdminRights {
+  is_anonymous: boolean
+  can_manage_chat: boolean
+  can_delete_messages: boolean
+  can_manage_video_chats: boolean
+  can_restrict_members: boolean
+  can_promote_members: boolean
+  can_change_info: boolean
+  can_invite_users: boolean
+  can_post_stories: boolean
+  can_edit_stories: boolean
+  can_delete_stories: boolean
+  can_pin_messages: boolean
+  can_manage_topics: boolean
+}
+
+export interface SimBot {
+  id: number
+  token: string
+  username: string
+  firstName: string
+}
+
+export interface SimUser {
+  id: number
+  firstName: string
+  lastName?: string
+  username?: string
+  languageCode?: string
+}
+
+export interface SimChat {
+  id: number
+  title: string
+  isForum: boolean
+}
+
+export interface FileSpec {
+  /** Content; default: 1 KiB of seeded random bytes. */
+  bytes?: Buffer
+  fileName?: string
+  mimeType?: string
+  /** Pretend size, for the 20 MB getFile limit. */
+  size?: number
+}
+
+export type UserContent =
+  | { text: string; entities?: MessageEntity[] }
+  | { photo: FileSpec; caption?: string }
+  | { video: FileSpec; caption?: string }
+  | { animation: FileSpec; caption?: string }
+  | { audio: FileSpec; caption?: string }
+  | { voice: FileSpec; caption?: string }
+  | { video_note: FileSpec }
+  | { document: FileSpec; caption?: string }
+  | { sticker: FileSpec & { emoji?: string } }
+  | { location: { latitude: number; longitude: number } }
+  | { venue: { latitude: number; longitude: number; title: string; address: string } }
+  | { contact: { phone_number: string; first_name: string; last_name?: string } }
+  | { poll: { question: string; options: string[] } }
+  | { dice: { emoji?: string } }
+
+export type MessageKind =
+  | 'text' | 'photo' | 'video' | 'animation' | 'audio' | 'voice' | 'video_note' | 'document'
+  | 'sticker' | 'location' | 'venue' | 'contact' | 'poll' | 'dice' | 'service'
+
+export interface SimMessageView {
+  message_id: number
+  chat_id: number
+  thread_id?: number
+  from: { id: number; is_bot: boolean; name: string }
+  kind: MessageKind
+  /** Text or caption. */
+  text?: string
+  entities?: MessageEntity[]
+  file_unique_id?: string
+  reply_to_message_id?: number
+  reactions: Array<{ by: number; emoji: string }>
+  edited: boolean
+  deleted: boolean
+  pinned: boolean
+  reply_markup?: InlineKeyboardMarkup
+  media_group_id?: string
+  date: number
+  raw: Message
+}
+
+export interface CallbackAnswer {
+  text?: string
+  show_alert?: boolean
+}
+
+export interface TopicView {
+  message_thread_id: number
+  name: string
+  icon_color: number
+  closed: boolean
+  deleted: boolean
+}
+
+export interface SimStats {
+  calls: Record<string, number>
+  uploads: Record<number, number>
+  rateLimited: number
+  faults: number
+  sent: number
+}
+
+export interface Delivery {
+  botId: number
+  chatId: number
+  threadId?: number
+  messageId: number
+  at: number
+  text?: string
+}
+
+/** Private chats are per user×bot; user-side calls name them by bot id, or by user id plus `botId`. */
+export interface ChatRef {
+  botId?: number
+}

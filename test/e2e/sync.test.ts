@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startHarness, type Harness } from '../support/harness.js'
+import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+
+let h: Harness
+let zoe: Awaited<ReturnType<typeof onboard>>
+
+beforeAll(async () => {
+  h = await startHarness()
+  zoe = await onboard(h, h.world.people.zoe, 'zoe@example.com', 'north')
+})
+afterAll(async () => h?.stop())
+
+const clientBot = () => h.world.bots.client.id
+const cs = () => h.world.groups.cs.id
+const north = () => h.world.groups.north.id
+const zoeId = () => h.world.people.zoe.id
+
+describe('replies', () => {
+  it('maps a staff reply to the client original, and a client reply to the staff original and its mirror', async () => {
+    const { sim, world } = h
+    const question = sim.sendPrivate(zoeId(), clientBot(), { text: 'Question A' })
+    const copy = await waitForTopicMessage(h, cs(), zoe.cs, 'Question A')
+    const plain = sim.sendGroup(world.people.alice.id, cs(), { text: 'Not a reply' }, { threadId: zoe.cs })
+    // A topic message carries the topic-root pseudo-reply: it must not become a reply.
+    expect(plain.reply_to_message?.message_id).toBe(zoe.cs)
+    const plainAtClient = await waitForPrivate(h, zoeId(), clientBot(), 'Not a reply')
+    expect(plainAtClient.reply_to_message_id).toBeUndefined()
+
+    sim.sendGroup(world.people.alice.id, cs(), { text: 'Answer to A' }, { threadId: zoe.cs, replyTo: copy.message_id })
+    const answer = await waitForPrivate(h, zoeId(), clientBot(), 'Answer to A')
+    expect(answer.reply_to_message_id).toBe(question.message_id)
+
+    const staffOriginal = sim.sendGroup(world.people.alice.id, cs(), { text: 'Please confirm' }, { threadId: zoe.cs })
+    const confirmAtClient = await waitForPrivate(h, zoeId(), clientBot(), 'Please confirm')
+    const mirror = await waitForTopicMessage(h, north(), zoe.cr, 'Please confirm')
+    sim.sendPrivate(zoeId(), clientBot(), { text: 'Confirmed' }, { replyTo: confirmAtClient.message_id })
+    const inCs = await waitForTopicMessage(h, cs(), zoe.cs, 'Confirmed')
+    const inCr = await waitForTopicMessage(h, north(), zoe.cr, 'Confirmed')
+    expect(inCs.reply_to_message_id).toBe(staffOriginal.message_id)
+    expect(inCr.reply_to_message_id).toBe(mirror.message_id)
+  })
+})
+
+describe('edits', () => {
+  it('edits every copy when the client edits text or a caption', async () => {
+    const { sim } = h
+    const original = sim.sendPrivate(zoeId(), clientBot(), { text: 'Typo heer' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'Typo heer')
+    await waitForTopicMessage(h, north(), zoe.cr, 'Typo heer')
+    sim.editMessage(zoeId(), zoeId(), original.message_id, { text: 'Typo here' })
+    const edited = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.text === 'Typo here' && m.edited)
+    expect(edited.edited).toBe(true)
+    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.text === 'Typo here' && m.edited)
+
+    const photo = sim.sendPrivate(zoeId(), clientBot(), { photo: { bytes: Buffer.from('caption-photo') }, caption: 'old caption' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'old caption')
+    sim.editMessage(zoeId(), zoeId(), photo.message_id, { photo: { bytes: Buffer.from('caption-photo') }, caption: 'new caption' })
+    await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.text === 'new caption' && m.edited)
+  })
+
+  it('replaces the media of every copy when the client swaps it', async () => {
+    const { sim } = h
+    const photo = sim.sendPrivate(zoeId(), clientBot(), { photo: { bytes: Buffer.from('first-picture') }, caption: 'swap me' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'swap me')
+    const replaced = sim.editMessage(zoeId(), zoeId(), photo.message_id, { photo: { bytes: Buffer.from('second-picture') }, caption: 'swap me' })
+    const newFile = replaced.photo!.at(-1)!.file_unique_id
+    await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.file_unique_id === newFile && m.edited)
+    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.file_unique_id === newFile && m.edited)
+  })
+
+  it('edits the client copy with the attribution kept when staff edit', async () => {
+    const { sim, world } = h
+    const staff = sim.sendGroup(world.people.alice.id, cs(), { text: 'Delivery on Mondey' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId(), clientBot(), 'Delivery on Mondey')
+    sim.editMessage(world.people.alice.id, cs(), staff.message_id, { text: 'Delivery on Monday' })
+    const edited = await h.sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.text === 'Alice · CS\nDelivery on Monday' && m.edited))
+    expect(edited.entities?.[0]).toMatchObject({ type: 'bold', offset: 0 })
+    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.text === 'Alice · CS → client\nDelivery on Monday')
+  })
+})
+
+describe('reactions', () => {
+  it('syncs a client reaction to the staff original, and its removal', async () => {
+    const { sim, world } = h
+    const staff = sim.sendGroup(world.people.alice.id, cs(), { text: 'React to me' }, { threadId: zoe.cs })
+    const atClient = await waitForPrivate(h, zoeId(), clientBot(), 'React to me')
+    sim.react(zoeId(), zoeId(), atClient.message_id, ['👍'])
+    await sim.waitFor(() => sim.chatMessages(cs()).find((m) => m.message_id === staff.message_id && m.reactions.some((r) => r.emoji === '👍' && r.by === world.bots.cs.id)))
+    sim.react(zoeId(), zoeId(), atClient.message_id, [])
+    await sim.waitFor(() => sim.chatMessages(cs()).find((m) => m.message_id === staff.message_id && m.reactions.length === 0))
+  })
+
+  it('syncs a staff reaction on a client message to the client original, mapping non-standard emoji', async () => {
+    const { sim, world } = h
+    const original = sim.sendPrivate(zoeId(), clientBot(), { text: 'Thanks a lot' })
+    const copy = await waitForTopicMessage(h, north(), zoe.cr, 'Thanks a lot')
+    sim.react(world.people.carol.id, north(), copy.message_id, ['❤️'])
+    await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '❤' && r.by === world.bots.client.id)))
+  })
+})
+
+describe('/delete', () => {
+  it('deletes a staff message everywhere, and refuses others’ messages to non-leads', async () => {
+    const { sim, world } = h
+    const staff = sim.sendGroup(world.people.bob.id, cs(), { text: 'Wrong customer, sorry' }, { threadId: zoe.cs })
+    const atClient = await waitForPrivate(h, zoeId(), clientBot(), 'Wrong customer, sorry')
+    const mirror = await waitForTopicMessage(h, north(), zoe.cr, 'Wrong customer, sorry')
+    sim.sendGroup(world.people.carol.id, north(), { text: '/delete' }, { threadId: zoe.cr, replyTo: mirror.message_id })
+    await waitForTopicMessage(h, north(), zoe.cr, 'only your own messages')
+    const command = sim.sendGroup(world.people.bob.id, cs(), { text: '/delete' }, { threadId: zoe.cs, replyTo: staff.message_id })
+    await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === atClient.message_id && m.deleted))
+    await sim.waitFor(() => sim.chatMessages(north(), { includeDeleted: true }).find((m) => m.message_id === mirror.message_id && m.deleted))
+    await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === staff.message_id && m.deleted))
+    await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === command.message_id && m.deleted))
+  })
+})
+
+describe('blocked client', () => {
+  it('tells staff once, answers later messages at once, and clears on unblock', async () => {
+    const { sim, world } = h
+    sim.blockBot(zoeId(), clientBot())
+    await waitForTopicMessage(h, cs(), zoe.cs, 'The client blocked the bot')
+    await waitForTopicMessage(h, north(), zoe.cr, 'The client blocked the bot')
+    sim.sendGroup(world.people.alice.id, cs(), { text: 'Are you there?' }, { threadId: zoe.cs })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'Not delivered: the client blocked the bot')
+    expect(sim.chatMessages(cs(), { threadId: zoe.cs }).filter((m) => m.text?.includes('The client blocked the bot')).length).toBe(1)
+    sim.unblockBot(zoeId(), clientBot())
+    await waitForTopicMessage(h, cs(), zoe.cs, 'The client unblocked the bot')
+    sim.sendGroup(world.people.alice.id, cs(), { text: 'Welcome back' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId(), clientBot(), 'Welcome back')
+  })
+
+  it('marks the customer blocked when a send fails with 403, without retrying', async () => {
+    const { sim, world } = h
+    const yuri = await onboard(h, world.people.yuri, 'yuri@example.com', 'south')
+    sim.failNext({ token: world.bots.client.token, method: 'sendMessage', chatId: world.people.yuri.id, error_code: 403, description: 'Forbidden: bot was blocked by the user' })
+    sim.sendGroup(world.people.dave.id, world.groups.south.id, { text: 'Hello Yuri' }, { threadId: yuri.cr })
+    await waitForTopicMessage(h, world.groups.south.id, yuri.cr, 'The client blocked the bot')
+    expect(sim.privateMessages(world.people.yuri.id, clientBot()).some((m) => m.text?.includes('Hello Yuri'))).toBe(false)
+  })
+})

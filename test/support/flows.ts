@@ -1,0 +1,81 @@
+import type { InlineKeyboardMarkup, Message } from 'grammy/types'
+import type { Harness } from './harness.js'
+
+/** Last message a user sees from a bot in their private chat. */
+export function lastPrivate(h: Harness, userId: number, botId: number) {
+  const messages = h.sim.privateMessages(userId, botId).filter((m) => m.from.is_bot)
+  return messages[messages.length - 1]
+}
+
+/** Waits for a bot message in the user's private chat whose text matches. */
+export function waitForPrivate(h: Harness, userId: number, botId: number, pattern: RegExp | string) {
+  return h.sim.waitFor(
+    () => h.sim.privateMessages(userId, botId).find((m) => m.from.is_bot && m.text !== undefined && (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text))),
+    { message: `private message matching ${pattern}` },
+  )
+}
+
+/** The customer's topic in a group (by name prefix), once it exists. */
+export function waitForTopic(h: Harness, chatId: number, namePrefix: string) {
+  return h.sim.waitFor(() => h.sim.topics(chatId).find((t) => t.name.startsWith(namePrefix) && !t.deleted), { message: `topic ${namePrefix} in ${chatId}` })
+}
+
+export function waitForTopicMessage(h: Harness, chatId: number, threadId: number, pattern: RegExp | string | ((m: ReturnType<Harness['sim']['chatMessages']>[number]) => boolean)) {
+  return h.sim.waitFor(
+    () =>
+      h.sim.chatMessages(chatId, { threadId }).find((m) =>
+        typeof pattern === 'function' ? pattern(m) : m.text !== undefined && (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text)),
+      ),
+    { message: `message ${String(pattern)} in topic ${threadId}` },
+  )
+}
+
+/**
+ * Takes a client from /start to an assigned customer with topics: email, card, a lead's press.
+ * Returns the thread ids of their topics.
+ */
+export async function onboard(h: Harness, client: { id: number }, email: string, team: 'north' | 'south', options: { treatment?: boolean } = {}) {
+  const { sim, world } = h
+  sim.sendPrivate(client.id, world.bots.client.id, { text: '/start' })
+  await waitForPrivate(h, client.id, world.bots.client.id, 'email')
+  sim.sendPrivate(client.id, world.bots.client.id, { text: email })
+  const card = await sim.waitFor(() =>
+    sim.chatMessages(world.groups.cs.id).find((m) => m.reply_markup && m.text?.includes(email) && !m.text.includes('Assigned')),
+  )
+  if (options.treatment) {
+    await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, buttonData(card, 'Treatment'))
+    await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.message_id === card.message_id && JSON.stringify(m.reply_markup).includes('☑')))
+  }
+  const answer = await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, `as:${cardAssignmentId(card)}:cr:${team}`)
+  const name = accountName(h, email)
+  const csTopic = await waitForTopic(h, world.groups.cs.id, name)
+  const crTopic = await waitForTopic(h, team === 'north' ? world.groups.north.id : world.groups.south.id, name)
+  await waitForPrivate(h, client.id, world.bots.client.id, 'Your team is ready')
+  return { answer, card, cs: csTopic.message_thread_id, cr: crTopic.message_thread_id, crChat: team === 'north' ? world.groups.north.id : world.groups.south.id }
+}
+
+type WithKeyboard = { reply_markup?: InlineKeyboardMarkup }
+
+export function buttonData(card: WithKeyboard, label: string): string {
+  const button = card.reply_markup?.inline_keyboard.flat().find((b) => b.text.includes(label)) as { callback_data?: string } | undefined
+  if (!button?.callback_data) throw new Error(`No button ${label}`)
+  return button.callback_data
+}
+
+export function cardAssignmentId(card: WithKeyboard): number {
+  const first = card.reply_markup?.inline_keyboard.flat()[0] as { callback_data?: string } | undefined
+  return Number(/^as:(\d+):/.exec(first?.callback_data ?? '')?.[1])
+}
+
+/** The file_unique_id a sent message carries, whatever its media kind. */
+export function fileUniqueIdOf(message: Message): string | undefined {
+  const m = message as unknown as Record<string, { file_unique_id?: string } | undefined>
+  if (message.photo) return message.photo.at(-1)?.file_unique_id
+  for (const kind of ['video', 'animation', 'audio', 'voice', 'video_note', 'document', 'sticker']) if (m[kind]?.file_unique_id) return m[kind]!.file_unique_id
+  return undefined
+}
+
+function accountName(h: Harness, email: string): string {
+  const person = email.startsWith('zoe') ? h.world.people.zoe : h.world.people.yuri
+  return person.firstName
+}

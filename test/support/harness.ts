@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm'
+import { startApp, type App } from '../../src/app.js'
+import { createConfig, type Config } from '../../src/config/index.js'
+import type { ConfigInput } from '../../src/config/schema.js'
+import { accounts, projects } from '../../src/db/schema/index.js'
+import { createSampleWorld, sampleConfig, type SampleWorld } from '../../src/demo/sample-world.js'
+import { createLogger } from '../../src/logger.js'
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
+import { createTestDatabase, type TestDatabase } from './database.js'
+
+export interface Harness {
+  sim: Simulator
+  app: App
+  world: SampleWorld
+  config: Config
+  database: TestDatabase
+  projectId: number
+  stop(): Promise<void>
+}
+
+/** The whole service against a fresh simulator and a fresh database, with the sample world. */
+export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput> } = {}): Promise<Harness> {
+  const sim = await startSimulator(options.simulator)
+  const database = await createTestDatabase()
+  const world = createSampleWorld(sim)
+  const config = createConfig(sampleConfig(sim, world, database.url, { log: { level: (process.env.TOPICDESK_TEST_LOG as 'info') ?? 'silent' }, ...options.config }))
+  const app = await startApp(config, createLogger(config.log.level), { migrate: false })
+  const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
+  const projectId = project!.id
+  await database.db.insert(accounts).values(
+    world.accounts.map((a) => ({ projectId, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })),
+  )
+  return {
+    sim,
+    app,
+    world,
+    config,
+    database,
+    projectId,
+    async stop() {
+      await app.stop()
+      await sim.close()
+      await database.close()
+    },
+  }
+}

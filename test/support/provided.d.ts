@@ -1,0 +1,10 @@
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Server URL whose user may create and drop databases (DATABASE_URL). */
+    adminDatabaseUrl: string
+    /** Tags this run's test databases, so teardown drops only its own. */
+    testRunId: string
+  }
+}
+
+export {}
