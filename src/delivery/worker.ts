@@ -93,6 +93,7 @@ export class OutboxWorkers {
     try {
       const result = await executeJob(this.deps, job)
       await markSent(this.deps.db, job.id, result)
+      log.debug({ result }, 'sent')
     } catch (error) {
       const description = describeError(error)
       const failure: FailureClass = error instanceof PermanentJobError ? { kind: 'permanent' } : classifyTelegramError(error)

@@ -20,7 +20,7 @@ export class Transcript {
   ) {}
 
   watchPrivate(userId: number, botId: number): void {
-    this.watched.push({ label: `${this.name(userId)}'s chat with ${this.name(botId)}`, read: () => this.sim.privateMessages(userId, botId) })
+    this.watched.push({ label: `${this.name(userId)}'s chat with ${this.name(botId)}`, read: () => this.sim.privateMessages(userId, botId, { includeDeleted: true }) })
   }
 
   watchGroup(chatId: number, title: string): void {

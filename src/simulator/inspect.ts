@@ -46,9 +46,9 @@ export function chatMessages(world: World, chatId: number, o: { threadId?: numbe
     .map((m) => viewOf(world, m))
 }
 
-export function privateMessages(world: World, userId: number, botId: number): SimMessageView[] {
+export function privateMessages(world: World, userId: number, botId: number, o: { includeDeleted?: boolean } = {}): SimMessageView[] {
   const chat = world.privateChat(botId, userId)
-  return chat ? [...chat.messages.values()].filter((m) => !m.deleted).map((m) => viewOf(world, m)) : []
+  return chat ? [...chat.messages.values()].filter((m) => o.includeDeleted || !m.deleted).map((m) => viewOf(world, m)) : []
 }
 
 export function topicsOf(world: World, chatId: number): TopicView[] {

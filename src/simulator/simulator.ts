@@ -18,7 +18,7 @@ import * as setup from './world-setup.js'
 
 /** A Telegram Bot API simulator: an HTTP server plus methods to set up the world and act as people. */
 export class Simulator {
-  url = ''
+  private baseUrl = ''
   private readonly world: World
   private readonly faults: Faults
   private limiter: RateLimiter | undefined
@@ -34,6 +34,11 @@ export class Simulator {
     this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, log: this.log })
   }
 
+  /** e.g. http://127.0.0.1:43121 (no trailing slash): use as grammY's apiRoot. */
+  get url(): string {
+    return this.baseUrl
+  }
+
   /** Starts listening; resolves once `url` is set. */
   async listen(): Promise<void> {
     const host = this.options.host ?? '127.0.0.1'
@@ -42,7 +47,7 @@ export class Simulator {
       this.server.listen(this.options.port ?? 0, host, () => resolve())
     })
     const { port } = this.server.address() as AddressInfo
-    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+    this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   }
 
   async close(): Promise<void> {
@@ -149,8 +154,8 @@ export class Simulator {
     return chatMessages(this.world, chatId, o)
   }
 
-  privateMessages(userId: number, botId: number): SimMessageView[] {
-    return privateMessages(this.world, userId, botId)
+  privateMessages(userId: number, botId: number, o?: { includeDeleted?: boolean }): SimMessageView[] {
+    return privateMessages(this.world, userId, botId, o)
   }
 
   topics(chatId: number): TopicView[] {

@@ -46,7 +46,7 @@ export function createGroup(
   const id = -(1_001_000_000_000 + world.nextGroupSeq++)
   const chat: ChatState = {
     type: 'supergroup', id, title: o.title, isForum: o.isForum ?? true, members: new Set(), admins: new Map(),
-    kicked: new Set(), messages: new Map(), nextMessageId: 1, topics: new Map(),
+    kicked: new Set(), messages: new Map(), nextMessageId: 2 /* id 1 is the General topic's root */, topics: new Map(),
   }
   world.groups.set(id, chat)
   for (const member of o.members ?? []) addMember(world, id, member)

@@ -1,4 +1,5 @@
 import { InputFile } from 'grammy'
+import type { Message } from 'grammy/types'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { failure, startWorld, updates, type World } from './helpers.js'
 
@@ -41,7 +42,7 @@ describe('copy and forward', () => {
 describe('sendMediaGroup', () => {
   it('sends 2-10 items with one media_group_id and checks the mix', async () => {
     w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
-    const sent = await w.client.api.sendMediaGroup(w.alice, [
+    const sent: Message[] = await w.client.api.sendMediaGroup(w.alice, [
       { type: 'photo', media: new InputFile(Buffer.from('p1')), caption: 'first' },
       { type: 'video', media: new InputFile(Buffer.from('v1')) },
     ])
@@ -52,7 +53,7 @@ describe('sendMediaGroup', () => {
     const mixed = await failure(w.client.api.sendMediaGroup(w.alice, [
       { type: 'document', media: new InputFile(Buffer.from('d')) },
       { type: 'photo', media: sent[0]!.photo!.at(-1)!.file_id },
-    ]))
+    ] as never))
     expect(mixed.error_code).toBe(400)
   })
 

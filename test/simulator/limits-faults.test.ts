@@ -44,7 +44,7 @@ describe('faults', () => {
         const res = await fetch(`${w.sim.url}/bot${w.client.token}/sendMessage`, {
           method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: w.alice, text: `n${i}` }),
         })
-        const json = await res.json()
+        const json = (await res.json()) as any
         outcomes.push(json.ok ? 'ok' : json.description)
       } catch {
         outcomes.push('dropped')

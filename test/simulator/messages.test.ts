@@ -21,7 +21,7 @@ describe('wire protocol', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ chat_id: String(w.alice), text: 'hi', reply_markup: JSON.stringify({ inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }) }),
     })
-    const json = await res.json()
+    const json = (await res.json()) as any
     expect(json.ok).toBe(true)
     expect(json.result.reply_markup.inline_keyboard[0][0].callback_data).toBe('a')
   })

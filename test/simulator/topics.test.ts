@@ -10,17 +10,18 @@ afterEach(() => w.sim.close())
 describe('forum topics', () => {
   it('creates a topic whose service message id is the thread id, with pseudo-replies', async () => {
     const topic = await w.cs.api.createForumTopic(w.group, 'Alice #1', { icon_color: 0xffd67e })
-    expect(topic).toEqual({ message_thread_id: 1, name: 'Alice #1', icon_color: 0xffd67e })
+    // Message id 1 is the General topic's root, so the first topic is thread 2.
+    expect(topic).toEqual({ message_thread_id: 2, name: 'Alice #1', icon_color: 0xffd67e })
     const m = await w.cs.api.sendMessage(w.group, 'hello', { message_thread_id: topic.message_thread_id })
-    expect(m.message_thread_id).toBe(1)
+    expect(m.message_thread_id).toBe(2)
     expect(m.is_topic_message).toBe(true)
-    expect(m.reply_to_message?.message_id).toBe(1)
+    expect(m.reply_to_message?.message_id).toBe(2)
     expect(m.reply_to_message?.forum_topic_created?.name).toBe('Alice #1')
     const general = await w.cs.api.sendMessage(w.group, 'general')
     expect(general.message_thread_id).toBeUndefined()
     const reply = await w.cs.api.sendMessage(w.group, 'reply', { reply_parameters: { message_id: m.message_id } })
-    expect(reply.message_thread_id).toBe(1)
-    expect(w.sim.chatMessages(w.group, { threadId: 1 }).map((v) => [v.kind, v.reply_to_message_id])).toEqual([['service', undefined], ['text', undefined], ['text', m.message_id]])
+    expect(reply.message_thread_id).toBe(2)
+    expect(w.sim.chatMessages(w.group, { threadId: 2 }).map((v) => [v.kind, v.reply_to_message_id])).toEqual([['service', undefined], ['text', undefined], ['text', m.message_id]])
   })
 
   it('checks rights, forum-ness, names and colors', async () => {

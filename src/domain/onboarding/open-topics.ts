@@ -86,6 +86,7 @@ async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerI
     .from(messages)
     .where(and(eq(messages.customerId, customerId), eq(messages.held, true)))
     .orderBy(asc(messages.id))
+    .for('update') // a locking read sees messages committed after this transaction began
   for (const message of held) {
     await tx.update(messages).set({ held: false }).where(eq(messages.id, message.id))
     await queueRelayCopies(tx, project, message)

@@ -1,4 +1,6 @@
 import type { Message } from 'grammy/types'
+import { eq } from 'drizzle-orm'
+import { customers } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { clientBot, type ProjectRuntime } from '../project-runtime.js'
@@ -10,8 +12,11 @@ import { storeMessage } from './store-message.js'
  * customer's topics. Before assignment it is held and replayed once topics exist.
  */
 export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, customer: Customer, message: Message): Promise<'relayed' | 'held' | 'duplicate'> {
-  const held = customer.state !== 'active'
   const result = await deps.db.transaction(async (tx) => {
+    // Locking read: an assignment committing right now either sees this message as held
+    // (and replays it) or has already made the customer active (and we relay it).
+    const [current] = await tx.select({ state: customers.state }).from(customers).where(eq(customers.id, customer.id)).for('update')
+    const held = current?.state !== 'active'
     const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, message, held })
     if (!stored) return 'duplicate' as const
     if (held) return 'held' as const
