@@ -14,4 +14,12 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 npx tsc --noEmit
-npx vitest run "$@"
+mkdir -p .data
+report=.data/vitest-report.json
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line that any CI reads: "N passed, N failed".
+if [ -f "$report" ]; then
+  node -e 'const r = require(process.argv[1]); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""))' "$(pwd)/$report"
+fi
+exit $status

@@ -66,9 +66,14 @@ export async function playStory({ sim, world, transcript }: Stage): Promise<void
   )
   const wrong = sim.sendGroup(alice.id, cs, { text: 'Your refund of €500 is approved.' }, { threadId: csTopic })
   await findPrivate('refund')
-  await step('13. Alice posted to the wrong customer and replies /delete: gone everywhere', () => sim.sendGroup(alice.id, cs, { text: '/delete' }, { threadId: csTopic, replyTo: wrong.message_id }), () =>
-    sim.waitFor(() => sim.privateMessages(zoe.id, clientBot, { includeDeleted: true }).find((m) => m.text?.includes('refund') && m.deleted), { message: 'deleted at client' }),
-  )
+  let command: SimMessageView | undefined
+  await step('13. Alice posted to the wrong customer and replies /delete: gone everywhere', () => {
+    command = sim.sendGroup(alice.id, cs, { text: '/delete' }, { threadId: csTopic, replyTo: wrong.message_id }) as unknown as SimMessageView
+  }, async () => {
+    await sim.waitFor(() => sim.privateMessages(zoe.id, clientBot, { includeDeleted: true }).find((m) => m.text?.includes('refund') && m.deleted), { message: 'deleted at client' })
+    await findIn(cs, (m) => m.message_id === command!.message_id && m.deleted, 'command deleted')
+    await findIn(north, (m) => (m.text?.includes('refund') ?? false) && m.deleted, 'mirror deleted')
+  })
   await step('14. Zoe sends an album of two photos: it arrives as one album', () =>
     sim.sendAlbum(zoe.id, { botId: clientBot }, [{ photo: { bytes: Buffer.from('damage 1') }, caption: 'The box was damaged' }, { photo: { bytes: Buffer.from('damage 2') } }]),
   () => sim.waitFor(() => sim.chatMessages(north, { threadId: crTopic }).filter((m) => m.media_group_id).length === 2 || undefined))

@@ -45,7 +45,7 @@ export class Transcript {
         if (before === state) continue
         this.seen.set(key, state)
         const where = this.topicName(message) ? `${chat.label} › ${this.topicName(message)}` : chat.label
-        const verb = before === undefined ? '' : message.deleted ? '🗑 deleted ' : '↻ '
+        const verb = message.deleted ? '🗑 deleted ' : before === undefined ? '' : '↻ '
         const edited = message.edited ? ' (edited)' : ''
         const what = message.kind === 'text' ? '' : `[${message.kind}] `
         const text = (message.text ?? '').replace(/\n/g, ' ⏎ ')

@@ -1,0 +1,86 @@
+import { GrammyError, HttpError } from 'grammy'
+import { describe, expect, it } from 'vitest'
+import { backoffMs, classifyTelegramError } from '../../src/delivery/classify-error.js'
+import { splitText, withHeader } from '../../src/delivery/render.js'
+import { decodeCardAction, encodeCardAction } from '../../src/domain/onboarding/assignment-card.js'
+import { normaliseEmail } from '../../src/domain/accounts/directory.js'
+import { toStandardReaction } from '../../src/domain/relay/standard-reactions.js'
+
+const telegramError = (error_code: number, description: string, parameters = {}) =>
+  new GrammyError('call failed', { ok: false, error_code, description, parameters }, 'sendMessage', {})
+
+describe('failure classification', () => {
+  it.each([
+    [telegramError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }), { kind: 'rate_limited', retryAfterSeconds: 7 }],
+    [telegramError(502, 'Bad Gateway'), { kind: 'transient' }],
+    [new HttpError('network down', new Error('ECONNRESET')), { kind: 'transient' }],
+    [telegramError(403, 'Forbidden: bot was blocked by the user'), { kind: 'blocked' }],
+    [telegramError(403, 'Forbidden: bot was kicked from the supergroup chat'), { kind: 'no_rights' }],
+    [telegramError(400, 'Bad Request: message thread not found'), { kind: 'topic_missing' }],
+    [telegramError(400, 'Bad Request: TOPIC_CLOSED'), { kind: 'topic_closed' }],
+    [telegramError(400, 'Bad Request: message to be replied not found'), { kind: 'reply_target_gone' }],
+    [telegramError(400, "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 3"), { kind: 'parse_error' }],
+    [telegramError(400, 'Bad Request: message is too long'), { kind: 'too_long' }],
+    [telegramError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'), { kind: 'not_modified' }],
+    [telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -100123 }), { kind: 'migrated', newChatId: -100123 }],
+    [telegramError(400, 'Bad Request: something new'), { kind: 'permanent' }],
+  ])('classifies %s', (error, expected) => {
+    expect(classifyTelegramError(error)).toEqual(expected)
+  })
+
+  it('backs off exponentially with jitter, capped at five minutes', () => {
+    expect(backoffMs(1, () => 0)).toBe(500)
+    expect(backoffMs(1, () => 1)).toBe(1000)
+    expect(backoffMs(4, () => 1)).toBe(8000)
+    expect(backoffMs(40, () => 1)).toBe(300_000)
+  })
+})
+
+describe('rendering', () => {
+  it('prepends a bold attribution and shifts entities by UTF-16 length', () => {
+    const result = withHeader('Zoë · CS', 'hi 👋 there', [{ type: 'italic', offset: 6, length: 5 }])
+    expect(result.text).toBe('Zoë · CS\nhi 👋 there')
+    expect(result.entities).toEqual([
+      { type: 'bold', offset: 0, length: 8 },
+      { type: 'italic', offset: 15, length: 5 },
+    ])
+  })
+
+  it('splits long text at paragraph, line or word boundaries, keeping entities in their part', () => {
+    const paragraph = 'word '.repeat(700).trim()
+    const text = `${paragraph}\n\n${paragraph}`
+    const parts = splitText(text, [{ type: 'bold', offset: 3490, length: 20 }], 4096)
+    expect(parts).toHaveLength(2)
+    expect(parts.every((p) => p.text.length <= 4096)).toBe(true)
+    expect(parts.map((p) => p.text).join('')).toBe(text)
+    expect(parts[0]!.text.endsWith('\n\n')).toBe(true)
+    expect(parts[0]!.entities).toEqual([{ type: 'bold', offset: 3490, length: 9 }])
+    expect(parts[1]!.entities).toEqual([])
+  })
+})
+
+describe('small domain rules', () => {
+  it('normalises emails and rejects malformed ones', () => {
+    expect(normaliseEmail('  Zoe@Example.COM ')).toBe('zoe@example.com')
+    expect(normaliseEmail('zoe@example')).toBeUndefined()
+    expect(normaliseEmail('two words@example.com')).toBeUndefined()
+  })
+
+  it('round-trips card actions and refuses forged callback data', () => {
+    for (const action of [{ assignmentId: 12, action: 'assign', teamKey: 'north' }, { assignmentId: 3, action: 'treatment' }, { assignmentId: 4, action: 'reject' }] as const) {
+      const data = encodeCardAction(action)
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64)
+      expect(decodeCardAction(data)).toEqual(action)
+    }
+    expect(decodeCardAction('as:1:cr:North!')).toBeUndefined()
+    expect(decodeCardAction('as:abc:tr')).toBeUndefined()
+    expect(decodeCardAction('anything')).toBeUndefined()
+  })
+
+  it('maps emoji to a standard reaction where one is close', () => {
+    expect(toStandardReaction('👍')).toBe('👍')
+    expect(toStandardReaction('❤️')).toBe('❤')
+    expect(toStandardReaction('😂')).toBe('🤣')
+    expect(toStandardReaction('🦀')).toBeUndefined()
+  })
+})
