@@ -116,8 +116,13 @@ export function splitText(text: string, entities: MessageEntity[], limit = TEXT_
     let end = Math.min(text.length, start + limit)
     if (end < text.length) {
       const window = text.slice(start, end)
-      const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((i) => i > limit / 2)
-      if (cut !== undefined) end = start + cut + 1
+      for (const separator of ['\n\n', '\n', ' ']) {
+        const at = window.lastIndexOf(separator)
+        if (at > limit / 2) {
+          end = start + at + separator.length
+          break
+        }
+      }
       // never cut a surrogate pair in half
       if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end -= 1
     }

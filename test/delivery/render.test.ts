@@ -49,13 +49,14 @@ describe('rendering', () => {
   it('splits long text at paragraph, line or word boundaries, keeping entities in their part', () => {
     const paragraph = 'word '.repeat(700).trim()
     const text = `${paragraph}\n\n${paragraph}`
-    const parts = splitText(text, [{ type: 'bold', offset: 3490, length: 20 }], 4096)
+    const parts = splitText(text, [{ type: 'bold', offset: 3480, length: 10 }, { type: 'italic', offset: 3495, length: 10 }], 4096)
     expect(parts).toHaveLength(2)
     expect(parts.every((p) => p.text.length <= 4096)).toBe(true)
     expect(parts.map((p) => p.text).join('')).toBe(text)
     expect(parts[0]!.text.endsWith('\n\n')).toBe(true)
-    expect(parts[0]!.entities).toEqual([{ type: 'bold', offset: 3490, length: 9 }])
-    expect(parts[1]!.entities).toEqual([])
+    // An entity across the cut is clipped into both parts.
+    expect(parts[0]!.entities).toEqual([{ type: 'bold', offset: 3480, length: 10 }, { type: 'italic', offset: 3495, length: 6 }])
+    expect(parts[1]!.entities).toEqual([{ type: 'italic', offset: 0, length: 4 }])
   })
 })
 
