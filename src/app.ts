@@ -1,11 +1,15 @@
-import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner'
+import type { Server } from 'node:http'
+import { sequentialize } from '@grammyjs/runner'
 import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
 import { createDatabase, type Database } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { PollingIngress } from './bots/ingress/polling.js'
 import type { BotContext } from './bots/shared/context.js'
 import { TelegramGateway } from './delivery/gateway.js'
+import { RateBudget } from './delivery/rate-budget.js'
+import { SendPlanner } from './delivery/send-planner.js'
 import { OutboxWorkers } from './delivery/worker.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
@@ -14,27 +18,37 @@ import { setAlbumWindow } from './domain/relay/queue-copies.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import type { BotRef, BotRole, ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
+import { createWebhookServer, secretForBot, webhookPath } from './server/webhook-server.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
+
+interface RunningBot {
+  bot: Bot<BotContext>
+  project: ProjectRuntime
+  self: BotRef
+  spec: BotSpec
+}
 
 export interface App {
   db: Database
   projects: ProjectRuntime[]
   workers: OutboxWorkers
+  /** The webhook server's address, in webhook mode. */
+  webhookPort?: number
   stop(): Promise<void>
 }
 
 /**
- * The composition root: database → projects → bots → outbox workers → long polling.
- * Used by main.ts, the demo and the end-to-end tests alike.
+ * The composition root: database → projects → bots → outbox workers → ingress (long polling
+ * or webhooks). Used by main.ts, the demo, the benchmark and the end-to-end tests alike.
  */
 export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
-  const { db, close } = createDatabase(config.database.url)
+  const { db, close } = createDatabase(config.database.url, { poolSize: 20 })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   setAlbumWindow(config.delivery.albumWindowMs)
   const projects: ProjectRuntime[] = []
-  const bots: Array<{ bot: Bot<BotContext>; project: ProjectRuntime; self: BotRef; spec: BotSpec }> = []
+  const bots: RunningBot[] = []
   for (const projectConfig of config.projects) {
     const projectId = await syncProject(db, projectConfig)
     const runtime: ProjectRuntime = { id: projectId, config: projectConfig, bots: { client: [], cs: [], cr: [], treatment: [] } }
@@ -49,33 +63,71 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     }
     projects.push(runtime)
   }
+
+  const pools = new Map<number, number[]>()
+  for (const project of projects) for (const role of ['cs', 'cr', 'treatment'] as const) {
+    const ids = project.bots[role].map((b) => b.id)
+    for (const id of ids) pools.set(id, ids)
+  }
+  const budgets = config.delivery.budgets
+  const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   const workers = new OutboxWorkers(
-    { db, gateway, logger, hooks: { onPermanentFailure: (job, failure, error) => handlePermanentFailure(deps, projects, job, failure, error) } },
-    { workersPerLane: config.delivery.workersPerLane, maxAttempts: config.delivery.maxAttempts, pollIntervalMs: config.delivery.pollIntervalMs },
+    { db, gateway, logger, planner, hooks: { onPermanentFailure: (job, failure, error) => handlePermanentFailure(deps, projects, job, failure, error) } },
+    { workersPerLane: config.delivery.workersPerLane, maxAttempts: config.delivery.maxAttempts, pollIntervalMs: config.delivery.pollIntervalMs, leaseSeconds: config.delivery.leaseSeconds },
   )
   const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => workers.notify() }
-  const runners: RunnerHandle[] = []
   for (const { bot, project, self, spec } of bots) {
-    // One customer's (or one topic's) updates in order; different customers in parallel.
+    // One chat's updates in order (a customer, or a staff group); different chats in parallel.
     bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : ctx.from ? String(ctx.from.id) : undefined)))
     installFeatures(bot, project, self, spec, deps, logger)
-    runners.push(
-      run(bot, {
-        runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: config.telegram.pollTimeoutSeconds } },
-      }),
-    )
   }
   workers.start()
-  logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length }, 'topicdesk started')
+
+  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
+  logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   return {
     db,
     projects,
     workers,
+    webhookPort: ingress.port,
     async stop() {
-      await Promise.all(runners.map((runner) => (runner.isRunning() ? runner.stop() : undefined)))
+      await ingress.stop()
       await workers.stop()
       await close()
       logger.info('topicdesk stopped')
     },
   }
+}
+
+function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
+  const pollers = bots.map(({ bot, project, self }) => {
+    const ingress = new PollingIngress(bot, {
+      db,
+      databaseUrl: config.database.url,
+      projectId: project.id,
+      botId: self.id,
+      allowedUpdates: ALLOWED_UPDATES,
+      timeoutSeconds: config.telegram.pollTimeoutSeconds,
+      logger,
+    })
+    ingress.start()
+    return ingress
+  })
+  return { port: undefined, stop: () => Promise.all(pollers.map((p) => p.stop())).then(() => undefined) }
+}
+
+async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
+  const webhook = config.telegram.webhook!
+  const server: Server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
+  await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : webhook.port
+  for (const { bot, self } of bots) {
+    await bot.api.setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
+      secret_token: secretForBot(webhook.secret, self.id),
+      allowed_updates: [...ALLOWED_UPDATES],
+      max_connections: webhook.maxConnections,
+    })
+  }
+  return { port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) }
 }

@@ -84,8 +84,22 @@ export const configSchema = z
         apiRoot: z.string().url().regex(/[^/]$/, 'a URL without a trailing slash').default('https://api.telegram.org'),
         /** Seconds a getUpdates call waits for updates. */
         pollTimeoutSeconds: z.number().int().min(0).max(50).default(30),
+        /** How updates arrive: long polling (default) or a webhook endpoint per bot. */
+        mode: z.enum(['polling', 'webhook']).default('polling'),
+        webhook: z
+          .object({
+            /** Public HTTPS base URL Telegram posts to, e.g. https://relay.example.com (no trailing slash). */
+            publicUrl: z.string().url().regex(/[^/]$/, 'a URL without a trailing slash'),
+            host: z.string().default('0.0.0.0'),
+            port: z.number().int().min(0).max(65535).default(8080),
+            /** Shared secret; each bot gets its own token derived from it. */
+            secret: z.string().min(16, 'at least 16 characters'),
+            maxConnections: z.number().int().min(1).max(100).default(40),
+          })
+          .optional(),
       })
-      .prefault({}),
+      .prefault({})
+      .refine((t) => t.mode !== 'webhook' || t.webhook, { message: 'webhook mode needs telegram.webhook with publicUrl and secret', path: ['webhook'] }),
     database: z.object({ url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL') }),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     delivery: z
@@ -95,6 +109,20 @@ export const configSchema = z
         pollIntervalMs: z.number().int().min(10).default(250),
         /** Album parts arriving within this window are sent as one album. */
         albumWindowMs: z.number().int().min(0).default(600),
+        /** Seconds a claimed row stays reserved; a crashed worker's rows are retried after it. */
+        leaseSeconds: z.number().int().min(5).default(60),
+        /** Per-bot send budgets the planner keeps to (Telegram's limits); false turns planning off. */
+        budgets: z
+          .union([
+            z.literal(false),
+            z.object({
+              privatePerSecond: z.number().positive().default(1),
+              privateBurst: z.number().int().positive().default(3),
+              groupPerMinute: z.number().int().positive().default(20),
+              globalPerSecond: z.number().int().positive().default(30),
+            }),
+          ])
+          .prefault({}),
       })
       .prefault({}),
     projects: z.array(projectSchema).min(1, 'at least one project'),

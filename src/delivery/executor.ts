@@ -28,9 +28,9 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
   const job = claimed.job
   switch (job.type) {
     case 'relay':
-      return relayOne(deps, job.linkId)
+      return relayOne(deps, job.linkId, claimed.botId)
     case 'relay_album':
-      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId)
+      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, claimed.botId)
     case 'edit_copy':
       return editCopy(deps, job.linkId)
     case 'delete':
@@ -93,32 +93,33 @@ async function loadLinkContent(deps: ExecutorDeps, linkId: number) {
   return { link, message, content }
 }
 
-async function relayOne(deps: ExecutorDeps, linkId: number): Promise<unknown> {
+/** Posts a link's copy with `botId` (the planner's pick from the pool) and records which bot it was. */
+async function relayOne(deps: ExecutorDeps, linkId: number, botId: number): Promise<unknown> {
   const { link, message, content } = await loadLinkContent(deps, linkId)
   if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
   const to = await linkDestination(deps, link)
   const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
-  const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo })
-  await deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null }).where(eq(relayLinks.id, link.id))
+  const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo })
+  await deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, link.id))
   return { messageId: sent.message_id }
 }
 
-async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string): Promise<unknown> {
+async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number): Promise<unknown> {
   const firstLink = await findLink(deps.db, firstLinkId)
   if (!firstLink) throw new PermanentJobError(`Relay link ${firstLinkId} is gone`)
   const pending = await unsentAlbumLinks(deps.db, firstLink, mediaGroupId)
   if (pending.length === 0) return { alreadySent: true }
-  if (pending.length === 1) return relayOne(deps, pending[0]!)
+  if (pending.length === 1) return relayOne(deps, pending[0]!, botId)
   const parts = await Promise.all(pending.map((id) => loadLinkContent(deps, id)))
   const first = parts[0]!
   const to = await linkDestination(deps, first.link)
   const items = parts.map((p, i) => ({ content: p.content as Content & { file: FileRef }, header: i === 0 ? (p.link.header ?? undefined) : undefined }))
   const replyTo = first.message.replyToRowId ? await messageIdInChat(deps.db, first.message.replyToRowId, to.chatId) : undefined
-  const sent = await sendAlbum(deps, first.link.botId, first.message.botId, to, items, replyTo)
+  const sent = await sendAlbum(deps, botId, first.message.botId, to, items, replyTo)
   await deps.db.transaction(async (tx) => {
     for (const [i, p] of parts.entries()) {
       const copy = sent[i]
-      if (copy) await tx.update(relayLinks).set({ copyMessageId: copy.message_id, threadId: to.threadId ?? null }).where(eq(relayLinks.id, p.link.id))
+      if (copy) await tx.update(relayLinks).set({ copyMessageId: copy.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, p.link.id))
     }
   })
   return { messageIds: sent.map((m) => m.message_id) }
@@ -161,9 +162,11 @@ async function deleteMessage(deps: ExecutorDeps, botId: number, job: Extract<Out
   let chatId = job.chatId
   let messageId = job.messageId
   if (job.linkId) {
+    // Only the bot that posted a copy may delete it.
     const link = await findLink(deps.db, job.linkId)
     chatId = link?.chatId
     messageId = link?.copyMessageId ?? undefined
+    botId = link?.botId ?? botId
   }
   if (!chatId || !messageId) return { skipped: 'nothing to delete' }
   try {
@@ -181,6 +184,7 @@ async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, 
     const link = await findLink(deps.db, job.linkId)
     chatId = link?.chatId
     messageId = link?.copyMessageId ?? undefined
+    botId = link?.botId ?? botId
   }
   if (!chatId || !messageId) return { skipped: 'no message to react to' }
   const reaction = job.emoji.map((emoji) => ({ type: 'emoji' as const, emoji })) as Parameters<ReturnType<TelegramGateway['api']>['setMessageReaction']>[2]

@@ -38,14 +38,13 @@ export interface ClaimedJob {
   attempts: number
 }
 
-const LEASE_SECONDS = 120
 
 /**
  * Claims up to `limit` due rows of a lane. A row is due when it is the oldest unfinished row of
  * its destination (per-destination order, even across retries) and its parent, if any, was
  * sent. SKIP LOCKED lets several workers and processes share a lane without double sends.
  */
-export async function claimJobs(db: Database, lane: Lane, limit: number): Promise<ClaimedJob[]> {
+export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60): Promise<ClaimedJob[]> {
   return db.transaction(async (tx) => {
     const [rows] = (await tx.execute(sql`
       SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts
@@ -63,7 +62,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number): Promis
     const ids = rows.map((row) => Number(row.id))
     await tx.execute(sql`
       UPDATE outbox SET state = 'sending', attempts = attempts + 1,
-        locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND
+        locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
       WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
     return rows.map((row) => ({
       id: Number(row.id),
@@ -88,6 +87,14 @@ export async function markSent(db: DbOrTx, id: number, result: unknown): Promise
 export async function reschedule(db: DbOrTx, id: number, delayMs: number, error: string): Promise<void> {
   await db.execute(sql`
     UPDATE outbox SET state = 'pending', locked_until = NULL, last_error = ${error.slice(0, 2000)},
+      next_attempt_at = CURRENT_TIMESTAMP(3) + INTERVAL ${Math.max(0, Math.round(delayMs)) * 1000} MICROSECOND
+    WHERE id = ${id}`)
+}
+
+/** Not sent for lack of budget: back in line, and the claim does not count as an attempt. */
+export async function defer(db: DbOrTx, id: number, delayMs: number): Promise<void> {
+  await db.execute(sql`
+    UPDATE outbox SET state = 'pending', locked_until = NULL, attempts = GREATEST(attempts, 1) - 1,
       next_attempt_at = CURRENT_TIMESTAMP(3) + INTERVAL ${Math.max(0, Math.round(delayMs)) * 1000} MICROSECOND
     WHERE id = ${id}`)
 }

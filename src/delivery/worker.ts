@@ -3,7 +3,8 @@ import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
 import { executeJob, PermanentJobError, type ExecutorDeps } from './executor.js'
-import { claimJobs, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
+import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
+import type { SendPlanner } from './send-planner.js'
 
 export interface DeliveryHooks {
   /** A permanent failure the domain reacts to (blocked client, bot removed from a group…). */
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   maxAttempts: number
   pollIntervalMs: number
   batchSize?: number
+  /** How long a claimed row stays reserved for its worker (a crashed worker's rows return after it). */
+  leaseSeconds?: number
 }
 
 /**
@@ -28,7 +31,7 @@ export class OutboxWorkers {
   private leaseTimer?: NodeJS.Timeout
 
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks },
+    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner },
     private readonly options: WorkerOptions,
   ) {}
 
@@ -36,9 +39,12 @@ export class OutboxWorkers {
     if (this.running) return
     this.running = true
     for (const lane of only) for (let i = 0; i < this.options.workersPerLane; i++) this.loops.push(this.loop(lane))
-    const release = () => releaseExpiredLeases(this.deps.db).catch((error) => this.deps.logger.warn({ err: error }, 'lease release failed'))
-    void release()
-    this.leaseTimer = setInterval(release, 30_000)
+    const housekeeping = () => {
+      this.deps.planner?.budget.prune()
+      return releaseExpiredLeases(this.deps.db).catch((error) => this.deps.logger.warn({ err: error }, 'lease release failed'))
+    }
+    void housekeeping()
+    this.leaseTimer = setInterval(housekeeping, 15_000)
   }
 
   async stop(): Promise<void> {
@@ -72,7 +78,7 @@ export class OutboxWorkers {
     while (this.running) {
       let claimed: ClaimedJob[] = []
       try {
-        claimed = await claimJobs(this.deps.db, lane, this.options.batchSize ?? 8)
+        claimed = await claimJobs(this.deps.db, lane, this.options.batchSize ?? 8, this.options.leaseSeconds)
       } catch (error) {
         this.deps.logger.error({ err: error, lane }, 'outbox claim failed')
         await this.sleep(1000)
@@ -88,7 +94,20 @@ export class OutboxWorkers {
     }
   }
 
-  private async process(job: ClaimedJob): Promise<void> {
+  private async process(claimed: ClaimedJob): Promise<void> {
+    let job = claimed
+    let chatId: number | undefined
+    if (this.deps.planner) {
+      try {
+        const plan = await this.deps.planner.plan(claimed)
+        chatId = plan.chatId
+        if (plan.delayMs > 0) return await defer(this.deps.db, claimed.id, plan.delayMs)
+        job = { ...claimed, botId: plan.botId }
+      } catch (error) {
+        this.deps.logger.error({ err: error, outboxId: claimed.id }, 'send planning failed; the lease will release the row')
+        return
+      }
+    }
     const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
     try {
       const result = await executeJob(this.deps, job)
@@ -98,6 +117,7 @@ export class OutboxWorkers {
       const description = describeError(error)
       const failure: FailureClass = error instanceof PermanentJobError ? { kind: 'permanent' } : classifyTelegramError(error)
       try {
+        if (failure.kind === 'rate_limited' && chatId !== undefined) this.deps.planner?.budget.penalize(job.botId, chatId, failure.retryAfterSeconds)
         await this.handleFailure(job, failure, description, log)
       } catch (recordError) {
         log.error({ err: recordError }, 'could not record a failed send; the lease will release it')

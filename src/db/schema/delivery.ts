@@ -11,10 +11,12 @@ export const updates = mysqlTable(
     ...projectScope,
     payload: longtext('payload').notNull(),
     state: varchar('state', { length: 12, enum: ['received', 'handled', 'failed'] }).notNull().default('received'),
+    /** Handling attempts; an update that keeps failing is parked as 'failed' after a few. */
+    attempts: int('attempts', { unsigned: true }).notNull().default(0),
     error: text('error'),
     ...timestamps,
   },
-  (t) => [primaryKey({ columns: [t.botId, t.updateId] }), index('updates_state_idx').on(t.state)],
+  (t) => [primaryKey({ columns: [t.botId, t.updateId] }), index('updates_state_idx').on(t.state, t.botId, t.updateId)],
 )
 
 export const lanes = ['client_to_staff', 'staff_to_client', 'cs_prompts', 'treatment', 'cr_reassignment'] as const

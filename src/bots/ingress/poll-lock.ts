@@ -1,0 +1,46 @@
+import mysql, { type Connection } from 'mysql2/promise'
+
+/**
+ * A MySQL named lock (GET_LOCK) held on its own connection for as long as this process polls
+ * a bot, so a second instance waits instead of causing 409 conflicts. MySQL 8 and MariaDB both
+ * release it when the connection ends (a crashed process loses it at once).
+ */
+export class NamedLock {
+  private connection?: Connection
+
+  constructor(
+    private readonly databaseUrl: string,
+    readonly name: string,
+  ) {}
+
+  /** Tries once; true when this process now holds the lock. */
+  async tryAcquire(): Promise<boolean> {
+    try {
+      this.connection ??= await mysql.createConnection({ uri: this.databaseUrl })
+      const [rows] = (await this.connection.query('SELECT GET_LOCK(?, 0) AS got', [this.name])) as unknown as [Array<{ got: number | null }>]
+      return rows[0]?.got === 1
+    } catch {
+      await this.release()
+      return false
+    }
+  }
+
+  /** True while the lock's connection is alive (a database restart drops the lock). */
+  async stillHeld(): Promise<boolean> {
+    if (!this.connection) return false
+    try {
+      const [rows] = (await this.connection.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.name])) as unknown as [Array<{ mine: number | null }>]
+      return rows[0]?.mine === 1
+    } catch {
+      return false
+    }
+  }
+
+  async release(): Promise<void> {
+    const connection = this.connection
+    this.connection = undefined
+    if (!connection) return
+    await connection.query('SELECT RELEASE_LOCK(?)', [this.name]).catch(() => undefined)
+    await connection.end().catch(() => connection.destroy())
+  }
+}

@@ -1,0 +1,87 @@
+/** Telegram's per-bot send budgets (see shared/telegram-facts.md). */
+export interface RateBudgetOptions {
+  /** Sustained messages per second into one private chat. */
+  privatePerSecond: number
+  /** Short burst allowed into one private chat. */
+  privateBurst: number
+  /** Messages per minute into one group (a forum's topics share it). */
+  groupPerMinute: number
+  /** Messages per second per bot overall. */
+  globalPerSecond: number
+}
+
+export const TELEGRAM_BUDGETS: RateBudgetOptions = { privatePerSecond: 1, privateBurst: 3, groupPerMinute: 20, globalPerSecond: 30 }
+
+interface Window {
+  limit: number
+  spanMs: number
+  stamps: number[]
+  /** Nothing may be sent before this time (set by a 429's retry_after). */
+  blockedUntil: number
+}
+
+/**
+ * Plans sends within each bot's budgets so steady traffic meets no 429 at all: sliding windows
+ * per bot × chat and per bot. `delayFor` says how long a send must wait; `commit` records it.
+ * A 429 that still arrives blocks that chat until `retry_after` and shrinks its budget.
+ */
+export class RateBudget {
+  private readonly windows = new Map<string, Window>()
+
+  constructor(private readonly options: RateBudgetOptions) {}
+
+  /** Milliseconds until this bot may send into this chat (0 = now). */
+  delayFor(botId: number, chatId: number, now = Date.now()): number {
+    return Math.max(this.wait(this.chatWindow(botId, chatId), now), this.wait(this.globalWindow(botId), now))
+  }
+
+  commit(botId: number, chatId: number, now = Date.now()): void {
+    this.chatWindow(botId, chatId).stamps.push(now)
+    this.globalWindow(botId).stamps.push(now)
+  }
+
+  /** Telegram said 429 anyway: wait as told and send less into that chat from now on. */
+  penalize(botId: number, chatId: number, retryAfterSeconds: number, now = Date.now()): void {
+    const window = this.chatWindow(botId, chatId)
+    window.blockedUntil = Math.max(window.blockedUntil, now + retryAfterSeconds * 1000)
+    window.limit = Math.max(1, Math.floor(window.limit * 0.8))
+  }
+
+  prune(now = Date.now()): void {
+    for (const [key, window] of this.windows) {
+      if (window.blockedUntil < now && window.stamps.every((stamp) => stamp <= now - window.spanMs)) this.windows.delete(key)
+    }
+  }
+
+  private wait(window: Window, now: number): number {
+    while (window.stamps.length && window.stamps[0]! <= now - window.spanMs) window.stamps.shift()
+    const blocked = Math.max(0, window.blockedUntil - now)
+    if (window.stamps.length < window.limit) return blocked
+    const oldest = window.stamps[window.stamps.length - window.limit]!
+    return Math.max(blocked, oldest + window.spanMs - now + 1)
+  }
+
+  private chatWindow(botId: number, chatId: number): Window {
+    const key = `${botId}:${chatId}`
+    let window = this.windows.get(key)
+    if (!window) {
+      const group = chatId < 0
+      window = group
+        ? { limit: this.options.groupPerMinute, spanMs: 60_000, stamps: [], blockedUntil: 0 }
+        : { limit: this.options.privateBurst, spanMs: (this.options.privateBurst / this.options.privatePerSecond) * 1000, stamps: [], blockedUntil: 0 }
+      this.windows.set(key, window)
+    }
+    return window
+  }
+
+  private globalWindow(botId: number): Window {
+    const key = `${botId}:*`
+    let window = this.windows.get(key)
+    if (!window) {
+      window = { limit: this.options.globalPerSecond, spanMs: 1000, stamps: [], blockedUntil: 0 }
+      this.windows.set(key, window)
+    }
+    return window
+  }
+}
+

@@ -1,0 +1,64 @@
+import { eq } from 'drizzle-orm'
+import type { Database } from '../db/client.js'
+import { systemTopics, topics } from '../db/schema/index.js'
+import type { OutboxJobType } from './jobs.js'
+import type { ClaimedJob } from './outbox.js'
+import type { RateBudget } from './rate-budget.js'
+
+/** Jobs that post a new message, so any bot of the role's pool may send them. */
+const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'text', 'create_topic', 'create_system_topic'])
+
+export interface SendPlan {
+  botId: number
+  chatId: number
+  /** > 0: no bot of the pool may send yet; try again after this many ms. */
+  delayMs: number
+}
+
+/**
+ * Chooses which bot sends a job and when: new messages into a group spread over the role's
+ * pool (each bot has its own budget, so a group's throughput grows with the pool); edits,
+ * deletes and reactions stay with the bot that posted the copy.
+ */
+export class SendPlanner {
+  private readonly chatOfDestination = new Map<string, number>()
+
+  constructor(
+    private readonly db: Database,
+    readonly budget: RateBudget,
+    private readonly poolOf: (botId: number) => readonly number[],
+  ) {}
+
+  async plan(job: ClaimedJob, now = Date.now()): Promise<SendPlan> {
+    const chatId = await this.chatOf(job.destination)
+    const candidates = POOLABLE.has(job.job.type) && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
+    let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
+    for (const botId of candidates) {
+      const delayMs = this.budget.delayFor(botId, chatId, now)
+      if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
+      if (delayMs === 0) break
+    }
+    if (best.delayMs === 0) this.budget.commit(best.botId, chatId, now)
+    return best
+  }
+
+  /** The Telegram chat a destination key points at (topic rows never change chat). */
+  async chatOf(destination: string): Promise<number> {
+    const cached = this.chatOfDestination.get(destination)
+    if (cached !== undefined) return cached
+    const [kind, id] = destination.split(':') as [string, string]
+    let chatId: number
+    if (kind === 'topic') {
+      const [row] = await this.db.select({ chatId: topics.chatId }).from(topics).where(eq(topics.id, Number(id)))
+      chatId = row?.chatId ?? 0
+    } else if (kind === 'system') {
+      const [row] = await this.db.select({ chatId: systemTopics.chatId }).from(systemTopics).where(eq(systemTopics.id, Number(id)))
+      chatId = row?.chatId ?? 0
+    } else {
+      chatId = Number(id)
+    }
+    if (this.chatOfDestination.size > 50_000) this.chatOfDestination.clear()
+    this.chatOfDestination.set(destination, chatId)
+    return chatId
+  }
+}
