@@ -14,6 +14,7 @@ import { OutboxWorkers } from './delivery/worker.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
 import { handlePermanentFailure } from './domain/delivery-failures.js'
+import { noteTopicRecovered } from './domain/topic-health.js'
 import { setAlbumWindow } from './domain/relay/queue-copies.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import type { BotRef, BotRole, ProjectRuntime } from './domain/project-runtime.js'
@@ -72,7 +73,19 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   const budgets = config.delivery.budgets
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   const workers = new OutboxWorkers(
-    { db, gateway, logger, planner, hooks: { onPermanentFailure: (job, failure, error) => handlePermanentFailure(deps, projects, job, failure, error) } },
+    {
+      db,
+      gateway,
+      logger,
+      planner,
+      hooks: {
+        onPermanentFailure: (job, failure, error) => handlePermanentFailure(deps, projects, job, failure, error),
+        onTopicRecovered: async (job, outcome, topicId) => {
+          const project = projects.find((p) => p.id === job.projectId)
+          if (project) await noteTopicRecovered(deps, project, topicId, outcome, job.botId)
+        },
+      },
+    },
     { workersPerLane: config.delivery.workersPerLane, maxAttempts: config.delivery.maxAttempts, pollIntervalMs: config.delivery.pollIntervalMs, leaseSeconds: config.delivery.leaseSeconds },
   )
   const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => workers.notify() }

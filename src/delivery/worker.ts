@@ -5,10 +5,13 @@ import { backoffMs, classifyTelegramError, describeError, type FailureClass } fr
 import { executeJob, PermanentJobError, type ExecutorDeps } from './executor.js'
 import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
 import type { SendPlanner } from './send-planner.js'
+import { recoverTopic } from './topic-recovery.js'
 
 export interface DeliveryHooks {
   /** A permanent failure the domain reacts to (blocked client, bot removed from a group…). */
   onPermanentFailure?(job: ClaimedJob, failure: FailureClass, error: string): Promise<void>
+  /** A topic was reopened or recreated; the failed row goes out again right after. */
+  onTopicRecovered?(job: ClaimedJob, outcome: 'reopened' | 'recreated', topicId: number): Promise<void>
 }
 
 export interface WorkerOptions {
@@ -140,6 +143,19 @@ export class OutboxWorkers {
         return markDead(this.deps.db, job.id, `out of attempts: ${description}`)
       case 'not_modified':
         return markSent(this.deps.db, job.id, { notModified: true })
+      case 'topic_closed':
+      case 'topic_missing': {
+        // Recover once per row: reopen or recreate the topic, then send the same row again.
+        const recovery = job.attempts <= 2 ? await recoverTopic(this.deps, job.destination, job.botId, failure.kind) : { outcome: 'failed' as const }
+        if (recovery.outcome === 'reopened' || recovery.outcome === 'recreated') {
+          await this.deps.hooks?.onTopicRecovered?.(job, recovery.outcome, recovery.topicId!)
+          return reschedule(this.deps.db, job.id, 0, description)
+        }
+        log.error({ failure: failure.kind, error: description }, 'topic could not be recovered; moved to the dead letter list')
+        await markDead(this.deps.db, job.id, description)
+        await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
+        return
+      }
       default:
         log.error({ failure: failure.kind, error: description }, 'permanent failure; moved to the dead letter list')
         await markDead(this.deps.db, job.id, description)

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy'
 import type { BotContext } from '../shared/context.js'
 import { staffAssignmentFeature } from './assignment-feature.js'
+import { staffFailedFeature } from './failed-feature.js'
 import { staffSyncFeature } from './sync-feature.js'
 import { staffTopicMessageFeature } from './topic-message-feature.js'
 
@@ -11,7 +12,7 @@ import { staffTopicMessageFeature } from './topic-message-feature.js'
 export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; listens: boolean }): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   if (!options.listens) return composer
-  if (options.role === 'cs') composer.use(staffAssignmentFeature)
+  if (options.role === 'cs') composer.use(staffFailedFeature, staffAssignmentFeature)
   composer.use(staffSyncFeature)
   composer.use(staffTopicMessageFeature)
   return composer

@@ -67,7 +67,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   await replayHeldMessages(tx, project, customer.id)
 }
 
-function profileCard(customer: Customer, account: AccountRecord, assignment: Assignment, role: TopicRole): string {
+export function profileCard(customer: Customer, account: AccountRecord, assignment: Assignment, role: TopicRole): string {
   return [
     `👤 ${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`,
     `Account: ${account.externalId} · ${account.displayName}`,

@@ -1,0 +1,44 @@
+import { eq } from 'drizzle-orm'
+import type { Database } from '../db/client.js'
+import { topics } from '../db/schema/index.js'
+import { findTopic } from '../db/repositories/relay.js'
+import type { Logger } from '../logger.js'
+import type { TelegramGateway } from './gateway.js'
+
+export type RecoveryOutcome = 'reopened' | 'recreated' | 'not_a_topic' | 'failed'
+
+/**
+ * A send into a customer's topic failed because the topic was closed, deleted by hand or
+ * archived (bots are never told). Reopen it, or create a new one and point the routing at it,
+ * so the failed row can simply be sent again.
+ */
+export async function recoverTopic(
+  deps: { db: Database; gateway: TelegramGateway; logger: Logger },
+  destination: string,
+  botId: number,
+  problem: 'topic_closed' | 'topic_missing',
+): Promise<{ outcome: RecoveryOutcome; topicId?: number }> {
+  const match = /^topic:(\d+)$/.exec(destination)
+  if (!match) return { outcome: 'not_a_topic' }
+  const topicId = Number(match[1])
+  const topic = await findTopic(deps.db, topicId)
+  if (!topic?.threadId) return { outcome: 'not_a_topic' }
+  const api = deps.gateway.api(botId)
+  try {
+    if (problem === 'topic_closed') {
+      await api.reopenForumTopic(topic.chatId, topic.threadId).catch((error: Error) => {
+        if (!/TOPIC_NOT_MODIFIED/.test(error.message)) throw error
+      })
+      await deps.db.update(topics).set({ state: 'open' }).where(eq(topics.id, topicId))
+      deps.logger.warn({ topicId, chatId: topic.chatId }, 'topic was closed; reopened it')
+      return { outcome: 'reopened', topicId }
+    }
+    const created = await api.createForumTopic(topic.chatId, topic.name)
+    await deps.db.update(topics).set({ threadId: created.message_thread_id, state: 'open' }).where(eq(topics.id, topicId))
+    deps.logger.warn({ topicId, chatId: topic.chatId, oldThread: topic.threadId, newThread: created.message_thread_id }, 'topic was gone; recreated it')
+    return { outcome: 'recreated', topicId }
+  } catch (error) {
+    deps.logger.error({ err: error, topicId }, 'topic recovery failed')
+    return { outcome: 'failed', topicId }
+  }
+}

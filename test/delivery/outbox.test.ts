@@ -1,0 +1,164 @@
+import { eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it } from 'vitest'
+import { outbox } from '../../src/db/schema/index.js'
+import { listDeadLetters, retryDeadLetter } from '../../src/delivery/dead-letters.js'
+import { startOutboxHarness, type OutboxHarness } from '../support/outbox-harness.js'
+
+let h: OutboxHarness
+afterEach(async () => h?.stop())
+
+const textsIn = (chatId: number, threadId?: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.from.is_bot && m.kind === 'text').map((m) => m.text!)
+const row = async (id: number) => (await h.database.db.select().from(outbox).where(eq(outbox.id, id)))[0]!
+async function rowInState(id: number, state: string) {
+  for (let i = 0; i < 200; i++) {
+    const current = await row(id)
+    if (current.state === state) return current
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`row ${id} never reached ${state}`)
+}
+
+describe('outbox claiming and order', () => {
+  it('shares a lane between two worker sets without double sends, in order per destination', async () => {
+    h = await startOutboxHarness()
+    const a = h.startWorkers()
+    const b = h.startWorkers()
+    const destinations = await Promise.all([0, 1, 2, 3].flatMap((g) => [h.topic(g, `A${g}`), h.topic(g, `B${g}`)]))
+    for (let i = 0; i < 15; i++) for (const d of destinations) await h.text({ kind: 'topic', topicId: d.topicId }, `msg ${i}`)
+    for (const d of destinations) {
+      await h.sim.waitFor(() => textsIn(d.chatId, d.threadId).length >= 15, { timeoutMs: 15_000 })
+      expect(textsIn(d.chatId, d.threadId)).toEqual(Array.from({ length: 15 }, (_, i) => `msg ${i}`))
+    }
+    const rows = await h.database.db.select().from(outbox)
+    for (const r of rows) await rowInState(r.id, 'sent')
+    expect((await h.database.db.select().from(outbox)).every((r) => r.attempts === 1)).toBe(true)
+    expect(h.sim.stats().calls.sendMessage).toBe(destinations.length * 15)
+    await Promise.all([a.stop(), b.stop()])
+  })
+
+  it('holds back later rows of a destination while one waits for its retry, and only that destination', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const slow = await h.topic(0, 'slow')
+    const fast = await h.topic(1, 'fast')
+    h.sim.failNext({ method: 'sendMessage', chatId: slow.chatId, times: 2, error_code: 502, description: 'Bad Gateway' })
+    const first = await h.text({ kind: 'topic', topicId: slow.topicId }, 'slow 1')
+    await h.text({ kind: 'topic', topicId: slow.topicId }, 'slow 2')
+    await h.text({ kind: 'topic', topicId: fast.topicId }, 'fast 1')
+    await h.sim.waitFor(() => textsIn(fast.chatId, fast.threadId).length === 1)
+    expect(textsIn(slow.chatId, slow.threadId)).toEqual([])
+    await h.sim.waitFor(() => textsIn(slow.chatId, slow.threadId).length === 2, { timeoutMs: 10_000 })
+    expect(textsIn(slow.chatId, slow.threadId)).toEqual(['slow 1', 'slow 2'])
+    expect(await rowInState(first, 'sent')).toMatchObject({ attempts: 3, lastError: 'sendMessage: 502 Bad Gateway' })
+  })
+})
+
+describe('failure classes', () => {
+  it('reschedules a 429 at retry_after without counting it as lost', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 't')
+    h.sim.failNext({ method: 'sendMessage', times: 1, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } })
+    const started = Date.now()
+    const id = await h.text({ kind: 'topic', topicId: t.topicId }, 'after the storm')
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('after the storm'), { timeoutMs: 5000 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950)
+    expect(await rowInState(id, 'sent')).toMatchObject({ lastError: 'sendMessage: 429 Too Many Requests: retry after 1' })
+  })
+
+  it('re-sends as plain text when entities do not parse, and without the reply when the target is gone', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 't')
+    h.sim.failNext({ method: 'sendMessage', times: 1, error_code: 400, description: "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 0" })
+    await h.text({ kind: 'topic', topicId: t.topicId }, 'bold claim', { entities: [{ type: 'bold', offset: 0, length: 4 }] })
+    const plain = await h.sim.waitFor(() => h.sim.chatMessages(t.chatId, { threadId: t.threadId }).find((m) => m.text === 'bold claim'))
+    expect(plain.entities ?? []).toEqual([])
+    h.sim.failNext({ method: 'sendMessage', times: 1, error_code: 400, description: 'Bad Request: message to be replied not found' })
+    await h.text({ kind: 'topic', topicId: t.topicId }, 'orphan reply', { replyTo: { messageId: 999_999 } })
+    const orphan = await h.sim.waitFor(() => h.sim.chatMessages(t.chatId, { threadId: t.threadId }).find((m) => m.text === 'orphan reply'))
+    expect(orphan.reply_to_message_id).toBeUndefined()
+  })
+
+  it('splits a message that is too long at paragraph boundaries', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 't')
+    const paragraph = 'lorem ipsum '.repeat(300).trim()
+    await h.text({ kind: 'topic', topicId: t.topicId }, [paragraph, paragraph, paragraph].join('\n\n'))
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).length === 3)
+    const parts = textsIn(t.chatId, t.threadId)
+    expect(parts.every((p) => p.length <= 4096)).toBe(true)
+    expect(parts.join('')).toBe([paragraph, paragraph, paragraph].join('\n\n'))
+  })
+
+  it('treats "message is not modified" as success', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const sent = await h.gateway.api(h.bots[0]!.id).sendMessage(h.groups[0]!.id, 'same text')
+    const id = await h.queue({ kind: 'chat', chatId: h.groups[0]!.id }, { type: 'edit_text', chatId: h.groups[0]!.id, messageId: sent.message_id, text: 'same text' })
+    expect(await rowInState(id, 'sent')).toMatchObject({ result: JSON.stringify({ notModified: true }) })
+  })
+
+  it('moves a row to the dead letter list after its attempts, and a retry delivers it', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers({ maxAttempts: 2 })
+    const t = await h.topic(0, 't')
+    h.sim.failNext({ method: 'sendMessage', chatId: t.chatId, times: 2, error_code: 500, description: 'Internal Server Error' })
+    const id = await h.text({ kind: 'topic', topicId: t.topicId }, 'eventually')
+    await rowInState(id, 'dead')
+    const dead = await listDeadLetters(h.database.db, { projectId: h.projectId })
+    expect(dead).toEqual([expect.objectContaining({ id, jobType: 'text', attempts: 2, lastError: 'out of attempts: sendMessage: 500 Internal Server Error' })])
+    expect(await retryDeadLetter(h.database.db, id)).toBe(true)
+    expect(await retryDeadLetter(h.database.db, id)).toBe(false)
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('eventually'), { timeoutMs: 3000 })
+  })
+
+  it('records a permanent error once and never retries it', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 't')
+    h.sim.removeMember(t.chatId, h.bots[0]!.id)
+    const id = await h.text({ kind: 'topic', topicId: t.topicId }, 'into the void')
+    expect(await rowInState(id, 'dead')).toMatchObject({ attempts: 1 })
+    expect((await row(id)).lastError).toMatch(/403 Forbidden: bot (was kicked|is not a member)/)
+  })
+
+  it('reopens a closed topic and recreates a deleted one, then delivers the message', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 'Customer · ACC-1')
+    h.sim.closeTopicByHand(t.chatId, t.threadId)
+    await h.text({ kind: 'topic', topicId: t.topicId }, 'after closing')
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('after closing'))
+    expect(h.sim.topics(t.chatId).find((x) => x.message_thread_id === t.threadId)?.closed).toBe(false)
+    h.sim.deleteTopicByHand(t.chatId, t.threadId)
+    await h.text({ kind: 'topic', topicId: t.topicId }, 'after deleting')
+    const replacement = await h.sim.waitFor(() => h.sim.topics(t.chatId).find((x) => x.name === 'Customer · ACC-1' && !x.deleted && x.message_thread_id !== t.threadId))
+    await h.sim.waitFor(() => textsIn(t.chatId, replacement.message_thread_id).includes('after deleting'))
+  })
+})
+
+describe('rate budgets and bot pools', () => {
+  it('keeps within the group budget without a single 429, spreading new messages over the pool', async () => {
+    const limits = { privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }
+    h = await startOutboxHarness({ pool: 3, simulator: { rateLimits: limits } })
+    h.startWorkers({ budgets: limits })
+    const topics = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => h.topic(0, `T${i}`)))
+    for (const t of topics) for (let i = 0; i < 3; i++) await h.text({ kind: 'topic', topicId: t.topicId }, `${t.topicId}-${i}`)
+    // 18 messages into one group, 4 per bot per minute: the pool delivers 12 now, the rest waits.
+    await h.sim.waitFor(() => h.sim.chatMessages(h.groups[0]!.id).filter((m) => m.kind === 'text').length === 12)
+    await new Promise((r) => setTimeout(r, 500))
+    const sent = h.sim.chatMessages(h.groups[0]!.id).filter((m) => m.kind === 'text')
+    expect(sent).toHaveLength(12)
+    const perBot = new Map<number, number>()
+    for (const m of sent) perBot.set(m.from.id, (perBot.get(m.from.id) ?? 0) + 1)
+    expect([...perBot.values()]).toEqual([4, 4, 4])
+    expect(h.sim.stats().rateLimited).toBe(0)
+    // Waiting rows are deferred, not failed: they keep their attempt budget.
+    const waiting = (await h.database.db.select().from(outbox)).filter((r) => r.state === 'pending')
+    expect(waiting.length).toBe(6)
+    expect(waiting.every((r) => r.attempts === 0)).toBe(true)
+    expect(waiting.some((r) => r.nextAttemptAt.getTime() > Date.now() + 30_000)).toBe(true)
+  })
+})
