@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts a throwaway MariaDB under .data/mariadb (installing the server if needed) and prints
+# Starts a throwaway MariaDB under .data/mariadb, or $TOPICDESK_DB_HOME (installing the server if needed) and prints
 # ONLY its URL on stdout, so callers can do DATABASE_URL=$(bash scripts/db-start.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib/db-env.sh"

@@ -1,7 +1,8 @@
 # Paths and port of the throwaway MariaDB; sourced by db-start.sh and db-stop.sh.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DB_PORT="${TOPICDESK_DB_PORT:-3307}"
-DB_HOME="$REPO_ROOT/.data/mariadb"
+# TOPICDESK_DB_HOME lets a second server (the benchmark's) live beside the dev/test one.
+DB_HOME="${TOPICDESK_DB_HOME:-$REPO_ROOT/.data/mariadb}"
 DB_DATADIR="$DB_HOME/data"
 DB_PIDFILE="$DB_HOME/mariadbd.pid"
 DB_ERRLOG="$DB_HOME/error.log"

@@ -23,7 +23,14 @@ export async function startHarness(options: { simulator?: SimulatorOptions; conf
   const sim = await startSimulator(options.simulator)
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)
-  const config = createConfig(sampleConfig(sim, world, database.url, { log: { level: (process.env.TOPICDESK_TEST_LOG as 'info') ?? 'silent' }, ...options.config }))
+  const base = sampleConfig(sim, world, database.url, { log: { level: (process.env.TOPICDESK_TEST_LOG as 'info') ?? 'silent' } })
+  const override = options.config ?? {}
+  const config = createConfig({
+    ...base,
+    ...override,
+    telegram: { ...base.telegram, ...override.telegram },
+    delivery: { ...base.delivery, ...override.delivery },
+  })
   const app = await startApp(config, createLogger(config.log.level), { migrate: false })
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
   const projectId = project!.id

@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import mysql from 'mysql2/promise'
+import { REPO_ROOT } from './paths.js'
+
+const run = promisify(execFile)
+
+/**
+ * The benchmark's own MariaDB (started by scripts/bench.sh on its own port and data dir) and one
+ * fresh database per scenario run on it. Refuses to run without that server, so the dev/test
+ * server is never touched (not even by the MariaDB restart of the faults scenario).
+ */
+export class BenchServer {
+  private constructor(readonly serverUrl: string) {}
+
+  static fromEnvironment(): BenchServer {
+    const url = process.env.BENCH_DATABASE_URL
+    if (!url || !process.env.TOPICDESK_DB_HOME) throw new Error('BENCH_DATABASE_URL / TOPICDESK_DB_HOME are not set: run the benchmark with `npm run bench`.')
+    return new BenchServer(url)
+  }
+
+  async createDatabase(label: string): Promise<BenchDatabase> {
+    const name = `bench_${label}_${Date.now()}`
+    await this.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+    const url = new URL(this.serverUrl)
+    url.pathname = `/${name}`
+    return new BenchDatabase(this, name, url.toString())
+  }
+
+  /** MariaDB's count of statements from clients since it started (reset by a restart). */
+  async questions(): Promise<number> {
+    const rows = await this.query("SHOW GLOBAL STATUS LIKE 'Questions'")
+    return Number((rows as Array<{ Value: string }>)[0]?.Value ?? NaN)
+  }
+
+  /** db-stop then db-start on the benchmark's port and data dir (inherited from bench.sh). */
+  async restart(): Promise<void> {
+    await run('bash', ['scripts/db-stop.sh'], { cwd: REPO_ROOT })
+    await run('bash', ['scripts/db-start.sh'], { cwd: REPO_ROOT })
+  }
+
+  async query(sql: string, values?: unknown[]): Promise<unknown> {
+    const connection = await mysql.createConnection({ uri: this.serverUrl, timezone: 'Z' })
+    try {
+      const [rows] = await connection.query(sql, values)
+      return rows
+    } finally {
+      await connection.end()
+    }
+  }
+}
+
+export class BenchDatabase {
+  constructor(
+    private readonly server: BenchServer,
+    readonly name: string,
+    readonly url: string,
+  ) {}
+
+  /** Loads the account records clients will prove by email (the project row exists once the service started). */
+  async insertAccounts(projectKey: string, accounts: Array<{ email: string; name: string; accountId: string; crTeam: string }>): Promise<void> {
+    const rows = (await this.server.query(`SELECT id FROM \`${this.name}\`.projects WHERE \`key\` = ?`, [projectKey])) as Array<{ id: number }>
+    const projectId = rows[0]?.id
+    if (projectId === undefined) throw new Error(`project ${projectKey} not found in ${this.name}`)
+    await this.server.query(
+      `INSERT INTO \`${this.name}\`.accounts (project_id, email, display_name, external_id, cr_team_hint, treatment) VALUES ?`,
+      [accounts.map((a) => [projectId, a.email, a.name, a.accountId, a.crTeam, false])],
+    )
+  }
+
+  /** When the service stored each update (database clock, ms), for ingress latency. */
+  async updateStoredAt(botId: number, updateIds: number[]): Promise<Map<number, number>> {
+    const stored = new Map<number, number>()
+    if (updateIds.length === 0) return stored
+    const rows = (await this.server.query(
+      `SELECT update_id AS updateId, UNIX_TIMESTAMP(created_at) * 1000 AS at FROM \`${this.name}\`.updates WHERE bot_id = ? AND update_id BETWEEN ? AND ?`,
+      [botId, Math.min(...updateIds), Math.max(...updateIds)],
+    )) as Array<{ updateId: number; at: string | number }>
+    for (const row of rows) stored.set(Number(row.updateId), Number(row.at))
+    return stored
+  }
+
+  /** Outbox rows by state, to explain what the witness saw (never used to count deliveries). */
+  async outboxStates(): Promise<Record<string, number>> {
+    const rows = (await this.server.query(`SELECT state, COUNT(*) AS n FROM \`${this.name}\`.outbox GROUP BY state`)) as Array<{ state: string; n: number }>
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]))
+  }
+
+  async drop(): Promise<void> {
+    await this.server.query(`DROP DATABASE IF EXISTS \`${this.name}\``)
+  }
+}

@@ -1,0 +1,88 @@
+import { writeFileSync } from 'node:fs'
+import type { ConfigInput } from '../src/config/schema.js'
+import type { SimBot, SimChat, SimUser, Simulator } from '../src/simulator/index.js'
+
+/** Admin rights a staff bot needs in its forum group. */
+const STAFF_BOT_RIGHTS = { can_manage_topics: true, can_delete_messages: true, can_pin_messages: true }
+const CR_TEAMS = ['north', 'south'] as const
+
+export interface BenchCustomer {
+  index: number
+  user: SimUser
+  email: string
+  name: string
+  accountId: string
+  crTeam: (typeof CR_TEAMS)[number]
+}
+
+/**
+ * The benchmark's agency: like the sample world, with N customers (half per CR team, no
+ * Treatment) and a pool of `csBots` CS bots, each an admin of the CS group.
+ */
+export function createBenchWorld(sim: Simulator, options: { customers: number; csBots: number }) {
+  const bot = (n: number, role: string) => sim.createBot({ token: `${9100 + n}:bench-${role}-token`, username: `bench_${role}_bot` })
+  const bots = {
+    client: bot(0, 'client'),
+    cs: Array.from({ length: options.csBots }, (_, i) => bot(10 + i, `cs${i}`)),
+    cr: bot(1, 'cr'),
+  }
+  const lead = sim.createUser({ firstName: 'Lena', username: 'lena_lead' })
+  const agent = sim.createUser({ firstName: 'Ravi', username: 'ravi_cr' })
+  const forum = (title: string, admins: SimBot[], members: SimUser[]): SimChat =>
+    sim.createForumGroup({ title, members: members.map((m) => m.id), admins: admins.map((b) => ({ id: b.id, rights: STAFF_BOT_RIGHTS })) })
+  const groups = {
+    cs: forum('Bench CS', bots.cs, [lead]),
+    north: forum('Bench CR North', [bots.cr], [agent]),
+    south: forum('Bench CR South', [bots.cr], [agent]),
+  }
+  const customers: BenchCustomer[] = Array.from({ length: options.customers }, (_, index) => {
+    const id = String(index).padStart(5, '0')
+    return {
+      index,
+      user: sim.createUser({ firstName: `Cust${id}` }),
+      email: `c${id}@bench.example`,
+      name: `Customer ${id}`,
+      accountId: `BEN-${id}`,
+      crTeam: CR_TEAMS[index % CR_TEAMS.length] as (typeof CR_TEAMS)[number],
+    }
+  })
+  const project = {
+    key: 'bench',
+    name: 'Bench Agency',
+    bots: { client: bots.client.token, cs: bots.cs.map((b) => b.token), cr: bots.cr.token },
+    groups: {
+      cs: { chatId: groups.cs.id, title: 'Bench CS' },
+      cr: [
+        { key: 'north', title: 'CR North', chatId: groups.north.id },
+        { key: 'south', title: 'CR South', chatId: groups.south.id },
+      ],
+    },
+    staff: [
+      { id: lead.id, name: 'Lena', roles: ['cs', 'cs_lead'] },
+      { id: agent.id, name: 'Ravi', roles: ['cr'] },
+    ],
+  }
+  const tokens = [bots.client, ...bots.cs, bots.cr].map((b) => b.token)
+  return { bots, lead, groups, customers, project, tokens }
+}
+
+export type BenchWorld = ReturnType<typeof createBenchWorld>
+
+export interface ServiceSettings {
+  workersPerLane: number
+  /** The planner's budgets (Telegram's limits), or false for none. */
+  budgets: false | { privatePerSecond: number; privateBurst: number; groupPerMinute: number; globalPerSecond: number }
+}
+
+/** Writes the service's config file (JSON) for this world and returns its path. */
+export function writeServiceConfig(path: string, sim: Simulator, world: BenchWorld, databaseUrl: string, settings: ServiceSettings): string {
+  const config: ConfigInput = {
+    telegram: { apiRoot: sim.url, pollTimeoutSeconds: 10 },
+    database: { url: databaseUrl },
+    log: { level: 'warn' },
+    delivery: { workersPerLane: settings.workersPerLane, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
+    projects: [world.project as NonNullable<ConfigInput['projects']>[number]],
+  }
+  writeFileSync(path, JSON.stringify(config, null, 2))
+  return path
+}

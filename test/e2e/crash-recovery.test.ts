@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createConfig } from '../../src/config/index.js'
+import { accounts, projects, updates } from '../../src/db/schema/index.js'
+import { createSampleWorld, sampleConfig, type SampleWorld } from '../../src/demo/sample-world.js'
+import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { serviceProcess } from '../support/service-process.js'
+import { eq } from 'drizzle-orm'
+
+let sim: Simulator
+let database: TestDatabase
+let world: SampleWorld
+let service: ReturnType<typeof serviceProcess>
+
+beforeAll(async () => {
+  sim = await startSimulator()
+  database = await createTestDatabase()
+  world = createSampleWorld(sim)
+  const base = sampleConfig(sim, world, database.url, { log: { level: 'info' } })
+  // A short lease, so rows the killed process had claimed are retried within the test.
+  const config = { ...base, delivery: { ...base.delivery, leaseSeconds: 5 } }
+  createConfig(config)
+  service = serviceProcess(config)
+  await service.start()
+  const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
+  await database.db.insert(accounts).values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+}, 60_000)
+afterAll(async () => {
+  await service?.stop()
+  await sim?.close()
+  await database?.close()
+})
+
+describe('a service process killed with SIGKILL', () => {
+  it('loses no client message: updates stored before their offset is confirmed are handled after restart', async () => {
+    const bot = world.bots.client.id
+    const zoe = world.people.zoe
+    sim.sendPrivate(zoe.id, bot, { text: '/start' })
+    await sim.waitFor(() => sim.privateMessages(zoe.id, bot).find((m) => m.text?.includes('email address')))
+    sim.sendPrivate(zoe.id, bot, { text: 'zoe@example.com' })
+    const card = await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.reply_markup && m.text?.includes('zoe@example.com')))
+    const button = card.reply_markup!.inline_keyboard.flat().find((b) => b.text.includes('CR North')) as { callback_data: string }
+    await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, button.callback_data)
+    const topic = await sim.waitFor(() => sim.topics(world.groups.cs.id).find((t) => t.name.startsWith('Zoe')))
+    const copies = () => sim.chatMessages(world.groups.cs.id, { threadId: topic.message_thread_id }).map((m) => m.text ?? '').filter((t) => t.startsWith('seq '))
+
+    const total = 40
+    for (let i = 0; i < total; i++) {
+      sim.sendPrivate(zoe.id, bot, { text: `seq ${i}` })
+      if (i === 15) await service.kill()
+      if (i === 25) await service.start()
+    }
+    await sim.waitFor(() => copies().length >= total, { timeoutMs: 20_000, message: `all ${total} messages relayed` })
+    const seen = copies()
+    expect(new Set(seen).size).toBe(total)
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => `seq ${i}`))
+    const unhandled = (await database.db.select().from(updates)).filter((u) => u.state !== 'handled')
+    expect(unhandled).toEqual([])
+  }, 60_000)
+})
