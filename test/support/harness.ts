@@ -37,7 +37,7 @@ export async function startHarness(options: { simulator?: SimulatorOptions; conf
   await database.db.insert(accounts).values(
     world.accounts.map((a) => ({ projectId, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })),
   )
-  return {
+  const harness: Harness = {
     sim,
     app,
     world,
@@ -45,9 +45,10 @@ export async function startHarness(options: { simulator?: SimulatorOptions; conf
     database,
     projectId,
     async stop() {
-      await app.stop()
+      await harness.app.stop()
       await sim.close()
       await database.close()
     },
   }
+  return harness
 }

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type App } from '../../src/app.js'
+import { createConfig } from '../../src/config/index.js'
+import { createLogger } from '../../src/logger.js'
+import { startHarness, type Harness } from '../support/harness.js'
+import { onboard } from '../support/flows.js'
+
+let h: Harness
+let second: App
+
+beforeAll(async () => {
+  h = await startHarness()
+  // A second service process on the same database and bots (in-process, with its own pools and locks).
+  second = await startApp(createConfig(h.config), createLogger('silent'), { migrate: false })
+})
+afterAll(async () => {
+  // After the take-over, h.app is the second instance: stopping the harness stops it.
+  await h?.stop()
+})
+
+describe('two instances on one database', () => {
+  it('relays every message exactly once, and the survivor takes over polling when one stops', async () => {
+    const { sim, world } = h
+    const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
+    const copies = () => sim.chatMessages(world.groups.cs.id, { threadId: zoe.cs }).map((m) => m.text ?? '').filter((t) => t.startsWith('multi '))
+    for (let i = 0; i < 20; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
+    await sim.waitFor(() => copies().length >= 20, { timeoutMs: 10_000 })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(copies()).toEqual(Array.from({ length: 20 }, (_, i) => `multi ${i}`))
+    expect(sim.stats().calls.getUpdates).toBeGreaterThan(0)
+
+    // Stop the first instance: the second one gets the polling locks and carries on.
+    await h.app.stop()
+    h.app = second
+    for (let i = 20; i < 30; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
+    await sim.waitFor(() => copies().length >= 30, { timeoutMs: 15_000 })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(copies()).toEqual(Array.from({ length: 30 }, (_, i) => `multi ${i}`))
+  }, 40_000)
+})
