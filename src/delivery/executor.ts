@@ -47,6 +47,10 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
       return createTopic(deps, claimed.botId, job.topicId)
     case 'create_system_topic':
       return createSystemTopic(deps, claimed.botId, job.systemTopicId)
+    case 'close_topic':
+    case 'reopen_topic':
+    case 'delete_topic':
+      return changeTopic(deps, claimed.botId, job.type, job.topicId)
   }
 }
 
@@ -221,4 +225,21 @@ async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicI
   const created = await deps.gateway.api(botId).createForumTopic(row.chatId, row.purpose === 'onboarding' ? 'Onboarding' : row.purpose)
   await deps.db.update(systemTopics).set({ threadId: created.message_thread_id }).where(eq(systemTopics.id, systemTopicId))
   return { threadId: created.message_thread_id }
+}
+
+/** Closes, reopens or deletes a topic; doing what is already done counts as success. */
+async function changeTopic(deps: ExecutorDeps, botId: number, change: 'close_topic' | 'reopen_topic' | 'delete_topic', topicId: number): Promise<unknown> {
+  const topic = await findTopic(deps.db, topicId)
+  if (!topic?.threadId) return { skipped: 'topic was never created' }
+  const api = deps.gateway.api(botId)
+  try {
+    if (change === 'close_topic') await api.closeForumTopic(topic.chatId, topic.threadId)
+    else if (change === 'reopen_topic') await api.reopenForumTopic(topic.chatId, topic.threadId)
+    else await api.deleteForumTopic(topic.chatId, topic.threadId)
+    return { done: change }
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error)
+    if (/TOPIC_NOT_MODIFIED|message thread not found|TOPIC_ID_INVALID/.test(text)) return { alreadyDone: change }
+    throw error
+  }
 }

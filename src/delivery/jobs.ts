@@ -41,6 +41,11 @@ export type OutboxJob =
   /** Edit a bot's own text message (assignment cards). */
   | { type: 'edit_text'; chatId: number; messageId: number; text: string; entities?: MessageEntity[]; replyMarkup?: InlineKeyboardMarkup }
   | { type: 'create_topic'; topicId: number }
+  /** Close or reopen a customer's topic (idle auto-close, Treatment closed, reassignment cleanup). */
+  | { type: 'close_topic'; topicId: number }
+  | { type: 'reopen_topic'; topicId: number }
+  /** Delete a retired topic (reassignment cleanup when configured to delete). */
+  | { type: 'delete_topic'; topicId: number }
   | { type: 'create_system_topic'; systemTopicId: number }
 
 export type OutboxJobType = OutboxJob['type']

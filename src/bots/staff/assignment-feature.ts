@@ -6,7 +6,7 @@ import type { BotContext } from '../shared/context.js'
 const composer = new Composer<BotContext>()
 
 /** Buttons of the onboarding cards in the CS group. Forged or stale data gets a clear answer. */
-composer.on('callback_query:data', async (ctx) => {
+composer.callbackQuery(/^as:/, async (ctx) => {
   const action = decodeCardAction(ctx.callbackQuery.data)
   const card = ctx.callbackQuery.message
   if (!action || !card || card.chat.id !== ctx.project.config.groups.cs.chatId) {

@@ -15,5 +15,7 @@ export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; lis
   if (options.role === 'cs') composer.use(staffFailedFeature, staffAssignmentFeature)
   composer.use(staffSyncFeature)
   composer.use(staffTopicMessageFeature)
+  // Buttons nobody above recognised (stale or forged data) still get an answer.
+  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true }))
   return composer
 }

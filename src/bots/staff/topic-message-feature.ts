@@ -1,9 +1,9 @@
 import { Composer } from 'grammy'
 import { topicByThread } from '../../domain/customers.js'
 import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
-import { deleteByCommand } from '../../domain/relay/delete-command.js'
 import { relayStaffMessage } from '../../domain/relay/staff-message.js'
 import type { BotContext } from '../shared/context.js'
+import { topicCommands } from './commands/index.js'
 
 const composer = new Composer<BotContext>()
 const group = composer.chatType('supergroup')
@@ -22,15 +22,17 @@ group.on('message', async (ctx) => {
   }
   const topic = await topicByThread(ctx.deps.db, ctx.chat.id, message.message_thread_id)
   if (!topic) return
-  const command = /^\/([a-z_]+)(@\w+)?(\s|$)/i.exec(message.text ?? '')
+  const command = /^\/([a-z_]+)(@\w+)?(?:\s+([\s\S]*))?$/i.exec(message.text ?? '')
   if (command) {
+    // Commands are handled, never relayed; one addressed to another bot is not ours.
     if (command[2] && command[2].slice(1).toLowerCase() !== ctx.self.username.toLowerCase()) return
-    if (command[1]!.toLowerCase() === 'delete') {
-      const outcome = await deleteByCommand(ctx.deps, ctx.project, ctx.self.id, message)
-      if (!outcome.ok) await ctx.reply(outcome.reason, { reply_parameters: { message_id: message.message_id } })
+    const known = topicCommands[command[1]!.toLowerCase()]
+    if (known) {
+      await known.handler({ ctx, message, topic, group: staffGroup, args: (command[3] ?? '').trim() })
       return
     }
-    await ctx.reply(`Unknown command /${command[1]}. Available here: /delete (as a reply).`, { reply_parameters: { message_id: message.message_id } })
+    const help = Object.values(topicCommands).map((c) => c.help).join('\n')
+    await ctx.reply(`Unknown command /${command[1]}. Available here:\n${help}`, { reply_parameters: { message_id: message.message_id } })
     return
   }
   const outcome = await relayStaffMessage(ctx.deps, ctx.project, staffGroup, topic, message)

@@ -1,9 +1,10 @@
-import { index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { datetime, index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { projectScope, rowId, telegramId, timestamps, primaryId } from './columns.js'
 
 export const topicRoles = ['cs', 'cr', 'treatment'] as const
 export type TopicRole = (typeof topicRoles)[number]
-export const topicStates = ['creating', 'open', 'closed', 'deleted'] as const
+/** closed: by hand or for idleness (reopened on the next client message); retired: replaced or ended (reassignment, Treatment closed). */
+export const topicStates = ['creating', 'open', 'closed', 'deleted', 'retired'] as const
 
 /**
  * A customer's forum topic in one staff group. `generation` grows when a topic is replaced
@@ -22,6 +23,8 @@ export const topics = mysqlTable(
     name: varchar('name', { length: 128 }).notNull(),
     state: varchar('state', { length: 16, enum: topicStates }).notNull().default('creating'),
     generation: int('generation', { unsigned: true }).notNull().default(0),
+    /** Last time a message was relayed into or out of this topic (idle auto-close). */
+    lastActivityAt: datetime('last_activity_at', { mode: 'date', fsp: 3 }),
     ...timestamps,
   },
   (t) => [

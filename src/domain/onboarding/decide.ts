@@ -8,6 +8,7 @@ import { botForRole, isCsLead, staffMember, type ProjectRuntime } from '../proje
 import { cardKeyboard, cardText, type CardAction } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
+import { logAssignment } from '../assignment-log.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
 export interface PressAnswer {
@@ -69,6 +70,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     if (action.action === 'reject') {
       await tx.update(customers).set({ state: 'rejected', accountId: null }).where(eq(customers.id, customer.id))
       await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })
+      await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'rejected', actorUserId: press.userId, reason: 'onboarding card' })
       await queueClientText(tx, project, customer.telegramUserId, project.config.templates.rejected)
       await enqueue(tx, editCard(`${cardText(customer, account)}\n\n✖ Rejected by ${lead.name} at ${stamp}`))
       return { text: 'Rejected.', alert: false }

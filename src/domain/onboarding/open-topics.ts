@@ -8,6 +8,7 @@ import { customerName, laneForTopic, type Customer } from '../customers.js'
 import { botForRole, fillTemplate, staffGroups, type ProjectRuntime } from '../project-runtime.js'
 import { queueRelayCopies } from '../relay/queue-copies.js'
 import { queueClientText } from './notify-client.js'
+import { logAssignment } from '../assignment-log.js'
 
 export interface Assignment {
   crTeam: string
@@ -63,6 +64,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     customerId: customer.id,
     details: JSON.stringify({ crTeam: assignment.crTeam, treatment: assignment.treatment }),
   })
+  await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'onboarded', toTeam: assignment.crTeam, actorUserId: assignment.decidedBy.id, reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card' })
   await queueClientText(tx, project, customer.telegramUserId, fillTemplate(project.config.templates.welcomeClient, { name: customer.firstName }))
   await replayHeldMessages(tx, project, customer.id)
 }

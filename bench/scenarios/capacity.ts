@@ -1,0 +1,35 @@
+import { measurePhase } from '../phase.js'
+import { stageSummary, type ScenarioContext, type ScenarioResult } from '../scenario.js'
+import { Stage } from '../stage.js'
+import { TrafficGenerator } from '../traffic.js'
+
+/**
+ * No Telegram limits: a fixed offered rate (latency target: relay p99 < 150 ms at 100 msg/s),
+ * then as fast as the simulator accepts (throughput target: ≥ 300 relayed messages/s).
+ */
+export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult> {
+  const { options } = ctx
+  const stage = await Stage.open(ctx.server, {
+    label: 'capacity',
+    customers: options.customers,
+    csBots: 1,
+    service: { workersPerLane: 2, budgets: false },
+    logPath: ctx.logPath('capacity'),
+  })
+  try {
+    const traffic = new TrafficGenerator(stage.sim, stage.world.bots.client.id, stage.onboarded)
+    const fixed = await measurePhase(stage, ctx.server, traffic, { name: `fixed ${options.rate}/s`, messages: options.messages ?? options.rate * 30, rate: options.rate })
+    const max = await measurePhase(stage, ctx.server, traffic, { name: 'max rate', messages: options.messages ?? 6000 })
+    return {
+      scenario: 'capacity',
+      summary: stageSummary(stage),
+      phases: [fixed, max],
+      notes: [
+        'Targets: ≥ 300 relayed msg/s (max rate phase, 2 cores shared with the simulator and MariaDB); relay p99 < 150 ms at 100 msg/s offered.',
+        'relay = client message created → copy created in a topic, per copy; all-copies = until the last copy of a message.',
+      ],
+    }
+  } finally {
+    await stage.close()
+  }
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startSimulator, type Delivery, type Simulator, type SimulatorOptions } from '../src/simulator/index.js'
+import type { BenchDatabase, BenchServer } from './bench-database.js'
+import { createBenchWorld, writeServiceConfig, type BenchWorld, type ServiceSettings } from './bench-world.js'
+import { onboardCustomers, type CustomerTopics } from './onboarding.js'
+import { ServiceProcess } from './service-process.js'
+import { SimulatorTap } from './simulator-tap.js'
+import { distribution, sleep, type Distribution } from './stats.js'
+import type { SentMessage } from './traffic.js'
+import { witness, type WitnessReport } from './witness.js'
+
+export interface StageOptions {
+  label: string
+  customers: number
+  csBots: number
+  service: ServiceSettings
+  simulator?: SimulatorOptions
+  logPath: string
+}
+
+/**
+ * One scenario run's world: a simulator (the witness) with its tap, a fresh database on the
+ * benchmark's server, the service as a child process, and N onboarded customers.
+ */
+export class Stage {
+  private readonly configDir = mkdtempSync(join(tmpdir(), 'topicdesk-bench-'))
+  readonly service: ServiceProcess
+  onboarded: CustomerTopics[] = []
+  onboardingMs = 0
+  startupMs = 0
+
+  private constructor(
+    readonly sim: Simulator,
+    readonly tap: SimulatorTap,
+    readonly world: BenchWorld,
+    readonly database: BenchDatabase,
+    private settings: ServiceSettings,
+    logPath: string,
+  ) {
+    this.service = new ServiceProcess({
+      configPath: join(this.configDir, 'topicdesk.json'),
+      logPath,
+      isReady: (since) => tap.allPolledSince(world.tokens, since),
+    })
+  }
+
+  static async open(server: BenchServer, o: StageOptions): Promise<Stage> {
+    const sim = await startSimulator(o.simulator)
+    const tap = new SimulatorTap(sim)
+    const world = createBenchWorld(sim, { customers: o.customers, csBots: o.csBots })
+    const database = await server.createDatabase(o.label)
+    const stage = new Stage(sim, tap, world, database, o.service, o.logPath)
+    stage.writeConfig()
+    stage.startupMs = await stage.service.start()
+    await database.insertAccounts(world.project.key, world.customers)
+    const started = Date.now()
+    stage.onboarded = await onboardCustomers(sim, world)
+    stage.onboardingMs = Date.now() - started
+    return stage
+  }
+
+  /** Graceful stop and start, optionally with other settings (e.g. budgets on after onboarding). */
+  async restartService(settings?: ServiceSettings): Promise<number> {
+    await this.service.stop()
+    if (settings) this.settings = settings
+    this.writeConfig()
+    return this.service.start()
+  }
+
+  /** The witness's deliveries from position `from` on (sim.deliveries() is in creation order). */
+  deliveriesSince(from: number): Delivery[] {
+    return this.sim.deliveries().slice(from)
+  }
+
+  /**
+   * Waits until every expected copy of `sent` is in the simulator, or nothing new was delivered
+   * for `quietMs`, or `timeoutMs` passed; returns the witness's report either way.
+   */
+  async settle(sent: SentMessage[], from: number, o: { quietMs: number; timeoutMs: number }): Promise<WitnessReport & { settled: boolean }> {
+    const deadline = Date.now() + o.timeoutMs
+    let lastCount = -1
+    let lastChange = Date.now()
+    for (;;) {
+      const report = witness(this.deliveriesSince(from), sent)
+      if (report.lost === 0) return { ...report, settled: true }
+      const count = this.sim.stats().sent
+      if (count !== lastCount) {
+        lastCount = count
+        lastChange = Date.now()
+      }
+      if (Date.now() - lastChange > o.quietMs || Date.now() > deadline) return { ...report, settled: false }
+      await sleep(500)
+    }
+  }
+
+  /**
+   * Ingress latency of the client bot's updates handed out within [fromMs, toMs]: the getUpdates
+   * response that carried it → the row the service stored (database clock, same host).
+   */
+  async ingressLatency(fromMs: number, toMs: number): Promise<Distribution & { unmatched: number }> {
+    const handed = this.tap.handedBetween(this.world.bots.client.token, fromMs, toMs)
+    const stored = await this.database.updateStoredAt(this.world.bots.client.id, [...handed.keys()])
+    const samples: number[] = []
+    for (const [updateId, at] of handed) {
+      const storedAt = stored.get(updateId)
+      if (storedAt !== undefined) samples.push(storedAt - at)
+    }
+    return { ...distribution(samples), unmatched: handed.size - samples.length }
+  }
+
+  async close(): Promise<void> {
+    await this.service.stop()
+    await this.sim.close()
+    await this.database.drop().catch(() => undefined)
+    rmSync(this.configDir, { recursive: true, force: true })
+  }
+
+  private writeConfig(): void {
+    writeServiceConfig(join(this.configDir, 'topicdesk.json'), this.sim, this.world, this.database.url, this.settings)
+  }
+}

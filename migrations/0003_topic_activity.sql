@@ -1,0 +1,1 @@
+ALTER TABLE `topics` ADD `last_activity_at` datetime(3);

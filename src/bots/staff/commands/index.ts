@@ -1,0 +1,9 @@
+import { deleteCommand } from './delete.js'
+import { historyCommand } from './history.js'
+import type { TopicCommandHandler } from './types.js'
+
+/** Commands staff can use inside a customer's topic. Each lives in its own file. */
+export const topicCommands: Record<string, { handler: TopicCommandHandler; help: string }> = {
+  delete: { handler: deleteCommand, help: '/delete (as a reply): delete your message everywhere' },
+  history: { handler: historyCommand, help: '/history: who looked after this customer, and when' },
+}
