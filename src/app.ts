@@ -7,6 +7,8 @@ import { runMigrations } from './db/migrate.js'
 import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
 import { PollingIngress } from './bots/ingress/polling.js'
 import type { BotContext } from './bots/shared/context.js'
+import { CronScheduler } from './cron/scheduler.js'
+import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
@@ -34,6 +36,9 @@ export interface App {
   db: Database
   projects: ProjectRuntime[]
   workers: OutboxWorkers
+  /** Background jobs; each run happens in one process only (named lock). */
+  cron: CronScheduler
+  deps: DomainDeps
   /** The webhook server's address, in webhook mode. */
   webhookPort?: number
   stop(): Promise<void>
@@ -95,6 +100,9 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     installFeatures(bot, project, self, spec, deps, logger)
   }
   workers.start()
+  const cron = new CronScheduler(config.database.url, logger)
+  cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
+  cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
@@ -102,8 +110,11 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     db,
     projects,
     workers,
+    cron,
+    deps,
     webhookPort: ingress.port,
     async stop() {
+      await cron.stop()
       await ingress.stop()
       await workers.stop()
       await close()

@@ -39,7 +39,8 @@ const projectSchema = z.object({
     cr: z
       .array(
         z.object({
-          key: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'a short key of a-z, 0-9, _ or -'),
+          // Short: it travels in button data (Telegram allows 64 bytes).
+          key: z.string().regex(/^[a-z0-9_-]{1,24}$/, 'a short key (1–24 characters) of a-z, 0-9, _ or -'),
           title: z.string().min(1),
           chatId,
           anonymous: z.boolean().default(false),
@@ -72,6 +73,30 @@ const projectSchema = z.object({
       maxEmailFailures: z.number().int().positive().default(3),
       failureWindowMinutes: z.number().positive().default(10),
       cooldownMinutes: z.number().positive().default(10),
+    })
+    .prefault({}),
+  treatment: z
+    .object({
+      /** How many of the customer's latest messages are replayed into a Treatment topic opened by /treatment. */
+      contextMessages: z.number().int().min(0).max(100).default(10),
+    })
+    .prefault({}),
+  topics: z
+    .object({
+      /** Close a customer's topic after this many days without messages (off when absent); the next client message reopens it. */
+      idleCloseDays: z.number().positive().optional(),
+    })
+    .prefault({}),
+  reassignment: z
+    .object({
+      /** "Tonight" in the reassign buttons means this hour, UTC. */
+      tonightHourUtc: z.number().int().min(0).max(23).default(22),
+      /** How much history is replayed into the new topic (all of it when both are absent). */
+      replay: z.object({ lastMessages: z.number().int().positive().optional(), lastDays: z.number().positive().optional() }).prefault({}),
+      /** What happens to the old topic after the replay. */
+      oldTopic: z.enum(['close', 'delete']).default('close'),
+      notifyClient: z.boolean().default(false),
+      clientTemplate: z.string().default('Your conversation is now looked after by {team}. Nothing changes for you: keep writing here.'),
     })
     .prefault({}),
 })
@@ -123,6 +148,15 @@ export const configSchema = z
             }),
           ])
           .prefault({}),
+      })
+      .prefault({}),
+    /** node-cron schedules of the background jobs (each run happens in one process only). */
+    cron: z
+      .object({
+        reassignments: z.string().default('* * * * *'),
+        recordsSync: z.string().default('*/15 * * * *'),
+        /** Closes topics idle for longer than projects[].topics.idleCloseDays. */
+        idleTopics: z.string().default('0 * * * *'),
       })
       .prefault({}),
     projects: z.array(projectSchema).min(1, 'at least one project'),

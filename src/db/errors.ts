@@ -10,3 +10,8 @@ export function mysqlErrorCode(error: unknown): string | undefined {
   }
   return undefined
 }
+
+/** A unique key said no: the row (or the link it guards) already exists. */
+export function isDuplicateKey(error: unknown): boolean {
+  return mysqlErrorCode(error) === 'ER_DUP_ENTRY'
+}

@@ -37,7 +37,7 @@ export function customerName(customer: Pick<Customer, 'firstName' | 'lastName'>)
   return [customer.firstName, customer.lastName].filter(Boolean).join(' ') || 'Customer'
 }
 
-/** Topics that take relayed messages now (being created, open, or closed but not retired). */
+/** Topics that take relayed messages now: being created, open, or closed (reopened on the next client message); never retired or deleted. */
 export async function activeTopics(db: DbOrTx, customerId: number): Promise<Topic[]> {
   return db
     .select()

@@ -2,6 +2,7 @@ import { Composer } from 'grammy'
 import type { BotContext } from '../shared/context.js'
 import { staffAssignmentFeature } from './assignment-feature.js'
 import { staffFailedFeature } from './failed-feature.js'
+import { staffReassignFeature } from './reassign-feature.js'
 import { staffSyncFeature } from './sync-feature.js'
 import { staffTopicMessageFeature } from './topic-message-feature.js'
 
@@ -12,7 +13,7 @@ import { staffTopicMessageFeature } from './topic-message-feature.js'
 export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; listens: boolean }): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   if (!options.listens) return composer
-  if (options.role === 'cs') composer.use(staffFailedFeature, staffAssignmentFeature)
+  if (options.role === 'cs') composer.use(staffFailedFeature, staffAssignmentFeature, staffReassignFeature)
   composer.use(staffSyncFeature)
   composer.use(staffTopicMessageFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.

@@ -60,7 +60,8 @@ export const relayLinks = mysqlTable(
     ...timestamps,
   },
   (t) => [
-    uniqueIndex('relay_links_message_chat_uq').on(t.messageId, t.chatId, t.kind),
+    // One copy of a message per topic and kind (a replay into a new topic is a new copy).
+    uniqueIndex('relay_links_message_topic_uq').on(t.messageId, t.topicId, t.chatId, t.kind),
     index('relay_links_copy_idx').on(t.chatId, t.copyMessageId, t.botId),
   ],
 )

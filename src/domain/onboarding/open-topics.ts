@@ -48,7 +48,14 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       lane,
       destination,
       botId,
-      job: { type: 'text', target, text: profileCard(customer, account, assignment, group.role), purpose: { kind: 'profile_card', topicId, pin: true } },
+      job: {
+        type: 'text',
+        target,
+        text: profileCard(customer, account, assignment, group.role),
+        purpose: { kind: 'profile_card', topicId, pin: true },
+        // CS leads move the customer between CR teams from the card.
+        ...(group.role === 'cs' ? { replyMarkup: { inline_keyboard: [[{ text: '🔀 Reassign CR', callback_data: `ra:m:${customer.id}` }]] } } : {}),
+      },
     })
     const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
     await enqueue(tx, { projectId: project.id, lane, destination, botId, job: { type: 'text', target, text: notice } })

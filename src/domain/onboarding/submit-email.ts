@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { assignments, customers } from '../../db/schema/index.js'
+import { isDuplicateKey } from '../../db/errors.js'
 import type { Customer } from '../customers.js'
 import { customerName } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
@@ -83,9 +84,3 @@ async function recordFailure(deps: DomainDeps, project: ProjectRuntime, customer
     .where(eq(customers.id, customer.id))
   return 'counted'
 }
-
-export function isDuplicateKey(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string }; code?: string }) ?? {}
-  return cause.code === 'ER_DUP_ENTRY' || cause.cause?.code === 'ER_DUP_ENTRY'
-}
-

@@ -13,7 +13,7 @@ export function setAlbumWindow(ms: number): void {
   albumWindowMs = ms
 }
 
-interface CopyPlan {
+export interface CopyPlan {
   target: Target
   chatId: number
   topicId?: number
@@ -23,8 +23,16 @@ interface CopyPlan {
   header?: string
 }
 
+/** Options of one queued copy. */
+export interface CopyOptions {
+  /** Replayed history is complete already: album parts need not wait for siblings. */
+  noAlbumWait?: boolean
+  /** Return the outbox row id instead of the relay link id. */
+  returnOutboxId?: boolean
+}
+
 /** Records one copy (relay link) and queues the job that posts it. */
-export async function queueCopy(tx: DbOrTx, projectId: number, message: MessageRow, plan: CopyPlan): Promise<number> {
+export async function queueCopy(tx: DbOrTx, projectId: number, message: MessageRow, plan: CopyPlan, options: CopyOptions = {}): Promise<number> {
   const [link] = await tx.insert(relayLinks).values({
     projectId,
     messageId: message.id,
@@ -36,15 +44,15 @@ export async function queueCopy(tx: DbOrTx, projectId: number, message: MessageR
   })
   const linkId = Number(link.insertId)
   const album = message.mediaGroupId
-  await enqueue(tx, {
+  const outboxId = await enqueue(tx, {
     projectId,
     lane: plan.lane,
     destination: destinationKey(plan.target),
     botId: plan.botId,
     job: album ? { type: 'relay_album', firstLinkId: linkId, mediaGroupId: album } : { type: 'relay', linkId },
-    ...(album ? { delayMs: albumWindowMs } : {}),
+    ...(album && !options.noAlbumWait ? { delayMs: albumWindowMs } : {}),
   })
-  return linkId
+  return options.returnOutboxId ? outboxId : linkId
 }
 
 export function topicCopyPlan(project: ProjectRuntime, topic: Topic, kind: CopyPlan['kind'], header?: string): CopyPlan {

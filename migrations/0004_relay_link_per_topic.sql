@@ -1,0 +1,2 @@
+ALTER TABLE `relay_links` DROP INDEX `relay_links_message_chat_uq`;--> statement-breakpoint
+ALTER TABLE `relay_links` ADD CONSTRAINT `relay_links_message_topic_uq` UNIQUE(`message_id`,`topic_id`,`chat_id`,`kind`);

@@ -1,0 +1,78 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import { auditLog, reassignments } from '../../db/schema/index.js'
+import { isDuplicateKey } from '../../db/errors.js'
+import { findCustomer } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+
+export type Reassignment = typeof reassignments.$inferSelect
+
+export interface ReassignRequest {
+  customerId: number
+  toTeam: string
+  dueAt: Date
+  requestedBy?: number
+  source: 'bot' | 'records'
+}
+
+export type ScheduleOutcome =
+  | { ok: true; reassignment: Reassignment }
+  | { ok: false; reason: string; existing?: Reassignment }
+
+/**
+ * Plans a move of a customer to another CR team. Refused (with a reason a person can read)
+ * for an unknown team, the team they are already in, or when a move is already planned.
+ */
+export async function scheduleReassignment(deps: DomainDeps, project: ProjectRuntime, request: ReassignRequest): Promise<ScheduleOutcome> {
+  const customer = await findCustomer(deps.db, request.customerId)
+  if (!customer || customer.projectId !== project.id || customer.state !== 'active') return { ok: false, reason: 'This customer is not active, so they cannot be moved.' }
+  const team = project.config.groups.cr.find((t) => t.key === request.toTeam)
+  if (!team) return { ok: false, reason: `There is no CR team "${request.toTeam}" in the configuration.` }
+  if (customer.crTeam === team.key) return { ok: false, reason: `The customer is already with ${team.title}.` }
+  try {
+    const id = await deps.db.transaction(async (tx) => {
+      const [inserted] = await tx.insert(reassignments).values({
+        projectId: project.id,
+        customerId: customer.id,
+        fromTeam: customer.crTeam ?? '',
+        toTeam: team.key,
+        requestedBy: request.requestedBy,
+        source: request.source,
+        dueAt: request.dueAt,
+      })
+      await tx.insert(auditLog).values({
+        projectId: project.id,
+        actorUserId: request.requestedBy,
+        action: 'reassignment_scheduled',
+        customerId: customer.id,
+        details: JSON.stringify({ to: team.key, dueAt: request.dueAt, source: request.source }),
+      })
+      return Number(inserted.insertId)
+    })
+    const [reassignment] = await deps.db.select().from(reassignments).where(eq(reassignments.id, id))
+    return { ok: true, reassignment: reassignment! }
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    const existing = await openReassignment(deps, customer.id)
+    return { ok: false, reason: 'A move of this customer is already planned; cancel it first.', existing }
+  }
+}
+
+export async function openReassignment(deps: DomainDeps, customerId: number): Promise<Reassignment | undefined> {
+  const [row] = await deps.db
+    .select()
+    .from(reassignments)
+    .where(and(eq(reassignments.customerId, customerId), inArray(reassignments.state, ['scheduled', 'running'])))
+  return row
+}
+
+/** Cancels a planned move that has not started; false when it already ran or was cancelled. */
+export async function cancelReassignment(deps: DomainDeps, project: ProjectRuntime, id: number, userId: number): Promise<boolean> {
+  const [result] = await deps.db
+    .update(reassignments)
+    .set({ state: 'cancelled', openSlot: null })
+    .where(and(eq(reassignments.id, id), eq(reassignments.projectId, project.id), eq(reassignments.state, 'scheduled')))
+  if (result.affectedRows === 0) return false
+  await deps.db.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'reassignment_cancelled', details: JSON.stringify({ reassignmentId: id }) })
+  return true
+}

@@ -1,0 +1,28 @@
+/** When a reassignment should happen: now, tonight (a configured UTC hour), or a given date/time (UTC). */
+export type ReassignWhen = { kind: 'now' } | { kind: 'tonight' } | { kind: 'at'; date: Date }
+
+export function dueAt(when: ReassignWhen, tonightHourUtc: number, now = new Date()): Date {
+  if (when.kind === 'now') return now
+  if (when.kind === 'at') return when.date
+  const tonight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), tonightHourUtc))
+  if (tonight <= now) tonight.setUTCDate(tonight.getUTCDate() + 1)
+  return tonight
+}
+
+/** Parses "2026-11-25 09:00" or "2026-11-25T09:00" (UTC); undefined when it is not a future date. */
+export function parseWhen(text: string, now = new Date()): ReassignWhen | undefined {
+  const value = text.trim().toLowerCase()
+  if (value === '' || value === 'now') return { kind: 'now' }
+  if (value === 'tonight') return { kind: 'tonight' }
+  const match = /^(\d{4})-(\d{2})-(\d{2})[ t](\d{2}):(\d{2})$/.exec(value)
+  if (!match) return undefined
+  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number]
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi))
+  if (Number.isNaN(date.getTime()) || date.getUTCMonth() !== mo - 1 || date <= now) return undefined
+  return { kind: 'at', date }
+}
+
+export function describeDue(date: Date, now = new Date()): string {
+  if (date.getTime() - now.getTime() < 60_000) return 'now'
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}

@@ -1,0 +1,36 @@
+import { and, desc, eq } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { messages } from '../../db/schema/index.js'
+import type { MessageRow } from '../../db/repositories/relay.js'
+import { customerName, type Customer, type Topic } from '../customers.js'
+import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { queueCopy, topicCopyPlan } from '../relay/queue-copies.js'
+
+/** "↩ Zoe Quinn · 14:02" for the client, "↩ Alice · CS · 14:05" for staff (UTC, when it was sent). */
+export function contextLabel(project: ProjectRuntime, customer: Customer, message: MessageRow): string {
+  const sentAt = (JSON.parse(message.raw) as { date?: number }).date
+  const time = (sentAt ? new Date(sentAt * 1000) : message.createdAt).toISOString().slice(11, 16)
+  if (message.origin === 'client') return `↩ ${customerName(customer)} · ${time}`
+  const role = message.senderRole as keyof ProjectRuntime['config']['relay']['roleLabels'] | null
+  const label = (role && project.config.relay.roleLabels[role]) || 'Staff'
+  return `↩ ${staffMember(project, message.senderUserId)?.name ?? 'Staff'} · ${label} · ${time}`
+}
+
+/**
+ * Gives a new Treatment topic the latest messages of the conversation (client and staff,
+ * internal notes and deleted messages left out), oldest first, as labelled replay copies.
+ */
+export async function queueContextReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic): Promise<number> {
+  const limit = project.config.treatment.contextMessages
+  if (limit === 0) return 0
+  const latest = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.customerId, customer.id), eq(messages.deleted, false), eq(messages.held, false), eq(messages.internalNote, false)))
+    .orderBy(desc(messages.id))
+    .limit(limit)
+  for (const message of latest.reverse()) {
+    await queueCopy(tx, project.id, message, topicCopyPlan(project, topic, 'replay', contextLabel(project, customer, message)), { noAlbumWait: true })
+  }
+  return latest.length
+}
