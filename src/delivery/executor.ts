@@ -1,5 +1,5 @@
 import type { InputMediaPhoto, Message } from 'grammy/types'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { assignments, relayLinks, systemTopics, topics } from '../db/schema/index.js'
 import { findLink, findMessageRow, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow } from '../db/repositories/relay.js'
@@ -214,7 +214,11 @@ async function createTopic(deps: ExecutorDeps, botId: number, topicId: number): 
   if (!topic) throw new PermanentJobError(`Topic ${topicId} is gone`)
   if (topic.threadId) return { threadId: topic.threadId, alreadyCreated: true }
   const created = await deps.gateway.api(botId).createForumTopic(topic.chatId, topic.name)
-  await deps.db.update(topics).set({ threadId: created.message_thread_id, state: 'open' }).where(eq(topics.id, topicId))
+  // Only a topic still being created becomes open: one retired meanwhile (Treatment closed at once) stays retired.
+  await deps.db
+    .update(topics)
+    .set({ threadId: created.message_thread_id, state: sql`IF(${topics.state} = 'creating', 'open', ${topics.state})` })
+    .where(eq(topics.id, topicId))
   return { threadId: created.message_thread_id }
 }
 

@@ -23,6 +23,8 @@ export async function recoverTopic(
   const topicId = Number(match[1])
   const topic = await findTopic(deps.db, topicId)
   if (!topic?.threadId) return { outcome: 'not_a_topic' }
+  // A retired topic (replaced, or Treatment closed) stays closed: reopening it would route the customer there again.
+  if (topic.state === 'retired') return { outcome: 'failed', topicId }
   const api = deps.gateway.api(botId)
   try {
     if (problem === 'topic_closed') {

@@ -4,10 +4,11 @@ import type { DomainDeps } from './deps.js'
 import type { ProjectRuntime } from './project-runtime.js'
 import { setClientBlocked } from './relay/blocked.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
+import { chatOfDestination, claimGroupAlarm, groupTitle } from './group-alarm.js'
 
 /**
  * Domain reactions to permanent send failures: a blocked client is marked (topics get one
- * notice); a bot without rights or removed from a group raises an alarm to the CS leads.
+ * notice); a bot without rights or removed from a staff group raises an alarm to the CS leads.
  */
 export async function handlePermanentFailure(deps: DomainDeps, projects: ProjectRuntime[], job: ClaimedJob, failure: FailureClass, error: string): Promise<void> {
   const project = projects.find((p) => p.id === job.projectId)
@@ -18,11 +19,15 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
     return
   }
   if (failure.kind === 'no_rights') {
-    deps.logger.error({ outboxId: job.id, botId: job.botId, error }, 'ALARM: a bot lacks rights or was removed from a group')
+    const chatId = await chatOfDestination(deps.db, job.destination)
+    deps.logger.error({ outboxId: job.id, botId: job.botId, chatId, error }, 'ALARM: a bot lacks rights or was removed from a group')
+    // The CS bot cannot post its own alarm into the CS group: the log line above is all there is.
     const csBotBroken = project.bots.cs.some((bot) => bot.id === job.botId)
-    if (!csBotBroken) {
-      await queueOnboardingText(deps.db, project, `🚨 Delivery alarm: bot ${job.botId} cannot post (${error}). Check that it is still an admin with the right permissions.`)
-      deps.notify()
-    }
+    const title = chatId === undefined ? undefined : groupTitle(project, chatId)
+    if (csBotBroken || chatId === undefined || title === undefined || !claimGroupAlarm(chatId)) return
+    const bot = Object.values(project.bots).flat().find((b) => b.id === job.botId)
+    const who = bot ? `@${bot.username}` : `bot ${job.botId}`
+    await queueOnboardingText(deps.db, project, `🚨 Delivery alarm: ${who} cannot post in "${title}" (${error}). Check that it is still an admin there with the right permissions. (At most one alarm per group per hour.)`)
+    deps.notify()
   }
 }

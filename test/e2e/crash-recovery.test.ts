@@ -18,7 +18,8 @@ beforeAll(async () => {
   world = createSampleWorld(sim)
   const base = sampleConfig(sim, world, database.url, { log: { level: 'info' } })
   // A short lease, so rows the killed process had claimed are retried within the test.
-  const config = { ...base, delivery: { ...base.delivery, leaseSeconds: 5 } }
+  // A budget of 20 messages/s per group makes the replay take a couple of seconds.
+  const config = { ...base, delivery: { ...base.delivery, leaseSeconds: 5, budgets: { groupPerMinute: 1200, privatePerSecond: 20, privateBurst: 20 } } }
   createConfig(config)
   service = serviceProcess(config)
   await service.start()
@@ -56,5 +57,28 @@ describe('a service process killed with SIGKILL', () => {
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => `seq ${i}`))
     const unhandled = (await database.db.select().from(updates)).filter((u) => u.state !== 'handled')
     expect(unhandled).toEqual([])
+  }, 60_000)
+
+  it('resumes a history replay killed halfway: nothing lost, order kept, at most the in-flight sends repeated', async () => {
+    const bot = world.bots.client.id
+    const zoe = world.people.zoe
+    const cs = world.groups.cs.id
+    const csTopic = sim.topics(cs).find((t) => t.name.startsWith('Zoe'))!
+    const south = world.groups.south.id
+    // The group budget spreads the replay over a few seconds, so the kill lands in the middle.
+    sim.sendGroup(world.people.alice.id, cs, { text: '/reassign south now' }, { threadId: csTopic.message_thread_id })
+    const topic = await sim.waitFor(() => sim.topics(south).find((t) => t.name.startsWith('Zoe')), { timeoutMs: 10_000 })
+    await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).filter((m) => m.text?.includes('seq ')).length >= 5)
+    await service.kill()
+    const before = sim.chatMessages(south, { threadId: topic.message_thread_id }).filter((m) => m.text?.includes('seq ')).length
+    await service.start()
+    await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text?.includes('End of history')), { timeoutMs: 20_000 })
+    const replayed = sim.chatMessages(south, { threadId: topic.message_thread_id }).map((m) => m.text ?? '').filter((t) => t.includes('seq ')).map((t) => t.split('\n')[1])
+    const firstSeen = replayed.filter((t, i) => replayed.indexOf(t) === i)
+    expect(before).toBeLessThan(40)
+    expect(firstSeen).toEqual(Array.from({ length: 40 }, (_, i) => `seq ${i}`))
+    expect(replayed.length - firstSeen.length).toBeLessThanOrEqual(2)
+    sim.sendPrivate(zoe.id, bot, { text: 'after the move' })
+    await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text === 'after the move'))
   }, 60_000)
 })

@@ -5,6 +5,7 @@ import { staffFailedFeature } from './failed-feature.js'
 import { staffReassignFeature } from './reassign-feature.js'
 import { staffSyncFeature } from './sync-feature.js'
 import { staffTopicMessageFeature } from './topic-message-feature.js'
+import { staffTreatmentFeature } from './treatment-feature.js'
 
 /**
  * One factory for the CS, CR and Treatment bots. Only the first bot of a pool listens to the
@@ -16,6 +17,8 @@ export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; lis
   if (options.role === 'cs') composer.use(staffFailedFeature, staffAssignmentFeature, staffReassignFeature)
   composer.use(staffSyncFeature)
   composer.use(staffTopicMessageFeature)
+  // The /treatment confirmation is posted by the CS or the CR bot, so the press comes back to it.
+  if (options.role !== 'treatment') composer.use(staffTreatmentFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.
   composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true }))
   return composer

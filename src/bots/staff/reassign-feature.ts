@@ -39,8 +39,8 @@ composer.callbackQuery(DATA, async (ctx) => {
     await ctx.answerCallbackQuery({ text: 'Only CS leads can move customers between CR teams.', show_alert: true })
     return
   }
-  if (m[12]) {
-    const cancelled = await cancelReassignment(ctx.deps, ctx.project, Number(m[12]), ctx.from.id)
+  if (m[10]) {
+    const cancelled = await cancelReassignment(ctx.deps, ctx.project, Number(m[11]), ctx.from.id)
     await ctx.answerCallbackQuery({ text: cancelled ? 'Cancelled.' : 'It already ran or was cancelled.' })
     if (cancelled) await ctx.editMessageText(`✖ Planned move cancelled by ${staffMember(ctx.project, ctx.from.id)?.name ?? 'a lead'}.`)
     return

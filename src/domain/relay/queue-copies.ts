@@ -6,6 +6,7 @@ import { enqueue } from '../../delivery/outbox.js'
 import { activeTopics, laneForTopic, type Topic } from '../customers.js'
 import type { Lane } from '../../db/schema/index.js'
 import { botForRole, clientBot, type ProjectRuntime } from '../project-runtime.js'
+import { reopenIdleTopic, touchTopic } from '../idle-topics.js'
 
 /** How long album parts wait for their siblings before the album is sent. */
 export let albumWindowMs = 600
@@ -52,6 +53,7 @@ export async function queueCopy(tx: DbOrTx, projectId: number, message: MessageR
     job: album ? { type: 'relay_album', firstLinkId: linkId, mediaGroupId: album } : { type: 'relay', linkId },
     ...(album && !options.noAlbumWait ? { delayMs: albumWindowMs } : {}),
   })
+  if (plan.topicId) await touchTopic(tx, plan.topicId)
   return options.returnOutboxId ? outboxId : linkId
 }
 
@@ -67,9 +69,10 @@ export function topicCopyPlan(project: ProjectRuntime, topic: Topic, kind: CopyP
   }
 }
 
-/** A client message goes to every active topic of the customer. */
+/** A client message goes to every active topic of the customer; one closed for idleness is reopened first. */
 export async function queueRelayCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow): Promise<void> {
   for (const topic of await activeTopics(tx, message.customerId)) {
+    if (topic.state === 'closed') await reopenIdleTopic(tx, project, topic)
     await queueCopy(tx, project.id, message, topicCopyPlan(project, topic, 'relay'))
   }
 }

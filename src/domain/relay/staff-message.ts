@@ -4,10 +4,11 @@ import { enqueue } from '../../delivery/outbox.js'
 import { findCustomer, laneForTopic, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { touchTopic } from '../idle-topics.js'
 import { queueStaffCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
 
-export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer'
+export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer' | 'topic_retired'
 
 /** Reaction with which an internal note is acknowledged. */
 export const NOTE_ACK = '✍'
@@ -27,9 +28,17 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
   const botId = botForRole(project, group.role).id
   const lane = laneForTopic(group.role)
   const topicTarget = { kind: 'topic' as const, topicId: topic.id }
+  if (topic.state === 'retired') {
+    // A replaced or ended topic (reassignment, Treatment closed) no longer speaks for the customer.
+    const text = '⚠️ Not delivered: this topic is closed and no longer reaches the client.'
+    await enqueue(deps.db, { projectId: project.id, lane, destination: destinationKey(topicTarget), botId, job: { type: 'text', target: topicTarget, text, replyTo: { messageId: message.message_id } } })
+    deps.notify()
+    return 'topic_retired'
+  }
   const outcome = await deps.db.transaction(async (tx): Promise<StaffMessageOutcome> => {
     const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'staff', botId, message, senderRole: group.role, internalNote: isNote })
     if (!stored) return 'duplicate'
+    await touchTopic(tx, topic.id)
     if (isNote) {
       await enqueue(tx, { projectId: project.id, lane, destination: destinationKey(topicTarget), botId, job: { type: 'react', chatId: message.chat.id, messageId: message.message_id, emoji: [NOTE_ACK] } })
       return 'note'

@@ -1,6 +1,7 @@
 import { deleteCommand } from './delete.js'
 import { historyCommand } from './history.js'
 import { reassignCommand } from './reassign.js'
+import { treatmentCommand } from './treatment.js'
 import type { TopicCommandHandler } from './types.js'
 
 /** Commands staff can use inside a customer's topic. Each lives in its own file. */
@@ -8,4 +9,5 @@ export const topicCommands: Record<string, { handler: TopicCommandHandler; help:
   delete: { handler: deleteCommand, help: '/delete (as a reply): delete your message everywhere' },
   history: { handler: historyCommand, help: '/history: who looked after this customer, and when' },
   reassign: { handler: reassignCommand, help: '/reassign [team] [now|tonight|YYYY-MM-DD HH:MM]: move the customer to another CR team (CS leads)' },
+  treatment: { handler: treatmentCommand, help: '/treatment: open a Treatment topic for this customer (asks first); /treatment close: end it' },
 }

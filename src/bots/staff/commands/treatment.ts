@@ -1,0 +1,31 @@
+import { staffMember } from '../../../domain/project-runtime.js'
+import { closeTreatment } from '../../../domain/treatment/close-treatment.js'
+import { mayOpenTreatment, treatmentPromptKeyboard } from '../../../domain/treatment/prompt.js'
+import { activeTreatmentTopic } from '../../../domain/treatment/treatment-topic.js'
+import { answer, type TopicCommand, type TopicCommandHandler } from './types.js'
+
+/**
+ * `/treatment` (in the customer's CS or CR topic) asks for a confirmation before opening a
+ * Treatment topic; `/treatment close` (there or in the Treatment topic) ends it.
+ */
+export const treatmentCommand: TopicCommandHandler = async (command) => {
+  if (command.args === 'close') return closeCommand(command)
+  if (command.args !== '') return answer(command, 'Usage: /treatment to open a Treatment topic, /treatment close to end it.')
+  const { ctx, topic } = command
+  if (topic.role === 'treatment') return answer(command, 'This is the Treatment topic. Use /treatment close to end it.')
+  if (!mayOpenTreatment(staffMember(ctx.project, ctx.from!.id))) return answer(command, 'Only CS or CR staff can open a Treatment topic.')
+  if (!ctx.project.config.groups.treatment) return answer(command, 'This project has no Treatment group configured.')
+  if (await activeTreatmentTopic(ctx.deps.db, topic.customerId)) return answer(command, 'This customer already has an open Treatment topic.')
+  const replay = ctx.project.config.treatment.contextMessages
+  await answer(command, `Open a Treatment topic for this customer?${replay ? ` The last ${replay} messages will be copied into it.` : ''}`, {
+    reply_markup: treatmentPromptKeyboard(topic.customerId),
+  })
+}
+
+async function closeCommand(command: TopicCommand): Promise<void> {
+  const { ctx, topic } = command
+  const outcome = await closeTreatment(ctx.deps, ctx.project, topic.customerId, ctx.from!.id)
+  // The Treatment and CS topics get notices; elsewhere the command is answered.
+  if (!outcome.ok) await answer(command, outcome.reason)
+  else if (topic.role === 'cr') await answer(command, 'Treatment topic closed.')
+}

@@ -1,0 +1,30 @@
+import { Composer } from 'grammy'
+import { staffGroupOf } from '../../domain/project-runtime.js'
+import { decodeTreatmentAction } from '../../domain/treatment/prompt.js'
+import { pressTreatmentButton } from '../../domain/treatment/open-treatment.js'
+import type { BotContext } from '../shared/context.js'
+
+const composer = new Composer<BotContext>()
+
+/**
+ * Buttons of the `/treatment` confirmation. It is posted in a CS or CR topic, so the press
+ * reaches the CS or the CR bot; anything else is stale or forged.
+ */
+composer.callbackQuery(/^tr:/, async (ctx) => {
+  const action = decodeTreatmentAction(ctx.callbackQuery.data)
+  const prompt = ctx.callbackQuery.message
+  const group = prompt ? staffGroupOf(ctx.project, prompt.chat.id) : undefined
+  if (!action || !prompt || !group || group.role === 'treatment') {
+    await ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true })
+    return
+  }
+  const answer = await pressTreatmentButton(ctx.deps, ctx.project, {
+    action,
+    userId: ctx.from.id,
+    prompt: { chatId: prompt.chat.id, messageId: prompt.message_id, botId: ctx.self.id },
+  })
+  ctx.log.info({ action, userId: ctx.from.id, answer: answer.text }, 'treatment prompt pressed')
+  await ctx.answerCallbackQuery({ text: answer.text, show_alert: answer.alert })
+})
+
+export { composer as staffTreatmentFeature }

@@ -1,0 +1,42 @@
+import { eq } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client.js'
+import { systemTopics } from '../db/schema/index.js'
+import { findTopic } from '../db/repositories/relay.js'
+import type { ProjectRuntime } from './project-runtime.js'
+
+/** One alarm per group per hour is enough to get someone to fix the bot's rights. */
+const ALARM_INTERVAL_MS = 60 * 60 * 1000
+
+/**
+ * When each group last raised an alarm. Kept in memory on purpose: after a restart, or in a
+ * second process, one more alarm may go out, which is harmless for an alarm.
+ */
+const lastAlarmAt = new Map<number, number>()
+
+/** True when no alarm was raised for this group within the last hour (and records this one). */
+export function claimGroupAlarm(chatId: number, now = Date.now()): boolean {
+  const last = lastAlarmAt.get(chatId)
+  if (last !== undefined && now - last < ALARM_INTERVAL_MS) return false
+  lastAlarmAt.set(chatId, now)
+  return true
+}
+
+/** The chat an outbox destination points into (`chat:…`, `topic:…` or `system:…`). */
+export async function chatOfDestination(db: DbOrTx, destination: string): Promise<number | undefined> {
+  const [, kind, id] = /^(chat|topic|system):(-?\d+)$/.exec(destination) ?? []
+  if (kind === 'chat') return Number(id)
+  if (kind === 'topic') return (await findTopic(db, Number(id)))?.chatId
+  if (kind === 'system') {
+    const [row] = await db.select({ chatId: systemTopics.chatId }).from(systemTopics).where(eq(systemTopics.id, Number(id)))
+    return row?.chatId
+  }
+  return undefined
+}
+
+/** The configured title of a staff group; undefined for any other chat (a client's, say). */
+export function groupTitle(project: ProjectRuntime, chatId: number): string | undefined {
+  const { groups } = project.config
+  if (groups.cs.chatId === chatId) return groups.cs.title
+  if (groups.treatment?.chatId === chatId) return groups.treatment.title
+  return groups.cr.find((team) => team.chatId === chatId)?.title
+}

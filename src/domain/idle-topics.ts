@@ -1,0 +1,75 @@
+import { and, eq, isNotNull, lt, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client.js'
+import { customers, topics } from '../db/schema/index.js'
+import { destinationKey } from '../delivery/jobs.js'
+import { enqueue } from '../delivery/outbox.js'
+import { laneForTopic, type Topic } from './customers.js'
+import type { DomainDeps } from './deps.js'
+import { botForRole, type ProjectRuntime } from './project-runtime.js'
+
+const DAY_MS = 86_400_000
+/** Topics closed per transaction batch of one run; the next run takes the rest. */
+const BATCH = 500
+
+/** Marks a topic as just used (a copy queued into it, or a staff message written in it). */
+export async function touchTopic(tx: DbOrTx, topicId: number, now = new Date()): Promise<void> {
+  await tx.update(topics).set({ lastActivityAt: now }).where(eq(topics.id, topicId))
+}
+
+function topicJobBase(project: ProjectRuntime, topic: Topic) {
+  return { projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey({ kind: 'topic', topicId: topic.id }), botId: botForRole(project, topic.role).id }
+}
+
+/**
+ * A client wrote to a customer whose topic was closed for idleness: reopen it and say why,
+ * on the topic's destination, so both land before the client's message. The guarded UPDATE
+ * makes this happen once even if two messages race.
+ */
+export async function reopenIdleTopic(tx: DbOrTx, project: ProjectRuntime, topic: Topic, now = new Date()): Promise<void> {
+  const [reopened] = await tx.update(topics).set({ state: 'open' }).where(and(eq(topics.id, topic.id), eq(topics.state, 'closed')))
+  if (reopened.affectedRows === 0) return
+  const since = topic.lastActivityAt ?? topic.updatedAt
+  const days = Math.max(1, Math.floor((now.getTime() - since.getTime()) / DAY_MS))
+  const base = topicJobBase(project, topic)
+  await enqueue(tx, { ...base, job: { type: 'reopen_topic', topicId: topic.id } })
+  await enqueue(tx, { ...base, job: { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: `↩ Reopened after ${days} day${days === 1 ? '' : 's'}: new message from the client` } })
+}
+
+/**
+ * Closes the project's open topics without activity for `topics.idleCloseDays` (off when
+ * unset). Each close takes the customer's row lock, like an incoming client message, so a
+ * message either keeps the topic open or arrives after the close and reopens it.
+ */
+export async function closeIdleTopics(deps: Pick<DomainDeps, 'db' | 'logger' | 'notify'>, project: ProjectRuntime, now = new Date()): Promise<number> {
+  const idleDays = project.config.topics.idleCloseDays
+  if (!idleDays) return 0
+  const cutoff = new Date(now.getTime() - idleDays * DAY_MS)
+  const lastActivity = sql`COALESCE(${topics.lastActivityAt}, ${topics.createdAt})`
+  const idle = await deps.db
+    .select()
+    .from(topics)
+    .where(and(eq(topics.projectId, project.id), eq(topics.state, 'open'), isNotNull(topics.threadId), lt(lastActivity, cutoff)))
+    .orderBy(topics.id)
+    .limit(BATCH)
+  let closed = 0
+  for (const topic of idle) {
+    const done = await deps.db.transaction(async (tx) => {
+      await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, topic.customerId)).for('update')
+      const [result] = await tx
+        .update(topics)
+        .set({ state: 'closed' })
+        .where(and(eq(topics.id, topic.id), eq(topics.state, 'open'), lt(lastActivity, cutoff)))
+      if (result.affectedRows === 0) return false
+      const base = topicJobBase(project, topic)
+      await enqueue(tx, { ...base, job: { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: `💤 Closed after ${idleDays} days without messages. A new message from the client reopens it.` } })
+      await enqueue(tx, { ...base, job: { type: 'close_topic', topicId: topic.id } })
+      return true
+    })
+    if (done) closed++
+  }
+  if (closed) {
+    deps.notify()
+    deps.logger.info({ project: project.config.key, closed, idleDays }, 'idle topics closed')
+  }
+  return closed
+}
