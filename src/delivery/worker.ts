@@ -47,7 +47,8 @@ export class OutboxWorkers {
       return releaseExpiredLeases(this.deps.db).catch((error) => this.deps.logger.warn({ err: error }, 'lease release failed'))
     }
     void housekeeping()
-    this.leaseTimer = setInterval(housekeeping, 15_000)
+    // Expired leases come back within half a lease, so a crashed worker's rows wait at most 1.5 leases.
+    this.leaseTimer = setInterval(housekeeping, Math.max(1000, Math.min(15_000, ((this.options.leaseSeconds ?? 60) * 1000) / 2)))
   }
 
   async stop(): Promise<void> {

@@ -34,7 +34,7 @@ export async function playStory({ sim, world, transcript }: Stage): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 200))
   })
   const card = sim.chatMessages(cs).find((m) => m.reply_markup && m.text?.includes('zoe@example.com'))!
-  const northButton = (card.reply_markup!.inline_keyboard.flat().find((b) => b.text.includes('CR North')) as { callback_data: string }).callback_data
+  const northButton = buttonData(card, 'CR North')
   transcript.step('5. Bob (not a lead) presses "CR North"')
   const refused = await sim.pressButton(bob.id, cs, card.message_id, northButton)
   console.log(`  Bob's screen shows an alert: "${refused?.text}"`)
@@ -82,4 +82,29 @@ export async function playStory({ sim, world, transcript }: Stage): Promise<void
     await findIn(cs, (m) => m.text?.includes('blocked the bot') ?? false, 'blocked notice')
     sim.unblockBot(zoe.id, clientBot)
   }, () => findIn(cs, (m) => m.text?.includes('unblocked the bot') ?? false, 'unblocked notice'))
+  const south = world.groups.south.id
+  await step('16. Alice moves Zoe to CR South from the pinned profile card: new topic, history replayed, old topic closed', async () => {
+    const profile = sim.chatMessages(cs, { threadId: csTopic }).find((m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR'))!
+    await sim.pressButton(alice.id, cs, profile.message_id, buttonData(profile, 'Reassign CR'))
+    const prompt = await findIn(cs, (m) => (m.text?.includes('to which CR team?') ?? false) && Boolean(m.reply_markup), 'team prompt')
+    await sim.pressButton(alice.id, cs, prompt.message_id, buttonData(prompt, 'CR South'))
+    const when = await findIn(cs, (m) => m.message_id === prompt.message_id && (m.text?.includes('when?') ?? false), 'when prompt')
+    const answer = await sim.pressButton(alice.id, cs, when.message_id, buttonData(when, 'Now'))
+    console.log(`  Alice's screen shows: "${answer?.text}"`)
+  }, async () => {
+    await findIn(south, (m) => m.text?.includes('End of history') ?? false, 'replay finished')
+    await sim.waitFor(() => sim.topics(north).find((t) => t.message_thread_id === crTopic && t.closed), { message: 'old topic closed' })
+  })
+  const southTopic = sim.topics(south).find((t) => t.name.startsWith('Zoe'))!.message_thread_id
+  await step('17. Zoe writes again: it lands in CR South after the history; Dave answers', async () => {
+    sim.sendPrivate(zoe.id, clientBot, { text: 'Thanks! Any news on the refund for the damaged box?' })
+    await findIn(south, (m) => m.text?.includes('damaged box?') ?? false, 'live message in new topic')
+    sim.sendGroup(world.people.dave.id, south, { text: 'Hi Zoe, Dave from CR South here: the refund is on its way.' }, { threadId: southTopic })
+  }, () => findPrivate('refund is on its way'))
+}
+
+function buttonData(message: SimMessageView, label: string): string {
+  const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text.includes(label)) as { callback_data?: string } | undefined
+  if (!button?.callback_data) throw new Error(`No button "${label}" on message ${message.message_id}`)
+  return button.callback_data
 }

@@ -51,7 +51,9 @@ describe('a service process killed with SIGKILL', () => {
       if (i === 15) await service.kill()
       if (i === 25) await service.start()
     }
-    await sim.waitFor(() => copies().length >= total, { timeoutMs: 20_000, message: `all ${total} messages relayed` })
+    await sim.waitFor(() => copies().length >= total, { timeoutMs: 30_000, message: `all ${total} messages relayed` }).catch((error: Error) => {
+      throw new Error(`${error.message}; relayed ${copies().length}; service log:\n${service.output().slice(-3000)}`)
+    })
     const seen = copies()
     expect(new Set(seen).size).toBe(total)
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => `seq ${i}`))
