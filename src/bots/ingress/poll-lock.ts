@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import mysql, { type Connection } from 'mysql2/promise'
 
 /**
@@ -7,17 +8,22 @@ import mysql, { type Connection } from 'mysql2/promise'
  */
 export class NamedLock {
   private connection?: Connection
+  /** GET_LOCK names are server-wide: scope them to the database, so services (or test runs) on other databases of the same server do not wait for each other. */
+  private readonly lockName: string
 
   constructor(
     private readonly databaseUrl: string,
     readonly name: string,
-  ) {}
+  ) {
+    const scoped = `${decodeURIComponent(new URL(databaseUrl).pathname.slice(1))}:${name}`
+    this.lockName = scoped.length <= 64 ? scoped : createHash('sha256').update(scoped).digest('hex')
+  }
 
   /** Tries once; true when this process now holds the lock. */
   async tryAcquire(): Promise<boolean> {
     try {
       this.connection ??= await mysql.createConnection({ uri: this.databaseUrl })
-      const [rows] = (await this.connection.query('SELECT GET_LOCK(?, 0) AS got', [this.name])) as unknown as [Array<{ got: number | null }>]
+      const [rows] = (await this.connection.query('SELECT GET_LOCK(?, 0) AS got', [this.lockName])) as unknown as [Array<{ got: number | null }>]
       return rows[0]?.got === 1
     } catch {
       await this.release()
@@ -29,7 +35,7 @@ export class NamedLock {
   async stillHeld(): Promise<boolean> {
     if (!this.connection) return false
     try {
-      const [rows] = (await this.connection.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.name])) as unknown as [Array<{ mine: number | null }>]
+      const [rows] = (await this.connection.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.lockName])) as unknown as [Array<{ mine: number | null }>]
       return rows[0]?.mine === 1
     } catch {
       return false
@@ -40,7 +46,7 @@ export class NamedLock {
     const connection = this.connection
     this.connection = undefined
     if (!connection) return
-    await connection.query('SELECT RELEASE_LOCK(?)', [this.name]).catch(() => undefined)
+    await connection.query('SELECT RELEASE_LOCK(?)', [this.lockName]).catch(() => undefined)
     await connection.end().catch(() => connection.destroy())
   }
 }
