@@ -62,7 +62,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     for (const [role, tokens] of Object.entries(projectConfig.bots) as Array<[BotRole, string[] | undefined]>) {
       for (const [i, token] of (tokens ?? []).entries()) {
         const spec = { token, role, primary: i === 0 }
-        const { bot, self } = await createBot(spec, config.telegram.apiRoot)
+        const { bot, self } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
         gateway.register(self.id, token)
         runtime.bots[role].push(self)
         bots.push({ bot, project: runtime, self, spec })

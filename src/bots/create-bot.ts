@@ -1,4 +1,5 @@
 import { autoRetry } from '@grammyjs/auto-retry'
+import { apiThrottler } from '@grammyjs/transformer-throttler'
 import { Bot } from 'grammy'
 import type { DomainDeps } from '../domain/deps.js'
 import type { BotRef, BotRole, ProjectRuntime } from '../domain/project-runtime.js'
@@ -17,11 +18,14 @@ export interface BotSpec {
 }
 
 /**
- * A grammY bot for one token, pointed at the configured Bot API server. auto-retry covers the
- * bot's own calls (getUpdates, answers); relayed sends go through the outbox instead.
+ * A grammY bot for one token, pointed at the configured Bot API server. Its own Api serves
+ * getUpdates and the adapters' direct answers (callback answers, command replies): the
+ * throttler spaces those, auto-retry (installed last, so outermost) retries them briefly.
+ * Relayed traffic never uses this Api: it goes through the outbox and its planner.
  */
-export async function createBot(spec: BotSpec, apiRoot: string): Promise<{ bot: Bot<BotContext>; self: BotRef }> {
+export async function createBot(spec: BotSpec, apiRoot: string, options: { throttle: boolean }): Promise<{ bot: Bot<BotContext>; self: BotRef }> {
   const bot = new Bot<BotContext>(spec.token, { client: { apiRoot } })
+  if (options.throttle) bot.api.config.use(apiThrottler())
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }))
   await bot.init()
   return { bot, self: { id: bot.botInfo.id, role: spec.role, username: bot.botInfo.username } }

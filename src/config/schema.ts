@@ -109,6 +109,8 @@ export const configSchema = z
         apiRoot: z.string().url().regex(/[^/]$/, 'a URL without a trailing slash').default('https://api.telegram.org'),
         /** Seconds a getUpdates call waits for updates. */
         pollTimeoutSeconds: z.number().int().min(0).max(50).default(30),
+        /** Space the bots' direct calls (answers, command replies) with grammY's throttler. */
+        throttleDirectCalls: z.boolean().default(true),
         /** How updates arrive: long polling (default) or a webhook endpoint per bot. */
         mode: z.enum(['polling', 'webhook']).default('polling'),
         webhook: z

@@ -4,6 +4,8 @@ import { GrammyError, HttpError } from 'grammy'
 export type FailureClass =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'transient' }
+  /** A network failure after the request may have reached Telegram: re-sending may duplicate. */
+  | { kind: 'uncertain' }
   | { kind: 'blocked' }
   | { kind: 'topic_missing' }
   | { kind: 'topic_closed' }
@@ -18,7 +20,7 @@ export type FailureClass =
   | { kind: 'permanent' }
 
 export function classifyTelegramError(error: unknown): FailureClass {
-  if (error instanceof HttpError) return { kind: 'transient' }
+  if (error instanceof HttpError) return requestNeverSent(error.error) ? { kind: 'transient' } : { kind: 'uncertain' }
   if (!(error instanceof GrammyError)) return { kind: 'permanent' }
   const code = error.error_code
   const text = error.description
@@ -39,6 +41,18 @@ export function classifyTelegramError(error: unknown): FailureClass {
   if (/message to delete not found/.test(text)) return { kind: 'already_deleted' }
   if (/not enough rights|the chat is not a forum|have no rights|CHAT_ADMIN_REQUIRED|chat not found/.test(text)) return { kind: 'no_rights' }
   return { kind: 'permanent' }
+}
+
+/** Connection-level failures that happen before a request is written: retrying cannot duplicate. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+function requestNeverSent(cause: unknown): boolean {
+  for (let current = cause, depth = 0; current && depth < 4; depth += 1) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
 }
 
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */

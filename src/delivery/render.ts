@@ -63,7 +63,7 @@ export function contentOf(message: Message): Content {
   if (message.poll) return { kind: 'poll', params: { question: message.poll.question, options: message.poll.options.map((o) => o.text) } }
   // A re-sent dice would roll a new value; show the value that was rolled instead.
   if (message.dice) return { kind: 'text', text: `${message.dice.emoji} rolled ${message.dice.value}` }
-  return { kind: 'placeholder', text: `📎 ${describeUnsupported(message)} arrived that cannot be relayed.` }
+  return { kind: 'placeholder', text: `📎 ${describeUnsupported(message)} arrived; it cannot be relayed. Ask the client to send it another way.` }
 }
 
 function fileRef(file: { file_id: string; file_unique_id: string; file_size?: number; file_name?: string }): FileRef {
@@ -81,7 +81,7 @@ function describeUnsupported(message: Message): string {
   if (m.game) return 'A game'
   if (m.invoice) return 'An invoice'
   if (m.giveaway) return 'A giveaway'
-  return 'A message of a kind that'
+  return 'A message of an unsupported kind'
 }
 
 /** Short kind name stored on the message row. */

@@ -134,7 +134,13 @@ export class OutboxWorkers {
       case 'rate_limited':
         log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
         return reschedule(this.deps.db, job.id, failure.retryAfterSeconds * 1000, description)
+      case 'uncertain':
       case 'transient':
+        if (failure.kind === 'uncertain') {
+          // Telegram has no idempotency key: a message that may have been posted is re-sent,
+          // logged so a duplicate can be traced (losing it would be worse).
+          log.warn({ attempts: job.attempts, error: description }, 'delivery uncertain (network failure after sending); re-sending, which may duplicate')
+        }
         if (job.attempts < this.options.maxAttempts) {
           const delay = backoffMs(job.attempts)
           log.warn({ attempts: job.attempts, delay, error: description }, 'transient failure; retrying')

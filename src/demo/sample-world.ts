@@ -74,7 +74,7 @@ export type SampleWorld = ReturnType<typeof createSampleWorld>
 /** A full service config for the sample world, pointed at the simulator. */
 export function sampleConfig(sim: Simulator, world: SampleWorld, databaseUrl: string, overrides: Partial<ConfigInput> = {}): ConfigInput {
   return {
-    telegram: { apiRoot: sim.url, pollTimeoutSeconds: 1 },
+    telegram: { apiRoot: sim.url, pollTimeoutSeconds: 1, throttleDirectCalls: false },
     database: { url: databaseUrl },
     log: { level: 'warn' },
     // The simulator emulates no rate limits unless asked, so budgets are off here (tests of the planner turn both on).

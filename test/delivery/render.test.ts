@@ -13,7 +13,8 @@ describe('failure classification', () => {
   it.each([
     [telegramError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }), { kind: 'rate_limited', retryAfterSeconds: 7 }],
     [telegramError(502, 'Bad Gateway'), { kind: 'transient' }],
-    [new HttpError('network down', new Error('ECONNRESET')), { kind: 'transient' }],
+    [new HttpError('network down', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), { kind: 'transient' }],
+    [new HttpError('socket hang up', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), { kind: 'uncertain' }],
     [telegramError(403, 'Forbidden: bot was blocked by the user'), { kind: 'blocked' }],
     [telegramError(403, 'Forbidden: bot was kicked from the supergroup chat'), { kind: 'no_rights' }],
     [telegramError(400, 'Bad Request: message thread not found'), { kind: 'topic_missing' }],
