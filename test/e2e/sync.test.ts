@@ -80,6 +80,19 @@ describe('edits', () => {
   })
 })
 
+describe('edits Telegram refuses', () => {
+  it('posts the new version as a marked reply to the old copy', async () => {
+    const { sim, world } = h
+    const original = sim.sendPrivate(zoeId(), clientBot(), { text: 'Version one' })
+    const copy = await waitForTopicMessage(h, cs(), zoe.cs, 'Version one')
+    sim.failNext({ token: world.bots.cs.token, method: 'editMessageText', times: 1, error_code: 400, description: "Bad Request: message can't be edited" })
+    sim.editMessage(zoeId(), zoeId(), original.message_id, { text: 'Version two' })
+    const note = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.text === '✏️ Edited\nVersion two')
+    expect(note.reply_to_message_id).toBe(copy.message_id)
+    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.text === 'Version two' && m.edited)
+  })
+})
+
 describe('reactions', () => {
   it('syncs a client reaction to the staff original, and its removal', async () => {
     const { sim, world } = h
@@ -113,6 +126,18 @@ describe('/delete', () => {
     await sim.waitFor(() => sim.chatMessages(north(), { includeDeleted: true }).find((m) => m.message_id === mirror.message_id && m.deleted))
     await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === staff.message_id && m.deleted))
     await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === command.message_id && m.deleted))
+  })
+})
+
+describe('/delete after 48 hours', () => {
+  it('answers clearly instead of trying', async () => {
+    const { sim, world } = h
+    const staff = sim.sendGroup(world.people.alice.id, cs(), { text: 'Old news' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId(), clientBot(), 'Old news')
+    sim.advanceClock(49 * 3600)
+    sim.sendGroup(world.people.alice.id, cs(), { text: '/delete' }, { threadId: zoe.cs, replyTo: staff.message_id })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'older than 48 hours')
+    expect(sim.privateMessages(zoeId(), clientBot()).some((m) => m.text?.includes('Old news'))).toBe(true)
   })
 })
 

@@ -16,7 +16,7 @@ export type DeleteOutcome = { ok: true } | { ok: false; reason: string }
  * `/delete` as a reply in a topic: removes a staff message everywhere (the client's copy, the
  * mirrors, the original and the command). Staff delete their own messages; CS leads anyone's.
  */
-export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: Message, nowSeconds = Math.floor(Date.now() / 1000)): Promise<DeleteOutcome> {
+export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: Message): Promise<DeleteOutcome> {
   const target = command.reply_to_message
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
     return { ok: false, reason: 'Reply /delete to the message you want to delete.' }
@@ -27,8 +27,9 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
   const userId = command.from?.id ?? 0
   if (original.origin !== 'staff') return { ok: false, reason: "Client messages can't be deleted from their chat: only the client can do that." }
   if (original.senderUserId !== userId && !isCsLead(project, userId)) return { ok: false, reason: 'You can delete only your own messages (CS leads can delete any).' }
+  // Both dates come from Telegram's clock, so the check does not depend on ours.
   const sentAt = (JSON.parse(original.raw) as Message).date
-  if (nowSeconds - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: 'This message is older than 48 hours: Telegram no longer lets bots delete it.' }
+  if (command.date - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: 'This message is older than 48 hours: Telegram no longer lets bots delete it.' }
   await deps.db.transaction(async (tx) => {
     await tx.update(messages).set({ deleted: true }).where(eq(messages.id, original.id))
     for (const link of await linksOfMessage(tx, original.id)) {
