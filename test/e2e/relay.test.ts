@@ -28,7 +28,6 @@ describe('client → staff', () => {
     expect(inCs.entities).toEqual([{ type: 'bold', offset: 0, length: 5 }])
     const [stored] = await h.database.db.select().from(messages).where(eq(messages.messageId, original.message_id))
     expect(stored).toMatchObject({ origin: 'client', kind: 'text', chatId: world.people.zoe.id })
-    await sim.waitFor(async () => true)
     const links = await h.database.db.select().from(relayLinks).where(eq(relayLinks.messageId, stored!.id))
     expect(links.map((l) => [l.chatId, l.copyMessageId, l.botId]).sort()).toEqual(
       [[cs(), inCs.message_id, world.bots.cs.id], [north(), inCr.message_id, world.bots.cr.id]].sort(),
