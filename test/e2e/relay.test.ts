@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { messages, relayLinks } from '../../src/db/schema/index.js'
 import { startHarness, type Harness } from '../support/harness.js'
+import { pollUntil } from '../support/poll.js'
 import { fileUniqueIdOf, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 
 let h: Harness
@@ -28,7 +29,10 @@ describe('client → staff', () => {
     expect(inCs.entities).toEqual([{ type: 'bold', offset: 0, length: 5 }])
     const [stored] = await h.database.db.select().from(messages).where(eq(messages.messageId, original.message_id))
     expect(stored).toMatchObject({ origin: 'client', kind: 'text', chatId: world.people.zoe.id })
-    const links = await h.database.db.select().from(relayLinks).where(eq(relayLinks.messageId, stored!.id))
+    const linksOf = () => h.database.db.select().from(relayLinks).where(eq(relayLinks.messageId, stored!.id))
+    // The copy ids are recorded right after the sends return.
+    await pollUntil(async () => (await linksOf()).every((l) => l.copyMessageId !== null))
+    const links = await linksOf()
     expect(links.map((l) => [l.chatId, l.copyMessageId, l.botId]).sort()).toEqual(
       [[cs(), inCs.message_id, world.bots.cs.id], [north(), inCr.message_id, world.bots.cr.id]].sort(),
     )
