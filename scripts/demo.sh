@@ -4,12 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
-if [ -z "${DATABASE_URL:-}" ]; then
-  if ! DATABASE_URL="$(bash scripts/db-start.sh)"; then
-    echo "demo: could not start MariaDB (see above); set DATABASE_URL to use another server" >&2
-    exit 1
-  fi
-  export DATABASE_URL
-fi
+source scripts/lib/ensure-db.sh demo
 
 exec npx tsx src/demo/index.ts "$@"

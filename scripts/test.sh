@@ -5,13 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
-if [ -z "${DATABASE_URL:-}" ]; then
-  if ! DATABASE_URL="$(bash scripts/db-start.sh)"; then
-    echo "test: could not start MariaDB (see above); set DATABASE_URL to use another server" >&2
-    exit 1
-  fi
-  export DATABASE_URL
-fi
+source scripts/lib/ensure-db.sh test
 
 npx tsc --noEmit
 mkdir -p .data

@@ -162,19 +162,21 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
   }
 }
 
+/**
+ * The message a delete or react job acts on: a given chat/message, or the copy behind a relay
+ * link — and then through the bot that posted it, the only one allowed to touch it.
+ */
+async function messageOfJob(deps: ExecutorDeps, botId: number, job: { chatId?: number; messageId?: number; linkId?: number }) {
+  if (!job.linkId) return job.chatId && job.messageId ? { botId, chatId: job.chatId, messageId: job.messageId } : undefined
+  const link = await findLink(deps.db, job.linkId)
+  return link?.copyMessageId ? { botId: link.botId, chatId: link.chatId, messageId: link.copyMessageId } : undefined
+}
+
 async function deleteMessage(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'delete' }>): Promise<unknown> {
-  let chatId = job.chatId
-  let messageId = job.messageId
-  if (job.linkId) {
-    // Only the bot that posted a copy may delete it.
-    const link = await findLink(deps.db, job.linkId)
-    chatId = link?.chatId
-    messageId = link?.copyMessageId ?? undefined
-    botId = link?.botId ?? botId
-  }
-  if (!chatId || !messageId) return { skipped: 'nothing to delete' }
+  const target = await messageOfJob(deps, botId, job)
+  if (!target) return { skipped: 'nothing to delete' }
   try {
-    return await deps.gateway.api(botId).deleteMessage(chatId, messageId)
+    return await deps.gateway.api(target.botId).deleteMessage(target.chatId, target.messageId)
   } catch (error) {
     if (classifyTelegramError(error).kind === 'already_deleted') return { alreadyDeleted: true }
     throw error
@@ -182,17 +184,10 @@ async function deleteMessage(deps: ExecutorDeps, botId: number, job: Extract<Out
 }
 
 async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'react' }>): Promise<unknown> {
-  let chatId = job.chatId
-  let messageId = job.messageId
-  if (job.linkId) {
-    const link = await findLink(deps.db, job.linkId)
-    chatId = link?.chatId
-    messageId = link?.copyMessageId ?? undefined
-    botId = link?.botId ?? botId
-  }
-  if (!chatId || !messageId) return { skipped: 'no message to react to' }
+  const target = await messageOfJob(deps, botId, job)
+  if (!target) return { skipped: 'no message to react to' }
   const reaction = job.emoji.map((emoji) => ({ type: 'emoji' as const, emoji })) as Parameters<ReturnType<TelegramGateway['api']>['setMessageReaction']>[2]
-  return deps.gateway.api(botId).setMessageReaction(chatId, messageId, reaction)
+  return deps.gateway.api(target.botId).setMessageReaction(target.chatId, target.messageId, reaction)
 }
 
 async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>): Promise<unknown> {
