@@ -158,7 +158,8 @@ describe('rate budgets and bot pools', () => {
     // Waiting rows are deferred, not failed: they keep their attempt budget.
     const waiting = (await h.database.db.select().from(outbox)).filter((r) => r.state === 'pending')
     expect(waiting.length).toBe(6)
-    expect(waiting.every((r) => r.attempts === 0)).toBe(true)
-    expect(waiting.some((r) => r.nextAttemptAt.getTime() > Date.now() + 30_000)).toBe(true)
+    const summary = JSON.stringify(waiting.map((r) => [r.id, r.attempts, r.nextAttemptAt]))
+    expect(waiting.every((r) => r.attempts === 0), summary).toBe(true)
+    expect(waiting.some((r) => r.nextAttemptAt.getTime() > Date.now() + 30_000), summary).toBe(true)
   })
 })
