@@ -80,6 +80,12 @@ export class BenchDatabase {
     return stored
   }
 
+  /** Rows claimed and not yet recorded: each may be sent again after a crash (its lease expires). */
+  async outboxSending(): Promise<number> {
+    const rows = (await this.server.query(`SELECT COUNT(*) AS n FROM \`${this.name}\`.outbox WHERE state = 'sending'`)) as Array<{ n: number }>
+    return Number(rows[0]?.n ?? 0)
+  }
+
   /** Outbox rows by state, to explain what the witness saw (never used to count deliveries). */
   async outboxStates(): Promise<Record<string, number>> {
     const rows = (await this.server.query(`SELECT state, COUNT(*) AS n FROM \`${this.name}\`.outbox GROUP BY state`)) as Array<{ state: string; n: number }>

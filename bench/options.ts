@@ -13,9 +13,11 @@ export interface BenchOptions {
   rate: number
   /** Length of each measured window of the limits scenario. */
   limitsSeconds: number
+  /** The service's delivery.workersPerLane (capacity and faults). */
+  workers: number
 }
 
-const USAGE = 'usage: npm run bench -- [--scenario capacity|limits|faults|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N]'
+const USAGE = 'usage: npm run bench -- [--scenario capacity|limits|faults|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -27,6 +29,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       runs: { type: 'string', default: '1' },
       rate: { type: 'string', default: '100' },
       'limits-seconds': { type: 'string', default: '90' },
+      workers: { type: 'string', default: '2' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -43,6 +46,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     runs: positive('runs', values.runs),
     rate: positive('rate', values.rate),
     limitsSeconds: positive('limits-seconds', values['limits-seconds']),
+    workers: positive('workers', values.workers),
   }
 }
 

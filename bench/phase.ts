@@ -1,6 +1,6 @@
 import type { Stage } from './stage.js'
 import type { TrafficGenerator } from './traffic.js'
-import type { WitnessReport } from './witness.js'
+import { witness, type WitnessReport } from './witness.js'
 import type { BenchServer } from './bench-database.js'
 
 /** One measured phase: a flat set of named figures (tables, medians) plus the raw detail for JSON. */
@@ -19,6 +19,10 @@ export interface MeasureOptions {
   timeoutMs?: number
   /** Runs alongside the traffic (fault injection, kills…). */
   during?: (startedAt: number) => Promise<Record<string, unknown>>
+  /** After the copies settled, also wait for this (e.g. the outbox to empty) before the final count. */
+  afterSettle?: () => Promise<void>
+  /** False when MariaDB restarts during the phase (its counters reset). */
+  countQueries?: boolean
 }
 
 /**
@@ -33,8 +37,10 @@ export async function measurePhase(stage: Stage, server: BenchServer, traffic: T
   const startedAt = Date.now()
   const [sent, during] = await Promise.all([traffic.offer(o.messages, o.rate), o.during?.(startedAt) ?? Promise.resolve({})])
   const sendDurationMs = Date.now() - startedAt
-  const report = await stage.settle(sent, from, { quietMs: o.quietMs ?? 15_000, timeoutMs: o.timeoutMs ?? 180_000 })
-  const questions = (await server.questions()) - questionsBefore
+  const settled = await stage.settle(sent, from, { quietMs: o.quietMs ?? 15_000, timeoutMs: o.timeoutMs ?? 180_000 })
+  const questions = o.countQueries === false ? undefined : (await server.questions()) - questionsBefore
+  await o.afterSettle?.()
+  const report = o.afterSettle ? { ...witness(stage.deliveriesSince(from), sent), settled: settled.settled } : settled
   const ingress = await stage.ingressLatency(startedAt, Date.now())
   const statsAfter = sim.stats()
   const rateLimited = statsAfter.rateLimited - statsBefore.rateLimited
@@ -46,8 +52,8 @@ export async function measurePhase(stage: Stage, server: BenchServer, traffic: T
       'offered msg/s': o.rate ?? Math.round((o.messages / Math.max(1, sendDurationMs)) * 1000),
       'ingress p50 ms': ingress.p50,
       'ingress p99 ms': ingress.p99,
-      'DB queries / copy': questions / Math.max(1, report.deliveredCopies),
-      'DB queries / message': questions / Math.max(1, report.fullyRelayed),
+      'DB queries / copy': questions === undefined ? undefined : questions / Math.max(1, report.deliveredCopies),
+      'DB queries / message': questions === undefined ? undefined : questions / Math.max(1, report.fullyRelayed),
       '429 answers': rateLimited,
       'injected faults': faults,
     },

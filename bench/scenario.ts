@@ -26,6 +26,7 @@ export function stageSummary(stage: Stage): Record<string, number | undefined> {
   return {
     customers: stage.onboarded.length,
     'onboarding s': stage.onboardingMs / 1000,
+    'onboarding steps repeated': stage.onboardingRetries,
     'service start s': stage.startupMs / 1000,
     'peak RSS MB (node)': Math.max(peak.serviceRssKb, peak.serviceHwmKb) / 1024,
     'peak RSS MB (npx+tsx+node)': peak.treeRssKb / 1024,

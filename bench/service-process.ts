@@ -41,7 +41,7 @@ export class ServiceProcess {
 
   async start(): Promise<number> {
     const startedAt = Date.now()
-    const env = { ...process.env, TOPICDESK_CONFIG: this.options.configPath }
+    const env: NodeJS.ProcessEnv = { ...process.env, TOPICDESK_CONFIG: this.options.configPath }
     // These would override the config file and could point the service at another server.
     delete env.DATABASE_URL
     delete env.TELEGRAM_API_ROOT
@@ -75,6 +75,10 @@ export class ServiceProcess {
   /** SIGTERM (graceful shutdown), SIGKILL after 15 s. */
   async stop(): Promise<void> {
     await this.signal('SIGTERM', 15_000)
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
   }
 
   get pid(): number | undefined {

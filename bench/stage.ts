@@ -29,6 +29,7 @@ export class Stage {
   readonly service: ServiceProcess
   onboarded: CustomerTopics[] = []
   onboardingMs = 0
+  onboardingRetries = 0
   startupMs = 0
 
   private constructor(
@@ -52,13 +53,20 @@ export class Stage {
     const world = createBenchWorld(sim, { customers: o.customers, csBots: o.csBots })
     const database = await server.createDatabase(o.label)
     const stage = new Stage(sim, tap, world, database, o.service, o.logPath)
-    stage.writeConfig()
-    stage.startupMs = await stage.service.start()
-    await database.insertAccounts(world.project.key, world.customers)
-    const started = Date.now()
-    stage.onboarded = await onboardCustomers(sim, world)
-    stage.onboardingMs = Date.now() - started
-    return stage
+    try {
+      stage.writeConfig()
+      stage.startupMs = await stage.service.start()
+      await database.insertAccounts(world.project.key, world.customers)
+      const started = Date.now()
+      const onboarding = await onboardCustomers(sim, world)
+      stage.onboarded = onboarding.customers
+      stage.onboardingRetries = onboarding.retries
+      stage.onboardingMs = Date.now() - started
+      return stage
+    } catch (error) {
+      await stage.close()
+      throw error
+    }
   }
 
   /** Graceful stop and start, optionally with other settings (e.g. budgets on after onboarding). */

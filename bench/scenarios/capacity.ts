@@ -1,7 +1,16 @@
 import { measurePhase } from '../phase.js'
 import { stageSummary, type ScenarioContext, type ScenarioResult } from '../scenario.js'
 import { Stage } from '../stage.js'
+import { sleep } from '../stats.js'
 import { TrafficGenerator } from '../traffic.js'
+
+const IDLE_SAMPLE_MS = 5000
+
+async function idleQueriesPerSecond(ctx: ScenarioContext, ms: number): Promise<number> {
+  const before = await ctx.server.questions()
+  await sleep(ms)
+  return (((await ctx.server.questions()) - before - 1) / ms) * 1000
+}
 
 /**
  * No Telegram limits: a fixed offered rate (latency target: relay p99 < 150 ms at 100 msg/s),
@@ -13,18 +22,20 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
     label: 'capacity',
     customers: options.customers,
     csBots: 1,
-    service: { workersPerLane: 2, budgets: false },
+    service: { workersPerLane: options.workers, budgets: false },
     logPath: ctx.logPath('capacity'),
   })
   try {
     const traffic = new TrafficGenerator(stage.sim, stage.world.bots.client.id, stage.onboarded)
+    const idle = await idleQueriesPerSecond(ctx, IDLE_SAMPLE_MS)
     const fixed = await measurePhase(stage, ctx.server, traffic, { name: `fixed ${options.rate}/s`, messages: options.messages ?? options.rate * 30, rate: options.rate })
     const max = await measurePhase(stage, ctx.server, traffic, { name: 'max rate', messages: options.messages ?? 6000 })
     return {
       scenario: 'capacity',
-      summary: stageSummary(stage),
+      summary: { ...stageSummary(stage), 'idle DB queries/s': idle },
       phases: [fixed, max],
       notes: [
+        `idle DB queries/s: MariaDB Questions over ${IDLE_SAMPLE_MS / 1000} s with every customer onboarded and no traffic (outbox polling, lock checks).`,
         'Targets: ≥ 300 relayed msg/s (max rate phase, 2 cores shared with the simulator and MariaDB); relay p99 < 150 ms at 100 msg/s offered.',
         'relay = client message created → copy created in a topic, per copy; all-copies = until the last copy of a message.',
       ],
