@@ -15,3 +15,39 @@ export function mysqlErrorCode(error: unknown): string | undefined {
 export function isDuplicateKey(error: unknown): boolean {
   return mysqlErrorCode(error) === 'ER_DUP_ENTRY'
 }
+
+const TRANSIENT_CODES = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_QUERY_INTERRUPTED',
+])
+
+/** A database failure worth retrying as is: a deadlock, a lock wait, or a lost connection. */
+export function isTransientDbError(error: unknown): boolean {
+  const code = mysqlErrorCode(error)
+  if (code) return TRANSIENT_CODES.has(code)
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    if (/closed state|Connection lost|Pool is closed/i.test(String((current as Error).message ?? ''))) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
+/** Runs `work`, retrying transient database failures (deadlocks above all) with a short backoff. */
+export async function retryTransient<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work()
+    } catch (error) {
+      if (attempt >= attempts || !isTransientDbError(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, 50 * 3 ** attempt + Math.random() * 50))
+    }
+  }
+}

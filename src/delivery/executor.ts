@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { assignments, relayLinks, systemTopics, topics } from '../db/schema/index.js'
 import { findLink, findMessageRow, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow } from '../db/repositories/relay.js'
+import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
 import type { ClaimedJob } from './outbox.js'
@@ -104,7 +105,7 @@ async function relayOne(deps: ExecutorDeps, linkId: number, botId: number): Prom
   const to = await linkDestination(deps, link)
   const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
   const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo })
-  await deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, link.id))
+  await retryTransient(() => deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, link.id)))
   return { messageId: sent.message_id }
 }
 
@@ -120,12 +121,12 @@ async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId:
   const items = parts.map((p, i) => ({ content: p.content as Content & { file: FileRef }, header: i === 0 ? (p.link.header ?? undefined) : undefined }))
   const replyTo = first.message.replyToRowId ? await messageIdInChat(deps.db, first.message.replyToRowId, to.chatId) : undefined
   const sent = await sendAlbum(deps, botId, first.message.botId, to, items, replyTo)
-  await deps.db.transaction(async (tx) => {
+  await retryTransient(() => deps.db.transaction(async (tx) => {
     for (const [i, p] of parts.entries()) {
       const copy = sent[i]
       if (copy) await tx.update(relayLinks).set({ copyMessageId: copy.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, p.link.id))
     }
-  })
+  }))
   return { messageIds: sent.map((m) => m.message_id) }
 }
 
@@ -210,10 +211,12 @@ async function createTopic(deps: ExecutorDeps, botId: number, topicId: number): 
   if (topic.threadId) return { threadId: topic.threadId, alreadyCreated: true }
   const created = await deps.gateway.api(botId).createForumTopic(topic.chatId, topic.name)
   // Only a topic still being created becomes open: one retired meanwhile (Treatment closed at once) stays retired.
-  await deps.db
-    .update(topics)
-    .set({ threadId: created.message_thread_id, state: sql`IF(${topics.state} = 'creating', 'open', ${topics.state})` })
-    .where(eq(topics.id, topicId))
+  await retryTransient(() =>
+    deps.db
+      .update(topics)
+      .set({ threadId: created.message_thread_id, state: sql`IF(${topics.state} = 'creating', 'open', ${topics.state})` })
+      .where(eq(topics.id, topicId)),
+  )
   return { threadId: created.message_thread_id }
 }
 
@@ -222,7 +225,7 @@ async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicI
   if (!row) throw new PermanentJobError(`System topic ${systemTopicId} is gone`)
   if (row.threadId) return { threadId: row.threadId, alreadyCreated: true }
   const created = await deps.gateway.api(botId).createForumTopic(row.chatId, row.purpose === 'onboarding' ? 'Onboarding' : row.purpose)
-  await deps.db.update(systemTopics).set({ threadId: created.message_thread_id }).where(eq(systemTopics.id, systemTopicId))
+  await retryTransient(() => deps.db.update(systemTopics).set({ threadId: created.message_thread_id }).where(eq(systemTopics.id, systemTopicId)))
   return { threadId: created.message_thread_id }
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../db/client.js'
 import { outbox, type Lane } from '../db/schema/index.js'
+import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
 
 export interface EnqueueInput {
@@ -45,7 +46,9 @@ export interface ClaimedJob {
  * sent. SKIP LOCKED lets several workers and processes share a lane without double sends.
  */
 export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60): Promise<ClaimedJob[]> {
-  return db.transaction(async (tx) => {
+  // READ COMMITTED takes no gap locks, which keeps concurrent claims and inserts from deadlocking;
+  // a deadlock that still happens is retried.
+  return retryTransient(() => db.transaction(async (tx) => {
     const [rows] = (await tx.execute(sql`
       SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts
       FROM outbox o
@@ -73,7 +76,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       job: JSON.parse(String(row.job)) as OutboxJob,
       attempts: Number(row.attempts) + 1,
     }))
-  })
+  }, { isolationLevel: 'read committed' }))
 }
 
 export async function markSent(db: DbOrTx, id: number, result: unknown): Promise<void> {

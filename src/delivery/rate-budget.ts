@@ -57,8 +57,10 @@ export class RateBudget {
     while (window.stamps.length && window.stamps[0]! <= now - window.spanMs) window.stamps.shift()
     const blocked = Math.max(0, window.blockedUntil - now)
     if (window.stamps.length < window.limit) return blocked
+    // A margin, because Telegram counts a send when it arrives, a little after we plan it.
     const oldest = window.stamps[window.stamps.length - window.limit]!
-    return Math.max(blocked, oldest + window.spanMs - now + 1)
+    const margin = Math.max(50, window.spanMs * 0.02)
+    return Math.max(blocked, oldest + window.spanMs + margin - now)
   }
 
   private chatWindow(botId: number, chatId: number): Window {

@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.js'
+import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
@@ -113,19 +114,28 @@ export class OutboxWorkers {
       }
     }
     const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
+    let result: unknown
     try {
-      const result = await executeJob(this.deps, job)
-      await markSent(this.deps.db, job.id, result)
-      log.debug({ result }, 'sent')
+      result = await executeJob(this.deps, job)
     } catch (error) {
       const description = describeError(error)
-      const failure: FailureClass = error instanceof PermanentJobError ? { kind: 'permanent' } : classifyTelegramError(error)
+      const failure: FailureClass =
+        error instanceof PermanentJobError ? { kind: 'permanent' } : isTransientDbError(error) ? { kind: 'transient' } : classifyTelegramError(error)
+      if (failure.kind === 'rate_limited' && chatId !== undefined) this.deps.planner?.budget.penalize(job.botId, chatId, failure.retryAfterSeconds)
       try {
-        if (failure.kind === 'rate_limited' && chatId !== undefined) this.deps.planner?.budget.penalize(job.botId, chatId, failure.retryAfterSeconds)
-        await this.handleFailure(job, failure, description, log)
+        await retryTransient(() => this.handleFailure(job, failure, description, log))
       } catch (recordError) {
         log.error({ err: recordError }, 'could not record a failed send; the lease will release it')
       }
+      return
+    }
+    try {
+      await retryTransient(() => markSent(this.deps.db, job.id, result))
+      log.debug({ result }, 'sent')
+    } catch (error) {
+      // Sent, but not recorded: the row comes back after its lease, and the executor skips
+      // a copy whose id was recorded.
+      log.error({ err: error }, 'sent, but could not record it; the row will be checked again after its lease')
     }
   }
 

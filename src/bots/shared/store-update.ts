@@ -1,28 +1,41 @@
-import type { MiddlewareFn } from 'grammy'
+import type { Composer, MiddlewareFn } from 'grammy'
 import { and, eq, sql } from 'drizzle-orm'
+import { isTransientDbError, retryTransient } from '../../db/errors.js'
 import { updates } from '../../db/schema/index.js'
 import { MAX_HANDLING_ATTEMPTS, storeUpdates } from '../ingress/update-store.js'
 import type { BotContext } from './context.js'
 
+const noop = async () => {}
+
 /**
- * Makes sure the update is stored (ingress normally stored it already), skips one that was
- * handled before (a redelivery), then marks it handled or failed.
+ * Runs the bot's features for a stored update: skips one handled before (a redelivery), retries
+ * the whole handling on a deadlock or a lost connection (later updates of the chat wait, so
+ * order holds), then marks it handled — or leaves it for the redrive and, after a few
+ * attempts, parks it as 'failed'.
  */
-export function storeUpdate(): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
+export function handleStoredUpdate(features: Composer<BotContext>): MiddlewareFn<BotContext> {
+  const run = features.middleware()
+  return async (ctx) => {
     const { db } = ctx.deps
     const key = and(eq(updates.botId, ctx.self.id), eq(updates.updateId, ctx.update.update_id))
-    await storeUpdates(db, ctx.project.id, ctx.self.id, [ctx.update])
-    const [stored] = await db.select({ state: updates.state }).from(updates).where(key)
-    if (stored?.state !== 'received') {
-      ctx.log.debug({ state: stored?.state }, 'update already handled; ignored')
+    const stateOf = async () => (await db.select({ state: updates.state }).from(updates).where(key))[0]?.state
+    let state = await retryTransient(stateOf)
+    if (state === undefined) {
+      // Ingress normally stored it already; a redrive or a direct call may not have.
+      await retryTransient(() => storeUpdates(db, ctx.project.id, ctx.self.id, [ctx.update]))
+      state = await retryTransient(stateOf)
+    }
+    if (state !== 'received') {
+      ctx.log.debug({ state }, 'update already handled; ignored')
       return
     }
     try {
-      await next()
-      await db.update(updates).set({ state: 'handled' }).where(key)
+      // Up to ~18 s of retries: long enough to ride out a database restart.
+      await retryTransient(async () => {
+        await run(ctx, noop)
+      }, 6)
+      await retryTransient(() => db.update(updates).set({ state: 'handled' }).where(key))
     } catch (error) {
-      // Left 'received' so the redrive loop tries again; parked as 'failed' after a few attempts.
       await db
         .update(updates)
         .set({
@@ -32,6 +45,7 @@ export function storeUpdate(): MiddlewareFn<BotContext> {
         })
         .where(key)
         .catch(() => undefined)
+      if (isTransientDbError(error)) ctx.log.warn({ err: error }, 'database unavailable while handling; the update will be handled again')
       throw error
     }
   }
