@@ -5,7 +5,9 @@ import type { Config } from './config/index.js'
 import { createDatabase, type Database } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { NamedLock } from './bots/ingress/poll-lock.js'
 import { PollingIngress } from './bots/ingress/polling.js'
+import { unhandledUpdates } from './bots/ingress/update-store.js'
 import type { BotContext } from './bots/shared/context.js'
 import { CronScheduler } from './cron/scheduler.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
@@ -155,5 +157,25 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
       max_connections: webhook.maxConnections,
     })
   }
-  return { port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  // Updates stored but left unhandled (a crash right after the 200) are handled here; one
+  // instance at a time does it (named lock), and only for updates older than 30 s.
+  const redrive = async () => {
+    const lock = new NamedLock(config.database.url, 'topicdesk:webhook-redrive')
+    if (!(await lock.tryAcquire())) return
+    try {
+      for (const { bot, self } of bots) {
+        for (const update of await unhandledUpdates(db, self.id, 30_000)) await bot.handleUpdate(update).catch(() => undefined)
+      }
+    } finally {
+      await lock.release()
+    }
+  }
+  const timer = setInterval(() => void redrive().catch((error) => logger.warn({ err: error }, 'webhook redrive failed')), 30_000)
+  return {
+    port,
+    stop: async () => {
+      clearInterval(timer)
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
 }
