@@ -2,7 +2,7 @@ import type { InputMediaPhoto, Message } from 'grammy/types'
 import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { assignments, relayLinks, systemTopics, topics } from '../db/schema/index.js'
-import { findLink, findMessageRow, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow } from '../db/repositories/relay.js'
+import { findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
@@ -78,8 +78,11 @@ async function topicDestination(deps: ExecutorDeps, topicId: number): Promise<De
   return { chatId: topic.chatId, threadId: topic.threadId }
 }
 
-async function linkDestination(deps: ExecutorDeps, link: RelayLinkRow): Promise<Destination> {
-  return link.topicId ? topicDestination(deps, link.topicId) : { chatId: link.chatId }
+/** Where a link's copy goes: the topic's current thread (it may have been recreated), or the private chat. */
+async function linkDestination(deps: ExecutorDeps, link: RelayLinkRow, topic?: TopicRow | null): Promise<Destination> {
+  if (!link.topicId) return { chatId: link.chatId }
+  if (topic?.threadId) return { chatId: topic.chatId, threadId: topic.threadId }
+  return topicDestination(deps, link.topicId)
 }
 
 async function replyId(deps: ExecutorDeps, ref: ReplyRef | undefined, chatId: number): Promise<number | undefined> {
@@ -90,19 +93,17 @@ async function replyId(deps: ExecutorDeps, ref: ReplyRef | undefined, chatId: nu
 }
 
 async function loadLinkContent(deps: ExecutorDeps, linkId: number) {
-  const link = await findLink(deps.db, linkId)
-  if (!link) throw new PermanentJobError(`Relay link ${linkId} is gone`)
-  const message = await findMessageRow(deps.db, link.messageId)
-  if (!message) throw new PermanentJobError(`Message ${link.messageId} is gone`)
-  const content = contentOf(JSON.parse(message.raw) as Message)
-  return { link, message, content }
+  const found = await findLinkWithMessage(deps.db, linkId)
+  if (!found) throw new PermanentJobError(`Relay link ${linkId} or its message is gone`)
+  const content = contentOf(JSON.parse(found.message.raw) as Message)
+  return { ...found, content }
 }
 
 /** Posts a link's copy with `botId` (the planner's pick from the pool) and records which bot it was. */
 async function relayOne(deps: ExecutorDeps, linkId: number, botId: number): Promise<unknown> {
-  const { link, message, content } = await loadLinkContent(deps, linkId)
+  const { link, message, topic, content } = await loadLinkContent(deps, linkId)
   if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
-  const to = await linkDestination(deps, link)
+  const to = await linkDestination(deps, link, topic)
   const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
   const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo })
   await retryTransient(() => deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, link.id)))
@@ -117,7 +118,7 @@ async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId:
   if (pending.length === 1) return relayOne(deps, pending[0]!, botId)
   const parts = await Promise.all(pending.map((id) => loadLinkContent(deps, id)))
   const first = parts[0]!
-  const to = await linkDestination(deps, first.link)
+  const to = await linkDestination(deps, first.link, first.topic)
   const items = parts.map((p, i) => ({ content: p.content as Content & { file: FileRef }, header: i === 0 ? (p.link.header ?? undefined) : undefined }))
   const replyTo = first.message.replyToRowId ? await messageIdInChat(deps.db, first.message.replyToRowId, to.chatId) : undefined
   const sent = await sendAlbum(deps, botId, first.message.botId, to, items, replyTo)

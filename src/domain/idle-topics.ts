@@ -11,8 +11,15 @@ const DAY_MS = 86_400_000
 /** Topics closed per transaction batch of one run; the next run takes the rest. */
 const BATCH = 500
 
-/** Marks a topic as just used (a copy queued into it, or a staff message written in it). */
-export async function touchTopic(tx: DbOrTx, topicId: number, now = new Date()): Promise<void> {
+/** Idle closing counts in days, so activity older than this is worth writing down again. */
+const TOUCH_GRANULARITY_MS = 10 * 60_000
+
+/**
+ * Marks a topic as just used (a copy queued into it, or a staff message written in it). Skipped
+ * when the caller knows it was marked in the last few minutes: one write less per message.
+ */
+export async function touchTopic(tx: DbOrTx, topicId: number, now = new Date(), lastActivityAt?: Date | null): Promise<void> {
+  if (lastActivityAt && now.getTime() - lastActivityAt.getTime() < TOUCH_GRANULARITY_MS) return
   await tx.update(topics).set({ lastActivityAt: now }).where(eq(topics.id, topicId))
 }
 

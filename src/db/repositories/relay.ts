@@ -75,3 +75,14 @@ export async function unsentAlbumLinks(db: DbOrTx, first: RelayLinkRow, mediaGro
     .orderBy(asc(messages.messageId))
   return rows.map((row) => row.id)
 }
+
+/** A relay link with its message and (for topic copies) its topic, in one query. */
+export async function findLinkWithMessage(db: DbOrTx, linkId: number): Promise<{ link: RelayLinkRow; message: MessageRow; topic: TopicRow | null } | undefined> {
+  const [row] = await db
+    .select({ link: relayLinks, message: messages, topic: topics })
+    .from(relayLinks)
+    .innerJoin(messages, eq(messages.id, relayLinks.messageId))
+    .leftJoin(topics, eq(topics.id, relayLinks.topicId))
+    .where(eq(relayLinks.id, linkId))
+  return row
+}

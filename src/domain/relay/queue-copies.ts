@@ -22,6 +22,8 @@ export interface CopyPlan {
   lane: Lane
   kind: 'relay' | 'mirror' | 'replay'
   header?: string
+  /** The topic's last activity as read, so a recent one is not written again. */
+  topicLastActivityAt?: Date | null
 }
 
 /** Options of one queued copy. */
@@ -53,7 +55,7 @@ export async function queueCopy(tx: DbOrTx, projectId: number, message: MessageR
     job: album ? { type: 'relay_album', firstLinkId: linkId, mediaGroupId: album } : { type: 'relay', linkId },
     ...(album && !options.noAlbumWait ? { delayMs: albumWindowMs } : {}),
   })
-  if (plan.topicId) await touchTopic(tx, plan.topicId)
+  if (plan.topicId) await touchTopic(tx, plan.topicId, new Date(), plan.topicLastActivityAt)
   return options.returnOutboxId ? outboxId : linkId
 }
 
@@ -66,6 +68,7 @@ export function topicCopyPlan(project: ProjectRuntime, topic: Topic, kind: CopyP
     lane: laneForTopic(topic.role),
     kind,
     header,
+    topicLastActivityAt: topic.lastActivityAt,
   }
 }
 

@@ -38,7 +38,7 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
   const outcome = await deps.db.transaction(async (tx): Promise<StaffMessageOutcome> => {
     const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'staff', botId, message, senderRole: group.role, internalNote: isNote })
     if (!stored) return 'duplicate'
-    await touchTopic(tx, topic.id)
+    await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
     if (isNote) {
       await enqueue(tx, { projectId: project.id, lane, destination: destinationKey(topicTarget), botId, job: { type: 'react', chatId: message.chat.id, messageId: message.message_id, emoji: [NOTE_ACK] } })
       return 'note'

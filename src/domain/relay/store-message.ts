@@ -1,7 +1,7 @@
 import type { Message } from 'grammy/types'
 import type { DbOrTx } from '../../db/client.js'
 import { messages, type MessageOrigin } from '../../db/schema/index.js'
-import { resolveStoredMessage, findMessageRow, type MessageRow } from '../../db/repositories/relay.js'
+import { resolveStoredMessage, type MessageRow } from '../../db/repositories/relay.js'
 import { messageKind } from '../../delivery/render.js'
 
 export interface IncomingMessage {
@@ -30,27 +30,27 @@ export function isRealReply(message: Message): boolean {
 export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<MessageRow | undefined> {
   const { message } = input
   const replyTo = isRealReply(message) ? await resolveStoredMessage(tx, input.botId, message.chat.id, message.reply_to_message!.message_id) : undefined
-  const [inserted] = await tx
-    .insert(messages)
-    .ignore()
-    .values({
-      projectId: input.projectId,
-      customerId: input.customerId,
-      origin: input.origin,
-      botId: input.botId,
-      chatId: message.chat.id,
-      threadId: message.is_topic_message ? (message.message_thread_id ?? null) : null,
-      messageId: message.message_id,
-      senderUserId: message.from?.id ?? 0,
-      senderRole: input.senderRole,
-      kind: messageKind(message),
-      text: message.text ?? message.caption ?? null,
-      mediaGroupId: message.media_group_id,
-      replyToRowId: replyTo?.message.id,
-      held: input.held ?? false,
-      internalNote: input.internalNote ?? false,
-      raw: JSON.stringify(message),
-    })
+  const values = {
+    projectId: input.projectId,
+    customerId: input.customerId,
+    origin: input.origin,
+    botId: input.botId,
+    chatId: message.chat.id,
+    threadId: message.is_topic_message ? (message.message_thread_id ?? null) : null,
+    messageId: message.message_id,
+    senderUserId: message.from?.id ?? 0,
+    senderRole: input.senderRole ?? null,
+    kind: messageKind(message),
+    text: message.text ?? message.caption ?? null,
+    mediaGroupId: message.media_group_id ?? null,
+    replyToRowId: replyTo?.message.id ?? null,
+    held: input.held ?? false,
+    internalNote: input.internalNote ?? false,
+    raw: JSON.stringify(message),
+  }
+  const [inserted] = await tx.insert(messages).ignore().values(values)
   if (inserted.affectedRows === 0) return undefined
-  return findMessageRow(tx, Number(inserted.insertId))
+  // The row as stored, without reading it back (defaults filled in as the schema has them).
+  const now = new Date()
+  return { ...values, id: Number(inserted.insertId), editCount: 0, deleted: false, createdAt: now, updatedAt: now }
 }
