@@ -1,18 +1,16 @@
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { outbox, topics } from '../../src/db/schema/index.js'
-import { startHarness, type Harness } from '../support/harness.js'
-import { onboard, waitForTopicMessage } from '../support/flows.js'
+import type { Harness } from '../support/harness.js'
+import { type OnboardedTopics, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
 
 let h: Harness
-let zoe: Awaited<ReturnType<typeof onboard>>
-
-beforeAll(async () => {
-  h = await startHarness()
-  zoe = await onboard(h, h.world.people.zoe, 'zoe@example.com', 'north')
+let zoe: OnboardedTopics
+withOnboardedZoe((harness, topics) => {
+  h = harness
+  zoe = topics
 })
-afterAll(async () => h?.stop())
 
 describe('group alarm', () => {
   it('raises one alarm in the Onboarding topic when a bot was removed from its group, however many sends fail', async () => {

@@ -1,18 +1,16 @@
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { messages, relayLinks } from '../../src/db/schema/index.js'
-import { startHarness, type Harness } from '../support/harness.js'
+import type { Harness } from '../support/harness.js'
 import { pollUntil } from '../support/poll.js'
-import { fileUniqueIdOf, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { type OnboardedTopics, fileUniqueIdOf, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
 let h: Harness
-let zoe: Awaited<ReturnType<typeof onboard>>
-
-beforeAll(async () => {
-  h = await startHarness()
-  zoe = await onboard(h, h.world.people.zoe, 'zoe@example.com', 'north')
+let zoe: OnboardedTopics
+withOnboardedZoe((harness, topics) => {
+  h = harness
+  zoe = topics
 })
-afterAll(async () => h?.stop())
 
 const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id

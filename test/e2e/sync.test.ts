@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, type Harness } from '../support/harness.js'
-import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { describe, expect, it } from 'vitest'
+import type { Harness } from '../support/harness.js'
+import { onboard, type OnboardedTopics, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
 let h: Harness
-let zoe: Awaited<ReturnType<typeof onboard>>
-
-beforeAll(async () => {
-  h = await startHarness()
-  zoe = await onboard(h, h.world.people.zoe, 'zoe@example.com', 'north')
+let zoe: OnboardedTopics
+withOnboardedZoe((harness, topics) => {
+  h = harness
+  zoe = topics
 })
-afterAll(async () => h?.stop())
 
 const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id

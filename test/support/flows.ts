@@ -1,4 +1,6 @@
 import type { InlineKeyboardMarkup, Message } from 'grammy/types'
+import { afterAll, beforeAll } from 'vitest'
+import { startHarness } from './harness.js'
 import type { Harness } from './harness.js'
 
 /** Last message a user sees from a bot in their private chat. */
@@ -78,4 +80,19 @@ export function fileUniqueIdOf(message: Message): string | undefined {
 function accountName(h: Harness, email: string): string {
   const person = email.startsWith('zoe') ? h.world.people.zoe : h.world.people.yuri
   return person.firstName
+}
+
+export type OnboardedTopics = Awaited<ReturnType<typeof onboard>>
+
+/**
+ * One harness for a whole test file, with Zoe onboarded into CR North before the first test;
+ * `use` receives both (assign them to the file's variables).
+ */
+export function withOnboardedZoe(use: (harness: Harness, zoe: OnboardedTopics) => void): void {
+  let harness: Harness | undefined
+  beforeAll(async () => {
+    harness = await startHarness()
+    use(harness, await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
+  })
+  afterAll(async () => harness?.stop())
 }
