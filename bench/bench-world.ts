@@ -12,19 +12,31 @@ export interface BenchCustomer {
   email: string
   name: string
   accountId: string
-  crTeam: (typeof CR_TEAMS)[number]
+  crTeam: CrTeamKey
+}
+
+export type CrTeamKey = (typeof CR_TEAMS)[number]
+
+export interface BenchWorldOptions {
+  customers: number
+  csBots: number
+  /** CR bots in the pool (default 1), each an admin of both CR groups. */
+  crBots?: number
+  /** Every customer in this CR team (default: half per team). */
+  crTeam?: CrTeamKey
 }
 
 /**
- * The benchmark's agency: like the sample world, with N customers (half per CR team, no
- * Treatment) and a pool of `csBots` CS bots, each an admin of the CS group.
+ * The benchmark's agency: like the sample world, with N customers (half per CR team unless one
+ * team is given, no Treatment), a pool of `csBots` CS bots (admins of the CS group) and a pool
+ * of `crBots` CR bots (admins of both CR groups).
  */
-export function createBenchWorld(sim: Simulator, options: { customers: number; csBots: number }) {
+export function createBenchWorld(sim: Simulator, options: BenchWorldOptions) {
   const bot = (n: number, role: string) => sim.createBot({ token: `${9100 + n}:bench-${role}-token`, username: `bench_${role}_bot` })
   const bots = {
     client: bot(0, 'client'),
     cs: Array.from({ length: options.csBots }, (_, i) => bot(10 + i, `cs${i}`)),
-    cr: bot(1, 'cr'),
+    cr: Array.from({ length: options.crBots ?? 1 }, (_, i) => (i === 0 ? bot(1, 'cr') : bot(20 + i, `cr${i}`))),
   }
   const lead = sim.createUser({ firstName: 'Lena', username: 'lena_lead' })
   const agent = sim.createUser({ firstName: 'Ravi', username: 'ravi_cr' })
@@ -32,8 +44,8 @@ export function createBenchWorld(sim: Simulator, options: { customers: number; c
     sim.createForumGroup({ title, members: members.map((m) => m.id), admins: admins.map((b) => ({ id: b.id, rights: STAFF_BOT_RIGHTS })) })
   const groups = {
     cs: forum('Bench CS', bots.cs, [lead]),
-    north: forum('Bench CR North', [bots.cr], [agent]),
-    south: forum('Bench CR South', [bots.cr], [agent]),
+    north: forum('Bench CR North', bots.cr, [agent]),
+    south: forum('Bench CR South', bots.cr, [agent]),
   }
   const customers: BenchCustomer[] = Array.from({ length: options.customers }, (_, index) => {
     const id = String(index).padStart(5, '0')
@@ -43,13 +55,13 @@ export function createBenchWorld(sim: Simulator, options: { customers: number; c
       email: `c${id}@bench.example`,
       name: `Customer ${id}`,
       accountId: `BEN-${id}`,
-      crTeam: CR_TEAMS[index % CR_TEAMS.length] as (typeof CR_TEAMS)[number],
+      crTeam: options.crTeam ?? (CR_TEAMS[index % CR_TEAMS.length] as CrTeamKey),
     }
   })
   const project = {
     key: 'bench',
     name: 'Bench Agency',
-    bots: { client: bots.client.token, cs: bots.cs.map((b) => b.token), cr: bots.cr.token },
+    bots: { client: bots.client.token, cs: bots.cs.map((b) => b.token), cr: bots.cr.length === 1 ? bots.cr[0]!.token : bots.cr.map((b) => b.token) },
     groups: {
       cs: { chatId: groups.cs.id, title: 'Bench CS' },
       cr: [
@@ -62,7 +74,7 @@ export function createBenchWorld(sim: Simulator, options: { customers: number; c
       { id: agent.id, name: 'Ravi', roles: ['cr'] },
     ],
   }
-  const tokens = [bots.client, ...bots.cs, bots.cr].map((b) => b.token)
+  const tokens = [bots.client, ...bots.cs, ...bots.cr].map((b) => b.token)
   return { bots, lead, groups, customers, project, tokens }
 }
 
@@ -72,6 +84,8 @@ export interface ServiceSettings {
   workersPerLane: number
   /** The planner's budgets (Telegram's limits), or false for none. */
   budgets: false | { privatePerSecond: number; privateBurst: number; groupPerMinute: number; globalPerSecond: number }
+  /** cron.recordsSync schedule (the service's default when absent). */
+  recordsSync?: string
 }
 
 /** Writes the service's config file (JSON) for this world and returns its path. */
@@ -81,6 +95,7 @@ export function writeServiceConfig(path: string, sim: Simulator, world: BenchWor
     database: { url: databaseUrl },
     log: { level: 'warn' },
     delivery: { workersPerLane: settings.workersPerLane, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
+    ...(settings.recordsSync ? { cron: { recordsSync: settings.recordsSync } } : {}),
     projects: [world.project as NonNullable<ConfigInput['projects']>[number]],
   }
   writeFileSync(path, JSON.stringify(config, null, 2))

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['capacity', 'limits', 'faults'] as const
+export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface BenchOptions {
   scenarios: ScenarioName[]
   customers: number
+  /** False when --customers was left at its default (the reassign scenario then uses its own, 100). */
+  customersGiven: boolean
   /** Client messages per measured phase; each scenario picks its own default when absent. */
   messages?: number
   runs: number
@@ -15,21 +17,30 @@ export interface BenchOptions {
   limitsSeconds: number
   /** The service's delivery.workersPerLane (capacity and faults). */
   workers: number
+  /** Reassign: Telegram's per-bot per-group budget, scaled (real Telegram: 20). */
+  groupPerMinute: number
+  /** Reassign: CR bots in the pool, each an admin of each CR group. */
+  crBots: number
+  /** Reassign: longest wait for the replay to finish; the total is projected beyond it. */
+  reassignSeconds: number
 }
 
-const USAGE = 'usage: npm run bench -- [--scenario capacity|limits|faults|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N]'
+const USAGE = 'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
       scenario: { type: 'string', default: 'all' },
-      customers: { type: 'string', default: '500' },
+      customers: { type: 'string' },
       messages: { type: 'string' },
       runs: { type: 'string', default: '1' },
       rate: { type: 'string', default: '100' },
       'limits-seconds': { type: 'string', default: '90' },
       workers: { type: 'string', default: '2' },
+      'group-per-minute': { type: 'string', default: '1200' },
+      'cr-bots': { type: 'string', default: '3' },
+      'reassign-seconds': { type: 'string', default: '600' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -41,12 +52,16 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (scenario !== 'all' && !(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`unknown scenario "${scenario}"\n${USAGE}`)
   return {
     scenarios: scenario === 'all' ? [...SCENARIOS] : [scenario as ScenarioName],
-    customers: positive('customers', values.customers),
+    customers: positive('customers', values.customers ?? '500'),
+    customersGiven: values.customers !== undefined,
     messages: values.messages === undefined ? undefined : positive('messages', values.messages),
     runs: positive('runs', values.runs),
     rate: positive('rate', values.rate),
     limitsSeconds: positive('limits-seconds', values['limits-seconds']),
     workers: positive('workers', values.workers),
+    groupPerMinute: positive('group-per-minute', values['group-per-minute']),
+    crBots: positive('cr-bots', values['cr-bots']),
+    reassignSeconds: positive('reassign-seconds', values['reassign-seconds']),
   }
 }
 

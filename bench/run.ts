@@ -9,8 +9,9 @@ import type { Scenario, ScenarioResult } from './scenario.js'
 import { runCapacity } from './scenarios/capacity.js'
 import { runFaults } from './scenarios/faults.js'
 import { runLimits } from './scenarios/limits.js'
+import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 
-const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = { capacity: runCapacity, limits: runLimits, faults: runFaults }
+const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = { capacity: runCapacity, limits: runLimits, faults: runFaults, reassign: runReassign }
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
 async function main(): Promise<void> {
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
     const runs: ScenarioResult[] = []
     for (let run = 1; run <= options.runs; run++) {
       const label = options.runs > 1 ? `${name}-run${run}` : name
-      console.log(`\n… ${label}: setting up and onboarding ${options.customers} customers`)
+      const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : options.customers
+      console.log(`\n… ${label}: setting up and onboarding ${customers} customers`)
       const started = Date.now()
       runs.push(await SCENARIO_RUNNERS[name]({ server, options, logPath: (l) => join(RESULTS_DIR, `${timestamp}-${l}${options.runs > 1 ? `-run${run}` : ''}.service.log`) }))
       console.log(`… ${label} done in ${((Date.now() - started) / 1000).toFixed(0)} s`)

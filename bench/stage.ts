@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSimulator, type Delivery, type Simulator, type SimulatorOptions } from '../src/simulator/index.js'
 import type { BenchDatabase, BenchServer } from './bench-database.js'
-import { createBenchWorld, writeServiceConfig, type BenchWorld, type ServiceSettings } from './bench-world.js'
+import { createBenchWorld, writeServiceConfig, type BenchWorld, type CrTeamKey, type ServiceSettings } from './bench-world.js'
 import { onboardCustomers, type CustomerTopics } from './onboarding.js'
 import { ServiceProcess } from './service-process.js'
 import { SimulatorTap } from './simulator-tap.js'
@@ -15,6 +15,8 @@ export interface StageOptions {
   label: string
   customers: number
   csBots: number
+  crBots?: number
+  crTeam?: CrTeamKey
   service: ServiceSettings
   simulator?: SimulatorOptions
   logPath: string
@@ -50,7 +52,7 @@ export class Stage {
   static async open(server: BenchServer, o: StageOptions): Promise<Stage> {
     const sim = await startSimulator(o.simulator)
     const tap = new SimulatorTap(sim)
-    const world = createBenchWorld(sim, { customers: o.customers, csBots: o.csBots })
+    const world = createBenchWorld(sim, { customers: o.customers, csBots: o.csBots, crBots: o.crBots, crTeam: o.crTeam })
     const database = await server.createDatabase(o.label)
     const stage = new Stage(sim, tap, world, database, o.service, o.logPath)
     try {
