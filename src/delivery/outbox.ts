@@ -62,12 +62,14 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`)) as unknown as [Array<Record<string, unknown>>]
     if (rows.length === 0) return []
-    const ids = rows.map((row) => Number(row.id))
+    const claimable = await firstOfTheirDestinations(tx, rows)
+    if (claimable.length === 0) return []
+    const ids = claimable.map((row) => Number(row.id))
     await tx.execute(sql`
       UPDATE outbox SET state = 'sending', attempts = attempts + 1,
         locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
       WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
-    return rows.map((row) => ({
+    return claimable.map((row) => ({
       id: Number(row.id),
       projectId: Number(row.project_id),
       lane: row.lane as Lane,
@@ -77,6 +79,24 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       attempts: Number(row.attempts) + 1,
     }))
   }, { isolationLevel: 'read committed' }))
+}
+
+/**
+ * The scan's NOT EXISTS reads a snapshot taken when the statement began, while its locking
+ * part sees rows committed since: a transaction committing in between (a replay of 200 rows,
+ * say) could hand out several rows of one destination at once. So keep, per destination, only
+ * a row that is the earliest unfinished one as a fresh read sees it now.
+ */
+async function firstOfTheirDestinations(tx: DbOrTx, rows: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
+  const lowest = new Map<string, Record<string, unknown>>()
+  for (const row of rows) if (!lowest.has(String(row.destination))) lowest.set(String(row.destination), row)
+  const destinations = [...lowest.keys()]
+  const [firsts] = (await tx.execute(sql`
+    SELECT destination, MIN(id) AS first FROM outbox
+    WHERE state IN ('pending', 'sending') AND destination IN (${sql.join(destinations.map((d) => sql`${d}`), sql`, `)})
+    GROUP BY destination`)) as unknown as [Array<{ destination: string; first: number | string }>]
+  const firstOf = new Map(firsts.map((f) => [f.destination, Number(f.first)]))
+  return [...lowest.values()].filter((row) => firstOf.get(String(row.destination)) === Number(row.id))
 }
 
 export async function markSent(db: DbOrTx, id: number, result: unknown): Promise<void> {

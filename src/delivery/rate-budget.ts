@@ -14,11 +14,17 @@ export const TELEGRAM_BUDGETS: RateBudgetOptions = { privatePerSecond: 1, privat
 
 interface Window {
   limit: number
+  /** The configured limit; a 429 lowers `limit` for a while, then it comes back to this. */
+  baseLimit: number
+  restoreAt: number
   spanMs: number
   stamps: number[]
   /** Nothing may be sent before this time (set by a 429's retry_after). */
   blockedUntil: number
 }
+
+/** How long a 429's lowered budget lasts before the configured one applies again. */
+const PENALTY_MS = 10 * 60_000
 
 /**
  * Plans sends within each bot's budgets so steady traffic meets no 429 at all: sliding windows
@@ -40,26 +46,38 @@ export class RateBudget {
     this.globalWindow(botId).stamps.push(now)
   }
 
-  /** Telegram said 429 anyway: wait as told and send less into that chat from now on. */
+  /**
+   * Telegram said 429 anyway. A wait of a second or so comes from the per-second limits: pause
+   * the bot. A longer one means the chat's budget is smaller than planned: pause that chat and
+   * send less into it for a while (not for ever: budgets recover).
+   */
   penalize(botId: number, chatId: number, retryAfterSeconds: number, now = Date.now()): void {
+    const until = now + retryAfterSeconds * 1000
+    if (retryAfterSeconds <= 1) {
+      const global = this.globalWindow(botId)
+      global.blockedUntil = Math.max(global.blockedUntil, until)
+      return
+    }
     const window = this.chatWindow(botId, chatId)
-    window.blockedUntil = Math.max(window.blockedUntil, now + retryAfterSeconds * 1000)
-    window.limit = Math.max(1, Math.floor(window.limit * 0.8))
+    window.blockedUntil = Math.max(window.blockedUntil, until)
+    window.limit = Math.max(Math.ceil(window.baseLimit / 2), Math.floor(window.limit * 0.8))
+    window.restoreAt = now + PENALTY_MS
   }
 
   prune(now = Date.now()): void {
     for (const [key, window] of this.windows) {
-      if (window.blockedUntil < now && window.stamps.every((stamp) => stamp <= now - window.spanMs)) this.windows.delete(key)
+      if (window.blockedUntil < now && window.limit === window.baseLimit && window.stamps.every((stamp) => stamp <= now - window.spanMs)) this.windows.delete(key)
     }
   }
 
   private wait(window: Window, now: number): number {
+    if (window.limit < window.baseLimit && now >= window.restoreAt) window.limit = window.baseLimit
     while (window.stamps.length && window.stamps[0]! <= now - window.spanMs) window.stamps.shift()
     const blocked = Math.max(0, window.blockedUntil - now)
     if (window.stamps.length < window.limit) return blocked
     // A margin, because Telegram counts a send when it arrives, a little after we plan it.
     const oldest = window.stamps[window.stamps.length - window.limit]!
-    const margin = Math.max(50, window.spanMs * 0.02)
+    const margin = Math.max(250, window.spanMs * 0.02)
     return Math.max(blocked, oldest + window.spanMs + margin - now)
   }
 
@@ -69,8 +87,8 @@ export class RateBudget {
     if (!window) {
       const group = chatId < 0
       window = group
-        ? { limit: this.options.groupPerMinute, spanMs: 60_000, stamps: [], blockedUntil: 0 }
-        : { limit: this.options.privateBurst, spanMs: (this.options.privateBurst / this.options.privatePerSecond) * 1000, stamps: [], blockedUntil: 0 }
+        ? newWindow(this.options.groupPerMinute, 60_000)
+        : newWindow(this.options.privateBurst, (this.options.privateBurst / this.options.privatePerSecond) * 1000)
       this.windows.set(key, window)
     }
     return window
@@ -80,10 +98,14 @@ export class RateBudget {
     const key = `${botId}:*`
     let window = this.windows.get(key)
     if (!window) {
-      window = { limit: this.options.globalPerSecond, spanMs: 1000, stamps: [], blockedUntil: 0 }
+      window = newWindow(this.options.globalPerSecond, 1000)
       this.windows.set(key, window)
     }
     return window
   }
 }
 
+
+function newWindow(limit: number, spanMs: number): Window {
+  return { limit, baseLimit: limit, restoreAt: 0, spanMs, stamps: [], blockedUntil: 0 }
+}

@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { outbox } from '../../src/db/schema/index.js'
 import { listDeadLetters, retryDeadLetter } from '../../src/delivery/dead-letters.js'
+import { destinationKey } from '../../src/delivery/jobs.js'
+import { enqueue } from '../../src/delivery/outbox.js'
 import { startOutboxHarness, type OutboxHarness } from '../support/outbox-harness.js'
 
 let h: OutboxHarness
@@ -50,6 +52,30 @@ describe('outbox claiming and order', () => {
     await h.sim.waitFor(() => textsIn(slow.chatId, slow.threadId).length === 2, { timeoutMs: 10_000 })
     expect(textsIn(slow.chatId, slow.threadId)).toEqual(['slow 1', 'slow 2'])
     expect(await rowInState(first, 'sent')).toMatchObject({ attempts: 3, lastError: 'sendMessage: 502 Bad Gateway' })
+  })
+
+  it('keeps order when whole batches for a destination commit while workers are claiming', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    h.startWorkers()
+    const destinations = await Promise.all([0, 1, 2].map((g) => h.topic(g, `Burst ${g}`)))
+    // Like a history replay: each transaction queues a run of rows per destination at once.
+    for (let batch = 0; batch < 6; batch++) {
+      await h.database.db.transaction(async (tx) => {
+        for (const d of destinations) {
+          for (let i = 0; i < 10; i++) {
+            const target = { kind: 'topic' as const, topicId: d.topicId }
+            await enqueue(tx, { projectId: h.projectId, lane: 'cr_reassignment', destination: destinationKey(target), botId: h.bots[0]!.id, job: { type: 'text', target, text: `b${batch}-${i}` } })
+          }
+        }
+      })
+      await new Promise((r) => setTimeout(r, 15))
+    }
+    const expected = Array.from({ length: 60 }, (_, n) => `b${Math.floor(n / 10)}-${n % 10}`)
+    for (const d of destinations) {
+      await h.sim.waitFor(() => textsIn(d.chatId, d.threadId).length >= 60, { timeoutMs: 15_000 })
+      expect(textsIn(d.chatId, d.threadId)).toEqual(expected)
+    }
   })
 })
 

@@ -86,3 +86,27 @@ describe('small domain rules', () => {
     expect(toStandardReaction('🦀')).toBeUndefined()
   })
 })
+
+describe('rate budget', () => {
+  it('plans within a window, pauses on a 429, and lets a lowered budget recover', async () => {
+    const { RateBudget } = await import('../../src/delivery/rate-budget.js')
+    const budget = new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 })
+    const group = -100
+    for (let i = 0; i < 4; i++) {
+      expect(budget.delayFor(1, group, 1000)).toBe(0)
+      budget.commit(1, group, 1000)
+    }
+    // The fifth send waits for the first to leave the minute, plus a safety margin.
+    expect(budget.delayFor(1, group, 1000)).toBe(60_000 + 1200)
+    expect(budget.delayFor(2, group, 1000)).toBe(0)
+    budget.penalize(2, group, 30, 1000)
+    expect(budget.delayFor(2, group, 1000)).toBe(30_000)
+    // Lowered to 3 for ten minutes, then back to 4.
+    for (let i = 0; i < 3; i++) budget.commit(2, group, 40_000)
+    expect(budget.delayFor(2, group, 40_000)).toBeGreaterThan(0)
+    expect(budget.delayFor(2, group, 40_000 + 10 * 60_000)).toBe(0)
+    // A one-second 429 pauses the whole bot briefly, not the chat's budget.
+    budget.penalize(3, group, 1, 5000)
+    expect(budget.delayFor(3, -200, 5000)).toBe(1000)
+  })
+})

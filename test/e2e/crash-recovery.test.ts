@@ -43,6 +43,11 @@ describe('a service process killed with SIGKILL', () => {
     const button = card.reply_markup!.inline_keyboard.flat().find((b) => b.text.includes('CR North')) as { callback_data: string }
     await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, button.callback_data)
     const topic = await sim.waitFor(() => sim.topics(world.groups.cs.id).find((t) => t.name.startsWith('Zoe')))
+    // Kill only once the topics are recorded (their notices are queued behind the creation): a
+    // kill between Telegram creating a topic and the database recording it leaves an orphan
+    // topic in Telegram and a second one for the customer (createForumTopic is not idempotent).
+    await sim.waitFor(() => sim.chatMessages(world.groups.cs.id, { threadId: topic.message_thread_id }).find((m) => m.text?.includes('Assigned by Alice')))
+    await sim.waitFor(() => sim.chatMessages(world.groups.north.id).find((m) => m.text?.includes('Assigned by Alice')))
     const copies = () => sim.chatMessages(world.groups.cs.id, { threadId: topic.message_thread_id }).map((m) => m.text ?? '').filter((t) => t.startsWith('seq '))
 
     const total = 40

@@ -4,6 +4,7 @@ import { reassignmentsJob, recordsSyncJob } from '../../src/cron/reassignments.j
 import { accounts, reassignments } from '../../src/db/schema/index.js'
 import { executeReassignment } from '../../src/domain/reassignment/execute.js'
 import { startHarness, type Harness } from '../support/harness.js'
+import { pollUntil } from '../support/poll.js'
 import { buttonData, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 
 let h: Harness
@@ -150,5 +151,16 @@ describe('CR reassignment', () => {
     await h.app.cron.runOnce(reassignmentsJob(h.app.deps, h.app.projects, '* * * * *'))
     const topic = await sim.waitFor(() => sim.topics(world.groups.south.id).find((t) => t.name.startsWith('Zoe Quinn')))
     await waitForTopicMessage(h, world.groups.south.id, topic.message_thread_id, 'Moved here from CR North by the account records')
+
+    // A lead moves the customer back by hand: the records (still "south") did not change, so
+    // the next sync leaves that decision alone.
+    sim.sendGroup(world.people.alice.id, world.groups.cs.id, { text: '/reassign north now' }, { threadId: zoe.cs })
+    await sim.waitFor(() => sim.topics(world.groups.north.id).filter((t) => t.name.startsWith('Zoe Quinn')).length === 2)
+    await pollUntil(async () => (await h.database.db.select().from(reassignments)).every((r) => r.state === 'done'))
+    await h.app.cron.runOnce(recordsSyncJob(h.app.deps, h.app.projects, '* * * * *'))
+    expect((await h.database.db.select().from(reassignments)).map((r) => [r.source, r.toTeam, r.state])).toEqual([
+      ['records', 'south', 'done'],
+      ['bot', 'north', 'done'],
+    ])
   })
 })

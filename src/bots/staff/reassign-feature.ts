@@ -24,8 +24,11 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
   const team = ctx.project.config.groups.cr.find((t) => t.key === teamKey)!
   const by = staffMember(ctx.project, ctx.from!.id)?.name ?? 'a lead'
   if (when.kind === 'now') {
-    const result = await executeReassignment(ctx.deps, ctx.project, outcome.reassignment.id)
-    return { text: result === 'done' ? `🔀 ${customerName(customer)} is moving to ${team.title} (by ${by}); the history is being replayed.` : `Not moved: the move could not run (${result}).` }
+    // Run it in the background: the CS group's updates are handled one at a time, and a move
+    // with a long history would hold up every later command. The cron job retries it if this fails.
+    const { deps, project } = ctx
+    void executeReassignment(deps, project, outcome.reassignment.id).catch((error) => deps.logger.error({ err: error, reassignmentId: outcome.reassignment.id }, 'reassignment failed; the cron job will try again'))
+    return { text: `🔀 ${customerName(customer)} is moving to ${team.title} (by ${by}); the history is being replayed.` }
   }
   return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due)}.`, cancelId: outcome.reassignment.id }
 }

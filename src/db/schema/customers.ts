@@ -20,6 +20,8 @@ export const customers = mysqlTable(
     username: varchar('username', { length: 64 }),
     startPayload: varchar('start_payload', { length: 128 }),
     crTeam: varchar('cr_team', { length: 64 }),
+    /** The account records' CR team hint when the team was last decided (records sync acts on changes only). */
+    crTeamHintSeen: varchar('cr_team_hint_seen', { length: 64 }),
     treatment: boolean('treatment').notNull().default(false),
     blocked: boolean('blocked').notNull().default(false),
     emailFailures: int('email_failures', { unsigned: true }).notNull().default(0),
@@ -47,6 +49,8 @@ export const assignments = mysqlTable(
     cardChatId: telegramId('card_chat_id'),
     cardMessageId: telegramId('card_message_id'),
     crTeam: varchar('cr_team', { length: 64 }),
+    /** The account records' CR team hint when the team was last decided (records sync acts on changes only). */
+    crTeamHintSeen: varchar('cr_team_hint_seen', { length: 64 }),
     decidedBy: telegramId('decided_by'),
     decidedAt: datetime('decided_at', { mode: 'date', fsp: 3 }),
     ...timestamps,

@@ -62,7 +62,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   }
   await tx
     .update(customers)
-    .set({ state: 'active', crTeam: assignment.crTeam, treatment: assignment.treatment })
+    .set({ state: 'active', crTeam: assignment.crTeam, crTeamHintSeen: account.crTeamHint, treatment: assignment.treatment })
     .where(eq(customers.id, customer.id))
   await tx.insert(auditLog).values({
     projectId: project.id,

@@ -1,4 +1,5 @@
 import { and, eq, lte, max, sql } from 'drizzle-orm'
+import { retryTransient } from '../../db/errors.js'
 import { accounts, customers, reassignments, topics } from '../../db/schema/index.js'
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
@@ -34,7 +35,7 @@ export async function runDueReassignments(deps: DomainDeps, project: ProjectRunt
  */
 export async function executeReassignment(deps: DomainDeps, project: ProjectRuntime, reassignmentId: number): Promise<ExecuteOutcome> {
   const settings = project.config.reassignment
-  const outcome = await deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
+  const outcome = await retryTransient(() => deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
     const [plan] = await tx.select().from(reassignments).where(eq(reassignments.id, reassignmentId)).for('update')
     if (!plan || plan.state !== 'scheduled') return 'skipped'
     const fail = async (error: string) => {
@@ -84,7 +85,8 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       await enqueue(tx, { ...old, job: { type: 'text', target: oldTarget, text: `➡️ Moved to ${team.title} by ${who}. This topic is ${settings.oldTopic === 'delete' ? 'deleted' : 'closed'}; the conversation continues there.` } })
       await enqueue(tx, { ...old, job: { type: settings.oldTopic === 'delete' ? 'delete_topic' : 'close_topic', topicId: oldTopic.id } })
     }
-    await tx.update(customers).set({ crTeam: team.key }).where(eq(customers.id, customer.id))
+    // The records' hint as of now counts as seen: the records sync acts only on later changes.
+    await tx.update(customers).set({ crTeam: team.key, crTeamHintSeen: account.crTeamHint }).where(eq(customers.id, customer.id))
     const csTopic = (await activeTopics(tx, customer.id)).find((t) => t.role === 'cs')
     if (csTopic) {
       const csTarget = { kind: 'topic' as const, topicId: csTopic.id }
@@ -97,7 +99,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       .set({ state: 'done', openSlot: null, oldTopicId: oldTopic?.id, newTopicId, replayedUpTo: history.at(-1)?.id ?? null, updatedAt: sql`CURRENT_TIMESTAMP(3)` })
       .where(eq(reassignments.id, plan.id))
     return 'done'
-  })
+  }))
   if (outcome !== 'skipped') deps.notify()
   deps.logger.info({ reassignmentId, outcome }, 'reassignment executed')
   return outcome

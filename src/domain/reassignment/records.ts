@@ -1,29 +1,45 @@
-import { and, eq, isNotNull, ne } from 'drizzle-orm'
+import { and, eq, isNotNull, isNull, ne, or } from 'drizzle-orm'
 import { accounts, customers } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { openReassignment, scheduleReassignment } from './schedule.js'
 
 /**
- * Compares each active customer's CR team with the account records' CR team hint (after an
- * import, or from the directory) and schedules a move for each difference, "by records".
+ * Schedules a move, "by records", for each active customer whose account records name a new CR
+ * team since the team was last decided (after an import, or from the directory). Only changes
+ * count: a lead's manual move is not undone because the records still name the old team.
  */
 export async function scheduleMovesFromRecords(deps: DomainDeps, project: ProjectRuntime, now = new Date()): Promise<number> {
   const teams = new Set(project.config.groups.cr.map((t) => t.key))
   const differing = await deps.db
-    .select({ customerId: customers.id, hint: accounts.crTeamHint })
+    .select({ customerId: customers.id, hint: accounts.crTeamHint, team: customers.crTeam })
     .from(customers)
     .innerJoin(accounts, eq(accounts.id, customers.accountId))
-    .where(and(eq(customers.projectId, project.id), eq(customers.state, 'active'), isNotNull(accounts.crTeamHint), ne(accounts.crTeamHint, customers.crTeam)))
+    .where(
+      and(
+        eq(customers.projectId, project.id),
+        eq(customers.state, 'active'),
+        isNotNull(accounts.crTeamHint),
+        or(isNull(customers.crTeamHintSeen), ne(accounts.crTeamHint, customers.crTeamHintSeen)),
+      ),
+    )
   let scheduled = 0
-  for (const { customerId, hint } of differing) {
+  for (const { customerId, hint, team } of differing) {
+    const seen = () => deps.db.update(customers).set({ crTeamHintSeen: hint }).where(eq(customers.id, customerId))
+    if (hint === team) {
+      await seen()
+      continue
+    }
     if (!hint || !teams.has(hint)) {
       deps.logger.warn({ customerId, hint }, 'account records name a CR team that is not configured; not moved')
       continue
     }
     if (await openReassignment(deps, customerId)) continue
     const outcome = await scheduleReassignment(deps, project, { customerId, toTeam: hint, dueAt: now, source: 'records' })
-    if (outcome.ok) scheduled++
+    if (outcome.ok) {
+      scheduled++
+      await seen()
+    }
   }
   return scheduled
 }
