@@ -134,9 +134,3 @@ export async function releaseExpiredLeases(db: DbOrTx): Promise<number> {
     WHERE state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
   return result.affectedRows
 }
-
-export async function resultOfJob<T>(db: DbOrTx, id: number): Promise<T | undefined> {
-  const [row] = await db.select({ result: outbox.result, state: outbox.state }).from(outbox).where(eq(outbox.id, id))
-  if (!row || row.state !== 'sent' || !row.result) return undefined
-  return JSON.parse(row.result) as T
-}

@@ -10,8 +10,6 @@ export interface RateBudgetOptions {
   globalPerSecond: number
 }
 
-export const TELEGRAM_BUDGETS: RateBudgetOptions = { privatePerSecond: 1, privateBurst: 3, groupPerMinute: 20, globalPerSecond: 30 }
-
 interface Window {
   limit: number
   /** The configured limit; a 429 lowers `limit` for a while, then it comes back to this. */

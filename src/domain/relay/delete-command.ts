@@ -6,6 +6,7 @@ import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
 import { isCsLead, type ProjectRuntime } from '../project-runtime.js'
+import { laneForChat, targetOfLink } from './queue-copies.js'
 
 /** Bots may delete messages only while they are younger than 48 hours. */
 const DELETE_WINDOW_SECONDS = 48 * 3600
@@ -35,15 +36,15 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
     for (const link of await linksOfMessage(tx, original.id)) {
       await enqueue(tx, {
         projectId: project.id,
-        lane: link.topicId ? 'client_to_staff' : 'staff_to_client',
-        destination: destinationKey(link.topicId ? { kind: 'topic', topicId: link.topicId } : { kind: 'chat', chatId: link.chatId }),
+        lane: laneForChat(project, link.chatId),
+        destination: destinationKey(targetOfLink(link)),
         botId: link.botId,
         job: { type: 'delete', linkId: link.id },
       })
     }
     const local = { kind: 'chat' as const, chatId: original.chatId }
     for (const messageId of [original.messageId, command.message_id]) {
-      await enqueue(tx, { projectId: project.id, lane: 'client_to_staff', destination: destinationKey(local), botId, job: { type: 'delete', chatId: command.chat.id, messageId } })
+      await enqueue(tx, { projectId: project.id, lane: laneForChat(project, command.chat.id), destination: destinationKey(local), botId, job: { type: 'delete', chatId: command.chat.id, messageId } })
     }
     await tx.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'deleted_message', customerId: original.customerId, details: JSON.stringify({ messageRowId: original.id }) })
   })

@@ -6,6 +6,7 @@ import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
 import type { ProjectRuntime } from '../project-runtime.js'
+import { laneForChat, targetOfLink } from './queue-copies.js'
 
 /**
  * An original was edited (by the client or a staff member): store the new version and queue
@@ -23,8 +24,8 @@ export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId:
     for (const link of await linksOfMessage(tx, original.id)) {
       await enqueue(tx, {
         projectId: project.id,
-        lane: link.topicId ? (original.senderRole === 'treatment' ? 'treatment' : 'client_to_staff') : 'staff_to_client',
-        destination: destinationKey(link.topicId ? { kind: 'topic', topicId: link.topicId } : { kind: 'chat', chatId: link.chatId }),
+        lane: laneForChat(project, link.chatId),
+        destination: destinationKey(targetOfLink(link)),
         botId: link.botId,
         job: { type: 'edit_copy', linkId: link.id },
       })

@@ -1,11 +1,11 @@
 import type { DbOrTx } from '../../db/client.js'
 import { relayLinks } from '../../db/schema/index.js'
-import type { MessageRow } from '../../db/repositories/relay.js'
+import type { MessageRow, RelayLinkRow } from '../../db/repositories/relay.js'
 import { destinationKey, type Target } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import { activeTopics, laneForTopic, type Topic } from '../customers.js'
 import type { Lane } from '../../db/schema/index.js'
-import { botForRole, clientBot, type ProjectRuntime } from '../project-runtime.js'
+import { botForRole, clientBot, staffGroupOf, type ProjectRuntime } from '../project-runtime.js'
 import { reopenIdleTopic, touchTopic } from '../idle-topics.js'
 
 /** How long album parts wait for their siblings before the album is sent. */
@@ -32,6 +32,18 @@ export interface CopyOptions {
   noAlbumWait?: boolean
   /** Return the outbox row id instead of the relay link id. */
   returnOutboxId?: boolean
+}
+
+/** The lane for work on a message in a chat: a staff group's lane, or staff→client for a private chat. */
+export function laneForChat(project: ProjectRuntime, chatId: number): Lane {
+  const group = staffGroupOf(project, chatId)
+  if (!group) return 'staff_to_client'
+  return laneForTopic(group.role)
+}
+
+/** Where later work on a copy (edit, delete) is queued: behind the other rows of its topic or chat. */
+export function targetOfLink(link: Pick<RelayLinkRow, 'topicId' | 'chatId'>): Target {
+  return link.topicId ? { kind: 'topic', topicId: link.topicId } : { kind: 'chat', chatId: link.chatId }
 }
 
 /** Records one copy (relay link) and queues the job that posts it. */

@@ -4,6 +4,7 @@ import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
 import type { ProjectRuntime } from '../project-runtime.js'
+import { laneForChat } from './queue-copies.js'
 import { toStandardReaction } from './standard-reactions.js'
 
 /**
@@ -23,8 +24,8 @@ export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, bo
   const emoji = standard.slice(-1)
   await enqueue(deps.db, {
     projectId: project.id,
-    lane: original.origin === 'client' ? 'staff_to_client' : 'client_to_staff',
-    destination: original.threadId ? `thread:${original.chatId}:${original.threadId}` : destinationKey({ kind: 'chat', chatId: original.chatId }),
+    lane: laneForChat(project, original.chatId),
+    destination: destinationKey({ kind: 'chat', chatId: original.chatId }),
     botId: original.botId,
     job: { type: 'react', chatId: original.chatId, messageId: original.messageId, emoji },
   })
