@@ -158,6 +158,11 @@ export class Simulator {
     return privateMessages(this.world, userId, botId, o)
   }
 
+  /** The bytes of a file object, as a person opening it would get them (copies re-uploaded by bots have new ids). */
+  fileBytes(fileUniqueId: string): Buffer | undefined {
+    return this.world.files.get(fileUniqueId)?.bytes
+  }
+
   topics(chatId: number): TopicView[] {
     return topicsOf(this.world, chatId)
   }

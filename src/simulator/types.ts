@@ -79,6 +79,11 @@ export interface SimChat {
 }
 
 export interface FileSpec {
+  /**
+   * Re-send a file already in the cloud (from the user's chats): it keeps its file_unique_id.
+   * Without it the bytes are uploaded as a new file object with a new file_unique_id.
+   */
+  fileUniqueId?: string
   /** Content; default: 1 KiB of seeded random bytes. */
   bytes?: Buffer
   fileName?: string

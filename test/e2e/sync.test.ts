@@ -62,9 +62,10 @@ describe('edits', () => {
     const photo = sim.sendPrivate(zoeId(), clientBot(), { photo: { bytes: Buffer.from('first-picture') }, caption: 'swap me' })
     await waitForTopicMessage(h, cs(), zoe.cs, 'swap me')
     const replaced = sim.editMessage(zoeId(), zoeId(), photo.message_id, { photo: { bytes: Buffer.from('second-picture') }, caption: 'swap me' })
-    const newFile = replaced.photo!.at(-1)!.file_unique_id
-    await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.file_unique_id === newFile && m.edited)
-    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.file_unique_id === newFile && m.edited)
+    const newBytes = h.sim.fileBytes(replaced.photo!.at(-1)!.file_unique_id)!
+    const showsNewFile = (m: { file_unique_id?: string; edited: boolean }) => m.edited && m.file_unique_id !== undefined && h.sim.fileBytes(m.file_unique_id)?.equals(newBytes) === true
+    await waitForTopicMessage(h, cs(), zoe.cs, showsNewFile)
+    await waitForTopicMessage(h, north(), zoe.cr, showsNewFile)
   })
 
   it('edits the client copy with the attribution kept when staff edit', async () => {
