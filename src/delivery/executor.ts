@@ -151,7 +151,7 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
         ...(caption.text ? { caption: caption.text, caption_entities: caption.entities } : {}),
       } as InputMediaPhoto
       const edited = await ignoreNotModified(() => api.editMessageMedia(chatId, link.copyMessageId!, media))
-      if (edited !== true && !('notModified' in edited)) await rememberFile(deps.db, link.botId, edited)
+      if (edited !== true && !('notModified' in edited)) await rememberFile(deps.db, link.botId, content.file, edited)
       return edited
     }
     throw new PermanentJobError(`A ${content.kind} cannot be edited`)
