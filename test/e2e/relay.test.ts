@@ -82,6 +82,31 @@ describe('client → staff', () => {
     expect(uploaded(world.bots.cr.id)).toBe(8)
   })
 
+  it('reuses each bot’s upload of a source file for an edit, a mirror and a file sent again', async () => {
+    const { sim, world } = h
+    const zoeId = world.people.zoe.id
+    const uploads = () => ({ ...sim.stats().uploads })
+    const photo = sim.sendPrivate(zoeId, clientBot(), { photo: { bytes: Buffer.from('edit-me') }, caption: 'before the edit' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'before the edit')
+    await waitForTopicMessage(h, north(), zoe.cr, 'before the edit')
+    const beforeEdit = uploads()
+    // The edit re-sends the media of every copy (editMessageMedia) by the bot's cached file_id.
+    sim.editMessage(zoeId, zoeId, photo.message_id, { text: 'after the edit' })
+    await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.text === 'after the edit' && m.edited)
+    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.text === 'after the edit' && m.edited)
+    expect(uploads()).toEqual(beforeEdit)
+
+    // A staff photo goes to the client and is mirrored into the CR topic; re-sent, nobody uploads it again.
+    const staff = sim.sendGroup(world.people.alice.id, cs(), { photo: { bytes: Buffer.from('label-scan') }, caption: 'your label' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId, clientBot(), 'your label')
+    await waitForTopicMessage(h, north(), zoe.cr, 'your label')
+    const afterFirst = uploads()
+    sim.sendGroup(world.people.alice.id, cs(), { photo: { fileUniqueId: staff.photo!.at(-1)!.file_unique_id }, caption: 'your label again' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId, clientBot(), 'your label again')
+    await waitForTopicMessage(h, north(), zoe.cr, 'your label again')
+    expect(uploads()).toEqual(afterFirst)
+  })
+
   it('keeps an album together', async () => {
     const { sim, world } = h
     const parts = sim.sendAlbum(world.people.zoe.id, { botId: clientBot() }, [
