@@ -152,6 +152,12 @@ export interface SimStats {
   rateLimited: number
   faults: number
   sent: number
+  /**
+   * Bot reactions asked for on a non-first album item and set on the album's first item instead.
+   * The Bot API 7.0 docs required bots to react to the first item: a bot that needs this move
+   * relies on the newer rule (telegram-facts "Reactions on albums", M).
+   */
+  albumReactionsMoved: number
 }
 
 export interface Delivery {
