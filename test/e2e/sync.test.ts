@@ -110,6 +110,26 @@ describe('reactions', () => {
     sim.react(world.people.carol.id, north(), copy.message_id, ['🔥'])
     await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '🔥' && r.by === world.bots.client.id)))
   })
+
+  it('mirrors a reaction on any album item onto the first item of the original album', async () => {
+    const { sim, world } = h
+    const album = sim.sendAlbum(zoeId(), { botId: clientBot() }, [
+      { photo: { bytes: Buffer.from('react-album-1') }, caption: 'react album' },
+      { photo: { bytes: Buffer.from('react-album-2') } },
+    ])
+    const copies = await sim.waitFor(() => {
+      const first = sim.chatMessages(north(), { threadId: zoe.cr }).find((m) => m.text === 'react album')
+      const group = sim.chatMessages(north(), { threadId: zoe.cr }).filter((m) => first && m.media_group_id === first.media_group_id)
+      return group.length === 2 ? group : undefined
+    })
+    const movedBefore = sim.stats().albumReactionsMoved
+    sim.react(world.people.carol.id, north(), copies[1]!.message_id, ['🔥'])
+    const reactionsOf = (id: number) => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === id)?.reactions ?? []
+    await sim.waitFor(() => reactionsOf(album[0]!.message_id).some((r) => r.emoji === '🔥' && r.by === clientBot()))
+    expect(reactionsOf(album[1]!.message_id)).toEqual([])
+    // The service asked for the first item itself (the Bot API 7.0 rule), not relying on Telegram moving it.
+    expect(sim.stats().albumReactionsMoved).toBe(movedBefore)
+  })
 })
 
 describe('/delete', () => {
