@@ -102,7 +102,8 @@ export type UserContent =
   | { video_note: FileSpec }
   | { document: FileSpec; caption?: string }
   | { sticker: FileSpec & { emoji?: string } }
-  | { location: { latitude: number; longitude: number } }
+  /** With live_period (seconds) a live location: move it with moveLiveLocation. */
+  | { location: { latitude: number; longitude: number; live_period?: number; heading?: number } }
   | { venue: { latitude: number; longitude: number; title: string; address: string } }
   | { contact: { phone_number: string; first_name: string; last_name?: string } }
   | { poll: { question: string; options: string[] } }

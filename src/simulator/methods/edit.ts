@@ -11,7 +11,7 @@ import { resolveInputFile } from './input-file.js'
 import { inlineMarkup } from './markup.js'
 
 /** The bot's own, live, non-forwarded message named by chat_id + message_id. */
-function editable(ctx: CallContext): StoredMessage {
+export function editable(ctx: CallContext): StoredMessage {
   if (ctx.params.has('inline_message_id')) throw badRequest('MESSAGE_ID_INVALID')
   const chat = chatForBot(ctx.world, ctx.bot, ctx.params, 'write')
   const m = liveMessage(chat, ctx.params.int('message_id'))
