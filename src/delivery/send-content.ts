@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/client.js'
 import { fileCache } from '../db/schema/index.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
-import { CAPTION_LIMIT, captionlessKinds, sentFile, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { CAPTION_LIMIT, captionlessKinds, copyLivePeriod, sentFile, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -99,8 +99,12 @@ export async function sendContent(deps: SendDeps, botId: number, sourceBotId: nu
     // Stickers, video notes, locations… carry no caption: the attribution goes just before.
     if (options.header) await sendText(options.header, [{ type: 'bold', offset: 0, length: options.header.length }], false)
     switch (content.kind) {
-      case 'location':
-        return withFallbacks((o) => api.sendLocation(to.chatId, content.params.latitude, content.params.longitude, base(o)))
+      case 'location': {
+        // A live location goes out live for the original's remaining time; its moves edit the copy.
+        const livePeriod = content.live && copyLivePeriod(content.live, Math.floor(Date.now() / 1000))
+        const live = livePeriod ? { live_period: livePeriod, ...(content.live?.heading ? { heading: content.live.heading } : {}) } : {}
+        return withFallbacks((o) => api.sendLocation(to.chatId, content.params.latitude, content.params.longitude, { ...base(o), ...live }))
+      }
       case 'venue':
         return withFallbacks((o) => api.sendVenue(to.chatId, content.params.latitude, content.params.longitude, content.params.title, content.params.address, base(o)))
       case 'contact':

@@ -1,5 +1,8 @@
+import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { messages, outbox, relayLinks } from '../../src/db/schema/index.js'
 import type { Harness } from '../support/harness.js'
+import { pollUntil } from '../support/poll.js'
 import { onboard, type OnboardedTopics, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
 let h: Harness
@@ -117,18 +120,49 @@ describe('reactions', () => {
       { photo: { bytes: Buffer.from('react-album-1') }, caption: 'react album' },
       { photo: { bytes: Buffer.from('react-album-2') } },
     ])
-    const copies = await sim.waitFor(() => {
-      const first = sim.chatMessages(north(), { threadId: zoe.cr }).find((m) => m.text === 'react album')
-      const group = sim.chatMessages(north(), { threadId: zoe.cr }).filter((m) => first && m.media_group_id === first.media_group_id)
-      return group.length === 2 ? group : undefined
-    })
+    const secondBytes = Buffer.from('react-album-2')
+    const secondCopy = await sim.waitFor(() =>
+      sim.chatMessages(north(), { threadId: zoe.cr }).find((m) => m.from.is_bot && m.file_unique_id !== undefined && sim.fileBytes(m.file_unique_id)?.equals(secondBytes)),
+    )
+    // The copy's id is recorded right after its send returns; react once the service knows it.
+    await pollUntil(async () => (await h.database.db.select().from(relayLinks).where(and(eq(relayLinks.chatId, north()), eq(relayLinks.copyMessageId, secondCopy.message_id)))).length === 1)
     const movedBefore = sim.stats().albumReactionsMoved
-    sim.react(world.people.carol.id, north(), copies[1]!.message_id, ['🔥'])
+    sim.react(world.people.carol.id, north(), secondCopy.message_id, ['🔥'])
     const reactionsOf = (id: number) => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === id)?.reactions ?? []
     await sim.waitFor(() => reactionsOf(album[0]!.message_id).some((r) => r.emoji === '🔥' && r.by === clientBot()))
     expect(reactionsOf(album[1]!.message_id)).toEqual([])
     // The service asked for the first item itself (the Bot API 7.0 rule), not relying on Telegram moving it.
     expect(sim.stats().albumReactionsMoved).toBe(movedBefore)
+  })
+})
+
+describe('live locations', () => {
+  it('copies a live location live and moves every copy, one waiting edit per copy, never an "Edited" message', async () => {
+    const { sim } = h
+    const live = sim.sendPrivate(zoeId(), clientBot(), { location: { latitude: 52.37, longitude: 4.89, live_period: 3600 } })
+    const csCopy = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.kind === 'location' && m.from.is_bot)
+    const crCopy = await waitForTopicMessage(h, north(), zoe.cr, (m) => m.kind === 'location' && m.from.is_bot)
+    expect(csCopy.raw.location?.live_period).toBeGreaterThan(3500)
+    expect(crCopy.raw.location?.live_period).toBeGreaterThan(3500)
+
+    // The CS bot's first move is refused with a 429, so the moves after it find that edit still waiting.
+    const callsBefore = sim.stats().calls.editMessageLiveLocation ?? 0
+    sim.failNext({ method: 'editMessageLiveLocation', chatId: cs(), error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } })
+    sim.moveLiveLocation(zoeId(), clientBot(), live.message_id, { latitude: 52.38, longitude: 4.9 })
+    await sim.waitFor(() => (sim.stats().calls.editMessageLiveLocation ?? 0) >= callsBefore + 2)
+    for (const step of [1, 2, 3, 4]) sim.moveLiveLocation(zoeId(), clientBot(), live.message_id, { latitude: 52.38 + step / 100, longitude: 4.9 })
+    const [stored] = await h.database.db.select().from(messages).where(and(eq(messages.chatId, zoeId()), eq(messages.messageId, live.message_id)))
+    await pollUntil(async () => (await h.database.db.select().from(messages).where(eq(messages.id, stored!.id)))[0]?.editCount === 5)
+
+    const at = (chat: number, id: number) => sim.chatMessages(chat).find((m) => m.message_id === id)?.raw.location
+    await sim.waitFor(() => at(cs(), csCopy.message_id)?.latitude === 52.42 && at(north(), crCopy.message_id)?.latitude === 52.42, { timeoutMs: 10_000 })
+    const [csLink] = await h.database.db.select().from(relayLinks).where(and(eq(relayLinks.messageId, stored!.id), eq(relayLinks.chatId, cs())))
+    const csEdits = await h.database.db.select().from(outbox).where(eq(outbox.job, JSON.stringify({ type: 'edit_copy', linkId: csLink!.id })))
+    expect(csEdits).toHaveLength(1)
+    for (const [chat, thread, copy] of [[cs(), zoe.cs, csCopy], [north(), zoe.cr, crCopy]] as const) {
+      const since = sim.chatMessages(chat, { threadId: thread }).filter((m) => m.message_id >= copy.message_id)
+      expect(since.map((m) => m.message_id)).toEqual([copy.message_id])
+    }
   })
 })
 
