@@ -1,9 +1,7 @@
 import { badRequest, E } from '../api-error.js'
-import { renderFor } from '../render.js'
 import type { StoredMessage, Wire, World } from '../world.js'
 import type { CallContext, Handler } from './context.js'
-import { editable } from './edit.js'
-import { inlineMarkup } from './markup.js'
+import { applyEdit, editable } from './edit.js'
 
 /** live_period that never expires (Bot API sendLocation / td_api liveLocation). */
 export const FOREVER = 0x7fffffff
@@ -77,19 +75,6 @@ function ownLiveLocation(ctx: CallContext): StoredMessage {
   return m
 }
 
-/** Replaces the position; the same position and keyboard again is "message is not modified". */
-function move(ctx: CallContext, m: StoredMessage, location: Wire): unknown {
-  const markup = inlineMarkup(ctx.params)
-  if (JSON.stringify([m.wire.location, m.replyMarkup ?? null]) === JSON.stringify([location, markup ?? null])) throw E.notModified()
-  m.wire.location = location
-  if (markup) m.wire.reply_markup = markup
-  else delete m.wire.reply_markup
-  m.replyMarkup = markup
-  m.edited = true
-  m.wire.edit_date = ctx.world.clock.unix()
-  return renderFor(ctx.world.files, m.wire, ctx.bot.id)
-}
-
 /** editMessageLiveLocation: a new position (and optionally a new live_period) for a live location. */
 const editMessageLiveLocation: Handler = (ctx) => {
   const position = locationParams(ctx)
@@ -103,7 +88,7 @@ const editMessageLiveLocation: Handler = (ctx) => {
     if (asked !== FOREVER && (asked <= elapsed || asked > period + 86400)) throw badRequest('wrong live location period specified')
     period = asked
   }
-  return move(ctx, m, { ...position, live_period: period, ...liveFields(ctx) })
+  return applyEdit(ctx, m, { location: { ...position, live_period: period, ...liveFields(ctx) } })
 }
 
 /** stopMessageLiveLocation: the location stays where it is and can no longer move. */
@@ -111,7 +96,7 @@ const stopMessageLiveLocation: Handler = (ctx) => {
   const m = ownLiveLocation(ctx)
   const { latitude, longitude, horizontal_accuracy } = m.wire.location as Wire
   const stopped: Wire = { latitude, longitude, ...(horizontal_accuracy !== undefined ? { horizontal_accuracy } : {}) }
-  return move(ctx, m, stopped)
+  return applyEdit(ctx, m, { location: stopped })
 }
 
 export const liveLocationHandlers: Record<string, Handler> = { editMessageLiveLocation, stopMessageLiveLocation }
