@@ -166,6 +166,19 @@ describe('live locations', () => {
   })
 })
 
+describe('staff live locations', () => {
+  it('sends a staff live location live to the client and the mirror, and moves both', async () => {
+    const { sim, world } = h
+    const live = sim.sendGroup(world.people.alice.id, cs(), { location: { latitude: 40.41, longitude: -3.7, live_period: 900 } }, { threadId: zoe.cs })
+    const isLiveCopy = (m: { kind: string; from: { is_bot: boolean }; raw: { location?: { live_period?: number; latitude: number } } }) => m.kind === 'location' && m.from.is_bot && (m.raw.location?.live_period ?? 0) > 0 && m.raw.location?.latitude === 40.41
+    const atClient = await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find(isLiveCopy))
+    const mirror = await waitForTopicMessage(h, north(), zoe.cr, isLiveCopy)
+    sim.moveLiveLocation(world.people.alice.id, cs(), live.message_id, { latitude: 40.42, longitude: -3.7 })
+    await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === atClient.message_id)?.raw.location?.latitude === 40.42)
+    await sim.waitFor(() => sim.chatMessages(north()).find((m) => m.message_id === mirror.message_id)?.raw.location?.latitude === 40.42)
+  })
+})
+
 describe('/delete', () => {
   it('deletes a staff message everywhere, and refuses others’ messages to non-leads', async () => {
     const { sim, world } = h
