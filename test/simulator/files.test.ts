@@ -33,7 +33,9 @@ describe('files', () => {
     const copy = await w.cs.api.sendDocument(w.group, new InputFile(bytes, 'invoice.pdf'), { caption: 'from Alice' })
     // Every upload creates a new file object (telegram-facts constraint 2): same bytes, new id.
     expect(copy.document.file_unique_id).not.toBe(m.document!.file_unique_id)
-    expect(w.sim.fileBytes(copy.document.file_unique_id)).toEqual(bytes)
+    const copyFile = await w.cs.api.getFile(copy.document.file_id)
+    const downloaded = await fetch(`${w.sim.url}/file/bot${w.cs.token}/${copyFile.file_path}`)
+    expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(bytes)
     expect(copy.document.file_id).not.toBe(m.document!.file_id)
     expect(w.sim.stats().uploads[w.cs.id]).toBe(1)
     // the uploaded file's id is now usable by that bot, and re-sending by file_id keeps the object
