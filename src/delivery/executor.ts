@@ -138,6 +138,7 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
   const api = deps.gateway.api(link.botId)
   const chatId = link.chatId
   const header = link.header ?? undefined
+  if (content.kind === 'location') return moveLiveCopy(api, chatId, link.copyMessageId, content)
   try {
     if (content.kind === 'text') {
       const t = withHeader(header, content.text, content.entities)
@@ -151,7 +152,7 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
         ...(caption.text ? { caption: caption.text, caption_entities: caption.entities } : {}),
       } as InputMediaPhoto
       const edited = await ignoreNotModified(() => api.editMessageMedia(chatId, link.copyMessageId!, media))
-      if (edited !== true && !('notModified' in edited)) await rememberFile(deps.db, link.botId, edited)
+      if (edited !== true && !('notModified' in edited)) await rememberFile(deps.db, link.botId, content.file, edited)
       return edited
     }
     throw new PermanentJobError(`A ${content.kind} cannot be edited`)
@@ -161,6 +162,20 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
     const to = await linkDestination(deps, link)
     const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: `✏️ Edited${header ? ` · ${header}` : ''}`, replyToMessageId: link.copyMessageId })
     return { editSentAsNew: sent.message_id }
+  }
+}
+
+/**
+ * A live location moved: move its copy with editMessageLiveLocation. A copy that no longer moves
+ * (expired, stopped, or sent static) stays where it is: a location edit never becomes an "Edited" message.
+ */
+async function moveLiveCopy(api: ReturnType<TelegramGateway['api']>, chatId: number, messageId: number, content: Extract<Content, { kind: 'location' }>): Promise<unknown> {
+  try {
+    const heading = content.live?.heading ? { heading: content.live.heading } : {}
+    return await ignoreNotModified(() => api.editMessageLiveLocation(chatId, messageId, content.params.latitude, content.params.longitude, heading))
+  } catch (error) {
+    if (classifyTelegramError(error).kind === 'cannot_edit') return { skipped: 'the copy is not a live location any more' }
+    throw error
   }
 }
 

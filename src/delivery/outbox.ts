@@ -29,6 +29,20 @@ export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<number> 
   return Number(result.insertId)
 }
 
+/**
+ * Whether a row with exactly this job still waits, unclaimed, for this destination. It is locked
+ * until the caller commits, so no worker claims it meanwhile; a row being claimed or sent does not
+ * count (it may have read the content before the caller's change), so nothing is ever lost.
+ */
+export async function hasWaitingJob(tx: DbOrTx, destination: string, job: OutboxJob): Promise<boolean> {
+  const [rows] = (await tx.execute(sql`
+    SELECT id FROM outbox
+    WHERE destination = ${destination} AND state = 'pending' AND job = ${JSON.stringify(job)}
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED`)) as unknown as [Array<{ id: number }>]
+  return rows.length > 0
+}
+
 export interface ClaimedJob {
   id: number
   projectId: number

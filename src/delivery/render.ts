@@ -18,11 +18,30 @@ export interface FileRef {
 export type Content =
   | { kind: 'text'; text: string; entities?: MessageEntity[] }
   | { kind: MediaKind; file: FileRef; caption?: string; captionEntities?: MessageEntity[]; extra?: Record<string, unknown> }
-  | { kind: 'location'; params: { latitude: number; longitude: number } }
+  | { kind: 'location'; params: { latitude: number; longitude: number }; live?: LiveLocation }
   | { kind: 'venue'; params: { latitude: number; longitude: number; title: string; address: string } }
   | { kind: 'contact'; params: { phone_number: string; first_name: string; last_name?: string } }
   | { kind: 'poll'; params: { question: string; options: string[] } }
   | { kind: 'placeholder'; text: string }
+
+/** live_period of a live location that never stops (Bot API sendLocation). */
+export const LIVE_FOREVER = 0x7fffffff
+
+/** A live location still moving: until when (unix seconds; absent: for ever), and its heading. */
+export interface LiveLocation {
+  until?: number
+  heading?: number
+}
+
+/**
+ * The live_period a copy sent at `nowSeconds` gets: the original's remaining time (at most a day),
+ * so the copy stops when the original does; undefined (a static copy) when under a minute is left.
+ */
+export function copyLivePeriod(live: LiveLocation, nowSeconds: number): number | undefined {
+  if (live.until === undefined) return LIVE_FOREVER
+  const left = live.until - nowSeconds
+  return left < 60 ? undefined : Math.min(86400, left)
+}
 
 export const captionlessKinds = new Set(['video_note', 'sticker', 'location', 'venue', 'contact', 'poll'])
 
@@ -55,7 +74,12 @@ export function contentOf(message: Message): Content {
     const { location, title, address } = message.venue
     return { kind: 'venue', params: { latitude: location.latitude, longitude: location.longitude, title, address } }
   }
-  if (message.location) return { kind: 'location', params: { latitude: message.location.latitude, longitude: message.location.longitude } }
+  if (message.location) {
+    const { latitude, longitude, live_period: period, heading } = message.location
+    // The Bot API shows live_period only while a live location is active.
+    const live = period ? { ...(period === LIVE_FOREVER ? {} : { until: message.date + period }), ...(heading ? { heading } : {}) } : undefined
+    return { kind: 'location', params: { latitude, longitude }, ...(live ? { live } : {}) }
+  }
   if (message.contact) {
     const { phone_number, first_name, last_name } = message.contact
     return { kind: 'contact', params: { phone_number, first_name, ...(last_name ? { last_name } : {}) } }

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/client.js'
 import { fileCache } from '../db/schema/index.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
-import { CAPTION_LIMIT, captionlessKinds, sentFile, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { CAPTION_LIMIT, captionlessKinds, copyLivePeriod, sentFile, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -23,7 +23,10 @@ export interface SendDeps {
   gateway: TelegramGateway
 }
 
-/** The message a bot must reference a file by: its own cached file_id, or a fresh upload. */
+/**
+ * How a bot must reference a source file: the source bot's own file_id, the file_id this bot got
+ * when it last uploaded that source file (cached by the source's file_unique_id), or a fresh upload.
+ */
 export async function fileInput(deps: SendDeps, botId: number, sourceBotId: number, file: FileRef): Promise<string | InputFile> {
   if (botId === sourceBotId) return file.fileId
   const [cached] = await deps.db
@@ -35,13 +38,17 @@ export async function fileInput(deps: SendDeps, botId: number, sourceBotId: numb
   return new InputFile(bytes, file.fileName ?? file.fileUniqueId)
 }
 
-/** Remembers the file_id a bot got back for a file, so it never uploads it again. */
-export async function rememberFile(db: DbOrTx, botId: number, sent: Message): Promise<void> {
+/**
+ * Remembers the file_id a bot got back for a source file, keyed by the source's file_unique_id:
+ * an upload makes a new file object with a new file_unique_id, so the sent one never matches a
+ * later source (telegram-facts constraint 2). Each bot thus uploads a source file at most once.
+ */
+export async function rememberFile(db: DbOrTx, botId: number, source: FileRef, sent: Message): Promise<void> {
   const file = sentFile(sent)
   if (!file) return
   await db
     .insert(fileCache)
-    .values({ botId, fileUniqueId: file.fileUniqueId, fileId: file.fileId })
+    .values({ botId, fileUniqueId: source.fileUniqueId, fileId: file.fileId })
     .onDuplicateKeyUpdate({ set: { fileId: sql`VALUES(file_id)` } })
 }
 
@@ -92,8 +99,12 @@ export async function sendContent(deps: SendDeps, botId: number, sourceBotId: nu
     // Stickers, video notes, locations… carry no caption: the attribution goes just before.
     if (options.header) await sendText(options.header, [{ type: 'bold', offset: 0, length: options.header.length }], false)
     switch (content.kind) {
-      case 'location':
-        return withFallbacks((o) => api.sendLocation(to.chatId, content.params.latitude, content.params.longitude, base(o)))
+      case 'location': {
+        // A live location goes out live for the original's remaining time; its moves edit the copy.
+        const livePeriod = content.live && copyLivePeriod(content.live, Math.floor(Date.now() / 1000))
+        const live = livePeriod ? { live_period: livePeriod, ...(content.live?.heading ? { heading: content.live.heading } : {}) } : {}
+        return withFallbacks((o) => api.sendLocation(to.chatId, content.params.latitude, content.params.longitude, { ...base(o), ...live }))
+      }
       case 'venue':
         return withFallbacks((o) => api.sendVenue(to.chatId, content.params.latitude, content.params.longitude, content.params.title, content.params.address, base(o)))
       case 'contact':
@@ -122,7 +133,7 @@ export async function sendContent(deps: SendDeps, botId: number, sourceBotId: nu
     }
   }
   const sent = await withFallbacks(send)
-  await rememberFile(deps.db, botId, sent)
+  await rememberFile(deps.db, botId, content.file, sent)
   if (overflow) await sendText(captioned.text, captioned.entities, false)
   return sent
 }
@@ -149,6 +160,6 @@ export async function sendAlbum(deps: SendDeps, botId: number, sourceBotId: numb
       ...(o.reply && replyToMessageId ? { reply_parameters: { message_id: replyToMessageId, allow_sending_without_reply: true } } : {}),
     }),
   )
-  for (const message of sent) await rememberFile(deps.db, botId, message)
+  for (const [i, message] of sent.entries()) await rememberFile(deps.db, botId, items[i]!.content.file, message)
   return sent
 }

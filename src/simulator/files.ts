@@ -20,19 +20,21 @@ const DIRS: Record<FileKind, string> = {
 }
 
 /**
- * All files in the simulated cloud. `file_unique_id` derives from the bytes (same for every bot);
- * a `file_id` encodes the bot it belongs to, so it is useless to any other bot, as in Telegram.
+ * All files in the simulated cloud. A `file_unique_id` names one server-side file object: the same
+ * for every bot that sees it, but every upload makes a new object with a new id, even of bytes
+ * already known (telegram-facts constraint 2; tdlib FileNode::get_unique_id serialises the remote
+ * location). A `file_id` encodes the bot it belongs to, so it is useless to any other bot.
  */
 export class FileStore {
   private readonly records = new Map<string, FileRecord>()
   private readonly known = new Map<number, Set<string>>()
   private readonly paths = new Map<string, string>()
   private nextPath = 1
+  private nextObject = 1
 
+  /** A fresh upload: a new file object with a new file_unique_id, whatever the bytes. */
   add(bytes: Buffer, o: { kind: FileKind; mimeType?: string; fileName?: string; size?: number }): FileRecord {
-    const uniqueId = `AQAD${createHash('sha256').update(bytes).digest('base64url').slice(0, 16)}`
-    const existing = this.records.get(uniqueId)
-    if (existing) return existing
+    const uniqueId = `AQAD${createHash('sha256').update(`file object ${this.nextObject++}`).digest('base64url').slice(0, 16)}`
     const record: FileRecord = { uniqueId, bytes, size: o.size ?? bytes.length, kind: o.kind, mimeType: o.mimeType, fileName: o.fileName }
     this.records.set(uniqueId, record)
     return record

@@ -1,3 +1,5 @@
+import type { StoredMessage } from './world.js'
+
 /** The standard reaction emoji a bot may set (ReactionTypeEmoji in the Bot API). */
 export const STANDARD_REACTIONS: ReadonlySet<string> = new Set([
   '👍', '👎', '❤', '🔥', '🥰', '👏', '😁', '🤔', '🤯', '😱', '🤬', '😢', '🎉', '🤩', '🤮', '💩', '🙏', '👌', '🕊', '🤡',
@@ -5,3 +7,14 @@ export const STANDARD_REACTIONS: ReadonlySet<string> = new Set([
   '😴', '😭', '🤓', '👻', '👨‍💻', '👀', '🎃', '🙈', '😇', '😨', '🤝', '✍', '🤗', '🫡', '🎅', '🎄', '☃', '💅', '🤪', '🗿',
   '🆒', '💘', '🙉', '🦄', '😘', '💊', '🙊', '😎', '👾', '🤷‍♂', '🤷', '🤷‍♀', '😡',
 ])
+
+/**
+ * Where a reaction on `m` lands: for an album item, the first non-deleted message of the album
+ * (Bot API setMessageReaction: "If the message belongs to a media group, the reaction is set to
+ * the first non-deleted message in the group instead"; https://core.telegram.org/bots/api#setmessagereaction).
+ */
+export function reactionTarget(m: StoredMessage): StoredMessage {
+  if (!m.mediaGroupId) return m
+  for (const other of m.chat.messages.values()) if (other.mediaGroupId === m.mediaGroupId && !other.deleted) return other
+  return m
+}

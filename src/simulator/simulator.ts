@@ -133,6 +133,11 @@ export class Simulator {
     return actions.editMessage(this.world, userId, chatId, messageId, content, o?.botId)
   }
 
+  /** Moves a user's live location (sent with `location.live_period`); bots that saw it get edited_message. */
+  moveLiveLocation(userId: number, chatId: number, messageId: number, position: { latitude: number; longitude: number; heading?: number }, o?: { botId?: number }): Message {
+    return actions.moveLiveLocation(this.world, userId, chatId, messageId, position, o?.botId)
+  }
+
   react(userId: number, chatId: number, messageId: number, emojis: string[], o?: { botId?: number }): void {
     actions.react(this.world, userId, chatId, messageId, emojis, o?.botId)
   }
@@ -156,6 +161,11 @@ export class Simulator {
 
   privateMessages(userId: number, botId: number, o?: { includeDeleted?: boolean }): SimMessageView[] {
     return privateMessages(this.world, userId, botId, o)
+  }
+
+  /** The bytes of a file object, as a person opening it would get them (copies re-uploaded by bots have new ids). */
+  fileBytes(fileUniqueId: string): Buffer | undefined {
+    return this.world.files.get(fileUniqueId)?.bytes
   }
 
   topics(chatId: number): TopicView[] {

@@ -79,6 +79,11 @@ export interface SimChat {
 }
 
 export interface FileSpec {
+  /**
+   * Re-send a file already in the cloud (from the user's chats): it keeps its file_unique_id.
+   * Without it the bytes are uploaded as a new file object with a new file_unique_id.
+   */
+  fileUniqueId?: string
   /** Content; default: 1 KiB of seeded random bytes. */
   bytes?: Buffer
   fileName?: string
@@ -97,7 +102,8 @@ export type UserContent =
   | { video_note: FileSpec }
   | { document: FileSpec; caption?: string }
   | { sticker: FileSpec & { emoji?: string } }
-  | { location: { latitude: number; longitude: number } }
+  /** With live_period (seconds) a live location: move it with moveLiveLocation. */
+  | { location: { latitude: number; longitude: number; live_period?: number; heading?: number } }
   | { venue: { latitude: number; longitude: number; title: string; address: string } }
   | { contact: { phone_number: string; first_name: string; last_name?: string } }
   | { poll: { question: string; options: string[] } }
@@ -147,6 +153,12 @@ export interface SimStats {
   rateLimited: number
   faults: number
   sent: number
+  /**
+   * Bot reactions asked for on a non-first album item and set on the album's first item instead.
+   * The Bot API 7.0 docs required bots to react to the first item: a bot that needs this move
+   * relies on the newer rule (telegram-facts "Reactions on albums", M).
+   */
+  albumReactionsMoved: number
 }
 
 export interface Delivery {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Message } from 'grammy/types'
 import { composeMessage, newMediaGroupId, place } from './compose.js'
 import { contentFields, kindOf } from './content.js'
+import { isLive } from './methods/live-location.js'
 import { STANDARD_REACTIONS } from './reactions.js'
 import { PERSON_VIEW, renderFor } from './render.js'
 import { deliverEdit, deliverNewMessage, reactionRecipients } from './routing.js'
@@ -87,6 +88,22 @@ export function editMessage(world: World, userId: number, chatId: number, messag
   for (const key of Object.keys(contentFields(m.wire))) delete m.wire[key]
   Object.assign(m.wire, next)
   m.kind = kindOf(next)
+  m.edited = true
+  m.wire.edit_date = world.clock.unix()
+  deliverEdit(world, m)
+  return renderFor(world.files, m.wire, m.chat.botId ?? PERSON_VIEW)
+}
+
+/**
+ * A user's live location moves: its bots get edited_message with the new position (Bot API
+ * Message.location; https://core.telegram.org/bots/api#location "live_period ... For active live locations only").
+ */
+export function moveLiveLocation(world: World, userId: number, chatId: number, messageId: number, position: { latitude: number; longitude: number; heading?: number }, botId?: number): Message {
+  const m = userMessage(world, userId, chatId, messageId, botId)
+  if (m.senderId !== userId) throw new Error('simulator: people can move only their own live locations')
+  if (!isLive(world, m)) throw new Error(`simulator: message ${messageId} is not a live location that is still live`)
+  const { heading: _old, ...current } = m.wire.location as Wire
+  m.wire.location = { ...current, latitude: position.latitude, longitude: position.longitude, ...(position.heading ? { heading: position.heading } : {}) }
   m.edited = true
   m.wire.edit_date = world.clock.unix()
   deliverEdit(world, m)

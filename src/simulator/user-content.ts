@@ -2,7 +2,7 @@ import type { MessageEntity } from 'grammy/types'
 import { DICE_RANGES, fileContent } from './content.js'
 import { detectEntities } from './entities/detect.js'
 import { sortEntities } from './entities/html.js'
-import type { FileKind } from './files.js'
+import type { FileKind, FileRecord } from './files.js'
 import type { FileSpec, UserContent } from './types.js'
 import type { Wire, World } from './world.js'
 
@@ -17,6 +17,14 @@ export function typedText(text: string, entities: MessageEntity[] = []): Wire {
   return { text, ...(all.length ? { entities: all } : {}) }
 }
 
+/** A file the user re-sends from their chats: the same object, so the same file_unique_id (telegram-facts constraint 2). */
+function existingFile(world: World, uniqueId: string, kind: FileKind): FileRecord {
+  const record = world.files.get(uniqueId)
+  if (!record) throw new Error(`simulator: no file ${uniqueId} to re-send`)
+  if ((record.kind === 'photo') !== (kind === 'photo')) throw new Error(`simulator: file ${uniqueId} is a ${record.kind}, not a ${kind}`)
+  return record
+}
+
 /** Wire content for what a person sends; files are stored in the simulated cloud. */
 export function userContent(world: World, content: UserContent): Wire {
   if ('text' in content) {
@@ -26,7 +34,7 @@ export function userContent(world: World, content: UserContent): Wire {
   for (const kind of FILE_KINDS) {
     if (!(kind in content)) continue
     const spec = (content as Record<string, FileSpec & { emoji?: string }>)[kind] as FileSpec & { emoji?: string }
-    const record = world.files.add(spec.bytes ?? world.prng.bytes(1024), {
+    const record = spec.fileUniqueId !== undefined ? existingFile(world, spec.fileUniqueId, kind) : world.files.add(spec.bytes ?? world.prng.bytes(1024), {
       kind, mimeType: spec.mimeType ?? DEFAULT_MIME[kind], fileName: spec.fileName, size: spec.size,
     })
     const wire = fileContent(kind, record, { emoji: spec.emoji })

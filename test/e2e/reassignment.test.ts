@@ -45,6 +45,8 @@ describe('CR reassignment', () => {
     await conversation(zoe)
     const refused = await sim.pressButton(world.people.bob.id, world.groups.cs.id, (await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR')))).message_id, 'ra:m:1')
     expect(refused?.text).toBe('Only CS leads can move customers between CR teams.')
+    const crUploads = () => sim.stats().uploads[world.bots.cr.id] ?? 0
+    const crUploadsBefore = crUploads()
     const answer = await pressReassign('CR South', 'Now')
     expect(answer?.text).toContain('is moving to CR South')
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'live during the replay' })
@@ -65,7 +67,9 @@ describe('CR reassignment', () => {
     expect(history[5]).toBe('live during the replay')
     const photo = sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.kind === 'photo')!
     const original = sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).find((m) => m.kind === 'photo')!
-    expect(photo.file_unique_id).toBe(original.file_unique_id)
+    expect(sim.fileBytes(photo.file_unique_id!)).toEqual(sim.fileBytes(original.file_unique_id!))
+    // The CR bot uploaded the slip when relaying it to CR North: the replay reuses its file_id.
+    expect(crUploads()).toBe(crUploadsBefore)
 
     await sim.waitFor(() => sim.topics(zoe.crChat).find((t) => t.message_thread_id === zoe.cr && t.closed))
     expect(texts(zoe.crChat, zoe.cr).at(-1)).toBe('➡️ Moved to CR South by Alice. This topic is closed; the conversation continues there.')

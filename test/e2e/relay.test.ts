@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { messages, relayLinks } from '../../src/db/schema/index.js'
 import type { Harness } from '../support/harness.js'
 import { pollUntil } from '../support/poll.js'
-import { type OnboardedTopics, fileUniqueIdOf, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+import { type OnboardedTopics, fileBytesOf, fileUniqueIdOf, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
 let h: Harness
 let zoe: OnboardedTopics
@@ -66,7 +66,7 @@ describe('client → staff', () => {
       expect(copies.map((m) => m.kind)).toEqual(kinds)
       for (const [i, copy] of copies.entries()) {
         const unique = fileUniqueIdOf(sent[i]!)
-        if (unique) expect(copy.file_unique_id).toBe(unique)
+        if (unique) expect(fileBytesOf(h, copy.file_unique_id)).toEqual(fileBytesOf(h, unique))
       }
       expect(copies[0]!.text).toBe('a photo')
       expect(copies[6]!.text).toBe('the invoice')
@@ -74,12 +74,37 @@ describe('client → staff', () => {
     const uploaded = (bot: number) => (sim.stats().uploads[bot] ?? 0) - (uploadsBefore[bot] ?? 0)
     expect(uploaded(world.bots.cs.id)).toBe(8)
     expect(uploaded(world.bots.cr.id)).toBe(8)
-    // The same photo again: each bot reuses its cached file_id.
-    sim.sendPrivate(zoeId, clientBot(), { photo: { bytes: Buffer.from('photo-bytes-1') }, caption: 'same photo again' })
+    // The same photo again (re-sent from the chat, so the same file object): each bot reuses its cached file_id.
+    sim.sendPrivate(zoeId, clientBot(), { photo: { fileUniqueId: fileUniqueIdOf(sent[0]!) }, caption: 'same photo again' })
     await waitForTopicMessage(h, cs(), zoe.cs, 'same photo again')
     await waitForTopicMessage(h, north(), zoe.cr, 'same photo again')
     expect(uploaded(world.bots.cs.id)).toBe(8)
     expect(uploaded(world.bots.cr.id)).toBe(8)
+  })
+
+  it('reuses each bot’s upload of a source file for an edit, a mirror and a file sent again', async () => {
+    const { sim, world } = h
+    const zoeId = world.people.zoe.id
+    const uploads = () => ({ ...sim.stats().uploads })
+    const photo = sim.sendPrivate(zoeId, clientBot(), { photo: { bytes: Buffer.from('edit-me') }, caption: 'before the edit' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'before the edit')
+    await waitForTopicMessage(h, north(), zoe.cr, 'before the edit')
+    const beforeEdit = uploads()
+    // The edit re-sends the media of every copy (editMessageMedia) by the bot's cached file_id.
+    sim.editMessage(zoeId, zoeId, photo.message_id, { text: 'after the edit' })
+    await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.text === 'after the edit' && m.edited)
+    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.text === 'after the edit' && m.edited)
+    expect(uploads()).toEqual(beforeEdit)
+
+    // A staff photo goes to the client and is mirrored into the CR topic; re-sent, nobody uploads it again.
+    const staff = sim.sendGroup(world.people.alice.id, cs(), { photo: { bytes: Buffer.from('label-scan') }, caption: 'your label' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId, clientBot(), 'your label')
+    await waitForTopicMessage(h, north(), zoe.cr, 'your label')
+    const afterFirst = uploads()
+    sim.sendGroup(world.people.alice.id, cs(), { photo: { fileUniqueId: staff.photo!.at(-1)!.file_unique_id }, caption: 'your label again' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId, clientBot(), 'your label again')
+    await waitForTopicMessage(h, north(), zoe.cr, 'your label again')
+    expect(uploads()).toEqual(afterFirst)
   })
 
   it('keeps an album together', async () => {
@@ -94,7 +119,7 @@ describe('client → staff', () => {
       const group = list.filter((m) => m.media_group_id === list[list.length - 1]?.media_group_id)
       return group.length === 3 ? group : undefined
     })
-    expect(copies.map((m) => m.file_unique_id)).toEqual(parts.map((p) => p.photo?.at(-1)?.file_unique_id ?? p.video?.file_unique_id))
+    expect(copies.map((m) => fileBytesOf(h, m.file_unique_id))).toEqual(parts.map((p) => fileBytesOf(h, fileUniqueIdOf(p))))
     expect(copies[0]!.text).toBe('album caption')
   })
 
@@ -123,7 +148,7 @@ describe('staff → client', () => {
     const atClient = await waitForPrivate(h, world.people.zoe.id, clientBot(), 'Your label')
     expect(atClient.kind).toBe('photo')
     expect(atClient.text).toBe('Carol · CR\nYour label')
-    expect(atClient.file_unique_id).toBe(photo.photo!.at(-1)!.file_unique_id)
+    expect(fileBytesOf(h, atClient.file_unique_id)).toEqual(Buffer.from('staff-photo'))
   })
 
   it('labels anonymous teams with the role only', async () => {

@@ -1,5 +1,8 @@
+import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { messages, outbox, relayLinks } from '../../src/db/schema/index.js'
 import type { Harness } from '../support/harness.js'
+import { pollUntil } from '../support/poll.js'
 import { onboard, type OnboardedTopics, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
 let h: Harness
@@ -62,9 +65,10 @@ describe('edits', () => {
     const photo = sim.sendPrivate(zoeId(), clientBot(), { photo: { bytes: Buffer.from('first-picture') }, caption: 'swap me' })
     await waitForTopicMessage(h, cs(), zoe.cs, 'swap me')
     const replaced = sim.editMessage(zoeId(), zoeId(), photo.message_id, { photo: { bytes: Buffer.from('second-picture') }, caption: 'swap me' })
-    const newFile = replaced.photo!.at(-1)!.file_unique_id
-    await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.file_unique_id === newFile && m.edited)
-    await waitForTopicMessage(h, north(), zoe.cr, (m) => m.file_unique_id === newFile && m.edited)
+    const newBytes = h.sim.fileBytes(replaced.photo!.at(-1)!.file_unique_id)!
+    const showsNewFile = (m: { file_unique_id?: string; edited: boolean }) => m.edited && m.file_unique_id !== undefined && h.sim.fileBytes(m.file_unique_id)?.equals(newBytes) === true
+    await waitForTopicMessage(h, cs(), zoe.cs, showsNewFile)
+    await waitForTopicMessage(h, north(), zoe.cr, showsNewFile)
   })
 
   it('edits the client copy with the attribution kept when staff edit', async () => {
@@ -108,6 +112,70 @@ describe('reactions', () => {
     const copy = await waitForTopicMessage(h, north(), zoe.cr, 'Thanks a lot')
     sim.react(world.people.carol.id, north(), copy.message_id, ['🔥'])
     await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '🔥' && r.by === world.bots.client.id)))
+  })
+
+  it('mirrors a reaction on any album item onto the first item of the original album', async () => {
+    const { sim, world } = h
+    const album = sim.sendAlbum(zoeId(), { botId: clientBot() }, [
+      { photo: { bytes: Buffer.from('react-album-1') }, caption: 'react album' },
+      { photo: { bytes: Buffer.from('react-album-2') } },
+    ])
+    const secondBytes = Buffer.from('react-album-2')
+    const secondCopy = await sim.waitFor(() =>
+      sim.chatMessages(north(), { threadId: zoe.cr }).find((m) => m.from.is_bot && m.file_unique_id !== undefined && sim.fileBytes(m.file_unique_id)?.equals(secondBytes)),
+    )
+    // The copy's id is recorded right after its send returns; react once the service knows it.
+    await pollUntil(async () => (await h.database.db.select().from(relayLinks).where(and(eq(relayLinks.chatId, north()), eq(relayLinks.copyMessageId, secondCopy.message_id)))).length === 1)
+    const movedBefore = sim.stats().albumReactionsMoved
+    sim.react(world.people.carol.id, north(), secondCopy.message_id, ['🔥'])
+    const reactionsOf = (id: number) => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === id)?.reactions ?? []
+    await sim.waitFor(() => reactionsOf(album[0]!.message_id).some((r) => r.emoji === '🔥' && r.by === clientBot()))
+    expect(reactionsOf(album[1]!.message_id)).toEqual([])
+    // The service asked for the first item itself (the Bot API 7.0 rule), not relying on Telegram moving it.
+    expect(sim.stats().albumReactionsMoved).toBe(movedBefore)
+  })
+})
+
+describe('live locations', () => {
+  it('copies a live location live and moves every copy, one waiting edit per copy, never an "Edited" message', async () => {
+    const { sim } = h
+    const live = sim.sendPrivate(zoeId(), clientBot(), { location: { latitude: 52.37, longitude: 4.89, live_period: 3600 } })
+    const csCopy = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.kind === 'location' && m.from.is_bot)
+    const crCopy = await waitForTopicMessage(h, north(), zoe.cr, (m) => m.kind === 'location' && m.from.is_bot)
+    expect(csCopy.raw.location?.live_period).toBeGreaterThan(3500)
+    expect(crCopy.raw.location?.live_period).toBeGreaterThan(3500)
+
+    // The CS bot's first move is refused with a 429, so the moves after it find that edit still waiting.
+    const callsBefore = sim.stats().calls.editMessageLiveLocation ?? 0
+    sim.failNext({ method: 'editMessageLiveLocation', chatId: cs(), error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } })
+    sim.moveLiveLocation(zoeId(), clientBot(), live.message_id, { latitude: 52.38, longitude: 4.9 })
+    await sim.waitFor(() => (sim.stats().calls.editMessageLiveLocation ?? 0) >= callsBefore + 2)
+    for (const step of [1, 2, 3, 4]) sim.moveLiveLocation(zoeId(), clientBot(), live.message_id, { latitude: 52.38 + step / 100, longitude: 4.9 })
+    const [stored] = await h.database.db.select().from(messages).where(and(eq(messages.chatId, zoeId()), eq(messages.messageId, live.message_id)))
+    await pollUntil(async () => (await h.database.db.select().from(messages).where(eq(messages.id, stored!.id)))[0]?.editCount === 5)
+
+    const at = (chat: number, id: number) => sim.chatMessages(chat).find((m) => m.message_id === id)?.raw.location
+    await sim.waitFor(() => at(cs(), csCopy.message_id)?.latitude === 52.42 && at(north(), crCopy.message_id)?.latitude === 52.42, { timeoutMs: 10_000 })
+    const [csLink] = await h.database.db.select().from(relayLinks).where(and(eq(relayLinks.messageId, stored!.id), eq(relayLinks.chatId, cs())))
+    const csEdits = await h.database.db.select().from(outbox).where(eq(outbox.job, JSON.stringify({ type: 'edit_copy', linkId: csLink!.id })))
+    expect(csEdits).toHaveLength(1)
+    for (const [chat, thread, copy] of [[cs(), zoe.cs, csCopy], [north(), zoe.cr, crCopy]] as const) {
+      const since = sim.chatMessages(chat, { threadId: thread }).filter((m) => m.message_id >= copy.message_id)
+      expect(since.map((m) => m.message_id)).toEqual([copy.message_id])
+    }
+  })
+})
+
+describe('staff live locations', () => {
+  it('sends a staff live location live to the client and the mirror, and moves both', async () => {
+    const { sim, world } = h
+    const live = sim.sendGroup(world.people.alice.id, cs(), { location: { latitude: 40.41, longitude: -3.7, live_period: 900 } }, { threadId: zoe.cs })
+    const isLiveCopy = (m: { kind: string; from: { is_bot: boolean }; raw: { location?: { live_period?: number; latitude: number } } }) => m.kind === 'location' && m.from.is_bot && (m.raw.location?.live_period ?? 0) > 0 && m.raw.location?.latitude === 40.41
+    const atClient = await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find(isLiveCopy))
+    const mirror = await waitForTopicMessage(h, north(), zoe.cr, isLiveCopy)
+    sim.moveLiveLocation(world.people.alice.id, cs(), live.message_id, { latitude: 40.42, longitude: -3.7 })
+    await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === atClient.message_id)?.raw.location?.latitude === 40.42)
+    await sim.waitFor(() => sim.chatMessages(north()).find((m) => m.message_id === mirror.message_id)?.raw.location?.latitude === 40.42)
   })
 })
 

@@ -20,7 +20,7 @@ describe('files', () => {
     expect(error.description).toBe('Bad Request: wrong file identifier/HTTP URL specified')
   })
 
-  it('downloads with getFile and keeps file_unique_id on re-upload by another bot', async () => {
+  it('downloads with getFile; a re-upload by another bot is a new file object with the same bytes', async () => {
     const bytes = Buffer.from('a scanned invoice')
     const m = w.sim.sendPrivate(w.alice, w.client.id, { document: { bytes, fileName: 'invoice.pdf', mimeType: 'application/pdf' } })
     const file = await w.client.api.getFile(m.document!.file_id)
@@ -31,12 +31,30 @@ describe('files', () => {
     expect(other.status).toBe(404)
 
     const copy = await w.cs.api.sendDocument(w.group, new InputFile(bytes, 'invoice.pdf'), { caption: 'from Alice' })
-    expect(copy.document.file_unique_id).toBe(m.document!.file_unique_id)
+    // Every upload creates a new file object (telegram-facts constraint 2): same bytes, new id.
+    expect(copy.document.file_unique_id).not.toBe(m.document!.file_unique_id)
+    const copyFile = await w.cs.api.getFile(copy.document.file_id)
+    const downloaded = await fetch(`${w.sim.url}/file/bot${w.cs.token}/${copyFile.file_path}`)
+    expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(bytes)
     expect(copy.document.file_id).not.toBe(m.document!.file_id)
     expect(w.sim.stats().uploads[w.cs.id]).toBe(1)
-    // the uploaded file's id is now usable by that bot
-    await w.cs.api.sendDocument(w.group, copy.document.file_id)
+    // the uploaded file's id is now usable by that bot, and re-sending by file_id keeps the object
+    const again = await w.cs.api.sendDocument(w.group, copy.document.file_id)
+    expect(again.document.file_unique_id).toBe(copy.document.file_unique_id)
     expect(w.sim.stats().uploads[w.cs.id]).toBe(1)
+    // the same bytes uploaded again are yet another object
+    const reupload = await w.cs.api.sendDocument(w.group, new InputFile(bytes, 'invoice.pdf'))
+    expect(reupload.document.file_unique_id).not.toBe(copy.document.file_unique_id)
+  })
+
+  it('keeps file_unique_id when a user re-sends a file they have, not when they upload the bytes again', async () => {
+    const bytes = Buffer.from('holiday photo')
+    const first = w.sim.sendPrivate(w.alice, w.client.id, { photo: { bytes } }).photo!.at(-1)!
+    const resent = w.sim.sendPrivate(w.alice, w.client.id, { photo: { fileUniqueId: first.file_unique_id } }).photo!.at(-1)!
+    expect(resent.file_unique_id).toBe(first.file_unique_id)
+    const uploaded = w.sim.sendPrivate(w.alice, w.client.id, { photo: { bytes } }).photo!.at(-1)!
+    expect(uploaded.file_unique_id).not.toBe(first.file_unique_id)
+    expect(w.sim.fileBytes(uploaded.file_unique_id)).toEqual(bytes)
   })
 
   it('refuses downloads over 20 MB', async () => {

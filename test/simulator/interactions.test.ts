@@ -21,6 +21,22 @@ describe('reactions', () => {
     expect(await updates(w.client.api, undefined, ['message', 'message_reaction'])).toEqual([])
   })
 
+  it('sets a bot reaction on an album item on the album’s first non-deleted item', async () => {
+    const emoji = (e: string) => [{ type: 'emoji', emoji: e }] as never
+    const album = w.sim.sendAlbum(w.alice, { botId: w.client.id }, [{ photo: {} }, { photo: {} }, { photo: {} }])
+    const [first, second, third] = album.map((m) => m.message_id)
+    await w.client.api.setMessageReaction(w.alice, third!, emoji('👍'))
+    const reactionsOf = (id: number) => w.sim.privateMessages(w.alice, w.client.id).find((m) => m.message_id === id)?.reactions
+    expect(reactionsOf(first!)).toEqual([{ by: w.client.id, emoji: '👍' }])
+    expect(reactionsOf(third!)).toEqual([])
+    expect(w.sim.stats().albumReactionsMoved).toBe(1)
+    await w.client.api.setMessageReaction(w.alice, first!, emoji('🔥'))
+    expect(w.sim.stats().albumReactionsMoved).toBe(1)
+    await w.client.api.deleteMessage(w.alice, first!)
+    await w.client.api.setMessageReaction(w.alice, third!, emoji('🎉'))
+    expect(reactionsOf(second!)).toEqual([{ by: w.client.id, emoji: '🎉' }])
+  })
+
   it('delivers message_reaction only to bots that asked (and are admins in groups)', async () => {
     w.sim.react(w.alice, w.client.id, 1, ['👍'])
     expect(await updates(w.client.api)).toEqual([])

@@ -77,6 +77,14 @@ export function fileUniqueIdOf(message: Message): string | undefined {
   return undefined
 }
 
+/**
+ * The bytes of the file a message shows. A bot's re-upload is a new file object with a new
+ * file_unique_id (as on Telegram), so copies are compared with their originals by content.
+ */
+export function fileBytesOf(h: Harness, fileUniqueId: string | undefined): Buffer | undefined {
+  return fileUniqueId === undefined ? undefined : h.sim.fileBytes(fileUniqueId)
+}
+
 function accountName(h: Harness, email: string): string {
   const person = email.startsWith('zoe') ? h.world.people.zoe : h.world.people.yuri
   return person.firstName

@@ -44,6 +44,22 @@ export async function resolveStoredMessage(db: DbOrTx, botId: number, chatId: nu
   return message ? { message, viaLink: link } : undefined
 }
 
+/**
+ * The message a reaction on `message` must be set on: for an album part, the album's first
+ * non-deleted stored part in the same chat. Telegram sets a reaction on an album item on that
+ * item anyway, and the Bot API 7.0 docs required bots to ask for it (telegram-facts "Reactions on albums").
+ */
+export async function reactionTarget(db: DbOrTx, message: MessageRow): Promise<MessageRow> {
+  if (!message.mediaGroupId) return message
+  const [first] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.botId, message.botId), eq(messages.chatId, message.chatId), eq(messages.mediaGroupId, message.mediaGroupId), eq(messages.deleted, false)))
+    .orderBy(asc(messages.messageId))
+    .limit(1)
+  return first ?? message
+}
+
 /** The id under which a stored message is visible in a chat: the original there, or a delivered copy. */
 export async function messageIdInChat(db: DbOrTx, messageRowId: number, chatId: number): Promise<number | undefined> {
   const original = await findMessageRow(db, messageRowId)

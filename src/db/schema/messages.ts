@@ -66,7 +66,11 @@ export const relayLinks = mysqlTable(
   ],
 )
 
-/** file_ids are per bot: remember each bot's id for a file so it is uploaded at most once per bot. */
+/**
+ * file_ids are per bot: each bot's file_id for a *source* file (the one in the stored original,
+ * named by its file_unique_id), so a bot uploads a source file at most once. An upload gets a new
+ * file_unique_id, so the key is never the id the posting bot got back.
+ */
 export const fileCache = mysqlTable(
   'file_cache',
   {

@@ -3,14 +3,16 @@ import { eq, sql } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
 import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
+import { enqueue, hasWaitingJob } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { laneForChat, targetOfLink } from './queue-copies.js'
 
 /**
  * An original was edited (by the client or a staff member): store the new version and queue
- * an edit of every copy. A copy not yet delivered simply goes out in its new form.
+ * an edit of every copy. A copy not yet delivered simply goes out in its new form. An edit job
+ * renders the latest version when it runs, so a copy needs at most one waiting edit: a live
+ * location's stream of positions moves each copy to the newest one, not through every step.
  */
 export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId: number, edited: Message): Promise<'synced' | 'unknown'> {
   const outcome = await deps.db.transaction(async (tx) => {
@@ -22,13 +24,10 @@ export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId:
       .set({ raw: JSON.stringify(edited), text: edited.text ?? edited.caption ?? null, editCount: sql`${messages.editCount} + 1` })
       .where(eq(messages.id, original.id))
     for (const link of await linksOfMessage(tx, original.id)) {
-      await enqueue(tx, {
-        projectId: project.id,
-        lane: laneForChat(project, link.chatId),
-        destination: destinationKey(targetOfLink(link)),
-        botId: link.botId,
-        job: { type: 'edit_copy', linkId: link.id },
-      })
+      const destination = destinationKey(targetOfLink(link))
+      const job = { type: 'edit_copy', linkId: link.id } as const
+      if (await hasWaitingJob(tx, destination, job)) continue
+      await enqueue(tx, { projectId: project.id, lane: laneForChat(project, link.chatId), destination, botId: link.botId, job })
     }
     return 'synced' as const
   })

@@ -1,5 +1,5 @@
 import type { MessageReactionUpdated } from 'grammy/types'
-import { resolveStoredMessage } from '../../db/repositories/relay.js'
+import { reactionTarget, resolveStoredMessage } from '../../db/repositories/relay.js'
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
@@ -9,7 +9,8 @@ import { toStandardReaction } from './standard-reactions.js'
 
 /**
  * Someone reacted to a relayed copy: the bot that holds the original sets the same reaction
- * there (a bot may set one standard reaction per message; removal clears it).
+ * there (a bot may set one standard reaction per message; removal clears it). On an album it
+ * reacts on the album's first item, where Telegram shows album reactions.
  */
 export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, botId: number, update: MessageReactionUpdated): Promise<'synced' | 'ignored'> {
   const found = await resolveStoredMessage(deps.db, botId, update.chat.id, update.message_id)
@@ -20,7 +21,7 @@ export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, bo
     deps.logger.info({ chatId: update.chat.id, messageId: update.message_id, chosen }, 'reaction has no standard equivalent; not synced')
     return 'ignored'
   }
-  const original = found.message
+  const original = await reactionTarget(deps.db, found.message)
   const emoji = standard.slice(-1)
   await enqueue(deps.db, {
     projectId: project.id,

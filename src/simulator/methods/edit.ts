@@ -11,7 +11,7 @@ import { resolveInputFile } from './input-file.js'
 import { inlineMarkup } from './markup.js'
 
 /** The bot's own, live, non-forwarded message named by chat_id + message_id. */
-function editable(ctx: CallContext): StoredMessage {
+export function editable(ctx: CallContext): StoredMessage {
   if (ctx.params.has('inline_message_id')) throw badRequest('MESSAGE_ID_INVALID')
   const chat = chatForBot(ctx.world, ctx.bot, ctx.params, 'write')
   const m = liveMessage(chat, ctx.params.int('message_id'))
@@ -23,7 +23,7 @@ function editable(ctx: CallContext): StoredMessage {
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
 /** Replaces content and keyboard (an edit without reply_markup removes the keyboard, as in Telegram). */
-function apply(ctx: CallContext, m: StoredMessage, content: Wire | undefined) {
+export function applyEdit(ctx: CallContext, m: StoredMessage, content: Wire | undefined) {
   const markup = inlineMarkup(ctx.params)
   const before = { content: contentFields(m.wire), markup: m.replyMarkup }
   const after = { content: content ?? before.content, markup }
@@ -44,7 +44,7 @@ const editMessageText: Handler = (ctx) => {
   const text = formatMessageText(ctx.params.str('text'), ctx.params.str('parse_mode'), ctx.params.json<MessageEntity[]>('entities'))
   const m = editable(ctx)
   if (m.kind !== 'text') throw badRequest('there is no text in the message to edit')
-  return apply(ctx, m, withText(text))
+  return applyEdit(ctx, m, withText(text))
 }
 
 const editMessageCaption: Handler = (ctx) => {
@@ -54,7 +54,7 @@ const editMessageCaption: Handler = (ctx) => {
   const content = contentFields(m.wire)
   delete content.caption
   delete content.caption_entities
-  return apply(ctx, m, withCaption(content, caption))
+  return applyEdit(ctx, m, withCaption(content, caption))
 }
 
 const editMessageMedia: Handler = (ctx) => {
@@ -67,9 +67,9 @@ const editMessageMedia: Handler = (ctx) => {
   if (!CAPTIONED.has(m.kind) || m.kind === 'voice') throw badRequest('there is no media in the message to edit')
   if (m.mediaGroupId && (m.kind === 'document') !== (kind === 'document')) throw badRequest("can't change the media type of an album message")
   const record = resolveInputFile(ctx, media.media, kind, 'media')
-  return apply(ctx, m, withCaption(fileContent(kind, record), caption))
+  return applyEdit(ctx, m, withCaption(fileContent(kind, record), caption))
 }
 
-const editMessageReplyMarkup: Handler = (ctx) => apply(ctx, editable(ctx), undefined)
+const editMessageReplyMarkup: Handler = (ctx) => applyEdit(ctx, editable(ctx), undefined)
 
 export const editHandlers: Record<string, Handler> = { editMessageText, editMessageCaption, editMessageMedia, editMessageReplyMarkup }

@@ -7,6 +7,7 @@ import { deleteHandlers } from './delete.js'
 import { editHandlers } from './edit.js'
 import { topicHandlers } from './forum-topics.js'
 import { interactionHandlers } from './interactions.js'
+import { liveLocationHandlers } from './live-location.js'
 import { pollingHandlers } from './polling.js'
 import { sendHandlers } from './send.js'
 
@@ -15,7 +16,7 @@ export { WithDescription } from './context.js'
 
 export const HANDLERS: Record<string, Handler> = {
   ...profileHandlers, ...pollingHandlers, ...sendHandlers, sendMediaGroup, ...copyHandlers, ...editHandlers,
-  ...deleteHandlers, ...topicHandlers, ...chatHandlers, ...interactionHandlers,
+  ...deleteHandlers, ...topicHandlers, ...chatHandlers, ...interactionHandlers, ...liveLocationHandlers,
 }
 
 /** Bot API method names are case-insensitive. */

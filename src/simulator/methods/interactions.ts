@@ -2,21 +2,26 @@ import { chatForBot, liveMessage } from '../access.js'
 import { badRequest, E } from '../api-error.js'
 import type { Wire } from '../world.js'
 import type { Handler } from './context.js'
-import { STANDARD_REACTIONS } from '../reactions.js'
+import { reactionTarget, STANDARD_REACTIONS } from '../reactions.js'
 
 const CALLBACK_ANSWER_WINDOW_MS = 15_000
 
-/** A bot's reaction: at most one standard emoji; replaces its previous one; nobody is notified. */
+/**
+ * A bot's reaction: at most one standard emoji; replaces its previous one; nobody is notified.
+ * On an album item it lands on the album's first non-deleted item.
+ */
 const setMessageReaction: Handler = (ctx) => {
   const chat = chatForBot(ctx.world, ctx.bot, ctx.params, 'write')
-  const m = liveMessage(chat, ctx.params.int('message_id'))
-  if (!m || m.kind === 'service') throw badRequest('message to react not found')
+  const asked = liveMessage(chat, ctx.params.int('message_id'))
+  if (!asked || asked.kind === 'service') throw badRequest('message to react not found')
+  const m = reactionTarget(asked)
   const reaction = ctx.params.json<Wire[]>('reaction') ?? []
   if (!Array.isArray(reaction)) throw badRequest('REACTION_INVALID')
   for (const r of reaction) {
     if (r?.type !== 'emoji' || !STANDARD_REACTIONS.has(String(r.emoji))) throw badRequest('REACTION_INVALID')
   }
   if (reaction.length > 1) throw badRequest('REACTIONS_TOO_MANY')
+  if (m !== asked) ctx.world.stats.albumReactionsMoved++
   const first = reaction[0]
   if (first) m.reactions.set(ctx.bot.id, [String(first.emoji)])
   else m.reactions.delete(ctx.bot.id)

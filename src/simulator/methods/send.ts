@@ -9,6 +9,7 @@ import { renderFor } from '../render.js'
 import type { ChatState, Wire } from '../world.js'
 import type { CallContext, Handler } from './context.js'
 import { resolveInputFile } from './input-file.js'
+import { coordinate, sentLocation } from './live-location.js'
 import { inlineMarkup, replyOptions } from './markup.js'
 
 /** Places and stores a bot's new message built from `content`; returns it as the bot sees it. */
@@ -54,14 +55,7 @@ function sendFile(kind: FileKind): Handler {
   }
 }
 
-function coordinate(ctx: CallContext, name: string, limit: number): number {
-  const v = Number(ctx.params.raw(name))
-  if (!Number.isFinite(v) || Math.abs(v) > limit) throw badRequest(`wrong ${name} specified`)
-  return v
-}
-
-const sendLocation: Handler = (ctx) =>
-  sendContent(ctx, { location: { latitude: coordinate(ctx, 'latitude', 90), longitude: coordinate(ctx, 'longitude', 180) } })
+const sendLocation: Handler = (ctx) => sendContent(ctx, sentLocation(ctx))
 
 const sendVenue: Handler = (ctx) => {
   const location = { latitude: coordinate(ctx, 'latitude', 90), longitude: coordinate(ctx, 'longitude', 180) }
