@@ -25,6 +25,7 @@ import { syncProject } from './domain/projects/sync-project.js'
 import type { BotRef, BotRole, ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
 import { createWebhookServer, secretForBot, webhookPath } from './server/webhook-server.js'
+import { warnAboutProblems } from './doctor/run-doctor.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
@@ -51,7 +52,7 @@ export interface App {
  * The composition root: database → projects → bots → outbox workers → ingress (long polling
  * or webhooks). Used by main.ts, the demo, the benchmark and the end-to-end tests alike.
  */
-export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<App> {
+export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean; checks?: boolean } = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, close } = createDatabase(config.database.url, { poolSize: 20 })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
@@ -110,6 +111,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
+  const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
   return {
     db,
     projects,
@@ -118,6 +120,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     deps,
     webhookPort: ingress.port,
     async stop() {
+      await checks
       await cron.stop()
       await ingress.stop()
       await workers.stop()

@@ -80,7 +80,8 @@ export class Simulator {
   }
 
   // --- world setup ---
-  createBot(o: { token: string; username: string; firstName?: string }): SimBot {
+  /** A bot; privacy mode is on (Telegram's default) unless `canReadAllGroupMessages`. */
+  createBot(o: { token: string; username: string; firstName?: string; canReadAllGroupMessages?: boolean }): SimBot {
     return setup.createBot(this.world, o, this.log)
   }
 
@@ -160,6 +161,11 @@ export class Simulator {
 
   topics(chatId: number): TopicView[] {
     return topicsOf(this.world, chatId)
+  }
+
+  /** The last error of a bot's webhook delivery, as getWebhookInfo reports it. */
+  webhookError(botId: number): string | undefined {
+    return this.world.bots.get(botId)?.webhook.config?.lastErrorMessage
   }
 
   waitFor<T>(probe: () => T | undefined | false | null, o?: { timeoutMs?: number; message?: string }): Promise<T> {
