@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
 import { executeJob, PermanentJobError, type ExecutorDeps } from './executor.js'
 import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
+import type { DeliveryObserver } from './observer.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 
@@ -35,7 +36,7 @@ export class OutboxWorkers {
   private leaseTimer?: NodeJS.Timeout
 
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner },
+    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner; observer?: DeliveryObserver },
     private readonly options: WorkerOptions,
   ) {}
 
@@ -106,7 +107,10 @@ export class OutboxWorkers {
       try {
         const plan = await this.deps.planner.plan(claimed)
         chatId = plan.chatId
-        if (plan.delayMs > 0) return await defer(this.deps.db, claimed.id, plan.delayMs)
+        if (plan.delayMs > 0) {
+          this.deps.observer?.deferred(claimed, plan.delayMs)
+          return await defer(this.deps.db, claimed.id, plan.delayMs)
+        }
         job = { ...claimed, botId: plan.botId }
       } catch (error) {
         this.deps.logger.error({ err: error, outboxId: claimed.id }, 'send planning failed; the lease will release the row')
@@ -115,13 +119,17 @@ export class OutboxWorkers {
     }
     const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
     let result: unknown
+    const started = performance.now()
+    const seconds = () => (performance.now() - started) / 1000
     try {
       result = await executeJob(this.deps, job)
+      this.deps.observer?.sendFinished(job, seconds())
     } catch (error) {
       const description = describeError(error)
       const failure: FailureClass =
         error instanceof PermanentJobError ? { kind: 'permanent' } : isTransientDbError(error) ? { kind: 'transient' } : classifyTelegramError(error)
       if (failure.kind === 'rate_limited' && chatId !== undefined) this.deps.planner?.budget.penalize(job.botId, chatId, failure.retryAfterSeconds)
+      this.deps.observer?.sendFinished(job, seconds(), failure)
       try {
         await retryTransient(() => this.handleFailure(job, failure, description, log))
       } catch (recordError) {
