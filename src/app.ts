@@ -134,8 +134,11 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
       await checks
       await admin?.stop()
       await cron.stop()
+      // No new updates first (handlers in flight finish), then the sends in flight, bounded.
       await ingress.stop()
-      await workers.stop()
+      const drained = await workers.stop(config.delivery.drainSeconds * 1000)
+      if (drained) logger.info('outbox drained: every send in flight finished')
+      else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; rows still in flight go out again after their lease')
       await close()
       logger.info('topicdesk stopped')
     },

@@ -149,6 +149,8 @@ export const configSchema = z
         albumWindowMs: z.number().int().min(0).default(600),
         /** Seconds a claimed row stays reserved; a crashed worker's rows are retried after it. */
         leaseSeconds: z.number().int().min(5).default(60),
+        /** On shutdown, how long sends in flight may take to finish before the process exits anyway. */
+        drainSeconds: z.number().min(0).default(10),
         /** Per-bot send budgets the planner keeps to (Telegram's limits); false turns planning off. */
         budgets: z
           .union([

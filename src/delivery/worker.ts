@@ -53,12 +53,22 @@ export class OutboxWorkers {
     this.leaseTimer = setInterval(housekeeping, Math.max(1000, Math.min(15_000, ((this.options.leaseSeconds ?? 60) * 1000) / 2)))
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits up to `drainMs` for the sends in flight; returns false when some
+   * were still running then (their rows stay claimed and come back after their lease).
+   */
+  async stop(drainMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.running = false
     clearInterval(this.leaseTimer)
     this.notify()
-    await Promise.all(this.loops)
+    let timer: NodeJS.Timeout | undefined
+    const drained = await Promise.race([
+      Promise.all(this.loops).then(() => true),
+      ...(Number.isFinite(drainMs) ? [new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), drainMs)))] : []),
+    ])
+    clearTimeout(timer)
     this.loops.length = 0
+    return drained
   }
 
   notify(): void {
