@@ -118,7 +118,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
-  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, readiness: () => readiness(db, ingress) }) : undefined
+  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects }, readiness: () => readiness(db, ingress) }) : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
   return {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from '../logger.js'
+import { handleApi, type ApiDeps } from './api/api-router.js'
 import type { Metrics } from './metrics.js'
 
 /** One part of readiness: its name, whether it is fine, and a short reason. */
@@ -12,12 +13,14 @@ export interface ReadinessCheck {
 export interface AdminServerDeps {
   logger: Logger
   metrics: Metrics
+  api: ApiDeps
   readiness(): Promise<ReadinessCheck[]>
 }
 
 /**
  * The operator's HTTP server, apart from the Internet-facing webhook port (bound to 127.0.0.1
- * by default): `/healthz` (the process answers), `/readyz` (it can do its work), `/metrics`.
+ * by default): `/healthz` (the process answers), `/readyz` (it can do its work), `/metrics`,
+ * and the JSON API under `/api/v1` (API keys).
  */
 export function createAdminServer(deps: AdminServerDeps): Server {
   return createServer((request, response) => {
@@ -29,7 +32,9 @@ export function createAdminServer(deps: AdminServerDeps): Server {
 }
 
 async function route(deps: AdminServerDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://admin').pathname
+  const url = new URL(request.url ?? '/', 'http://admin')
+  const path = url.pathname
+  if (path.startsWith('/api/v1/')) return handleApi(deps.api, request, response, url)
   if (request.method !== 'GET') return json(response, 405, { error: { code: 'method_not_allowed', message: 'only GET is served here' } })
   switch (path) {
     case '/healthz':
