@@ -94,6 +94,7 @@ export function writeServiceConfig(path: string, sim: Simulator, world: BenchWor
     telegram: { apiRoot: sim.url, pollTimeoutSeconds: 10 },
     database: { url: databaseUrl },
     log: { level: 'warn' },
+    http: { port: 0 },
     delivery: { workersPerLane: settings.workersPerLane, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
     ...(settings.recordsSync ? { cron: { recordsSync: settings.recordsSync } } : {}),
     projects: [world.project as NonNullable<ConfigInput['projects']>[number]],

@@ -22,9 +22,13 @@ import { handlePermanentFailure } from './domain/delivery-failures.js'
 import { noteTopicRecovered } from './domain/topic-health.js'
 import { setAlbumWindow } from './domain/relay/queue-copies.js'
 import { syncProject } from './domain/projects/sync-project.js'
-import type { BotRef, BotRole, ProjectRuntime } from './domain/project-runtime.js'
+import { staffGroups, type BotRef, type BotRole, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
 import { createWebhookServer, secretForBot, webhookPath } from './server/webhook-server.js'
+import { warnAboutProblems } from './doctor/run-doctor.js'
+import { createAdminServer, type AdminServerDeps, type ReadinessCheck } from './server/admin-server.js'
+import { Metrics } from './server/metrics.js'
+import { databaseReadiness, outboxReadiness } from './server/readiness.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
@@ -44,6 +48,9 @@ export interface App {
   deps: DomainDeps
   /** The webhook server's address, in webhook mode. */
   webhookPort?: number
+  /** The admin server's port (/healthz, /readyz, /metrics), unless `http: false`. */
+  adminPort?: number
+  metrics: Metrics
   stop(): Promise<void>
 }
 
@@ -51,7 +58,7 @@ export interface App {
  * The composition root: database → projects → bots → outbox workers → ingress (long polling
  * or webhooks). Used by main.ts, the demo, the benchmark and the end-to-end tests alike.
  */
-export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<App> {
+export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean; checks?: boolean } = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, close } = createDatabase(config.database.url, { poolSize: 20 })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
@@ -79,6 +86,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     for (const id of ids) pools.set(id, ids)
   }
   const budgets = config.delivery.budgets
+  const metrics = new Metrics(db, { groupPerMinute: budgets ? budgets.groupPerMinute : undefined, poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId) })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   const workers = new OutboxWorkers(
     {
@@ -86,6 +94,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
       gateway,
       logger,
       planner,
+      observer: metrics,
       hooks: {
         onPermanentFailure: (job, failure, error) => handlePermanentFailure(deps, projects, job, failure, error),
         onTopicRecovered: async (job, outcome, topicId) => {
@@ -100,7 +109,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   for (const { bot, project, self, spec } of bots) {
     // One chat's updates in order (a customer, or a staff group); different chats in parallel.
     bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : ctx.from ? String(ctx.from.id) : undefined)))
-    installFeatures(bot, project, self, spec, deps, logger)
+    installFeatures(bot, project, self, spec, deps, logger, (botId, outcome) => metrics.update(botId, outcome))
   }
   workers.start()
   const cron = new CronScheduler(config.database.url, logger)
@@ -109,7 +118,9 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
+  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects }, readiness: () => readiness(db, ingress) }) : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
+  const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
   return {
     db,
     projects,
@@ -117,10 +128,17 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     cron,
     deps,
     webhookPort: ingress.port,
+    adminPort: admin?.port,
+    metrics,
     async stop() {
+      await checks
+      await admin?.stop()
       await cron.stop()
+      // No new updates first (handlers in flight finish), then the sends in flight, bounded.
       await ingress.stop()
-      await workers.stop()
+      const drained = await workers.stop(config.delivery.drainSeconds * 1000)
+      if (drained) logger.info('outbox drained: every send in flight finished')
+      else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; rows still in flight go out again after their lease')
       await close()
       logger.info('topicdesk stopped')
     },
@@ -141,7 +159,15 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
     ingress.start()
     return ingress
   })
-  return { port: undefined, stop: () => Promise.all(pollers.map((p) => p.stop())).then(() => undefined) }
+  return {
+    port: undefined,
+    /** Ready while each bot is polled here or stands by for the instance that polls it. */
+    readiness: (): ReadinessCheck => {
+      const off = pollers.filter((p) => p.state !== 'polling' && p.state !== 'standby')
+      return { name: 'ingress', ok: off.length === 0, detail: off.length === 0 ? `${pollers.length} bot(s) polled here or by another instance` : `${off.length} bot(s) ${off.map((p) => p.state).join(', ')}` }
+    },
+    stop: () => Promise.all(pollers.map((p) => p.stop())).then(() => undefined),
+  }
 }
 
 async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
@@ -173,9 +199,37 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   const timer = setInterval(() => void redrive().catch((error) => logger.warn({ err: error }, 'webhook redrive failed')), 30_000)
   return {
     port,
+    // Webhooks were set above, before the service reported itself started.
+    readiness: (): ReadinessCheck => ({ name: 'ingress', ok: server.listening, detail: server.listening ? `webhooks set for ${bots.length} bot(s)` : 'webhook server not listening' }),
     stop: async () => {
       clearInterval(timer)
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+async function readiness(db: Database, ingress: { readiness(): ReadinessCheck }): Promise<ReadinessCheck[]> {
+  const [database, outbox] = await Promise.all([databaseReadiness(db), outboxReadiness(db)])
+  return [database, ingress.readiness(), outbox]
+}
+
+async function startAdminServer(http: { port: number; host: string }, deps: AdminServerDeps) {
+  const server = createAdminServer(deps)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(http.port, http.host, resolve)
+  })
+  const address = server.address()
+  return {
+    port: typeof address === 'object' && address ? address.port : http.port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+function poolSizeOfChat(projects: ProjectRuntime[], chatId: number): number {
+  for (const project of projects) {
+    const group = staffGroups(project).find((g) => g.chatId === chatId)
+    if (group) return Math.max(1, project.bots[group.role].length)
+  }
+  return 1
 }

@@ -128,6 +128,17 @@ export const configSchema = z
       .prefault({})
       .refine((t) => t.mode !== 'webhook' || t.webhook, { message: 'webhook mode needs telegram.webhook with publicUrl and secret', path: ['webhook'] }),
     database: z.object({ url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL') }),
+    /** The admin HTTP server (/healthz, /readyz, /metrics); never the webhook port. false turns it off. */
+    http: z
+      .union([
+        z.literal(false),
+        z.object({
+          /** 0 picks any free port (tests). */
+          port: z.number().int().min(0).max(65535).default(9090),
+          host: z.string().default('127.0.0.1'),
+        }),
+      ])
+      .prefault({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     delivery: z
       .object({
@@ -138,6 +149,8 @@ export const configSchema = z
         albumWindowMs: z.number().int().min(0).default(600),
         /** Seconds a claimed row stays reserved; a crashed worker's rows are retried after it. */
         leaseSeconds: z.number().int().min(5).default(60),
+        /** On shutdown, how long sends in flight may take to finish before the process exits anyway. */
+        drainSeconds: z.number().min(0).default(10),
         /** Per-bot send budgets the planner keeps to (Telegram's limits); false turns planning off. */
         budgets: z
           .union([

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
 import { executeJob, PermanentJobError, type ExecutorDeps } from './executor.js'
 import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
+import type { DeliveryObserver } from './observer.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 
@@ -35,7 +36,7 @@ export class OutboxWorkers {
   private leaseTimer?: NodeJS.Timeout
 
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner },
+    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner; observer?: DeliveryObserver },
     private readonly options: WorkerOptions,
   ) {}
 
@@ -52,12 +53,22 @@ export class OutboxWorkers {
     this.leaseTimer = setInterval(housekeeping, Math.max(1000, Math.min(15_000, ((this.options.leaseSeconds ?? 60) * 1000) / 2)))
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits up to `drainMs` for the sends in flight; returns false when some
+   * were still running then (their rows stay claimed and come back after their lease).
+   */
+  async stop(drainMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.running = false
     clearInterval(this.leaseTimer)
     this.notify()
-    await Promise.all(this.loops)
+    let timer: NodeJS.Timeout | undefined
+    const drained = await Promise.race([
+      Promise.all(this.loops).then(() => true),
+      ...(Number.isFinite(drainMs) ? [new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), drainMs)))] : []),
+    ])
+    clearTimeout(timer)
     this.loops.length = 0
+    return drained
   }
 
   notify(): void {
@@ -106,7 +117,10 @@ export class OutboxWorkers {
       try {
         const plan = await this.deps.planner.plan(claimed)
         chatId = plan.chatId
-        if (plan.delayMs > 0) return await defer(this.deps.db, claimed.id, plan.delayMs)
+        if (plan.delayMs > 0) {
+          this.deps.observer?.deferred(claimed, plan.delayMs)
+          return await defer(this.deps.db, claimed.id, plan.delayMs)
+        }
         job = { ...claimed, botId: plan.botId }
       } catch (error) {
         this.deps.logger.error({ err: error, outboxId: claimed.id }, 'send planning failed; the lease will release the row')
@@ -115,13 +129,17 @@ export class OutboxWorkers {
     }
     const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
     let result: unknown
+    const started = performance.now()
+    const seconds = () => (performance.now() - started) / 1000
     try {
       result = await executeJob(this.deps, job)
+      this.deps.observer?.sendFinished(job, seconds())
     } catch (error) {
       const description = describeError(error)
       const failure: FailureClass =
         error instanceof PermanentJobError ? { kind: 'permanent' } : isTransientDbError(error) ? { kind: 'transient' } : classifyTelegramError(error)
       if (failure.kind === 'rate_limited' && chatId !== undefined) this.deps.planner?.budget.penalize(job.botId, chatId, failure.retryAfterSeconds)
+      this.deps.observer?.sendFinished(job, seconds(), failure)
       try {
         await retryTransient(() => this.handleFailure(job, failure, description, log))
       } catch (recordError) {

@@ -11,6 +11,8 @@ export interface ServerDeps {
   world: World
   faults: Faults
   limiter: () => RateLimiter | undefined
+  /** A test switch: answer these methods (every method when none are named) only after `ms`. */
+  latency: () => { ms: number; methods?: string[] } | undefined
   log: (line: string) => void
 }
 
@@ -48,6 +50,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } catch (e) {
     return send(res, failure(400, `Bad Request: ${(e as Error).message}`))
   }
+  const latency = deps.latency()
+  if (latency && (!latency.methods || latency.methods.includes(method))) await new Promise((resolve) => setTimeout(resolve, latency.ms))
   const answer = await call(deps, bot, method, params, req, res)
   if (answer === 'dropped') return
   deps.log(`${method} bot=${bot.id} -> ${answer.body.ok ? 'ok' : `${answer.status} ${String(answer.body.description)}`}`)

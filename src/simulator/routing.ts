@@ -1,13 +1,16 @@
 import { renderFor } from './render.js'
 import type { BotState, ChatState, StoredMessage, Wire, World } from './world.js'
 
-/** Bots that get a user's group message: admins see all; plain members only commands and replies to them. */
+/**
+ * Bots that get a user's group message: admins and bots with privacy mode off see all; plain
+ * members in privacy mode only commands and replies to them (https://core.telegram.org/bots/features#privacy-mode).
+ */
 function groupRecipients(world: World, m: StoredMessage): BotState[] {
   const out: BotState[] = []
   for (const id of m.chat.members) {
     const bot = world.bots.get(id)
     if (!bot || !world.isMember(m.chat, id)) continue
-    if (m.chat.admins.has(id) || addressesBot(m, bot)) out.push(bot)
+    if (m.chat.admins.has(id) || bot.canReadAllGroupMessages || addressesBot(m, bot)) out.push(bot)
   }
   return out
 }

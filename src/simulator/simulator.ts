@@ -22,6 +22,7 @@ export class Simulator {
   private readonly world: World
   private readonly faults: Faults
   private limiter: RateLimiter | undefined
+  private latency: { ms: number; methods?: string[] } | undefined
   private readonly server: Server
   private readonly log: (line: string) => void
 
@@ -31,7 +32,7 @@ export class Simulator {
     this.faults = new Faults(options.faults, new Prng((options.seed ?? 1) ^ 0x5eed))
     this.limiter = options.rateLimits ? RateLimiter.create(options.rateLimits) : undefined
     this.log = options.log ?? (() => {})
-    this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, log: this.log })
+    this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, latency: () => this.latency, log: this.log })
   }
 
   /** e.g. http://127.0.0.1:43121 (no trailing slash): use as grammY's apiRoot. */
@@ -65,6 +66,11 @@ export class Simulator {
     this.limiter = o ? RateLimiter.create(o) : undefined
   }
 
+  /** Answers the given methods (all when none are named) only after `ms`: a slow Telegram, for tests. */
+  setLatency(o: { ms: number; methods?: string[] } | false): void {
+    this.latency = o || undefined
+  }
+
   setFaults(o: FaultOptions | false): void {
     this.faults.set(o)
   }
@@ -80,7 +86,8 @@ export class Simulator {
   }
 
   // --- world setup ---
-  createBot(o: { token: string; username: string; firstName?: string }): SimBot {
+  /** A bot; privacy mode is on (Telegram's default) unless `canReadAllGroupMessages`. */
+  createBot(o: { token: string; username: string; firstName?: string; canReadAllGroupMessages?: boolean }): SimBot {
     return setup.createBot(this.world, o, this.log)
   }
 
@@ -170,6 +177,11 @@ export class Simulator {
 
   topics(chatId: number): TopicView[] {
     return topicsOf(this.world, chatId)
+  }
+
+  /** The last error of a bot's webhook delivery, as getWebhookInfo reports it. */
+  webhookError(botId: number): string | undefined {
+    return this.world.bots.get(botId)?.webhook.config?.lastErrorMessage
   }
 
   waitFor<T>(probe: () => T | undefined | false | null, o?: { timeoutMs?: number; message?: string }): Promise<T> {

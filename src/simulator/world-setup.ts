@@ -18,14 +18,14 @@ export function adminRights(rights?: Partial<AdminRights>): AdminRights {
   return rights ? { ...NO_RIGHTS, ...rights } : { ...FULL_RIGHTS }
 }
 
-export function createBot(world: World, o: { token: string; username: string; firstName?: string }, log: (line: string) => void): SimBot {
+export function createBot(world: World, o: { token: string; username: string; firstName?: string; canReadAllGroupMessages?: boolean }, log: (line: string) => void): SimBot {
   if (world.botsByToken.has(o.token)) throw new Error(`simulator: a bot with token ${o.token} exists`)
   const prefix = /^(\d+):/.exec(o.token)?.[1]
   const id = prefix ? Number(prefix) : world.nextBotSeq++
   if (world.bots.has(id) || world.users.has(id)) throw new Error(`simulator: id ${id} is taken`)
   const queue = new UpdateQueue(world.prng.int(100_000, 900_000) * 1000)
   const bot = {
-    id, token: o.token, username: o.username, firstName: o.firstName ?? o.username,
+    id, token: o.token, username: o.username, firstName: o.firstName ?? o.username, canReadAllGroupMessages: o.canReadAllGroupMessages ?? false,
     commands: new Map(), queue, webhook: new WebhookSender(queue, world.clock, log),
   }
   world.bots.set(id, bot)

@@ -15,6 +15,8 @@ export interface BotState {
   token: string
   username: string
   firstName: string
+  /** Privacy mode off (BotFather /setprivacy → Disable): sees every group message even when not an admin. */
+  canReadAllGroupMessages: boolean
   commands: Map<string, unknown[]>
   queue: UpdateQueue
   webhook: WebhookSender

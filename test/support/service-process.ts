@@ -35,11 +35,12 @@ export function serviceProcess(config: unknown) {
         proc.kill('SIGKILL')
       })
     },
-    stop(): Promise<void> {
+    /** SIGTERM; resolves with the exit code once the process is gone. */
+    stop(): Promise<number | null> {
       const proc = child
-      if (!proc || proc.exitCode !== null) return Promise.resolve()
+      if (!proc || proc.exitCode !== null) return Promise.resolve(proc?.exitCode ?? null)
       return new Promise((resolve) => {
-        proc.once('exit', () => resolve())
+        proc.once('exit', (code) => resolve(code))
         proc.kill('SIGTERM')
       })
     },

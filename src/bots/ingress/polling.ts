@@ -38,6 +38,8 @@ export class PollingIngress {
   private runner?: RunnerHandle
   private loop?: Promise<void>
   private readonly lock: NamedLock
+  /** Polling (holds the lock), standing by for another instance's lock, or not running. */
+  state: 'starting' | 'polling' | 'standby' | 'failing' | 'stopped' = 'starting'
 
   constructor(
     private readonly bot: Bot<BotContext>,
@@ -55,6 +57,7 @@ export class PollingIngress {
     if (this.runner?.isRunning()) await this.runner.stop()
     await this.loop
     await this.lock.release()
+    this.state = 'stopped'
   }
 
   private async run(): Promise<void> {
@@ -64,6 +67,7 @@ export class PollingIngress {
       if (!(await this.lock.tryAcquire())) {
         if (!waiting) log.info('another instance polls this bot; waiting for its lock')
         waiting = true
+        this.state = 'standby'
         await sleep(2000, this.abort.signal)
         continue
       }
@@ -73,6 +77,7 @@ export class PollingIngress {
         await this.redrive(0)
         this.runner = createRunner(createSource({ supply: (size, signal) => this.fetch(size, signal as unknown as AbortSignal) }), this.sink())
         this.runner.start()
+        this.state = 'polling'
         while (this.runner.isRunning() && !this.abort.signal.aborted) {
           await sleep(5000, this.abort.signal)
           if (!(await this.lock.stillHeld())) {
@@ -82,6 +87,7 @@ export class PollingIngress {
           await this.redrive(30_000)
         }
       } catch (error) {
+        this.state = 'failing'
         log.error({ err: error }, 'polling stopped with an error; restarting')
         await sleep(2000, this.abort.signal)
       } finally {

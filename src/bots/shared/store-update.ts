@@ -7,13 +7,16 @@ import type { BotContext } from './context.js'
 
 const noop = async () => {}
 
+/** What became of an update handed to the handlers (for metrics). */
+export type UpdateOutcome = 'received' | 'handled' | 'failed' | 'duplicate'
+
 /**
  * Runs the bot's features for a stored update: skips one handled before (a redelivery), retries
  * the whole handling on a deadlock or a lost connection (later updates of the chat wait, so
  * order holds), then marks it handled — or leaves it for the redrive and, after a few
  * attempts, parks it as 'failed'.
  */
-export function handleStoredUpdate(features: Composer<BotContext>): MiddlewareFn<BotContext> {
+export function handleStoredUpdate(features: Composer<BotContext>, observe: (botId: number, outcome: UpdateOutcome) => void = () => {}): MiddlewareFn<BotContext> {
   const run = features.middleware()
   return async (ctx) => {
     const { db } = ctx.deps
@@ -27,15 +30,19 @@ export function handleStoredUpdate(features: Composer<BotContext>): MiddlewareFn
     }
     if (state !== 'received') {
       ctx.log.debug({ state }, 'update already handled; ignored')
+      observe(ctx.self.id, 'duplicate')
       return
     }
+    observe(ctx.self.id, 'received')
     try {
       // Up to ~18 s of retries: long enough to ride out a database restart.
       await retryTransient(async () => {
         await run(ctx, noop)
       }, 6)
       await retryTransient(() => db.update(updates).set({ state: 'handled' }).where(key))
+      observe(ctx.self.id, 'handled')
     } catch (error) {
+      observe(ctx.self.id, 'failed')
       await db
         .update(updates)
         .set({

@@ -4,7 +4,7 @@ import type { CallContext, Handler } from './context.js'
 
 const getMe: Handler = ({ bot }) => ({
   id: bot.id, is_bot: true, first_name: bot.firstName, username: bot.username,
-  can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false,
+  can_join_groups: true, can_read_all_group_messages: bot.canReadAllGroupMessages, supports_inline_queries: false,
   can_connect_to_business: false, has_main_web_app: false,
 })
 

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { Api } from 'grammy'
+import { sql } from 'drizzle-orm'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp } from '../../src/app.js'
+import { createConfig, type Config } from '../../src/config/index.js'
+import { createSampleWorld, sampleConfig } from '../../src/demo/sample-world.js'
+import type { CheckRow } from '../../src/doctor/check.js'
+import { runDoctor } from '../../src/doctor/run-doctor.js'
+import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { freePort } from '../support/free-port.js'
+
+const failed = (rows: CheckRow[]) => rows.filter((r) => !r.ok)
+const row = (rows: CheckRow[], area: CheckRow['area'], subject: RegExp) => {
+  const found = rows.filter((r) => r.area === area && subject.test(r.subject))
+  expect(found, `one ${area} row for ${subject}: ${JSON.stringify(rows, null, 1)}`).toHaveLength(1)
+  return found[0]!
+}
+
+describe('doctor', () => {
+  let sim: Simulator
+  let database: TestDatabase
+
+  beforeAll(async () => {
+    sim = await startSimulator()
+    database = await createTestDatabase()
+  })
+  afterAll(async () => {
+    await sim.close()
+    await database.close()
+  })
+
+  it('passes every check of a well set-up world', async () => {
+    const world = createSampleWorld(sim, { keySuffix: '1' })
+    const rows = await runDoctor(createConfig(sampleConfig(sim, world, database.url)))
+    expect(failed(rows)).toEqual([])
+    // Every bot, group, right, privacy, webhook and staff member was looked at.
+    expect(new Set(rows.map((r) => r.area))).toEqual(new Set(['cron', 'database', 'bot', 'webhook', 'group', 'rights', 'privacy', 'staff']))
+    expect(row(rows, 'staff', /^Carol .* · cr$/).detail).toContain("'CR North'")
+  })
+
+  it('gives each broken thing its own ✗ row with a fix, and exits non-zero', async () => {
+    const world = createSampleWorld(sim, { keySuffix: '2' })
+    // CR South without topics; the Treatment bot a plain member (privacy mode on); a second CS bot
+    // admin without "Manage topics"; a rostered staff member who never joined Treatment.
+    const plainGroup = sim.createForumGroup({ title: 'Acme CR South (no topics)', isForum: false, members: [world.people.dave.id], admins: [{ id: world.bots.cr.id }] })
+    const looseTreatment = sim.createForumGroup({ title: 'Acme Treatment 2', members: [world.bots.treatment.id, world.people.tess.id] })
+    const cs2 = sim.createBot({ token: '7102:cs-two-token', username: 'acme2_cs2_bot' })
+    sim.promote(world.groups.cs.id, cs2.id, { can_delete_messages: true, can_pin_messages: true })
+    const nina = sim.createUser({ firstName: 'Nina' })
+    const project = {
+      ...world.project,
+      bots: { ...world.project.bots, cs: [world.bots.cs.token, cs2.token] },
+      groups: {
+        ...world.project.groups,
+        cr: [world.project.groups.cr[0]!, { key: 'south', title: 'CR South', chatId: plainGroup.id }],
+        treatment: { chatId: looseTreatment.id, title: 'Treatment 2' },
+      },
+      staff: [...world.project.staff, { id: nina.id, name: 'Nina', roles: ['treatment' as const] }],
+    }
+    const hook = `http://127.0.0.1:${await freePort()}`
+    const config: Config = createConfig({
+      ...sampleConfig(sim, world, database.url),
+      telegram: { apiRoot: sim.url, mode: 'webhook', webhook: { publicUrl: hook, secret: 'a-secret-of-16-chars' } },
+      projects: [project],
+    })
+    // A cron schedule that the config file got wrong.
+    ;(config.cron as Record<string, string>).recordsSync = 'every quarter hour'
+    // A pending migration: the newest one is forgotten.
+    await database.db.execute(sql`DELETE FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1`)
+    // A webhook that Telegram cannot reach: the client bot's last error.
+    await new Api(world.bots.client.token, { apiRoot: sim.url }).setWebhook(`${hook}/telegram/${world.bots.client.id}`)
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'hello?' })
+    await sim.waitFor(() => {
+      return sim.webhookError(world.bots.client.id) !== undefined
+    })
+
+    const rows = await runDoctor(config)
+    const expectations: Array<[CheckRow['area'], RegExp, RegExp, RegExp]> = [
+      ['group', /CR South/, /topics are off/, /turn on Topics/],
+      ['rights', /@acme2_treatment_bot in 'Treatment 2'/, /not an administrator/, /make @acme2_treatment_bot an admin of 'Treatment 2' with Manage topics/],
+      ['privacy', /@acme2_treatment_bot in 'Treatment 2'/, /privacy mode on/, /setprivacy/],
+      ['rights', /@acme2_cs2_bot in 'Acme CS'/, /without Manage topics/, /give @acme2_cs2_bot the right\(s\) Manage topics/],
+      ['webhook', /@acme2_bot$/, /Connection failed/, /publicUrl/],
+      ['staff', /^Nina .* · treatment$/, /not a member/, /add Nina to 'Treatment 2'/],
+      ['database', /migrations/, /1 pending/, /npm run migrate/],
+      ['cron', /cron\.recordsSync/, /not a cron expression/, /fields/],
+    ]
+    for (const [area, subject, detail, fix] of expectations) {
+      const found = row(rows, area, subject)
+      expect(found.ok, `${area} ${subject}`).toBe(false)
+      expect(found.detail).toMatch(detail)
+      expect(found.fix).toMatch(fix)
+    }
+    // What is fine stays fine.
+    expect(row(rows, 'rights', /@acme2_cs_bot in 'Acme CS'/).ok).toBe(true)
+    expect(row(rows, 'staff', /^Tess .* · treatment$/).ok).toBe(true)
+    expect(row(rows, 'cron', /cron\.reassignments/).ok).toBe(true)
+
+    // The command prints the table and exits 1.
+    const file = join(tmpdir(), `doctor-${process.pid}.json`)
+    writeFileSync(file, JSON.stringify({ ...config, projects: [{ ...project, groups: { ...project.groups, cs: { chatId: project.groups.cs.chatId, title: 'Acme CS' } } }] }))
+    const run = await promisify(execFile)('npx', ['tsx', 'src/cli/doctor.ts', file], { env: { ...process.env, DATABASE_URL: database.url } }).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    )
+    if (process.env.SHOW_DOCTOR) console.log(run.stdout)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/✗ group +'CR South'/)
+    expect(run.stdout).toMatch(/checks failed/)
+  }, 60_000)
+
+  it('runs at start-up and logs each ✗ as a warning, while the service starts all the same', async () => {
+    const world = createSampleWorld(sim, { keySuffix: '3' })
+    const demoted = sim.createForumGroup({ title: 'Treatment 3', members: [world.bots.treatment.id, world.people.tess.id] })
+    const project = { ...world.project, groups: { ...world.project.groups, treatment: { chatId: demoted.id, title: 'Treatment 3' } } }
+    const warnings: string[] = []
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg as string) })
+    const own = await createTestDatabase()
+    const app = await startApp(createConfig({ ...sampleConfig(sim, world, own.url), projects: [project] }), logger, { migrate: false })
+    try {
+      await sim.waitFor(() => warnings.some((w) => w.startsWith('doctor: rights @acme3_treatment_bot')), { message: `warnings: ${warnings.join(' | ')}` })
+      expect(warnings.filter((w) => w.startsWith('doctor:'))).toEqual([
+        expect.stringMatching(/^doctor: rights @acme3_treatment_bot in 'Treatment 3': member, not an administrator → make @acme3_treatment_bot an admin/),
+        expect.stringMatching(/^doctor: privacy @acme3_treatment_bot in 'Treatment 3'/),
+      ])
+    } finally {
+      await app.stop()
+      await own.close()
+    }
+  })
+})

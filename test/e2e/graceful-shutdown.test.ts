@@ -1,0 +1,62 @@
+import { eq, inArray } from 'drizzle-orm'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createConfig } from '../../src/config/index.js'
+import { accounts, outbox, projects } from '../../src/db/schema/index.js'
+import { createSampleWorld, sampleConfig } from '../../src/demo/sample-world.js'
+import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { pollUntil } from '../support/poll.js'
+import { serviceProcess } from '../support/service-process.js'
+
+let sim: Simulator | undefined
+let database: TestDatabase | undefined
+let service: ReturnType<typeof serviceProcess> | undefined
+afterEach(async () => {
+  await service?.kill()
+  await sim?.close()
+  await database?.close()
+})
+
+/** A service process whose client has written; its /start answer is held up by a slow Telegram. */
+async function startWithSlowSendInFlight(drainSeconds: number, latencyMs: number) {
+  sim = await startSimulator()
+  database = await createTestDatabase()
+  const world = createSampleWorld(sim)
+  const base = sampleConfig(sim, world, database.url, { log: { level: 'info' } })
+  const config = { ...base, delivery: { ...base.delivery, drainSeconds } }
+  createConfig(config)
+  service = serviceProcess(config)
+  await service.start()
+  const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
+  await database.db.insert(accounts).values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  sim.setLatency({ ms: latencyMs, methods: ['sendMessage'] })
+  sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/start' })
+  const db = database.db
+  await pollUntil(async () => (await db.select().from(outbox).where(eq(outbox.state, 'sending'))).length > 0, { timeoutMs: 10_000, message: 'a send in flight' })
+  return { world, db }
+}
+
+describe('SIGTERM', () => {
+  it('stops taking updates and lets the send in flight finish before exiting 0', async () => {
+    const { world, db } = await startWithSlowSendInFlight(10, 1500)
+    const started = Date.now()
+    const code = await service!.stop()
+    expect(code).toBe(0)
+    // The answer was in flight at SIGTERM: it was delivered and recorded, nothing is left mid-send.
+    expect(sim!.privateMessages(world.people.zoe.id, world.bots.client.id).some((m) => m.from.is_bot && m.text?.includes('email'))).toBe(true)
+    expect(await db.select().from(outbox).where(inArray(outbox.state, ['sending', 'pending']))).toEqual([])
+    expect(service!.output()).toContain('outbox drained')
+    expect(Date.now() - started).toBeLessThan(10_000)
+  }, 60_000)
+
+  it('bounds the drain: a send that outlasts drainSeconds is left to its lease and the process still exits', async () => {
+    const { db } = await startWithSlowSendInFlight(1, 20_000)
+    const started = Date.now()
+    const code = await service!.stop()
+    expect(code).toBe(0)
+    expect(Date.now() - started).toBeLessThan(8_000)
+    expect(service!.output()).toContain('outbox drain timed out')
+    // The row keeps its claim; after the lease it goes out again (never lost).
+    expect((await db.select().from(outbox).where(eq(outbox.state, 'sending'))).length).toBe(1)
+  }, 60_000)
+})
