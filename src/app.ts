@@ -61,8 +61,9 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   for (const projectConfig of config.projects) {
     const projectId = await syncProject(db, projectConfig)
     const runtime: ProjectRuntime = { id: projectId, config: projectConfig, bots: { client: [], cs: [], cr: [], treatment: [] } }
-    for (const [role, tokens] of Object.entries(projectConfig.bots) as Array<[BotRole, string[] | undefined]>) {
-      for (const [i, token] of (tokens ?? []).entries()) {
+    for (const [role, tokens] of Object.entries(projectConfig.bots) as Array<[BotRole, string | string[] | undefined]>) {
+      // The client role has one bot; staff roles may have a pool.
+      for (const [i, token] of (typeof tokens === 'string' ? [tokens] : (tokens ?? [])).entries()) {
         const spec = { token, role, primary: i === 0 }
         const { bot, self } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
         gateway.register(self.id, token)

@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 
 /** Validates a config object (tests build theirs with this). Throws one ConfigError naming each bad key. */
 export function createConfig(input: unknown): Config {
-  const result = configSchema.safeParse(input)
+  const result = configSchema.safeParse(input, { reportInput: true })
   if (result.success) return result.data
   const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${describeIssue(issue)}`)
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
