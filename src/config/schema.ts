@@ -172,8 +172,12 @@ export const configSchema = z
         recordsSync: cronSchedule('*/15 * * * *'),
         /** Closes topics idle for longer than projects[].topics.idleCloseDays. */
         idleTopics: cronSchedule('0 * * * *'),
+        /** Prunes delivery history older than retention.days. */
+        retention: cronSchedule('30 3 * * *'),
       })
       .prefault({}),
+    /** Handled updates and sent outbox rows are pruned after this many days; messages and relay links are kept. */
+    retention: z.object({ days: z.number().int().min(1).default(30) }).prefault({}),
     projects: z.array(projectSchema).min(1, 'at least one project'),
   })
   .superRefine(checkUniqueness)

@@ -24,6 +24,8 @@ describe('config', () => {
     expect(config.projects[0]!.bots.cs).toEqual(['2:b', '5:e'])
     expect(config.projects[0]!.relay.notePrefix).toBe('//')
     expect(config.projects[0]!.templates.askEmail).toMatch(/email/)
+    expect(config.retention.days).toBe(30)
+    expect(config.cron.retention).toBe('30 3 * * *')
   })
 
   it('names every bad key in one error', () => {
