@@ -67,10 +67,12 @@ describe('config', () => {
     Object.assign(second, { key: 'beta', bots: { client: '7:g', cs: '8:h', cr: '9:i' } })
     second.groups = { cs: { chatId: -1009 }, cr: [{ key: 'north', title: 'North', chatId: -1002 }] }
     bad.projects.push(second)
-    const message = errorOf(bad)
-    expect(message).toContain('projects.0.groups.cr.1.chatId: chat id -1001 is already used at projects.0.groups.cs.chatId; each group needs its own chat')
-    expect(message).toContain('projects.0.groups.treatment.chatId: chat id -1002 is already used at projects.0.groups.cr.0.chatId')
-    expect(message).toContain('projects.1.groups.cr.0.chatId: chat id -1002 is already used at projects.0.groups.cr.0.chatId')
+    expectRefused(
+      bad,
+      'projects.0.groups.cr.1.chatId: chat id -1001 is already used at projects.0.groups.cs.chatId; each group needs its own chat',
+      'projects.0.groups.treatment.chatId: chat id -1002 is already used at projects.0.groups.cr.0.chatId',
+      'projects.1.groups.cr.0.chatId: chat id -1002 is already used at projects.0.groups.cr.0.chatId',
+    )
   })
 
   it('refuses a project key used twice', () => {
@@ -85,19 +87,14 @@ describe('config', () => {
     const bad = structuredClone(minimal) as Record<string, any>
     bad.projects[0].templates = { askEmail: '', welcomeClient: '  ' }
     bad.projects[0].reassignment = { clientTemplate: '' }
-    const message = errorOf(bad)
-    expect(message).toContain('projects.0.templates.askEmail: a non-empty text')
-    expect(message).toContain('projects.0.templates.welcomeClient: a non-empty text')
-    expect(message).toContain('projects.0.reassignment.clientTemplate: a non-empty text')
+    expectRefused(bad, ...['templates.askEmail', 'templates.welcomeClient', 'reassignment.clientTemplate'].map((key) => `projects.0.${key}: a non-empty text`))
   })
 
   it('refuses invalid cron schedules before anything starts', () => {
     const bad = structuredClone(minimal) as Record<string, any>
     bad.cron = { reassignments: 'every minute', idleTopics: '61 * * * *', recordsSync: '*/5 * * * * *' }
-    const message = errorOf(bad)
-    expect(message).toContain('cron.reassignments: a valid cron schedule like "*/15 * * * *", not "every minute"')
-    expect(message).toContain('cron.idleTopics: a valid cron schedule')
-    expect(message).not.toContain('cron.recordsSync')
+    expectRefused(bad, 'cron.reassignments: a valid cron schedule like "*/15 * * * *", not "every minute"', 'cron.idleTopics: a valid cron schedule')
+    expect(errorOf(bad)).not.toContain('cron.recordsSync')
   })
 
   it('checks the webhook URL against the hosted Bot API rules only when talking to api.telegram.org', () => {
@@ -133,4 +130,9 @@ function errorOf(input: unknown): string {
     return (error as Error).message
   }
   throw new Error('the config was accepted')
+}
+
+function expectRefused(input: unknown, ...issues: string[]): void {
+  const message = errorOf(input)
+  for (const issue of issues) expect(message).toContain(issue)
 }

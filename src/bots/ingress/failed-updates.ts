@@ -17,21 +17,14 @@ export interface FailedUpdate {
 /** Updates parked as failed, newest first; only one project's when `projectId` is given. */
 export async function listFailedUpdates(db: DbOrTx, options: { projectId?: number; limit?: number } = {}): Promise<FailedUpdate[]> {
   const failed = eq(updates.state, 'failed')
+  const { botId, updateId, projectId, attempts, error, updatedAt, payload } = updates
   const rows = await db
-    .select()
+    .select({ botId, updateId, projectId, attempts, error, updatedAt, payload })
     .from(updates)
     .where(options.projectId === undefined ? failed : and(failed, eq(updates.projectId, options.projectId)))
     .orderBy(desc(updates.updatedAt))
     .limit(options.limit ?? 20)
-  return rows.map((row) => ({
-    botId: row.botId,
-    updateId: row.updateId,
-    projectId: row.projectId,
-    kind: kindOf(row.payload),
-    attempts: row.attempts,
-    error: row.error,
-    updatedAt: row.updatedAt,
-  }))
+  return rows.map(({ payload, ...row }) => ({ ...row, kind: kindOf(payload) }))
 }
 
 /**
