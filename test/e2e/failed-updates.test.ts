@@ -76,4 +76,24 @@ describe('failed updates', () => {
     expect(await outboxCli('retry-update', '999:1')).toEqual({ code: 0, output: expect.stringContaining('Update 999:1 will be handled again') })
     expect(await stateOf(999, 1)).toMatchObject({ state: 'received', attempts: 0 })
   })
+
+  it('parks an unreadable stored update instead of letting it stop the redrive of the others', async () => {
+    const { world } = h
+    const { db } = h.database
+    const clientBot = world.bots.client.id
+    const [handled] = await db.select().from(updates).where(and(eq(updates.botId, clientBot), eq(updates.state, 'handled'), sql`${updates.payload} LIKE '%"text":"Is my parcel lost?"%'`))
+    const redriven = JSON.parse(handled!.payload) as { update_id: number; message: { message_id: number; text: string } }
+    redriven.update_id = 900_000_001
+    redriven.message.message_id = 900_001
+    redriven.message.text = 'Stored before a crash, handled by the redrive'
+    const longAgo = new Date(Date.now() - 60_000)
+    await db.insert(updates).values([
+      { botId: clientBot, updateId: 900_000_000, projectId: h.projectId, payload: '{"update_id":900000000,"message":', updatedAt: longAgo },
+      { botId: clientBot, updateId: 900_000_001, projectId: h.projectId, payload: JSON.stringify(redriven), updatedAt: longAgo },
+    ])
+    // The redrive runs every 5 s.
+    await h.sim.waitFor(() => h.sim.chatMessages(world.groups.cs.id, { threadId: zoe.cs }).find((m) => m.text?.includes('handled by the redrive')), { timeoutMs: 15_000, message: 'redriven message in the CS topic' })
+    const [unreadable] = await db.select().from(updates).where(and(eq(updates.botId, clientBot), eq(updates.updateId, 900_000_000)))
+    expect(unreadable).toMatchObject({ state: 'failed', error: expect.stringContaining('the stored payload is not valid JSON') })
+  }, 30_000)
 })
