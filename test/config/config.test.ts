@@ -118,6 +118,9 @@ describe('config', () => {
     expect(config.database.url).toBe('mysql://real@h/db')
     expect(config.telegram.apiRoot).toBe('http://127.0.0.1:8081')
     expect(() => loadConfig(file, {})).toThrow('refers to unset environment variables: CLIENT_TOKEN')
+    // The shipped example documents ${NAME} in a comment: comments are left alone.
+    const example = loadConfig('config/example.yaml', { DATABASE_URL: 'mysql://u@h/db', ...Object.fromEntries(['CLIENT', 'CS', 'CR', 'TREATMENT'].map((role, i) => [`ACME_${role}_BOT_TOKEN`, `${i + 1}:t`])) })
+    expect(example.retention.days).toBe(30)
     expect(() => loadConfig(join(dir, 'missing.yaml'))).toThrow('Cannot read config file')
   })
 })
