@@ -2,19 +2,18 @@ import cron from 'node-cron'
 import { z } from 'zod'
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 
-const token = z
-  .string()
-  .regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)')
+const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
+const token = z.string().regex(...tokenRule)
 /** One token, or several for a pool of bots sharing the same role. */
 const botTokens = z.union([token.transform((t) => [t]), z.array(token).min(1)])
 /** A client talks to one bot, so the client role takes exactly one token (no pool). */
 const clientToken = z
   .string({ error: (issue) => (Array.isArray(issue.input) ? 'one bot token; a client talks to one bot, so a list of client bots is not supported' : undefined) })
-  .regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)')
+  .regex(...tokenRule)
 const chatId = z.number().int().negative('a supergroup chat id (negative, like -1001234567890)')
 
 /** A text shown to people: an empty one would send an empty message, which Telegram refuses. */
-const text = (fallback: string) => z.string().refine((s) => s.trim() !== '', 'a non-empty text').default(fallback)
+const nonEmptyText = (fallback: string) => z.string().refine((s) => s.trim() !== '', 'a non-empty text').default(fallback)
 /** Checked here, so a typo stops the process before anything starts. */
 export const cronSchedule = (fallback: string) =>
   z.string().refine((s) => cron.validate(s), { error: (issue) => `a valid cron schedule like "*/15 * * * *", not "${String(issue.input)}"` }).default(fallback)
@@ -24,15 +23,15 @@ export type StaffRole = z.infer<typeof staffRole>
 
 const templatesSchema = z
   .object({
-    askEmail: text('Welcome! To connect you with your team, please send the email address of your account.'),
-    invalidEmail: text("That doesn't look like an email address. Please send the email of your account."),
-    unknownEmail: text("We couldn't find an account with that email. Please check it and try again."),
-    cooldown: text('Too many attempts. Please wait a few minutes and try again.'),
-    alreadyLinked: text('That account is already connected to another Telegram user. Our team has been notified.'),
-    pendingAssignment: text('Thank you! Our team will be with you shortly. You can already write your question here.'),
-    welcomeClient: text('Hello {name}! Your team is ready. Write here any time: we answer in this chat.'),
-    rejected: text("Sorry, we can't open a conversation for this account. Please contact us through the usual channels."),
-    topicNotice: text('New customer {name} ({accountId}). Assigned by {decidedBy}.'),
+    askEmail: nonEmptyText('Welcome! To connect you with your team, please send the email address of your account.'),
+    invalidEmail: nonEmptyText("That doesn't look like an email address. Please send the email of your account."),
+    unknownEmail: nonEmptyText("We couldn't find an account with that email. Please check it and try again."),
+    cooldown: nonEmptyText('Too many attempts. Please wait a few minutes and try again.'),
+    alreadyLinked: nonEmptyText('That account is already connected to another Telegram user. Our team has been notified.'),
+    pendingAssignment: nonEmptyText('Thank you! Our team will be with you shortly. You can already write your question here.'),
+    welcomeClient: nonEmptyText('Hello {name}! Your team is ready. Write here any time: we answer in this chat.'),
+    rejected: nonEmptyText("Sorry, we can't open a conversation for this account. Please contact us through the usual channels."),
+    topicNotice: nonEmptyText('New customer {name} ({accountId}). Assigned by {decidedBy}.'),
   })
   .prefault({})
 export type Templates = z.infer<typeof templatesSchema>
@@ -108,7 +107,7 @@ const projectSchema = z.object({
       /** What happens to the old topic after the replay. */
       oldTopic: z.enum(['close', 'delete']).default('close'),
       notifyClient: z.boolean().default(false),
-      clientTemplate: text('Your conversation is now looked after by {team}. Nothing changes for you: keep writing here.'),
+      clientTemplate: nonEmptyText('Your conversation is now looked after by {team}. Nothing changes for you: keep writing here.'),
     })
     .prefault({}),
 })
