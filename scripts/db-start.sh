@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway MariaDB under .data/mariadb, or $TOPICDESK_DB_HOME (installing the server if needed) and prints
-# ONLY its URL on stdout, so callers can do DATABASE_URL=$(bash scripts/db-start.sh).
+# ONLY its URL on stdout, so callers can do DATABASE_URL=$(bash scripts/db-start.sh). It reuses this
+# checkout's running server, else starts one on a free port (from 3307, recorded in $DB_HOME/port).
 set -euo pipefail
 source "$(dirname "$0")/lib/db-env.sh"
 
@@ -55,14 +56,21 @@ exec 9>"$DB_HOME/start.lock"
 flock 9
 
 if db_pid_alive && db_admin --silent ping >/dev/null 2>&1; then
+  # This checkout's own server: reuse it, on whatever port it runs.
   running_port="$(db_sql -e 'SELECT @@port')"
-  if [ "$running_port" != "$DB_PORT" ]; then
-    log "a MariaDB from $DB_HOME already runs on port $running_port, not $DB_PORT; run scripts/db-stop.sh first"
+  if [ -n "${TOPICDESK_DB_PORT:-}" ] && [ "$running_port" != "$TOPICDESK_DB_PORT" ]; then
+    log "a MariaDB from $DB_HOME already runs on port $running_port, not $TOPICDESK_DB_PORT; run scripts/db-stop.sh first"
     exit 1
   fi
+  db_use_port "$running_port"
 else
   install_server
   init_datadir
+  db_choose_port
+  if ! port_free "$DB_PORT"; then
+    log "port $DB_PORT is in use by another server; unset TOPICDESK_DB_PORT to let a free port be chosen"
+    exit 1
+  fi
   start_server
 fi
 

@@ -12,6 +12,7 @@ import type { BotContext } from './bots/shared/context.js'
 import { CronScheduler } from './cron/scheduler.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { idleTopicsJob } from './cron/idle-topics.js'
+import { retentionJob } from './cron/retention.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
@@ -68,8 +69,9 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   for (const projectConfig of config.projects) {
     const projectId = await syncProject(db, projectConfig)
     const runtime: ProjectRuntime = { id: projectId, config: projectConfig, bots: { client: [], cs: [], cr: [], treatment: [] } }
-    for (const [role, tokens] of Object.entries(projectConfig.bots) as Array<[BotRole, string[] | undefined]>) {
-      for (const [i, token] of (tokens ?? []).entries()) {
+    for (const [role, tokens] of Object.entries(projectConfig.bots) as Array<[BotRole, string | string[] | undefined]>) {
+      // The client role has one bot; staff roles may have a pool.
+      for (const [i, token] of (typeof tokens === 'string' ? [tokens] : (tokens ?? [])).entries()) {
         const spec = { token, role, primary: i === 0 }
         const { bot, self } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
         gateway.register(self.id, token)
@@ -116,6 +118,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
+  cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
   const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects }, readiness: () => readiness(db, ingress) }) : undefined

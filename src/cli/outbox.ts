@@ -1,9 +1,13 @@
+import { describeFailedUpdate, listFailedUpdates, parseUpdateKey, retryFailedUpdate } from '../bots/ingress/failed-updates.js'
 import { createDatabase } from '../db/client.js'
 import { describeDeadLetter, listDeadLetters, retryDeadLetter } from '../delivery/dead-letters.js'
 
-const usage = 'usage: npm run outbox -- list [--limit N] | retry <id>'
+const usage = 'usage: npm run outbox -- list [--limit N] | retry <id> | retry-update <bot id>:<update id>'
 
-/** `npm run outbox -- list|retry <id>`: the dead letter list from the command line. */
+/**
+ * `npm run outbox -- list|retry <id>|retry-update <bot>:<update>`: the dead outbox rows and the
+ * updates parked after failed handling, from the command line.
+ */
 async function main(argv: string[]): Promise<number> {
   const url = process.env.DATABASE_URL
   if (!url) {
@@ -15,14 +19,23 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'list') {
       const limitIndex = argv.indexOf('--limit')
-      const letters = await listDeadLetters(db, { limit: limitIndex >= 0 ? Number(argv[limitIndex + 1]) : 50 })
-      if (letters.length === 0) console.log('The dead letter list is empty.')
+      const limit = limitIndex >= 0 ? Number(argv[limitIndex + 1]) : 50
+      const [letters, parked] = await Promise.all([listDeadLetters(db, { limit }), listFailedUpdates(db, { limit })])
+      console.log(letters.length === 0 ? 'The dead letter list is empty.' : 'Dead outbox rows (newest first):')
       for (const letter of letters) console.log(describeDeadLetter(letter))
+      console.log(parked.length === 0 ? 'No failed updates.' : 'Failed updates (newest first):')
+      for (const update of parked) console.log(describeFailedUpdate(update))
       return 0
     }
     if (command === 'retry' && arg && /^\d+$/.test(arg)) {
       const ok = await retryDeadLetter(db, Number(arg))
       console.log(ok ? `Row ${arg} is queued again.` : `Row ${arg} is not on the dead letter list.`)
+      return ok ? 0 : 1
+    }
+    const key = command === 'retry-update' && arg ? parseUpdateKey(arg) : undefined
+    if (key) {
+      const ok = await retryFailedUpdate(db, key)
+      console.log(ok ? `Update ${arg} will be handled again (by the process that polls its bot).` : `Update ${arg} is not on the failed list.`)
       return ok ? 0 : 1
     }
     console.error(usage)

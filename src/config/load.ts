@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 
 /** Validates a config object (tests build theirs with this). Throws one ConfigError naming each bad key. */
 export function createConfig(input: unknown): Config {
-  const result = configSchema.safeParse(input)
+  const result = configSchema.safeParse(input, { reportInput: true })
   if (result.success) return result.data
   const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${describeIssue(issue)}`)
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
@@ -33,11 +33,19 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
     throw new ConfigError(`Cannot read config file ${path}: ${(error as Error).message}`)
   }
   const missing = new Set<string>()
-  const substituted = text.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
-    const value = env[name]
-    if (value === undefined) missing.add(name)
-    return value ?? ''
-  })
+  // Whole-line comments are left alone: they may document the ${NAME} syntax itself.
+  const substituted = text
+    .split('\n')
+    .map((line) =>
+      line.trimStart().startsWith('#')
+        ? line
+        : line.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
+            const value = env[name]
+            if (value === undefined) missing.add(name)
+            return value ?? ''
+          }),
+    )
+    .join('\n')
   if (missing.size > 0) throw new ConfigError(`Config ${path} refers to unset environment variables: ${[...missing].join(', ')}`)
   let raw: Record<string, unknown>
   try {

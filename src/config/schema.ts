@@ -1,26 +1,37 @@
+import cron from 'node-cron'
 import { z } from 'zod'
+import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 
-const token = z
-  .string()
-  .regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)')
+const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
+const token = z.string().regex(...tokenRule)
 /** One token, or several for a pool of bots sharing the same role. */
 const botTokens = z.union([token.transform((t) => [t]), z.array(token).min(1)])
+/** A client talks to one bot, so the client role takes exactly one token (no pool). */
+const clientToken = z
+  .string({ error: (issue) => (Array.isArray(issue.input) ? 'one bot token; a client talks to one bot, so a list of client bots is not supported' : undefined) })
+  .regex(...tokenRule)
 const chatId = z.number().int().negative('a supergroup chat id (negative, like -1001234567890)')
+
+/** A text shown to people: an empty one would send an empty message, which Telegram refuses. */
+const nonEmptyText = (fallback: string) => z.string().refine((s) => s.trim() !== '', 'a non-empty text').default(fallback)
+/** Checked here, so a typo stops the process before anything starts. */
+export const cronSchedule = (fallback: string) =>
+  z.string().refine((s) => cron.validate(s), { error: (issue) => `a valid cron schedule like "*/15 * * * *", not "${String(issue.input)}"` }).default(fallback)
 
 const staffRole = z.enum(['cs', 'cs_lead', 'cr', 'treatment'])
 export type StaffRole = z.infer<typeof staffRole>
 
 const templatesSchema = z
   .object({
-    askEmail: z.string().default('Welcome! To connect you with your team, please send the email address of your account.'),
-    invalidEmail: z.string().default("That doesn't look like an email address. Please send the email of your account."),
-    unknownEmail: z.string().default("We couldn't find an account with that email. Please check it and try again."),
-    cooldown: z.string().default('Too many attempts. Please wait a few minutes and try again.'),
-    alreadyLinked: z.string().default('That account is already connected to another Telegram user. Our team has been notified.'),
-    pendingAssignment: z.string().default('Thank you! Our team will be with you shortly. You can already write your question here.'),
-    welcomeClient: z.string().default('Hello {name}! Your team is ready. Write here any time: we answer in this chat.'),
-    rejected: z.string().default("Sorry, we can't open a conversation for this account. Please contact us through the usual channels."),
-    topicNotice: z.string().default('New customer {name} ({accountId}). Assigned by {decidedBy}.'),
+    askEmail: nonEmptyText('Welcome! To connect you with your team, please send the email address of your account.'),
+    invalidEmail: nonEmptyText("That doesn't look like an email address. Please send the email of your account."),
+    unknownEmail: nonEmptyText("We couldn't find an account with that email. Please check it and try again."),
+    cooldown: nonEmptyText('Too many attempts. Please wait a few minutes and try again.'),
+    alreadyLinked: nonEmptyText('That account is already connected to another Telegram user. Our team has been notified.'),
+    pendingAssignment: nonEmptyText('Thank you! Our team will be with you shortly. You can already write your question here.'),
+    welcomeClient: nonEmptyText('Hello {name}! Your team is ready. Write here any time: we answer in this chat.'),
+    rejected: nonEmptyText("Sorry, we can't open a conversation for this account. Please contact us through the usual channels."),
+    topicNotice: nonEmptyText('New customer {name} ({accountId}). Assigned by {decidedBy}.'),
   })
   .prefault({})
 export type Templates = z.infer<typeof templatesSchema>
@@ -29,7 +40,7 @@ const projectSchema = z.object({
   key: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'a short key of a-z, 0-9, _ or -'),
   name: z.string().min(1),
   bots: z.object({
-    client: botTokens,
+    client: clientToken,
     cs: botTokens,
     cr: botTokens,
     treatment: botTokens.optional(),
@@ -96,7 +107,7 @@ const projectSchema = z.object({
       /** What happens to the old topic after the replay. */
       oldTopic: z.enum(['close', 'delete']).default('close'),
       notifyClient: z.boolean().default(false),
-      clientTemplate: z.string().default('Your conversation is now looked after by {team}. Nothing changes for you: keep writing here.'),
+      clientTemplate: nonEmptyText('Your conversation is now looked after by {team}. Nothing changes for you: keep writing here.'),
     })
     .prefault({}),
 })
@@ -126,7 +137,8 @@ export const configSchema = z
           .optional(),
       })
       .prefault({})
-      .refine((t) => t.mode !== 'webhook' || t.webhook, { message: 'webhook mode needs telegram.webhook with publicUrl and secret', path: ['webhook'] }),
+      .refine((t) => t.mode !== 'webhook' || t.webhook, { message: 'webhook mode needs telegram.webhook with publicUrl and secret', path: ['webhook'] })
+      .superRefine(checkWebhookUrl),
     database: z.object({ url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL') }),
     /** The admin HTTP server (/healthz, /readyz, /metrics); never the webhook port. false turns it off. */
     http: z
@@ -168,32 +180,19 @@ export const configSchema = z
     /** node-cron schedules of the background jobs (each run happens in one process only). */
     cron: z
       .object({
-        reassignments: z.string().default('* * * * *'),
-        recordsSync: z.string().default('*/15 * * * *'),
+        reassignments: cronSchedule('* * * * *'),
+        recordsSync: cronSchedule('*/15 * * * *'),
         /** Closes topics idle for longer than projects[].topics.idleCloseDays. */
-        idleTopics: z.string().default('0 * * * *'),
+        idleTopics: cronSchedule('0 * * * *'),
+        /** Prunes delivery history older than retention.days. */
+        retention: cronSchedule('30 3 * * *'),
       })
       .prefault({}),
+    /** Handled updates and sent outbox rows are pruned after this many days; messages and relay links are kept. */
+    retention: z.object({ days: z.number().int().min(1).default(30) }).prefault({}),
     projects: z.array(projectSchema).min(1, 'at least one project'),
   })
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, string>()
-    config.projects.forEach((project, p) => {
-      for (const [role, tokens] of Object.entries(project.bots)) {
-        for (const t of tokens ?? []) {
-          const where = `projects.${p}.bots.${role}`
-          const other = seen.get(t)
-          if (other) ctx.addIssue({ code: 'custom', path: ['projects', p, 'bots', role], message: `this token is already used at ${other}; each role needs its own bot` })
-          seen.set(t, where)
-        }
-      }
-      const teamKeys = new Set<string>()
-      project.groups.cr.forEach((team, i) => {
-        if (teamKeys.has(team.key)) ctx.addIssue({ code: 'custom', path: ['projects', p, 'groups', 'cr', i, 'key'], message: `duplicate CR team key "${team.key}"` })
-        teamKeys.add(team.key)
-      })
-    })
-  })
+  .superRefine(checkUniqueness)
 
 export type Config = z.infer<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>

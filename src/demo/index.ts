@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     transcript.watchGroup(world.groups.south.id, 'CR South')
     transcript.watchGroup(world.groups.treatment.id, 'Treatment')
     console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
-    await playStory({ sim, world, transcript })
+    await playStory({ sim, world, transcript, db: app.db })
     const stats = sim.stats()
     console.log(`\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`)
   } finally {

@@ -52,6 +52,7 @@ export function botForRole(project: ProjectRuntime, role: TopicRole): BotRef {
   return bot
 }
 
+/** The project's one client bot (clients talk to one bot; there is no client pool). */
 export function clientBot(project: ProjectRuntime): BotRef {
   const bot = project.bots.client[0]
   if (!bot) throw new Error(`Project ${project.config.key} has no client bot`)

@@ -79,7 +79,7 @@ describe('importAccounts', () => {
 
   it('creates the project and inserts every account, emoji intact', async () => {
     const { rows } = parseAccountsCsv(goodCsv)
-    expect(await importAccounts(testDb.db, 'acme', rows)).toEqual({ inserted: 3, updated: 0 })
+    expect(await importAccounts(testDb.db, { key: 'acme', name: 'acme' }, rows)).toEqual({ inserted: 3, updated: 0 })
     const [project] = await testDb.db.select().from(projects).where(eq(projects.key, 'acme'))
     expect(project?.name).toBe('acme')
     expect(await accountsOf('acme')).toEqual([
@@ -91,21 +91,21 @@ describe('importAccounts', () => {
 
   it('updates existing accounts on re-import and keeps projects apart', async () => {
     const csv = ['email,name,account_id,cr_team,treatment', 'alice@example.com,Alice 👩‍💻 Adams,A-1b,,no', 'dave@example.com,Dave,A-4,east,1'].join('\n')
-    expect(await importAccounts(testDb.db, 'acme', parseAccountsCsv(csv).rows)).toEqual({ inserted: 1, updated: 1 })
+    expect(await importAccounts(testDb.db, { key: 'acme', name: 'acme' }, parseAccountsCsv(csv).rows)).toEqual({ inserted: 1, updated: 1 })
     expect(await accountsOf('acme')).toEqual([
       { email: 'alice@example.com', displayName: 'Alice 👩‍💻 Adams', externalId: 'A-1b', crTeamHint: null, treatment: false },
       { email: 'bob@example.com', displayName: 'Bob, the Builder', externalId: 'A-2', crTeamHint: null, treatment: false },
       { email: 'carol@example.com', displayName: 'Carol 🦄 Chen', externalId: 'A-3', crTeamHint: 'south', treatment: false },
       { email: 'dave@example.com', displayName: 'Dave', externalId: 'A-4', crTeamHint: 'east', treatment: true },
     ])
-    expect(await importAccounts(testDb.db, 'other', parseAccountsCsv(csv).rows)).toEqual({ inserted: 2, updated: 0 })
+    expect(await importAccounts(testDb.db, { key: 'other', name: 'other' }, parseAccountsCsv(csv).rows)).toEqual({ inserted: 2, updated: 0 })
     expect(await accountsOf('other')).toHaveLength(2)
   })
 
   it('writes nothing when the import fails part-way', async () => {
     const rows = parseAccountsCsv(goodCsv).rows
     const tooLong = { ...rows[0]!, email: 'new@example.com', externalId: 'x'.repeat(300) }
-    await expect(importAccounts(testDb.db, 'rollback', [...rows, tooLong])).rejects.toThrow()
+    await expect(importAccounts(testDb.db, { key: 'rollback', name: 'rollback' }, [...rows, tooLong])).rejects.toThrow()
     expect(await testDb.db.select().from(projects).where(eq(projects.key, 'rollback'))).toEqual([])
   })
 })

@@ -48,7 +48,7 @@ export function handleStoredUpdate(features: Composer<BotContext>, observe: (bot
         .set({
           attempts: sql`${updates.attempts} + 1`,
           state: sql`IF(${updates.attempts} + 1 >= ${MAX_HANDLING_ATTEMPTS}, 'failed', 'received')`,
-          error: String((error as Error)?.stack ?? error).slice(0, 4000),
+          error: describeFailure(error).slice(0, 4000),
         })
         .where(key)
         .catch(() => undefined)
@@ -56,4 +56,12 @@ export function handleStoredUpdate(features: Composer<BotContext>, observe: (bot
       throw error
     }
   }
+}
+
+/** The root cause first (a query error wraps the database's reason), then the stack, for /failed and the log. */
+function describeFailure(error: unknown): string {
+  let root = error
+  for (let depth = 0; depth < 5 && (root as { cause?: unknown })?.cause; depth += 1) root = (root as { cause: unknown }).cause
+  const stack = String((error as Error)?.stack ?? error)
+  return root === error ? stack : `${String((root as Error)?.message ?? root)}\n${stack}`
 }

@@ -88,12 +88,12 @@ function checkHeader(columns: string[], line: number): CsvLineError[] {
 }
 
 /**
- * Upserts the rows into a project's accounts in one transaction, keyed on (project, email); creates
- * the project (named after its key) when missing. `updated` counts emails that already existed.
+ * Upserts the rows into a configured project's accounts in one transaction, keyed on (project, email);
+ * creates the project row when the service has not started with it yet. `updated` counts emails that already existed.
  */
-export async function importAccounts(db: Database, projectKey: string, rows: AccountImportRow[]): Promise<{ inserted: number; updated: number }> {
+export async function importAccounts(db: Database, project: { key: string; name: string }, rows: AccountImportRow[]): Promise<{ inserted: number; updated: number }> {
   return db.transaction(async (tx) => {
-    const projectId = await findOrCreateProject(tx, projectKey)
+    const projectId = await findOrCreateProject(tx, project)
     let updated = 0
     for (let start = 0; start < rows.length; start += upsertBatchSize) {
       const batch = rows.slice(start, start + upsertBatchSize)
@@ -119,12 +119,12 @@ export async function importAccounts(db: Database, projectKey: string, rows: Acc
   })
 }
 
-async function findOrCreateProject(db: DbOrTx, key: string): Promise<number> {
+async function findOrCreateProject(db: DbOrTx, { key, name }: { key: string; name: string }): Promise<number> {
   const find = () => db.select({ id: projects.id }).from(projects).where(eq(projects.key, key))
   const [found] = await find()
   if (found) return found.id
   // A no-op update on conflict: a concurrent import may have created it meanwhile.
-  await db.insert(projects).values({ key, name: key }).onDuplicateKeyUpdate({ set: { id: sql`${sql.identifier(projects.id.name)}` } })
+  await db.insert(projects).values({ key, name }).onDuplicateKeyUpdate({ set: { id: sql`${sql.identifier(projects.id.name)}` } })
   const [created] = await find()
   if (!created) throw new Error(`project "${key}" could not be created`)
   return created.id

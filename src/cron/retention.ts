@@ -1,0 +1,16 @@
+import type { Database } from '../db/client.js'
+import { pruneDeliveryHistory } from '../delivery/retention.js'
+import type { Logger } from '../logger.js'
+import type { CronJob } from './scheduler.js'
+
+/** Prunes handled updates and sent outbox rows older than `retention.days` (default daily). */
+export function retentionJob(db: Database, logger: Logger, options: { schedule: string; days: number }): CronJob {
+  return {
+    name: 'retention',
+    schedule: options.schedule,
+    async run() {
+      const pruned = await pruneDeliveryHistory(db, { olderThanDays: options.days })
+      if (pruned.updates || pruned.outbox) logger.info({ ...pruned, days: options.days }, 'pruned delivery history')
+    },
+  }
+}

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { playStory } from '../../src/demo/story.js'
+import { Transcript } from '../../src/demo/transcript.js'
+import { startHarness, type Harness } from '../support/harness.js'
+
+/**
+ * `npm run demo`'s story on a slow day: some copies take a while (a 429 with retry_after holds them).
+ * Every step must wait for everything it then prints, in every chat.
+ */
+describe('the demo story', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await startHarness()
+  })
+  afterAll(async () => h?.stop())
+
+  it('completes and prints each outcome under its own step when some copies are slow', async () => {
+    const { sim, world } = h
+    const slow = (token: string, method: string, chatId: number) =>
+      sim.failNext({ token, method, chatId, times: 1, error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } })
+    const lines: string[] = []
+    const names = new Map<number, string>([[world.bots.cs.id, 'CS bot'], [world.bots.cr.id, 'CR bot']])
+    const transcript = new (class extends Transcript {
+      override step(title: string): void {
+        // The CS copies of the onboarding and the CR copy of an edit are the slow ones.
+        if (title.startsWith('6.')) slow(world.bots.cs.token, 'sendMessage', world.groups.cs.id)
+        if (title.startsWith('10.')) slow(world.bots.cr.token, 'editMessageCaption', world.groups.north.id)
+        super.step(title)
+      }
+    })(sim, names, (line) => lines.push(line))
+    for (const [id, label] of [[world.groups.cs.id, 'CS group'], [world.groups.north.id, 'CR North'], [world.groups.south.id, 'CR South']] as const) transcript.watchGroup(id, label)
+    transcript.watchPrivate(world.people.zoe.id, world.bots.client.id)
+
+    await playStory({ sim, world, transcript, db: h.database.db })
+
+    const steps = new Map<string, string>()
+    for (const block of lines.join('\n').split('━━ ').slice(1)) steps.set(block.slice(0, block.indexOf('.')), block)
+    expect(steps.get('6')).toMatch(/CS group › Zoe Quinn · ACC-1001: #\d+ CS bot: Hi! My order #1234 has not arrived yet\./)
+    expect(steps.get('6')).toMatch(/CR North › Zoe Quinn · ACC-1001: #\d+ CR bot: Hi! My order #1234/)
+    expect(steps.get('10')).toMatch(/CS group › Zoe Quinn · ACC-1001: ↻ #\d+ CS bot: \[photo\] This is the slip \(front side\) \(edited\)/)
+    expect(steps.get('10')).toMatch(/CR North › Zoe Quinn · ACC-1001: ↻ #\d+ CR bot: \[photo\] This is the slip \(front side\) \(edited\)/)
+    expect(steps.get('11')).not.toContain('front side')
+    expect(steps.get('17')).toContain('refund is on its way')
+  }, 120_000)
+})
