@@ -55,9 +55,11 @@ function groupsOf(project: ProjectConfig): GroupToCheck[] {
 
 async function checkBots(config: Config, project: ProjectConfig, rows: CheckRow[], owners: Map<number, string>): Promise<CheckedBot[]> {
   const checked: CheckedBot[] = []
-  for (const [role, tokens] of Object.entries(project.bots) as Array<[BotRole, string[] | undefined]>) {
-    for (const [i, token] of (tokens ?? []).entries()) {
-      const where = `${project.key} ${role} bot${(tokens ?? []).length > 1 ? ` #${i + 1}` : ''}`
+  for (const [role, configured] of Object.entries(project.bots) as Array<[BotRole, string | string[] | undefined]>) {
+    // The client bot is one token; staff roles may list a pool.
+    const tokens = typeof configured === 'string' ? [configured] : (configured ?? [])
+    for (const [i, token] of tokens.entries()) {
+      const where = `${project.key} ${role} bot${tokens.length > 1 ? ` #${i + 1}` : ''}`
       const api = new Api(token, { apiRoot: config.telegram.apiRoot })
       let me: UserFromGetMe
       try {

@@ -23,6 +23,13 @@ const row = (rows: CheckRow[], area: CheckRow['area'], subject: RegExp) => {
   return found[0]!
 }
 
+/** `npm run doctor -- file`: its exit code and what it printed. */
+const doctorCli = (file: string) =>
+  promisify(execFile)('npx', ['tsx', 'src/cli/doctor.ts', file], { env: { ...process.env, DATABASE_URL: '' } }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (error: { code: number; stdout: string }) => error,
+  )
+
 describe('doctor', () => {
   let sim: Simulator
   let database: TestDatabase
@@ -105,15 +112,18 @@ describe('doctor', () => {
 
     // The command prints the table and exits 1.
     const file = join(tmpdir(), `doctor-${process.pid}.json`)
-    writeFileSync(file, JSON.stringify({ ...config, projects: [{ ...project, groups: { ...project.groups, cs: { chatId: project.groups.cs.chatId, title: 'Acme CS' } } }] }))
-    const run = await promisify(execFile)('npx', ['tsx', 'src/cli/doctor.ts', file], { env: { ...process.env, DATABASE_URL: database.url } }).then(
-      () => ({ code: 0, stdout: '' }),
-      (error: { code: number; stdout: string }) => error,
-    )
+    const onFile = { ...config, cron: { ...config.cron, recordsSync: '*/15 * * * *' }, projects: [{ ...project, groups: { ...project.groups, cs: { chatId: project.groups.cs.chatId, title: 'Acme CS' } } }] }
+    writeFileSync(file, JSON.stringify(onFile))
+    const run = await doctorCli(file)
     if (process.env.SHOW_DOCTOR) console.log(run.stdout)
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/✗ group +'CR South'/)
     expect(run.stdout).toMatch(/checks failed/)
+    // A config file the service would refuse: the doctor says why, and checks nothing else.
+    writeFileSync(file, JSON.stringify({ ...onFile, cron: { ...onFile.cron, recordsSync: 'every quarter hour' } }))
+    const refused = await doctorCli(file)
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toMatch(/✗ config[\s\S]*cron\.recordsSync/)
   }, 60_000)
 
   it('runs at start-up and logs each ✗ as a warning, while the service starts all the same', async () => {
