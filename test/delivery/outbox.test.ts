@@ -172,6 +172,20 @@ describe('failure classes', () => {
   })
 })
 
+describe('topic changes', () => {
+  it('records its own reopen of a topic closed by hand (no bot is told of it)', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 'Customer · ACC-2')
+    h.sim.closeTopicByHand(t.chatId, t.threadId)
+    await h.database.db.update(topicRows).set({ state: 'closed' }).where(eq(topicRows.id, t.topicId))
+    const id = await h.queue({ kind: 'topic', topicId: t.topicId }, { type: 'reopen_topic', topicId: t.topicId })
+    await rowInState(id, 'sent')
+    expect(h.sim.topics(t.chatId).find((x) => x.message_thread_id === t.threadId)?.closed).toBe(false)
+    expect((await h.database.db.select().from(topicRows).where(eq(topicRows.id, t.topicId)))[0]?.state).toBe('open')
+  })
+})
+
 describe('rate budgets and bot pools', () => {
   it('keeps within the group budget without a single 429, spreading new messages over the pool', async () => {
     const limits = { privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }
