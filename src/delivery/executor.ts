@@ -2,7 +2,7 @@ import type { InputMediaPhoto, Message } from 'grammy/types'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { assignments, relayLinks, systemTopics, topics } from '../db/schema/index.js'
-import { findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
+import { countNotRelayed, findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
@@ -40,6 +40,11 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
       return react(deps, claimed.botId, job)
     case 'text':
       return sendNotice(deps, claimed.botId, job)
+    case 'flood_notice': {
+      const n = await countNotRelayed(deps.db, job.customerId, 'flood', job.sinceRowId, new Date(job.until))
+      if (n === 0) return { skipped: 'nothing was held back' }
+      return sendNotice(deps, claimed.botId, { type: 'text', target: job.target, text: job.text.replace('{count}', String(n)) })
+    }
     case 'edit_text': {
       const api = deps.gateway.api(claimed.botId)
       return ignoreNotModified(() => api.editMessageText(job.chatId, job.messageId, job.text, { entities: job.entities, reply_markup: job.replyMarkup }))
