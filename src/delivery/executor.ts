@@ -1,8 +1,8 @@
 import type { InputMediaPhoto, Message } from 'grammy/types'
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { assignments, relayLinks, systemTopics, topics } from '../db/schema/index.js'
-import { findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
+import { countNotRelayed, findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
@@ -40,6 +40,11 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
       return react(deps, claimed.botId, job)
     case 'text':
       return sendNotice(deps, claimed.botId, job)
+    case 'flood_notice': {
+      const n = await countNotRelayed(deps.db, job.customerId, 'flood', job.sinceRowId, new Date(job.until))
+      if (n === 0) return { skipped: 'nothing was held back' }
+      return sendNotice(deps, claimed.botId, { type: 'text', target: job.target, text: job.text.replace('{count}', String(n)) })
+    }
     case 'edit_text': {
       const api = deps.gateway.api(claimed.botId)
       return ignoreNotModified(() => api.editMessageText(job.chatId, job.messageId, job.text, { entities: job.entities, reply_markup: job.replyMarkup }))
@@ -245,19 +250,28 @@ async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicI
   return { threadId: created.message_thread_id }
 }
 
-/** Closes, reopens or deletes a topic; doing what is already done counts as success. */
+/**
+ * Closes, reopens or deletes a topic; doing what is already done counts as success. No bot is
+ * told of its own closes and reopens, so the service records them itself: a close where it is
+ * queued (a reopen queued behind it must win), a reopen here too, once it is done — a person may
+ * have closed the topic by hand since, and this reopen undid that.
+ */
 async function changeTopic(deps: ExecutorDeps, botId: number, change: 'close_topic' | 'reopen_topic' | 'delete_topic', topicId: number): Promise<unknown> {
   const topic = await findTopic(deps.db, topicId)
   if (!topic?.threadId) return { skipped: 'topic was never created' }
   const api = deps.gateway.api(botId)
+  let outcome: { done: string } | { alreadyDone: string } = { done: change }
   try {
     if (change === 'close_topic') await api.closeForumTopic(topic.chatId, topic.threadId)
     else if (change === 'reopen_topic') await api.reopenForumTopic(topic.chatId, topic.threadId)
     else await api.deleteForumTopic(topic.chatId, topic.threadId)
-    return { done: change }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
-    if (/TOPIC_NOT_MODIFIED|message thread not found|TOPIC_ID_INVALID/.test(text)) return { alreadyDone: change }
-    throw error
+    if (!/TOPIC_NOT_MODIFIED|message thread not found|TOPIC_ID_INVALID/.test(text)) throw error
+    outcome = { alreadyDone: change }
   }
+  if (change === 'reopen_topic') {
+    await retryTransient(() => deps.db.update(topics).set({ state: 'open' }).where(and(eq(topics.id, topicId), eq(topics.state, 'closed'))))
+  }
+  return outcome
 }

@@ -38,6 +38,11 @@ export type OutboxJob =
       replyMarkup?: InlineKeyboardMarkup
       purpose?: { kind: 'assignment_card'; assignmentId: number } | { kind: 'profile_card'; topicId: number; pin: boolean }
     }
+  /**
+   * The one notice of a flood window: counts the customer's messages not relayed for flooding
+   * from `sinceRowId` until `until` (ISO time) when it is sent, and posts `text` with {count} filled in.
+   */
+  | { type: 'flood_notice'; target: Target; customerId: number; sinceRowId: number; until: string; text: string }
   /** Edit a bot's own text message (assignment cards). */
   | { type: 'edit_text'; chatId: number; messageId: number; text: string; entities?: MessageEntity[]; replyMarkup?: InlineKeyboardMarkup }
   | { type: 'create_topic'; topicId: number }
@@ -60,4 +65,12 @@ export function destinationKey(target: Target): string {
     case 'system_topic':
       return `system:${target.systemTopicId}`
   }
+}
+
+/**
+ * Key for a row that must neither wait behind nor hold back the target's ordered rows: a summary
+ * sent later (a flood notice, delayed to the end of its window) beside the live traffic.
+ */
+export function asideDestinationKey(target: Target): string {
+  return `${destinationKey(target)}:aside`
 }

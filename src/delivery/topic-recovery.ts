@@ -18,7 +18,7 @@ export async function recoverTopic(
   botId: number,
   problem: 'topic_closed' | 'topic_missing',
 ): Promise<{ outcome: RecoveryOutcome; topicId?: number }> {
-  const match = /^topic:(\d+)$/.exec(destination)
+  const match = /^topic:(\d+)(?::aside)?$/.exec(destination)
   if (!match) return { outcome: 'not_a_topic' }
   const topicId = Number(match[1])
   const topic = await findTopic(deps.db, topicId)

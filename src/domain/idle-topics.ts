@@ -1,11 +1,10 @@
 import { and, eq, isNotNull, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { customers, topics } from '../db/schema/index.js'
-import { destinationKey } from '../delivery/jobs.js'
 import { enqueue } from '../delivery/outbox.js'
-import { laneForTopic, type Topic } from './customers.js'
 import type { DomainDeps } from './deps.js'
-import { botForRole, type ProjectRuntime } from './project-runtime.js'
+import type { ProjectRuntime } from './project-runtime.js'
+import { topicJobBase } from './topic-state.js'
 
 const DAY_MS = 86_400_000
 /** Topics closed per transaction batch of one run; the next run takes the rest. */
@@ -21,25 +20,6 @@ const TOUCH_GRANULARITY_MS = 10 * 60_000
 export async function touchTopic(tx: DbOrTx, topicId: number, now = new Date(), lastActivityAt?: Date | null): Promise<void> {
   if (lastActivityAt && now.getTime() - lastActivityAt.getTime() < TOUCH_GRANULARITY_MS) return
   await tx.update(topics).set({ lastActivityAt: now }).where(eq(topics.id, topicId))
-}
-
-function topicJobBase(project: ProjectRuntime, topic: Topic) {
-  return { projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey({ kind: 'topic', topicId: topic.id }), botId: botForRole(project, topic.role).id }
-}
-
-/**
- * A client wrote to a customer whose topic was closed for idleness: reopen it and say why,
- * on the topic's destination, so both land before the client's message. The guarded UPDATE
- * makes this happen once even if two messages race.
- */
-export async function reopenIdleTopic(tx: DbOrTx, project: ProjectRuntime, topic: Topic, now = new Date()): Promise<void> {
-  const [reopened] = await tx.update(topics).set({ state: 'open' }).where(and(eq(topics.id, topic.id), eq(topics.state, 'closed')))
-  if (reopened.affectedRows === 0) return
-  const since = topic.lastActivityAt ?? topic.updatedAt
-  const days = Math.max(1, Math.floor((now.getTime() - since.getTime()) / DAY_MS))
-  const base = topicJobBase(project, topic)
-  await enqueue(tx, { ...base, job: { type: 'reopen_topic', topicId: topic.id } })
-  await enqueue(tx, { ...base, job: { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: `↩ Reopened after ${days} day${days === 1 ? '' : 's'}: new message from the client` } })
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types'
 import { E } from './api-error.js'
 import { kindOf } from './content.js'
+import { mayPostInClosedTopic } from './methods/forum-topics.js'
 import type { ChatState, StoredMessage, Wire, World } from './world.js'
 
 export interface Placement {
@@ -12,12 +13,12 @@ export interface Placement {
  * Where a new message goes: its forum topic and the message it replies to. A reply lands in the
  * replied message's topic; a deleted or unknown topic is "message thread not found".
  */
-export function place(chat: ChatState, o: { threadId?: number; replyTo?: number; allowWithoutReply?: boolean; senderMayPostInClosed?: boolean }): Placement {
+export function place(chat: ChatState, o: { senderId: number; threadId?: number; replyTo?: number; allowWithoutReply?: boolean }): Placement {
   if (chat.type === 'private') {
     return { replyTo: findReplyTarget(chat, o.replyTo, o.allowWithoutReply) }
   }
   let threadId = o.threadId
-  if (threadId !== undefined) checkTopic(chat, threadId, o.senderMayPostInClosed)
+  if (threadId !== undefined) checkTopic(chat, threadId, o.senderId)
   let replyTo = findReplyTarget(chat, o.replyTo, o.allowWithoutReply)
   if (replyTo && replyTo.wire.forum_topic_created) {
     threadId = replyTo.id
@@ -28,14 +29,14 @@ export function place(chat: ChatState, o: { threadId?: number; replyTo?: number;
     if (!o.allowWithoutReply) throw E.replyNotFound()
     replyTo = undefined
   }
-  if (threadId !== undefined && o.threadId === undefined) checkTopic(chat, threadId, o.senderMayPostInClosed)
+  if (threadId !== undefined && o.threadId === undefined) checkTopic(chat, threadId, o.senderId)
   return { threadId, replyTo }
 }
 
-function checkTopic(chat: ChatState, threadId: number, mayPostInClosed = false): void {
+function checkTopic(chat: ChatState, threadId: number, senderId: number): void {
   const topic = chat.isForum ? chat.topics.get(threadId) : undefined
   if (!topic || topic.deleted) throw E.threadNotFound()
-  if (topic.closed && !mayPostInClosed) throw E.topicClosed()
+  if (topic.closed && !mayPostInClosedTopic(chat, topic, senderId)) throw E.topicClosed()
 }
 
 function findReplyTarget(chat: ChatState, id: number | undefined, allowWithoutReply = false): StoredMessage | undefined {

@@ -123,6 +123,15 @@ export class Simulator {
     setup.setTopicClosedByHand(this.world, chatId, threadId, false)
   }
 
+  renameTopicByHand(chatId: number, threadId: number, name: string): void {
+    setup.renameTopicByHand(this.world, chatId, threadId, name)
+  }
+
+  /** Test switch: closed topics of this group refuse every sender (as if no bot could manage topics), to exercise TOPIC_CLOSED recovery. */
+  setClosedTopicsRefuseAll(chatId: number, on = true): void {
+    setup.setClosedTopicsRefuseAll(this.world, chatId, on)
+  }
+
   // --- acting as people ---
   sendPrivate(userId: number, botId: number, content: UserContent, o?: { replyTo?: number }): Message {
     return actions.sendPrivate(this.world, userId, botId, content, o)
@@ -151,6 +160,15 @@ export class Simulator {
 
   pressButton(userId: number, chatId: number, messageId: number, callbackData: string, o?: { botId?: number }): Promise<CallbackAnswer | undefined> {
     return actions.pressButton(this.world, userId, chatId, messageId, callbackData, o?.botId)
+  }
+
+  /** A person pins a message (in a group, or their private chat with a bot: chat id = bot id). */
+  pinByHand(userId: number, chatId: number, messageId: number, o?: { botId?: number }): void {
+    actions.pinByHand(this.world, userId, chatId, messageId, o?.botId)
+  }
+
+  setAutoDeleteTimer(userId: number, chatId: number, seconds: number, o?: { botId?: number }): void {
+    actions.setAutoDeleteTimer(this.world, userId, chatId, seconds, o?.botId)
   }
 
   blockBot(userId: number, botId: number): void {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import type { Message } from 'grammy/types'
 import { composeMessage, newMediaGroupId, place } from './compose.js'
 import { contentFields, kindOf } from './content.js'
+import { pinMessage } from './methods/chat-info.js'
+import { serviceMessage } from './methods/forum-topics.js'
 import { isLive } from './methods/live-location.js'
 import { STANDARD_REACTIONS } from './reactions.js'
 import { PERSON_VIEW, renderFor } from './render.js'
@@ -41,8 +43,7 @@ function userMessage(world: World, userId: number, chatId: number, messageId: nu
 function post(world: World, userId: number, chat: ChatState, content: Wire, o: { threadId?: number; replyTo?: number; mediaGroupId?: string }): StoredMessage {
   if (!world.users.has(userId)) throw new Error(`simulator: unknown user ${userId}`)
   if (chat.type === 'supergroup' && !world.isMember(chat, userId)) throw new Error(`simulator: user ${userId} is not in ${chat.id}`)
-  const mayPostInClosed = chat.admins.get(userId)?.can_manage_topics === true
-  const placement = place(chat, { threadId: o.threadId, replyTo: o.replyTo, senderMayPostInClosed: mayPostInClosed })
+  const placement = place(chat, { senderId: userId, threadId: o.threadId, replyTo: o.replyTo })
   const m = composeMessage(world, { chat, senderId: userId, content, placement, mediaGroupId: o.mediaGroupId })
   deliverNewMessage(world, m)
   return m
@@ -150,6 +151,21 @@ export function pressButton(world: World, userId: number, chatId: number, messag
       id, from: world.userWire(userId), message: renderFor(world.files, m.wire, bot.id), chat_instance: chatInstance, data,
     })
   })
+}
+
+/** A person pins a message in the app: a pinned_message service message, delivered like their messages. */
+export function pinByHand(world: World, userId: number, chatId: number, messageId: number, botId?: number): void {
+  const m = userMessage(world, userId, chatId, messageId, botId)
+  deliverNewMessage(world, pinMessage(world, m, userId))
+}
+
+/**
+ * A person sets the chat's auto-delete timer (0 turns it off): a message_auto_delete_timer_changed
+ * service message (Bot API MessageAutoDeleteTimerChanged). The simulator does not delete anything.
+ */
+export function setAutoDeleteTimer(world: World, userId: number, chatId: number, seconds: number, botId?: number): void {
+  const chat = userChat(world, userId, chatId, botId)
+  deliverNewMessage(world, serviceMessage(world, chat, userId, undefined, { message_auto_delete_timer_changed: { message_auto_delete_time: seconds } }))
 }
 
 /** Blocks or unblocks a bot: the bot gets my_chat_member; while blocked, its sends fail with 403. */

@@ -1,4 +1,4 @@
-import { deleteTopic, topicServiceMessage } from './methods/forum-topics.js'
+import { cleanTopicName, deleteTopic, serviceMessage } from './methods/forum-topics.js'
 import { memberWire } from './methods/chat-info.js'
 import { deliverNewMessage } from './routing.js'
 import type { AdminRights, SimBot, SimChat, SimUser } from './types.js'
@@ -125,13 +125,22 @@ export function deleteTopicByHand(world: World, chatId: number, threadId: number
   deleteTopic(chat, topic)
 }
 
-/** An admin closes or reopens a topic in the app; admin bots see the service message. */
+/** An admin closes or reopens a topic in the app; admin bots get the service message. */
 export function setTopicClosedByHand(world: World, chatId: number, threadId: number, closed: boolean): void {
   const { chat, topic } = liveTopic(world, chatId, threadId)
   if (topic.closed === closed) return
   topic.closed = closed
-  const actor = someAdminUser(world, chat)
-  topicServiceMessage(world, chat, actor, threadId, closed ? { forum_topic_closed: {} } : { forum_topic_reopened: {} })
-  const service = [...chat.messages.values()].at(-1)
-  if (service) deliverNewMessage(world, service)
+  deliverNewMessage(world, serviceMessage(world, chat, someAdminUser(world, chat), threadId, closed ? { forum_topic_closed: {} } : { forum_topic_reopened: {} }))
+}
+
+/** An admin renames a topic in the app (cleaned like a bot's name); admin bots get forum_topic_edited. */
+export function renameTopicByHand(world: World, chatId: number, threadId: number, name: string): void {
+  const { chat, topic } = liveTopic(world, chatId, threadId)
+  topic.name = cleanTopicName(name)
+  deliverNewMessage(world, serviceMessage(world, chat, someAdminUser(world, chat), threadId, { forum_topic_edited: { name: topic.name } }))
+}
+
+/** Test switch: closed topics of this group refuse every sender, admins and creators too. */
+export function setClosedTopicsRefuseAll(world: World, chatId: number, on: boolean): void {
+  group(world, chatId).closedTopicsRefuseAll = on
 }

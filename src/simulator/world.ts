@@ -45,6 +45,8 @@ export interface TopicState {
   name: string
   iconColor: number
   iconCustomEmojiId?: string
+  /** The bot or user who created it: it may post in it while closed, and close or edit it without can_manage_topics. */
+  creatorId: number
   closed: boolean
   deleted: boolean
 }
@@ -85,6 +87,8 @@ export interface ChatState {
   messages: Map<number, StoredMessage>
   nextMessageId: number
   topics: Map<number, TopicState>
+  /** Test switch: closed topics refuse everyone, admins and creators too (the service's TOPIC_CLOSED recovery path). */
+  closedTopicsRefuseAll?: boolean
 }
 
 /** The whole simulated Telegram: accounts, chats, messages, files and counters. */

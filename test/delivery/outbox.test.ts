@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { outbox } from '../../src/db/schema/index.js'
+import { outbox, topics as topicRows } from '../../src/db/schema/index.js'
 import { listDeadLetters, retryDeadLetter } from '../../src/delivery/dead-letters.js'
 import { destinationKey } from '../../src/delivery/jobs.js'
 import { enqueue } from '../../src/delivery/outbox.js'
@@ -154,14 +154,35 @@ describe('failure classes', () => {
     h = await startOutboxHarness()
     h.startWorkers()
     const t = await h.topic(0, 'Customer · ACC-1')
+    // Telegram lets a bot with can_manage_topics post in a closed topic: the message goes in, the topic stays closed.
     h.sim.closeTopicByHand(t.chatId, t.threadId)
+    await h.text({ kind: 'topic', topicId: t.topicId }, 'into the closed topic')
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('into the closed topic'))
+    expect(h.sim.topics(t.chatId).find((x) => x.message_thread_id === t.threadId)?.closed).toBe(true)
+    // Where closed topics refuse the bot (TOPIC_CLOSED), the delivery reopens the topic and sends again.
+    h.sim.setClosedTopicsRefuseAll(t.chatId)
     await h.text({ kind: 'topic', topicId: t.topicId }, 'after closing')
     await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('after closing'))
     expect(h.sim.topics(t.chatId).find((x) => x.message_thread_id === t.threadId)?.closed).toBe(false)
+    expect((await h.database.db.select().from(topicRows).where(eq(topicRows.id, t.topicId)))[0]?.state).toBe('open')
     h.sim.deleteTopicByHand(t.chatId, t.threadId)
     await h.text({ kind: 'topic', topicId: t.topicId }, 'after deleting')
     const replacement = await h.sim.waitFor(() => h.sim.topics(t.chatId).find((x) => x.name === 'Customer · ACC-1' && !x.deleted && x.message_thread_id !== t.threadId))
     await h.sim.waitFor(() => textsIn(t.chatId, replacement.message_thread_id).includes('after deleting'))
+  })
+})
+
+describe('topic changes', () => {
+  it('records its own reopen of a topic closed by hand (no bot is told of it)', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 'Customer · ACC-2')
+    h.sim.closeTopicByHand(t.chatId, t.threadId)
+    await h.database.db.update(topicRows).set({ state: 'closed' }).where(eq(topicRows.id, t.topicId))
+    const id = await h.queue({ kind: 'topic', topicId: t.topicId }, { type: 'reopen_topic', topicId: t.topicId })
+    await rowInState(id, 'sent')
+    expect(h.sim.topics(t.chatId).find((x) => x.message_thread_id === t.threadId)?.closed).toBe(false)
+    expect((await h.database.db.select().from(topicRows).where(eq(topicRows.id, t.topicId)))[0]?.state).toBe('open')
   })
 })
 

@@ -19,7 +19,12 @@ beforeAll(async () => {
   const base = sampleConfig(sim, world, database.url, { log: { level: 'info' } })
   // A short lease, so rows the killed process had claimed are retried within the test.
   // A budget of 20 messages/s per group makes the replay take a couple of seconds.
-  const config = { ...base, delivery: { ...base.delivery, leaseSeconds: 5, budgets: { groupPerMinute: 1200, privatePerSecond: 20, privateBurst: 20 } } }
+  // Scripted bursts from one client: well past the flood limit, which is not what this tests.
+  const config = {
+    ...base,
+    delivery: { ...base.delivery, leaseSeconds: 5, budgets: { groupPerMinute: 1200, privatePerSecond: 20, privateBurst: 20 } },
+    projects: base.projects.map((project) => ({ ...project, flood: { maxMessages: 1000 } })),
+  }
   createConfig(config)
   service = serviceProcess(config)
   await service.start()

@@ -4,6 +4,8 @@ import { createConfig, type Config } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
 import { createSampleWorld, sampleConfig, type SampleWorld } from '../../src/demo/sample-world.js'
+
+type ProjectInput = ConfigInput['projects'][number]
 import { createLogger } from '../../src/logger.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
@@ -19,7 +21,7 @@ export interface Harness {
 }
 
 /** The whole service against a fresh simulator and a fresh database, with the sample world. */
-export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput> } = {}): Promise<Harness> {
+export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput>; project?: Partial<ProjectInput> } = {}): Promise<Harness> {
   const sim = await startSimulator(options.simulator)
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)
@@ -30,6 +32,7 @@ export async function startHarness(options: { simulator?: SimulatorOptions; conf
     ...override,
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
+    projects: base.projects.map((project) => ({ ...project, ...options.project })),
   })
   const app = await startApp(config, createLogger(config.log.level), { migrate: false })
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))

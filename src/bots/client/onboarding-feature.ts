@@ -3,6 +3,7 @@ import { findCustomerByUser, upsertCustomer } from '../../domain/customers.js'
 import { startConversation } from '../../domain/onboarding/start.js'
 import { submitEmail } from '../../domain/onboarding/submit-email.js'
 import { relayClientMessage } from '../../domain/relay/client-message.js'
+import { serviceEventOf } from '../../domain/service-messages.js'
 import type { BotContext } from '../shared/context.js'
 import { personOf } from '../shared/person.js'
 
@@ -15,6 +16,12 @@ privateChat.command('start', async (ctx) => {
 
 privateChat.on('message', async (ctx) => {
   const { deps, project } = ctx
+  const service = serviceEventOf(ctx.message)
+  if (service) {
+    // The client pinned a message, set an auto-delete timer…: nothing to relay or answer.
+    ctx.log.debug({ service }, 'service message in a private chat ignored')
+    return
+  }
   const known = await findCustomerByUser(deps.db, project.id, ctx.from.id)
   const customer = known ?? (await upsertCustomer(deps.db, project.id, ctx.self.id, personOf(ctx.from)))
   const text = ctx.message.text

@@ -2,6 +2,8 @@ import { Composer } from 'grammy'
 import { topicByThread } from '../../domain/customers.js'
 import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
 import { relayStaffMessage } from '../../domain/relay/staff-message.js'
+import { serviceEventOf } from '../../domain/service-messages.js'
+import { recordTopicChangeByHand } from '../../domain/topic-state.js'
 import type { BotContext } from '../shared/context.js'
 import { topicCommands } from './commands/index.js'
 
@@ -9,19 +11,26 @@ const composer = new Composer<BotContext>()
 const group = composer.chatType('supergroup')
 
 /**
- * Staff messages inside a customer's topic. General, the Onboarding topic, unknown topics and
- * people not on the roster are never relayed.
+ * Staff messages inside a customer's topic. General, the Onboarding topic, unknown topics,
+ * service messages and people not on the roster are never relayed.
  */
 group.on('message', async (ctx) => {
   const message = ctx.message
   const staffGroup = staffGroupOf(ctx.project, ctx.chat.id)
   if (!staffGroup || !message.is_topic_message || !message.message_thread_id) return
-  if (!staffMember(ctx.project, ctx.from.id)) {
+  const service = serviceEventOf(message)
+  if (!service && !staffMember(ctx.project, ctx.from.id)) {
     ctx.log.debug({ userId: ctx.from.id }, 'message by someone not on the roster ignored')
     return
   }
   const topic = await topicByThread(ctx.deps.db, ctx.chat.id, message.message_thread_id)
   if (!topic) return
+  if (service) {
+    // A pin, a rename, a close…: never relayed; a close or reopen by hand is recorded.
+    const change = await recordTopicChangeByHand(ctx.deps.db, topic, message)
+    ctx.log.info({ topicId: topic.id, service, change, by: ctx.from.id }, 'service message in a customer topic')
+    return
+  }
   const command = /^\/([a-z_]+)(@\w+)?(?:\s+([\s\S]*))?$/i.exec(message.text ?? '')
   if (command) {
     // Commands are handled, never relayed; one addressed to another bot is not ours.

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, isNotNull, isNull, lt } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
-import { messages, relayLinks, topics } from '../schema/index.js'
+import { messages, relayLinks, topics, type NotRelayedReason } from '../schema/index.js'
 
 export type MessageRow = typeof messages.$inferSelect
 export type RelayLinkRow = typeof relayLinks.$inferSelect
@@ -101,4 +101,13 @@ export async function findLinkWithMessage(db: DbOrTx, linkId: number): Promise<{
     .leftJoin(topics, eq(topics.id, relayLinks.topicId))
     .where(eq(relayLinks.id, linkId))
   return row
+}
+
+/** How many of a customer's messages were not relayed for `reason` from row `sinceRowId` until `until` (a flood notice's count). */
+export async function countNotRelayed(db: DbOrTx, customerId: number, reason: NotRelayedReason, sinceRowId: number, until: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(messages)
+    .where(and(eq(messages.customerId, customerId), eq(messages.notRelayed, reason), gte(messages.id, sinceRowId), lt(messages.createdAt, until)))
+  return Number(row?.n ?? 0)
 }

@@ -1,7 +1,7 @@
 import { datetime, index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { primaryId, projectScope, rowId, telegramId, timestamps } from './columns.js'
 
-export const assignmentActions = ['onboarded', 'rejected', 'reassigned', 'treatment_opened', 'treatment_closed'] as const
+export const assignmentActions = ['onboarded', 'rejected', 'reassigned', 'treatment_opened', 'treatment_closed', 'banned', 'unbanned'] as const
 export type AssignmentAction = (typeof assignmentActions)[number]
 
 /** Every change of who looks after a customer: who, when, from, to, why. */

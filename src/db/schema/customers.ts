@@ -24,6 +24,11 @@ export const customers = mysqlTable(
     crTeamHintSeen: varchar('cr_team_hint_seen', { length: 64 }),
     treatment: boolean('treatment').notNull().default(false),
     blocked: boolean('blocked').notNull().default(false),
+    /** Banned by a CS lead (/ban): messages are stored, not relayed; told once (banReplySent). */
+    banned: boolean('banned').notNull().default(false),
+    banReplySent: boolean('ban_reply_sent').notNull().default(false),
+    /** End of the current flood window: until then excess messages are counted into one notice. */
+    floodWindowUntil: datetime('flood_window_until', { mode: 'date', fsp: 3 }),
     emailFailures: int('email_failures', { unsigned: true }).notNull().default(0),
     firstFailureAt: datetime('first_failure_at', { mode: 'date', fsp: 3 }),
     cooldownUntil: datetime('cooldown_until', { mode: 'date', fsp: 3 }),

@@ -3,6 +3,8 @@ import { projectScope, rowId, telegramId, timestamps, primaryId } from './column
 
 export const messageOrigins = ['client', 'staff'] as const
 export type MessageOrigin = (typeof messageOrigins)[number]
+export const notRelayedReasons = ['flood', 'banned'] as const
+export type NotRelayedReason = (typeof notRelayedReasons)[number]
 
 /** Every inbound message, stored (with its raw payload) before anything is relayed. */
 export const messages = mysqlTable(
@@ -28,6 +30,8 @@ export const messages = mysqlTable(
     /** Held until the customer has topics (messages sent before assignment). */
     held: boolean('held').notNull().default(false),
     internalNote: boolean('internal_note').notNull().default(false),
+    /** A client message stored but deliberately not relayed: sent too fast (flood) or while banned. */
+    notRelayed: varchar('not_relayed', { length: 16, enum: notRelayedReasons }),
     editCount: int('edit_count', { unsigned: true }).notNull().default(0),
     deleted: boolean('deleted').notNull().default(false),
     raw: longtext('raw').notNull(),

@@ -1,28 +1,35 @@
 import type { Message } from 'grammy/types'
 import { eq } from 'drizzle-orm'
-import { customers } from '../../db/schema/index.js'
+import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { clientBot, type ProjectRuntime } from '../project-runtime.js'
+import { holdBack, relayRestriction } from './client-limits.js'
 import { queueRelayCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
 
 /**
  * A message from a client in the private chat: stored first, then copied to each of the
- * customer's topics. Before assignment it is held and replayed once topics exist.
+ * customer's topics. Before assignment it is held and replayed once topics exist; from a banned
+ * or flooding client it is stored only (see client-limits).
  */
-export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, customer: Customer, message: Message): Promise<'relayed' | 'held' | 'duplicate'> {
+export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, customer: Customer, message: Message): Promise<'relayed' | 'held' | 'duplicate' | NotRelayedReason> {
   const result = await deps.db.transaction(async (tx) => {
     // Locking read: an assignment committing right now either sees this message as held
     // (and replays it) or has already made the customer active (and we relay it).
-    const [current] = await tx.select({ state: customers.state }).from(customers).where(eq(customers.id, customer.id)).for('update')
+    const [current] = await tx.select().from(customers).where(eq(customers.id, customer.id)).for('update')
     const held = current?.state !== 'active'
-    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, message, held })
+    const notRelayed = held || !current ? undefined : await relayRestriction(tx, project, current)
+    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, message, held, notRelayed })
     if (!stored) return 'duplicate' as const
     if (held) return 'held' as const
+    if (notRelayed && current) {
+      await holdBack(tx, project, current, stored, notRelayed)
+      return notRelayed
+    }
     await queueRelayCopies(tx, project, stored)
     return 'relayed' as const
   })
-  if (result === 'relayed') deps.notify()
+  if (result !== 'held' && result !== 'duplicate') deps.notify()
   return result
 }

@@ -6,7 +6,8 @@ import { enqueue } from '../../delivery/outbox.js'
 import { activeTopics, laneForTopic, type Topic } from '../customers.js'
 import type { Lane } from '../../db/schema/index.js'
 import { botForRole, clientBot, staffGroupOf, type ProjectRuntime } from '../project-runtime.js'
-import { reopenIdleTopic, touchTopic } from '../idle-topics.js'
+import { touchTopic } from '../idle-topics.js'
+import { reopenClosedTopic } from '../topic-state.js'
 
 /** How long album parts wait for their siblings before the album is sent. */
 export let albumWindowMs = 600
@@ -84,10 +85,10 @@ export function topicCopyPlan(project: ProjectRuntime, topic: Topic, kind: CopyP
   }
 }
 
-/** A client message goes to every active topic of the customer; one closed for idleness is reopened first. */
+/** A client message goes to every active topic of the customer; a closed one (idle, or resolved by hand) is reopened first. */
 export async function queueRelayCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow): Promise<void> {
   for (const topic of await activeTopics(tx, message.customerId)) {
-    if (topic.state === 'closed') await reopenIdleTopic(tx, project, topic)
+    if (topic.state === 'closed') await reopenClosedTopic(tx, project, topic)
     await queueCopy(tx, project.id, message, topicCopyPlan(project, topic, 'relay'))
   }
 }

@@ -1,6 +1,6 @@
 import type { Message } from 'grammy/types'
 import type { DbOrTx } from '../../db/client.js'
-import { messages, type MessageOrigin } from '../../db/schema/index.js'
+import { messages, type MessageOrigin, type NotRelayedReason } from '../../db/schema/index.js'
 import { resolveStoredMessage, type MessageRow } from '../../db/repositories/relay.js'
 import { messageKind } from '../../delivery/render.js'
 
@@ -13,6 +13,8 @@ export interface IncomingMessage {
   senderRole?: string
   held?: boolean
   internalNote?: boolean
+  /** Stored but deliberately not relayed (flood, ban). */
+  notRelayed?: NotRelayedReason
 }
 
 /** True when a topic message's reply_to_message is only the topic-root pseudo-reply. */
@@ -46,6 +48,7 @@ export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<
     replyToRowId: replyTo?.message.id ?? null,
     held: input.held ?? false,
     internalNote: input.internalNote ?? false,
+    notRelayed: input.notRelayed ?? null,
     raw: JSON.stringify(message),
   }
   const [inserted] = await tx.insert(messages).ignore().values(values)

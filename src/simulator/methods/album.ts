@@ -33,6 +33,7 @@ export const sendMediaGroup: Handler = (ctx) => {
   const chat = chatForBot(world, bot, params, 'write')
   const reply = replyOptions(params)
   const placement = place(chat, {
+    senderId: bot.id,
     threadId: chat.type === 'private' ? undefined : params.int('message_thread_id'),
     replyTo: reply.replyTo,
     allowWithoutReply: reply.allowWithoutReply,

@@ -1,7 +1,19 @@
 import { chatForBot, liveMessage, requireInt } from '../access.js'
 import { badRequest } from '../api-error.js'
-import type { ChatState, Wire, World } from '../world.js'
+import { snapshot } from '../compose.js'
+import type { ChatState, StoredMessage, Wire, World } from '../world.js'
 import type { CallContext, Handler } from './context.js'
+import { serviceMessage } from './forum-topics.js'
+
+/**
+ * Pins a message. Telegram posts a pinned_message service message in the pinned message's chat
+ * and topic (Bot API Message.pinned_message), also when notifications are off; the bot that
+ * pinned gets no update for it, bots that see the pinner's messages do.
+ */
+export function pinMessage(world: World, m: StoredMessage, actorId: number): StoredMessage {
+  m.pinned = true
+  return serviceMessage(world, m.chat, actorId, m.threadId, { pinned_message: snapshot(m) })
+}
 
 /** A ChatMember object for one id in a chat. */
 export function memberWire(world: World, chat: ChatState, id: number): Wire {
@@ -58,7 +70,7 @@ const pinChatMessage: Handler = (ctx) => {
   const chat = pinnable(ctx)
   const m = liveMessage(chat, ctx.params.int('message_id'))
   if (!m) throw badRequest('message to pin not found')
-  m.pinned = true
+  pinMessage(ctx.world, m, ctx.bot.id)
   return true
 }
 

@@ -36,6 +36,7 @@ function originOf(ctx: CallContext, m: StoredMessage): Wire {
 function place1(ctx: CallContext, target: ChatState) {
   const reply = replyOptions(ctx.params)
   return place(target, {
+    senderId: ctx.bot.id,
     threadId: target.type === 'private' ? undefined : ctx.params.int('message_thread_id'),
     replyTo: reply.replyTo,
     allowWithoutReply: reply.allowWithoutReply,

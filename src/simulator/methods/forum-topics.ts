@@ -1,6 +1,6 @@
 import { chatForBot, requireInt } from '../access.js'
 import { badRequest, E } from '../api-error.js'
-import type { BotState, ChatState, TopicState, Wire, World } from '../world.js'
+import type { BotState, ChatState, StoredMessage, TopicState, Wire, World } from '../world.js'
 import type { CallContext, Handler } from './context.js'
 
 export const TOPIC_COLORS = [0x6fb9f0, 0xffd67e, 0xcb86db, 0x8eee98, 0xff93b2, 0xfb6f5f]
@@ -15,25 +15,42 @@ function needRight(chat: ChatState, bot: BotState, right: 'can_manage_topics' | 
   if (!chat.admins.get(bot.id)?.[right]) throw badRequest(text)
 }
 
+/** Editing, closing and reopening need can_manage_topics, unless the bot created the topic (tdlib ForumTopicManager::edit_forum_topic: `is_outgoing`). */
+function needManage(chat: ChatState, bot: BotState, topic: TopicState): void {
+  if (topic.creatorId !== bot.id) needRight(chat, bot, 'can_manage_topics', 'not enough rights to manage topics')
+}
+
 function liveTopic(ctx: CallContext, chat: ChatState): TopicState {
   const topic = chat.topics.get(requireInt(ctx.params, 'message_thread_id'))
   if (!topic || topic.deleted) throw E.threadNotFound()
   return topic
 }
 
-function topicName(raw: string | undefined): string {
-  const name = raw ?? ''
-  if (name.trim() === '') throw badRequest('TOPIC_TITLE_EMPTY')
-  if (name.length > 128) throw badRequest('TOPIC_TITLE_TOO_LONG')
+const TOPIC_NAME_MAX = 128
+
+/**
+ * Topic names are cleaned, not refused: tdlib's clean_name (ForumTopicManager::create_forum_topic,
+ * MAX_FORUM_TOPIC_TITLE_LENGTH = 128) turns control characters into spaces, collapses whitespace,
+ * trims and truncates to 128 characters; only a name empty after that fails ("Title must be
+ * non-empty", telegram-facts "Forum topics").
+ */
+export function cleanTopicName(raw: string | undefined): string {
+  const cleaned = (raw ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim()
+  const name = [...cleaned].slice(0, TOPIC_NAME_MAX).join('').trim()
+  if (name === '') throw badRequest('title must be non-empty')
   return name
 }
 
-/** A topic service message (created, edited, closed, reopened) posted inside the topic. */
-export function topicServiceMessage(world: World, chat: ChatState, senderId: number, threadId: number, service: Wire): void {
-  const wire: Wire = { from: world.userWire(senderId), chat: world.chatWire(chat), message_thread_id: threadId, is_topic_message: true }
-  const root = chat.messages.get(threadId)
-  if (root) wire.reply_to_message = structuredClone(root.wire)
-  world.store(chat, { threadId, senderId, senderIsBot: world.isBot(senderId), kind: 'service', wire: { ...wire, ...service } })
+/** A service message (topic created/edited/closed/reopened, pin, auto-delete timer) in a chat or topic. */
+export function serviceMessage(world: World, chat: ChatState, senderId: number, threadId: number | undefined, service: Wire): StoredMessage {
+  const wire: Wire = { from: world.userWire(senderId), chat: world.chatWire(chat) }
+  if (threadId !== undefined) {
+    wire.message_thread_id = threadId
+    wire.is_topic_message = true
+    const root = chat.messages.get(threadId)
+    if (root) wire.reply_to_message = structuredClone(root.wire)
+  }
+  return world.store(chat, { threadId, senderId, senderIsBot: world.isBot(senderId), kind: 'service', wire: { ...wire, ...service } })
 }
 
 /** Creates a topic; its forum_topic_created message id is the thread id (a user may create one too). */
@@ -44,7 +61,7 @@ export function createTopic(world: World, chat: ChatState, creatorId: number, na
     threadId, senderId: creatorId, senderIsBot: world.isBot(creatorId), kind: 'service',
     wire: { from: world.userWire(creatorId), chat: world.chatWire(chat), message_thread_id: threadId, is_topic_message: true, forum_topic_created: created },
   })
-  const topic: TopicState = { threadId, name, iconColor, iconCustomEmojiId: emoji, closed: false, deleted: false }
+  const topic: TopicState = { threadId, name, iconColor, iconCustomEmojiId: emoji, creatorId, closed: false, deleted: false }
   chat.topics.set(threadId, topic)
   return topic
 }
@@ -52,7 +69,7 @@ export function createTopic(world: World, chat: ChatState, creatorId: number, na
 const createForumTopic: Handler = (ctx) => {
   const chat = forum(ctx)
   needRight(chat, ctx.bot, 'can_manage_topics', 'not enough rights to create a topic')
-  const name = topicName(ctx.params.str('name'))
+  const name = cleanTopicName(ctx.params.str('name'))
   const color = ctx.params.int('icon_color') ?? TOPIC_COLORS[0] ?? 0
   if (!TOPIC_COLORS.includes(color)) throw badRequest('TOPIC_ICON_COLOR_INVALID')
   const emoji = ctx.params.str('icon_custom_emoji_id') || undefined
@@ -62,14 +79,14 @@ const createForumTopic: Handler = (ctx) => {
 
 const editForumTopic: Handler = (ctx) => {
   const chat = forum(ctx)
-  needRight(chat, ctx.bot, 'can_manage_topics', 'not enough rights to manage topics')
   const topic = liveTopic(ctx, chat)
-  const name = ctx.params.has('name') ? topicName(ctx.params.str('name')) : undefined
+  needManage(chat, ctx.bot, topic)
+  const name = ctx.params.has('name') ? cleanTopicName(ctx.params.str('name')) : undefined
   const emoji = ctx.params.has('icon_custom_emoji_id') ? ctx.params.str('icon_custom_emoji_id') : undefined
   if ((name === undefined || name === topic.name) && (emoji === undefined || emoji === topic.iconCustomEmojiId)) throw badRequest('TOPIC_NOT_MODIFIED')
   if (name !== undefined) topic.name = name
   if (emoji !== undefined) topic.iconCustomEmojiId = emoji
-  topicServiceMessage(ctx.world, chat, ctx.bot.id, topic.threadId, {
+  serviceMessage(ctx.world, chat, ctx.bot.id, topic.threadId, {
     forum_topic_edited: { ...(name !== undefined ? { name } : {}), ...(emoji !== undefined ? { icon_custom_emoji_id: emoji } : {}) },
   })
   return true
@@ -78,13 +95,24 @@ const editForumTopic: Handler = (ctx) => {
 function setClosed(closed: boolean): Handler {
   return (ctx) => {
     const chat = forum(ctx)
-    needRight(chat, ctx.bot, 'can_manage_topics', 'not enough rights to manage topics')
     const topic = liveTopic(ctx, chat)
+    needManage(chat, ctx.bot, topic)
     if (topic.closed === closed) throw badRequest('TOPIC_NOT_MODIFIED')
     topic.closed = closed
-    topicServiceMessage(ctx.world, chat, ctx.bot.id, topic.threadId, closed ? { forum_topic_closed: {} } : { forum_topic_reopened: {} })
+    // The service message goes to the chat, but a bot gets no update for its own messages.
+    serviceMessage(ctx.world, chat, ctx.bot.id, topic.threadId, closed ? { forum_topic_closed: {} } : { forum_topic_reopened: {} })
     return true
   }
+}
+
+/**
+ * Who may post in a closed topic: its creator and admins with can_manage_topics; everyone else
+ * gets TOPIC_CLOSED (td_api can_send_message_to_forum_topic; telegram-facts "Forum topics").
+ * A group switched to `closedTopicsRefuseAll` refuses everyone, for tests of the recovery path.
+ */
+export function mayPostInClosedTopic(chat: ChatState, topic: TopicState, senderId: number): boolean {
+  if (chat.closedTopicsRefuseAll) return false
+  return topic.creatorId === senderId || chat.admins.get(senderId)?.can_manage_topics === true
 }
 
 /** Deletes the topic and every message in it; nobody is told. */

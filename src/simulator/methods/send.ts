@@ -23,6 +23,7 @@ export function sendContent(ctx: CallContext, content: Wire, chat?: ChatState): 
     reply.replyTo = undefined
   }
   const placement = place(target, {
+    senderId: bot.id,
     threadId: target.type === 'private' ? undefined : params.int('message_thread_id'),
     replyTo: reply.replyTo,
     allowWithoutReply: reply.allowWithoutReply,

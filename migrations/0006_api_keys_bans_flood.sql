@@ -12,4 +12,8 @@ CREATE TABLE `api_keys` (
 	CONSTRAINT `api_keys_public_uq` UNIQUE(`public_id`)
 );
 --> statement-breakpoint
+ALTER TABLE `customers` ADD `banned` boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `customers` ADD `ban_reply_sent` boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `customers` ADD `flood_window_until` datetime(3);--> statement-breakpoint
+ALTER TABLE `messages` ADD `not_relayed` varchar(16);--> statement-breakpoint
 CREATE INDEX `api_keys_project_idx` ON `api_keys` (`project_id`);

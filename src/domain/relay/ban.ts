@@ -1,0 +1,36 @@
+import { and, eq } from 'drizzle-orm'
+import { customers } from '../../db/schema/index.js'
+import { logAssignment } from '../assignment-log.js'
+import { customerName, findCustomer } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { isCsLead, type ProjectRuntime } from '../project-runtime.js'
+
+export type BanOutcome = { ok: true; text: string } | { ok: false; reason: string }
+
+/**
+ * `/ban` and `/unban` by a CS lead in one of the customer's topics: a banned client's messages
+ * are stored but not relayed, and the client is told once (relay.bannedReply). Both are
+ * recorded in the assignment log, so `/history` shows who did it and when.
+ */
+export async function setBanned(deps: DomainDeps, project: ProjectRuntime, customerId: number, actorUserId: number, banned: boolean): Promise<BanOutcome> {
+  if (!isCsLead(project, actorUserId)) return { ok: false, reason: `Only CS leads can ${banned ? 'ban' : 'unban'} a client.` }
+  const customer = await findCustomer(deps.db, customerId)
+  if (!customer) return { ok: false, reason: 'This customer no longer exists.' }
+  const changed = await deps.db.transaction(async (tx) => {
+    const [result] = await tx
+      .update(customers)
+      .set({ banned, banReplySent: false })
+      .where(and(eq(customers.id, customerId), eq(customers.banned, !banned)))
+    if (result.affectedRows === 0) return false
+    await logAssignment(tx, { projectId: project.id, customerId, action: banned ? 'banned' : 'unbanned', actorUserId, reason: 'command' })
+    return true
+  })
+  const name = customerName(customer)
+  if (!changed) return { ok: false, reason: banned ? `${name} is already banned.` : `${name} is not banned.` }
+  return {
+    ok: true,
+    text: banned
+      ? `🚫 ${name} is banned: their messages are stored but no longer relayed. /unban lifts it.`
+      : `✅ ${name} is no longer banned: their messages are relayed again.`,
+  }
+}

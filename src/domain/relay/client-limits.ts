@@ -1,0 +1,63 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { customers, messages, type NotRelayedReason } from '../../db/schema/index.js'
+import type { MessageRow } from '../../db/repositories/relay.js'
+import { asideDestinationKey } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import { activeTopics, type Customer } from '../customers.js'
+import { queueClientText } from '../onboarding/notify-client.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { topicJobBase } from '../topic-state.js'
+
+/**
+ * Whether a client message is relayed, or only stored: the client is banned (/ban), or has had
+ * `flood.maxMessages` messages relayed within the last `flood.windowSeconds` (a sliding window
+ * over relayed messages, so a steady flood still gets that many through per window). The
+ * caller holds the customer's row lock, so concurrent messages are counted one after another.
+ */
+export async function relayRestriction(tx: DbOrTx, project: ProjectRuntime, customer: Pick<Customer, 'id' | 'banned'>): Promise<NotRelayedReason | undefined> {
+  if (customer.banned) return 'banned'
+  const { maxMessages, windowSeconds } = project.config.flood
+  const [nth] = await tx
+    .select({ recent: sql<number>`${messages.createdAt} > CURRENT_TIMESTAMP(3) - INTERVAL ${windowSeconds} SECOND` })
+    .from(messages)
+    .where(and(eq(messages.customerId, customer.id), eq(messages.origin, 'client'), eq(messages.held, false), isNull(messages.notRelayed)))
+    .orderBy(desc(messages.id))
+    .limit(1)
+    .offset(maxMessages - 1)
+  return nth && Number(nth.recent) === 1 ? 'flood' : undefined
+}
+
+function windowLabel(seconds: number): string {
+  return seconds === 60 ? 'minute' : seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`
+}
+
+/**
+ * A message stored but not relayed. Banned: the client is told once. Flooding: the first such
+ * message of a window opens it — the client is asked once to slow down, and each topic gets
+ * one notice at the window's end counting what was held back (sent beside the topic's ordered
+ * rows, so live messages do not wait for it).
+ */
+export async function holdBack(tx: DbOrTx, project: ProjectRuntime, customer: Customer, stored: MessageRow, reason: NotRelayedReason, now = new Date()): Promise<void> {
+  if (reason === 'banned') {
+    const [first] = await tx.update(customers).set({ banReplySent: true }).where(and(eq(customers.id, customer.id), eq(customers.banReplySent, false)))
+    if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, project.config.relay.bannedReply)
+    return
+  }
+  if (customer.floodWindowUntil && customer.floodWindowUntil > now) return
+  const { maxMessages, windowSeconds, slowDownReply } = project.config.flood
+  const until = new Date(now.getTime() + windowSeconds * 1000)
+  await tx.update(customers).set({ floodWindowUntil: until }).where(eq(customers.id, customer.id))
+  await queueClientText(tx, project, customer.telegramUserId, slowDownReply)
+  const label = windowLabel(windowSeconds)
+  const text = `⚠️ {count} more message(s) from this client in the last ${label} were not relayed (limit: ${maxMessages} per ${label}). They are stored; the client was asked to slow down.`
+  for (const topic of await activeTopics(tx, customer.id)) {
+    const target = { kind: 'topic' as const, topicId: topic.id }
+    await enqueue(tx, {
+      ...topicJobBase(project, topic),
+      destination: asideDestinationKey(target),
+      job: { type: 'flood_notice', target, customerId: customer.id, sinceRowId: stored.id, until: until.toISOString(), text },
+      delayMs: windowSeconds * 1000,
+    })
+  }
+}

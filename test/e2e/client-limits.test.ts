@@ -1,0 +1,77 @@
+import { and, eq, isNotNull } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { customers, messages } from '../../src/db/schema/index.js'
+import type { Harness } from '../support/harness.js'
+import { pollUntil } from '../support/poll.js'
+import { type OnboardedTopics, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+
+let h: Harness
+let zoe: OnboardedTopics
+withOnboardedZoe((harness, topics) => {
+  h = harness
+  zoe = topics
+})
+
+const cs = () => h.world.groups.cs.id
+const texts = (chatId: number, threadId: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.kind !== 'service').map((m) => m.text ?? '')
+const privateTexts = () => h.sim.privateMessages(h.world.people.zoe.id, h.world.bots.client.id).filter((m) => m.from.is_bot).map((m) => m.text ?? '')
+const zoeCustomerId = async () => (await h.database.db.select().from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id)))[0]!.id
+const notRelayed = async (reason: 'flood' | 'banned') =>
+  (await h.database.db.select().from(messages).where(and(eq(messages.customerId, await zoeCustomerId()), eq(messages.notRelayed, reason)))).map((m) => m.text)
+
+describe('a flooding client', () => {
+  it('has the excess stored, counted in one notice per window in each topic, and is asked once to slow down', async () => {
+    const { sim, world } = h
+    const project = h.app.projects[0]!
+    project.config.flood.maxMessages = 3
+    project.config.flood.windowSeconds = 3
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'flood 1' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'flood 1')
+    for (let i = 2; i <= 8; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `flood ${i}` })
+    await pollUntil(async () => (await notRelayed('flood')).length === 5, { message: 'five messages held back' })
+    expect(await notRelayed('flood')).toEqual(['flood 4', 'flood 5', 'flood 6', 'flood 7', 'flood 8'])
+    await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'Please slow down')
+    const notice = '⚠️ 5 more message(s) from this client in the last 3 seconds were not relayed (limit: 3 per 3 seconds).'
+    for (const [chat, thread] of [[cs(), zoe.cs], [zoe.crChat, zoe.cr]] as const) {
+      await sim.waitFor(() => texts(chat, thread).some((t) => t.startsWith(notice)), { timeoutMs: 10_000, message: 'flood notice' })
+      expect(texts(chat, thread).filter((t) => t.startsWith('flood '))).toEqual(['flood 1', 'flood 2', 'flood 3'])
+      expect(texts(chat, thread).filter((t) => t.startsWith('⚠️'))).toHaveLength(1)
+    }
+    // Once the window has passed, messages are relayed again.
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'calmer now' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'calmer now')
+    expect(privateTexts().filter((t) => t.includes('Please slow down'))).toHaveLength(1)
+    project.config.flood.maxMessages = 20
+    project.config.flood.windowSeconds = 60
+  })
+})
+
+describe('/ban and /unban', () => {
+  it('are for CS leads; a banned client is stored, not relayed, told once; both appear in /history', async () => {
+    const { sim, world } = h
+    sim.sendGroup(world.people.bob.id, cs(), { text: '/ban' }, { threadId: zoe.cs })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'Only CS leads can ban a client.')
+    sim.sendGroup(world.people.alice.id, cs(), { text: '/ban' }, { threadId: zoe.cs })
+    await waitForTopicMessage(h, cs(), zoe.cs, '🚫 Zoe Quinn is banned')
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'banned 1' })
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'banned 2' })
+    await pollUntil(async () => (await notRelayed('banned')).length === 2, { message: 'two messages stored while banned' })
+    await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'no longer passed on to our team')
+    sim.sendGroup(world.people.alice.id, cs(), { text: '/unban' }, { threadId: zoe.cs })
+    await waitForTopicMessage(h, cs(), zoe.cs, '✅ Zoe Quinn is no longer banned')
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'welcome back' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'welcome back')
+    for (const [chat, thread] of [[cs(), zoe.cs], [zoe.crChat, zoe.cr]] as const) {
+      await waitForTopicMessage(h, chat, thread, 'welcome back')
+      expect(texts(chat, thread).filter((t) => t.startsWith('banned '))).toEqual([])
+    }
+    // A staff answer reaches the client after anything queued for them before: the ban reply came once.
+    sim.sendGroup(world.people.alice.id, cs(), { text: 'Glad to have you back' }, { threadId: zoe.cs })
+    await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'Glad to have you back')
+    expect(privateTexts().filter((t) => t.includes('no longer passed on'))).toHaveLength(1)
+    sim.sendGroup(world.people.alice.id, cs(), { text: '/history' }, { threadId: zoe.cs })
+    const history = await waitForTopicMessage(h, cs(), zoe.cs, 'Assignment history')
+    expect(history.text).toMatch(/· banned · by Alice \(command\)\n.*· unbanned · by Alice \(command\)/)
+    expect(await h.database.db.select().from(messages).where(and(eq(messages.customerId, await zoeCustomerId()), isNotNull(messages.notRelayed)))).toHaveLength(7)
+  })
+})
