@@ -19,10 +19,12 @@ export interface Harness {
 }
 
 /** The whole service against a fresh simulator and a fresh database, with the sample world. */
-export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput> } = {}): Promise<Harness> {
+export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput>; prepare?: (sim: Simulator, world: SampleWorld) => void } = {}): Promise<Harness> {
   const sim = await startSimulator(options.simulator)
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)
+  // Changes to the sample world (extra bots, pools) before the config is built from it.
+  options.prepare?.(sim, world)
   const base = sampleConfig(sim, world, database.url, { log: { level: (process.env.TOPICDESK_TEST_LOG as 'info') ?? 'silent' } })
   const override = options.config ?? {}
   const config = createConfig({

@@ -13,7 +13,7 @@ composer.callbackQuery(/^as:/, async (ctx) => {
     await ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true })
     return
   }
-  const answer = await pressCardButton(ctx.deps, ctx.project, { action, userId: ctx.from.id, card: { chatId: card.chat.id, messageId: card.message_id } })
+  const answer = await pressCardButton(ctx.deps, ctx.project, { action, userId: ctx.from.id, card: { chatId: card.chat.id, messageId: card.message_id, botId: ctx.self.id } })
   ctx.log.info({ action, userId: ctx.from.id, answer: answer.text }, 'onboarding card pressed')
   await ctx.answerCallbackQuery({ text: answer.text, show_alert: answer.alert })
 })

@@ -4,7 +4,7 @@ import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { botForRole, isCsLead, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { isCsLead, staffMember, type ProjectRuntime } from '../project-runtime.js'
 import { cardKeyboard, cardText, type CardAction } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
@@ -19,8 +19,8 @@ export interface PressAnswer {
 export interface CardPress {
   action: CardAction
   userId: number
-  /** Where the card is, as seen by the CS bot (from the callback query). */
-  card: { chatId: number; messageId: number }
+  /** Where the card is, and the bot of the CS pool that posted it (the press reached it; only it may edit the card). */
+  card: { chatId: number; messageId: number; botId: number }
 }
 
 /**
@@ -40,12 +40,11 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   if (action.action === 'assign' && !project.config.groups.cr.some((team) => team.key === action.teamKey)) {
     return { text: `CR team "${action.teamKey}" no longer exists in the configuration.`, alert: true }
   }
-  const csBot = botForRole(project, 'cs').id
   const editCard = (text: string, keyboard?: ReturnType<typeof cardKeyboard>) => ({
     projectId: project.id,
     lane: 'cs_prompts' as const,
     destination: destinationKey({ kind: 'chat', chatId: press.card.chatId }),
-    botId: csBot,
+    botId: press.card.botId,
     job: { type: 'edit_text' as const, chatId: press.card.chatId, messageId: press.card.messageId, text, ...(keyboard ? { replyMarkup: keyboard } : {}) },
   })
 

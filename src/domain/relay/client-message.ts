@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { customers } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { clientBot, type ProjectRuntime } from '../project-runtime.js'
+import { projectBotIds, clientBot, type ProjectRuntime } from '../project-runtime.js'
 import { queueRelayCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
 
@@ -17,7 +17,7 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
     // (and replays it) or has already made the customer active (and we relay it).
     const [current] = await tx.select({ state: customers.state }).from(customers).where(eq(customers.id, customer.id)).for('update')
     const held = current?.state !== 'active'
-    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, message, held })
+    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, projectBotIds: projectBotIds(project), message, held })
     if (!stored) return 'duplicate' as const
     if (held) return 'held' as const
     await queueRelayCopies(tx, project, stored)

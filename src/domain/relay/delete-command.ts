@@ -5,7 +5,7 @@ import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/rela
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
-import { isCsLead, type ProjectRuntime } from '../project-runtime.js'
+import { isCsLead, viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { laneForChat, targetOfLink } from './queue-copies.js'
 
 /** Bots may delete messages only while they are younger than 48 hours. */
@@ -22,7 +22,7 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
     return { ok: false, reason: 'Reply /delete to the message you want to delete.' }
   }
-  const found = await resolveStoredMessage(deps.db, botId, command.chat.id, target.message_id)
+  const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
   if (!found) return { ok: false, reason: 'That message was not relayed, so there is nothing to delete.' }
   const original = found.message
   const userId = command.from?.id ?? 0
