@@ -2,6 +2,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types'
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
 import type { ProjectRuntime } from '../project-runtime.js'
+import { startPayloadLine } from './start.js'
 
 /** Callback data of the card buttons: `as:<assignmentId>:<action>[:<team>]` (≤ 64 bytes). */
 export type CardAction = { assignmentId: number } & ({ action: 'assign'; teamKey: string } | { action: 'treatment' } | { action: 'reject' })
@@ -28,7 +29,7 @@ export function cardText(customer: Customer, account: AccountRecord): string {
     `Account: ${account.externalId} · ${account.displayName}`,
     `CR team hint: ${account.crTeamHint ?? '—'}`,
     `Treatment flag: ${account.treatment ? 'yes' : 'no'}`,
-    `Start payload: ${customer.startPayload ?? '—'}`,
+    `Start payload: ${startPayloadLine(customer.startPayload)}`,
   ].join('\n')
 }
 

@@ -8,6 +8,7 @@ import { customerName, laneForTopic, type Customer } from '../customers.js'
 import { botForRole, fillTemplate, staffGroups, type ProjectRuntime } from '../project-runtime.js'
 import { queueRelayCopies } from '../relay/queue-copies.js'
 import { queueClientText } from './notify-client.js'
+import { startPayloadLine } from './start.js'
 import { logAssignment } from '../assignment-log.js'
 
 export interface Assignment {
@@ -83,7 +84,7 @@ export function profileCard(customer: Customer, account: AccountRecord, assignme
     `Email: ${account.email}`,
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
-    `Start payload: ${customer.startPayload ?? '—'}`,
+    `Start payload: ${startPayloadLine(customer.startPayload)}`,
     role === 'cs' ? 'Reply in this topic to answer the client; start a message with // for an internal note.' : 'Reply in this topic to answer the client.',
   ].join('\n')
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `accounts` ADD `link_conflict_alerted_at` datetime(3);
