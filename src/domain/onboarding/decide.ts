@@ -5,7 +5,9 @@ import { enqueue } from '../../delivery/outbox.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { isCsLead, staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { cardKeyboard, cardText, type CardAction } from './assignment-card.js'
+import { NOT_THIS_MESSAGE } from '../../bots/buttons/pressed-message.js'
+import type { CardAction } from '../../bots/buttons/onboarding-card.js'
+import { cardKeyboard, cardText } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
 import { logAssignment } from '../assignment-log.js'
@@ -32,6 +34,9 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const lead = staffMember(project, press.userId)!
   const [assignment] = await deps.db.select().from(assignments).where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
   if (!assignment) return { text: 'This card is no longer valid.', alert: true }
+  // The card records its message once sent: data of one card pressed on another is refused.
+  const card = press.card
+  if (assignment.cardMessageId !== null && (assignment.cardChatId !== card.chatId || assignment.cardMessageId !== card.messageId)) return { text: NOT_THIS_MESSAGE, alert: true }
   if (assignment.state !== 'pending') return alreadyDecided(project, assignment.decidedBy)
   const customer = await findCustomer(deps.db, assignment.customerId)
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []

@@ -2,6 +2,7 @@ import { findCustomer } from '../../../domain/customers.js'
 import { isCsLead } from '../../../domain/project-runtime.js'
 import { parseWhen } from '../../../domain/reassignment/when.js'
 import { reassign, teamKeyboard } from '../reassign-feature.js'
+import { reassignCancelKeyboard } from '../../buttons/reassign.js'
 import { answer, type TopicCommandHandler } from './types.js'
 
 /**
@@ -15,9 +16,9 @@ export const reassignCommand: TopicCommandHandler = async (command) => {
   const customer = await findCustomer(ctx.deps.db, topic.customerId)
   if (!customer) return answer(command, 'This customer no longer exists.')
   const [teamKey, ...rest] = args.split(/\s+/).filter(Boolean)
-  if (!teamKey) return answer(command, 'Move this customer to which CR team?', { reply_markup: teamKeyboard(ctx.project, customer) })
+  if (!teamKey) return answer(command, 'Move this customer to which CR team?', { reply_markup: teamKeyboard(ctx, customer) })
   const when = parseWhen(rest.join(' '))
   if (!when) return answer(command, 'When? Write now, tonight, or a future date like 2026-12-01 09:00 (UTC).')
   const result = await reassign(ctx, customer, teamKey.toLowerCase(), when)
-  return answer(command, result.text, result.cancelId ? { reply_markup: { inline_keyboard: [[{ text: '✖ Cancel this move', callback_data: `ra:c:${result.cancelId}` }]] } } : {})
+  return answer(command, result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(customer.id, result.cancelId) } : {})
 }

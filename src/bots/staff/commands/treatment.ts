@@ -1,6 +1,7 @@
 import { staffMember } from '../../../domain/project-runtime.js'
 import { closeTreatment } from '../../../domain/treatment/close-treatment.js'
-import { mayOpenTreatment, treatmentPromptKeyboard } from '../../../domain/treatment/prompt.js'
+import { mayOpenTreatment } from '../../../domain/treatment/prompt.js'
+import { treatmentPromptKeyboard } from '../../buttons/treatment-prompt.js'
 import { activeTreatmentTopic } from '../../../domain/treatment/treatment-topic.js'
 import { answer, type TopicCommand, type TopicCommandHandler } from './types.js'
 
