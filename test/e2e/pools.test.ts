@@ -23,7 +23,7 @@ beforeAll(async () => {
         sim.promote(world.groups.cs.id, bot.id, { can_manage_topics: true, can_delete_messages: true, can_pin_messages: true })
       }
       pool = [world.bots.cs, ...extra]
-      world.project.bots.cs = pool.map((b) => b.token) as never
+      Object.assign(world.project.bots, { cs: pool.map((b) => b.token) })
     },
     config: { delivery: { workersPerLane: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: { groupPerMinute: 10, privatePerSecond: 20, privateBurst: 20, globalPerSecond: 30 } } },
   })
