@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assignments, customers, reassignments, topics } from '../../src/db/schema/index.js'
+import { accounts, assignments, customers, projects, reassignments, topics } from '../../src/db/schema/index.js'
+import { createSampleWorld, type SampleWorld } from '../../src/demo/sample-world.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { buttonData, waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
 import { outboxSettled } from '../support/poll.js'
@@ -11,6 +12,8 @@ import { outboxSettled } from '../support/poll.js'
  * and changes nothing. Each family also refuses the roles that may not press it.
  */
 let h: Harness
+/** A second project (its own bots, groups, staff and accounts) in the same service. */
+let other: SampleWorld
 const cs = () => h.world.groups.cs.id
 const lead = () => h.world.people.alice.id
 const REFUSED = 'This button does not belong to this message.'
@@ -20,13 +23,23 @@ async function cardOf(email: string) {
 }
 
 async function customerRow(telegramUserId: number) {
-  const [row] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, telegramUserId))
+  const [row] = await h.database.db.select().from(customers).where(and(eq(customers.telegramUserId, telegramUserId), eq(customers.projectId, h.projectId)))
   return row!
 }
 
 beforeAll(async () => {
-  h = await startHarness()
+  h = await startHarness({
+    prepare: (sim) => {
+      other = createSampleWorld(sim, { keySuffix: '2' })
+      return { projects: [other.project] }
+    },
+  })
   const { sim, world } = h
+  const [second] = await h.database.db.select().from(projects).where(eq(projects.key, other.project.key))
+  await h.database.db.insert(accounts).values({ projectId: second!.id, email: 'zoe@example.com', displayName: 'Zoe Q', externalId: 'B-1', crTeamHint: 'north' })
+  sim.sendPrivate(other.people.zoe.id, other.bots.client.id, { text: '/start' })
+  await waitForPrivate(h, other.people.zoe.id, other.bots.client.id, 'email')
+  sim.sendPrivate(other.people.zoe.id, other.bots.client.id, { text: 'zoe@example.com' })
   for (const [person, email] of [[world.people.zoe, 'zoe@example.com'], [world.people.yuri, 'yuri@example.com']] as const) {
     sim.sendPrivate(person.id, world.bots.client.id, { text: '/start' })
     await waitForPrivate(h, person.id, world.bots.client.id, 'email')
@@ -37,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop())
 
 describe('onboarding card buttons', () => {
-  it('refuse data copied from another card, and non-leads, changing nothing', async () => {
+  it('refuse data copied from another card or another project, and non-leads, changing nothing', async () => {
     const { sim, world } = h
     const zoeCard = await cardOf('zoe@example.com')
     const yuriCard = await cardOf('yuri@example.com')
@@ -49,9 +62,17 @@ describe('onboarding card buttons', () => {
       const refused = await sim.pressButton(world.people.bob.id, cs(), zoeCard.message_id, buttonData(zoeCard, label))
       expect(refused).toMatchObject({ text: 'Only CS leads can assign customers.', show_alert: true })
     }
+    // Across projects: each project's lead, with the other project's card data.
+    const otherCard = await sim.waitFor(() => sim.chatMessages(other.groups.cs.id).find((m) => m.reply_markup && m.text?.includes('zoe@example.com')))
+    const acrossProjects = [
+      sim.pressButton(other.people.alice.id, other.groups.cs.id, otherCard.message_id, buttonData(zoeCard, 'CR North'), { forged: true }),
+      sim.pressButton(lead(), cs(), zoeCard.message_id, buttonData(otherCard, 'CR North'), { forged: true }),
+    ]
+    for (const answer of await Promise.all(acrossProjects)) expect(answer).toMatchObject({ text: REFUSED, show_alert: true })
     await outboxSettled(h.app.db)
     const rows = await h.database.db.select().from(assignments)
-    expect(rows.map((a) => a.state)).toEqual(['pending', 'pending'])
+    expect(rows.map((a) => a.state)).toEqual(['pending', 'pending', 'pending'])
+    expect(sim.topics(other.groups.cs.id).map((t) => t.name)).toEqual(['Onboarding'])
     expect(rows.find((a) => a.cardMessageId === zoeCard.message_id)?.treatmentToggle).toBe(false)
     expect(sim.topics(cs()).map((t) => t.name)).toEqual(['Onboarding'])
     expect(sim.chatMessages(cs()).find((m) => m.message_id === zoeCard.message_id)?.text).toBe(zoeCard.text)

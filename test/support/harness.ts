@@ -19,17 +19,18 @@ export interface Harness {
 }
 
 /** The whole service against a fresh simulator and a fresh database, with the sample world. */
-export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput>; prepare?: (sim: Simulator, world: SampleWorld) => void } = {}): Promise<Harness> {
+export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput>; prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void } = {}): Promise<Harness> {
   const sim = await startSimulator(options.simulator)
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)
-  // Changes to the sample world (extra bots, pools) before the config is built from it.
-  options.prepare?.(sim, world)
+  // Changes to the sample world (extra bots, pools, more projects) before the config is built from it.
+  const prepared = options.prepare?.(sim, world) ?? {}
   const base = sampleConfig(sim, world, database.url, { log: { level: (process.env.TOPICDESK_TEST_LOG as 'info') ?? 'silent' } })
   const override = options.config ?? {}
   const config = createConfig({
     ...base,
     ...override,
+    projects: override.projects ?? [...base.projects, ...(prepared.projects ?? [])],
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
   })
