@@ -1,7 +1,8 @@
 import { Composer } from 'grammy'
 import { isCustomerTopic } from '../../domain/button-binding.js'
 import { customerName, findCustomer, type Customer } from '../../domain/customers.js'
-import { isCsLead, staffMember } from '../../domain/project-runtime.js'
+import { refusalFor } from '../../domain/permissions.js'
+import { staffMember } from '../../domain/project-runtime.js'
 import { executeReassignment } from '../../domain/reassignment/execute.js'
 import { cancelReassignment, scheduleReassignment } from '../../domain/reassignment/schedule.js'
 import { describeDue, dueAt, type ReassignWhen } from '../../domain/reassignment/when.js'
@@ -40,7 +41,8 @@ const composer = new Composer<BotContext>()
 composer.callbackQuery(/^ra:/, async (ctx) => {
   const button = decodeReassignButton(ctx.callbackQuery.data)
   if (!button) return ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true })
-  if (!isCsLead(ctx.project, ctx.from.id)) return ctx.answerCallbackQuery({ text: 'Only CS leads can move customers between CR teams.', show_alert: true })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'reassign_customer')
+  if (refusal) return ctx.answerCallbackQuery({ text: refusal, show_alert: true })
   const pressed = pressedMessage(ctx.callbackQuery, ctx.self.id)
   if (!pressed || !(await isCustomerTopic(ctx.deps.db, ctx.project, pressed, button.customerId, ['cs']))) {
     return ctx.answerCallbackQuery({ text: NOT_THIS_MESSAGE, show_alert: true })

@@ -4,7 +4,8 @@ import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { isCsLead, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { refusalFor } from '../permissions.js'
+import { staffMember, type ProjectRuntime } from '../project-runtime.js'
 import { NOT_THIS_MESSAGE } from '../../bots/buttons/pressed-message.js'
 import type { CardAction } from '../../bots/buttons/onboarding-card.js'
 import { cardKeyboard, cardText } from './assignment-card.js'
@@ -30,7 +31,8 @@ export interface CardPress {
  * still be 'pending') makes the database, not timing, choose the single winner of a race.
  */
 export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime, press: CardPress): Promise<PressAnswer> {
-  if (!isCsLead(project, press.userId)) return { text: 'Only CS leads can assign customers.', alert: true }
+  const refusal = refusalFor(project, press.userId, 'assign_customer')
+  if (refusal) return { text: refusal, alert: true }
   const lead = staffMember(project, press.userId)!
   const [assignment] = await deps.db.select().from(assignments).where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
   if (!assignment) return { text: 'This card is no longer valid.', alert: true }

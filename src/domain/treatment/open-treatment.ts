@@ -13,7 +13,7 @@ import { queueContextReplay } from './context-replay.js'
 import type { TreatmentAction } from '../../bots/buttons/treatment-prompt.js'
 import { NOT_THIS_MESSAGE } from '../../bots/buttons/pressed-message.js'
 import { isCustomerTopic } from '../button-binding.js'
-import { mayOpenTreatment } from './prompt.js'
+import { refusalFor } from '../permissions.js'
 import { activeTreatmentTopic, nextTreatmentGeneration } from './treatment-topic.js'
 
 export interface TreatmentPress {
@@ -29,7 +29,8 @@ export interface TreatmentPress {
  */
 export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRuntime, press: TreatmentPress): Promise<PressAnswer> {
   const member = staffMember(project, press.userId)
-  if (!mayOpenTreatment(member)) return { text: 'Only CS or CR staff can open a Treatment topic.', alert: true }
+  const refusal = refusalFor(project, press.userId, 'open_treatment')
+  if (refusal) return { text: refusal, alert: true }
   const customer = await findCustomer(deps.db, press.action.customerId)
   if (!customer || customer.projectId !== project.id) return { text: 'This button is no longer valid.', alert: true }
   // The confirmation acts for the customer whose CS or CR topic it is in, and no other.

@@ -1,5 +1,5 @@
 import { findCustomer } from '../../../domain/customers.js'
-import { isCsLead } from '../../../domain/project-runtime.js'
+import { refusalFor } from '../../../domain/permissions.js'
 import { parseWhen } from '../../../domain/reassignment/when.js'
 import { reassign, teamKeyboard } from '../reassign-feature.js'
 import { reassignCancelKeyboard } from '../../buttons/reassign.js'
@@ -12,7 +12,8 @@ import { answer, type TopicCommandHandler } from './types.js'
 export const reassignCommand: TopicCommandHandler = async (command) => {
   const { ctx, topic, args } = command
   if (topic.role !== 'cs') return answer(command, 'Use /reassign in the customer’s CS topic.')
-  if (!isCsLead(ctx.project, ctx.from!.id)) return answer(command, 'Only CS leads can move customers between CR teams.')
+  const refusal = refusalFor(ctx.project, ctx.from!.id, 'reassign_customer')
+  if (refusal) return answer(command, refusal)
   const customer = await findCustomer(ctx.deps.db, topic.customerId)
   if (!customer) return answer(command, 'This customer no longer exists.')
   const [teamKey, ...rest] = args.split(/\s+/).filter(Boolean)
