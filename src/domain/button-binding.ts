@@ -3,6 +3,9 @@ import type { DbOrTx } from '../db/client.js'
 import { topics, type TopicRole } from '../db/schema/index.js'
 import type { ProjectRuntime } from './project-runtime.js'
 
+/** Said to whoever presses a button whose data does not belong to the message or its customer. */
+export const NOT_THIS_MESSAGE = 'This button does not belong to this message.'
+
 /**
  * True when a message at (chat, thread) is in one of the customer's topics of these roles in this
  * project: a button posted in a customer's topic acts for that customer only, so data naming

@@ -1,7 +1,6 @@
 import type { CallbackQuery } from 'grammy/types'
 
-/** Said to whoever presses a button with data that its message does not carry. */
-export const NOT_THIS_MESSAGE = 'This button does not belong to this message.'
+export { NOT_THIS_MESSAGE } from '../../domain/button-binding.js'
 
 /** The message a button was pressed on, as Telegram reports it with the press. */
 export interface PressedMessage {
