@@ -52,6 +52,16 @@ export function botForRole(project: ProjectRuntime, role: TopicRole): BotRef {
   return bot
 }
 
+/** Every bot of the project, all pools included. */
+export function projectBotIds(project: ProjectRuntime): number[] {
+  return Object.values(project.bots).flatMap((pool) => pool.map((bot) => bot.id))
+}
+
+/** How a bot of this project looks up stored messages: in groups, a copy by any of the project's bots is ours. */
+export function viewerOf(project: ProjectRuntime, botId: number): { botId: number; projectBotIds: number[] } {
+  return { botId, projectBotIds: projectBotIds(project) }
+}
+
 /** The project's one client bot (clients talk to one bot; there is no client pool). */
 export function clientBot(project: ProjectRuntime): BotRef {
   const bot = project.bots.client[0]

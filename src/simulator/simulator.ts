@@ -158,8 +158,9 @@ export class Simulator {
     actions.react(this.world, userId, chatId, messageId, emojis, o?.botId)
   }
 
-  pressButton(userId: number, chatId: number, messageId: number, callbackData: string, o?: { botId?: number }): Promise<CallbackAnswer | undefined> {
-    return actions.pressButton(this.world, userId, chatId, messageId, callbackData, o?.botId)
+  /** `forged`: send data that is not on the message (a modified client); the message must still have a callback button. */
+  pressButton(userId: number, chatId: number, messageId: number, callbackData: string, o?: { botId?: number; forged?: boolean }): Promise<CallbackAnswer | undefined> {
+    return actions.pressButton(this.world, userId, chatId, messageId, callbackData, o)
   }
 
   /** A person pins a message (in a group, or their private chat with a bot: chat id = bot id). */

@@ -128,11 +128,18 @@ export function react(world: World, userId: number, chatId: number, messageId: n
 
 const CALLBACK_WAIT_MS = 3000
 
-/** Presses an inline button; resolves with the bot's answer, or undefined after about 3 s. */
-export function pressButton(world: World, userId: number, chatId: number, messageId: number, data: string, botId?: number): Promise<CallbackAnswer | undefined> {
-  const m = userMessage(world, userId, chatId, messageId, botId)
+/**
+ * Presses an inline button; resolves with the bot's answer, or undefined after about 3 s.
+ * The query goes to the bot that posted the message, and only to it (Bot API, CallbackQuery:
+ * "the message sent by the bot with the callback button"; telegram-facts.md line 31).
+ * `forged`: a modified client sending callback data that is not on the message. Whether
+ * Telegram checks the data against the message's buttons is not documented, so the simulator
+ * lets a test send it and the service must refuse it.
+ */
+export function pressButton(world: World, userId: number, chatId: number, messageId: number, data: string, o: { botId?: number; forged?: boolean } = {}): Promise<CallbackAnswer | undefined> {
+  const m = userMessage(world, userId, chatId, messageId, o.botId)
   const buttons = m.replyMarkup?.inline_keyboard.flat() ?? []
-  if (!buttons.some((b) => 'callback_data' in b && b.callback_data === data)) throw new Error(`simulator: message ${messageId} has no button with callback_data ${data}`)
+  if (!buttons.some((b) => 'callback_data' in b && (o.forged || b.callback_data === data))) throw new Error(`simulator: message ${messageId} has no button with callback_data ${data}`)
   const bot = world.bots.get(m.senderId)
   if (!bot) throw new Error('simulator: only bot messages have buttons')
   const id = String(world.prng.int(1e9, 9e9)) + String(world.prng.int(1e9, 9e9))

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { assignments, auditLog, customers, topics } from '../../src/db/schema/index.js'
+import { accounts, assignments, auditLog, customers, topics } from '../../src/db/schema/index.js'
 import { startHarness, type Harness } from '../support/harness.js'
+import { outboxSettled } from '../support/poll.js'
 import { buttonData, cardAssignmentId, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 
 let h: Harness
@@ -75,18 +76,59 @@ describe('onboarding', () => {
     expect(customer!.cooldownUntil!.getTime()).toBeGreaterThan(Date.now())
   })
 
-  it('refuses an account already linked to another Telegram user and alerts CS', async () => {
+  it('refuses an account already linked to another Telegram user, counts it towards the cooldown, and alerts CS once an hour per account', async () => {
     h = await startHarness()
     const { sim, world } = h
     await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
     const bot = world.bots.client.id
-    sim.sendPrivate(world.people.yuri.id, bot, { text: '/start' })
-    await waitForPrivate(h, world.people.yuri.id, bot, 'email address')
-    sim.sendPrivate(world.people.yuri.id, bot, { text: 'zoe@example.com' })
-    await waitForPrivate(h, world.people.yuri.id, bot, 'already connected to another Telegram user')
-    await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.text?.includes('already linked to another Telegram user')))
-    const [yuri] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, world.people.yuri.id))
-    expect(yuri).toMatchObject({ state: 'awaiting_email', accountId: null })
+    const alerts = () => sim.chatMessages(world.groups.cs.id).filter((m) => m.text?.includes('already linked to another Telegram user'))
+    const { yuri, mallory } = world.people
+    sim.sendPrivate(yuri.id, bot, { text: '/start' })
+    await waitForPrivate(h, yuri.id, bot, 'email address')
+    sim.sendPrivate(yuri.id, bot, { text: 'zoe@example.com' })
+    await waitForPrivate(h, yuri.id, bot, 'already connected to another Telegram user')
+    await sim.waitFor(() => alerts().length === 1)
+    const [linked] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, yuri.id))
+    expect(linked).toMatchObject({ state: 'awaiting_email', accountId: null, emailFailures: 1 })
+
+    // Two more tries: the third failure in the window starts the cooldown; CS is not alerted again.
+    sim.sendPrivate(yuri.id, bot, { text: 'zoe@example.com' })
+    await sim.waitFor(() => sim.privateMessages(yuri.id, bot).filter((m) => m.text?.includes('already connected')).length === 2)
+    sim.sendPrivate(yuri.id, bot, { text: 'zoe@example.com' })
+    await waitForPrivate(h, yuri.id, bot, 'Too many attempts')
+    const [cooling] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, yuri.id))
+    expect(cooling!.cooldownUntil!.getTime()).toBeGreaterThan(Date.now())
+
+    // Someone else trying the same account within the hour: refused, no second alert.
+    sim.sendPrivate(mallory.id, bot, { text: '/start' })
+    await waitForPrivate(h, mallory.id, bot, 'email address')
+    sim.sendPrivate(mallory.id, bot, { text: 'zoe@example.com' })
+    await waitForPrivate(h, mallory.id, bot, 'already connected to another Telegram user')
+    await outboxSettled(h.app.db)
+    expect(alerts()).toHaveLength(1)
+
+    // An hour later the next attempt alerts again.
+    await h.database.db.update(accounts).set({ linkConflictAlertedAt: new Date(Date.now() - 61 * 60_000) })
+    sim.sendPrivate(mallory.id, bot, { text: 'zoe@example.com' })
+    await sim.waitFor(() => alerts().length === 2)
+  })
+
+  it('shows a start payload on the cards as one short line', async () => {
+    h = await startHarness()
+    const { sim, world } = h
+    const { zoe, alice } = world.people
+    const bot = world.bots.client.id
+    sim.sendPrivate(zoe.id, bot, { text: `/start spring\ncampaign\u0007\tfor ${'x'.repeat(100)}` })
+    await waitForPrivate(h, zoe.id, bot, 'email address')
+    sim.sendPrivate(zoe.id, bot, { text: 'zoe@example.com' })
+    const card = await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.reply_markup && m.text?.includes('zoe@example.com')))
+    const payloadLine = (text: string | undefined) => text?.split('\n').find((line) => line.startsWith('Start payload:'))
+    const expected = `Start payload: ${`spring campaign for ${'x'.repeat(100)}`.slice(0, 63)}…`
+    expect(payloadLine(card.text)).toBe(expected)
+    await sim.pressButton(alice.id, world.groups.cs.id, card.message_id, buttonData(card, 'CR North'))
+    const csTopic = await sim.waitFor(() => sim.topics(world.groups.cs.id).find((t) => t.name.startsWith('Zoe')))
+    const profile = await waitForTopicMessage(h, world.groups.cs.id, csTopic.message_thread_id, 'Account: ACC-1001')
+    expect(payloadLine(profile.text)).toBe(expected)
   })
 
   it('lets exactly one of two leads pressing at the same instant assign the customer', async () => {

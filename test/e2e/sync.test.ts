@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { messages, outbox, relayLinks } from '../../src/db/schema/index.js'
 import type { Harness } from '../support/harness.js'
-import { pollUntil } from '../support/poll.js'
+import { outboxSettled, pollUntil } from '../support/poll.js'
 import { onboard, type OnboardedTopics, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
 let h: Harness
@@ -192,6 +192,34 @@ describe('/delete', () => {
     await sim.waitFor(() => sim.chatMessages(north(), { includeDeleted: true }).find((m) => m.message_id === mirror.message_id && m.deleted))
     await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === staff.message_id && m.deleted))
     await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === command.message_id && m.deleted))
+  })
+})
+
+describe('/delete from a mirror', () => {
+  it('deletes the original in its own chat with its own bot and every copy, and touches nothing else', async () => {
+    const { sim, world } = h
+    // Make sure the CS group holds an unrelated message with the id the CR original will get.
+    await outboxSettled(h.app.db)
+    const lastId = (chat: number) => Math.max(...sim.chatMessages(chat, { includeDeleted: true }).map((m) => m.message_id))
+    const liveInCs = (id: number) => sim.chatMessages(cs()).find((m) => m.message_id === id)
+    for (let i = 0; i < 50 && !liveInCs(lastId(north()) + 1); i++) {
+      if (lastId(cs()) <= lastId(north())) sim.sendGroup(world.people.bob.id, cs(), { text: 'Chatter in General' })
+      else sim.sendGroup(world.people.carol.id, north(), { text: 'Chatter in General' })
+    }
+    const original = sim.sendGroup(world.people.carol.id, north(), { text: 'CR said this by mistake' }, { threadId: zoe.cr })
+    const atClient = await waitForPrivate(h, zoeId(), clientBot(), 'CR said this by mistake')
+    const mirror = await waitForTopicMessage(h, cs(), zoe.cs, 'CR said this by mistake')
+    // The CS group's message that has the original's id: unrelated, it must stay.
+    const bystander = liveInCs(original.message_id)
+    expect(bystander).toBeDefined()
+    expect(bystander!.message_id).not.toBe(mirror.message_id)
+    const command = sim.sendGroup(world.people.alice.id, cs(), { text: '/delete' }, { threadId: zoe.cs, replyTo: mirror.message_id })
+    await sim.waitFor(() => sim.chatMessages(north(), { includeDeleted: true }).find((m) => m.message_id === original.message_id && m.deleted))
+    await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot(), { includeDeleted: true }).find((m) => m.message_id === atClient.message_id && m.deleted))
+    await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === mirror.message_id && m.deleted))
+    await sim.waitFor(() => sim.chatMessages(cs(), { includeDeleted: true }).find((m) => m.message_id === command.message_id && m.deleted))
+    await outboxSettled(h.app.db)
+    expect(sim.chatMessages(cs()).find((m) => m.message_id === bystander!.message_id)).toBeDefined()
   })
 })
 

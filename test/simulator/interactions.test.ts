@@ -67,6 +67,29 @@ describe('callback queries', () => {
     expect((await failure(w.client.api.answerCallbackQuery(q.id))).description).toBe('Bad Request: query is too old and response timeout expired or query ID is invalid')
   })
 
+  it('sends a press to the bot that posted the message, and only that bot may answer it', async () => {
+    const fromCr = await w.cr.api.sendMessage(w.group, 'pick', { reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }]] } })
+    await drain(w.cs.api)
+    await drain(w.cr.api)
+    const pressed = w.sim.pressButton(w.bob, w.group, fromCr.message_id, 'yes')
+    expect(await updates(w.cs.api, undefined, ['callback_query'])).toEqual([])
+    const [u] = await updates(w.cr.api, undefined, ['callback_query'])
+    const q = u!.callback_query!
+    expect(q).toMatchObject({ data: 'yes', from: { id: w.bob }, message: { message_id: fromCr.message_id, from: { id: w.cr.id } } })
+    expect((await failure(w.cs.api.answerCallbackQuery(q.id))).error_code).toBe(400)
+    await w.cr.api.answerCallbackQuery(q.id, { text: 'ok' })
+    expect(await pressed).toEqual({ text: 'ok' })
+  })
+
+  it('lets a test forge callback data that is not on the message, as a modified client could', async () => {
+    const m = await w.client.api.sendMessage(w.alice, 'pick', { reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }]] } })
+    void w.sim.pressButton(w.alice, w.client.id, m.message_id, 'forged:1', { forged: true })
+    const [u] = await updates(w.client.api)
+    expect(u!.callback_query).toMatchObject({ data: 'forged:1', message: { message_id: m.message_id, reply_markup: { inline_keyboard: [[{ callback_data: 'yes' }]] } } })
+    const plain = await w.client.api.sendMessage(w.alice, 'no buttons')
+    expect(() => w.sim.pressButton(w.alice, w.client.id, plain.message_id, 'x', { forged: true })).toThrow()
+  })
+
   it('refuses answers after 15 seconds', async () => {
     const m = await w.client.api.sendMessage(w.alice, 'pick', { reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }]] } })
     void w.sim.pressButton(w.alice, w.client.id, m.message_id, 'yes')

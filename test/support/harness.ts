@@ -21,18 +21,21 @@ export interface Harness {
 }
 
 /** The whole service against a fresh simulator and a fresh database, with the sample world. */
-export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput>; project?: Partial<ProjectInput> } = {}): Promise<Harness> {
+export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput>; project?: Partial<ProjectInput>; prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void } = {}): Promise<Harness> {
   const sim = await startSimulator(options.simulator)
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)
+  // Changes to the sample world (extra bots, pools, more projects) before the config is built from it.
+  const prepared = options.prepare?.(sim, world) ?? {}
   const base = sampleConfig(sim, world, database.url, { log: { level: (process.env.TOPICDESK_TEST_LOG as 'info') ?? 'silent' } })
   const override = options.config ?? {}
   const config = createConfig({
     ...base,
     ...override,
+    // `project` adjusts the sample project; `prepare` may add projects of its own.
+    projects: override.projects ?? [...base.projects.map((project) => ({ ...project, ...options.project })), ...(prepared.projects ?? [])],
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
-    projects: base.projects.map((project) => ({ ...project, ...options.project })),
   })
   const app = await startApp(config, createLogger(config.log.level), { migrate: false })
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))

@@ -9,14 +9,15 @@ import { staffTreatmentFeature } from './treatment-feature.js'
 
 /**
  * One factory for the CS, CR and Treatment bots. Only the first bot of a pool listens to the
- * group (the others only send), so each staff message is handled once.
+ * group (messages, edits, reactions), so each staff message is handled once. Every bot of a
+ * pool answers the buttons: Telegram sends a press only to the bot that posted the message,
+ * and cards and profile cards are posted by whichever bot of the pool had budget left.
  */
 export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; listens: boolean }): Composer<BotContext> {
   const composer = new Composer<BotContext>()
-  if (!options.listens) return composer
-  if (options.role === 'cs') composer.use(staffFailedFeature, staffAssignmentFeature, staffReassignFeature)
-  composer.use(staffSyncFeature)
-  composer.use(staffTopicMessageFeature)
+  if (options.listens && options.role === 'cs') composer.use(staffFailedFeature)
+  if (options.role === 'cs') composer.use(staffAssignmentFeature, staffReassignFeature)
+  if (options.listens) composer.use(staffSyncFeature, staffTopicMessageFeature)
   // The /treatment confirmation is posted by the CS or the CR bot, so the press comes back to it.
   if (options.role !== 'treatment') composer.use(staffTreatmentFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.

@@ -1,20 +1,14 @@
 import { Composer } from 'grammy'
-import type { InlineKeyboardMarkup } from 'grammy/types'
-import { findCustomer } from '../../domain/customers.js'
-import { customerName, type Customer } from '../../domain/customers.js'
-import { isCsLead, staffMember, type ProjectRuntime } from '../../domain/project-runtime.js'
+import { isCustomerTopic } from '../../domain/button-binding.js'
+import { customerName, findCustomer, type Customer } from '../../domain/customers.js'
+import { refusalFor } from '../../domain/permissions.js'
+import { staffMember } from '../../domain/project-runtime.js'
 import { executeReassignment } from '../../domain/reassignment/execute.js'
 import { cancelReassignment, scheduleReassignment } from '../../domain/reassignment/schedule.js'
 import { describeDue, dueAt, type ReassignWhen } from '../../domain/reassignment/when.js'
+import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
+import { decodeReassignButton, reassignCancelKeyboard, reassignTeamsKeyboard, reassignWhenKeyboard } from '../buttons/reassign.js'
 import type { BotContext } from '../shared/context.js'
-
-/** Button data: ra:m:<customer> (menu), ra:t:<customer>:<team>, ra:w:<customer>:<team>:<now|tonight>, ra:c:<reassignment>. */
-const DATA = /^ra:(?:(m):(\d{1,15})|(t):(\d{1,15}):([a-z0-9_-]{1,24})|(w):(\d{1,15}):([a-z0-9_-]{1,24}):(now|tonight)|(c):(\d{1,15}))$/
-
-export function teamKeyboard(project: ProjectRuntime, customer: Customer): InlineKeyboardMarkup {
-  const teams = project.config.groups.cr.filter((team) => team.key !== customer.crTeam)
-  return { inline_keyboard: teams.map((team) => [{ text: `→ ${team.title}`, callback_data: `ra:t:${customer.id}:${team.key}` }]) }
-}
 
 /** Schedules (and for "now" runs) a move, and says what happened in one line. */
 export async function reassign(ctx: BotContext, customer: Customer, teamKey: string, when: ReassignWhen): Promise<{ text: string; cancelId?: number }> {
@@ -33,46 +27,52 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
   return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due)}.`, cancelId: outcome.reassignment.id }
 }
 
+/** The CR teams a customer can move to, as buttons. */
+export function teamKeyboard(ctx: BotContext, customer: Customer) {
+  return reassignTeamsKeyboard(customer.id, ctx.project.config.groups.cr.filter((team) => team.key !== customer.crTeam))
+}
+
 const composer = new Composer<BotContext>()
 
-/** The reassignment buttons (on the CS profile card and the /reassign prompt); CS leads only. */
-composer.callbackQuery(DATA, async (ctx) => {
-  const m = ctx.match
-  if (!isCsLead(ctx.project, ctx.from.id)) {
-    await ctx.answerCallbackQuery({ text: 'Only CS leads can move customers between CR teams.', show_alert: true })
-    return
+/**
+ * The reassignment buttons (on the CS profile card and the /reassign prompt): CS leads only, and
+ * only on a message in that customer's CS topic that carries the pressed data.
+ */
+composer.callbackQuery(/^ra:/, async (ctx) => {
+  const button = decodeReassignButton(ctx.callbackQuery.data)
+  if (!button) return ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'reassign_customer')
+  if (refusal) return ctx.answerCallbackQuery({ text: refusal, show_alert: true })
+  const pressed = pressedMessage(ctx.callbackQuery, ctx.self.id)
+  if (!pressed || !(await isCustomerTopic(ctx.deps.db, ctx.project, pressed, button.customerId, ['cs']))) {
+    return ctx.answerCallbackQuery({ text: NOT_THIS_MESSAGE, show_alert: true })
   }
-  if (m[10]) {
-    const cancelled = await cancelReassignment(ctx.deps, ctx.project, Number(m[11]), ctx.from.id)
+  const lead = staffMember(ctx.project, ctx.from.id)?.name ?? 'a lead'
+  if (button.kind === 'cancel') {
+    const cancelled = await cancelReassignment(ctx.deps, ctx.project, { id: button.reassignmentId, customerId: button.customerId }, ctx.from.id)
     await ctx.answerCallbackQuery({ text: cancelled ? 'Cancelled.' : 'It already ran or was cancelled.' })
-    if (cancelled) await ctx.editMessageText(`✖ Planned move cancelled by ${staffMember(ctx.project, ctx.from.id)?.name ?? 'a lead'}.`)
+    if (cancelled) await ctx.editMessageText(`✖ Planned move cancelled by ${lead}.`)
     return
   }
-  const customer = await findCustomer(ctx.deps.db, Number(m[2] ?? m[4] ?? m[7]))
-  if (!customer || customer.projectId !== ctx.project.id) {
-    await ctx.answerCallbackQuery({ text: 'This customer no longer exists.', show_alert: true })
-    return
-  }
-  if (m[1]) {
+  const customer = await findCustomer(ctx.deps.db, button.customerId)
+  if (!customer || customer.projectId !== ctx.project.id) return ctx.answerCallbackQuery({ text: 'This customer no longer exists.', show_alert: true })
+  if (button.kind === 'menu') {
     await ctx.answerCallbackQuery()
-    await ctx.reply(`Move ${customerName(customer)} to which CR team?`, { reply_markup: teamKeyboard(ctx.project, customer), message_thread_id: ctx.callbackQuery.message?.message_thread_id })
+    await ctx.reply(`Move ${customerName(customer)} to which CR team?`, { reply_markup: teamKeyboard(ctx, customer), message_thread_id: pressed.threadId })
     return
   }
-  if (m[3]) {
-    const team = ctx.project.config.groups.cr.find((t) => t.key === m[5])
-    if (!team) {
-      await ctx.answerCallbackQuery({ text: 'That CR team no longer exists.', show_alert: true })
-      return
-    }
+  const team = ctx.project.config.groups.cr.find((t) => t.key === button.teamKey)
+  if (!team) return ctx.answerCallbackQuery({ text: 'That CR team no longer exists.', show_alert: true })
+  if (button.kind === 'team') {
     await ctx.answerCallbackQuery()
     await ctx.editMessageText(`Move ${customerName(customer)} to ${team.title}: when?`, {
-      reply_markup: { inline_keyboard: [[{ text: 'Now', callback_data: `ra:w:${customer.id}:${team.key}:now` }, { text: `Tonight (${ctx.project.config.reassignment.tonightHourUtc}:00 UTC)`, callback_data: `ra:w:${customer.id}:${team.key}:tonight` }]] },
+      reply_markup: reassignWhenKeyboard(customer.id, team.key, ctx.project.config.reassignment.tonightHourUtc),
     })
     return
   }
-  const result = await reassign(ctx, customer, m[8]!, { kind: m[9] === 'now' ? 'now' : 'tonight' })
+  const result = await reassign(ctx, customer, team.key, { kind: button.when })
   await ctx.answerCallbackQuery({ text: result.text.slice(0, 190) })
-  await ctx.editMessageText(result.text, result.cancelId ? { reply_markup: { inline_keyboard: [[{ text: '✖ Cancel this move', callback_data: `ra:c:${result.cancelId}` }]] } } : {})
+  await ctx.editMessageText(result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(customer.id, result.cancelId) } : {})
 })
 
 export { composer as staffReassignFeature }

@@ -1,7 +1,8 @@
 import { Composer } from 'grammy'
 import { staffGroupOf } from '../../domain/project-runtime.js'
-import { decodeTreatmentAction } from '../../domain/treatment/prompt.js'
 import { pressTreatmentButton } from '../../domain/treatment/open-treatment.js'
+import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
+import { decodeTreatmentAction } from '../buttons/treatment-prompt.js'
 import type { BotContext } from '../shared/context.js'
 
 const composer = new Composer<BotContext>()
@@ -12,17 +13,13 @@ const composer = new Composer<BotContext>()
  */
 composer.callbackQuery(/^tr:/, async (ctx) => {
   const action = decodeTreatmentAction(ctx.callbackQuery.data)
-  const prompt = ctx.callbackQuery.message
-  const group = prompt ? staffGroupOf(ctx.project, prompt.chat.id) : undefined
+  const prompt = pressedMessage(ctx.callbackQuery, ctx.self.id)
+  const group = prompt ? staffGroupOf(ctx.project, prompt.chatId) : undefined
   if (!action || !prompt || !group || group.role === 'treatment') {
-    await ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true })
+    await ctx.answerCallbackQuery({ text: action && !prompt ? NOT_THIS_MESSAGE : 'This button is no longer valid.', show_alert: true })
     return
   }
-  const answer = await pressTreatmentButton(ctx.deps, ctx.project, {
-    action,
-    userId: ctx.from.id,
-    prompt: { chatId: prompt.chat.id, messageId: prompt.message_id, botId: ctx.self.id },
-  })
+  const answer = await pressTreatmentButton(ctx.deps, ctx.project, { action, userId: ctx.from.id, prompt })
   ctx.log.info({ action, userId: ctx.from.id, answer: answer.text }, 'treatment prompt pressed')
   await ctx.answerCallbackQuery({ text: answer.text, show_alert: answer.alert })
 })

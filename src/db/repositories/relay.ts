@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNotNull, isNull, lt } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
 import { messages, relayLinks, topics, type NotRelayedReason } from '../schema/index.js'
 
@@ -25,20 +25,32 @@ export async function linksOfMessage(db: DbOrTx, messageRowId: number): Promise<
   return db.select().from(relayLinks).where(eq(relayLinks.messageId, messageRowId)).orderBy(relayLinks.id)
 }
 
+/** Who looks at a message: the bot that saw it, and every bot of its project (a pool posts into groups). */
+export interface Viewer {
+  botId: number
+  projectBotIds: readonly number[]
+}
+
 /**
- * Finds the stored message a Telegram message stands for, from the point of view of the bot
- * that sees it: the original itself, or the relay copy that bot posted.
+ * Finds the stored message a Telegram message stands for: the original itself, or a relay copy.
+ * A group's message ids are unique in the group, so any bot of the project may have posted the
+ * copy (bot pools); a private chat's ids belong to its one bot, so there the bot must match.
  */
-export async function resolveStoredMessage(db: DbOrTx, botId: number, chatId: number, messageId: number): Promise<{ message: MessageRow; viaLink?: RelayLinkRow } | undefined> {
+export async function resolveStoredMessage(db: DbOrTx, viewer: Viewer, chatId: number, messageId: number): Promise<{ message: MessageRow; viaLink?: RelayLinkRow } | undefined> {
+  const bots = chatId < 0 ? [...viewer.projectBotIds, viewer.botId] : [viewer.botId]
   const [original] = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.chatId, chatId), eq(messages.messageId, messageId), eq(messages.botId, botId)))
+    .where(and(inArray(messages.botId, bots), eq(messages.chatId, chatId), eq(messages.messageId, messageId)))
+    .orderBy(desc(messages.id))
+    .limit(1)
   if (original) return { message: original }
   const [link] = await db
     .select()
     .from(relayLinks)
-    .where(and(eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId), eq(relayLinks.botId, botId)))
+    .where(and(eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId), inArray(relayLinks.botId, bots)))
+    .orderBy(desc(relayLinks.id))
+    .limit(1)
   if (!link) return undefined
   const message = await findMessageRow(db, link.messageId)
   return message ? { message, viaLink: link } : undefined

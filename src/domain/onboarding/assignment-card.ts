@@ -2,22 +2,8 @@ import type { InlineKeyboardMarkup } from 'grammy/types'
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
 import type { ProjectRuntime } from '../project-runtime.js'
-
-/** Callback data of the card buttons: `as:<assignmentId>:<action>[:<team>]` (≤ 64 bytes). */
-export type CardAction = { assignmentId: number } & ({ action: 'assign'; teamKey: string } | { action: 'treatment' } | { action: 'reject' })
-
-export function encodeCardAction(action: CardAction): string {
-  if (action.action === 'assign') return `as:${action.assignmentId}:cr:${action.teamKey}`
-  return `as:${action.assignmentId}:${action.action === 'treatment' ? 'tr' : 'rej'}`
-}
-
-export function decodeCardAction(data: string): CardAction | undefined {
-  const match = /^as:(\d{1,15}):(cr:([a-z0-9_-]{1,64})|tr|rej)$/.exec(data)
-  if (!match) return undefined
-  const assignmentId = Number(match[1])
-  if (match[3]) return { assignmentId, action: 'assign', teamKey: match[3] }
-  return { assignmentId, action: match[2] === 'tr' ? 'treatment' : 'reject' }
-}
+import { encodeCardAction } from '../../bots/buttons/onboarding-card.js'
+import { startPayloadLine } from './start.js'
 
 export function cardText(customer: Customer, account: AccountRecord): string {
   const handle = customer.username ? `@${customer.username}, ` : ''
@@ -28,7 +14,7 @@ export function cardText(customer: Customer, account: AccountRecord): string {
     `Account: ${account.externalId} · ${account.displayName}`,
     `CR team hint: ${account.crTeamHint ?? '—'}`,
     `Treatment flag: ${account.treatment ? 'yes' : 'no'}`,
-    `Start payload: ${customer.startPayload ?? '—'}`,
+    `Start payload: ${startPayloadLine(customer.startPayload)}`,
   ].join('\n')
 }
 

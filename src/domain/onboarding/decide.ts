@@ -4,8 +4,11 @@ import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { botForRole, isCsLead, staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { cardKeyboard, cardText, type CardAction } from './assignment-card.js'
+import { refusalFor } from '../permissions.js'
+import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { NOT_THIS_MESSAGE } from '../button-binding.js'
+import type { CardAction } from '../../bots/buttons/onboarding-card.js'
+import { cardKeyboard, cardText } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
 import { logAssignment } from '../assignment-log.js'
@@ -19,8 +22,8 @@ export interface PressAnswer {
 export interface CardPress {
   action: CardAction
   userId: number
-  /** Where the card is, as seen by the CS bot (from the callback query). */
-  card: { chatId: number; messageId: number }
+  /** Where the card is, and the bot of the CS pool that posted it (the press reached it; only it may edit the card). */
+  card: { chatId: number; messageId: number; botId: number }
 }
 
 /**
@@ -28,10 +31,14 @@ export interface CardPress {
  * still be 'pending') makes the database, not timing, choose the single winner of a race.
  */
 export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime, press: CardPress): Promise<PressAnswer> {
-  if (!isCsLead(project, press.userId)) return { text: 'Only CS leads can assign customers.', alert: true }
+  const refusal = refusalFor(project, press.userId, 'assign_customer')
+  if (refusal) return { text: refusal, alert: true }
   const lead = staffMember(project, press.userId)!
   const [assignment] = await deps.db.select().from(assignments).where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
   if (!assignment) return { text: 'This card is no longer valid.', alert: true }
+  // The card records its message once sent: data of one card pressed on another is refused.
+  const card = press.card
+  if (assignment.cardMessageId !== null && (assignment.cardChatId !== card.chatId || assignment.cardMessageId !== card.messageId)) return { text: NOT_THIS_MESSAGE, alert: true }
   if (assignment.state !== 'pending') return alreadyDecided(project, assignment.decidedBy)
   const customer = await findCustomer(deps.db, assignment.customerId)
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
@@ -40,12 +47,11 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   if (action.action === 'assign' && !project.config.groups.cr.some((team) => team.key === action.teamKey)) {
     return { text: `CR team "${action.teamKey}" no longer exists in the configuration.`, alert: true }
   }
-  const csBot = botForRole(project, 'cs').id
   const editCard = (text: string, keyboard?: ReturnType<typeof cardKeyboard>) => ({
     projectId: project.id,
     lane: 'cs_prompts' as const,
     destination: destinationKey({ kind: 'chat', chatId: press.card.chatId }),
-    botId: csBot,
+    botId: press.card.botId,
     job: { type: 'edit_text' as const, chatId: press.card.chatId, messageId: press.card.messageId, text, ...(keyboard ? { replyMarkup: keyboard } : {}) },
   })
 

@@ -8,6 +8,8 @@ import { customerName, laneForTopic, type Customer } from '../customers.js'
 import { botForRole, fillTemplate, staffGroups, type ProjectRuntime } from '../project-runtime.js'
 import { queueRelayCopies } from '../relay/queue-copies.js'
 import { queueClientText } from './notify-client.js'
+import { startPayloadLine } from './start.js'
+import { reassignMenuKeyboard } from '../../bots/buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
 
 export interface Assignment {
@@ -54,7 +56,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
         text: profileCard(customer, account, assignment, group.role),
         purpose: { kind: 'profile_card', topicId, pin: true },
         // CS leads move the customer between CR teams from the card.
-        ...(group.role === 'cs' ? { replyMarkup: { inline_keyboard: [[{ text: '🔀 Reassign CR', callback_data: `ra:m:${customer.id}` }]] } } : {}),
+        ...(group.role === 'cs' ? { replyMarkup: reassignMenuKeyboard(customer.id) } : {}),
       },
     })
     const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
@@ -83,7 +85,7 @@ export function profileCard(customer: Customer, account: AccountRecord, assignme
     `Email: ${account.email}`,
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
-    `Start payload: ${customer.startPayload ?? '—'}`,
+    `Start payload: ${startPayloadLine(customer.startPayload)}`,
     role === 'cs' ? 'Reply in this topic to answer the client; start a message with // for an internal note.' : 'Reply in this topic to answer the client.',
   ].join('\n')
 }

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm'
-import { assignments, customers } from '../../db/schema/index.js'
+import { and, eq, isNull, lt, or } from 'drizzle-orm'
+import { accounts, assignments, customers } from '../../db/schema/index.js'
 import { isDuplicateKey } from '../../db/errors.js'
 import type { Customer } from '../customers.js'
 import { customerName } from '../customers.js'
@@ -54,16 +54,35 @@ export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, cus
     await queueClientText(tx, project, customer.telegramUserId, templates.pendingAssignment)
     return 'accepted' as const
   })
-  if (outcome === 'already_linked') {
-    await deps.db.transaction(async (tx) => {
-      await queueClientText(tx, project, customer.telegramUserId, templates.alreadyLinked)
-      const who = `${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}, id ${customer.telegramUserId}`
-      await queueOnboardingText(tx, project, `⚠️ ${who} gave the email ${email}, whose account is already linked to another Telegram user. Refused.`)
-    })
-    deps.logger.warn({ customerId: customer.id, accountId: account.id }, 'account already linked to another Telegram user')
-  }
+  if (outcome === 'already_linked') return refuseLinkedAccount(deps, project, customer, account.id, email, now)
   deps.notify()
   return outcome
+}
+
+/** CS hears of attempts on an already linked account at most once an hour per account. */
+const LINK_CONFLICT_ALERT_MS = 60 * 60_000
+
+/**
+ * Someone gave the email of an account already linked to another Telegram user: refused, and it
+ * counts as a failed attempt (so it can't be used to probe accounts without a cooldown). CS is
+ * alerted at most once an hour per account: a guarded UPDATE picks the one attempt that alerts.
+ */
+async function refuseLinkedAccount(deps: DomainDeps, project: ProjectRuntime, customer: Customer, accountId: number, email: string, now: Date): Promise<EmailOutcome> {
+  const counted = await recordFailure(deps, project, customer, now)
+  const templates = project.config.templates
+  await deps.db.transaction(async (tx) => {
+    await queueClientText(tx, project, customer.telegramUserId, counted === 'cooldown' ? templates.cooldown : templates.alreadyLinked)
+    const [claimed] = await tx
+      .update(accounts)
+      .set({ linkConflictAlertedAt: now })
+      .where(and(eq(accounts.id, accountId), or(isNull(accounts.linkConflictAlertedAt), lt(accounts.linkConflictAlertedAt, new Date(now.getTime() - LINK_CONFLICT_ALERT_MS)))))
+    if (claimed.affectedRows === 0) return
+    const who = `${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}, id ${customer.telegramUserId}`
+    await queueOnboardingText(tx, project, `⚠️ ${who} gave the email ${email}, whose account is already linked to another Telegram user. Refused.`)
+  })
+  deps.logger.warn({ customerId: customer.id, accountId }, 'account already linked to another Telegram user')
+  deps.notify()
+  return counted === 'cooldown' ? 'cooldown' : 'already_linked'
 }
 
 async function recordFailure(deps: DomainDeps, project: ProjectRuntime, customer: Customer, now: Date): Promise<'counted' | 'cooldown'> {

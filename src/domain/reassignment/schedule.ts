@@ -67,11 +67,12 @@ export async function openReassignment(deps: DomainDeps, customerId: number): Pr
 }
 
 /** Cancels a planned move that has not started; false when it already ran or was cancelled. */
-export async function cancelReassignment(deps: DomainDeps, project: ProjectRuntime, id: number, userId: number): Promise<boolean> {
+export async function cancelReassignment(deps: DomainDeps, project: ProjectRuntime, plan: { id: number; customerId: number }, userId: number): Promise<boolean> {
+  const { id } = plan
   const [result] = await deps.db
     .update(reassignments)
     .set({ state: 'cancelled', openSlot: null })
-    .where(and(eq(reassignments.id, id), eq(reassignments.projectId, project.id), eq(reassignments.state, 'scheduled')))
+    .where(and(eq(reassignments.id, id), eq(reassignments.projectId, project.id), eq(reassignments.customerId, plan.customerId), eq(reassignments.state, 'scheduled')))
   if (result.affectedRows === 0) return false
   await deps.db.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'reassignment_cancelled', details: JSON.stringify({ reassignmentId: id }) })
   return true

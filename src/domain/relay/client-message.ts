@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { clientBot, type ProjectRuntime } from '../project-runtime.js'
+import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
 import { holdBack, relayRestriction } from './client-limits.js'
 import { queueRelayCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
@@ -20,7 +20,7 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
     const [current] = await tx.select().from(customers).where(eq(customers.id, customer.id)).for('update')
     const held = current?.state !== 'active'
     const notRelayed = held || !current ? undefined : await relayRestriction(tx, project, current)
-    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, message, held, notRelayed })
+    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, projectBotIds: projectBotIds(project), message, held, notRelayed })
     if (!stored) return 'duplicate' as const
     if (held) return 'held' as const
     if (notRelayed && current) {

@@ -5,7 +5,7 @@ import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/rela
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
-import { isCsLead, type ProjectRuntime } from '../project-runtime.js'
+import { isCsLead, viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { laneForChat, targetOfLink } from './queue-copies.js'
 
 /** Bots may delete messages only while they are younger than 48 hours. */
@@ -14,15 +14,16 @@ const DELETE_WINDOW_SECONDS = 48 * 3600
 export type DeleteOutcome = { ok: true } | { ok: false; reason: string }
 
 /**
- * `/delete` as a reply in a topic: removes a staff message everywhere (the client's copy, the
- * mirrors, the original and the command). Staff delete their own messages; CS leads anyone's.
+ * `/delete` as a reply in a topic, to a staff original or to any copy of it: removes the message
+ * everywhere (the client's copy, the mirrors, the original in its own chat, and the command).
+ * Staff delete their own messages; CS leads anyone's.
  */
 export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: Message): Promise<DeleteOutcome> {
   const target = command.reply_to_message
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
     return { ok: false, reason: 'Reply /delete to the message you want to delete.' }
   }
-  const found = await resolveStoredMessage(deps.db, botId, command.chat.id, target.message_id)
+  const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
   if (!found) return { ok: false, reason: 'That message was not relayed, so there is nothing to delete.' }
   const original = found.message
   const userId = command.from?.id ?? 0
@@ -42,9 +43,20 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
         job: { type: 'delete', linkId: link.id },
       })
     }
-    const local = { kind: 'chat' as const, chatId: original.chatId }
-    for (const messageId of [original.messageId, command.message_id]) {
-      await enqueue(tx, { projectId: project.id, lane: laneForChat(project, command.chat.id), destination: destinationKey(local), botId, job: { type: 'delete', chatId: command.chat.id, messageId } })
+    // The original in its own chat with the bot that received it (the command may be a reply to
+    // a mirror in another group); the command where it was written, by the bot that read it.
+    const deletions = [
+      { chatId: original.chatId, messageId: original.messageId, botId: original.botId },
+      { chatId: command.chat.id, messageId: command.message_id, botId },
+    ]
+    for (const target of deletions) {
+      await enqueue(tx, {
+        projectId: project.id,
+        lane: laneForChat(project, target.chatId),
+        destination: destinationKey({ kind: 'chat', chatId: target.chatId }),
+        botId: target.botId,
+        job: { type: 'delete', chatId: target.chatId, messageId: target.messageId },
+      })
     }
     await tx.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'deleted_message', customerId: original.customerId, details: JSON.stringify({ messageRowId: original.id }) })
   })

@@ -5,7 +5,7 @@ import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/rela
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue, hasWaitingJob } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { laneForChat, targetOfLink } from './queue-copies.js'
 
 /**
@@ -16,7 +16,7 @@ import { laneForChat, targetOfLink } from './queue-copies.js'
  */
 export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId: number, edited: Message): Promise<'synced' | 'unknown'> {
   const outcome = await deps.db.transaction(async (tx) => {
-    const found = await resolveStoredMessage(tx, botId, edited.chat.id, edited.message_id)
+    const found = await resolveStoredMessage(tx, viewerOf(project, botId), edited.chat.id, edited.message_id)
     if (!found || found.viaLink) return 'unknown' as const
     const original = found.message
     await tx

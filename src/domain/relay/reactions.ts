@@ -3,7 +3,7 @@ import { reactionTarget, resolveStoredMessage } from '../../db/repositories/rela
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { laneForChat } from './queue-copies.js'
 import { toStandardReaction } from './standard-reactions.js'
 
@@ -13,7 +13,7 @@ import { toStandardReaction } from './standard-reactions.js'
  * reacts on the album's first item, where Telegram shows album reactions.
  */
 export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, botId: number, update: MessageReactionUpdated): Promise<'synced' | 'ignored'> {
-  const found = await resolveStoredMessage(deps.db, botId, update.chat.id, update.message_id)
+  const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), update.chat.id, update.message_id)
   if (!found?.viaLink) return 'ignored'
   const chosen = update.new_reaction.flatMap((r) => (r.type === 'emoji' ? [r.emoji] : []))
   const standard = chosen.map(toStandardReaction).filter((e): e is string => Boolean(e))

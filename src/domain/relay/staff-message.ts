@@ -3,7 +3,7 @@ import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import { findCustomer, laneForTopic, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { projectBotIds, attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { touchTopic } from '../idle-topics.js'
 import { queueStaffCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
@@ -36,7 +36,7 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
     return 'topic_retired'
   }
   const outcome = await deps.db.transaction(async (tx): Promise<StaffMessageOutcome> => {
-    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'staff', botId, message, senderRole: group.role, internalNote: isNote })
+    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'staff', botId, projectBotIds: projectBotIds(project), message, senderRole: group.role, internalNote: isNote })
     if (!stored) return 'duplicate'
     await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
     if (isNote) {

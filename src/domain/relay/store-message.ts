@@ -9,6 +9,8 @@ export interface IncomingMessage {
   customerId: number
   origin: MessageOrigin
   botId: number
+  /** Every bot of the project: a reply may point at a copy any of them posted (bot pools). */
+  projectBotIds: readonly number[]
   message: Message
   senderRole?: string
   held?: boolean
@@ -31,7 +33,7 @@ export function isRealReply(message: Message): boolean {
  */
 export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<MessageRow | undefined> {
   const { message } = input
-  const replyTo = isRealReply(message) ? await resolveStoredMessage(tx, input.botId, message.chat.id, message.reply_to_message!.message_id) : undefined
+  const replyTo = isRealReply(message) ? await resolveStoredMessage(tx, { botId: input.botId, projectBotIds: input.projectBotIds }, message.chat.id, message.reply_to_message!.message_id) : undefined
   const values = {
     projectId: input.projectId,
     customerId: input.customerId,

@@ -10,14 +10,16 @@ import type { PressAnswer } from '../onboarding/decide.js'
 import { profileCard, topicName } from '../onboarding/open-topics.js'
 import { botForRole, staffMember, type ProjectRuntime } from '../project-runtime.js'
 import { queueContextReplay } from './context-replay.js'
-import { mayOpenTreatment, type TreatmentAction } from './prompt.js'
+import type { TreatmentAction } from '../../bots/buttons/treatment-prompt.js'
+import { isCustomerTopic, NOT_THIS_MESSAGE } from '../button-binding.js'
+import { refusalFor } from '../permissions.js'
 import { activeTreatmentTopic, nextTreatmentGeneration } from './treatment-topic.js'
 
 export interface TreatmentPress {
   action: TreatmentAction
   userId: number
-  /** The confirmation message and the bot that posted it (it edits the message afterwards). */
-  prompt: { chatId: number; messageId: number; botId: number }
+  /** The confirmation message, its topic, and the bot that posted it (it edits the message afterwards). */
+  prompt: { chatId: number; messageId: number; threadId?: number; botId: number }
 }
 
 /**
@@ -26,9 +28,12 @@ export interface TreatmentPress {
  */
 export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRuntime, press: TreatmentPress): Promise<PressAnswer> {
   const member = staffMember(project, press.userId)
-  if (!mayOpenTreatment(member)) return { text: 'Only CS or CR staff can open a Treatment topic.', alert: true }
+  const refusal = refusalFor(project, press.userId, 'open_treatment')
+  if (refusal) return { text: refusal, alert: true }
   const customer = await findCustomer(deps.db, press.action.customerId)
   if (!customer || customer.projectId !== project.id) return { text: 'This button is no longer valid.', alert: true }
+  // The confirmation acts for the customer whose CS or CR topic it is in, and no other.
+  if (!(await isCustomerTopic(deps.db, project, press.prompt, customer.id, ['cs', 'cr']))) return { text: NOT_THIS_MESSAGE, alert: true }
   const editPrompt = (text: string) => ({
     projectId: project.id,
     lane: 'cs_prompts' as const,

@@ -1,7 +1,8 @@
 import { findCustomer } from '../../../domain/customers.js'
-import { isCsLead } from '../../../domain/project-runtime.js'
+import { refusalFor } from '../../../domain/permissions.js'
 import { parseWhen } from '../../../domain/reassignment/when.js'
 import { reassign, teamKeyboard } from '../reassign-feature.js'
+import { reassignCancelKeyboard } from '../../buttons/reassign.js'
 import { answer, type TopicCommandHandler } from './types.js'
 
 /**
@@ -11,13 +12,14 @@ import { answer, type TopicCommandHandler } from './types.js'
 export const reassignCommand: TopicCommandHandler = async (command) => {
   const { ctx, topic, args } = command
   if (topic.role !== 'cs') return answer(command, 'Use /reassign in the customer’s CS topic.')
-  if (!isCsLead(ctx.project, ctx.from!.id)) return answer(command, 'Only CS leads can move customers between CR teams.')
+  const refusal = refusalFor(ctx.project, ctx.from!.id, 'reassign_customer')
+  if (refusal) return answer(command, refusal)
   const customer = await findCustomer(ctx.deps.db, topic.customerId)
   if (!customer) return answer(command, 'This customer no longer exists.')
   const [teamKey, ...rest] = args.split(/\s+/).filter(Boolean)
-  if (!teamKey) return answer(command, 'Move this customer to which CR team?', { reply_markup: teamKeyboard(ctx.project, customer) })
+  if (!teamKey) return answer(command, 'Move this customer to which CR team?', { reply_markup: teamKeyboard(ctx, customer) })
   const when = parseWhen(rest.join(' '))
   if (!when) return answer(command, 'When? Write now, tonight, or a future date like 2026-12-01 09:00 (UTC).')
   const result = await reassign(ctx, customer, teamKey.toLowerCase(), when)
-  return answer(command, result.text, result.cancelId ? { reply_markup: { inline_keyboard: [[{ text: '✖ Cancel this move', callback_data: `ra:c:${result.cancelId}` }]] } } : {})
+  return answer(command, result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(customer.id, result.cancelId) } : {})
 }

@@ -1,6 +1,6 @@
-import { staffMember } from '../../../domain/project-runtime.js'
 import { closeTreatment } from '../../../domain/treatment/close-treatment.js'
-import { mayOpenTreatment, treatmentPromptKeyboard } from '../../../domain/treatment/prompt.js'
+import { refusalFor } from '../../../domain/permissions.js'
+import { treatmentPromptKeyboard } from '../../buttons/treatment-prompt.js'
 import { activeTreatmentTopic } from '../../../domain/treatment/treatment-topic.js'
 import { answer, type TopicCommand, type TopicCommandHandler } from './types.js'
 
@@ -13,7 +13,8 @@ export const treatmentCommand: TopicCommandHandler = async (command) => {
   if (command.args !== '') return answer(command, 'Usage: /treatment to open a Treatment topic, /treatment close to end it.')
   const { ctx, topic } = command
   if (topic.role === 'treatment') return answer(command, 'This is the Treatment topic. Use /treatment close to end it.')
-  if (!mayOpenTreatment(staffMember(ctx.project, ctx.from!.id))) return answer(command, 'Only CS or CR staff can open a Treatment topic.')
+  const refusal = refusalFor(ctx.project, ctx.from!.id, 'open_treatment')
+  if (refusal) return answer(command, refusal)
   if (!ctx.project.config.groups.treatment) return answer(command, 'This project has no Treatment group configured.')
   if (await activeTreatmentTopic(ctx.deps.db, topic.customerId)) return answer(command, 'This customer already has an open Treatment topic.')
   const replay = ctx.project.config.treatment.contextMessages

@@ -1,7 +1,10 @@
 import type { InlineKeyboardMarkup } from 'grammy/types'
-import type { StaffMember } from '../project-runtime.js'
 
-/** Callback data of the `/treatment` confirmation: `tr:<open|cancel>:<customerId>` (well under 64 bytes). */
+/**
+ * The `/treatment` confirmation's buttons: `tr:<open|cancel>:<customerId>`. Pressed by CS and
+ * CR staff; bound to the prompt (its own keyboard) and to the customer whose CS or CR topic it
+ * is in.
+ */
 export type TreatmentAction = { action: 'open' | 'cancel'; customerId: number }
 
 export function encodeTreatmentAction(action: TreatmentAction): string {
@@ -9,9 +12,9 @@ export function encodeTreatmentAction(action: TreatmentAction): string {
 }
 
 export function decodeTreatmentAction(data: string): TreatmentAction | undefined {
-  const match = /^tr:(open|cancel):(\d{1,15})$/.exec(data)
-  if (!match) return undefined
-  return { action: match[1] as TreatmentAction['action'], customerId: Number(match[2]) }
+  const [family, action, id, ...rest] = data.split(':')
+  if (family !== 'tr' || (action !== 'open' && action !== 'cancel') || !/^\d{1,15}$/.test(id ?? '') || rest.length > 0) return undefined
+  return { action, customerId: Number(id) }
 }
 
 export function treatmentPromptKeyboard(customerId: number): InlineKeyboardMarkup {
@@ -21,9 +24,4 @@ export function treatmentPromptKeyboard(customerId: number): InlineKeyboardMarku
       [{ text: 'Cancel', callback_data: encodeTreatmentAction({ action: 'cancel', customerId }) }],
     ],
   }
-}
-
-/** Opening Treatment is a CS or CR decision; Treatment staff work in the topic once it exists. */
-export function mayOpenTreatment(member: StaffMember | undefined): boolean {
-  return member?.roles.some((role) => role === 'cs' || role === 'cs_lead' || role === 'cr') ?? false
 }

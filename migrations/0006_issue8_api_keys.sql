@@ -12,6 +12,7 @@ CREATE TABLE `api_keys` (
 	CONSTRAINT `api_keys_public_uq` UNIQUE(`public_id`)
 );
 --> statement-breakpoint
+ALTER TABLE `accounts` ADD `link_conflict_alerted_at` datetime(3);--> statement-breakpoint
 ALTER TABLE `customers` ADD `banned` boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `customers` ADD `ban_reply_sent` boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `customers` ADD `flood_window_until` datetime(3);--> statement-breakpoint

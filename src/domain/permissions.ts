@@ -1,0 +1,21 @@
+import type { StaffRole } from '../config/index.js'
+import { staffMember, type ProjectRuntime } from './project-runtime.js'
+
+/** Decisions staff take with buttons and commands, each allowed to the roles the README names. */
+export type StaffAction = 'assign_customer' | 'reassign_customer' | 'open_treatment'
+
+const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
+  // The onboarding card: a team, + Treatment, Reject.
+  assign_customer: { roles: ['cs_lead'], refusal: 'Only CS leads can assign customers.' },
+  // The reassignment buttons and /reassign.
+  reassign_customer: { roles: ['cs_lead'], refusal: 'Only CS leads can move customers between CR teams.' },
+  // The /treatment confirmation (open or cancel) and /treatment; Treatment staff work in the topic once it exists.
+  open_treatment: { roles: ['cs', 'cs_lead', 'cr'], refusal: 'Only CS or CR staff can open a Treatment topic.' },
+}
+
+/** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */
+export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction): string | undefined {
+  const rule = RULES[action]
+  const member = staffMember(project, userId)
+  return member?.roles.some((role) => rule.roles.includes(role)) ? undefined : rule.refusal
+}

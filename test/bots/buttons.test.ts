@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { decodeReassignButton, encodeReassignButton, type ReassignButton } from '../../src/bots/buttons/reassign.js'
+import { decodeTreatmentAction, encodeTreatmentAction } from '../../src/bots/buttons/treatment-prompt.js'
+import { pressedMessage } from '../../src/bots/buttons/pressed-message.js'
+import { startPayloadLine } from '../../src/domain/onboarding/start.js'
+
+describe('button codecs', () => {
+  it('round-trip reassignment buttons within 64 bytes and refuse anything else', () => {
+    const buttons: ReassignButton[] = [
+      { kind: 'menu', customerId: 7 },
+      { kind: 'team', customerId: 7, teamKey: 'south' },
+      { kind: 'when', customerId: 7, teamKey: 'south', when: 'tonight' },
+      { kind: 'cancel', customerId: 7, reassignmentId: 99 },
+    ]
+    for (const button of buttons) {
+      const data = encodeReassignButton(button)
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64)
+      expect(decodeReassignButton(data)).toEqual(button)
+    }
+    for (const forged of ['ra:m:7:x', 'ra:t:7:South!', 'ra:w:7:south:later', 'ra:c:99', 'ra:x:7', 'ra:m:-1', 'tr:open:7']) expect(decodeReassignButton(forged)).toBeUndefined()
+  })
+
+  it('round-trip the Treatment confirmation and refuse anything else', () => {
+    expect(decodeTreatmentAction(encodeTreatmentAction({ action: 'open', customerId: 5 }))).toEqual({ action: 'open', customerId: 5 })
+    for (const forged of ['tr:open', 'tr:close:5', 'tr:open:5:6', 'tr:open:x']) expect(decodeTreatmentAction(forged)).toBeUndefined()
+  })
+
+  it('binds a press to the buttons of the message it was pressed on', () => {
+    const message = { message_id: 3, date: 1, chat: { id: -100, type: 'supergroup' }, is_topic_message: true, message_thread_id: 9, reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'ra:m:7' }]] } }
+    const query = (data: string, m: unknown = message) => ({ id: '1', from: { id: 1, is_bot: false, first_name: 'A' }, chat_instance: '1', data, message: m }) as never
+    expect(pressedMessage(query('ra:m:7'), 42)).toEqual({ chatId: -100, messageId: 3, threadId: 9, botId: 42 })
+    expect(pressedMessage(query('ra:m:8'), 42)).toBeUndefined()
+    expect(pressedMessage(query('ra:m:7', { message_id: 3, date: 0, chat: { id: -100, type: 'supergroup' } }), 42)).toBeUndefined()
+  })
+})
+
+describe('start payload on cards', () => {
+  it('is one line of at most 64 characters', () => {
+    expect(startPayloadLine(null)).toBe('—')
+    expect(startPayloadLine(' \n\u0007 ')).toBe('—')
+    expect(startPayloadLine('spring_campaign')).toBe('spring_campaign')
+    expect(startPayloadLine('a\r\nb\u202ec')).toBe('a bc')
+    const long = startPayloadLine('🎉'.repeat(100))
+    expect([...long]).toHaveLength(64)
+    expect(long.endsWith('…')).toBe(true)
+  })
+})
