@@ -104,6 +104,11 @@ export class Simulator {
     setup.removeMember(this.world, chatId, id)
   }
 
+  /** Restricts a member from sending (or lifts it); a bot's sends then fail "have no write access to the chat". */
+  restrictMember(chatId: number, id: number, restricted = true): void {
+    setup.restrictMember(this.world, chatId, id, restricted)
+  }
+
   deleteTopicByHand(chatId: number, threadId: number): void {
     setup.deleteTopicByHand(this.world, chatId, threadId)
   }
