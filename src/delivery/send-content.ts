@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/client.js'
 import { fileCache } from '../db/schema/index.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
-import { CAPTION_LIMIT, captionlessKinds, sentFile, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { CAPTION_LIMIT, captionlessKinds, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -105,9 +105,9 @@ export async function sendContent(deps: SendDeps, botId: number, sourceBotId: nu
   if (!('file' in content)) throw new Error(`Unsupported content ${content.kind}`)
   const file = await fileInput(deps, botId, sourceBotId, content.file)
   const captioned = withHeader(options.header, content.caption, content.captionEntities)
-  const overflow = captioned.text.length > CAPTION_LIMIT
+  const { caption: shown, rest } = splitCaption(captioned.text, captioned.entities)
   const caption = (o: { formatted: boolean }) =>
-    captionlessKinds.has(content.kind) || !captioned.text || overflow ? {} : { caption: captioned.text, ...(o.formatted ? { caption_entities: captioned.entities } : {}) }
+    captionlessKinds.has(content.kind) || !shown.text ? {} : { caption: shown.text, ...(o.formatted ? { caption_entities: shown.entities } : {}) }
   const send = (o: { reply: boolean; formatted: boolean }): Promise<Message> => {
     const extra = { ...base(o), ...caption(o) }
     switch (content.kind) {
@@ -123,7 +123,7 @@ export async function sendContent(deps: SendDeps, botId: number, sourceBotId: nu
   }
   const sent = await withFallbacks(send)
   await rememberFile(deps.db, botId, sent)
-  if (overflow) await sendText(captioned.text, captioned.entities, false)
+  if (rest) await sendText(rest.text, rest.entities, false)
   return sent
 }
 

@@ -1,7 +1,7 @@
 import { GrammyError, HttpError } from 'grammy'
 import { describe, expect, it } from 'vitest'
 import { backoffMs, classifyTelegramError } from '../../src/delivery/classify-error.js'
-import { splitText, withHeader } from '../../src/delivery/render.js'
+import { splitCaption, splitText, withHeader } from '../../src/delivery/render.js'
 import { decodeCardAction, encodeCardAction } from '../../src/domain/onboarding/assignment-card.js'
 import { normaliseEmail } from '../../src/domain/accounts/directory.js'
 import { toStandardReaction } from '../../src/domain/relay/standard-reactions.js'
@@ -49,6 +49,20 @@ describe('rendering', () => {
       { type: 'bold', offset: 0, length: 8 },
       { type: 'italic', offset: 15, length: 5 },
     ])
+  })
+
+  it('cuts a caption over 1024 characters at a word, splitting an entity that crosses the cut into both parts', () => {
+    const text = 'word '.repeat(300).trim()
+    const { caption, rest } = splitCaption(text, [{ type: 'bold', offset: 1000, length: 100 }, { type: 'italic', offset: 1200, length: 4 }])
+    expect(caption.text.length).toBeLessThanOrEqual(1024)
+    expect(caption.text.endsWith(' ')).toBe(true)
+    expect(caption.text + rest!.text).toBe(text)
+    expect(caption.entities).toEqual([{ type: 'bold', offset: 1000, length: caption.text.length - 1000 }])
+    expect(rest!.entities).toEqual([
+      { type: 'bold', offset: 0, length: 1100 - caption.text.length },
+      { type: 'italic', offset: 1200 - caption.text.length, length: 4 },
+    ])
+    expect(splitCaption('short', [])).toEqual({ caption: { text: 'short', entities: [] } })
   })
 
   it('splits long text at paragraph, line or word boundaries, keeping entities in their part', () => {
