@@ -6,10 +6,11 @@ import { findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumL
 import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
-import type { ClaimedJob } from './outbox.js'
+import { saveProgress, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
 import { contentOf, withHeader, type Content, type FileRef } from './render.js'
 import { fileInput, rememberFile, sendAlbum, sendContent, type Destination } from './send-content.js'
+import type { ProgressStore } from './send-steps.js'
 
 /** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
 const editableMedia = new Set(['photo', 'video', 'animation', 'audio', 'document'])
@@ -29,17 +30,17 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
   const job = claimed.job
   switch (job.type) {
     case 'relay':
-      return relayOne(deps, job.linkId, claimed.botId)
+      return relayOne(deps, job.linkId, claimed.botId, progressOf(deps, claimed))
     case 'relay_album':
       return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, claimed.botId)
     case 'edit_copy':
-      return editCopy(deps, job.linkId)
+      return editCopy(deps, job.linkId, progressOf(deps, claimed))
     case 'delete':
       return deleteMessage(deps, claimed.botId, job)
     case 'react':
       return react(deps, claimed.botId, job)
     case 'text':
-      return sendNotice(deps, claimed.botId, job)
+      return sendNotice(deps, claimed.botId, job, progressOf(deps, claimed))
     case 'edit_text': {
       const api = deps.gateway.api(claimed.botId)
       return ignoreNotModified(() => api.editMessageText(job.chatId, job.messageId, job.text, { entities: job.entities, reply_markup: job.replyMarkup }))
@@ -53,6 +54,11 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
     case 'delete_topic':
       return changeTopic(deps, claimed.botId, job.type, job.topicId)
   }
+}
+
+/** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */
+function progressOf(deps: ExecutorDeps, claimed: ClaimedJob): ProgressStore {
+  return { done: claimed.progress ?? { sent: 0 }, save: (progress) => saveProgress(deps.db, claimed.id, progress) }
 }
 
 async function ignoreNotModified<T>(call: () => Promise<T>): Promise<T | { notModified: true }> {
@@ -100,12 +106,12 @@ async function loadLinkContent(deps: ExecutorDeps, linkId: number) {
 }
 
 /** Posts a link's copy with `botId` (the planner's pick from the pool) and records which bot it was. */
-async function relayOne(deps: ExecutorDeps, linkId: number, botId: number): Promise<unknown> {
+async function relayOne(deps: ExecutorDeps, linkId: number, botId: number, progress?: ProgressStore): Promise<unknown> {
   const { link, message, topic, content } = await loadLinkContent(deps, linkId)
   if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
   const to = await linkDestination(deps, link, topic)
   const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
-  const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo })
+  const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo, progress })
   await retryTransient(() => deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, link.id)))
   return { messageId: sent.message_id }
 }
@@ -132,7 +138,7 @@ async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId:
 }
 
 /** Applies an edit to a copy; when Telegram refuses, posts the new version as a reply marked as an edit. */
-async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
+async function editCopy(deps: ExecutorDeps, linkId: number, progress: ProgressStore): Promise<unknown> {
   const { link, message, content } = await loadLinkContent(deps, linkId)
   if (!link.copyMessageId) return { skipped: 'copy not delivered' }
   const api = deps.gateway.api(link.botId)
@@ -159,7 +165,7 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
     const failure = classifyTelegramError(error)
     if (failure.kind !== 'cannot_edit' && !(error instanceof PermanentJobError)) throw error
     const to = await linkDestination(deps, link)
-    const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: `✏️ Edited${header ? ` · ${header}` : ''}`, replyToMessageId: link.copyMessageId })
+    const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: `✏️ Edited${header ? ` · ${header}` : ''}`, replyToMessageId: link.copyMessageId, progress })
     return { editSentAsNew: sent.message_id }
   }
 }
@@ -192,10 +198,10 @@ async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, 
   return deps.gateway.api(target.botId).setMessageReaction(target.chatId, target.messageId, reaction)
 }
 
-async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>): Promise<unknown> {
+async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>, progress: ProgressStore): Promise<unknown> {
   const to = await resolveTarget(deps, job.target)
   const replyTo = await replyId(deps, job.replyTo, to.chatId)
-  const sent = await sendContent(deps, botId, botId, to, { kind: 'text', text: job.text, entities: job.entities }, { replyToMessageId: replyTo, replyMarkup: job.replyMarkup })
+  const sent = await sendContent(deps, botId, botId, to, { kind: 'text', text: job.text, entities: job.entities }, { replyToMessageId: replyTo, replyMarkup: job.replyMarkup, progress })
   const purpose = job.purpose
   if (purpose?.kind === 'assignment_card') {
     await deps.db.update(assignments).set({ cardChatId: to.chatId, cardMessageId: sent.message_id }).where(eq(assignments.id, purpose.assignmentId))

@@ -35,6 +35,8 @@ export interface FailNextOptions {
   method: string
   chatId?: number
   times?: number
+  /** Let this many matching calls succeed first (to fail the 2nd part of a split text, say). */
+  after?: number
   error_code: number
   description: string
   parameters?: { retry_after?: number; migrate_to_chat_id?: number }

@@ -118,6 +118,25 @@ describe('failure classes', () => {
     expect(parts.join('')).toBe([paragraph, paragraph, paragraph].join('\n\n'))
   })
 
+  it('resumes a split text from the part that failed, not from the first', async () => {
+    h = await startOutboxHarness()
+    h.startWorkers()
+    const t = await h.topic(0, 't')
+    const paragraphs = ['alpha ', 'beta ', 'gamma '].map((word) => word.repeat(600).trim())
+    h.sim.failNext({ method: 'sendMessage', chatId: t.chatId, after: 1, times: 1, error_code: 502, description: 'Bad Gateway' })
+    const callsBefore = h.sim.stats().calls.sendMessage ?? 0
+    const id = await h.text({ kind: 'topic', topicId: t.topicId }, paragraphs.join('\n\n'))
+    const sent = await rowInState(id, 'sent')
+    expect(sent.attempts).toBe(2)
+    const parts = textsIn(t.chatId, t.threadId)
+    expect(parts).toHaveLength(3)
+    expect(parts.join('')).toBe(paragraphs.join('\n\n'))
+    expect((h.sim.stats().calls.sendMessage ?? 0) - callsBefore).toBe(4)
+    // The row's result names the first part, the message that stands for the whole text.
+    const first = h.sim.chatMessages(t.chatId, { threadId: t.threadId }).find((m) => m.text === parts[0])!
+    expect(JSON.parse(sent.result!)).toMatchObject({ messageId: first.message_id })
+  })
+
   it('treats "message is not modified" as success', async () => {
     h = await startOutboxHarness()
     h.startWorkers()
