@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { ApiError } from './api-error.js'
 import type { Faults } from './faults.js'
-import { canonicalMethod, HANDLERS, isFloodCounted, WithDescription } from './methods/index.js'
+import { canonicalMethod, HANDLERS, isFloodCounted, messagesOfCall, WithDescription } from './methods/index.js'
 import { parseMultipart } from './multipart.js'
 import { Params, type UploadedPart } from './params.js'
 import type { RateLimiter } from './rate-limiter.js'
@@ -67,7 +67,7 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   if (decision === 'dropBefore') return drop(deps, req, method, bot, 'before')
   const limiter = deps.limiter()
   if (limiter && isFloodCounted(method)) {
-    const wait = limiter.check(bot.id, chatId, Date.now())
+    const wait = limiter.check(bot.id, chatId, Date.now(), messagesOfCall(method, jsonParam(params, 'media'), jsonParam(params, 'message_ids')))
     if (wait > 0) {
       world.stats.rateLimited++
       return failure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait })
@@ -93,6 +93,15 @@ function drop(deps: ServerDeps, req: IncomingMessage, method: string, bot: BotSt
   deps.log(`${method} bot=${bot.id} -> connection dropped (${when} taking effect)`)
   req.socket.destroy()
   return 'dropped'
+}
+
+/** A JSON parameter, or undefined when it does not parse (the handler reports that). */
+function jsonParam(params: Params, name: string): unknown {
+  try {
+    return params.json(name)
+  } catch {
+    return undefined
+  }
 }
 
 function numeric(v: unknown): number | undefined {
