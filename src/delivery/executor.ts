@@ -9,8 +9,9 @@ import type { TelegramGateway } from './gateway.js'
 import { saveProgress, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
 import { contentOf, withHeader, type Content, type FileRef } from './render.js'
-import { fileInput, rememberFile, sendAlbum, sendContent, type Destination } from './send-content.js'
-import type { ProgressStore } from './send-steps.js'
+import { albumSteps } from './album.js'
+import { fileInput, rememberFile, sendContent, type Destination } from './send-content.js'
+import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 
 /** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
 const editableMedia = new Set(['photo', 'video', 'animation', 'audio', 'document'])
@@ -32,7 +33,7 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
     case 'relay':
       return relayOne(deps, job.linkId, claimed.botId, progressOf(deps, claimed))
     case 'relay_album':
-      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, claimed.botId)
+      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
     case 'edit_copy':
       return editCopy(deps, job.linkId, progressOf(deps, claimed))
     case 'delete':
@@ -116,25 +117,36 @@ async function relayOne(deps: ExecutorDeps, linkId: number, botId: number, progr
   return { messageId: sent.message_id }
 }
 
-async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number): Promise<unknown> {
+/**
+ * Posts the album parts not yet sent as one album (oversize parts become placeholders right
+ * after it). The parts are fixed in the row's progress by the first step, so a retry finishes
+ * the same plan.
+ */
+async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number, progress: ProgressStore): Promise<unknown> {
+  const plan = await albumJob(deps, firstLinkId, mediaGroupId, botId, progress)
+  if (plan === 'sent') return { alreadySent: true }
+  if ('single' in plan) return relayOne(deps, plan.single, botId, progress)
+  const messageId = await runSteps(plan.steps, progress, { parts: plan.linkIds })
+  return { messageId, parts: plan.linkIds.length }
+}
+
+/** The steps of an album job: 'sent' when nothing is left, `single` when one part remains (a plain relay). */
+async function albumJob(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number, progress: ProgressStore): Promise<{ steps: SendStep[]; linkIds: number[] } | { single: number } | 'sent'> {
   const firstLink = await findLink(deps.db, firstLinkId)
   if (!firstLink) throw new PermanentJobError(`Relay link ${firstLinkId} is gone`)
-  const pending = await unsentAlbumLinks(deps.db, firstLink, mediaGroupId)
-  if (pending.length === 0) return { alreadySent: true }
-  if (pending.length === 1) return relayOne(deps, pending[0]!, botId)
-  const parts = await Promise.all(pending.map((id) => loadLinkContent(deps, id)))
+  const linkIds = progress.done.parts ?? (await unsentAlbumLinks(deps.db, firstLink, mediaGroupId))
+  if (linkIds.length === 0) return 'sent'
+  if (linkIds.length === 1 && !progress.done.parts) return { single: linkIds[0]! }
+  const parts = await Promise.all(linkIds.map((id) => loadLinkContent(deps, id)))
   const first = parts[0]!
   const to = await linkDestination(deps, first.link, first.topic)
-  const items = parts.map((p, i) => ({ content: p.content as Content & { file: FileRef }, header: i === 0 ? (p.link.header ?? undefined) : undefined }))
   const replyTo = first.message.replyToRowId ? await messageIdInChat(deps.db, first.message.replyToRowId, to.chatId) : undefined
-  const sent = await sendAlbum(deps, botId, first.message.botId, to, items, replyTo)
-  await retryTransient(() => deps.db.transaction(async (tx) => {
-    for (const [i, p] of parts.entries()) {
-      const copy = sent[i]
-      if (copy) await tx.update(relayLinks).set({ copyMessageId: copy.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, p.link.id))
-    }
-  }))
-  return { messageIds: sent.map((m) => m.message_id) }
+  const record = (ids: number[], messageIds: number[]) =>
+    retryTransient(() => deps.db.transaction(async (tx) => {
+      for (const [i, id] of ids.entries()) await tx.update(relayLinks).set({ copyMessageId: messageIds[i] ?? null, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, id))
+    }))
+  const steps = albumSteps(deps, botId, first.message.botId, to, parts.map((p) => ({ linkId: p.link.id, content: p.content })), { header: first.link.header ?? undefined, replyToMessageId: replyTo }, record)
+  return { steps, linkIds }
 }
 
 /** Applies an edit to a copy; when Telegram refuses, posts the new version as a reply marked as an edit. */

@@ -1,12 +1,12 @@
 import { InputFile } from 'grammy'
-import type { InlineKeyboardMarkup, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message, MessageEntity } from 'grammy/types'
+import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { fileCache } from '../db/schema/index.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
 import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
-import { CAPTION_LIMIT, captionlessKinds, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { captionlessKinds, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -75,7 +75,8 @@ export async function sendContent(deps: SendDeps, botId: number, sourceBotId: nu
   return { message_id: await runSteps(contentSteps(deps, botId, sourceBotId, to, content, options), options.progress) }
 }
 
-function contentSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: Content, options: SendOptions): SendStep[] {
+/** The messages that make up one piece of content, in order (see sendContent). */
+export function contentSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: Content, options: SendOptions): SendStep[] {
   const api = deps.gateway.api(botId)
   const base = (o: { reply: boolean }) => ({
     ...(to.threadId ? { message_thread_id: to.threadId } : {}),
@@ -111,7 +112,7 @@ function contentSteps(deps: SendDeps, botId: number, sourceBotId: number, to: De
   return [...header, { represents: true, send: () => withFallbacks(send) }]
 }
 
-type MediaContent = Extract<Content, { file: FileRef }>
+export type MediaContent = Extract<Content, { file: FileRef }>
 
 /** A file with its caption, cut to what Telegram accepts, then the rest of the caption as text. */
 function mediaSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: MediaContent, options: SendOptions, base: (o: { reply: boolean }) => object): SendStep[] {
@@ -149,30 +150,4 @@ export function followUp(api: ReturnType<TelegramGateway['api']>, to: Destinatio
   return splitText(text.text, text.entities).map((part) => ({
     send: () => withFallbacks((o) => api.sendMessage(to.chatId, part.text, { ...(to.threadId ? { message_thread_id: to.threadId } : {}), ...(o.formatted ? { entities: part.entities } : {}) })),
   }))
-}
-
-type AlbumItem = { content: Content & { file: FileRef }; header?: string }
-
-/** Posts an album as one sendMediaGroup; returns the sent messages in order. */
-export async function sendAlbum(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, items: AlbumItem[], replyToMessageId?: number): Promise<Message[]> {
-  const media = await Promise.all(
-    items.map(async ({ content, header }) => {
-      const captioned = withHeader(header, 'caption' in content ? content.caption : undefined, 'captionEntities' in content ? content.captionEntities : undefined)
-      const type = content.kind as 'photo' | 'video' | 'audio' | 'document'
-      return {
-        type,
-        media: await fileInput(deps, botId, sourceBotId, content.file),
-        ...(captioned.text ? { caption: captioned.text.slice(0, CAPTION_LIMIT), caption_entities: captioned.entities.filter((e) => e.offset + e.length <= CAPTION_LIMIT) } : {}),
-      } as InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument
-    }),
-  )
-  const api = deps.gateway.api(botId)
-  const sent = await withFallbacks((o) =>
-    api.sendMediaGroup(to.chatId, media as InputMediaPhoto[], {
-      ...(to.threadId ? { message_thread_id: to.threadId } : {}),
-      ...(o.reply && replyToMessageId ? { reply_parameters: { message_id: replyToMessageId, allow_sending_without_reply: true } } : {}),
-    }),
-  )
-  for (const message of sent) await rememberFile(deps.db, botId, message)
-  return sent
 }

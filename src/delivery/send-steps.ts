@@ -5,6 +5,8 @@ import { retryTransient } from '../db/errors.js'
 export interface SendProgress {
   sent: number
   messageId?: number
+  /** The relay links an album job covers, fixed by its first attempt. */
+  parts?: number[]
 }
 
 /** Where a send's progress is kept between attempts (the outbox row's result). */
@@ -25,14 +27,14 @@ export interface SendStep {
  * progress after each but the last: a retry resumes from the part that failed, not from the
  * first. Returns the id of the representing message.
  */
-export async function runSteps(steps: SendStep[], store?: ProgressStore): Promise<number> {
+export async function runSteps(steps: SendStep[], store?: ProgressStore, extra: Omit<SendProgress, 'sent' | 'messageId'> = {}): Promise<number> {
   let messageId = store?.done.messageId
   for (let i = store?.done.sent ?? 0; i < steps.length; i++) {
     const step = steps[i]!
     const sent = await step.send()
     if (step.represents) messageId = sent.message_id
     if (i < steps.length - 1 && store) {
-      const progress = { sent: i + 1, ...(messageId !== undefined ? { messageId } : {}) }
+      const progress = { ...extra, sent: i + 1, ...(messageId !== undefined ? { messageId } : {}) }
       await retryTransient(() => store.save(progress))
     }
   }

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { outbox } from '../../src/db/schema/index.js'
 import type { Harness } from '../support/harness.js'
 import { type OnboardedTopics, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
@@ -39,5 +41,58 @@ describe('captions over 1024 characters', () => {
     const rest = await sim.waitFor(() => sim.privateMessages(world.people.zoe.id, clientBot()).find((m) => m.message_id === doc.message_id + 1))
     expect(doc.text!.length).toBeLessThanOrEqual(1024)
     expect(doc.text!.slice('Carol · CR\n'.length) + rest.text!).toBe(caption)
+  })
+})
+
+/** The bot copies of the latest album in a topic, once it has `count` items. */
+function latestAlbum(chatId: number, threadId: number | undefined, count: number, list = () => h.sim.chatMessages(chatId, { threadId })) {
+  return h.sim.waitFor(() => {
+    const items = list().filter((m) => m.from.is_bot && m.media_group_id)
+    const group = items.filter((m) => m.media_group_id === items.at(-1)?.media_group_id)
+    return group.length === count ? group : undefined
+  }, { message: `an album of ${count} in ${chatId}` })
+}
+
+describe('albums', () => {
+  it('turns an oversize part into its placeholder and still delivers the rest as one album', async () => {
+    const { sim, world } = h
+    const parts = sim.sendAlbum(world.people.zoe.id, { botId: clientBot() }, [
+      { photo: { bytes: Buffer.from('fits-1') } },
+      { video: { bytes: Buffer.from('too-big'), size: 25 * 1024 * 1024 } },
+      { photo: { bytes: Buffer.from('fits-2') } },
+    ])
+    const album = await latestAlbum(cs(), zoe.cs, 2)
+    expect(album.map((m) => m.file_unique_id)).toEqual([parts[0]!.photo!.at(-1)!.file_unique_id, parts[2]!.photo!.at(-1)!.file_unique_id])
+    const placeholder = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.message_id > album[1]!.message_id && m.text?.includes('too large for a bot to relay') === true)
+    expect(placeholder.text).toContain('25.0 MB')
+    await latestAlbum(zoe.crChat, zoe.cr, 2)
+    const dead = await h.database.db.select().from(outbox).where(eq(outbox.state, 'dead'))
+    expect(dead).toEqual([])
+  })
+
+  it('shows the attribution and every caption under one item only', async () => {
+    const { sim, world } = h
+    sim.sendAlbum(world.people.carol.id, { chatId: zoe.crChat, threadId: zoe.cr }, [
+      { photo: { bytes: Buffer.from('staff-album-1') }, caption: 'front' },
+      { photo: { bytes: Buffer.from('staff-album-2') } },
+      { photo: { bytes: Buffer.from('staff-album-3') }, caption: 'back' },
+    ])
+    const album = await latestAlbum(world.people.zoe.id, undefined, 3, () => sim.privateMessages(world.people.zoe.id, clientBot()))
+    expect(album.map((m) => m.text)).toEqual(['Carol · CR\nfront\n\nback', undefined, undefined])
+    expect(album[0]!.entities).toEqual([{ type: 'bold', offset: 0, length: 'Carol · CR'.length }])
+  })
+
+  it('sends the captions right after the album when with the attribution they pass 1024 characters', async () => {
+    const { sim, world } = h
+    const first = words(90, 'one')
+    const second = words(90, 'two')
+    sim.sendAlbum(world.people.carol.id, { chatId: zoe.crChat, threadId: zoe.cr }, [
+      { photo: { bytes: Buffer.from('long-album-1') }, caption: first },
+      { photo: { bytes: Buffer.from('long-album-2') }, caption: second },
+    ])
+    const album = await latestAlbum(world.people.zoe.id, undefined, 2, () => sim.privateMessages(world.people.zoe.id, clientBot()))
+    expect(album.map((m) => m.text)).toEqual(['Carol · CR', undefined])
+    const follow = await sim.waitFor(() => sim.privateMessages(world.people.zoe.id, clientBot()).find((m) => m.message_id === album[1]!.message_id + 1))
+    expect(follow.text).toBe(`${first}\n\n${second}`)
   })
 })
