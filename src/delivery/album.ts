@@ -67,6 +67,7 @@ export function albumSteps(
     const reply = replyTo()
     steps.push({
       represents: true,
+      messages: items.length,
       send: async () => {
         const sent = await sendAlbum(deps, botId, sourceBotId, to, items.map((p) => p.content as MediaContent), plan.caption, reply)
         await record(items.map((p) => p.linkId), sent.map((m) => m.message_id))

@@ -8,10 +8,10 @@ import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
 import { saveProgress, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
-import { contentOf, withHeader, type Content, type FileRef } from './render.js'
+import { contentOf, splitText, withHeader } from './render.js'
 import { albumSteps } from './album.js'
-import { fileInput, rememberFile, sendContent, type Destination } from './send-content.js'
-import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
+import { contentSteps, fileInput, rememberFile, sendContent, type Destination } from './send-content.js'
+import { messagesLeft, runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 
 /** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
 const editableMedia = new Set(['photo', 'video', 'animation', 'audio', 'document'])
@@ -55,6 +55,25 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
     case 'delete_topic':
       return changeTopic(deps, claimed.botId, job.type, job.topicId)
   }
+}
+
+/**
+ * How many Telegram messages a job will still post (each part of a split text, each album
+ * item, a caption's follow-up): what the planner counts against the rate budgets.
+ */
+export async function messagesOfJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<number> {
+  const job = claimed.job
+  let steps: SendStep[] | undefined
+  if (job.type === 'text') return Math.max(1, splitText(job.text, job.entities ?? []).length - (claimed.progress?.sent ?? 0))
+  if (job.type === 'relay') {
+    const { link, message, content } = await loadLinkContent(deps, job.linkId)
+    steps = contentSteps(deps, claimed.botId, message.botId, { chatId: link.chatId }, content, { header: link.header ?? undefined })
+  }
+  if (job.type === 'relay_album') {
+    const plan = await albumJob(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
+    if (plan !== 'sent' && 'steps' in plan) steps = plan.steps
+  }
+  return steps ? Math.max(1, messagesLeft(steps, claimed.progress)) : 1
 }
 
 /** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */

@@ -19,6 +19,13 @@ export interface ProgressStore {
 export interface SendStep {
   send: () => Promise<Pick<Message, 'message_id'>>
   represents?: boolean
+  /** Messages the step posts (an album's items); 1 when absent. */
+  messages?: number
+}
+
+/** How many messages the steps not yet done will post: what a job weighs against the rate budgets. */
+export function messagesLeft(steps: SendStep[], done: SendProgress | undefined): number {
+  return steps.slice(done?.sent ?? 0).reduce((sum, step) => sum + (step.messages ?? 1), 0)
 }
 
 /**

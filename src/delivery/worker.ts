@@ -3,7 +3,7 @@ import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
-import { executeJob, PermanentJobError, type ExecutorDeps } from './executor.js'
+import { executeJob, messagesOfJob, PermanentJobError, type ExecutorDeps } from './executor.js'
 import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
@@ -104,7 +104,9 @@ export class OutboxWorkers {
     let chatId: number | undefined
     if (this.deps.planner) {
       try {
-        const plan = await this.deps.planner.plan(claimed)
+        // A job whose content cannot be read weighs 1 here; sending it reports the real problem.
+        const messages = await messagesOfJob(this.deps, claimed).catch(() => 1)
+        const plan = await this.deps.planner.plan(claimed, Date.now(), messages)
         chatId = plan.chatId
         if (plan.delayMs > 0) return await defer(this.deps.db, claimed.id, plan.delayMs)
         job = { ...claimed, botId: plan.botId }

@@ -207,4 +207,20 @@ describe('rate budgets and bot pools', () => {
     expect(waiting.every((r) => r.attempts === 0), summary).toBe(true)
     expect(waiting.some((r) => r.nextAttemptAt.getTime() > Date.now() + 30_000), summary).toBe(true)
   })
+
+  it('counts each part of a split text against the budget', async () => {
+    const limits = { privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }
+    h = await startOutboxHarness({ simulator: { rateLimits: limits } })
+    h.startWorkers({ budgets: limits })
+    const t = await h.topic(0, 'T')
+    const long = ['alpha ', 'beta ', 'gamma '].map((word) => word.repeat(600).trim()).join('\n\n')
+    await h.text({ kind: 'topic', topicId: t.topicId }, long)
+    await h.text({ kind: 'topic', topicId: t.topicId }, 'fourth')
+    await h.text({ kind: 'topic', topicId: t.topicId }, 'fifth')
+    // 3 parts + 1 fill the budget of 4; the fifth waits for the next minute instead of meeting a 429.
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).length === 4)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(textsIn(t.chatId, t.threadId).slice(3)).toEqual(['fourth'])
+    expect(h.sim.stats().rateLimited).toBe(0)
+  })
 })

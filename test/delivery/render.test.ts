@@ -127,4 +127,18 @@ describe('rate budget', () => {
     budget.penalize(3, group, 1, 5000)
     expect(budget.delayFor(3, -200, 5000)).toBe(1000)
   })
+
+  it('counts every album item and text part: a job needs room for all its messages', async () => {
+    const { RateBudget } = await import('../../src/delivery/rate-budget.js')
+    const budget = new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 })
+    const group = -100
+    expect(budget.delayFor(1, group, 1000, 3)).toBe(0)
+    budget.commit(1, group, 1000, 3)
+    expect(budget.delayFor(1, group, 1000, 1)).toBe(0)
+    // Only one of four left: a 2-item album waits for the first three to leave the minute.
+    expect(budget.delayFor(1, group, 1000, 2)).toBe(60_000 + 1200)
+    // An album of 10 fits no window of 4: it waits for an empty one.
+    budget.commit(1, group, 2000, 1)
+    expect(budget.delayFor(1, group, 2000, 10)).toBe(61_000 + 1200)
+  })
 })
