@@ -139,6 +139,6 @@ describe('rate budget', () => {
     expect(budget.delayFor(1, group, 1000, 2)).toBe(60_000 + 1200)
     // An album of 10 fits no window of 4: it waits for an empty one.
     budget.commit(1, group, 2000, 1)
-    expect(budget.delayFor(1, group, 2000, 10)).toBe(61_000 + 1200)
+    expect(budget.delayFor(1, group, 2000, 10)).toBe(60_000 + 1200)
   })
 })
