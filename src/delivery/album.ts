@@ -1,6 +1,6 @@
 import type { InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message, MessageEntity } from 'grammy/types'
 import { CAPTION_LIMIT, withHeader, type Content } from './render.js'
-import { contentSteps, fileInput, followUp, rememberFile, withFallbacks, type Destination, type MediaContent, type SendDeps } from './send-content.js'
+import { contentSteps, fileInput, followUp, rememberFile, uploader, withFallbacks, type Destination, type MediaContent, type SendDeps } from './send-content.js'
 import type { SendStep } from './send-steps.js'
 
 /** How an album's parts go out (telegram-facts "Albums": only one caption shows under an album). */
@@ -90,20 +90,19 @@ export function albumSteps(
 
 /** Posts files as one sendMediaGroup with a single caption on the first item; returns the sent messages in order. */
 async function sendAlbum(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, items: MediaContent[], caption: { text: string; entities: MessageEntity[] }, replyToMessageId?: number): Promise<Message[]> {
-  const files = await Promise.all(items.map((content) => fileInput(deps, botId, sourceBotId, content.file)))
-  const media = (formatted: boolean) =>
-    items.map((content, i) => ({
+  const sent = await withFallbacks(async (o) => {
+    // Fresh file inputs per attempt: a streamed upload cannot be read twice.
+    const files = await Promise.all(items.map((content) => fileInput(deps, botId, sourceBotId, content.file)))
+    const media = items.map((content, i) => ({
       type: content.kind,
       media: files[i]!,
-      ...(i === 0 && caption.text ? { caption: caption.text, ...(formatted ? { caption_entities: caption.entities } : {}) } : {}),
+      ...(i === 0 && caption.text ? { caption: caption.text, ...(o.formatted ? { caption_entities: caption.entities } : {}) } : {}),
     })) as Array<InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument>
-  const api = deps.gateway.api(botId)
-  const sent = await withFallbacks((o) =>
-    api.sendMediaGroup(to.chatId, media(o.formatted) as InputMediaPhoto[], {
+    return uploader(deps, botId, files, items.map((content) => content.file)).sendMediaGroup(to.chatId, media as InputMediaPhoto[], {
       ...(to.threadId ? { message_thread_id: to.threadId } : {}),
       ...(o.reply && replyToMessageId ? { reply_parameters: { message_id: replyToMessageId, allow_sending_without_reply: true } } : {}),
-    }),
-  )
+    })
+  })
   for (const message of sent) await rememberFile(deps.db, botId, message)
   return sent
 }

@@ -6,7 +6,7 @@ import { fileCache } from '../db/schema/index.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
 import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
-import { captionlessKinds, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { captionlessKinds, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -116,15 +116,16 @@ export type MediaContent = Extract<Content, { file: FileRef }>
 
 /** A file with its caption, cut to what Telegram accepts, then the rest of the caption as text. */
 function mediaSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: MediaContent, options: SendOptions, base: (o: { reply: boolean }) => object): SendStep[] {
-  const api = deps.gateway.api(botId)
   const captioned = withHeader(captionlessKinds.has(content.kind) ? undefined : options.header, content.caption, content.captionEntities)
   const { caption: shown, rest } = splitCaption(captionlessKinds.has(content.kind) ? '' : captioned.text, captioned.entities)
   const caption = (o: { formatted: boolean }) => (!shown.text ? {} : { caption: shown.text, ...(o.formatted ? { caption_entities: shown.entities } : {}) })
   const media: SendStep = {
     represents: true,
     send: async () => {
-      const file = await fileInput(deps, botId, sourceBotId, content.file)
-      const send = (o: { reply: boolean; formatted: boolean }): Promise<Message> => {
+      // A fresh file input per attempt: a streamed upload cannot be read twice.
+      const send = async (o: { reply: boolean; formatted: boolean }): Promise<Message> => {
+        const file = await fileInput(deps, botId, sourceBotId, content.file)
+        const api = uploader(deps, botId, file, [content.file])
         const extra = { ...base(o), ...caption(o) }
         switch (content.kind) {
           case 'photo': return api.sendPhoto(to.chatId, file, extra)
@@ -142,7 +143,14 @@ function mediaSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Dest
       return sent
     },
   }
-  return [media, ...(rest ? followUp(api, to, rest) : [])]
+  return [media, ...(rest ? followUp(deps.gateway.api(botId), to, rest) : [])]
+}
+
+/** The client to send files with: one whose timeout is sized to what it uploads (a cached file_id uploads nothing). */
+export function uploader(deps: SendDeps, botId: number, input: string | InputFile | Array<string | InputFile>, files: FileRef[]): ReturnType<TelegramGateway['api']> {
+  const inputs = Array.isArray(input) ? input : [input]
+  const uploadBytes = files.reduce((sum, file, i) => sum + (typeof inputs[i] === 'string' ? 0 : (file.fileSize ?? DOWNLOAD_LIMIT_BYTES)), 0)
+  return deps.gateway.api(botId, { uploadBytes })
 }
 
 /** Text sent right after a media or album: the part of a caption Telegram would not take. */
