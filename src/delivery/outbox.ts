@@ -146,6 +146,13 @@ export async function markDead(db: DbOrTx, id: number, error: string): Promise<v
   await db.update(outbox).set({ state: 'dead', lastError: error.slice(0, 2000), lockedUntil: null }).where(eq(outbox.id, id))
 }
 
+/** Extends the lease of a row its worker is still sending (a large upload can outlast one lease). */
+export async function renewLease(db: DbOrTx, id: number, leaseSeconds: number): Promise<void> {
+  await db.execute(sql`
+    UPDATE outbox SET locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
+    WHERE id = ${id} AND state = 'sending'`)
+}
+
 /** Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically. */
 export async function releaseExpiredLeases(db: DbOrTx): Promise<number> {
   const [result] = (await db.execute(sql`

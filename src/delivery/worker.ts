@@ -4,7 +4,7 @@ import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
 import { executeJob, messagesOfJob, PermanentJobError, type ExecutorDeps } from './executor.js'
-import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
+import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 
@@ -117,6 +117,11 @@ export class OutboxWorkers {
     }
     const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
     let result: unknown
+    // Renewed every third of a lease while the send runs, so the row is never taken for a crashed worker's.
+    const leaseSeconds = this.options.leaseSeconds ?? 60
+    const renewal = setInterval(() => {
+      renewLease(this.deps.db, job.id, leaseSeconds).catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'))
+    }, (leaseSeconds * 1000) / 3)
     try {
       result = await executeJob(this.deps, job)
     } catch (error) {
@@ -128,9 +133,12 @@ export class OutboxWorkers {
         await retryTransient(() => this.handleFailure(job, failure, description, log))
       } catch (recordError) {
         log.error({ err: recordError }, 'could not record a failed send; the lease will release it')
+      } finally {
+        clearInterval(renewal)
       }
       return
     }
+    clearInterval(renewal)
     try {
       await retryTransient(() => markSent(this.deps.db, job.id, result))
       log.debug({ result }, 'sent')

@@ -5,12 +5,14 @@ import { canonicalMethod, HANDLERS, isFloodCounted, messagesOfCall, WithDescript
 import { parseMultipart } from './multipart.js'
 import { Params, type UploadedPart } from './params.js'
 import type { RateLimiter } from './rate-limiter.js'
+import type { LatencyOptions } from './types.js'
 import type { BotState, World } from './world.js'
 
 export interface ServerDeps {
   world: World
   faults: Faults
   limiter: () => RateLimiter | undefined
+  latency: () => LatencyOptions | false
   log: (line: string) => void
 }
 
@@ -75,6 +77,9 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   }
   const abort = new AbortController()
   res.on('close', () => abort.abort())
+  const delayMs = latencyOf(deps.latency(), method, params)
+  // Like Telegram, a call whose client gave up waiting may still take effect.
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
   let answer: Answer
   try {
     const result = await HANDLERS[method]?.({ world, bot, params, signal: abort.signal })
@@ -93,6 +98,13 @@ function drop(deps: ServerDeps, req: IncomingMessage, method: string, bot: BotSt
   deps.log(`${method} bot=${bot.id} -> connection dropped (${when} taking effect)`)
   req.socket.destroy()
   return 'dropped'
+}
+
+function latencyOf(latency: LatencyOptions | false, method: string, params: Params): number {
+  if (!latency) return 0
+  const uploaded = params.uploadedBytes()
+  const upload = latency.uploadBytesPerSecond && uploaded ? (uploaded / latency.uploadBytesPerSecond) * 1000 : 0
+  return (latency.methods?.[method] ?? 0) + upload
 }
 
 /** A JSON parameter, or undefined when it does not parse (the handler reports that). */

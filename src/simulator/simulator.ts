@@ -9,7 +9,7 @@ import { chatMessages, privateMessages, topicsOf, waitFor } from './inspect.js'
 import { Prng } from './prng.js'
 import { RateLimiter } from './rate-limiter.js'
 import type {
-  AdminRights, CallbackAnswer, Delivery, FailNextOptions, FaultOptions, RateLimitOptions, SimBot, SimChat,
+  AdminRights, CallbackAnswer, Delivery, FailNextOptions, FaultOptions, LatencyOptions, RateLimitOptions, SimBot, SimChat,
   SimMessageView, SimStats, SimUser, SimulatorOptions, TopicView, UserContent,
 } from './types.js'
 import * as actions from './user-actions.js'
@@ -22,6 +22,7 @@ export class Simulator {
   private readonly world: World
   private readonly faults: Faults
   private limiter: RateLimiter | undefined
+  private latency: LatencyOptions | false
   private readonly server: Server
   private readonly log: (line: string) => void
 
@@ -30,8 +31,9 @@ export class Simulator {
     this.world = new World(new FileStore(), new Clock(), prng)
     this.faults = new Faults(options.faults, new Prng((options.seed ?? 1) ^ 0x5eed))
     this.limiter = options.rateLimits ? RateLimiter.create(options.rateLimits) : undefined
+    this.latency = options.latency ?? false
     this.log = options.log ?? (() => {})
-    this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, log: this.log })
+    this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, latency: () => this.latency, log: this.log })
   }
 
   /** e.g. http://127.0.0.1:43121 (no trailing slash): use as grammY's apiRoot. */
@@ -63,6 +65,11 @@ export class Simulator {
 
   setRateLimits(o: RateLimitOptions | false): void {
     this.limiter = o ? RateLimiter.create(o) : undefined
+  }
+
+  /** Slows answers down: per method, and uploads by their size (for timeouts and leases). */
+  setLatency(o: LatencyOptions | false): void {
+    this.latency = o
   }
 
   setFaults(o: FaultOptions | false): void {
