@@ -8,9 +8,9 @@ import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
 import { saveProgress, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
-import { contentOf, splitText, withHeader } from './render.js'
+import { CAPTION_LIMIT, contentOf, splitText, TEXT_LIMIT, withHeader } from './render.js'
 import { albumSteps } from './album.js'
-import { contentSteps, fileInput, rememberFile, sendContent, type Destination } from './send-content.js'
+import { contentSteps, fileInput, rememberFile, sendContent, uploader, type Destination } from './send-content.js'
 import { messagesLeft, runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 
 /** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
@@ -176,18 +176,22 @@ async function editCopy(deps: ExecutorDeps, linkId: number, progress: ProgressSt
   const chatId = link.chatId
   const header = link.header ?? undefined
   try {
+    // A version Telegram would refuse as too long cannot replace the copy: it goes out as a new message.
     if (content.kind === 'text') {
       const t = withHeader(header, content.text, content.entities)
+      if (t.text.length > TEXT_LIMIT) throw new PermanentJobError('The edited text is too long to edit in place')
       return await ignoreNotModified(() => api.editMessageText(chatId, link.copyMessageId!, t.text, { entities: t.entities }))
     }
     if ('file' in content && editableMedia.has(content.kind)) {
       const caption = withHeader(header, content.caption, content.captionEntities)
+      if (caption.text.length > CAPTION_LIMIT) throw new PermanentJobError('The edited caption is too long to edit in place')
+      const input = await fileInput(deps, link.botId, message.botId, content.file)
       const media = {
         type: content.kind,
-        media: await fileInput(deps, link.botId, message.botId, content.file),
+        media: input,
         ...(caption.text ? { caption: caption.text, caption_entities: caption.entities } : {}),
       } as InputMediaPhoto
-      const edited = await ignoreNotModified(() => api.editMessageMedia(chatId, link.copyMessageId!, media))
+      const edited = await ignoreNotModified(() => uploader(deps, link.botId, input, [content.file]).editMessageMedia(chatId, link.copyMessageId!, media))
       if (edited !== true && !('notModified' in edited)) await rememberFile(deps.db, link.botId, edited)
       return edited
     }

@@ -42,6 +42,18 @@ describe('captions over 1024 characters', () => {
     expect(doc.text!.length).toBeLessThanOrEqual(1024)
     expect(doc.text!.slice('Carol · CR\n'.length) + rest.text!).toBe(caption)
   })
+
+  it('posts an edit whose caption grew past 1024 characters as a new, marked message instead of losing it', async () => {
+    const { sim, world } = h
+    const photo = sim.sendPrivate(world.people.zoe.id, clientBot(), { photo: { bytes: Buffer.from('grown-caption') }, caption: 'short caption' })
+    const copy = await waitForTopicMessage(h, cs(), zoe.cs, 'short caption')
+    const grown = words(180, 'grow')
+    sim.editMessage(world.people.zoe.id, world.people.zoe.id, photo.message_id, { photo: { bytes: Buffer.from('grown-caption') }, caption: grown })
+    const edit = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.reply_to_message_id === copy.message_id && m.text?.startsWith('✏️ Edited\ngrow0') === true)
+    expect(edit.kind).toBe('photo')
+    const rest = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.message_id === edit.message_id + 1)
+    expect(edit.text!.slice('✏️ Edited\n'.length) + rest.text!).toBe(grown)
+  })
 })
 
 /** The bot copies of the latest album in a topic, once it has `count` items. */
