@@ -82,13 +82,14 @@ describe('outbox claiming and order', () => {
 describe('leases', () => {
   it('renews the lease of a row while its send is in progress, so no other worker sends it again', async () => {
     h = await startOutboxHarness()
-    h.startWorkers({ leaseSeconds: 1 })
-    h.startWorkers({ leaseSeconds: 1 })
+    h.startWorkers({ leaseSeconds: 2 })
+    h.startWorkers({ leaseSeconds: 2 })
     const t = await h.topic(0, 't')
     // A send that takes 2.5 leases (a large upload, say).
-    h.sim.setLatency({ methods: { sendMessage: 2500 } })
+    h.sim.setLatency({ methods: { sendMessage: 5000 } })
     const id = await h.text({ kind: 'topic', topicId: t.topicId }, 'slow but once')
-    expect(await rowInState(id, 'sent')).toMatchObject({ attempts: 1 })
+    for (let i = 0; i < 400 && (await row(id)).state !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25))
+    expect(await row(id)).toMatchObject({ state: 'sent', attempts: 1 })
     h.sim.setLatency(false)
     await new Promise((r) => setTimeout(r, 300))
     expect(textsIn(t.chatId, t.threadId)).toEqual(['slow but once'])
