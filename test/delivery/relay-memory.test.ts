@@ -36,7 +36,9 @@ describe('relaying a large file', () => {
     const copy = sim.chatMessages(group.id).find((m) => m.kind === 'document' && m.raw.document?.file_size === 19 * MB)
     expect(copy, 'the 19 MB document arrived').toBeDefined()
     console.log(`relaying 19 MB raised RSS by ${(measured.rssRise / MB).toFixed(1)} MB, live memory by ${(measured.liveRise / MB).toFixed(1)} MB`)
+    // What the relay holds (heap + buffers, swept before each sample): about 0.2–5 MB streamed,
+    // 19–33 MB when the file is held whole. RSS also carries the allocator's slack (3–12 MB
+    // streamed, 20–47 MB held whole), too noisy to assert on.
     expect(measured.liveRise).toBeLessThan(10 * MB)
-    expect(measured.rssRise).toBeLessThan(10 * MB)
   }, 60_000)
 })
