@@ -63,17 +63,19 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
  */
 export async function messagesOfJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<number> {
   const job = claimed.job
-  let steps: SendStep[] | undefined
   if (job.type === 'text') return Math.max(1, splitText(job.text, job.entities ?? []).length - (claimed.progress?.sent ?? 0))
-  if (job.type === 'relay') {
-    const { link, message, content } = await loadLinkContent(deps, job.linkId)
-    steps = contentSteps(deps, claimed.botId, message.botId, { chatId: link.chatId }, content, { header: link.header ?? undefined })
-  }
-  if (job.type === 'relay_album') {
-    const plan = await albumJob(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
-    if (plan !== 'sent' && 'steps' in plan) steps = plan.steps
-  }
-  return steps ? Math.max(1, messagesLeft(steps, claimed.progress)) : 1
+  if (job.type === 'relay') return relayMessages(deps, job.linkId, claimed)
+  if (job.type !== 'relay_album') return 1
+  // Each part of an album queues a job; the first sends them all, the others find nothing left and weigh nothing.
+  const plan = await albumJob(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
+  if (plan === 'sent') return 0
+  return 'single' in plan ? relayMessages(deps, plan.single, claimed) : messagesLeft(plan.steps, claimed.progress)
+}
+
+async function relayMessages(deps: ExecutorDeps, linkId: number, claimed: ClaimedJob): Promise<number> {
+  const { link, message, content } = await loadLinkContent(deps, linkId)
+  if (link.copyMessageId) return 0
+  return messagesLeft(contentSteps(deps, claimed.botId, message.botId, { chatId: link.chatId }, content, { header: link.header ?? undefined }), claimed.progress)
 }
 
 /** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */

@@ -1,6 +1,9 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { outbox } from '../../src/db/schema/index.js'
+import { messagesOfJob } from '../../src/delivery/executor.js'
+import { TelegramGateway } from '../../src/delivery/gateway.js'
+import type { OutboxJob } from '../../src/delivery/jobs.js'
 import type { Harness } from '../support/harness.js'
 import { type OnboardedTopics, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
 
@@ -80,6 +83,15 @@ describe('albums', () => {
     await latestAlbum(zoe.crChat, zoe.cr, 2)
     const dead = await h.database.db.select().from(outbox).where(eq(outbox.state, 'dead'))
     expect(dead).toEqual([])
+    // Every part queued a job; once the first sent them all, the others weigh nothing against the budget.
+    const albumRows = (await h.database.db.select().from(outbox)).filter((r) => JSON.parse(r.job).type === 'relay_album')
+    expect(albumRows.length).toBeGreaterThanOrEqual(3)
+    const gateway = new TelegramGateway(sim.url)
+    for (const bot of Object.values(world.bots)) gateway.register(bot.id, bot.token)
+    for (const r of albumRows) {
+      const claimed = { id: r.id, projectId: r.projectId, lane: r.lane, destination: r.destination, botId: r.botId, job: JSON.parse(r.job) as OutboxJob, attempts: r.attempts }
+      expect(await messagesOfJob({ db: h.database.db, gateway }, claimed)).toBe(0)
+    }
   })
 
   it('shows the attribution and every caption under one item only', async () => {
