@@ -7,6 +7,8 @@ export type FailureClass =
   /** A network failure after the request may have reached Telegram: re-sending may duplicate. */
   | { kind: 'uncertain' }
   | { kind: 'blocked' }
+  /** A private message to someone who never opened a chat with the bot (an agent, say). */
+  | { kind: 'never_started' }
   | { kind: 'topic_missing' }
   | { kind: 'topic_closed' }
   | { kind: 'reply_target_gone' }
@@ -29,6 +31,7 @@ export function classifyTelegramError(error: unknown): FailureClass {
   if (error.parameters.migrate_to_chat_id) return { kind: 'migrated', newChatId: error.parameters.migrate_to_chat_id }
   if (code === 403) {
     if (/bot was blocked by the user|user is deactivated/.test(text)) return { kind: 'blocked' }
+    if (/bot can't initiate conversation with a user/.test(text)) return { kind: 'never_started' }
     return { kind: 'no_rights' }
   }
   if (/message thread not found|TOPIC_ID_INVALID|TOPIC_DELETED/i.test(text)) return { kind: 'topic_missing' }
@@ -39,7 +42,7 @@ export function classifyTelegramError(error: unknown): FailureClass {
   if (/message is not modified/.test(text)) return { kind: 'not_modified' }
   if (/message to edit not found|message can't be edited/.test(text)) return { kind: 'cannot_edit' }
   if (/message to delete not found/.test(text)) return { kind: 'already_deleted' }
-  if (/not enough rights|the chat is not a forum|have no rights|CHAT_ADMIN_REQUIRED|chat not found/.test(text)) return { kind: 'no_rights' }
+  if (/not enough rights|the chat is not a forum|have no rights|have no write access to the chat|CHAT_WRITE_FORBIDDEN|CHAT_ADMIN_REQUIRED|chat not found/.test(text)) return { kind: 'no_rights' }
   return { kind: 'permanent' }
 }
 

@@ -6,10 +6,12 @@ import { countNotRelayed, findLink, findLinkWithMessage, findTopic, messageIdInC
 import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
-import type { ClaimedJob } from './outbox.js'
+import { saveProgress, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
-import { contentOf, withHeader, type Content, type FileRef } from './render.js'
-import { fileInput, rememberFile, sendAlbum, sendContent, type Destination } from './send-content.js'
+import { CAPTION_LIMIT, contentOf, splitText, TEXT_LIMIT, withHeader, type Content } from './render.js'
+import { albumSteps } from './album.js'
+import { contentSteps, fileInput, rememberFile, sendContent, uploader, type Destination } from './send-content.js'
+import { messagesLeft, runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 
 /** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
 const editableMedia = new Set(['photo', 'video', 'animation', 'audio', 'document'])
@@ -29,21 +31,21 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
   const job = claimed.job
   switch (job.type) {
     case 'relay':
-      return relayOne(deps, job.linkId, claimed.botId)
+      return relayOne(deps, job.linkId, claimed.botId, progressOf(deps, claimed))
     case 'relay_album':
-      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, claimed.botId)
+      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
     case 'edit_copy':
-      return editCopy(deps, job.linkId)
+      return editCopy(deps, job.linkId, progressOf(deps, claimed))
     case 'delete':
       return deleteMessage(deps, claimed.botId, job)
     case 'react':
       return react(deps, claimed.botId, job)
     case 'text':
-      return sendNotice(deps, claimed.botId, job)
+      return sendNotice(deps, claimed.botId, job, progressOf(deps, claimed))
     case 'flood_notice': {
       const n = await countNotRelayed(deps.db, job.customerId, 'flood', job.sinceRowId, new Date(job.until))
       if (n === 0) return { skipped: 'nothing was held back' }
-      return sendNotice(deps, claimed.botId, { type: 'text', target: job.target, text: job.text.replace('{count}', String(n)) })
+      return sendNotice(deps, claimed.botId, { type: 'text', target: job.target, text: job.text.replace('{count}', String(n)) }, progressOf(deps, claimed))
     }
     case 'edit_text': {
       const api = deps.gateway.api(claimed.botId)
@@ -58,6 +60,32 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
     case 'delete_topic':
       return changeTopic(deps, claimed.botId, job.type, job.topicId)
   }
+}
+
+/**
+ * How many Telegram messages a job will still post (each part of a split text, each album
+ * item, a caption's follow-up): what the planner counts against the rate budgets.
+ */
+export async function messagesOfJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<number> {
+  const job = claimed.job
+  if (job.type === 'text') return Math.max(1, splitText(job.text, job.entities ?? []).length - (claimed.progress?.sent ?? 0))
+  if (job.type === 'relay') return relayMessages(deps, job.linkId, claimed)
+  if (job.type !== 'relay_album') return 1
+  // Each part of an album queues a job; the first sends them all, the others find nothing left and weigh nothing.
+  const plan = await albumJob(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
+  if (plan === 'sent') return 0
+  return 'single' in plan ? relayMessages(deps, plan.single, claimed) : messagesLeft(plan.steps, claimed.progress)
+}
+
+async function relayMessages(deps: ExecutorDeps, linkId: number, claimed: ClaimedJob): Promise<number> {
+  const { link, message, content } = await loadLinkContent(deps, linkId)
+  if (link.copyMessageId) return 0
+  return messagesLeft(contentSteps(deps, claimed.botId, message.botId, { chatId: link.chatId }, content, { header: link.header ?? undefined }), claimed.progress)
+}
+
+/** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */
+function progressOf(deps: ExecutorDeps, claimed: ClaimedJob): ProgressStore {
+  return { done: claimed.progress ?? { sent: 0 }, save: (progress) => saveProgress(deps.db, claimed.id, progress) }
 }
 
 async function ignoreNotModified<T>(call: () => Promise<T>): Promise<T | { notModified: true }> {
@@ -105,39 +133,50 @@ async function loadLinkContent(deps: ExecutorDeps, linkId: number) {
 }
 
 /** Posts a link's copy with `botId` (the planner's pick from the pool) and records which bot it was. */
-async function relayOne(deps: ExecutorDeps, linkId: number, botId: number): Promise<unknown> {
+async function relayOne(deps: ExecutorDeps, linkId: number, botId: number, progress?: ProgressStore): Promise<unknown> {
   const { link, message, topic, content } = await loadLinkContent(deps, linkId)
   if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
   const to = await linkDestination(deps, link, topic)
   const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
-  const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo })
+  const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo, progress })
   await retryTransient(() => deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, link.id)))
   return { messageId: sent.message_id }
 }
 
-async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number): Promise<unknown> {
+/**
+ * Posts the album parts not yet sent as one album (oversize parts become placeholders right
+ * after it). The parts are fixed in the row's progress by the first step, so a retry finishes
+ * the same plan.
+ */
+async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number, progress: ProgressStore): Promise<unknown> {
+  const plan = await albumJob(deps, firstLinkId, mediaGroupId, botId, progress)
+  if (plan === 'sent') return { alreadySent: true }
+  if ('single' in plan) return relayOne(deps, plan.single, botId, progress)
+  const messageId = await runSteps(plan.steps, progress, { parts: plan.linkIds })
+  return { messageId, parts: plan.linkIds.length }
+}
+
+/** The steps of an album job: 'sent' when nothing is left, `single` when one part remains (a plain relay). */
+async function albumJob(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number, progress: ProgressStore): Promise<{ steps: SendStep[]; linkIds: number[] } | { single: number } | 'sent'> {
   const firstLink = await findLink(deps.db, firstLinkId)
   if (!firstLink) throw new PermanentJobError(`Relay link ${firstLinkId} is gone`)
-  const pending = await unsentAlbumLinks(deps.db, firstLink, mediaGroupId)
-  if (pending.length === 0) return { alreadySent: true }
-  if (pending.length === 1) return relayOne(deps, pending[0]!, botId)
-  const parts = await Promise.all(pending.map((id) => loadLinkContent(deps, id)))
+  const linkIds = progress.done.parts ?? (await unsentAlbumLinks(deps.db, firstLink, mediaGroupId))
+  if (linkIds.length === 0) return 'sent'
+  if (linkIds.length === 1 && !progress.done.parts) return { single: linkIds[0]! }
+  const parts = await Promise.all(linkIds.map((id) => loadLinkContent(deps, id)))
   const first = parts[0]!
   const to = await linkDestination(deps, first.link, first.topic)
-  const items = parts.map((p, i) => ({ content: p.content as Content & { file: FileRef }, header: i === 0 ? (p.link.header ?? undefined) : undefined }))
   const replyTo = first.message.replyToRowId ? await messageIdInChat(deps.db, first.message.replyToRowId, to.chatId) : undefined
-  const sent = await sendAlbum(deps, botId, first.message.botId, to, items, replyTo)
-  await retryTransient(() => deps.db.transaction(async (tx) => {
-    for (const [i, p] of parts.entries()) {
-      const copy = sent[i]
-      if (copy) await tx.update(relayLinks).set({ copyMessageId: copy.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, p.link.id))
-    }
-  }))
-  return { messageIds: sent.map((m) => m.message_id) }
+  const record = (ids: number[], messageIds: number[]) =>
+    retryTransient(() => deps.db.transaction(async (tx) => {
+      for (const [i, id] of ids.entries()) await tx.update(relayLinks).set({ copyMessageId: messageIds[i] ?? null, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, id))
+    }))
+  const steps = albumSteps(deps, botId, first.message.botId, to, parts.map((p) => ({ linkId: p.link.id, content: p.content })), { header: first.link.header ?? undefined, replyToMessageId: replyTo }, record)
+  return { steps, linkIds }
 }
 
 /** Applies an edit to a copy; when Telegram refuses, posts the new version as a reply marked as an edit. */
-async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
+async function editCopy(deps: ExecutorDeps, linkId: number, progress: ProgressStore): Promise<unknown> {
   const { link, message, content } = await loadLinkContent(deps, linkId)
   if (!link.copyMessageId) return { skipped: 'copy not delivered' }
   const api = deps.gateway.api(link.botId)
@@ -145,18 +184,22 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
   const header = link.header ?? undefined
   if (content.kind === 'location') return moveLiveCopy(api, chatId, link.copyMessageId, content)
   try {
+    // A version Telegram would refuse as too long cannot replace the copy: it goes out as a new message.
     if (content.kind === 'text') {
       const t = withHeader(header, content.text, content.entities)
+      if (t.text.length > TEXT_LIMIT) throw new PermanentJobError('The edited text is too long to edit in place')
       return await ignoreNotModified(() => api.editMessageText(chatId, link.copyMessageId!, t.text, { entities: t.entities }))
     }
     if ('file' in content && editableMedia.has(content.kind)) {
       const caption = withHeader(header, content.caption, content.captionEntities)
+      if (caption.text.length > CAPTION_LIMIT) throw new PermanentJobError('The edited caption is too long to edit in place')
+      const input = await fileInput(deps, link.botId, message.botId, content.file)
       const media = {
         type: content.kind,
-        media: await fileInput(deps, link.botId, message.botId, content.file),
+        media: input,
         ...(caption.text ? { caption: caption.text, caption_entities: caption.entities } : {}),
       } as InputMediaPhoto
-      const edited = await ignoreNotModified(() => api.editMessageMedia(chatId, link.copyMessageId!, media))
+      const edited = await ignoreNotModified(() => uploader(deps, link.botId, input, [content.file]).editMessageMedia(chatId, link.copyMessageId!, media))
       if (edited !== true && !('notModified' in edited)) await rememberFile(deps.db, link.botId, content.file, edited)
       return edited
     }
@@ -165,7 +208,7 @@ async function editCopy(deps: ExecutorDeps, linkId: number): Promise<unknown> {
     const failure = classifyTelegramError(error)
     if (failure.kind !== 'cannot_edit' && !(error instanceof PermanentJobError)) throw error
     const to = await linkDestination(deps, link)
-    const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: `✏️ Edited${header ? ` · ${header}` : ''}`, replyToMessageId: link.copyMessageId })
+    const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: `✏️ Edited${header ? ` · ${header}` : ''}`, replyToMessageId: link.copyMessageId, progress })
     return { editSentAsNew: sent.message_id }
   }
 }
@@ -212,10 +255,10 @@ async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, 
   return deps.gateway.api(target.botId).setMessageReaction(target.chatId, target.messageId, reaction)
 }
 
-async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>): Promise<unknown> {
+async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>, progress: ProgressStore): Promise<unknown> {
   const to = await resolveTarget(deps, job.target)
   const replyTo = await replyId(deps, job.replyTo, to.chatId)
-  const sent = await sendContent(deps, botId, botId, to, { kind: 'text', text: job.text, entities: job.entities }, { replyToMessageId: replyTo, replyMarkup: job.replyMarkup })
+  const sent = await sendContent(deps, botId, botId, to, { kind: 'text', text: job.text, entities: job.entities }, { replyToMessageId: replyTo, replyMarkup: job.replyMarkup, progress })
   const purpose = job.purpose
   if (purpose?.kind === 'assignment_card') {
     await deps.db.update(assignments).set({ cardChatId: to.chatId, cardMessageId: sent.message_id }).where(eq(assignments.id, purpose.assignmentId))

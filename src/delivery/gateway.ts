@@ -1,4 +1,16 @@
+import { get as httpGet, type IncomingMessage } from 'node:http'
+import { get as httpsGet } from 'node:https'
 import { Api } from 'grammy'
+
+export interface GatewayOptions {
+  /** Timeout of ordinary calls (default 30 s). */
+  timeoutSeconds?: number
+  /** The slowest upload speed to allow for (default 256 KiB/s): sizes each upload's timeout. */
+  uploadBytesPerSecond?: number
+}
+
+/** A file's bytes, fetched anew each time it is called (so a retried upload can read it again). */
+export type FileSource = () => Promise<AsyncIterable<Uint8Array>>
 
 /**
  * The outbox's own Bot API clients, one per bot id. No auto-retry here: failures go back to
@@ -6,27 +18,75 @@ import { Api } from 'grammy'
  */
 export class TelegramGateway {
   private readonly apis = new Map<number, { api: Api; token: string }>()
+  private readonly timeoutSeconds: number
+  private readonly uploadBytesPerSecond: number
 
-  constructor(private readonly apiRoot: string) {}
+  constructor(
+    private readonly apiRoot: string,
+    options: GatewayOptions = {},
+  ) {
+    this.timeoutSeconds = options.timeoutSeconds ?? 30
+    this.uploadBytesPerSecond = options.uploadBytesPerSecond ?? 256 * 1024
+  }
 
   register(botId: number, token: string): void {
-    this.apis.set(botId, { api: new Api(token, { apiRoot: this.apiRoot, timeoutSeconds: 30 }), token })
+    this.apis.set(botId, { api: new Api(token, { apiRoot: this.apiRoot, timeoutSeconds: this.timeoutSeconds }), token })
   }
 
-  api(botId: number): Api {
-    const entry = this.apis.get(botId)
-    if (!entry) throw new Error(`No bot with id ${botId} is configured`)
-    return entry.api
+  /**
+   * The bot's client. With `uploadBytes`, a client whose timeout is sized to the upload (the
+   * ordinary timeout plus the time the bytes take at the slowest allowed speed), so a large
+   * file is not cut off by the timeout meant for a text.
+   */
+  api(botId: number, o: { uploadBytes?: number } = {}): Api {
+    const entry = this.entry(botId)
+    if (!o.uploadBytes) return entry.api
+    return new Api(entry.token, { apiRoot: this.apiRoot, timeoutSeconds: this.uploadTimeoutSeconds(o.uploadBytes) })
   }
 
-  /** Downloads a file the given bot can see (getFile, then the file URL). */
-  async download(botId: number, fileId: string): Promise<Buffer> {
-    const entry = this.apis.get(botId)
-    if (!entry) throw new Error(`No bot with id ${botId} is configured`)
+  uploadTimeoutSeconds(bytes: number): number {
+    return Math.ceil(this.timeoutSeconds + bytes / this.uploadBytesPerSecond)
+  }
+
+  /**
+   * A file the given bot can see, as a source of its bytes: getFile now (so its errors show at
+   * once), the file URL streamed when the upload reads it — never held whole in memory.
+   */
+  async download(botId: number, fileId: string): Promise<FileSource> {
+    const entry = this.entry(botId)
     const file = await entry.api.getFile(fileId)
     if (!file.file_path) throw new Error(`getFile returned no file_path for ${fileId}`)
-    const response = await fetch(`${this.apiRoot}/file/bot${entry.token}/${file.file_path}`)
-    if (!response.ok) throw new Error(`File download failed with HTTP ${response.status}`)
-    return Buffer.from(await response.arrayBuffer())
+    const url = `${this.apiRoot}/file/bot${entry.token}/${file.file_path}`
+    return () => streamFile(url)
   }
+
+  private entry(botId: number): { api: Api; token: string } {
+    const entry = this.apis.get(botId)
+    if (!entry) throw new Error(`No bot with id ${botId} is configured`)
+    return entry
+  }
+}
+
+/**
+ * GETs a file as a Node stream: it pauses the socket while the upload is behind, so only a
+ * few chunks are in memory at a time (fetch's body reads ahead into its own queue).
+ */
+function streamFile(url: string): Promise<AsyncIterable<Uint8Array>> {
+  return new Promise((resolve, reject) => {
+    const onResponse = (response: IncomingMessage) => {
+      if (response.statusCode !== 200) {
+        response.resume()
+        reject(new Error(`File download failed with HTTP ${response.statusCode}`))
+        return
+      }
+      // Handed over as a bare iterator: grammY's InputFile takes any object with a `url` (as a response has) for a link.
+      resolve(chunksOf(response))
+    }
+    const request = url.startsWith('https:') ? httpsGet(url, onResponse) : httpGet(url, onResponse)
+    request.on('error', reject)
+  })
+}
+
+async function* chunksOf(response: IncomingMessage): AsyncIterable<Uint8Array> {
+  for await (const chunk of response) yield chunk as Uint8Array
 }

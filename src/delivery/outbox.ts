@@ -3,6 +3,7 @@ import type { DbOrTx, Database } from '../db/client.js'
 import { outbox, type Lane } from '../db/schema/index.js'
 import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
+import type { SendProgress } from './send-steps.js'
 
 export interface EnqueueInput {
   projectId: number
@@ -51,6 +52,8 @@ export interface ClaimedJob {
   botId: number
   job: OutboxJob
   attempts: number
+  /** What an earlier attempt already sent of this row's messages (a long text's parts…). */
+  progress?: SendProgress
 }
 
 
@@ -64,7 +67,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
   // a deadlock that still happens is retried.
   return retryTransient(() => db.transaction(async (tx) => {
     const [rows] = (await tx.execute(sql`
-      SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts
+      SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts, o.result
       FROM outbox o
       WHERE o.state = 'pending' AND o.lane = ${lane} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
         AND NOT EXISTS (
@@ -91,6 +94,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       botId: Number(row.bot_id),
       job: JSON.parse(String(row.job)) as OutboxJob,
       attempts: Number(row.attempts) + 1,
+      ...progressOf(row.result),
     }))
   }, { isolationLevel: 'read committed' }))
 }
@@ -111,6 +115,21 @@ async function firstOfTheirDestinations(tx: DbOrTx, rows: Array<Record<string, u
     GROUP BY destination`)) as unknown as [Array<{ destination: string; first: number | string }>]
   const firstOf = new Map(firsts.map((f) => [f.destination, Number(f.first)]))
   return [...lowest.values()].filter((row) => firstOf.get(String(row.destination)) === Number(row.id))
+}
+
+/** A row not yet sent keeps only its progress in `result`; markSent overwrites it with the outcome. */
+function progressOf(result: unknown): { progress?: SendProgress } {
+  if (typeof result !== 'string') return {}
+  const parsed = JSON.parse(result) as { progress?: SendProgress } | null
+  return parsed?.progress ? { progress: parsed.progress } : {}
+}
+
+/** Records how far a row's send got, so the next attempt resumes there (only while its worker holds it). */
+export async function saveProgress(db: DbOrTx, id: number, progress: SendProgress): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ result: JSON.stringify({ progress }) })
+    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
 }
 
 export async function markSent(db: DbOrTx, id: number, result: unknown): Promise<void> {
@@ -139,6 +158,13 @@ export async function defer(db: DbOrTx, id: number, delayMs: number): Promise<vo
 /** A permanent failure: recorded once, never retried automatically (the dead letter list). */
 export async function markDead(db: DbOrTx, id: number, error: string): Promise<void> {
   await db.update(outbox).set({ state: 'dead', lastError: error.slice(0, 2000), lockedUntil: null }).where(eq(outbox.id, id))
+}
+
+/** Extends the lease of a row its worker is still sending (a large upload can outlast one lease). */
+export async function renewLease(db: DbOrTx, id: number, leaseSeconds: number): Promise<void> {
+  await db.execute(sql`
+    UPDATE outbox SET locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
+    WHERE id = ${id} AND state = 'sending'`)
 }
 
 /** Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically. */

@@ -34,14 +34,20 @@ export class RateBudget {
 
   constructor(private readonly options: RateBudgetOptions) {}
 
-  /** Milliseconds until this bot may send into this chat (0 = now). */
-  delayFor(botId: number, chatId: number, now = Date.now()): number {
-    return Math.max(this.wait(this.chatWindow(botId, chatId), now), this.wait(this.globalWindow(botId), now))
+  /**
+   * Milliseconds until this bot may post `messages` messages into this chat (0 = now). Each
+   * album item and each part of a split text is one message; a job needs room for all of them
+   * (one larger than a whole budget waits for an empty window).
+   */
+  delayFor(botId: number, chatId: number, now = Date.now(), messages = 1): number {
+    return Math.max(this.wait(this.chatWindow(botId, chatId), now, messages), this.wait(this.globalWindow(botId), now, messages))
   }
 
-  commit(botId: number, chatId: number, now = Date.now()): void {
-    this.chatWindow(botId, chatId).stamps.push(now)
-    this.globalWindow(botId).stamps.push(now)
+  commit(botId: number, chatId: number, now = Date.now(), messages = 1): void {
+    for (let i = 0; i < messages; i++) {
+      this.chatWindow(botId, chatId).stamps.push(now)
+      this.globalWindow(botId).stamps.push(now)
+    }
   }
 
   /**
@@ -68,13 +74,14 @@ export class RateBudget {
     }
   }
 
-  private wait(window: Window, now: number): number {
+  private wait(window: Window, now: number, messages: number): number {
     if (window.limit < window.baseLimit && now >= window.restoreAt) window.limit = window.baseLimit
     while (window.stamps.length && window.stamps[0]! <= now - window.spanMs) window.stamps.shift()
     const blocked = Math.max(0, window.blockedUntil - now)
-    if (window.stamps.length < window.limit) return blocked
+    const need = Math.min(messages, window.limit)
+    if (window.stamps.length + need <= window.limit) return blocked
     // A margin, because Telegram counts a send when it arrives, a little after we plan it.
-    const oldest = window.stamps[window.stamps.length - window.limit]!
+    const oldest = window.stamps[window.stamps.length - 1 - window.limit + need]!
     const margin = Math.max(250, window.spanMs * 0.02)
     return Math.max(blocked, oldest + window.spanMs + margin - now)
   }

@@ -150,15 +150,30 @@ export function splitText(text: string, entities: MessageEntity[], limit = TEXT_
       // never cut a surrogate pair in half
       if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end -= 1
     }
-    const partEntities = entities
-      .filter((e) => e.offset < end && e.offset + e.length > start)
-      .map((e) => {
-        const from = Math.max(e.offset, start)
-        const to = Math.min(e.offset + e.length, end)
-        return { ...e, offset: from - start, length: to - from }
-      })
-    parts.push({ text: text.slice(start, end), entities: partEntities })
+    parts.push({ text: text.slice(start, end), entities: entitiesWithin(entities, start, end) })
     start = end
   }
   return parts
+}
+
+/** The entities of `text.slice(start, end)`, clipped at its edges and shifted to its start. */
+function entitiesWithin(entities: MessageEntity[], start: number, end: number): MessageEntity[] {
+  return entities
+    .filter((e) => e.offset < end && e.offset + e.length > start)
+    .map((e) => {
+      const from = Math.max(e.offset, start)
+      const to = Math.min(e.offset + e.length, end)
+      return { ...e, offset: from - start, length: to - from }
+    })
+}
+
+/**
+ * A caption Telegram would refuse ("message caption is too long"): the media keeps the first
+ * part (cut at a paragraph, line or word boundary), the rest follows as text.
+ */
+export function splitCaption(text: string, entities: MessageEntity[]): { caption: { text: string; entities: MessageEntity[] }; rest?: { text: string; entities: MessageEntity[] } } {
+  if (text.length <= CAPTION_LIMIT) return { caption: { text, entities } }
+  const [first] = splitText(text, entities, CAPTION_LIMIT)
+  const cut = first!.text.length
+  return { caption: first!, rest: { text: text.slice(cut), entities: entitiesWithin(entities, cut, text.length) } }
 }

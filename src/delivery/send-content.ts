@@ -1,11 +1,12 @@
 import { InputFile } from 'grammy'
-import type { InlineKeyboardMarkup, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message, MessageEntity } from 'grammy/types'
+import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { fileCache } from '../db/schema/index.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
-import { CAPTION_LIMIT, captionlessKinds, copyLivePeriod, sentFile, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
+import { captionlessKinds, copyLivePeriod, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -16,6 +17,8 @@ export interface SendOptions {
   header?: string
   replyToMessageId?: number
   replyMarkup?: InlineKeyboardMarkup
+  /** Where a retry finds the messages an earlier attempt already sent. */
+  progress?: ProgressStore
 }
 
 export interface SendDeps {
@@ -72,94 +75,98 @@ export async function withFallbacks<T>(call: (o: { reply: boolean; formatted: bo
 
 /**
  * Posts one piece of content with a bot; returns the message that represents it (for long
- * texts split in parts, the first part).
+ * texts split in parts, the first part; for media, the media). With `progress`, a retry
+ * resumes after the messages an earlier attempt already sent.
  */
-export async function sendContent(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: Content, options: SendOptions = {}): Promise<Message> {
+export async function sendContent(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: Content, options: SendOptions = {}): Promise<Pick<Message, 'message_id'>> {
+  return { message_id: await runSteps(contentSteps(deps, botId, sourceBotId, to, content, options), options.progress) }
+}
+
+/** The messages that make up one piece of content, in order (see sendContent). */
+export function contentSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: Content, options: SendOptions): SendStep[] {
   const api = deps.gateway.api(botId)
   const base = (o: { reply: boolean }) => ({
     ...(to.threadId ? { message_thread_id: to.threadId } : {}),
     ...(o.reply && options.replyToMessageId ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } } : {}),
     ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
   })
-  const sendText = async (text: string, entities: MessageEntity[] | undefined, withReply: boolean) => {
-    let first: Message | undefined
-    for (const part of splitText(text, entities ?? [])) {
-      const sent = await withFallbacks((o) =>
-        api.sendMessage(to.chatId, part.text, { ...base({ reply: o.reply && withReply && !first }), ...(o.formatted ? { entities: part.entities } : {}) }),
-      )
-      first ??= sent
-    }
-    return first!
-  }
+  const textSteps = (text: string, entities: MessageEntity[] | undefined, first: { reply: boolean; represents: boolean }): SendStep[] =>
+    splitText(text, entities ?? []).map((part, i) => ({
+      represents: first.represents && i === 0,
+      send: () => withFallbacks((o) => api.sendMessage(to.chatId, part.text, { ...base({ reply: o.reply && first.reply && i === 0 }), ...(o.formatted ? { entities: part.entities } : {}) })),
+    }))
   if (content.kind === 'text' || content.kind === 'placeholder') {
     const { text, entities } = withHeader(options.header, content.text, content.kind === 'text' ? content.entities : undefined)
-    return sendText(text, entities, true)
+    return textSteps(text, entities, { reply: true, represents: true })
   }
-  if (captionlessKinds.has(content.kind)) {
-    // Stickers, video notes, locations… carry no caption: the attribution goes just before.
-    if (options.header) await sendText(options.header, [{ type: 'bold', offset: 0, length: options.header.length }], false)
+  // Stickers, video notes, locations… carry no caption: the attribution goes just before.
+  const header = captionlessKinds.has(content.kind) && options.header
+    ? textSteps(options.header, [{ type: 'bold', offset: 0, length: options.header.length }], { reply: false, represents: false })
+    : []
+  if ('file' in content) return [...header, ...mediaSteps(deps, botId, sourceBotId, to, content, options, base)]
+  const send = (o: { reply: boolean }): Promise<Message> => {
     switch (content.kind) {
       case 'location': {
         // A live location goes out live for the original's remaining time; its moves edit the copy.
         const livePeriod = content.live && copyLivePeriod(content.live, Math.floor(Date.now() / 1000))
         const live = livePeriod ? { live_period: livePeriod, ...(content.live?.heading ? { heading: content.live.heading } : {}) } : {}
-        return withFallbacks((o) => api.sendLocation(to.chatId, content.params.latitude, content.params.longitude, { ...base(o), ...live }))
+        return api.sendLocation(to.chatId, content.params.latitude, content.params.longitude, { ...base(o), ...live })
       }
       case 'venue':
-        return withFallbacks((o) => api.sendVenue(to.chatId, content.params.latitude, content.params.longitude, content.params.title, content.params.address, base(o)))
+        return api.sendVenue(to.chatId, content.params.latitude, content.params.longitude, content.params.title, content.params.address, base(o))
       case 'contact':
-        return withFallbacks((o) => api.sendContact(to.chatId, content.params.phone_number, content.params.first_name, { ...base(o), ...(content.params.last_name ? { last_name: content.params.last_name } : {}) }))
+        return api.sendContact(to.chatId, content.params.phone_number, content.params.first_name, { ...base(o), ...(content.params.last_name ? { last_name: content.params.last_name } : {}) })
       case 'poll':
-        return withFallbacks((o) => api.sendPoll(to.chatId, content.params.question, content.params.options.map((text) => ({ text })), base(o)))
+        return api.sendPoll(to.chatId, content.params.question, content.params.options.map((text) => ({ text })), base(o))
     }
   }
-  if (!('file' in content)) throw new Error(`Unsupported content ${content.kind}`)
-  const file = await fileInput(deps, botId, sourceBotId, content.file)
-  const captioned = withHeader(options.header, content.caption, content.captionEntities)
-  const overflow = captioned.text.length > CAPTION_LIMIT
-  const caption = (o: { formatted: boolean }) =>
-    captionlessKinds.has(content.kind) || !captioned.text || overflow ? {} : { caption: captioned.text, ...(o.formatted ? { caption_entities: captioned.entities } : {}) }
-  const send = (o: { reply: boolean; formatted: boolean }): Promise<Message> => {
-    const extra = { ...base(o), ...caption(o) }
-    switch (content.kind) {
-      case 'photo': return api.sendPhoto(to.chatId, file, extra)
-      case 'video': return api.sendVideo(to.chatId, file, extra)
-      case 'animation': return api.sendAnimation(to.chatId, file, extra)
-      case 'audio': return api.sendAudio(to.chatId, file, extra)
-      case 'voice': return api.sendVoice(to.chatId, file, extra)
-      case 'document': return api.sendDocument(to.chatId, file, extra)
-      case 'video_note': return api.sendVideoNote(to.chatId, file, base(o))
-      case 'sticker': return api.sendSticker(to.chatId, file, base(o))
-    }
-  }
-  const sent = await withFallbacks(send)
-  await rememberFile(deps.db, botId, content.file, sent)
-  if (overflow) await sendText(captioned.text, captioned.entities, false)
-  return sent
+  return [...header, { represents: true, send: () => withFallbacks(send) }]
 }
 
-type AlbumItem = { content: Content & { file: FileRef }; header?: string }
+export type MediaContent = Extract<Content, { file: FileRef }>
 
-/** Posts an album as one sendMediaGroup; returns the sent messages in order. */
-export async function sendAlbum(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, items: AlbumItem[], replyToMessageId?: number): Promise<Message[]> {
-  const media = await Promise.all(
-    items.map(async ({ content, header }) => {
-      const captioned = withHeader(header, 'caption' in content ? content.caption : undefined, 'captionEntities' in content ? content.captionEntities : undefined)
-      const type = content.kind as 'photo' | 'video' | 'audio' | 'document'
-      return {
-        type,
-        media: await fileInput(deps, botId, sourceBotId, content.file),
-        ...(captioned.text ? { caption: captioned.text.slice(0, CAPTION_LIMIT), caption_entities: captioned.entities.filter((e) => e.offset + e.length <= CAPTION_LIMIT) } : {}),
-      } as InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument
-    }),
-  )
-  const api = deps.gateway.api(botId)
-  const sent = await withFallbacks((o) =>
-    api.sendMediaGroup(to.chatId, media as InputMediaPhoto[], {
-      ...(to.threadId ? { message_thread_id: to.threadId } : {}),
-      ...(o.reply && replyToMessageId ? { reply_parameters: { message_id: replyToMessageId, allow_sending_without_reply: true } } : {}),
-    }),
-  )
-  for (const [i, message] of sent.entries()) await rememberFile(deps.db, botId, items[i]!.content.file, message)
-  return sent
+/** A file with its caption, cut to what Telegram accepts, then the rest of the caption as text. */
+function mediaSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: MediaContent, options: SendOptions, base: (o: { reply: boolean }) => object): SendStep[] {
+  const captioned = withHeader(captionlessKinds.has(content.kind) ? undefined : options.header, content.caption, content.captionEntities)
+  const { caption: shown, rest } = splitCaption(captionlessKinds.has(content.kind) ? '' : captioned.text, captioned.entities)
+  const caption = (o: { formatted: boolean }) => (!shown.text ? {} : { caption: shown.text, ...(o.formatted ? { caption_entities: shown.entities } : {}) })
+  const media: SendStep = {
+    represents: true,
+    send: async () => {
+      // A fresh file input per attempt: a streamed upload cannot be read twice.
+      const send = async (o: { reply: boolean; formatted: boolean }): Promise<Message> => {
+        const file = await fileInput(deps, botId, sourceBotId, content.file)
+        const api = uploader(deps, botId, file, [content.file])
+        const extra = { ...base(o), ...caption(o) }
+        switch (content.kind) {
+          case 'photo': return api.sendPhoto(to.chatId, file, extra)
+          case 'video': return api.sendVideo(to.chatId, file, extra)
+          case 'animation': return api.sendAnimation(to.chatId, file, extra)
+          case 'audio': return api.sendAudio(to.chatId, file, extra)
+          case 'voice': return api.sendVoice(to.chatId, file, extra)
+          case 'document': return api.sendDocument(to.chatId, file, extra)
+          case 'video_note': return api.sendVideoNote(to.chatId, file, base(o))
+          case 'sticker': return api.sendSticker(to.chatId, file, base(o))
+        }
+      }
+      const sent = await withFallbacks(send)
+      await rememberFile(deps.db, botId, content.file, sent)
+      return sent
+    },
+  }
+  return [media, ...(rest ? followUp(deps.gateway.api(botId), to, rest) : [])]
+}
+
+/** The client to send files with: one whose timeout is sized to what it uploads (a cached file_id uploads nothing). */
+export function uploader(deps: SendDeps, botId: number, input: string | InputFile | Array<string | InputFile>, files: FileRef[]): ReturnType<TelegramGateway['api']> {
+  const inputs = Array.isArray(input) ? input : [input]
+  const uploadBytes = files.reduce((sum, file, i) => sum + (typeof inputs[i] === 'string' ? 0 : (file.fileSize ?? DOWNLOAD_LIMIT_BYTES)), 0)
+  return deps.gateway.api(botId, { uploadBytes })
+}
+
+/** Text sent right after a media or album: the part of a caption Telegram would not take. */
+export function followUp(api: ReturnType<TelegramGateway['api']>, to: Destination, text: { text: string; entities: MessageEntity[] }): SendStep[] {
+  return splitText(text.text, text.entities).map((part) => ({
+    send: () => withFallbacks((o) => api.sendMessage(to.chatId, part.text, { ...(to.threadId ? { message_thread_id: to.threadId } : {}), ...(o.formatted ? { entities: part.entities } : {}) })),
+  }))
 }

@@ -29,16 +29,17 @@ export class SendPlanner {
     private readonly poolOf: (botId: number) => readonly number[],
   ) {}
 
-  async plan(job: ClaimedJob, now = Date.now()): Promise<SendPlan> {
+  /** `messages`: how many Telegram messages the job posts (album items, parts of a split text). */
+  async plan(job: ClaimedJob, now = Date.now(), messages = 1): Promise<SendPlan> {
     const chatId = await this.chatOf(job.destination)
     const candidates = POOLABLE.has(job.job.type) && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
     let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
     for (const botId of candidates) {
-      const delayMs = this.budget.delayFor(botId, chatId, now)
+      const delayMs = this.budget.delayFor(botId, chatId, now, messages)
       if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
       if (delayMs === 0) break
     }
-    if (best.delayMs === 0) this.budget.commit(best.botId, chatId, now)
+    if (best.delayMs === 0) this.budget.commit(best.botId, chatId, now, messages)
     return best
   }
 

@@ -3,9 +3,9 @@ import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
-import { executeJob, PermanentJobError, type ExecutorDeps } from './executor.js'
-import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, reschedule, type ClaimedJob } from './outbox.js'
+import { executeJob, messagesOfJob, PermanentJobError, type ExecutorDeps } from './executor.js'
 import type { DeliveryObserver } from './observer.js'
+import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 
@@ -115,7 +115,9 @@ export class OutboxWorkers {
     let chatId: number | undefined
     if (this.deps.planner) {
       try {
-        const plan = await this.deps.planner.plan(claimed)
+        // A job whose content cannot be read weighs 1 here; sending it reports the real problem.
+        const messages = await messagesOfJob(this.deps, claimed).catch(() => 1)
+        const plan = await this.deps.planner.plan(claimed, Date.now(), messages)
         chatId = plan.chatId
         if (plan.delayMs > 0) {
           this.deps.observer?.deferred(claimed, plan.delayMs)
@@ -131,6 +133,11 @@ export class OutboxWorkers {
     let result: unknown
     const started = performance.now()
     const seconds = () => (performance.now() - started) / 1000
+    // Renewed every third of a lease while the send runs, so the row is never taken for a crashed worker's.
+    const leaseSeconds = this.options.leaseSeconds ?? 60
+    const renewal = setInterval(() => {
+      renewLease(this.deps.db, job.id, leaseSeconds).catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'))
+    }, (leaseSeconds * 1000) / 3)
     try {
       result = await executeJob(this.deps, job)
       this.deps.observer?.sendFinished(job, seconds())
@@ -144,9 +151,12 @@ export class OutboxWorkers {
         await retryTransient(() => this.handleFailure(job, failure, description, log))
       } catch (recordError) {
         log.error({ err: recordError }, 'could not record a failed send; the lease will release it')
+      } finally {
+        clearInterval(renewal)
       }
       return
     }
+    clearInterval(renewal)
     try {
       await retryTransient(() => markSent(this.deps.db, job.id, result))
       log.debug({ result }, 'sent')

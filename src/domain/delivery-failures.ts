@@ -3,12 +3,13 @@ import type { ClaimedJob } from '../delivery/outbox.js'
 import type { DomainDeps } from './deps.js'
 import type { ProjectRuntime } from './project-runtime.js'
 import { setClientBlocked } from './relay/blocked.js'
+import { noteNeverStarted } from './relay/never-started.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
 import { chatOfDestination, claimGroupAlarm, groupTitle } from './group-alarm.js'
 
 /**
  * Domain reactions to permanent send failures: a blocked client is marked (topics get one
- * notice); a bot without rights or removed from a staff group raises an alarm to the CS leads.
+ * notice); a client who never started the bot is noted in their topics; a bot without rights or removed from a staff group raises an alarm to the CS leads.
  */
 export async function handlePermanentFailure(deps: DomainDeps, projects: ProjectRuntime[], job: ClaimedJob, failure: FailureClass, error: string): Promise<void> {
   const project = projects.find((p) => p.id === job.projectId)
@@ -16,6 +17,11 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
   const chat = /^chat:(\d+)$/.exec(job.destination)
   if (failure.kind === 'blocked' && chat) {
     await setClientBlocked(deps, project, Number(chat[1]), true)
+    return
+  }
+  if (failure.kind === 'never_started' && chat) {
+    deps.logger.warn({ outboxId: job.id, botId: job.botId, chatId: Number(chat[1]) }, 'the recipient never started a chat with the bot')
+    await noteNeverStarted(deps, project, Number(chat[1]), job.job)
     return
   }
   if (failure.kind === 'no_rights') {

@@ -3,10 +3,16 @@ import type { Params } from './params.js'
 import type { BotState, ChatState, World } from './world.js'
 
 /**
+ * How a bot uses a chat: `read` it, `write` in it (edits, reactions, topics), or `post` new
+ * messages (which a member restricted from sending may not).
+ */
+export type ChatAccess = 'read' | 'write' | 'post'
+
+/**
  * The chat named by chat_id as this bot may use it. Bots see only their own private chats and the
  * groups they belong to; writing also needs the user not to have blocked the bot.
  */
-export function chatForBot(world: World, bot: BotState, params: Params, mode: 'read' | 'write', name = 'chat_id'): ChatState {
+export function chatForBot(world: World, bot: BotState, params: Params, mode: ChatAccess, name = 'chat_id'): ChatState {
   if (!params.has(name)) throw badRequest(`${name} is empty`)
   let id: number | undefined
   try {
@@ -18,20 +24,22 @@ export function chatForBot(world: World, bot: BotState, params: Params, mode: 'r
   return chatByIdForBot(world, bot, id, mode)
 }
 
-export function chatByIdForBot(world: World, bot: BotState, id: number, mode: 'read' | 'write'): ChatState {
+export function chatByIdForBot(world: World, bot: BotState, id: number, mode: ChatAccess): ChatState {
   if (id > 0) {
     if (world.isBot(id)) throw mode === 'write' ? forbidden("bot can't send messages to bots") : E.chatNotFound()
     const user = world.users.get(id)
     if (!user) throw E.chatNotFound()
     const chat = world.privateChat(bot.id, id)
-    if (!chat) throw mode === 'write' ? E.cantInitiate() : E.chatNotFound()
-    if (mode === 'write' && user.blocked.has(bot.id)) throw E.blocked()
+    if (!chat) throw mode !== 'read' ? E.cantInitiate() : E.chatNotFound()
+    if (mode !== 'read' && user.blocked.has(bot.id)) throw E.blocked()
     return chat
   }
   const chat = world.groups.get(id)
   if (!chat) throw E.chatNotFound()
   if (chat.kicked.has(bot.id)) throw E.kicked()
   if (!chat.members.has(bot.id)) throw E.chatNotFound()
+  // tdlib MessagesManager::can_send_message → Bot API "have no write access to the chat" (CHAT_WRITE_FORBIDDEN).
+  if (mode === 'post' && chat.restricted.has(bot.id)) throw E.noWriteAccess()
   return chat
 }
 

@@ -32,6 +32,7 @@ export const E = {
   blocked: () => forbidden('bot was blocked by the user'),
   kicked: () => forbidden('bot was kicked from the supergroup chat'),
   notMember: () => forbidden('bot is not a member of the supergroup chat'),
+  noWriteAccess: () => badRequest('have no write access to the chat'),
   cantInitiate: () => forbidden("bot can't initiate conversation with a user"),
   queryTooOld: () => badRequest('query is too old and response timeout expired or query ID is invalid'),
 } as const

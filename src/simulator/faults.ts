@@ -7,7 +7,7 @@ export type FaultDecision = 'none' | 'error500' | 'error502' | 'dropBefore' | 'd
 /** Random transport faults (seeded) and forced failures queued with failNext. */
 export class Faults {
   private options: FaultOptions | false
-  private forced: Array<FailNextOptions & { remaining: number }> = []
+  private forced: Array<FailNextOptions & { remaining: number; after?: number }> = []
 
   constructor(options: FaultOptions | false | undefined, private readonly prng: Prng) {
     this.options = options ?? false
@@ -27,6 +27,10 @@ export class Faults {
       (r) => r.method.toLowerCase() === method.toLowerCase() && (r.token === undefined || r.token === token) && (r.chatId === undefined || r.chatId === chatId),
     )
     if (!rule) return undefined
+    if (rule.after && rule.after > 0) {
+      rule.after -= 1
+      return undefined
+    }
     if (--rule.remaining <= 0) this.forced.splice(this.forced.indexOf(rule), 1)
     return rule
   }

@@ -1,18 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { ApiError } from './api-error.js'
 import type { Faults } from './faults.js'
-import { canonicalMethod, HANDLERS, isFloodCounted, WithDescription } from './methods/index.js'
+import { canonicalMethod, HANDLERS, isFloodCounted, messagesOfCall, WithDescription } from './methods/index.js'
 import { parseMultipart } from './multipart.js'
 import { Params, type UploadedPart } from './params.js'
 import type { RateLimiter } from './rate-limiter.js'
+import type { LatencyOptions } from './types.js'
 import type { BotState, World } from './world.js'
 
 export interface ServerDeps {
   world: World
   faults: Faults
   limiter: () => RateLimiter | undefined
-  /** A test switch: answer these methods (every method when none are named) only after `ms`. */
-  latency: () => { ms: number; methods?: string[] } | undefined
+  latency: () => LatencyOptions | false
   log: (line: string) => void
 }
 
@@ -50,8 +50,6 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } catch (e) {
     return send(res, failure(400, `Bad Request: ${(e as Error).message}`))
   }
-  const latency = deps.latency()
-  if (latency && (!latency.methods || latency.methods.includes(method))) await new Promise((resolve) => setTimeout(resolve, latency.ms))
   const answer = await call(deps, bot, method, params, req, res)
   if (answer === 'dropped') return
   deps.log(`${method} bot=${bot.id} -> ${answer.body.ok ? 'ok' : `${answer.status} ${String(answer.body.description)}`}`)
@@ -71,7 +69,7 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   if (decision === 'dropBefore') return drop(deps, req, method, bot, 'before')
   const limiter = deps.limiter()
   if (limiter && isFloodCounted(method)) {
-    const wait = limiter.check(bot.id, chatId, Date.now())
+    const wait = limiter.check(bot.id, chatId, Date.now(), messagesOfCall(method, jsonParam(params, 'media'), jsonParam(params, 'message_ids')))
     if (wait > 0) {
       world.stats.rateLimited++
       return failure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait })
@@ -79,6 +77,9 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   }
   const abort = new AbortController()
   res.on('close', () => abort.abort())
+  const delayMs = latencyOf(deps.latency(), method, params)
+  // Like Telegram, a call whose client gave up waiting may still take effect.
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
   let answer: Answer
   try {
     const result = await HANDLERS[method]?.({ world, bot, params, signal: abort.signal })
@@ -97,6 +98,22 @@ function drop(deps: ServerDeps, req: IncomingMessage, method: string, bot: BotSt
   deps.log(`${method} bot=${bot.id} -> connection dropped (${when} taking effect)`)
   req.socket.destroy()
   return 'dropped'
+}
+
+function latencyOf(latency: LatencyOptions | false, method: string, params: Params): number {
+  if (!latency) return 0
+  const uploaded = params.uploadedBytes()
+  const upload = latency.uploadBytesPerSecond && uploaded ? (uploaded / latency.uploadBytesPerSecond) * 1000 : 0
+  return (latency.methods?.[method] ?? 0) + upload
+}
+
+/** A JSON parameter, or undefined when it does not parse (the handler reports that). */
+function jsonParam(params: Params, name: string): unknown {
+  try {
+    return params.json(name)
+  } catch {
+    return undefined
+  }
 }
 
 function numeric(v: unknown): number | undefined {

@@ -60,6 +60,13 @@ export class Params {
   }
 
   /** A file sent as a multipart part under this name (direct upload or `attach://name`). */
+  /** Bytes of all files uploaded with the call. */
+  uploadedBytes(): number {
+    let total = 0
+    for (const part of this.files.values()) total += part.bytes.length
+    return total
+  }
+
   part(name: string): UploadedPart | undefined {
     return this.files.get(name)
   }

@@ -23,8 +23,12 @@ export class RateLimiter {
     })
   }
 
-  /** Records the call and returns 0, or returns the seconds to wait (≥ 1) without recording. */
-  check(botId: number, chatId: number | undefined, nowMs: number): number {
+  /**
+   * Records a call posting `messages` messages (album items count one each, telegram-facts
+   * "Albums") and returns 0, or returns the seconds to wait (≥ 1) without recording. A call
+   * needs room for all its messages; one larger than a whole budget needs an empty window.
+   */
+  check(botId: number, chatId: number | undefined, nowMs: number, messages = 1): number {
     const o = this.options
     const windows: Array<[string, Window]> = [[`${botId}`, { max: o.globalPerSecond, spanMs: 1000 }]]
     if (chatId !== undefined && chatId < 0) windows.push([`${botId}:${chatId}`, { max: o.groupPerMinute, spanMs: 60_000 }])
@@ -32,13 +36,14 @@ export class RateLimiter {
     let waitMs = 0
     for (const [key, w] of windows) {
       const list = this.recent(key, w.spanMs, nowMs)
-      if (list.length >= w.max) {
-        const oldest = list[list.length - w.max] ?? nowMs
+      const need = Math.min(messages, w.max)
+      if (list.length + need > w.max) {
+        const oldest = list[list.length - 1 - w.max + need] ?? nowMs
         waitMs = Math.max(waitMs, oldest + w.spanMs - nowMs)
       }
     }
     if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000))
-    for (const [key] of windows) this.hits.get(key)?.push(nowMs)
+    for (const [key] of windows) for (let i = 0; i < messages; i++) this.hits.get(key)?.push(nowMs)
     return 0
   }
 

@@ -9,7 +9,7 @@ import { chatMessages, privateMessages, topicsOf, waitFor } from './inspect.js'
 import { Prng } from './prng.js'
 import { RateLimiter } from './rate-limiter.js'
 import type {
-  AdminRights, CallbackAnswer, Delivery, FailNextOptions, FaultOptions, RateLimitOptions, SimBot, SimChat,
+  AdminRights, CallbackAnswer, Delivery, FailNextOptions, FaultOptions, LatencyOptions, RateLimitOptions, SimBot, SimChat,
   SimMessageView, SimStats, SimUser, SimulatorOptions, TopicView, UserContent,
 } from './types.js'
 import * as actions from './user-actions.js'
@@ -22,7 +22,7 @@ export class Simulator {
   private readonly world: World
   private readonly faults: Faults
   private limiter: RateLimiter | undefined
-  private latency: { ms: number; methods?: string[] } | undefined
+  private latency: LatencyOptions | false
   private readonly server: Server
   private readonly log: (line: string) => void
 
@@ -31,6 +31,7 @@ export class Simulator {
     this.world = new World(new FileStore(), new Clock(), prng)
     this.faults = new Faults(options.faults, new Prng((options.seed ?? 1) ^ 0x5eed))
     this.limiter = options.rateLimits ? RateLimiter.create(options.rateLimits) : undefined
+    this.latency = options.latency ?? false
     this.log = options.log ?? (() => {})
     this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, latency: () => this.latency, log: this.log })
   }
@@ -66,9 +67,9 @@ export class Simulator {
     this.limiter = o ? RateLimiter.create(o) : undefined
   }
 
-  /** Answers the given methods (all when none are named) only after `ms`: a slow Telegram, for tests. */
-  setLatency(o: { ms: number; methods?: string[] } | false): void {
-    this.latency = o || undefined
+  /** Slows answers down: per method, and uploads by their size (for timeouts and leases). */
+  setLatency(o: LatencyOptions | false): void {
+    this.latency = o
   }
 
   setFaults(o: FaultOptions | false): void {
@@ -109,6 +110,11 @@ export class Simulator {
 
   removeMember(chatId: number, id: number): void {
     setup.removeMember(this.world, chatId, id)
+  }
+
+  /** Restricts a member from sending (or lifts it); a bot's sends then fail "have no write access to the chat". */
+  restrictMember(chatId: number, id: number, restricted = true): void {
+    setup.restrictMember(this.world, chatId, id, restricted)
   }
 
   deleteTopicByHand(chatId: number, threadId: number): void {

@@ -21,11 +21,20 @@ export interface FaultOptions {
   methods?: string[]
 }
 
+/** Slow answers, to exercise timeouts and leases (off by default). */
+export interface LatencyOptions {
+  /** Extra milliseconds before answering these methods. */
+  methods?: Record<string, number>
+  /** Uploads arrive at this speed: a call carrying files waits their size divided by it. */
+  uploadBytesPerSecond?: number
+}
+
 export interface SimulatorOptions {
   port?: number
   host?: string
   rateLimits?: RateLimitOptions | false
   faults?: FaultOptions | false
+  latency?: LatencyOptions | false
   seed?: number
   log?: (line: string) => void
 }
@@ -35,6 +44,8 @@ export interface FailNextOptions {
   method: string
   chatId?: number
   times?: number
+  /** Let this many matching calls succeed first (to fail the 2nd part of a split text, say). */
+  after?: number
   error_code: number
   description: string
   parameters?: { retry_after?: number; migrate_to_chat_id?: number }

@@ -46,7 +46,7 @@ export function createGroup(
   const id = -(1_001_000_000_000 + world.nextGroupSeq++)
   const chat: ChatState = {
     type: 'supergroup', id, title: o.title, isForum: o.isForum ?? true, members: new Set(), admins: new Map(),
-    kicked: new Set(), messages: new Map(), nextMessageId: 2 /* id 1 is the General topic's root */, topics: new Map(),
+    kicked: new Set(), restricted: new Set(), messages: new Map(), nextMessageId: 2 /* id 1 is the General topic's root */, topics: new Map(),
   }
   world.groups.set(id, chat)
   for (const member of o.members ?? []) addMember(world, id, member)
@@ -103,6 +103,20 @@ export function removeMember(world: World, chatId: number, id: number): void {
     chat.members.delete(id)
     chat.admins.delete(id)
     chat.kicked.add(id)
+  })
+}
+
+/**
+ * An admin restricts a member (a bot loses its admin rights first) so it may no longer post:
+ * sends fail with "have no write access to the chat".
+ */
+export function restrictMember(world: World, chatId: number, id: number, restricted = true): void {
+  const chat = group(world, chatId)
+  notifyBot(world, chat, id, () => {
+    if (restricted) {
+      chat.admins.delete(id)
+      chat.restricted.add(id)
+    } else chat.restricted.delete(id)
   })
 }
 

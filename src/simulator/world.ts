@@ -84,6 +84,8 @@ export interface ChatState {
   members: Set<number>
   admins: Map<number, AdminRights>
   kicked: Set<number>
+  /** Members restricted from sending messages (can_send_messages: false). */
+  restricted: Set<number>
   messages: Map<number, StoredMessage>
   nextMessageId: number
   topics: Map<number, TopicState>
@@ -126,7 +128,7 @@ export class World {
     const user = this.users.get(userId)
     const chat: ChatState = {
       type: 'private', id: userId, title: user?.firstName ?? '', isForum: false, botId, userId,
-      members: new Set([botId, userId]), admins: new Map(), kicked: new Set(),
+      members: new Set([botId, userId]), admins: new Map(), kicked: new Set(), restricted: new Set(),
       messages: new Map(), nextMessageId: 1, topics: new Map(),
     }
     this.privates.set(`${botId}:${userId}`, chat)

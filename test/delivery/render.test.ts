@@ -1,7 +1,7 @@
 import { GrammyError, HttpError } from 'grammy'
 import { describe, expect, it } from 'vitest'
 import { backoffMs, classifyTelegramError } from '../../src/delivery/classify-error.js'
-import { splitText, withHeader } from '../../src/delivery/render.js'
+import { splitCaption, splitText, withHeader } from '../../src/delivery/render.js'
 import { decodeCardAction, encodeCardAction } from '../../src/bots/buttons/onboarding-card.js'
 import { normaliseEmail } from '../../src/domain/accounts/directory.js'
 import { toStandardReaction } from '../../src/domain/relay/standard-reactions.js'
@@ -17,6 +17,10 @@ describe('failure classification', () => {
     [new HttpError('socket hang up', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), { kind: 'uncertain' }],
     [telegramError(403, 'Forbidden: bot was blocked by the user'), { kind: 'blocked' }],
     [telegramError(403, 'Forbidden: bot was kicked from the supergroup chat'), { kind: 'no_rights' }],
+    [telegramError(400, 'Bad Request: have no write access to the chat'), { kind: 'no_rights' }],
+    [telegramError(403, 'Forbidden: CHAT_WRITE_FORBIDDEN'), { kind: 'no_rights' }],
+    [telegramError(400, 'Bad Request: CHAT_WRITE_FORBIDDEN'), { kind: 'no_rights' }],
+    [telegramError(403, "Forbidden: bot can't initiate conversation with a user"), { kind: 'never_started' }],
     [telegramError(400, 'Bad Request: message thread not found'), { kind: 'topic_missing' }],
     [telegramError(400, 'Bad Request: TOPIC_CLOSED'), { kind: 'topic_closed' }],
     [telegramError(400, 'Bad Request: message to be replied not found'), { kind: 'reply_target_gone' }],
@@ -45,6 +49,20 @@ describe('rendering', () => {
       { type: 'bold', offset: 0, length: 8 },
       { type: 'italic', offset: 15, length: 5 },
     ])
+  })
+
+  it('cuts a caption over 1024 characters at a word, splitting an entity that crosses the cut into both parts', () => {
+    const text = 'word '.repeat(300).trim()
+    const { caption, rest } = splitCaption(text, [{ type: 'bold', offset: 1000, length: 100 }, { type: 'italic', offset: 1200, length: 4 }])
+    expect(caption.text.length).toBeLessThanOrEqual(1024)
+    expect(caption.text.endsWith(' ')).toBe(true)
+    expect(caption.text + rest!.text).toBe(text)
+    expect(caption.entities).toEqual([{ type: 'bold', offset: 1000, length: caption.text.length - 1000 }])
+    expect(rest!.entities).toEqual([
+      { type: 'bold', offset: 0, length: 1100 - caption.text.length },
+      { type: 'italic', offset: 1200 - caption.text.length, length: 4 },
+    ])
+    expect(splitCaption('short', [])).toEqual({ caption: { text: 'short', entities: [] } })
   })
 
   it('splits long text at paragraph, line or word boundaries, keeping entities in their part', () => {
@@ -108,5 +126,19 @@ describe('rate budget', () => {
     // A one-second 429 pauses the whole bot briefly, not the chat's budget.
     budget.penalize(3, group, 1, 5000)
     expect(budget.delayFor(3, -200, 5000)).toBe(1000)
+  })
+
+  it('counts every album item and text part: a job needs room for all its messages', async () => {
+    const { RateBudget } = await import('../../src/delivery/rate-budget.js')
+    const budget = new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 })
+    const group = -100
+    expect(budget.delayFor(1, group, 1000, 3)).toBe(0)
+    budget.commit(1, group, 1000, 3)
+    expect(budget.delayFor(1, group, 1000, 1)).toBe(0)
+    // Only one of four left: a 2-item album waits for the first three to leave the minute.
+    expect(budget.delayFor(1, group, 1000, 2)).toBe(60_000 + 1200)
+    // An album of 10 fits no window of 4: it waits for an empty one.
+    budget.commit(1, group, 2000, 1)
+    expect(budget.delayFor(1, group, 2000, 10)).toBe(60_000 + 1200)
   })
 })

@@ -29,7 +29,7 @@ async function startWithSlowSendInFlight(drainSeconds: number, latencyMs: number
   await service.start()
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
   await database.db.insert(accounts).values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
-  sim.setLatency({ ms: latencyMs, methods: ['sendMessage'] })
+  sim.setLatency({ methods: { sendMessage: latencyMs } })
   sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/start' })
   const db = database.db
   await pollUntil(async () => (await db.select().from(outbox).where(eq(outbox.state, 'sending'))).length > 0, { timeoutMs: 10_000, message: 'a send in flight' })

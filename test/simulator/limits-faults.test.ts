@@ -1,3 +1,4 @@
+import { InputFile } from 'grammy'
 import { afterEach, describe, expect, it } from 'vitest'
 import { failure, raw, startWorld, type World } from './helpers.js'
 
@@ -35,6 +36,37 @@ describe('rate limits', () => {
 })
 
 describe('faults', () => {
+  it('counts each album item as a message: the album needs room for all of them', async () => {
+    w = await startWorld({ rateLimits: { groupPerMinute: 5 } })
+    const t = await w.cs.api.createForumTopic(w.group, 'Album')
+    const upload = (n: number) => ({ type: 'photo' as const, media: new InputFile(Buffer.from(`album-item-${n}`), `${n}.jpg`) })
+    await w.cs.api.sendMessage(w.group, 'one', { message_thread_id: t.message_thread_id })
+    await w.cs.api.sendMediaGroup(w.group, [upload(1), upload(2), upload(3)], { message_thread_id: t.message_thread_id })
+    // 4 of 5 used: a 2-item album no longer fits, a single message still does.
+    expect((await failure(w.cs.api.sendMediaGroup(w.group, [upload(4), upload(5)], { message_thread_id: t.message_thread_id }))).error_code).toBe(429)
+    await w.cs.api.sendMessage(w.group, 'five', { message_thread_id: t.message_thread_id })
+    expect((await failure(w.cs.api.sendMessage(w.group, 'six', { message_thread_id: t.message_thread_id }))).error_code).toBe(429)
+  })
+
+  it('lets an album larger than the whole budget through only into an empty window', async () => {
+    w = await startWorld({ rateLimits: { privatePerSecond: 1, privateBurst: 3 } })
+    w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
+    const upload = (n: number) => ({ type: 'photo' as const, media: new InputFile(Buffer.from(`burst-item-${n}`), `${n}.jpg`) })
+    await w.client.api.sendMessage(w.alice, 'first')
+    expect((await failure(w.client.api.sendMediaGroup(w.alice, [1, 2, 3, 4].map(upload)))).error_code).toBe(429)
+  })
+
+  it('rejects an album item caption over 1024 characters', async () => {
+    w = await startWorld()
+    w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
+    const media = [
+      { type: 'photo' as const, media: new InputFile(Buffer.from('cap-1'), '1.jpg'), caption: 'x'.repeat(1025) },
+      { type: 'photo' as const, media: new InputFile(Buffer.from('cap-2'), '2.jpg') },
+    ]
+    const e = await failure(w.client.api.sendMediaGroup(w.alice, media))
+    expect(e.description).toBe('Bad Request: message caption is too long')
+  })
+
   it('injects 500/502 and dropped connections, reproducibly with a seed', async () => {
     w = await startWorld({ seed: 7, faults: { serverErrorRate: 0.3, dropRate: 0.3 } })
     w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })

@@ -1,6 +1,6 @@
 import { createDatabase } from '../../src/db/client.js'
 import { projects, topics } from '../../src/db/schema/index.js'
-import { TelegramGateway } from '../../src/delivery/gateway.js'
+import { TelegramGateway, type GatewayOptions } from '../../src/delivery/gateway.js'
 import { destinationKey, type OutboxJob, type Target } from '../../src/delivery/jobs.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { RateBudget, type RateBudgetOptions } from '../../src/delivery/rate-budget.js'
@@ -12,10 +12,10 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 import { createTestDatabase, type TestDatabase } from './database.js'
 
 /** The outbox and its workers against the simulator, without the bots: for delivery tests. */
-export async function startOutboxHarness(options: { simulator?: SimulatorOptions; pool?: number } = {}) {
+export async function startOutboxHarness(options: { simulator?: SimulatorOptions; pool?: number; gateway?: GatewayOptions } = {}) {
   const sim = await startSimulator(options.simulator)
   const database = await createTestDatabase()
-  const gateway = new TelegramGateway(sim.url)
+  const gateway = new TelegramGateway(sim.url, options.gateway)
   const bots = Array.from({ length: options.pool ?? 1 }, (_, i) => sim.createBot({ token: `${900 + i}:outbox-bot-${i}`, username: `outbox_${i}_bot` }))
   for (const bot of bots) gateway.register(bot.id, bot.token)
   const staff = sim.createUser({ firstName: 'Staff' })
@@ -29,12 +29,12 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   const closers: Array<() => Promise<void>> = []
 
   /** A set of lane workers with its own connection pool, as a second process would have. */
-  function startWorkers(o: { budgets?: RateBudgetOptions; hooks?: DeliveryHooks; maxAttempts?: number } = {}) {
+  function startWorkers(o: { budgets?: RateBudgetOptions; hooks?: DeliveryHooks; maxAttempts?: number; leaseSeconds?: number } = {}) {
     const handle = createDatabase(database.url, { poolSize: 5 })
     closers.push(handle.close)
     const poolIds = bots.map((b) => b.id)
     const planner = o.budgets ? new SendPlanner(handle.db, new RateBudget(o.budgets), () => poolIds) : undefined
-    const workers = new OutboxWorkers({ db: handle.db, gateway, logger, planner, hooks: o.hooks }, { workersPerLane: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30 })
+    const workers = new OutboxWorkers({ db: handle.db, gateway, logger, planner, hooks: o.hooks }, { workersPerLane: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30, leaseSeconds: o.leaseSeconds })
     workers.start()
     workerSets.push(workers)
     return workers

@@ -30,7 +30,7 @@ export const sendMediaGroup: Handler = (ctx) => {
     const caption = formatCaption(item.caption, item.parse_mode, item.caption_entities as MessageEntity[] | undefined)
     return withCaption(fileContent(kind, resolveInputFile(ctx, item.media, kind, 'media')), caption)
   })
-  const chat = chatForBot(world, bot, params, 'write')
+  const chat = chatForBot(world, bot, params, 'post')
   const reply = replyOptions(params)
   const placement = place(chat, {
     senderId: bot.id,

@@ -23,6 +23,7 @@ export function memberWire(world: World, chat: ChatState, id: number): Wire {
   if (!chat.members.has(id)) return { status: 'left', user }
   const rights = chat.admins.get(id)
   if (rights) return { status: 'administrator', user, can_be_edited: false, ...rights }
+  if (chat.restricted.has(id)) return { status: 'restricted', user, is_member: true, can_send_messages: false, until_date: 0 }
   return { status: 'member', user }
 }
 

@@ -93,7 +93,7 @@ function messageIds(ctx: CallContext): number[] {
 const copyMessage: Handler = (ctx) => {
   const from = sourceChat(ctx, 'copy')
   const m = sourceMessage(from, ctx.params.int('message_id'), 'copy')
-  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'write')
+  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'post')
   const content = copyContent(ctx, m, false)
   const [stored] = relay(ctx, 'copy', target, [m], () => content)
   return { message_id: stored?.id }
@@ -104,7 +104,7 @@ const copyMessages: Handler = (ctx) => {
   const from = sourceChat(ctx, 'copy')
   const sources = ids.map((id) => liveMessage(from, id)).filter((m): m is StoredMessage => !!m && m.kind !== 'service')
   if (sources.length === 0) throw E.copyNotFound()
-  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'write')
+  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'post')
   const removeCaption = ctx.params.bool('remove_caption')
   return relay(ctx, 'copy', target, sources, (m) => copyContent(ctx, m, removeCaption)).map((s) => ({ message_id: s.id }))
 }
@@ -112,7 +112,7 @@ const copyMessages: Handler = (ctx) => {
 const forwardMessage: Handler = (ctx) => {
   const from = sourceChat(ctx, 'forward')
   const m = sourceMessage(from, ctx.params.int('message_id'), 'forward')
-  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'write')
+  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'post')
   const [stored] = relay(ctx, 'forward', target, [m], (s) => contentFields(s.wire))
   return stored ? renderFor(ctx.world.files, stored.wire, ctx.bot.id) : undefined
 }
@@ -122,7 +122,7 @@ const forwardMessages: Handler = (ctx) => {
   const from = sourceChat(ctx, 'forward')
   const sources = ids.map((id) => liveMessage(from, id)).filter((m): m is StoredMessage => !!m && m.kind !== 'service')
   if (sources.length === 0) throw badRequest('message to forward not found')
-  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'write')
+  const target = chatForBot(ctx.world, ctx.bot, ctx.params, 'post')
   return relay(ctx, 'forward', target, sources, (s) => contentFields(s.wire)).map((s) => ({ message_id: s.id }))
 }
 

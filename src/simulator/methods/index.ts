@@ -30,6 +30,13 @@ export function isFloodCounted(method: string): boolean {
   return (/^(send|copy|forward|edit)/.test(method) && method !== 'sendChatAction')
 }
 
+/** How many messages a flood-counted call posts: each album item and each copied or forwarded message counts. */
+export function messagesOfCall(method: string, media: unknown, messageIds: unknown): number {
+  if (method === 'sendMediaGroup' && Array.isArray(media)) return Math.max(1, media.length)
+  if (/^(copy|forward)Messages$/.test(method) && Array.isArray(messageIds)) return Math.max(1, messageIds.length)
+  return 1
+}
+
 /** Default targets of fault injection: every send, edit, copy and forward method. */
 export function isFaultDefault(method: string): boolean {
   return /^(send|copy|forward|edit)/.test(method)

@@ -15,7 +15,7 @@ import { inlineMarkup, replyOptions } from './markup.js'
 /** Places and stores a bot's new message built from `content`; returns it as the bot sees it. */
 export function sendContent(ctx: CallContext, content: Wire, chat?: ChatState): Message {
   const { world, bot, params } = ctx
-  const target = chat ?? chatForBot(world, bot, params, 'write')
+  const target = chat ?? chatForBot(world, bot, params, 'post')
   const reply = replyOptions(params)
   if (reply.chatId !== undefined && reply.chatId !== target.id) {
     chatByIdForBot(world, bot, reply.chatId, 'read')

@@ -1,0 +1,29 @@
+import { destinationKey, type OutboxJob } from '../../delivery/jobs.js'
+import { enqueue } from '../../delivery/outbox.js'
+import { findLink } from '../../db/repositories/relay.js'
+import { activeTopics, findCustomerByUser, laneForTopic } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { botForRole, type ProjectRuntime } from '../project-runtime.js'
+
+/**
+ * A private message failed with 403 "bot can't initiate conversation with a user": the person
+ * never opened a chat with the bot. Nothing retries that, so staff are told plainly in each of
+ * the customer's topics, as a reply to the message that was not delivered when there is one.
+ */
+export async function noteNeverStarted(deps: DomainDeps, project: ProjectRuntime, telegramUserId: number, job: OutboxJob): Promise<void> {
+  const customer = await findCustomerByUser(deps.db, project.id, telegramUserId)
+  if (!customer) return
+  const link = job.type === 'relay' ? await findLink(deps.db, job.linkId) : undefined
+  const bot = project.bots.client[0]
+  const text = `⚠️ Not delivered: the client has not started a chat with ${bot ? `@${bot.username}` : 'the client bot'}, so bots cannot write to them. Ask them to open it and press Start.`
+  await deps.db.transaction(async (tx) => {
+    for (const topic of await activeTopics(tx, customer.id)) {
+      const target = { kind: 'topic' as const, topicId: topic.id }
+      await enqueue(tx, {
+        projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey(target), botId: botForRole(project, topic.role).id,
+        job: { type: 'text', target, text, ...(link ? { replyTo: { originalMessageRowId: link.messageId } } : {}) },
+      })
+    }
+  })
+  deps.notify()
+}

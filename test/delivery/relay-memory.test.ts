@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+
+const run = promisify(execFile)
+const MB = 1024 * 1024
+let sim: Simulator
+let database: TestDatabase
+beforeAll(async () => {
+  sim = await startSimulator()
+  database = await createTestDatabase()
+})
+afterAll(async () => {
+  await sim.close()
+  await database.close()
+})
+
+describe('relaying a large file', () => {
+  it('streams it: a 19 MB document raises the relaying process\'s memory by less than 10 MB', async () => {
+    const from = sim.createBot({ token: '950:memory-source', username: 'memory_source_bot' })
+    const to = sim.createBot({ token: '951:memory-target', username: 'memory_target_bot' })
+    const user = sim.createUser({ firstName: 'Uploader' })
+    const group = sim.createForumGroup({ title: 'Memory', members: [user.id], admins: [{ id: to.id }] })
+    const fileOf = (bytes: Buffer, name: string) => {
+      const sent = sim.sendPrivate(user.id, from.id, { document: { bytes, fileName: name } })
+      const document = sent.document!
+      return { fileId: document.file_id, fileUniqueId: document.file_unique_id, fileName: name, fileSize: document.file_size }
+    }
+    const warmUp = fileOf(Buffer.alloc(MB, 1), 'warm-up.bin')
+    const file = fileOf(Buffer.alloc(19 * MB, 7), 'large.bin')
+    const input = { apiRoot: sim.url, databaseUrl: database.url, from, to, chatId: group.id, warmUp, file }
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--expose-gc', 'test/support/relay-memory-child.ts', JSON.stringify(input)], { timeout: 60_000 })
+    const measured = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rssRise: number; liveRise: number }
+    const copy = sim.chatMessages(group.id).find((m) => m.kind === 'document' && m.raw.document?.file_size === 19 * MB)
+    expect(copy, 'the 19 MB document arrived').toBeDefined()
+    console.log(`relaying 19 MB raised RSS by ${(measured.rssRise / MB).toFixed(1)} MB, live memory by ${(measured.liveRise / MB).toFixed(1)} MB`)
+    // What the relay holds (heap + buffers, swept before each sample): about 0.2–5 MB streamed,
+    // 19–33 MB when the file is held whole. RSS also carries the allocator's slack (3–12 MB
+    // streamed, 20–47 MB held whole), too noisy to assert on.
+    expect(measured.liveRise).toBeLessThan(10 * MB)
+  }, 60_000)
+})

@@ -1,0 +1,50 @@
+/**
+ * Run as its own process by test/delivery/relay-memory.test.ts: relays a document from one bot
+ * to another with the service's own send path, sampling this process's memory, and prints
+ * { base, peak, rise } (bytes of RSS) as JSON. A process of its own, so that the simulator's
+ * copy of the file does not count.
+ */
+import { createDatabase } from '../../src/db/client.js'
+import { TelegramGateway } from '../../src/delivery/gateway.js'
+import type { FileRef } from '../../src/delivery/render.js'
+import { sendContent } from '../../src/delivery/send-content.js'
+
+interface RelayInput {
+  apiRoot: string
+  databaseUrl: string
+  from: { id: number; token: string }
+  to: { id: number; token: string }
+  chatId: number
+  warmUp: FileRef
+  file: FileRef
+}
+
+const input = JSON.parse(process.argv[2] ?? '{}') as RelayInput
+const gateway = new TelegramGateway(input.apiRoot)
+gateway.register(input.from.id, input.from.token)
+gateway.register(input.to.id, input.to.token)
+const { db, close } = createDatabase(input.databaseUrl, { poolSize: 2 })
+const relay = (file: FileRef) => sendContent({ db, gateway }, input.to.id, input.from.id, { chatId: input.chatId }, { kind: 'document', file })
+
+// The same path once with a small file, so code loading and first-use buffers are not counted.
+await relay(input.warmUp)
+// Collected before each sample, so a sample counts what the relay holds, not garbage V8 has not
+// swept yet (streamed chunks are garbage at once; a file held whole is not).
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
+const sample = () => {
+  gc()
+  const usage = process.memoryUsage()
+  return { rss: usage.rss, live: usage.heapUsed + usage.arrayBuffers }
+}
+await new Promise((resolve) => setTimeout(resolve, 100))
+const base = sample()
+const peak = { ...base }
+const sampler = setInterval(() => {
+  const now = sample()
+  peak.rss = Math.max(peak.rss, now.rss)
+  peak.live = Math.max(peak.live, now.live)
+}, 20)
+await relay(input.file)
+clearInterval(sampler)
+process.stdout.write(`${JSON.stringify({ rssRise: peak.rss - base.rss, liveRise: peak.live - base.live })}\n`)
+await close()
