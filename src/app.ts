@@ -121,7 +121,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
-  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects }, readiness: () => readiness(db, ingress) }) : undefined
+  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
   return {
