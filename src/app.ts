@@ -23,6 +23,7 @@ import { handlePermanentFailure } from './domain/delivery-failures.js'
 import { noteTopicRecovered } from './domain/topic-health.js'
 import { setAlbumWindow } from './domain/relay/queue-copies.js'
 import { syncProject } from './domain/projects/sync-project.js'
+import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type BotRef, type BotRole, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
 import { createWebhookServer, secretForBot, webhookPath } from './server/webhook-server.js'
@@ -42,6 +43,8 @@ interface RunningBot {
 
 export interface App {
   db: Database
+  /** The start-up sync of command menus and descriptions (runs in the background). */
+  profiles: Promise<ProfileSyncReport>
   projects: ProjectRuntime[]
   workers: OutboxWorkers
   /** Background jobs; each run happens in one process only (named lock). */
@@ -121,9 +124,10 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
-  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects }, readiness: () => readiness(db, ingress) }) : undefined
+  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
+  const profiles = syncBotProfiles(bots.map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })), logger)
   return {
     db,
     projects,
@@ -133,8 +137,10 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     webhookPort: ingress.port,
     adminPort: admin?.port,
     metrics,
+    profiles,
     async stop() {
       await checks
+      await profiles
       await admin?.stop()
       await cron.stop()
       // No new updates first (handlers in flight finish), then the sends in flight, bounded.

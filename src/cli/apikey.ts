@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm'
-import { createDatabase, type Database } from '../db/client.js'
-import { projects } from '../db/schema/index.js'
+import { createDatabase } from '../db/client.js'
+import { NO_PROJECT, projectIdOf } from './project-option.js'
 import { createApiKey, listApiKeys, revokeApiKey } from '../server/api/api-keys.js'
 
 const usage = 'usage: npm run apikey -- create --project <key> [--name <name>] | create --global [--name <name>] | list [--project <key>] | revoke <public id>'
@@ -18,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     const projectKey = option('--project')
     const projectId = projectKey === undefined ? undefined : await projectIdOf(db, projectKey)
     if (projectId === null) {
-      console.error(`No project "${projectKey}" in this database (the service registers the configured projects when it starts).`)
+      console.error(NO_PROJECT(projectKey!))
       return 2
     }
     switch (argv[0]) {
@@ -47,11 +46,6 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await close()
   }
-}
-
-async function projectIdOf(db: Database, key: string): Promise<number | null> {
-  const [row] = await db.select({ id: projects.id }).from(projects).where(eq(projects.key, key))
-  return row?.id ?? null
 }
 
 main(process.argv.slice(2)).then(

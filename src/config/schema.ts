@@ -45,6 +45,15 @@ const projectSchema = z.object({
     cr: botTokens,
     treatment: botTokens.optional(),
   }),
+  /** The client bot's profile, set at start-up when it differs (absent: left as set in @BotFather). */
+  clientBot: z
+    .object({
+      /** Shown in an empty chat with the bot ("What can this bot do?"): at most 512 characters. */
+      description: z.string().max(512).optional(),
+      /** On the bot's profile and in shared links: at most 120 characters. */
+      shortDescription: z.string().max(120).optional(),
+    })
+    .prefault({}),
   groups: z.object({
     cs: z.object({ chatId, title: z.string().default('CS') }),
     cr: z

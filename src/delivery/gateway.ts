@@ -1,5 +1,8 @@
+import { createReadStream } from 'node:fs'
+import { access } from 'node:fs/promises'
 import { get as httpGet, type IncomingMessage } from 'node:http'
 import { get as httpsGet } from 'node:https'
+import { isAbsolute } from 'node:path'
 import { Api } from 'grammy'
 
 export interface GatewayOptions {
@@ -51,11 +54,18 @@ export class TelegramGateway {
   /**
    * A file the given bot can see, as a source of its bytes: getFile now (so its errors show at
    * once), the file URL streamed when the upload reads it — never held whole in memory.
+   * A local `telegram-bot-api --local` server answers with an absolute path on its disk (a
+   * volume shared with this service): that file is streamed from disk instead.
    */
   async download(botId: number, fileId: string): Promise<FileSource> {
     const entry = this.entry(botId)
     const file = await entry.api.getFile(fileId)
     if (!file.file_path) throw new Error(`getFile returned no file_path for ${fileId}`)
+    const localPath = file.file_path
+    if (isAbsolute(localPath)) {
+      await access(localPath) // a volume not shared with the server shows here, with the path
+      return async () => chunksOf(createReadStream(localPath))
+    }
     const url = `${this.apiRoot}/file/bot${entry.token}/${file.file_path}`
     return () => streamFile(url)
   }
@@ -87,6 +97,6 @@ function streamFile(url: string): Promise<AsyncIterable<Uint8Array>> {
   })
 }
 
-async function* chunksOf(response: IncomingMessage): AsyncIterable<Uint8Array> {
-  for await (const chunk of response) yield chunk as Uint8Array
+async function* chunksOf(stream: AsyncIterable<unknown>): AsyncIterable<Uint8Array> {
+  for await (const chunk of stream) yield chunk as Uint8Array
 }

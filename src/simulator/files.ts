@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { badRequest, E } from './api-error.js'
 
 export type FileKind = 'photo' | 'video' | 'animation' | 'audio' | 'voice' | 'video_note' | 'document' | 'sticker'
@@ -32,6 +34,13 @@ export class FileStore {
   private nextPath = 1
   private nextObject = 1
 
+  /**
+   * With a directory, getFile behaves like a local `telegram-bot-api --local` server: it writes
+   * the file to disk and returns its absolute path ("getFile returns an absolute local path of
+   * the file", tdlib/telegram-bot-api README, --local) instead of a path to download over HTTP.
+   */
+  constructor(private readonly localDir?: string) {}
+
   /** A fresh upload: a new file object with a new file_unique_id, whatever the bytes. */
   add(bytes: Buffer, o: { kind: FileKind; mimeType?: string; fileName?: string; size?: number }): FileRecord {
     const uniqueId = `AQAD${createHash('sha256').update(`file object ${this.nextObject++}`).digest('base64url').slice(0, 16)}`
@@ -64,9 +73,17 @@ export class FileStore {
   /** getFile: a download path valid for this bot. */
   getFile(botId: number, fileId: string): Record<string, unknown> {
     const record = this.resolve(botId, fileId)
-    if (record.size > DOWNLOAD_LIMIT) throw badRequest('file is too big')
+    // A local server downloads files without a size limit (telegram-bot-api README, --local).
+    if (!this.localDir && record.size > DOWNLOAD_LIMIT) throw badRequest('file is too big')
     const ext = extensionOf(record)
     const path = `${DIRS[record.kind]}/file_${this.nextPath++}${ext}`
+    if (this.localDir) {
+      // The real server keeps files under <dir>/<bot token>/<kind>/; the bot id stands in for the token.
+      const absolute = join(this.localDir, String(botId), path)
+      mkdirSync(dirname(absolute), { recursive: true })
+      writeFileSync(absolute, record.bytes)
+      return { file_id: fileId, file_unique_id: record.uniqueId, file_size: record.size, file_path: absolute }
+    }
     this.paths.set(`${botId}/${path}`, record.uniqueId)
     return { file_id: fileId, file_unique_id: record.uniqueId, file_size: record.size, file_path: path }
   }

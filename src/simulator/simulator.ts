@@ -28,7 +28,7 @@ export class Simulator {
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const prng = new Prng(options.seed ?? 1)
-    this.world = new World(new FileStore(), new Clock(), prng)
+    this.world = new World(new FileStore(options.localFilesDir), new Clock(), prng)
     this.faults = new Faults(options.faults, new Prng((options.seed ?? 1) ^ 0x5eed))
     this.limiter = options.rateLimits ? RateLimiter.create(options.rateLimits) : undefined
     this.latency = options.latency ?? false

@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   latency?: LatencyOptions | false
   seed?: number
   log?: (line: string) => void
+  /** Act as a local `telegram-bot-api --local`: getFile writes files here and returns absolute paths (no HTTP download). */
+  localFilesDir?: string
 }
 
 export interface FailNextOptions {

@@ -26,7 +26,7 @@ export function createBot(world: World, o: { token: string; username: string; fi
   const queue = new UpdateQueue(world.prng.int(100_000, 900_000) * 1000)
   const bot = {
     id, token: o.token, username: o.username, firstName: o.firstName ?? o.username, canReadAllGroupMessages: o.canReadAllGroupMessages ?? false,
-    commands: new Map(), queue, webhook: new WebhookSender(queue, world.clock, log),
+    commands: new Map(), descriptions: new Map(), shortDescriptions: new Map(), queue, webhook: new WebhookSender(queue, world.clock, log),
   }
   world.bots.set(id, bot)
   world.botsByToken.set(o.token, bot)

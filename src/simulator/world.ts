@@ -18,6 +18,9 @@ export interface BotState {
   /** Privacy mode off (BotFather /setprivacy → Disable): sees every group message even when not an admin. */
   canReadAllGroupMessages: boolean
   commands: Map<string, unknown[]>
+  /** setMyDescription / setMyShortDescription, by language code ('' for the default). */
+  descriptions: Map<string, string>
+  shortDescriptions: Map<string, string>
   queue: UpdateQueue
   webhook: WebhookSender
 }

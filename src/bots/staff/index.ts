@@ -2,6 +2,7 @@ import { Composer } from 'grammy'
 import type { BotContext } from '../shared/context.js'
 import { staffAssignmentFeature } from './assignment-feature.js'
 import { staffFailedFeature } from './failed-feature.js'
+import { staffGroupCommandsFeature } from './group-commands-feature.js'
 import { staffReassignFeature } from './reassign-feature.js'
 import { staffSyncFeature } from './sync-feature.js'
 import { staffTopicMessageFeature } from './topic-message-feature.js'
@@ -15,6 +16,7 @@ import { staffTreatmentFeature } from './treatment-feature.js'
  */
 export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; listens: boolean }): Composer<BotContext> {
   const composer = new Composer<BotContext>()
+  if (options.listens) composer.use(staffGroupCommandsFeature)
   if (options.listens && options.role === 'cs') composer.use(staffFailedFeature)
   if (options.role === 'cs') composer.use(staffAssignmentFeature, staffReassignFeature)
   if (options.listens) composer.use(staffSyncFeature, staffTopicMessageFeature)

@@ -5,7 +5,8 @@ import { relayStaffMessage } from '../../domain/relay/staff-message.js'
 import { serviceEventOf } from '../../domain/service-messages.js'
 import { recordTopicChangeByHand } from '../../domain/topic-state.js'
 import type { BotContext } from '../shared/context.js'
-import { topicCommands } from './commands/index.js'
+import { staffCommands, topicCommands } from './commands/index.js'
+import { renderHelp } from './commands/render.js'
 
 const composer = new Composer<BotContext>()
 const group = composer.chatType('supergroup')
@@ -40,8 +41,7 @@ group.on('message', async (ctx) => {
       await known.handler({ ctx, message, topic, group: staffGroup, args: (command[3] ?? '').trim() })
       return
     }
-    const help = Object.values(topicCommands).map((c) => c.help).join('\n')
-    await ctx.reply(`Unknown command /${command[1]}. Available here:\n${help}`, { reply_parameters: { message_id: message.message_id } })
+    await ctx.reply(`Unknown command /${command[1]}. ${renderHelp(staffCommands, staffGroup.role)}`, { reply_parameters: { message_id: message.message_id } })
     return
   }
   const outcome = await relayStaffMessage(ctx.deps, ctx.project, staffGroup, topic, message)

@@ -1,37 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
-import type { Database } from '../../db/client.js'
 import { listDeadLetters, retryDeadLetter } from '../../delivery/dead-letters.js'
 import { assignmentHistory } from '../../domain/assignment-log.js'
-import type { ProjectRuntime } from '../../domain/project-runtime.js'
 import { verifyApiKey, type ApiCaller } from './api-keys.js'
+import { ApiFailure, parse, type ApiDeps, type Route } from './api-route.js'
+import { WRITE_ROUTES } from './write-routes.js'
 import { customerInProject, searchCustomers, topicsOfCustomer } from './customer-queries.js'
-
-export interface ApiDeps {
-  db: Database
-  projects: ProjectRuntime[]
-}
-
-/** An error the API answers with: an HTTP status and a stable code. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly status: 401 | 403 | 404 | 405 | 413 | 422,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-interface Call {
-  caller: ApiCaller
-  project: ProjectRuntime
-  params: string[]
-  query: URLSearchParams
-  body(): Promise<unknown>
-}
-
-type Route = { method: 'GET' | 'POST'; pattern: RegExp; run(deps: ApiDeps, call: Call): Promise<unknown> }
 
 const listQuery = z.object({
   q: z.string().max(200).optional(),
@@ -74,7 +48,10 @@ const ROUTES: Route[] = [
       return { retried: id }
     },
   },
+  ...WRITE_ROUTES,
 ]
+
+export type { ApiDeps }
 
 /** Answers one /api/v1 request: authenticates the key, scopes it to the project in the path, runs the route. */
 export async function handleApi(deps: ApiDeps, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -116,13 +93,6 @@ async function route(deps: ApiDeps, caller: ApiCaller, request: IncomingMessage,
   const found = matching.find((r) => r.method === request.method)
   if (!found) throw matching.length ? new ApiFailure(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}`) : new ApiFailure(404, 'not_found', `No route ${url.pathname}`)
   return found.run(deps, { caller, project, params: found.pattern.exec(rest)!.slice(1), query: url.searchParams, body: () => readJson(request) })
-}
-
-/** Validates input with zod; a failure is a 422 naming each bad field. */
-export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input)
-  if (result.success) return result.data
-  throw new ApiFailure(422, 'invalid_request', result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { badRequest } from '../api-error.js'
-import type { Wire } from '../world.js'
 import type { CallContext, Handler } from './context.js'
+import { commandHandlers } from './bot-commands.js'
 
 const getMe: Handler = ({ bot }) => ({
   id: bot.id, is_bot: true, first_name: bot.firstName, username: bot.username,
@@ -8,30 +8,31 @@ const getMe: Handler = ({ bot }) => ({
   can_connect_to_business: false, has_main_web_app: false,
 })
 
-function scopeKey(ctx: CallContext): string {
-  const scope = ctx.params.json<Wire>('scope') ?? { type: 'default' }
-  return `${JSON.stringify(scope)}|${ctx.params.str('language_code') ?? ''}`
-}
-
-const setMyCommands: Handler = (ctx) => {
-  const commands = ctx.params.json<Wire[]>('commands')
-  if (!Array.isArray(commands)) throw badRequest('commands is empty')
-  if (commands.length > 100) throw badRequest('too many commands')
-  for (const c of commands) {
-    if (!/^[a-z0-9_]{1,32}$/.test(String(c?.command))) throw badRequest('BOT_COMMAND_INVALID')
-    const d = String(c?.description ?? '')
-    if (d.length < 1 || d.length > 256) throw badRequest('command description is empty')
+/**
+ * The bot's description (shown in an empty chat, 0-512 characters) and short description (on
+ * its profile and in shared links, 0-120), per language; an empty string removes the one for
+ * that language (docs: setMyDescription, setMyShortDescription). The error text for a value
+ * over the limit is not documented: the simulator's is its own, and the service checks the
+ * limits in its config before ever sending.
+ */
+function describe(field: 'description' | 'short_description', limit: number) {
+  const store = (ctx: CallContext) => (field === 'description' ? ctx.bot.descriptions : ctx.bot.shortDescriptions)
+  const set: Handler = (ctx) => {
+    const text = ctx.params.str(field) ?? ''
+    if ([...text].length > limit) throw badRequest(`${field} is too long`)
+    const language = ctx.params.str('language_code') ?? ''
+    if (text === '') store(ctx).delete(language)
+    else store(ctx).set(language, text)
+    return true
   }
-  ctx.bot.commands.set(scopeKey(ctx), commands.map((c) => ({ command: c.command, description: c.description })))
-  return true
+  // The text set for exactly that language ('' when none): whether Telegram falls back to the
+  // default one here is not documented, and the service reads the default only.
+  const get: Handler = (ctx) => ({ [field]: store(ctx).get(ctx.params.str('language_code') ?? '') ?? '' })
+  return { set, get }
 }
 
-const getMyCommands: Handler = (ctx) => ctx.bot.commands.get(scopeKey(ctx)) ?? []
-
-const deleteMyCommands: Handler = (ctx) => {
-  ctx.bot.commands.delete(scopeKey(ctx))
-  return true
-}
+const description = describe('description', 512)
+const shortDescription = describe('short_description', 120)
 
 const getFile: Handler = (ctx) => {
   const fileId = ctx.params.str('file_id')
@@ -39,4 +40,8 @@ const getFile: Handler = (ctx) => {
   return ctx.world.files.getFile(ctx.bot.id, fileId)
 }
 
-export const profileHandlers: Record<string, Handler> = { getMe, setMyCommands, getMyCommands, deleteMyCommands, getFile }
+export const profileHandlers: Record<string, Handler> = {
+  getMe, getFile, ...commandHandlers,
+  setMyDescription: description.set, getMyDescription: description.get,
+  setMyShortDescription: shortDescription.set, getMyShortDescription: shortDescription.get,
+}

@@ -1,16 +1,88 @@
+import type { TopicRole } from '../../../db/schema/index.js'
+import { staffGroupOf } from '../../../domain/project-runtime.js'
 import { banCommand, unbanCommand } from './ban.js'
 import { deleteCommand } from './delete.js'
+import { failedCommand } from './failed.js'
 import { historyCommand } from './history.js'
 import { reassignCommand } from './reassign.js'
+import { renderHelp } from './render.js'
 import { treatmentCommand } from './treatment.js'
-import type { TopicCommandHandler } from './types.js'
+import type { GroupCommandHandler, StaffCommand, TopicCommandHandler } from './types.js'
 
-/** Commands staff can use inside a customer's topic. Each lives in its own file. */
-export const topicCommands: Record<string, { handler: TopicCommandHandler; help: string }> = {
-  delete: { handler: deleteCommand, help: '/delete (as a reply): delete your message everywhere' },
-  history: { handler: historyCommand, help: '/history: who looked after this customer, and when' },
-  reassign: { handler: reassignCommand, help: '/reassign [team] [now|tonight|YYYY-MM-DD HH:MM]: move the customer to another CR team (CS leads)' },
-  treatment: { handler: treatmentCommand, help: '/treatment: open a Treatment topic for this customer (asks first); /treatment close: end it' },
-  ban: { handler: banCommand, help: '/ban: stop relaying this client’s messages (stored, not relayed; CS leads)' },
-  unban: { handler: unbanCommand, help: '/unban: relay this client’s messages again (CS leads)' },
+const ALL: readonly TopicRole[] = ['cs', 'cr', 'treatment']
+
+/** `/help`: the commands of this group, with who may use them, rendered from the registry. */
+const helpCommand: GroupCommandHandler = async (ctx) => {
+  const group = staffGroupOf(ctx.project, ctx.chat.id)
+  if (!group) return
+  await ctx.reply(renderHelp(staffCommands, group.role), { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } })
 }
+
+/**
+ * Every staff command, in one place: the topic-message feature runs the topic commands, the
+ * group-commands feature the others, /help and the README table are rendered from it, and the
+ * command menus (setMyCommands) are set from it at start-up. Each handler lives in its own file.
+ */
+export const staffCommands: readonly StaffCommand[] = [
+  {
+    name: 'delete', kind: 'topic', handler: deleteCommand, groups: ALL,
+    where: "a customer's topic",
+    usage: '`/delete` as a reply to a staff message or any of its mirrors: delete it everywhere (48 h)',
+    who: { roles: 'staff', text: "the author; CS leads for anyone's" },
+    menu: 'Reply to a staff message: delete it everywhere',
+  },
+  {
+    name: 'history', kind: 'topic', handler: historyCommand, groups: ALL,
+    where: "a customer's topic",
+    usage: '`/history`: the assignment log (onboarding, moves, Treatment)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Who looked after this customer, and when',
+  },
+  {
+    name: 'reassign', kind: 'topic', handler: reassignCommand, groups: ['cs'],
+    where: "the customer's CS topic",
+    usage: '`/reassign [team] [now|tonight|YYYY-MM-DD HH:MM]` (UTC), or the **🔀 Reassign CR** button on the pinned profile card',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Move the customer to another CR team',
+  },
+  {
+    name: 'treatment', kind: 'topic', handler: treatmentCommand, groups: ALL,
+    where: "the customer's CS or CR topic (`close`: also the Treatment topic)",
+    usage: '`/treatment`: open a Treatment topic (asks for a confirmation first); `/treatment close`: retire and close it',
+    who: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], text: 'CS and CR staff (`close`: staff)' },
+    menu: 'Open a Treatment topic; /treatment close ends it',
+  },
+  {
+    name: 'ban', kind: 'topic', handler: banCommand, groups: ALL,
+    where: "a customer's topic",
+    usage: '`/ban`: stop relaying the client (stored, not relayed; told once)',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: "Stop relaying this client's messages",
+  },
+  {
+    name: 'unban', kind: 'topic', handler: unbanCommand, groups: ALL,
+    where: "a customer's topic",
+    usage: "`/unban`: relay the client's messages again",
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: "Relay this client's messages again",
+  },
+  {
+    name: 'failed', kind: 'group', handler: failedCommand, groups: ['cs'],
+    where: 'the CS group',
+    usage: "`/failed`: the project's dead outbox rows and failed updates, with a retry button per row",
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Failed deliveries and updates, with retry buttons',
+  },
+  {
+    name: 'help', kind: 'group', handler: helpCommand, groups: ALL,
+    where: 'any staff group',
+    usage: '`/help`: the commands of this group and who may use them',
+    who: { roles: 'staff', text: 'anyone in the group' },
+    menu: 'The commands of this group and who may use them',
+  },
+]
+
+/** The commands that work inside a customer's topic, by name. */
+export const topicCommands: Record<string, { handler: TopicCommandHandler; command: StaffCommand }> = Object.fromEntries(
+  staffCommands.flatMap((command) => (command.kind === 'topic' ? [[command.name, { handler: command.handler, command }]] : [])),
+)

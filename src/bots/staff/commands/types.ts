@@ -1,4 +1,7 @@
+import type { ChatTypeContext, CommandContext } from 'grammy'
 import type { Message } from 'grammy/types'
+import type { StaffRole } from '../../../config/index.js'
+import type { TopicRole } from '../../../db/schema/index.js'
 import type { Topic } from '../../../domain/customers.js'
 import type { StaffGroup } from '../../../domain/project-runtime.js'
 import type { BotContext } from '../../shared/context.js'
@@ -19,3 +22,24 @@ export type TopicCommandHandler = (command: TopicCommand) => Promise<void>
 export async function answer(command: TopicCommand, text: string, extra: Record<string, unknown> = {}): Promise<void> {
   await command.ctx.reply(text, { reply_parameters: { message_id: command.message.message_id, allow_sending_without_reply: true }, ...extra })
 }
+
+/** A command that works anywhere in a staff group (General included), not tied to a customer. */
+export type GroupCommandHandler = (ctx: CommandContext<ChatTypeContext<BotContext, 'supergroup'>>) => Promise<void>
+
+/**
+ * One staff command as the registry knows it: where it works, who may use it, its help text
+ * (for /help and the README) and its menu line (setMyCommands). Who may act is decided by the
+ * handler through domain/permissions; `who` says it in words and scopes the menus.
+ */
+export type StaffCommand = {
+  name: string
+  /** The staff groups (by role) where the command is offered. */
+  groups: readonly TopicRole[]
+  /** Where it works, in words (README "where"). */
+  where: string
+  /** Usage and what it does (README "command", /help). */
+  usage: string
+  who: { roles: 'staff' | readonly StaffRole[]; text: string }
+  /** The command menu's line: at most 256 characters. */
+  menu: string
+} & ({ kind: 'topic'; handler: TopicCommandHandler } | { kind: 'group'; handler: GroupCommandHandler })

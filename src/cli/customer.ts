@@ -1,0 +1,39 @@
+import type { Database } from '../db/client.js'
+import { exportCustomerData, findCustomerByIdOrEmail, forgetCustomer } from '../domain/personal-data.js'
+import { NO_PROJECT, projectIdOf } from './project-option.js'
+import { runWithDatabase } from './run-cli.js'
+
+const usage = 'usage: npm run customer -- export <customer id|email> --project <key> | forget <customer id|email> --project <key>'
+
+/**
+ * `npm run customer -- export|forget`: a customer's personal data, as JSON on stdout, or erased
+ * (message content, files, profile; the anonymous rows stay). Both are recorded in audit_log.
+ */
+async function customerCommand(db: Database, argv: string[]): Promise<number> {
+  const [command, who] = argv
+  const projectKey = argv.includes('--project') ? argv[argv.indexOf('--project') + 1] : undefined
+  if ((command !== 'export' && command !== 'forget') || !who || !projectKey) {
+    console.error(usage)
+    return 2
+  }
+  const projectId = await projectIdOf(db, projectKey)
+  if (projectId === null) {
+    console.error(NO_PROJECT(projectKey))
+    return 2
+  }
+  const customer = await findCustomerByIdOrEmail(db, projectId, who)
+  if (!customer) {
+    console.error(`No customer "${who}" in project ${projectKey}.`)
+    return 1
+  }
+  const actor = `cli ${process.env.USER ?? 'unknown user'}`
+  if (command === 'export') {
+    console.log(JSON.stringify(await exportCustomerData(db, projectId, customer.id, actor), null, 2))
+    return 0
+  }
+  const report = await forgetCustomer(db, projectId, customer.id, actor)
+  console.error(`Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased.`)
+  return 0
+}
+
+runWithDatabase(customerCommand)

@@ -1,0 +1,23 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { staffCommands } from '../bots/staff/commands/index.js'
+import { renderCommandTable } from '../bots/staff/commands/render.js'
+
+/** `npm run docs:commands`: rewrites the README's staff command table from the command registry. */
+export const START = '<!-- staff-commands:start (npm run docs:commands) -->'
+export const END = '<!-- staff-commands:end -->'
+
+/** The README with the text between the markers replaced by the registry's table. */
+export function withCommandTable(readme: string): string {
+  const start = readme.indexOf(START)
+  const end = readme.indexOf(END)
+  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} markers`)
+  return `${readme.slice(0, start + START.length)}\n${renderCommandTable(staffCommands)}\n${readme.slice(end)}`
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const path = new URL('../../README.md', import.meta.url)
+  const readme = readFileSync(path, 'utf8')
+  const updated = withCommandTable(readme)
+  if (updated !== readme) writeFileSync(path, updated)
+  console.log(updated === readme ? 'README.md: the staff command table is up to date' : 'README.md: staff command table rewritten')
+}

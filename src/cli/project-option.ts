@@ -1,0 +1,11 @@
+import { eq } from 'drizzle-orm'
+import type { Database } from '../db/client.js'
+import { projects } from '../db/schema/index.js'
+
+/** The database id of a project key given with --project; null when the database has no such project. */
+export async function projectIdOf(db: Database, key: string): Promise<number | null> {
+  const [row] = await db.select({ id: projects.id }).from(projects).where(eq(projects.key, key))
+  return row?.id ?? null
+}
+
+export const NO_PROJECT = (key: string) => `No project "${key}" in this database (the service registers the configured projects when it starts).`

@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm'
+import { assignments } from '../../db/schema/index.js'
+import { findCustomer } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { refusalFor } from '../permissions.js'
+import { botForRole, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { executeReassignment } from '../reassignment/execute.js'
+import { scheduleReassignment } from '../reassignment/schedule.js'
+import { pressCardButton } from './decide.js'
+
+export interface AssignRequest {
+  customerId: number
+  team: string
+  /** The CS lead in whose name the decision is taken. */
+  by: number
+}
+
+export type AssignOutcome =
+  | { ok: true; kind: 'assigned' | 'reassigning'; text: string }
+  | { ok: false; reason: 'no_customer' | 'not_staff' | 'forbidden' | 'no_team' | 'conflict'; message: string }
+
+/**
+ * Assigns a customer to a CR team from outside Telegram (the admin API), as a CS lead would:
+ * a pending customer through their onboarding card (the same decision as pressing its team
+ * button, card edited, topics opened), an active one by a move planned for now and started.
+ */
+export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, request: AssignRequest): Promise<AssignOutcome> {
+  if (!staffMember(project, request.by)) return { ok: false, reason: 'not_staff', message: `User ${request.by} is not on the staff of project ${project.config.key}` }
+  const refusal = refusalFor(project, request.by, 'assign_customer')
+  if (refusal) return { ok: false, reason: 'forbidden', message: refusal }
+  const customer = await findCustomer(deps.db, request.customerId)
+  if (!customer || customer.projectId !== project.id) return { ok: false, reason: 'no_customer', message: `No customer ${request.customerId} in project ${project.config.key}` }
+  if (!project.config.groups.cr.some((t) => t.key === request.team)) return { ok: false, reason: 'no_team', message: `There is no CR team "${request.team}" in the configuration.` }
+  if (customer.state === 'active') {
+    const planned = await scheduleReassignment(deps, project, { customerId: customer.id, toTeam: request.team, dueAt: new Date(), requestedBy: request.by, source: 'bot' })
+    if (!planned.ok) return { ok: false, reason: 'conflict', message: planned.reason }
+    // As "/reassign <team> now" does: started here, retried by the cron job if it fails.
+    void executeReassignment(deps, project, planned.reassignment.id).catch((error) => deps.logger.error({ err: error, reassignmentId: planned.reassignment.id }, 'reassignment failed; the cron job will try again'))
+    return { ok: true, kind: 'reassigning', text: `Moving to ${request.team}; the history is being replayed.` }
+  }
+  const [assignment] = await deps.db.select().from(assignments).where(eq(assignments.customerId, customer.id))
+  if (customer.state !== 'pending_assignment' || !assignment || assignment.state !== 'pending') return { ok: false, reason: 'conflict', message: 'This customer is not waiting for an assignment.' }
+  if (assignment.cardChatId === null || assignment.cardMessageId === null) return { ok: false, reason: 'conflict', message: 'The onboarding card is not posted yet; try again in a moment.' }
+  // The card's bot: the pool's first (a card posted by another bot of a pool keeps its buttons; they answer "Already decided").
+  const card = { chatId: assignment.cardChatId, messageId: assignment.cardMessageId, botId: botForRole(project, 'cs').id }
+  const answer = await pressCardButton(deps, project, { action: { assignmentId: assignment.id, action: 'assign', teamKey: request.team }, userId: request.by, card })
+  return answer.alert ? { ok: false, reason: 'conflict', message: answer.text } : { ok: true, kind: 'assigned', text: answer.text }
+}

@@ -1,0 +1,103 @@
+import { and, eq, inArray, like, or } from 'drizzle-orm'
+import type { Database, DbOrTx } from '../db/client.js'
+import { accounts, assignmentLog, assignments, auditLog, customers, fileCache, messages, reassignments, relayLinks, topics, updates } from '../db/schema/index.js'
+
+/** Finds a project's customer by row id or by their account's email. */
+export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
+  if (/^\d+$/.test(idOrEmail)) {
+    const [row] = await db.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.id, Number(idOrEmail))))
+    return row
+  }
+  const [row] = await db
+    .select({ customer: customers })
+    .from(customers)
+    .innerJoin(accounts, eq(accounts.id, customers.accountId))
+    .where(and(eq(customers.projectId, projectId), eq(accounts.email, idOrEmail.trim().toLowerCase())))
+  return row?.customer
+}
+
+/**
+ * Everything stored about one customer (a data subject's access request): profile, account,
+ * onboarding decision, topics, every message of their conversation with its relay links, the
+ * assignment log, planned moves, audit rows and the raw updates of their private chat. The
+ * export itself is recorded in the audit log.
+ */
+export async function exportCustomerData(db: Database, projectId: number, customerId: number, actor: string) {
+  const [customer] = await db.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+  if (!customer) return undefined
+  const stored = await db.select().from(messages).where(eq(messages.customerId, customerId)).orderBy(messages.id)
+  const links = stored.length ? await db.select().from(relayLinks).where(inArray(relayLinks.messageId, stored.map((m) => m.id))).orderBy(relayLinks.id) : []
+  const data = {
+    exportedAt: new Date().toISOString(),
+    customer,
+    account: customer.accountId ? ((await db.select().from(accounts).where(eq(accounts.id, customer.accountId)))[0] ?? null) : null,
+    assignment: (await db.select().from(assignments).where(eq(assignments.customerId, customerId)))[0] ?? null,
+    topics: await db.select().from(topics).where(eq(topics.customerId, customerId)).orderBy(topics.id),
+    messages: stored.map((m) => ({ ...m, raw: parseJson(m.raw) })),
+    relayLinks: links,
+    assignmentLog: await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(assignmentLog.id),
+    reassignments: await db.select().from(reassignments).where(eq(reassignments.customerId, customerId)).orderBy(reassignments.id),
+    auditLog: (await db.select().from(auditLog).where(and(eq(auditLog.projectId, projectId), eq(auditLog.customerId, customerId))).orderBy(auditLog.id)).map((a) => ({ ...a, details: parseJson(a.details) })),
+    updates: (await updatesOf(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
+  }
+  await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
+  return data
+}
+
+export interface ForgetReport {
+  messages: number
+  fileCacheEntries: number
+  updates: number
+}
+
+/**
+ * Erases a customer's personal data (a right-to-erasure request) in one transaction: the content
+ * of every message of their conversation (text, captions, raw payload), the file cache entries
+ * of their files, the raw updates of their private chat, their profile fields and the names of
+ * their topics. The rows themselves stay (ids, kinds, times, states), so counts and the delivery
+ * history remain, anonymous. Recorded in the audit log.
+ */
+export async function forgetCustomer(db: Database, projectId: number, customerId: number, actor: string): Promise<ForgetReport | undefined> {
+  return db.transaction(async (tx) => {
+    const [customer] = await tx.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.id, customerId))).for('update')
+    if (!customer) return undefined
+    const stored = await tx.select({ id: messages.id, raw: messages.raw }).from(messages).where(eq(messages.customerId, customerId))
+    const fileIds = [...new Set(stored.flatMap((m) => fileUniqueIdsIn(parseJson(m.raw))))]
+    const erased = JSON.stringify({ erased: true })
+    if (stored.length) await tx.update(messages).set({ text: null, raw: erased }).where(eq(messages.customerId, customerId))
+    const [files] = fileIds.length ? await tx.delete(fileCache).where(inArray(fileCache.fileUniqueId, fileIds)) : [{ affectedRows: 0 }]
+    const updateRows = await updatesOf(tx, customer)
+    for (const row of updateRows) await tx.update(updates).set({ payload: erased }).where(and(eq(updates.botId, row.botId), eq(updates.updateId, row.updateId)))
+    await tx.update(customers).set({ firstName: '', lastName: null, username: null, startPayload: null }).where(eq(customers.id, customerId))
+    await tx.update(topics).set({ name: `Customer ${customerId}` }).where(eq(topics.customerId, customerId))
+    const report = { messages: stored.length, fileCacheEntries: files.affectedRows, updates: updateRows.length }
+    await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
+    return report
+  })
+}
+
+/** The stored updates of the customer's private chat with the client bot (their messages, edits, presses). */
+async function updatesOf(db: DbOrTx, customer: { projectId: number; clientBotId: number; telegramUserId: number }) {
+  const id = customer.telegramUserId
+  return db
+    .select()
+    .from(updates)
+    .where(and(eq(updates.projectId, customer.projectId), eq(updates.botId, customer.clientBotId), or(like(updates.payload, `%"chat":{"id":${id},%`), like(updates.payload, `%"from":{"id":${id},%`))))
+    .orderBy(updates.updateId)
+}
+
+/** Every file_unique_id in a stored message (photo sizes, document, voice, …), wherever it sits. */
+function fileUniqueIdsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(fileUniqueIdsIn)
+  if (!value || typeof value !== 'object') return []
+  return Object.entries(value).flatMap(([key, inner]) => (key === 'file_unique_id' && typeof inner === 'string' ? [inner] : fileUniqueIdsIn(inner)))
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { staffCommands } from '../../src/bots/staff/commands/index.js'
+import { commandMenu, renderHelp } from '../../src/bots/staff/commands/render.js'
+import { withCommandTable } from '../../src/cli/docs-commands.js'
+
+describe('the staff command registry', () => {
+  it('is what the README "Staff commands" table shows (run npm run docs:commands after a change)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    expect(withCommandTable(readme)).toBe(readme)
+  })
+
+  it('gives every command a menu line Telegram accepts, and leaves lead-only commands out of everyone’s menu', () => {
+    for (const c of staffCommands) {
+      expect(c.name).toMatch(/^[a-z0-9_]{1,32}$/)
+      expect(c.menu.length).toBeGreaterThan(0)
+      expect(c.menu.length).toBeLessThanOrEqual(256)
+    }
+    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual(['delete', 'history', 'reassign', 'treatment', 'ban', 'unban', 'failed', 'help'])
+    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
+    expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
+  })
+})

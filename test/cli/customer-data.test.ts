@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { count, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { auditLog, customers, fileCache, messages, updates } from '../../src/db/schema/index.js'
+import { waitForTopicMessage, withOnboardedZoe, type OnboardedTopics } from '../support/flows.js'
+import type { Harness } from '../support/harness.js'
+import { outboxSettled, pollUntil } from '../support/poll.js'
+
+let h: Harness
+let zoe: OnboardedTopics
+withOnboardedZoe((harness, topics) => {
+  h = harness
+  zoe = topics
+})
+
+const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/customer.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
+
+describe('personal data: npm run customer -- export / forget', () => {
+  it('exports everything stored about a customer, then erases their content and keeps anonymous rows', async () => {
+    const { sim, world } = h
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'My card number is 4111 1111' })
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { photo: { bytes: Buffer.from('passport scan') }, caption: 'my passport' })
+    await waitForTopicMessage(h, world.groups.cs.id, zoe.cs, 'my passport')
+    await outboxSettled(h.database.db)
+    const [zoeRow] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, world.people.zoe.id))
+    const id = zoeRow!.id
+    // The photo went to two topics through the CS and CR bots: each cached the source file.
+    await pollUntil(async () => (await h.database.db.select({ n: count() }).from(fileCache))[0]!.n > 0)
+
+    const exported = JSON.parse((await run('export', 'zoe@example.com', '--project', h.world.project.key)).stdout) as Record<string, unknown> & {
+      customer: { id: number; firstName: string }; account: { email: string }; messages: Array<{ text: string | null; raw: { caption?: string } }>
+      topics: unknown[]; relayLinks: unknown[]; assignmentLog: unknown[]; auditLog: unknown[]; updates: unknown[]
+    }
+    expect(exported.customer).toMatchObject({ id, firstName: 'Zoe' })
+    expect(exported.account.email).toBe('zoe@example.com')
+    expect(exported.messages.map((m) => m.text)).toEqual(expect.arrayContaining(['My card number is 4111 1111', 'my passport']))
+    expect(exported.messages.find((m) => m.text === 'my passport')!.raw.caption).toBe('my passport')
+    expect(exported.topics).toHaveLength(2)
+    expect(exported.relayLinks.length).toBeGreaterThanOrEqual(4)
+    expect(exported.assignmentLog).toHaveLength(1)
+    expect(JSON.stringify(exported.updates)).toContain('4111 1111')
+    expect(JSON.stringify(exported.auditLog)).toContain('assigned')
+
+    const stored = (await h.database.db.select({ n: count() }).from(messages).where(eq(messages.customerId, id)))[0]!.n
+    const forgot = await run('forget', String(id), '--project', h.world.project.key)
+    expect(forgot.stderr).toMatch(/forgotten: \d+ message\(s\) erased, [1-9]\d* cached file\(s\) dropped/)
+    const after = await h.database.db.select().from(messages).where(eq(messages.customerId, id))
+    expect(after).toHaveLength(stored)
+    expect(after.every((m) => m.text === null && !m.raw.includes('4111') && !m.raw.includes('passport'))).toBe(true)
+    expect((await h.database.db.select({ n: count() }).from(fileCache))[0]!.n).toBe(0)
+    const storedUpdates = await h.database.db.select().from(updates).where(eq(updates.botId, world.bots.client.id))
+    expect(storedUpdates.some((u) => u.payload.includes('4111') || u.payload.includes('Zoe'))).toBe(false)
+    const [forgotten] = await h.database.db.select().from(customers).where(eq(customers.id, id))
+    expect(forgotten).toMatchObject({ firstName: '', lastName: null, username: null, state: 'active' })
+    const actions = (await h.database.db.select().from(auditLog).where(eq(auditLog.customerId, id))).map((a) => a.action)
+    expect(actions).toEqual(expect.arrayContaining(['customer_exported', 'customer_forgotten']))
+    // The export after the erasure holds no trace of the content.
+    const again = (await run('export', String(id), '--project', h.world.project.key)).stdout
+    expect(again).not.toContain('4111')
+    expect(again).not.toContain('my passport')
+  }, 60_000)
+
+  it('refuses an unknown customer or project, and a missing --project', async () => {
+    await expect(run('export', 'nobody@example.com', '--project', h.world.project.key)).rejects.toMatchObject({ code: 1 })
+    await expect(run('forget', '1', '--project', 'nope')).rejects.toMatchObject({ code: 2 })
+    await expect(run('export', '1')).rejects.toMatchObject({ code: 2 })
+  }, 30_000)
+})
