@@ -4,7 +4,7 @@ import { idleTopicsJob } from '../../src/cron/idle-topics.js'
 import { topics } from '../../src/db/schema/index.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { onboard, waitForTopicMessage } from '../support/flows.js'
-import { pollUntil } from '../support/poll.js'
+import { pollUntil, serviceSettled } from '../support/poll.js'
 
 let h: Harness
 let zoe: Awaited<ReturnType<typeof onboard>>
@@ -48,7 +48,7 @@ describe('idle topics', () => {
     // A second run finds nothing more to close.
     await runIdleJob()
     const notices = () => sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).filter((m) => m.text?.startsWith('💤')).length
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await serviceSettled(h.database.db)
     expect(notices()).toBe(1)
   })
 

@@ -4,6 +4,7 @@ import { createConfig } from '../../src/config/index.js'
 import { createLogger } from '../../src/logger.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { onboard } from '../support/flows.js'
+import { serviceSettled } from '../support/poll.js'
 
 let h: Harness
 let second: App
@@ -26,7 +27,7 @@ describe('two instances on one database', () => {
     const copies = () => sim.chatMessages(world.groups.cs.id, { threadId: zoe.cs }).map((m) => m.text ?? '').filter((t) => t.startsWith('multi '))
     for (let i = 0; i < 20; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
     await sim.waitFor(() => copies().length >= 20, { timeoutMs: 10_000 })
-    await new Promise((r) => setTimeout(r, 300))
+    await serviceSettled(h.database.db)
     expect(copies()).toEqual(Array.from({ length: 20 }, (_, i) => `multi ${i}`))
     expect(sim.stats().calls.getUpdates).toBeGreaterThan(0)
 
@@ -35,7 +36,7 @@ describe('two instances on one database', () => {
     h.app = second
     for (let i = 20; i < 30; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
     await sim.waitFor(() => copies().length >= 30, { timeoutMs: 15_000 })
-    await new Promise((r) => setTimeout(r, 300))
+    await serviceSettled(h.database.db)
     expect(copies()).toEqual(Array.from({ length: 30 }, (_, i) => `multi ${i}`))
   }, 40_000)
 })

@@ -5,6 +5,7 @@ import { secretForBot, webhookPath } from '../../src/server/webhook-server.js'
 import { freePort } from '../support/free-port.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { onboard, waitForTopicMessage } from '../support/flows.js'
+import { serviceSettled } from '../support/poll.js'
 
 const SECRET = 'webhook-secret-for-tests-0123456789'
 let h: Harness
@@ -54,7 +55,7 @@ describe('webhook ingress', () => {
     expect(row).toBeDefined()
     const topic = h.sim.topics(h.world.groups.cs.id).find((t) => t.name.startsWith('Zoe'))!
     await waitForTopicMessage(h, h.world.groups.cs.id, topic.message_thread_id, 'delivered twice')
-    await new Promise((r) => setTimeout(r, 300))
+    await serviceSettled(h.database.db)
     expect(h.sim.chatMessages(h.world.groups.cs.id, { threadId: topic.message_thread_id }).filter((m) => m.text === 'delivered twice')).toHaveLength(1)
   })
 })

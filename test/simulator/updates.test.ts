@@ -14,7 +14,9 @@ describe('getUpdates', () => {
   it('holds the request until an update arrives, and offset confirms', async () => {
     const started = Date.now()
     const poll = w.client.api.getUpdates({ timeout: 5 })
-    setTimeout(() => w.sim.sendPrivate(w.alice, w.client.id, { text: 'late' }), 100)
+    // The update comes only once the request is waiting.
+    await w.sim.waitFor(() => w.sim.stats().calls.getUpdates === 1)
+    w.sim.sendPrivate(w.alice, w.client.id, { text: 'late' })
     const list = await poll
     expect(list.map((u) => u.message?.text)).toEqual(['late'])
     expect(Date.now() - started).toBeLessThan(2000)
@@ -30,7 +32,7 @@ describe('getUpdates', () => {
 
   it('terminates the older of two concurrent polls with 409', async () => {
     const first = w.client.api.getUpdates({ timeout: 5 })
-    await new Promise((r) => setTimeout(r, 30))
+    await w.sim.waitFor(() => w.sim.stats().calls.getUpdates === 1)
     const second = w.client.api.getUpdates({ timeout: 0 })
     const e = await failure(first)
     expect([e.error_code, e.description]).toEqual([409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'])
