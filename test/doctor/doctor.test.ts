@@ -131,7 +131,7 @@ describe('doctor', () => {
     const demoted = sim.createForumGroup({ title: 'Treatment 3', members: [world.bots.treatment.id, world.people.tess.id] })
     const project = { ...world.project, groups: { ...world.project.groups, treatment: { chatId: demoted.id, title: 'Treatment 3' } } }
     const warnings: string[] = []
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg as string) })
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) })
     const own = await createTestDatabase()
     const app = await startApp(createConfig({ ...sampleConfig(sim, world, own.url), projects: [project] }), logger, { migrate: false })
     try {

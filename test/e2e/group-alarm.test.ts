@@ -1,16 +1,11 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { outbox, topics } from '../../src/db/schema/index.js'
-import type { Harness } from '../support/harness.js'
-import { type OnboardedTopics, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+import { waitForTopicMessage } from '../support/flows.js'
 import { pollUntil, serviceSettled } from '../support/poll.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 describe('group alarm', () => {
   it('raises one alarm in the Onboarding topic when a bot was removed from its group, however many sends fail', async () => {

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, afterEach, beforeEach } from 'vitest'
+import { startHarness, type Harness, type HarnessOptions } from './harness.js'
+import { onboard, type OnboardedTopics } from './flows.js'
+
+/**
+ * A stand-in for a value that exists only once a hook has run: reads and writes go to the
+ * current value, so a test file can keep `const h = …` at its top. Use it inside tests and hooks.
+ */
+export function lateBound<T extends object>(name: string): { view: T; set(value: T | undefined): void } {
+  let current: T | undefined
+  const target = (): T => {
+    if (!current) throw new Error(`${name} is used before its set-up ran (use it inside tests and hooks)`)
+    return current
+  }
+  const view = new Proxy({} as T, {
+    get: (_, key) => Reflect.get(target(), key) as unknown,
+    set: (_, key, value) => Reflect.set(target(), key, value),
+    has: (_, key) => Reflect.has(target(), key),
+  })
+  return { view, set: (value) => (current = value) }
+}
+
+/**
+ * Registers set-up and tear-down of a fixture per file (`beforeAll`) or per test (`beforeEach`)
+ * and returns its late-bound view.
+ */
+export function useFixture<T extends object>(name: string, scope: 'file' | 'test', start: () => Promise<T>, stop: (value: T) => Promise<void> | void): T {
+  const fixture = lateBound<T>(name)
+  let started: T | undefined
+  const [before, after] = scope === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach]
+  before(async () => {
+    started = await start()
+    fixture.set(started)
+  })
+  after(async () => {
+    if (started) await stop(started)
+    started = undefined
+    fixture.set(undefined)
+  })
+  return fixture.view
+}
+
+/** One harness (service, simulator, database) for a whole test file; `setUp` runs once after it started. */
+export function useHarness(options: HarnessOptions = {}, setUp?: (h: Harness) => Promise<void> | void): Harness {
+  return useFixture('the harness', 'file', async () => {
+    const h = await startHarness(options)
+    try {
+      await setUp?.(h)
+    } catch (error) {
+      await h.stop()
+      throw error
+    }
+    return h
+  }, (h) => h.stop())
+}
+
+/**
+ * One harness for a whole test file, with Zoe onboarded into CR North before the first test.
+ * `setUp` runs once after the onboarding.
+ */
+export function useOnboardedZoe(options: HarnessOptions = {}, setUp?: (h: Harness, zoe: OnboardedTopics) => Promise<void> | void): { h: Harness; zoe: OnboardedTopics } {
+  const zoe = lateBound<OnboardedTopics>('zoe')
+  const h = useHarness(options, async (harness) => {
+    const topics = await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north')
+    zoe.set(topics)
+    await setUp?.(harness, topics)
+  })
+  return { h, zoe: zoe.view }
+}
