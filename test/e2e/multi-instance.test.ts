@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startApp, type App } from '../../src/app.js'
 import { createConfig } from '../../src/config/index.js'
 import { createLogger } from '../../src/logger.js'
-import { startHarness, type Harness } from '../support/harness.js'
 import { onboard } from '../support/flows.js'
 import { serviceSettled } from '../support/poll.js'
+import { useHarness } from '../support/suite.js'
 
-let h: Harness
 let second: App
-
-beforeAll(async () => {
-  // Scripted bursts from one client: well past the flood limit, which is not what this tests.
-  h = await startHarness({ project: { flood: { maxMessages: 1000 } } })
+// Scripted bursts from one client: well past the flood limit, which is not what this tests.
+// After the take-over, h.app is the second instance: stopping the harness stops it.
+const h = useHarness({ project: { flood: { maxMessages: 1000 } } }, async (harness) => {
   // A second service process on the same database and bots (in-process, with its own pools and locks).
-  second = await startApp(createConfig(h.config), createLogger('silent'), { migrate: false })
-})
-afterAll(async () => {
-  // After the take-over, h.app is the second instance: stopping the harness stops it.
-  await h?.stop()
+  second = await startApp(createConfig(harness.config), createLogger('silent'), { migrate: false })
 })
 
 describe('two instances on one database', () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, afterEach, beforeEach } from 'vitest'
+import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { createTestDatabase, type TestDatabase } from './database.js'
 import { startHarness, type Harness, type HarnessOptions } from './harness.js'
 import { onboard, type OnboardedTopics } from './flows.js'
 
@@ -40,10 +42,14 @@ export function useFixture<T extends object>(name: string, scope: 'file' | 'test
   return fixture.view
 }
 
-/** One harness (service, simulator, database) for a whole test file; `setUp` runs once after it started. */
-export function useHarness(options: HarnessOptions = {}, setUp?: (h: Harness) => Promise<void> | void): Harness {
+/**
+ * One harness (service, simulator, database) for a whole test file (or `describe` block);
+ * options computed at set-up time (a free port, say) come from a function. `setUp` runs once
+ * after it started.
+ */
+export function useHarness(options: HarnessOptions | (() => Promise<HarnessOptions>) = {}, setUp?: (h: Harness) => Promise<void> | void): Harness {
   return useFixture('the harness', 'file', async () => {
-    const h = await startHarness(options)
+    const h = await startHarness(typeof options === 'function' ? await options() : options)
     try {
       await setUp?.(h)
     } catch (error) {
@@ -66,4 +72,20 @@ export function useOnboardedZoe(options: HarnessOptions = {}, setUp?: (h: Harnes
     await setUp?.(harness, topics)
   })
   return { h, zoe: zoe.view }
+}
+
+/** A bare simulator and a fresh database for a whole test file (or `describe` block), without the service. */
+export function useSimulatorAndDatabase(): { sim: Simulator; database: TestDatabase } {
+  const sim = lateBound<Simulator>('the simulator')
+  const database = lateBound<TestDatabase>('the test database')
+  useFixture('the simulator and database', 'file', async () => {
+    const started = { sim: await startSimulator(), database: await createTestDatabase() }
+    sim.set(started.sim)
+    database.set(started.database)
+    return started
+  }, async (started) => {
+    await started.sim.close()
+    await started.database.close()
+  })
+  return { sim: sim.view, database: database.view }
 }
