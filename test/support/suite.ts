@@ -24,15 +24,23 @@ export function lateBound<T extends object>(name: string): { view: T; set(value:
 
 /**
  * Registers set-up and tear-down of a fixture per file (`beforeAll`) or per test (`beforeEach`)
- * and returns its late-bound view.
+ * and returns its late-bound view. `ready` runs once the view works (it may use it); the
+ * fixture is stopped even when `ready` fails.
  */
-export function useFixture<T extends object>(name: string, scope: 'file' | 'test', start: () => Promise<T>, stop: (value: T) => Promise<void> | void): T {
+export function useFixture<T extends object>(
+  name: string,
+  scope: 'file' | 'test',
+  start: () => Promise<T>,
+  stop: (value: T) => Promise<void> | void,
+  ready?: (value: T) => Promise<void> | void,
+): T {
   const fixture = lateBound<T>(name)
   let started: T | undefined
   const [before, after] = scope === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach]
   before(async () => {
     started = await start()
     fixture.set(started)
+    await ready?.(started)
   })
   after(async () => {
     if (started) await stop(started)
@@ -43,21 +51,16 @@ export function useFixture<T extends object>(name: string, scope: 'file' | 'test
 }
 
 /**
- * One harness (service, simulator, database) for a whole test file (or `describe` block);
- * options computed at set-up time (a free port, say) come from a function. `setUp` runs once
- * after it started.
+ * One harness (service, simulator, database) for a whole test file (or `describe` block), or a
+ * fresh one per test with `scope: 'test'`; options computed at set-up time (a free port, say)
+ * come from a function. `setUp` runs once it started (the returned view works there too).
  */
-export function useHarness(options: HarnessOptions | (() => Promise<HarnessOptions>) = {}, setUp?: (h: Harness) => Promise<void> | void): Harness {
-  return useFixture('the harness', 'file', async () => {
-    const h = await startHarness(typeof options === 'function' ? await options() : options)
-    try {
-      await setUp?.(h)
-    } catch (error) {
-      await h.stop()
-      throw error
-    }
-    return h
-  }, (h) => h.stop())
+export function useHarness(
+  options: HarnessOptions | (() => Promise<HarnessOptions>) = {},
+  setUp?: (h: Harness) => Promise<void> | void,
+  scope: 'file' | 'test' = 'file',
+): Harness {
+  return useFixture('the harness', scope, async () => startHarness(typeof options === 'function' ? await options() : options), (h) => h.stop(), setUp)
 }
 
 /**
@@ -78,14 +81,12 @@ export function useOnboardedZoe(options: HarnessOptions = {}, setUp?: (h: Harnes
 export function useSimulatorAndDatabase(): { sim: Simulator; database: TestDatabase } {
   const sim = lateBound<Simulator>('the simulator')
   const database = lateBound<TestDatabase>('the test database')
-  useFixture('the simulator and database', 'file', async () => {
-    const started = { sim: await startSimulator(), database: await createTestDatabase() }
-    sim.set(started.sim)
-    database.set(started.database)
-    return started
-  }, async (started) => {
+  useFixture('the simulator and database', 'file', async () => ({ sim: await startSimulator(), database: await createTestDatabase() }), async (started) => {
     await started.sim.close()
     await started.database.close()
+  }, (started) => {
+    sim.set(started.sim)
+    database.set(started.database)
   })
   return { sim: sim.view, database: database.view }
 }
