@@ -70,7 +70,7 @@ export class SimulatorTap {
     }
     if (!parsed.ok || !Array.isArray(parsed.result)) return
     let seen = this.handedAt.get(token)
-    if (!seen) this.handedAt.set(token, (seen = new Map()))
+    if (!seen) this.handedAt.set(token, (seen = new Map<number, number>()))
     for (const update of parsed.result) if (!seen.has(update.update_id)) seen.set(update.update_id, at)
   }
 }

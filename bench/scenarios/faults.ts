@@ -108,7 +108,7 @@ export async function runFaults(ctx: ScenarioContext): Promise<ScenarioResult> {
 async function waitForEmptyOutbox(stage: Stage): Promise<void> {
   const deadline = Date.now() + OUTBOX_DRAIN_TIMEOUT_MS
   while (Date.now() < deadline) {
-    const states = await stage.database.outboxStates().catch(() => ({}) as Record<string, number>)
+    const states = await stage.database.outboxStates().catch((): Record<string, number> => ({}))
     if (!states.pending && !states.sending) return
     await sleep(1000)
   }

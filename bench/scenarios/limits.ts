@@ -4,7 +4,7 @@ import type { PhaseResult } from '../phase.js'
 import { stageSummary, type ScenarioContext, type ScenarioResult } from '../scenario.js'
 import { Stage } from '../stage.js'
 import { sleep } from '../stats.js'
-import { TrafficGenerator, type SentMessage } from '../traffic.js'
+import { TrafficGenerator } from '../traffic.js'
 import { witness } from '../witness.js'
 
 const LIMITS: Required<RateLimitOptions> = { privatePerSecond: 1, privateBurst: 3, groupPerMinute: 20, globalPerSecond: 30 }
@@ -71,7 +71,7 @@ async function measureWindow(stage: Stage, options: BenchOptions, csBots: number
   const [sent] = await Promise.all([sending, sleep(windowMs / 2)])
   const end = sim.stats()
   const inWindow = stage.deliveriesSince(from).filter((d) => d.at <= startedAt + windowMs)
-  const report = witness(inWindow, sent as SentMessage[])
+  const report = witness(inWindow, sent)
   const perMinute = (chatIds: number[]) => (inWindow.filter((d) => chatIds.includes(d.chatId) && d.text?.includes('[b')).length / windowMs) * 60_000
   const csPerBot = Object.fromEntries(world.bots.cs.map((b) => [b.id, inWindow.filter((d) => d.chatId === world.groups.cs.id && d.botId === b.id).length]))
   return {

@@ -83,7 +83,7 @@ async function measureMoves(stage: Stage, o: { history: number; ceilingPerMinute
   const from = sim.stats().sent
   const before = sim.stats()
   const startedAt = Date.now()
-  for (const { customer, topics } of stage.onboarded) {
+  for (const { topics } of stage.onboarded) {
     sim.sendGroup(world.lead.id, cs, { text: `/reassign ${TEAM_B} now` }, { threadId: topics.find((t) => t.chatId === cs)?.threadId })
   }
   const customers = stage.onboarded.length

@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm'
+import { eq, ne } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { outbox, topics as topicRows } from '../../src/db/schema/index.js'
 import { listDeadLetters, retryDeadLetter } from '../../src/delivery/dead-letters.js'
 import { destinationKey } from '../../src/delivery/jobs.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { startOutboxHarness, type OutboxHarness } from '../support/outbox-harness.js'
+import { outboxIdle, outboxSettled, pollUntil } from '../support/poll.js'
 
 let h: OutboxHarness
 afterEach(async () => h?.stop())
@@ -12,12 +13,8 @@ afterEach(async () => h?.stop())
 const textsIn = (chatId: number, threadId?: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.from.is_bot && m.kind === 'text').map((m) => m.text!)
 const row = async (id: number) => (await h.database.db.select().from(outbox).where(eq(outbox.id, id)))[0]!
 async function rowInState(id: number, state: string) {
-  for (let i = 0; i < 200; i++) {
-    const current = await row(id)
-    if (current.state === state) return current
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  throw new Error(`row ${id} never reached ${state}`)
+  await pollUntil(async () => (await row(id)).state === state, { message: `row ${id} never reached ${state}` })
+  return row(id)
 }
 
 describe('outbox claiming and order', () => {
@@ -69,7 +66,8 @@ describe('outbox claiming and order', () => {
           }
         }
       })
-      await new Promise((r) => setTimeout(r, 15))
+      // The next batch commits once the workers are claiming this one.
+      await pollUntil(async () => (await h.database.db.select({ id: outbox.id }).from(outbox).where(ne(outbox.state, 'pending'))).length > batch * 30, { timeoutMs: 10_000 })
     }
     const expected = Array.from({ length: 60 }, (_, n) => `b${Math.floor(n / 10)}-${n % 10}`)
     for (const d of destinations) {
@@ -88,10 +86,10 @@ describe('leases', () => {
     // A send that takes 2.5 leases (a large upload, say).
     h.sim.setLatency({ methods: { sendMessage: 5000 } })
     const id = await h.text({ kind: 'topic', topicId: t.topicId }, 'slow but once')
-    for (let i = 0; i < 400 && (await row(id)).state !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25))
+    await pollUntil(async () => (await row(id)).state === 'sent', { timeoutMs: 10_000 }).catch(() => undefined)
     expect(await row(id)).toMatchObject({ state: 'sent', attempts: 1 })
     h.sim.setLatency(false)
-    await new Promise((r) => setTimeout(r, 300))
+    await outboxSettled(h.database.db)
     expect(textsIn(t.chatId, t.threadId)).toEqual(['slow but once'])
   })
 })
@@ -231,7 +229,7 @@ describe('rate budgets and bot pools', () => {
     for (const t of topics) for (let i = 0; i < 3; i++) await h.text({ kind: 'topic', topicId: t.topicId }, `${t.topicId}-${i}`)
     // 18 messages into one group, 4 per bot per minute: the pool delivers 12 now, the rest waits.
     await h.sim.waitFor(() => h.sim.chatMessages(h.groups[0]!.id).filter((m) => m.kind === 'text').length === 12)
-    await new Promise((r) => setTimeout(r, 500))
+    await outboxIdle(h.database.db)
     const sent = h.sim.chatMessages(h.groups[0]!.id).filter((m) => m.kind === 'text')
     expect(sent).toHaveLength(12)
     const perBot = new Map<number, number>()
@@ -257,7 +255,7 @@ describe('rate budgets and bot pools', () => {
     await h.text({ kind: 'topic', topicId: t.topicId }, 'fifth')
     // 3 parts + 1 fill the budget of 4; the fifth waits for the next minute instead of meeting a 429.
     await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).length === 4)
-    await new Promise((r) => setTimeout(r, 500))
+    await outboxIdle(h.database.db)
     expect(textsIn(t.chatId, t.threadId).slice(3)).toEqual(['fourth'])
     expect(h.sim.stats().rateLimited).toBe(0)
   })

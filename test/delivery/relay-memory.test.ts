@@ -1,21 +1,11 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSimulator, type Simulator } from '../../src/simulator/index.js'
-import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { describe, expect, it } from 'vitest'
+import { useSimulatorAndDatabase } from '../support/suite.js'
 
 const run = promisify(execFile)
 const MB = 1024 * 1024
-let sim: Simulator
-let database: TestDatabase
-beforeAll(async () => {
-  sim = await startSimulator()
-  database = await createTestDatabase()
-})
-afterAll(async () => {
-  await sim.close()
-  await database.close()
-})
+const { sim, database } = useSimulatorAndDatabase()
 
 describe('relaying a large file', () => {
   it('streams it: a 19 MB document raises the relaying process\'s memory by less than 10 MB', async () => {

@@ -6,15 +6,15 @@ import { promisify } from 'node:util'
 import { Api } from 'grammy'
 import { sql } from 'drizzle-orm'
 import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startApp } from '../../src/app.js'
 import { createConfig, type Config } from '../../src/config/index.js'
 import { createSampleWorld, sampleConfig } from '../../src/demo/sample-world.js'
 import type { CheckRow } from '../../src/doctor/check.js'
 import { runDoctor } from '../../src/doctor/run-doctor.js'
-import { startSimulator, type Simulator } from '../../src/simulator/index.js'
-import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { createTestDatabase } from '../support/database.js'
 import { freePort } from '../support/free-port.js'
+import { useSimulatorAndDatabase } from '../support/suite.js'
 
 const failed = (rows: CheckRow[]) => rows.filter((r) => !r.ok)
 const row = (rows: CheckRow[], area: CheckRow['area'], subject: RegExp) => {
@@ -31,17 +31,7 @@ const doctorCli = (file: string) =>
   )
 
 describe('doctor', () => {
-  let sim: Simulator
-  let database: TestDatabase
-
-  beforeAll(async () => {
-    sim = await startSimulator()
-    database = await createTestDatabase()
-  })
-  afterAll(async () => {
-    await sim.close()
-    await database.close()
-  })
+  const { sim, database } = useSimulatorAndDatabase()
 
   it('passes every check of a well set-up world', async () => {
     const world = createSampleWorld(sim, { keySuffix: '1' })
@@ -131,7 +121,7 @@ describe('doctor', () => {
     const demoted = sim.createForumGroup({ title: 'Treatment 3', members: [world.bots.treatment.id, world.people.tess.id] })
     const project = { ...world.project, groups: { ...world.project.groups, treatment: { chatId: demoted.id, title: 'Treatment 3' } } }
     const warnings: string[] = []
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg as string) })
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) })
     const own = await createTestDatabase()
     const app = await startApp(createConfig({ ...sampleConfig(sim, world, own.url), projects: [project] }), logger, { migrate: false })
     try {

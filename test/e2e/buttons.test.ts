@@ -1,17 +1,16 @@
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { accounts, assignments, customers, projects, reassignments, topics } from '../../src/db/schema/index.js'
 import { createSampleWorld, type SampleWorld } from '../../src/demo/sample-world.js'
-import { startHarness, type Harness } from '../support/harness.js'
 import { buttonData, waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
 import { outboxSettled } from '../support/poll.js'
+import { useHarness } from '../support/suite.js'
 
 /**
  * Buttons are bound to the message they were posted on and to its customer: callback data
  * copied from another card or prompt (a modified client can send any data) is refused politely
  * and changes nothing. Each family also refuses the roles that may not press it.
  */
-let h: Harness
 /** A second project (its own bots, groups, staff and accounts) in the same service. */
 let other: SampleWorld
 const cs = () => h.world.groups.cs.id
@@ -27,13 +26,12 @@ async function customerRow(telegramUserId: number) {
   return row!
 }
 
-beforeAll(async () => {
-  h = await startHarness({
-    prepare: (sim) => {
-      other = createSampleWorld(sim, { keySuffix: '2' })
-      return { projects: [other.project] }
-    },
-  })
+const h = useHarness({
+  prepare: (sim) => {
+    other = createSampleWorld(sim, { keySuffix: '2' })
+    return { projects: [other.project] }
+  },
+}, async () => {
   const { sim, world } = h
   const [second] = await h.database.db.select().from(projects).where(eq(projects.key, other.project.key))
   await h.database.db.insert(accounts).values({ projectId: second!.id, email: 'zoe@example.com', displayName: 'Zoe Q', externalId: 'B-1', crTeamHint: 'north' })
@@ -47,7 +45,6 @@ beforeAll(async () => {
     await cardOf(email)
   }
 })
-afterAll(async () => h?.stop())
 
 describe('onboarding card buttons', () => {
   it('refuse data copied from another card or another project, and non-leads, changing nothing', async () => {

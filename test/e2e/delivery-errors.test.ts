@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Harness } from '../support/harness.js'
-import { type OnboardedTopics, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 describe('delivery errors that staff must hear about', () => {
   it('raises the group alarm when a bot was restricted from posting ("have no write access to the chat")', async () => {

@@ -4,16 +4,11 @@ import { and, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { retryFailedUpdate } from '../../src/bots/ingress/failed-updates.js'
 import { projects, updates } from '../../src/db/schema/index.js'
-import type { Harness } from '../support/harness.js'
-import { buttonData, type OnboardedTopics, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+import { buttonData, waitForTopicMessage } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 const run = promisify(execFile)
 const outboxCli = (...args: string[]) =>

@@ -1,16 +1,11 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { outbox, topics } from '../../src/db/schema/index.js'
-import type { Harness } from '../support/harness.js'
-import { type OnboardedTopics, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
-import { pollUntil } from '../support/poll.js'
+import { waitForTopicMessage } from '../support/flows.js'
+import { pollUntil, serviceSettled } from '../support/poll.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 describe('group alarm', () => {
   it('raises one alarm in the Onboarding topic when a bot was removed from its group, however many sends fail', async () => {
@@ -31,7 +26,7 @@ describe('group alarm', () => {
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'second message' })
     await waitForTopicMessage(h, cs, zoe.cs, 'second message')
     await pollUntil(async () => (await deadCopies()) === 2, { message: 'both copies to CR North dead-lettered' })
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await serviceSettled(h.database.db)
     const alarms = sim.chatMessages(cs, { threadId: onboarding.message_thread_id }).filter((m) => m.text?.startsWith('🚨'))
     expect(alarms).toHaveLength(1)
   })

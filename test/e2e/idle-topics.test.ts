@@ -1,20 +1,14 @@
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { idleTopicsJob } from '../../src/cron/idle-topics.js'
 import { topics } from '../../src/db/schema/index.js'
-import { startHarness, type Harness } from '../support/harness.js'
-import { onboard, waitForTopicMessage } from '../support/flows.js'
-import { pollUntil } from '../support/poll.js'
+import { waitForTopicMessage } from '../support/flows.js'
+import { pollUntil, serviceSettled } from '../support/poll.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: Awaited<ReturnType<typeof onboard>>
-
-beforeAll(async () => {
-  h = await startHarness()
-  zoe = await onboard(h, h.world.people.zoe, 'zoe@example.com', 'north')
-  h.app.projects[0]!.config.topics.idleCloseDays = 7
+const { h, zoe } = useOnboardedZoe({}, (harness) => {
+  harness.app.projects[0]!.config.topics.idleCloseDays = 7
 })
-afterAll(async () => h?.stop())
 
 const DAY = 86_400_000
 /** Thread ids are per group: the row is found by chat and thread. */
@@ -48,7 +42,7 @@ describe('idle topics', () => {
     // A second run finds nothing more to close.
     await runIdleJob()
     const notices = () => sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).filter((m) => m.text?.startsWith('💤')).length
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await serviceSettled(h.database.db)
     expect(notices()).toBe(1)
   })
 

@@ -4,15 +4,10 @@ import { outbox } from '../../src/db/schema/index.js'
 import { messagesOfJob } from '../../src/delivery/executor.js'
 import { TelegramGateway } from '../../src/delivery/gateway.js'
 import type { OutboxJob } from '../../src/delivery/jobs.js'
-import type { Harness } from '../support/harness.js'
-import { type OnboardedTopics, fileBytesOf, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+import { fileBytesOf, waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id
@@ -85,7 +80,7 @@ describe('albums', () => {
     const dead = await h.database.db.select().from(outbox).where(eq(outbox.state, 'dead'))
     expect(dead).toEqual([])
     // Every part queued a job; once the first sent them all, the others weigh nothing against the budget.
-    const albumRows = (await h.database.db.select().from(outbox)).filter((r) => JSON.parse(r.job).type === 'relay_album')
+    const albumRows = (await h.database.db.select().from(outbox)).filter((r) => (JSON.parse(r.job) as { type: string }).type === 'relay_album')
     expect(albumRows.length).toBeGreaterThanOrEqual(3)
     const gateway = new TelegramGateway(sim.url)
     for (const bot of Object.values(world.bots)) gateway.register(bot.id, bot.token)

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startApp, type App } from '../../src/app.js'
 import { createConfig } from '../../src/config/index.js'
 import { createLogger } from '../../src/logger.js'
-import { startHarness, type Harness } from '../support/harness.js'
 import { onboard } from '../support/flows.js'
+import { serviceSettled } from '../support/poll.js'
+import { useHarness } from '../support/suite.js'
 
-let h: Harness
 let second: App
-
-beforeAll(async () => {
-  // Scripted bursts from one client: well past the flood limit, which is not what this tests.
-  h = await startHarness({ project: { flood: { maxMessages: 1000 } } })
+// Scripted bursts from one client: well past the flood limit, which is not what this tests.
+// After the take-over, h.app is the second instance: stopping the harness stops it.
+const h = useHarness({ project: { flood: { maxMessages: 1000 } } }, async (harness) => {
   // A second service process on the same database and bots (in-process, with its own pools and locks).
-  second = await startApp(createConfig(h.config), createLogger('silent'), { migrate: false })
-})
-afterAll(async () => {
-  // After the take-over, h.app is the second instance: stopping the harness stops it.
-  await h?.stop()
+  second = await startApp(createConfig(harness.config), createLogger('silent'), { migrate: false })
 })
 
 describe('two instances on one database', () => {
@@ -26,7 +21,7 @@ describe('two instances on one database', () => {
     const copies = () => sim.chatMessages(world.groups.cs.id, { threadId: zoe.cs }).map((m) => m.text ?? '').filter((t) => t.startsWith('multi '))
     for (let i = 0; i < 20; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
     await sim.waitFor(() => copies().length >= 20, { timeoutMs: 10_000 })
-    await new Promise((r) => setTimeout(r, 300))
+    await serviceSettled(h.database.db)
     expect(copies()).toEqual(Array.from({ length: 20 }, (_, i) => `multi ${i}`))
     expect(sim.stats().calls.getUpdates).toBeGreaterThan(0)
 
@@ -35,7 +30,7 @@ describe('two instances on one database', () => {
     h.app = second
     for (let i = 20; i < 30; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
     await sim.waitFor(() => copies().length >= 30, { timeoutMs: 15_000 })
-    await new Promise((r) => setTimeout(r, 300))
+    await serviceSettled(h.database.db)
     expect(copies()).toEqual(Array.from({ length: 30 }, (_, i) => `multi ${i}`))
   }, 40_000)
 })

@@ -1,16 +1,15 @@
 import { eq } from 'drizzle-orm'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { accounts, assignments, auditLog, customers, topics } from '../../src/db/schema/index.js'
-import { startHarness, type Harness } from '../support/harness.js'
 import { outboxSettled } from '../support/poll.js'
 import { buttonData, cardAssignmentId, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { useHarness } from '../support/suite.js'
 
-let h: Harness
-afterEach(async () => h?.stop())
+// A fresh service, simulator and database for each test.
+const h = useHarness({}, undefined, 'test')
 
 describe('onboarding', () => {
   it('takes a client from /start to topics in CS and the chosen CR team', async () => {
-    h = await startHarness()
     const { sim, world } = h
     const { zoe, alice, bob } = world.people
     sim.sendPrivate(zoe.id, world.bots.client.id, { text: '/start spring_campaign' })
@@ -55,7 +54,6 @@ describe('onboarding', () => {
   })
 
   it('refuses malformed and unknown emails, then cools down after three failures', async () => {
-    h = await startHarness()
     const { sim, world } = h
     const { mallory } = world.people
     const bot = world.bots.client.id
@@ -77,7 +75,6 @@ describe('onboarding', () => {
   })
 
   it('refuses an account already linked to another Telegram user, counts it towards the cooldown, and alerts CS once an hour per account', async () => {
-    h = await startHarness()
     const { sim, world } = h
     await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
     const bot = world.bots.client.id
@@ -114,7 +111,6 @@ describe('onboarding', () => {
   })
 
   it('shows a start payload on the cards as one short line', async () => {
-    h = await startHarness()
     const { sim, world } = h
     const { zoe, alice } = world.people
     const bot = world.bots.client.id
@@ -132,7 +128,6 @@ describe('onboarding', () => {
   })
 
   it('lets exactly one of two leads pressing at the same instant assign the customer', async () => {
-    h = await startHarness({})
     const { sim, world } = h
     // Bob becomes a lead too for this test.
     h.app.projects[0]!.config.staff.find((s) => s.id === world.people.bob.id)!.roles.push('cs_lead')
@@ -157,7 +152,6 @@ describe('onboarding', () => {
   })
 
   it('stores messages sent before assignment and replays them in order, with Treatment when toggled', async () => {
-    h = await startHarness()
     const { sim, world } = h
     const bot = world.bots.client.id
     const yuri = world.people.yuri
@@ -180,7 +174,6 @@ describe('onboarding', () => {
   })
 
   it('rejects a customer: no topics, the client is told, the card shows who decided', async () => {
-    h = await startHarness()
     const { sim, world } = h
     const bot = world.bots.client.id
     sim.sendPrivate(world.people.zoe.id, bot, { text: '/start' })

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Message } from 'grammy/types'
 import type { SimBot } from '../../src/simulator/types.js'
-import { startHarness, type Harness } from '../support/harness.js'
-import { buttonData, onboard, type OnboardedTopics, waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
+import { buttonData, waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
 /**
  * A CS pool of three bots. With 10 sends per bot per minute into a group, the planner uses the
@@ -10,26 +10,19 @@ import { buttonData, onboard, type OnboardedTopics, waitForPrivate, waitForTopic
  * the second bot, the first (the listening one) is spent for the minute, so Yuri's card and the
  * later copies are posted by bots that do not listen to the group.
  */
-let h: Harness
-let zoe: OnboardedTopics
 let pool: SimBot[] = []
-
-beforeAll(async () => {
-  h = await startHarness({
-    prepare: (sim, world) => {
-      const extra = [2, 3].map((n) => sim.createBot({ token: `7012${n}:cs-pool-${n}`, username: `acme_cs${n}_bot` }))
-      for (const bot of extra) {
-        sim.addMember(world.groups.cs.id, bot.id)
-        sim.promote(world.groups.cs.id, bot.id, { can_manage_topics: true, can_delete_messages: true, can_pin_messages: true })
-      }
-      pool = [world.bots.cs, ...extra]
-      Object.assign(world.project.bots, { cs: pool.map((b) => b.token) })
-    },
-    config: { delivery: { workersPerLane: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: { groupPerMinute: 10, privatePerSecond: 20, privateBurst: 20, globalPerSecond: 30 } } },
-  })
-  zoe = await onboard(h, h.world.people.zoe, 'zoe@example.com', 'north')
+const { h, zoe } = useOnboardedZoe({
+  prepare: (sim, world) => {
+    const extra = [2, 3].map((n) => sim.createBot({ token: `7012${n}:cs-pool-${n}`, username: `acme_cs${n}_bot` }))
+    for (const bot of extra) {
+      sim.addMember(world.groups.cs.id, bot.id)
+      sim.promote(world.groups.cs.id, bot.id, { can_manage_topics: true, can_delete_messages: true, can_pin_messages: true })
+    }
+    pool = [world.bots.cs, ...extra]
+    Object.assign(world.project.bots, { cs: pool.map((b) => b.token) })
+  },
+  config: { delivery: { workersPerLane: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: { groupPerMinute: 10, privatePerSecond: 20, privateBurst: 20, globalPerSecond: 30 } } },
 })
-afterAll(async () => h?.stop())
 
 const cs = () => h.world.groups.cs.id
 

@@ -1,16 +1,11 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { messages, relayLinks } from '../../src/db/schema/index.js'
-import type { Harness } from '../support/harness.js'
 import { pollUntil } from '../support/poll.js'
-import { type OnboardedTopics, fileBytesOf, fileUniqueIdOf, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+import { fileBytesOf, fileUniqueIdOf, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id
@@ -144,7 +139,7 @@ describe('staff → client', () => {
 
   it('carries staff media to the client with the attribution in the caption', async () => {
     const { sim, world } = h
-    const photo = sim.sendGroup(world.people.carol.id, north(), { photo: { bytes: Buffer.from('staff-photo') }, caption: 'Your label' }, { threadId: zoe.cr })
+    sim.sendGroup(world.people.carol.id, north(), { photo: { bytes: Buffer.from('staff-photo') }, caption: 'Your label' }, { threadId: zoe.cr })
     const atClient = await waitForPrivate(h, world.people.zoe.id, clientBot(), 'Your label')
     expect(atClient.kind).toBe('photo')
     expect(atClient.text).toBe('Carol · CR\nYour label')

@@ -1,16 +1,11 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { messages, outbox, relayLinks } from '../../src/db/schema/index.js'
-import type { Harness } from '../support/harness.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
-import { onboard, type OnboardedTopics, waitForPrivate, waitForTopicMessage, withOnboardedZoe } from '../support/flows.js'
+import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id

@@ -1,21 +1,14 @@
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { customers, topics } from '../../src/db/schema/index.js'
-import { startHarness, type Harness } from '../support/harness.js'
-import { buttonData, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { buttonData, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: Awaited<ReturnType<typeof onboard>>
+const { h, zoe } = useOnboardedZoe()
 /** Thread of the Treatment topic opened by the first test. */
 let treatmentThread: number
 /** A second confirmation, asked before the first one was pressed. */
 let stalePromptId: number
-
-beforeAll(async () => {
-  h = await startHarness()
-  zoe = await onboard(h, h.world.people.zoe, 'zoe@example.com', 'north')
-})
-afterAll(async () => h?.stop())
 
 const cs = () => h.world.groups.cs.id
 const treatmentGroup = () => h.world.groups.treatment.id

@@ -1,20 +1,18 @@
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { updates } from '../../src/db/schema/index.js'
 import { secretForBot, webhookPath } from '../../src/server/webhook-server.js'
 import { freePort } from '../support/free-port.js'
-import { startHarness, type Harness } from '../support/harness.js'
 import { onboard, waitForTopicMessage } from '../support/flows.js'
+import { serviceSettled } from '../support/poll.js'
+import { useHarness } from '../support/suite.js'
 
 const SECRET = 'webhook-secret-for-tests-0123456789'
-let h: Harness
 let port: number
-
-beforeAll(async () => {
+const h = useHarness(async () => {
   port = await freePort()
-  h = await startHarness({ config: { telegram: { mode: 'webhook', pollTimeoutSeconds: 1, webhook: { publicUrl: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, secret: SECRET } } } })
+  return { config: { telegram: { mode: 'webhook', pollTimeoutSeconds: 1, webhook: { publicUrl: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, secret: SECRET } } } }
 })
-afterAll(async () => h?.stop())
 
 const post = (botId: number, body: string, secret?: string) =>
   fetch(`http://127.0.0.1:${port}${webhookPath(botId)}`, {
@@ -54,7 +52,7 @@ describe('webhook ingress', () => {
     expect(row).toBeDefined()
     const topic = h.sim.topics(h.world.groups.cs.id).find((t) => t.name.startsWith('Zoe'))!
     await waitForTopicMessage(h, h.world.groups.cs.id, topic.message_thread_id, 'delivered twice')
-    await new Promise((r) => setTimeout(r, 300))
+    await serviceSettled(h.database.db)
     expect(h.sim.chatMessages(h.world.groups.cs.id, { threadId: topic.message_thread_id }).filter((m) => m.text === 'delivered twice')).toHaveLength(1)
   })
 })

@@ -66,11 +66,11 @@ async function startService(stage: string) {
   cleanups.push(() => stopService(child))
   await new Promise<void>((resolve, reject) => {
     setTimeout(() => reject(new Error(`node dist/main.js did not start within 60 s:\n${output.slice(-3000)}`)), 60_000).unref()
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString()
       if (output.includes('topicdesk started')) resolve()
     })
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.once('exit', (code) => reject(new Error(`node dist/main.js exited with ${code}:\n${output.slice(-3000)}`)))
   })
   return { child, output: () => output }

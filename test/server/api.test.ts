@@ -6,15 +6,9 @@ import { customers, outbox } from '../../src/db/schema/index.js'
 import { destinationKey } from '../../src/delivery/jobs.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { createApiKey, revokeApiKey } from '../../src/server/api/api-keys.js'
-import { withOnboardedZoe, type OnboardedTopics } from '../support/flows.js'
-import type { Harness } from '../support/harness.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 const api = (path: string, key?: string, init: RequestInit = {}) =>
   fetch(`http://127.0.0.1:${h.app.adminPort}/api/v1${path}`, { ...init, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' } })
@@ -52,7 +46,7 @@ describe('admin API', () => {
 
   it('never shows another project: its key gets 403, its customers 404; a global key sees every configured project', async () => {
     // A second project registered in the same database, with a customer of its own.
-    const [other] = await h.database.db.execute<{ insertId: number }>(`INSERT INTO projects (\`key\`, name) VALUES ('beta', 'Beta Brand')` as never) as unknown as [{ insertId: number }]
+    const [other] = await h.database.db.execute<{ insertId: number }>(`INSERT INTO projects (\`key\`, name) VALUES ('beta', 'Beta Brand')`) as unknown as [{ insertId: number }]
     const [betaCustomer] = await h.database.db.insert(customers).values({ projectId: other.insertId, telegramUserId: 555, clientBotId: 1, firstName: 'Bea' })
     const { key: betaKey } = await createApiKey(h.database.db, { projectId: other.insertId, name: 'beta' })
     const { key: acmeKey } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'acme' })

@@ -1,13 +1,9 @@
 import { InputFile } from 'grammy'
 import type { Message } from 'grammy/types'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { failure, startWorld, updates, type World } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { failure, updates, useWorld } from './helpers.js'
 
-let w: World
-beforeEach(async () => {
-  w = await startWorld()
-})
-afterEach(() => w.sim.close())
+const w = useWorld()
 
 describe('copy and forward', () => {
   it('copies only from chats the bot can read', async () => {

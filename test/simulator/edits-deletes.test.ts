@@ -1,13 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { drain, failure, startWorld, updates, type World } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { drain, failure, updates, useWorldWithAlice } from './helpers.js'
 
-let w: World
-beforeEach(async () => {
-  w = await startWorld()
-  w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
-  await drain(w.client.api)
-})
-afterEach(() => w.sim.close())
+const w = useWorldWithAlice()
 
 const NOT_MODIFIED = 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
 

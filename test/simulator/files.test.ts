@@ -1,12 +1,8 @@
 import { InputFile } from 'grammy'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { failure, startWorld, type World } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { failure, useWorld } from './helpers.js'
 
-let w: World
-beforeEach(async () => {
-  w = await startWorld()
-})
-afterEach(() => w.sim.close())
+const w = useWorld()
 
 describe('files', () => {
   it('gives each bot its own file_id and rejects another bot’s', async () => {
@@ -47,7 +43,7 @@ describe('files', () => {
     expect(reupload.document.file_unique_id).not.toBe(copy.document.file_unique_id)
   })
 
-  it('keeps file_unique_id when a user re-sends a file they have, not when they upload the bytes again', async () => {
+  it('keeps file_unique_id when a user re-sends a file they have, not when they upload the bytes again', () => {
     const bytes = Buffer.from('holiday photo')
     const first = w.sim.sendPrivate(w.alice, w.client.id, { photo: { bytes } }).photo!.at(-1)!
     const resent = w.sim.sendPrivate(w.alice, w.client.id, { photo: { fileUniqueId: first.file_unique_id } }).photo!.at(-1)!

@@ -1,6 +1,7 @@
 import { Api, GrammyError } from 'grammy'
 import type { Update } from 'grammy/types'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
+import { useFixture } from '../support/suite.js'
 
 export interface World {
   sim: Simulator
@@ -33,13 +34,22 @@ export async function startWorld(options: SimulatorOptions = {}): Promise<World>
 }
 
 /** Raw Bot API call, for wire details grammY hides. */
-export async function raw(sim: Simulator, token: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** A Bot API answer as it comes over the wire; `Result` is what a test expects in `result`. */
+export interface ApiAnswer<Result = unknown> {
+  ok: boolean
+  result: Result
+  description?: string
+  error_code?: number
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number }
+}
+
+export async function raw<Result = unknown>(sim: Simulator, token: string, method: string, body?: unknown): Promise<{ status: number; json: ApiAnswer<Result> }> {
   const res = await fetch(`${sim.url}/bot${token}/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body ?? {}),
   })
-  return { status: res.status, json: await res.json() }
+  return { status: res.status, json: (await res.json()) as ApiAnswer<Result> }
 }
 
 /** The GrammyError a call fails with (fails the test if it succeeds). */
@@ -63,4 +73,17 @@ export async function drain(api: Api): Promise<void> {
   const list = await updates(api)
   const last = list.at(-1)
   if (last) await updates(api, last.update_id + 1)
+}
+
+/** A fresh world for every test of the file, closed after it; `setUp` runs once the world started. */
+export function useWorld(setUp?: (w: World) => Promise<void> | void): World {
+  return useFixture('the simulator world', 'test', () => startWorld(), (w) => w.sim.close(), setUp)
+}
+
+/** A fresh world per test in which Alice already wrote to the client bot (so it may answer her). */
+export function useWorldWithAlice(): World {
+  return useWorld(async (w) => {
+    w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
+    await drain(w.client.api)
+  })
 }

@@ -1,13 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { drain, failure, startWorld, updates, type World } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { drain, failure, updates, useWorldWithAlice } from './helpers.js'
 
-let w: World
-beforeEach(async () => {
-  w = await startWorld()
-  w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
-  await drain(w.client.api)
-})
-afterEach(() => w.sim.close())
+const w = useWorldWithAlice()
 
 describe('reactions', () => {
   it('lets a bot set one standard reaction, silently', async () => {

@@ -1,6 +1,6 @@
 import { InputFile } from 'grammy'
 import { afterEach, describe, expect, it } from 'vitest'
-import { failure, raw, startWorld, type World } from './helpers.js'
+import { failure, raw, startWorld, type ApiAnswer, type World } from './helpers.js'
 
 let w: World
 afterEach(() => w.sim.close())
@@ -13,8 +13,8 @@ describe('rate limits', () => {
     const res = await raw(w.sim, w.client.token, 'sendMessage', { chat_id: w.alice, text: 'too many' })
     expect(res.status).toBe(429)
     expect(res.json).toMatchObject({ ok: false, error_code: 429, parameters: { retry_after: expect.any(Number) } })
-    expect(res.json.description).toBe(`Too Many Requests: retry after ${res.json.parameters.retry_after}`)
-    expect(res.json.parameters.retry_after).toBeGreaterThanOrEqual(1)
+    expect(res.json.description).toBe(`Too Many Requests: retry after ${res.json.parameters!.retry_after}`)
+    expect(res.json.parameters!.retry_after).toBeGreaterThanOrEqual(1)
     expect(w.sim.stats().rateLimited).toBe(1)
     // other bots have their own budget
     w.sim.sendPrivate(w.alice, w.cs.id, { text: 'hi' })
@@ -76,8 +76,8 @@ describe('faults', () => {
         const res = await fetch(`${w.sim.url}/bot${w.client.token}/sendMessage`, {
           method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: w.alice, text: `n${i}` }),
         })
-        const json = (await res.json()) as any
-        outcomes.push(json.ok ? 'ok' : json.description)
+        const json = (await res.json()) as ApiAnswer
+        outcomes.push(json.ok ? 'ok' : json.description!)
       } catch {
         outcomes.push('dropped')
       }

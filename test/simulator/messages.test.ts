@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { drain, failure, raw, startWorld, updates, type World } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { drain, failure, raw, updates, type ApiAnswer, useWorld } from './helpers.js'
 
-let w: World
-beforeEach(async () => {
-  w = await startWorld()
-})
-afterEach(() => w.sim.close())
+const w = useWorld()
 
 describe('wire protocol', () => {
   it('answers 401 for unknown tokens and 404 for unknown methods; methods are case-insensitive', async () => {
     expect(await raw(w.sim, '999:nope', 'getMe')).toEqual({ status: 401, json: { ok: false, error_code: 401, description: 'Unauthorized' } })
     expect((await raw(w.sim, w.cs.token, 'fooBar')).json).toEqual({ ok: false, error_code: 404, description: 'Not Found' })
-    expect((await raw(w.sim, w.cs.token, 'getme')).json.result.username).toBe('cs_bot')
+    expect((await raw<{ username: string }>(w.sim, w.cs.token, 'getme')).json.result.username).toBe('cs_bot')
   })
 
   it('accepts urlencoded bodies with JSON-encoded objects', async () => {
@@ -21,9 +17,9 @@ describe('wire protocol', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ chat_id: String(w.alice), text: 'hi', reply_markup: JSON.stringify({ inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }) }),
     })
-    const json = (await res.json()) as any
+    const json = (await res.json()) as ApiAnswer<{ reply_markup: { inline_keyboard: Array<Array<{ callback_data?: string }>> } }>
     expect(json.ok).toBe(true)
-    expect(json.result.reply_markup.inline_keyboard[0][0].callback_data).toBe('a')
+    expect(json.result.reply_markup.inline_keyboard[0]![0]!.callback_data).toBe('a')
   })
 })
 
@@ -38,7 +34,7 @@ describe('sending', () => {
     expect((await w.client.api.sendMessage(w.alice, 'welcome')).chat.id).toBe(w.alice)
   })
 
-  it('keeps a private chat per bot: same user id, separate histories', async () => {
+  it('keeps a private chat per bot: same user id, separate histories', () => {
     w.sim.sendPrivate(w.alice, w.client.id, { text: 'to client' })
     w.sim.sendPrivate(w.alice, w.cs.id, { text: 'to cs' })
     expect(w.sim.privateMessages(w.alice, w.client.id).map((m) => m.text)).toEqual(['to client'])
@@ -78,7 +74,7 @@ describe('sending', () => {
     expect(e.description).toBe('Bad Request: message to be replied not found')
     const ok = await w.client.api.sendMessage(w.alice, 're', { reply_parameters: { message_id: 999, allow_sending_without_reply: true } })
     expect(ok.reply_to_message).toBeUndefined()
-    const real = await w.client.api.sendMessage(w.alice, 're', { reply_to_message_id: 1 } as never)
+    const real = await w.client.api.sendMessage(w.alice, 're', { reply_to_message_id: 1 })
     expect(real.reply_to_message?.message_id).toBe(1)
   })
 

@@ -1,11 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { drain, failure, startWorld, updates, type World } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { drain, failure, updates, useWorld } from './helpers.js'
 
-let w: World
-beforeEach(async () => {
-  w = await startWorld()
-})
-afterEach(() => w.sim.close())
+const w = useWorld()
 
 describe('forum topics', () => {
   it('creates a topic whose service message id is the thread id, with pseudo-replies', async () => {

@@ -25,12 +25,12 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
   )
   const url = urlForDatabase(adminUrl, name)
   await runMigrations(url)
-  const { db, close } = createDatabase(url, { poolSize: options.poolSize ?? 5 })
+  const handle = createDatabase(url, { poolSize: options.poolSize ?? 5 })
   return {
     url,
-    db,
+    db: handle.db,
     async close() {
-      await close()
+      await handle.close()
       await withAdminConnection(adminUrl, (connection) => connection.query(`DROP DATABASE IF EXISTS \`${name}\``))
     },
   }

@@ -1,6 +1,4 @@
 import type { InlineKeyboardMarkup, Message } from 'grammy/types'
-import { afterAll, beforeAll } from 'vitest'
-import { startHarness } from './harness.js'
 import type { Harness } from './harness.js'
 
 /** Last message a user sees from a bot in their private chat. */
@@ -73,7 +71,7 @@ export function cardAssignmentId(card: WithKeyboard): number {
 export function fileUniqueIdOf(message: Message): string | undefined {
   const m = message as unknown as Record<string, { file_unique_id?: string } | undefined>
   if (message.photo) return message.photo.at(-1)?.file_unique_id
-  for (const kind of ['video', 'animation', 'audio', 'voice', 'video_note', 'document', 'sticker']) if (m[kind]?.file_unique_id) return m[kind]!.file_unique_id
+  for (const kind of ['video', 'animation', 'audio', 'voice', 'video_note', 'document', 'sticker']) if (m[kind]?.file_unique_id) return m[kind].file_unique_id
   return undefined
 }
 
@@ -92,15 +90,3 @@ function accountName(h: Harness, email: string): string {
 
 export type OnboardedTopics = Awaited<ReturnType<typeof onboard>>
 
-/**
- * One harness for a whole test file, with Zoe onboarded into CR North before the first test;
- * `use` receives both (assign them to the file's variables).
- */
-export function withOnboardedZoe(use: (harness: Harness, zoe: OnboardedTopics) => void): void {
-  let harness: Harness | undefined
-  beforeAll(async () => {
-    harness = await startHarness()
-    use(harness, await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
-  })
-  afterAll(async () => harness?.stop())
-}

@@ -4,11 +4,11 @@ import { createConfig, type Config } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
 import { createSampleWorld, sampleConfig, type SampleWorld } from '../../src/demo/sample-world.js'
-
-type ProjectInput = ConfigInput['projects'][number]
 import { createLogger } from '../../src/logger.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
+
+type ProjectInput = ConfigInput['projects'][number]
 
 export interface Harness {
   sim: Simulator
@@ -21,7 +21,14 @@ export interface Harness {
 }
 
 /** The whole service against a fresh simulator and a fresh database, with the sample world. */
-export async function startHarness(options: { simulator?: SimulatorOptions; config?: Partial<ConfigInput>; project?: Partial<ProjectInput>; prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  simulator?: SimulatorOptions
+  config?: Partial<ConfigInput>
+  project?: Partial<ProjectInput>
+  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startSimulator(options.simulator)
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)

@@ -8,8 +8,8 @@ import { SendPlanner } from '../../src/delivery/send-planner.js'
 import { OutboxWorkers, type DeliveryHooks } from '../../src/delivery/worker.js'
 import type { Lane } from '../../src/db/schema/index.js'
 import { createLogger } from '../../src/logger.js'
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
-import { createTestDatabase, type TestDatabase } from './database.js'
+import { startSimulator, type SimulatorOptions } from '../../src/simulator/index.js'
+import { createTestDatabase } from './database.js'
 
 /** The outbox and its workers against the simulator, without the bots: for delivery tests. */
 export async function startOutboxHarness(options: { simulator?: SimulatorOptions; pool?: number; gateway?: GatewayOptions } = {}) {
@@ -31,7 +31,7 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   /** A set of lane workers with its own connection pool, as a second process would have. */
   function startWorkers(o: { budgets?: RateBudgetOptions; hooks?: DeliveryHooks; maxAttempts?: number; leaseSeconds?: number } = {}) {
     const handle = createDatabase(database.url, { poolSize: 5 })
-    closers.push(handle.close)
+    closers.push(() => handle.close())
     const poolIds = bots.map((b) => b.id)
     const planner = o.budgets ? new SendPlanner(handle.db, new RateBudget(o.budgets), () => poolIds) : undefined
     const workers = new OutboxWorkers({ db: handle.db, gateway, logger, planner, hooks: o.hooks }, { workersPerLane: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30, leaseSeconds: o.leaseSeconds })

@@ -23,7 +23,8 @@ const input = JSON.parse(process.argv[2] ?? '{}') as RelayInput
 const gateway = new TelegramGateway(input.apiRoot)
 gateway.register(input.from.id, input.from.token)
 gateway.register(input.to.id, input.to.token)
-const { db, close } = createDatabase(input.databaseUrl, { poolSize: 2 })
+const database = createDatabase(input.databaseUrl, { poolSize: 2 })
+const { db } = database
 const relay = (file: FileRef) => sendContent({ db, gateway }, input.to.id, input.from.id, { chatId: input.chatId }, { kind: 'document', file })
 
 // The same path once with a small file, so code loading and first-use buffers are not counted.
@@ -47,4 +48,4 @@ const sampler = setInterval(() => {
 await relay(input.file)
 clearInterval(sampler)
 process.stdout.write(`${JSON.stringify({ rssRise: peak.rss - base.rss, liveRise: peak.live - base.live })}\n`)
-await close()
+await database.close()
