@@ -3,16 +3,11 @@ import { promisify } from 'node:util'
 import { count, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditLog, customers, fileCache, messages, updates } from '../../src/db/schema/index.js'
-import { waitForTopicMessage, withOnboardedZoe, type OnboardedTopics } from '../support/flows.js'
-import type { Harness } from '../support/harness.js'
+import { waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/customer.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
 

@@ -2,16 +2,11 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { assignments, auditLog, customers } from '../../src/db/schema/index.js'
 import { createApiKey } from '../../src/server/api/api-keys.js'
-import { waitForPrivate, waitForTopic, waitForTopicMessage, withOnboardedZoe, type OnboardedTopics } from '../support/flows.js'
-import type { Harness } from '../support/harness.js'
+import { waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
+import { useOnboardedZoe } from '../support/suite.js'
 import { pollUntil } from '../support/poll.js'
 
-let h: Harness
-let zoe: OnboardedTopics
-withOnboardedZoe((harness, topics) => {
-  h = harness
-  zoe = topics
-})
+const { h, zoe } = useOnboardedZoe()
 
 const post = (path: string, body: unknown, key?: string) =>
   fetch(`http://127.0.0.1:${h.app.adminPort}/api/v1/projects/${h.world.project.key}${path}`, {
@@ -44,7 +39,7 @@ describe('admin API: writing to a customer', () => {
     const id = await customerIdOf(h.world.people.zoe.id)
     const text = { staffId: h.world.people.alice.id, text: 'hello' }
     expect((await post(`/customers/${id}/messages`, text)).status).toBe(401)
-    const [other] = (await h.database.db.execute(`INSERT INTO projects (\`key\`, name) VALUES ('other', 'Other')` as never)) as unknown as [{ insertId: number }]
+    const [other] = (await h.database.db.execute(`INSERT INTO projects (\`key\`, name) VALUES ('other', 'Other')`)) as unknown as [{ insertId: number }]
     const [foreign] = await h.database.db.insert(customers).values({ projectId: other.insertId, telegramUserId: 777, clientBotId: 1, firstName: 'Fay', state: 'active' })
     const { key: otherKey } = await createApiKey(h.database.db, { projectId: other.insertId, name: 'other' })
     expect((await post(`/customers/${id}/messages`, text, otherKey)).status).toBe(403)
