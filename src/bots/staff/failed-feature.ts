@@ -1,7 +1,7 @@
 import { Composer } from 'grammy'
 import type { InlineKeyboardButton } from 'grammy/types'
 import { describeDeadLetter, listDeadLetters, retryDeadLetter } from '../../delivery/dead-letters.js'
-import { isCsLead } from '../../domain/project-runtime.js'
+import { refusalFor } from '../../domain/permissions.js'
 import { describeFailedUpdate, formatUpdateKey, listFailedUpdates, parseUpdateKey, retryFailedUpdate } from '../ingress/failed-updates.js'
 import type { BotContext } from '../shared/context.js'
 
@@ -14,8 +14,9 @@ const group = composer.chatType('supergroup')
  */
 group.command('failed', async (ctx) => {
   if (ctx.chat.id !== ctx.project.config.groups.cs.chatId) return
-  if (!isCsLead(ctx.project, ctx.from.id)) {
-    await ctx.reply('Only CS leads can see failed deliveries.', { reply_parameters: { message_id: ctx.msg.message_id } })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'see_failed')
+  if (refusal) {
+    await ctx.reply(refusal, { reply_parameters: { message_id: ctx.msg.message_id } })
     return
   }
   const scope = { projectId: ctx.project.id, limit: 10 }
@@ -34,8 +35,9 @@ group.command('failed', async (ctx) => {
 })
 
 composer.callbackQuery(/^dl:(\d{1,15})$/, async (ctx) => {
-  if (!isCsLead(ctx.project, ctx.from.id)) {
-    await ctx.answerCallbackQuery({ text: 'Only CS leads can retry deliveries.', show_alert: true })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'retry_delivery')
+  if (refusal) {
+    await ctx.answerCallbackQuery({ text: refusal, show_alert: true })
     return
   }
   const id = Number(ctx.match[1])
@@ -46,8 +48,9 @@ composer.callbackQuery(/^dl:(\d{1,15})$/, async (ctx) => {
 })
 
 composer.callbackQuery(/^du:(\d{1,15}:\d{1,15})$/, async (ctx) => {
-  if (!isCsLead(ctx.project, ctx.from.id)) {
-    await ctx.answerCallbackQuery({ text: 'Only CS leads can retry failed updates.', show_alert: true })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'retry_update')
+  if (refusal) {
+    await ctx.answerCallbackQuery({ text: refusal, show_alert: true })
     return
   }
   const key = parseUpdateKey(ctx.match[1]!)!

@@ -2,6 +2,7 @@ import { Composer } from 'grammy'
 import { isCustomerTopic } from '../../domain/button-binding.js'
 import { customerName, findCustomer, type Customer } from '../../domain/customers.js'
 import { refusalFor } from '../../domain/permissions.js'
+import { homeRole } from '../../domain/roles.js'
 import { staffMember } from '../../domain/project-runtime.js'
 import { executeReassignment } from '../../domain/reassignment/execute.js'
 import { cancelReassignment, scheduleReassignment } from '../../domain/reassignment/schedule.js'
@@ -44,7 +45,7 @@ composer.callbackQuery(/^ra:/, async (ctx) => {
   const refusal = refusalFor(ctx.project, ctx.from.id, 'reassign_customer')
   if (refusal) return ctx.answerCallbackQuery({ text: refusal, show_alert: true })
   const pressed = pressedMessage(ctx.callbackQuery, ctx.self.id)
-  if (!pressed || !(await isCustomerTopic(ctx.deps.db, ctx.project, pressed, button.customerId, ['cs']))) {
+  if (!pressed || !(await isCustomerTopic(ctx.deps.db, ctx.project, pressed, button.customerId, [homeRole(ctx.project.roles).key]))) {
     return ctx.answerCallbackQuery({ text: NOT_THIS_MESSAGE, show_alert: true })
   }
   const lead = staffMember(ctx.project, ctx.from.id)?.name ?? 'a lead'
