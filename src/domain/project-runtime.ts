@@ -1,5 +1,5 @@
 import type { ProjectConfig, StaffRole } from '../config/index.js'
-import { roleDefinition, type RoleRegistry } from './roles.js'
+import { homeRole, onDemandRole, roleDefinition, teamsRole, type RoleGroup, type RoleRegistry } from './roles.js'
 
 /** 'client', or the key of a staff role of the registry. */
 export type BotRole = string
@@ -28,7 +28,7 @@ export interface StaffMember {
   roles: StaffRole[]
 }
 
-/** The staff group a chat id belongs to, if any. */
+/** A staff group with its role's key and label. */
 export type StaffGroup = { role: string; teamKey: string; chatId: number; anonymous: boolean; label: string; title: string }
 
 /** The roster entry of a user, if they are staff of this project. */
@@ -41,6 +41,23 @@ export function staffGroups(project: ProjectRuntime): StaffGroup[] {
   return project.roles.flatMap((role) =>
     role.groups(project.config).map((group) => ({ role: role.key, teamKey: group.teamKey, chatId: group.chatId, anonymous: group.anonymous, label: role.label(project.config), title: group.title })),
   )
+}
+
+/** The teams a customer can be assigned to or moved between (CR), as `{ key, title, chatId }`. */
+export function teamsOf(project: ProjectRuntime): Array<RoleGroup & { key: string }> {
+  return teamsRole(project.roles).groups(project.config).map((group) => ({ ...group, key: group.teamKey }))
+}
+
+/** The home group (CS): onboarding cards, prompts, /failed. */
+export function homeGroup(project: ProjectRuntime): RoleGroup {
+  const group = homeRole(project.roles).groups(project.config)[0]
+  if (!group) throw new Error(`Project ${project.config.key} has no home group`)
+  return group
+}
+
+/** The group of the role opened on request (Treatment), if the project has one. */
+export function onDemandGroup(project: ProjectRuntime): RoleGroup | undefined {
+  return onDemandRole(project.roles).groups(project.config)[0]
 }
 
 /** The staff group a chat id belongs to, if any. */

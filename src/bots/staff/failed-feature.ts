@@ -2,6 +2,7 @@ import { Composer } from 'grammy'
 import type { InlineKeyboardButton } from 'grammy/types'
 import { describeDeadLetter, listDeadLetters, retryDeadLetter } from '../../delivery/dead-letters.js'
 import { refusalFor } from '../../domain/permissions.js'
+import { homeGroup } from '../../domain/project-runtime.js'
 import { describeFailedUpdate, formatUpdateKey, listFailedUpdates, parseUpdateKey, retryFailedUpdate } from '../ingress/failed-updates.js'
 import type { BotContext } from '../shared/context.js'
 
@@ -13,7 +14,7 @@ const group = composer.chatType('supergroup')
  * after failed handling, each with a retry button.
  */
 group.command('failed', async (ctx) => {
-  if (ctx.chat.id !== ctx.project.config.groups.cs.chatId) return
+  if (ctx.chat.id !== homeGroup(ctx.project).chatId) return
   const refusal = refusalFor(ctx.project, ctx.from.id, 'see_failed')
   if (refusal) {
     await ctx.reply(refusal, { reply_parameters: { message_id: ctx.msg.message_id } })

@@ -5,7 +5,7 @@ import { findCustomer } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { onDemandGroup, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { NOT_THIS_MESSAGE } from '../button-binding.js'
 import type { CardAction } from '../../bots/buttons/onboarding-card.js'
 import { cardKeyboard, cardText } from './assignment-card.js'
@@ -44,7 +44,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
   if (!customer || !account) return { text: 'The customer or their account record is gone.', alert: true }
   const action = press.action
-  if (action.action === 'assign' && !project.config.groups.cr.some((team) => team.key === action.teamKey)) {
+  if (action.action === 'assign' && !teamsOf(project).some((team) => team.key === action.teamKey)) {
     return { text: `CR team "${action.teamKey}" no longer exists in the configuration.`, alert: true }
   }
   // The card is edited by the bot that posted it, in the prompts stream.
@@ -78,8 +78,8 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
       return { text: 'Rejected.', alert: false }
     }
     const [fresh] = await tx.select({ treatment: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
-    const treatment = Boolean(fresh?.treatment) && Boolean(project.config.groups.treatment)
-    const team = project.config.groups.cr.find((t) => t.key === action.teamKey)!
+    const treatment = Boolean(fresh?.treatment) && Boolean(onDemandGroup(project))
+    const team = teamsOf(project).find((t) => t.key === action.teamKey)!
     await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } })
     await editCard(tx, `${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
     return { text: `Assigned to ${team.title}.`, alert: false }

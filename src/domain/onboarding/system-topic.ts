@@ -2,15 +2,14 @@ import { and, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { systemTopics } from '../../db/schema/index.js'
 import { enqueueTo } from '../enqueue-to.js'
-import type { ProjectRuntime } from '../project-runtime.js'
-import { homeRole } from '../roles.js'
+import { homeGroup, type ProjectRuntime } from '../project-runtime.js'
 
 /**
  * The CS group's "Onboarding" topic, created once. The create job and every card share the
  * destination key, so cards queued before the topic exists are delivered after it.
  */
 export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime): Promise<number> {
-  const chatId = homeRole(project.roles).groups(project.config)[0]!.chatId
+  const chatId = homeGroup(project).chatId
   const [inserted] = await tx.insert(systemTopics).ignore().values({ projectId: project.id, chatId, purpose: 'onboarding' })
   const [row] = await tx
     .select({ id: systemTopics.id })

@@ -10,7 +10,7 @@ import { queueTopicOpening, queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { profileCard } from '../onboarding/open-topics.js'
-import { fillTemplate, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { fillTemplate, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { historyToReplay, queueHistoryReplay } from './replay.js'
 import type { Reassignment } from './schedule.js'
 
@@ -44,7 +44,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       await tx.update(reassignments).set({ state: 'failed', openSlot: null, error }).where(eq(reassignments.id, plan.id))
       return 'failed' as const
     }
-    const team = project.config.groups.cr.find((t) => t.key === plan.toTeam)
+    const team = teamsOf(project).find((t) => t.key === plan.toTeam)
     const customer = await findCustomer(tx, plan.customerId)
     if (!team) return fail(`CR team "${plan.toTeam}" no longer exists in the configuration`)
     if (!customer || customer.state !== 'active') return fail('the customer is not active')
@@ -71,7 +71,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     // The move, its replay and the old topic's cleanup travel in the replay stream, apart from live traffic.
     const replay = { stream: 'replay' } as const
     const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
-    const fromTitle = project.config.groups.cr.find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
+    const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
     const card = profileCard(project, customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
     const history = await historyToReplay(tx, customer.id, settings.replay)
     await queueTopicOpening(tx, project, newTopic!, { card, notice: `🔀 Moved here from ${fromTitle} by ${who}. The conversation so far follows (${history.length} messages).` }, replay)
