@@ -21,7 +21,7 @@ import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
 import { handlePermanentFailure } from './domain/delivery-failures.js'
 import { noteTopicRecovered } from './domain/topic-health.js'
-import { setAlbumWindow } from './domain/relay/queue-copies.js'
+import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type BotRef, type BotRole, type ProjectRuntime } from './domain/project-runtime.js'
@@ -62,23 +62,24 @@ export interface App {
  * The composition root: database → projects → bots → outbox workers → ingress (long polling
  * or webhooks). Used by main.ts, the demo, the benchmark and the end-to-end tests alike.
  */
-export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean; checks?: boolean } = {}): Promise<App> {
+export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean; checks?: boolean; roles?: RoleRegistry } = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, close } = createDatabase(config.database.url, { poolSize: 20 })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
-  setAlbumWindow(config.delivery.albumWindowMs)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []
   for (const projectConfig of config.projects) {
     const projectId = await syncProject(db, projectConfig)
-    const runtime: ProjectRuntime = { id: projectId, config: projectConfig, bots: { client: [], cs: [], cr: [], treatment: [] } }
-    for (const [role, tokens] of Object.entries(projectConfig.bots) as Array<[BotRole, string | string[] | undefined]>) {
+    const roles = options.roles ?? STAFF_ROLES
+    const runtime: ProjectRuntime = { id: projectId, config: projectConfig, bots: { client: [] }, roles, albumWindowMs: config.delivery.albumWindowMs }
+    for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.
-      for (const [i, token] of (typeof tokens === 'string' ? [tokens] : (tokens ?? [])).entries()) {
+      const pool = (runtime.bots[role] ??= [])
+      for (const [i, token] of tokens.entries()) {
         const spec = { token, role, primary: i === 0 }
         const { bot, self } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
         gateway.register(self.id, token)
-        runtime.bots[role].push(self)
+        pool.push(self)
         bots.push({ bot, project: runtime, self, spec })
       }
     }
@@ -86,8 +87,8 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   }
 
   const pools = new Map<number, number[]>()
-  for (const project of projects) for (const role of ['cs', 'cr', 'treatment'] as const) {
-    const ids = project.bots[role].map((b) => b.id)
+  for (const project of projects) for (const role of project.roles) {
+    const ids = (project.bots[role.key] ?? []).map((b) => b.id)
     for (const id of ids) pools.set(id, ids)
   }
   const budgets = config.delivery.budgets
@@ -238,7 +239,7 @@ async function startAdminServer(http: { port: number; host: string }, deps: Admi
 function poolSizeOfChat(projects: ProjectRuntime[], chatId: number): number {
   for (const project of projects) {
     const group = staffGroups(project).find((g) => g.chatId === chatId)
-    if (group) return Math.max(1, project.bots[group.role].length)
+    if (group) return Math.max(1, project.bots[group.role]?.length ?? 0)
   }
   return 1
 }

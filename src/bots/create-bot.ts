@@ -9,6 +9,7 @@ import { attachContext } from './shared/attach-context.js'
 import type { BotContext } from './shared/context.js'
 import { handleStoredUpdate, type UpdateOutcome } from './shared/store-update.js'
 import { staffBotFeatures } from './staff/index.js'
+import { roleDefinition } from '../domain/roles.js'
 
 export interface BotSpec {
   token: string
@@ -37,7 +38,7 @@ export async function createBot(spec: BotSpec, apiRoot: string, options: { throt
  */
 export function installFeatures(bot: Bot<BotContext>, project: ProjectRuntime, self: BotRef, spec: BotSpec, deps: DomainDeps, logger: Logger, observe?: (botId: number, outcome: UpdateOutcome) => void): void {
   bot.use(attachContext(project, self, deps, logger))
-  const features = spec.role === 'client' ? clientBotFeatures() : staffBotFeatures({ role: spec.role, listens: spec.primary })
+  const features = spec.role === 'client' ? clientBotFeatures() : staffBotFeatures({ role: roleDefinition(project.roles, spec.role), listens: spec.primary })
   bot.errorBoundary((error) => {
     const ctx = error.ctx
     ctx.log.error({ err: error.error, update: ctx.update }, 'update handling failed')

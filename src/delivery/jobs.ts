@@ -1,14 +1,7 @@
 import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types'
+import type { Target } from './destination.js'
 
-/**
- * Where a job's message goes. Topics are referenced by row id and resolved to their current
- * thread at send time, so a job queued before the topic exists (or after it was recreated)
- * still lands in the right place.
- */
-export type Target =
-  | { kind: 'chat'; chatId: number }
-  | { kind: 'topic'; topicId: number }
-  | { kind: 'system_topic'; systemTopicId: number }
+export type { Target } from './destination.js'
 
 /** A reply target: a known Telegram message, the copy behind a relay link, or the result of an earlier job. */
 export type ReplyRef = { messageId: number } | { linkId: number } | { originalMessageRowId: number }
@@ -54,23 +47,3 @@ export type OutboxJob =
   | { type: 'create_system_topic'; systemTopicId: number }
 
 export type OutboxJobType = OutboxJob['type']
-
-/** Stable ordering key of a target: rows with the same key are delivered in id order. */
-export function destinationKey(target: Target): string {
-  switch (target.kind) {
-    case 'chat':
-      return `chat:${target.chatId}`
-    case 'topic':
-      return `topic:${target.topicId}`
-    case 'system_topic':
-      return `system:${target.systemTopicId}`
-  }
-}
-
-/**
- * Key for a row that must neither wait behind nor hold back the target's ordered rows: a summary
- * sent later (a flood notice, delayed to the end of its window) beside the live traffic.
- */
-export function asideDestinationKey(target: Target): string {
-  return `${destinationKey(target)}:aside`
-}

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { systemTopics, topics } from '../db/schema/index.js'
+import { decodeDestination } from './destination.js'
 import type { OutboxJobType } from './jobs.js'
 import type { ClaimedJob } from './outbox.js'
 import type { RateBudget } from './rate-budget.js'
@@ -47,16 +48,16 @@ export class SendPlanner {
   async chatOf(destination: string): Promise<number> {
     const cached = this.chatOfDestination.get(destination)
     if (cached !== undefined) return cached
-    const [kind, id] = destination.split(':') as [string, string]
-    let chatId: number
-    if (kind === 'topic') {
-      const [row] = await this.db.select({ chatId: topics.chatId }).from(topics).where(eq(topics.id, Number(id)))
+    const decoded = decodeDestination(destination)
+    let chatId = 0
+    if (decoded?.kind === 'topic') {
+      const [row] = await this.db.select({ chatId: topics.chatId }).from(topics).where(eq(topics.id, decoded.topicId))
       chatId = row?.chatId ?? 0
-    } else if (kind === 'system') {
-      const [row] = await this.db.select({ chatId: systemTopics.chatId }).from(systemTopics).where(eq(systemTopics.id, Number(id)))
+    } else if (decoded?.kind === 'system_topic') {
+      const [row] = await this.db.select({ chatId: systemTopics.chatId }).from(systemTopics).where(eq(systemTopics.id, decoded.systemTopicId))
       chatId = row?.chatId ?? 0
-    } else {
-      chatId = Number(id)
+    } else if (decoded?.kind === 'chat') {
+      chatId = decoded.chatId
     }
     if (this.chatOfDestination.size > 50_000) this.chatOfDestination.clear()
     this.chatOfDestination.set(destination, chatId)

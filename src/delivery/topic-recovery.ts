@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js'
 import { topics } from '../db/schema/index.js'
 import { findTopic } from '../db/repositories/relay.js'
 import type { Logger } from '../logger.js'
+import { decodeDestination } from './destination.js'
 import type { TelegramGateway } from './gateway.js'
 
 export type RecoveryOutcome = 'reopened' | 'recreated' | 'not_a_topic' | 'failed'
@@ -18,9 +19,9 @@ export async function recoverTopic(
   botId: number,
   problem: 'topic_closed' | 'topic_missing',
 ): Promise<{ outcome: RecoveryOutcome; topicId?: number }> {
-  const match = /^topic:(\d+)(?::aside)?$/.exec(destination)
-  if (!match) return { outcome: 'not_a_topic' }
-  const topicId = Number(match[1])
+  const decoded = decodeDestination(destination)
+  if (decoded?.kind !== 'topic') return { outcome: 'not_a_topic' }
+  const topicId = decoded.topicId
   const topic = await findTopic(deps.db, topicId)
   if (!topic?.threadId) return { outcome: 'not_a_topic' }
   // A retired topic (replaced, or Treatment closed) stays closed: reopening it would route the customer there again.

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { customers, topics, type TopicRole } from '../db/schema/index.js'
+import { customers, topics } from '../db/schema/index.js'
 
 export type Customer = typeof customers.$inferSelect
 export type Topic = typeof topics.$inferSelect
@@ -49,8 +49,4 @@ export async function activeTopics(db: DbOrTx, customerId: number): Promise<Topi
 export async function topicByThread(db: DbOrTx, chatId: number, threadId: number): Promise<Topic | undefined> {
   const [row] = await db.select().from(topics).where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
   return row
-}
-
-export function laneForTopic(role: TopicRole): 'client_to_staff' | 'treatment' {
-  return role === 'treatment' ? 'treatment' : 'client_to_staff'
 }

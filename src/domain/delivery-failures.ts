@@ -1,10 +1,12 @@
 import type { FailureClass } from '../delivery/classify-error.js'
 import type { ClaimedJob } from '../delivery/outbox.js'
+import { decodeDestination } from '../delivery/destination.js'
 import type { DomainDeps } from './deps.js'
 import type { ProjectRuntime } from './project-runtime.js'
 import { setClientBlocked } from './relay/blocked.js'
 import { noteNeverStarted } from './relay/never-started.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
+import { homeRole } from './roles.js'
 import { chatOfDestination, claimGroupAlarm, groupTitle } from './group-alarm.js'
 
 /**
@@ -14,21 +16,23 @@ import { chatOfDestination, claimGroupAlarm, groupTitle } from './group-alarm.js
 export async function handlePermanentFailure(deps: DomainDeps, projects: ProjectRuntime[], job: ClaimedJob, failure: FailureClass, error: string): Promise<void> {
   const project = projects.find((p) => p.id === job.projectId)
   if (!project) return
-  const chat = /^chat:(\d+)$/.exec(job.destination)
-  if (failure.kind === 'blocked' && chat) {
-    await setClientBlocked(deps, project, Number(chat[1]), true)
+  const destination = decodeDestination(job.destination)
+  // A private chat: a person (positive id), not a group.
+  const privateChat = destination?.kind === 'chat' && destination.chatId > 0 && !destination.aside ? destination.chatId : undefined
+  if (failure.kind === 'blocked' && privateChat) {
+    await setClientBlocked(deps, project, privateChat, true)
     return
   }
-  if (failure.kind === 'never_started' && chat) {
-    deps.logger.warn({ outboxId: job.id, botId: job.botId, chatId: Number(chat[1]) }, 'the recipient never started a chat with the bot')
-    await noteNeverStarted(deps, project, Number(chat[1]), job.job)
+  if (failure.kind === 'never_started' && privateChat) {
+    deps.logger.warn({ outboxId: job.id, botId: job.botId, chatId: privateChat }, 'the recipient never started a chat with the bot')
+    await noteNeverStarted(deps, project, privateChat, job.job)
     return
   }
   if (failure.kind === 'no_rights') {
-    const chatId = await chatOfDestination(deps.db, job.destination)
+    const chatId = await chatOfDestination(deps.db, destination)
     deps.logger.error({ outboxId: job.id, botId: job.botId, chatId, error }, 'ALARM: a bot lacks rights or was removed from a group')
     // The CS bot cannot post its own alarm into the CS group: the log line above is all there is.
-    const csBotBroken = project.bots.cs.some((bot) => bot.id === job.botId)
+    const csBotBroken = (project.bots[homeRole(project.roles).key] ?? []).some((bot) => bot.id === job.botId)
     const title = chatId === undefined ? undefined : groupTitle(project, chatId)
     if (csBotBroken || chatId === undefined || title === undefined || !claimGroupAlarm(chatId)) return
     const bot = Object.values(project.bots).flat().find((b) => b.id === job.botId)

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { systemTopics } from '../db/schema/index.js'
 import { findTopic } from '../db/repositories/relay.js'
-import type { ProjectRuntime } from './project-runtime.js'
+import type { Destination } from '../delivery/destination.js'
+import { staffGroupOf, type ProjectRuntime } from './project-runtime.js'
 
 /** One alarm per group per hour is enough to get someone to fix the bot's rights. */
 const ALARM_INTERVAL_MS = 60 * 60 * 1000
@@ -21,13 +22,12 @@ export function claimGroupAlarm(chatId: number, now = Date.now()): boolean {
   return true
 }
 
-/** The chat an outbox destination points into (`chat:…`, `topic:…` or `system:…`). */
-export async function chatOfDestination(db: DbOrTx, destination: string): Promise<number | undefined> {
-  const [, kind, id] = /^(chat|topic|system):(-?\d+)$/.exec(destination) ?? []
-  if (kind === 'chat') return Number(id)
-  if (kind === 'topic') return (await findTopic(db, Number(id)))?.chatId
-  if (kind === 'system') {
-    const [row] = await db.select({ chatId: systemTopics.chatId }).from(systemTopics).where(eq(systemTopics.id, Number(id)))
+/** The chat an outbox destination points into (see `delivery/destination.ts`). */
+export async function chatOfDestination(db: DbOrTx, destination: Destination | undefined): Promise<number | undefined> {
+  if (destination?.kind === 'chat') return destination.chatId
+  if (destination?.kind === 'topic') return (await findTopic(db, destination.topicId))?.chatId
+  if (destination?.kind === 'system_topic') {
+    const [row] = await db.select({ chatId: systemTopics.chatId }).from(systemTopics).where(eq(systemTopics.id, destination.systemTopicId))
     return row?.chatId
   }
   return undefined
@@ -35,8 +35,5 @@ export async function chatOfDestination(db: DbOrTx, destination: string): Promis
 
 /** The configured title of a staff group; undefined for any other chat (a client's, say). */
 export function groupTitle(project: ProjectRuntime, chatId: number): string | undefined {
-  const { groups } = project.config
-  if (groups.cs.chatId === chatId) return groups.cs.title
-  if (groups.treatment?.chatId === chatId) return groups.treatment.title
-  return groups.cr.find((team) => team.chatId === chatId)?.title
+  return staffGroupOf(project, chatId)?.title
 }

@@ -1,10 +1,10 @@
 import { and, eq, isNotNull, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { customers, topics } from '../db/schema/index.js'
-import { enqueue } from '../delivery/outbox.js'
 import type { DomainDeps } from './deps.js'
 import type { ProjectRuntime } from './project-runtime.js'
-import { topicJobBase } from './topic-state.js'
+import { enqueueTo } from './enqueue-to.js'
+import { queueTopicText } from './topic-notices.js'
 
 const DAY_MS = 86_400_000
 /** Topics closed per transaction batch of one run; the next run takes the rest. */
@@ -47,9 +47,8 @@ export async function closeIdleTopics(deps: Pick<DomainDeps, 'db' | 'logger' | '
         .set({ state: 'closed' })
         .where(and(eq(topics.id, topic.id), eq(topics.state, 'open'), lt(lastActivity, cutoff)))
       if (result.affectedRows === 0) return false
-      const base = topicJobBase(project, topic)
-      await enqueue(tx, { ...base, job: { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: `💤 Closed after ${idleDays} days without messages. A new message from the client reopens it.` } })
-      await enqueue(tx, { ...base, job: { type: 'close_topic', topicId: topic.id } })
+      await queueTopicText(tx, project, topic, `💤 Closed after ${idleDays} days without messages. A new message from the client reopens it.`)
+      await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'close_topic', topicId: topic.id })
       return true
     })
     if (done) closed++

@@ -2,7 +2,16 @@ import type { StaffRole } from '../config/index.js'
 import { staffMember, type ProjectRuntime } from './project-runtime.js'
 
 /** Decisions staff take with buttons and commands, each allowed to the roles the README names. */
-export type StaffAction = 'assign_customer' | 'reassign_customer' | 'open_treatment'
+export type StaffAction =
+  | 'assign_customer'
+  | 'reassign_customer'
+  | 'open_treatment'
+  | 'ban_client'
+  | 'unban_client'
+  | 'delete_any_message'
+  | 'see_failed'
+  | 'retry_delivery'
+  | 'retry_update'
 
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.
@@ -11,6 +20,15 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string 
   reassign_customer: { roles: ['cs_lead'], refusal: 'Only CS leads can move customers between CR teams.' },
   // The /treatment confirmation (open or cancel) and /treatment; Treatment staff work in the topic once it exists.
   open_treatment: { roles: ['cs', 'cs_lead', 'cr'], refusal: 'Only CS or CR staff can open a Treatment topic.' },
+  // /ban and /unban in a customer's topic.
+  ban_client: { roles: ['cs_lead'], refusal: 'Only CS leads can ban a client.' },
+  unban_client: { roles: ['cs_lead'], refusal: 'Only CS leads can unban a client.' },
+  // /delete of someone else's message (everyone may delete their own).
+  delete_any_message: { roles: ['cs_lead'], refusal: 'You can delete only your own messages (CS leads can delete any).' },
+  // /failed and its retry buttons.
+  see_failed: { roles: ['cs_lead'], refusal: 'Only CS leads can see failed deliveries.' },
+  retry_delivery: { roles: ['cs_lead'], refusal: 'Only CS leads can retry deliveries.' },
+  retry_update: { roles: ['cs_lead'], refusal: 'Only CS leads can retry failed updates.' },
 }
 
 /** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */

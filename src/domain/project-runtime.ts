@@ -1,7 +1,8 @@
 import type { ProjectConfig, StaffRole } from '../config/index.js'
-import type { TopicRole } from '../db/schema/index.js'
+import { homeRole, onDemandRole, roleDefinition, teamsRole, type RoleGroup, type RoleRegistry } from './roles.js'
 
-export type BotRole = 'client' | 'cs' | 'cr' | 'treatment'
+/** 'client', or the key of a staff role of the registry. */
+export type BotRole = string
 
 export interface BotRef {
   id: number
@@ -13,7 +14,12 @@ export interface BotRef {
 export interface ProjectRuntime {
   id: number
   config: ProjectConfig
-  bots: Record<BotRole, BotRef[]>
+  /** Bot pools by role: `client` (one bot) and each staff role of `roles`. */
+  bots: { client: BotRef[]; [role: BotRole]: BotRef[] }
+  /** The app's staff roles (see `roles.ts`). */
+  roles: RoleRegistry
+  /** How long album parts wait for their siblings before the album is sent (per app). */
+  albumWindowMs: number
 }
 
 export interface StaffMember {
@@ -22,32 +28,46 @@ export interface StaffMember {
   roles: StaffRole[]
 }
 
-/** The staff group a chat id belongs to, if any. */
-export type StaffGroup = { role: TopicRole; teamKey: string; chatId: number; anonymous: boolean; label: string }
+/** A staff group with its role's key and label. */
+export type StaffGroup = { role: string; teamKey: string; chatId: number; anonymous: boolean; label: string; title: string }
 
+/** The roster entry of a user, if they are staff of this project. */
 export function staffMember(project: ProjectRuntime, userId: number): StaffMember | undefined {
   return project.config.staff.find((member) => member.id === userId)
 }
 
-export function isCsLead(project: ProjectRuntime, userId: number): boolean {
-  return staffMember(project, userId)?.roles.includes('cs_lead') ?? false
-}
-
+/** Every staff group of the project, in registry order (home group first). */
 export function staffGroups(project: ProjectRuntime): StaffGroup[] {
-  const { groups, relay } = project.config
-  const result: StaffGroup[] = [{ role: 'cs', teamKey: 'cs', chatId: groups.cs.chatId, anonymous: relay.anonymousCs, label: relay.roleLabels.cs }]
-  for (const team of groups.cr) result.push({ role: 'cr', teamKey: team.key, chatId: team.chatId, anonymous: team.anonymous, label: relay.roleLabels.cr })
-  if (groups.treatment) result.push({ role: 'treatment', teamKey: 'treatment', chatId: groups.treatment.chatId, anonymous: relay.anonymousTreatment, label: relay.roleLabels.treatment })
-  return result
+  return project.roles.flatMap((role) =>
+    role.groups(project.config).map((group) => ({ role: role.key, teamKey: group.teamKey, chatId: group.chatId, anonymous: group.anonymous, label: role.label(project.config), title: group.title })),
+  )
 }
 
+/** The teams a customer can be assigned to or moved between (CR), as `{ key, title, chatId }`. */
+export function teamsOf(project: ProjectRuntime): Array<RoleGroup & { key: string }> {
+  return teamsRole(project.roles).groups(project.config).map((group) => ({ ...group, key: group.teamKey }))
+}
+
+/** The home group (CS): onboarding cards, prompts, /failed. */
+export function homeGroup(project: ProjectRuntime): RoleGroup {
+  const group = homeRole(project.roles).groups(project.config)[0]
+  if (!group) throw new Error(`Project ${project.config.key} has no home group`)
+  return group
+}
+
+/** The group of the role opened on request (Treatment), if the project has one. */
+export function onDemandGroup(project: ProjectRuntime): RoleGroup | undefined {
+  return onDemandRole(project.roles).groups(project.config)[0]
+}
+
+/** The staff group a chat id belongs to, if any. */
 export function staffGroupOf(project: ProjectRuntime, chatId: number): StaffGroup | undefined {
   return staffGroups(project).find((group) => group.chatId === chatId)
 }
 
 /** The bot that posts into a staff group (the first of the role's pool). */
-export function botForRole(project: ProjectRuntime, role: TopicRole): BotRef {
-  const bot = project.bots[role][0]
+export function botForRole(project: ProjectRuntime, role: string): BotRef {
+  const bot = project.bots[roleDefinition(project.roles, role).key]?.[0]
   if (!bot) throw new Error(`Project ${project.config.key} has no ${role} bot`)
   return bot
 }

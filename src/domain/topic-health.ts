@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm'
 import { accounts, auditLog } from '../db/schema/index.js'
 import { findTopic } from '../db/repositories/relay.js'
-import { destinationKey } from '../delivery/jobs.js'
-import { enqueue } from '../delivery/outbox.js'
-import { findCustomer, laneForTopic } from './customers.js'
+import { findCustomer } from './customers.js'
+import { enqueueTo } from './enqueue-to.js'
+import { queueTopicText } from './topic-notices.js'
 import type { DomainDeps } from './deps.js'
 import { profileCard } from './onboarding/open-topics.js'
 import type { ProjectRuntime } from './project-runtime.js'
@@ -17,17 +17,17 @@ export async function noteTopicRecovered(deps: DomainDeps, project: ProjectRunti
   const customer = topic ? await findCustomer(deps.db, topic.customerId) : undefined
   if (!topic || !customer) return
   const [account] = customer.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
-  const target = { kind: 'topic' as const, topicId }
-  const base = { projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey(target), botId }
+  // Through the bot that just recovered the topic (it knows the topic exists again).
+  const via = { via: botId }
   await deps.db.transaction(async (tx) => {
     const notice =
       outcome === 'reopened'
         ? '♻️ This topic had been closed; it was reopened so the conversation can go on.'
         : '♻️ The previous topic of this customer was deleted or archived; this one replaces it. Earlier messages are in the old topic, if it still exists.'
-    await enqueue(tx, { ...base, job: { type: 'text', target, text: notice } })
+    await queueTopicText(tx, project, topic, notice, {}, via)
     if (outcome === 'recreated' && account) {
-      const card = profileCard(customer, account, { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, topic.role)
-      await enqueue(tx, { ...base, job: { type: 'text', target, text: card, purpose: { kind: 'profile_card', topicId, pin: true } } })
+      const card = profileCard(project, customer, account, { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, topic.role)
+      await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'text', target: { kind: 'topic', topicId }, text: card, purpose: { kind: 'profile_card', topicId, pin: true } }, via)
     }
     await tx.insert(auditLog).values({ projectId: project.id, action: `topic_${outcome}`, customerId: customer.id, details: JSON.stringify({ topicId, threadId: topic.threadId }) })
   })

@@ -2,17 +2,11 @@ import type { Message } from 'grammy/types'
 import { and, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { topics } from '../db/schema/index.js'
-import { destinationKey } from '../delivery/jobs.js'
-import { enqueue } from '../delivery/outbox.js'
-import { laneForTopic, type Topic } from './customers.js'
-import { botForRole, type ProjectRuntime } from './project-runtime.js'
+import type { Topic } from './customers.js'
+import { enqueueTo } from './enqueue-to.js'
+import type { ProjectRuntime } from './project-runtime.js'
 
 const DAY_MS = 86_400_000
-
-/** Outbox fields of work on a customer's topic: its lane, its destination, its role's bot. */
-export function topicJobBase(project: ProjectRuntime, topic: Topic) {
-  return { projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey({ kind: 'topic', topicId: topic.id }), botId: botForRole(project, topic.role).id }
-}
 
 /**
  * A person closed or reopened a customer's topic in Telegram. Staff bots may still post in a
@@ -43,7 +37,7 @@ export function reopenHeader(closedSince: Date, now: Date): string {
 export async function reopenClosedTopic(tx: DbOrTx, project: ProjectRuntime, topic: Topic, now = new Date()): Promise<void> {
   const [reopened] = await tx.update(topics).set({ state: 'open' }).where(and(eq(topics.id, topic.id), eq(topics.state, 'closed')))
   if (reopened.affectedRows === 0) return
-  const base = topicJobBase(project, topic)
-  await enqueue(tx, { ...base, job: { type: 'reopen_topic', topicId: topic.id } })
-  await enqueue(tx, { ...base, job: { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: reopenHeader(topic.lastActivityAt ?? topic.updatedAt, now) } })
+  const address = { kind: 'topic', topic } as const
+  await enqueueTo(tx, project, address, { type: 'reopen_topic', topicId: topic.id })
+  await enqueueTo(tx, project, address, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: reopenHeader(topic.lastActivityAt ?? topic.updatedAt, now) })
 }

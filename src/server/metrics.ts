@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import type { FailureClass } from '../delivery/classify-error.js'
 import type { DeliveryObserver } from '../delivery/observer.js'
+import { DESTINATION_PREFIX } from '../delivery/destination.js'
 import type { ClaimedJob } from '../delivery/outbox.js'
 import type { UpdateOutcome } from '../bots/shared/store-update.js'
 
@@ -62,12 +63,13 @@ export class Metrics implements DeliveryObserver {
       async collect() {
         this.reset()
         const perMinute = options.groupPerMinute ?? 20
-        // Destinations are "topic:<row>", "system:<row>" or "chat:<id>"; only group chats (< 0) have a group budget.
+        // Destinations as `delivery/destination.ts` writes them; only group chats (< 0) have a group budget.
+        const { chat, topic, system_topic: system } = DESTINATION_PREFIX
         const [rows] = (await db.execute(sql`
-          SELECT COALESCE(t.chat_id, s.chat_id, IF(o.destination LIKE 'chat:-%', CAST(SUBSTRING(o.destination, 6) AS SIGNED), NULL)) AS chat, COUNT(*) AS n
+          SELECT COALESCE(t.chat_id, s.chat_id, IF(o.destination LIKE ${`${chat}-%`}, CAST(SUBSTRING(o.destination, ${chat.length + 1}) AS SIGNED), NULL)) AS chat, COUNT(*) AS n
           FROM outbox o
-          LEFT JOIN topics t ON o.destination = CONCAT('topic:', t.id)
-          LEFT JOIN system_topics s ON o.destination = CONCAT('system:', s.id)
+          LEFT JOIN topics t ON o.destination = CONCAT(${topic}, t.id)
+          LEFT JOIN system_topics s ON o.destination = CONCAT(${system}, s.id)
           WHERE o.state IN ('pending', 'sending') GROUP BY chat HAVING chat < 0`)) as unknown as [Array<{ chat: number; n: number }>]
         for (const row of rows) this.set({ chat: String(row.chat) }, Number(row.n) / (perMinute * (options.poolSizeOfChat?.(Number(row.chat)) ?? 1)))
       },

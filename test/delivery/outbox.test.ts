@@ -2,7 +2,7 @@ import { eq, ne } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { outbox, topics as topicRows } from '../../src/db/schema/index.js'
 import { listDeadLetters, retryDeadLetter } from '../../src/delivery/dead-letters.js'
-import { destinationKey } from '../../src/delivery/jobs.js'
+import { encodeDestination } from '../../src/delivery/destination.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { startOutboxHarness, type OutboxHarness } from '../support/outbox-harness.js'
 import { outboxIdle, outboxSettled, pollUntil } from '../support/poll.js'
@@ -62,7 +62,7 @@ describe('outbox claiming and order', () => {
         for (const d of destinations) {
           for (let i = 0; i < 10; i++) {
             const target = { kind: 'topic' as const, topicId: d.topicId }
-            await enqueue(tx, { projectId: h.projectId, lane: 'cr_reassignment', destination: destinationKey(target), botId: h.bots[0]!.id, job: { type: 'text', target, text: `b${batch}-${i}` } })
+            await enqueue(tx, { projectId: h.projectId, lane: 'cr_reassignment', destination: encodeDestination(target), botId: h.bots[0]!.id, job: { type: 'text', target, text: `b${batch}-${i}` } })
           }
         }
       })

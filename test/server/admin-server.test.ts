@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { destinationKey } from '../../src/delivery/jobs.js'
+import { encodeDestination } from '../../src/delivery/destination.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { onboard, waitForTopicMessage } from '../support/flows.js'
 import { startHarness, type Harness } from '../support/harness.js'
@@ -44,7 +44,7 @@ describe('admin server', () => {
     // Workers gone, a row due for ten minutes and nothing sent since: not ready, and why.
     await h.app.workers.stop()
     const csGroup = h.world.groups.cs.id
-    await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: destinationKey({ kind: 'chat', chatId: csGroup }), botId: h.world.bots.cs.id, job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: 'stuck' } })
+    await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: encodeDestination({ kind: 'chat', chatId: csGroup }), botId: h.world.bots.cs.id, job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: 'stuck' } })
     await h.database.db.execute(sql`UPDATE outbox SET next_attempt_at = UTC_TIMESTAMP(3) - INTERVAL 10 MINUTE`)
     const stuck = await get('/readyz')
     expect(stuck.status).toBe(503)
@@ -86,7 +86,7 @@ describe('admin server', () => {
     h = await startHarness({ config: { delivery: { budgets: { groupPerMinute: 2 } } } })
     const csGroup = h.world.groups.cs.id
     for (let i = 0; i < 6; i++) {
-      await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: destinationKey({ kind: 'chat', chatId: csGroup }), botId: h.world.bots.cs.id, job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: `notice ${i}` } })
+      await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: encodeDestination({ kind: 'chat', chatId: csGroup }), botId: h.world.bots.cs.id, job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: `notice ${i}` } })
     }
     h.app.workers.notify()
     await pollUntil(async () => (await metric('topicdesk_planner_deferrals_total', { bot: String(h!.world.bots.cs.id) })) >= 1, { message: 'a deferral counted' })

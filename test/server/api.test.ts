@@ -3,7 +3,7 @@ import { promisify } from 'node:util'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { customers, outbox } from '../../src/db/schema/index.js'
-import { destinationKey } from '../../src/delivery/jobs.js'
+import { encodeDestination } from '../../src/delivery/destination.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { createApiKey, revokeApiKey } from '../../src/server/api/api-keys.js'
 import { useOnboardedZoe } from '../support/suite.js'
@@ -62,7 +62,7 @@ describe('admin API', () => {
   it('lists dead letters of its project and retries one', async () => {
     const { key } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'ops' })
     const target = { kind: 'chat' as const, chatId: h.world.groups.cs.id }
-    const id = await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: destinationKey(target), botId: h.world.bots.cs.id, job: { type: 'text', target, text: 'retried by the API' } })
+    const id = await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: encodeDestination(target), botId: h.world.bots.cs.id, job: { type: 'text', target, text: 'retried by the API' } })
     await h.database.db.update(outbox).set({ state: 'dead', lastError: 'test' }).where(eq(outbox.id, id))
     const letters = (await (await api(`/projects/${projectKey()}/dead-letters`, key)).json()) as { deadLetters: Array<{ id: number }> }
     expect(letters.deadLetters.map((l) => l.id)).toContain(id)

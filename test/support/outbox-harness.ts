@@ -1,7 +1,8 @@
 import { createDatabase } from '../../src/db/client.js'
 import { projects, topics } from '../../src/db/schema/index.js'
 import { TelegramGateway, type GatewayOptions } from '../../src/delivery/gateway.js'
-import { destinationKey, type OutboxJob, type Target } from '../../src/delivery/jobs.js'
+import { encodeDestination, type Target } from '../../src/delivery/destination.js'
+import type { OutboxJob } from '../../src/delivery/jobs.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { RateBudget, type RateBudgetOptions } from '../../src/delivery/rate-budget.js'
 import { SendPlanner } from '../../src/delivery/send-planner.js'
@@ -48,7 +49,7 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   }
 
   async function queue(target: Target, job: OutboxJob, lane: Lane = 'client_to_staff', botId = bots[0]!.id): Promise<number> {
-    const id = await enqueue(database.db, { projectId, lane, destination: destinationKey(target), botId, job })
+    const id = await enqueue(database.db, { projectId, lane, destination: encodeDestination(target), botId, job })
     for (const workers of workerSets) workers.notify()
     return id
   }

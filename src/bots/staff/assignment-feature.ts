@@ -1,5 +1,6 @@
 import { Composer } from 'grammy'
 import { pressCardButton } from '../../domain/onboarding/decide.js'
+import { homeGroup } from '../../domain/project-runtime.js'
 import { decodeCardAction } from '../buttons/onboarding-card.js'
 import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
 import type { BotContext } from '../shared/context.js'
@@ -10,7 +11,7 @@ const composer = new Composer<BotContext>()
 composer.callbackQuery(/^as:/, async (ctx) => {
   const action = decodeCardAction(ctx.callbackQuery.data)
   const card = pressedMessage(ctx.callbackQuery, ctx.self.id)
-  if (!action || !card || card.chatId !== ctx.project.config.groups.cs.chatId) {
+  if (!action || !card || card.chatId !== homeGroup(ctx.project).chatId) {
     await ctx.answerCallbackQuery({ text: action ? NOT_THIS_MESSAGE : 'This button is no longer valid.', show_alert: true })
     return
   }

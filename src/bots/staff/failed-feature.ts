@@ -1,6 +1,6 @@
 import { Composer } from 'grammy'
 import { retryDeadLetter } from '../../delivery/dead-letters.js'
-import { isCsLead } from '../../domain/project-runtime.js'
+import { refusalFor } from '../../domain/permissions.js'
 import { formatUpdateKey, parseUpdateKey, retryFailedUpdate } from '../ingress/failed-updates.js'
 import type { BotContext } from '../shared/context.js'
 
@@ -8,8 +8,9 @@ const composer = new Composer<BotContext>()
 
 // /failed itself is in the command registry (commands/failed.ts); its retry buttons are answered here.
 composer.callbackQuery(/^dl:(\d{1,15})$/, async (ctx) => {
-  if (!isCsLead(ctx.project, ctx.from.id)) {
-    await ctx.answerCallbackQuery({ text: 'Only CS leads can retry deliveries.', show_alert: true })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'retry_delivery')
+  if (refusal) {
+    await ctx.answerCallbackQuery({ text: refusal, show_alert: true })
     return
   }
   const id = Number(ctx.match[1])
@@ -20,8 +21,9 @@ composer.callbackQuery(/^dl:(\d{1,15})$/, async (ctx) => {
 })
 
 composer.callbackQuery(/^du:(\d{1,15}:\d{1,15})$/, async (ctx) => {
-  if (!isCsLead(ctx.project, ctx.from.id)) {
-    await ctx.answerCallbackQuery({ text: 'Only CS leads can retry failed updates.', show_alert: true })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'retry_update')
+  if (refusal) {
+    await ctx.answerCallbackQuery({ text: refusal, show_alert: true })
     return
   }
   const key = parseUpdateKey(ctx.match[1]!)!

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy'
+import type { RoleDefinition } from '../../domain/roles.js'
 import type { BotContext } from '../shared/context.js'
 import { staffAssignmentFeature } from './assignment-feature.js'
 import { staffFailedFeature } from './failed-feature.js'
@@ -14,14 +15,14 @@ import { staffTreatmentFeature } from './treatment-feature.js'
  * pool answers the buttons: Telegram sends a press only to the bot that posted the message,
  * and cards and profile cards are posted by whichever bot of the pool had budget left.
  */
-export function staffBotFeatures(options: { role: 'cs' | 'cr' | 'treatment'; listens: boolean }): Composer<BotContext> {
+export function staffBotFeatures(options: { role: RoleDefinition; listens: boolean }): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   if (options.listens) composer.use(staffGroupCommandsFeature)
-  if (options.listens && options.role === 'cs') composer.use(staffFailedFeature)
-  if (options.role === 'cs') composer.use(staffAssignmentFeature, staffReassignFeature)
+  if (options.listens && options.role.home) composer.use(staffFailedFeature)
+  if (options.role.home) composer.use(staffAssignmentFeature, staffReassignFeature)
   if (options.listens) composer.use(staffSyncFeature, staffTopicMessageFeature)
   // The /treatment confirmation is posted by the CS or the CR bot, so the press comes back to it.
-  if (options.role !== 'treatment') composer.use(staffTreatmentFeature)
+  if (!options.role.onDemand) composer.use(staffTreatmentFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.
   composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true }))
   return composer

@@ -2,7 +2,8 @@ import { Composer } from 'grammy'
 import { isCustomerTopic } from '../../domain/button-binding.js'
 import { customerName, findCustomer, type Customer } from '../../domain/customers.js'
 import { refusalFor } from '../../domain/permissions.js'
-import { staffMember } from '../../domain/project-runtime.js'
+import { homeRole } from '../../domain/roles.js'
+import { staffMember, teamsOf } from '../../domain/project-runtime.js'
 import { executeReassignment } from '../../domain/reassignment/execute.js'
 import { cancelReassignment, scheduleReassignment } from '../../domain/reassignment/schedule.js'
 import { describeDue, dueAt, type ReassignWhen } from '../../domain/reassignment/when.js'
@@ -15,7 +16,7 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
   const due = dueAt(when, ctx.project.config.reassignment.tonightHourUtc)
   const outcome = await scheduleReassignment(ctx.deps, ctx.project, { customerId: customer.id, toTeam: teamKey, dueAt: due, requestedBy: ctx.from!.id, source: 'bot' })
   if (!outcome.ok) return { text: `Not moved: ${outcome.reason}` }
-  const team = ctx.project.config.groups.cr.find((t) => t.key === teamKey)!
+  const team = teamsOf(ctx.project).find((t) => t.key === teamKey)!
   const by = staffMember(ctx.project, ctx.from!.id)?.name ?? 'a lead'
   if (when.kind === 'now') {
     // Run it in the background: the CS group's updates are handled one at a time, and a move
@@ -29,7 +30,7 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
 
 /** The CR teams a customer can move to, as buttons. */
 export function teamKeyboard(ctx: BotContext, customer: Customer) {
-  return reassignTeamsKeyboard(customer.id, ctx.project.config.groups.cr.filter((team) => team.key !== customer.crTeam))
+  return reassignTeamsKeyboard(customer.id, teamsOf(ctx.project).filter((team) => team.key !== customer.crTeam))
 }
 
 const composer = new Composer<BotContext>()
@@ -44,7 +45,7 @@ composer.callbackQuery(/^ra:/, async (ctx) => {
   const refusal = refusalFor(ctx.project, ctx.from.id, 'reassign_customer')
   if (refusal) return ctx.answerCallbackQuery({ text: refusal, show_alert: true })
   const pressed = pressedMessage(ctx.callbackQuery, ctx.self.id)
-  if (!pressed || !(await isCustomerTopic(ctx.deps.db, ctx.project, pressed, button.customerId, ['cs']))) {
+  if (!pressed || !(await isCustomerTopic(ctx.deps.db, ctx.project, pressed, button.customerId, [homeRole(ctx.project.roles).key]))) {
     return ctx.answerCallbackQuery({ text: NOT_THIS_MESSAGE, show_alert: true })
   }
   const lead = staffMember(ctx.project, ctx.from.id)?.name ?? 'a lead'
@@ -61,7 +62,7 @@ composer.callbackQuery(/^ra:/, async (ctx) => {
     await ctx.reply(`Move ${customerName(customer)} to which CR team?`, { reply_markup: teamKeyboard(ctx, customer), message_thread_id: pressed.threadId })
     return
   }
-  const team = ctx.project.config.groups.cr.find((t) => t.key === button.teamKey)
+  const team = teamsOf(ctx.project).find((t) => t.key === button.teamKey)
   if (!team) return ctx.answerCallbackQuery({ text: 'That CR team no longer exists.', show_alert: true })
   if (button.kind === 'team') {
     await ctx.answerCallbackQuery()

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy'
 import { staffGroupOf } from '../../domain/project-runtime.js'
+import { onDemandRole } from '../../domain/roles.js'
 import { pressTreatmentButton } from '../../domain/treatment/open-treatment.js'
 import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
 import { decodeTreatmentAction } from '../buttons/treatment-prompt.js'
@@ -15,7 +16,7 @@ composer.callbackQuery(/^tr:/, async (ctx) => {
   const action = decodeTreatmentAction(ctx.callbackQuery.data)
   const prompt = pressedMessage(ctx.callbackQuery, ctx.self.id)
   const group = prompt ? staffGroupOf(ctx.project, prompt.chatId) : undefined
-  if (!action || !prompt || !group || group.role === 'treatment') {
+  if (!action || !prompt || !group || group.role === onDemandRole(ctx.project.roles).key) {
     await ctx.answerCallbackQuery({ text: action && !prompt ? NOT_THIS_MESSAGE : 'This button is no longer valid.', show_alert: true })
     return
   }

@@ -34,7 +34,7 @@ export const outbox = mysqlTable(
     id: primaryId(),
     ...projectScope,
     lane: varchar('lane', { length: 24, enum: lanes }).notNull(),
-    /** "chat_id" or "chat_id:thread_id": the ordering key. */
+    /** The ordering key, written and read only by `delivery/destination.ts` ("topic:<row>", "chat:<id>", "system:<row>", optionally ":aside"). */
     destination: varchar('destination', { length: 48 }).notNull(),
     botId: telegramId('bot_id').notNull(),
     job: longtext('job').notNull(),

@@ -1,8 +1,8 @@
 import { datetime, index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { projectScope, rowId, telegramId, timestamps, primaryId } from './columns.js'
 
-export const topicRoles = ['cs', 'cr', 'treatment'] as const
-export type TopicRole = (typeof topicRoles)[number]
+/** A staff role's key, as the role registry (`domain/roles.ts`) defines it. */
+export type TopicRole = string
 /** closed: by hand or for idleness (reopened on the next client message); retired: replaced or ended (reassignment, Treatment closed). */
 export const topicStates = ['creating', 'open', 'closed', 'deleted', 'retired'] as const
 
@@ -16,7 +16,7 @@ export const topics = mysqlTable(
     id: primaryId(),
     ...projectScope,
     customerId: rowId('customer_id').notNull(),
-    role: varchar('role', { length: 16, enum: topicRoles }).notNull(),
+    role: varchar('role', { length: 16 }).notNull(),
     teamKey: varchar('team_key', { length: 64 }).notNull(),
     chatId: telegramId('chat_id').notNull(),
     threadId: telegramId('thread_id'),

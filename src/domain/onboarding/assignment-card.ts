@@ -1,7 +1,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types'
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { onDemandGroup, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { encodeCardAction } from '../../bots/buttons/onboarding-card.js'
 import { startPayloadLine } from './start.js'
 
@@ -19,10 +19,10 @@ export function cardText(customer: Customer, account: AccountRecord): string {
 }
 
 export function cardKeyboard(project: ProjectRuntime, assignmentId: number, hint: string | null, treatmentOn: boolean): InlineKeyboardMarkup {
-  const teams = project.config.groups.cr.map((team) => [
+  const teams = teamsOf(project).map((team) => [
     { text: `→ ${team.title}${team.key === hint ? ' ★' : ''}`, callback_data: encodeCardAction({ assignmentId, action: 'assign', teamKey: team.key }) },
   ])
-  const extra = project.config.groups.treatment
+  const extra = onDemandGroup(project)
     ? [{ text: `${treatmentOn ? '☑' : '☐'} + Treatment`, callback_data: encodeCardAction({ assignmentId, action: 'treatment' }) }]
     : []
   return { inline_keyboard: [...teams, [...extra, { text: '✖ Reject', callback_data: encodeCardAction({ assignmentId, action: 'reject' }) }]] }

@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
 import { accounts, assignments, auditLog, customers } from '../../db/schema/index.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
 import { findCustomer } from '../customers.js'
+import { enqueueTo } from '../enqueue-to.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { onDemandGroup, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { NOT_THIS_MESSAGE } from '../button-binding.js'
 import type { CardAction } from '../../bots/buttons/onboarding-card.js'
 import { cardKeyboard, cardText } from './assignment-card.js'
@@ -44,16 +44,12 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
   if (!customer || !account) return { text: 'The customer or their account record is gone.', alert: true }
   const action = press.action
-  if (action.action === 'assign' && !project.config.groups.cr.some((team) => team.key === action.teamKey)) {
+  if (action.action === 'assign' && !teamsOf(project).some((team) => team.key === action.teamKey)) {
     return { text: `CR team "${action.teamKey}" no longer exists in the configuration.`, alert: true }
   }
-  const editCard = (text: string, keyboard?: ReturnType<typeof cardKeyboard>) => ({
-    projectId: project.id,
-    lane: 'cs_prompts' as const,
-    destination: destinationKey({ kind: 'chat', chatId: press.card.chatId }),
-    botId: press.card.botId,
-    job: { type: 'edit_text' as const, chatId: press.card.chatId, messageId: press.card.messageId, text, ...(keyboard ? { replyMarkup: keyboard } : {}) },
-  })
+  // The card is edited by the bot that posted it, in the prompts stream.
+  const editCard = (tx: DbOrTx, text: string, keyboard?: ReturnType<typeof cardKeyboard>) =>
+    enqueueTo(tx, project, { kind: 'posted', chatId: card.chatId, botId: card.botId }, { type: 'edit_text', chatId: card.chatId, messageId: card.messageId, text, ...(keyboard ? { replyMarkup: keyboard } : {}) }, { stream: 'prompt' })
 
   const answer = await deps.db.transaction(async (tx): Promise<PressAnswer> => {
     if (action.action === 'treatment') {
@@ -63,7 +59,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
         .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
       if (toggled.affectedRows === 0) return { text: 'Already decided.', alert: false }
       const [now] = await tx.select({ on: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
-      await enqueue(tx, editCard(cardText(customer, account), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on))))
+      await editCard(tx, cardText(customer, account), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
       return { text: now?.on ? 'Treatment topic will be opened.' : 'No Treatment topic.', alert: false }
     }
     const decidedAt = new Date()
@@ -78,14 +74,14 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
       await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })
       await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'rejected', actorUserId: press.userId, reason: 'onboarding card' })
       await queueClientText(tx, project, customer.telegramUserId, project.config.templates.rejected)
-      await enqueue(tx, editCard(`${cardText(customer, account)}\n\n✖ Rejected by ${lead.name} at ${stamp}`))
+      await editCard(tx, `${cardText(customer, account)}\n\n✖ Rejected by ${lead.name} at ${stamp}`)
       return { text: 'Rejected.', alert: false }
     }
     const [fresh] = await tx.select({ treatment: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
-    const treatment = Boolean(fresh?.treatment) && Boolean(project.config.groups.treatment)
-    const team = project.config.groups.cr.find((t) => t.key === action.teamKey)!
+    const treatment = Boolean(fresh?.treatment) && Boolean(onDemandGroup(project))
+    const team = teamsOf(project).find((t) => t.key === action.teamKey)!
     await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } })
-    await enqueue(tx, editCard(`${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`))
+    await editCard(tx, `${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
     return { text: `Assigned to ${team.title}.`, alert: false }
   })
   deps.notify()

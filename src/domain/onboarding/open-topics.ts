@@ -1,12 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { auditLog, customers, messages, topics, type TopicRole } from '../../db/schema/index.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
+import { auditLog, customers, messages, topics } from '../../db/schema/index.js'
 import type { AccountRecord } from '../accounts/directory.js'
-import { customerName, laneForTopic, type Customer } from '../customers.js'
-import { botForRole, fillTemplate, staffGroups, type ProjectRuntime } from '../project-runtime.js'
-import { queueRelayCopies } from '../relay/queue-copies.js'
+import { customerName, type Customer } from '../customers.js'
+import { fillTemplate, type ProjectRuntime } from '../project-runtime.js'
+import { homeRole } from '../roles.js'
+import { groupsAtAssignment } from '../routing.js'
+import { queueTopicOpening } from '../topic-notices.js'
+import { queueMessageCopies } from '../relay/queue-copies.js'
 import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
 import { reassignMenuKeyboard } from '../../bots/buttons/reassign.js'
@@ -29,9 +30,8 @@ export function topicName(customer: Customer, account: AccountRecord): string {
  * messages they sent while waiting. Runs inside the assignment's transaction.
  */
 export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment): Promise<void> {
-  const wanted = staffGroups(project).filter(
-    (group) => group.role === 'cs' || (group.role === 'cr' && group.teamKey === assignment.crTeam) || (group.role === 'treatment' && assignment.treatment),
-  )
+  const wanted = groupsAtAssignment(project, assignment)
+  const home = homeRole(project.roles).key
   const name = topicName(customer, account)
   for (const group of wanted) {
     const [inserted] = await tx
@@ -40,27 +40,13 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name })
     if (inserted.affectedRows === 0) continue // already there: creation is idempotent
     const topicId = Number(inserted.insertId)
-    const botId = botForRole(project, group.role).id
-    const lane = laneForTopic(group.role)
-    const target = { kind: 'topic' as const, topicId }
-    const destination = destinationKey(target)
-    await enqueue(tx, { projectId: project.id, lane, destination, botId, job: { type: 'create_topic', topicId } })
-    await enqueue(tx, {
-      projectId: project.id,
-      lane,
-      destination,
-      botId,
-      job: {
-        type: 'text',
-        target,
-        text: profileCard(customer, account, assignment, group.role),
-        purpose: { kind: 'profile_card', topicId, pin: true },
-        // CS leads move the customer between CR teams from the card.
-        ...(group.role === 'cs' ? { replyMarkup: reassignMenuKeyboard(customer.id) } : {}),
-      },
-    })
     const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
-    await enqueue(tx, { projectId: project.id, lane, destination, botId, job: { type: 'text', target, text: notice } })
+    await queueTopicOpening(tx, project, { id: topicId, role: group.role }, {
+      card: profileCard(project, customer, account, assignment, group.role),
+      // CS leads move the customer between CR teams from the home topic's card.
+      ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(customer.id) } : {}),
+      notice,
+    })
   }
   await tx
     .update(customers)
@@ -78,7 +64,8 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   await replayHeldMessages(tx, project, customer.id)
 }
 
-export function profileCard(customer: Customer, account: AccountRecord, assignment: Assignment, role: TopicRole): string {
+/** The pinned card of a customer's topic: who they are, their account and assignment, how to answer. */
+export function profileCard(project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment, role: string): string {
   return [
     `👤 ${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`,
     `Account: ${account.externalId} · ${account.displayName}`,
@@ -86,7 +73,7 @@ export function profileCard(customer: Customer, account: AccountRecord, assignme
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
     `Start payload: ${startPayloadLine(customer.startPayload)}`,
-    role === 'cs' ? 'Reply in this topic to answer the client; start a message with // for an internal note.' : 'Reply in this topic to answer the client.',
+    role === homeRole(project.roles).key ? 'Reply in this topic to answer the client; start a message with // for an internal note.' : 'Reply in this topic to answer the client.',
   ].join('\n')
 }
 
@@ -100,6 +87,6 @@ async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerI
     .for('update') // a locking read sees messages committed after this transaction began
   for (const message of held) {
     await tx.update(messages).set({ held: false }).where(eq(messages.id, message.id))
-    await queueRelayCopies(tx, project, message)
+    await queueMessageCopies(tx, project, message)
   }
 }

@@ -1,16 +1,15 @@
 import { and, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { systemTopics } from '../../db/schema/index.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
-import { botForRole, type ProjectRuntime } from '../project-runtime.js'
+import { enqueueTo } from '../enqueue-to.js'
+import { homeGroup, type ProjectRuntime } from '../project-runtime.js'
 
 /**
  * The CS group's "Onboarding" topic, created once. The create job and every card share the
  * destination key, so cards queued before the topic exists are delivered after it.
  */
 export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime): Promise<number> {
-  const chatId = project.config.groups.cs.chatId
+  const chatId = homeGroup(project).chatId
   const [inserted] = await tx.insert(systemTopics).ignore().values({ projectId: project.id, chatId, purpose: 'onboarding' })
   const [row] = await tx
     .select({ id: systemTopics.id })
@@ -18,13 +17,7 @@ export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime)
     .where(and(eq(systemTopics.projectId, project.id), eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding')))
   if (!row) throw new Error('Onboarding topic row vanished')
   if (inserted.affectedRows === 1) {
-    await enqueue(tx, {
-      projectId: project.id,
-      lane: 'cs_prompts',
-      destination: destinationKey({ kind: 'system_topic', systemTopicId: row.id }),
-      botId: botForRole(project, 'cs').id,
-      job: { type: 'create_system_topic', systemTopicId: row.id },
-    })
+    await enqueueTo(tx, project, { kind: 'system_topic', systemTopicId: row.id }, { type: 'create_system_topic', systemTopicId: row.id })
   }
   return row.id
 }
@@ -32,18 +25,11 @@ export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime)
 /** Queues a message from the CS bot into the Onboarding topic. */
 export async function queueOnboardingText(tx: DbOrTx, project: ProjectRuntime, text: string, extra: { replyMarkup?: import('grammy/types').InlineKeyboardMarkup; assignmentId?: number } = {}): Promise<number> {
   const systemTopicId = await ensureOnboardingTopic(tx, project)
-  const target = { kind: 'system_topic' as const, systemTopicId }
-  return enqueue(tx, {
-    projectId: project.id,
-    lane: 'cs_prompts',
-    destination: destinationKey(target),
-    botId: botForRole(project, 'cs').id,
-    job: {
-      type: 'text',
-      target,
-      text,
-      ...(extra.replyMarkup ? { replyMarkup: extra.replyMarkup } : {}),
-      ...(extra.assignmentId ? { purpose: { kind: 'assignment_card', assignmentId: extra.assignmentId } } : {}),
-    },
+  return enqueueTo(tx, project, { kind: 'system_topic', systemTopicId }, {
+    type: 'text',
+    target: { kind: 'system_topic', systemTopicId },
+    text,
+    ...(extra.replyMarkup ? { replyMarkup: extra.replyMarkup } : {}),
+    ...(extra.assignmentId ? { purpose: { kind: 'assignment_card', assignmentId: extra.assignmentId } } : {}),
   })
 }

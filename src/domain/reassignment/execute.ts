@@ -1,14 +1,16 @@
 import { and, eq, lte, max, sql } from 'drizzle-orm'
 import { retryTransient } from '../../db/errors.js'
 import { accounts, customers, reassignments, topics } from '../../db/schema/index.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
 import { logAssignment } from '../assignment-log.js'
-import { activeTopics, customerName, findCustomer } from '../customers.js'
+import { customerName, findCustomer } from '../customers.js'
+import { enqueueTo } from '../enqueue-to.js'
+import { homeRole, teamsRole } from '../roles.js'
+import { activeTopicOfRole } from '../routing.js'
+import { queueTopicOpening, queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { profileCard } from '../onboarding/open-topics.js'
-import { botForRole, fillTemplate, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { fillTemplate, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { historyToReplay, queueHistoryReplay } from './replay.js'
 import type { Reassignment } from './schedule.js'
 
@@ -42,7 +44,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       await tx.update(reassignments).set({ state: 'failed', openSlot: null, error }).where(eq(reassignments.id, plan.id))
       return 'failed' as const
     }
-    const team = project.config.groups.cr.find((t) => t.key === plan.toTeam)
+    const team = teamsOf(project).find((t) => t.key === plan.toTeam)
     const customer = await findCustomer(tx, plan.customerId)
     if (!team) return fail(`CR team "${plan.toTeam}" no longer exists in the configuration`)
     if (!customer || customer.state !== 'active') return fail('the customer is not active')
@@ -52,12 +54,13 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     // Lock the customer so no live message is queued between the switch and the replay.
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
 
-    const oldTopic = (await activeTopics(tx, customer.id)).find((t) => t.role === 'cr')
-    const [generation] = await tx.select({ value: max(topics.generation) }).from(topics).where(and(eq(topics.customerId, customer.id), eq(topics.role, 'cr')))
+    const teams = teamsRole(project.roles).key
+    const oldTopic = await activeTopicOfRole(tx, customer.id, teams)
+    const [generation] = await tx.select({ value: max(topics.generation) }).from(topics).where(and(eq(topics.customerId, customer.id), eq(topics.role, teams)))
     const [created] = await tx.insert(topics).values({
       projectId: project.id,
       customerId: customer.id,
-      role: 'cr',
+      role: teams,
       teamKey: team.key,
       chatId: team.chatId,
       name: oldTopic?.name ?? `${customerName(customer)} · ${account.externalId}`,
@@ -65,33 +68,26 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     })
     const newTopicId = Number(created.insertId)
     const [newTopic] = await tx.select().from(topics).where(eq(topics.id, newTopicId))
-    const crBot = botForRole(project, 'cr').id
-    const target = { kind: 'topic' as const, topicId: newTopicId }
-    const base = { projectId: project.id, lane: 'cr_reassignment' as const, destination: destinationKey(target), botId: crBot }
+    // The move, its replay and the old topic's cleanup travel in the replay stream, apart from live traffic.
+    const replay = { stream: 'replay' } as const
     const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
-    const fromTitle = project.config.groups.cr.find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
-    await enqueue(tx, { ...base, job: { type: 'create_topic', topicId: newTopicId } })
-    const card = profileCard(customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, 'cr')
-    await enqueue(tx, { ...base, job: { type: 'text', target, text: card, purpose: { kind: 'profile_card', topicId: newTopicId, pin: true } } })
+    const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
+    const card = profileCard(project, customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
     const history = await historyToReplay(tx, customer.id, settings.replay)
-    await enqueue(tx, { ...base, job: { type: 'text', target, text: `🔀 Moved here from ${fromTitle} by ${who}. The conversation so far follows (${history.length} messages).` } })
+    await queueTopicOpening(tx, project, newTopic!, { card, notice: `🔀 Moved here from ${fromTitle} by ${who}. The conversation so far follows (${history.length} messages).` }, replay)
     const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history)
-    await enqueue(tx, { ...base, job: { type: 'text', target, text: '— End of history. New messages follow. —' } })
+    await queueTopicText(tx, project, newTopic!, '— End of history. New messages follow. —', {}, replay)
 
     if (oldTopic) {
       await tx.update(topics).set({ state: 'retired' }).where(eq(topics.id, oldTopic.id))
-      const oldTarget = { kind: 'topic' as const, topicId: oldTopic.id }
-      const old = { projectId: project.id, lane: 'cr_reassignment' as const, destination: destinationKey(oldTarget), botId: crBot, dependsOn: lastReplayed }
-      await enqueue(tx, { ...old, job: { type: 'text', target: oldTarget, text: `➡️ Moved to ${team.title} by ${who}. This topic is ${settings.oldTopic === 'delete' ? 'deleted' : 'closed'}; the conversation continues there.` } })
-      await enqueue(tx, { ...old, job: { type: settings.oldTopic === 'delete' ? 'delete_topic' : 'close_topic', topicId: oldTopic.id } })
+      const afterReplay = { ...replay, dependsOn: lastReplayed }
+      await queueTopicText(tx, project, oldTopic, `➡️ Moved to ${team.title} by ${who}. This topic is ${settings.oldTopic === 'delete' ? 'deleted' : 'closed'}; the conversation continues there.`, {}, afterReplay)
+      await enqueueTo(tx, project, { kind: 'topic', topic: oldTopic }, { type: settings.oldTopic === 'delete' ? 'delete_topic' : 'close_topic', topicId: oldTopic.id }, afterReplay)
     }
     // The records' hint as of now counts as seen: the records sync acts only on later changes.
     await tx.update(customers).set({ crTeam: team.key, crTeamHintSeen: account.crTeamHint }).where(eq(customers.id, customer.id))
-    const csTopic = (await activeTopics(tx, customer.id)).find((t) => t.role === 'cs')
-    if (csTopic) {
-      const csTarget = { kind: 'topic' as const, topicId: csTopic.id }
-      await enqueue(tx, { projectId: project.id, lane: 'cs_prompts', destination: destinationKey(csTarget), botId: botForRole(project, 'cs').id, job: { type: 'text', target: csTarget, text: `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.` } })
-    }
+    const csTopic = await activeTopicOfRole(tx, customer.id, homeRole(project.roles).key)
+    if (csTopic) await queueTopicText(tx, project, csTopic, `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.`, {}, { stream: 'prompt' })
     if (settings.notifyClient) await queueClientText(tx, project, customer.telegramUserId, fillTemplate(settings.clientTemplate, { name: customer.firstName, team: team.title }))
     await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'reassigned', fromTeam: plan.fromTeam || null, toTeam: team.key, actorUserId: plan.requestedBy, reason: plan.source === 'records' ? 'by records' : 'in bot' })
     await tx

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, ne, or } from 'drizzle-orm'
 import { accounts, customers } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { openReassignment, scheduleReassignment } from './schedule.js'
 
 /**
@@ -10,7 +10,7 @@ import { openReassignment, scheduleReassignment } from './schedule.js'
  * count: a lead's manual move is not undone because the records still name the old team.
  */
 export async function scheduleMovesFromRecords(deps: DomainDeps, project: ProjectRuntime, now = new Date()): Promise<number> {
-  const teams = new Set(project.config.groups.cr.map((t) => t.key))
+  const teams = new Set(teamsOf(project).map((t) => t.key))
   const differing = await deps.db
     .select({ customerId: customers.id, hint: accounts.crTeamHint, team: customers.crTeam })
     .from(customers)

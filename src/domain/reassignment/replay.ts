@@ -5,7 +5,8 @@ import type { MessageRow } from '../../db/repositories/relay.js'
 import type { Topic } from '../customers.js'
 import { customerName, type Customer } from '../customers.js'
 import { staffGroups, staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { queueCopy, topicCopyPlan } from '../relay/queue-copies.js'
+import { queueCopy } from '../relay/queue-copies.js'
+import { topicRoute } from '../routing.js'
 
 export interface ReplayLimits {
   lastMessages?: number
@@ -41,8 +42,7 @@ export function replayLabel(project: ProjectRuntime, customer: Customer, message
 export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, history: MessageRow[]): Promise<number | undefined> {
   let last: number | undefined
   for (const message of history) {
-    const plan = { ...topicCopyPlan(project, topic, 'replay', replayLabel(project, customer, message)), lane: 'cr_reassignment' as const }
-    last = await queueCopy(tx, project.id, message, plan, { noAlbumWait: true, returnOutboxId: true })
+    last = await queueCopy(tx, project, message, topicRoute(topic, 'replay', replayLabel(project, customer, message)), { noAlbumWait: true, returnOutboxId: true, stream: 'replay' })
   }
   return last
 }

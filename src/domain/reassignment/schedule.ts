@@ -3,7 +3,7 @@ import { auditLog, reassignments } from '../../db/schema/index.js'
 import { isDuplicateKey } from '../../db/errors.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { teamsOf, type ProjectRuntime } from '../project-runtime.js'
 
 export type Reassignment = typeof reassignments.$inferSelect
 
@@ -26,7 +26,7 @@ export type ScheduleOutcome =
 export async function scheduleReassignment(deps: DomainDeps, project: ProjectRuntime, request: ReassignRequest): Promise<ScheduleOutcome> {
   const customer = await findCustomer(deps.db, request.customerId)
   if (!customer || customer.projectId !== project.id || customer.state !== 'active') return { ok: false, reason: 'This customer is not active, so they cannot be moved.' }
-  const team = project.config.groups.cr.find((t) => t.key === request.toTeam)
+  const team = teamsOf(project).find((t) => t.key === request.toTeam)
   if (!team) return { ok: false, reason: `There is no CR team "${request.toTeam}" in the configuration.` }
   if (customer.crTeam === team.key) return { ok: false, reason: `The customer is already with ${team.title}.` }
   try {

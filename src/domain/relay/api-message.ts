@@ -5,7 +5,7 @@ import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { attribution, projectBotIds, staffGroups, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import type { Customer } from '../customers.js'
-import { queueStaffCopies } from './queue-copies.js'
+import { queueMessageCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
 
 export interface ApiMessage {
@@ -42,7 +42,7 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
         if (attempt < 3) continue // the random id was taken: draw another
         throw new Error(`Could not store an API message for customer ${customer.id}`)
       }
-      await queueStaffCopies(tx, project, stored, customer.telegramUserId, attribution(project, group, member.id), { toClient: !customer.blocked })
+      await queueMessageCopies(tx, project, stored, { attribution: attribution(project, group, member.id), toClient: !customer.blocked, clientChatId: customer.telegramUserId })
       await tx.insert(auditLog).values({ projectId: project.id, actorUserId: member.id, action: 'api_message', customerId: customer.id, details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }) })
       return { ok: true as const, messageRowId: stored.id, delivered: !customer.blocked }
     }

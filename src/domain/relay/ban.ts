@@ -3,7 +3,8 @@ import { customers } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
 import { customerName, findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { isCsLead, type ProjectRuntime } from '../project-runtime.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { refusalFor } from '../permissions.js'
 
 export type BanOutcome = { ok: true; text: string } | { ok: false; reason: string }
 
@@ -13,7 +14,8 @@ export type BanOutcome = { ok: true; text: string } | { ok: false; reason: strin
  * recorded in the assignment log, so `/history` shows who did it and when.
  */
 export async function setBanned(deps: DomainDeps, project: ProjectRuntime, customerId: number, actorUserId: number, banned: boolean): Promise<BanOutcome> {
-  if (!isCsLead(project, actorUserId)) return { ok: false, reason: `Only CS leads can ${banned ? 'ban' : 'unban'} a client.` }
+  const refusal = refusalFor(project, actorUserId, banned ? 'ban_client' : 'unban_client')
+  if (refusal) return { ok: false, reason: refusal }
   const customer = await findCustomer(deps.db, customerId)
   if (!customer) return { ok: false, reason: 'This customer no longer exists.' }
   const changed = await deps.db.transaction(async (tx) => {

@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm'
 import { customers } from '../../db/schema/index.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
-import { activeTopics, findCustomerByUser, laneForTopic } from '../customers.js'
+import { findCustomerByUser } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { botForRole, type ProjectRuntime } from '../project-runtime.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { noticeToTopics } from '../topic-notices.js'
 
 /**
  * The client blocked (or unblocked) the client bot. Each topic gets one notice; while blocked,
@@ -22,10 +21,7 @@ export async function setClientBlocked(deps: DomainDeps, project: ProjectRuntime
     const text = blocked
       ? '⛔ The client blocked the bot. Messages can no longer be delivered until they unblock it.'
       : '✅ The client unblocked the bot. Messages are delivered again.'
-    for (const topic of await activeTopics(tx, customer.id)) {
-      const target = { kind: 'topic' as const, topicId: topic.id }
-      await enqueue(tx, { projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey(target), botId: botForRole(project, topic.role).id, job: { type: 'text', target, text } })
-    }
+    await noticeToTopics(tx, project, customer.id, { text })
     return true
   })
   if (changed) deps.notify()

@@ -2,12 +2,10 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, messages, type NotRelayedReason } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
-import { asideDestinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
 import { activeTopics, type Customer } from '../customers.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import type { ProjectRuntime } from '../project-runtime.js'
-import { topicJobBase } from '../topic-state.js'
+import { enqueueTo } from '../enqueue-to.js'
 
 /**
  * Whether a client message is relayed, or only stored: the client is banned (/ban), or has had
@@ -52,12 +50,7 @@ export async function holdBack(tx: DbOrTx, project: ProjectRuntime, customer: Cu
   const label = windowLabel(windowSeconds)
   const text = `⚠️ {count} more message(s) from this client in the last ${label} were not relayed (limit: ${maxMessages} per ${label}). They are stored; the client was asked to slow down.`
   for (const topic of await activeTopics(tx, customer.id)) {
-    const target = { kind: 'topic' as const, topicId: topic.id }
-    await enqueue(tx, {
-      ...topicJobBase(project, topic),
-      destination: asideDestinationKey(target),
-      job: { type: 'flood_notice', target, customerId: customer.id, sinceRowId: stored.id, until: until.toISOString(), text },
-      delayMs: windowSeconds * 1000,
-    })
+    const job = { type: 'flood_notice', target: { kind: 'topic', topicId: topic.id }, customerId: customer.id, sinceRowId: stored.id, until: until.toISOString(), text } as const
+    await enqueueTo(tx, project, { kind: 'topic', topic }, job, { aside: true, delayMs: windowSeconds * 1000 })
   }
 }

@@ -5,7 +5,7 @@ import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
 import { holdBack, relayRestriction } from './client-limits.js'
-import { queueRelayCopies } from './queue-copies.js'
+import { queueMessageCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
 
 /**
@@ -27,7 +27,7 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
       await holdBack(tx, project, current, stored, notRelayed)
       return notRelayed
     }
-    await queueRelayCopies(tx, project, stored)
+    await queueMessageCopies(tx, project, stored)
     return 'relayed' as const
   })
   if (result !== 'held' && result !== 'duplicate') deps.notify()

@@ -2,11 +2,10 @@ import type { Message } from 'grammy/types'
 import { eq } from 'drizzle-orm'
 import { auditLog, messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
+import { refusalFor } from '../permissions.js'
 import type { DomainDeps } from '../deps.js'
-import { isCsLead, viewerOf, type ProjectRuntime } from '../project-runtime.js'
-import { laneForChat, targetOfLink } from './queue-copies.js'
+import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
+import { enqueueTo, postedCopy } from '../enqueue-to.js'
 
 /** Bots may delete messages only while they are younger than 48 hours. */
 const DELETE_WINDOW_SECONDS = 48 * 3600
@@ -28,20 +27,15 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
   const original = found.message
   const userId = command.from?.id ?? 0
   if (original.origin !== 'staff') return { ok: false, reason: "Client messages can't be deleted from their chat: only the client can do that." }
-  if (original.senderUserId !== userId && !isCsLead(project, userId)) return { ok: false, reason: 'You can delete only your own messages (CS leads can delete any).' }
+  const refusal = original.senderUserId === userId ? undefined : refusalFor(project, userId, 'delete_any_message')
+  if (refusal) return { ok: false, reason: refusal }
   // Both dates come from Telegram's clock, so the check does not depend on ours.
   const sentAt = (JSON.parse(original.raw) as Message).date
   if (command.date - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: 'This message is older than 48 hours: Telegram no longer lets bots delete it.' }
   await deps.db.transaction(async (tx) => {
     await tx.update(messages).set({ deleted: true }).where(eq(messages.id, original.id))
     for (const link of await linksOfMessage(tx, original.id)) {
-      await enqueue(tx, {
-        projectId: project.id,
-        lane: laneForChat(project, link.chatId),
-        destination: destinationKey(targetOfLink(link)),
-        botId: link.botId,
-        job: { type: 'delete', linkId: link.id },
-      })
+      await enqueueTo(tx, project, postedCopy(link), { type: 'delete', linkId: link.id })
     }
     // The original in its own chat with the bot that received it (the command may be a reply to
     // a mirror in another group); the command where it was written, by the bot that read it.
@@ -50,13 +44,7 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
       { chatId: command.chat.id, messageId: command.message_id, botId },
     ]
     for (const target of deletions) {
-      await enqueue(tx, {
-        projectId: project.id,
-        lane: laneForChat(project, target.chatId),
-        destination: destinationKey({ kind: 'chat', chatId: target.chatId }),
-        botId: target.botId,
-        job: { type: 'delete', chatId: target.chatId, messageId: target.messageId },
-      })
+      await enqueueTo(tx, project, { kind: 'posted', chatId: target.chatId, botId: target.botId }, { type: 'delete', chatId: target.chatId, messageId: target.messageId })
     }
     await tx.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'deleted_message', customerId: original.customerId, details: JSON.stringify({ messageRowId: original.id }) })
   })

@@ -2,11 +2,11 @@ import type { Message } from 'grammy/types'
 import { eq, sql } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue, hasWaitingJob } from '../../delivery/outbox.js'
+import { hasWaitingJob } from '../../delivery/outbox.js'
+import { encodeDestination } from '../../delivery/destination.js'
 import type { DomainDeps } from '../deps.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
-import { laneForChat, targetOfLink } from './queue-copies.js'
+import { destinationOf, enqueueTo, postedCopy } from '../enqueue-to.js'
 
 /**
  * An original was edited (by the client or a staff member): store the new version and queue
@@ -24,10 +24,10 @@ export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId:
       .set({ raw: JSON.stringify(edited), text: edited.text ?? edited.caption ?? null, editCount: sql`${messages.editCount} + 1` })
       .where(eq(messages.id, original.id))
     for (const link of await linksOfMessage(tx, original.id)) {
-      const destination = destinationKey(targetOfLink(link))
+      const copy = postedCopy(link)
       const job = { type: 'edit_copy', linkId: link.id } as const
-      if (await hasWaitingJob(tx, destination, job)) continue
-      await enqueue(tx, { projectId: project.id, lane: laneForChat(project, link.chatId), destination, botId: link.botId, job })
+      if (await hasWaitingJob(tx, encodeDestination(destinationOf(copy)), job)) continue
+      await enqueueTo(tx, project, copy, job)
     }
     return 'synced' as const
   })

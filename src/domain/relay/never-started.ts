@@ -1,9 +1,9 @@
-import { destinationKey, type OutboxJob } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
+import type { OutboxJob } from '../../delivery/jobs.js'
 import { findLink } from '../../db/repositories/relay.js'
-import { activeTopics, findCustomerByUser, laneForTopic } from '../customers.js'
+import { findCustomerByUser } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { botForRole, type ProjectRuntime } from '../project-runtime.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { noticeToTopics } from '../topic-notices.js'
 
 /**
  * A private message failed with 403 "bot can't initiate conversation with a user": the person
@@ -16,14 +16,6 @@ export async function noteNeverStarted(deps: DomainDeps, project: ProjectRuntime
   const link = job.type === 'relay' ? await findLink(deps.db, job.linkId) : undefined
   const bot = project.bots.client[0]
   const text = `⚠️ Not delivered: the client has not started a chat with ${bot ? `@${bot.username}` : 'the client bot'}, so bots cannot write to them. Ask them to open it and press Start.`
-  await deps.db.transaction(async (tx) => {
-    for (const topic of await activeTopics(tx, customer.id)) {
-      const target = { kind: 'topic' as const, topicId: topic.id }
-      await enqueue(tx, {
-        projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey(target), botId: botForRole(project, topic.role).id,
-        job: { type: 'text', target, text, ...(link ? { replyTo: { originalMessageRowId: link.messageId } } : {}) },
-      })
-    }
-  })
+  await deps.db.transaction((tx) => noticeToTopics(tx, project, customer.id, { text, ...(link ? { replyTo: { originalMessageRowId: link.messageId } } : {}) }))
   deps.notify()
 }

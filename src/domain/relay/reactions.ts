@@ -1,10 +1,8 @@
 import type { MessageReactionUpdated } from 'grammy/types'
 import { reactionTarget, resolveStoredMessage } from '../../db/repositories/relay.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
-import { laneForChat } from './queue-copies.js'
+import { enqueueTo } from '../enqueue-to.js'
 import { toStandardReaction } from './standard-reactions.js'
 
 /**
@@ -23,13 +21,7 @@ export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, bo
   }
   const original = await reactionTarget(deps.db, found.message)
   const emoji = standard.slice(-1)
-  await enqueue(deps.db, {
-    projectId: project.id,
-    lane: laneForChat(project, original.chatId),
-    destination: destinationKey({ kind: 'chat', chatId: original.chatId }),
-    botId: original.botId,
-    job: { type: 'react', chatId: original.chatId, messageId: original.messageId, emoji },
-  })
+  await enqueueTo(deps.db, project, { kind: 'posted', chatId: original.chatId, botId: original.botId }, { type: 'react', chatId: original.chatId, messageId: original.messageId, emoji })
   deps.notify()
   return 'synced'
 }

@@ -1,11 +1,11 @@
 import type { Message } from 'grammy/types'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
-import { findCustomer, laneForTopic, type Topic } from '../customers.js'
+import { findCustomer, type Topic } from '../customers.js'
+import { enqueueTo } from '../enqueue-to.js'
+import { queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
 import { projectBotIds, attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { touchTopic } from '../idle-topics.js'
-import { queueStaffCopies } from './queue-copies.js'
+import { queueMessageCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
 
 export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer' | 'topic_retired'
@@ -26,12 +26,11 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
   const text = message.text ?? message.caption ?? ''
   const isNote = text.startsWith(project.config.relay.notePrefix)
   const botId = botForRole(project, group.role).id
-  const lane = laneForTopic(group.role)
-  const topicTarget = { kind: 'topic' as const, topicId: topic.id }
+  const replyTo = { messageId: message.message_id }
   if (topic.state === 'retired') {
     // A replaced or ended topic (reassignment, Treatment closed) no longer speaks for the customer.
     const text = '⚠️ Not delivered: this topic is closed and no longer reaches the client.'
-    await enqueue(deps.db, { projectId: project.id, lane, destination: destinationKey(topicTarget), botId, job: { type: 'text', target: topicTarget, text, replyTo: { messageId: message.message_id } } })
+    await queueTopicText(deps.db, project, topic, text, { replyTo })
     deps.notify()
     return 'topic_retired'
   }
@@ -40,19 +39,13 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
     if (!stored) return 'duplicate'
     await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
     if (isNote) {
-      await enqueue(tx, { projectId: project.id, lane, destination: destinationKey(topicTarget), botId, job: { type: 'react', chatId: message.chat.id, messageId: message.message_id, emoji: [NOTE_ACK] } })
+      await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'react', chatId: message.chat.id, messageId: message.message_id, emoji: [NOTE_ACK] })
       return 'note'
     }
     const label = attribution(project, group, senderId)
-    await queueStaffCopies(tx, project, stored, customer.telegramUserId, label, { toClient: !customer.blocked })
+    await queueMessageCopies(tx, project, stored, { attribution: label, toClient: !customer.blocked, clientChatId: customer.telegramUserId })
     if (customer.blocked) {
-      await enqueue(tx, {
-        projectId: project.id,
-        lane,
-        destination: destinationKey(topicTarget),
-        botId,
-        job: { type: 'text', target: topicTarget, text: '⚠️ Not delivered: the client blocked the bot.', replyTo: { messageId: message.message_id } },
-      })
+      await queueTopicText(tx, project, topic, '⚠️ Not delivered: the client blocked the bot.', { replyTo })
       return 'client_blocked'
     }
     return 'relayed'

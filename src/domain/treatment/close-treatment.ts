@@ -1,12 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/client.js'
 import { customers, topics } from '../../db/schema/index.js'
-import { destinationKey } from '../../delivery/jobs.js'
-import { enqueue } from '../../delivery/outbox.js'
 import { logAssignment } from '../assignment-log.js'
-import { activeTopics, laneForTopic, type Topic } from '../customers.js'
+import { enqueueTo } from '../enqueue-to.js'
+import { activeTopicOfRole } from '../routing.js'
+import { queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
-import { botForRole, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { homeRole } from '../roles.js'
 import { activeTreatmentTopic } from './treatment-topic.js'
 
 export type CloseTreatmentOutcome = { ok: true; topicId: number } | { ok: false; reason: string }
@@ -20,7 +20,7 @@ export async function closeTreatment(deps: DomainDeps, project: ProjectRuntime, 
   const actor = staffMember(project, actorUserId)?.name ?? 'staff'
   const outcome = await deps.db.transaction(async (tx): Promise<CloseTreatmentOutcome> => {
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for('update')
-    const topic = await activeTreatmentTopic(tx, customerId)
+    const topic = await activeTreatmentTopic(tx, project, customerId)
     if (!topic) return { ok: false, reason: 'This customer has no open Treatment topic.' }
     const [retired] = await tx
       .update(topics)
@@ -28,21 +28,13 @@ export async function closeTreatment(deps: DomainDeps, project: ProjectRuntime, 
       .where(and(eq(topics.id, topic.id), inArray(topics.state, ['creating', 'open', 'closed'])))
     if (retired.affectedRows === 0) return { ok: false, reason: 'This Treatment topic is already closed.' }
     await queueTopicText(tx, project, topic, `🩺 Treatment closed by ${actor}. Messages here no longer reach the client.`)
-    await enqueue(tx, { ...topicJobBase(project, topic), job: { type: 'close_topic', topicId: topic.id } })
+    await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'close_topic', topicId: topic.id })
     await tx.update(customers).set({ treatment: false }).where(eq(customers.id, customerId))
     await logAssignment(tx, { projectId: project.id, customerId, action: 'treatment_closed', actorUserId, reason: 'command' })
-    const csTopic = (await activeTopics(tx, customerId)).find((t) => t.role === 'cs')
+    const csTopic = await activeTopicOfRole(tx, customerId, homeRole(project.roles).key)
     if (csTopic) await queueTopicText(tx, project, csTopic, `🩺 Treatment topic closed by ${actor}.`)
     return { ok: true, topicId: topic.id }
   })
   if (outcome.ok) deps.notify()
   return outcome
-}
-
-function topicJobBase(project: ProjectRuntime, topic: Topic) {
-  return { projectId: project.id, lane: laneForTopic(topic.role), destination: destinationKey({ kind: 'topic', topicId: topic.id }), botId: botForRole(project, topic.role).id }
-}
-
-async function queueTopicText(tx: DbOrTx, project: ProjectRuntime, topic: Topic, text: string): Promise<void> {
-  await enqueue(tx, { ...topicJobBase(project, topic), job: { type: 'text', target: { kind: 'topic', topicId: topic.id }, text } })
 }

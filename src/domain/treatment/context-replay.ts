@@ -4,15 +4,15 @@ import { messages } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { customerName, type Customer, type Topic } from '../customers.js'
 import { staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { queueCopy, topicCopyPlan } from '../relay/queue-copies.js'
+import { queueCopy } from '../relay/queue-copies.js'
+import { topicRoute } from '../routing.js'
 
 /** "↩ Zoe Quinn · 14:02" for the client, "↩ Alice · CS · 14:05" for staff (UTC, when it was sent). */
 export function contextLabel(project: ProjectRuntime, customer: Customer, message: MessageRow): string {
   const sentAt = (JSON.parse(message.raw) as { date?: number }).date
   const time = (sentAt ? new Date(sentAt * 1000) : message.createdAt).toISOString().slice(11, 16)
   if (message.origin === 'client') return `↩ ${customerName(customer)} · ${time}`
-  const role = message.senderRole as keyof ProjectRuntime['config']['relay']['roleLabels'] | null
-  const label = (role && project.config.relay.roleLabels[role]) || 'Staff'
+  const label = project.roles.find((role) => role.key === message.senderRole)?.label(project.config) || 'Staff'
   return `↩ ${staffMember(project, message.senderUserId)?.name ?? 'Staff'} · ${label} · ${time}`
 }
 
@@ -30,7 +30,7 @@ export async function queueContextReplay(tx: DbOrTx, project: ProjectRuntime, cu
     .orderBy(desc(messages.id))
     .limit(limit)
   for (const message of latest.reverse()) {
-    await queueCopy(tx, project.id, message, topicCopyPlan(project, topic, 'replay', contextLabel(project, customer, message)), { noAlbumWait: true })
+    await queueCopy(tx, project, message, topicRoute(topic, 'replay', contextLabel(project, customer, message)), { noAlbumWait: true })
   }
   return latest.length
 }

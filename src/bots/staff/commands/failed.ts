@@ -1,6 +1,6 @@
 import type { InlineKeyboardButton } from 'grammy/types'
 import { describeDeadLetter, listDeadLetters } from '../../../delivery/dead-letters.js'
-import { isCsLead } from '../../../domain/project-runtime.js'
+import { refusalFor } from '../../../domain/permissions.js'
 import { describeFailedUpdate, formatUpdateKey, listFailedUpdates } from '../../ingress/failed-updates.js'
 import type { GroupCommandHandler } from './types.js'
 
@@ -9,8 +9,9 @@ import type { GroupCommandHandler } from './types.js'
  * after failed handling, each with a retry button (answered in failed-feature).
  */
 export const failedCommand: GroupCommandHandler = async (ctx) => {
-  if (!isCsLead(ctx.project, ctx.from.id)) {
-    await ctx.reply('Only CS leads can see failed deliveries.', { reply_parameters: { message_id: ctx.msg.message_id } })
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'see_failed')
+  if (refusal) {
+    await ctx.reply(refusal, { reply_parameters: { message_id: ctx.msg.message_id } })
     return
   }
   const scope = { projectId: ctx.project.id, limit: 10 }

@@ -1,5 +1,6 @@
 import { findCustomer } from '../../../domain/customers.js'
 import { refusalFor } from '../../../domain/permissions.js'
+import { homeRole } from '../../../domain/roles.js'
 import { parseWhen } from '../../../domain/reassignment/when.js'
 import { reassign, teamKeyboard } from '../reassign-feature.js'
 import { reassignCancelKeyboard } from '../../buttons/reassign.js'
@@ -11,7 +12,7 @@ import { answer, type TopicCommandHandler } from './types.js'
  */
 export const reassignCommand: TopicCommandHandler = async (command) => {
   const { ctx, topic, args } = command
-  if (topic.role !== 'cs') return answer(command, 'Use /reassign in the customer’s CS topic.')
+  if (topic.role !== homeRole(ctx.project.roles).key) return answer(command, 'Use /reassign in the customer’s CS topic.')
   const refusal = refusalFor(ctx.project, ctx.from!.id, 'reassign_customer')
   if (refusal) return answer(command, refusal)
   const customer = await findCustomer(ctx.deps.db, topic.customerId)

@@ -1,0 +1,95 @@
+import type { DbOrTx } from '../db/client.js'
+import type { Lane } from '../db/schema/index.js'
+import { encodeDestination, type Destination, type Target } from '../delivery/destination.js'
+import type { OutboxJob } from '../delivery/jobs.js'
+import { enqueue } from '../delivery/outbox.js'
+import { botForRole, clientBot, staffGroupOf, type ProjectRuntime } from './project-runtime.js'
+import { homeRole, PROMPT_LANE, REPLAY_LANE, roleDefinition } from './roles.js'
+
+/**
+ * Where the domain sends something, in its own terms; `enqueueTo` turns it into the stored
+ * destination, the bot that sends and the lane.
+ * - `topic`: a customer's topic; the topic role's bot, the role's lane.
+ * - `system_topic`: a system topic of the home group (Onboarding); the home role's bot.
+ * - `client`: a client's private chat; the client bot; a staff reply keeps the lane of the role
+ *   it comes from (`from`).
+ * - `posted`: work on a message already in a chat (edit, delete, react): the bot that posted or
+ *   received it, queued behind its topic's rows when it is in one.
+ */
+export type Address =
+  | { kind: 'topic'; topic: { id: number; role: string } }
+  | { kind: 'system_topic'; systemTopicId: number }
+  | { kind: 'client'; chatId: number; from?: string }
+  | { kind: 'posted'; chatId: number; botId: number; topicId?: number | null }
+
+export interface EnqueueToOptions {
+  /**
+   * The stream apart from live traffic this row belongs to: the home group's prompts and cards
+   * ('prompt'), a reassignment's replay and cleanup ('replay').
+   */
+  stream?: 'prompt' | 'replay'
+  /** Send through this bot instead of the address's (the bot that just recovered the topic). */
+  via?: number
+  /** Neither wait behind nor hold back the destination's ordered rows (see `Destination`). */
+  aside?: boolean
+  dependsOn?: number
+  delayMs?: number
+}
+
+/** Work on a relayed copy (edit, delete) goes through the bot that posted it, behind its topic's rows. */
+export function postedCopy(link: { chatId: number; botId: number; topicId: number | null }): Address {
+  return { kind: 'posted', chatId: link.chatId, botId: link.botId, topicId: link.topicId }
+}
+
+/** The target an address posts into. */
+export function targetOfAddress(address: Address): Target {
+  switch (address.kind) {
+    case 'topic':
+      return { kind: 'topic', topicId: address.topic.id }
+    case 'system_topic':
+      return { kind: 'system_topic', systemTopicId: address.systemTopicId }
+    case 'client':
+      return { kind: 'chat', chatId: address.chatId }
+    case 'posted':
+      return address.topicId ? { kind: 'topic', topicId: address.topicId } : { kind: 'chat', chatId: address.chatId }
+  }
+}
+
+/** The stored destination of an address (what `hasWaitingJob` and the outbox order by). */
+export function destinationOf(address: Address, options: Pick<EnqueueToOptions, 'aside'> = {}): Destination {
+  return { ...targetOfAddress(address), ...(options.aside ? { aside: true } : {}) }
+}
+
+/** The lane and bot of an address, from the role registry. */
+export function routeOf(project: ProjectRuntime, address: Address, options: EnqueueToOptions = {}): { lane: Lane; botId: number } {
+  const stream = options.stream === 'prompt' ? PROMPT_LANE : options.stream === 'replay' ? REPLAY_LANE : undefined
+  const pick = (lane: Lane, botId: number) => ({ lane: stream ?? lane, botId: options.via ?? botId })
+  switch (address.kind) {
+    case 'topic':
+      return pick(roleDefinition(project.roles, address.topic.role).lane, botForRole(project, address.topic.role).id)
+    case 'system_topic': {
+      const home = homeRole(project.roles)
+      return pick(PROMPT_LANE, botForRole(project, home.key).id)
+    }
+    case 'client':
+      return pick(address.from ? roleDefinition(project.roles, address.from).replyLane : 'staff_to_client', clientBot(project).id)
+    case 'posted': {
+      const group = staffGroupOf(project, address.chatId)
+      return pick(group ? roleDefinition(project.roles, group.role).lane : 'staff_to_client', address.botId)
+    }
+  }
+}
+
+/** Queues one job for an address inside the caller's transaction; the lane and bot follow from the address. Returns the outbox row id. */
+export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Address, job: OutboxJob, options: EnqueueToOptions = {}): Promise<number> {
+  const { lane, botId } = routeOf(project, address, options)
+  return enqueue(tx, {
+    projectId: project.id,
+    lane,
+    destination: encodeDestination(destinationOf(address, options)),
+    botId,
+    job,
+    ...(options.dependsOn !== undefined ? { dependsOn: options.dependsOn } : {}),
+    ...(options.delayMs ? { delayMs: options.delayMs } : {}),
+  })
+}

@@ -1,0 +1,38 @@
+import type { InlineKeyboardMarkup } from 'grammy/types'
+import type { DbOrTx } from '../db/client.js'
+import type { ReplyRef } from '../delivery/jobs.js'
+import { activeTopics } from './customers.js'
+import { enqueueTo, type EnqueueToOptions } from './enqueue-to.js'
+import type { ProjectRuntime } from './project-runtime.js'
+
+/** A topic as far as queueing into it goes: its row id and role (which pick the bot and lane). */
+export type TopicRef = { id: number; role: string }
+
+/** Queues a text into a customer's topic through its role's bot; returns the outbox row id. */
+export function queueTopicText(tx: DbOrTx, project: ProjectRuntime, topic: TopicRef, text: string, extra: { replyTo?: ReplyRef } = {}, options: EnqueueToOptions = {}): Promise<number> {
+  return enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text, ...extra }, options)
+}
+
+/** Queues the same notice into every active topic of a customer (blocked, never started…). */
+export async function noticeToTopics(tx: DbOrTx, project: ProjectRuntime, customerId: number, notice: { text: string; replyTo?: ReplyRef }): Promise<void> {
+  const { text, ...extra } = notice
+  for (const topic of await activeTopics(tx, customerId)) await queueTopicText(tx, project, topic, text, extra)
+}
+
+/**
+ * A new topic's first rows, all on its destination so they arrive in order: create_topic, the
+ * pinned profile card (with its buttons, if any), then the opening notice.
+ */
+export async function queueTopicOpening(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  topic: TopicRef,
+  opening: { card: string; cardMarkup?: InlineKeyboardMarkup; notice: string },
+  options: EnqueueToOptions = {},
+): Promise<void> {
+  const address = { kind: 'topic', topic } as const
+  await enqueueTo(tx, project, address, { type: 'create_topic', topicId: topic.id }, options)
+  const card = { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: opening.card, purpose: { kind: 'profile_card', topicId: topic.id, pin: true } } as const
+  await enqueueTo(tx, project, address, { ...card, ...(opening.cardMarkup ? { replyMarkup: opening.cardMarkup } : {}) }, options)
+  await queueTopicText(tx, project, topic, opening.notice, {}, options)
+}

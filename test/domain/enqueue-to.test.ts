@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createConfig } from '../../src/config/index.js'
+import type { MessageRow } from '../../src/db/repositories/relay.js'
+import { outbox, projects } from '../../src/db/schema/index.js'
+import { enqueueTo } from '../../src/domain/enqueue-to.js'
+import type { BotRef, ProjectRuntime } from '../../src/domain/project-runtime.js'
+import { queueCopy } from '../../src/domain/relay/queue-copies.js'
+import { STAFF_ROLES } from '../../src/domain/roles.js'
+import { topicRoute } from '../../src/domain/routing.js'
+import type { Topic } from '../../src/domain/customers.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+
+const config = createConfig({
+  database: { url: 'mysql://u:p@127.0.0.1:3306/db' },
+  projects: [
+    {
+      key: 'acme',
+      name: 'Acme',
+      bots: { client: '1:a', cs: '2:b', cr: '3:c', treatment: '4:d' },
+      groups: { cs: { chatId: -1001 }, cr: [{ key: 'north', title: 'North', chatId: -1002 }], treatment: { chatId: -1003 } },
+    },
+  ],
+})
+const bot = (id: number, role: string): BotRef[] => [{ id, role, username: `${role}_bot` }]
+
+/** Lane and bot of each kind of address come from the role registry; nobody picks them by hand. */
+describe('enqueueTo', () => {
+  let database: TestDatabase
+  let runtime: (albumWindowMs: number) => ProjectRuntime
+  const rowOf = async (id: number) => (await database.db.select().from(outbox)).find((row) => row.id === id)!
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    const [inserted] = await database.db.insert(projects).values({ key: 'acme', name: 'Acme' })
+    const id = Number(inserted.insertId)
+    runtime = (albumWindowMs) => ({
+      id,
+      config: config.projects[0]!,
+      bots: { client: bot(1, 'client'), cs: bot(2, 'cs'), cr: bot(3, 'cr'), treatment: bot(4, 'treatment') },
+      roles: STAFF_ROLES,
+      albumWindowMs,
+    })
+  })
+  afterAll(() => database?.close())
+
+  it('derives the lane and bot of each address, and writes the destination once', async () => {
+    const project = runtime(600)
+    const text = { type: 'text', target: { kind: 'chat', chatId: 1 }, text: 'x' } as const
+    const cases = [
+      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, {}, 'client_to_staff', 3, 'topic:11'],
+      [{ kind: 'topic', topic: { id: 12, role: 'treatment' } }, {}, 'treatment', 4, 'topic:12'],
+      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, { stream: 'replay' }, 'cr_reassignment', 3, 'topic:11'],
+      [{ kind: 'topic', topic: { id: 13, role: 'cs' } }, { stream: 'prompt' }, 'cs_prompts', 2, 'topic:13'],
+      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, { aside: true, via: 9 }, 'client_to_staff', 9, 'topic:11:aside'],
+      [{ kind: 'system_topic', systemTopicId: 5 }, {}, 'cs_prompts', 2, 'system:5'],
+      [{ kind: 'client', chatId: 77 }, {}, 'staff_to_client', 1, 'chat:77'],
+      [{ kind: 'client', chatId: 77, from: 'treatment' }, {}, 'treatment', 1, 'chat:77'],
+      [{ kind: 'posted', chatId: -1003, botId: 8 }, {}, 'treatment', 8, 'chat:-1003'],
+      [{ kind: 'posted', chatId: -1002, botId: 8, topicId: 11 }, {}, 'client_to_staff', 8, 'topic:11'],
+      [{ kind: 'posted', chatId: 77, botId: 1 }, {}, 'staff_to_client', 1, 'chat:77'],
+    ] as const
+    for (const [address, options, lane, botId, destination] of cases) {
+      const row = await rowOf(await database.db.transaction((tx) => enqueueTo(tx, project, address, text, options)))
+      expect({ lane: row.lane, botId: row.botId, destination: row.destination }).toEqual({ lane, botId, destination })
+    }
+  })
+
+  it('holds album parts back for the album window of the app that queued them, not of another app in the process', async () => {
+    const topic = { id: 21, role: 'cs', chatId: -1001, lastActivityAt: new Date() } as Topic
+    let messageId = 0
+    const delayOf = async (albumWindowMs: number) => {
+      const album = { id: ++messageId, mediaGroupId: 'album-1' } as MessageRow
+      const before = Date.now()
+      const id = await database.db.transaction((tx) => queueCopy(tx, runtime(albumWindowMs), album, topicRoute(topic, 'relay'), { returnOutboxId: true }))
+      return (await rowOf(id)).nextAttemptAt.getTime() - before
+    }
+    const short = await delayOf(1_000)
+    const long = await delayOf(60_000)
+    expect(short).toBeLessThan(30_000)
+    expect(long).toBeGreaterThan(30_000)
+  })
+})
