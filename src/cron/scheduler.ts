@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from '../logger.js'
-import { NamedLock } from '../bots/ingress/poll-lock.js'
+import { NamedLock } from '../db/named-lock.js'
 
 export interface CronJob {
   name: string

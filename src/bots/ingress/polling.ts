@@ -4,8 +4,8 @@ import type { Update } from 'grammy/types'
 import type { Database } from '../../db/client.js'
 import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
-import { NamedLock } from './poll-lock.js'
-import { storeUpdates, unhandledUpdates } from './update-store.js'
+import { NamedLock } from '../../db/named-lock.js'
+import { storeUpdates, unhandledUpdates } from '../../db/repositories/updates.js'
 
 export interface PollingOptions {
   db: Database

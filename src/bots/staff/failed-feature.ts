@@ -2,7 +2,8 @@ import { Composer } from 'grammy'
 import type { InlineKeyboardButton } from 'grammy/types'
 import { describeDeadLetter, listDeadLetters, retryDeadLetter } from '../../delivery/dead-letters.js'
 import { isCsLead } from '../../domain/project-runtime.js'
-import { describeFailedUpdate, formatUpdateKey, listFailedUpdates, parseUpdateKey, retryFailedUpdate } from '../ingress/failed-updates.js'
+import { listFailedUpdates, retryFailedUpdate } from '../../db/repositories/updates.js'
+import { describeFailedUpdate, formatUpdateKey, parseUpdateKey } from '../ingress/failed-updates.js'
 import type { BotContext } from '../shared/context.js'
 
 const composer = new Composer<BotContext>()
