@@ -8,6 +8,7 @@ import type { DeliveryObserver } from './observer.js'
 import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
+import { Wakeup } from './wakeup.js'
 
 export interface DeliveryHooks {
   /** A permanent failure the domain reacts to (blocked client, bot removed from a group…). */
@@ -32,13 +33,16 @@ export interface WorkerOptions {
 export class OutboxWorkers {
   private running = false
   private readonly loops: Promise<void>[] = []
-  private readonly sleepers = new Set<() => void>()
   private leaseTimer?: NodeJS.Timeout
+  private readonly wakeup: Wakeup
 
+  /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner; observer?: DeliveryObserver },
+    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup },
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.wakeup = deps.wakeup ?? new Wakeup()
+  }
 
   start(only: readonly Lane[] = lanes): void {
     if (this.running) return
@@ -72,22 +76,11 @@ export class OutboxWorkers {
   }
 
   notify(): void {
-    for (const wake of this.sleepers) wake()
-    this.sleepers.clear()
+    this.wakeup.notify()
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        this.sleepers.delete(wake)
-        resolve()
-      }, ms)
-      this.sleepers.add(wake)
-    })
+    return this.wakeup.sleep(ms)
   }
 
   private async loop(lane: Lane): Promise<void> {
