@@ -4,6 +4,7 @@ import { systemTopics } from '../../db/schema/index.js'
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import { botForRole, type ProjectRuntime } from '../project-runtime.js'
+import type { CardKeyboard } from './assignment-card.js'
 
 /**
  * The CS group's "Onboarding" topic, created once. The create job and every card share the
@@ -30,7 +31,7 @@ export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime)
 }
 
 /** Queues a message from the CS bot into the Onboarding topic. */
-export async function queueOnboardingText(tx: DbOrTx, project: ProjectRuntime, text: string, extra: { replyMarkup?: import('grammy/types').InlineKeyboardMarkup; assignmentId?: number } = {}): Promise<number> {
+export async function queueOnboardingText(tx: DbOrTx, project: ProjectRuntime, text: string, extra: { replyMarkup?: CardKeyboard; assignmentId?: number } = {}): Promise<number> {
   const systemTopicId = await ensureOnboardingTopic(tx, project)
   const target = { kind: 'system_topic' as const, systemTopicId }
   return enqueue(tx, {

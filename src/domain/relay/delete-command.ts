@@ -1,10 +1,10 @@
-import type { Message } from 'grammy/types'
 import { eq } from 'drizzle-orm'
 import { auditLog, messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
 import { destinationKey } from '../../delivery/jobs.js'
 import { enqueue } from '../../delivery/outbox.js'
 import type { DomainDeps } from '../deps.js'
+import type { InboundMessage } from '../inbound.js'
 import { isCsLead, viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { laneForChat, targetOfLink } from './queue-copies.js'
 
@@ -18,7 +18,7 @@ export type DeleteOutcome = { ok: true } | { ok: false; reason: string }
  * everywhere (the client's copy, the mirrors, the original in its own chat, and the command).
  * Staff delete their own messages; CS leads anyone's.
  */
-export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: Message): Promise<DeleteOutcome> {
+export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: InboundMessage): Promise<DeleteOutcome> {
   const target = command.reply_to_message
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
     return { ok: false, reason: 'Reply /delete to the message you want to delete.' }
@@ -30,7 +30,7 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
   if (original.origin !== 'staff') return { ok: false, reason: "Client messages can't be deleted from their chat: only the client can do that." }
   if (original.senderUserId !== userId && !isCsLead(project, userId)) return { ok: false, reason: 'You can delete only your own messages (CS leads can delete any).' }
   // Both dates come from Telegram's clock, so the check does not depend on ours.
-  const sentAt = (JSON.parse(original.raw) as Message).date
+  const sentAt = (JSON.parse(original.raw) as { date: number }).date
   if (command.date - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: 'This message is older than 48 hours: Telegram no longer lets bots delete it.' }
   await deps.db.transaction(async (tx) => {
     await tx.update(messages).set({ deleted: true }).where(eq(messages.id, original.id))
