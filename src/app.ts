@@ -6,6 +6,7 @@ import { createDatabase, type Database } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
 import { NamedLock } from './db/named-lock.js'
+import { orderKey } from './bots/ingress/order-key.js'
 import { PollingIngress } from './bots/ingress/polling.js'
 import { redriveUnhandled } from './bots/ingress/redrive.js'
 import type { BotContext } from './bots/shared/context.js'
@@ -98,8 +99,8 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     { workersPerLane: config.delivery.workersPerLane, maxAttempts: config.delivery.maxAttempts, pollIntervalMs: config.delivery.pollIntervalMs, leaseSeconds: config.delivery.leaseSeconds },
   )
   for (const { bot, project, self, spec } of bots) {
-    // One chat's updates in order (a customer, or a staff group); different chats in parallel.
-    bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : ctx.from ? String(ctx.from.id) : undefined)))
+    // One customer's updates in order (their private chat, each of their topics); others in parallel.
+    bot.use(sequentialize(orderKey))
     installFeatures(bot, project, self, spec, deps, logger, (botId, outcome) => metrics.update(botId, outcome))
   }
   workers.start()

@@ -10,7 +10,7 @@ export type UpdateOutcome = 'received' | 'handled' | 'failed' | 'duplicate'
 
 /**
  * Runs the bot's features for a stored update: skips one handled before (a redelivery), retries
- * the whole handling on a deadlock or a lost connection (later updates of the chat wait, so
+ * the whole handling on a deadlock or a lost connection (later updates of the customer wait, so
  * order holds), then marks it handled — or leaves it for the redrive and, after a few
  * attempts, parks it as 'failed'.
  */
