@@ -26,7 +26,7 @@ export async function noteTopicRecovered(deps: DomainDeps, project: ProjectRunti
         : '♻️ The previous topic of this customer was deleted or archived; this one replaces it. Earlier messages are in the old topic, if it still exists.'
     await enqueue(tx, { ...base, job: { type: 'text', target, text: notice } })
     if (outcome === 'recreated' && account) {
-      const card = profileCard(customer, account, { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, topic.role)
+      const card = profileCard(customer, account, { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, topic.role, project.config.relay.notePrefix)
       await enqueue(tx, { ...base, job: { type: 'text', target, text: card, purpose: { kind: 'profile_card', topicId, pin: true } } })
     }
     await tx.insert(auditLog).values({ projectId: project.id, action: `topic_${outcome}`, customerId: customer.id, details: JSON.stringify({ topicId, threadId: topic.threadId }) })

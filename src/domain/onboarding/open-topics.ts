@@ -53,7 +53,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       job: {
         type: 'text',
         target,
-        text: profileCard(customer, account, assignment, group.role),
+        text: profileCard(customer, account, assignment, group.role, project.config.relay.notePrefix),
         purpose: { kind: 'profile_card', topicId, pin: true },
         // CS leads move the customer between CR teams from the card.
         ...(group.role === 'cs' ? { replyMarkup: reassignMenuKeyboard(customer.id) } : {}),
@@ -78,7 +78,8 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   await replayHeldMessages(tx, project, customer.id)
 }
 
-export function profileCard(customer: Customer, account: AccountRecord, assignment: Assignment, role: TopicRole): string {
+/** The first message of a customer's topic: who the customer is, and (in CS) how to write an internal note. */
+export function profileCard(customer: Customer, account: AccountRecord, assignment: Assignment, role: TopicRole, notePrefix: string): string {
   return [
     `👤 ${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`,
     `Account: ${account.externalId} · ${account.displayName}`,
@@ -86,7 +87,7 @@ export function profileCard(customer: Customer, account: AccountRecord, assignme
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
     `Start payload: ${startPayloadLine(customer.startPayload)}`,
-    role === 'cs' ? 'Reply in this topic to answer the client; start a message with // for an internal note.' : 'Reply in this topic to answer the client.',
+    role === 'cs' ? `Reply in this topic to answer the client; start a message with ${notePrefix} for an internal note.` : 'Reply in this topic to answer the client.',
   ].join('\n')
 }
 

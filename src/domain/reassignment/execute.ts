@@ -71,7 +71,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
     const fromTitle = project.config.groups.cr.find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
     await enqueue(tx, { ...base, job: { type: 'create_topic', topicId: newTopicId } })
-    const card = profileCard(customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, 'cr')
+    const card = profileCard(customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, 'cr', project.config.relay.notePrefix)
     await enqueue(tx, { ...base, job: { type: 'text', target, text: card, purpose: { kind: 'profile_card', topicId: newTopicId, pin: true } } })
     const history = await historyToReplay(tx, customer.id, settings.replay)
     await enqueue(tx, { ...base, job: { type: 'text', target, text: `🔀 Moved here from ${fromTitle} by ${who}. The conversation so far follows (${history.length} messages).` } })

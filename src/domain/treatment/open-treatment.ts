@@ -66,7 +66,7 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
       lastActivityAt: new Date(),
     })
     const [topic] = await tx.select().from(topics).where(eq(topics.id, Number(inserted.insertId)))
-    await queueTopicOpening(tx, project, topic!, profileCard(customer, account, { crTeam: customer.crTeam ?? '—', treatment: true, decidedBy: { id: member!.id, name: member!.name } }, 'treatment'), member!.name)
+    await queueTopicOpening(tx, project, topic!, profileCard(customer, account, { crTeam: customer.crTeam ?? '—', treatment: true, decidedBy: { id: member!.id, name: member!.name } }, 'treatment', project.config.relay.notePrefix), member!.name)
     const replayed = await queueContextReplay(tx, project, customer, topic!)
     await tx.update(customers).set({ treatment: true }).where(eq(customers.id, customer.id))
     await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'treatment_opened', actorUserId: member!.id, reason: 'command' })
