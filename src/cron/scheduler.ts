@@ -32,7 +32,7 @@ export class CronScheduler {
     this.tasks.push(task)
   }
 
-  /** One run of a job under its named lock; returns false when another process ran it. */
+  /** One run of a job under its named lock; skipped when another process holds it, a failure logged. */
   async runOnce(job: CronJob): Promise<void> {
     const lock = new NamedLock(this.databaseUrl, `topicdesk:cron:${job.name}`)
     try {
