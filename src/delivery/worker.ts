@@ -4,18 +4,14 @@ import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
 import { executeJob, messagesOfJob, PermanentJobError, type ExecutorDeps } from './executor.js'
+import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
 import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 import { Wakeup } from './wakeup.js'
 
-export interface DeliveryHooks {
-  /** A permanent failure the domain reacts to (blocked client, bot removed from a group…). */
-  onPermanentFailure?(job: ClaimedJob, failure: FailureClass, error: string): Promise<void>
-  /** A topic was reopened or recreated; the failed row goes out again right after. */
-  onTopicRecovered?(job: ClaimedJob, outcome: 'reopened' | 'recreated', topicId: number): Promise<void>
-}
+export type { DeliveryHooks }
 
 export interface WorkerOptions {
   workersPerLane: number
@@ -38,7 +34,7 @@ export class OutboxWorkers {
 
   /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup },
+    private readonly deps: ExecutorDeps & { logger: Logger; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup },
     private readonly options: WorkerOptions,
   ) {
     this.wakeup = deps.wakeup ?? new Wakeup()
