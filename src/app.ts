@@ -5,9 +5,10 @@ import type { Config } from './config/index.js'
 import { createDatabase, type Database } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
-import { NamedLock } from './bots/ingress/poll-lock.js'
+import { NamedLock } from './db/named-lock.js'
+import { orderKey } from './bots/ingress/order-key.js'
 import { PollingIngress } from './bots/ingress/polling.js'
-import { unhandledUpdates } from './bots/ingress/update-store.js'
+import { redriveUnhandled } from './bots/ingress/redrive.js'
 import type { BotContext } from './bots/shared/context.js'
 import { CronScheduler } from './cron/scheduler.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
@@ -17,14 +18,14 @@ import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
 import { OutboxWorkers } from './delivery/worker.js'
+import { Wakeup } from './delivery/wakeup.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
-import { handlePermanentFailure } from './domain/delivery-failures.js'
-import { noteTopicRecovered } from './domain/topic-health.js'
 import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
+import { createDeliveryHooks } from './domain/delivery-outcomes.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
-import { staffGroups, type BotRef, type BotRole, type ProjectRuntime } from './domain/project-runtime.js'
+import { staffGroups, type BotRef, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
 import { createWebhookServer, secretForBot, webhookPath } from './server/webhook-server.js'
 import { warnAboutProblems } from './doctor/run-doctor.js'
@@ -94,27 +95,16 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   const budgets = config.delivery.budgets
   const metrics = new Metrics(db, { groupPerMinute: budgets ? budgets.groupPerMinute : undefined, poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId) })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
+  // The domain wakes the lane workers after each commit; the workers report back through hooks.
+  const wakeup = new Wakeup()
+  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify() }
   const workers = new OutboxWorkers(
-    {
-      db,
-      gateway,
-      logger,
-      planner,
-      observer: metrics,
-      hooks: {
-        onPermanentFailure: (job, failure, error) => handlePermanentFailure(deps, projects, job, failure, error),
-        onTopicRecovered: async (job, outcome, topicId) => {
-          const project = projects.find((p) => p.id === job.projectId)
-          if (project) await noteTopicRecovered(deps, project, topicId, outcome, job.botId)
-        },
-      },
-    },
+    { db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
     { workersPerLane: config.delivery.workersPerLane, maxAttempts: config.delivery.maxAttempts, pollIntervalMs: config.delivery.pollIntervalMs, leaseSeconds: config.delivery.leaseSeconds },
   )
-  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => workers.notify() }
   for (const { bot, project, self, spec } of bots) {
-    // One chat's updates in order (a customer, or a staff group); different chats in parallel.
-    bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : ctx.from ? String(ctx.from.id) : undefined)))
+    // One customer's updates in order (their private chat, each of their topics); others in parallel.
+    bot.use(sequentialize(orderKey))
     installFeatures(bot, project, self, spec, deps, logger, (botId, outcome) => metrics.update(botId, outcome))
   }
   workers.start()
@@ -199,9 +189,7 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
     const lock = new NamedLock(config.database.url, 'topicdesk:webhook-redrive')
     if (!(await lock.tryAcquire())) return
     try {
-      for (const { bot, self } of bots) {
-        for (const update of await unhandledUpdates(db, self.id, 30_000)) await bot.handleUpdate(update).catch(() => undefined)
-      }
+      for (const { bot, self } of bots) await redriveUnhandled(bot, db, self.id, logger, 30_000)
     } finally {
       await lock.release()
     }

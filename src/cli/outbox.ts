@@ -1,4 +1,5 @@
-import { describeFailedUpdate, listFailedUpdates, parseUpdateKey, retryFailedUpdate } from '../bots/ingress/failed-updates.js'
+import { listFailedUpdates, retryFailedUpdate } from '../db/repositories/updates.js'
+import { describeFailedUpdate, parseUpdateKey } from '../bots/ingress/failed-updates.js'
 import { createDatabase } from '../db/client.js'
 import { describeDeadLetter, listDeadLetters, retryDeadLetter } from '../delivery/dead-letters.js'
 

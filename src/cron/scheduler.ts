@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from '../logger.js'
-import { NamedLock } from '../bots/ingress/poll-lock.js'
+import { NamedLock } from '../db/named-lock.js'
 
 export interface CronJob {
   name: string
@@ -32,7 +32,7 @@ export class CronScheduler {
     this.tasks.push(task)
   }
 
-  /** One run of a job under its named lock; returns false when another process ran it. */
+  /** One run of a job under its named lock; skipped when another process holds it, a failure logged. */
   async runOnce(job: CronJob): Promise<void> {
     const lock = new NamedLock(this.databaseUrl, `topicdesk:cron:${job.name}`)
     try {

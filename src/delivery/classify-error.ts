@@ -13,12 +13,10 @@ export type FailureClass =
   | { kind: 'topic_closed' }
   | { kind: 'reply_target_gone' }
   | { kind: 'parse_error' }
-  | { kind: 'too_long' }
   | { kind: 'not_modified' }
   | { kind: 'cannot_edit' }
   | { kind: 'already_deleted' }
   | { kind: 'no_rights' }
-  | { kind: 'migrated'; newChatId: number }
   | { kind: 'permanent' }
 
 export function classifyTelegramError(error: unknown): FailureClass {
@@ -28,7 +26,6 @@ export function classifyTelegramError(error: unknown): FailureClass {
   const text = error.description
   if (code === 429) return { kind: 'rate_limited', retryAfterSeconds: error.parameters.retry_after ?? 1 }
   if (code >= 500) return { kind: 'transient' }
-  if (error.parameters.migrate_to_chat_id) return { kind: 'migrated', newChatId: error.parameters.migrate_to_chat_id }
   if (code === 403) {
     if (/bot was blocked by the user|user is deactivated/.test(text)) return { kind: 'blocked' }
     if (/bot can't initiate conversation with a user/.test(text)) return { kind: 'never_started' }
@@ -38,7 +35,6 @@ export function classifyTelegramError(error: unknown): FailureClass {
   if (/TOPIC_CLOSED/.test(text)) return { kind: 'topic_closed' }
   if (/message to be replied not found|message to reply not found|replied message not found/.test(text)) return { kind: 'reply_target_gone' }
   if (/can't parse entities/.test(text)) return { kind: 'parse_error' }
-  if (/message is too long|caption is too long/.test(text)) return { kind: 'too_long' }
   if (/message is not modified/.test(text)) return { kind: 'not_modified' }
   if (/message to edit not found|message can't be edited/.test(text)) return { kind: 'cannot_edit' }
   if (/message to delete not found/.test(text)) return { kind: 'already_deleted' }
@@ -64,8 +60,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
+/** One line for the log and the dead letter list; an upgraded group's new chat id is kept (the config needs it). */
 export function describeError(error: unknown): string {
-  if (error instanceof GrammyError) return `${error.method}: ${error.error_code} ${error.description}`
+  if (error instanceof GrammyError) {
+    const upgraded = error.parameters.migrate_to_chat_id
+    return `${error.method}: ${error.error_code} ${error.description}${upgraded ? ` (new chat id ${upgraded})` : ''}`
+  }
   if (error instanceof Error) return `${error.name}: ${error.message}`
   return String(error)
 }

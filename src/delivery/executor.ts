@@ -1,11 +1,12 @@
 import type { InputMediaPhoto, Message } from 'grammy/types'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
-import { assignments, relayLinks, systemTopics, topics } from '../db/schema/index.js'
+import { relayLinks, systemTopics, topics } from '../db/schema/index.js'
 import { countNotRelayed, findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
+import type { DeliveryHooks } from './hooks.js'
 import { saveProgress, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
 import { CAPTION_LIMIT, contentOf, splitText, TEXT_LIMIT, withHeader, type Content } from './render.js'
@@ -24,6 +25,8 @@ export class PermanentJobError extends Error {
 export interface ExecutorDeps {
   db: Database
   gateway: TelegramGateway
+  /** Where what a send produced for the domain (a topic's thread, a card's message) is reported. */
+  hooks?: DeliveryHooks
 }
 
 /** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
@@ -261,7 +264,7 @@ async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<Outbox
   const sent = await sendContent(deps, botId, botId, to, { kind: 'text', text: job.text, entities: job.entities }, { replyToMessageId: replyTo, replyMarkup: job.replyMarkup, progress })
   const purpose = job.purpose
   if (purpose?.kind === 'assignment_card') {
-    await deps.db.update(assignments).set({ cardChatId: to.chatId, cardMessageId: sent.message_id }).where(eq(assignments.id, purpose.assignmentId))
+    await retryTransient(async () => deps.hooks?.onAssignmentCardSent?.(purpose.assignmentId, to.chatId, sent.message_id))
   }
   if (purpose?.kind === 'profile_card' && purpose.pin) {
     await deps.gateway.api(botId).pinChatMessage(to.chatId, sent.message_id, { disable_notification: true }).catch(() => undefined)
@@ -274,13 +277,7 @@ async function createTopic(deps: ExecutorDeps, botId: number, topicId: number): 
   if (!topic) throw new PermanentJobError(`Topic ${topicId} is gone`)
   if (topic.threadId) return { threadId: topic.threadId, alreadyCreated: true }
   const created = await deps.gateway.api(botId).createForumTopic(topic.chatId, topic.name)
-  // Only a topic still being created becomes open: one retired meanwhile (Treatment closed at once) stays retired.
-  await retryTransient(() =>
-    deps.db
-      .update(topics)
-      .set({ threadId: created.message_thread_id, state: sql`IF(${topics.state} = 'creating', 'open', ${topics.state})` })
-      .where(eq(topics.id, topicId)),
-  )
+  await retryTransient(async () => deps.hooks?.onTopicCreated?.(topicId, created.message_thread_id))
   return { threadId: created.message_thread_id }
 }
 
@@ -289,7 +286,7 @@ async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicI
   if (!row) throw new PermanentJobError(`System topic ${systemTopicId} is gone`)
   if (row.threadId) return { threadId: row.threadId, alreadyCreated: true }
   const created = await deps.gateway.api(botId).createForumTopic(row.chatId, row.purpose === 'onboarding' ? 'Onboarding' : row.purpose)
-  await retryTransient(() => deps.db.update(systemTopics).set({ threadId: created.message_thread_id }).where(eq(systemTopics.id, systemTopicId)))
+  await retryTransient(async () => deps.hooks?.onSystemTopicCreated?.(systemTopicId, created.message_thread_id))
   return { threadId: created.message_thread_id }
 }
 

@@ -74,7 +74,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
           SELECT 1 FROM outbox p
           WHERE p.destination = o.destination AND p.id < o.id AND p.state IN ('pending', 'sending'))
         AND (o.depends_on IS NULL OR EXISTS (
-          SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead', 'failed')))
+          SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead')))
       ORDER BY o.id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`)) as unknown as [Array<Record<string, unknown>>]

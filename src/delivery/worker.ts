@@ -4,17 +4,14 @@ import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
 import { executeJob, messagesOfJob, PermanentJobError, type ExecutorDeps } from './executor.js'
+import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
 import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
+import { Wakeup } from './wakeup.js'
 
-export interface DeliveryHooks {
-  /** A permanent failure the domain reacts to (blocked client, bot removed from a group…). */
-  onPermanentFailure?(job: ClaimedJob, failure: FailureClass, error: string): Promise<void>
-  /** A topic was reopened or recreated; the failed row goes out again right after. */
-  onTopicRecovered?(job: ClaimedJob, outcome: 'reopened' | 'recreated', topicId: number): Promise<void>
-}
+export type { DeliveryHooks }
 
 export interface WorkerOptions {
   workersPerLane: number
@@ -32,13 +29,16 @@ export interface WorkerOptions {
 export class OutboxWorkers {
   private running = false
   private readonly loops: Promise<void>[] = []
-  private readonly sleepers = new Set<() => void>()
   private leaseTimer?: NodeJS.Timeout
+  private readonly wakeup: Wakeup
 
+  /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; hooks?: DeliveryHooks; planner?: SendPlanner; observer?: DeliveryObserver },
+    private readonly deps: ExecutorDeps & { logger: Logger; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup },
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.wakeup = deps.wakeup ?? new Wakeup()
+  }
 
   start(only: readonly Lane[] = lanes): void {
     if (this.running) return
@@ -72,22 +72,11 @@ export class OutboxWorkers {
   }
 
   notify(): void {
-    for (const wake of this.sleepers) wake()
-    this.sleepers.clear()
+    this.wakeup.notify()
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        this.sleepers.delete(wake)
-        resolve()
-      }, ms)
-      this.sleepers.add(wake)
-    })
+    return this.wakeup.sleep(ms)
   }
 
   private async loop(lane: Lane): Promise<void> {

@@ -2,7 +2,7 @@ import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 import type { AccountDirectory } from './accounts/directory.js'
 
-/** What domain functions need: the database, a wake-up for the outbox workers, a logger. */
+/** What domain functions need: the database, a logger, the account directory, a wake-up for the outbox workers. */
 export interface DomainDeps {
   db: Database
   logger: Logger

@@ -1,5 +1,3 @@
-import type { Message } from 'grammy/types'
-
 /**
  * Fields that make a message a service message (Bot API Message: "Service message: …"): things
  * that happened in a chat, not something a person wrote. They are never relayed.
@@ -20,7 +18,7 @@ const SERVICE_FIELDS = [
 ] as const
 
 /** The service event a message carries (pin, topic closed, auto-delete timer…), or undefined for a message someone wrote. */
-export function serviceEventOf(message: Message): string | undefined {
+export function serviceEventOf(message: object): string | undefined {
   const fields = message as unknown as Record<string, unknown>
   return SERVICE_FIELDS.find((field) => fields[field] !== undefined)
 }

@@ -1,9 +1,9 @@
-import type { Message } from 'grammy/types'
 import { and, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { topics } from '../db/schema/index.js'
 import type { Topic } from './customers.js'
 import { enqueueTo } from './enqueue-to.js'
+import type { InboundMessage } from './inbound.js'
 import type { ProjectRuntime } from './project-runtime.js'
 
 const DAY_MS = 86_400_000
@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000
  * hand means "resolved"; the next client message reopens it. Retired topics keep their state.
  * (The service's own closes and reopens are recorded where they are queued: no bot is told of them.)
  */
-export async function recordTopicChangeByHand(db: DbOrTx, topic: Topic, message: Message): Promise<'closed' | 'reopened' | 'unchanged'> {
+export async function recordTopicChangeByHand(db: DbOrTx, topic: Topic, message: InboundMessage): Promise<'closed' | 'reopened' | 'unchanged'> {
   const change = message.forum_topic_closed ? ('closed' as const) : message.forum_topic_reopened ? ('reopened' as const) : undefined
   if (!change) return 'unchanged'
   const [from, to] = change === 'closed' ? (['open', 'closed'] as const) : (['closed', 'open'] as const)

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { BotContext } from '../bots/shared/context.js'
-import { storeUpdates } from '../bots/ingress/update-store.js'
+import { storeUpdates } from '../db/repositories/updates.js'
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 

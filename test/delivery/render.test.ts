@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy'
 import { describe, expect, it } from 'vitest'
-import { backoffMs, classifyTelegramError } from '../../src/delivery/classify-error.js'
+import { backoffMs, classifyTelegramError, describeError } from '../../src/delivery/classify-error.js'
 import { splitCaption, splitText, withHeader } from '../../src/delivery/render.js'
 import { decodeCardAction, encodeCardAction } from '../../src/bots/buttons/onboarding-card.js'
 import { normaliseEmail } from '../../src/domain/accounts/directory.js'
@@ -25,12 +25,19 @@ describe('failure classification', () => {
     [telegramError(400, 'Bad Request: TOPIC_CLOSED'), { kind: 'topic_closed' }],
     [telegramError(400, 'Bad Request: message to be replied not found'), { kind: 'reply_target_gone' }],
     [telegramError(400, "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 3"), { kind: 'parse_error' }],
-    [telegramError(400, 'Bad Request: message is too long'), { kind: 'too_long' }],
+    // Long texts and captions are split before sending: an overlong one is a plain permanent failure.
+    [telegramError(400, 'Bad Request: message is too long'), { kind: 'permanent' }],
     [telegramError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'), { kind: 'not_modified' }],
-    [telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -100123 }), { kind: 'migrated', newChatId: -100123 }],
+    // Staff groups are forums (supergroups already); a basic group's upgrade is a permanent failure.
+    [telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -100123 }), { kind: 'permanent' }],
     [telegramError(400, 'Bad Request: something new'), { kind: 'permanent' }],
   ])('classifies %s', (error, expected) => {
     expect(classifyTelegramError(error)).toEqual(expected)
+  })
+
+  it("keeps an upgraded group's new chat id in the error description (dead letters, log)", () => {
+    const upgraded = telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -100123 })
+    expect(describeError(upgraded)).toBe('sendMessage: 400 Bad Request: group chat was upgraded to a supergroup chat (new chat id -100123)')
   })
 
   it('backs off exponentially with jitter, capped at five minutes', () => {

@@ -5,6 +5,7 @@ import { submitEmail } from '../../domain/onboarding/submit-email.js'
 import { relayClientMessage } from '../../domain/relay/client-message.js'
 import { serviceEventOf } from '../../domain/service-messages.js'
 import type { BotContext } from '../shared/context.js'
+import { toInboundMessage } from '../shared/inbound.js'
 import { personOf } from '../shared/person.js'
 
 const composer = new Composer<BotContext>()
@@ -43,7 +44,7 @@ privateChat.on('message', async (ctx) => {
     await ctx.reply(project.config.templates.rejected)
     return
   }
-  const outcome = await relayClientMessage(deps, project, customer, ctx.message)
+  const outcome = await relayClientMessage(deps, project, customer, toInboundMessage(ctx.message))
   ctx.log.debug({ customerId: customer.id, outcome }, 'client message')
 })
 

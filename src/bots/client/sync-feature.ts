@@ -3,17 +3,18 @@ import { setClientBlocked } from '../../domain/relay/blocked.js'
 import { syncEdit } from '../../domain/relay/edits.js'
 import { syncReaction } from '../../domain/relay/reactions.js'
 import type { BotContext } from '../shared/context.js'
+import { toInboundMessage, toInboundReaction } from '../shared/inbound.js'
 
 const composer = new Composer<BotContext>()
 const privateChat = composer.chatType('private')
 
 privateChat.on('edited_message', async (ctx) => {
-  const outcome = await syncEdit(ctx.deps, ctx.project, ctx.self.id, ctx.editedMessage)
+  const outcome = await syncEdit(ctx.deps, ctx.project, ctx.self.id, toInboundMessage(ctx.editedMessage))
   ctx.log.debug({ outcome }, 'client edit')
 })
 
 privateChat.on('message_reaction', async (ctx) => {
-  const outcome = await syncReaction(ctx.deps, ctx.project, ctx.self.id, ctx.messageReaction)
+  const outcome = await syncReaction(ctx.deps, ctx.project, ctx.self.id, toInboundReaction(ctx.messageReaction))
   ctx.log.debug({ outcome }, 'client reaction')
 })
 

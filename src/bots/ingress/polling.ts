@@ -4,8 +4,9 @@ import type { Update } from 'grammy/types'
 import type { Database } from '../../db/client.js'
 import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
-import { NamedLock } from './poll-lock.js'
-import { storeUpdates, unhandledUpdates } from './update-store.js'
+import { NamedLock } from '../../db/named-lock.js'
+import { storeUpdates } from '../../db/repositories/updates.js'
+import { redriveUnhandled } from './redrive.js'
 
 export interface PollingOptions {
   db: Database
@@ -132,12 +133,7 @@ export class PollingIngress {
     )
   }
 
-  /** Handles stored updates that were never handled (crash, or a failed attempt to retry). */
-  private async redrive(olderThanMs: number): Promise<void> {
-    const pending = await unhandledUpdates(this.options.db, this.options.botId, olderThanMs).catch(() => [])
-    for (const update of pending) {
-      await this.bot.handleUpdate(update).catch((error) => this.options.logger.error({ err: error, updateId: update.update_id }, 'redriven update failed'))
-    }
-    if (pending.length) this.options.logger.info({ botId: this.options.botId, count: pending.length }, 'handled updates left over from before')
+  private redrive(olderThanMs: number): Promise<void> {
+    return redriveUnhandled(this.bot, this.options.db, this.options.botId, this.options.logger, olderThanMs)
   }
 }

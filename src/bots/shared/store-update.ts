@@ -1,8 +1,6 @@
 import type { Composer, MiddlewareFn } from 'grammy'
-import { and, eq, sql } from 'drizzle-orm'
 import { isTransientDbError, retryTransient } from '../../db/errors.js'
-import { updates } from '../../db/schema/index.js'
-import { MAX_HANDLING_ATTEMPTS, storeUpdates } from '../ingress/update-store.js'
+import { markUpdateHandled, recordHandlingFailure, storeUpdates, updateState } from '../../db/repositories/updates.js'
 import type { BotContext } from './context.js'
 
 const noop = async () => {}
@@ -12,7 +10,7 @@ export type UpdateOutcome = 'received' | 'handled' | 'failed' | 'duplicate'
 
 /**
  * Runs the bot's features for a stored update: skips one handled before (a redelivery), retries
- * the whole handling on a deadlock or a lost connection (later updates of the chat wait, so
+ * the whole handling on a deadlock or a lost connection (later updates of the customer wait, so
  * order holds), then marks it handled — or leaves it for the redrive and, after a few
  * attempts, parks it as 'failed'.
  */
@@ -20,8 +18,8 @@ export function handleStoredUpdate(features: Composer<BotContext>, observe: (bot
   const run = features.middleware()
   return async (ctx) => {
     const { db } = ctx.deps
-    const key = and(eq(updates.botId, ctx.self.id), eq(updates.updateId, ctx.update.update_id))
-    const stateOf = async () => (await db.select({ state: updates.state }).from(updates).where(key))[0]?.state
+    const key = { botId: ctx.self.id, updateId: ctx.update.update_id }
+    const stateOf = () => updateState(db, key)
     let state = await retryTransient(stateOf)
     if (state === undefined) {
       // Ingress normally stored it already; a redrive or a direct call may not have.
@@ -39,19 +37,11 @@ export function handleStoredUpdate(features: Composer<BotContext>, observe: (bot
       await retryTransient(async () => {
         await run(ctx, noop)
       }, 6)
-      await retryTransient(() => db.update(updates).set({ state: 'handled' }).where(key))
+      await retryTransient(() => markUpdateHandled(db, key))
       observe(ctx.self.id, 'handled')
     } catch (error) {
       observe(ctx.self.id, 'failed')
-      await db
-        .update(updates)
-        .set({
-          attempts: sql`${updates.attempts} + 1`,
-          state: sql`IF(${updates.attempts} + 1 >= ${MAX_HANDLING_ATTEMPTS}, 'failed', 'received')`,
-          error: describeFailure(error).slice(0, 4000),
-        })
-        .where(key)
-        .catch(() => undefined)
+      await recordHandlingFailure(db, key, describeFailure(error)).catch((recordError) => ctx.log.warn({ err: recordError }, 'could not record the failed handling of the update'))
       if (isTransientDbError(error)) ctx.log.warn({ err: error }, 'database unavailable while handling; the update will be handled again')
       throw error
     }

@@ -1,7 +1,8 @@
 import { Composer } from 'grammy'
 import { retryDeadLetter } from '../../delivery/dead-letters.js'
 import { refusalFor } from '../../domain/permissions.js'
-import { formatUpdateKey, parseUpdateKey, retryFailedUpdate } from '../ingress/failed-updates.js'
+import { retryFailedUpdate } from '../../db/repositories/updates.js'
+import { formatUpdateKey, parseUpdateKey } from '../ingress/failed-updates.js'
 import type { BotContext } from '../shared/context.js'
 
 const composer = new Composer<BotContext>()

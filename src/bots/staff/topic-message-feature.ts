@@ -5,6 +5,7 @@ import { relayStaffMessage } from '../../domain/relay/staff-message.js'
 import { serviceEventOf } from '../../domain/service-messages.js'
 import { recordTopicChangeByHand } from '../../domain/topic-state.js'
 import type { BotContext } from '../shared/context.js'
+import { toInboundMessage } from '../shared/inbound.js'
 import { staffCommands, topicCommands } from './commands/index.js'
 import { renderHelp } from './commands/render.js'
 
@@ -28,7 +29,7 @@ group.on('message', async (ctx) => {
   if (!topic) return
   if (service) {
     // A pin, a rename, a close…: never relayed; a close or reopen by hand is recorded.
-    const change = await recordTopicChangeByHand(ctx.deps.db, topic, message)
+    const change = await recordTopicChangeByHand(ctx.deps.db, topic, toInboundMessage(message))
     ctx.log.info({ topicId: topic.id, service, change, by: ctx.from.id }, 'service message in a customer topic')
     return
   }
@@ -44,7 +45,7 @@ group.on('message', async (ctx) => {
     await ctx.reply(`Unknown command /${command[1]}. ${renderHelp(staffCommands, staffGroup.role)}`, { reply_parameters: { message_id: message.message_id } })
     return
   }
-  const outcome = await relayStaffMessage(ctx.deps, ctx.project, staffGroup, topic, message)
+  const outcome = await relayStaffMessage(ctx.deps, ctx.project, staffGroup, topic, toInboundMessage(message))
   ctx.log.debug({ topicId: topic.id, outcome }, 'staff message')
 })
 

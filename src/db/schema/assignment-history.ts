@@ -22,7 +22,7 @@ export const assignmentLog = mysqlTable(
   (t) => [index('assignment_log_customer_idx').on(t.customerId, t.id)],
 )
 
-export const reassignmentStates = ['scheduled', 'running', 'done', 'cancelled', 'failed'] as const
+export const reassignmentStates = ['scheduled', 'done', 'cancelled', 'failed'] as const
 export type ReassignmentState = (typeof reassignmentStates)[number]
 
 /**

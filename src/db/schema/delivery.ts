@@ -21,7 +21,7 @@ export const updates = mysqlTable(
 
 export const lanes = ['client_to_staff', 'staff_to_client', 'cs_prompts', 'treatment', 'cr_reassignment'] as const
 export type Lane = (typeof lanes)[number]
-export const outboxStates = ['pending', 'sending', 'sent', 'failed', 'dead'] as const
+export const outboxStates = ['pending', 'sending', 'sent', 'dead'] as const
 export type OutboxState = (typeof outboxStates)[number]
 
 /**

@@ -1,9 +1,13 @@
-import type { InlineKeyboardMarkup } from 'grammy/types'
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
 import { onDemandGroup, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { encodeCardAction } from '../../bots/buttons/onboarding-card.js'
 import { startPayloadLine } from './start.js'
+
+/** The card's buttons (Bot API InlineKeyboardMarkup with callback buttons only). */
+export interface CardKeyboard {
+  inline_keyboard: Array<Array<{ text: string; callback_data: string }>>
+}
 
 export function cardText(customer: Customer, account: AccountRecord): string {
   const handle = customer.username ? `@${customer.username}, ` : ''
@@ -18,7 +22,7 @@ export function cardText(customer: Customer, account: AccountRecord): string {
   ].join('\n')
 }
 
-export function cardKeyboard(project: ProjectRuntime, assignmentId: number, hint: string | null, treatmentOn: boolean): InlineKeyboardMarkup {
+export function cardKeyboard(project: ProjectRuntime, assignmentId: number, hint: string | null, treatmentOn: boolean): CardKeyboard {
   const teams = teamsOf(project).map((team) => [
     { text: `→ ${team.title}${team.key === hint ? ' ★' : ''}`, callback_data: encodeCardAction({ assignmentId, action: 'assign', teamKey: team.key }) },
   ])

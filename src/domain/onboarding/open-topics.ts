@@ -73,7 +73,7 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
     `Start payload: ${startPayloadLine(customer.startPayload)}`,
-    role === homeRole(project.roles).key ? 'Reply in this topic to answer the client; start a message with // for an internal note.' : 'Reply in this topic to answer the client.',
+    role === homeRole(project.roles).key ? `Reply in this topic to answer the client; start a message with ${project.config.relay.notePrefix} for an internal note.` : 'Reply in this topic to answer the client.',
   ].join('\n')
 }
 

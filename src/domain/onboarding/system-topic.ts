@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { systemTopics } from '../../db/schema/index.js'
 import { enqueueTo } from '../enqueue-to.js'
 import { homeGroup, type ProjectRuntime } from '../project-runtime.js'
+import type { CardKeyboard } from './assignment-card.js'
 
 /**
  * The CS group's "Onboarding" topic, created once. The create job and every card share the
@@ -23,7 +24,7 @@ export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime)
 }
 
 /** Queues a message from the CS bot into the Onboarding topic. */
-export async function queueOnboardingText(tx: DbOrTx, project: ProjectRuntime, text: string, extra: { replyMarkup?: import('grammy/types').InlineKeyboardMarkup; assignmentId?: number } = {}): Promise<number> {
+export async function queueOnboardingText(tx: DbOrTx, project: ProjectRuntime, text: string, extra: { replyMarkup?: CardKeyboard; assignmentId?: number } = {}): Promise<number> {
   const systemTopicId = await ensureOnboardingTopic(tx, project)
   return enqueueTo(tx, project, { kind: 'system_topic', systemTopicId }, {
     type: 'text',

@@ -13,7 +13,7 @@ export interface ReplayLimits {
   lastDays?: number
 }
 
-/** The customer's conversation to replay, oldest first (deleted messages left out). */
+/** The customer's conversation to replay, oldest first (deleted messages, and held ones not yet relayed, left out). */
 export async function historyToReplay(db: DbOrTx, customerId: number, limits: ReplayLimits, now = new Date()): Promise<MessageRow[]> {
   const since = limits.lastDays ? new Date(now.getTime() - limits.lastDays * 86_400_000) : undefined
   const rows = await db
@@ -24,7 +24,7 @@ export async function historyToReplay(db: DbOrTx, customerId: number, limits: Re
   return limits.lastMessages ? rows.slice(-limits.lastMessages) : rows
 }
 
-/** "↩ Zoe Quinn · 21 Nov 14:02" or "↩ Alice · CS · 21 Nov 14:05 (internal note)": who wrote it, and when. */
+/** "↩ Zoe Quinn · 2026-11-21 14:02 UTC" or "↩ Alice · CS · 2026-11-21 14:05 UTC (internal note)": who wrote it, and when. */
 export function replayLabel(project: ProjectRuntime, customer: Customer, message: MessageRow): string {
   const date = new Date(((JSON.parse(message.raw) as { date?: number }).date ?? 0) * 1000 || message.createdAt.getTime())
   const when = `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`

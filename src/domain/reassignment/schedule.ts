@@ -62,7 +62,7 @@ export async function openReassignment(deps: DomainDeps, customerId: number): Pr
   const [row] = await deps.db
     .select()
     .from(reassignments)
-    .where(and(eq(reassignments.customerId, customerId), inArray(reassignments.state, ['scheduled', 'running'])))
+    .where(and(eq(reassignments.customerId, customerId), eq(reassignments.state, 'scheduled')))
   return row
 }
 

@@ -9,7 +9,7 @@ export function dueAt(when: ReassignWhen, tonightHourUtc: number, now = new Date
   return tonight
 }
 
-/** Parses "2026-11-25 09:00" or "2026-11-25T09:00" (UTC); undefined when it is not a future date. */
+/** Parses "" or "now", "tonight", or "2026-11-25 09:00" / "2026-11-25T09:00" (UTC); undefined for anything else or a date not in the future. */
 export function parseWhen(text: string, now = new Date()): ReassignWhen | undefined {
   const value = text.trim().toLowerCase()
   if (value === '' || value === 'now') return { kind: 'now' }

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto'
-import type { Message } from 'grammy/types'
 import { auditLog } from '../../db/schema/index.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
@@ -7,6 +6,7 @@ import { attribution, projectBotIds, staffGroups, staffMember, type ProjectRunti
 import type { Customer } from '../customers.js'
 import { queueMessageCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
+import type { InboundMessage } from '../inbound.js'
 
 export interface ApiMessage {
   customerId: number
@@ -61,12 +61,14 @@ function senderGroup(project: ProjectRuntime, roles: readonly string[], customer
   return undefined
 }
 
-function syntheticMessage(input: ApiMessage, name: string): Message {
-  return {
+/** The stored form of an API message: shaped like a Telegram text message (raw is rendered from it later). */
+function syntheticMessage(input: ApiMessage, name: string): InboundMessage {
+  const raw = {
     message_id: -randomInt(1, 2 ** 47),
     date: Math.floor(Date.now() / 1000),
     chat: { id: 0, type: 'private', first_name: 'API' },
     from: { id: input.staffId, is_bot: false, first_name: name },
     text: input.text,
-  } as Message
+  }
+  return { ...raw, kind: 'text', raw }
 }

@@ -1,8 +1,8 @@
-import type { Message } from 'grammy/types'
 import { eq } from 'drizzle-orm'
 import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
+import type { InboundMessage } from '../inbound.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
 import { holdBack, relayRestriction } from './client-limits.js'
 import { queueMessageCopies } from './queue-copies.js'
@@ -13,7 +13,7 @@ import { storeMessage } from './store-message.js'
  * customer's topics. Before assignment it is held and replayed once topics exist; from a banned
  * or flooding client it is stored only (see client-limits).
  */
-export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, customer: Customer, message: Message): Promise<'relayed' | 'held' | 'duplicate' | NotRelayedReason> {
+export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, customer: Customer, message: InboundMessage): Promise<'relayed' | 'held' | 'duplicate' | NotRelayedReason> {
   const result = await deps.db.transaction(async (tx) => {
     // Locking read: an assignment committing right now either sees this message as held
     // (and replays it) or has already made the customer active (and we relay it).

@@ -1,9 +1,9 @@
-import type { Message } from 'grammy/types'
 import { eq } from 'drizzle-orm'
 import { auditLog, messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
 import { refusalFor } from '../permissions.js'
 import type { DomainDeps } from '../deps.js'
+import type { InboundMessage } from '../inbound.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { enqueueTo, postedCopy } from '../enqueue-to.js'
 
@@ -17,7 +17,7 @@ export type DeleteOutcome = { ok: true } | { ok: false; reason: string }
  * everywhere (the client's copy, the mirrors, the original in its own chat, and the command).
  * Staff delete their own messages; CS leads anyone's.
  */
-export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: Message): Promise<DeleteOutcome> {
+export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: InboundMessage): Promise<DeleteOutcome> {
   const target = command.reply_to_message
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
     return { ok: false, reason: 'Reply /delete to the message you want to delete.' }
@@ -30,7 +30,7 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
   const refusal = original.senderUserId === userId ? undefined : refusalFor(project, userId, 'delete_any_message')
   if (refusal) return { ok: false, reason: refusal }
   // Both dates come from Telegram's clock, so the check does not depend on ours.
-  const sentAt = (JSON.parse(original.raw) as Message).date
+  const sentAt = (JSON.parse(original.raw) as { date: number }).date
   if (command.date - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: 'This message is older than 48 hours: Telegram no longer lets bots delete it.' }
   await deps.db.transaction(async (tx) => {
     await tx.update(messages).set({ deleted: true }).where(eq(messages.id, original.id))

@@ -1,10 +1,10 @@
-import type { Message } from 'grammy/types'
 import { eq, sql } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
 import { hasWaitingJob } from '../../delivery/outbox.js'
 import { encodeDestination } from '../../delivery/destination.js'
 import type { DomainDeps } from '../deps.js'
+import type { InboundMessage } from '../inbound.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { destinationOf, enqueueTo, postedCopy } from '../enqueue-to.js'
 
@@ -14,14 +14,14 @@ import { destinationOf, enqueueTo, postedCopy } from '../enqueue-to.js'
  * renders the latest version when it runs, so a copy needs at most one waiting edit: a live
  * location's stream of positions moves each copy to the newest one, not through every step.
  */
-export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId: number, edited: Message): Promise<'synced' | 'unknown'> {
+export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId: number, edited: InboundMessage): Promise<'synced' | 'unknown'> {
   const outcome = await deps.db.transaction(async (tx) => {
     const found = await resolveStoredMessage(tx, viewerOf(project, botId), edited.chat.id, edited.message_id)
     if (!found || found.viaLink) return 'unknown' as const
     const original = found.message
     await tx
       .update(messages)
-      .set({ raw: JSON.stringify(edited), text: edited.text ?? edited.caption ?? null, editCount: sql`${messages.editCount} + 1` })
+      .set({ raw: JSON.stringify(edited.raw), text: edited.text ?? edited.caption ?? null, editCount: sql`${messages.editCount} + 1` })
       .where(eq(messages.id, original.id))
     for (const link of await linksOfMessage(tx, original.id)) {
       const copy = postedCopy(link)

@@ -1,6 +1,6 @@
-import type { MessageReactionUpdated } from 'grammy/types'
 import { reactionTarget, resolveStoredMessage } from '../../db/repositories/relay.js'
 import type { DomainDeps } from '../deps.js'
+import type { InboundReaction } from '../inbound.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { enqueueTo } from '../enqueue-to.js'
 import { toStandardReaction } from './standard-reactions.js'
@@ -10,10 +10,10 @@ import { toStandardReaction } from './standard-reactions.js'
  * there (a bot may set one standard reaction per message; removal clears it). On an album it
  * reacts on the album's first item, where Telegram shows album reactions.
  */
-export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, botId: number, update: MessageReactionUpdated): Promise<'synced' | 'ignored'> {
+export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, botId: number, update: InboundReaction): Promise<'synced' | 'ignored'> {
   const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), update.chat.id, update.message_id)
   if (!found?.viaLink) return 'ignored'
-  const chosen = update.new_reaction.flatMap((r) => (r.type === 'emoji' ? [r.emoji] : []))
+  const chosen = update.emoji
   const standard = chosen.map(toStandardReaction).filter((e): e is string => Boolean(e))
   if (chosen.length > 0 && standard.length === 0) {
     deps.logger.info({ chatId: update.chat.id, messageId: update.message_id, chosen }, 'reaction has no standard equivalent; not synced')

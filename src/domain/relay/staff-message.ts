@@ -3,6 +3,7 @@ import { findCustomer, type Topic } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
 import { queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
+import type { InboundMessage } from '../inbound.js'
 import { projectBotIds, attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { touchTopic } from '../idle-topics.js'
 import { queueMessageCopies } from './queue-copies.js'
@@ -18,7 +19,7 @@ export const NOTE_ACK = '✍'
  * attributed ("Alice · CS"), and mirrored into the customer's other topics. Internal notes
  * (configurable prefix) stay in the topic and get a small reaction.
  */
-export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntime, group: StaffGroup, topic: Topic, message: Message): Promise<StaffMessageOutcome> {
+export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntime, group: StaffGroup, topic: Topic, message: InboundMessage): Promise<StaffMessageOutcome> {
   const senderId = message.from?.id ?? 0
   if (!staffMember(project, senderId)) return 'not_staff'
   const customer = await findCustomer(deps.db, topic.customerId)

@@ -1,8 +1,7 @@
-import type { Message } from 'grammy/types'
 import type { DbOrTx } from '../../db/client.js'
 import { messages, type MessageOrigin, type NotRelayedReason } from '../../db/schema/index.js'
 import { resolveStoredMessage, type MessageRow } from '../../db/repositories/relay.js'
-import { messageKind } from '../../delivery/render.js'
+import type { InboundMessage } from '../inbound.js'
 
 export interface IncomingMessage {
   projectId: number
@@ -11,7 +10,7 @@ export interface IncomingMessage {
   botId: number
   /** Every bot of the project: a reply may point at a copy any of them posted (bot pools). */
   projectBotIds: readonly number[]
-  message: Message
+  message: InboundMessage
   senderRole?: string
   held?: boolean
   internalNote?: boolean
@@ -20,7 +19,7 @@ export interface IncomingMessage {
 }
 
 /** True when a topic message's reply_to_message is only the topic-root pseudo-reply. */
-export function isRealReply(message: Message): boolean {
+export function isRealReply(message: InboundMessage): boolean {
   const target = message.reply_to_message
   if (!target) return false
   if (message.is_topic_message && target.message_id === message.message_thread_id) return false
@@ -44,14 +43,14 @@ export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<
     messageId: message.message_id,
     senderUserId: message.from?.id ?? 0,
     senderRole: input.senderRole ?? null,
-    kind: messageKind(message),
+    kind: message.kind,
     text: message.text ?? message.caption ?? null,
     mediaGroupId: message.media_group_id ?? null,
     replyToRowId: replyTo?.message.id ?? null,
     held: input.held ?? false,
     internalNote: input.internalNote ?? false,
     notRelayed: input.notRelayed ?? null,
-    raw: JSON.stringify(message),
+    raw: JSON.stringify(message.raw),
   }
   const [inserted] = await tx.insert(messages).ignore().values(values)
   if (inserted.affectedRows === 0) return undefined

@@ -1,7 +1,8 @@
 import type { InlineKeyboardButton } from 'grammy/types'
 import { describeDeadLetter, listDeadLetters } from '../../../delivery/dead-letters.js'
 import { refusalFor } from '../../../domain/permissions.js'
-import { describeFailedUpdate, formatUpdateKey, listFailedUpdates } from '../../ingress/failed-updates.js'
+import { listFailedUpdates } from '../../../db/repositories/updates.js'
+import { describeFailedUpdate, formatUpdateKey } from '../../ingress/failed-updates.js'
 import type { GroupCommandHandler } from './types.js'
 
 /**

@@ -1,0 +1,20 @@
+import type { FailureClass } from './classify-error.js'
+import type { ClaimedJob } from './outbox.js'
+
+/**
+ * The port through which delivery reports outcomes the domain records or reacts to, so
+ * delivery itself writes only outbox, relay-link and file-cache rows. Without hooks (delivery
+ * tests) the outcomes are simply not recorded.
+ */
+export interface DeliveryHooks {
+  /** A permanent failure the domain reacts to (blocked client, bot removed from a group…). */
+  onPermanentFailure?(job: ClaimedJob, failure: FailureClass, error: string): Promise<void>
+  /** A topic was reopened or recreated; the failed row goes out again right after. */
+  onTopicRecovered?(job: ClaimedJob, outcome: 'reopened' | 'recreated', topicId: number): Promise<void>
+  /** A customer's topic now exists in Telegram: its thread id, and it takes messages. */
+  onTopicCreated?(topicId: number, threadId: number): Promise<void>
+  /** A system topic (the CS "Onboarding" topic) now exists in Telegram. */
+  onSystemTopicCreated?(systemTopicId: number, threadId: number): Promise<void>
+  /** An onboarding card was posted: where, so its buttons can be answered and the card edited. */
+  onAssignmentCardSent?(assignmentId: number, chatId: number, messageId: number): Promise<void>
+}

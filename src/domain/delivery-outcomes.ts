@@ -1,0 +1,44 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Database } from '../db/client.js'
+import { assignments, systemTopics, topics } from '../db/schema/index.js'
+import type { DeliveryHooks } from '../delivery/hooks.js'
+import type { DomainDeps } from './deps.js'
+import { handlePermanentFailure } from './delivery-failures.js'
+import type { ProjectRuntime } from './project-runtime.js'
+import { noteTopicRecovered } from './topic-health.js'
+
+/**
+ * The domain's side of the delivery port: what the lane workers report (a topic created, a card
+ * posted, a permanent failure, a recovered topic) is recorded or decided here, so delivery
+ * never writes domain tables.
+ */
+export function createDeliveryHooks(deps: DomainDeps, projects: ProjectRuntime[]): DeliveryHooks {
+  const projectOf = (projectId: number) => projects.find((p) => p.id === projectId)
+  return {
+    ...deliveryRecords(deps.db),
+    onPermanentFailure: (job, failure, error) => handlePermanentFailure(deps, projects, job, failure, error),
+    onTopicRecovered: async (job, outcome, topicId) => {
+      const project = projectOf(job.projectId)
+      if (project) await noteTopicRecovered(deps, project, topicId, outcome, job.botId)
+    },
+  }
+}
+
+/** Where a sent row's outcome lands in the domain tables. */
+function deliveryRecords(db: Database): Pick<DeliveryHooks, 'onTopicCreated' | 'onSystemTopicCreated' | 'onAssignmentCardSent'> {
+  return {
+    async onTopicCreated(topicId, threadId) {
+      // Only a topic still being created becomes open: one retired meanwhile (Treatment closed at once) stays retired.
+      await db
+        .update(topics)
+        .set({ threadId, state: sql`IF(${topics.state} = 'creating', 'open', ${topics.state})` })
+        .where(eq(topics.id, topicId))
+    },
+    async onSystemTopicCreated(systemTopicId, threadId) {
+      await db.update(systemTopics).set({ threadId }).where(eq(systemTopics.id, systemTopicId))
+    },
+    async onAssignmentCardSent(assignmentId, chatId, messageId) {
+      await db.update(assignments).set({ cardChatId: chatId, cardMessageId: messageId }).where(eq(assignments.id, assignmentId))
+    },
+  }
+}
