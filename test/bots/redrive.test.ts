@@ -18,12 +18,12 @@ describe('redrive of stored updates', () => {
   it('logs a failed update with its bot and update ids, and goes on with the next', async () => {
     const [project] = await testDb.db.insert(projects).values({ key: 'redrive', name: 'Redrive' }).$returningId()
     const botId = 4242
-    await storeUpdates(testDb.db, project!.id, botId, [{ update_id: 1 } as Update, { update_id: 2 } as Update])
+    await storeUpdates(testDb.db, project!.id, botId, [{ update_id: 1 }, { update_id: 2 }])
     const handled: number[] = []
     const bot = {
-      handleUpdate: async (update: Update) => {
+      handleUpdate: (update: Update) => {
         handled.push(update.update_id)
-        if (update.update_id === 1) throw new Error('handler broke')
+        return update.update_id === 1 ? Promise.reject(new Error('handler broke')) : Promise.resolve()
       },
     } as unknown as Bot<BotContext>
     const lines: Array<Record<string, unknown>> = []
