@@ -10,7 +10,7 @@ export type DbOrTx = Database | Transaction
 export interface DatabaseHandle {
   db: Database
   pool: Pool
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 /**

@@ -64,7 +64,7 @@ export class TelegramGateway {
     const localPath = file.file_path
     if (isAbsolute(localPath)) {
       await access(localPath) // a volume not shared with the server shows here, with the path
-      return async () => chunksOf(createReadStream(localPath))
+      return () => Promise.resolve(chunksOf(createReadStream(localPath)))
     }
     const url = `${this.apiRoot}/file/bot${entry.token}/${file.file_path}`
     return () => streamFile(url)

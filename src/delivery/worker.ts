@@ -1,4 +1,3 @@
-import type { Database } from '../db/client.js'
 import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
@@ -50,7 +49,7 @@ export class OutboxWorkers {
     }
     void housekeeping()
     // Expired leases come back within half a lease, so a crashed worker's rows wait at most 1.5 leases.
-    this.leaseTimer = setInterval(housekeeping, Math.max(1000, Math.min(15_000, ((this.options.leaseSeconds ?? 60) * 1000) / 2)))
+    this.leaseTimer = setInterval(() => void housekeeping(), Math.max(1000, Math.min(15_000, ((this.options.leaseSeconds ?? 60) * 1000) / 2)))
   }
 
   /**

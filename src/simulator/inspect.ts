@@ -23,7 +23,7 @@ export function viewOf(world: World, m: StoredMessage): SimMessageView {
     edited: m.edited,
     deleted: m.deleted,
     pinned: m.pinned,
-    ...(m.replyMarkup ? { reply_markup: structuredClone(m.replyMarkup) as InlineKeyboardMarkup } : {}),
+    ...(m.replyMarkup ? { reply_markup: structuredClone<InlineKeyboardMarkup>(m.replyMarkup) } : {}),
     ...(m.mediaGroupId ? { media_group_id: m.mediaGroupId } : {}),
     date: m.date,
     raw: renderFor(world.files, m.wire, PERSON_VIEW),

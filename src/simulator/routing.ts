@@ -29,7 +29,7 @@ export function deliverNewMessage(world: World, m: StoredMessage): void {
   const bots = m.chat.type === 'private' ? [world.bots.get(m.chat.botId ?? 0)].filter((b): b is BotState => !!b) : groupRecipients(world, m)
   for (const bot of bots) {
     m.seenBy.add(bot.id)
-    bot.queue.push('message', renderFor(world.files, m.wire, bot.id) as unknown as Wire)
+    bot.queue.push('message', renderFor(world.files, m.wire, bot.id))
   }
 }
 
@@ -39,7 +39,7 @@ export function deliverEdit(world: World, m: StoredMessage): void {
   for (const id of m.seenBy) {
     const bot = world.bots.get(id)
     if (bot && (m.chat.type === 'private' || world.isMember(m.chat, id))) {
-      bot.queue.push('edited_message', renderFor(world.files, m.wire, id) as unknown as Wire)
+      bot.queue.push('edited_message', renderFor(world.files, m.wire, id))
     }
   }
 }

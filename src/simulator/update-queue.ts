@@ -39,7 +39,7 @@ export class UpdateQueue {
   /** Queues an update unless the bot did not subscribe to its type. */
   push(type: string, payload: Wire): boolean {
     if (!this.allowed.has(type)) return false
-    this.items.push({ update_id: this.nextUpdateId++, [type]: payload } as unknown as Update)
+    this.items.push({ update_id: this.nextUpdateId++, [type]: payload })
     this.wakePoller()
     this.onPush?.()
     return true

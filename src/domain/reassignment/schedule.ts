@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { auditLog, reassignments } from '../../db/schema/index.js'
 import { isDuplicateKey } from '../../db/errors.js'
 import { findCustomer } from '../customers.js'

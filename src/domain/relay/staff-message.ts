@@ -1,4 +1,3 @@
-import type { Message } from 'grammy/types'
 import { findCustomer, type Topic } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
 import { queueTopicText } from '../topic-notices.js'

@@ -26,7 +26,7 @@ export function parseMarkdown(input: string): { text: string; entities: MessageE
       const m = /^([^\s`]+)\n/.exec(body)
       const language = m?.[1]
       if (m) body = body.slice(m[0].length)
-      if (body.length > 0) entities.push({ type: 'pre', offset: text.length, length: body.length, ...(language ? { language } : {}) } as MessageEntity)
+      if (body.length > 0) entities.push({ type: 'pre', offset: text.length, length: body.length, ...(language ? { language } : {}) })
       text += body
       i = end + 3
       continue
@@ -53,7 +53,7 @@ export function parseMarkdown(input: string): { text: string; entities: MessageE
         url = normalizeUrl(input.slice(next + 1, end))
         next = end + 1
       }
-      if (url && body.length > 0) entities.push({ type: 'text_link', offset: text.length, length: body.length, url } as MessageEntity)
+      if (url && body.length > 0) entities.push({ type: 'text_link', offset: text.length, length: body.length, url })
       text += body
       i = next
       continue

@@ -15,7 +15,7 @@ function scopeKey(ctx: CallContext): string {
   if (raw === undefined || raw === null || raw === '') return `default|${language}`
   let scope: Wire
   try {
-    scope = typeof raw === 'string' ? (JSON.parse(raw) as Wire) : (raw as Wire)
+    scope = typeof raw === 'string' ? (JSON.parse(raw) as Wire) : (raw)
   } catch {
     throw badRequest("Can't parse BotCommandScope JSON object")
   }

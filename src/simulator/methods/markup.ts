@@ -26,7 +26,7 @@ export function inlineMarkup(params: Params): InlineKeyboardMarkup | undefined {
       if (button.url !== undefined && !/^(https?|tg):\/\/\S+$/i.test(String(button.url))) throw badRequest('BUTTON_URL_INVALID')
     }
   }
-  return rows.length === 0 ? undefined : ({ inline_keyboard: rows } as InlineKeyboardMarkup)
+  return rows.length === 0 ? undefined : ({ inline_keyboard: rows })
 }
 
 /** reply_parameters (or legacy reply_to_message_id / allow_sending_without_reply). */
