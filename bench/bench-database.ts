@@ -62,10 +62,9 @@ export class BenchDatabase {
     const rows = (await this.server.query(`SELECT id FROM \`${this.name}\`.projects WHERE \`key\` = ?`, [projectKey])) as Array<{ id: number }>
     const projectId = rows[0]?.id
     if (projectId === undefined) throw new Error(`project ${projectKey} not found in ${this.name}`)
-    await this.server.query(
-      `INSERT INTO \`${this.name}\`.accounts (project_id, email, display_name, external_id, cr_team_hint, treatment) VALUES ?`,
-      [accounts.map((a) => [projectId, a.email, a.name, a.accountId, a.crTeam, false])],
-    )
+    await this.server.query(`INSERT INTO \`${this.name}\`.accounts (project_id, email, display_name, external_id, cr_team_hint, treatment) VALUES ?`, [
+      accounts.map((a) => [projectId, a.email, a.name, a.accountId, a.crTeam, false]),
+    ])
   }
 
   /** When the service stored each update (database clock, ms), for ingress latency. */

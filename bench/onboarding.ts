@@ -59,7 +59,13 @@ export async function onboardCustomers(sim: Simulator, world: BenchWorld, concur
     )
     await step(() => sim.pressButton(world.lead.id, cs, card.messageId, assignButton(sim, cs, card.messageId, card.threadId, customer.crTeam)), inPrivate('Your team is ready'))
     const crChat = world.groups[customer.crTeam].id
-    onboarded.push({ customer, topics: [{ chatId: cs, threadId: await topicOf(sim, cs, customer) }, { chatId: crChat, threadId: await topicOf(sim, crChat, customer) }] })
+    onboarded.push({
+      customer,
+      topics: [
+        { chatId: cs, threadId: await topicOf(sim, cs, customer) },
+        { chatId: crChat, threadId: await topicOf(sim, crChat, customer) },
+      ],
+    })
   })
   return { customers: onboarded.sort((a, b) => a.customer.index - b.customer.index), retries }
 }

@@ -25,7 +25,8 @@ export interface BenchOptions {
   reassignSeconds: number
 }
 
-const USAGE = 'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N]'
+const USAGE =
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({

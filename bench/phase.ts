@@ -57,7 +57,14 @@ export async function measurePhase(stage: Stage, server: BenchServer, traffic: T
       '429 answers': rateLimited,
       'injected faults': faults,
     },
-    detail: { offered: { messages: o.messages, rate: o.rate ?? 'max', sendDurationMs }, witness: report, ingress, dbQuestions: questions, simulatorCalls: diffCalls(statsBefore.calls, statsAfter.calls), ...during },
+    detail: {
+      offered: { messages: o.messages, rate: o.rate ?? 'max', sendDurationMs },
+      witness: report,
+      ingress,
+      dbQuestions: questions,
+      simulatorCalls: diffCalls(statsBefore.calls, statsAfter.calls),
+      ...during,
+    },
   }
 }
 
@@ -80,5 +87,9 @@ export function witnessMetrics(report: WitnessReport): Record<string, number | u
 }
 
 function diffCalls(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v !== 0))
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+      .filter(([, v]) => v !== 0),
+  )
 }

@@ -35,9 +35,15 @@ export function renderScenario(runs: ScenarioResult[]): string {
   const heading = `== ${first.scenario}${runs.length > 1 ? ` (median of ${runs.length} runs)` : ''} ==`
   return [
     heading,
-    table(phaseNames, keys.map((k) => [k, ...medians.map((m) => format(m[k]))])),
+    table(
+      phaseNames,
+      keys.map((k) => [k, ...medians.map((m) => format(m[k]))]),
+    ),
     '',
-    table(['run'], Object.entries(summary).map(([k, v]) => [k, format(v)])),
+    table(
+      ['run'],
+      Object.entries(summary).map(([k, v]) => [k, format(v)]),
+    ),
     ...first.notes.map((n) => `note: ${n}`),
   ].join('\n')
 }

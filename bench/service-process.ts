@@ -113,9 +113,14 @@ export class ServiceProcess {
   private sample(): void {
     const root = this.child?.pid
     if (!root) return
-    const tree = processTree(root).map(memoryOf).filter((m) => m !== undefined)
+    const tree = processTree(root)
+      .map(memoryOf)
+      .filter((m) => m !== undefined)
     const service = tree.filter((m) => m.command.includes('src/main.ts')).at(-1)
-    this.peak.treeRssKb = Math.max(this.peak.treeRssKb, tree.reduce((sum, m) => sum + m.rssKb, 0))
+    this.peak.treeRssKb = Math.max(
+      this.peak.treeRssKb,
+      tree.reduce((sum, m) => sum + m.rssKb, 0),
+    )
     if (service) {
       this.peak.serviceRssKb = Math.max(this.peak.serviceRssKb, service.rssKb)
       this.peak.serviceHwmKb = Math.max(this.peak.serviceHwmKb, service.hwmKb)

@@ -88,10 +88,11 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   }
 
   const pools = new Map<number, number[]>()
-  for (const project of projects) for (const role of project.roles) {
-    const ids = (project.bots[role.key] ?? []).map((b) => b.id)
-    for (const id of ids) pools.set(id, ids)
-  }
+  for (const project of projects)
+    for (const role of project.roles) {
+      const ids = (project.bots[role.key] ?? []).map((b) => b.id)
+      for (const id of ids) pools.set(id, ids)
+    }
   const budgets = config.delivery.budgets
   const metrics = new Metrics(db, { groupPerMinute: budgets ? budgets.groupPerMinute : undefined, poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId) })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
@@ -100,7 +101,12 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify() }
   const workers = new OutboxWorkers(
     { db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
-    { workersPerLane: config.delivery.workersPerLane, maxAttempts: config.delivery.maxAttempts, pollIntervalMs: config.delivery.pollIntervalMs, leaseSeconds: config.delivery.leaseSeconds },
+    {
+      workersPerLane: config.delivery.workersPerLane,
+      maxAttempts: config.delivery.maxAttempts,
+      pollIntervalMs: config.delivery.pollIntervalMs,
+      leaseSeconds: config.delivery.leaseSeconds,
+    },
   )
   for (const { bot, project, self, spec } of bots) {
     // One customer's updates in order (their private chat, each of their topics); others in parallel.
@@ -118,7 +124,10 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
-  const profiles = syncBotProfiles(bots.map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })), logger)
+  const profiles = syncBotProfiles(
+    bots.map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })),
+    logger,
+  )
   return {
     db,
     projects,
@@ -164,7 +173,11 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
     /** Ready while each bot is polled here or stands by for the instance that polls it. */
     readiness: (): ReadinessCheck => {
       const off = pollers.filter((p) => p.state !== 'polling' && p.state !== 'standby')
-      return { name: 'ingress', ok: off.length === 0, detail: off.length === 0 ? `${pollers.length} bot(s) polled here or by another instance` : `${off.length} bot(s) ${off.map((p) => p.state).join(', ')}` }
+      return {
+        name: 'ingress',
+        ok: off.length === 0,
+        detail: off.length === 0 ? `${pollers.length} bot(s) polled here or by another instance` : `${off.length} bot(s) ${off.map((p) => p.state).join(', ')}`,
+      }
     },
     stop: () => Promise.all(pollers.map((p) => p.stop())).then(() => undefined),
   }
@@ -198,7 +211,11 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   return {
     port,
     // Webhooks were set above, before the service reported itself started.
-    readiness: (): ReadinessCheck => ({ name: 'ingress', ok: server.listening, detail: server.listening ? `webhooks set for ${bots.length} bot(s)` : 'webhook server not listening' }),
+    readiness: (): ReadinessCheck => ({
+      name: 'ingress',
+      ok: server.listening,
+      detail: server.listening ? `webhooks set for ${bots.length} bot(s)` : 'webhook server not listening',
+    }),
     stop: async () => {
       clearInterval(timer)
       await new Promise<void>((resolve) => server.close(() => resolve()))

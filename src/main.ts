@@ -23,10 +23,13 @@ async function main(): Promise<void> {
     stopping = true
     logger.info({ signal }, 'shutting down')
     // A last resort if a stop step hangs (the drain itself is bounded by delivery.drainSeconds).
-    setTimeout(() => {
-      logger.error('shutdown did not finish in time; exiting')
-      process.exit(1)
-    }, (config.delivery.drainSeconds + 30) * 1000).unref()
+    setTimeout(
+      () => {
+        logger.error('shutdown did not finish in time; exiting')
+        process.exit(1)
+      },
+      (config.delivery.drainSeconds + 30) * 1000,
+    ).unref()
     await app.stop()
     process.exit(0)
   }

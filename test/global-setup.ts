@@ -20,10 +20,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Files that failed before close() leave their databases behind; drop this run's leftovers.
   return async () => {
     await withAdminConnection(adminUrl, async (connection) => {
-      const [rows] = await connection.query<Array<RowDataPacket & { name: string }>>(
-        'SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE ?',
-        [`${testDatabasePrefix}${testRunId}\\_%`],
-      )
+      const [rows] = await connection.query<Array<RowDataPacket & { name: string }>>('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE ?', [
+        `${testDatabasePrefix}${testRunId}\\_%`,
+      ])
       for (const { name } of rows) await connection.query(`DROP DATABASE IF EXISTS \`${name}\``)
     })
   }

@@ -81,7 +81,8 @@ async function measureWindow(stage: Stage, options: BenchOptions, csBots: number
       messages: sent.length,
       'CS copies/min': perMinute([world.groups.cs.id]),
       // A sliding 60 s window allows at most the ceiling in any minute: this is the utilisation.
-      'CS copies in last 60 s': windowMs >= 60_000 ? inWindow.filter((d) => d.chatId === world.groups.cs.id && d.at > startedAt + windowMs - 60_000 && d.text?.includes('[b')).length : undefined,
+      'CS copies in last 60 s':
+        windowMs >= 60_000 ? inWindow.filter((d) => d.chatId === world.groups.cs.id && d.at > startedAt + windowMs - 60_000 && d.text?.includes('[b')).length : undefined,
       'CS ceiling/min': LIMITS.groupPerMinute * csBots,
       'CR copies/min (2 groups)': perMinute([world.groups.north.id, world.groups.south.id]),
       'CR ceiling/min': LIMITS.groupPerMinute * 2,

@@ -36,13 +36,24 @@ export async function createBot(spec: BotSpec, apiRoot: string, options: { throt
  * Mounts the features of a bot's role: the update is stored and handled with retries inside an
  * error boundary, so a failure is recorded on the update row first and then logged with its ids.
  */
-export function installFeatures(bot: Bot<BotContext>, project: ProjectRuntime, self: BotRef, spec: BotSpec, deps: DomainDeps, logger: Logger, observe?: (botId: number, outcome: UpdateOutcome) => void): void {
+export function installFeatures(
+  bot: Bot<BotContext>,
+  project: ProjectRuntime,
+  self: BotRef,
+  spec: BotSpec,
+  deps: DomainDeps,
+  logger: Logger,
+  observe?: (botId: number, outcome: UpdateOutcome) => void,
+): void {
   bot.use(attachContext(project, self, deps, logger))
   const features = spec.role === 'client' ? clientBotFeatures() : staffBotFeatures({ role: roleDefinition(project.roles, spec.role), listens: spec.primary })
-  bot.errorBoundary((error) => {
-    const ctx = error.ctx
-    ctx.log.error({ err: error.error, update: ctx.update }, 'update handling failed')
-  }, handleStoredUpdate(features, observe))
+  bot.errorBoundary(
+    (error) => {
+      const ctx = error.ctx
+      ctx.log.error({ err: error.error, update: ctx.update }, 'update handling failed')
+    },
+    handleStoredUpdate(features, observe),
+  )
   bot.catch((error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id, botId: self.id }, 'unhandled bot error')
   })

@@ -58,8 +58,26 @@ async function stepsFor(bot: ProfileBot): Promise<Step[]> {
     const { description, shortDescription } = project.config.clientBot
     return [
       menuStep(api, { type: 'all_private_chats' }, clientCommands),
-      ...(description === undefined ? [] : [textStep('description', () => api.getMyDescription().then((d) => d.description), () => api.setMyDescription(description), description)]),
-      ...(shortDescription === undefined ? [] : [textStep('short description', () => api.getMyShortDescription().then((d) => d.short_description), () => api.setMyShortDescription(shortDescription), shortDescription)]),
+      ...(description === undefined
+        ? []
+        : [
+            textStep(
+              'description',
+              () => api.getMyDescription().then((d) => d.description),
+              () => api.setMyDescription(description),
+              description,
+            ),
+          ]),
+      ...(shortDescription === undefined
+        ? []
+        : [
+            textStep(
+              'short description',
+              () => api.getMyShortDescription().then((d) => d.short_description),
+              () => api.setMyShortDescription(shortDescription),
+              shortDescription,
+            ),
+          ]),
     ]
   }
   if (!bot.primary) return []
@@ -69,7 +87,10 @@ async function stepsFor(bot: ProfileBot): Promise<Step[]> {
     steps.push(menuStep(api, { type: 'chat', chat_id: group.chatId }, commandMenu(staffCommands, group.role, 'everyone')))
     for (const lead of leads) {
       // A chat_member scope needs a member of the chat: a lead outside this group gets no menu in it.
-      const status = await api.getChatMember(group.chatId, lead.id).then((m) => m.status, () => 'left')
+      const status = await api.getChatMember(group.chatId, lead.id).then(
+        (m) => m.status,
+        () => 'left',
+      )
       if (status === 'left' || status === 'kicked') continue
       steps.push(menuStep(api, { type: 'chat_member', chat_id: group.chatId, user_id: lead.id }, commandMenu(staffCommands, group.role, 'lead')))
     }

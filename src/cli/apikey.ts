@@ -30,7 +30,10 @@ async function main(argv: string[]): Promise<number> {
       case 'list': {
         const keys = await listApiKeys(db, projectId)
         if (keys.length === 0) console.log('No API keys.')
-        for (const k of keys) console.log(`${k.publicId}  ${k.name}  ${k.projectId === null ? 'global' : `project ${k.projectId}`}  created ${k.createdAt.toISOString()}  ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`}`)
+        for (const k of keys)
+          console.log(
+            `${k.publicId}  ${k.name}  ${k.projectId === null ? 'global' : `project ${k.projectId}`}  created ${k.createdAt.toISOString()}  ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`}`,
+          )
         return 0
       }
       case 'revoke': {

@@ -32,7 +32,9 @@ async function customerCommand(db: Database, argv: string[]): Promise<number> {
     return 0
   }
   const report = await forgetCustomer(db, projectId, customer.id, actor)
-  console.error(`Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased.`)
+  console.error(
+    `Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased.`,
+  )
   return 0
 }
 

@@ -13,10 +13,17 @@ const clientToken = z
 const chatId = z.number().int().negative('a supergroup chat id (negative, like -1001234567890)')
 
 /** A text shown to people: an empty one would send an empty message, which Telegram refuses. */
-const nonEmptyText = (fallback: string) => z.string().refine((s) => s.trim() !== '', 'a non-empty text').default(fallback)
+const nonEmptyText = (fallback: string) =>
+  z
+    .string()
+    .refine((s) => s.trim() !== '', 'a non-empty text')
+    .default(fallback)
 /** Checked here, so a typo stops the process before anything starts. */
 export const cronSchedule = (fallback: string) =>
-  z.string().refine((s) => cron.validate(s), { error: (issue) => `a valid cron schedule like "*/15 * * * *", not "${String(issue.input)}"` }).default(fallback)
+  z
+    .string()
+    .refine((s) => cron.validate(s), { error: (issue) => `a valid cron schedule like "*/15 * * * *", not "${String(issue.input)}"` })
+    .default(fallback)
 
 const staffRole = z.enum(['cs', 'cs_lead', 'cr', 'treatment'])
 export type StaffRole = z.infer<typeof staffRole>
@@ -95,7 +102,10 @@ const projectSchema = z.object({
       /** A client's messages relayed per window; the excess is stored, counted in one notice per window, and the client asked to slow down. */
       maxMessages: z.number().int().positive().default(20),
       windowSeconds: z.number().int().positive().default(60),
-      slowDownReply: z.string().min(1).default('You are writing faster than we can pass your messages on. Please slow down a little: messages sent too quickly are saved but not shown to the team.'),
+      slowDownReply: z
+        .string()
+        .min(1)
+        .default('You are writing faster than we can pass your messages on. Please slow down a little: messages sent too quickly are saved but not shown to the team.'),
     })
     .prefault({}),
   onboarding: z

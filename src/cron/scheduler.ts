@@ -24,11 +24,15 @@ export class CronScheduler {
 
   add(job: CronJob): void {
     if (!cron.validate(job.schedule)) throw new Error(`Cron job ${job.name}: invalid schedule "${job.schedule}"`)
-    const task = cron.schedule(job.schedule, () => {
-      const run = this.runOnce(job)
-      this.running.add(run)
-      void run.finally(() => this.running.delete(run))
-    }, { name: job.name, noOverlap: true })
+    const task = cron.schedule(
+      job.schedule,
+      () => {
+        const run = this.runOnce(job)
+        this.running.add(run)
+        void run.finally(() => this.running.delete(run))
+      },
+      { name: job.name, noOverlap: true },
+    )
     this.tasks.push(task)
   }
 

@@ -49,19 +49,33 @@ export interface AlbumPart {
  * delivered, right after it, so a retry neither re-posts nor forgets them.
  */
 export function albumSteps(
-  deps: SendDeps, botId: number, sourceBotId: number, to: Destination, parts: AlbumPart[],
+  deps: SendDeps,
+  botId: number,
+  sourceBotId: number,
+  to: Destination,
+  parts: AlbumPart[],
   options: { header?: string; replyToMessageId?: number },
   record: (linkIds: number[], messageIds: number[]) => Promise<void>,
 ): SendStep[] {
-  const plan = planAlbum(parts.map((p) => p.content), options.header)
+  const plan = planAlbum(
+    parts.map((p) => p.content),
+    options.header,
+  )
   const steps: SendStep[] = []
   const replyTo = () => (steps.length === 0 ? options.replyToMessageId : undefined)
   const recorded = (linkId: number, list: SendStep[]): SendStep[] =>
-    list.map((step) => (step.represents ? { represents: steps.length === 0, send: async () => {
-      const sent = await step.send()
-      await record([linkId], [sent.message_id])
-      return sent
-    } } : step))
+    list.map((step) =>
+      step.represents
+        ? {
+            represents: steps.length === 0,
+            send: async () => {
+              const sent = await step.send()
+              await record([linkId], [sent.message_id])
+              return sent
+            },
+          }
+        : step,
+    )
   if (plan.media.length >= 2) {
     const items = plan.media.map((i) => parts[i]!)
     const reply = replyTo()
@@ -69,8 +83,19 @@ export function albumSteps(
       represents: true,
       messages: items.length,
       send: async () => {
-        const sent = await sendAlbum(deps, botId, sourceBotId, to, items.map((p) => p.content as MediaContent), plan.caption, reply)
-        await record(items.map((p) => p.linkId), sent.map((m) => m.message_id))
+        const sent = await sendAlbum(
+          deps,
+          botId,
+          sourceBotId,
+          to,
+          items.map((p) => p.content as MediaContent),
+          plan.caption,
+          reply,
+        )
+        await record(
+          items.map((p) => p.linkId),
+          sent.map((m) => m.message_id),
+        )
         return sent[0]!
       },
     })
@@ -89,7 +114,15 @@ export function albumSteps(
 }
 
 /** Posts files as one sendMediaGroup with a single caption on the first item; returns the sent messages in order. */
-async function sendAlbum(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, items: MediaContent[], caption: { text: string; entities: MessageEntity[] }, replyToMessageId?: number): Promise<Message[]> {
+async function sendAlbum(
+  deps: SendDeps,
+  botId: number,
+  sourceBotId: number,
+  to: Destination,
+  items: MediaContent[],
+  caption: { text: string; entities: MessageEntity[] },
+  replyToMessageId?: number,
+): Promise<Message[]> {
   const sent = await withFallbacks(async (o) => {
     // Fresh file inputs per attempt: a streamed upload cannot be read twice.
     const files = await Promise.all(items.map((content) => fileInput(deps, botId, sourceBotId, content.file)))
@@ -98,7 +131,12 @@ async function sendAlbum(deps: SendDeps, botId: number, sourceBotId: number, to:
       media: files[i]!,
       ...(i === 0 && caption.text ? { caption: caption.text, ...(o.formatted ? { caption_entities: caption.entities } : {}) } : {}),
     })) as Array<InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument>
-    return uploader(deps, botId, files, items.map((content) => content.file)).sendMediaGroup(to.chatId, media as InputMediaPhoto[], {
+    return uploader(
+      deps,
+      botId,
+      files,
+      items.map((content) => content.file),
+    ).sendMediaGroup(to.chatId, media as InputMediaPhoto[], {
       ...(to.threadId ? { message_thread_id: to.threadId } : {}),
       ...(o.reply && replyToMessageId ? { reply_parameters: { message_id: replyToMessageId, allow_sending_without_reply: true } } : {}),
     })

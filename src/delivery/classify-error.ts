@@ -38,7 +38,8 @@ export function classifyTelegramError(error: unknown): FailureClass {
   if (/message is not modified/.test(text)) return { kind: 'not_modified' }
   if (/message to edit not found|message can't be edited/.test(text)) return { kind: 'cannot_edit' }
   if (/message to delete not found/.test(text)) return { kind: 'already_deleted' }
-  if (/not enough rights|the chat is not a forum|have no rights|have no write access to the chat|CHAT_WRITE_FORBIDDEN|CHAT_ADMIN_REQUIRED|chat not found/.test(text)) return { kind: 'no_rights' }
+  if (/not enough rights|the chat is not a forum|have no rights|have no write access to the chat|CHAT_WRITE_FORBIDDEN|CHAT_ADMIN_REQUIRED|chat not found/.test(text))
+    return { kind: 'no_rights' }
   return { kind: 'permanent' }
 }
 

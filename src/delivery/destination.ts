@@ -4,10 +4,7 @@
  * queued before the topic exists (or after it was recreated) still lands in the right place.
  * Rows with the same encoded destination are delivered in id order.
  */
-export type Target =
-  | { kind: 'chat'; chatId: number }
-  | { kind: 'topic'; topicId: number }
-  | { kind: 'system_topic'; systemTopicId: number }
+export type Target = { kind: 'chat'; chatId: number } | { kind: 'topic'; topicId: number } | { kind: 'system_topic'; systemTopicId: number }
 
 /**
  * A target plus its ordering stream: an `aside` row (a summary sent later, e.g. a flood notice

@@ -142,7 +142,12 @@ async function relayOne(deps: ExecutorDeps, linkId: number, botId: number, progr
   const to = await linkDestination(deps, link, topic)
   const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
   const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo, progress })
-  await retryTransient(() => deps.db.update(relayLinks).set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, link.id)))
+  await retryTransient(() =>
+    deps.db
+      .update(relayLinks)
+      .set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId })
+      .where(eq(relayLinks.id, link.id)),
+  )
   return { messageId: sent.message_id }
 }
 
@@ -160,7 +165,13 @@ async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId:
 }
 
 /** The steps of an album job: 'sent' when nothing is left, `single` when one part remains (a plain relay). */
-async function albumJob(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number, progress: ProgressStore): Promise<{ steps: SendStep[]; linkIds: number[] } | { single: number } | 'sent'> {
+async function albumJob(
+  deps: ExecutorDeps,
+  firstLinkId: number,
+  mediaGroupId: string,
+  botId: number,
+  progress: ProgressStore,
+): Promise<{ steps: SendStep[]; linkIds: number[] } | { single: number } | 'sent'> {
   const firstLink = await findLink(deps.db, firstLinkId)
   if (!firstLink) throw new PermanentJobError(`Relay link ${firstLinkId} is gone`)
   const linkIds = progress.done.parts ?? (await unsentAlbumLinks(deps.db, firstLink, mediaGroupId))
@@ -171,10 +182,24 @@ async function albumJob(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: s
   const to = await linkDestination(deps, first.link, first.topic)
   const replyTo = first.message.replyToRowId ? await messageIdInChat(deps.db, first.message.replyToRowId, to.chatId) : undefined
   const record = (ids: number[], messageIds: number[]) =>
-    retryTransient(() => deps.db.transaction(async (tx) => {
-      for (const [i, id] of ids.entries()) await tx.update(relayLinks).set({ copyMessageId: messageIds[i] ?? null, threadId: to.threadId ?? null, botId }).where(eq(relayLinks.id, id))
-    }))
-  const steps = albumSteps(deps, botId, first.message.botId, to, parts.map((p) => ({ linkId: p.link.id, content: p.content })), { header: first.link.header ?? undefined, replyToMessageId: replyTo }, record)
+    retryTransient(() =>
+      deps.db.transaction(async (tx) => {
+        for (const [i, id] of ids.entries())
+          await tx
+            .update(relayLinks)
+            .set({ copyMessageId: messageIds[i] ?? null, threadId: to.threadId ?? null, botId })
+            .where(eq(relayLinks.id, id))
+      }),
+    )
+  const steps = albumSteps(
+    deps,
+    botId,
+    first.message.botId,
+    to,
+    parts.map((p) => ({ linkId: p.link.id, content: p.content })),
+    { header: first.link.header ?? undefined, replyToMessageId: replyTo },
+    record,
+  )
   return { steps, linkIds }
 }
 
@@ -211,7 +236,11 @@ async function editCopy(deps: ExecutorDeps, linkId: number, progress: ProgressSt
     const failure = classifyTelegramError(error)
     if (failure.kind !== 'cannot_edit' && !(error instanceof PermanentJobError)) throw error
     const to = await linkDestination(deps, link)
-    const sent = await sendContent(deps, link.botId, message.botId, to, content, { header: `✏️ Edited${header ? ` · ${header}` : ''}`, replyToMessageId: link.copyMessageId, progress })
+    const sent = await sendContent(deps, link.botId, message.botId, to, content, {
+      header: `✏️ Edited${header ? ` · ${header}` : ''}`,
+      replyToMessageId: link.copyMessageId,
+      progress,
+    })
     return { editSentAsNew: sent.message_id }
   }
 }
@@ -261,13 +290,23 @@ async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, 
 async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>, progress: ProgressStore): Promise<unknown> {
   const to = await resolveTarget(deps, job.target)
   const replyTo = await replyId(deps, job.replyTo, to.chatId)
-  const sent = await sendContent(deps, botId, botId, to, { kind: 'text', text: job.text, entities: job.entities }, { replyToMessageId: replyTo, replyMarkup: job.replyMarkup, progress })
+  const sent = await sendContent(
+    deps,
+    botId,
+    botId,
+    to,
+    { kind: 'text', text: job.text, entities: job.entities },
+    { replyToMessageId: replyTo, replyMarkup: job.replyMarkup, progress },
+  )
   const purpose = job.purpose
   if (purpose?.kind === 'assignment_card') {
     await retryTransient(async () => deps.hooks?.onAssignmentCardSent?.(purpose.assignmentId, to.chatId, sent.message_id))
   }
   if (purpose?.kind === 'profile_card' && purpose.pin) {
-    await deps.gateway.api(botId).pinChatMessage(to.chatId, sent.message_id, { disable_notification: true }).catch(() => undefined)
+    await deps.gateway
+      .api(botId)
+      .pinChatMessage(to.chatId, sent.message_id, { disable_notification: true })
+      .catch(() => undefined)
   }
   return { messageId: sent.message_id, chatId: to.chatId }
 }
@@ -311,7 +350,12 @@ async function changeTopic(deps: ExecutorDeps, botId: number, change: 'close_top
     outcome = { alreadyDone: change }
   }
   if (change === 'reopen_topic') {
-    await retryTransient(() => deps.db.update(topics).set({ state: 'open' }).where(and(eq(topics.id, topicId), eq(topics.state, 'closed'))))
+    await retryTransient(() =>
+      deps.db
+        .update(topics)
+        .set({ state: 'open' })
+        .where(and(eq(topics.id, topicId), eq(topics.state, 'closed'))),
+    )
   }
   return outcome
 }

@@ -56,7 +56,6 @@ export interface ClaimedJob {
   progress?: SendProgress
 }
 
-
 /**
  * Claims up to `limit` due rows of a lane. A row is due when it is the oldest unfinished row of
  * its destination (per-destination order, even across retries) and its parent, if any, was
@@ -65,8 +64,10 @@ export interface ClaimedJob {
 export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60): Promise<ClaimedJob[]> {
   // READ COMMITTED takes no gap locks, which keeps concurrent claims and inserts from deadlocking;
   // a deadlock that still happens is retried.
-  return retryTransient(() => db.transaction(async (tx) => {
-    const [rows] = (await tx.execute(sql`
+  return retryTransient(() =>
+    db.transaction(
+      async (tx) => {
+        const [rows] = (await tx.execute(sql`
       SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts, o.result
       FROM outbox o
       WHERE o.state = 'pending' AND o.lane = ${lane} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
@@ -78,25 +79,31 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       ORDER BY o.id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`)) as unknown as [Array<Record<string, unknown>>]
-    if (rows.length === 0) return []
-    const claimable = await firstOfTheirDestinations(tx, rows)
-    if (claimable.length === 0) return []
-    const ids = claimable.map((row) => Number(row.id))
-    await tx.execute(sql`
+        if (rows.length === 0) return []
+        const claimable = await firstOfTheirDestinations(tx, rows)
+        if (claimable.length === 0) return []
+        const ids = claimable.map((row) => Number(row.id))
+        await tx.execute(sql`
       UPDATE outbox SET state = 'sending', attempts = attempts + 1,
         locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
-      WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
-    return claimable.map((row) => ({
-      id: Number(row.id),
-      projectId: Number(row.project_id),
-      lane: row.lane as Lane,
-      destination: String(row.destination),
-      botId: Number(row.bot_id),
-      job: JSON.parse(String(row.job)) as OutboxJob,
-      attempts: Number(row.attempts) + 1,
-      ...progressOf(row.result),
-    }))
-  }, { isolationLevel: 'read committed' }))
+      WHERE id IN (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`)
+        return claimable.map((row) => ({
+          id: Number(row.id),
+          projectId: Number(row.project_id),
+          lane: row.lane as Lane,
+          destination: String(row.destination),
+          botId: Number(row.bot_id),
+          job: JSON.parse(String(row.job)) as OutboxJob,
+          attempts: Number(row.attempts) + 1,
+          ...progressOf(row.result),
+        }))
+      },
+      { isolationLevel: 'read committed' },
+    ),
+  )
 }
 
 /**
@@ -111,7 +118,10 @@ async function firstOfTheirDestinations(tx: DbOrTx, rows: Array<Record<string, u
   const destinations = [...lowest.keys()]
   const [firsts] = (await tx.execute(sql`
     SELECT destination, MIN(id) AS first FROM outbox
-    WHERE state IN ('pending', 'sending') AND destination IN (${sql.join(destinations.map((d) => sql`${d}`), sql`, `)})
+    WHERE state IN ('pending', 'sending') AND destination IN (${sql.join(
+      destinations.map((d) => sql`${d}`),
+      sql`, `,
+    )})
     GROUP BY destination`)) as unknown as [Array<{ destination: string; first: number | string }>]
   const firstOf = new Map(firsts.map((f) => [f.destination, Number(f.first)]))
   return [...lowest.values()].filter((row) => firstOf.get(String(row.destination)) === Number(row.id))
@@ -157,7 +167,10 @@ export async function defer(db: DbOrTx, id: number, delayMs: number): Promise<vo
 
 /** A permanent failure: recorded once, never retried automatically (the dead letter list). */
 export async function markDead(db: DbOrTx, id: number, error: string): Promise<void> {
-  await db.update(outbox).set({ state: 'dead', lastError: error.slice(0, 2000), lockedUntil: null }).where(eq(outbox.id, id))
+  await db
+    .update(outbox)
+    .set({ state: 'dead', lastError: error.slice(0, 2000), lockedUntil: null })
+    .where(eq(outbox.id, id))
 }
 
 /** Extends the lease of a row its worker is still sending (a large upload can outlast one lease). */

@@ -91,9 +91,7 @@ export class RateBudget {
     let window = this.windows.get(key)
     if (!window) {
       const group = chatId < 0
-      window = group
-        ? newWindow(this.options.groupPerMinute, 60_000)
-        : newWindow(this.options.privateBurst, (this.options.privateBurst / this.options.privatePerSecond) * 1000)
+      window = group ? newWindow(this.options.groupPerMinute, 60_000) : newWindow(this.options.privateBurst, (this.options.privateBurst / this.options.privatePerSecond) * 1000)
       this.windows.set(key, window)
     }
     return window
@@ -109,7 +107,6 @@ export class RateBudget {
     return window
   }
 }
-
 
 function newWindow(limit: number, spanMs: number): Window {
   return { limit, baseLimit: limit, restoreAt: 0, spanMs, stamps: [], blockedUntil: 0 }

@@ -66,7 +66,10 @@ export function contentOf(message: Message): Content {
   for (const [kind, file] of media) {
     if (!file) continue
     if ((file.file_size ?? 0) > DOWNLOAD_LIMIT_BYTES) {
-      return { kind: 'placeholder', text: `📎 A ${kindLabel(kind)} of ${(file.file_size! / 1048576).toFixed(1)} MB arrived: too large for a bot to relay (20 MB). Ask for a smaller file or a link.` }
+      return {
+        kind: 'placeholder',
+        text: `📎 A ${kindLabel(kind)} of ${(file.file_size! / 1048576).toFixed(1)} MB arrived: too large for a bot to relay (20 MB). Ask for a smaller file or a link.`,
+      }
     }
     return { kind, file: fileRef(file), caption, captionEntities }
   }
@@ -171,7 +174,10 @@ function entitiesWithin(entities: MessageEntity[], start: number, end: number): 
  * A caption Telegram would refuse ("message caption is too long"): the media keeps the first
  * part (cut at a paragraph, line or word boundary), the rest follows as text.
  */
-export function splitCaption(text: string, entities: MessageEntity[]): { caption: { text: string; entities: MessageEntity[] }; rest?: { text: string; entities: MessageEntity[] } } {
+export function splitCaption(
+  text: string,
+  entities: MessageEntity[],
+): { caption: { text: string; entities: MessageEntity[] }; rest?: { text: string; entities: MessageEntity[] } } {
   if (text.length <= CAPTION_LIMIT) return { caption: { text, entities } }
   const [first] = splitText(text, entities, CAPTION_LIMIT)
   const cut = first!.text.length

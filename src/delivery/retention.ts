@@ -19,7 +19,10 @@ export async function pruneDeliveryHistory(db: DbOrTx, options: RetentionOptions
   const batchSize = options.batchSize ?? 1000
   const pruned = { updates: 0, outbox: 0 }
   for (;;) {
-    const [result] = await db.delete(updates).where(and(eq(updates.state, 'handled'), lt(updates.updatedAt, cutoff))).limit(batchSize)
+    const [result] = await db
+      .delete(updates)
+      .where(and(eq(updates.state, 'handled'), lt(updates.updatedAt, cutoff)))
+      .limit(batchSize)
     pruned.updates += result.affectedRows
     if (result.affectedRows < batchSize) break
   }

@@ -78,7 +78,14 @@ export async function withFallbacks<T>(call: (o: { reply: boolean; formatted: bo
  * texts split in parts, the first part; for media, the media). With `progress`, a retry
  * resumes after the messages an earlier attempt already sent.
  */
-export async function sendContent(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: Content, options: SendOptions = {}): Promise<Pick<Message, 'message_id'>> {
+export async function sendContent(
+  deps: SendDeps,
+  botId: number,
+  sourceBotId: number,
+  to: Destination,
+  content: Content,
+  options: SendOptions = {},
+): Promise<Pick<Message, 'message_id'>> {
   return { message_id: await runSteps(contentSteps(deps, botId, sourceBotId, to, content, options), options.progress) }
 }
 
@@ -93,16 +100,18 @@ export function contentSteps(deps: SendDeps, botId: number, sourceBotId: number,
   const textSteps = (text: string, entities: MessageEntity[] | undefined, first: { reply: boolean; represents: boolean }): SendStep[] =>
     splitText(text, entities ?? []).map((part, i) => ({
       represents: first.represents && i === 0,
-      send: () => withFallbacks((o) => api.sendMessage(to.chatId, part.text, { ...base({ reply: o.reply && first.reply && i === 0 }), ...(o.formatted ? { entities: part.entities } : {}) })),
+      send: () =>
+        withFallbacks((o) => api.sendMessage(to.chatId, part.text, { ...base({ reply: o.reply && first.reply && i === 0 }), ...(o.formatted ? { entities: part.entities } : {}) })),
     }))
   if (content.kind === 'text' || content.kind === 'placeholder') {
     const { text, entities } = withHeader(options.header, content.text, content.kind === 'text' ? content.entities : undefined)
     return textSteps(text, entities, { reply: true, represents: true })
   }
   // Stickers, video notes, locations… carry no caption: the attribution goes just before.
-  const header = captionlessKinds.has(content.kind) && options.header
-    ? textSteps(options.header, [{ type: 'bold', offset: 0, length: options.header.length }], { reply: false, represents: false })
-    : []
+  const header =
+    captionlessKinds.has(content.kind) && options.header
+      ? textSteps(options.header, [{ type: 'bold', offset: 0, length: options.header.length }], { reply: false, represents: false })
+      : []
   if ('file' in content) return [...header, ...mediaSteps(deps, botId, sourceBotId, to, content, options, base)]
   const send = (o: { reply: boolean }): Promise<Message> => {
     switch (content.kind) {
@@ -115,9 +124,17 @@ export function contentSteps(deps: SendDeps, botId: number, sourceBotId: number,
       case 'venue':
         return api.sendVenue(to.chatId, content.params.latitude, content.params.longitude, content.params.title, content.params.address, base(o))
       case 'contact':
-        return api.sendContact(to.chatId, content.params.phone_number, content.params.first_name, { ...base(o), ...(content.params.last_name ? { last_name: content.params.last_name } : {}) })
+        return api.sendContact(to.chatId, content.params.phone_number, content.params.first_name, {
+          ...base(o),
+          ...(content.params.last_name ? { last_name: content.params.last_name } : {}),
+        })
       case 'poll':
-        return api.sendPoll(to.chatId, content.params.question, content.params.options.map((text) => ({ text })), base(o))
+        return api.sendPoll(
+          to.chatId,
+          content.params.question,
+          content.params.options.map((text) => ({ text })),
+          base(o),
+        )
     }
   }
   return [...header, { represents: true, send: () => withFallbacks(send) }]
@@ -126,7 +143,15 @@ export function contentSteps(deps: SendDeps, botId: number, sourceBotId: number,
 export type MediaContent = Extract<Content, { file: FileRef }>
 
 /** A file with its caption, cut to what Telegram accepts, then the rest of the caption as text. */
-function mediaSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Destination, content: MediaContent, options: SendOptions, base: (o: { reply: boolean }) => object): SendStep[] {
+function mediaSteps(
+  deps: SendDeps,
+  botId: number,
+  sourceBotId: number,
+  to: Destination,
+  content: MediaContent,
+  options: SendOptions,
+  base: (o: { reply: boolean }) => object,
+): SendStep[] {
   const captioned = withHeader(captionlessKinds.has(content.kind) ? undefined : options.header, content.caption, content.captionEntities)
   const { caption: shown, rest } = splitCaption(captionlessKinds.has(content.kind) ? '' : captioned.text, captioned.entities)
   const caption = (o: { formatted: boolean }) => (!shown.text ? {} : { caption: shown.text, ...(o.formatted ? { caption_entities: shown.entities } : {}) })
@@ -139,14 +164,22 @@ function mediaSteps(deps: SendDeps, botId: number, sourceBotId: number, to: Dest
         const api = uploader(deps, botId, file, [content.file])
         const extra = { ...base(o), ...caption(o) }
         switch (content.kind) {
-          case 'photo': return api.sendPhoto(to.chatId, file, extra)
-          case 'video': return api.sendVideo(to.chatId, file, extra)
-          case 'animation': return api.sendAnimation(to.chatId, file, extra)
-          case 'audio': return api.sendAudio(to.chatId, file, extra)
-          case 'voice': return api.sendVoice(to.chatId, file, extra)
-          case 'document': return api.sendDocument(to.chatId, file, extra)
-          case 'video_note': return api.sendVideoNote(to.chatId, file, base(o))
-          case 'sticker': return api.sendSticker(to.chatId, file, base(o))
+          case 'photo':
+            return api.sendPhoto(to.chatId, file, extra)
+          case 'video':
+            return api.sendVideo(to.chatId, file, extra)
+          case 'animation':
+            return api.sendAnimation(to.chatId, file, extra)
+          case 'audio':
+            return api.sendAudio(to.chatId, file, extra)
+          case 'voice':
+            return api.sendVoice(to.chatId, file, extra)
+          case 'document':
+            return api.sendDocument(to.chatId, file, extra)
+          case 'video_note':
+            return api.sendVideoNote(to.chatId, file, base(o))
+          case 'sticker':
+            return api.sendSticker(to.chatId, file, base(o))
         }
       }
       const sent = await withFallbacks(send)
@@ -167,6 +200,9 @@ export function uploader(deps: SendDeps, botId: number, input: string | InputFil
 /** Text sent right after a media or album: the part of a caption Telegram would not take. */
 export function followUp(api: ReturnType<TelegramGateway['api']>, to: Destination, text: { text: string; entities: MessageEntity[] }): SendStep[] {
   return splitText(text.text, text.entities).map((part) => ({
-    send: () => withFallbacks((o) => api.sendMessage(to.chatId, part.text, { ...(to.threadId ? { message_thread_id: to.threadId } : {}), ...(o.formatted ? { entities: part.entities } : {}) })),
+    send: () =>
+      withFallbacks((o) =>
+        api.sendMessage(to.chatId, part.text, { ...(to.threadId ? { message_thread_id: to.threadId } : {}), ...(o.formatted ? { entities: part.entities } : {}) }),
+      ),
   }))
 }

@@ -123,16 +123,18 @@ export class OutboxWorkers {
     const seconds = () => (performance.now() - started) / 1000
     // Renewed every third of a lease while the send runs, so the row is never taken for a crashed worker's.
     const leaseSeconds = this.options.leaseSeconds ?? 60
-    const renewal = setInterval(() => {
-      renewLease(this.deps.db, job.id, leaseSeconds).catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'))
-    }, (leaseSeconds * 1000) / 3)
+    const renewal = setInterval(
+      () => {
+        renewLease(this.deps.db, job.id, leaseSeconds).catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'))
+      },
+      (leaseSeconds * 1000) / 3,
+    )
     try {
       result = await executeJob(this.deps, job)
       this.deps.observer?.sendFinished(job, seconds())
     } catch (error) {
       const description = describeError(error)
-      const failure: FailureClass =
-        error instanceof PermanentJobError ? { kind: 'permanent' } : isTransientDbError(error) ? { kind: 'transient' } : classifyTelegramError(error)
+      const failure: FailureClass = error instanceof PermanentJobError ? { kind: 'permanent' } : isTransientDbError(error) ? { kind: 'transient' } : classifyTelegramError(error)
       if (failure.kind === 'rate_limited' && chatId !== undefined) this.deps.planner?.budget.penalize(job.botId, chatId, failure.retryAfterSeconds)
       this.deps.observer?.sendFinished(job, seconds(), failure)
       try {

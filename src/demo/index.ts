@@ -23,11 +23,12 @@ async function main(): Promise<void> {
   const app = await startApp(config, createLogger(config.log.level))
   try {
     const [project] = await app.db.select().from(projects).where(eq(projects.key, world.project.key))
-    await app.db.insert(accounts).values(
-      world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })),
-    )
+    await app.db
+      .insert(accounts)
+      .values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
     const names = new Map<number, string>()
-    for (const [key, bot] of Object.entries(world.bots)) names.set(bot.id, `@${bot.username}`.replace(/^@(.*)$/, key === 'client' ? '🤖 client bot' : `🤖 ${key.toUpperCase()} bot`))
+    for (const [key, bot] of Object.entries(world.bots))
+      names.set(bot.id, `@${bot.username}`.replace(/^@(.*)$/, key === 'client' ? '🤖 client bot' : `🤖 ${key.toUpperCase()} bot`))
     for (const person of Object.values(world.people)) names.set(person.id, person.firstName)
     const transcript = new Transcript(sim, names)
     transcript.watchPrivate(world.people.zoe.id, world.bots.client.id)
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
     console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
     const stats = sim.stats()
-    console.log(`\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`)
+    console.log(
+      `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,
+    )
   } finally {
     await app.stop()
     await sim.close()

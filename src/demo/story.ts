@@ -49,7 +49,14 @@ export async function playStory({ sim, world, transcript, db }: Stage): Promise<
   }
   const stored = async (text: string) => {
     const deadline = Date.now() + patience.timeoutMs
-    while ((await db.select({ id: messages.id }).from(messages).where(like(messages.text, `%${text}%`))).length === 0) {
+    while (
+      (
+        await db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(like(messages.text, `%${text}%`))
+      ).length === 0
+    ) {
       if (Date.now() > deadline) throw new Error(`demo: message "${text}" was never stored`)
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
@@ -59,8 +66,9 @@ export async function playStory({ sim, world, transcript, db }: Stage): Promise<
 
   await step('1. Zoe opens the client bot from an ad link', sendZoe('/start spring_campaign'), privateText('email address'))
   await step('2. She mistypes her email', sendZoe('zoe@example'), privateText("doesn't look like"))
-  await step('3. She sends the right one: it is validated and CS gets an onboarding card', sendZoe('Zoe@Example.com'),
-    privateText('will be with you shortly'), () => waitFor(cardOf, 'onboarding card'))
+  await step('3. She sends the right one: it is validated and CS gets an onboarding card', sendZoe('Zoe@Example.com'), privateText('will be with you shortly'), () =>
+    waitFor(cardOf, 'onboarding card'),
+  )
   await step('4. While waiting she asks a question (stored, held until assignment)', sendZoe('Hi! My order #1234 has not arrived yet.'), () => stored('order #1234'))
   const card = cardOf()!
   const northButton = buttonData(card, 'CR North')
@@ -72,31 +80,58 @@ export async function playStory({ sim, world, transcript, db }: Stage): Promise<
     textIn(chatId, 'Assigned by Alice'),
     textIn(chatId, 'order #1234'),
   ]
-  await step('6. Alice (CS lead) presses "CR North": topics, pinned profile cards, welcome, held message replayed', async () => {
-    const answer = await sim.pressButton(alice.id, cs, card.message_id, northButton)
-    console.log(`  Alice's screen shows: "${answer?.text}"`)
-  }, privateText('Your team is ready'), inGroup(cs, (m) => m.message_id === card.message_id && (m.text?.includes('Assigned to CR North by Alice') ?? false), 'card marked assigned'),
-  ...topicOpened(cs), ...topicOpened(north))
+  await step(
+    '6. Alice (CS lead) presses "CR North": topics, pinned profile cards, welcome, held message replayed',
+    async () => {
+      const answer = await sim.pressButton(alice.id, cs, card.message_id, northButton)
+      console.log(`  Alice's screen shows: "${answer?.text}"`)
+    },
+    privateText('Your team is ready'),
+    inGroup(cs, (m) => m.message_id === card.message_id && (m.text?.includes('Assigned to CR North by Alice') ?? false), 'card marked assigned'),
+    ...topicOpened(cs),
+    ...topicOpened(north),
+  )
   const csTopic = zoeTopic(cs)!
   const crTopic = zoeTopic(north)!
   const question = sim.chatMessages(cs, { threadId: csTopic }).find((m) => m.text?.includes('order #1234'))!
 
-  await step('7. Alice replies to the question in the CS topic: Zoe sees it attributed, CR sees a mirror', () =>
-    sim.sendGroup(alice.id, cs, { text: 'Hi Zoe! Let me check with the warehouse.' }, { threadId: csTopic, replyTo: question.message_id }),
-  privateText('warehouse'), textIn(north, 'Let me check with the warehouse'))
-  await step('8. Carol leaves an internal note in the CR topic (never sent to Zoe)', () => sim.sendGroup(carol.id, north, { text: '// courier says it is stuck in Utrecht' }, { threadId: crTopic }),
-    inTopic(north, (m) => m.text?.startsWith('//') === true && m.reactions.length > 0, 'note reaction'))
+  await step(
+    '7. Alice replies to the question in the CS topic: Zoe sees it attributed, CR sees a mirror',
+    () => sim.sendGroup(alice.id, cs, { text: 'Hi Zoe! Let me check with the warehouse.' }, { threadId: csTopic, replyTo: question.message_id }),
+    privateText('warehouse'),
+    textIn(north, 'Let me check with the warehouse'),
+  )
+  await step(
+    '8. Carol leaves an internal note in the CR topic (never sent to Zoe)',
+    () => sim.sendGroup(carol.id, north, { text: '// courier says it is stuck in Utrecht' }, { threadId: crTopic }),
+    inTopic(north, (m) => m.text?.startsWith('//') === true && m.reactions.length > 0, 'note reaction'),
+  )
   const photoIn = (chatId: number, caption: string) => inTopic(chatId, (m) => m.kind === 'photo' && m.from.is_bot && m.text === caption, `photo "${caption}" in ${chatId}`)
-  await step('9. Zoe sends a photo of the parcel slip', () => sim.sendPrivate(zoe.id, clientBot, { photo: { bytes: Buffer.from('parcel slip photo') }, caption: 'This is the slip' }),
-    photoIn(cs, 'This is the slip'), photoIn(north, 'This is the slip'))
+  await step(
+    '9. Zoe sends a photo of the parcel slip',
+    () => sim.sendPrivate(zoe.id, clientBot, { photo: { bytes: Buffer.from('parcel slip photo') }, caption: 'This is the slip' }),
+    photoIn(cs, 'This is the slip'),
+    photoIn(north, 'This is the slip'),
+  )
   const slip = privateChat().find((m) => m.text === 'This is the slip')!
-  await step('10. Zoe corrects her caption: every copy is edited', () => sim.editMessage(zoe.id, zoe.id, slip.message_id, { photo: { bytes: Buffer.from('parcel slip photo') }, caption: 'This is the slip (front side)' }),
-    photoIn(cs, 'This is the slip (front side)'), photoIn(north, 'This is the slip (front side)'))
-  await step('11. Carol answers from CR', () => sim.sendGroup(carol.id, north, { text: 'Found it: it will be delivered tomorrow before noon.' }, { threadId: crTopic }),
-    privateText('tomorrow before noon'), textIn(cs, 'tomorrow before noon'))
+  await step(
+    '10. Zoe corrects her caption: every copy is edited',
+    () => sim.editMessage(zoe.id, zoe.id, slip.message_id, { photo: { bytes: Buffer.from('parcel slip photo') }, caption: 'This is the slip (front side)' }),
+    photoIn(cs, 'This is the slip (front side)'),
+    photoIn(north, 'This is the slip (front side)'),
+  )
+  await step(
+    '11. Carol answers from CR',
+    () => sim.sendGroup(carol.id, north, { text: 'Found it: it will be delivered tomorrow before noon.' }, { threadId: crTopic }),
+    privateText('tomorrow before noon'),
+    textIn(cs, 'tomorrow before noon'),
+  )
   const answer = privateChat().find((m) => m.text?.includes('tomorrow before noon'))!
-  await step('12. Zoe reacts 👍 to the answer: the reaction appears on Carol\'s original', () => sim.react(zoe.id, zoe.id, answer.message_id, ['👍']),
-    inTopic(north, (m) => m.text?.includes('tomorrow before noon') === true && m.reactions.length > 0, 'reaction on original'))
+  await step(
+    "12. Zoe reacts 👍 to the answer: the reaction appears on Carol's original",
+    () => sim.react(zoe.id, zoe.id, answer.message_id, ['👍']),
+    inTopic(north, (m) => m.text?.includes('tomorrow before noon') === true && m.reactions.length > 0, 'reaction on original'),
+  )
   // Not a step of its own: the mistake is printed with its deletion in step 13.
   const wrong = sim.sendGroup(alice.id, cs, { text: 'Your refund of €500 is approved.' }, { threadId: csTopic })
   await privateText('refund')()
@@ -104,39 +139,67 @@ export async function playStory({ sim, world, transcript, db }: Stage): Promise<
   let command: { message_id: number } | undefined
   const deletedIn = (chatId: number, match: (m: SimMessageView) => boolean, what: string) => inTopic(chatId, (m) => m.deleted && match(m), what)
   const isRefund = (m: SimMessageView) => m.text?.includes('refund') ?? false
-  await step('13. Alice posted to the wrong customer and replies /delete: gone everywhere', () => {
-    command = sim.sendGroup(alice.id, cs, { text: '/delete' }, { threadId: csTopic, replyTo: wrong.message_id })
-  }, inPrivate((m) => isRefund(m) && m.deleted, 'deleted at client'), deletedIn(cs, isRefund, 'original deleted'),
-  deletedIn(cs, (m) => m.message_id === command!.message_id, 'command deleted'), deletedIn(north, isRefund, 'mirror deleted'))
+  await step(
+    '13. Alice posted to the wrong customer and replies /delete: gone everywhere',
+    () => {
+      command = sim.sendGroup(alice.id, cs, { text: '/delete' }, { threadId: csTopic, replyTo: wrong.message_id })
+    },
+    inPrivate((m) => isRefund(m) && m.deleted, 'deleted at client'),
+    deletedIn(cs, isRefund, 'original deleted'),
+    deletedIn(cs, (m) => m.message_id === command!.message_id, 'command deleted'),
+    deletedIn(north, isRefund, 'mirror deleted'),
+  )
   const albumIn = (chatId: number) => inTopic(chatId, (m) => m.from.is_bot && m.media_group_id !== undefined && m.text === undefined, `album in ${chatId}`)
-  await step('14. Zoe sends an album of two photos: it arrives as one album', () =>
-    sim.sendAlbum(zoe.id, { botId: clientBot }, [{ photo: { bytes: Buffer.from('damage 1') }, caption: 'The box was damaged' }, { photo: { bytes: Buffer.from('damage 2') } }]),
-  photoIn(cs, 'The box was damaged'), albumIn(cs), photoIn(north, 'The box was damaged'), albumIn(north))
-  await step('15. Zoe blocks the bot; staff are told once; she unblocks it', async () => {
-    sim.blockBot(zoe.id, clientBot)
-    await textIn(cs, 'blocked the bot')()
-    await textIn(north, 'blocked the bot')()
-    sim.unblockBot(zoe.id, clientBot)
-  }, textIn(cs, 'unblocked the bot'), textIn(north, 'unblocked the bot'))
-  await step('16. Alice moves Zoe to CR South from the pinned profile card: new topic, history replayed, old topic closed', async () => {
-    const profile = sim.chatMessages(cs, { threadId: csTopic }).find((m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR'))!
-    await sim.pressButton(alice.id, cs, profile.message_id, buttonData(profile, 'Reassign CR'))
-    const prompt = await inTopic(cs, (m) => (m.text?.includes('to which CR team?') ?? false) && Boolean(m.reply_markup), 'team prompt')()
-    await sim.pressButton(alice.id, cs, prompt.message_id, buttonData(prompt, 'CR South'))
-    const when = await inTopic(cs, (m) => m.message_id === prompt.message_id && (m.text?.includes('when?') ?? false), 'when prompt')()
-    const answer = await sim.pressButton(alice.id, cs, when.message_id, buttonData(when, 'Now'))
-    console.log(`  Alice's screen shows: "${answer?.text}"`)
-  }, textIn(cs, 'is moving to CR South'), textIn(cs, 'moved from CR North to CR South'),
-  inGroup(north, (m) => m.thread_id === crTopic && (m.text?.includes('Moved to CR South') ?? false), 'moved notice in the old topic'),
-  () => waitFor(() => sim.topics(north).find((t) => t.message_thread_id === crTopic && t.closed), 'old topic closed'),
-  inTopic(south, (m) => m.pinned && (m.text?.startsWith('👤 Zoe') ?? false), 'pinned profile card in CR South'), textIn(south, 'End of history'))
+  await step(
+    '14. Zoe sends an album of two photos: it arrives as one album',
+    () =>
+      sim.sendAlbum(zoe.id, { botId: clientBot }, [{ photo: { bytes: Buffer.from('damage 1') }, caption: 'The box was damaged' }, { photo: { bytes: Buffer.from('damage 2') } }]),
+    photoIn(cs, 'The box was damaged'),
+    albumIn(cs),
+    photoIn(north, 'The box was damaged'),
+    albumIn(north),
+  )
+  await step(
+    '15. Zoe blocks the bot; staff are told once; she unblocks it',
+    async () => {
+      sim.blockBot(zoe.id, clientBot)
+      await textIn(cs, 'blocked the bot')()
+      await textIn(north, 'blocked the bot')()
+      sim.unblockBot(zoe.id, clientBot)
+    },
+    textIn(cs, 'unblocked the bot'),
+    textIn(north, 'unblocked the bot'),
+  )
+  await step(
+    '16. Alice moves Zoe to CR South from the pinned profile card: new topic, history replayed, old topic closed',
+    async () => {
+      const profile = sim.chatMessages(cs, { threadId: csTopic }).find((m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR'))!
+      await sim.pressButton(alice.id, cs, profile.message_id, buttonData(profile, 'Reassign CR'))
+      const prompt = await inTopic(cs, (m) => (m.text?.includes('to which CR team?') ?? false) && Boolean(m.reply_markup), 'team prompt')()
+      await sim.pressButton(alice.id, cs, prompt.message_id, buttonData(prompt, 'CR South'))
+      const when = await inTopic(cs, (m) => m.message_id === prompt.message_id && (m.text?.includes('when?') ?? false), 'when prompt')()
+      const answer = await sim.pressButton(alice.id, cs, when.message_id, buttonData(when, 'Now'))
+      console.log(`  Alice's screen shows: "${answer?.text}"`)
+    },
+    textIn(cs, 'is moving to CR South'),
+    textIn(cs, 'moved from CR North to CR South'),
+    inGroup(north, (m) => m.thread_id === crTopic && (m.text?.includes('Moved to CR South') ?? false), 'moved notice in the old topic'),
+    () => waitFor(() => sim.topics(north).find((t) => t.message_thread_id === crTopic && t.closed), 'old topic closed'),
+    inTopic(south, (m) => m.pinned && (m.text?.startsWith('👤 Zoe') ?? false), 'pinned profile card in CR South'),
+    textIn(south, 'End of history'),
+  )
   const southTopic = zoeTopic(south)!
-  await step('17. Zoe writes again: it lands in CR South after the history; Dave answers', async () => {
-    sim.sendPrivate(zoe.id, clientBot, { text: 'Thanks! Any news on the refund for the damaged box?' })
-    await textIn(south, 'damaged box?')()
-    await textIn(cs, 'damaged box?')()
-    sim.sendGroup(dave.id, south, { text: 'Hi Zoe, Dave from CR South here: the refund is on its way.' }, { threadId: southTopic })
-  }, privateText('refund is on its way'), textIn(cs, 'refund is on its way'))
+  await step(
+    '17. Zoe writes again: it lands in CR South after the history; Dave answers',
+    async () => {
+      sim.sendPrivate(zoe.id, clientBot, { text: 'Thanks! Any news on the refund for the damaged box?' })
+      await textIn(south, 'damaged box?')()
+      await textIn(cs, 'damaged box?')()
+      sim.sendGroup(dave.id, south, { text: 'Hi Zoe, Dave from CR South here: the refund is on its way.' }, { threadId: southTopic })
+    },
+    privateText('refund is on its way'),
+    textIn(cs, 'refund is on its way'),
+  )
 }
 
 function buttonData(message: SimMessageView, label: string): string {

@@ -51,7 +51,12 @@ export class Transcript {
         const text = (message.text ?? '').replace(/\n/g, ' ⏎ ')
         const reply = message.reply_to_message_id ? ` (reply to #${message.reply_to_message_id})` : ''
         const reactions = message.reactions.length ? `  {${message.reactions.map((r) => `${r.emoji} by ${this.name(r.by)}`).join(', ')}}` : ''
-        const buttons = message.reply_markup ? `  [${message.reply_markup.inline_keyboard.flat().map((b) => b.text).join(' | ')}]` : ''
+        const buttons = message.reply_markup
+          ? `  [${message.reply_markup.inline_keyboard
+              .flat()
+              .map((b) => b.text)
+              .join(' | ')}]`
+          : ''
         const pin = message.pinned ? ' 📌' : ''
         this.out(`  ${where}: ${verb}#${message.message_id} ${this.name(message.from.id)}: ${what}${text}${edited}${reply}${pin}${reactions}${buttons}`)
       }

@@ -26,7 +26,8 @@ const NEEDED_RIGHTS = [
 ] as const
 
 const describe = (error: unknown) => (error instanceof GrammyError ? error.description : (error as Error).message)
-const isPresent = (member: ChatMember) => member.status === 'creator' || member.status === 'administrator' || member.status === 'member' || (member.status === 'restricted' && member.is_member)
+const isPresent = (member: ChatMember) =>
+  member.status === 'creator' || member.status === 'administrator' || member.status === 'member' || (member.status === 'restricted' && member.is_member)
 
 /** Every Telegram-side check of one config: tokens, groups, rights, privacy, webhooks, staff membership. */
 export async function checkTelegram(config: Config): Promise<CheckRow[]> {
@@ -90,12 +91,22 @@ async function checkWebhook(config: Config, api: Api, me: UserFromGetMe): Promis
   const pending = `${info.pending_update_count} pending update(s)`
   if (config.telegram.mode === 'polling') {
     return info.url
-      ? fail('webhook', subject, `a webhook is set (${info.url}); ${pending}`, 'polling mode cannot read updates while a webhook is set: delete it (deleteWebhook) or use telegram.mode: webhook')
+      ? fail(
+          'webhook',
+          subject,
+          `a webhook is set (${info.url}); ${pending}`,
+          'polling mode cannot read updates while a webhook is set: delete it (deleteWebhook) or use telegram.mode: webhook',
+        )
       : pass('webhook', subject, `none (polling); ${pending}`)
   }
   if (info.last_error_message) {
     const when = info.last_error_date ? ` at ${new Date(info.last_error_date * 1000).toISOString()}` : ''
-    return fail('webhook', subject, `last error${when}: ${info.last_error_message}; ${pending}`, 'make telegram.webhook.publicUrl reachable from Telegram over HTTPS and check the service logs')
+    return fail(
+      'webhook',
+      subject,
+      `last error${when}: ${info.last_error_message}; ${pending}`,
+      'make telegram.webhook.publicUrl reachable from Telegram over HTTPS and check the service logs',
+    )
   }
   if (!info.url) return fail('webhook', subject, `not set yet; ${pending}`, 'start the service once: it sets the webhook at start-up')
   return pass('webhook', subject, `${info.url}; ${pending}`)
@@ -111,10 +122,20 @@ async function checkGroup(group: GroupToCheck, bots: CheckedBot[], rows: CheckRo
   try {
     chat = await listener.api.getChat(group.chatId)
   } catch (error) {
-    rows.push(fail('group', title, `@${listener.me.username} cannot see chat ${group.chatId}: ${describe(error)}`, `add @${listener.me.username} to ${title} and check its chat id in the config`))
+    rows.push(
+      fail(
+        'group',
+        title,
+        `@${listener.me.username} cannot see chat ${group.chatId}: ${describe(error)}`,
+        `add @${listener.me.username} to ${title} and check its chat id in the config`,
+      ),
+    )
     return undefined
   }
-  if (chat.type !== 'supergroup') rows.push(fail('group', title, `chat ${group.chatId} is a ${chat.type}, not a supergroup`, `turn on Topics in ${title} (Telegram converts it to a supergroup) and use the new chat id`))
+  if (chat.type !== 'supergroup')
+    rows.push(
+      fail('group', title, `chat ${group.chatId} is a ${chat.type}, not a supergroup`, `turn on Topics in ${title} (Telegram converts it to a supergroup) and use the new chat id`),
+    )
   else if (!chat.is_forum) rows.push(fail('group', title, 'topics are off', `turn on Topics in the settings of ${title}`))
   else rows.push(pass('group', title, `forum supergroup ${group.chatId}`))
   for (const bot of pool) rows.push(...(await checkRights(group, title, bot, bot === listener)))
@@ -132,20 +153,40 @@ async function checkRights(group: GroupToCheck, title: string, bot: CheckedBot, 
   const rows: CheckRow[] = []
   const admin = member.status === 'administrator' || member.status === 'creator'
   if (!admin) {
-    rows.push(fail('rights', `${name} in ${title}`, `${member.status}, not an administrator`, `make ${name} an admin of ${title} with ${NEEDED_RIGHTS.map(([, label]) => label).join(', ')}`))
+    rows.push(
+      fail(
+        'rights',
+        `${name} in ${title}`,
+        `${member.status}, not an administrator`,
+        `make ${name} an admin of ${title} with ${NEEDED_RIGHTS.map(([, label]) => label).join(', ')}`,
+      ),
+    )
   } else {
     const missing = member.status === 'administrator' ? NEEDED_RIGHTS.filter(([right]) => !member[right]) : []
     rows.push(
       missing.length === 0
         ? pass('rights', `${name} in ${title}`, 'admin with the rights it needs')
-        : fail('rights', `${name} in ${title}`, `admin without ${missing.map(([, label]) => label).join(', ')}`, `give ${name} the right(s) ${missing.map(([, label]) => label).join(', ')} in ${title}`),
+        : fail(
+            'rights',
+            `${name} in ${title}`,
+            `admin without ${missing.map(([, label]) => label).join(', ')}`,
+            `give ${name} the right(s) ${missing.map(([, label]) => label).join(', ')} in ${title}`,
+          ),
     )
   }
   // Only the listening bot of a pool reads staff messages; the others only post.
   if (listens) {
     if (admin) rows.push(pass('privacy', `${name} in ${title}`, 'admin: sees every staff message'))
     else if (bot.me.can_read_all_group_messages) rows.push(pass('privacy', `${name} in ${title}`, 'privacy mode off: sees every staff message'))
-    else rows.push(fail('privacy', `${name} in ${title}`, 'privacy mode on and not an admin: it sees only commands, not staff messages', `make ${name} an admin of ${title}, or turn privacy mode off with @BotFather (/setprivacy → Disable)`))
+    else
+      rows.push(
+        fail(
+          'privacy',
+          `${name} in ${title}`,
+          'privacy mode on and not an admin: it sees only commands, not staff messages',
+          `make ${name} an admin of ${title}, or turn privacy mode off with @BotFather (/setprivacy → Disable)`,
+        ),
+      )
   }
   return rows
 }
@@ -168,8 +209,10 @@ async function checkStaff(project: ProjectConfig, reachable: Array<{ group: Grou
       }
       const subject = `${person.name} (${person.id}) · ${role}`
       if (found.length > 0) rows.push(pass('staff', subject, `member of ${found.join(', ')}`))
-      else if (groups.length === 1) rows.push(fail('staff', subject, `not a member of ${missing.join(', ')}`, `add ${person.name} to '${groups[0]!.group.title}', or remove the role from the staff list`))
-      else rows.push(fail('staff', subject, `in none of the CR groups: ${missing.join(', ')}`, `add ${person.name} to their CR team's group, or remove the role from the staff list`))
+      else if (groups.length === 1)
+        rows.push(fail('staff', subject, `not a member of ${missing.join(', ')}`, `add ${person.name} to '${groups[0]!.group.title}', or remove the role from the staff list`))
+      else
+        rows.push(fail('staff', subject, `in none of the CR groups: ${missing.join(', ')}`, `add ${person.name} to their CR team's group, or remove the role from the staff list`))
     }
   }
 }

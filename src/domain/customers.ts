@@ -24,7 +24,10 @@ export async function upsertCustomer(db: DbOrTx, projectId: number, clientBotId:
 }
 
 export async function findCustomerByUser(db: DbOrTx, projectId: number, telegramUserId: number): Promise<Customer | undefined> {
-  const [row] = await db.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.telegramUserId, telegramUserId)))
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.projectId, projectId), eq(customers.telegramUserId, telegramUserId)))
   return row
 }
 
@@ -47,6 +50,9 @@ export async function activeTopics(db: DbOrTx, customerId: number): Promise<Topi
 }
 
 export async function topicByThread(db: DbOrTx, chatId: number, threadId: number): Promise<Topic | undefined> {
-  const [row] = await db.select().from(topics).where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
+  const [row] = await db
+    .select()
+    .from(topics)
+    .where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
   return row
 }

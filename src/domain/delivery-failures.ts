@@ -35,9 +35,15 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
     const csBotBroken = (project.bots[homeRole(project.roles).key] ?? []).some((bot) => bot.id === job.botId)
     const title = chatId === undefined ? undefined : groupTitle(project, chatId)
     if (csBotBroken || chatId === undefined || title === undefined || !claimGroupAlarm(chatId)) return
-    const bot = Object.values(project.bots).flat().find((b) => b.id === job.botId)
+    const bot = Object.values(project.bots)
+      .flat()
+      .find((b) => b.id === job.botId)
     const who = bot ? `@${bot.username}` : `bot ${job.botId}`
-    await queueOnboardingText(deps.db, project, `🚨 Delivery alarm: ${who} cannot post in "${title}" (${error}). Check that it is still an admin there with the right permissions. (At most one alarm per group per hour.)`)
+    await queueOnboardingText(
+      deps.db,
+      project,
+      `🚨 Delivery alarm: ${who} cannot post in "${title}" (${error}). Check that it is still an admin there with the right permissions. (At most one alarm per group per hour.)`,
+    )
     deps.notify()
   }
 }

@@ -3,15 +3,7 @@ import { staffMember, type ProjectRuntime } from './project-runtime.js'
 
 /** Decisions staff take with buttons and commands, each allowed to the roles the README names. */
 export type StaffAction =
-  | 'assign_customer'
-  | 'reassign_customer'
-  | 'open_treatment'
-  | 'ban_client'
-  | 'unban_client'
-  | 'delete_any_message'
-  | 'see_failed'
-  | 'retry_delivery'
-  | 'retry_update'
+  'assign_customer' | 'reassign_customer' | 'open_treatment' | 'ban_client' | 'unban_client' | 'delete_any_message' | 'see_failed' | 'retry_delivery' | 'retry_update'
 
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.

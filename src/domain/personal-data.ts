@@ -5,7 +5,10 @@ import { accounts, assignmentLog, assignments, auditLog, customers, fileCache, m
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
   if (/^\d+$/.test(idOrEmail)) {
-    const [row] = await db.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.id, Number(idOrEmail))))
+    const [row] = await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.projectId, projectId), eq(customers.id, Number(idOrEmail))))
     return row
   }
   const [row] = await db
@@ -23,10 +26,24 @@ export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idO
  * export itself is recorded in the audit log.
  */
 export async function exportCustomerData(db: Database, projectId: number, customerId: number, actor: string) {
-  const [customer] = await db.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+  const [customer] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
   if (!customer) return undefined
   const stored = await db.select().from(messages).where(eq(messages.customerId, customerId)).orderBy(messages.id)
-  const links = stored.length ? await db.select().from(relayLinks).where(inArray(relayLinks.messageId, stored.map((m) => m.id))).orderBy(relayLinks.id) : []
+  const links = stored.length
+    ? await db
+        .select()
+        .from(relayLinks)
+        .where(
+          inArray(
+            relayLinks.messageId,
+            stored.map((m) => m.id),
+          ),
+        )
+        .orderBy(relayLinks.id)
+    : []
   const data = {
     exportedAt: new Date().toISOString(),
     customer,
@@ -37,7 +54,13 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     relayLinks: links,
     assignmentLog: await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(assignmentLog.id),
     reassignments: await db.select().from(reassignments).where(eq(reassignments.customerId, customerId)).orderBy(reassignments.id),
-    auditLog: (await db.select().from(auditLog).where(and(eq(auditLog.projectId, projectId), eq(auditLog.customerId, customerId))).orderBy(auditLog.id)).map((a) => ({ ...a, details: parseJson(a.details) })),
+    auditLog: (
+      await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.projectId, projectId), eq(auditLog.customerId, customerId)))
+        .orderBy(auditLog.id)
+    ).map((a) => ({ ...a, details: parseJson(a.details) })),
     updates: (await updatesOf(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
   }
   await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
@@ -59,7 +82,11 @@ export interface ForgetReport {
  */
 export async function forgetCustomer(db: Database, projectId: number, customerId: number, actor: string): Promise<ForgetReport | undefined> {
   return db.transaction(async (tx) => {
-    const [customer] = await tx.select().from(customers).where(and(eq(customers.projectId, projectId), eq(customers.id, customerId))).for('update')
+    const [customer] = await tx
+      .select()
+      .from(customers)
+      .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+      .for('update')
     if (!customer) return undefined
     const stored = await tx.select({ id: messages.id, raw: messages.raw }).from(messages).where(eq(messages.customerId, customerId))
     const fileIds = [...new Set(stored.flatMap((m) => fileUniqueIdsIn(parseJson(m.raw))))]
@@ -67,9 +94,16 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     if (stored.length) await tx.update(messages).set({ text: null, raw: erased }).where(eq(messages.customerId, customerId))
     const [files] = fileIds.length ? await tx.delete(fileCache).where(inArray(fileCache.fileUniqueId, fileIds)) : [{ affectedRows: 0 }]
     const updateRows = await updatesOf(tx, customer)
-    for (const row of updateRows) await tx.update(updates).set({ payload: erased }).where(and(eq(updates.botId, row.botId), eq(updates.updateId, row.updateId)))
+    for (const row of updateRows)
+      await tx
+        .update(updates)
+        .set({ payload: erased })
+        .where(and(eq(updates.botId, row.botId), eq(updates.updateId, row.updateId)))
     await tx.update(customers).set({ firstName: '', lastName: null, username: null, startPayload: null }).where(eq(customers.id, customerId))
-    await tx.update(topics).set({ name: `Customer ${customerId}` }).where(eq(topics.customerId, customerId))
+    await tx
+      .update(topics)
+      .set({ name: `Customer ${customerId}` })
+      .where(eq(topics.customerId, customerId))
     const report = { messages: stored.length, fileCacheEntries: files.affectedRows, updates: updateRows.length }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report
@@ -82,7 +116,13 @@ async function updatesOf(db: DbOrTx, customer: { projectId: number; clientBotId:
   return db
     .select()
     .from(updates)
-    .where(and(eq(updates.projectId, customer.projectId), eq(updates.botId, customer.clientBotId), or(like(updates.payload, `%"chat":{"id":${id},%`), like(updates.payload, `%"from":{"id":${id},%`))))
+    .where(
+      and(
+        eq(updates.projectId, customer.projectId),
+        eq(updates.botId, customer.clientBotId),
+        or(like(updates.payload, `%"chat":{"id":${id},%`), like(updates.payload, `%"from":{"id":${id},%`)),
+      ),
+    )
     .orderBy(updates.updateId)
 }
 

@@ -39,13 +39,17 @@ export function staffMember(project: ProjectRuntime, userId: number): StaffMembe
 /** Every staff group of the project, in registry order (home group first). */
 export function staffGroups(project: ProjectRuntime): StaffGroup[] {
   return project.roles.flatMap((role) =>
-    role.groups(project.config).map((group) => ({ role: role.key, teamKey: group.teamKey, chatId: group.chatId, anonymous: group.anonymous, label: role.label(project.config), title: group.title })),
+    role
+      .groups(project.config)
+      .map((group) => ({ role: role.key, teamKey: group.teamKey, chatId: group.chatId, anonymous: group.anonymous, label: role.label(project.config), title: group.title })),
   )
 }
 
 /** The teams a customer can be assigned to or moved between (CR), as `{ key, title, chatId }`. */
 export function teamsOf(project: ProjectRuntime): Array<RoleGroup & { key: string }> {
-  return teamsRole(project.roles).groups(project.config).map((group) => ({ ...group, key: group.teamKey }))
+  return teamsRole(project.roles)
+    .groups(project.config)
+    .map((group) => ({ ...group, key: group.teamKey }))
 }
 
 /** The home group (CS): onboarding cards, prompts, /failed. */

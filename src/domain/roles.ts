@@ -81,7 +81,10 @@ export const STAFF_ROLES: RoleRegistry = [
   {
     key: 'treatment',
     groupKind: 'single',
-    groups: (config) => (config.groups.treatment ? [{ teamKey: 'treatment', chatId: config.groups.treatment.chatId, title: config.groups.treatment.title, anonymous: config.relay.anonymousTreatment }] : []),
+    groups: (config) =>
+      config.groups.treatment
+        ? [{ teamKey: 'treatment', chatId: config.groups.treatment.chatId, title: config.groups.treatment.title, anonymous: config.relay.anonymousTreatment }]
+        : [],
     label: (config) => config.relay.roleLabels.treatment,
     botTokens: (config) => tokens(config.bots.treatment),
     lane: 'treatment',

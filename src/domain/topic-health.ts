@@ -27,7 +27,13 @@ export async function noteTopicRecovered(deps: DomainDeps, project: ProjectRunti
     await queueTopicText(tx, project, topic, notice, {}, via)
     if (outcome === 'recreated' && account) {
       const card = profileCard(project, customer, account, { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, topic.role)
-      await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'text', target: { kind: 'topic', topicId }, text: card, purpose: { kind: 'profile_card', topicId, pin: true } }, via)
+      await enqueueTo(
+        tx,
+        project,
+        { kind: 'topic', topic },
+        { type: 'text', target: { kind: 'topic', topicId }, text: card, purpose: { kind: 'profile_card', topicId, pin: true } },
+        via,
+      )
     }
     await tx.insert(auditLog).values({ projectId: project.id, action: `topic_${outcome}`, customerId: customer.id, details: JSON.stringify({ topicId, threadId: topic.threadId }) })
   })

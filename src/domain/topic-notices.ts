@@ -9,7 +9,14 @@ import type { ProjectRuntime } from './project-runtime.js'
 export type TopicRef = { id: number; role: string }
 
 /** Queues a text into a customer's topic through its role's bot; returns the outbox row id. */
-export function queueTopicText(tx: DbOrTx, project: ProjectRuntime, topic: TopicRef, text: string, extra: { replyTo?: ReplyRef } = {}, options: EnqueueToOptions = {}): Promise<number> {
+export function queueTopicText(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  topic: TopicRef,
+  text: string,
+  extra: { replyTo?: ReplyRef } = {},
+  options: EnqueueToOptions = {},
+): Promise<number> {
   return enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text, ...extra }, options)
 }
 

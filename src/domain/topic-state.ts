@@ -19,7 +19,10 @@ export async function recordTopicChangeByHand(db: DbOrTx, topic: Topic, message:
   const change = message.forum_topic_closed ? ('closed' as const) : message.forum_topic_reopened ? ('reopened' as const) : undefined
   if (!change) return 'unchanged'
   const [from, to] = change === 'closed' ? (['open', 'closed'] as const) : (['closed', 'open'] as const)
-  const [result] = await db.update(topics).set({ state: to }).where(and(eq(topics.id, topic.id), eq(topics.state, from)))
+  const [result] = await db
+    .update(topics)
+    .set({ state: to })
+    .where(and(eq(topics.id, topic.id), eq(topics.state, from)))
   return result.affectedRows ? change : 'unchanged'
 }
 
@@ -35,7 +38,10 @@ export function reopenHeader(closedSince: Date, now: Date): string {
  * The guarded UPDATE makes this happen once even if two messages race.
  */
 export async function reopenClosedTopic(tx: DbOrTx, project: ProjectRuntime, topic: Topic, now = new Date()): Promise<void> {
-  const [reopened] = await tx.update(topics).set({ state: 'open' }).where(and(eq(topics.id, topic.id), eq(topics.state, 'closed')))
+  const [reopened] = await tx
+    .update(topics)
+    .set({ state: 'open' })
+    .where(and(eq(topics.id, topic.id), eq(topics.state, 'closed')))
   if (reopened.affectedRows === 0) return
   const address = { kind: 'topic', topic } as const
   await enqueueTo(tx, project, address, { type: 'reopen_topic', topicId: topic.id })

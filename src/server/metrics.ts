@@ -28,7 +28,12 @@ export const METRIC_NAMES = [
  */
 export class Metrics implements DeliveryObserver {
   readonly registry = new Registry()
-  private readonly updates = new Counter({ name: 'topicdesk_updates_total', help: 'Updates by bot and outcome (received, handled, failed, duplicate)', labelNames: ['bot', 'outcome'], registers: [this.registry] })
+  private readonly updates = new Counter({
+    name: 'topicdesk_updates_total',
+    help: 'Updates by bot and outcome (received, handled, failed, duplicate)',
+    labelNames: ['bot', 'outcome'],
+    registers: [this.registry],
+  })
   private readonly sendDuration = new Histogram({
     name: 'topicdesk_send_duration_seconds',
     help: 'Time of one outbox job against Telegram, by lane and job type',
@@ -36,11 +41,26 @@ export class Metrics implements DeliveryObserver {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   })
-  private readonly attempts = new Counter({ name: 'topicdesk_send_attempts_total', help: 'Outbox send attempts by lane and outcome (sent, failed)', labelNames: ['lane', 'outcome'], registers: [this.registry] })
+  private readonly attempts = new Counter({
+    name: 'topicdesk_send_attempts_total',
+    help: 'Outbox send attempts by lane and outcome (sent, failed)',
+    labelNames: ['lane', 'outcome'],
+    registers: [this.registry],
+  })
   private readonly failures = new Counter({ name: 'topicdesk_send_failures_total', help: 'Failed sends by failure class', labelNames: ['class'], registers: [this.registry] })
   private readonly rateLimited = new Counter({ name: 'topicdesk_rate_limited_total', help: '429 answers from Telegram, by bot', labelNames: ['bot'], registers: [this.registry] })
-  private readonly retryAfter = new Histogram({ name: 'topicdesk_retry_after_seconds', help: 'retry_after of 429 answers', buckets: [1, 2, 5, 10, 30, 60, 300], registers: [this.registry] })
-  private readonly deferrals = new Counter({ name: 'topicdesk_planner_deferrals_total', help: 'Rows the planner put back to stay within a bot budget, by bot', labelNames: ['bot'], registers: [this.registry] })
+  private readonly retryAfter = new Histogram({
+    name: 'topicdesk_retry_after_seconds',
+    help: 'retry_after of 429 answers',
+    buckets: [1, 2, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  })
+  private readonly deferrals = new Counter({
+    name: 'topicdesk_planner_deferrals_total',
+    help: 'Rows the planner put back to stay within a bot budget, by bot',
+    labelNames: ['bot'],
+    registers: [this.registry],
+  })
 
   constructor(db: Database, options: { groupPerMinute?: number; poolSizeOfChat?: (chatId: number) => number } = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'topicdesk_' })

@@ -24,11 +24,17 @@ export async function outboxReadiness(db: Database): Promise<ReadinessCheck> {
     const [rows] = (await db.execute(sql`
       SELECT
         (SELECT TIMESTAMPDIFF(SECOND, MIN(next_attempt_at), UTC_TIMESTAMP(3)) FROM outbox WHERE state = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)) AS oldest_due,
-        (SELECT TIMESTAMPDIFF(SECOND, MAX(updated_at), UTC_TIMESTAMP(3)) FROM outbox WHERE state = 'sent') AS since_sent`)) as unknown as [Array<{ oldest_due: number | null; since_sent: number | null }>]
+        (SELECT TIMESTAMPDIFF(SECOND, MAX(updated_at), UTC_TIMESTAMP(3)) FROM outbox WHERE state = 'sent') AS since_sent`)) as unknown as [
+      Array<{ oldest_due: number | null; since_sent: number | null }>,
+    ]
     const oldestDue = rows[0]?.oldest_due === null || rows[0]?.oldest_due === undefined ? 0 : Number(rows[0].oldest_due)
     const sinceSent = rows[0]?.since_sent === null || rows[0]?.since_sent === undefined ? Number.POSITIVE_INFINITY : Number(rows[0].since_sent)
     const stuck = oldestDue > STUCK_AFTER_SECONDS && sinceSent > STUCK_AFTER_SECONDS
-    return { name: 'outbox', ok: !stuck, detail: stuck ? `rows due for ${oldestDue} s and nothing sent for ${Number.isFinite(sinceSent) ? `${sinceSent} s` : 'ever'}` : `oldest due row waits ${oldestDue} s` }
+    return {
+      name: 'outbox',
+      ok: !stuck,
+      detail: stuck ? `rows due for ${oldestDue} s and nothing sent for ${Number.isFinite(sinceSent) ? `${sinceSent} s` : 'ever'}` : `oldest due row waits ${oldestDue} s`,
+    }
   } catch (error) {
     return { name: 'outbox', ok: false, detail: (error as Error).message }
   }

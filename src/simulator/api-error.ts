@@ -25,9 +25,7 @@ export const E = {
   editNotFound: () => badRequest('message to edit not found'),
   cantEdit: () => badRequest("message can't be edited"),
   notModified: () =>
-    badRequest(
-      'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
-    ),
+    badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'),
   copyNotFound: () => badRequest('message to copy not found'),
   blocked: () => forbidden('bot was blocked by the user'),
   kicked: () => forbidden('bot was kicked from the supergroup chat'),

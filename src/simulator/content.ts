@@ -3,10 +3,7 @@ import type { FileKind, FileRecord } from './files.js'
 import type { MessageKind } from './types.js'
 import type { Wire } from './world.js'
 
-const CONTENT_KEYS: MessageKind[] = [
-  'text', 'animation', 'photo', 'video', 'audio', 'voice', 'video_note', 'document', 'sticker',
-  'venue', 'location', 'contact', 'poll', 'dice',
-]
+const CONTENT_KEYS: MessageKind[] = ['text', 'animation', 'photo', 'video', 'audio', 'voice', 'video_note', 'document', 'sticker', 'venue', 'location', 'contact', 'poll', 'dice']
 export const CAPTIONED: ReadonlySet<string> = new Set(['photo', 'video', 'animation', 'audio', 'voice', 'document'])
 
 /** Wire fields of a file-bearing message; file_id is filled in per bot when rendered. */
@@ -15,17 +12,23 @@ export function fileContent(kind: FileKind, record: FileRecord, o: { emoji?: str
   const named = { ...(record.fileName ? { file_name: record.fileName } : {}), ...(record.mimeType ? { mime_type: record.mimeType } : {}) }
   const duration = o.duration ?? 5
   switch (kind) {
-    case 'photo': return { photo: [{ ...base, width: 1280, height: 960 }] }
-    case 'video': return { video: { ...base, width: 1280, height: 720, duration, ...named } }
+    case 'photo':
+      return { photo: [{ ...base, width: 1280, height: 960 }] }
+    case 'video':
+      return { video: { ...base, width: 1280, height: 720, duration, ...named } }
     case 'animation': {
       const animation = { ...base, width: 480, height: 270, duration, ...named }
       // Telegram mirrors an animation as a document for old clients.
       return { animation, document: { ...base, ...named } }
     }
-    case 'audio': return { audio: { ...base, duration, ...named } }
-    case 'voice': return { voice: { ...base, duration, mime_type: record.mimeType ?? 'audio/ogg' } }
-    case 'video_note': return { video_note: { ...base, length: 240, duration } }
-    case 'document': return { document: { ...base, ...named } }
+    case 'audio':
+      return { audio: { ...base, duration, ...named } }
+    case 'voice':
+      return { voice: { ...base, duration, mime_type: record.mimeType ?? 'audio/ogg' } }
+    case 'video_note':
+      return { video_note: { ...base, length: 240, duration } }
+    case 'document':
+      return { document: { ...base, ...named } }
     case 'sticker':
       return { sticker: { ...base, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: o.emoji ?? '🙂' } }
   }

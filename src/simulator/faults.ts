@@ -9,7 +9,10 @@ export class Faults {
   private options: FaultOptions | false
   private forced: Array<FailNextOptions & { remaining: number; after?: number }> = []
 
-  constructor(options: FaultOptions | false | undefined, private readonly prng: Prng) {
+  constructor(
+    options: FaultOptions | false | undefined,
+    private readonly prng: Prng,
+  ) {
     this.options = options ?? false
   }
 

@@ -17,8 +17,14 @@ export interface FileRecord {
 
 const DOWNLOAD_LIMIT = 20 * 1024 * 1024
 const DIRS: Record<FileKind, string> = {
-  photo: 'photos', video: 'videos', animation: 'animations', audio: 'music', voice: 'voice',
-  video_note: 'video_notes', document: 'documents', sticker: 'stickers',
+  photo: 'photos',
+  video: 'videos',
+  animation: 'animations',
+  audio: 'music',
+  voice: 'voice',
+  video_note: 'video_notes',
+  document: 'documents',
+  sticker: 'stickers',
 }
 
 /**
@@ -108,7 +114,14 @@ function extensionOf(record: FileRecord): string {
   const fromName = /\.[a-zA-Z0-9]{1,5}$/.exec(record.fileName ?? '')?.[0]
   if (fromName) return fromName
   const byKind: Record<FileKind, string> = {
-    photo: '.jpg', video: '.mp4', animation: '.mp4', audio: '.mp3', voice: '.oga', video_note: '.mp4', document: '', sticker: '.webp',
+    photo: '.jpg',
+    video: '.mp4',
+    animation: '.mp4',
+    audio: '.mp3',
+    voice: '.oga',
+    video_note: '.mp4',
+    document: '',
+    sticker: '.webp',
   }
   return byKind[record.kind]
 }

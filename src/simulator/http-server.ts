@@ -83,9 +83,8 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   let answer: Answer
   try {
     const result = await HANDLERS[method]?.({ world, bot, params, signal: abort.signal })
-    answer = result instanceof WithDescription
-      ? { status: 200, body: { ok: true, result: result.result, description: result.description } }
-      : { status: 200, body: { ok: true, result } }
+    answer =
+      result instanceof WithDescription ? { status: 200, body: { ok: true, result: result.result, description: result.description } } : { status: 200, body: { ok: true, result } }
   } catch (e) {
     if (!(e instanceof ApiError)) throw e
     answer = failure(e.errorCode, e.description, e.parameters)

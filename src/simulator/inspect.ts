@@ -41,9 +41,7 @@ function inspectedChat(world: World, chatId: number, botId?: number): ChatState 
 
 export function chatMessages(world: World, chatId: number, o: { threadId?: number; includeDeleted?: boolean; botId?: number } = {}): SimMessageView[] {
   const chat = inspectedChat(world, chatId, o.botId)
-  return [...chat.messages.values()]
-    .filter((m) => (o.includeDeleted || !m.deleted) && (o.threadId === undefined || m.threadId === o.threadId))
-    .map((m) => viewOf(world, m))
+  return [...chat.messages.values()].filter((m) => (o.includeDeleted || !m.deleted) && (o.threadId === undefined || m.threadId === o.threadId)).map((m) => viewOf(world, m))
 }
 
 export function privateMessages(world: World, userId: number, botId: number, o: { includeDeleted?: boolean } = {}): SimMessageView[] {
@@ -55,7 +53,11 @@ export function topicsOf(world: World, chatId: number): TopicView[] {
   const chat = world.groups.get(chatId)
   if (!chat) throw new Error(`simulator: no group ${chatId}`)
   return [...chat.topics.values()].map((t) => ({
-    message_thread_id: t.threadId, name: t.name, icon_color: t.iconColor, closed: t.closed, deleted: t.deleted,
+    message_thread_id: t.threadId,
+    name: t.name,
+    icon_color: t.iconColor,
+    closed: t.closed,
+    deleted: t.deleted,
   }))
 }
 

@@ -9,8 +9,21 @@ import { chatMessages, privateMessages, topicsOf, waitFor } from './inspect.js'
 import { Prng } from './prng.js'
 import { RateLimiter } from './rate-limiter.js'
 import type {
-  AdminRights, CallbackAnswer, Delivery, FailNextOptions, FaultOptions, LatencyOptions, RateLimitOptions, SimBot, SimChat,
-  SimMessageView, SimStats, SimUser, SimulatorOptions, TopicView, UserContent,
+  AdminRights,
+  CallbackAnswer,
+  Delivery,
+  FailNextOptions,
+  FaultOptions,
+  LatencyOptions,
+  RateLimitOptions,
+  SimBot,
+  SimChat,
+  SimMessageView,
+  SimStats,
+  SimUser,
+  SimulatorOptions,
+  TopicView,
+  UserContent,
 } from './types.js'
 import * as actions from './user-actions.js'
 import { World } from './world.js'

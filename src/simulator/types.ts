@@ -123,8 +123,7 @@ export type UserContent =
   | { dice: { emoji?: string } }
 
 export type MessageKind =
-  | 'text' | 'photo' | 'video' | 'animation' | 'audio' | 'voice' | 'video_note' | 'document'
-  | 'sticker' | 'location' | 'venue' | 'contact' | 'poll' | 'dice' | 'service'
+  'text' | 'photo' | 'video' | 'animation' | 'audio' | 'voice' | 'video_note' | 'document' | 'sticker' | 'location' | 'venue' | 'contact' | 'poll' | 'dice' | 'service'
 
 export interface SimMessageView {
   message_id: number

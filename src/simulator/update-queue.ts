@@ -3,11 +3,29 @@ import { ApiError } from './api-error.js'
 import type { Wire } from './world.js'
 
 export const ALL_UPDATE_TYPES = [
-  'message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_connection', 'business_message',
-  'edited_business_message', 'deleted_business_messages', 'message_reaction', 'message_reaction_count',
-  'inline_query', 'chosen_inline_result', 'callback_query', 'shipping_query', 'pre_checkout_query',
-  'purchased_paid_media', 'poll', 'poll_answer', 'my_chat_member', 'chat_member', 'chat_join_request',
-  'chat_boost', 'removed_chat_boost',
+  'message',
+  'edited_message',
+  'channel_post',
+  'edited_channel_post',
+  'business_connection',
+  'business_message',
+  'edited_business_message',
+  'deleted_business_messages',
+  'message_reaction',
+  'message_reaction_count',
+  'inline_query',
+  'chosen_inline_result',
+  'callback_query',
+  'shipping_query',
+  'pre_checkout_query',
+  'purchased_paid_media',
+  'poll',
+  'poll_answer',
+  'my_chat_member',
+  'chat_member',
+  'chat_join_request',
+  'chat_boost',
+  'removed_chat_boost',
 ]
 const OPT_IN = new Set(['chat_member', 'message_reaction', 'message_reaction_count'])
 export const DEFAULT_UPDATE_TYPES = ALL_UPDATE_TYPES.filter((t) => !OPT_IN.has(t))
@@ -81,7 +99,10 @@ export class UpdateQueue {
     if (this.items.length > 0 || timeoutSeconds <= 0) return Promise.resolve(this.items.slice(0, limit))
     return new Promise((resolve, reject) => {
       const poller: Poller = {
-        offset, limit, resolve, reject,
+        offset,
+        limit,
+        resolve,
+        reject,
         timer: setTimeout(() => this.finishPoller(poller), timeoutSeconds * 1000),
       }
       this.poller = poller

@@ -99,7 +99,14 @@ export function editMessage(world: World, userId: number, chatId: number, messag
  * A user's live location moves: its bots get edited_message with the new position (Bot API
  * Message.location; https://core.telegram.org/bots/api#location "live_period ... For active live locations only").
  */
-export function moveLiveLocation(world: World, userId: number, chatId: number, messageId: number, position: { latitude: number; longitude: number; heading?: number }, botId?: number): Message {
+export function moveLiveLocation(
+  world: World,
+  userId: number,
+  chatId: number,
+  messageId: number,
+  position: { latitude: number; longitude: number; heading?: number },
+  botId?: number,
+): Message {
   const m = userMessage(world, userId, chatId, messageId, botId)
   if (m.senderId !== userId) throw new Error('simulator: people can move only their own live locations')
   if (!isLive(world, m)) throw new Error(`simulator: message ${messageId} is not a live location that is still live`)
@@ -120,8 +127,12 @@ export function react(world: World, userId: number, chatId: number, messageId: n
   else m.reactions.delete(userId)
   const toTypes = (list: string[]) => list.map((emoji) => ({ type: 'emoji', emoji }))
   const payload = {
-    chat: world.chatWire(m.chat), message_id: m.id, user: world.userWire(userId), date: world.clock.unix(),
-    old_reaction: toTypes(old), new_reaction: toTypes(emojis),
+    chat: world.chatWire(m.chat),
+    message_id: m.id,
+    user: world.userWire(userId),
+    date: world.clock.unix(),
+    old_reaction: toTypes(old),
+    new_reaction: toTypes(emojis),
   }
   for (const bot of reactionRecipients(world, m.chat)) bot.queue.push('message_reaction', structuredClone(payload))
 }
@@ -136,10 +147,18 @@ const CALLBACK_WAIT_MS = 3000
  * Telegram checks the data against the message's buttons is not documented, so the simulator
  * lets a test send it and the service must refuse it.
  */
-export function pressButton(world: World, userId: number, chatId: number, messageId: number, data: string, o: { botId?: number; forged?: boolean } = {}): Promise<CallbackAnswer | undefined> {
+export function pressButton(
+  world: World,
+  userId: number,
+  chatId: number,
+  messageId: number,
+  data: string,
+  o: { botId?: number; forged?: boolean } = {},
+): Promise<CallbackAnswer | undefined> {
   const m = userMessage(world, userId, chatId, messageId, o.botId)
   const buttons = m.replyMarkup?.inline_keyboard.flat() ?? []
-  if (!buttons.some((b) => 'callback_data' in b && (o.forged || b.callback_data === data))) throw new Error(`simulator: message ${messageId} has no button with callback_data ${data}`)
+  if (!buttons.some((b) => 'callback_data' in b && (o.forged || b.callback_data === data)))
+    throw new Error(`simulator: message ${messageId} has no button with callback_data ${data}`)
   const bot = world.bots.get(m.senderId)
   if (!bot) throw new Error('simulator: only bot messages have buttons')
   const id = String(world.prng.int(1e9, 9e9)) + String(world.prng.int(1e9, 9e9))
@@ -148,14 +167,21 @@ export function pressButton(world: World, userId: number, chatId: number, messag
     const timer = setTimeout(() => resolve(undefined), CALLBACK_WAIT_MS)
     timer.unref()
     world.callbacks.set(id, {
-      id, botId: bot.id, createdAtMs: world.clock.nowMs(), answered: false,
+      id,
+      botId: bot.id,
+      createdAtMs: world.clock.nowMs(),
+      answered: false,
       resolve: (answer) => {
         clearTimeout(timer)
         resolve(answer)
       },
     })
     bot.queue.push('callback_query', {
-      id, from: world.userWire(userId), message: renderFor(world.files, m.wire, bot.id), chat_instance: chatInstance, data,
+      id,
+      from: world.userWire(userId),
+      message: renderFor(world.files, m.wire, bot.id),
+      chat_instance: chatInstance,
+      data,
     })
   })
 }
@@ -186,7 +212,10 @@ export function setBlocked(world: World, userId: number, botId: number, blocked:
   const chat = world.ensurePrivateChat(botId, userId)
   const member = (status: string) => ({ user: world.userWire(botId), status, ...(status === 'kicked' ? { until_date: 0 } : {}) })
   bot.queue.push('my_chat_member', {
-    chat: world.chatWire(chat), from: world.userWire(userId), date: world.clock.unix(),
-    old_chat_member: member(blocked ? 'member' : 'kicked'), new_chat_member: member(blocked ? 'kicked' : 'member'),
+    chat: world.chatWire(chat),
+    from: world.userWire(userId),
+    date: world.clock.unix(),
+    old_chat_member: member(blocked ? 'member' : 'kicked'),
+    new_chat_member: member(blocked ? 'kicked' : 'member'),
   })
 }

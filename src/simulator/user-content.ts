@@ -8,7 +8,11 @@ import type { Wire, World } from './world.js'
 
 const FILE_KINDS: FileKind[] = ['photo', 'video', 'animation', 'audio', 'voice', 'video_note', 'document', 'sticker']
 const DEFAULT_MIME: Partial<Record<FileKind, string>> = {
-  video: 'video/mp4', animation: 'video/mp4', audio: 'audio/mpeg', voice: 'audio/ogg', document: 'application/octet-stream',
+  video: 'video/mp4',
+  animation: 'video/mp4',
+  audio: 'audio/mpeg',
+  voice: 'audio/ogg',
+  document: 'application/octet-stream',
 }
 
 /** The text and entities of something a person typed (Telegram adds the entities it detects). */
@@ -34,9 +38,15 @@ export function userContent(world: World, content: UserContent): Wire {
   for (const kind of FILE_KINDS) {
     if (!(kind in content)) continue
     const spec = (content as Record<string, FileSpec & { emoji?: string }>)[kind] as FileSpec & { emoji?: string }
-    const record = spec.fileUniqueId !== undefined ? existingFile(world, spec.fileUniqueId, kind) : world.files.add(spec.bytes ?? world.prng.bytes(1024), {
-      kind, mimeType: spec.mimeType ?? DEFAULT_MIME[kind], fileName: spec.fileName, size: spec.size,
-    })
+    const record =
+      spec.fileUniqueId !== undefined
+        ? existingFile(world, spec.fileUniqueId, kind)
+        : world.files.add(spec.bytes ?? world.prng.bytes(1024), {
+            kind,
+            mimeType: spec.mimeType ?? DEFAULT_MIME[kind],
+            fileName: spec.fileName,
+            size: spec.size,
+          })
     const wire = fileContent(kind, record, { emoji: spec.emoji })
     const caption = (content as { caption?: string }).caption
     if (caption) {
@@ -54,9 +64,14 @@ export function userContent(world: World, content: UserContent): Wire {
   if ('poll' in content) {
     return {
       poll: {
-        id: String(world.prng.int(1e9, 9e9)), question: content.poll.question,
-        options: content.poll.options.map((text) => ({ text, voter_count: 0 })), total_voter_count: 0,
-        is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false,
+        id: String(world.prng.int(1e9, 9e9)),
+        question: content.poll.question,
+        options: content.poll.options.map((text) => ({ text, voter_count: 0 })),
+        total_voter_count: 0,
+        is_closed: false,
+        is_anonymous: true,
+        type: 'regular',
+        allows_multiple_answers: false,
       },
     }
   }

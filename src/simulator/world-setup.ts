@@ -7,9 +7,19 @@ import { WebhookSender } from './webhook.js'
 import type { ChatState, World } from './world.js'
 
 const NO_RIGHTS: AdminRights = {
-  is_anonymous: false, can_manage_chat: true, can_delete_messages: false, can_manage_video_chats: false,
-  can_restrict_members: false, can_promote_members: false, can_change_info: false, can_invite_users: false,
-  can_post_stories: false, can_edit_stories: false, can_delete_stories: false, can_pin_messages: false, can_manage_topics: false,
+  is_anonymous: false,
+  can_manage_chat: true,
+  can_delete_messages: false,
+  can_manage_video_chats: false,
+  can_restrict_members: false,
+  can_promote_members: false,
+  can_change_info: false,
+  can_invite_users: false,
+  can_post_stories: false,
+  can_edit_stories: false,
+  can_delete_stories: false,
+  can_pin_messages: false,
+  can_manage_topics: false,
 }
 const FULL_RIGHTS: AdminRights = Object.fromEntries(Object.keys(NO_RIGHTS).map((k) => [k, k !== 'is_anonymous'])) as unknown as AdminRights
 
@@ -25,8 +35,16 @@ export function createBot(world: World, o: { token: string; username: string; fi
   if (world.bots.has(id) || world.users.has(id)) throw new Error(`simulator: id ${id} is taken`)
   const queue = new UpdateQueue(world.prng.int(100_000, 900_000) * 1000)
   const bot = {
-    id, token: o.token, username: o.username, firstName: o.firstName ?? o.username, canReadAllGroupMessages: o.canReadAllGroupMessages ?? false,
-    commands: new Map(), descriptions: new Map(), shortDescriptions: new Map(), queue, webhook: new WebhookSender(queue, world.clock, log),
+    id,
+    token: o.token,
+    username: o.username,
+    firstName: o.firstName ?? o.username,
+    canReadAllGroupMessages: o.canReadAllGroupMessages ?? false,
+    commands: new Map(),
+    descriptions: new Map(),
+    shortDescriptions: new Map(),
+    queue,
+    webhook: new WebhookSender(queue, world.clock, log),
   }
   world.bots.set(id, bot)
   world.botsByToken.set(o.token, bot)
@@ -39,14 +57,20 @@ export function createUser(world: World, o: Omit<SimUser, 'id'>): SimUser {
   return { id, ...o }
 }
 
-export function createGroup(
-  world: World,
-  o: { title: string; members?: number[]; admins?: Array<{ id: number; rights?: Partial<AdminRights> }>; isForum?: boolean },
-): SimChat {
+export function createGroup(world: World, o: { title: string; members?: number[]; admins?: Array<{ id: number; rights?: Partial<AdminRights> }>; isForum?: boolean }): SimChat {
   const id = -(1_001_000_000_000 + world.nextGroupSeq++)
   const chat: ChatState = {
-    type: 'supergroup', id, title: o.title, isForum: o.isForum ?? true, members: new Set(), admins: new Map(),
-    kicked: new Set(), restricted: new Set(), messages: new Map(), nextMessageId: 2 /* id 1 is the General topic's root */, topics: new Map(),
+    type: 'supergroup',
+    id,
+    title: o.title,
+    isForum: o.isForum ?? true,
+    members: new Set(),
+    admins: new Map(),
+    kicked: new Set(),
+    restricted: new Set(),
+    messages: new Map(),
+    nextMessageId: 2 /* id 1 is the General topic's root */,
+    topics: new Map(),
   }
   world.groups.set(id, chat)
   for (const member of o.members ?? []) addMember(world, id, member)
@@ -73,7 +97,11 @@ function notifyBot(world: World, chat: ChatState, id: number, change: () => void
   if (!bot || JSON.stringify(before) === JSON.stringify(after)) return
   const actor = [...chat.admins.keys()].find((a) => !world.isBot(a)) ?? [...chat.members].find((m) => !world.isBot(m)) ?? id
   bot.queue.push('my_chat_member', {
-    chat: world.chatWire(chat), from: world.userWire(actor), date: world.clock.unix(), old_chat_member: before, new_chat_member: after,
+    chat: world.chatWire(chat),
+    from: world.userWire(actor),
+    date: world.clock.unix(),
+    old_chat_member: before,
+    new_chat_member: after,
   })
 }
 

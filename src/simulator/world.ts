@@ -130,9 +130,19 @@ export class World {
     if (existing) return existing
     const user = this.users.get(userId)
     const chat: ChatState = {
-      type: 'private', id: userId, title: user?.firstName ?? '', isForum: false, botId, userId,
-      members: new Set([botId, userId]), admins: new Map(), kicked: new Set(), restricted: new Set(),
-      messages: new Map(), nextMessageId: 1, topics: new Map(),
+      type: 'private',
+      id: userId,
+      title: user?.firstName ?? '',
+      isForum: false,
+      botId,
+      userId,
+      members: new Set([botId, userId]),
+      admins: new Map(),
+      kicked: new Set(),
+      restricted: new Set(),
+      messages: new Map(),
+      nextMessageId: 1,
+      topics: new Map(),
     }
     this.privates.set(`${botId}:${userId}`, chat)
     return chat
@@ -149,7 +159,9 @@ export class World {
     const user = this.users.get(id)
     if (!user) throw new Error(`simulator: unknown user ${id}`)
     return {
-      id, is_bot: false, first_name: user.firstName,
+      id,
+      is_bot: false,
+      first_name: user.firstName,
       ...(user.lastName ? { last_name: user.lastName } : {}),
       ...(user.username ? { username: user.username } : {}),
       ...(user.languageCode ? { language_code: user.languageCode } : {}),
@@ -170,7 +182,9 @@ export class World {
     }
     const user = this.userWire(chat.userId ?? chat.id)
     return {
-      id: chat.id, type: 'private', first_name: user.first_name,
+      id: chat.id,
+      type: 'private',
+      first_name: user.first_name,
       ...(user.last_name ? { last_name: user.last_name } : {}),
       ...(user.username ? { username: user.username } : {}),
     }
@@ -185,12 +199,23 @@ export class World {
   }
 
   /** Stores a new message in a chat with the next message id. */
-  store(chat: ChatState, m: Omit<StoredMessage, 'chat' | 'id' | 'date' | 'deleted' | 'edited' | 'pinned' | 'reactions' | 'seenBy' | 'forwarded'> & { forwarded?: boolean }): StoredMessage {
+  store(
+    chat: ChatState,
+    m: Omit<StoredMessage, 'chat' | 'id' | 'date' | 'deleted' | 'edited' | 'pinned' | 'reactions' | 'seenBy' | 'forwarded'> & { forwarded?: boolean },
+  ): StoredMessage {
     const id = chat.nextMessageId++
     const date = this.clock.unix()
     const stored: StoredMessage = {
-      ...m, chat, id, date, deleted: false, edited: false, pinned: false, forwarded: m.forwarded ?? false,
-      reactions: new Map(), seenBy: new Set(),
+      ...m,
+      chat,
+      id,
+      date,
+      deleted: false,
+      edited: false,
+      pinned: false,
+      forwarded: m.forwarded ?? false,
+      reactions: new Map(),
+      seenBy: new Set(),
     }
     stored.wire = { message_id: id, ...m.wire, date }
     chat.messages.set(id, stored)

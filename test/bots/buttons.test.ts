@@ -26,7 +26,14 @@ describe('button codecs', () => {
   })
 
   it('binds a press to the buttons of the message it was pressed on', () => {
-    const message = { message_id: 3, date: 1, chat: { id: -100, type: 'supergroup' }, is_topic_message: true, message_thread_id: 9, reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'ra:m:7' }]] } }
+    const message = {
+      message_id: 3,
+      date: 1,
+      chat: { id: -100, type: 'supergroup' },
+      is_topic_message: true,
+      message_thread_id: 9,
+      reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'ra:m:7' }]] },
+    }
     const query = (data: string, m: unknown = message) => ({ id: '1', from: { id: 1, is_bot: false, first_name: 'A' }, chat_instance: '1', data, message: m }) as never
     expect(pressedMessage(query('ra:m:7'), 42)).toEqual({ chatId: -100, messageId: 3, threadId: 9, botId: 42 })
     expect(pressedMessage(query('ra:m:8'), 42)).toBeUndefined()

@@ -24,8 +24,14 @@ describe('personal data: npm run customer -- export / forget', () => {
     await pollUntil(async () => (await h.database.db.select({ n: count() }).from(fileCache))[0]!.n > 0)
 
     const exported = JSON.parse((await run('export', 'zoe@example.com', '--project', h.world.project.key)).stdout) as Record<string, unknown> & {
-      customer: { id: number; firstName: string }; account: { email: string }; messages: Array<{ text: string | null; raw: { caption?: string } }>
-      topics: unknown[]; relayLinks: unknown[]; assignmentLog: unknown[]; auditLog: unknown[]; updates: unknown[]
+      customer: { id: number; firstName: string }
+      account: { email: string }
+      messages: Array<{ text: string | null; raw: { caption?: string } }>
+      topics: unknown[]
+      relayLinks: unknown[]
+      assignmentLog: unknown[]
+      auditLog: unknown[]
+      updates: unknown[]
     }
     expect(exported.customer).toMatchObject({ id, firstName: 'Zoe' })
     expect(exported.account.email).toBe('zoe@example.com')

@@ -112,7 +112,14 @@ describe('config', () => {
     const file = join(dir, 'config.yaml')
     writeFileSync(
       file,
-      ['database: { url: "mysql://ignored@h/db" }', 'projects:', '  - key: acme', '    name: Acme', '    bots: { client: "${CLIENT_TOKEN}", cs: "2:b", cr: "3:c" }', '    groups: { cs: { chatId: -1001 }, cr: [{ key: n, title: N, chatId: -1002 }] }'].join('\n'),
+      [
+        'database: { url: "mysql://ignored@h/db" }',
+        'projects:',
+        '  - key: acme',
+        '    name: Acme',
+        '    bots: { client: "${CLIENT_TOKEN}", cs: "2:b", cr: "3:c" }',
+        '    groups: { cs: { chatId: -1001 }, cr: [{ key: n, title: N, chatId: -1002 }] }',
+      ].join('\n'),
     )
     const config = loadConfig(file, { CLIENT_TOKEN: '9:zz', DATABASE_URL: 'mysql://real@h/db', TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' })
     expect(config.projects[0]!.bots.client).toBe('9:zz')
@@ -120,7 +127,10 @@ describe('config', () => {
     expect(config.telegram.apiRoot).toBe('http://127.0.0.1:8081')
     expect(() => loadConfig(file, {})).toThrow('refers to unset environment variables: CLIENT_TOKEN')
     // The shipped example documents ${NAME} in a comment: comments are left alone.
-    const example = loadConfig('config/example.yaml', { DATABASE_URL: 'mysql://u@h/db', ...Object.fromEntries(['CLIENT', 'CS', 'CR', 'TREATMENT'].map((role, i) => [`ACME_${role}_BOT_TOKEN`, `${i + 1}:t`])) })
+    const example = loadConfig('config/example.yaml', {
+      DATABASE_URL: 'mysql://u@h/db',
+      ...Object.fromEntries(['CLIENT', 'CS', 'CR', 'TREATMENT'].map((role, i) => [`ACME_${role}_BOT_TOKEN`, `${i + 1}:t`])),
+    })
     expect(example.retention.days).toBe(30)
     expect(() => loadConfig(join(dir, 'missing.yaml'))).toThrow('Cannot read config file')
   })

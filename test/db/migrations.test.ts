@@ -19,9 +19,7 @@ describe('migrations', () => {
   })
 
   it('create every table of the schema', async () => {
-    const [rows] = (await testDb.db.execute(
-      sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`,
-    )) as unknown as [Array<{ name: string }>]
+    const [rows] = (await testDb.db.execute(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`)) as unknown as [Array<{ name: string }>]
     const existing = rows.map((row) => row.name)
     expect(tableNames.length).toBeGreaterThan(10)
     for (const name of tableNames) expect(existing).toContain(name)

@@ -2,7 +2,8 @@ import type { Message } from 'grammy/types'
 import { describe, expect, it } from 'vitest'
 import { contentOf, copyLivePeriod, LIVE_FOREVER } from '../../src/delivery/render.js'
 
-const location = (fields: Record<string, unknown>) => ({ message_id: 1, date: 1000, chat: { id: 1, type: 'private' }, location: { latitude: 1, longitude: 2, ...fields } }) as unknown as Message
+const location = (fields: Record<string, unknown>) =>
+  ({ message_id: 1, date: 1000, chat: { id: 1, type: 'private' }, location: { latitude: 1, longitude: 2, ...fields } }) as unknown as Message
 
 describe('live locations', () => {
   it('reads a live location with its end, and a static one without', () => {

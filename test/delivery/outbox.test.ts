@@ -10,7 +10,11 @@ import { outboxIdle, outboxSettled, pollUntil } from '../support/poll.js'
 let h: OutboxHarness
 afterEach(async () => h?.stop())
 
-const textsIn = (chatId: number, threadId?: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.from.is_bot && m.kind === 'text').map((m) => m.text!)
+const textsIn = (chatId: number, threadId?: number) =>
+  h.sim
+    .chatMessages(chatId, { threadId })
+    .filter((m) => m.from.is_bot && m.kind === 'text')
+    .map((m) => m.text!)
 const row = async (id: number) => (await h.database.db.select().from(outbox).where(eq(outbox.id, id)))[0]!
 async function rowInState(id: number, state: string) {
   await pollUntil(async () => (await row(id)).state === state, { message: `row ${id} never reached ${state}` })
@@ -62,7 +66,13 @@ describe('outbox claiming and order', () => {
         for (const d of destinations) {
           for (let i = 0; i < 10; i++) {
             const target = { kind: 'topic' as const, topicId: d.topicId }
-            await enqueue(tx, { projectId: h.projectId, lane: 'cr_reassignment', destination: encodeDestination(target), botId: h.bots[0]!.id, job: { type: 'text', target, text: `b${batch}-${i}` } })
+            await enqueue(tx, {
+              projectId: h.projectId,
+              lane: 'cr_reassignment',
+              destination: encodeDestination(target),
+              botId: h.bots[0]!.id,
+              job: { type: 'text', target, text: `b${batch}-${i}` },
+            })
           }
         }
       })
@@ -240,8 +250,14 @@ describe('rate budgets and bot pools', () => {
     const waiting = (await h.database.db.select().from(outbox)).filter((r) => r.state === 'pending')
     expect(waiting.length).toBe(6)
     const summary = JSON.stringify(waiting.map((r) => [r.id, r.attempts, r.nextAttemptAt]))
-    expect(waiting.every((r) => r.attempts === 0), summary).toBe(true)
-    expect(waiting.some((r) => r.nextAttemptAt.getTime() > Date.now() + 30_000), summary).toBe(true)
+    expect(
+      waiting.every((r) => r.attempts === 0),
+      summary,
+    ).toBe(true)
+    expect(
+      waiting.some((r) => r.nextAttemptAt.getTime() > Date.now() + 30_000),
+      summary,
+    ).toBe(true)
   })
 
   it('counts each part of a split text against the budget', async () => {

@@ -8,7 +8,7 @@ const MB = 1024 * 1024
 const { sim, database } = useSimulatorAndDatabase()
 
 describe('relaying a large file', () => {
-  it('streams it: a 19 MB document raises the relaying process\'s memory by less than 10 MB', async () => {
+  it("streams it: a 19 MB document raises the relaying process's memory by less than 10 MB", async () => {
     const from = sim.createBot({ token: '950:memory-source', username: 'memory_source_bot' })
     const to = sim.createBot({ token: '951:memory-target', username: 'memory_target_bot' })
     const user = sim.createUser({ firstName: 'Uploader' })

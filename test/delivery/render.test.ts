@@ -27,7 +27,13 @@ describe('failure classification', () => {
     [telegramError(400, "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 3"), { kind: 'parse_error' }],
     // Long texts and captions are split before sending: an overlong one is a plain permanent failure.
     [telegramError(400, 'Bad Request: message is too long'), { kind: 'permanent' }],
-    [telegramError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'), { kind: 'not_modified' }],
+    [
+      telegramError(
+        400,
+        'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      ),
+      { kind: 'not_modified' },
+    ],
     // Staff groups are forums (supergroups already); a basic group's upgrade is a permanent failure.
     [telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -100123 }), { kind: 'permanent' }],
     [telegramError(400, 'Bad Request: something new'), { kind: 'permanent' }],
@@ -60,7 +66,10 @@ describe('rendering', () => {
 
   it('cuts a caption over 1024 characters at a word, splitting an entity that crosses the cut into both parts', () => {
     const text = 'word '.repeat(300).trim()
-    const { caption, rest } = splitCaption(text, [{ type: 'bold', offset: 1000, length: 100 }, { type: 'italic', offset: 1200, length: 4 }])
+    const { caption, rest } = splitCaption(text, [
+      { type: 'bold', offset: 1000, length: 100 },
+      { type: 'italic', offset: 1200, length: 4 },
+    ])
     expect(caption.text.length).toBeLessThanOrEqual(1024)
     expect(caption.text.endsWith(' ')).toBe(true)
     expect(caption.text + rest!.text).toBe(text)
@@ -75,13 +84,23 @@ describe('rendering', () => {
   it('splits long text at paragraph, line or word boundaries, keeping entities in their part', () => {
     const paragraph = 'word '.repeat(700).trim()
     const text = `${paragraph}\n\n${paragraph}`
-    const parts = splitText(text, [{ type: 'bold', offset: 3480, length: 10 }, { type: 'italic', offset: 3495, length: 10 }], 4096)
+    const parts = splitText(
+      text,
+      [
+        { type: 'bold', offset: 3480, length: 10 },
+        { type: 'italic', offset: 3495, length: 10 },
+      ],
+      4096,
+    )
     expect(parts).toHaveLength(2)
     expect(parts.every((p) => p.text.length <= 4096)).toBe(true)
     expect(parts.map((p) => p.text).join('')).toBe(text)
     expect(parts[0]!.text.endsWith('\n\n')).toBe(true)
     // An entity across the cut is clipped into both parts.
-    expect(parts[0]!.entities).toEqual([{ type: 'bold', offset: 3480, length: 10 }, { type: 'italic', offset: 3495, length: 6 }])
+    expect(parts[0]!.entities).toEqual([
+      { type: 'bold', offset: 3480, length: 10 },
+      { type: 'italic', offset: 3495, length: 6 },
+    ])
     expect(parts[1]!.entities).toEqual([{ type: 'italic', offset: 0, length: 4 }])
   })
 })
@@ -94,7 +113,11 @@ describe('small domain rules', () => {
   })
 
   it('round-trips card actions and refuses forged callback data', () => {
-    for (const action of [{ assignmentId: 12, action: 'assign', teamKey: 'north' }, { assignmentId: 3, action: 'treatment' }, { assignmentId: 4, action: 'reject' }] as const) {
+    for (const action of [
+      { assignmentId: 12, action: 'assign', teamKey: 'north' },
+      { assignmentId: 3, action: 'treatment' },
+      { assignmentId: 4, action: 'reject' },
+    ] as const) {
       const data = encodeCardAction(action)
       expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64)
       expect(decodeCardAction(data)).toEqual(action)

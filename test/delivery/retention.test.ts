@@ -19,18 +19,33 @@ describe('retention', () => {
     const { db } = testDb
     const [project] = await db.insert(projects).values({ key: 'acme', name: 'Acme' }).$returningId()
     projectId = project!.id
-    const update = (updateId: number, state: 'received' | 'handled' | 'failed', age: number) =>
-      ({ botId: 1, updateId, projectId, payload: `{"update_id":${updateId}}`, state, createdAt: daysAgo(age), updatedAt: daysAgo(age) })
-    await db.insert(updates).values([
-      ...Array.from({ length: 5 }, (_, i) => update(100 + i, 'handled', 31 + i)),
-      update(200, 'handled', 29),
-      update(300, 'failed', 60),
-      update(400, 'received', 60),
-    ])
+    const update = (updateId: number, state: 'received' | 'handled' | 'failed', age: number) => ({
+      botId: 1,
+      updateId,
+      projectId,
+      payload: `{"update_id":${updateId}}`,
+      state,
+      createdAt: daysAgo(age),
+      updatedAt: daysAgo(age),
+    })
+    await db
+      .insert(updates)
+      .values([...Array.from({ length: 5 }, (_, i) => update(100 + i, 'handled', 31 + i)), update(200, 'handled', 29), update(300, 'failed', 60), update(400, 'received', 60)])
     const row = async (name: string, state: 'pending' | 'sent' | 'dead', age: number, dependsOn?: number) => {
       const [inserted] = await db
         .insert(outbox)
-        .values({ projectId, lane: 'client_to_staff', destination: '-100:1', botId: 1, job: '{"type":"text"}', state, result: state === 'sent' ? '{"message_id":1}' : null, dependsOn, createdAt: daysAgo(age), updatedAt: daysAgo(age) })
+        .values({
+          projectId,
+          lane: 'client_to_staff',
+          destination: '-100:1',
+          botId: 1,
+          job: '{"type":"text"}',
+          state,
+          result: state === 'sent' ? '{"message_id":1}' : null,
+          dependsOn,
+          createdAt: daysAgo(age),
+          updatedAt: daysAgo(age),
+        })
         .$returningId()
       outboxIds[name] = inserted!.id
     }
@@ -42,10 +57,25 @@ describe('retention', () => {
     await row('parentOfPending', 'sent', 90)
     await row('waitingChild', 'pending', 90, outboxIds.parentOfPending)
 
-    const [customer] = await db.insert(customers).values({ projectId, clientBotId: 1, telegramUserId: 5, firstName: 'Zoe', createdAt: daysAgo(400) }).$returningId()
+    const [customer] = await db
+      .insert(customers)
+      .values({ projectId, clientBotId: 1, telegramUserId: 5, firstName: 'Zoe', createdAt: daysAgo(400) })
+      .$returningId()
     const [message] = await db
       .insert(messages)
-      .values({ projectId, customerId: customer!.id, origin: 'client', botId: 1, chatId: 5, messageId: 1, senderUserId: 5, kind: 'text', text: 'old', raw: '{}', createdAt: daysAgo(400) })
+      .values({
+        projectId,
+        customerId: customer!.id,
+        origin: 'client',
+        botId: 1,
+        chatId: 5,
+        messageId: 1,
+        senderUserId: 5,
+        kind: 'text',
+        text: 'old',
+        raw: '{}',
+        createdAt: daysAgo(400),
+      })
       .$returningId()
     await db.insert(relayLinks).values({ projectId, messageId: message!.id, chatId: -100, threadId: 1, copyMessageId: 7, botId: 2, createdAt: daysAgo(400) })
   })
@@ -60,7 +90,11 @@ describe('retention', () => {
     const { db } = testDb
     expect((await db.select({ id: updates.updateId }).from(updates)).map((r) => r.id).sort()).toEqual([200, 300, 400])
     const left = new Set((await db.select({ id: outbox.id }).from(outbox)).map((r) => r.id))
-    expect(Object.keys(outboxIds).filter((name) => left.has(outboxIds[name]!)).sort()).toEqual(['oldDead', 'oldPending', 'parentOfPending', 'recentSent', 'waitingChild'])
+    expect(
+      Object.keys(outboxIds)
+        .filter((name) => left.has(outboxIds[name]!))
+        .sort(),
+    ).toEqual(['oldDead', 'oldPending', 'parentOfPending', 'recentSent', 'waitingChild'])
     expect(await db.select({ text: messages.text }).from(messages)).toEqual([{ text: 'old' }])
     expect(await db.select({ copy: relayLinks.copyMessageId }).from(relayLinks)).toEqual([{ copy: 7 }])
   })

@@ -19,7 +19,10 @@ describe('the demo story', () => {
     const slow = (token: string, method: string, chatId: number) =>
       sim.failNext({ token, method, chatId, times: 1, error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } })
     const lines: string[] = []
-    const names = new Map<number, string>([[world.bots.cs.id, 'CS bot'], [world.bots.cr.id, 'CR bot']])
+    const names = new Map<number, string>([
+      [world.bots.cs.id, 'CS bot'],
+      [world.bots.cr.id, 'CR bot'],
+    ])
     const transcript = new (class extends Transcript {
       override step(title: string): void {
         // The CS copies of the onboarding and the CR copy of an edit are the slow ones.
@@ -28,7 +31,12 @@ describe('the demo story', () => {
         super.step(title)
       }
     })(sim, names, (line) => lines.push(line))
-    for (const [id, label] of [[world.groups.cs.id, 'CS group'], [world.groups.north.id, 'CR North'], [world.groups.south.id, 'CR South']] as const) transcript.watchGroup(id, label)
+    for (const [id, label] of [
+      [world.groups.cs.id, 'CS group'],
+      [world.groups.north.id, 'CR North'],
+      [world.groups.south.id, 'CR South'],
+    ] as const)
+      transcript.watchGroup(id, label)
     transcript.watchPrivate(world.people.zoe.id, world.bots.client.id)
 
     await playStory({ sim, world, transcript, db: h.database.db })

@@ -102,7 +102,11 @@ describe('doctor', () => {
 
     // The command prints the table and exits 1.
     const file = join(tmpdir(), `doctor-${process.pid}.json`)
-    const onFile = { ...config, cron: { ...config.cron, recordsSync: '*/15 * * * *' }, projects: [{ ...project, groups: { ...project.groups, cs: { chatId: project.groups.cs.chatId, title: 'Acme CS' } } }] }
+    const onFile = {
+      ...config,
+      cron: { ...config.cron, recordsSync: '*/15 * * * *' },
+      projects: [{ ...project, groups: { ...project.groups, cs: { chatId: project.groups.cs.chatId, title: 'Acme CS' } } }],
+    }
     writeFileSync(file, JSON.stringify(onFile))
     const run = await doctorCli(file)
     if (process.env.SHOW_DOCTOR) console.log(run.stdout)

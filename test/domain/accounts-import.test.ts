@@ -54,9 +54,7 @@ describe('parseAccountsCsv', () => {
 
   it('reports an empty file and broken quoting', () => {
     expect(parseAccountsCsv('').errors).toEqual([{ line: 1, message: expect.stringContaining('the file is empty') }])
-    expect(parseAccountsCsv('email,name,account_id\n"x@example.com,X,1\n').errors).toEqual([
-      { line: expect.any(Number), message: expect.stringContaining('not valid CSV') },
-    ])
+    expect(parseAccountsCsv('email,name,account_id\n"x@example.com,X,1\n').errors).toEqual([{ line: expect.any(Number), message: expect.stringContaining('not valid CSV') }])
   })
 })
 

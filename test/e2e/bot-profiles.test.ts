@@ -29,7 +29,16 @@ describe('bot profiles at start-up', () => {
     const cs = apiOf(bots.cs)
     expect(names(await cs.getMyCommands({ scope: { type: 'chat', chat_id: groups.cs.id } }))).toEqual(['delete', 'history', 'treatment', 'help'])
     // A CS lead's menu in the CS group has the lead-only commands too.
-    expect(names(await cs.getMyCommands({ scope: { type: 'chat_member', chat_id: groups.cs.id, user_id: people.alice.id } }))).toEqual(['delete', 'history', 'reassign', 'treatment', 'ban', 'unban', 'failed', 'help'])
+    expect(names(await cs.getMyCommands({ scope: { type: 'chat_member', chat_id: groups.cs.id, user_id: people.alice.id } }))).toEqual([
+      'delete',
+      'history',
+      'reassign',
+      'treatment',
+      'ban',
+      'unban',
+      'failed',
+      'help',
+    ])
     expect(names(await apiOf(bots.cr).getMyCommands({ scope: { type: 'chat', chat_id: groups.north.id } }))).toEqual(['delete', 'history', 'treatment', 'help'])
     expect(names(await apiOf(bots.treatment).getMyCommands({ scope: { type: 'chat', chat_id: groups.treatment.id } }))).toEqual(['delete', 'history', 'treatment', 'help'])
   })
@@ -54,7 +63,7 @@ describe('bot profiles at start-up', () => {
     const { sim, world } = h
     sim.sendGroup(world.people.bob.id, world.groups.cs.id, { text: '/help' })
     const help = await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.from.is_bot && m.text?.startsWith('Commands here:')))
-    expect(help.text).toContain('/failed: the project\'s dead outbox rows and failed updates, with a retry button per row — CS leads')
+    expect(help.text).toContain("/failed: the project's dead outbox rows and failed updates, with a retry button per row — CS leads")
     expect(help.text).toContain('/reassign')
     const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
     sim.sendGroup(world.people.carol.id, zoe.crChat, { text: '/help' }, { threadId: zoe.cr })
@@ -66,14 +75,22 @@ describe('bot profiles at start-up', () => {
 })
 
 describe('the simulator checks command scopes and descriptions as Telegram does', () => {
-  const refusal = (call: Promise<unknown>) => call.then(() => 'accepted', (e: unknown) => (e instanceof GrammyError ? e.description : String(e)))
+  const refusal = (call: Promise<unknown>) =>
+    call.then(
+      () => 'accepted',
+      (e: unknown) => (e instanceof GrammyError ? e.description : String(e)),
+    )
 
   it('refuses a chat scope for a chat the bot is not in, a chat_member scope for someone not in the chat, and overlong descriptions', async () => {
     const { bots, groups, people } = h.world
     const cs = apiOf(bots.cs)
     expect(await refusal(cs.setMyCommands([{ command: 'x', description: 'x' }], { scope: { type: 'chat', chat_id: groups.north.id } }))).toBe('Bad Request: chat not found')
-    expect(await refusal(cs.setMyCommands([{ command: 'x', description: 'x' }], { scope: { type: 'chat_member', chat_id: groups.cs.id, user_id: people.carol.id } }))).toBe('Bad Request: user not found')
-    expect(await refusal(cs.getMyCommands({ scope: { type: 'chat_member', chat_id: groups.cs.id, user_id: 0 } }))).toBe("Bad Request: Can't parse BotCommandScope: Invalid user_id specified")
+    expect(await refusal(cs.setMyCommands([{ command: 'x', description: 'x' }], { scope: { type: 'chat_member', chat_id: groups.cs.id, user_id: people.carol.id } }))).toBe(
+      'Bad Request: user not found',
+    )
+    expect(await refusal(cs.getMyCommands({ scope: { type: 'chat_member', chat_id: groups.cs.id, user_id: 0 } }))).toBe(
+      "Bad Request: Can't parse BotCommandScope: Invalid user_id specified",
+    )
     expect(await refusal(cs.getMyCommands({ scope: { type: 'everywhere' } as never }))).toBe("Bad Request: Can't parse BotCommandScope: Unsupported type specified")
     const client = apiOf(bots.client)
     expect(await refusal(client.setMyDescription('d'.repeat(513)))).toBe('Bad Request: description is too long')

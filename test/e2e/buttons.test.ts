@@ -22,29 +22,38 @@ async function cardOf(email: string) {
 }
 
 async function customerRow(telegramUserId: number) {
-  const [row] = await h.database.db.select().from(customers).where(and(eq(customers.telegramUserId, telegramUserId), eq(customers.projectId, h.projectId)))
+  const [row] = await h.database.db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.telegramUserId, telegramUserId), eq(customers.projectId, h.projectId)))
   return row!
 }
 
-const h = useHarness({
-  prepare: (sim) => {
-    other = createSampleWorld(sim, { keySuffix: '2' })
-    return { projects: [other.project] }
+const h = useHarness(
+  {
+    prepare: (sim) => {
+      other = createSampleWorld(sim, { keySuffix: '2' })
+      return { projects: [other.project] }
+    },
   },
-}, async () => {
-  const { sim, world } = h
-  const [second] = await h.database.db.select().from(projects).where(eq(projects.key, other.project.key))
-  await h.database.db.insert(accounts).values({ projectId: second!.id, email: 'zoe@example.com', displayName: 'Zoe Q', externalId: 'B-1', crTeamHint: 'north' })
-  sim.sendPrivate(other.people.zoe.id, other.bots.client.id, { text: '/start' })
-  await waitForPrivate(h, other.people.zoe.id, other.bots.client.id, 'email')
-  sim.sendPrivate(other.people.zoe.id, other.bots.client.id, { text: 'zoe@example.com' })
-  for (const [person, email] of [[world.people.zoe, 'zoe@example.com'], [world.people.yuri, 'yuri@example.com']] as const) {
-    sim.sendPrivate(person.id, world.bots.client.id, { text: '/start' })
-    await waitForPrivate(h, person.id, world.bots.client.id, 'email')
-    sim.sendPrivate(person.id, world.bots.client.id, { text: email })
-    await cardOf(email)
-  }
-})
+  async () => {
+    const { sim, world } = h
+    const [second] = await h.database.db.select().from(projects).where(eq(projects.key, other.project.key))
+    await h.database.db.insert(accounts).values({ projectId: second!.id, email: 'zoe@example.com', displayName: 'Zoe Q', externalId: 'B-1', crTeamHint: 'north' })
+    sim.sendPrivate(other.people.zoe.id, other.bots.client.id, { text: '/start' })
+    await waitForPrivate(h, other.people.zoe.id, other.bots.client.id, 'email')
+    sim.sendPrivate(other.people.zoe.id, other.bots.client.id, { text: 'zoe@example.com' })
+    for (const [person, email] of [
+      [world.people.zoe, 'zoe@example.com'],
+      [world.people.yuri, 'yuri@example.com'],
+    ] as const) {
+      sim.sendPrivate(person.id, world.bots.client.id, { text: '/start' })
+      await waitForPrivate(h, person.id, world.bots.client.id, 'email')
+      sim.sendPrivate(person.id, world.bots.client.id, { text: email })
+      await cardOf(email)
+    }
+  },
+)
 
 describe('onboarding card buttons', () => {
   it('refuse data copied from another card or another project, and non-leads, changing nothing', async () => {
@@ -118,7 +127,9 @@ describe('reassignment buttons', () => {
     expect(tonight?.text).toContain('Scheduled by Alice')
     const scheduled = await sim.waitFor(() => sim.chatMessages(cs()).find((m) => m.message_id === whenPrompt.message_id && m.text?.startsWith('🗓 Scheduled') && m.reply_markup))
     expect(await sim.pressButton(lead(), cs(), yuriProfile.message_id, buttonData(scheduled, 'Cancel'), { forged: true })).toMatchObject({ text: REFUSED })
-    expect(await sim.pressButton(world.people.bob.id, cs(), scheduled.message_id, buttonData(scheduled, 'Cancel'))).toMatchObject({ text: 'Only CS leads can move customers between CR teams.' })
+    expect(await sim.pressButton(world.people.bob.id, cs(), scheduled.message_id, buttonData(scheduled, 'Cancel'))).toMatchObject({
+      text: 'Only CS leads can move customers between CR teams.',
+    })
     const [plan] = await h.database.db.select().from(reassignments)
     expect(plan?.state).toBe('scheduled')
     expect((await sim.pressButton(lead(), cs(), scheduled.message_id, buttonData(scheduled, 'Cancel')))?.text).toBe('Cancelled.')
@@ -131,7 +142,12 @@ describe('/treatment confirmation buttons', () => {
     const zoeTopic = await waitForTopic(h, cs(), 'Zoe')
     const zoeProfile = await waitForTopicMessage(h, cs(), zoeTopic.message_thread_id, (m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR'))
     const command = sim.sendGroup(lead(), cs(), { text: '/treatment' }, { threadId: zoeTopic.message_thread_id })
-    const prompt = await waitForTopicMessage(h, cs(), zoeTopic.message_thread_id, (m) => m.message_id > command.message_id && !!m.reply_markup && !!m.text?.startsWith('Open a Treatment topic'))
+    const prompt = await waitForTopicMessage(
+      h,
+      cs(),
+      zoeTopic.message_thread_id,
+      (m) => m.message_id > command.message_id && !!m.reply_markup && !!m.text?.startsWith('Open a Treatment topic'),
+    )
     const open = buttonData(prompt, 'Open Treatment topic')
     const yuri = await customerRow(world.people.yuri.id)
     const zoe = await customerRow(world.people.zoe.id)

@@ -8,11 +8,24 @@ import { useOnboardedZoe } from '../support/suite.js'
 const { h, zoe } = useOnboardedZoe()
 
 const cs = () => h.world.groups.cs.id
-const texts = (chatId: number, threadId: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.kind !== 'service').map((m) => m.text ?? '')
-const privateTexts = () => h.sim.privateMessages(h.world.people.zoe.id, h.world.bots.client.id).filter((m) => m.from.is_bot).map((m) => m.text ?? '')
+const texts = (chatId: number, threadId: number) =>
+  h.sim
+    .chatMessages(chatId, { threadId })
+    .filter((m) => m.kind !== 'service')
+    .map((m) => m.text ?? '')
+const privateTexts = () =>
+  h.sim
+    .privateMessages(h.world.people.zoe.id, h.world.bots.client.id)
+    .filter((m) => m.from.is_bot)
+    .map((m) => m.text ?? '')
 const zoeCustomerId = async () => (await h.database.db.select().from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id)))[0]!.id
 const notRelayed = async (reason: 'flood' | 'banned') =>
-  (await h.database.db.select().from(messages).where(and(eq(messages.customerId, await zoeCustomerId()), eq(messages.notRelayed, reason)))).map((m) => m.text)
+  (
+    await h.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.customerId, await zoeCustomerId()), eq(messages.notRelayed, reason)))
+  ).map((m) => m.text)
 
 describe('a flooding client', () => {
   it('has the excess stored, counted in one notice per window in each topic, and is asked once to slow down', async () => {
@@ -27,7 +40,10 @@ describe('a flooding client', () => {
     expect(await notRelayed('flood')).toEqual(['flood 4', 'flood 5', 'flood 6', 'flood 7', 'flood 8'])
     await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'Please slow down')
     const notice = '⚠️ 5 more message(s) from this client in the last 3 seconds were not relayed (limit: 3 per 3 seconds).'
-    for (const [chat, thread] of [[cs(), zoe.cs], [zoe.crChat, zoe.cr]] as const) {
+    for (const [chat, thread] of [
+      [cs(), zoe.cs],
+      [zoe.crChat, zoe.cr],
+    ] as const) {
       await sim.waitFor(() => texts(chat, thread).some((t) => t.startsWith(notice)), { timeoutMs: 10_000, message: 'flood notice' })
       expect(texts(chat, thread).filter((t) => t.startsWith('flood '))).toEqual(['flood 1', 'flood 2', 'flood 3'])
       expect(texts(chat, thread).filter((t) => t.startsWith('⚠️'))).toHaveLength(1)
@@ -56,7 +72,10 @@ describe('/ban and /unban', () => {
     await waitForTopicMessage(h, cs(), zoe.cs, '✅ Zoe Quinn is no longer banned')
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'welcome back' })
     await waitForTopicMessage(h, cs(), zoe.cs, 'welcome back')
-    for (const [chat, thread] of [[cs(), zoe.cs], [zoe.crChat, zoe.cr]] as const) {
+    for (const [chat, thread] of [
+      [cs(), zoe.cs],
+      [zoe.crChat, zoe.cr],
+    ] as const) {
       await waitForTopicMessage(h, chat, thread, 'welcome back')
       expect(texts(chat, thread).filter((t) => t.startsWith('banned '))).toEqual([])
     }
@@ -67,6 +86,11 @@ describe('/ban and /unban', () => {
     sim.sendGroup(world.people.alice.id, cs(), { text: '/history' }, { threadId: zoe.cs })
     const history = await waitForTopicMessage(h, cs(), zoe.cs, 'Assignment history')
     expect(history.text).toMatch(/· banned · by Alice \(command\)\n.*· unbanned · by Alice \(command\)/)
-    expect(await h.database.db.select().from(messages).where(and(eq(messages.customerId, await zoeCustomerId()), isNotNull(messages.notRelayed)))).toHaveLength(7)
+    expect(
+      await h.database.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.customerId, await zoeCustomerId()), isNotNull(messages.notRelayed))),
+    ).toHaveLength(7)
   })
 })

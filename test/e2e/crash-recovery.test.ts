@@ -29,7 +29,9 @@ beforeAll(async () => {
   service = serviceProcess(config)
   await service.start()
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
-  await database.db.insert(accounts).values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  await database.db
+    .insert(accounts)
+    .values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
 }, 60_000)
 afterAll(async () => {
   await service?.stop()
@@ -53,7 +55,11 @@ describe('a service process killed with SIGKILL', () => {
     // topic in Telegram and a second one for the customer (createForumTopic is not idempotent).
     await sim.waitFor(() => sim.chatMessages(world.groups.cs.id, { threadId: topic.message_thread_id }).find((m) => m.text?.includes('Assigned by Alice')))
     await sim.waitFor(() => sim.chatMessages(world.groups.north.id).find((m) => m.text?.includes('Assigned by Alice')))
-    const copies = () => sim.chatMessages(world.groups.cs.id, { threadId: topic.message_thread_id }).map((m) => m.text ?? '').filter((t) => t.startsWith('seq '))
+    const copies = () =>
+      sim
+        .chatMessages(world.groups.cs.id, { threadId: topic.message_thread_id })
+        .map((m) => m.text ?? '')
+        .filter((t) => t.startsWith('seq '))
 
     const total = 40
     for (let i = 0; i < total; i++) {
@@ -61,9 +67,11 @@ describe('a service process killed with SIGKILL', () => {
       if (i === 15) await service.kill()
       if (i === 25) await service.start()
     }
-    await sim.waitFor(() => copies().length >= total, { timeoutMs: 30_000, message: `all ${total} messages relayed` }).catch((error: Error) => {
-      throw new Error(`${error.message}; relayed ${copies().length}; service log:\n${service.output().slice(-3000)}`)
-    })
+    await sim
+      .waitFor(() => copies().length >= total, { timeoutMs: 30_000, message: `all ${total} messages relayed` })
+      .catch((error: Error) => {
+        throw new Error(`${error.message}; relayed ${copies().length}; service log:\n${service.output().slice(-3000)}`)
+      })
     const seen = copies()
     expect(new Set(seen).size).toBe(total)
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => `seq ${i}`))
@@ -85,7 +93,11 @@ describe('a service process killed with SIGKILL', () => {
     const before = sim.chatMessages(south, { threadId: topic.message_thread_id }).filter((m) => m.text?.includes('seq ')).length
     await service.start()
     await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text?.includes('End of history')), { timeoutMs: 20_000 })
-    const replayed = sim.chatMessages(south, { threadId: topic.message_thread_id }).map((m) => m.text ?? '').filter((t) => t.includes('seq ')).map((t) => t.split('\n')[1])
+    const replayed = sim
+      .chatMessages(south, { threadId: topic.message_thread_id })
+      .map((m) => m.text ?? '')
+      .filter((t) => t.includes('seq '))
+      .map((t) => t.split('\n')[1])
     const firstSeen = replayed.filter((t, i) => replayed.indexOf(t) === i)
     expect(before).toBeLessThan(40)
     expect(firstSeen).toEqual(Array.from({ length: 40 }, (_, i) => `seq ${i}`))

@@ -24,25 +24,41 @@ describe('failed updates', () => {
     const cs = world.groups.cs.id
     const clientBot = world.bots.client.id
     const stateOf = async (botId: number, updateId: number) =>
-      (await db.select().from(updates).where(and(eq(updates.botId, botId), eq(updates.updateId, updateId))))[0]
+      (
+        await db
+          .select()
+          .from(updates)
+          .where(and(eq(updates.botId, botId), eq(updates.updateId, updateId)))
+      )[0]
 
     // A fault the operator can fix: while the messages table is away, handling a client message fails.
     await db.execute(sql`RENAME TABLE messages TO messages_away`)
     sim.sendPrivate(world.people.zoe.id, clientBot, { text: 'Is my parcel lost?' })
     let updateId = 0
-    await pollUntil(async () => {
-      const [row] = await db.select().from(updates).where(and(eq(updates.botId, clientBot), sql`${updates.payload} LIKE '%parcel lost%'`))
-      updateId = row?.updateId ?? 0
-      return (row?.attempts ?? 0) >= 1
-    }, { message: 'the first attempt failed' })
+    await pollUntil(
+      async () => {
+        const [row] = await db
+          .select()
+          .from(updates)
+          .where(and(eq(updates.botId, clientBot), sql`${updates.payload} LIKE '%parcel lost%'`))
+        updateId = row?.updateId ?? 0
+        return (row?.attempts ?? 0) >= 1
+      },
+      { message: 'the first attempt failed' },
+    )
     // Its earlier attempts, compressed: the next redrive makes the last one, which parks it.
-    await db.update(updates).set({ attempts: 4, updatedAt: new Date(Date.now() - 60_000) }).where(and(eq(updates.botId, clientBot), eq(updates.updateId, updateId)))
+    await db
+      .update(updates)
+      .set({ attempts: 4, updatedAt: new Date(Date.now() - 60_000) })
+      .where(and(eq(updates.botId, clientBot), eq(updates.updateId, updateId)))
     await pollUntil(async () => (await stateOf(clientBot, updateId))?.state === 'failed', { timeoutMs: 20_000, message: 'the update parked as failed' })
     await db.execute(sql`RENAME TABLE messages_away TO messages`)
 
     // Another project's failed update must stay out of this project's /failed.
     const [other] = await db.insert(projects).values({ key: 'other', name: 'Other' }).$returningId()
-    await db.insert(updates).values({ botId: 999, updateId: 1, projectId: other!.id, payload: '{"update_id":1,"message":{}}', state: 'failed', attempts: 5, error: 'Error: elsewhere' })
+    await db
+      .insert(updates)
+      .values({ botId: 999, updateId: 1, projectId: other!.id, payload: '{"update_id":1,"message":{}}', state: 'failed', attempts: 5, error: 'Error: elsewhere' })
 
     sim.sendGroup(world.people.alice.id, cs, { text: '/failed' })
     const list = await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.from.is_bot && m.text?.includes('Failed updates')), { message: '/failed answer' })
@@ -76,7 +92,10 @@ describe('failed updates', () => {
     const { world } = h
     const { db } = h.database
     const clientBot = world.bots.client.id
-    const [handled] = await db.select().from(updates).where(and(eq(updates.botId, clientBot), eq(updates.state, 'handled'), sql`${updates.payload} LIKE '%"text":"Is my parcel lost?"%'`))
+    const [handled] = await db
+      .select()
+      .from(updates)
+      .where(and(eq(updates.botId, clientBot), eq(updates.state, 'handled'), sql`${updates.payload} LIKE '%"text":"Is my parcel lost?"%'`))
     const redriven = JSON.parse(handled!.payload) as { update_id: number; message: { message_id: number; text: string } }
     redriven.update_id = 900_000_001
     redriven.message.message_id = 900_001
@@ -87,8 +106,14 @@ describe('failed updates', () => {
       { botId: clientBot, updateId: 900_000_001, projectId: h.projectId, payload: JSON.stringify(redriven), updatedAt: longAgo },
     ])
     // The redrive runs every 5 s.
-    await h.sim.waitFor(() => h.sim.chatMessages(world.groups.cs.id, { threadId: zoe.cs }).find((m) => m.text?.includes('handled by the redrive')), { timeoutMs: 15_000, message: 'redriven message in the CS topic' })
-    const [unreadable] = await db.select().from(updates).where(and(eq(updates.botId, clientBot), eq(updates.updateId, 900_000_000)))
+    await h.sim.waitFor(() => h.sim.chatMessages(world.groups.cs.id, { threadId: zoe.cs }).find((m) => m.text?.includes('handled by the redrive')), {
+      timeoutMs: 15_000,
+      message: 'redriven message in the CS topic',
+    })
+    const [unreadable] = await db
+      .select()
+      .from(updates)
+      .where(and(eq(updates.botId, clientBot), eq(updates.updateId, 900_000_000)))
     expect(unreadable).toMatchObject({ state: 'failed', error: expect.stringContaining('the stored payload is not valid JSON') })
   }, 30_000)
 })

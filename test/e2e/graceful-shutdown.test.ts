@@ -28,7 +28,9 @@ async function startWithSlowSendInFlight(drainSeconds: number, latencyMs: number
   service = serviceProcess(config)
   await service.start()
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
-  await database.db.insert(accounts).values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  await database.db
+    .insert(accounts)
+    .values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
   sim.setLatency({ methods: { sendMessage: latencyMs } })
   sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/start' })
   const db = database.db
@@ -44,7 +46,12 @@ describe('SIGTERM', () => {
     expect(code).toBe(0)
     // The answer was in flight at SIGTERM: it was delivered and recorded, nothing is left mid-send.
     expect(sim!.privateMessages(world.people.zoe.id, world.bots.client.id).some((m) => m.from.is_bot && m.text?.includes('email'))).toBe(true)
-    expect(await db.select().from(outbox).where(inArray(outbox.state, ['sending', 'pending']))).toEqual([])
+    expect(
+      await db
+        .select()
+        .from(outbox)
+        .where(inArray(outbox.state, ['sending', 'pending'])),
+    ).toEqual([])
     expect(service!.output()).toContain('outbox drained')
     expect(Date.now() - started).toBeLessThan(10_000)
   }, 60_000)

@@ -14,8 +14,17 @@ describe('group alarm', () => {
     // Everything onboarding queued for the CR topic is delivered before the bot is kicked.
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Assigned by Alice')
     sim.removeMember(zoe.crChat, world.bots.cr.id)
-    const [crTopic] = await h.database.db.select().from(topics).where(and(eq(topics.chatId, zoe.crChat), eq(topics.threadId, zoe.cr)))
-    const deadCopies = async () => (await h.database.db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.destination, `topic:${crTopic!.id}`), eq(outbox.state, 'dead')))).length
+    const [crTopic] = await h.database.db
+      .select()
+      .from(topics)
+      .where(and(eq(topics.chatId, zoe.crChat), eq(topics.threadId, zoe.cr)))
+    const deadCopies = async () =>
+      (
+        await h.database.db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(and(eq(outbox.destination, `topic:${crTopic!.id}`), eq(outbox.state, 'dead')))
+      ).length
 
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'first message' })
     await waitForTopicMessage(h, cs, zoe.cs, 'first message')

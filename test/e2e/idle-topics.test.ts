@@ -12,7 +12,13 @@ const { h, zoe } = useOnboardedZoe({}, (harness) => {
 
 const DAY = 86_400_000
 /** Thread ids are per group: the row is found by chat and thread. */
-const topicRow = async (chatId: number, threadId: number) => (await h.database.db.select().from(topics).where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId))))[0]!
+const topicRow = async (chatId: number, threadId: number) =>
+  (
+    await h.database.db
+      .select()
+      .from(topics)
+      .where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
+  )[0]!
 const whereTopic = (chatId: number, threadId: number) => and(eq(topics.chatId, chatId), eq(topics.threadId, threadId))
 const simTopic = (chatId: number, threadId: number) => h.sim.topics(chatId).find((t) => t.message_thread_id === threadId)!
 const runIdleJob = () => h.app.cron.runOnce(idleTopicsJob(h.app.deps, h.app.projects, '0 * * * *'))
@@ -23,8 +29,15 @@ describe('idle topics', () => {
     await h.database.db.update(topics).set({ lastActivityAt: new Date(Date.now() - 3 * DAY) })
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'Hello again' })
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Hello again')
-    for (const [chat, thread] of [[world.groups.cs.id, zoe.cs], [zoe.crChat, zoe.cr]] as const) expect((await topicRow(chat, thread)).lastActivityAt!.getTime()).toBeGreaterThan(Date.now() - 60_000)
-    await h.database.db.update(topics).set({ lastActivityAt: new Date(Date.now() - 3 * DAY) }).where(whereTopic(world.groups.cs.id, zoe.cs))
+    for (const [chat, thread] of [
+      [world.groups.cs.id, zoe.cs],
+      [zoe.crChat, zoe.cr],
+    ] as const)
+      expect((await topicRow(chat, thread)).lastActivityAt!.getTime()).toBeGreaterThan(Date.now() - 60_000)
+    await h.database.db
+      .update(topics)
+      .set({ lastActivityAt: new Date(Date.now() - 3 * DAY) })
+      .where(whereTopic(world.groups.cs.id, zoe.cs))
     // An internal note is not copied anywhere, yet it is activity in its own topic.
     sim.sendGroup(world.people.alice.id, world.groups.cs.id, { text: '// called her' }, { threadId: zoe.cs })
     await pollUntil(async () => (await topicRow(h.world.groups.cs.id, zoe.cs)).lastActivityAt!.getTime() > Date.now() - 60_000, { message: 'activity of the note' })
@@ -32,7 +45,10 @@ describe('idle topics', () => {
 
   it('closes only the topic idle for longer than topics.idleCloseDays, once', async () => {
     const { sim, world } = h
-    await h.database.db.update(topics).set({ lastActivityAt: new Date(Date.now() - 10 * DAY) }).where(whereTopic(zoe.crChat, zoe.cr))
+    await h.database.db
+      .update(topics)
+      .set({ lastActivityAt: new Date(Date.now() - 10 * DAY) })
+      .where(whereTopic(zoe.crChat, zoe.cr))
     await runIdleJob()
     await sim.waitFor(() => simTopic(zoe.crChat, zoe.cr).closed)
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, '💤 Closed after 7 days without messages')
@@ -51,7 +67,11 @@ describe('idle topics', () => {
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'Back with another question' })
     const copy = await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Back with another question')
     expect(simTopic(zoe.crChat, zoe.cr).closed).toBe(false)
-    const tail = sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).filter((m) => m.kind !== 'service').slice(-2).map((m) => m.text)
+    const tail = sim
+      .chatMessages(zoe.crChat, { threadId: zoe.cr })
+      .filter((m) => m.kind !== 'service')
+      .slice(-2)
+      .map((m) => m.text)
     expect(tail).toEqual(['↩ Reopened after 10 days: new message from the client', 'Back with another question'])
     expect(copy.from.id).toBe(world.bots.cr.id)
     const row = await topicRow(zoe.crChat, zoe.cr)

@@ -56,11 +56,14 @@ describe('captions over 1024 characters', () => {
 
 /** The bot copies of the latest album in a topic, once it has `count` items. */
 function latestAlbum(chatId: number, threadId: number | undefined, count: number, list = () => h.sim.chatMessages(chatId, { threadId })) {
-  return h.sim.waitFor(() => {
-    const items = list().filter((m) => m.from.is_bot && m.media_group_id)
-    const group = items.filter((m) => m.media_group_id === items.at(-1)?.media_group_id)
-    return group.length === count ? group : undefined
-  }, { message: `an album of ${count} in ${chatId}` })
+  return h.sim.waitFor(
+    () => {
+      const items = list().filter((m) => m.from.is_bot && m.media_group_id)
+      const group = items.filter((m) => m.media_group_id === items.at(-1)?.media_group_id)
+      return group.length === count ? group : undefined
+    },
+    { message: `an album of ${count} in ${chatId}` },
+  )
 }
 
 describe('albums', () => {

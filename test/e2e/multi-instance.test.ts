@@ -18,7 +18,11 @@ describe('two instances on one database', () => {
   it('relays every message exactly once, and the survivor takes over polling when one stops', async () => {
     const { sim, world } = h
     const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
-    const copies = () => sim.chatMessages(world.groups.cs.id, { threadId: zoe.cs }).map((m) => m.text ?? '').filter((t) => t.startsWith('multi '))
+    const copies = () =>
+      sim
+        .chatMessages(world.groups.cs.id, { threadId: zoe.cs })
+        .map((m) => m.text ?? '')
+        .filter((t) => t.startsWith('multi '))
     for (let i = 0; i < 20; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
     await sim.waitFor(() => copies().length >= 20, { timeoutMs: 10_000 })
     await serviceSettled(h.database.db)

@@ -47,7 +47,10 @@ describe('onboarding', () => {
     expect(customer!.accountId).not.toBeNull()
     const rows = await h.database.db.select().from(topics).where(eq(topics.customerId, customer!.id))
     expect(rows.map((t) => [t.role, t.threadId, t.state]).sort()).toEqual(
-      [['cr', crTopic.message_thread_id, 'open'], ['cs', csTopic.message_thread_id, 'open']].sort(),
+      [
+        ['cr', crTopic.message_thread_id, 'open'],
+        ['cs', csTopic.message_thread_id, 'open'],
+      ].sort(),
     )
     const audit = await h.database.db.select().from(auditLog).where(eq(auditLog.customerId, customer!.id))
     expect(audit).toEqual([expect.objectContaining({ action: 'assigned', actorUserId: alice.id })])
@@ -166,9 +169,15 @@ describe('onboarding', () => {
     await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, buttonData(card, 'CR South'))
     const treatmentTopic = await sim.waitFor(() => sim.topics(world.groups.treatment.id).find((t) => t.name.startsWith('Yuri')))
     const southTopic = await sim.waitFor(() => sim.topics(world.groups.south.id).find((t) => t.name.startsWith('Yuri')))
-    for (const [chat, thread] of [[world.groups.treatment.id, treatmentTopic.message_thread_id], [world.groups.south.id, southTopic.message_thread_id]] as const) {
+    for (const [chat, thread] of [
+      [world.groups.treatment.id, treatmentTopic.message_thread_id],
+      [world.groups.south.id, southTopic.message_thread_id],
+    ] as const) {
       await waitForTopicMessage(h, chat, thread, 'third question')
-      const texts = sim.chatMessages(chat, { threadId: thread }).map((m) => m.text).filter((t) => t?.endsWith('question'))
+      const texts = sim
+        .chatMessages(chat, { threadId: thread })
+        .map((m) => m.text)
+        .filter((t) => t?.endsWith('question'))
       expect(texts).toEqual(['first question', 'second question', 'third question'])
     }
   })

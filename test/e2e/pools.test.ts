@@ -21,7 +21,15 @@ const { h, zoe } = useOnboardedZoe({
     pool = [world.bots.cs, ...extra]
     Object.assign(world.project.bots, { cs: pool.map((b) => b.token) })
   },
-  config: { delivery: { workersPerLane: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: { groupPerMinute: 10, privatePerSecond: 20, privateBurst: 20, globalPerSecond: 30 } } },
+  config: {
+    delivery: {
+      workersPerLane: 2,
+      pollIntervalMs: 50,
+      albumWindowMs: 300,
+      maxAttempts: 5,
+      budgets: { groupPerMinute: 10, privatePerSecond: 20, privateBurst: 20, globalPerSecond: 30 },
+    },
+  },
 })
 
 const cs = () => h.world.groups.cs.id

@@ -10,7 +10,11 @@ import { buttonData, onboard, waitForPrivate, waitForTopicMessage } from '../sup
 let h: Harness
 afterEach(async () => h?.stop())
 
-const texts = (chatId: number, threadId: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.kind !== 'service').map((m) => m.text ?? `[${m.kind}]`)
+const texts = (chatId: number, threadId: number) =>
+  h.sim
+    .chatMessages(chatId, { threadId })
+    .filter((m) => m.kind !== 'service')
+    .map((m) => m.text ?? `[${m.kind}]`)
 
 async function conversation(zoe: Awaited<ReturnType<typeof onboard>>) {
   const { sim, world } = h
@@ -43,7 +47,12 @@ describe('CR reassignment', () => {
     const { sim, world } = h
     const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
     await conversation(zoe)
-    const refused = await sim.pressButton(world.people.bob.id, world.groups.cs.id, (await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR')))).message_id, 'ra:m:1')
+    const refused = await sim.pressButton(
+      world.people.bob.id,
+      world.groups.cs.id,
+      (await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR')))).message_id,
+      'ra:m:1',
+    )
     expect(refused?.text).toBe('Only CS leads can move customers between CR teams.')
     const crUploads = () => sim.stats().uploads[world.bots.cr.id] ?? 0
     const crUploadsBefore = crUploads()
@@ -127,7 +136,10 @@ describe('CR reassignment', () => {
     sim.sendGroup(world.people.alice.id, world.groups.cs.id, { text: '/reassign south 2099-01-01 10:00' }, { threadId: zoe.cs })
     await waitForTopicMessage(h, world.groups.cs.id, zoe.cs, 'at 2099-01-01 10:00 UTC')
     const [plan] = (await h.database.db.select().from(reassignments)).filter((r) => r.state === 'scheduled')
-    await h.database.db.update(reassignments).set({ dueAt: new Date(Date.now() - 1000) }).where(eq(reassignments.id, plan!.id))
+    await h.database.db
+      .update(reassignments)
+      .set({ dueAt: new Date(Date.now() - 1000) })
+      .where(eq(reassignments.id, plan!.id))
     const job = reassignmentsJob(h.app.deps, h.app.projects, '* * * * *')
     await Promise.all([h.app.cron.runOnce(job), h.app.cron.runOnce(job)])
     expect(await executeReassignment(h.app.deps, h.app.projects[0]!, plan!.id)).toBe('skipped')

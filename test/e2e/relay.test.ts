@@ -27,7 +27,10 @@ describe('client → staff', () => {
     await pollUntil(async () => (await linksOf()).every((l) => l.copyMessageId !== null))
     const links = await linksOf()
     expect(links.map((l) => [l.chatId, l.copyMessageId, l.botId]).sort()).toEqual(
-      [[cs(), inCs.message_id, world.bots.cs.id], [north(), inCr.message_id, world.bots.cr.id]].sort(),
+      [
+        [cs(), inCs.message_id, world.bots.cs.id],
+        [north(), inCr.message_id, world.bots.cr.id],
+      ].sort(),
     )
   })
 
@@ -52,7 +55,10 @@ describe('client → staff', () => {
     const uploadsBefore = { ...sim.stats().uploads }
     const sent = contents.map((content) => sim.sendPrivate(zoeId, clientBot(), content as never))
     const kinds = ['photo', 'video', 'animation', 'audio', 'voice', 'video_note', 'document', 'sticker', 'location', 'venue', 'contact', 'poll', 'text']
-    for (const [chat, thread] of [[cs(), zoe.cs], [north(), zoe.cr]] as const) {
+    for (const [chat, thread] of [
+      [cs(), zoe.cs],
+      [north(), zoe.cr],
+    ] as const) {
       const copies = await sim.waitFor(() => {
         const list = sim.chatMessages(chat, { threadId: thread }).filter((m) => m.from.is_bot)
         const tail = list.slice(-contents.length)

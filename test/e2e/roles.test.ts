@@ -18,7 +18,11 @@ describe('role registry', () => {
     h = await startHarness({
       prepare: (sim, world) => {
         const bot = sim.createBot({ token: '7009:quality-bot-token', username: 'acme_quality_bot' })
-        const group = sim.createForumGroup({ title: 'Acme Quality', members: [world.people.alice.id], admins: [{ id: bot.id, rights: { can_manage_topics: true, can_delete_messages: true, can_pin_messages: true } }] })
+        const group = sim.createForumGroup({
+          title: 'Acme Quality',
+          members: [world.people.alice.id],
+          admins: [{ id: bot.id, rights: { can_manage_topics: true, can_delete_messages: true, can_pin_messages: true } }],
+        })
         quality = { bot, chatId: group.id }
       },
     })

@@ -61,7 +61,8 @@ describe('edits', () => {
     await waitForTopicMessage(h, cs(), zoe.cs, 'swap me')
     const replaced = sim.editMessage(zoeId(), zoeId(), photo.message_id, { photo: { bytes: Buffer.from('second-picture') }, caption: 'swap me' })
     const newBytes = h.sim.fileBytes(replaced.photo!.at(-1)!.file_unique_id)!
-    const showsNewFile = (m: { file_unique_id?: string; edited: boolean }) => m.edited && m.file_unique_id !== undefined && h.sim.fileBytes(m.file_unique_id)?.equals(newBytes) === true
+    const showsNewFile = (m: { file_unique_id?: string; edited: boolean }) =>
+      m.edited && m.file_unique_id !== undefined && h.sim.fileBytes(m.file_unique_id)?.equals(newBytes) === true
     await waitForTopicMessage(h, cs(), zoe.cs, showsNewFile)
     await waitForTopicMessage(h, north(), zoe.cr, showsNewFile)
   })
@@ -106,7 +107,9 @@ describe('reactions', () => {
     const original = sim.sendPrivate(zoeId(), clientBot(), { text: 'Thanks a lot' })
     const copy = await waitForTopicMessage(h, north(), zoe.cr, 'Thanks a lot')
     sim.react(world.people.carol.id, north(), copy.message_id, ['🔥'])
-    await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '🔥' && r.by === world.bots.client.id)))
+    await sim.waitFor(() =>
+      sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '🔥' && r.by === world.bots.client.id)),
+    )
   })
 
   it('mirrors a reaction on any album item onto the first item of the original album', async () => {
@@ -120,7 +123,15 @@ describe('reactions', () => {
       sim.chatMessages(north(), { threadId: zoe.cr }).find((m) => m.from.is_bot && m.file_unique_id !== undefined && sim.fileBytes(m.file_unique_id)?.equals(secondBytes)),
     )
     // The copy's id is recorded right after its send returns; react once the service knows it.
-    await pollUntil(async () => (await h.database.db.select().from(relayLinks).where(and(eq(relayLinks.chatId, north()), eq(relayLinks.copyMessageId, secondCopy.message_id)))).length === 1)
+    await pollUntil(
+      async () =>
+        (
+          await h.database.db
+            .select()
+            .from(relayLinks)
+            .where(and(eq(relayLinks.chatId, north()), eq(relayLinks.copyMessageId, secondCopy.message_id)))
+        ).length === 1,
+    )
     const movedBefore = sim.stats().albumReactionsMoved
     sim.react(world.people.carol.id, north(), secondCopy.message_id, ['🔥'])
     const reactionsOf = (id: number) => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === id)?.reactions ?? []
@@ -146,15 +157,27 @@ describe('live locations', () => {
     sim.moveLiveLocation(zoeId(), clientBot(), live.message_id, { latitude: 52.38, longitude: 4.9 })
     await sim.waitFor(() => (sim.stats().calls.editMessageLiveLocation ?? 0) >= callsBefore + 2)
     for (const step of [1, 2, 3, 4]) sim.moveLiveLocation(zoeId(), clientBot(), live.message_id, { latitude: 52.38 + step / 100, longitude: 4.9 })
-    const [stored] = await h.database.db.select().from(messages).where(and(eq(messages.chatId, zoeId()), eq(messages.messageId, live.message_id)))
+    const [stored] = await h.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.chatId, zoeId()), eq(messages.messageId, live.message_id)))
     await pollUntil(async () => (await h.database.db.select().from(messages).where(eq(messages.id, stored!.id)))[0]?.editCount === 5)
 
     const at = (chat: number, id: number) => sim.chatMessages(chat).find((m) => m.message_id === id)?.raw.location
     await sim.waitFor(() => at(cs(), csCopy.message_id)?.latitude === 52.42 && at(north(), crCopy.message_id)?.latitude === 52.42, { timeoutMs: 10_000 })
-    const [csLink] = await h.database.db.select().from(relayLinks).where(and(eq(relayLinks.messageId, stored!.id), eq(relayLinks.chatId, cs())))
-    const csEdits = await h.database.db.select().from(outbox).where(eq(outbox.job, JSON.stringify({ type: 'edit_copy', linkId: csLink!.id })))
+    const [csLink] = await h.database.db
+      .select()
+      .from(relayLinks)
+      .where(and(eq(relayLinks.messageId, stored!.id), eq(relayLinks.chatId, cs())))
+    const csEdits = await h.database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.job, JSON.stringify({ type: 'edit_copy', linkId: csLink!.id })))
     expect(csEdits).toHaveLength(1)
-    for (const [chat, thread, copy] of [[cs(), zoe.cs, csCopy], [north(), zoe.cr, crCopy]] as const) {
+    for (const [chat, thread, copy] of [
+      [cs(), zoe.cs, csCopy],
+      [north(), zoe.cr, crCopy],
+    ] as const) {
       const since = sim.chatMessages(chat, { threadId: thread }).filter((m) => m.message_id >= copy.message_id)
       expect(since.map((m) => m.message_id)).toEqual([copy.message_id])
     }
@@ -165,7 +188,8 @@ describe('staff live locations', () => {
   it('sends a staff live location live to the client and the mirror, and moves both', async () => {
     const { sim, world } = h
     const live = sim.sendGroup(world.people.alice.id, cs(), { location: { latitude: 40.41, longitude: -3.7, live_period: 900 } }, { threadId: zoe.cs })
-    const isLiveCopy = (m: { kind: string; from: { is_bot: boolean }; raw: { location?: { live_period?: number; latitude: number } } }) => m.kind === 'location' && m.from.is_bot && (m.raw.location?.live_period ?? 0) > 0 && m.raw.location?.latitude === 40.41
+    const isLiveCopy = (m: { kind: string; from: { is_bot: boolean }; raw: { location?: { live_period?: number; latitude: number } } }) =>
+      m.kind === 'location' && m.from.is_bot && (m.raw.location?.live_period ?? 0) > 0 && m.raw.location?.latitude === 40.41
     const atClient = await sim.waitFor(() => sim.privateMessages(zoeId(), clientBot()).find(isLiveCopy))
     const mirror = await waitForTopicMessage(h, north(), zoe.cr, isLiveCopy)
     sim.moveLiveLocation(world.people.alice.id, cs(), live.message_id, { latitude: 40.42, longitude: -3.7 })

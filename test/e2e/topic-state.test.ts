@@ -9,11 +9,19 @@ const { h, zoe } = useOnboardedZoe()
 
 const cs = () => h.world.groups.cs.id
 const stateOf = async (chatId: number, threadId: number) =>
-  (await h.database.db.select().from(topics).where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId))))[0]?.state
-const untilState = (chatId: number, threadId: number, state: string) =>
-  pollUntil(async () => (await stateOf(chatId, threadId)) === state, { message: `topic state ${state}` })
+  (
+    await h.database.db
+      .select()
+      .from(topics)
+      .where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
+  )[0]?.state
+const untilState = (chatId: number, threadId: number, state: string) => pollUntil(async () => (await stateOf(chatId, threadId)) === state, { message: `topic state ${state}` })
 const simTopic = (chatId: number, threadId: number) => h.sim.topics(chatId).find((t) => t.message_thread_id === threadId)!
-const written = (chatId: number, threadId: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.kind !== 'service').map((m) => m.text)
+const written = (chatId: number, threadId: number) =>
+  h.sim
+    .chatMessages(chatId, { threadId })
+    .filter((m) => m.kind !== 'service')
+    .map((m) => m.text)
 
 describe('topics closed by a person', () => {
   it('records the close; the next client message reopens the topic with a header, then the message', async () => {
@@ -45,8 +53,7 @@ describe('topics closed by a person', () => {
 })
 
 describe('service messages', () => {
-  const placeholders = async () =>
-    (await h.database.db.select().from(messages).where(eq(messages.kind, 'placeholder'))).map((m) => m.raw)
+  const placeholders = async () => (await h.database.db.select().from(messages).where(eq(messages.kind, 'placeholder'))).map((m) => m.raw)
 
   it('are never relayed from a topic: pin, rename, close, reopen', async () => {
     const { sim, world } = h
@@ -60,7 +67,10 @@ describe('service messages', () => {
     sim.sendGroup(world.people.alice.id, cs(), { text: 'Marker after the service messages' }, { threadId: zoe.cs })
     // The client's chat is delivered in order: anything relayed from the service messages would come first.
     await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'Marker after the service messages')
-    const fromBot = sim.privateMessages(world.people.zoe.id, world.bots.client.id).filter((m) => m.from.is_bot).map((m) => m.text ?? '')
+    const fromBot = sim
+      .privateMessages(world.people.zoe.id, world.bots.client.id)
+      .filter((m) => m.from.is_bot)
+      .map((m) => m.text ?? '')
     expect(fromBot.slice(-2).map((t) => t.split('\n').at(-1))).toEqual(['Our opening hours: 9–17', 'Marker after the service messages'])
     expect(fromBot.some((t) => t.includes('cannot be relayed'))).toBe(false)
     expect(await placeholders()).toEqual([])
@@ -75,12 +85,20 @@ describe('service messages', () => {
     sim.pinByHand(zoeId, world.bots.client.id, own.message_id)
     sim.setAutoDeleteTimer(zoeId, world.bots.client.id, 604_800)
     sim.sendPrivate(zoeId, world.bots.client.id, { text: 'Marker after my pin' })
-    for (const [chat, thread] of [[cs(), zoe.cs], [zoe.crChat, zoe.cr]] as const) {
+    for (const [chat, thread] of [
+      [cs(), zoe.cs],
+      [zoe.crChat, zoe.cr],
+    ] as const) {
       await waitForTopicMessage(h, chat, thread, 'Marker after my pin')
       expect(written(chat, thread).slice(-2)).toEqual(['My order number is 4711', 'Marker after my pin'])
     }
     // Nothing was answered either: the pin, the timer and the marker are all the chat got.
-    expect(sim.privateMessages(zoeId, world.bots.client.id).slice(privateBefore).map((m) => m.from.is_bot)).toEqual([false, false, false])
+    expect(
+      sim
+        .privateMessages(zoeId, world.bots.client.id)
+        .slice(privateBefore)
+        .map((m) => m.from.is_bot),
+    ).toEqual([false, false, false])
     expect(await placeholders()).toEqual([])
   })
 })

@@ -14,14 +14,25 @@ const cs = () => h.world.groups.cs.id
 const treatmentGroup = () => h.world.groups.treatment.id
 const clientBot = () => h.world.bots.client.id
 const hhmm = (unix: number) => new Date(unix * 1000).toISOString().slice(11, 16)
-const texts = (chatId: number, threadId: number) => h.sim.chatMessages(chatId, { threadId }).filter((m) => m.kind !== 'service').map((m) => m.text ?? `[${m.kind}]`)
+const texts = (chatId: number, threadId: number) =>
+  h.sim
+    .chatMessages(chatId, { threadId })
+    .filter((m) => m.kind !== 'service')
+    .map((m) => m.text ?? `[${m.kind}]`)
 const customerRow = async () => (await h.database.db.select().from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id)))[0]!
-const treatmentRows = async (customerId: number) => h.database.db.select().from(topics).where(and(eq(topics.customerId, customerId), eq(topics.role, 'treatment'))).orderBy(topics.id)
+const treatmentRows = async (customerId: number) =>
+  h.database.db
+    .select()
+    .from(topics)
+    .where(and(eq(topics.customerId, customerId), eq(topics.role, 'treatment')))
+    .orderBy(topics.id)
 
 /** Sends `/treatment` in a topic and returns the bot's confirmation with its buttons. */
 async function askTreatment(userId: number, chatId: number, threadId: number) {
   const command = h.sim.sendGroup(userId, chatId, { text: '/treatment' }, { threadId })
-  return h.sim.waitFor(() => h.sim.chatMessages(chatId, { threadId }).find((m) => m.message_id > command.message_id && m.reply_markup && m.text?.startsWith('Open a Treatment topic')))
+  return h.sim.waitFor(() =>
+    h.sim.chatMessages(chatId, { threadId }).find((m) => m.message_id > command.message_id && m.reply_markup && m.text?.startsWith('Open a Treatment topic')),
+  )
 }
 
 describe('Treatment workflow', () => {
@@ -124,6 +135,9 @@ describe('Treatment workflow', () => {
     const fresh = await sim.waitFor(() => sim.topics(treatmentGroup()).find((t) => t.message_thread_id !== treatmentThread && !t.closed))
     await waitForTopicMessage(h, treatmentGroup(), fresh.message_thread_id, 'anyone still there')
     const customer = await customerRow()
-    expect((await treatmentRows(customer.id)).map((t) => [t.generation, t.state])).toEqual([[0, 'retired'], [1, 'open']])
+    expect((await treatmentRows(customer.id)).map((t) => [t.generation, t.state])).toEqual([
+      [0, 'retired'],
+      [1, 'open'],
+    ])
   })
 })

@@ -35,7 +35,10 @@ describe('webhook ingress', () => {
     expect((await post(bot, update, 'not-the-secret')).status).toBe(401)
     expect((await post(bot, update, secretForBot(SECRET, h.world.bots.cs.id))).status).toBe(401)
     expect((await post(bot, '{not json', secretForBot(SECRET, bot))).status).toBe(400)
-    const stored = await h.database.db.select().from(updates).where(and(eq(updates.botId, bot), eq(updates.updateId, 1)))
+    const stored = await h.database.db
+      .select()
+      .from(updates)
+      .where(and(eq(updates.botId, bot), eq(updates.updateId, 1)))
     expect(stored).toEqual([])
   })
 
@@ -44,11 +47,20 @@ describe('webhook ingress', () => {
     const zoe = h.world.people.zoe
     const update = JSON.stringify({
       update_id: 777_000_001,
-      message: { message_id: 990_001, date: Math.floor(Date.now() / 1000), chat: { id: zoe.id, type: 'private', first_name: 'Zoe' }, from: { id: zoe.id, is_bot: false, first_name: 'Zoe' }, text: 'delivered twice' },
+      message: {
+        message_id: 990_001,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: zoe.id, type: 'private', first_name: 'Zoe' },
+        from: { id: zoe.id, is_bot: false, first_name: 'Zoe' },
+        text: 'delivered twice',
+      },
     })
     const [first, second] = await Promise.all([post(bot, update, secretForBot(SECRET, bot)), post(bot, update, secretForBot(SECRET, bot))])
     expect([first.status, second.status]).toEqual([200, 200])
-    const [row] = await h.database.db.select().from(updates).where(and(eq(updates.botId, bot), eq(updates.updateId, 777_000_001)))
+    const [row] = await h.database.db
+      .select()
+      .from(updates)
+      .where(and(eq(updates.botId, bot), eq(updates.updateId, 777_000_001)))
     expect(row).toBeDefined()
     const topic = h.sim.topics(h.world.groups.cs.id).find((t) => t.name.startsWith('Zoe'))!
     await waitForTopicMessage(h, h.world.groups.cs.id, topic.message_thread_id, 'delivered twice')

@@ -44,7 +44,9 @@ it('node dist/main.js with production dependencies only relays a message', async
 
   await pollUntil(async () => (await database.db.select().from(projects)).length > 0, { timeoutMs: 20_000, message: 'the service created its project' })
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
-  await database.db.insert(accounts).values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  await database.db
+    .insert(accounts)
+    .values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
   // The test helpers drive the simulator only; the service is the child process.
   const h = { sim, world, database, projectId: project!.id } as unknown as Harness
   const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')

@@ -25,10 +25,13 @@ async function metric(name: string, labels: Record<string, string> = {}): Promis
 }
 
 async function outboxIdle() {
-  await pollUntil(async () => {
-    const [rows] = (await h!.database.db.execute(sql`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`)) as unknown as [Array<{ n: number }>]
-    return Number(rows[0]!.n) === 0
-  }, { message: 'outbox idle' })
+  await pollUntil(
+    async () => {
+      const [rows] = (await h!.database.db.execute(sql`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`)) as unknown as [Array<{ n: number }>]
+      return Number(rows[0]!.n) === 0
+    },
+    { message: 'outbox idle' },
+  )
 }
 
 describe('admin server', () => {
@@ -37,18 +40,31 @@ describe('admin server', () => {
     expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' })
     await pollUntil(async () => (await get('/readyz')).status === 200, { message: 'ready once every bot polls' })
     const ready = (await (await get('/readyz')).json()) as { checks: Array<{ name: string; ok: boolean }> }
-    expect(ready.checks.map((c) => [c.name, c.ok])).toEqual([['database', true], ['ingress', true], ['outbox', true]])
+    expect(ready.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['database', true],
+      ['ingress', true],
+      ['outbox', true],
+    ])
     expect((await fetch(`http://127.0.0.1:${h.app.adminPort}/healthz`, { method: 'POST' })).status).toBe(405)
     expect(await (await get('/nope')).json()).toEqual({ error: { code: 'not_found', message: 'no route /nope' } })
 
     // Workers gone, a row due for ten minutes and nothing sent since: not ready, and why.
     await h.app.workers.stop()
     const csGroup = h.world.groups.cs.id
-    await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: encodeDestination({ kind: 'chat', chatId: csGroup }), botId: h.world.bots.cs.id, job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: 'stuck' } })
+    await enqueue(h.database.db, {
+      projectId: h.projectId,
+      lane: 'cs_prompts',
+      destination: encodeDestination({ kind: 'chat', chatId: csGroup }),
+      botId: h.world.bots.cs.id,
+      job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: 'stuck' },
+    })
     await h.database.db.execute(sql`UPDATE outbox SET next_attempt_at = UTC_TIMESTAMP(3) - INTERVAL 10 MINUTE`)
     const stuck = await get('/readyz')
     expect(stuck.status).toBe(503)
-    expect(((await stuck.json()) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks.find((c) => c.name === 'outbox')).toMatchObject({ ok: false, detail: expect.stringMatching(/due for \d+ s and nothing sent/) })
+    expect(((await stuck.json()) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks.find((c) => c.name === 'outbox')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/due for \d+ s and nothing sent/),
+    })
   })
 
   it('counts updates, sends, failures, 429s and customers as traffic flows', async () => {
@@ -66,7 +82,14 @@ describe('admin server', () => {
     expect(await metric('topicdesk_customers', { state: 'active' })).toBe(1)
 
     // One 429 on the way to the CS topic, then the message goes through.
-    h.sim.failNext({ method: 'sendMessage', chatId: h.world.groups.cs.id, times: 1, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } })
+    h.sim.failNext({
+      method: 'sendMessage',
+      chatId: h.world.groups.cs.id,
+      times: 1,
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      parameters: { retry_after: 1 },
+    })
     h.sim.sendPrivate(h.world.people.zoe.id, h.world.bots.client.id, { text: 'metrics please' })
     await waitForTopicMessage(h, h.world.groups.cs.id, zoe.cs, 'metrics please')
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'metrics please')
@@ -86,7 +109,13 @@ describe('admin server', () => {
     h = await startHarness({ config: { delivery: { budgets: { groupPerMinute: 2 } } } })
     const csGroup = h.world.groups.cs.id
     for (let i = 0; i < 6; i++) {
-      await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: encodeDestination({ kind: 'chat', chatId: csGroup }), botId: h.world.bots.cs.id, job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: `notice ${i}` } })
+      await enqueue(h.database.db, {
+        projectId: h.projectId,
+        lane: 'cs_prompts',
+        destination: encodeDestination({ kind: 'chat', chatId: csGroup }),
+        botId: h.world.bots.cs.id,
+        job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: `notice ${i}` },
+      })
     }
     h.app.workers.notify()
     await pollUntil(async () => (await metric('topicdesk_planner_deferrals_total', { bot: String(h!.world.bots.cs.id) })) >= 1, { message: 'a deferral counted' })

@@ -75,7 +75,9 @@ describe('admin API: writing to a customer', () => {
     expect(await assigned.json()).toMatchObject({ result: 'assigned' })
     await waitForTopic(h, world.groups.south.id, 'Yuri')
     await waitForPrivate(h, world.people.yuri.id, world.bots.client.id, 'Your team is ready')
-    await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.message_id === card.message_id && m.text?.includes('Assigned to CR South') && m.text.includes('by Alice')))
+    await sim.waitFor(() =>
+      sim.chatMessages(world.groups.cs.id).find((m) => m.message_id === card.message_id && m.text?.includes('Assigned to CR South') && m.text.includes('by Alice')),
+    )
   })
 
   it('moves an assigned customer to another team now, and refuses a second move while it is planned or done', async () => {

@@ -17,7 +17,9 @@ const projectKey = () => h.world.project.key
 describe('admin API', () => {
   it('refuses requests without a valid key (401) and revoked keys', async () => {
     expect((await api(`/projects/${projectKey()}/customers`)).status).toBe(401)
-    expect(await (await api(`/projects/${projectKey()}/customers`, 'tdk_000000000000_' + 'x'.repeat(32))).json()).toEqual({ error: { code: 'unauthorized', message: 'This API key is unknown or revoked' } })
+    expect(await (await api(`/projects/${projectKey()}/customers`, 'tdk_000000000000_' + 'x'.repeat(32))).json()).toEqual({
+      error: { code: 'unauthorized', message: 'This API key is unknown or revoked' },
+    })
     const { key, publicId } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'revoked' })
     expect((await api(`/projects/${projectKey()}/customers`, key)).status).toBe(200)
     await revokeApiKey(h.database.db, publicId)
@@ -34,9 +36,16 @@ describe('admin API', () => {
     expect(found.customers).toHaveLength(1)
     expect(((await (await api(`/projects/${projectKey()}/customers?q=nobody`, key)).json()) as { customers: unknown[] }).customers).toEqual([])
     const id = all.customers[0]!.id
-    const one = (await (await api(`/projects/${projectKey()}/customers/${id}`, key)).json()) as { customer: { state: string; crTeam: string }; topics: Array<{ role: string; threadId: number }>; history: string[] }
+    const one = (await (await api(`/projects/${projectKey()}/customers/${id}`, key)).json()) as {
+      customer: { state: string; crTeam: string }
+      topics: Array<{ role: string; threadId: number }>
+      history: string[]
+    }
     expect(one.customer).toMatchObject({ state: 'active', crTeam: 'north' })
-    expect(one.topics.map((t) => [t.role, t.threadId])).toEqual([['cs', zoe.cs], ['cr', zoe.cr]])
+    expect(one.topics.map((t) => [t.role, t.threadId])).toEqual([
+      ['cs', zoe.cs],
+      ['cr', zoe.cr],
+    ])
     expect(one.history.join('\n')).toMatch(/onboarded .*north.* by Alice/)
     expect((await api(`/projects/${projectKey()}/customers/999999`, key)).status).toBe(404)
     expect((await api(`/projects/${projectKey()}/customers?limit=5000`, key)).status).toBe(422)
@@ -46,7 +55,7 @@ describe('admin API', () => {
 
   it('never shows another project: its key gets 403, its customers 404; a global key sees every configured project', async () => {
     // A second project registered in the same database, with a customer of its own.
-    const [other] = await h.database.db.execute<{ insertId: number }>(`INSERT INTO projects (\`key\`, name) VALUES ('beta', 'Beta Brand')`) as unknown as [{ insertId: number }]
+    const [other] = (await h.database.db.execute<{ insertId: number }>(`INSERT INTO projects (\`key\`, name) VALUES ('beta', 'Beta Brand')`)) as unknown as [{ insertId: number }]
     const [betaCustomer] = await h.database.db.insert(customers).values({ projectId: other.insertId, telegramUserId: 555, clientBotId: 1, firstName: 'Bea' })
     const { key: betaKey } = await createApiKey(h.database.db, { projectId: other.insertId, name: 'beta' })
     const { key: acmeKey } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'acme' })
@@ -62,7 +71,13 @@ describe('admin API', () => {
   it('lists dead letters of its project and retries one', async () => {
     const { key } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'ops' })
     const target = { kind: 'chat' as const, chatId: h.world.groups.cs.id }
-    const id = await enqueue(h.database.db, { projectId: h.projectId, lane: 'cs_prompts', destination: encodeDestination(target), botId: h.world.bots.cs.id, job: { type: 'text', target, text: 'retried by the API' } })
+    const id = await enqueue(h.database.db, {
+      projectId: h.projectId,
+      lane: 'cs_prompts',
+      destination: encodeDestination(target),
+      botId: h.world.bots.cs.id,
+      job: { type: 'text', target, text: 'retried by the API' },
+    })
     await h.database.db.update(outbox).set({ state: 'dead', lastError: 'test' }).where(eq(outbox.id, id))
     const letters = (await (await api(`/projects/${projectKey()}/dead-letters`, key)).json()) as { deadLetters: Array<{ id: number }> }
     expect(letters.deadLetters.map((l) => l.id)).toContain(id)

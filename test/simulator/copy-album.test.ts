@@ -46,10 +46,12 @@ describe('sendMediaGroup', () => {
     expect(sent[0]?.media_group_id).toBe(sent[1]?.media_group_id)
     expect(w.sim.stats().uploads[w.client.id]).toBe(2)
     expect((await failure(w.client.api.sendMediaGroup(w.alice, [{ type: 'photo', media: sent[0]!.photo!.at(-1)!.file_id }]))).error_code).toBe(400)
-    const mixed = await failure(w.client.api.sendMediaGroup(w.alice, [
-      { type: 'document', media: new InputFile(Buffer.from('d')) },
-      { type: 'photo', media: sent[0]!.photo!.at(-1)!.file_id },
-    ] as never))
+    const mixed = await failure(
+      w.client.api.sendMediaGroup(w.alice, [
+        { type: 'document', media: new InputFile(Buffer.from('d')) },
+        { type: 'photo', media: sent[0]!.photo!.at(-1)!.file_id },
+      ] as never),
+    )
     expect(mixed.error_code).toBe(400)
   })
 

@@ -3,7 +3,8 @@ import { drain, failure, updates, useWorldWithAlice } from './helpers.js'
 
 const w = useWorldWithAlice()
 
-const NOT_MODIFIED = 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
+const NOT_MODIFIED =
+  'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
 
 describe('edits', () => {
   it('edits own messages; identical edits are "not modified"; others’ can’t be edited', async () => {
@@ -70,7 +71,9 @@ describe('live locations', () => {
     const still = await w.client.api.sendLocation(w.alice, 52.37, 4.89)
     expect(still.location).toEqual({ latitude: 52.37, longitude: 4.89 })
     expect((await failure(w.client.api.sendLocation(w.alice, 52.37, 4.89, { live_period: 30 }))).description).toBe('Bad Request: wrong live location period specified')
-    expect((await failure(w.client.api.sendLocation(w.alice, 52.37, 4.89, { live_period: 900, heading: 361 }))).description).toBe('Bad Request: wrong live location heading specified')
+    expect((await failure(w.client.api.sendLocation(w.alice, 52.37, 4.89, { live_period: 900, heading: 361 }))).description).toBe(
+      'Bad Request: wrong live location heading specified',
+    )
     expect((await w.client.api.sendLocation(w.alice, 1, 2, { live_period: 0x7fffffff })).location.live_period).toBe(0x7fffffff)
   })
 

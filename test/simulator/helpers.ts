@@ -77,7 +77,13 @@ export async function drain(api: Api): Promise<void> {
 
 /** A fresh world for every test of the file, closed after it; `setUp` runs once the world started. */
 export function useWorld(setUp?: (w: World) => Promise<void> | void): World {
-  return useFixture('the simulator world', 'test', () => startWorld(), (w) => w.sim.close(), setUp)
+  return useFixture(
+    'the simulator world',
+    'test',
+    () => startWorld(),
+    (w) => w.sim.close(),
+    setUp,
+  )
 }
 
 /** A fresh world per test in which Alice already wrote to the client bot (so it may answer her). */

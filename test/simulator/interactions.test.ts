@@ -8,7 +8,10 @@ describe('reactions', () => {
     const emoji = (e: string) => [{ type: 'emoji', emoji: e }] as never
     expect(await w.client.api.setMessageReaction(w.alice, 1, emoji('👍'))).toBe(true)
     expect((await failure(w.client.api.setMessageReaction(w.alice, 1, emoji('🦖')))).description).toBe('Bad Request: REACTION_INVALID')
-    const two = [{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '🔥' }] as never
+    const two = [
+      { type: 'emoji', emoji: '👍' },
+      { type: 'emoji', emoji: '🔥' },
+    ] as never
     expect((await failure(w.client.api.setMessageReaction(w.alice, 1, two))).description).toBe('Bad Request: REACTIONS_TOO_MANY')
     await w.client.api.setMessageReaction(w.alice, 1, emoji('🔥'))
     expect(w.sim.privateMessages(w.alice, w.client.id)[0]?.reactions).toEqual([{ by: w.client.id, emoji: '🔥' }])

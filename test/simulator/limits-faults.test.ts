@@ -74,7 +74,9 @@ describe('faults', () => {
     for (let i = 0; i < 40; i++) {
       try {
         const res = await fetch(`${w.sim.url}/bot${w.client.token}/sendMessage`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: w.alice, text: `n${i}` }),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ chat_id: w.alice, text: `n${i}` }),
         })
         const json = (await res.json()) as ApiAnswer
         outcomes.push(json.ok ? 'ok' : json.description!)

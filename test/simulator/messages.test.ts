@@ -45,7 +45,10 @@ describe('sending', () => {
     w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
     const html = await w.client.api.sendMessage(w.alice, '<b>Hi</b> &amp; <a href="https://x.org">link</a>', { parse_mode: 'HTML' })
     expect(html.text).toBe('Hi & link')
-    expect(html.entities).toEqual([{ type: 'bold', offset: 0, length: 2 }, { type: 'text_link', offset: 5, length: 4, url: 'https://x.org' }])
+    expect(html.entities).toEqual([
+      { type: 'bold', offset: 0, length: 2 },
+      { type: 'text_link', offset: 5, length: 4, url: 'https://x.org' },
+    ])
     const md = await w.client.api.sendMessage(w.alice, '*bold* _it_ v1\\.0', { parse_mode: 'MarkdownV2' })
     expect(md.text).toBe('bold it v1.0')
     const cases: Array<[string, 'HTML' | 'MarkdownV2', string]> = [

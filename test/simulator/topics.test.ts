@@ -17,7 +17,11 @@ describe('forum topics', () => {
     expect(general.message_thread_id).toBeUndefined()
     const reply = await w.cs.api.sendMessage(w.group, 'reply', { reply_parameters: { message_id: m.message_id } })
     expect(reply.message_thread_id).toBe(2)
-    expect(w.sim.chatMessages(w.group, { threadId: 2 }).map((v) => [v.kind, v.reply_to_message_id])).toEqual([['service', undefined], ['text', undefined], ['text', m.message_id]])
+    expect(w.sim.chatMessages(w.group, { threadId: 2 }).map((v) => [v.kind, v.reply_to_message_id])).toEqual([
+      ['service', undefined],
+      ['text', undefined],
+      ['text', m.message_id],
+    ])
   })
 
   it('checks rights, forum-ness, names and colors', async () => {
@@ -73,7 +77,12 @@ describe('forum topics', () => {
     w.sim.sendGroup(w.bob, w.group, { text: 'person with can_manage_topics' }, { threadId: t.message_thread_id })
     expect((await failure(memberApi.sendMessage(w.group, 'x', thread))).description).toBe('Bad Request: TOPIC_CLOSED')
     expect(() => w.sim.sendGroup(carol, w.group, { text: 'x' }, { threadId: t.message_thread_id })).toThrow('TOPIC_CLOSED')
-    expect(w.sim.chatMessages(w.group, { threadId: t.message_thread_id }).filter((m) => m.kind === 'text').map((m) => m.text)).toEqual(['admin with can_manage_topics', 'creator', 'person with can_manage_topics'])
+    expect(
+      w.sim
+        .chatMessages(w.group, { threadId: t.message_thread_id })
+        .filter((m) => m.kind === 'text')
+        .map((m) => m.text),
+    ).toEqual(['admin with can_manage_topics', 'creator', 'person with can_manage_topics'])
     expect((await failure(memberApi.reopenForumTopic(w.group, t.message_thread_id))).description).toBe('Bad Request: not enough rights to manage topics')
     await creatorApi.reopenForumTopic(w.group, t.message_thread_id)
     expect(w.sim.topics(w.group).find((x) => x.message_thread_id === t.message_thread_id)?.closed).toBe(false)
@@ -95,7 +104,11 @@ describe('forum topics', () => {
     await w.cs.api.reopenForumTopic(w.group, t.message_thread_id)
     await w.cs.api.pinChatMessage(w.group, m.message_id)
     // Telegram posts the service messages in the topic all the same.
-    const kinds = () => w.sim.chatMessages(w.group, { threadId: t.message_thread_id }).filter((v) => v.kind === 'service').map((v) => Object.keys(v.raw).find((k) => /^(forum_topic|pinned_message|message_auto)/.test(k)))
+    const kinds = () =>
+      w.sim
+        .chatMessages(w.group, { threadId: t.message_thread_id })
+        .filter((v) => v.kind === 'service')
+        .map((v) => Object.keys(v.raw).find((k) => /^(forum_topic|pinned_message|message_auto)/.test(k)))
     expect(kinds()).toEqual(['forum_topic_created', 'forum_topic_closed', 'forum_topic_reopened', 'pinned_message'])
     for (const bot of [w.cs, w.cr]) expect((await updates(bot.api)).filter((u) => u.message)).toEqual([])
     w.sim.closeTopicByHand(w.group, t.message_thread_id)

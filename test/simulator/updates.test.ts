@@ -72,7 +72,10 @@ describe('webhooks', () => {
       w.sim.sendPrivate(w.alice, w.client.id, { text: 'one' })
       w.sim.sendPrivate(w.alice, w.client.id, { text: 'two' })
       await w.sim.waitFor(() => received.length === 2)
-      expect(received.map((r) => [r.secret, r.body.message?.text])).toEqual([['s3cret', 'one'], ['s3cret', 'two']])
+      expect(received.map((r) => [r.secret, r.body.message?.text])).toEqual([
+        ['s3cret', 'one'],
+        ['s3cret', 'two'],
+      ])
       const info = await w.client.api.getWebhookInfo()
       expect(info).toMatchObject({ url, pending_update_count: 0 })
       expect(info.last_error_message).toMatch(/500/)

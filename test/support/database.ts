@@ -20,9 +20,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
   const adminUrl = inject('adminDatabaseUrl')
   counter += 1
   const name = `${testDatabasePrefix}${inject('testRunId')}_${process.pid}_${counter}_${randomBytes(3).toString('hex')}`
-  await withAdminConnection(adminUrl, (connection) =>
-    connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`),
-  )
+  await withAdminConnection(adminUrl, (connection) => connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`))
   const url = urlForDatabase(adminUrl, name)
   await runMigrations(url)
   const handle = createDatabase(url, { poolSize: options.poolSize ?? 5 })

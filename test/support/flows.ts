@@ -10,7 +10,8 @@ export function lastPrivate(h: Harness, userId: number, botId: number) {
 /** Waits for a bot message in the user's private chat whose text matches. */
 export function waitForPrivate(h: Harness, userId: number, botId: number, pattern: RegExp | string) {
   return h.sim.waitFor(
-    () => h.sim.privateMessages(userId, botId).find((m) => m.from.is_bot && m.text !== undefined && (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text))),
+    () =>
+      h.sim.privateMessages(userId, botId).find((m) => m.from.is_bot && m.text !== undefined && (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text))),
     { message: `private message matching ${pattern}` },
   )
 }
@@ -23,9 +24,9 @@ export function waitForTopic(h: Harness, chatId: number, namePrefix: string) {
 export function waitForTopicMessage(h: Harness, chatId: number, threadId: number, pattern: RegExp | string | ((m: ReturnType<Harness['sim']['chatMessages']>[number]) => boolean)) {
   return h.sim.waitFor(
     () =>
-      h.sim.chatMessages(chatId, { threadId }).find((m) =>
-        typeof pattern === 'function' ? pattern(m) : m.text !== undefined && (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text)),
-      ),
+      h.sim
+        .chatMessages(chatId, { threadId })
+        .find((m) => (typeof pattern === 'function' ? pattern(m) : m.text !== undefined && (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text)))),
     { message: `message ${String(pattern)} in topic ${threadId}` },
   )
 }
@@ -39,9 +40,7 @@ export async function onboard(h: Harness, client: { id: number }, email: string,
   sim.sendPrivate(client.id, world.bots.client.id, { text: '/start' })
   await waitForPrivate(h, client.id, world.bots.client.id, 'email')
   sim.sendPrivate(client.id, world.bots.client.id, { text: email })
-  const card = await sim.waitFor(() =>
-    sim.chatMessages(world.groups.cs.id).find((m) => m.reply_markup && m.text?.includes(email) && !m.text.includes('Assigned')),
-  )
+  const card = await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.reply_markup && m.text?.includes(email) && !m.text.includes('Assigned')))
   if (options.treatment) {
     await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, buttonData(card, 'Treatment'))
     await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.message_id === card.message_id && JSON.stringify(m.reply_markup).includes('☑')))
@@ -89,4 +88,3 @@ function accountName(h: Harness, email: string): string {
 }
 
 export type OnboardedTopics = Awaited<ReturnType<typeof onboard>>
-

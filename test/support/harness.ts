@@ -47,9 +47,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const app = await startApp(config, createLogger(config.log.level), { migrate: false })
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
   const projectId = project!.id
-  await database.db.insert(accounts).values(
-    world.accounts.map((a) => ({ projectId, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })),
-  )
+  await database.db
+    .insert(accounts)
+    .values(world.accounts.map((a) => ({ projectId, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
   const harness: Harness = {
     sim,
     app,

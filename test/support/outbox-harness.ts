@@ -20,9 +20,7 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   const bots = Array.from({ length: options.pool ?? 1 }, (_, i) => sim.createBot({ token: `${900 + i}:outbox-bot-${i}`, username: `outbox_${i}_bot` }))
   for (const bot of bots) gateway.register(bot.id, bot.token)
   const staff = sim.createUser({ firstName: 'Staff' })
-  const groups = Array.from({ length: 4 }, (_, i) =>
-    sim.createForumGroup({ title: `Group ${i}`, members: [staff.id], admins: bots.map((b) => ({ id: b.id })) }),
-  )
+  const groups = Array.from({ length: 4 }, (_, i) => sim.createForumGroup({ title: `Group ${i}`, members: [staff.id], admins: bots.map((b) => ({ id: b.id })) }))
   const [inserted] = await database.db.insert(projects).values({ key: 'outbox', name: 'Outbox tests' })
   const projectId = Number(inserted.insertId)
   const logger = createLogger(process.env.TOPICDESK_TEST_LOG ?? 'silent')
@@ -35,7 +33,10 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
     closers.push(() => handle.close())
     const poolIds = bots.map((b) => b.id)
     const planner = o.budgets ? new SendPlanner(handle.db, new RateBudget(o.budgets), () => poolIds) : undefined
-    const workers = new OutboxWorkers({ db: handle.db, gateway, logger, planner, hooks: o.hooks }, { workersPerLane: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30, leaseSeconds: o.leaseSeconds })
+    const workers = new OutboxWorkers(
+      { db: handle.db, gateway, logger, planner, hooks: o.hooks },
+      { workersPerLane: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30, leaseSeconds: o.leaseSeconds },
+    )
     workers.start()
     workerSets.push(workers)
     return workers
@@ -44,7 +45,19 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   async function topic(groupIndex: number, name: string): Promise<{ topicId: number; chatId: number; threadId: number }> {
     const chatId = groups[groupIndex]!.id
     const created = await gateway.api(bots[0]!.id).createForumTopic(chatId, name)
-    const [row] = await database.db.insert(topics).values({ projectId, customerId: 1, role: 'cs', teamKey: 'cs', chatId, threadId: created.message_thread_id, name, state: 'open', generation: Math.floor(Math.random() * 1e9) })
+    const [row] = await database.db
+      .insert(topics)
+      .values({
+        projectId,
+        customerId: 1,
+        role: 'cs',
+        teamKey: 'cs',
+        chatId,
+        threadId: created.message_thread_id,
+        name,
+        state: 'open',
+        generation: Math.floor(Math.random() * 1e9),
+      })
     return { topicId: Number(row.insertId), chatId, threadId: created.message_thread_id }
   }
 

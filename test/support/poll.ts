@@ -16,10 +16,16 @@ export async function pollUntil(probe: () => Promise<boolean>, o: { timeoutMs?: 
 
 /** Waits until the outbox has nothing left to send (every row sent or dead). */
 export async function outboxSettled(db: Database, o: { timeoutMs?: number } = {}): Promise<void> {
-  await pollUntil(async () => {
-    const [row] = await db.select({ n: count() }).from(outbox).where(inArray(outbox.state, ['pending', 'sending']))
-    return row?.n === 0
-  }, { ...o, message: 'outbox still has rows to send' })
+  await pollUntil(
+    async () => {
+      const [row] = await db
+        .select({ n: count() })
+        .from(outbox)
+        .where(inArray(outbox.state, ['pending', 'sending']))
+      return row?.n === 0
+    },
+    { ...o, message: 'outbox still has rows to send' },
+  )
 }
 
 /**
@@ -28,14 +34,19 @@ export async function outboxSettled(db: Database, o: { timeoutMs?: number } = {}
  * workers claim by. Rows deferred by a rate budget stay pending, so `outboxSettled` would not end.
  */
 export async function outboxIdle(db: Database): Promise<void> {
-  await pollUntil(async () => {
-    const [rows] = (await db.execute(sql`
+  await pollUntil(
+    async () => {
+      const [rows] = (await db.execute(sql`
       SELECT COUNT(*) AS n FROM outbox o
       WHERE o.state = 'sending' OR (o.state = 'pending' AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.id < o.id AND p.state IN ('pending', 'sending'))
-        AND (o.depends_on IS NULL OR EXISTS (SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead', 'failed'))))`)) as unknown as [Array<{ n: number | string }>]
-    return Number(rows[0]?.n) === 0
-  }, { message: 'outbox still has rows due or in flight' })
+        AND (o.depends_on IS NULL OR EXISTS (SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead', 'failed'))))`)) as unknown as [
+        Array<{ n: number | string }>,
+      ]
+      return Number(rows[0]?.n) === 0
+    },
+    { message: 'outbox still has rows due or in flight' },
+  )
 }
 
 /**
@@ -44,9 +55,12 @@ export async function outboxIdle(db: Database): Promise<void> {
  * arrived" wait for this instead of sleeping.
  */
 export async function serviceSettled(db: Database, o: { timeoutMs?: number } = {}): Promise<void> {
-  await pollUntil(async () => {
-    const [row] = await db.select({ n: count() }).from(updates).where(eq(updates.state, 'received'))
-    return row?.n === 0
-  }, { ...o, message: 'updates still waiting to be handled' })
+  await pollUntil(
+    async () => {
+      const [row] = await db.select({ n: count() }).from(updates).where(eq(updates.state, 'received'))
+      return row?.n === 0
+    },
+    { ...o, message: 'updates still waiting to be handled' },
+  )
   await outboxSettled(db, o)
 }

@@ -55,12 +55,14 @@ export function useFixture<T extends object>(
  * fresh one per test with `scope: 'test'`; options computed at set-up time (a free port, say)
  * come from a function. `setUp` runs once it started (the returned view works there too).
  */
-export function useHarness(
-  options: HarnessOptions | (() => Promise<HarnessOptions>) = {},
-  setUp?: (h: Harness) => Promise<void> | void,
-  scope: 'file' | 'test' = 'file',
-): Harness {
-  return useFixture('the harness', scope, async () => startHarness(typeof options === 'function' ? await options() : options), (h) => h.stop(), setUp)
+export function useHarness(options: HarnessOptions | (() => Promise<HarnessOptions>) = {}, setUp?: (h: Harness) => Promise<void> | void, scope: 'file' | 'test' = 'file'): Harness {
+  return useFixture(
+    'the harness',
+    scope,
+    async () => startHarness(typeof options === 'function' ? await options() : options),
+    (h) => h.stop(),
+    setUp,
+  )
 }
 
 /**
@@ -81,12 +83,18 @@ export function useOnboardedZoe(options: HarnessOptions = {}, setUp?: (h: Harnes
 export function useSimulatorAndDatabase(): { sim: Simulator; database: TestDatabase } {
   const sim = lateBound<Simulator>('the simulator')
   const database = lateBound<TestDatabase>('the test database')
-  useFixture('the simulator and database', 'file', async () => ({ sim: await startSimulator(), database: await createTestDatabase() }), async (started) => {
-    await started.sim.close()
-    await started.database.close()
-  }, (started) => {
-    sim.set(started.sim)
-    database.set(started.database)
-  })
+  useFixture(
+    'the simulator and database',
+    'file',
+    async () => ({ sim: await startSimulator(), database: await createTestDatabase() }),
+    async (started) => {
+      await started.sim.close()
+      await started.database.close()
+    },
+    (started) => {
+      sim.set(started.sim)
+      database.set(started.database)
+    },
+  )
   return { sim: sim.view, database: database.view }
 }

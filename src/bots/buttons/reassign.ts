@@ -52,10 +52,12 @@ export const reassignTeamsKeyboard = (customerId: number, teams: Array<{ key: st
   keyboard(teams.map((team) => [{ text: `→ ${team.title}`, button: { kind: 'team', customerId, teamKey: team.key } }]))
 
 export const reassignWhenKeyboard = (customerId: number, teamKey: string, tonightHourUtc: number) =>
-  keyboard([[
-    { text: 'Now', button: { kind: 'when', customerId, teamKey, when: 'now' } },
-    { text: `Tonight (${tonightHourUtc}:00 UTC)`, button: { kind: 'when', customerId, teamKey, when: 'tonight' } },
-  ]])
+  keyboard([
+    [
+      { text: 'Now', button: { kind: 'when', customerId, teamKey, when: 'now' } },
+      { text: `Tonight (${tonightHourUtc}:00 UTC)`, button: { kind: 'when', customerId, teamKey, when: 'tonight' } },
+    ],
+  ])
 
 export const reassignCancelKeyboard = (customerId: number, reassignmentId: number) =>
   keyboard([[{ text: '✖ Cancel this move', button: { kind: 'cancel', customerId, reassignmentId } }]])

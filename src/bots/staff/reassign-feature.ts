@@ -22,7 +22,9 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
     // Run it in the background: the CS group's updates are handled one at a time, and a move
     // with a long history would hold up every later command. The cron job retries it if this fails.
     const { deps, project } = ctx
-    void executeReassignment(deps, project, outcome.reassignment.id).catch((error) => deps.logger.error({ err: error, reassignmentId: outcome.reassignment.id }, 'reassignment failed; the cron job will try again'))
+    void executeReassignment(deps, project, outcome.reassignment.id).catch((error) =>
+      deps.logger.error({ err: error, reassignmentId: outcome.reassignment.id }, 'reassignment failed; the cron job will try again'),
+    )
     return { text: `🔀 ${customerName(customer)} is moving to ${team.title} (by ${by}); the history is being replayed.` }
   }
   return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due)}.`, cancelId: outcome.reassignment.id }
@@ -30,7 +32,10 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
 
 /** The CR teams a customer can move to, as buttons. */
 export function teamKeyboard(ctx: BotContext, customer: Customer) {
-  return reassignTeamsKeyboard(customer.id, teamsOf(ctx.project).filter((team) => team.key !== customer.crTeam))
+  return reassignTeamsKeyboard(
+    customer.id,
+    teamsOf(ctx.project).filter((team) => team.key !== customer.crTeam),
+  )
 }
 
 const composer = new Composer<BotContext>()

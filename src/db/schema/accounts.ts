@@ -12,7 +12,9 @@ export const accounts = mysqlTable(
     externalId: varchar('external_id', { length: 128 }).notNull(),
     crTeamHint: varchar('cr_team_hint', { length: 64 }),
     treatment: boolean('treatment').notNull().default(false),
-    status: varchar('status', { length: 16, enum: ['active', 'disabled'] }).notNull().default('active'),
+    status: varchar('status', { length: 16, enum: ['active', 'disabled'] })
+      .notNull()
+      .default('active'),
     /** When CS was last told that someone else gave this account's email (at most once an hour). */
     linkConflictAlertedAt: datetime('link_conflict_alerted_at', { mode: 'date', fsp: 3 }),
     ...timestamps,

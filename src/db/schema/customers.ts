@@ -49,7 +49,9 @@ export const assignments = mysqlTable(
     id: primaryId(),
     ...projectScope,
     customerId: rowId('customer_id').notNull(),
-    state: varchar('state', { length: 16, enum: ['pending', 'assigned', 'rejected'] }).notNull().default('pending'),
+    state: varchar('state', { length: 16, enum: ['pending', 'assigned', 'rejected'] })
+      .notNull()
+      .default('pending'),
     treatmentToggle: boolean('treatment_toggle').notNull().default(false),
     cardChatId: telegramId('card_chat_id'),
     cardMessageId: telegramId('card_message_id'),

@@ -10,7 +10,9 @@ export const updates = mysqlTable(
     updateId: telegramId('update_id').notNull(),
     ...projectScope,
     payload: longtext('payload').notNull(),
-    state: varchar('state', { length: 12, enum: ['received', 'handled', 'failed'] }).notNull().default('received'),
+    state: varchar('state', { length: 12, enum: ['received', 'handled', 'failed'] })
+      .notNull()
+      .default('received'),
     /** Handling attempts; an update that keeps failing is parked as 'failed' after a few. */
     attempts: int('attempts', { unsigned: true }).notNull().default(0),
     error: text('error'),
@@ -40,17 +42,16 @@ export const outbox = mysqlTable(
     job: longtext('job').notNull(),
     state: varchar('state', { length: 12, enum: outboxStates }).notNull().default('pending'),
     attempts: int('attempts', { unsigned: true }).notNull().default(0),
-    nextAttemptAt: datetime('next_attempt_at', { mode: 'date', fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    nextAttemptAt: datetime('next_attempt_at', { mode: 'date', fsp: 3 })
+      .notNull()
+      .default(sql`CURRENT_TIMESTAMP(3)`),
     lockedUntil: datetime('locked_until', { mode: 'date', fsp: 3 }),
     dependsOn: rowId('depends_on'),
     lastError: text('last_error'),
     result: longtext('result'),
     ...timestamps,
   },
-  (t) => [
-    index('outbox_claim_idx').on(t.state, t.lane, t.nextAttemptAt),
-    index('outbox_destination_idx').on(t.destination, t.state, t.id),
-  ],
+  (t) => [index('outbox_claim_idx').on(t.state, t.lane, t.nextAttemptAt), index('outbox_destination_idx').on(t.destination, t.state, t.id)],
 )
 
 /** Who did what, for accountability (assignments, rejections, deletes, reassignments). */

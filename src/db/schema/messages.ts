@@ -37,10 +37,7 @@ export const messages = mysqlTable(
     raw: longtext('raw').notNull(),
     ...timestamps,
   },
-  (t) => [
-    uniqueIndex('messages_source_uq').on(t.botId, t.chatId, t.messageId),
-    index('messages_customer_idx').on(t.customerId, t.id),
-  ],
+  (t) => [uniqueIndex('messages_source_uq').on(t.botId, t.chatId, t.messageId), index('messages_customer_idx').on(t.customerId, t.id)],
 )
 
 /**
@@ -58,7 +55,9 @@ export const relayLinks = mysqlTable(
     threadId: telegramId('thread_id'),
     copyMessageId: telegramId('copy_message_id'),
     botId: telegramId('bot_id').notNull(),
-    kind: varchar('kind', { length: 16, enum: ['relay', 'mirror', 'replay'] }).notNull().default('relay'),
+    kind: varchar('kind', { length: 16, enum: ['relay', 'mirror', 'replay'] })
+      .notNull()
+      .default('relay'),
     /** Attribution line shown above the copy ("Alice · CS"), decided by the domain at ingest. */
     header: varchar('header', { length: 255 }),
     ...timestamps,

@@ -27,10 +27,7 @@ export const topics = mysqlTable(
     lastActivityAt: datetime('last_activity_at', { mode: 'date', fsp: 3 }),
     ...timestamps,
   },
-  (t) => [
-    uniqueIndex('topics_customer_role_gen_uq').on(t.customerId, t.role, t.generation),
-    index('topics_chat_thread_idx').on(t.chatId, t.threadId),
-  ],
+  (t) => [uniqueIndex('topics_customer_role_gen_uq').on(t.customerId, t.role, t.generation), index('topics_chat_thread_idx').on(t.chatId, t.threadId)],
 )
 
 /** Per-group topics the system itself owns, such as the CS "Onboarding" topic. */

@@ -20,7 +20,10 @@ export interface AccountDirectory {
 export function databaseAccountDirectory(db: DbOrTx): AccountDirectory {
   return {
     async findByEmail(projectId, email) {
-      const [row] = await db.select().from(accounts).where(and(eq(accounts.projectId, projectId), eq(accounts.email, email)))
+      const [row] = await db
+        .select()
+        .from(accounts)
+        .where(and(eq(accounts.projectId, projectId), eq(accounts.email, email)))
       return row
     },
   }

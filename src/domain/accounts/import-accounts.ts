@@ -100,7 +100,15 @@ export async function importAccounts(db: Database, project: { key: string; name:
       const existing = await tx
         .select({ email: accounts.email })
         .from(accounts)
-        .where(and(eq(accounts.projectId, projectId), inArray(accounts.email, batch.map((row) => row.email))))
+        .where(
+          and(
+            eq(accounts.projectId, projectId),
+            inArray(
+              accounts.email,
+              batch.map((row) => row.email),
+            ),
+          ),
+        )
       updated += existing.length
       await tx
         .insert(accounts)
@@ -124,7 +132,10 @@ async function findOrCreateProject(db: DbOrTx, { key, name }: { key: string; nam
   const [found] = await find()
   if (found) return found.id
   // A no-op update on conflict: a concurrent import may have created it meanwhile.
-  await db.insert(projects).values({ key, name }).onDuplicateKeyUpdate({ set: { id: sql`${sql.identifier(projects.id.name)}` } })
+  await db
+    .insert(projects)
+    .values({ key, name })
+    .onDuplicateKeyUpdate({ set: { id: sql`${sql.identifier(projects.id.name)}` } })
   const [created] = await find()
   if (!created) throw new Error(`project "${key}" could not be created`)
   return created.id

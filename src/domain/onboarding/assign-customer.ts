@@ -16,8 +16,7 @@ export interface AssignRequest {
 }
 
 export type AssignOutcome =
-  | { ok: true; kind: 'assigned' | 'reassigning'; text: string }
-  | { ok: false; reason: 'no_customer' | 'not_staff' | 'forbidden' | 'no_team' | 'conflict'; message: string }
+  { ok: true; kind: 'assigned' | 'reassigning'; text: string } | { ok: false; reason: 'no_customer' | 'not_staff' | 'forbidden' | 'no_team' | 'conflict'; message: string }
 
 /**
  * Assigns a customer to a CR team from outside Telegram (the admin API), as a CS lead would:
@@ -35,12 +34,16 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
     const planned = await scheduleReassignment(deps, project, { customerId: customer.id, toTeam: request.team, dueAt: new Date(), requestedBy: request.by, source: 'bot' })
     if (!planned.ok) return { ok: false, reason: 'conflict', message: planned.reason }
     // As "/reassign <team> now" does: started here, retried by the cron job if it fails.
-    void executeReassignment(deps, project, planned.reassignment.id).catch((error) => deps.logger.error({ err: error, reassignmentId: planned.reassignment.id }, 'reassignment failed; the cron job will try again'))
+    void executeReassignment(deps, project, planned.reassignment.id).catch((error) =>
+      deps.logger.error({ err: error, reassignmentId: planned.reassignment.id }, 'reassignment failed; the cron job will try again'),
+    )
     return { ok: true, kind: 'reassigning', text: `Moving to ${request.team}; the history is being replayed.` }
   }
   const [assignment] = await deps.db.select().from(assignments).where(eq(assignments.customerId, customer.id))
-  if (customer.state !== 'pending_assignment' || !assignment || assignment.state !== 'pending') return { ok: false, reason: 'conflict', message: 'This customer is not waiting for an assignment.' }
-  if (assignment.cardChatId === null || assignment.cardMessageId === null) return { ok: false, reason: 'conflict', message: 'The onboarding card is not posted yet; try again in a moment.' }
+  if (customer.state !== 'pending_assignment' || !assignment || assignment.state !== 'pending')
+    return { ok: false, reason: 'conflict', message: 'This customer is not waiting for an assignment.' }
+  if (assignment.cardChatId === null || assignment.cardMessageId === null)
+    return { ok: false, reason: 'conflict', message: 'The onboarding card is not posted yet; try again in a moment.' }
   // The card's bot: the pool's first (a card posted by another bot of a pool keeps its buttons; they answer "Already decided").
   const card = { chatId: assignment.cardChatId, messageId: assignment.cardMessageId, botId: botForRole(project, 'cs').id }
   const answer = await pressCardButton(deps, project, { action: { assignmentId: assignment.id, action: 'assign', teamKey: request.team }, userId: request.by, card })

@@ -26,8 +26,6 @@ export function cardKeyboard(project: ProjectRuntime, assignmentId: number, hint
   const teams = teamsOf(project).map((team) => [
     { text: `→ ${team.title}${team.key === hint ? ' ★' : ''}`, callback_data: encodeCardAction({ assignmentId, action: 'assign', teamKey: team.key }) },
   ])
-  const extra = onDemandGroup(project)
-    ? [{ text: `${treatmentOn ? '☑' : '☐'} + Treatment`, callback_data: encodeCardAction({ assignmentId, action: 'treatment' }) }]
-    : []
+  const extra = onDemandGroup(project) ? [{ text: `${treatmentOn ? '☑' : '☐'} + Treatment`, callback_data: encodeCardAction({ assignmentId, action: 'treatment' }) }] : []
   return { inline_keyboard: [...teams, [...extra, { text: '✖ Reject', callback_data: encodeCardAction({ assignmentId, action: 'reject' }) }]] }
 }

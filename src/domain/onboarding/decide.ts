@@ -34,7 +34,10 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const refusal = refusalFor(project, press.userId, 'assign_customer')
   if (refusal) return { text: refusal, alert: true }
   const lead = staffMember(project, press.userId)!
-  const [assignment] = await deps.db.select().from(assignments).where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
+  const [assignment] = await deps.db
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
   if (!assignment) return { text: 'This card is no longer valid.', alert: true }
   // The card records its message once sent: data of one card pressed on another is refused.
   const card = press.card
@@ -49,7 +52,13 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   }
   // The card is edited by the bot that posted it, in the prompts stream.
   const editCard = (tx: DbOrTx, text: string, keyboard?: ReturnType<typeof cardKeyboard>) =>
-    enqueueTo(tx, project, { kind: 'posted', chatId: card.chatId, botId: card.botId }, { type: 'edit_text', chatId: card.chatId, messageId: card.messageId, text, ...(keyboard ? { replyMarkup: keyboard } : {}) }, { stream: 'prompt' })
+    enqueueTo(
+      tx,
+      project,
+      { kind: 'posted', chatId: card.chatId, botId: card.botId },
+      { type: 'edit_text', chatId: card.chatId, messageId: card.messageId, text, ...(keyboard ? { replyMarkup: keyboard } : {}) },
+      { stream: 'prompt' },
+    )
 
   const answer = await deps.db.transaction(async (tx): Promise<PressAnswer> => {
     if (action.action === 'treatment') {

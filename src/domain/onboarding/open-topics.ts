@@ -41,12 +41,17 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     if (inserted.affectedRows === 0) continue // already there: creation is idempotent
     const topicId = Number(inserted.insertId)
     const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
-    await queueTopicOpening(tx, project, { id: topicId, role: group.role }, {
-      card: profileCard(project, customer, account, assignment, group.role),
-      // CS leads move the customer between CR teams from the home topic's card.
-      ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(customer.id) } : {}),
-      notice,
-    })
+    await queueTopicOpening(
+      tx,
+      project,
+      { id: topicId, role: group.role },
+      {
+        card: profileCard(project, customer, account, assignment, group.role),
+        // CS leads move the customer between CR teams from the home topic's card.
+        ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(customer.id) } : {}),
+        notice,
+      },
+    )
   }
   await tx
     .update(customers)
@@ -59,7 +64,14 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     customerId: customer.id,
     details: JSON.stringify({ crTeam: assignment.crTeam, treatment: assignment.treatment }),
   })
-  await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'onboarded', toTeam: assignment.crTeam, actorUserId: assignment.decidedBy.id, reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card' })
+  await logAssignment(tx, {
+    projectId: project.id,
+    customerId: customer.id,
+    action: 'onboarded',
+    toTeam: assignment.crTeam,
+    actorUserId: assignment.decidedBy.id,
+    reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card',
+  })
   await queueClientText(tx, project, customer.telegramUserId, fillTemplate(project.config.templates.welcomeClient, { name: customer.firstName }))
   await replayHeldMessages(tx, project, customer.id)
 }
@@ -73,7 +85,9 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
     `Start payload: ${startPayloadLine(customer.startPayload)}`,
-    role === homeRole(project.roles).key ? `Reply in this topic to answer the client; start a message with ${project.config.relay.notePrefix} for an internal note.` : 'Reply in this topic to answer the client.',
+    role === homeRole(project.roles).key
+      ? `Reply in this topic to answer the client; start a message with ${project.config.relay.notePrefix} for an internal note.`
+      : 'Reply in this topic to answer the client.',
   ].join('\n')
 }
 

@@ -37,7 +37,10 @@ const PAYLOAD_SHOWN_CHARS = 64
  * anyone can type `/start` followed by anything.
  */
 export function startPayloadLine(payload: string | null): string {
-  const line = (payload ?? '').replace(/[\s\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
+  const line = (payload ?? '')
+    .replace(/[\s\u2028\u2029]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim()
   if (!line) return '—'
   const chars = [...line]
   return chars.length > PAYLOAD_SHOWN_CHARS ? `${chars.slice(0, PAYLOAD_SHOWN_CHARS - 1).join('')}…` : line

@@ -26,11 +26,16 @@ export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime)
 /** Queues a message from the CS bot into the Onboarding topic. */
 export async function queueOnboardingText(tx: DbOrTx, project: ProjectRuntime, text: string, extra: { replyMarkup?: CardKeyboard; assignmentId?: number } = {}): Promise<number> {
   const systemTopicId = await ensureOnboardingTopic(tx, project)
-  return enqueueTo(tx, project, { kind: 'system_topic', systemTopicId }, {
-    type: 'text',
-    target: { kind: 'system_topic', systemTopicId },
-    text,
-    ...(extra.replyMarkup ? { replyMarkup: extra.replyMarkup } : {}),
-    ...(extra.assignmentId ? { purpose: { kind: 'assignment_card', assignmentId: extra.assignmentId } } : {}),
-  })
+  return enqueueTo(
+    tx,
+    project,
+    { kind: 'system_topic', systemTopicId },
+    {
+      type: 'text',
+      target: { kind: 'system_topic', systemTopicId },
+      text,
+      ...(extra.replyMarkup ? { replyMarkup: extra.replyMarkup } : {}),
+      ...(extra.assignmentId ? { purpose: { kind: 'assignment_card', assignmentId: extra.assignmentId } } : {}),
+    },
+  )
 }

@@ -37,65 +37,97 @@ export async function runDueReassignments(deps: DomainDeps, project: ProjectRunt
  */
 export async function executeReassignment(deps: DomainDeps, project: ProjectRuntime, reassignmentId: number): Promise<ExecuteOutcome> {
   const settings = project.config.reassignment
-  const outcome = await retryTransient(() => deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
-    const [plan] = await tx.select().from(reassignments).where(eq(reassignments.id, reassignmentId)).for('update')
-    if (!plan || plan.state !== 'scheduled') return 'skipped'
-    const fail = async (error: string) => {
-      await tx.update(reassignments).set({ state: 'failed', openSlot: null, error }).where(eq(reassignments.id, plan.id))
-      return 'failed' as const
-    }
-    const team = teamsOf(project).find((t) => t.key === plan.toTeam)
-    const customer = await findCustomer(tx, plan.customerId)
-    if (!team) return fail(`CR team "${plan.toTeam}" no longer exists in the configuration`)
-    if (!customer || customer.state !== 'active') return fail('the customer is not active')
-    if (customer.crTeam === team.key) return fail(`the customer is already with ${team.title}`)
-    const [account] = customer.accountId ? await tx.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
-    if (!account) return fail('the customer has no account record')
-    // Lock the customer so no live message is queued between the switch and the replay.
-    await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
+  const outcome = await retryTransient(() =>
+    deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
+      const [plan] = await tx.select().from(reassignments).where(eq(reassignments.id, reassignmentId)).for('update')
+      if (!plan || plan.state !== 'scheduled') return 'skipped'
+      const fail = async (error: string) => {
+        await tx.update(reassignments).set({ state: 'failed', openSlot: null, error }).where(eq(reassignments.id, plan.id))
+        return 'failed' as const
+      }
+      const team = teamsOf(project).find((t) => t.key === plan.toTeam)
+      const customer = await findCustomer(tx, plan.customerId)
+      if (!team) return fail(`CR team "${plan.toTeam}" no longer exists in the configuration`)
+      if (!customer || customer.state !== 'active') return fail('the customer is not active')
+      if (customer.crTeam === team.key) return fail(`the customer is already with ${team.title}`)
+      const [account] = customer.accountId ? await tx.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
+      if (!account) return fail('the customer has no account record')
+      // Lock the customer so no live message is queued between the switch and the replay.
+      await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
 
-    const teams = teamsRole(project.roles).key
-    const oldTopic = await activeTopicOfRole(tx, customer.id, teams)
-    const [generation] = await tx.select({ value: max(topics.generation) }).from(topics).where(and(eq(topics.customerId, customer.id), eq(topics.role, teams)))
-    const [created] = await tx.insert(topics).values({
-      projectId: project.id,
-      customerId: customer.id,
-      role: teams,
-      teamKey: team.key,
-      chatId: team.chatId,
-      name: oldTopic?.name ?? `${customerName(customer)} · ${account.externalId}`,
-      generation: (generation?.value ?? 0) + 1,
-    })
-    const newTopicId = Number(created.insertId)
-    const [newTopic] = await tx.select().from(topics).where(eq(topics.id, newTopicId))
-    // The move, its replay and the old topic's cleanup travel in the replay stream, apart from live traffic.
-    const replay = { stream: 'replay' } as const
-    const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
-    const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
-    const card = profileCard(project, customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
-    const history = await historyToReplay(tx, customer.id, settings.replay)
-    await queueTopicOpening(tx, project, newTopic!, { card, notice: `🔀 Moved here from ${fromTitle} by ${who}. The conversation so far follows (${history.length} messages).` }, replay)
-    const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history)
-    await queueTopicText(tx, project, newTopic!, '— End of history. New messages follow. —', {}, replay)
+      const teams = teamsRole(project.roles).key
+      const oldTopic = await activeTopicOfRole(tx, customer.id, teams)
+      const [generation] = await tx
+        .select({ value: max(topics.generation) })
+        .from(topics)
+        .where(and(eq(topics.customerId, customer.id), eq(topics.role, teams)))
+      const [created] = await tx.insert(topics).values({
+        projectId: project.id,
+        customerId: customer.id,
+        role: teams,
+        teamKey: team.key,
+        chatId: team.chatId,
+        name: oldTopic?.name ?? `${customerName(customer)} · ${account.externalId}`,
+        generation: (generation?.value ?? 0) + 1,
+      })
+      const newTopicId = Number(created.insertId)
+      const [newTopic] = await tx.select().from(topics).where(eq(topics.id, newTopicId))
+      // The move, its replay and the old topic's cleanup travel in the replay stream, apart from live traffic.
+      const replay = { stream: 'replay' } as const
+      const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
+      const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
+      const card = profileCard(project, customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
+      const history = await historyToReplay(tx, customer.id, settings.replay)
+      await queueTopicOpening(
+        tx,
+        project,
+        newTopic!,
+        { card, notice: `🔀 Moved here from ${fromTitle} by ${who}. The conversation so far follows (${history.length} messages).` },
+        replay,
+      )
+      const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history)
+      await queueTopicText(tx, project, newTopic!, '— End of history. New messages follow. —', {}, replay)
 
-    if (oldTopic) {
-      await tx.update(topics).set({ state: 'retired' }).where(eq(topics.id, oldTopic.id))
-      const afterReplay = { ...replay, dependsOn: lastReplayed }
-      await queueTopicText(tx, project, oldTopic, `➡️ Moved to ${team.title} by ${who}. This topic is ${settings.oldTopic === 'delete' ? 'deleted' : 'closed'}; the conversation continues there.`, {}, afterReplay)
-      await enqueueTo(tx, project, { kind: 'topic', topic: oldTopic }, { type: settings.oldTopic === 'delete' ? 'delete_topic' : 'close_topic', topicId: oldTopic.id }, afterReplay)
-    }
-    // The records' hint as of now counts as seen: the records sync acts only on later changes.
-    await tx.update(customers).set({ crTeam: team.key, crTeamHintSeen: account.crTeamHint }).where(eq(customers.id, customer.id))
-    const csTopic = await activeTopicOfRole(tx, customer.id, homeRole(project.roles).key)
-    if (csTopic) await queueTopicText(tx, project, csTopic, `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.`, {}, { stream: 'prompt' })
-    if (settings.notifyClient) await queueClientText(tx, project, customer.telegramUserId, fillTemplate(settings.clientTemplate, { name: customer.firstName, team: team.title }))
-    await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'reassigned', fromTeam: plan.fromTeam || null, toTeam: team.key, actorUserId: plan.requestedBy, reason: plan.source === 'records' ? 'by records' : 'in bot' })
-    await tx
-      .update(reassignments)
-      .set({ state: 'done', openSlot: null, oldTopicId: oldTopic?.id, newTopicId, replayedUpTo: history.at(-1)?.id ?? null, updatedAt: sql`CURRENT_TIMESTAMP(3)` })
-      .where(eq(reassignments.id, plan.id))
-    return 'done'
-  }))
+      if (oldTopic) {
+        await tx.update(topics).set({ state: 'retired' }).where(eq(topics.id, oldTopic.id))
+        const afterReplay = { ...replay, dependsOn: lastReplayed }
+        await queueTopicText(
+          tx,
+          project,
+          oldTopic,
+          `➡️ Moved to ${team.title} by ${who}. This topic is ${settings.oldTopic === 'delete' ? 'deleted' : 'closed'}; the conversation continues there.`,
+          {},
+          afterReplay,
+        )
+        await enqueueTo(
+          tx,
+          project,
+          { kind: 'topic', topic: oldTopic },
+          { type: settings.oldTopic === 'delete' ? 'delete_topic' : 'close_topic', topicId: oldTopic.id },
+          afterReplay,
+        )
+      }
+      // The records' hint as of now counts as seen: the records sync acts only on later changes.
+      await tx.update(customers).set({ crTeam: team.key, crTeamHintSeen: account.crTeamHint }).where(eq(customers.id, customer.id))
+      const csTopic = await activeTopicOfRole(tx, customer.id, homeRole(project.roles).key)
+      if (csTopic) await queueTopicText(tx, project, csTopic, `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.`, {}, { stream: 'prompt' })
+      if (settings.notifyClient) await queueClientText(tx, project, customer.telegramUserId, fillTemplate(settings.clientTemplate, { name: customer.firstName, team: team.title }))
+      await logAssignment(tx, {
+        projectId: project.id,
+        customerId: customer.id,
+        action: 'reassigned',
+        fromTeam: plan.fromTeam || null,
+        toTeam: team.key,
+        actorUserId: plan.requestedBy,
+        reason: plan.source === 'records' ? 'by records' : 'in bot',
+      })
+      await tx
+        .update(reassignments)
+        .set({ state: 'done', openSlot: null, oldTopicId: oldTopic?.id, newTopicId, replayedUpTo: history.at(-1)?.id ?? null, updatedAt: sql`CURRENT_TIMESTAMP(3)` })
+        .where(eq(reassignments.id, plan.id))
+      return 'done'
+    }),
+  )
   if (outcome !== 'skipped') deps.notify()
   deps.logger.info({ reassignmentId, outcome }, 'reassignment executed')
   return outcome

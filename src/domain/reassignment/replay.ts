@@ -42,7 +42,11 @@ export function replayLabel(project: ProjectRuntime, customer: Customer, message
 export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, history: MessageRow[]): Promise<number | undefined> {
   let last: number | undefined
   for (const message of history) {
-    last = await queueCopy(tx, project, message, topicRoute(topic, 'replay', replayLabel(project, customer, message)), { noAlbumWait: true, returnOutboxId: true, stream: 'replay' })
+    last = await queueCopy(tx, project, message, topicRoute(topic, 'replay', replayLabel(project, customer, message)), {
+      noAlbumWait: true,
+      returnOutboxId: true,
+      stream: 'replay',
+    })
   }
   return last
 }

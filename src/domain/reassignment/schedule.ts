@@ -15,9 +15,7 @@ export interface ReassignRequest {
   source: 'bot' | 'records'
 }
 
-export type ScheduleOutcome =
-  | { ok: true; reassignment: Reassignment }
-  | { ok: false; reason: string; existing?: Reassignment }
+export type ScheduleOutcome = { ok: true; reassignment: Reassignment } | { ok: false; reason: string; existing?: Reassignment }
 
 /**
  * Plans a move of a customer to another CR team. Refused (with a reason a person can read)

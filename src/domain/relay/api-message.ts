@@ -17,8 +17,7 @@ export interface ApiMessage {
 }
 
 export type ApiMessageOutcome =
-  | { ok: true; messageRowId: number; delivered: boolean }
-  | { ok: false; reason: 'no_customer' | 'not_staff' | 'not_active' | 'no_group'; message: string }
+  { ok: true; messageRowId: number; delivered: boolean } | { ok: false; reason: 'no_customer' | 'not_staff' | 'not_active' | 'no_group'; message: string }
 
 /**
  * A message to a customer written outside Telegram (the admin API) in a staff member's name:
@@ -37,13 +36,29 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
   const outcome = await deps.db.transaction(async (tx) => {
     for (let attempt = 0; ; attempt++) {
       const message = syntheticMessage(input, member.name)
-      const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'staff', botId: 0, projectBotIds: projectBotIds(project), message, senderRole: group.role })
+      const stored = await storeMessage(tx, {
+        projectId: project.id,
+        customerId: customer.id,
+        origin: 'staff',
+        botId: 0,
+        projectBotIds: projectBotIds(project),
+        message,
+        senderRole: group.role,
+      })
       if (!stored) {
         if (attempt < 3) continue // the random id was taken: draw another
         throw new Error(`Could not store an API message for customer ${customer.id}`)
       }
       await queueMessageCopies(tx, project, stored, { attribution: attribution(project, group, member.id), toClient: !customer.blocked, clientChatId: customer.telegramUserId })
-      await tx.insert(auditLog).values({ projectId: project.id, actorUserId: member.id, action: 'api_message', customerId: customer.id, details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }) })
+      await tx
+        .insert(auditLog)
+        .values({
+          projectId: project.id,
+          actorUserId: member.id,
+          action: 'api_message',
+          customerId: customer.id,
+          details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }),
+        })
       return { ok: true as const, messageRowId: stored.id, delivered: !customer.blocked }
     }
   })
@@ -55,7 +70,12 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
 function senderGroup(project: ProjectRuntime, roles: readonly string[], customer: Customer): StaffGroup | undefined {
   const groups = staffGroups(project)
   for (const role of roles) {
-    const found = role === 'cs' || role === 'cs_lead' ? groups.find((g) => g.role === 'cs') : role === 'cr' ? groups.find((g) => g.role === 'cr' && g.teamKey === customer.crTeam) : groups.find((g) => g.role === role && (role !== 'treatment' || customer.treatment))
+    const found =
+      role === 'cs' || role === 'cs_lead'
+        ? groups.find((g) => g.role === 'cs')
+        : role === 'cr'
+          ? groups.find((g) => g.role === 'cr' && g.teamKey === customer.crTeam)
+          : groups.find((g) => g.role === role && (role !== 'treatment' || customer.treatment))
     if (found) return found
   }
   return undefined

@@ -31,8 +31,6 @@ export async function setBanned(deps: DomainDeps, project: ProjectRuntime, custo
   if (!changed) return { ok: false, reason: banned ? `${name} is already banned.` : `${name} is not banned.` }
   return {
     ok: true,
-    text: banned
-      ? `🚫 ${name} is banned: their messages are stored but no longer relayed. /unban lifts it.`
-      : `✅ ${name} is no longer banned: their messages are relayed again.`,
+    text: banned ? `🚫 ${name} is banned: their messages are stored but no longer relayed. /unban lifts it.` : `✅ ${name} is no longer banned: their messages are relayed again.`,
   }
 }

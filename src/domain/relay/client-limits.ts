@@ -38,7 +38,10 @@ function windowLabel(seconds: number): string {
  */
 export async function holdBack(tx: DbOrTx, project: ProjectRuntime, customer: Customer, stored: MessageRow, reason: NotRelayedReason, now = new Date()): Promise<void> {
   if (reason === 'banned') {
-    const [first] = await tx.update(customers).set({ banReplySent: true }).where(and(eq(customers.id, customer.id), eq(customers.banReplySent, false)))
+    const [first] = await tx
+      .update(customers)
+      .set({ banReplySent: true })
+      .where(and(eq(customers.id, customer.id), eq(customers.banReplySent, false)))
     if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, project.config.relay.bannedReply)
     return
   }

@@ -13,14 +13,28 @@ import { storeMessage } from './store-message.js'
  * customer's topics. Before assignment it is held and replayed once topics exist; from a banned
  * or flooding client it is stored only (see client-limits).
  */
-export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, customer: Customer, message: InboundMessage): Promise<'relayed' | 'held' | 'duplicate' | NotRelayedReason> {
+export async function relayClientMessage(
+  deps: DomainDeps,
+  project: ProjectRuntime,
+  customer: Customer,
+  message: InboundMessage,
+): Promise<'relayed' | 'held' | 'duplicate' | NotRelayedReason> {
   const result = await deps.db.transaction(async (tx) => {
     // Locking read: an assignment committing right now either sees this message as held
     // (and replays it) or has already made the customer active (and we relay it).
     const [current] = await tx.select().from(customers).where(eq(customers.id, customer.id)).for('update')
     const held = current?.state !== 'active'
     const notRelayed = held || !current ? undefined : await relayRestriction(tx, project, current)
-    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'client', botId: clientBot(project).id, projectBotIds: projectBotIds(project), message, held, notRelayed })
+    const stored = await storeMessage(tx, {
+      projectId: project.id,
+      customerId: customer.id,
+      origin: 'client',
+      botId: clientBot(project).id,
+      projectBotIds: projectBotIds(project),
+      message,
+      held,
+      notRelayed,
+    })
     if (!stored) return 'duplicate' as const
     if (held) return 'held' as const
     if (notRelayed && current) {

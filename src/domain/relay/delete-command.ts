@@ -46,7 +46,9 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
     for (const target of deletions) {
       await enqueueTo(tx, project, { kind: 'posted', chatId: target.chatId, botId: target.botId }, { type: 'delete', chatId: target.chatId, messageId: target.messageId })
     }
-    await tx.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'deleted_message', customerId: original.customerId, details: JSON.stringify({ messageRowId: original.id }) })
+    await tx
+      .insert(auditLog)
+      .values({ projectId: project.id, actorUserId: userId, action: 'deleted_message', customerId: original.customerId, details: JSON.stringify({ messageRowId: original.id }) })
   })
   deps.notify()
   return { ok: true }

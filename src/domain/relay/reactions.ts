@@ -21,7 +21,12 @@ export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, bo
   }
   const original = await reactionTarget(deps.db, found.message)
   const emoji = standard.slice(-1)
-  await enqueueTo(deps.db, project, { kind: 'posted', chatId: original.chatId, botId: original.botId }, { type: 'react', chatId: original.chatId, messageId: original.messageId, emoji })
+  await enqueueTo(
+    deps.db,
+    project,
+    { kind: 'posted', chatId: original.chatId, botId: original.botId },
+    { type: 'react', chatId: original.chatId, messageId: original.messageId, emoji },
+  )
   deps.notify()
   return 'synced'
 }

@@ -35,7 +35,16 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
     return 'topic_retired'
   }
   const outcome = await deps.db.transaction(async (tx): Promise<StaffMessageOutcome> => {
-    const stored = await storeMessage(tx, { projectId: project.id, customerId: customer.id, origin: 'staff', botId, projectBotIds: projectBotIds(project), message, senderRole: group.role, internalNote: isNote })
+    const stored = await storeMessage(tx, {
+      projectId: project.id,
+      customerId: customer.id,
+      origin: 'staff',
+      botId,
+      projectBotIds: projectBotIds(project),
+      message,
+      senderRole: group.role,
+      internalNote: isNote,
+    })
     if (!stored) return 'duplicate'
     await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
     if (isNote) {

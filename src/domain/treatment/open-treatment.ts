@@ -34,10 +34,25 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
   const customer = await findCustomer(deps.db, press.action.customerId)
   if (!customer || customer.projectId !== project.id) return { text: 'This button is no longer valid.', alert: true }
   // The confirmation acts for the customer whose CS or CR topic it is in, and no other.
-  if (!(await isCustomerTopic(deps.db, project, press.prompt, customer.id, project.roles.filter((role) => !role.onDemand).map((role) => role.key)))) return { text: NOT_THIS_MESSAGE, alert: true }
+  if (
+    !(await isCustomerTopic(
+      deps.db,
+      project,
+      press.prompt,
+      customer.id,
+      project.roles.filter((role) => !role.onDemand).map((role) => role.key),
+    ))
+  )
+    return { text: NOT_THIS_MESSAGE, alert: true }
   // The prompt is edited by the bot that posted it, in the prompts stream.
   const editPrompt = (tx: DbOrTx, text: string) =>
-    enqueueTo(tx, project, { kind: 'posted', chatId: press.prompt.chatId, botId: press.prompt.botId }, { type: 'edit_text', chatId: press.prompt.chatId, messageId: press.prompt.messageId, text }, { stream: 'prompt' })
+    enqueueTo(
+      tx,
+      project,
+      { kind: 'posted', chatId: press.prompt.chatId, botId: press.prompt.botId },
+      { type: 'edit_text', chatId: press.prompt.chatId, messageId: press.prompt.messageId, text },
+      { stream: 'prompt' },
+    )
   if (press.action.action === 'cancel') {
     await deps.db.transaction((tx) => editPrompt(tx, `Treatment topic not opened (cancelled by ${member!.name}).`))
     deps.notify()
@@ -63,7 +78,10 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
       generation,
       lastActivityAt: new Date(),
     })
-    const [topic] = await tx.select().from(topics).where(eq(topics.id, Number(inserted.insertId)))
+    const [topic] = await tx
+      .select()
+      .from(topics)
+      .where(eq(topics.id, Number(inserted.insertId)))
     const card = profileCard(project, customer, account, { crTeam: customer.crTeam ?? '—', treatment: true, decidedBy: { id: member!.id, name: member!.name } }, treatment.key)
     await queueTopicOpening(tx, project, topic!, { card, notice: `🩺 Treatment opened by ${member!.name}.` })
     const replayed = await queueContextReplay(tx, project, customer, topic!)

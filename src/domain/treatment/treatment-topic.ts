@@ -16,6 +16,9 @@ export async function activeTreatmentTopic(db: DbOrTx, project: ProjectRuntime, 
 
 /** The next free generation of the customer's Treatment topics, so the unique key holds for a new one. */
 export async function nextTreatmentGeneration(db: DbOrTx, project: ProjectRuntime, customerId: number): Promise<number> {
-  const [row] = await db.select({ top: max(topics.generation) }).from(topics).where(and(eq(topics.customerId, customerId), eq(topics.role, onDemandRole(project.roles).key)))
+  const [row] = await db
+    .select({ top: max(topics.generation) })
+    .from(topics)
+    .where(and(eq(topics.customerId, customerId), eq(topics.role, onDemandRole(project.roles).key)))
   return row?.top === null || row?.top === undefined ? 0 : row.top + 1
 }

@@ -25,7 +25,10 @@ export async function createApiKey(db: DbOrTx, options: { projectId: number | nu
 export async function verifyApiKey(db: DbOrTx, presented: string): Promise<ApiCaller | undefined> {
   const match = /^tdk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(presented)
   if (!match) return undefined
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.publicId, match[1]!), isNull(apiKeys.revokedAt)))
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.publicId, match[1]!), isNull(apiKeys.revokedAt)))
   if (!row) return undefined
   if (!timingSafeEqual(hash(match[2]!), Buffer.from(row.secretHash, 'hex'))) return undefined
   await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id))
@@ -33,12 +36,19 @@ export async function verifyApiKey(db: DbOrTx, presented: string): Promise<ApiCa
 }
 
 export async function listApiKeys(db: DbOrTx, projectId?: number) {
-  const rows = await db.select().from(apiKeys).where(projectId === undefined ? undefined : eq(apiKeys.projectId, projectId)).orderBy(apiKeys.id)
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(projectId === undefined ? undefined : eq(apiKeys.projectId, projectId))
+    .orderBy(apiKeys.id)
   return rows.map(({ secretHash: _, ...row }) => row)
 }
 
 /** Revokes a key by its public id; false when there is no such active key. */
 export async function revokeApiKey(db: DbOrTx, publicId: string): Promise<boolean> {
-  const [result] = await db.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.publicId, publicId), isNull(apiKeys.revokedAt)))
+  const [result] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.publicId, publicId), isNull(apiKeys.revokedAt)))
   return result.affectedRows === 1
 }

@@ -91,7 +91,10 @@ async function route(deps: ApiDeps, caller: ApiCaller, request: IncomingMessage,
   const rest = scoped[2]!
   const matching = ROUTES.filter((r) => r.pattern.test(rest))
   const found = matching.find((r) => r.method === request.method)
-  if (!found) throw matching.length ? new ApiFailure(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}`) : new ApiFailure(404, 'not_found', `No route ${url.pathname}`)
+  if (!found)
+    throw matching.length
+      ? new ApiFailure(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}`)
+      : new ApiFailure(404, 'not_found', `No route ${url.pathname}`)
   return found.run(deps, { caller, project, params: found.pattern.exec(rest)!.slice(1), query: url.searchParams, body: () => readJson(request) })
 }
 

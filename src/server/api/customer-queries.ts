@@ -38,7 +38,16 @@ export async function customerInProject(db: DbOrTx, projectId: number, customerI
 
 export async function topicsOfCustomer(db: DbOrTx, projectId: number, customerId: number) {
   return db
-    .select({ id: topics.id, role: topics.role, team: topics.teamKey, chatId: topics.chatId, threadId: topics.threadId, name: topics.name, state: topics.state, lastActivityAt: topics.lastActivityAt })
+    .select({
+      id: topics.id,
+      role: topics.role,
+      team: topics.teamKey,
+      chatId: topics.chatId,
+      threadId: topics.threadId,
+      name: topics.name,
+      state: topics.state,
+      lastActivityAt: topics.lastActivityAt,
+    })
     .from(topics)
     .where(and(eq(topics.projectId, projectId), eq(topics.customerId, customerId)))
     .orderBy(topics.id)

@@ -38,7 +38,12 @@ export const WRITE_ROUTES: Route[] = [
     pattern: /^\/customers\/(\d+)\/messages$/,
     run: async (deps, call) => {
       const body = parse(messageBody, await call.body())
-      const outcome = await relayApiMessage(deps.domain, call.project, { customerId: Number(call.params[0]), staffId: body.staffId, text: body.text, requestedBy: call.caller.name })
+      const outcome = await relayApiMessage(deps.domain, call.project, {
+        customerId: Number(call.params[0]),
+        staffId: body.staffId,
+        text: body.text,
+        requestedBy: call.caller.name,
+      })
       if (!outcome.ok) throw failure(outcome)
       return { messageId: outcome.messageRowId, delivered: outcome.delivered }
     },

@@ -4,9 +4,19 @@ import { byteOffset, parseError } from './utf8.js'
 type Draft = Record<string, unknown> & { type: string }
 
 const SIMPLE_TAGS: Record<string, string> = {
-  b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline',
-  s: 'strikethrough', strike: 'strikethrough', del: 'strikethrough', 'tg-spoiler': 'spoiler',
-  code: 'code', pre: 'pre', blockquote: 'blockquote',
+  b: 'bold',
+  strong: 'bold',
+  i: 'italic',
+  em: 'italic',
+  u: 'underline',
+  ins: 'underline',
+  s: 'strikethrough',
+  strike: 'strikethrough',
+  del: 'strikethrough',
+  'tg-spoiler': 'spoiler',
+  code: 'code',
+  pre: 'pre',
+  blockquote: 'blockquote',
 }
 const SUPPORTED = new Set([...Object.keys(SIMPLE_TAGS), 'a', 'span', 'tg-emoji'])
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' }

@@ -12,8 +12,14 @@ interface Open {
 }
 
 const TYPES: Partial<Record<Kind, string>> = {
-  Bold: 'bold', Italic: 'italic', Underline: 'underline', Strikethrough: 'strikethrough',
-  Spoiler: 'spoiler', Code: 'code', Pre: 'pre', PreCode: 'pre',
+  Bold: 'bold',
+  Italic: 'italic',
+  Underline: 'underline',
+  Strikethrough: 'strikethrough',
+  Spoiler: 'spoiler',
+  Code: 'code',
+  Pre: 'pre',
+  PreCode: 'pre',
 }
 const RESERVED = '_*[]()~`>#+-=|{}.!'
 
@@ -115,16 +121,25 @@ export function parseMarkdownV2(input: string): { text: string; entities: Messag
 function closes(kind: Kind, input: string, i: number): boolean {
   const c = input[i]
   switch (kind) {
-    case 'Bold': return c === '*'
-    case 'Italic': return c === '_' && input[i + 1] !== '_'
-    case 'Underline': return c === '_' && input[i + 1] === '_'
-    case 'Strikethrough': return c === '~'
-    case 'Spoiler': return c === '|' && input[i + 1] === '|'
-    case 'Code': return c === '`'
+    case 'Bold':
+      return c === '*'
+    case 'Italic':
+      return c === '_' && input[i + 1] !== '_'
+    case 'Underline':
+      return c === '_' && input[i + 1] === '_'
+    case 'Strikethrough':
+      return c === '~'
+    case 'Spoiler':
+      return c === '|' && input[i + 1] === '|'
+    case 'Code':
+      return c === '`'
     case 'Pre':
-    case 'PreCode': return input.startsWith('```', i)
-    case 'TextUrl': return c === ']'
-    default: return false
+    case 'PreCode':
+      return input.startsWith('```', i)
+    case 'TextUrl':
+      return c === ']'
+    default:
+      return false
   }
 }
 

@@ -15,7 +15,7 @@ function scopeKey(ctx: CallContext): string {
   if (raw === undefined || raw === null || raw === '') return `default|${language}`
   let scope: Wire
   try {
-    scope = typeof raw === 'string' ? (JSON.parse(raw) as Wire) : (raw)
+    scope = typeof raw === 'string' ? (JSON.parse(raw) as Wire) : raw
   } catch {
     throw badRequest("Can't parse BotCommandScope JSON object")
   }
@@ -54,7 +54,11 @@ const setMyCommands: Handler = (ctx) => {
   const key = scopeKey(ctx)
   // An empty list is how the Bot API server deletes a scope's commands (same as deleteMyCommands).
   if (commands.length === 0) ctx.bot.commands.delete(key)
-  else ctx.bot.commands.set(key, commands.map((c) => ({ command: c.command, description: c.description })))
+  else
+    ctx.bot.commands.set(
+      key,
+      commands.map((c) => ({ command: c.command, description: c.description })),
+    )
   return true
 }
 

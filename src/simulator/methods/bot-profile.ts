@@ -3,9 +3,15 @@ import type { CallContext, Handler } from './context.js'
 import { commandHandlers } from './bot-commands.js'
 
 const getMe: Handler = ({ bot }) => ({
-  id: bot.id, is_bot: true, first_name: bot.firstName, username: bot.username,
-  can_join_groups: true, can_read_all_group_messages: bot.canReadAllGroupMessages, supports_inline_queries: false,
-  can_connect_to_business: false, has_main_web_app: false,
+  id: bot.id,
+  is_bot: true,
+  first_name: bot.firstName,
+  username: bot.username,
+  can_join_groups: true,
+  can_read_all_group_messages: bot.canReadAllGroupMessages,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
 })
 
 /**
@@ -41,7 +47,11 @@ const getFile: Handler = (ctx) => {
 }
 
 export const profileHandlers: Record<string, Handler> = {
-  getMe, getFile, ...commandHandlers,
-  setMyDescription: description.set, getMyDescription: description.get,
-  setMyShortDescription: shortDescription.set, getMyShortDescription: shortDescription.get,
+  getMe,
+  getFile,
+  ...commandHandlers,
+  setMyDescription: description.set,
+  getMyDescription: description.get,
+  setMyShortDescription: shortDescription.set,
+  getMyShortDescription: shortDescription.get,
 }

@@ -29,7 +29,12 @@ export function memberWire(world: World, chat: ChatState, id: number): Wire {
 
 const getChat: Handler = (ctx) => {
   const chat = chatForBot(ctx.world, ctx.bot, ctx.params, 'read')
-  return { ...ctx.world.chatWire(chat), accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false } }
+  return {
+    ...ctx.world.chatWire(chat),
+    accent_color_id: 0,
+    max_reaction_count: 11,
+    accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false },
+  }
 }
 
 const getChatMember: Handler = (ctx) => {
@@ -53,7 +58,7 @@ const getChatMemberCount: Handler = (ctx) => {
 
 const leaveChat: Handler = (ctx) => {
   const chat = chatForBot(ctx.world, ctx.bot, ctx.params, 'read')
-  if (chat.type === 'private') throw badRequest('chat member status can\'t be changed in private chats')
+  if (chat.type === 'private') throw badRequest("chat member status can't be changed in private chats")
   chat.members.delete(ctx.bot.id)
   chat.admins.delete(ctx.bot.id)
   return true
@@ -92,5 +97,12 @@ const unpinAllChatMessages: Handler = (ctx) => {
 }
 
 export const chatHandlers: Record<string, Handler> = {
-  getChat, getChatMember, getChatAdministrators, getChatMemberCount, leaveChat, pinChatMessage, unpinChatMessage, unpinAllChatMessages,
+  getChat,
+  getChatMember,
+  getChatAdministrators,
+  getChatMemberCount,
+  leaveChat,
+  pinChatMessage,
+  unpinChatMessage,
+  unpinAllChatMessages,
 }

@@ -28,9 +28,7 @@ function sourceMessage(chat: ChatState, id: number | undefined, mode: Mode): Sto
 }
 
 function originOf(ctx: CallContext, m: StoredMessage): Wire {
-  return m.wire.forward_origin
-    ? structuredClone(m.wire.forward_origin)
-    : { type: 'user', sender_user: ctx.world.userWire(m.senderId), date: m.date }
+  return m.wire.forward_origin ? structuredClone(m.wire.forward_origin) : { type: 'user', sender_user: ctx.world.userWire(m.senderId), date: m.date }
 }
 
 function place1(ctx: CallContext, target: ChatState) {
@@ -50,7 +48,11 @@ function relay(ctx: CallContext, mode: Mode, target: ChatState, sources: StoredM
   return sources.map((m) => {
     const mediaGroupId = m.mediaGroupId && sources.length > 1 ? (groups.get(m.mediaGroupId) ?? newGroup(ctx, groups, m.mediaGroupId)) : undefined
     const stored = composeMessage(ctx.world, {
-      chat: target, senderId: ctx.bot.id, content: content(m), placement, mediaGroupId,
+      chat: target,
+      senderId: ctx.bot.id,
+      content: content(m),
+      placement,
+      mediaGroupId,
       forwardOrigin: mode === 'forward' ? originOf(ctx, m) : undefined,
       replyMarkup: mode === 'copy' && sources.length === 1 ? inlineMarkup(ctx.params) : undefined,
     })

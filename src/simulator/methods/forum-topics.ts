@@ -35,7 +35,10 @@ const TOPIC_NAME_MAX = 128
  * non-empty", telegram-facts "Forum topics").
  */
 export function cleanTopicName(raw: string | undefined): string {
-  const cleaned = (raw ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim()
+  const cleaned = (raw ?? '')
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   const name = [...cleaned].slice(0, TOPIC_NAME_MAX).join('').trim()
   if (name === '') throw badRequest('title must be non-empty')
   return name
@@ -58,7 +61,10 @@ export function createTopic(world: World, chat: ChatState, creatorId: number, na
   const threadId = chat.nextMessageId
   const created = { name, icon_color: iconColor, ...(emoji ? { icon_custom_emoji_id: emoji } : {}) }
   world.store(chat, {
-    threadId, senderId: creatorId, senderIsBot: world.isBot(creatorId), kind: 'service',
+    threadId,
+    senderId: creatorId,
+    senderIsBot: world.isBot(creatorId),
+    kind: 'service',
     wire: { from: world.userWire(creatorId), chat: world.chatWire(chat), message_thread_id: threadId, is_topic_message: true, forum_topic_created: created },
   })
   const topic: TopicState = { threadId, name, iconColor, iconCustomEmojiId: emoji, creatorId, closed: false, deleted: false }

@@ -15,8 +15,17 @@ export type { CallContext, Handler } from './context.js'
 export { WithDescription } from './context.js'
 
 export const HANDLERS: Record<string, Handler> = {
-  ...profileHandlers, ...pollingHandlers, ...sendHandlers, sendMediaGroup, ...copyHandlers, ...editHandlers,
-  ...deleteHandlers, ...topicHandlers, ...chatHandlers, ...interactionHandlers, ...liveLocationHandlers,
+  ...profileHandlers,
+  ...pollingHandlers,
+  ...sendHandlers,
+  sendMediaGroup,
+  ...copyHandlers,
+  ...editHandlers,
+  ...deleteHandlers,
+  ...topicHandlers,
+  ...chatHandlers,
+  ...interactionHandlers,
+  ...liveLocationHandlers,
 }
 
 /** Bot API method names are case-insensitive. */
@@ -27,7 +36,7 @@ export function canonicalMethod(name: string): string | undefined {
 
 /** Calls that create or edit messages: the ones flood limits count. */
 export function isFloodCounted(method: string): boolean {
-  return (/^(send|copy|forward|edit)/.test(method) && method !== 'sendChatAction')
+  return /^(send|copy|forward|edit)/.test(method) && method !== 'sendChatAction'
 }
 
 /** How many messages a flood-counted call posts: each album item and each copied or forwarded message counts. */

@@ -3,8 +3,18 @@ import { badRequest } from '../api-error.js'
 import type { Params } from '../params.js'
 import type { Wire } from '../world.js'
 
-const ACTIONS = ['url', 'callback_data', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat',
-  'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay']
+const ACTIONS = [
+  'url',
+  'callback_data',
+  'web_app',
+  'login_url',
+  'switch_inline_query',
+  'switch_inline_query_current_chat',
+  'switch_inline_query_chosen_chat',
+  'copy_text',
+  'callback_game',
+  'pay',
+]
 
 /** The inline keyboard from reply_markup, validated; other keyboard kinds are accepted and not stored. */
 export function inlineMarkup(params: Params): InlineKeyboardMarkup | undefined {
@@ -12,7 +22,7 @@ export function inlineMarkup(params: Params): InlineKeyboardMarkup | undefined {
   if (!markup || typeof markup !== 'object') return undefined
   if (!('inline_keyboard' in markup)) return undefined
   const rows = markup.inline_keyboard
-  if (!Array.isArray(rows)) throw badRequest("can't parse inline keyboard button: field \"inline_keyboard\" must be of type Array")
+  if (!Array.isArray(rows)) throw badRequest('can\'t parse inline keyboard button: field "inline_keyboard" must be of type Array')
   for (const row of rows) {
     if (!Array.isArray(row)) throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
     for (const button of row as Wire[]) {
@@ -26,7 +36,7 @@ export function inlineMarkup(params: Params): InlineKeyboardMarkup | undefined {
       if (button.url !== undefined && !/^(https?|tg):\/\/\S+$/i.test(String(button.url))) throw badRequest('BUTTON_URL_INVALID')
     }
   }
-  return rows.length === 0 ? undefined : ({ inline_keyboard: rows })
+  return rows.length === 0 ? undefined : { inline_keyboard: rows }
 }
 
 /** reply_parameters (or legacy reply_to_message_id / allow_sending_without_reply). */

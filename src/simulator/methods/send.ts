@@ -87,9 +87,14 @@ const sendPoll: Handler = (ctx) => {
   if (options.length > 12) throw badRequest("poll can't have more than 12 options")
   if (options.some((o) => o.trim() === '' || o.length > 100)) throw badRequest('poll options length must not exceed 100')
   const poll = {
-    id: String(world.prng.int(1e9, 9e9)), question, options: options.map((text) => ({ text, voter_count: 0 })),
-    total_voter_count: 0, is_closed: false, is_anonymous: params.has('is_anonymous') ? params.bool('is_anonymous') : true,
-    type: params.str('type') === 'quiz' ? 'quiz' : 'regular', allows_multiple_answers: params.bool('allows_multiple_answers'),
+    id: String(world.prng.int(1e9, 9e9)),
+    question,
+    options: options.map((text) => ({ text, voter_count: 0 })),
+    total_voter_count: 0,
+    is_closed: false,
+    is_anonymous: params.has('is_anonymous') ? params.bool('is_anonymous') : true,
+    type: params.str('type') === 'quiz' ? 'quiz' : 'regular',
+    allows_multiple_answers: params.bool('allows_multiple_answers'),
   }
   return sendContent(ctx, { poll })
 }
@@ -101,8 +106,19 @@ const sendDice: Handler = (ctx) => {
   return sendContent(ctx, { dice: { emoji, value: ctx.world.prng.int(1, max) } })
 }
 
-const ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice',
-  'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note'])
+const ACTIONS = new Set([
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
+])
 
 /** Succeeds even for a deleted topic, as Telegram's does: it is no health check. */
 const sendChatAction: Handler = (ctx) => {

@@ -21,9 +21,7 @@ export function renderHelp(commands: readonly StaffCommand[], role: TopicRole): 
 
 /** The menu (setMyCommands) of a group of this role: for everyone, or for a CS lead (everything). */
 export function commandMenu(commands: readonly StaffCommand[], role: TopicRole, audience: 'everyone' | 'lead'): Array<{ command: string; description: string }> {
-  return commands
-    .filter((c) => c.groups.includes(role) && (audience === 'lead' || !isLeadOnly(c)))
-    .map((c) => ({ command: c.name, description: c.menu }))
+  return commands.filter((c) => c.groups.includes(role) && (audience === 'lead' || !isLeadOnly(c))).map((c) => ({ command: c.name, description: c.menu }))
 }
 
 /** Markdown to plain text for a chat message (backticks and bold markers dropped). */
