@@ -1,7 +1,7 @@
 import type { InputMediaPhoto, Message } from 'grammy/types'
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
-import { relayLinks, systemTopics, topics } from '../db/schema/index.js'
+import { relayLinks, systemTopics } from '../db/schema/index.js'
 import { countNotRelayed, findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import { classifyTelegramError } from './classify-error.js'
@@ -349,13 +349,7 @@ async function changeTopic(deps: ExecutorDeps, botId: number, change: 'close_top
     if (!/TOPIC_NOT_MODIFIED|message thread not found|TOPIC_ID_INVALID/.test(text)) throw error
     outcome = { alreadyDone: change }
   }
-  if (change === 'reopen_topic') {
-    await retryTransient(() =>
-      deps.db
-        .update(topics)
-        .set({ state: 'open' })
-        .where(and(eq(topics.id, topicId), eq(topics.state, 'closed'))),
-    )
-  }
+  // No bot hears of its own reopen: the domain records it.
+  if (change === 'reopen_topic') await retryTransient(async () => deps.hooks?.onTopicReopened?.(topicId))
   return outcome
 }

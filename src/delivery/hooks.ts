@@ -13,6 +13,10 @@ export interface DeliveryHooks {
   onTopicRecovered?(job: ClaimedJob, outcome: 'reopened' | 'recreated', topicId: number): Promise<void>
   /** A customer's topic now exists in Telegram: its thread id, and it takes messages. */
   onTopicCreated?(topicId: number, threadId: number): Promise<void>
+  /** A closed topic was reopened by the service (a `reopen_topic` job, or recovery from TOPIC_CLOSED): it takes messages again. */
+  onTopicReopened?(topicId: number): Promise<void>
+  /** A deleted or archived topic was created again: its new thread id, and it takes messages. */
+  onTopicRecreated?(topicId: number, threadId: number): Promise<void>
   /** A system topic (the CS "Onboarding" topic) now exists in Telegram. */
   onSystemTopicCreated?(systemTopicId: number, threadId: number): Promise<void>
   /** An onboarding card was posted: where, so its buttons can be answered and the card edited. */

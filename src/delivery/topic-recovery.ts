@@ -1,20 +1,19 @@
-import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
-import { topics } from '../db/schema/index.js'
 import { findTopic } from '../db/repositories/relay.js'
 import type { Logger } from '../logger.js'
 import { decodeDestination } from './destination.js'
 import type { TelegramGateway } from './gateway.js'
+import type { DeliveryHooks } from './hooks.js'
 
 export type RecoveryOutcome = 'reopened' | 'recreated' | 'not_a_topic' | 'failed'
 
 /**
  * A send into a customer's topic failed because the topic was closed, deleted by hand or
- * archived (bots are never told). Reopen it, or create a new one and point the routing at it,
- * so the failed row can simply be sent again.
+ * archived (bots are never told). Reopen it, or create a new one (the domain records it through
+ * the hooks and points the routing at it), so the failed row can simply be sent again.
  */
 export async function recoverTopic(
-  deps: { db: Database; gateway: TelegramGateway; logger: Logger },
+  deps: { db: Database; gateway: TelegramGateway; logger: Logger; hooks?: DeliveryHooks },
   destination: string,
   botId: number,
   problem: 'topic_closed' | 'topic_missing',
@@ -32,12 +31,12 @@ export async function recoverTopic(
       await api.reopenForumTopic(topic.chatId, topic.threadId).catch((error: Error) => {
         if (!/TOPIC_NOT_MODIFIED/.test(error.message)) throw error
       })
-      await deps.db.update(topics).set({ state: 'open' }).where(eq(topics.id, topicId))
+      await deps.hooks?.onTopicReopened?.(topicId)
       deps.logger.warn({ topicId, chatId: topic.chatId }, 'topic was closed; reopened it')
       return { outcome: 'reopened', topicId }
     }
     const created = await api.createForumTopic(topic.chatId, topic.name)
-    await deps.db.update(topics).set({ threadId: created.message_thread_id, state: 'open' }).where(eq(topics.id, topicId))
+    await deps.hooks?.onTopicRecreated?.(topicId, created.message_thread_id)
     deps.logger.warn({ topicId, chatId: topic.chatId, oldThread: topic.threadId, newThread: created.message_thread_id }, 'topic was gone; recreated it')
     return { outcome: 'recreated', topicId }
   } catch (error) {

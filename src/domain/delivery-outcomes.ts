@@ -24,9 +24,19 @@ export function createDeliveryHooks(deps: DomainDeps, projects: ProjectRuntime[]
   }
 }
 
-/** Where a sent row's outcome lands in the domain tables. */
-function deliveryRecords(db: Database): Pick<DeliveryHooks, 'onTopicCreated' | 'onSystemTopicCreated' | 'onAssignmentCardSent'> {
+/** Where a sent row's outcome lands in the domain tables (delivery tests use these alone). */
+export function deliveryRecords(db: Database): Pick<DeliveryHooks, 'onTopicCreated' | 'onTopicReopened' | 'onTopicRecreated' | 'onSystemTopicCreated' | 'onAssignmentCardSent'> {
   return {
+    async onTopicReopened(topicId) {
+      // Only a closed topic becomes open: a retired or deleted one keeps its state.
+      await db
+        .update(topics)
+        .set({ state: sql`IF(${topics.state} = 'closed', 'open', ${topics.state})` })
+        .where(eq(topics.id, topicId))
+    },
+    async onTopicRecreated(topicId, threadId) {
+      await db.update(topics).set({ threadId, state: 'open' }).where(eq(topics.id, topicId))
+    },
     async onTopicCreated(topicId, threadId) {
       // Only a topic still being created becomes open: one retired meanwhile (Treatment closed at once) stays retired.
       await db

@@ -8,6 +8,7 @@ import { RateBudget, type RateBudgetOptions } from '../../src/delivery/rate-budg
 import { SendPlanner } from '../../src/delivery/send-planner.js'
 import { OutboxWorkers, type DeliveryHooks } from '../../src/delivery/worker.js'
 import type { Lane } from '../../src/db/schema/index.js'
+import { deliveryRecords } from '../../src/domain/delivery-outcomes.js'
 import { createLogger } from '../../src/logger.js'
 import { startSimulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase } from './database.js'
@@ -34,7 +35,8 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
     const poolIds = bots.map((b) => b.id)
     const planner = o.budgets ? new SendPlanner(handle.db, new RateBudget(o.budgets), () => poolIds) : undefined
     const workers = new OutboxWorkers(
-      { db: handle.db, gateway, logger, planner, hooks: o.hooks },
+      // The domain's records of what delivery reports (topics reopened, recreated…), plus the test's own hooks.
+      { db: handle.db, gateway, logger, planner, hooks: { ...deliveryRecords(handle.db), ...o.hooks } },
       { workersPerLane: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30, leaseSeconds: o.leaseSeconds },
     )
     workers.start()
@@ -45,19 +47,17 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   async function topic(groupIndex: number, name: string): Promise<{ topicId: number; chatId: number; threadId: number }> {
     const chatId = groups[groupIndex]!.id
     const created = await gateway.api(bots[0]!.id).createForumTopic(chatId, name)
-    const [row] = await database.db
-      .insert(topics)
-      .values({
-        projectId,
-        customerId: 1,
-        role: 'cs',
-        teamKey: 'cs',
-        chatId,
-        threadId: created.message_thread_id,
-        name,
-        state: 'open',
-        generation: Math.floor(Math.random() * 1e9),
-      })
+    const [row] = await database.db.insert(topics).values({
+      projectId,
+      customerId: 1,
+      role: 'cs',
+      teamKey: 'cs',
+      chatId,
+      threadId: created.message_thread_id,
+      name,
+      state: 'open',
+      generation: Math.floor(Math.random() * 1e9),
+    })
     return { topicId: Number(row.insertId), chatId, threadId: created.message_thread_id }
   }
 
