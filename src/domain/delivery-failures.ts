@@ -7,7 +7,7 @@ import { setClientBlocked } from './relay/blocked.js'
 import { noteNeverStarted } from './relay/never-started.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
 import { homeRole } from './roles.js'
-import { chatOfDestination, claimGroupAlarm, groupTitle } from './group-alarm.js'
+import { chatOfDestination, groupTitle } from './group-alarm.js'
 
 /**
  * Domain reactions to permanent send failures: a blocked client is marked (topics get one
@@ -34,7 +34,7 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
     // The CS bot cannot post its own alarm into the CS group: the log line above is all there is.
     const csBotBroken = (project.bots[homeRole(project.roles).key] ?? []).some((bot) => bot.id === job.botId)
     const title = chatId === undefined ? undefined : groupTitle(project, chatId)
-    if (csBotBroken || chatId === undefined || title === undefined || !claimGroupAlarm(chatId)) return
+    if (csBotBroken || chatId === undefined || title === undefined || !deps.alarms.claim(chatId)) return
     const bot = Object.values(project.bots)
       .flat()
       .find((b) => b.id === job.botId)

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 import type { AccountDirectory } from './accounts/directory.js'
+import type { GroupAlarms } from './group-alarm.js'
 
 /** What domain functions need: the database, a logger, the account directory, a wake-up for the outbox workers. */
 export interface DomainDeps {
@@ -9,4 +10,6 @@ export interface DomainDeps {
   directory: AccountDirectory
   /** Called after a transaction that queued outbox rows has committed. */
   notify(): void
+  /** At most one configuration alarm per group per hour, counted per app. */
+  alarms: GroupAlarms
 }

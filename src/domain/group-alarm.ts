@@ -9,17 +9,19 @@ import { staffGroupOf, type ProjectRuntime } from './project-runtime.js'
 const ALARM_INTERVAL_MS = 60 * 60 * 1000
 
 /**
- * When each group last raised an alarm. Kept in memory on purpose: after a restart, or in a
- * second process, one more alarm may go out, which is harmless for an alarm.
+ * When each group last raised an alarm, per app. Kept in memory on purpose: after a restart, or
+ * in a second process, one more alarm may go out, which is harmless for an alarm.
  */
-const lastAlarmAt = new Map<number, number>()
+export class GroupAlarms {
+  private readonly lastAlarmAt = new Map<number, number>()
 
-/** True when no alarm was raised for this group within the last hour (and records this one). */
-export function claimGroupAlarm(chatId: number, now = Date.now()): boolean {
-  const last = lastAlarmAt.get(chatId)
-  if (last !== undefined && now - last < ALARM_INTERVAL_MS) return false
-  lastAlarmAt.set(chatId, now)
-  return true
+  /** True when no alarm was raised for this group within the last hour (and records this one). */
+  claim(chatId: number, now = Date.now()): boolean {
+    const last = this.lastAlarmAt.get(chatId)
+    if (last !== undefined && now - last < ALARM_INTERVAL_MS) return false
+    this.lastAlarmAt.set(chatId, now)
+    return true
+  }
 }
 
 /** The chat an outbox destination points into (see `delivery/destination.ts`). */
