@@ -1,4 +1,4 @@
-import type { InlineKeyboardMarkup } from 'grammy/types'
+import type { Keyboard } from './buttons/keyboard.js'
 import type { DbOrTx } from '../db/client.js'
 import type { ReplyRef } from '../delivery/jobs.js'
 import { activeTopics } from './customers.js'
@@ -34,7 +34,7 @@ export async function queueTopicOpening(
   tx: DbOrTx,
   project: ProjectRuntime,
   topic: TopicRef,
-  opening: { card: string; cardMarkup?: InlineKeyboardMarkup; notice: string },
+  opening: { card: string; cardMarkup?: Keyboard; notice: string },
   options: EnqueueToOptions = {},
 ): Promise<void> {
   const address = { kind: 'topic', topic } as const

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeReassignButton, encodeReassignButton, type ReassignButton } from '../../src/bots/buttons/reassign.js'
-import { decodeTreatmentAction, encodeTreatmentAction } from '../../src/bots/buttons/treatment-prompt.js'
+import { decodeReassignButton, encodeReassignButton, type ReassignButton } from '../../src/domain/buttons/reassign.js'
+import { decodeTreatmentAction, encodeTreatmentAction } from '../../src/domain/buttons/treatment-prompt.js'
 import { pressedMessage } from '../../src/bots/buttons/pressed-message.js'
 import { startPayloadLine } from '../../src/domain/onboarding/start.js'
 

@@ -2,7 +2,7 @@ import { GrammyError, HttpError } from 'grammy'
 import { describe, expect, it } from 'vitest'
 import { backoffMs, classifyTelegramError, describeError } from '../../src/delivery/classify-error.js'
 import { splitCaption, splitText, withHeader } from '../../src/delivery/render.js'
-import { decodeCardAction, encodeCardAction } from '../../src/bots/buttons/onboarding-card.js'
+import { decodeCardAction, encodeCardAction } from '../../src/domain/buttons/onboarding-card.js'
 import { normaliseEmail } from '../../src/domain/accounts/directory.js'
 import { toStandardReaction } from '../../src/domain/relay/standard-reactions.js'
 

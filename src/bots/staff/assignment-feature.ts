@@ -1,7 +1,7 @@
 import { Composer } from 'grammy'
 import { pressCardButton } from '../../domain/onboarding/decide.js'
 import { homeGroup } from '../../domain/project-runtime.js'
-import { decodeCardAction } from '../buttons/onboarding-card.js'
+import { decodeCardAction } from '../../domain/buttons/onboarding-card.js'
 import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
 import type { BotContext } from '../shared/context.js'
 

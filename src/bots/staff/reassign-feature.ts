@@ -8,7 +8,7 @@ import { executeReassignment } from '../../domain/reassignment/execute.js'
 import { cancelReassignment, scheduleReassignment } from '../../domain/reassignment/schedule.js'
 import { describeDue, dueAt, type ReassignWhen } from '../../domain/reassignment/when.js'
 import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
-import { decodeReassignButton, reassignCancelKeyboard, reassignTeamsKeyboard, reassignWhenKeyboard } from '../buttons/reassign.js'
+import { decodeReassignButton, reassignCancelKeyboard, reassignTeamsKeyboard, reassignWhenKeyboard } from '../../domain/buttons/reassign.js'
 import type { BotContext } from '../shared/context.js'
 
 /** Schedules (and for "now" runs) a move, and says what happened in one line. */

@@ -3,7 +3,7 @@ import { staffGroupOf } from '../../domain/project-runtime.js'
 import { onDemandRole } from '../../domain/roles.js'
 import { pressTreatmentButton } from '../../domain/treatment/open-treatment.js'
 import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
-import { decodeTreatmentAction } from '../buttons/treatment-prompt.js'
+import { decodeTreatmentAction } from '../../domain/buttons/treatment-prompt.js'
 import type { BotContext } from '../shared/context.js'
 
 const composer = new Composer<BotContext>()

@@ -1,13 +1,12 @@
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
 import { onDemandGroup, teamsOf, type ProjectRuntime } from '../project-runtime.js'
-import { encodeCardAction } from '../../bots/buttons/onboarding-card.js'
+import { encodeCardAction } from '../buttons/onboarding-card.js'
+import type { Keyboard } from '../buttons/keyboard.js'
 import { startPayloadLine } from './start.js'
 
-/** The card's buttons (Bot API InlineKeyboardMarkup with callback buttons only). */
-export interface CardKeyboard {
-  inline_keyboard: Array<Array<{ text: string; callback_data: string }>>
-}
+/** The card's buttons. */
+export type CardKeyboard = Keyboard
 
 export function cardText(customer: Customer, account: AccountRecord): string {
   const handle = customer.username ? `@${customer.username}, ` : ''

@@ -10,7 +10,7 @@ import { queueTopicOpening } from '../topic-notices.js'
 import { queueMessageCopies } from '../relay/queue-copies.js'
 import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
-import { reassignMenuKeyboard } from '../../bots/buttons/reassign.js'
+import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
 
 export interface Assignment {

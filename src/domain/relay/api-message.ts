@@ -50,15 +50,13 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
         throw new Error(`Could not store an API message for customer ${customer.id}`)
       }
       await queueMessageCopies(tx, project, stored, { attribution: attribution(project, group, member.id), toClient: !customer.blocked, clientChatId: customer.telegramUserId })
-      await tx
-        .insert(auditLog)
-        .values({
-          projectId: project.id,
-          actorUserId: member.id,
-          action: 'api_message',
-          customerId: customer.id,
-          details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }),
-        })
+      await tx.insert(auditLog).values({
+        projectId: project.id,
+        actorUserId: member.id,
+        action: 'api_message',
+        customerId: customer.id,
+        details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }),
+      })
       return { ok: true as const, messageRowId: stored.id, delivered: !customer.blocked }
     }
   })

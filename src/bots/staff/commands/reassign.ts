@@ -3,7 +3,7 @@ import { refusalFor } from '../../../domain/permissions.js'
 import { homeRole } from '../../../domain/roles.js'
 import { parseWhen } from '../../../domain/reassignment/when.js'
 import { reassign, teamKeyboard } from '../reassign-feature.js'
-import { reassignCancelKeyboard } from '../../buttons/reassign.js'
+import { reassignCancelKeyboard } from '../../../domain/buttons/reassign.js'
 import { answer, type TopicCommandHandler } from './types.js'
 
 /**

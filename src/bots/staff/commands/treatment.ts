@@ -1,7 +1,7 @@
 import { closeTreatment } from '../../../domain/treatment/close-treatment.js'
 import { refusalFor } from '../../../domain/permissions.js'
 import { onDemandRole, teamsRole } from '../../../domain/roles.js'
-import { treatmentPromptKeyboard } from '../../buttons/treatment-prompt.js'
+import { treatmentPromptKeyboard } from '../../../domain/buttons/treatment-prompt.js'
 import { activeTreatmentTopic } from '../../../domain/treatment/treatment-topic.js'
 import { answer, type TopicCommand, type TopicCommandHandler } from './types.js'
 

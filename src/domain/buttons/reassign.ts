@@ -1,4 +1,4 @@
-import type { InlineKeyboardMarkup } from 'grammy/types'
+import type { Keyboard } from './keyboard.js'
 
 /**
  * The reassignment buttons, all bound to a customer: the menu on the CS profile card
@@ -40,7 +40,7 @@ export function decodeReassignButton(data: string): ReassignButton | undefined {
   return undefined
 }
 
-const keyboard = (rows: Array<Array<{ text: string; button: ReassignButton }>>): InlineKeyboardMarkup => ({
+const keyboard = (rows: Array<Array<{ text: string; button: ReassignButton }>>): Keyboard => ({
   inline_keyboard: rows.map((row) => row.map(({ text, button }) => ({ text, callback_data: encodeReassignButton(button) }))),
 })
 

@@ -1,4 +1,4 @@
-import type { InlineKeyboardMarkup } from 'grammy/types'
+import type { Keyboard } from './keyboard.js'
 
 /**
  * The `/treatment` confirmation's buttons: `tr:<open|cancel>:<customerId>`. Pressed by CS and
@@ -17,7 +17,7 @@ export function decodeTreatmentAction(data: string): TreatmentAction | undefined
   return { action, customerId: Number(id) }
 }
 
-export function treatmentPromptKeyboard(customerId: number): InlineKeyboardMarkup {
+export function treatmentPromptKeyboard(customerId: number): Keyboard {
   return {
     inline_keyboard: [
       [{ text: 'Open Treatment topic', callback_data: encodeTreatmentAction({ action: 'open', customerId }) }],
