@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { outbox, reassignments } from '../../src/db/schema/index.js'
+import { customers, outbox, reassignments } from '../../src/db/schema/index.js'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
 import { buttonData, onboard, waitForPrivate, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
 
 /**
@@ -14,7 +15,8 @@ import { lateBound, useHarness } from '../support/suite.js'
 const alphaTopics = lateBound<OnboardedTopics>('acme topics')
 const betaTopics = lateBound<OnboardedTopics>('beta topics')
 const [alpha, beta] = [alphaTopics.view, betaTopics.view]
-const h = useHarness({ secondBrand: true }, async (harness) => {
+const recorder = createQueryRecorder()
+const h = useHarness({ secondBrand: true, queryLogger: recorder }, async (harness) => {
   alphaTopics.set(await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
   betaTopics.set(await onboard(harness, harness.beta!.people.zoe, 'zoe@example.com', 'south', { world: harness.beta! }))
 })
@@ -24,6 +26,19 @@ const botAnswer = (world: SampleWorld, topic: number, pattern: string | RegExp) 
   waitForTopicMessage(h, world.groups.cs.id, topic, (m) => m.from.is_bot && m.text !== undefined && (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text)))
 const profileCard = (world: SampleWorld, topic: number) =>
   h.sim.waitFor(() => h.sim.chatMessages(world.groups.cs.id, { threadId: topic }).find((m) => JSON.stringify(m.reply_markup ?? {}).includes('Reassign CR')))
+
+/** Statements exempt from the project condition, each for the reason given. Keep it short. */
+const ALLOWED: RegExp[] = [
+  // By primary key (plus a state guard), of a row the caller read or wrote within its project.
+  /where \(?`(system_topics|assignments|customers|accounts|topics|relay_links|outbox|reassignments)`\.`id` = \?( and `\1`\.`(state|blocked)` = \?\))?$/,
+  // A customer's topics and held messages: the customer row was found within the project.
+  /^select .* from `(topics|messages)` where \(`\1`\.`customer_id` = \? and /,
+  // Stored updates by (bot_id, update_id), their primary key, or a bot's redrive: the bot is one of the running project's.
+  /from `updates` where \(`updates`\.`bot_id` = \? and /,
+  /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` = \?\)$/,
+  // The outbox backlog gauge (readiness, metrics) counts all projects on purpose.
+  /^select count\(\*\) from `outbox` where `outbox`\.`state` in \(\?, \?\)$/,
+]
 
 describe('two projects in one service', () => {
   it('relays the shared agent to each brand’s own client only, with each brand’s labels', async () => {
@@ -97,6 +112,10 @@ describe('two projects in one service', () => {
       const answer = await sim.pressButton(world.people.alice.id, cs, acmeCard.message_id, data, { forged: true })
       expect(answer).toMatchObject({ show_alert: true })
     }
+    // Acme's own customer with beta's plan: bound to the right customer, still not Acme's plan.
+    const [acmeZoe] = await h.database.db.select().from(customers).where(eq(customers.projectId, h.projectId))
+    const crossed = await sim.pressButton(world.people.alice.id, cs, acmeCard.message_id, `ra:c:${acmeZoe!.id}:${plan!.id}`, { forged: true })
+    expect(crossed?.text).not.toBe('Cancelled.')
     await outboxSettled(h.app.db)
     const [still] = await h.database.db.select().from(reassignments).where(eq(reassignments.id, plan!.id))
     expect(still!.state).toBe('scheduled')
@@ -124,5 +143,14 @@ describe('two projects in one service', () => {
         .map((m) => m.text ?? '')
         .join('\n'),
     ).not.toContain('Beta only')
+  })
+
+  // Runs last: it checks every statement the flows above made the service send.
+  it('sends no query on a project-owned table without a project condition', async () => {
+    await outboxSettled(h.app.db)
+    const owned = await projectOwnedTables(h.database.db)
+    expect(owned).toEqual(expect.arrayContaining(['customers', 'topics', 'messages', 'outbox', 'updates']))
+    expect(recorder.statements.length).toBeGreaterThan(100)
+    expect(unscopedStatements(recorder.statements, owned, ALLOWED)).toEqual([])
   })
 })

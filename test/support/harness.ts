@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { startApp, type App } from '../../src/app.js'
 import { createConfig, type Config } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
+import type { QueryLogger } from '../../src/db/client.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
 import { createSampleWorld, createSecondBrand, sampleConfig, type SampleWorld, type SecondBrand } from '../../src/demo/sample-world.js'
 import { createLogger } from '../../src/logger.js'
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void
   /** Runs a second project ("beta", see `createSecondBrand`) in the same app and database. */
   secondBrand?: boolean
+  /** Sees every statement the service sends (test/support/query-recorder.ts). */
+  queryLogger?: QueryLogger
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -49,7 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
   })
-  const app = await startApp(config, createLogger(config.log.level), { migrate: false })
+  const app = await startApp(config, createLogger(config.log.level), { migrate: false, queryLogger: options.queryLogger })
   const projectId = await importAccounts(database, world)
   const harness: Harness = {
     sim,
