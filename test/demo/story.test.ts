@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
 import { Transcript } from '../../src/demo/transcript.js'
 import { startHarness, type Harness } from '../support/harness.js'
@@ -10,7 +11,7 @@ import { startHarness, type Harness } from '../support/harness.js'
 describe('the demo story', () => {
   let h: Harness
   beforeAll(async () => {
-    h = await startHarness()
+    h = await startHarness({ secondBrand: true })
   })
   afterAll(async () => h?.stop())
 
@@ -49,5 +50,15 @@ describe('the demo story', () => {
     expect(steps.get('10')).toMatch(/CR North › Zoe Quinn · ACC-1001: ↻ #\d+ CR bot: \[photo\] This is the slip \(front side\) \(edited\)/)
     expect(steps.get('11')).not.toContain('front side')
     expect(steps.get('17')).toContain('refund is on its way')
+
+    // The second brand, in the same service: Bob signs with Beta's label, nothing reaches Acme.
+    const beta = h.beta!
+    transcript.watchGroup(beta.groups.cs.id, 'Beta CS group')
+    transcript.watchPrivate(beta.people.zoe.id, beta.bots.client.id)
+    await playSecondBrandStory({ sim, world, beta, transcript, print: (line) => lines.push(line) })
+    const betaSteps = lines.join('\n').split('━━ ').slice(-3)
+    expect(betaSteps[0]).toMatch(/^18\. [\s\S]*Beta CS group › Onboarding: #\d+ \d+: 🆕 New customer/)
+    expect(betaSteps[2]).toMatch(/^20\. [\s\S]*: #\d+ \d+: Bob · Beta Care ⏎ Hello from Beta/)
+    expect(betaSteps[2]).toContain("Acme's client and groups got 0 new messages from Beta's steps.")
   }, 120_000)
 })
