@@ -3,6 +3,8 @@ import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
 import { Transcript } from '../../src/demo/transcript.js'
 import { startHarness, type Harness } from '../support/harness.js'
+import { outboxSettled } from '../support/poll.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 
 /**
  * `npm run demo`'s story on a slow day: some copies take a while (a 429 with retry_after holds them).
@@ -10,8 +12,9 @@ import { startHarness, type Harness } from '../support/harness.js'
  */
 describe('the demo story', () => {
   let h: Harness
+  const recorder = createQueryRecorder()
   beforeAll(async () => {
-    h = await startHarness({ secondBrand: true })
+    h = await startHarness({ secondBrand: true, queryLogger: recorder })
   })
   afterAll(async () => h?.stop())
 
@@ -60,5 +63,9 @@ describe('the demo story', () => {
     expect(betaSteps[0]).toMatch(/^18\. [\s\S]*Beta CS group › Onboarding: #\d+ \d+: 🆕 New customer/)
     expect(betaSteps[2]).toMatch(/^20\. [\s\S]*: #\d+ \d+: Bob · Beta Care ⏎ Hello from Beta/)
     expect(betaSteps[2]).toContain("Acme's client and groups got 0 new messages from Beta's steps.")
+
+    // The query guard over the whole story: every statement on a project-owned table is scoped.
+    await outboxSettled(h.app.db)
+    expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db))).toEqual([])
   }, 120_000)
 })
