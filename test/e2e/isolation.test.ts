@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { customers, outbox, reassignments } from '../../src/db/schema/index.js'
+import { scheduleMovesFromRecords } from '../../src/domain/reassignment/records.js'
+import { accounts, customers, outbox, reassignments } from '../../src/db/schema/index.js'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
 import { buttonData, onboard, waitForPrivate, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
@@ -130,6 +131,20 @@ describe('two projects in one service', () => {
         .map((m) => m.text ?? '')
         .join('\n'),
     ).not.toContain('Beta only')
+  })
+
+  it('moves by account records only the project’s own customers', async () => {
+    const { db } = h.database
+    await db
+      .update(accounts)
+      .set({ crTeamHint: 'south' })
+      .where(and(eq(accounts.projectId, h.projectId), eq(accounts.email, 'zoe@example.com')))
+    const project = (id: number) => h.app.projects.find((p) => p.id === id)!
+    expect(await scheduleMovesFromRecords(h.app.deps, project(b().projectId))).toBe(0)
+    expect(await db.select().from(reassignments).where(eq(reassignments.projectId, h.projectId))).toEqual([])
+    expect(await scheduleMovesFromRecords(h.app.deps, project(h.projectId))).toBe(1)
+    const [move] = await db.select().from(reassignments).where(eq(reassignments.projectId, h.projectId))
+    expect(move).toMatchObject({ toTeam: 'south', source: 'records' })
   })
 
   // Runs last: it checks every statement the flows above made the service send.
