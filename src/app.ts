@@ -2,7 +2,7 @@ import type { Server } from 'node:http'
 import { sequentialize } from '@grammyjs/runner'
 import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
-import { createDatabase, type Database } from './db/client.js'
+import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
 import { NamedLock } from './db/named-lock.js'
@@ -64,9 +64,13 @@ export interface App {
  * The composition root: database → projects → bots → outbox workers → ingress (long polling
  * or webhooks). Used by main.ts, the demo, the benchmark and the end-to-end tests alike.
  */
-export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean; checks?: boolean; roles?: RoleRegistry } = {}): Promise<App> {
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  options: { migrate?: boolean; checks?: boolean; roles?: RoleRegistry; queryLogger?: QueryLogger } = {},
+): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
-  const { db, close } = createDatabase(config.database.url, { poolSize: 20 })
+  const { db, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []

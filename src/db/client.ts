@@ -1,3 +1,4 @@
+import type { Logger as QueryLogger } from 'drizzle-orm/logger'
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2'
 import mysql, { type Pool } from 'mysql2/promise'
 import * as schema from './schema/index.js'
@@ -6,6 +7,8 @@ export type Database = MySql2Database<typeof schema>
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 /** Query functions take either, so a caller can run them inside its own transaction. */
 export type DbOrTx = Database | Transaction
+
+export type { QueryLogger }
 
 export interface DatabaseHandle {
   db: Database
@@ -17,7 +20,7 @@ export interface DatabaseHandle {
  * A mysql2 pool wrapped by drizzle. Sessions run in UTC: drizzle reads and writes DATETIME as UTC,
  * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it.
  */
-export function createDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+export function createDatabase(url: string, options: { poolSize?: number; queryLogger?: QueryLogger } = {}): DatabaseHandle {
   const pool = mysql.createPool({
     uri: url,
     connectionLimit: options.poolSize ?? 10,
@@ -31,6 +34,7 @@ export function createDatabase(url: string, options: { poolSize?: number } = {})
   pool.pool.on('connection', (connection) => {
     connection.query("SET time_zone = '+00:00'", () => {})
   })
-  const db = drizzle(pool, { schema, mode: 'default' })
+  // The query logger lets tests see every statement (test/support/query-recorder.ts).
+  const db = drizzle(pool, { schema, mode: 'default', logger: options.queryLogger })
   return { db, pool, close: () => pool.end() }
 }

@@ -4,7 +4,8 @@ import { accounts, projects } from '../db/schema/index.js'
 import { createLogger } from '../logger.js'
 import { startSimulator } from '../simulator/index.js'
 import { createDemoDatabase } from './demo-database.js'
-import { createSampleWorld, sampleConfig } from './sample-world.js'
+import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
+import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
 import { Transcript } from './transcript.js'
 import { eq } from 'drizzle-orm'
@@ -19,25 +20,37 @@ async function main(): Promise<void> {
   const database = await createDemoDatabase(serverUrl)
   const sim = await startSimulator()
   const world = createSampleWorld(sim)
-  const config = createConfig(sampleConfig(sim, world, database.url, { log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' } }))
+  const beta = createSecondBrand(sim, world)
+  const config = createConfig(sampleConfig(sim, world, database.url, { log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' }, projects: [world.project, beta.project] }))
   const app = await startApp(config, createLogger(config.log.level))
   try {
-    const [project] = await app.db.select().from(projects).where(eq(projects.key, world.project.key))
-    await app.db
-      .insert(accounts)
-      .values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+    for (const brand of [world, beta]) {
+      const [project] = await app.db.select().from(projects).where(eq(projects.key, brand.project.key))
+      await app.db
+        .insert(accounts)
+        .values(brand.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+    }
     const names = new Map<number, string>()
-    for (const [key, bot] of Object.entries(world.bots))
-      names.set(bot.id, `@${bot.username}`.replace(/^@(.*)$/, key === 'client' ? '🤖 client bot' : `🤖 ${key.toUpperCase()} bot`))
-    for (const person of Object.values(world.people)) names.set(person.id, person.firstName)
+    // Beta first: Bob, on both staffs, is one of Acme's people.
+    for (const [brand, prefix] of [
+      [beta, 'Beta '],
+      [world, ''],
+    ] as const) {
+      for (const [key, bot] of Object.entries(brand.bots)) names.set(bot.id, `🤖 ${prefix}${key === 'client' ? 'client' : key.toUpperCase()} bot`)
+      for (const person of Object.values(brand.people)) names.set(person.id, `${prefix}${person.firstName}`)
+    }
     const transcript = new Transcript(sim, names)
     transcript.watchPrivate(world.people.zoe.id, world.bots.client.id)
     transcript.watchGroup(world.groups.cs.id, 'CS group')
     transcript.watchGroup(world.groups.north.id, 'CR North')
     transcript.watchGroup(world.groups.south.id, 'CR South')
     transcript.watchGroup(world.groups.treatment.id, 'Treatment')
+    transcript.watchPrivate(beta.people.zoe.id, beta.bots.client.id)
+    transcript.watchGroup(beta.groups.cs.id, 'Beta CS group')
+    transcript.watchGroup(beta.groups.north.id, 'Beta CR North')
     console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
+    await playSecondBrandStory({ sim, world, beta, transcript })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

@@ -71,6 +71,27 @@ export function createSampleWorld(sim: Simulator, options: { keySuffix?: string 
 
 export type SampleWorld = ReturnType<typeof createSampleWorld>
 
+/**
+ * A second brand of the same agency ("beta"): its own client bot, staff bots, groups, people and
+ * role labels, plus one agent of the first brand (Bob) on its CS staff, so one person works in
+ * both brands. Nothing else is shared: the two projects must stay fully isolated.
+ */
+export function createSecondBrand(sim: Simulator, first: SampleWorld) {
+  const world = createSampleWorld(sim, { keySuffix: '2' })
+  const sharedAgent = first.people.bob
+  sim.addMember(world.groups.cs.id, sharedAgent.id)
+  const project = {
+    ...world.project,
+    key: 'beta',
+    name: 'Beta Brand',
+    staff: [...world.project.staff, { id: sharedAgent.id, name: 'Bob', roles: ['cs' as const] }],
+    relay: { roleLabels: { cs: 'Beta Care', cr: 'Beta Success', treatment: 'Beta Treatment' } },
+  }
+  return { ...world, project, sharedAgent }
+}
+
+export type SecondBrand = ReturnType<typeof createSecondBrand>
+
 /** A full service config for the sample world, pointed at the simulator. */
 export function sampleConfig(sim: Simulator, world: SampleWorld, databaseUrl: string, overrides: Partial<ConfigInput> = {}): ConfigInput {
   return {

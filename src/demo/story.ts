@@ -202,7 +202,8 @@ export async function playStory({ sim, world, transcript, db }: Stage): Promise<
   )
 }
 
-function buttonData(message: SimMessageView, label: string): string {
+/** The callback data of a message's button, by (part of) its label. */
+export function buttonData(message: SimMessageView, label: string): string {
   const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text.includes(label)) as { callback_data?: string } | undefined
   if (!button?.callback_data) throw new Error(`No button "${label}" on message ${message.message_id}`)
   return button.callback_data

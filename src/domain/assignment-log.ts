@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { assignmentLog, type AssignmentAction } from '../db/schema/index.js'
 import { staffMember, type ProjectRuntime } from './project-runtime.js'
@@ -20,7 +20,11 @@ export async function logAssignment(tx: DbOrTx, change: AssignmentChange): Promi
 
 /** The assignment history of a customer as lines for `/history`. */
 export async function assignmentHistory(db: DbOrTx, project: ProjectRuntime, customerId: number): Promise<string[]> {
-  const rows = await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(asc(assignmentLog.id))
+  const rows = await db
+    .select()
+    .from(assignmentLog)
+    .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.customerId, customerId)))
+    .orderBy(asc(assignmentLog.id))
   return rows.map((row) => {
     const when = `${row.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
     const who = row.actorUserId ? (staffMember(project, row.actorUserId)?.name ?? `user ${row.actorUserId}`) : 'system'

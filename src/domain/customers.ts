@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
+import type { ProjectScope } from '../db/project-scope.js'
 import { customers, topics } from '../db/schema/index.js'
 
 export type Customer = typeof customers.$inferSelect
@@ -49,10 +50,11 @@ export async function activeTopics(db: DbOrTx, customerId: number): Promise<Topi
     .orderBy(topics.id)
 }
 
-export async function topicByThread(db: DbOrTx, chatId: number, threadId: number): Promise<Topic | undefined> {
+/** The project's customer topic a staff message was written in. */
+export async function topicByThread(db: DbOrTx, scope: ProjectScope, chatId: number, threadId: number): Promise<Topic | undefined> {
   const [row] = await db
     .select()
     .from(topics)
-    .where(and(eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
+    .where(and(eq(topics.projectId, scope.projectId), eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
   return row
 }

@@ -1,4 +1,5 @@
 import type { ProjectConfig, StaffRole } from '../config/index.js'
+import type { Viewer } from '../db/repositories/relay.js'
 import { homeRole, onDemandRole, roleDefinition, teamsRole, type RoleGroup, type RoleRegistry } from './roles.js'
 
 /** 'client', or the key of a staff role of the registry. */
@@ -82,8 +83,8 @@ export function projectBotIds(project: ProjectRuntime): number[] {
 }
 
 /** How a bot of this project looks up stored messages: in groups, a copy by any of the project's bots is ours. */
-export function viewerOf(project: ProjectRuntime, botId: number): { botId: number; projectBotIds: number[] } {
-  return { botId, projectBotIds: projectBotIds(project) }
+export function viewerOf(project: ProjectRuntime, botId: number): Viewer {
+  return { projectId: project.id, botId, projectBotIds: projectBotIds(project) }
 }
 
 /** The project's one client bot (clients talk to one bot; there is no client pool). */

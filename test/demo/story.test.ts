@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
 import { Transcript } from '../../src/demo/transcript.js'
 import { startHarness, type Harness } from '../support/harness.js'
+import { outboxSettled } from '../support/poll.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 
 /**
  * `npm run demo`'s story on a slow day: some copies take a while (a 429 with retry_after holds them).
@@ -9,8 +12,9 @@ import { startHarness, type Harness } from '../support/harness.js'
  */
 describe('the demo story', () => {
   let h: Harness
+  const recorder = createQueryRecorder()
   beforeAll(async () => {
-    h = await startHarness()
+    h = await startHarness({ secondBrand: true, queryLogger: recorder })
   })
   afterAll(async () => h?.stop())
 
@@ -49,5 +53,19 @@ describe('the demo story', () => {
     expect(steps.get('10')).toMatch(/CR North › Zoe Quinn · ACC-1001: ↻ #\d+ CR bot: \[photo\] This is the slip \(front side\) \(edited\)/)
     expect(steps.get('11')).not.toContain('front side')
     expect(steps.get('17')).toContain('refund is on its way')
+
+    // The second brand, in the same service: Bob signs with Beta's label, nothing reaches Acme.
+    const beta = h.beta!
+    transcript.watchGroup(beta.groups.cs.id, 'Beta CS group')
+    transcript.watchPrivate(beta.people.zoe.id, beta.bots.client.id)
+    await playSecondBrandStory({ sim, world, beta, transcript, print: (line) => lines.push(line) })
+    const betaSteps = lines.join('\n').split('━━ ').slice(-3)
+    expect(betaSteps[0]).toMatch(/^18\. [\s\S]*Beta CS group › Onboarding: #\d+ \d+: 🆕 New customer/)
+    expect(betaSteps[2]).toMatch(/^20\. [\s\S]*: #\d+ \d+: Bob · Beta Care ⏎ Hello from Beta/)
+    expect(betaSteps[2]).toContain("Acme's client and groups got 0 new messages from Beta's steps.")
+
+    // The query guard over the whole story: every statement on a project-owned table is scoped.
+    await outboxSettled(h.app.db)
+    expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db))).toEqual([])
   }, 120_000)
 })

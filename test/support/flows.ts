@@ -1,4 +1,5 @@
 import type { InlineKeyboardMarkup, Message } from 'grammy/types'
+import type { SampleWorld } from '../../src/demo/sample-world.js'
 import type { Harness } from './harness.js'
 
 /** Last message a user sees from a bot in their private chat. */
@@ -35,8 +36,9 @@ export function waitForTopicMessage(h: Harness, chatId: number, threadId: number
  * Takes a client from /start to an assigned customer with topics: email, card, a lead's press.
  * Returns the thread ids of their topics.
  */
-export async function onboard(h: Harness, client: { id: number }, email: string, team: 'north' | 'south', options: { treatment?: boolean } = {}) {
-  const { sim, world } = h
+export async function onboard(h: Harness, client: { id: number }, email: string, team: 'north' | 'south', options: { treatment?: boolean; world?: SampleWorld } = {}) {
+  const { sim } = h
+  const world = options.world ?? h.world
   sim.sendPrivate(client.id, world.bots.client.id, { text: '/start' })
   await waitForPrivate(h, client.id, world.bots.client.id, 'email')
   sim.sendPrivate(client.id, world.bots.client.id, { text: email })
@@ -46,7 +48,7 @@ export async function onboard(h: Harness, client: { id: number }, email: string,
     await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.message_id === card.message_id && JSON.stringify(m.reply_markup).includes('☑')))
   }
   const answer = await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, `as:${cardAssignmentId(card)}:cr:${team}`)
-  const name = accountName(h, email)
+  const name = accountName(world, email)
   const csTopic = await waitForTopic(h, world.groups.cs.id, name)
   const crTopic = await waitForTopic(h, team === 'north' ? world.groups.north.id : world.groups.south.id, name)
   await waitForPrivate(h, client.id, world.bots.client.id, 'Your team is ready')
@@ -82,8 +84,8 @@ export function fileBytesOf(h: Harness, fileUniqueId: string | undefined): Buffe
   return fileUniqueId === undefined ? undefined : h.sim.fileBytes(fileUniqueId)
 }
 
-function accountName(h: Harness, email: string): string {
-  const person = email.startsWith('zoe') ? h.world.people.zoe : h.world.people.yuri
+function accountName(world: SampleWorld, email: string): string {
+  const person = email.startsWith('zoe') ? world.people.zoe : world.people.yuri
   return person.firstName
 }
 

@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm'
 import { startApp, type App } from '../../src/app.js'
 import { createConfig, type Config } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
+import type { QueryLogger } from '../../src/db/client.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
-import { createSampleWorld, sampleConfig, type SampleWorld } from '../../src/demo/sample-world.js'
+import { createSampleWorld, createSecondBrand, sampleConfig, type SampleWorld, type SecondBrand } from '../../src/demo/sample-world.js'
 import { createLogger } from '../../src/logger.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
@@ -17,6 +18,8 @@ export interface Harness {
   config: Config
   database: TestDatabase
   projectId: number
+  /** The second project ("beta") in the same service and database, with `secondBrand: true`. */
+  beta?: SecondBrand & { projectId: number }
   stop(): Promise<void>
 }
 
@@ -26,6 +29,10 @@ export interface HarnessOptions {
   config?: Partial<ConfigInput>
   project?: Partial<ProjectInput>
   prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void
+  /** Runs a second project ("beta", see `createSecondBrand`) in the same app and database. */
+  secondBrand?: boolean
+  /** Sees every statement the service sends (test/support/query-recorder.ts). */
+  queryLogger?: QueryLogger
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -34,22 +41,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const world = createSampleWorld(sim)
   // Changes to the sample world (extra bots, pools, more projects) before the config is built from it.
   const prepared = options.prepare?.(sim, world) ?? {}
+  const beta = options.secondBrand ? createSecondBrand(sim, world) : undefined
   const base = sampleConfig(sim, world, database.url, { log: { level: (process.env.TOPICDESK_TEST_LOG as 'info') ?? 'silent' } })
   const override = options.config ?? {}
   const config = createConfig({
     ...base,
     ...override,
     // `project` adjusts the sample project; `prepare` may add projects of its own.
-    projects: override.projects ?? [...base.projects.map((project) => ({ ...project, ...options.project })), ...(prepared.projects ?? [])],
+    projects: override.projects ?? [...base.projects.map((project) => ({ ...project, ...options.project })), ...(prepared.projects ?? []), ...(beta ? [beta.project] : [])],
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
   })
-  const app = await startApp(config, createLogger(config.log.level), { migrate: false })
-  const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
-  const projectId = project!.id
-  await database.db
-    .insert(accounts)
-    .values(world.accounts.map((a) => ({ projectId, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  const app = await startApp(config, createLogger(config.log.level), { migrate: false, queryLogger: options.queryLogger })
+  const projectId = await importAccounts(database, world)
   const harness: Harness = {
     sim,
     app,
@@ -57,6 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     database,
     projectId,
+    beta: beta ? { ...beta, projectId: await importAccounts(database, beta) } : undefined,
     async stop() {
       await harness.app.stop()
       await sim.close()
@@ -64,4 +69,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   }
   return harness
+}
+
+/** Imports a sample project's accounts (as the accounts import would) and returns the project id. */
+async function importAccounts(database: TestDatabase, world: SampleWorld): Promise<number> {
+  const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
+  const projectId = project!.id
+  await database.db
+    .insert(accounts)
+    .values(world.accounts.map((a) => ({ projectId, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  return projectId
 }

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy'
+import { scopeOf } from '../../db/project-scope.js'
 import { topicByThread } from '../../domain/customers.js'
 import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
 import { relayStaffMessage } from '../../domain/relay/staff-message.js'
@@ -25,7 +26,7 @@ group.on('message', async (ctx) => {
     ctx.log.debug({ userId: ctx.from.id }, 'message by someone not on the roster ignored')
     return
   }
-  const topic = await topicByThread(ctx.deps.db, ctx.chat.id, message.message_thread_id)
+  const topic = await topicByThread(ctx.deps.db, scopeOf(ctx.project), ctx.chat.id, message.message_thread_id)
   if (!topic) return
   if (service) {
     // A pin, a rename, a close…: never relayed; a close or reopen by hand is recorded.

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
+import type { ProjectScope } from '../project-scope.js'
 import { messages, relayLinks, topics, type NotRelayedReason } from '../schema/index.js'
 
 export type MessageRow = typeof messages.$inferSelect
@@ -25,8 +26,8 @@ export async function linksOfMessage(db: DbOrTx, messageRowId: number): Promise<
   return db.select().from(relayLinks).where(eq(relayLinks.messageId, messageRowId)).orderBy(relayLinks.id)
 }
 
-/** Who looks at a message: the bot that saw it, and every bot of its project (a pool posts into groups). */
-export interface Viewer {
+/** Who looks at a message: the bot that saw it, its project, and every bot of that project (a pool posts into groups). */
+export interface Viewer extends ProjectScope {
   botId: number
   projectBotIds: readonly number[]
 }
@@ -41,14 +42,14 @@ export async function resolveStoredMessage(db: DbOrTx, viewer: Viewer, chatId: n
   const [original] = await db
     .select()
     .from(messages)
-    .where(and(inArray(messages.botId, bots), eq(messages.chatId, chatId), eq(messages.messageId, messageId)))
+    .where(and(eq(messages.projectId, viewer.projectId), inArray(messages.botId, bots), eq(messages.chatId, chatId), eq(messages.messageId, messageId)))
     .orderBy(desc(messages.id))
     .limit(1)
   if (original) return { message: original }
   const [link] = await db
     .select()
     .from(relayLinks)
-    .where(and(eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId), inArray(relayLinks.botId, bots)))
+    .where(and(eq(relayLinks.projectId, viewer.projectId), eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId), inArray(relayLinks.botId, bots)))
     .orderBy(desc(relayLinks.id))
     .limit(1)
   if (!link) return undefined
@@ -66,7 +67,15 @@ export async function reactionTarget(db: DbOrTx, message: MessageRow): Promise<M
   const [first] = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.botId, message.botId), eq(messages.chatId, message.chatId), eq(messages.mediaGroupId, message.mediaGroupId), eq(messages.deleted, false)))
+    .where(
+      and(
+        eq(messages.projectId, message.projectId),
+        eq(messages.botId, message.botId),
+        eq(messages.chatId, message.chatId),
+        eq(messages.mediaGroupId, message.mediaGroupId),
+        eq(messages.deleted, false),
+      ),
+    )
     .orderBy(asc(messages.messageId))
     .limit(1)
   return first ?? message
@@ -93,9 +102,11 @@ export async function unsentAlbumLinks(db: DbOrTx, first: RelayLinkRow, mediaGro
     .innerJoin(messages, eq(messages.id, relayLinks.messageId))
     .where(
       and(
+        eq(relayLinks.projectId, first.projectId),
         eq(relayLinks.chatId, first.chatId),
         eq(relayLinks.kind, first.kind),
         isNull(relayLinks.copyMessageId),
+        eq(messages.projectId, first.projectId),
         eq(messages.mediaGroupId, mediaGroupId),
         eq(messages.chatId, (await findMessageRow(db, first.messageId))?.chatId ?? 0),
       ),

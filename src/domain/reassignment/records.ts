@@ -14,7 +14,7 @@ export async function scheduleMovesFromRecords(deps: DomainDeps, project: Projec
   const differing = await deps.db
     .select({ customerId: customers.id, hint: accounts.crTeamHint, team: customers.crTeam })
     .from(customers)
-    .innerJoin(accounts, eq(accounts.id, customers.accountId))
+    .innerJoin(accounts, and(eq(accounts.id, customers.accountId), eq(accounts.projectId, customers.projectId)))
     .where(
       and(
         eq(customers.projectId, project.id),

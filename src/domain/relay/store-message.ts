@@ -33,7 +33,7 @@ export function isRealReply(message: InboundMessage): boolean {
 export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<MessageRow | undefined> {
   const { message } = input
   const replyTo = isRealReply(message)
-    ? await resolveStoredMessage(tx, { botId: input.botId, projectBotIds: input.projectBotIds }, message.chat.id, message.reply_to_message!.message_id)
+    ? await resolveStoredMessage(tx, { projectId: input.projectId, botId: input.botId, projectBotIds: input.projectBotIds }, message.chat.id, message.reply_to_message!.message_id)
     : undefined
   const values = {
     projectId: input.projectId,
