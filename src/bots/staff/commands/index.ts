@@ -4,6 +4,7 @@ import { banCommand, unbanCommand } from './ban.js'
 import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
 import { historyCommand } from './history.js'
+import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
 import { reassignCommand } from './reassign.js'
 import { renderHelp } from './render.js'
 import { treatmentCommand } from './treatment.js'
@@ -83,6 +84,56 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/unban`: relay the client's messages again",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: "Relay this client's messages again",
+  },
+  {
+    name: 'tag',
+    kind: 'topic',
+    handler: tagCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/tag vip refund`: tag the customer (a-z, 0-9, _ and -; per project; shown on the profile card)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Tag this customer: /tag vip refund',
+  },
+  {
+    name: 'untag',
+    kind: 'topic',
+    handler: untagCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/untag refund`: remove tags',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Remove tags: /untag refund',
+  },
+  {
+    name: 'tags',
+    kind: 'topic',
+    handler: tagsCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: "`/tags`: the customer's tags",
+    who: { roles: 'staff', text: 'staff' },
+    menu: "This customer's tags",
+  },
+  {
+    name: 'note',
+    kind: 'topic',
+    handler: noteCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/note <text>`: a dated note on the profile (the card shows the latest 3)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Add a note to the profile: /note <text>',
+  },
+  {
+    name: 'notes',
+    kind: 'topic',
+    handler: notesCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: "`/notes`: all the customer's notes, newest first",
+    who: { roles: 'staff', text: 'staff' },
+    menu: "All notes on this customer's profile",
   },
   {
     name: 'failed',
