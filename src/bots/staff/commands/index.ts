@@ -3,6 +3,7 @@ import { staffGroupOf } from '../../../domain/project-runtime.js'
 import { banCommand, unbanCommand } from './ban.js'
 import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
+import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
 import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
 import { reassignCommand } from './reassign.js'
@@ -134,6 +135,16 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/notes`: all the customer's notes, newest first",
     who: { roles: 'staff', text: 'staff' },
     menu: "All notes on this customer's profile",
+  },
+  {
+    name: 'find',
+    kind: 'group',
+    handler: findCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: '`/find tag:vip` or `/find <email|account id|name|username>`: matching customers of the project (up to 20) with links to their CS topics',
+    who: { roles: ['cs', 'cs_lead'], text: 'CS staff' },
+    menu: 'Find customers by tag, email, account or name',
   },
   {
     name: 'failed',
