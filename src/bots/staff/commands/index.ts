@@ -1,6 +1,7 @@
 import type { TopicRole } from '../../../db/schema/index.js'
 import { staffGroupOf } from '../../../domain/project-runtime.js'
 import { banCommand, unbanCommand } from './ban.js'
+import { cannedCommand, sendCannedCommand } from './canned.js'
 import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
 import { findCommand } from './find.js'
@@ -145,6 +146,26 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: '`/find tag:vip` or `/find <email|account id|name|username>`: matching customers of the project (up to 20) with links to their CS topics',
     who: { roles: ['cs', 'cs_lead'], text: 'CS staff' },
     menu: 'Find customers by tag, email, account or name',
+  },
+  {
+    name: 'c',
+    kind: 'topic',
+    handler: sendCannedCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/c <name>`: send the canned reply to the client as your answer (attributed and mirrored like a typed one)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Send a canned reply: /c <name>',
+  },
+  {
+    name: 'canned',
+    kind: 'group',
+    handler: cannedCommand,
+    groups: ALL,
+    where: 'any staff group',
+    usage: "`/canned list`: the project's canned replies; `/canned add <name> <text>` (replaces one of that name), `/canned remove <name>`",
+    who: { roles: 'staff', text: 'staff (`add`, `remove`: CS leads)' },
+    menu: 'Canned replies: list (CS leads: add, remove)',
   },
   {
     name: 'failed',
