@@ -16,9 +16,51 @@ describe('the staff command registry', () => {
       expect(c.menu.length).toBeGreaterThan(0)
       expect(c.menu.length).toBeLessThanOrEqual(256)
     }
-    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
-    expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual(['delete', 'history', 'reassign', 'treatment', 'ban', 'unban', 'failed', 'help'])
-    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'treatment',
+      'tag',
+      'untag',
+      'tags',
+      'note',
+      'notes',
+      'find',
+      'c',
+      'canned',
+      'help',
+    ])
+    expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'reassign',
+      'treatment',
+      'ban',
+      'unban',
+      'tag',
+      'untag',
+      'tags',
+      'note',
+      'notes',
+      'find',
+      'c',
+      'canned',
+      'failed',
+      'help',
+    ])
+    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'treatment',
+      'tag',
+      'untag',
+      'tags',
+      'note',
+      'notes',
+      'c',
+      'canned',
+      'help',
+    ])
     expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
   })
 })
