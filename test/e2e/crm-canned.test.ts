@@ -1,4 +1,10 @@
+import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { messages } from '../../src/db/schema/index.js'
+import { topicByThread } from '../../src/domain/customers.js'
+import { sendCanned } from '../../src/domain/crm/canned.js'
+import { staffGroupOf } from '../../src/domain/project-runtime.js'
+import { toInboundMessage } from '../../src/bots/shared/inbound.js'
 import { useOnboardedZoe } from '../support/suite.js'
 import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 
@@ -45,6 +51,38 @@ describe('canned replies', () => {
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'Thanks!' }, { replyTo: atClient.message_id })
     const reply = await waitForTopicMessage(h, cs, zoe.cs, 'Thanks!')
     expect(reply.reply_to_message_id).toBe(mirror.message_id)
+  })
+
+  it('/c as a reply to a client message answers that message, at the client too', async () => {
+    const { sim, world } = h
+    const cs = world.groups.cs.id
+    const question = sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'Where is my refund?' })
+    const copy = await waitForTopicMessage(h, cs, zoe.cs, 'Where is my refund?')
+    sim.sendGroup(world.people.bob.id, cs, { text: '/c refund' }, { threadId: zoe.cs, replyTo: copy.message_id })
+    await h.sim.waitFor(() => sim.privateMessages(world.people.zoe.id, world.bots.client.id).find((m) => m.text === `Bob · CS\n${REFUND}`))
+    const atClient = sim.privateMessages(world.people.zoe.id, world.bots.client.id).find((m) => m.text === `Bob · CS\n${REFUND}`)!
+    expect(atClient.reply_to_message_id).toBe(question.message_id)
+    const mirror = await waitForTopicMessage(h, cs, zoe.cs, `Bob · CS → client\n${REFUND}`)
+    expect(mirror.reply_to_message_id).toBe(copy.message_id)
+  })
+
+  it('sends once for one command, even when its update is handled again', async () => {
+    const { sim, world } = h
+    const cs = world.groups.cs.id
+    const command = sim.sendGroup(world.people.alice.id, cs, { text: '/c bye' }, { threadId: zoe.cs })
+    await ask(world.people.alice.id, cs, '/canned add bye Goodbye for now!')
+    const project = h.app.projects[0]!
+    const topic = (await topicByThread(h.database.db, cs, zoe.cs))!
+    for (let i = 0; i < 2; i++) {
+      const outcome = await sendCanned(h.app.deps, project, staffGroupOf(project, cs)!, topic, toInboundMessage(command), 'bye')
+      expect(outcome.ok).toBe(true)
+    }
+    await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'Goodbye for now!')
+    const stored = await h.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.customerId, topic.customerId), eq(messages.text, 'Goodbye for now!')))
+    expect(stored).toHaveLength(1)
   })
 
   it('answers an unknown name politely and sends nothing', async () => {

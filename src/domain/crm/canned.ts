@@ -5,7 +5,10 @@ import { findCustomer, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { touchTopic } from '../idle-topics.js'
 import { refusalFor } from '../permissions.js'
-import { staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { resolveStoredMessage } from '../../db/repositories/relay.js'
+import type { InboundMessage } from '../inbound.js'
+import { botForRole, projectBotIds, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { isRealReply } from '../relay/store-message.js'
 import { relaySyntheticStaffMessage } from '../relay/synthetic-message.js'
 import { normaliseTag, type CrmOutcome } from './tags.js'
 
@@ -50,9 +53,11 @@ export async function listCanned(db: DbOrTx, project: ProjectRuntime): Promise<s
  * answer ("Alice · CS"), like a typed one, and is mirrored into every topic of the customer
  * (this one included, since the command itself is not what the client got). It is a staff
  * message without a Telegram original (see relay/synthetic-message): nothing in the topic
- * can be edited into something else, and a client's reply to it lands on its copies.
+ * can be edited into something else, a client's reply to it lands on its copies, and the same
+ * command (a redelivered update) sends it once.
  */
-export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, group: StaffGroup, topic: Topic, actorUserId: number, rawName: string): Promise<CrmOutcome> {
+export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, group: StaffGroup, topic: Topic, command: InboundMessage, rawName: string): Promise<CrmOutcome> {
+  const actorUserId = command.from?.id ?? 0
   const refusal = refusalFor(project, actorUserId, 'send_canned')
   if (refusal) return { ok: false, reason: refusal }
   if (rawName === '') return { ok: false, reason: 'Which canned reply? Usage: /c <name> (see /canned list).' }
@@ -68,7 +73,12 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
   const customer = await findCustomer(deps.db, topic.customerId)
   if (!customer || customer.state !== 'active') return { ok: false, reason: 'This customer cannot be written to.' }
   await deps.db.transaction(async (tx) => {
-    await relaySyntheticStaffMessage(tx, project, customer, group, staffMember(project, actorUserId)!, canned.text)
+    // Sent as a reply to a message, it answers that message, as a typed reply would.
+    const replyTo = isRealReply(command)
+      ? await resolveStoredMessage(tx, { botId: botForRole(project, group.role).id, projectBotIds: projectBotIds(project) }, command.chat.id, command.reply_to_message!.message_id)
+      : undefined
+    const source = { key: `${command.chat.id}:${command.message_id}`, replyToRowId: replyTo?.message.id }
+    await relaySyntheticStaffMessage(tx, project, customer, group, staffMember(project, actorUserId)!, canned.text, source)
     await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
   })
   deps.notify()

@@ -29,7 +29,7 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
   const group = senderGroup(project, member.roles, customer)
   if (!group) return { ok: false, reason: 'no_group', message: `${member.name} works in none of this customer's groups` }
   const outcome = await deps.db.transaction(async (tx) => {
-    const stored = await relaySyntheticStaffMessage(tx, project, customer, group, member, input.text)
+    const stored = (await relaySyntheticStaffMessage(tx, project, customer, group, member, input.text))!
     await tx.insert(auditLog).values({
       projectId: project.id,
       actorUserId: member.id,

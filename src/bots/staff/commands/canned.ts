@@ -1,5 +1,6 @@
 import { addCanned, listCanned, removeCanned, sendCanned } from '../../../domain/crm/canned.js'
 import type { CrmOutcome } from '../../../domain/crm/tags.js'
+import { toInboundMessage } from '../../shared/inbound.js'
 import { answer, type GroupCommandHandler, type TopicCommandHandler } from './types.js'
 
 /** `/canned add <name> <text>`, `/canned remove <name>` (CS leads), `/canned list` (see domain/crm/canned). */
@@ -19,7 +20,7 @@ export const cannedCommand: GroupCommandHandler = async (ctx) => {
 
 /** `/c <name>` in a customer's topic: sends the canned reply to the client as the agent. */
 export const sendCannedCommand: TopicCommandHandler = async (command) => {
-  const { ctx, topic, group, args } = command
-  const outcome = await sendCanned(ctx.deps, ctx.project, group, topic, ctx.from!.id, args)
+  const { ctx, topic, group, args, message } = command
+  const outcome = await sendCanned(ctx.deps, ctx.project, group, topic, toInboundMessage(message), args)
   if (!outcome.ok) await answer(command, outcome.reason)
 }
