@@ -2,7 +2,7 @@ import { customerNotes } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
 import { staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { queueProfileCardEdits } from './profile-card.js'
+import { lockProfile, queueProfileCardEdits } from './profile-card.js'
 import { customerNoteList, noteLine } from './profile-extras.js'
 import type { CrmOutcome } from './tags.js'
 
@@ -17,6 +17,7 @@ export async function addNote(deps: DomainDeps, project: ProjectRuntime, custome
   if (text.length > NOTE_MAX_CHARS) return { ok: false, reason: `A note can be at most ${NOTE_MAX_CHARS} characters long.` }
   const author = staffMember(project, actorUserId)!
   await deps.db.transaction(async (tx) => {
+    await lockProfile(tx, customerId)
     await tx.insert(customerNotes).values({ projectId: project.id, customerId, authorUserId: actorUserId, authorName: author.name, text })
     await queueProfileCardEdits(tx, project, customerId)
   })

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { accounts, profileCards, topics } from '../../db/schema/index.js'
+import { accounts, customers, profileCards, topics } from '../../db/schema/index.js'
 import { reassignMenuKeyboard } from '../../bots/buttons/reassign.js'
 import { findCustomer } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
@@ -8,6 +8,14 @@ import { profileCard } from '../onboarding/open-topics.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { homeRole } from '../roles.js'
 import { loadProfileExtras } from './profile-extras.js'
+
+/**
+ * Locks the customer's row first thing in a transaction that changes their tags or notes, so
+ * two changes at once queue their card edits in commit order and the last edit shows both.
+ */
+export async function lockProfile(tx: DbOrTx, customerId: number): Promise<void> {
+  await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for('update')
+}
 
 export interface PostedProfileCard {
   topicId: number

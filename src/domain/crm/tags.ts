@@ -3,7 +3,7 @@ import { customerTags } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
 import type { ProjectRuntime } from '../project-runtime.js'
-import { queueProfileCardEdits } from './profile-card.js'
+import { lockProfile, queueProfileCardEdits } from './profile-card.js'
 import { customerTagList } from './profile-extras.js'
 
 /** Longest tag kept (longer ones are cut). */
@@ -37,6 +37,7 @@ export async function changeTags(deps: DomainDeps, project: ProjectRuntime, cust
   const parsed = parseTags(args)
   if ('reason' in parsed) return { ok: false, reason: parsed.reason }
   const tags = await deps.db.transaction(async (tx) => {
+    await lockProfile(tx, customerId)
     const [result] = add
       ? await tx
           .insert(customerTags)
