@@ -33,7 +33,7 @@ async function customerCommand(db: Database, argv: string[]): Promise<number> {
   }
   const report = await forgetCustomer(db, projectId, customer.id, actor)
   console.error(
-    `Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased.`,
+    `Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased, ${report!.notes} profile note(s) deleted.`,
   )
   return 0
 }

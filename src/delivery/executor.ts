@@ -302,6 +302,9 @@ async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<Outbox
   if (purpose?.kind === 'assignment_card') {
     await retryTransient(async () => deps.hooks?.onAssignmentCardSent?.(purpose.assignmentId, to.chatId, sent.message_id))
   }
+  if (purpose?.kind === 'profile_card') {
+    await retryTransient(async () => deps.hooks?.onProfileCardSent?.(purpose.topicId, to.chatId, sent.message_id, botId))
+  }
   if (purpose?.kind === 'profile_card' && purpose.pin) {
     await deps.gateway
       .api(botId)

@@ -21,4 +21,6 @@ export interface DeliveryHooks {
   onSystemTopicCreated?(systemTopicId: number, threadId: number): Promise<void>
   /** An onboarding card was posted: where, so its buttons can be answered and the card edited. */
   onAssignmentCardSent?(assignmentId: number, chatId: number, messageId: number): Promise<void>
+  /** A topic's profile card was posted (by this bot): where, so it can be edited when tags or notes change. */
+  onProfileCardSent?(topicId: number, chatId: number, messageId: number, botId: number): Promise<void>
 }

@@ -6,6 +6,7 @@ import type { DomainDeps } from './deps.js'
 import { handlePermanentFailure } from './delivery-failures.js'
 import type { ProjectRuntime } from './project-runtime.js'
 import { noteTopicRecovered } from './topic-health.js'
+import { queueProfileCardEdits, recordProfileCard } from './crm/profile-card.js'
 
 /**
  * The domain's side of the delivery port: what the lane workers report (a topic created, a card
@@ -20,6 +21,12 @@ export function createDeliveryHooks(deps: DomainDeps, projects: ProjectRuntime[]
     onTopicRecovered: async (job, outcome, topicId) => {
       const project = projectOf(job.projectId)
       if (project) await noteTopicRecovered(deps, project, topicId, outcome, job.botId)
+    },
+    onProfileCardSent: async (topicId, chatId, messageId, botId) => {
+      const recorded = await recordProfileCard(deps.db, { topicId, chatId, messageId, botId })
+      const project = recorded && projectOf(recorded.projectId)
+      // A card posted after tags or notes were added (a new CR topic, a recreated topic) gets them.
+      if (recorded && project && (await queueProfileCardEdits(deps.db, project, recorded.customerId, topicId))) deps.notify()
     },
   }
 }

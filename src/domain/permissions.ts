@@ -3,7 +3,20 @@ import { staffMember, type ProjectRuntime } from './project-runtime.js'
 
 /** Decisions staff take with buttons and commands, each allowed to the roles the README names. */
 export type StaffAction =
-  'assign_customer' | 'reassign_customer' | 'open_treatment' | 'ban_client' | 'unban_client' | 'delete_any_message' | 'see_failed' | 'retry_delivery' | 'retry_update'
+  | 'assign_customer'
+  | 'reassign_customer'
+  | 'open_treatment'
+  | 'ban_client'
+  | 'unban_client'
+  | 'delete_any_message'
+  | 'see_failed'
+  | 'retry_delivery'
+  | 'retry_update'
+  | 'tag_customer'
+  | 'note_customer'
+  | 'find_customers'
+  | 'manage_canned'
+  | 'send_canned'
 
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.
@@ -21,6 +34,14 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string 
   see_failed: { roles: ['cs_lead'], refusal: 'Only CS leads can see failed deliveries.' },
   retry_delivery: { roles: ['cs_lead'], refusal: 'Only CS leads can retry deliveries.' },
   retry_update: { roles: ['cs_lead'], refusal: 'Only CS leads can retry failed updates.' },
+  // /tag, /untag and /note in a customer's topic (/tags and /notes only read).
+  tag_customer: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can tag customers.' },
+  note_customer: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can add notes.' },
+  // /find in the CS group.
+  find_customers: { roles: ['cs', 'cs_lead'], refusal: 'Only CS staff can search customers.' },
+  // /canned add and remove; /c sends one.
+  manage_canned: { roles: ['cs_lead'], refusal: 'Only CS leads can change canned replies.' },
+  send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
 }
 
 /** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */

@@ -1,6 +1,7 @@
 import { and, eq, inArray, like, or } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../db/client.js'
-import { accounts, assignmentLog, assignments, auditLog, customers, fileCache, messages, reassignments, relayLinks, topics, updates } from '../db/schema/index.js'
+import { accounts, assignmentLog, assignments, auditLog, customerNotes, customers, fileCache, messages, reassignments, relayLinks, topics, updates } from '../db/schema/index.js'
+import { customerNoteList, customerTagList } from './crm/profile-extras.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -54,6 +55,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     relayLinks: links,
     assignmentLog: await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(assignmentLog.id),
     reassignments: await db.select().from(reassignments).where(eq(reassignments.customerId, customerId)).orderBy(reassignments.id),
+    tags: await customerTagList(db, customerId),
+    notes: await customerNoteList(db, customerId),
     auditLog: (
       await db
         .select()
@@ -71,13 +74,15 @@ export interface ForgetReport {
   messages: number
   fileCacheEntries: number
   updates: number
+  /** Staff notes on the profile (free text about the person): deleted. */
+  notes: number
 }
 
 /**
  * Erases a customer's personal data (a right-to-erasure request) in one transaction: the content
  * of every message of their conversation (text, captions, raw payload), the file cache entries
- * of their files, the raw updates of their private chat, their profile fields and the names of
- * their topics. The rows themselves stay (ids, kinds, times, states), so counts and the delivery
+ * of their files, the raw updates of their private chat, their profile fields, the staff's notes
+ * on their profile (deleted) and the names of their topics. The rows themselves stay (ids, kinds, times, states), so counts and the delivery
  * history remain, anonymous. Recorded in the audit log.
  */
 export async function forgetCustomer(db: Database, projectId: number, customerId: number, actor: string): Promise<ForgetReport | undefined> {
@@ -104,7 +109,8 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       .update(topics)
       .set({ name: `Customer ${customerId}` })
       .where(eq(topics.customerId, customerId))
-    const report = { messages: stored.length, fileCacheEntries: files.affectedRows, updates: updateRows.length }
+    const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
+    const report = { messages: stored.length, fileCacheEntries: files.affectedRows, updates: updateRows.length, notes: notes.affectedRows }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report
   })

@@ -4,6 +4,9 @@ import { staffCommands } from '../../src/bots/staff/commands/index.js'
 import { commandMenu, renderHelp } from '../../src/bots/staff/commands/render.js'
 import { withCommandTable } from '../../src/cli/docs-commands.js'
 
+/** The customer-profile commands, offered in every staff group. */
+const PROFILE = ['tag', 'untag', 'tags', 'note', 'notes']
+
 describe('the staff command registry', () => {
   it('is what the README "Staff commands" table shows (run npm run docs:commands after a change)', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
@@ -16,9 +19,22 @@ describe('the staff command registry', () => {
       expect(c.menu.length).toBeGreaterThan(0)
       expect(c.menu.length).toBeLessThanOrEqual(256)
     }
-    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
-    expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual(['delete', 'history', 'reassign', 'treatment', 'ban', 'unban', 'failed', 'help'])
-    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', ...PROFILE, 'find', 'c', 'canned', 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'reassign',
+      'treatment',
+      'ban',
+      'unban',
+      ...PROFILE,
+      'find',
+      'c',
+      'canned',
+      'failed',
+      'help',
+    ])
+    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', ...PROFILE, 'c', 'canned', 'help'])
     expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
   })
 })

@@ -9,6 +9,9 @@ import { startHarness, type Harness } from '../support/harness.js'
 let h: Harness
 const DESCRIPTION = 'Write to Acme Agency here: your account team answers in this chat.'
 const SHORT = 'Acme Agency customer service'
+/** The customer-profile commands, and the menu everyone gets in a CR or Treatment group (no /find: it works in the CS group only). */
+const PROFILE = ['tag', 'untag', 'tags', 'note', 'notes']
+const CR_MENU = ['delete', 'history', 'treatment', ...PROFILE, 'c', 'canned', 'help']
 
 beforeAll(async () => {
   h = await startHarness({ project: { clientBot: { description: DESCRIPTION, shortDescription: SHORT } } })
@@ -27,7 +30,7 @@ describe('bot profiles at start-up', () => {
     expect((await apiOf(bots.client).getMyDescription()).description).toBe(DESCRIPTION)
     expect((await apiOf(bots.client).getMyShortDescription()).short_description).toBe(SHORT)
     const cs = apiOf(bots.cs)
-    expect(names(await cs.getMyCommands({ scope: { type: 'chat', chat_id: groups.cs.id } }))).toEqual(['delete', 'history', 'treatment', 'help'])
+    expect(names(await cs.getMyCommands({ scope: { type: 'chat', chat_id: groups.cs.id } }))).toEqual(['delete', 'history', 'treatment', ...PROFILE, 'find', 'c', 'canned', 'help'])
     // A CS lead's menu in the CS group has the lead-only commands too.
     expect(names(await cs.getMyCommands({ scope: { type: 'chat_member', chat_id: groups.cs.id, user_id: people.alice.id } }))).toEqual([
       'delete',
@@ -36,11 +39,15 @@ describe('bot profiles at start-up', () => {
       'treatment',
       'ban',
       'unban',
+      ...PROFILE,
+      'find',
+      'c',
+      'canned',
       'failed',
       'help',
     ])
-    expect(names(await apiOf(bots.cr).getMyCommands({ scope: { type: 'chat', chat_id: groups.north.id } }))).toEqual(['delete', 'history', 'treatment', 'help'])
-    expect(names(await apiOf(bots.treatment).getMyCommands({ scope: { type: 'chat', chat_id: groups.treatment.id } }))).toEqual(['delete', 'history', 'treatment', 'help'])
+    expect(names(await apiOf(bots.cr).getMyCommands({ scope: { type: 'chat', chat_id: groups.north.id } }))).toEqual(CR_MENU)
+    expect(names(await apiOf(bots.treatment).getMyCommands({ scope: { type: 'chat', chat_id: groups.treatment.id } }))).toEqual(CR_MENU)
   })
 
   it('only reads on the next start when nothing changed', async () => {

@@ -12,6 +12,7 @@ import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
+import { NO_EXTRAS, profileExtrasLines, type ProfileExtras } from '../crm/profile-extras.js'
 
 export interface Assignment {
   crTeam: string
@@ -76,8 +77,8 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   await replayHeldMessages(tx, project, customer.id)
 }
 
-/** The pinned card of a customer's topic: who they are, their account and assignment, how to answer. */
-export function profileCard(project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment, role: string): string {
+/** The pinned card of a customer's topic: who they are, their account and assignment, tags and latest notes, how to answer. */
+export function profileCard(project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment, role: string, crm: ProfileExtras = NO_EXTRAS): string {
   return [
     `👤 ${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`,
     `Account: ${account.externalId} · ${account.displayName}`,
@@ -85,6 +86,7 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
     `Start payload: ${startPayloadLine(customer.startPayload)}`,
+    ...profileExtrasLines(crm),
     role === homeRole(project.roles).key
       ? `Reply in this topic to answer the client; start a message with ${project.config.relay.notePrefix} for an internal note.`
       : 'Reply in this topic to answer the client.',

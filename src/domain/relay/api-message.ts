@@ -1,12 +1,9 @@
-import { randomInt } from 'node:crypto'
 import { auditLog } from '../../db/schema/index.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { attribution, projectBotIds, staffGroups, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { staffGroups, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import type { Customer } from '../customers.js'
-import { queueMessageCopies } from './queue-copies.js'
-import { storeMessage } from './store-message.js'
-import type { InboundMessage } from '../inbound.js'
+import { relaySyntheticStaffMessage } from './synthetic-message.js'
 
 export interface ApiMessage {
   customerId: number
@@ -21,9 +18,7 @@ export type ApiMessageOutcome =
 
 /**
  * A message to a customer written outside Telegram (the admin API) in a staff member's name:
- * stored like a staff message, sent to the client attributed ("Alice · CS") through the outbox,
- * and mirrored into every topic of the customer so staff see what was said. It has no Telegram
- * original: chat 0, bot 0 and a random negative message id keep it apart from real messages.
+ * relayed like any staff message without a Telegram original (see synthetic-message), audited.
  */
 export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime, input: ApiMessage): Promise<ApiMessageOutcome> {
   const member = staffMember(project, input.staffId)
@@ -34,31 +29,15 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
   const group = senderGroup(project, member.roles, customer)
   if (!group) return { ok: false, reason: 'no_group', message: `${member.name} works in none of this customer's groups` }
   const outcome = await deps.db.transaction(async (tx) => {
-    for (let attempt = 0; ; attempt++) {
-      const message = syntheticMessage(input, member.name)
-      const stored = await storeMessage(tx, {
-        projectId: project.id,
-        customerId: customer.id,
-        origin: 'staff',
-        botId: 0,
-        projectBotIds: projectBotIds(project),
-        message,
-        senderRole: group.role,
-      })
-      if (!stored) {
-        if (attempt < 3) continue // the random id was taken: draw another
-        throw new Error(`Could not store an API message for customer ${customer.id}`)
-      }
-      await queueMessageCopies(tx, project, stored, { attribution: attribution(project, group, member.id), toClient: !customer.blocked, clientChatId: customer.telegramUserId })
-      await tx.insert(auditLog).values({
-        projectId: project.id,
-        actorUserId: member.id,
-        action: 'api_message',
-        customerId: customer.id,
-        details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }),
-      })
-      return { ok: true as const, messageRowId: stored.id, delivered: !customer.blocked }
-    }
+    const stored = (await relaySyntheticStaffMessage(tx, project, customer, group, member, input.text))!
+    await tx.insert(auditLog).values({
+      projectId: project.id,
+      actorUserId: member.id,
+      action: 'api_message',
+      customerId: customer.id,
+      details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }),
+    })
+    return { ok: true as const, messageRowId: stored.id, delivered: !customer.blocked }
   })
   deps.notify()
   return outcome
@@ -77,16 +56,4 @@ function senderGroup(project: ProjectRuntime, roles: readonly string[], customer
     if (found) return found
   }
   return undefined
-}
-
-/** The stored form of an API message: shaped like a Telegram text message (raw is rendered from it later). */
-function syntheticMessage(input: ApiMessage, name: string): InboundMessage {
-  const raw = {
-    message_id: -randomInt(1, 2 ** 47),
-    date: Math.floor(Date.now() / 1000),
-    chat: { id: 0, type: 'private', first_name: 'API' },
-    from: { id: input.staffId, is_bot: false, first_name: name },
-    text: input.text,
-  }
-  return { ...raw, kind: 'text', raw }
 }

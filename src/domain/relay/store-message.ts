@@ -16,6 +16,8 @@ export interface IncomingMessage {
   internalNote?: boolean
   /** Stored but deliberately not relayed (flood, ban). */
   notRelayed?: NotRelayedReason
+  /** The stored message it answers, when the message itself cannot say (a staff message without original). */
+  replyToRowId?: number
 }
 
 /** True when a topic message's reply_to_message is only the topic-root pseudo-reply. */
@@ -48,7 +50,7 @@ export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<
     kind: message.kind,
     text: message.text ?? message.caption ?? null,
     mediaGroupId: message.media_group_id ?? null,
-    replyToRowId: replyTo?.message.id ?? null,
+    replyToRowId: replyTo?.message.id ?? input.replyToRowId ?? null,
     held: input.held ?? false,
     internalNote: input.internalNote ?? false,
     notRelayed: input.notRelayed ?? null,

@@ -1,9 +1,12 @@
 import type { TopicRole } from '../../../db/schema/index.js'
 import { staffGroupOf } from '../../../domain/project-runtime.js'
 import { banCommand, unbanCommand } from './ban.js'
+import { cannedCommand, sendCannedCommand } from './canned.js'
 import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
+import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
+import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
 import { reassignCommand } from './reassign.js'
 import { renderHelp } from './render.js'
 import { treatmentCommand } from './treatment.js'
@@ -83,6 +86,86 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/unban`: relay the client's messages again",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: "Relay this client's messages again",
+  },
+  {
+    name: 'tag',
+    kind: 'topic',
+    handler: tagCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/tag vip refund`: tag the customer (a-z, 0-9, _ and -; per project; shown on the profile card)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Tag this customer: /tag vip refund',
+  },
+  {
+    name: 'untag',
+    kind: 'topic',
+    handler: untagCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/untag refund`: remove tags',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Remove tags: /untag refund',
+  },
+  {
+    name: 'tags',
+    kind: 'topic',
+    handler: tagsCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: "`/tags`: the customer's tags",
+    who: { roles: 'staff', text: 'staff' },
+    menu: "This customer's tags",
+  },
+  {
+    name: 'note',
+    kind: 'topic',
+    handler: noteCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/note <text>`: a dated note on the profile (the card shows the latest 3)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Add a note to the profile: /note <text>',
+  },
+  {
+    name: 'notes',
+    kind: 'topic',
+    handler: notesCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: "`/notes`: all the customer's notes, newest first",
+    who: { roles: 'staff', text: 'staff' },
+    menu: "All notes on this customer's profile",
+  },
+  {
+    name: 'find',
+    kind: 'group',
+    handler: findCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: '`/find tag:vip` or `/find <email|account id|name|username>`: matching customers of the project (up to 20) with links to their CS topics',
+    who: { roles: ['cs', 'cs_lead'], text: 'CS staff' },
+    menu: 'Find customers by tag, email, account or name',
+  },
+  {
+    name: 'c',
+    kind: 'topic',
+    handler: sendCannedCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/c <name>`: send the canned reply to the client as your answer (attributed and mirrored like a typed one)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Send a canned reply: /c <name>',
+  },
+  {
+    name: 'canned',
+    kind: 'group',
+    handler: cannedCommand,
+    groups: ALL,
+    where: 'any staff group',
+    usage: "`/canned list`: the project's canned replies; `/canned add <name> <text>` (replaces one of that name), `/canned remove <name>`",
+    who: { roles: 'staff', text: 'staff (`add`, `remove`: CS leads)' },
+    menu: 'Canned replies: list (CS leads: add, remove)',
   },
   {
     name: 'failed',

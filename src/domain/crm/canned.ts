@@ -1,0 +1,86 @@
+import { and, eq } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { cannedReplies } from '../../db/schema/index.js'
+import { findCustomer, type Topic } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { touchTopic } from '../idle-topics.js'
+import { refusalFor } from '../permissions.js'
+import { resolveStoredMessage } from '../../db/repositories/relay.js'
+import type { InboundMessage } from '../inbound.js'
+import { botForRole, staffMember, viewerOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { isRealReply } from '../relay/store-message.js'
+import { relaySyntheticStaffMessage } from '../relay/synthetic-message.js'
+import { normaliseTag, type CrmOutcome } from './tags.js'
+
+/** Longest canned reply kept (one Telegram message). */
+export const CANNED_MAX_CHARS = 4000
+
+/** `/canned add <name> <text>` (CS leads): stores the project's canned reply, replacing one of the same name. */
+export async function addCanned(deps: DomainDeps, project: ProjectRuntime, actorUserId: number, args: string): Promise<CrmOutcome> {
+  const refusal = refusalFor(project, actorUserId, 'manage_canned')
+  if (refusal) return { ok: false, reason: refusal }
+  const match = /^(\S+)\s+([\s\S]+)$/.exec(args)
+  const name = match && normaliseTag(match[1]!)
+  if (!match || !name) return { ok: false, reason: 'Usage: /canned add <name> <text>, with a name of letters a-z, digits, _ and -.' }
+  const text = match[2]!.trim()
+  if (text.length > CANNED_MAX_CHARS) return { ok: false, reason: `A canned reply can be at most ${CANNED_MAX_CHARS} characters long.` }
+  await deps.db
+    .insert(cannedReplies)
+    .values({ projectId: project.id, name, text, createdBy: actorUserId })
+    .onDuplicateKeyUpdate({ set: { text, createdBy: actorUserId } })
+  return { ok: true, text: `💬 Canned reply "${name}" saved. Send it in a customer's topic with /c ${name}` }
+}
+
+/** `/canned remove <name>` (CS leads). */
+export async function removeCanned(deps: DomainDeps, project: ProjectRuntime, actorUserId: number, rawName: string): Promise<CrmOutcome> {
+  const refusal = refusalFor(project, actorUserId, 'manage_canned')
+  if (refusal) return { ok: false, reason: refusal }
+  const name = normaliseTag(rawName)
+  const [result] = name ? await deps.db.delete(cannedReplies).where(and(eq(cannedReplies.projectId, project.id), eq(cannedReplies.name, name))) : [{ affectedRows: 0 }]
+  return result.affectedRows > 0 ? { ok: true, text: `💬 Canned reply "${name}" removed.` } : { ok: false, reason: `There is no canned reply "${rawName}".` }
+}
+
+/** `/canned list`: the project's canned replies, by name, each with the start of its text. */
+export async function listCanned(db: DbOrTx, project: ProjectRuntime): Promise<string> {
+  const rows = await db.select().from(cannedReplies).where(eq(cannedReplies.projectId, project.id)).orderBy(cannedReplies.name)
+  if (rows.length === 0) return '💬 No canned replies yet. CS leads add them with /canned add <name> <text>'
+  const preview = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/\s+/g, ' ')
+  return ['💬 Canned replies (send with /c <name>):', ...rows.map((row) => `• ${row.name}: ${preview(row.text)}`)].join('\n').slice(0, 4000)
+}
+
+/**
+ * `/c <name>` in a customer's topic: the canned reply goes to the client as the agent's own
+ * answer ("Alice · CS"), like a typed one, and is mirrored into every topic of the customer
+ * (this one included, since the command itself is not what the client got). It is a staff
+ * message without a Telegram original (see relay/synthetic-message): nothing in the topic
+ * can be edited into something else, a client's reply to it lands on its copies, and the same
+ * command (a redelivered update) sends it once.
+ */
+export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, group: StaffGroup, topic: Topic, command: InboundMessage, rawName: string): Promise<CrmOutcome> {
+  const actorUserId = command.from?.id ?? 0
+  const refusal = refusalFor(project, actorUserId, 'send_canned')
+  if (refusal) return { ok: false, reason: refusal }
+  if (rawName === '') return { ok: false, reason: 'Which canned reply? Usage: /c <name> (see /canned list).' }
+  const name = normaliseTag(rawName)
+  const [canned] = name
+    ? await deps.db
+        .select()
+        .from(cannedReplies)
+        .where(and(eq(cannedReplies.projectId, project.id), eq(cannedReplies.name, name)))
+    : []
+  if (!canned) return { ok: false, reason: `There is no canned reply "${rawName}". See /canned list.` }
+  if (topic.state === 'retired') return { ok: false, reason: '⚠️ Not delivered: this topic is closed and no longer reaches the client.' }
+  const customer = await findCustomer(deps.db, topic.customerId)
+  if (!customer || customer.state !== 'active') return { ok: false, reason: 'This customer cannot be written to.' }
+  await deps.db.transaction(async (tx) => {
+    // Sent as a reply to a message, it answers that message, as a typed reply would.
+    const replyTo = isRealReply(command)
+      ? await resolveStoredMessage(tx, viewerOf(project, botForRole(project, group.role).id), command.chat.id, command.reply_to_message!.message_id)
+      : undefined
+    const source = { key: `${command.chat.id}:${command.message_id}`, replyToRowId: replyTo?.message.id }
+    await relaySyntheticStaffMessage(tx, project, customer, group, staffMember(project, actorUserId)!, canned.text, source)
+    await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
+  })
+  deps.notify()
+  return customer.blocked ? { ok: false, reason: '⚠️ Not delivered: the client blocked the bot.' } : { ok: true, text: '' }
+}

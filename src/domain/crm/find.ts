@@ -1,0 +1,74 @@
+import { and, eq, inArray, like, or, type SQL } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { accounts, customers, customerTags, topics } from '../../db/schema/index.js'
+import { customerName } from '../customers.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { homeRole } from '../roles.js'
+import { normaliseTag } from './tags.js'
+
+/** How many customers `/find` lists. */
+export const FIND_LIMIT = 20
+
+export type FindOutcome = { ok: true; text: string } | { ok: false; reason: string }
+
+/**
+ * `/find tag:<name>` or `/find <text>` in the CS group: the project's customers with that tag, or
+ * whose email, account id, account name, name or username contains the text, each with a link
+ * to their CS topic (up to FIND_LIMIT, newest first).
+ */
+export async function findCustomers(db: DbOrTx, project: ProjectRuntime, query: string): Promise<FindOutcome> {
+  const condition = searchCondition(db, project, query)
+  if ('reason' in condition) return { ok: false, reason: condition.reason }
+  const rows = await db
+    .select({ customer: customers, account: accounts })
+    .from(customers)
+    .leftJoin(accounts, eq(accounts.id, customers.accountId))
+    .where(and(eq(customers.projectId, project.id), condition.where))
+    .orderBy(customers.id)
+    .limit(FIND_LIMIT + 1)
+  if (rows.length === 0) return { ok: true, text: `🔎 No customer matches ${query}.` }
+  const shown = rows.slice(0, FIND_LIMIT)
+  const links = await csTopicLinks(
+    db,
+    project,
+    shown.map((row) => row.customer.id),
+  )
+  const lines = shown.map(({ customer, account }) => {
+    const who = [`${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`, account?.externalId, account?.email].filter(Boolean).join(' · ')
+    return `• ${who} — ${links.get(customer.id) ?? 'no CS topic'}`
+  })
+  const more = rows.length > FIND_LIMIT ? `\nOnly the first ${FIND_LIMIT} are listed; narrow the search.` : ''
+  return { ok: true, text: `🔎 ${shown.length} customer${shown.length === 1 ? '' : 's'} matching ${query}:\n${lines.join('\n')}${more}`.slice(0, 4000) }
+}
+
+/** A link to a message thread of a supergroup: its id without the -100 prefix. */
+export function topicLink(chatId: number, threadId: number): string {
+  return `https://t.me/c/${String(chatId).replace(/^-100/, '')}/${threadId}`
+}
+
+/** Which customers a query matches: a tag (within the project), or text in their names, email and account id. */
+function searchCondition(db: DbOrTx, project: ProjectRuntime, query: string): { where: SQL } | { reason: string } {
+  if (query === '') return { reason: 'Find whom? For example: /find tag:vip, or /find an email, account id or name.' }
+  const byTag = /^tag:(.*)$/i.exec(query)
+  if (byTag) {
+    const tag = normaliseTag(byTag[1]!)
+    if (!tag) return { reason: 'Tags use only letters a-z, digits, _ and -, for example: /find tag:vip' }
+    const tagged = db
+      .select({ id: customerTags.customerId })
+      .from(customerTags)
+      .where(and(eq(customerTags.projectId, project.id), eq(customerTags.tag, tag)))
+    return { where: inArray(customers.id, tagged) }
+  }
+  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const columns = [accounts.email, accounts.externalId, accounts.displayName, customers.firstName, customers.lastName, customers.username]
+  return { where: or(...columns.map((column) => like(column, pattern)))! }
+}
+
+/** The live CS topic of each customer (those that have one), as a link. */
+async function csTopicLinks(db: DbOrTx, project: ProjectRuntime, customerIds: number[]): Promise<Map<number, string>> {
+  const rows = await db
+    .select({ customerId: topics.customerId, chatId: topics.chatId, threadId: topics.threadId })
+    .from(topics)
+    .where(and(inArray(topics.customerId, customerIds), eq(topics.role, homeRole(project.roles).key), inArray(topics.state, ['open', 'closed'])))
+  return new Map(rows.flatMap((row) => (row.threadId ? [[row.customerId, topicLink(row.chatId, row.threadId)] as const] : [])))
+}

@@ -1,0 +1,33 @@
+import { customerNotes } from '../../db/schema/index.js'
+import type { DomainDeps } from '../deps.js'
+import { refusalFor } from '../permissions.js'
+import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { lockProfile, queueProfileCardEdits } from './profile-card.js'
+import { customerNoteList, noteLine } from './profile-extras.js'
+import type { CrmOutcome } from './tags.js'
+
+/** Longest note kept. */
+export const NOTE_MAX_CHARS = 2000
+
+/** `/note <text>` in a customer's topic: a dated note by its author on the profile; the cards show the latest ones. */
+export async function addNote(deps: DomainDeps, project: ProjectRuntime, customerId: number, actorUserId: number, text: string): Promise<CrmOutcome> {
+  const refusal = refusalFor(project, actorUserId, 'note_customer')
+  if (refusal) return { ok: false, reason: refusal }
+  if (text === '') return { ok: false, reason: 'Write the note after the command, for example: /note prefers email' }
+  if (text.length > NOTE_MAX_CHARS) return { ok: false, reason: `A note can be at most ${NOTE_MAX_CHARS} characters long.` }
+  const author = staffMember(project, actorUserId)!
+  await deps.db.transaction(async (tx) => {
+    await lockProfile(tx, customerId)
+    await tx.insert(customerNotes).values({ projectId: project.id, customerId, authorUserId: actorUserId, authorName: author.name, text })
+    await queueProfileCardEdits(tx, project, customerId)
+  })
+  deps.notify()
+  return { ok: true, text: '📝 Note added to the profile.' }
+}
+
+/** `/notes`: every note of the customer, newest first (cut to one message). */
+export async function listNotes(deps: DomainDeps, customerId: number): Promise<string> {
+  const notes = await customerNoteList(deps.db, customerId)
+  if (notes.length === 0) return '📝 No notes yet. Add one with /note <text>'
+  return ['📝 Notes (newest first):', ...notes.map((note) => `• ${noteLine(note)}`)].join('\n').slice(0, 4000)
+}
