@@ -55,8 +55,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     relayLinks: links,
     assignmentLog: await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(assignmentLog.id),
     reassignments: await db.select().from(reassignments).where(eq(reassignments.customerId, customerId)).orderBy(reassignments.id),
-    tags: await customerTagList(db, customerId),
-    notes: await customerNoteList(db, customerId),
+    tags: await customerTagList(db, customer, customerId),
+    notes: await customerNoteList(db, customer, customerId),
     auditLog: (
       await db
         .select()

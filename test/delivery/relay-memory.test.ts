@@ -19,12 +19,12 @@ describe('relaying a large file', () => {
       return { fileId: document.file_id, fileUniqueId: document.file_unique_id, fileName: name, fileSize: document.file_size }
     }
     const warmUp = fileOf(Buffer.alloc(MB, 1), 'warm-up.bin')
-    const file = fileOf(Buffer.alloc(19 * MB, 7), 'large.bin')
-    const input = { apiRoot: sim.url, databaseUrl: database.url, from, to, chatId: group.id, warmUp, file }
+    const files = [fileOf(Buffer.alloc(19 * MB, 7), 'large-1.bin'), fileOf(Buffer.alloc(19 * MB, 8), 'large-2.bin')]
+    const input = { apiRoot: sim.url, databaseUrl: database.url, from, to, chatId: group.id, warmUp, files }
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--expose-gc', 'test/support/relay-memory-child.ts', JSON.stringify(input)], { timeout: 60_000 })
     const measured = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rssRise: number; liveRise: number }
-    const copy = sim.chatMessages(group.id).find((m) => m.kind === 'document' && m.raw.document?.file_size === 19 * MB)
-    expect(copy, 'the 19 MB document arrived').toBeDefined()
+    const copies = sim.chatMessages(group.id).filter((m) => m.kind === 'document' && m.raw.document?.file_size === 19 * MB)
+    expect(copies, 'both 19 MB documents arrived').toHaveLength(2)
     console.log(`relaying 19 MB raised RSS by ${(measured.rssRise / MB).toFixed(1)} MB, live memory by ${(measured.liveRise / MB).toFixed(1)} MB`)
     // What the relay holds (heap + buffers, swept before each sample): about 0.2–5 MB streamed,
     // 19–33 MB when the file is held whole. RSS also carries the allocator's slack (3–12 MB

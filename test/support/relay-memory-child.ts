@@ -16,7 +16,8 @@ interface RelayInput {
   to: { id: number; token: string }
   chatId: number
   warmUp: FileRef
-  file: FileRef
+  /** Two different large files: a file relayed once is cached for the bot and never downloaded again. */
+  files: [FileRef, FileRef]
 }
 
 const input = JSON.parse(process.argv[2] ?? '{}') as RelayInput
@@ -37,15 +38,24 @@ const sample = () => {
   const usage = process.memoryUsage()
   return { rss: usage.rss, live: usage.heapUsed + usage.arrayBuffers }
 }
-await new Promise((resolve) => setTimeout(resolve, 100))
-const base = sample()
-const peak = { ...base }
-const sampler = setInterval(() => {
-  const now = sample()
-  peak.rss = Math.max(peak.rss, now.rss)
-  peak.live = Math.max(peak.live, now.live)
-}, 20)
-await relay(input.file)
-clearInterval(sampler)
-process.stdout.write(`${JSON.stringify({ rssRise: peak.rss - base.rss, liveRise: peak.live - base.live })}\n`)
+/** One relay of the file: how far RSS and live memory rose above where they were before it. */
+async function measure(file: FileRef): Promise<{ rssRise: number; liveRise: number }> {
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const base = sample()
+  const peak = { ...base }
+  const sampler = setInterval(() => {
+    const now = sample()
+    peak.rss = Math.max(peak.rss, now.rss)
+    peak.live = Math.max(peak.live, now.live)
+  }, 20)
+  await relay(file)
+  clearInterval(sampler)
+  return { rssRise: peak.rss - base.rss, liveRise: peak.live - base.live }
+}
+
+// Twice, keeping the lower rise: noise from a busy machine only adds, while a file held whole
+// shows its full size every time.
+const runs = [await measure(input.files[0]), await measure(input.files[1])]
+const lower = runs.reduce((a, b) => (b.liveRise < a.liveRise ? b : a))
+process.stdout.write(`${JSON.stringify(lower)}\n`)
 await database.close()

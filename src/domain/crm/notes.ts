@@ -26,8 +26,8 @@ export async function addNote(deps: DomainDeps, project: ProjectRuntime, custome
 }
 
 /** `/notes`: every note of the customer, newest first (cut to one message). */
-export async function listNotes(deps: DomainDeps, customerId: number): Promise<string> {
-  const notes = await customerNoteList(deps.db, customerId)
+export async function listNotes(deps: DomainDeps, project: ProjectRuntime, customerId: number): Promise<string> {
+  const notes = await customerNoteList(deps.db, { projectId: project.id }, customerId)
   if (notes.length === 0) return '📝 No notes yet. Add one with /note <text>'
   return ['📝 Notes (newest first):', ...notes.map((note) => `• ${noteLine(note)}`)].join('\n').slice(0, 4000)
 }

@@ -52,9 +52,17 @@ export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime,
     .select({ card: profileCards, role: topics.role })
     .from(profileCards)
     .innerJoin(topics, eq(topics.id, profileCards.topicId))
-    .where(and(eq(topics.customerId, customerId), inArray(topics.state, ['creating', 'open', 'closed']), ...(newCardOf === undefined ? [] : [eq(topics.id, newCardOf)])))
+    .where(
+      and(
+        eq(profileCards.projectId, project.id),
+        eq(topics.projectId, project.id),
+        eq(topics.customerId, customerId),
+        inArray(topics.state, ['creating', 'open', 'closed']),
+        ...(newCardOf === undefined ? [] : [eq(topics.id, newCardOf)]),
+      ),
+    )
   if (cards.length === 0) return 0
-  const extras = await loadProfileExtras(tx, customerId)
+  const extras = await loadProfileExtras(tx, { projectId: project.id }, customerId)
   if (newCardOf !== undefined && extras.tags.length === 0 && extras.latestNotes.length === 0) return 0
   const assignment = { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }
   for (const { card, role } of cards) {

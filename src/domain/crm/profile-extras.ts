@@ -1,6 +1,7 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customerNotes, customerTags } from '../../db/schema/index.js'
+import type { ProjectScope } from '../../db/project-scope.js'
 
 /** How many of the latest notes the profile card shows (`/notes` lists them all). */
 export const CARD_NOTES = 3
@@ -19,21 +20,29 @@ export interface ProfileExtras {
 export const NO_EXTRAS: ProfileExtras = { tags: [], latestNotes: [] }
 
 /** A customer's tags, alphabetical. */
-export async function customerTagList(db: DbOrTx, customerId: number): Promise<string[]> {
-  const rows = await db.select({ tag: customerTags.tag }).from(customerTags).where(eq(customerTags.customerId, customerId)).orderBy(customerTags.tag)
+export async function customerTagList(db: DbOrTx, scope: ProjectScope, customerId: number): Promise<string[]> {
+  const rows = await db
+    .select({ tag: customerTags.tag })
+    .from(customerTags)
+    .where(and(eq(customerTags.projectId, scope.projectId), eq(customerTags.customerId, customerId)))
+    .orderBy(customerTags.tag)
   return rows.map((row) => row.tag)
 }
 
 /** A customer's notes, newest first (all of them, or the latest `limit`). */
-export async function customerNoteList(db: DbOrTx, customerId: number, limit?: number): Promise<CustomerNote[]> {
-  const query = db.select().from(customerNotes).where(eq(customerNotes.customerId, customerId)).orderBy(desc(customerNotes.id))
+export async function customerNoteList(db: DbOrTx, scope: ProjectScope, customerId: number, limit?: number): Promise<CustomerNote[]> {
+  const query = db
+    .select()
+    .from(customerNotes)
+    .where(and(eq(customerNotes.projectId, scope.projectId), eq(customerNotes.customerId, customerId)))
+    .orderBy(desc(customerNotes.id))
   return limit === undefined ? query : query.limit(limit)
 }
 
 /** The tags and latest notes of a customer, as the card shows them. */
-export async function loadProfileExtras(db: DbOrTx, customerId: number): Promise<ProfileExtras> {
+export async function loadProfileExtras(db: DbOrTx, scope: ProjectScope, customerId: number): Promise<ProfileExtras> {
   // One after the other: inside a transaction both share one connection.
-  return { tags: await customerTagList(db, customerId), latestNotes: await customerNoteList(db, customerId, CARD_NOTES) }
+  return { tags: await customerTagList(db, scope, customerId), latestNotes: await customerNoteList(db, scope, customerId, CARD_NOTES) }
 }
 
 /** One note as a line: "2026-11-26 Alice: text". */

@@ -43,17 +43,17 @@ export async function changeTags(deps: DomainDeps, project: ProjectRuntime, cust
           .insert(customerTags)
           .ignore()
           .values(parsed.tags.map((tag) => ({ projectId: project.id, customerId, tag, addedBy: actorUserId })))
-      : await tx.delete(customerTags).where(and(eq(customerTags.customerId, customerId), inArray(customerTags.tag, parsed.tags)))
+      : await tx.delete(customerTags).where(and(eq(customerTags.projectId, project.id), eq(customerTags.customerId, customerId), inArray(customerTags.tag, parsed.tags)))
     if (result.affectedRows > 0) await queueProfileCardEdits(tx, project, customerId)
-    return customerTagList(tx, customerId)
+    return customerTagList(tx, { projectId: project.id }, customerId)
   })
   deps.notify()
   return { ok: true, text: describeTags(tags) }
 }
 
 /** `/tags`: the customer's tags. */
-export async function listTags(deps: DomainDeps, customerId: number): Promise<string> {
-  return describeTags(await customerTagList(deps.db, customerId))
+export async function listTags(deps: DomainDeps, project: ProjectRuntime, customerId: number): Promise<string> {
+  return describeTags(await customerTagList(deps.db, { projectId: project.id }, customerId))
 }
 
 function describeTags(tags: string[]): string {

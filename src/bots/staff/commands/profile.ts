@@ -13,11 +13,11 @@ export const untagCommand: TopicCommandHandler = async (command) =>
   answerOutcome(command, await changeTags(command.ctx.deps, command.ctx.project, command.topic.customerId, command.ctx.from!.id, command.args, false))
 
 /** `/tags`: the customer's tags. */
-export const tagsCommand: TopicCommandHandler = async (command) => answer(command, await listTags(command.ctx.deps, command.topic.customerId))
+export const tagsCommand: TopicCommandHandler = async (command) => answer(command, await listTags(command.ctx.deps, command.ctx.project, command.topic.customerId))
 
 /** `/note <text>`: a dated note on the customer's profile (see domain/crm/notes). */
 export const noteCommand: TopicCommandHandler = async (command) =>
   answerOutcome(command, await addNote(command.ctx.deps, command.ctx.project, command.topic.customerId, command.ctx.from!.id, command.args))
 
 /** `/notes`: every note of the customer. */
-export const notesCommand: TopicCommandHandler = async (command) => answer(command, await listNotes(command.ctx.deps, command.topic.customerId))
+export const notesCommand: TopicCommandHandler = async (command) => answer(command, await listNotes(command.ctx.deps, command.ctx.project, command.topic.customerId))
