@@ -23,6 +23,7 @@ import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
 import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
 import { createDeliveryHooks } from './domain/delivery-outcomes.js'
+import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type BotRef, type ProjectRuntime } from './domain/project-runtime.js'
@@ -72,7 +73,14 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   for (const projectConfig of config.projects) {
     const projectId = await syncProject(db, projectConfig)
     const roles = options.roles ?? STAFF_ROLES
-    const runtime: ProjectRuntime = { id: projectId, config: projectConfig, bots: { client: [] }, roles, albumWindowMs: config.delivery.albumWindowMs }
+    const runtime: ProjectRuntime = {
+      id: projectId,
+      config: projectConfig,
+      bots: { client: [] },
+      roles,
+      roster: new Roster(projectConfig.staff),
+      albumWindowMs: config.delivery.albumWindowMs,
+    }
     for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.
       const pool = (runtime.bots[role] ??= [])

@@ -25,7 +25,7 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions
   config?: Partial<ConfigInput>
   project?: Partial<ProjectInput>
-  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void
+  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents'] } | void
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -43,6 +43,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     projects: override.projects ?? [...base.projects.map((project) => ({ ...project, ...options.project })), ...(prepared.projects ?? [])],
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
+    agents: override.agents ?? prepared.agents,
   })
   const app = await startApp(config, createLogger(config.log.level), { migrate: false })
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
