@@ -25,6 +25,7 @@ import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
 import { createDeliveryHooks } from './domain/delivery-outcomes.js'
 import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
+import { reloadRosters, type RosterReload } from './domain/projects/reload-rosters.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type BotRef, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
@@ -57,6 +58,8 @@ export interface App {
   /** The admin server's port (/healthz, /readyz, /metrics), unless `http: false`. */
   adminPort?: number
   metrics: Metrics
+  /** Re-reads the config file's agents and staff lists (what SIGHUP and `/reload` do). */
+  reloadRosters(): Promise<RosterReload>
   stop(): Promise<void>
 }
 
@@ -64,7 +67,15 @@ export interface App {
  * The composition root: database → projects → bots → outbox workers → ingress (long polling
  * or webhooks). Used by main.ts, the demo, the benchmark and the end-to-end tests alike.
  */
-export async function startApp(config: Config, logger: Logger, options: { migrate?: boolean; checks?: boolean; roles?: RoleRegistry } = {}): Promise<App> {
+export interface StartOptions {
+  migrate?: boolean
+  checks?: boolean
+  roles?: RoleRegistry
+  /** Reads the config file again, for `/reload` and SIGHUP (absent: nothing to reload from). */
+  configSource?: () => Config
+}
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, close } = createDatabase(config.database.url, { poolSize: 20 })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
@@ -106,7 +117,14 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   // The domain wakes the lane workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
-  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify() }
+  const source = options.configSource
+  const reload = async (): Promise<RosterReload> => {
+    const outcome = source ? await reloadRosters(db, projects, source) : { ok: false as const, reason: 'this process was started without a config file to read again' }
+    if (outcome.ok) logger.info({ projects: outcome.projects }, 'rosters reloaded')
+    else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
+    return outcome
+  }
+  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify(), reloadRosters: reload }
   const workers = new OutboxWorkers(
     { db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
     {
@@ -146,6 +164,7 @@ export async function startApp(config: Config, logger: Logger, options: { migrat
     adminPort: admin?.port,
     metrics,
     profiles,
+    reloadRosters: reload,
     async stop() {
       await checks
       await profiles

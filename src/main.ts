@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     throw error
   }
   const logger = createLogger(config.log.level)
-  const app = await startApp(config, logger)
+  const app = await startApp(config, logger, { configSource: () => loadConfig(path) })
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
+  // The agents and staff lists, re-read without a restart; a bad file keeps the old ones (logged).
+  process.on('SIGHUP', () => void app.reloadRosters().catch((error: unknown) => logger.error({ err: error }, 'roster reload failed')))
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 import type { AccountDirectory } from './accounts/directory.js'
+import type { RosterReload } from './projects/reload-rosters.js'
 
 /** What domain functions need: the database, a logger, the account directory, a wake-up for the outbox workers. */
 export interface DomainDeps {
@@ -9,4 +10,6 @@ export interface DomainDeps {
   directory: AccountDirectory
   /** Called after a transaction that queued outbox rows has committed. */
   notify(): void
+  /** Re-reads the config file and swaps in every project's roster (`/reload`, SIGHUP). */
+  reloadRosters(): Promise<RosterReload>
 }

@@ -3,7 +3,16 @@ import { staffMember, type ProjectRuntime } from './project-runtime.js'
 
 /** Decisions staff take with buttons and commands, each allowed to the roles the README names. */
 export type StaffAction =
-  'assign_customer' | 'reassign_customer' | 'open_treatment' | 'ban_client' | 'unban_client' | 'delete_any_message' | 'see_failed' | 'retry_delivery' | 'retry_update'
+  | 'assign_customer'
+  | 'reassign_customer'
+  | 'open_treatment'
+  | 'ban_client'
+  | 'unban_client'
+  | 'delete_any_message'
+  | 'see_failed'
+  | 'retry_delivery'
+  | 'retry_update'
+  | 'reload_roster'
 
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.
@@ -21,6 +30,8 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string 
   see_failed: { roles: ['cs_lead'], refusal: 'Only CS leads can see failed deliveries.' },
   retry_delivery: { roles: ['cs_lead'], refusal: 'Only CS leads can retry deliveries.' },
   retry_update: { roles: ['cs_lead'], refusal: 'Only CS leads can retry failed updates.' },
+  // /reload: the agents and staff lists, re-read from the config file.
+  reload_roster: { roles: ['cs_lead'], refusal: 'Only CS leads can reload the staff list.' },
 }
 
 /** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */

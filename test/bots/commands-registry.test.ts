@@ -17,7 +17,7 @@ describe('the staff command registry', () => {
       expect(c.menu.length).toBeLessThanOrEqual(256)
     }
     expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
-    expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual(['delete', 'history', 'reassign', 'treatment', 'ban', 'unban', 'failed', 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual(['delete', 'history', 'reassign', 'treatment', 'ban', 'unban', 'failed', 'reload', 'help'])
     expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', 'help'])
     expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
   })

@@ -37,6 +37,7 @@ describe('bot profiles at start-up', () => {
       'ban',
       'unban',
       'failed',
+      'reload',
       'help',
     ])
     expect(names(await apiOf(bots.cr).getMyCommands({ scope: { type: 'chat', chat_id: groups.north.id } }))).toEqual(['delete', 'history', 'treatment', 'help'])

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { startApp, type App } from '../../src/app.js'
+import { startApp, type App, type StartOptions } from '../../src/app.js'
 import { createConfig, type Config } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
@@ -25,6 +25,8 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions
   config?: Partial<ConfigInput>
   project?: Partial<ProjectInput>
+  /** Options of `startApp` (a config source for /reload, say). */
+  start?: Omit<StartOptions, 'migrate'>
   prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents'] } | void
 }
 
@@ -45,7 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     delivery: { ...base.delivery, ...override.delivery },
     agents: override.agents ?? prepared.agents,
   })
-  const app = await startApp(config, createLogger(config.log.level), { migrate: false })
+  const app = await startApp(config, createLogger(config.log.level), { ...options.start, migrate: false })
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
   const projectId = project!.id
   await database.db

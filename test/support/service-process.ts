@@ -45,5 +45,8 @@ export function serviceProcess(config: unknown) {
       })
     },
     output: () => output,
+    /** The config file the process reads (rewrite it, then send SIGHUP). */
+    file,
+    signal: (name: NodeJS.Signals) => child?.kill(name),
   }
 }
