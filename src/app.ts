@@ -37,6 +37,12 @@ import { databaseReadiness, outboxReadiness } from './server/readiness.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
+/** A bot's allowed_updates: chat_member only for the listening staff bots of a project that enforces membership (telegram-facts "Updates": opt-in). */
+export function allowedUpdatesFor(project: ProjectRuntime, spec: BotSpec): string[] {
+  const enforce = project.config.enforceMembership && spec.role !== 'client' && spec.primary
+  return enforce ? [...ALLOWED_UPDATES, 'chat_member'] : [...ALLOWED_UPDATES]
+}
+
 interface RunningBot {
   bot: Bot<BotContext>
   project: ProjectRuntime
@@ -182,13 +188,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 }
 
 function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
-  const pollers = bots.map(({ bot, project, self }) => {
+  const pollers = bots.map(({ bot, project, self, spec }) => {
     const ingress = new PollingIngress(bot, {
       db,
       databaseUrl: config.database.url,
       projectId: project.id,
       botId: self.id,
-      allowedUpdates: ALLOWED_UPDATES,
+      allowedUpdates: allowedUpdatesFor(project, spec),
       timeoutSeconds: config.telegram.pollTimeoutSeconds,
       logger,
     })
@@ -216,10 +222,10 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : webhook.port
-  for (const { bot, self } of bots) {
+  for (const { bot, project, self, spec } of bots) {
     await bot.api.setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
       secret_token: secretForBot(webhook.secret, self.id),
-      allowed_updates: [...ALLOWED_UPDATES],
+      allowed_updates: allowedUpdatesFor(project, spec) as never,
       max_connections: webhook.maxConnections,
     })
   }

@@ -78,6 +78,13 @@ const projectSchema = z.object({
   }),
   /** `designated`: only the agents that list this project (and `staff`); `all`: every agent of the deployment. */
   scope: z.enum(['designated', 'all']).default('designated'),
+  /**
+   * Remove from the project's staff groups anyone who joins and is not on its roster (bots and
+   * `allowedMembers` excepted); the bots then ask Telegram for chat_member updates.
+   */
+  enforceMembership: z.boolean().default(false),
+  /** Telegram user ids that may be in the staff groups without being agents (observers, owners). */
+  allowedMembers: z.array(z.number().int().positive('a Telegram user id')).default([]),
   /** Designated staff of this project; after parsing, the project's whole resolved roster (agents merged in). */
   staff: z.array(staffEntrySchema).default([]),
   templates: templatesSchema,
