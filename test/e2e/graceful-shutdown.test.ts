@@ -89,12 +89,12 @@ describe('SIGHUP', () => {
 
     writeFileSync(service.file, JSON.stringify({ ...config, agents: [{ id: world.people.mallory.id, name: 'Mallory', projects: { nowhere: { roles: ['cs'] } } }] }))
     service.signal('SIGHUP')
-    await pollUntil(() => Promise.resolve(service!.output().includes('roster reload refused')), { message: 'the refusal logged' })
+    await pollUntil(() => Promise.resolve(service!.output().includes('roster reload refused')), { message: 'the refusal logged', timeoutMs: 20_000 })
     expect(service.output()).toContain('unknown project \\"nowhere\\"')
 
     writeFileSync(service.file, JSON.stringify({ ...config, agents: [{ id: world.people.mallory.id, name: 'Mallory', projects: { [world.project.key]: { roles: ['cr'] } } }] }))
     service.signal('SIGHUP')
-    await pollUntil(() => Promise.resolve(service!.output().includes('rosters reloaded')), { message: 'the reload logged' })
+    await pollUntil(() => Promise.resolve(service!.output().includes('rosters reloaded')), { message: 'the reload logged', timeoutMs: 20_000 })
     // The roster is mirrored into the staff table on reload.
     expect(await malloryRow()).toMatchObject([{ displayName: 'Mallory', roles: 'cr' }])
     expect(await service.stop()).toBe(0)

@@ -29,7 +29,7 @@ export function serviceProcess(config: unknown) {
     },
     kill(): Promise<void> {
       const proc = child
-      if (!proc || proc.exitCode !== null) return Promise.resolve()
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
       return new Promise((resolve) => {
         proc.once('exit', () => resolve())
         proc.kill('SIGKILL')
