@@ -24,7 +24,9 @@ import type { DomainDeps } from './domain/deps.js'
 import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
 import { createDeliveryHooks } from './domain/delivery-outcomes.js'
 import { GroupAlarms } from './domain/group-alarm.js'
+import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
+import { reloadRosters, type RosterReload } from './domain/projects/reload-rosters.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type BotRef, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
@@ -35,6 +37,12 @@ import { Metrics } from './server/metrics.js'
 import { databaseReadiness, outboxReadiness } from './server/readiness.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
+
+/** A bot's allowed_updates: chat_member only for the listening staff bots of a project that enforces membership (telegram-facts "Updates": opt-in). */
+export function allowedUpdatesFor(project: ProjectRuntime, spec: BotSpec): string[] {
+  const enforce = project.config.enforceMembership && spec.role !== 'client' && spec.primary
+  return enforce ? [...ALLOWED_UPDATES, 'chat_member'] : [...ALLOWED_UPDATES]
+}
 
 interface RunningBot {
   bot: Bot<BotContext>
@@ -57,6 +65,8 @@ export interface App {
   /** The admin server's port (/healthz, /readyz, /metrics), unless `http: false`. */
   adminPort?: number
   metrics: Metrics
+  /** Re-reads the config file's agents and staff lists (what SIGHUP and `/reload` do). */
+  reloadRosters(): Promise<RosterReload>
   stop(): Promise<void>
 }
 
@@ -64,11 +74,17 @@ export interface App {
  * The composition root: database → projects → bots → outbox workers → ingress (long polling
  * or webhooks). Used by main.ts, the demo, the benchmark and the end-to-end tests alike.
  */
-export async function startApp(
-  config: Config,
-  logger: Logger,
-  options: { migrate?: boolean; checks?: boolean; roles?: RoleRegistry; queryLogger?: QueryLogger } = {},
-): Promise<App> {
+export interface StartOptions {
+  migrate?: boolean
+  checks?: boolean
+  roles?: RoleRegistry
+  /** Sees every statement the service sends (tests: the query guard). */
+  queryLogger?: QueryLogger
+  /** Reads the config file again, for `/reload` and SIGHUP (absent: nothing to reload from). */
+  configSource?: () => Config
+}
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
@@ -77,7 +93,14 @@ export async function startApp(
   for (const projectConfig of config.projects) {
     const projectId = await syncProject(db, projectConfig)
     const roles = options.roles ?? STAFF_ROLES
-    const runtime: ProjectRuntime = { id: projectId, config: projectConfig, bots: { client: [] }, roles, albumWindowMs: config.delivery.albumWindowMs }
+    const runtime: ProjectRuntime = {
+      id: projectId,
+      config: projectConfig,
+      bots: { client: [] },
+      roles,
+      roster: new Roster(projectConfig.staff),
+      albumWindowMs: config.delivery.albumWindowMs,
+    }
     for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.
       const pool = (runtime.bots[role] ??= [])
@@ -103,7 +126,14 @@ export async function startApp(
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   // The domain wakes the lane workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
-  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify(), alarms: new GroupAlarms() }
+  const source = options.configSource
+  const reload = async (): Promise<RosterReload> => {
+    const outcome = source ? await reloadRosters(db, projects, source) : { ok: false as const, reason: 'this process was started without a config file to read again' }
+    if (outcome.ok) logger.info({ projects: outcome.projects }, 'rosters reloaded')
+    else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
+    return outcome
+  }
+  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify(), reloadRosters: reload, alarms: new GroupAlarms() }
   const workers = new OutboxWorkers(
     { db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
     {
@@ -143,6 +173,7 @@ export async function startApp(
     adminPort: admin?.port,
     metrics,
     profiles,
+    reloadRosters: reload,
     async stop() {
       await checks
       await profiles
@@ -160,13 +191,13 @@ export async function startApp(
 }
 
 function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
-  const pollers = bots.map(({ bot, project, self }) => {
+  const pollers = bots.map(({ bot, project, self, spec }) => {
     const ingress = new PollingIngress(bot, {
       db,
       databaseUrl: config.database.url,
       projectId: project.id,
       botId: self.id,
-      allowedUpdates: ALLOWED_UPDATES,
+      allowedUpdates: allowedUpdatesFor(project, spec),
       timeoutSeconds: config.telegram.pollTimeoutSeconds,
       logger,
     })
@@ -194,10 +225,10 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : webhook.port
-  for (const { bot, self } of bots) {
+  for (const { bot, project, self, spec } of bots) {
     await bot.api.setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
       secret_token: secretForBot(webhook.secret, self.id),
-      allowed_updates: [...ALLOWED_UPDATES],
+      allowed_updates: allowedUpdatesFor(project, spec) as never,
       max_connections: webhook.maxConnections,
     })
   }

@@ -1,4 +1,4 @@
-import { startApp } from './app.js'
+import { startApp, type App } from './app.js'
 import { ConfigError, loadConfig } from './config/index.js'
 import { createLogger } from './logger.js'
 
@@ -16,7 +16,17 @@ async function main(): Promise<void> {
     throw error
   }
   const logger = createLogger(config.log.level)
-  const app = await startApp(config, logger)
+  // SIGHUP re-reads the agents and staff lists (a bad file keeps the old ones, logged). Listened to
+  // from the start, so a signal during start-up is not fatal: it is applied once started.
+  const hangup: { app?: App; pending: boolean } = { pending: false }
+  const reload = () => {
+    if (!hangup.app) hangup.pending = true
+    else void hangup.app.reloadRosters().catch((error: unknown) => logger.error({ err: error }, 'roster reload failed'))
+  }
+  process.on('SIGHUP', reload)
+  const app = await startApp(config, logger, { configSource: () => loadConfig(path) })
+  hangup.app = app
+  if (hangup.pending) reload()
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return

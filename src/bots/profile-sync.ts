@@ -82,7 +82,7 @@ async function stepsFor(bot: ProfileBot): Promise<Step[]> {
   }
   if (!bot.primary) return []
   const steps: Step[] = []
-  const leads = project.config.staff.filter((member) => member.roles.includes('cs_lead'))
+  const leads = project.roster.members().filter((member) => member.roles.includes('cs_lead'))
   for (const group of staffGroups(project).filter((g) => g.role === bot.self.role)) {
     steps.push(menuStep(api, { type: 'chat', chat_id: group.chatId }, commandMenu(staffCommands, group.role, 'everyone')))
     for (const lead of leads) {

@@ -1,5 +1,6 @@
 import cron from 'node-cron'
 import { z } from 'zod'
+import { agentSchema, checkAgents, resolveRoster, staffEntrySchema } from './agents.js'
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
@@ -25,8 +26,7 @@ export const cronSchedule = (fallback: string) =>
     .refine((s) => cron.validate(s), { error: (issue) => `a valid cron schedule like "*/15 * * * *", not "${String(issue.input)}"` })
     .default(fallback)
 
-const staffRole = z.enum(['cs', 'cs_lead', 'cr', 'treatment'])
-export type StaffRole = z.infer<typeof staffRole>
+export type { StaffRole } from './agents.js'
 
 const templatesSchema = z
   .object({
@@ -76,15 +76,17 @@ const projectSchema = z.object({
       .min(1, 'at least one CR team'),
     treatment: z.object({ chatId, title: z.string().default('Treatment') }).optional(),
   }),
-  staff: z
-    .array(
-      z.object({
-        id: z.number().int().positive('a Telegram user id'),
-        name: z.string().min(1),
-        roles: z.array(staffRole).min(1),
-      }),
-    )
-    .default([]),
+  /** `designated`: only the agents that list this project (and `staff`); `all`: every agent of the deployment. */
+  scope: z.enum(['designated', 'all']).default('designated'),
+  /**
+   * Remove from the project's staff groups anyone who joins and is not on its roster (bots and
+   * `allowedMembers` excepted); the bots then ask Telegram for chat_member updates.
+   */
+  enforceMembership: z.boolean().default(false),
+  /** Telegram user ids that may be in the staff groups without being agents (observers, owners). */
+  allowedMembers: z.array(z.number().int().positive('a Telegram user id')).default([]),
+  /** Designated staff of this project; after parsing, the project's whole resolved roster (agents merged in). */
+  staff: z.array(staffEntrySchema).default([]),
   templates: templatesSchema,
   relay: z
     .object({
@@ -220,8 +222,13 @@ export const configSchema = z
     /** Handled updates and sent outbox rows are pruned after this many days; messages and relay links are kept. */
     retention: z.object({ days: z.number().int().min(1).default(30) }).prefault({}),
     projects: z.array(projectSchema).min(1, 'at least one project'),
+    /** The agents of the deployment, with the projects (roles, CR teams) each is authorised for. */
+    agents: z.array(agentSchema).default([]),
   })
   .superRefine(checkUniqueness)
+  .superRefine(checkAgents)
+  // One resolved roster per project: what every permission and attribution asks.
+  .transform((config) => ({ ...config, projects: config.projects.map((project) => ({ ...project, staff: resolveRoster(project, config.agents) })) }))
 
 export type Config = z.infer<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>

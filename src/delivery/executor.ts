@@ -62,6 +62,13 @@ export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promi
     case 'reopen_topic':
     case 'delete_topic':
       return changeTopic(deps, claimed.botId, job.type, job.topicId)
+    case 'remove_member': {
+      // core.telegram.org/bots/api#banchatmember removes them; #unbanchatmember with only_if_banned
+      // lifts the ban without touching anyone else, so they may be invited again later.
+      const api = deps.gateway.api(claimed.botId)
+      await api.banChatMember(job.chatId, job.userId)
+      return api.unbanChatMember(job.chatId, job.userId, { only_if_banned: true })
+    }
   }
 }
 

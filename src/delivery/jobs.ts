@@ -45,5 +45,7 @@ export type OutboxJob =
   /** Delete a retired topic (reassignment cleanup when configured to delete). */
   | { type: 'delete_topic'; topicId: number }
   | { type: 'create_system_topic'; systemTopicId: number }
+  /** Remove someone from a group and let them be invited again (enforceMembership). */
+  | { type: 'remove_member'; chatId: number; userId: number }
 
 export type OutboxJobType = OutboxJob['type']

@@ -2,6 +2,7 @@ import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 import type { AccountDirectory } from './accounts/directory.js'
 import type { GroupAlarms } from './group-alarm.js'
+import type { RosterReload } from './projects/reload-rosters.js'
 
 /** What domain functions need: the database, a logger, the account directory, a wake-up for the outbox workers. */
 export interface DomainDeps {
@@ -12,4 +13,6 @@ export interface DomainDeps {
   notify(): void
   /** At most one configuration alarm per group per hour, counted per app. */
   alarms: GroupAlarms
+  /** Re-reads the config file and swaps in every project's roster (`/reload`, SIGHUP). */
+  reloadRosters(): Promise<RosterReload>
 }

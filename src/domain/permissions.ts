@@ -17,6 +17,7 @@ export type StaffAction =
   | 'find_customers'
   | 'manage_canned'
   | 'send_canned'
+  | 'reload_roster'
 
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.
@@ -42,6 +43,8 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string 
   // /canned add and remove; /c sends one.
   manage_canned: { roles: ['cs_lead'], refusal: 'Only CS leads can change canned replies.' },
   send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
+  // /reload: the agents and staff lists, re-read from the config file.
+  reload_roster: { roles: ['cs_lead'], refusal: 'Only CS leads can reload the staff list.' },
 }
 
 /** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */

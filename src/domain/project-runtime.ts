@@ -1,5 +1,6 @@
-import type { ProjectConfig, StaffRole } from '../config/index.js'
+import type { ProjectConfig } from '../config/index.js'
 import type { Viewer } from '../db/repositories/relay.js'
+import type { Roster, StaffMember } from './roster.js'
 import { homeRole, onDemandRole, roleDefinition, teamsRole, type RoleGroup, type RoleRegistry } from './roles.js'
 
 /** 'client', or the key of a staff role of the registry. */
@@ -19,22 +20,20 @@ export interface ProjectRuntime {
   bots: { client: BotRef[]; [role: BotRole]: BotRef[] }
   /** The app's staff roles (see `roles.ts`). */
   roles: RoleRegistry
+  /** Who is authorised here (designated staff and agents), replaced on reload. */
+  roster: Roster
   /** How long album parts wait for their siblings before the album is sent (per app). */
   albumWindowMs: number
 }
 
-export interface StaffMember {
-  id: number
-  name: string
-  roles: StaffRole[]
-}
+export type { StaffMember } from './roster.js'
 
 /** A staff group with its role's key and label. */
 export type StaffGroup = { role: string; teamKey: string; chatId: number; anonymous: boolean; label: string; title: string }
 
 /** The roster entry of a user, if they are staff of this project. */
 export function staffMember(project: ProjectRuntime, userId: number): StaffMember | undefined {
-  return project.config.staff.find((member) => member.id === userId)
+  return project.roster.get(userId)
 }
 
 /** Every staff group of the project, in registry order (home group first). */

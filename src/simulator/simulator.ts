@@ -222,6 +222,11 @@ export class Simulator {
     return this.world.bots.get(botId)?.webhook.config?.lastErrorMessage
   }
 
+  /** The update types a bot currently receives (its last allowed_updates, or the default). */
+  allowedUpdates(botId: number): string[] {
+    return [...(this.world.bots.get(botId)?.queue.allowed ?? [])]
+  }
+
   waitFor<T>(probe: () => T | undefined | false | null, o?: { timeoutMs?: number; message?: string }): Promise<T> {
     return waitFor(probe, o)
   }

@@ -1,5 +1,6 @@
 import { cleanTopicName, deleteTopic, serviceMessage } from './methods/forum-topics.js'
 import { memberWire } from './methods/chat-info.js'
+import { changeMember } from './methods/members.js'
 import { deliverNewMessage } from './routing.js'
 import type { AdminRights, SimBot, SimChat, SimUser } from './types.js'
 import { UpdateQueue } from './update-queue.js'
@@ -105,13 +106,16 @@ function notifyBot(world: World, chat: ChatState, id: number, change: () => void
   })
 }
 
+/** Someone joins (by an invite link: they are the actor); admin bots that asked hear of it as chat_member. */
 export function addMember(world: World, chatId: number, id: number): void {
   known(world, id)
   const chat = group(world, chatId)
-  notifyBot(world, chat, id, () => {
-    chat.kicked.delete(id)
-    chat.members.add(id)
-  })
+  changeMember(world, chat, id, id, () =>
+    notifyBot(world, chat, id, () => {
+      chat.kicked.delete(id)
+      chat.members.add(id)
+    }),
+  )
 }
 
 export function promote(world: World, chatId: number, id: number, rights?: Partial<AdminRights>): void {

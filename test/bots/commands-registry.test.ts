@@ -32,6 +32,7 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'failed',
+      'reload',
       'help',
     ])
     expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', ...PROFILE, 'c', 'canned', 'help'])

@@ -5,6 +5,7 @@ import { outbox, projects } from '../../src/db/schema/index.js'
 import { enqueueTo } from '../../src/domain/enqueue-to.js'
 import type { BotRef, ProjectRuntime } from '../../src/domain/project-runtime.js'
 import { queueCopy } from '../../src/domain/relay/queue-copies.js'
+import { Roster } from '../../src/domain/roster.js'
 import { STAFF_ROLES } from '../../src/domain/roles.js'
 import { topicRoute } from '../../src/domain/routing.js'
 import type { Topic } from '../../src/domain/customers.js'
@@ -38,6 +39,7 @@ describe('enqueueTo', () => {
       config: config.projects[0]!,
       bots: { client: bot(1, 'client'), cs: bot(2, 'cs'), cr: bot(3, 'cr'), treatment: bot(4, 'treatment') },
       roles: STAFF_ROLES,
+      roster: new Roster(config.projects[0]!.staff),
       albumWindowMs,
     })
   })

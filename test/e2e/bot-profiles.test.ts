@@ -44,6 +44,7 @@ describe('bot profiles at start-up', () => {
       'c',
       'canned',
       'failed',
+      'reload',
       'help',
     ])
     expect(names(await apiOf(bots.cr).getMyCommands({ scope: { type: 'chat', chat_id: groups.north.id } }))).toEqual(CR_MENU)

@@ -1,7 +1,8 @@
-import { eq, inArray } from 'drizzle-orm'
+import { writeFileSync } from 'node:fs'
+import { and, eq, inArray } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
-import { accounts, outbox, projects } from '../../src/db/schema/index.js'
+import { accounts, outbox, projects, staff } from '../../src/db/schema/index.js'
 import { createSampleWorld, sampleConfig } from '../../src/demo/sample-world.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
@@ -65,5 +66,37 @@ describe('SIGTERM', () => {
     expect(service!.output()).toContain('outbox drain timed out')
     // The row keeps its claim; after the lease it goes out again (never lost).
     expect((await db.select().from(outbox).where(eq(outbox.state, 'sending'))).length).toBe(1)
+  }, 60_000)
+})
+
+describe('SIGHUP', () => {
+  it('re-reads the agents from the config file in the running process; a bad file is refused and logged', async () => {
+    sim = await startSimulator()
+    database = await createTestDatabase()
+    const world = createSampleWorld(sim)
+    const config = sampleConfig(sim, world, database.url, { log: { level: 'info' } })
+    createConfig(config)
+    service = serviceProcess(config)
+    await service.start()
+    const db = database.db
+    const [project] = await db.select().from(projects).where(eq(projects.key, world.project.key))
+    const malloryRow = () =>
+      db
+        .select()
+        .from(staff)
+        .where(and(eq(staff.projectId, project!.id), eq(staff.telegramUserId, world.people.mallory.id)))
+    expect(await malloryRow()).toEqual([])
+
+    writeFileSync(service.file, JSON.stringify({ ...config, agents: [{ id: world.people.mallory.id, name: 'Mallory', projects: { nowhere: { roles: ['cs'] } } }] }))
+    service.signal('SIGHUP')
+    await pollUntil(() => Promise.resolve(service!.output().includes('roster reload refused')), { message: 'the refusal logged', timeoutMs: 20_000 })
+    expect(service.output()).toContain('unknown project \\"nowhere\\"')
+
+    writeFileSync(service.file, JSON.stringify({ ...config, agents: [{ id: world.people.mallory.id, name: 'Mallory', projects: { [world.project.key]: { roles: ['cr'] } } }] }))
+    service.signal('SIGHUP')
+    await pollUntil(() => Promise.resolve(service!.output().includes('rosters reloaded')), { message: 'the reload logged', timeoutMs: 20_000 })
+    // The roster is mirrored into the staff table on reload.
+    expect(await malloryRow()).toMatchObject([{ displayName: 'Mallory', roles: 'cr' }])
+    expect(await service.stop()).toBe(0)
   }, 60_000)
 })

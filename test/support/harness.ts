@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { startApp, type App } from '../../src/app.js'
+import { startApp, type App, type StartOptions } from '../../src/app.js'
 import { createConfig, type Config } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 import type { QueryLogger } from '../../src/db/client.js'
@@ -28,7 +28,9 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions
   config?: Partial<ConfigInput>
   project?: Partial<ProjectInput>
-  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects'] } | void
+  /** Options of `startApp` (a config source for /reload, say). */
+  start?: Omit<StartOptions, 'migrate'>
+  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents'] } | void
   /** Runs a second project ("beta", see `createSecondBrand`) in the same app and database. */
   secondBrand?: boolean
   /** Sees every statement the service sends (test/support/query-recorder.ts). */
@@ -51,8 +53,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     projects: override.projects ?? [...base.projects.map((project) => ({ ...project, ...options.project })), ...(prepared.projects ?? []), ...(beta ? [beta.project] : [])],
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
+    agents: override.agents ?? prepared.agents,
   })
-  const app = await startApp(config, createLogger(config.log.level), { migrate: false, queryLogger: options.queryLogger })
+  const app = await startApp(config, createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
   const projectId = await importAccounts(database, world)
   const harness: Harness = {
     sim,

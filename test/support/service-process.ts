@@ -29,7 +29,7 @@ export function serviceProcess(config: unknown) {
     },
     kill(): Promise<void> {
       const proc = child
-      if (!proc || proc.exitCode !== null) return Promise.resolve()
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
       return new Promise((resolve) => {
         proc.once('exit', () => resolve())
         proc.kill('SIGKILL')
@@ -45,5 +45,8 @@ export function serviceProcess(config: unknown) {
       })
     },
     output: () => output,
+    /** The config file the process reads (rewrite it, then send SIGHUP). */
+    file,
+    signal: (name: NodeJS.Signals) => child?.kill(name),
   }
 }

@@ -8,6 +8,7 @@ import { editHandlers } from './edit.js'
 import { topicHandlers } from './forum-topics.js'
 import { interactionHandlers } from './interactions.js'
 import { liveLocationHandlers } from './live-location.js'
+import { memberHandlers } from './members.js'
 import { pollingHandlers } from './polling.js'
 import { sendHandlers } from './send.js'
 
@@ -24,6 +25,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...deleteHandlers,
   ...topicHandlers,
   ...chatHandlers,
+  ...memberHandlers,
   ...interactionHandlers,
   ...liveLocationHandlers,
 }

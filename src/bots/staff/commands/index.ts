@@ -8,6 +8,7 @@ import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
 import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
 import { reassignCommand } from './reassign.js'
+import { reloadCommand } from './reload.js'
 import { renderHelp } from './render.js'
 import { treatmentCommand } from './treatment.js'
 import type { GroupCommandHandler, StaffCommand, TopicCommandHandler } from './types.js'
@@ -176,6 +177,16 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/failed`: the project's dead outbox rows and failed updates, with a retry button per row",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Failed deliveries and updates, with retry buttons',
+  },
+  {
+    name: 'reload',
+    kind: 'group',
+    handler: reloadCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: "`/reload`: read the config file's agents and staff lists again (a bad file keeps the current ones and says why); also on SIGHUP",
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Reload the agents and staff lists from the config file',
   },
   {
     name: 'help',
