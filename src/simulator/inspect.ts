@@ -63,7 +63,8 @@ export function topicsOf(world: World, chatId: number): TopicView[] {
 
 /** Polls every 10 ms until the probe returns something truthy. */
 export async function waitFor<T>(probe: () => T | undefined | false | null, o: { timeoutMs?: number; message?: string } = {}): Promise<T> {
-  const timeoutMs = o.timeoutMs ?? 5000
+  // Patient by default: a condition that holds ends the wait at once, and a busy CI machine may need seconds.
+  const timeoutMs = o.timeoutMs ?? 15_000
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = probe()

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { reassignmentsJob, recordsSyncJob } from '../../src/cron/reassignments.js'
-import { accounts, reassignments } from '../../src/db/schema/index.js'
+import { accounts, reassignments, topics } from '../../src/db/schema/index.js'
 import { executeReassignment } from '../../src/domain/reassignment/execute.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { pollUntil } from '../support/poll.js'
@@ -58,6 +58,8 @@ describe('CR reassignment', () => {
     const crUploadsBefore = crUploads()
     const answer = await pressReassign('CR South', 'Now')
     expect(answer?.text).toContain('is moving to CR South')
+    // Once the move is committed (its new topic row exists), a live message queues behind the replay.
+    await pollUntil(async () => (await h.database.db.select().from(topics).where(eq(topics.teamKey, 'south'))).length > 0, { message: 'the move committed' })
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'live during the replay' })
 
     const south = world.groups.south.id

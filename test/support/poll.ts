@@ -7,9 +7,9 @@ import { outbox, updates } from '../../src/db/schema/index.js'
  * simulator's waitFor takes synchronous probes only: a promise is truthy and ends it at once.
  */
 export async function pollUntil(probe: () => Promise<boolean>, o: { timeoutMs?: number; message?: string } = {}): Promise<void> {
-  const deadline = Date.now() + (o.timeoutMs ?? 5000)
+  const deadline = Date.now() + (o.timeoutMs ?? 15_000)
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`${o.message ?? 'pollUntil: condition not met'} (timeout ${o.timeoutMs ?? 5000} ms)`)
+    if (Date.now() > deadline) throw new Error(`${o.message ?? 'pollUntil: condition not met'} (timeout ${o.timeoutMs ?? 15_000} ms)`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

@@ -41,6 +41,10 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
       const [plan] = await tx.select().from(reassignments).where(eq(reassignments.id, reassignmentId)).for('update')
       if (!plan || plan.state !== 'scheduled') return 'skipped'
+      // Lock the customer before any plain read: InnoDB takes the transaction's snapshot at its first
+      // plain read, and a snapshot taken before the lock would miss a live message committed while
+      // this move waited for it (routed to the old topic, left out of the replay: lost to the new one).
+      await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, plan.customerId)).for('update')
       const fail = async (error: string) => {
         await tx.update(reassignments).set({ state: 'failed', openSlot: null, error }).where(eq(reassignments.id, plan.id))
         return 'failed' as const
@@ -52,8 +56,6 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       if (customer.crTeam === team.key) return fail(`the customer is already with ${team.title}`)
       const [account] = customer.accountId ? await tx.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
       if (!account) return fail('the customer has no account record')
-      // Lock the customer so no live message is queued between the switch and the replay.
-      await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
 
       const teams = teamsRole(project.roles).key
       const oldTopic = await activeTopicOfRole(tx, customer.id, teams)
