@@ -19,11 +19,16 @@ interface GroupToCheck {
 }
 
 /** Rights a staff bot needs in its forum group, with the names Telegram's admin screen uses. */
-const NEEDED_RIGHTS = [
+const NEEDED_RIGHTS: ReadonlyArray<readonly [Right, string]> = [
   ['can_manage_topics', 'Manage topics'],
   ['can_delete_messages', 'Delete messages'],
   ['can_pin_messages', 'Pin messages'],
-] as const
+]
+/** With `enforceMembership`, the bots remove strangers from their groups (banChatMember). */
+const MEMBERSHIP_RIGHT: readonly [Right, string] = ['can_restrict_members', 'Ban users']
+type Right = 'can_manage_topics' | 'can_delete_messages' | 'can_pin_messages' | 'can_restrict_members'
+
+const neededRights = (project: ProjectConfig) => (project.enforceMembership ? [...NEEDED_RIGHTS, MEMBERSHIP_RIGHT] : NEEDED_RIGHTS)
 
 const describe = (error: unknown) => (error instanceof GrammyError ? error.description : (error as Error).message)
 const isPresent = (member: ChatMember) =>
@@ -37,7 +42,7 @@ export async function checkTelegram(config: Config): Promise<CheckRow[]> {
     const bots = await checkBots(config, project, rows, owners)
     const reachable: Array<{ group: GroupToCheck; listener: CheckedBot }> = []
     for (const group of groupsOf(project)) {
-      const listener = await checkGroup(group, bots, rows)
+      const listener = await checkGroup(group, bots, rows, neededRights(project))
       if (listener) reachable.push({ group, listener })
     }
     await checkStaff(project, reachable, rows)
@@ -113,7 +118,7 @@ async function checkWebhook(config: Config, api: Api, me: UserFromGetMe): Promis
 }
 
 /** Checks a group and its bots' rights; returns the bot that can read it (for the staff checks). */
-async function checkGroup(group: GroupToCheck, bots: CheckedBot[], rows: CheckRow[]): Promise<CheckedBot | undefined> {
+async function checkGroup(group: GroupToCheck, bots: CheckedBot[], rows: CheckRow[], rights: ReadonlyArray<readonly [Right, string]>): Promise<CheckedBot | undefined> {
   const pool = bots.filter((b) => b.role === group.role)
   const listener = pool[0]
   const title = `'${group.title}'`
@@ -138,11 +143,11 @@ async function checkGroup(group: GroupToCheck, bots: CheckedBot[], rows: CheckRo
     )
   else if (!chat.is_forum) rows.push(fail('group', title, 'topics are off', `turn on Topics in the settings of ${title}`))
   else rows.push(pass('group', title, `forum supergroup ${group.chatId}`))
-  for (const bot of pool) rows.push(...(await checkRights(group, title, bot, bot === listener)))
+  for (const bot of pool) rows.push(...(await checkRights(group, title, bot, bot === listener, rights)))
   return listener
 }
 
-async function checkRights(group: GroupToCheck, title: string, bot: CheckedBot, listens: boolean): Promise<CheckRow[]> {
+async function checkRights(group: GroupToCheck, title: string, bot: CheckedBot, listens: boolean, rights: ReadonlyArray<readonly [Right, string]>): Promise<CheckRow[]> {
   const name = `@${bot.me.username}`
   let member: ChatMember
   try {
@@ -154,15 +159,10 @@ async function checkRights(group: GroupToCheck, title: string, bot: CheckedBot, 
   const admin = member.status === 'administrator' || member.status === 'creator'
   if (!admin) {
     rows.push(
-      fail(
-        'rights',
-        `${name} in ${title}`,
-        `${member.status}, not an administrator`,
-        `make ${name} an admin of ${title} with ${NEEDED_RIGHTS.map(([, label]) => label).join(', ')}`,
-      ),
+      fail('rights', `${name} in ${title}`, `${member.status}, not an administrator`, `make ${name} an admin of ${title} with ${rights.map(([, label]) => label).join(', ')}`),
     )
   } else {
-    const missing = member.status === 'administrator' ? NEEDED_RIGHTS.filter(([right]) => !member[right]) : []
+    const missing = member.status === 'administrator' ? rights.filter(([right]) => !member[right]) : []
     rows.push(
       missing.length === 0
         ? pass('rights', `${name} in ${title}`, 'admin with the rights it needs')

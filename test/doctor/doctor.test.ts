@@ -42,6 +42,22 @@ describe('doctor', () => {
     expect(row(rows, 'staff', /^Carol .* · cr$/).detail).toContain("'CR North'")
   })
 
+  it('asks for the Ban users right where enforceMembership removes strangers', async () => {
+    const world = createSampleWorld(sim, { keySuffix: '4' })
+    // The sample bots have Manage topics, Delete messages and Pin messages, not Ban users.
+    const rows = await runDoctor(createConfig(sampleConfig(sim, world, database.url, { projects: [{ ...world.project, enforceMembership: true }] })))
+    const cs = row(rows, 'rights', /@acme4_cs_bot in 'Acme CS'/)
+    expect(cs).toMatchObject({ ok: false, detail: 'admin without Ban users', fix: "give @acme4_cs_bot the right(s) Ban users in 'Acme CS'" })
+    sim.promote(world.groups.cs.id, world.bots.cs.id, { can_manage_topics: true, can_delete_messages: true, can_pin_messages: true, can_restrict_members: true })
+    expect(
+      row(
+        await runDoctor(createConfig(sampleConfig(sim, world, database.url, { projects: [{ ...world.project, enforceMembership: true }] }))),
+        'rights',
+        /@acme4_cs_bot in 'Acme CS'/,
+      ).ok,
+    ).toBe(true)
+  })
+
   it('gives each broken thing its own ✗ row with a fix, and exits non-zero', async () => {
     const world = createSampleWorld(sim, { keySuffix: '2' })
     // CR South without topics; the Treatment bot a plain member (privacy mode on); a second CS bot
