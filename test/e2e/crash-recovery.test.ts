@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
-import { accounts, projects, updates } from '../../src/db/schema/index.js'
+import { updates } from '../../src/db/schema/index.js'
 import { createSampleWorld, sampleConfig, type SampleWorld } from '../../src/demo/sample-world.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { importSampleAccounts } from '../support/harness.js'
 import { serviceProcess } from '../support/service-process.js'
-import { eq } from 'drizzle-orm'
 
 let sim: Simulator
 let database: TestDatabase
@@ -28,10 +28,7 @@ beforeAll(async () => {
   createConfig(config)
   service = serviceProcess(config)
   await service.start()
-  const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
-  await database.db
-    .insert(accounts)
-    .values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  await importSampleAccounts(database, world)
 }, 60_000)
 afterAll(async () => {
   await service?.stop()

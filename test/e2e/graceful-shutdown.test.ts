@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs'
 import { and, eq, inArray } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
-import { accounts, outbox, projects, staff } from '../../src/db/schema/index.js'
+import { outbox, projects, staff } from '../../src/db/schema/index.js'
 import { createSampleWorld, sampleConfig } from '../../src/demo/sample-world.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { pollUntil } from '../support/poll.js'
+import { importSampleAccounts } from '../support/harness.js'
 import { serviceProcess } from '../support/service-process.js'
 
 let sim: Simulator | undefined
@@ -28,10 +29,7 @@ async function startWithSlowSendInFlight(drainSeconds: number, latencyMs: number
   createConfig(config)
   service = serviceProcess(config)
   await service.start()
-  const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
-  await database.db
-    .insert(accounts)
-    .values(world.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+  await importSampleAccounts(database, world)
   sim.setLatency({ methods: { sendMessage: latencyMs } })
   sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/start' })
   const db = database.db

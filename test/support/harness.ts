@@ -56,7 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     agents: override.agents ?? prepared.agents,
   })
   const app = await startApp(config, createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
-  const projectId = await importAccounts(database, world)
+  const projectId = await importSampleAccounts(database, world)
   const harness: Harness = {
     sim,
     app,
@@ -64,7 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     database,
     projectId,
-    beta: beta ? { ...beta, projectId: await importAccounts(database, beta) } : undefined,
+    beta: beta ? { ...beta, projectId: await importSampleAccounts(database, beta) } : undefined,
     async stop() {
       await harness.app.stop()
       await sim.close()
@@ -75,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Imports a sample project's accounts (as the accounts import would) and returns the project id. */
-async function importAccounts(database: TestDatabase, world: SampleWorld): Promise<number> {
+export async function importSampleAccounts(database: Pick<TestDatabase, 'db'>, world: Pick<SampleWorld, 'project' | 'accounts'>): Promise<number> {
   const [project] = await database.db.select().from(projects).where(eq(projects.key, world.project.key))
   const projectId = project!.id
   await database.db
