@@ -1,7 +1,20 @@
 import { datetime, index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { primaryId, projectScope, rowId, telegramId, timestamps } from './columns.js'
 
-export const assignmentActions = ['onboarded', 'rejected', 'reassigned', 'treatment_opened', 'treatment_closed', 'banned', 'unbanned'] as const
+export const assignmentActions = [
+  'onboarded',
+  'rejected',
+  'reassigned',
+  'treatment_opened',
+  'treatment_closed',
+  'banned',
+  'unbanned',
+  /** fromOwner → toOwner (either may be NULL: first owner, back to the queue). */
+  'owner_changed',
+  'queued',
+  'resolved',
+  'reopened',
+] as const
 export type AssignmentAction = (typeof assignmentActions)[number]
 
 /** Every change of who looks after a customer: who, when, from, to, why. */
@@ -14,9 +27,13 @@ export const assignmentLog = mysqlTable(
     action: varchar('action', { length: 24, enum: assignmentActions }).notNull(),
     fromTeam: varchar('from_team', { length: 64 }),
     toTeam: varchar('to_team', { length: 64 }),
+    fromOwner: telegramId('from_owner'),
+    toOwner: telegramId('to_owner'),
     actorUserId: telegramId('actor_user_id'),
     /** What triggered it: a button, a command, the account records, a schedule. */
     reason: varchar('reason', { length: 64 }).notNull(),
+    /** Free text given by a person (`/transfer <reason>`). */
+    note: varchar('note', { length: 255 }),
     ...timestamps,
   },
   (t) => [index('assignment_log_customer_idx').on(t.customerId, t.id)],

@@ -4,6 +4,10 @@ import { projectScope, rowId, telegramId, timestamps, primaryId } from './column
 export const customerStates = ['awaiting_email', 'pending_assignment', 'active', 'rejected'] as const
 export type CustomerState = (typeof customerStates)[number]
 
+/** A customer's conversation: open until resolved (`/resolve`, a person closing the CR topic); the next client message reopens it. */
+export const conversationStates = ['open', 'resolved'] as const
+export type ConversationState = (typeof conversationStates)[number]
+
 /** A Telegram user talking to a project's client bot, linked to an account once validated. */
 export const customers = mysqlTable(
   'customers',
@@ -23,6 +27,12 @@ export const customers = mysqlTable(
     /** The account records' CR team hint when the team was last decided (records sync acts on changes only). */
     crTeamHintSeen: varchar('cr_team_hint_seen', { length: 64 }),
     treatment: boolean('treatment').notNull().default(false),
+    /** The CR agent who owns this customer (Telegram user id); NULL: none yet, or waiting in the queue. */
+    ownerUserId: telegramId('owner_user_id'),
+    conversation: varchar('conversation', { length: 16, enum: conversationStates }).notNull().default('open'),
+    resolvedAt: datetime('resolved_at', { mode: 'date', fsp: 3 }),
+    /** Since when the customer waits in the project's queue for an owner; NULL when not queued. */
+    queuedAt: datetime('queued_at', { mode: 'date', fsp: 3 }),
     blocked: boolean('blocked').notNull().default(false),
     /** Banned by a CS lead (/ban): messages are stored, not relayed; told once (banReplySent). */
     banned: boolean('banned').notNull().default(false),
@@ -39,6 +49,9 @@ export const customers = mysqlTable(
     // One Telegram user per account; NULLs (not yet linked) do not collide.
     uniqueIndex('customers_project_account_uq').on(t.projectId, t.accountId),
     index('customers_state_idx').on(t.projectId, t.state),
+    // Open customers per owner (routing, maxOpenPerAgent, /who, /mine) and the queue, oldest first.
+    index('customers_owner_idx').on(t.projectId, t.ownerUserId, t.conversation),
+    index('customers_queue_idx').on(t.projectId, t.queuedAt),
   ],
 )
 
