@@ -87,6 +87,23 @@ const projectSchema = z.object({
   allowedMembers: z.array(z.number().int().positive('a Telegram user id')).default([]),
   /** Designated staff of this project; after parsing, the project's whole resolved roster (agents merged in). */
   staff: z.array(staffEntrySchema).default([]),
+  /** How a customer assigned to a CR team gets an owner among the team's agents (see `src/domain/owners/`). */
+  routing: z
+    .object({
+      /** `online_first`: online agents first, round robin among them; `least_busy`: fewest open customers among online agents. */
+      rule: z.enum(['round_robin', 'online_first', 'least_busy']).default('round_robin'),
+      /** With nobody online: pick among everyone (round robin), or wait in the project's queue. */
+      whenNobodyOnline: z.enum(['round_robin', 'queue']).default('round_robin'),
+      /** Open customers an agent may own at once; beyond it, customers wait in the queue. */
+      maxOpenPerAgent: z.number().int().positive().optional(),
+    })
+    .prefault({}),
+  presence: z
+    .object({
+      /** An agent without an explicit status counts as online this long after posting in a customer topic. */
+      activeMinutes: z.number().positive().default(15),
+    })
+    .prefault({}),
   templates: templatesSchema,
   relay: z
     .object({

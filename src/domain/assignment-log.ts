@@ -9,8 +9,12 @@ export interface AssignmentChange {
   action: AssignmentAction
   fromTeam?: string | null
   toTeam?: string | null
+  fromOwner?: number | null
+  toOwner?: number | null
   actorUserId?: number | null
   reason: string
+  /** Free text a person gave (`/transfer <reason>`). */
+  note?: string | null
 }
 
 /** Records who changed a customer's assignment, when, from where to where and why. */

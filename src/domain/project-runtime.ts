@@ -36,6 +36,11 @@ export function staffMember(project: ProjectRuntime, userId: number): StaffMembe
   return project.roster.get(userId)
 }
 
+/** A staff member's name as the roster has it (their id once they left the roster). */
+export function memberName(project: ProjectRuntime, userId: number): string {
+  return staffMember(project, userId)?.name ?? `user ${userId}`
+}
+
 /** Every staff group of the project, in registry order (home group first). */
 export function staffGroups(project: ProjectRuntime): StaffGroup[] {
   return project.roles.flatMap((role) =>

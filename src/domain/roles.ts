@@ -46,6 +46,8 @@ export interface RoleDefinition {
   home?: boolean
   /** Opened per customer on request (/treatment from another role's topic), with recent messages replayed; not at assignment. */
   onDemand?: boolean
+  /** Each customer gets an owner among the agents of their team (routing, queue, transfers). */
+  hasOwners?: boolean
 }
 
 /** The roles of a running app; a value (not a global), so a test can run with more roles. */
@@ -77,6 +79,7 @@ export const STAFF_ROLES: RoleRegistry = [
     replyLane: 'staff_to_client',
     staff: ['cr'],
     opensAtAssignment: (choice, group) => group.teamKey === choice.crTeam,
+    hasOwners: true,
   },
   {
     key: 'treatment',
@@ -122,6 +125,11 @@ export function teamsRole(registry: RoleRegistry): RoleDefinition {
   const role = registry.find((r) => r.groupKind === 'teams')
   if (!role) throw new Error('No role with teams in the registry')
   return role
+}
+
+/** The role whose customers have owners (CR), if any. */
+export function ownersRole(registry: RoleRegistry): RoleDefinition | undefined {
+  return registry.find((r) => r.hasOwners)
 }
 
 /** The role opened on request (Treatment). */

@@ -40,8 +40,8 @@ export async function recordProfileCard(db: DbOrTx, card: PostedProfileCard): Pr
 
 /**
  * Queues an edit of each posted profile card of the customer's live topics (or only of
- * `newCardOf`'s, when it was just posted and the customer has tags or notes it lacks) so they
- * show the current tags and notes. Cards are edited by the bot that posted them; the home
+ * `newCardOf`'s, when it was just posted and the customer has an owner, tags or notes it lacks) so they
+ * show the current owner, tags and notes. Cards are edited by the bot that posted them; the home
  * topic's card keeps its buttons.
  */
 export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime, customerId: number, newCardOf?: number): Promise<number> {
@@ -63,7 +63,7 @@ export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime,
     )
   if (cards.length === 0) return 0
   const extras = await loadProfileExtras(tx, { projectId: project.id }, customerId)
-  if (newCardOf !== undefined && extras.tags.length === 0 && extras.latestNotes.length === 0) return 0
+  if (newCardOf !== undefined && extras.tags.length === 0 && extras.latestNotes.length === 0 && customer.ownerUserId === null) return 0
   const assignment = { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }
   for (const { card, role } of cards) {
     const text = profileCard(project, customer, account, assignment, role, extras)

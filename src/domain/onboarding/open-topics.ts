@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { auditLog, customers, messages, topics } from '../../db/schema/index.js'
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
-import { fillTemplate, type ProjectRuntime } from '../project-runtime.js'
+import { fillTemplate, memberName, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole } from '../roles.js'
 import { groupsAtAssignment } from '../routing.js'
 import { queueTopicOpening } from '../topic-notices.js'
@@ -85,6 +85,7 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
     `Email: ${account.email}`,
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
+    ...(customer.ownerUserId ? [`Owner: ${memberName(project, customer.ownerUserId)}`] : []),
     `Start payload: ${startPayloadLine(customer.startPayload)}`,
     ...profileExtrasLines(crm),
     role === homeRole(project.roles).key

@@ -1,0 +1,48 @@
+import { and, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { assignmentLog, customers } from '../../src/db/schema/index.js'
+import { changeOwner } from '../../src/domain/owners/change-owner.js'
+import { waitForTopicMessage } from '../support/flows.js'
+import { outboxSettled } from '../support/poll.js'
+import { useOnboardedZoe } from '../support/suite.js'
+
+/** The one way a customer's CR owner changes: row, assignment log, card and a notice that mentions the owners. */
+const { h, zoe } = useOnboardedZoe()
+const acme = () => h.app.projects.find((p) => p.id === h.projectId)!
+const zoeRow = async () => (await h.database.db.select().from(customers).where(eq(customers.projectId, h.projectId)))[0]!
+
+describe('changing a customer’s owner', () => {
+  it('records the owner, logs it, edits the cards and mentions the new owner in the CR topic', async () => {
+    const { sim, world } = h
+    const carol = world.people.carol.id
+    const customer = await zoeRow()
+    const changed = await h.app.db.transaction((tx) => changeOwner(tx, acme(), customer.id, { to: carol, by: null, reason: 'routing' }))
+    expect(changed).toEqual({ from: null })
+    h.app.deps.notify()
+    const notice = await waitForTopicMessage(h, world.groups.north.id, zoe.cr, (m) => m.from.is_bot && m.text?.startsWith('👤 Owner:') === true)
+    expect(notice.text).toBe('👤 Owner: Carol')
+    expect(notice.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', offset: '👤 Owner: '.length, length: 5, user: expect.objectContaining({ id: carol }) }))
+    await outboxSettled(h.app.db)
+    const card = sim.chatMessages(world.groups.north.id, { threadId: zoe.cr }).find((m) => m.text?.startsWith('👤 Zoe'))
+    expect(card?.text).toContain('Owner: Carol')
+    const [log] = await h.database.db
+      .select()
+      .from(assignmentLog)
+      .where(and(eq(assignmentLog.customerId, customer.id), eq(assignmentLog.action, 'owner_changed')))
+    expect(log).toMatchObject({ fromOwner: null, toOwner: carol, reason: 'routing' })
+    expect((await zoeRow()).ownerUserId).toBe(carol)
+  })
+
+  it('names both owners and who decided, and changes nothing when the owner is the same', async () => {
+    const { world } = h
+    const [carol, dave, alice] = [world.people.carol.id, world.people.dave.id, world.people.alice.id]
+    const customer = await zoeRow()
+    const same = await h.app.db.transaction((tx) => changeOwner(tx, acme(), customer.id, { to: carol, by: alice, reason: 'transfer' }))
+    expect(same).toBeUndefined()
+    await h.app.db.transaction((tx) => changeOwner(tx, acme(), customer.id, { to: dave, by: alice, reason: 'transfer', note: 'speaks Dutch' }))
+    h.app.deps.notify()
+    const notice = await waitForTopicMessage(h, world.groups.north.id, zoe.cr, (m) => m.text?.includes('→ Dave') === true)
+    expect(notice.text).toBe('👤 Owner: Carol → Dave (by Alice: speaks Dutch)')
+    expect(notice.entities?.filter((e) => e.type === 'text_mention').map((e) => (e.type === 'text_mention' ? e.user.id : 0))).toEqual([carol, dave])
+  })
+})
