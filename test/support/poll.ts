@@ -6,10 +6,14 @@ import { outbox, updates } from '../../src/db/schema/index.js'
  * Polls an async probe (a database query, say) every 20 ms until it returns true. The
  * simulator's waitFor takes synchronous probes only: a promise is truthy and ends it at once.
  */
-export async function pollUntil(probe: () => Promise<boolean>, o: { timeoutMs?: number; message?: string } = {}): Promise<void> {
+export async function pollUntil(probe: () => Promise<boolean>, o: { timeoutMs?: number; message?: string; explain?: () => Promise<unknown> } = {}): Promise<void> {
   const deadline = Date.now() + (o.timeoutMs ?? 15_000)
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`${o.message ?? 'pollUntil: condition not met'} (timeout ${o.timeoutMs ?? 15_000} ms)`)
+    if (Date.now() > deadline) {
+      // What the test saw when it gave up (the outbox rows, say), so a failure on CI can be read.
+      const seen = o.explain ? `\n${JSON.stringify(await o.explain(), null, 1)}` : ''
+      throw new Error(`${o.message ?? 'pollUntil: condition not met'} (timeout ${o.timeoutMs ?? 15_000} ms)${seen}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
