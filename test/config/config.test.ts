@@ -96,7 +96,9 @@ describe('config', () => {
     expect(sla).toEqual({ enabled: true, firstReminderMinutes: 10, escalateMinutes: 30 })
     const withHours = structuredClone(minimal) as Record<string, any>
     withHours.projects[0].sla = { businessHours: { timeZone: 'Europe/Berlin' } }
-    expect(createConfig(withHours).projects[0]!.sla).toMatchObject({ businessHours: { timeZone: 'Europe/Berlin', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' } })
+    expect(createConfig(withHours).projects[0]!.sla).toMatchObject({
+      businessHours: { timeZone: 'Europe/Berlin', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' },
+    })
     const off = structuredClone(minimal) as Record<string, any>
     off.projects[0].sla = { enabled: false }
     expect(createConfig(off).projects[0]!.sla.enabled).toBe(false)
