@@ -50,7 +50,7 @@ export function isKnownTimeZone(timeZone: string): boolean {
 function wallClockMs(instant: number, timeZone: string): number {
   const parts: Record<string, number> = {}
   for (const part of formatter(timeZone).formatToParts(new Date(instant))) if (part.type !== 'literal') parts[part.type] = Number(part.value)
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) + (instant % 1000)
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second) + (instant % 1000)
 }
 
 /** The zone's offset from UTC at an instant (ms; +1 h is 3 600 000). */
