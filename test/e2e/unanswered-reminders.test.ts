@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { unansweredRemindersJob } from '../../src/cron/unanswered-reminders.js'
 import { customers, projects } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
-import { onboard, waitForPrivate, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
+import { cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { serviceSettled } from '../support/poll.js'
 import { lateBound, useHarness } from '../support/suite.js'
 
@@ -53,13 +53,15 @@ const escalations = (chatId = h.world.groups.cs.id) => {
   const topic = onboardingTopic(chatId)
   return topic ? h.sim.chatMessages(chatId, { threadId: topic.message_thread_id }).filter((m) => m.text?.startsWith('🚨')) : []
 }
-const setOwner = async (userId: number | null) => {
+/** Changes Zoe's row in Acme as the owner and resolve commands would (another part of issue 10). */
+const updateZoe = async (change: Partial<typeof customers.$inferInsert>) => {
   const [acme] = await h.database.db.select().from(projects).where(eq(projects.key, 'acme'))
   await h.database.db
     .update(customers)
-    .set({ ownerUserId: userId })
+    .set(change)
     .where(and(eq(customers.projectId, acme!.id), eq(customers.telegramUserId, h.world.people.zoe.id)))
 }
+const setOwner = (userId: number | null) => updateZoe({ ownerUserId: userId })
 
 describe('unanswered reminders', () => {
   it('pings the owner after 10 minutes (a note is no answer), tells the CS leads after 30, each once, until a staff answer', async () => {
@@ -167,5 +169,52 @@ describe('unanswered reminders', () => {
       for (const m of h.sim.chatMessages(group.id)) expect(m.from.id === beta.bots.cs.id || m.from.id === beta.bots.cr.id).toBe(false)
     for (const group of Object.values(beta.groups)) for (const m of h.sim.chatMessages(group.id)) expect([world.bots.cs.id, world.bots.cr.id]).not.toContain(m.from.id)
     expect(escalations().filter((m) => m.text?.includes('south'))).toHaveLength(0)
+    await inCr(world.people.carol, 'We are here.')
+  })
+
+  it('counts a message held before assignment from the assignment, and a resolve ends the wait and the conversation', async () => {
+    const { sim, world } = h
+    const yuri = world.people.yuri
+    // Thursday 2026-10-29 10:00 CET.
+    await at(new Date('2026-10-29T09:00:00Z'))
+    sim.sendPrivate(yuri.id, world.bots.client.id, { text: '/start' })
+    await waitForPrivate(h, yuri.id, world.bots.client.id, 'email')
+    sim.sendPrivate(yuri.id, world.bots.client.id, { text: 'yuri@example.com' })
+    const card = await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.reply_markup && m.text?.includes('yuri@example.com')))
+    sim.sendPrivate(yuri.id, world.bots.client.id, { text: 'A question before anyone is assigned' })
+    await waitForPrivate(h, yuri.id, world.bots.client.id, 'Thank you!')
+    await at(20 * MINUTE)
+    await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, `as:${cardAssignmentId(card)}:cr:south`)
+    const topic = await waitForTopic(h, world.groups.south.id, 'Yuri · ')
+    const held = await waitForTopicMessage(h, world.groups.south.id, topic.message_thread_id, 'A question before anyone is assigned')
+    const yuriReminders = () => sim.chatMessages(world.groups.south.id, { threadId: topic.message_thread_id }).filter((m) => m.text?.startsWith('⏰'))
+    await at(9 * MINUTE)
+    expect(yuriReminders()).toHaveLength(0)
+    await at(1 * MINUTE)
+    const ping = await sim.waitFor(() => yuriReminders()[0])
+    expect(ping.reply_to_message_id).toBe(held.message_id)
+
+    // A resolve after the message: nothing is expected of staff any more.
+    const before = reminders().length
+    const zoeEscalations = () => escalations().filter((m) => m.text?.startsWith('🚨 Zoe')).length
+    const escalated = zoeEscalations()
+    await fromZoe('All good now, thanks')
+    await updateZoe({ conversation: 'resolved', resolvedAt: new Date(clock.now().getTime() + MINUTE) })
+    await at(40 * MINUTE)
+    expect(reminders()).toHaveLength(before)
+    expect(zoeEscalations()).toBe(escalated)
+    // Outside the hours (19:00 CET): the auto-reply once, and once more after a resolve (a new conversation).
+    const autoReplies = () => sim.privateMessages(world.people.zoe.id, world.bots.client.id).filter((m) => m.text?.startsWith('Thanks for your message'))
+    const replied = autoReplies().length
+    await updateZoe({ conversation: 'open' })
+    await at(new Date('2026-10-29T18:00:00Z'))
+    await fromZoe('New problem tonight')
+    await sim.waitFor(() => autoReplies().length === replied + 1)
+    await fromZoe('Still tonight')
+    await updateZoe({ conversation: 'resolved', resolvedAt: new Date(clock.now().getTime() + MINUTE) })
+    await at(2 * MINUTE)
+    await updateZoe({ conversation: 'open' })
+    await fromZoe('Another one, after the resolve')
+    await sim.waitFor(() => autoReplies().length === replied + 2)
   })
 })

@@ -18,24 +18,31 @@ export function resolvedSince(customer: Pick<Customer, 'resolvedAt'>, since: Dat
 
 /**
  * A client message reached the customer's topics: it starts the customer's wait for an answer
- * unless an earlier message is still waiting (the oldest unanswered message counts), and,
- * outside business hours, the client gets the auto-reply once per conversation. Runs in the
- * relay's transaction, which holds the customer's row lock.
+ * unless an earlier message is still waiting (the oldest unanswered message counts). Runs in
+ * the relay's transaction, which holds the customer's row lock; returns the wait row.
  */
-export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<void> {
-  const sla = project.config.sla
-  if (!sla.enabled) return
+export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<UnansweredWait | undefined> {
+  if (!project.config.sla.enabled) return undefined
   await tx.insert(unansweredWaits).ignore().values({ projectId: project.id, customerId: customer.id })
   const [wait] = await tx.select().from(unansweredWaits).where(waitOf(project.id, customer.id)).for('update')
   if (!wait) throw new Error(`Unanswered wait of customer ${customer.id} vanished right after insert`)
-  const change: Partial<UnansweredWait> = {}
-  if (wait.messageRowId === null || resolvedSince(customer, wait.waitingSince)) Object.assign(change, { messageRowId, waitingSince: now, remindersSent: 0 })
-  const replied = wait.autoRepliedAt && !resolvedSince(customer, wait.autoRepliedAt)
-  if (sla.outsideHoursReply && !replied && !isBusinessTime(now, sla.businessHours)) {
-    await queueClientText(tx, project, customer.telegramUserId, sla.outsideHoursReply)
-    change.autoRepliedAt = now
-  }
-  if (Object.keys(change).length > 0) await tx.update(unansweredWaits).set(change).where(waitOf(project.id, customer.id))
+  if (wait.messageRowId !== null && !resolvedSince(customer, wait.waitingSince)) return wait
+  const started = { messageRowId, waitingSince: now, remindersSent: 0 }
+  await tx.update(unansweredWaits).set(started).where(waitOf(project.id, customer.id))
+  return { ...wait, ...started }
+}
+
+/**
+ * A live client message was relayed: its wait starts (see `startWait`) and, outside business
+ * hours, the client gets the auto-reply once per conversation (until a staff answer or a resolve).
+ */
+export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<void> {
+  const wait = await startWait(tx, project, customer, messageRowId, now)
+  const { outsideHoursReply, businessHours } = project.config.sla
+  if (!wait || !outsideHoursReply || isBusinessTime(now, businessHours)) return
+  if (wait.autoRepliedAt && !resolvedSince(customer, wait.autoRepliedAt)) return
+  await queueClientText(tx, project, customer.telegramUserId, outsideHoursReply)
+  await tx.update(unansweredWaits).set({ autoRepliedAt: now }).where(waitOf(project.id, customer.id))
 }
 
 /**
