@@ -5,14 +5,17 @@ import { customers, projects } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { serviceSettled } from '../support/poll.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
 
 const MINUTE = 60_000
 // Wednesday 2026-10-21, 10:00 in Berlin (CEST, UTC+2).
 const clock = new ManualClock(new Date('2026-10-21T08:00:00Z'))
+const recorder = createQueryRecorder()
 const h = useHarness(
   {
     secondBrand: true,
+    queryLogger: recorder,
     start: { clock },
     project: {
       sla: {
@@ -216,5 +219,13 @@ describe('unanswered reminders', () => {
     await updateZoe({ conversation: 'open' })
     await fromZoe('Another one, after the resolve')
     await sim.waitFor(() => autoReplies().length === replied + 2)
+  })
+
+  // Runs last: waits, reminders and auto-replies of two projects in one database stay within their project.
+  it('sends no query on a project-owned table without a project condition', async () => {
+    const owned = await projectOwnedTables(h.database.db)
+    expect(owned).toContain('unanswered_waits')
+    expect(recorder.statements.some((s) => s.includes('`unanswered_waits`'))).toBe(true)
+    expect(unscopedStatements(recorder.statements, owned)).toEqual([])
   })
 })
