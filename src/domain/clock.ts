@@ -25,3 +25,16 @@ export class ManualClock implements Clock {
     this.current += ms
   }
 }
+
+/** Real time moved forward on demand (the demo): time-based rules happen while everything else runs live. */
+export class ShiftedClock implements Clock {
+  private offsetMs = 0
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs)
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms
+  }
+}
