@@ -71,7 +71,7 @@ describe('the demo story', () => {
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(h.app) })
     const reminderSteps = lines.join('\n').split('━━ ').slice(-3)
     expect(reminderSteps[1]).toMatch(/^22\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ This message has waited 10 min for an answer/)
-    expect(reminderSteps[2]).toMatch(/^23\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(south\) has waited 30 min for an answer/)
+    expect(reminderSteps[2]).toMatch(/^23\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { unansweredRemindersJob } from '../../src/cron/unanswered-reminders.js'
-import { customers, projects } from '../../src/db/schema/index.js'
+import { customers, projects, unansweredWaits } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { serviceSettled } from '../support/poll.js'
@@ -89,7 +89,8 @@ describe('unanswered reminders', () => {
     expect(escalations()).toHaveLength(0)
     await at(15 * MINUTE)
     const escalation = await h.sim.waitFor(() => escalations()[0])
-    expect(escalation.text).toBe('🚨 Zoe Quinn (north) has waited 30 min of business hours for an answer (owner: Carol).')
+    const csTopicLink = `https://t.me/c/${String(world.groups.cs.id).replace(/^-100/, '')}/${zoe.cs}`
+    expect(escalation.text).toBe(`🚨 Zoe Quinn (CR North) has waited 30 min of business hours for an answer (owner: Carol).\n${csTopicLink}`)
     expect(escalation.from.id).toBe(world.bots.cs.id)
     await at(60 * MINUTE)
     expect(reminders()).toHaveLength(1)
@@ -166,12 +167,12 @@ describe('unanswered reminders', () => {
     expect(betaReminders()[0]!.from.id).toBe(beta.bots.cr.id)
     await at(20 * MINUTE)
     await h.sim.waitFor(() => escalations(beta.groups.cs.id).length === 1)
-    expect(escalations(beta.groups.cs.id)[0]!.text).toBe('🚨 Zoe Quinn (south) has waited 30 min for an answer (no owner).')
+    expect(escalations(beta.groups.cs.id)[0]!.text).toMatch(/^🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer \(no owner\)\.\nhttps:\/\/t\.me\/c\//)
     // Nothing of one project in the other's groups.
     for (const group of Object.values(world.groups))
       for (const m of h.sim.chatMessages(group.id)) expect(m.from.id === beta.bots.cs.id || m.from.id === beta.bots.cr.id).toBe(false)
     for (const group of Object.values(beta.groups)) for (const m of h.sim.chatMessages(group.id)) expect([world.bots.cs.id, world.bots.cr.id]).not.toContain(m.from.id)
-    expect(escalations().filter((m) => m.text?.includes('south'))).toHaveLength(0)
+    expect(escalations().filter((m) => m.text?.includes('CR South'))).toHaveLength(0)
     await inCr(world.people.carol, 'We are here.')
   })
 
@@ -206,6 +207,10 @@ describe('unanswered reminders', () => {
     await at(40 * MINUTE)
     expect(reminders()).toHaveLength(before)
     expect(zoeEscalations()).toBe(escalated)
+    // The resolved wait is ended, so it no longer takes a place in the check's batch.
+    const [zoeRow] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, world.people.zoe.id))
+    const [wait] = await h.database.db.select().from(unansweredWaits).where(eq(unansweredWaits.customerId, zoeRow!.id))
+    expect(wait).toMatchObject({ messageRowId: null, waitingSince: null })
     // Outside the hours (19:00 CET): the auto-reply once, and once more after a resolve (a new conversation).
     const autoReplies = () => sim.privateMessages(world.people.zoe.id, world.bots.client.id).filter((m) => m.text?.startsWith('Thanks for your message'))
     const replied = autoReplies().length

@@ -5,7 +5,8 @@ import { customers, relayLinks, unansweredWaits } from '../../db/schema/index.js
 import { activeTopics, customerName, type Customer, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { queueOnboardingText } from '../onboarding/system-topic.js'
-import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { topicLink } from '../crm/find.js'
 import { homeRole, teamsRole } from '../roles.js'
 import { queueTopicText } from '../topic-notices.js'
 import { addBusinessMinutes } from './business-hours.js'
@@ -45,7 +46,10 @@ export async function sendDueReminders(deps: Pick<DomainDeps, 'db' | 'logger' | 
     .orderBy(asc(unansweredWaits.waitingSince))
     .limit(BATCH)
   for (const { wait, customer } of waiting) {
-    if (resolvedSince(customer, wait.waitingSince)) continue // resolved after it arrived: nothing is expected
+    if (resolvedSince(customer, wait.waitingSince)) {
+      await endResolvedWait(deps.db, project, wait) // resolved after it arrived: nothing is expected
+      continue
+    }
     const dueStages = [sla.firstReminderMinutes, sla.escalateMinutes].filter((minutes) => addBusinessMinutes(wait.waitingSince!, minutes, sla.businessHours) <= now).length
     if (dueStages <= wait.remindersSent) continue
     const stages = await deps.db.transaction(async (tx) => {
@@ -70,13 +74,17 @@ async function queueReminder(tx: DbOrTx, project: ProjectRuntime, customer: Cust
   const name = customerName(customer)
   const owner = customer.ownerUserId ? { id: customer.ownerUserId, name: staffMember(project, customer.ownerUserId)?.name ?? 'Owner' } : undefined
   const minutes = (n: number) => `${n} min${sla.businessHours ? ' of business hours' : ''}`
+  const active = await activeTopics(tx, customer.id)
   if (stage === 'escalation') {
-    const team = customer.crTeam ? ` (${customer.crTeam})` : ''
+    const team = teamsOf(project).find((t) => t.key === customer.crTeam)?.title ?? customer.crTeam
     const who = owner ? `owner: ${owner.name}` : 'no owner'
-    await queueOnboardingText(tx, project, `🚨 ${name}${team} has waited ${minutes(sla.escalateMinutes)} for an answer (${who}).`)
+    const home = active.find((t) => t.role === homeRole(project.roles).key && t.threadId)
+    const link = home?.threadId ? `\n${topicLink(home.chatId, home.threadId)}` : ''
+    await queueOnboardingText(tx, project, `🚨 ${name}${team ? ` (${team})` : ''} has waited ${minutes(sla.escalateMinutes)} for an answer (${who}).${link}`)
     return
   }
-  const topic = await reminderTopic(tx, project, customer.id)
+  // The owner works in the customer's CR topic (or, should it be gone, their CS topic).
+  const topic = active.find((t) => t.role === teamsRole(project.roles).key) ?? active.find((t) => t.role === homeRole(project.roles).key)
   if (!topic) return
   const link = await copyIn(tx, project, wait.messageRowId!, topic)
   const replyTo = link ? { linkId: link } : undefined
@@ -91,10 +99,12 @@ async function queueReminder(tx: DbOrTx, project: ProjectRuntime, customer: Cust
   await queueTopicText(tx, project, topic, text, { replyTo, entities: [mention] })
 }
 
-/** Where the owner is pinged: the customer's CR topic (or, should it be gone, their CS topic). */
-async function reminderTopic(tx: DbOrTx, project: ProjectRuntime, customerId: number): Promise<Topic | undefined> {
-  const active = await activeTopics(tx, customerId)
-  return active.find((t) => t.role === teamsRole(project.roles).key) ?? active.find((t) => t.role === homeRole(project.roles).key)
+/** A resolve after the waiting message ends the wait (guarded: a newer message may have started another). */
+async function endResolvedWait(db: DbOrTx, project: ProjectRuntime, wait: UnansweredWait): Promise<void> {
+  await db
+    .update(unansweredWaits)
+    .set({ messageRowId: null, waitingSince: null, remindersSent: 0 })
+    .where(and(waitOf(project.id, wait.customerId), eq(unansweredWaits.messageRowId, wait.messageRowId!)))
 }
 
 /** The relay link of a message's copy in a topic, to answer it there. */
