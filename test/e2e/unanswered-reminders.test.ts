@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { unansweredRemindersJob } from '../../src/cron/unanswered-reminders.js'
 import { customers, projects, unansweredWaits } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
+import { relayApiMessage } from '../../src/domain/relay/api-message.js'
 import { cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { serviceSettled } from '../support/poll.js'
 import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
@@ -236,6 +237,15 @@ describe('unanswered reminders', () => {
     const ping = await h.sim.waitFor(() => reminders()[before])
     expect(ping.text).toBe('⏰ Dave, this message has waited 10 min of business hours for an answer.')
     expect(ping.entities ?? []).not.toContainEqual(expect.objectContaining({ type: 'text_mention' }))
+    // An answer without a Telegram original (the admin API, like /c) is an answer too: no escalation follows.
+    const acme = h.app.projects.find((p) => p.config.key === 'acme')!
+    const [zoeRow] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id))
+    const sent = await relayApiMessage(h.app.deps, acme, { customerId: zoeRow!.id, staffId: h.world.people.dave.id, text: 'Dave here, on it.', requestedBy: 'test' })
+    expect(sent.ok).toBe(true)
+    await waitForPrivate(h, h.world.people.zoe.id, h.world.bots.client.id, 'Dave here, on it.')
+    const escalated = escalations().length
+    await at(new Date('2026-10-30T09:00:00Z'))
+    expect(escalations()).toHaveLength(escalated)
   })
 
   // Runs last: waits, reminders and auto-replies of two projects in one database stay within their project.
