@@ -14,6 +14,7 @@ import { CronScheduler } from './cron/scheduler.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { idleTopicsJob } from './cron/idle-topics.js'
 import { retentionJob } from './cron/retention.js'
+import { unansweredRemindersJob } from './cron/unanswered-reminders.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
@@ -24,6 +25,7 @@ import type { DomainDeps } from './domain/deps.js'
 import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
 import { createDeliveryHooks } from './domain/delivery-outcomes.js'
 import { GroupAlarms } from './domain/group-alarm.js'
+import { systemClock, type Clock } from './domain/clock.js'
 import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { reloadRosters, type RosterReload } from './domain/projects/reload-rosters.js'
@@ -82,6 +84,8 @@ export interface StartOptions {
   queryLogger?: QueryLogger
   /** Reads the config file again, for `/reload` and SIGHUP (absent: nothing to reload from). */
   configSource?: () => Config
+  /** The domain's "now" (tests and the demo move a ManualClock; default the system clock). */
+  clock?: Clock
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -133,7 +137,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
     return outcome
   }
-  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify(), reloadRosters: reload, alarms: new GroupAlarms() }
+  const deps: DomainDeps = {
+    db,
+    logger,
+    directory: databaseAccountDirectory(db),
+    notify: () => wakeup.notify(),
+    reloadRosters: reload,
+    alarms: new GroupAlarms(),
+    clock: options.clock ?? systemClock,
+  }
   const workers = new OutboxWorkers(
     { db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
     {
@@ -153,6 +165,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
+  if (projects.some((p) => p.config.sla.enabled))
+    cron.add(unansweredRemindersJob(deps, projects, config.cron.unansweredReminders, (project, stage, n) => metrics.reminders(project, stage, n)))
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)

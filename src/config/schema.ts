@@ -2,6 +2,7 @@ import cron from 'node-cron'
 import { z } from 'zod'
 import { agentSchema, checkAgents, resolveRoster, staffEntrySchema } from './agents.js'
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
+import { slaSchema } from './sla.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
 const token = z.string().regex(...tokenRule)
@@ -146,6 +147,8 @@ const projectSchema = z.object({
       idleCloseDays: z.number().positive().optional(),
     })
     .prefault({}),
+  /** Unanswered reminders, business hours and the outside-hours auto-reply (`false`: off). */
+  sla: slaSchema,
   reassignment: z
     .object({
       /** "Tonight" in the reassign buttons means this hour, UTC. */
@@ -232,6 +235,8 @@ export const configSchema = z
         recordsSync: cronSchedule('*/15 * * * *'),
         /** Closes topics idle for longer than projects[].topics.idleCloseDays. */
         idleTopics: cronSchedule('0 * * * *'),
+        /** Pings owners and tells CS leads about client messages left unanswered (projects[].sla). */
+        unansweredReminders: cronSchedule('* * * * *'),
         /** Prunes delivery history older than retention.days. */
         retention: cronSchedule('30 3 * * *'),
       })

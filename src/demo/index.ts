@@ -7,6 +7,8 @@ import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
+import { playReminderStory, runRemindersOnce } from './reminder-story.js'
+import { ShiftedClock } from '../domain/clock.js'
 import { Transcript } from './transcript.js'
 import { eq } from 'drizzle-orm'
 
@@ -22,7 +24,8 @@ async function main(): Promise<void> {
   const world = createSampleWorld(sim)
   const beta = createSecondBrand(sim, world)
   const config = createConfig(sampleConfig(sim, world, database.url, { log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' }, projects: [world.project, beta.project] }))
-  const app = await startApp(config, createLogger(config.log.level))
+  const clock = new ShiftedClock()
+  const app = await startApp(config, createLogger(config.log.level), { clock })
   try {
     for (const brand of [world, beta]) {
       const [project] = await app.db.select().from(projects).where(eq(projects.key, brand.project.key))
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
     await playSecondBrandStory({ sim, world, beta, transcript })
+    await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 import type { AccountDirectory } from './accounts/directory.js'
+import type { Clock } from './clock.js'
 import type { GroupAlarms } from './group-alarm.js'
 import type { RosterReload } from './projects/reload-rosters.js'
 
@@ -13,6 +14,8 @@ export interface DomainDeps {
   notify(): void
   /** At most one configuration alarm per group per hour, counted per app. */
   alarms: GroupAlarms
+  /** "Now" for time-based rules (unanswered reminders, business hours); tests move it. */
+  clock: Clock
   /** Re-reads the config file and swaps in every project's roster (`/reload`, SIGHUP). */
   reloadRosters(): Promise<RosterReload>
 }

@@ -1,3 +1,4 @@
+import type { MessageEntity } from 'grammy/types'
 import type { Keyboard } from './buttons/keyboard.js'
 import type { DbOrTx } from '../db/client.js'
 import type { ReplyRef } from '../delivery/jobs.js'
@@ -14,7 +15,7 @@ export function queueTopicText(
   project: ProjectRuntime,
   topic: TopicRef,
   text: string,
-  extra: { replyTo?: ReplyRef } = {},
+  extra: { replyTo?: ReplyRef; entities?: MessageEntity[] } = {},
   options: EnqueueToOptions = {},
 ): Promise<number> {
   return enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text, ...extra }, options)

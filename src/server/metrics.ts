@@ -19,6 +19,7 @@ export const METRIC_NAMES = [
   'topicdesk_planner_deferrals_total',
   'topicdesk_group_backlog_minutes',
   'topicdesk_customers',
+  'topicdesk_reminders_total',
 ] as const
 
 /**
@@ -59,6 +60,13 @@ export class Metrics implements DeliveryObserver {
     name: 'topicdesk_planner_deferrals_total',
     help: 'Rows the planner put back to stay within a bot budget, by bot',
     labelNames: ['bot'],
+    registers: [this.registry],
+  })
+
+  private readonly reminderCounter = new Counter({
+    name: 'topicdesk_reminders_total',
+    help: 'Unanswered reminders fired, by project and stage (reminder: the owner pinged; escalation: the CS leads told)',
+    labelNames: ['project', 'stage'],
     registers: [this.registry],
   })
 
@@ -120,6 +128,10 @@ export class Metrics implements DeliveryObserver {
       this.rateLimited.inc({ bot: String(job.botId) })
       this.retryAfter.observe(failure.retryAfterSeconds)
     }
+  }
+
+  reminders(project: string, stage: string, count: number): void {
+    this.reminderCounter.inc({ project, stage }, count)
   }
 
   deferred(job: ClaimedJob): void {

@@ -30,6 +30,7 @@ describe('personal data: npm run customer -- export / forget', () => {
       topics: unknown[]
       relayLinks: unknown[]
       assignmentLog: unknown[]
+      unansweredWait: { customerId: number; messageRowId: number | null } | null
       auditLog: unknown[]
       updates: unknown[]
     }
@@ -40,6 +41,8 @@ describe('personal data: npm run customer -- export / forget', () => {
     expect(exported.topics).toHaveLength(2)
     expect(exported.relayLinks.length).toBeGreaterThanOrEqual(4)
     expect(exported.assignmentLog).toHaveLength(1)
+    // Her messages, unanswered, wait for a staff answer since the first one.
+    expect(exported.unansweredWait).toMatchObject({ customerId: id, messageRowId: expect.any(Number) as number })
     expect(JSON.stringify(exported.updates)).toContain('4111 1111')
     expect(JSON.stringify(exported.auditLog)).toContain('assigned')
 

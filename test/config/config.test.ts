@@ -91,6 +91,34 @@ describe('config', () => {
     expectRefused(bad, ...['templates.askEmail', 'templates.welcomeClient', 'reassignment.clientTemplate'].map((key) => `projects.0.${key}: a non-empty text`))
   })
 
+  it('fills the reminder defaults and refuses a bad time zone, bad hours and a reply without hours', () => {
+    const sla = createConfig(minimal).projects[0]!.sla
+    expect(sla).toEqual({ enabled: true, firstReminderMinutes: 10, escalateMinutes: 30 })
+    const withHours = structuredClone(minimal) as Record<string, any>
+    withHours.projects[0].sla = { businessHours: { timeZone: 'Europe/Berlin' } }
+    expect(createConfig(withHours).projects[0]!.sla).toMatchObject({
+      businessHours: { timeZone: 'Europe/Berlin', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' },
+    })
+    const off = structuredClone(minimal) as Record<string, any>
+    off.projects[0].sla = { enabled: false }
+    expect(createConfig(off).projects[0]!.sla.enabled).toBe(false)
+    const bad = structuredClone(minimal) as Record<string, any>
+    bad.projects[0].sla = { escalateMinutes: 5, businessHours: { timeZone: 'Europe/Berln', days: ['monday'], from: '9:00', to: '24:00' }, outsideHoursReply: '' }
+    expectRefused(
+      bad,
+      'projects.0.sla.businessHours.timeZone: an IANA time zone like "Europe/Berlin", not "Europe/Berln"',
+      'projects.0.sla.businessHours.days.0:',
+      'projects.0.sla.businessHours.from: the opening time as HH:MM',
+      'projects.0.sla.outsideHoursReply: a non-empty text',
+    )
+    const inverted = structuredClone(minimal) as Record<string, any>
+    inverted.projects[0].sla = { escalateMinutes: 5, businessHours: { timeZone: 'UTC', from: '18:00', to: '09:00' }, outsideHoursReply: 'We are closed.' }
+    expectRefused(inverted, 'projects.0.sla.businessHours.to: from must be before to', 'projects.0.sla.escalateMinutes: escalateMinutes must not be below firstReminderMinutes')
+    const noHours = structuredClone(minimal) as Record<string, any>
+    noHours.projects[0].sla = { outsideHoursReply: 'We are closed.' }
+    expectRefused(noHours, 'projects.0.sla.outsideHoursReply: outsideHoursReply needs businessHours')
+  })
+
   it('refuses invalid cron schedules before anything starts', () => {
     const bad = structuredClone(minimal) as Record<string, any>
     bad.cron = { reassignments: 'every minute', idleTopics: '61 * * * *', recordsSync: '*/5 * * * * *' }

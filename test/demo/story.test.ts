@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
+import { playReminderStory, runRemindersOnce } from '../../src/demo/reminder-story.js'
+import { ShiftedClock } from '../../src/domain/clock.js'
 import { Transcript } from '../../src/demo/transcript.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { outboxSettled } from '../support/poll.js'
@@ -13,8 +15,9 @@ import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../
 describe('the demo story', () => {
   let h: Harness
   const recorder = createQueryRecorder()
+  const clock = new ShiftedClock()
   beforeAll(async () => {
-    h = await startHarness({ secondBrand: true, queryLogger: recorder })
+    h = await startHarness({ secondBrand: true, queryLogger: recorder, start: { clock } })
   })
   afterAll(async () => h?.stop())
 
@@ -63,6 +66,12 @@ describe('the demo story', () => {
     expect(betaSteps[0]).toMatch(/^18\. [\s\S]*Beta CS group › Onboarding: #\d+ \d+: 🆕 New customer/)
     expect(betaSteps[2]).toMatch(/^20\. [\s\S]*: #\d+ \d+: Bob · Beta Care ⏎ Hello from Beta/)
     expect(betaSteps[2]).toContain("Acme's client and groups got 0 new messages from Beta's steps.")
+
+    // The reminder: the service's clock moves, the CR topic is reminded, then the CS leads are told.
+    await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(h.app) })
+    const reminderSteps = lines.join('\n').split('━━ ').slice(-3)
+    expect(reminderSteps[1]).toMatch(/^22\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ This message has waited 10 min for an answer/)
+    expect(reminderSteps[2]).toMatch(/^23\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

@@ -64,6 +64,19 @@ describe('sending', () => {
     }
   })
 
+  it('keeps a text_mention of a member and refuses one of a user the chat does not have (or without a user)', async () => {
+    const mention = (id: number) => [{ type: 'text_mention' as const, offset: 0, length: 3, user: { id, is_bot: false, first_name: 'Bob' } }]
+    const sent = await w.cs.api.sendMessage(w.group, 'Bob, please answer', { entities: mention(w.bob) })
+    expect(sent.entities).toEqual(mention(w.bob))
+    expect((await failure(w.cs.api.sendMessage(w.group, 'Ali, please answer', { entities: mention(w.alice) }))).description).toBe(
+      `Bad Request: can't parse entities: can't find user ${w.alice} in the chat`,
+    )
+    const withoutUser = [{ type: 'text_mention', offset: 0, length: 3 }] as unknown as ReturnType<typeof mention>
+    expect((await failure(w.cs.api.sendMessage(w.group, 'Bob, please answer', { entities: withoutUser }))).description).toBe(
+      "Bad Request: can't parse entities: text_mention needs a user",
+    )
+  })
+
   it('enforces 1-4096 characters after parsing', async () => {
     w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
     await w.client.api.sendMessage(w.alice, `<b>${'x'.repeat(4096)}</b>`, { parse_mode: 'HTML' })

@@ -71,7 +71,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
       await editCard(tx, cardText(customer, account), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
       return { text: now?.on ? 'Treatment topic will be opened.' : 'No Treatment topic.', alert: false }
     }
-    const decidedAt = new Date()
+    const decidedAt = deps.clock.now()
     const [won] = await tx
       .update(assignments)
       .set({ state: action.action === 'assign' ? 'assigned' : 'rejected', crTeam: action.action === 'assign' ? action.teamKey : null, decidedBy: press.userId, decidedAt })
@@ -89,7 +89,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     const [fresh] = await tx.select({ treatment: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
     const treatment = Boolean(fresh?.treatment) && Boolean(onDemandGroup(project))
     const team = teamsOf(project).find((t) => t.key === action.teamKey)!
-    await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } })
+    await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } }, decidedAt)
     await editCard(tx, `${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
     return { text: `Assigned to ${team.title}.`, alert: false }
   })

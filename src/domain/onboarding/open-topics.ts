@@ -8,6 +8,7 @@ import { homeRole } from '../roles.js'
 import { groupsAtAssignment } from '../routing.js'
 import { queueTopicOpening } from '../topic-notices.js'
 import { queueMessageCopies } from '../relay/queue-copies.js'
+import { startWait } from '../sla/waits.js'
 import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
@@ -28,9 +29,10 @@ export function topicName(customer: Customer, account: AccountRecord): string {
 /**
  * Gives an assigned customer their topics (CS, the chosen CR team, Treatment when wanted),
  * each with a pinned profile card and a notice, welcomes the client, and replays the
- * messages they sent while waiting. Runs inside the assignment's transaction.
+ * messages they sent while waiting, which wait for an answer from `decidedAt` (the domain's
+ * clock). Runs inside the assignment's transaction.
  */
-export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment): Promise<void> {
+export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment, decidedAt: Date): Promise<void> {
   const wanted = groupsAtAssignment(project, assignment)
   const home = homeRole(project.roles).key
   const name = topicName(customer, account)
@@ -74,7 +76,8 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card',
   })
   await queueClientText(tx, project, customer.telegramUserId, fillTemplate(project.config.templates.welcomeClient, { name: customer.firstName }))
-  await replayHeldMessages(tx, project, customer.id)
+  const firstHeld = await replayHeldMessages(tx, project, customer.id)
+  if (firstHeld) await startWait(tx, project, customer, firstHeld, decidedAt)
 }
 
 /** The pinned card of a customer's topic: who they are, their account and assignment, tags and latest notes, how to answer. */
@@ -94,8 +97,8 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
   ].join('\n')
 }
 
-/** Messages stored while the customer waited for assignment go out now, in order. */
-async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerId: number): Promise<void> {
+/** Messages stored while the customer waited for assignment go out now, in order; returns the first one's row id. */
+async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerId: number): Promise<number | undefined> {
   const held = await tx
     .select()
     .from(messages)
@@ -106,4 +109,5 @@ async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerI
     await tx.update(messages).set({ held: false }).where(eq(messages.id, message.id))
     await queueMessageCopies(tx, project, message)
   }
+  return held[0]?.id
 }

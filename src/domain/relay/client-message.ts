@@ -7,6 +7,7 @@ import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtim
 import { holdBack, relayRestriction } from './client-limits.js'
 import { queueMessageCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
+import { clientMessageRelayed } from '../sla/waits.js'
 
 /**
  * A message from a client in the private chat: stored first, then copied to each of the
@@ -42,6 +43,7 @@ export async function relayClientMessage(
       return notRelayed
     }
     await queueMessageCopies(tx, project, stored)
+    if (current) await clientMessageRelayed(tx, project, current, stored.id, deps.clock.now())
     return 'relayed' as const
   })
   if (result !== 'held' && result !== 'duplicate') deps.notify()

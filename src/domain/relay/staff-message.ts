@@ -7,6 +7,7 @@ import { projectBotIds, attribution, botForRole, staffMember, type ProjectRuntim
 import { touchTopic } from '../idle-topics.js'
 import { queueMessageCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
+import { staffAnswered } from '../sla/waits.js'
 
 export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer' | 'topic_retired'
 
@@ -53,6 +54,7 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
     }
     const label = attribution(project, group, senderId)
     await queueMessageCopies(tx, project, stored, { attribution: label, toClient: !customer.blocked, clientChatId: customer.telegramUserId })
+    await staffAnswered(tx, project, customer.id)
     if (customer.blocked) {
       await queueTopicText(tx, project, topic, '⚠️ Not delivered: the client blocked the bot.', { replyTo })
       return 'client_blocked'

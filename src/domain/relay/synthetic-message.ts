@@ -6,6 +6,7 @@ import type { InboundMessage } from '../inbound.js'
 import { attribution, projectBotIds, type ProjectRuntime, type StaffGroup, type StaffMember } from '../project-runtime.js'
 import { queueMessageCopies } from './queue-copies.js'
 import { storeMessage } from './store-message.js'
+import { staffAnswered } from '../sla/waits.js'
 
 /** What a staff message without original may be tied to: the Telegram message that asked for it, and the message it answers. */
 export interface SyntheticSource {
@@ -45,6 +46,7 @@ export async function relaySyntheticStaffMessage(
     if (!stored && source) return undefined // this command was handled before (a redelivered update)
     if (!stored) continue // the random id was taken: draw another
     await queueMessageCopies(tx, project, stored, { attribution: attribution(project, group, member.id), toClient: !customer.blocked, clientChatId: customer.telegramUserId })
+    await staffAnswered(tx, project, customer.id)
     return stored
   }
   throw new Error(`Could not store a staff message without original for customer ${customer.id}`)

@@ -1,0 +1,118 @@
+import { and, asc, eq, isNotNull, lt } from 'drizzle-orm'
+import type { MessageEntity } from 'grammy/types'
+import type { DbOrTx } from '../../db/client.js'
+import { customers, relayLinks, unansweredWaits } from '../../db/schema/index.js'
+import { activeTopics, customerName, type Customer, type Topic } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { queueOnboardingText } from '../onboarding/system-topic.js'
+import { staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { topicLink } from '../crm/find.js'
+import { homeRole, teamsRole } from '../roles.js'
+import { queueTopicText } from '../topic-notices.js'
+import { addBusinessMinutes } from './business-hours.js'
+import { resolvedSince, waitOf, type UnansweredWait } from './waits.js'
+
+/** Waits looked at per project and run; the next run takes the rest. */
+const BATCH = 500
+/** Reminder stages, in the order they fire: the owner pinged in the CR topic, then the CS leads told. */
+export const REMINDER_STAGES = ['reminder', 'escalation'] as const
+export type ReminderStage = (typeof REMINDER_STAGES)[number]
+
+/**
+ * Fires the reminders that are due for the project's unanswered client messages: after
+ * `sla.firstReminderMinutes` of business time the owner is pinged in the customer's CR topic
+ * (a mention, so Telegram notifies them), after `sla.escalateMinutes` the CS leads are told in
+ * the Onboarding topic. Each stage fires once per unanswered message: a guarded UPDATE of the
+ * wait row, in the transaction that queues the message, so concurrent runs cannot both fire it.
+ */
+export async function sendDueReminders(deps: Pick<DomainDeps, 'db' | 'logger' | 'notify' | 'clock'>, project: ProjectRuntime): Promise<Record<ReminderStage, number>> {
+  const fired = { reminder: 0, escalation: 0 }
+  const sla = project.config.sla
+  if (!sla.enabled) return fired
+  const now = deps.clock.now()
+  const waiting = await deps.db
+    .select({ wait: unansweredWaits, customer: customers })
+    .from(unansweredWaits)
+    .innerJoin(customers, eq(customers.id, unansweredWaits.customerId))
+    .where(
+      and(
+        eq(unansweredWaits.projectId, project.id),
+        eq(customers.projectId, project.id),
+        isNotNull(unansweredWaits.messageRowId),
+        lt(unansweredWaits.remindersSent, REMINDER_STAGES.length),
+        lt(unansweredWaits.waitingSince, now),
+      ),
+    )
+    .orderBy(asc(unansweredWaits.waitingSince))
+    .limit(BATCH)
+  for (const { wait, customer } of waiting) {
+    if (resolvedSince(customer, wait.waitingSince)) {
+      await endResolvedWait(deps.db, project, wait) // resolved after it arrived: nothing is expected
+      continue
+    }
+    const dueStages = [sla.firstReminderMinutes, sla.escalateMinutes].filter((minutes) => addBusinessMinutes(wait.waitingSince!, minutes, sla.businessHours) <= now).length
+    if (dueStages <= wait.remindersSent) continue
+    const stages = await deps.db.transaction(async (tx) => {
+      const [won] = await tx
+        .update(unansweredWaits)
+        .set({ remindersSent: dueStages })
+        .where(and(waitOf(project.id, customer.id), eq(unansweredWaits.messageRowId, wait.messageRowId!), eq(unansweredWaits.remindersSent, wait.remindersSent)))
+      if (won.affectedRows === 0) return [] // answered or fired meanwhile
+      const firing = REMINDER_STAGES.slice(wait.remindersSent, dueStages)
+      for (const stage of firing) await queueReminder(tx, project, customer, wait, stage)
+      return firing
+    })
+    for (const stage of stages) fired[stage]++
+    if (stages.length > 0) deps.logger.info({ project: project.config.key, customerId: customer.id, messageRowId: wait.messageRowId, stages }, 'unanswered reminder')
+  }
+  if (fired.reminder + fired.escalation > 0) deps.notify()
+  return fired
+}
+
+async function queueReminder(tx: DbOrTx, project: ProjectRuntime, customer: Customer, wait: UnansweredWait, stage: ReminderStage): Promise<void> {
+  const { sla } = project.config
+  const name = customerName(customer)
+  const owner = customer.ownerUserId ? { id: customer.ownerUserId, name: staffMember(project, customer.ownerUserId)?.name ?? 'Owner' } : undefined
+  const minutes = (n: number) => `${n} min${sla.businessHours ? ' of business hours' : ''}`
+  const active = await activeTopics(tx, customer.id)
+  if (stage === 'escalation') {
+    const team = teamsOf(project).find((t) => t.key === customer.crTeam)?.title ?? customer.crTeam
+    const who = owner ? `owner: ${owner.name}` : 'no owner'
+    const home = active.find((t) => t.role === homeRole(project.roles).key && t.threadId)
+    const link = home?.threadId ? `\n${topicLink(home.chatId, home.threadId)}` : ''
+    await queueOnboardingText(tx, project, `🚨 ${name}${team ? ` (${team})` : ''} has waited ${minutes(sla.escalateMinutes)} for an answer (${who}).${link}`)
+    return
+  }
+  // The owner works in the customer's CR topic (or, should it be gone, their CS topic).
+  const topic = active.find((t) => t.role === teamsRole(project.roles).key) ?? active.find((t) => t.role === homeRole(project.roles).key)
+  if (!topic) return
+  const link = await copyIn(tx, project, wait.messageRowId!, topic)
+  const replyTo = link ? { linkId: link } : undefined
+  if (!owner) {
+    await queueTopicText(tx, project, topic, `⏰ This message has waited ${minutes(sla.firstReminderMinutes)} for an answer; ${name} has no owner yet.`, { replyTo })
+    return
+  }
+  const prefix = '⏰ '
+  const text = `${prefix}${owner.name}, this message has waited ${minutes(sla.firstReminderMinutes)} for an answer.`
+  // A text_mention notifies the owner even without a username (core.telegram.org/bots/api#messageentity); offsets count UTF-16 units, as JS strings do.
+  const mention: MessageEntity = { type: 'text_mention', offset: prefix.length, length: owner.name.length, user: { id: owner.id, is_bot: false, first_name: owner.name } }
+  await queueTopicText(tx, project, topic, text, { replyTo, entities: [mention] })
+}
+
+/** A resolve after the waiting message ends the wait (guarded: a newer message may have started another). */
+async function endResolvedWait(db: DbOrTx, project: ProjectRuntime, wait: UnansweredWait): Promise<void> {
+  await db
+    .update(unansweredWaits)
+    .set({ messageRowId: null, waitingSince: null, remindersSent: 0 })
+    .where(and(waitOf(project.id, wait.customerId), eq(unansweredWaits.messageRowId, wait.messageRowId!)))
+}
+
+/** The relay link of a message's copy in a topic, to answer it there. */
+async function copyIn(tx: DbOrTx, project: ProjectRuntime, messageRowId: number, topic: Topic): Promise<number | undefined> {
+  const [link] = await tx
+    .select({ id: relayLinks.id })
+    .from(relayLinks)
+    .where(and(eq(relayLinks.projectId, project.id), eq(relayLinks.messageId, messageRowId), eq(relayLinks.topicId, topic.id)))
+    .limit(1)
+  return link?.id
+}
