@@ -3,7 +3,7 @@ import type { DbOrTx, Database } from '../db/client.js'
 import { outbox, type Lane } from '../db/schema/index.js'
 import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
-import type { SendProgress } from './send-steps.js'
+import type { ProgressStore, SendProgress } from './send-steps.js'
 
 export interface EnqueueInput {
   projectId: number
@@ -132,6 +132,11 @@ function progressOf(result: unknown): { progress?: SendProgress } {
   if (typeof result !== 'string') return {}
   const parsed = JSON.parse(result) as { progress?: SendProgress } | null
   return parsed?.progress ? { progress: parsed.progress } : {}
+}
+
+/** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */
+export function progressStoreOf(db: DbOrTx, claimed: ClaimedJob): ProgressStore {
+  return { done: claimed.progress ?? { sent: 0 }, save: (progress) => saveProgress(db, claimed.id, progress) }
 }
 
 /** Records how far a row's send got, so the next attempt resumes there (only while its worker holds it). */

@@ -1,11 +1,26 @@
 import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
-import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
-import { executeJob, messagesOfJob, PermanentJobError, type ExecutorDeps } from './executor.js'
+import { backoffMs, classifyTelegramError, describeError, PermanentJobError, type FailureClass } from './classify-error.js'
+import {
+  changeTopic,
+  createSystemTopic,
+  createTopic,
+  deleteMessage,
+  editCopy,
+  editText,
+  floodNotice,
+  messagesOfJob,
+  react,
+  relayAlbum,
+  removeMember,
+  sendNotice,
+  type ExecutorDeps,
+} from './executor.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
-import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
+import { claimJobs, defer, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
+import { relayCopy } from './send-content.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 import { Wakeup } from './wakeup.js'
@@ -196,5 +211,39 @@ export class OutboxWorkers {
         await markDead(this.deps.db, job.id, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
     }
+  }
+}
+
+/** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
+function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<unknown> {
+  const { job, botId } = claimed
+  const progress = progressStoreOf(deps.db, claimed)
+  switch (job.type) {
+    case 'relay':
+      return relayCopy(deps, job.linkId, botId, progress)
+    case 'relay_album':
+      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, botId, progress)
+    case 'edit_copy':
+      return editCopy(deps, job.linkId, progress)
+    case 'delete':
+      return deleteMessage(deps, botId, job)
+    case 'react':
+      return react(deps, botId, job)
+    case 'text':
+      return sendNotice(deps, botId, job, progress)
+    case 'flood_notice':
+      return floodNotice(deps, botId, job, progress)
+    case 'edit_text':
+      return editText(deps, botId, job)
+    case 'create_topic':
+      return createTopic(deps, botId, job.topicId)
+    case 'create_system_topic':
+      return createSystemTopic(deps, botId, job.systemTopicId)
+    case 'close_topic':
+    case 'reopen_topic':
+    case 'delete_topic':
+      return changeTopic(deps, botId, job.type, job.topicId)
+    case 'remove_member':
+      return removeMember(deps, botId, job)
   }
 }

@@ -5,7 +5,7 @@ import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
 import { holdBack, relayRestriction } from './client-limits.js'
-import { queueMessageCopies } from './queue-copies.js'
+import { queueMessageCopies } from '../routing.js'
 import { storeMessage } from './store-message.js'
 
 /**
