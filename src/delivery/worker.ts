@@ -19,32 +19,40 @@ import {
 } from './executor.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
-import { claimJobs, defer, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
+import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
 import { relayCopy } from './send-content.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
-import { Wakeup } from './wakeup.js'
+import { LaneWakeups, Wakeup } from './wakeup.js'
 
 export type { DeliveryHooks }
 
 export interface WorkerOptions {
   workersPerLane: number
   maxAttempts: number
+  /** How often idle workers look for rows another process queued (one cheap query, not a claim per lane). */
   pollIntervalMs: number
   batchSize?: number
   /** How long a claimed row stays reserved for its worker (a crashed worker's rows return after it). */
   leaseSeconds?: number
 }
 
+/** A worker that slept this long claims once even unwoken: a safety net, not the way work is found. */
+const IDLE_CLAIM_MS = 30_000
+
 /**
  * Lane workers: claim → send → record, like the runner's source → sink. Each lane has its own
- * loops, so a busy lane never holds up another; `notify()` wakes them right after a commit.
+ * loops, so a busy lane never holds up another. Idle workers sleep until `LaneWakeups` sees a row
+ * due in their lane: after the domain's `notify()`, after a batch, or on its interval.
+ * `deps.db` should be a READ COMMITTED pool (see `claimJobs`).
  */
 export class OutboxWorkers {
   private running = false
   private readonly loops: Promise<void>[] = []
   private leaseTimer?: NodeJS.Timeout
   private readonly wakeup: Wakeup
+  private readonly wakeups: LaneWakeups<Lane>
+  private stopListening?: () => void
 
   /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
@@ -52,11 +60,18 @@ export class OutboxWorkers {
     private readonly options: WorkerOptions,
   ) {
     this.wakeup = deps.wakeup ?? new Wakeup()
+    this.wakeups = new LaneWakeups(() => laneDueTimes(deps.db), {
+      intervalMs: options.pollIntervalMs,
+      minGapMs: Math.min(20, options.pollIntervalMs),
+      onError: (error) => deps.logger.warn({ err: error }, 'could not look for due outbox rows; trying again'),
+    })
   }
 
   start(only: readonly Lane[] = lanes): void {
     if (this.running) return
     this.running = true
+    this.stopListening = this.wakeup.onNotify(() => this.wakeups.check())
+    this.wakeups.start()
     for (const lane of only) for (let i = 0; i < this.options.workersPerLane; i++) this.loops.push(this.loop(lane))
     const housekeeping = () => {
       this.deps.planner?.budget.prune()
@@ -74,7 +89,8 @@ export class OutboxWorkers {
   async stop(drainMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.running = false
     clearInterval(this.leaseTimer)
-    this.notify()
+    this.stopListening?.()
+    this.wakeups.stop()
     let timer: NodeJS.Timeout | undefined
     const drained = await Promise.race([
       Promise.all(this.loops).then(() => true),
@@ -89,27 +105,27 @@ export class OutboxWorkers {
     this.wakeup.notify()
   }
 
-  private sleep(ms: number): Promise<void> {
-    return this.wakeup.sleep(ms)
-  }
-
   private async loop(lane: Lane): Promise<void> {
+    const batchSize = this.options.batchSize ?? 8
     while (this.running) {
       let claimed: ClaimedJob[] = []
       try {
-        claimed = await claimJobs(this.deps.db, lane, this.options.batchSize ?? 8, this.options.leaseSeconds)
+        claimed = await claimJobs(this.deps.db, lane, batchSize, this.options.leaseSeconds)
       } catch (error) {
         this.deps.logger.error({ err: error, lane }, 'outbox claim failed')
-        await this.sleep(1000)
+        await this.wakeups.sleep(lane, 1000)
         continue
       }
       if (claimed.length === 0) {
-        await this.sleep(this.options.pollIntervalMs)
+        await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
         continue
       }
+      // A full batch: more may be due, and another worker of the lane can claim it meanwhile.
+      if (claimed.length === batchSize) this.wakeups.wakeOne(lane)
       await Promise.all(claimed.map((job) => this.process(job)))
-      // A finished row may have unblocked the next one of its destination.
-      this.notify()
+      // A finished row may have unblocked the next one of its destination, in any lane.
+      this.wakeups.check()
+      if (claimed.length < batchSize && this.running) await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
     }
   }
 

@@ -2,8 +2,9 @@ import type { DbOrTx } from '../db/client.js'
 import type { MessageRow } from '../db/repositories/relay.js'
 import { relayLinks } from '../db/schema/index.js'
 import { activeTopics, type Topic } from './customers.js'
-import { enqueueTo, routeOf, type Address } from './enqueue-to.js'
-import { touchTopic } from './idle-topics.js'
+import type { OutboxJob } from '../delivery/jobs.js'
+import { enqueueAllTo, enqueueTo, routeOf, type AddressedJob, type Address, type EnqueueToOptions } from './enqueue-to.js'
+import { touchTopics } from './idle-topics.js'
 import { reopenClosedTopic } from './topic-state.js'
 import { staffGroups, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
 import type { AssignmentChoice } from './roles.js'
@@ -74,6 +75,34 @@ export interface CopyOptions {
 
 /** Records one copy (relay link) and queues the job that posts it. */
 export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute, options: CopyOptions = {}): Promise<number> {
+  const linkId = await insertLink(tx, project, message, route)
+  const outboxId = await enqueueTo(tx, project, route.address, copyJob(message, linkId), copyEnqueueOptions(project, message, options))
+  if (route.topic) await touchTopics(tx, [route.topic])
+  return options.returnOutboxId ? outboxId : linkId
+}
+
+/**
+ * Queues the copies `routeMessage` decides on; a closed topic (idle, or resolved by hand) is
+ * reopened before a client message goes in. The copies' jobs go in one insert, their topics are
+ * touched in one update.
+ */
+export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext): Promise<void> {
+  const routes = await routeMessage(tx, message, staff)
+  for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
+  const jobs: AddressedJob[] = []
+  for (const route of routes) {
+    const linkId = await insertLink(tx, project, message, route)
+    jobs.push({ address: route.address, job: copyJob(message, linkId), options: copyEnqueueOptions(project, message) })
+  }
+  await enqueueAllTo(tx, project, jobs)
+  await touchTopics(
+    tx,
+    routes.flatMap((route) => (route.topic ? [route.topic] : [])),
+  )
+}
+
+/** The relay link of one copy; its id is what the copy's job carries (one insert each, so the id is exact). */
+async function insertLink(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute): Promise<number> {
   const { botId } = routeOf(project, route.address)
   const [link] = await tx.insert(relayLinks).values({
     projectId: project.id,
@@ -84,23 +113,17 @@ export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: Me
     kind: route.kind,
     header: route.header,
   })
-  const linkId = Number(link.insertId)
-  const album = message.mediaGroupId
-  const outboxId = await enqueueTo(tx, project, route.address, album ? { type: 'relay_album', firstLinkId: linkId, mediaGroupId: album } : { type: 'relay', linkId }, {
-    ...(options.stream ? { stream: options.stream } : {}),
-    ...(album && !options.noAlbumWait ? { delayMs: project.albumWindowMs } : {}),
-  })
-  if (route.topic) await touchTopic(tx, route.topic.id, new Date(), route.topic.lastActivityAt)
-  return options.returnOutboxId ? outboxId : linkId
+  return Number(link.insertId)
 }
 
-/**
- * Queues the copies `routeMessage` decides on; a closed topic (idle, or resolved by hand) is
- * reopened before a client message goes in.
- */
-export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext): Promise<void> {
-  for (const route of await routeMessage(tx, message, staff)) {
-    if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
-    await queueCopy(tx, project, message, route)
+function copyJob(message: MessageRow, linkId: number): OutboxJob {
+  const album = message.mediaGroupId
+  return album ? { type: 'relay_album', firstLinkId: linkId, mediaGroupId: album } : { type: 'relay', linkId }
+}
+
+function copyEnqueueOptions(project: ProjectRuntime, message: MessageRow, options: CopyOptions = {}): EnqueueToOptions {
+  return {
+    ...(options.stream ? { stream: options.stream } : {}),
+    ...(message.mediaGroupId && !options.noAlbumWait ? { delayMs: project.albumWindowMs } : {}),
   }
 }

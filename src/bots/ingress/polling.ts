@@ -110,7 +110,7 @@ export class PollingIngress {
     )
     for (let attempt = 0; ; attempt++) {
       try {
-        await storeUpdates(db, projectId, botId, batch)
+        storedAsNew(batch, await storeUpdates(db, projectId, botId, batch))
         break
       } catch (error) {
         // Not confirmed yet: Telegram keeps the batch; retry storing until the database is back.
@@ -141,6 +141,18 @@ export class PollingIngress {
 
 const noop = async () => {}
 
+/**
+ * Updates ingress has just stored as new rows (their state is 'received'), so handling them
+ * needs no read of their state. Keyed by the update object itself, which grammY hands on as
+ * `ctx.update`; a redelivered or redriven update is not in it and has its state read.
+ */
+const freshlyStored = new WeakSet<Update>()
+
+/** Remembers a stored batch as new when the insert added every one of its rows. */
+export function storedAsNew(batch: Update[], inserted: number): void {
+  if (inserted === batch.length) for (const update of batch) freshlyStored.add(update)
+}
+
 /** What became of an update handed to the handlers (for metrics). */
 export type UpdateOutcome = 'received' | 'handled' | 'failed' | 'duplicate'
 
@@ -156,7 +168,7 @@ export function handleStoredUpdate(features: Composer<BotContext>, observe: (bot
     const { db } = ctx.deps
     const key = { botId: ctx.self.id, updateId: ctx.update.update_id }
     const stateOf = () => updateState(db, key)
-    let state = await retryTransient(stateOf)
+    let state = freshlyStored.delete(ctx.update) ? 'received' : await retryTransient(stateOf)
     if (state === undefined) {
       // Ingress normally stored it already; a redrive or a direct call may not have.
       await retryTransient(() => storeUpdates(db, ctx.project.id, ctx.self.id, [ctx.update]))
