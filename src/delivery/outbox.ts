@@ -162,6 +162,30 @@ export async function saveProgress(db: DbOrTx, id: number, progress: SendProgres
     .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
 }
 
+/** A job's result whose row was marked sent by the same statement that recorded what it produced. */
+export class SentRecorded {
+  constructor(readonly result: unknown) {}
+}
+
+/**
+ * Records a relayed copy on its relay link and marks its outbox row sent, in one statement (one
+ * round trip per copy instead of two). False when the row is no longer this worker's (its lease
+ * ran out): then nothing was written.
+ */
+export async function recordCopySent(
+  db: DbOrTx,
+  outboxId: number,
+  copy: { linkId: number; copyMessageId: number; threadId: number | null; botId: number },
+  result: unknown,
+): Promise<boolean> {
+  const [updated] = (await db.execute(sql`
+    UPDATE relay_links l JOIN outbox o ON o.id = ${outboxId} AND o.state = 'sending'
+    SET l.copy_message_id = ${copy.copyMessageId}, l.thread_id = ${copy.threadId}, l.bot_id = ${copy.botId}, l.updated_at = CURRENT_TIMESTAMP(3),
+      o.state = 'sent', o.result = ${JSON.stringify(result ?? null)}, o.locked_until = NULL, o.updated_at = CURRENT_TIMESTAMP(3)
+    WHERE l.id = ${copy.linkId}`)) as unknown as [{ affectedRows: number }]
+  return updated.affectedRows > 0
+}
+
 export async function markSent(db: DbOrTx, id: number, result: unknown): Promise<void> {
   await db
     .update(outbox)

@@ -19,7 +19,7 @@ import {
 } from './executor.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
-import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
+import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
 import { relayCopy } from './send-content.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
@@ -178,6 +178,7 @@ export class OutboxWorkers {
       return
     }
     clearInterval(renewal)
+    if (result instanceof SentRecorded) return void log.debug({ result: result.result }, 'sent')
     try {
       await retryTransient(() => markSent(this.deps.db, job.id, result))
       log.debug({ result }, 'sent')
@@ -236,7 +237,7 @@ function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<unknown> {
   const progress = progressStoreOf(deps.db, claimed)
   switch (job.type) {
     case 'relay':
-      return relayCopy(deps, job.linkId, botId, progress)
+      return relayCopy(deps, job.linkId, botId, progress, claimed.id)
     case 'relay_album':
       return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, botId, progress)
     case 'edit_copy':
