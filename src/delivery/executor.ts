@@ -11,7 +11,7 @@ import { progressStoreOf, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
 import { CAPTION_LIMIT, splitText, TEXT_LIMIT, withHeader, type Content } from './render.js'
 import { albumSteps } from './album.js'
-import { contentSteps, fileInput, linkDestination, loadLinkContent, relayCopy, rememberFile, sendContent, topicDestination, uploader, type Destination } from './send-content.js'
+import { contentSteps, fileInput, linkDestination, loadLinkContent, relayCopy, rememberFile, sendContent, topicDestination, uploader, type Destination, type SendDeps } from './send-content.js'
 import { messagesLeft, runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 
 // The jobs other than a plain relayed copy (`relayCopy`, send-content.ts), each called from the worker's job switch.
@@ -19,9 +19,8 @@ import { messagesLeft, runSteps, type ProgressStore, type SendStep } from './sen
 /** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
 const editableMedia = new Set(['photo', 'video', 'animation', 'audio', 'document'])
 
-export interface ExecutorDeps {
+export interface ExecutorDeps extends SendDeps {
   db: Database
-  gateway: TelegramGateway
   /** Where what a send produced for the domain (a topic's thread, a card's message) is reported. */
   hooks?: DeliveryHooks
 }

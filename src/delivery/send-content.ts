@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { retryTransient } from '../db/errors.js'
-import { findLinkWithMessage, findTopic, messageIdInChat, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
+import { findLinkWithMessage, findTopic, messageIdInChat, type LinkWithMessage, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
 import { fileCache, relayLinks } from '../db/schema/index.js'
 import { classifyTelegramError, PermanentJobError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
@@ -27,6 +27,8 @@ export interface SendOptions {
 export interface SendDeps {
   db: DbOrTx
   gateway: TelegramGateway
+  /** Relay links read ahead for a claimed batch (one query for all its copies), by link id. */
+  links?: ReadonlyMap<number, LinkWithMessage>
 }
 
 /**
@@ -47,8 +49,8 @@ export async function relayCopy(deps: SendDeps, linkId: number, botId: number, p
 }
 
 /** A relay link with its message, its topic and the message's content as the renderer sees it. */
-export async function loadLinkContent(deps: Pick<SendDeps, 'db'>, linkId: number) {
-  const found = await findLinkWithMessage(deps.db, linkId)
+export async function loadLinkContent(deps: Pick<SendDeps, 'db' | 'links'>, linkId: number) {
+  const found = deps.links?.get(linkId) ?? (await findLinkWithMessage(deps.db, linkId))
   if (!found) throw new PermanentJobError(`Relay link ${linkId} or its message is gone`)
   const content = contentOf(JSON.parse(found.message.raw) as Message)
   return { ...found, content }

@@ -21,6 +21,7 @@ import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
 import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
 import { relayCopy } from './send-content.js'
+import { findLinksWithMessages, type LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 import { LaneWakeups, Wakeup } from './wakeup.js'
@@ -122,20 +123,28 @@ export class OutboxWorkers {
       }
       // A full batch: more may be due, and another worker of the lane can claim it meanwhile.
       if (claimed.length === batchSize) this.wakeups.wakeOne(lane)
-      await Promise.all(claimed.map((job) => this.process(job)))
+      const links = await this.readAhead(claimed)
+      await Promise.all(claimed.map((job) => this.process(job, links)))
       // A finished row may have unblocked the next one of its destination, in any lane.
       this.wakeups.check()
       if (claimed.length < batchSize && this.running) await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
     }
   }
 
-  private async process(claimed: ClaimedJob): Promise<void> {
+  /** The relay links of the batch's copies in one query; a failure leaves each copy to read its own. */
+  private async readAhead(claimed: ClaimedJob[]): Promise<ReadonlyMap<number, LinkWithMessage> | undefined> {
+    const linkIds = claimed.flatMap((job) => (job.job.type === 'relay' ? [job.job.linkId] : []))
+    return linkIds.length > 0 ? findLinksWithMessages(this.deps.db, linkIds).catch(() => undefined) : undefined
+  }
+
+  private async process(claimed: ClaimedJob, links?: ReadonlyMap<number, LinkWithMessage>): Promise<void> {
+    const deps = links ? { ...this.deps, links } : this.deps
     let job = claimed
     let chatId: number | undefined
     if (this.deps.planner) {
       try {
         // A job whose content cannot be read weighs 1 here; sending it reports the real problem.
-        const messages = await messagesOfJob(this.deps, claimed).catch(() => 1)
+        const messages = await messagesOfJob(deps, claimed).catch(() => 1)
         const plan = await this.deps.planner.plan(claimed, Date.now(), messages)
         chatId = plan.chatId
         if (plan.delayMs > 0) {
@@ -161,7 +170,7 @@ export class OutboxWorkers {
       (leaseSeconds * 1000) / 3,
     )
     try {
-      result = await executeJob(this.deps, job)
+      result = await executeJob(deps, job)
       this.deps.observer?.sendFinished(job, seconds())
     } catch (error) {
       const description = describeError(error)

@@ -3,7 +3,7 @@ import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
-import { holdBack, relayRestriction } from './client-limits.js'
+import { floodingColumn, holdBack, relayRestriction } from './client-limits.js'
 import { queueMessageCopies } from '../routing.js'
 import { storeMessage } from './store-message.js'
 
@@ -21,14 +21,16 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
   const result = await deps.db.transaction(async (tx) => {
     // Locking read: an assignment committing right now either sees this message as held
     // (and replays it) or has already made the customer active (and we relay it).
-    const [current] = await tx
-      .select()
+    // The flood check is a column of the same statement.
+    const [found] = await tx
+      .select({ customer: customers, flooding: floodingColumn(project) })
       .from(customers)
       .where(and(eq(customers.projectId, project.id), eq(customers.telegramUserId, telegramUserId)))
       .for('update')
+    const current = found?.customer
     if (!current || current.state === 'awaiting_email' || current.state === 'rejected') return 'not_ready' as const
     const held = current.state !== 'active'
-    const notRelayed = held ? undefined : await relayRestriction(tx, project, current)
+    const notRelayed = held ? undefined : relayRestriction(current, found.flooding)
     const stored = await storeMessage(tx, {
       projectId: project.id,
       customerId: current.id,
