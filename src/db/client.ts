@@ -33,7 +33,9 @@ export function createDatabase(url: string, options: { poolSize?: number; queryL
   })
   // Queued on the new connection before any caller's query, so it always runs first.
   pool.pool.on('connection', (connection) => {
-    connection.query(`SET time_zone = '+00:00'${options.readCommitted ? ", SESSION tx_isolation = 'READ-COMMITTED'" : ''}`, () => {})
+    connection.query("SET time_zone = '+00:00'", () => {})
+    // This form works on MariaDB and MySQL 8 alike (MySQL 8 has no `tx_isolation` variable).
+    if (options.readCommitted) connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => {})
   })
   // The query logger lets tests see every statement (test/support/query-recorder.ts).
   const db = drizzle(pool, { schema, mode: 'default', logger: options.queryLogger })
