@@ -95,7 +95,8 @@ export function writeServiceConfig(path: string, sim: Simulator, world: BenchWor
     database: { url: databaseUrl },
     log: { level: 'warn' },
     http: { port: 0 },
-    delivery: { workersPerLane: settings.workersPerLane, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
+    // pollIntervalMs stays at its default: idle workers look for due rows once per interval, a commit wakes them at once.
+    delivery: { workersPerLane: settings.workersPerLane, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
     ...(settings.recordsSync ? { cron: { recordsSync: settings.recordsSync } } : {}),
     // The bench's clients write far faster than a person: the per-client flood limit stays out of the way.
     projects: [{ ...(world.project as NonNullable<ConfigInput['projects']>[number]), flood: { maxMessages: 1_000_000 } }],

@@ -2,6 +2,7 @@ import type { Stage } from './stage.js'
 import type { TrafficGenerator } from './traffic.js'
 import { witness, type WitnessReport } from './witness.js'
 import type { BenchServer } from './bench-database.js'
+import { cpuBetween, cpuVerdict, sampleCpu } from './cpu-time.js'
 
 /** One measured phase: a flat set of named figures (tables, medians) plus the raw detail for JSON. */
 export interface PhaseResult {
@@ -34,11 +35,14 @@ export async function measurePhase(stage: Stage, server: BenchServer, traffic: T
   const from = sim.stats().sent
   const statsBefore = sim.stats()
   const questionsBefore = await server.questions()
+  const cpuBefore = sampleCpu(stage.service.pid)
   const startedAt = Date.now()
   const [sent, during] = await Promise.all([traffic.offer(o.messages, o.rate), o.during?.(startedAt) ?? Promise.resolve({})])
   const sendDurationMs = Date.now() - startedAt
   const settled = await stage.settle(sent, from, { quietMs: o.quietMs ?? 15_000, timeoutMs: o.timeoutMs ?? 180_000 })
   const questions = o.countQueries === false ? undefined : (await server.questions()) - questionsBefore
+  // Over the traffic and its settling, the quiet tail included (it is idle time for every process).
+  const cpu = cpuBetween(cpuBefore, sampleCpu(stage.service.pid))
   await o.afterSettle?.()
   const report = o.afterSettle ? { ...witness(stage.deliveriesSince(from), sent), settled: settled.settled } : settled
   const ingress = await stage.ingressLatency(startedAt, Date.now())
@@ -56,6 +60,7 @@ export async function measurePhase(stage: Stage, server: BenchServer, traffic: T
       'DB queries / message': questions === undefined ? undefined : questions / Math.max(1, report.fullyRelayed),
       '429 answers': rateLimited,
       'injected faults': faults,
+      ...cpu,
     },
     detail: {
       offered: { messages: o.messages, rate: o.rate ?? 'max', sendDurationMs },
@@ -63,6 +68,7 @@ export async function measurePhase(stage: Stage, server: BenchServer, traffic: T
       ingress,
       dbQuestions: questions,
       simulatorCalls: diffCalls(statsBefore.calls, statsAfter.calls),
+      cpuVerdict: cpuVerdict(o.name, cpu),
       ...during,
     },
   }

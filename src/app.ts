@@ -91,6 +91,8 @@ export interface StartOptions {
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
+  // The lane workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
+  const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []
@@ -147,7 +149,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     clock: options.clock ?? systemClock,
   }
   const workers = new OutboxWorkers(
-    { db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
+    { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
     {
       workersPerLane: config.delivery.workersPerLane,
       maxAttempts: config.delivery.maxAttempts,
@@ -198,6 +200,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       const drained = await workers.stop(config.delivery.drainSeconds * 1000)
       if (drained) logger.info('outbox drained: every send in flight finished')
       else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; rows still in flight go out again after their lease')
+      await delivery.close()
       await close()
       logger.info('topicdesk stopped')
     },

@@ -35,7 +35,8 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
       summary: { ...stageSummary(stage), 'idle DB queries/s': idle },
       phases: [fixed, max],
       notes: [
-        `idle DB queries/s: MariaDB Questions over ${IDLE_SAMPLE_MS / 1000} s with every customer onboarded and no traffic (outbox polling, lock checks).`,
+        'Rate budgets are off here (delivery.budgets: false) and the simulator enforces no limits: this scenario measures the service, not Telegram’s limits (see the limits scenario).',
+        `idle DB queries/s: MariaDB Questions over ${IDLE_SAMPLE_MS / 1000} s with every customer onboarded and no traffic, at the default delivery.pollIntervalMs (one look for due outbox rows per interval, lock checks, redrives).`,
         'Targets: ≥ 300 relayed msg/s (max rate phase, 2 cores shared with the simulator and MariaDB); relay p99 < 150 ms at 100 msg/s offered.',
         'relay = client message created → copy created in a topic, per copy; all-copies = until the last copy of a message.',
       ],

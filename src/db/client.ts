@@ -18,9 +18,10 @@ export interface DatabaseHandle {
 
 /**
  * A mysql2 pool wrapped by drizzle. Sessions run in UTC: drizzle reads and writes DATETIME as UTC,
- * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it.
+ * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it. `readCommitted` makes
+ * every session READ COMMITTED (the lane workers' pool: claims take no gap locks).
  */
-export function createDatabase(url: string, options: { poolSize?: number; queryLogger?: QueryLogger } = {}): DatabaseHandle {
+export function createDatabase(url: string, options: { poolSize?: number; queryLogger?: QueryLogger; readCommitted?: boolean } = {}): DatabaseHandle {
   const pool = mysql.createPool({
     uri: url,
     connectionLimit: options.poolSize ?? 10,
@@ -33,6 +34,8 @@ export function createDatabase(url: string, options: { poolSize?: number; queryL
   // Queued on the new connection before any caller's query, so it always runs first.
   pool.pool.on('connection', (connection) => {
     connection.query("SET time_zone = '+00:00'", () => {})
+    // This form works on MariaDB and MySQL 8 alike (MySQL 8 has no `tx_isolation` variable).
+    if (options.readCommitted) connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => {})
   })
   // The query logger lets tests see every statement (test/support/query-recorder.ts).
   const db = drizzle(pool, { schema, mode: 'default', logger: options.queryLogger })

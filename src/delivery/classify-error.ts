@@ -19,6 +19,11 @@ export type FailureClass =
   | { kind: 'no_rights' }
   | { kind: 'permanent' }
 
+/** Raised when a job cannot be done and must not be retried (its reason goes to the dead letter list). */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError'
+}
+
 export function classifyTelegramError(error: unknown): FailureClass {
   if (error instanceof HttpError) return requestNeverSent(error.error) ? { kind: 'transient' } : { kind: 'uncertain' }
   if (!(error instanceof GrammyError)) return { kind: 'permanent' }

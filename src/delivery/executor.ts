@@ -1,75 +1,28 @@
-import type { InputMediaPhoto, Message } from 'grammy/types'
+import type { InputMediaPhoto } from 'grammy/types'
 import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { relayLinks, systemTopics } from '../db/schema/index.js'
-import { countNotRelayed, findLink, findLinkWithMessage, findTopic, messageIdInChat, unsentAlbumLinks, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
+import { countNotRelayed, findLink, findTopic, messageIdInChat, unsentAlbumLinks } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
-import { classifyTelegramError } from './classify-error.js'
+import { classifyTelegramError, PermanentJobError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
 import type { DeliveryHooks } from './hooks.js'
-import { saveProgress, type ClaimedJob } from './outbox.js'
+import { progressStoreOf, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
-import { CAPTION_LIMIT, contentOf, splitText, TEXT_LIMIT, withHeader, type Content } from './render.js'
+import { CAPTION_LIMIT, splitText, TEXT_LIMIT, withHeader, type Content } from './render.js'
 import { albumSteps } from './album.js'
-import { contentSteps, fileInput, rememberFile, sendContent, uploader, type Destination } from './send-content.js'
+import { contentSteps, fileInput, linkDestination, loadLinkContent, relayCopy, rememberFile, sendContent, topicDestination, uploader, type Destination, type SendDeps } from './send-content.js'
 import { messagesLeft, runSteps, type ProgressStore, type SendStep } from './send-steps.js'
+
+// The jobs other than a plain relayed copy (`relayCopy`, send-content.ts), each called from the worker's job switch.
 
 /** Media kinds editMessageMedia accepts; others are re-sent as an edit note. */
 const editableMedia = new Set(['photo', 'video', 'animation', 'audio', 'document'])
 
-/** Raised when a job cannot be done and must not be retried (its reason goes to the dead letter list). */
-export class PermanentJobError extends Error {
-  override name = 'PermanentJobError'
-}
-
-export interface ExecutorDeps {
+export interface ExecutorDeps extends SendDeps {
   db: Database
-  gateway: TelegramGateway
   /** Where what a send produced for the domain (a topic's thread, a card's message) is reported. */
   hooks?: DeliveryHooks
-}
-
-/** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
-export async function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<unknown> {
-  const job = claimed.job
-  switch (job.type) {
-    case 'relay':
-      return relayOne(deps, job.linkId, claimed.botId, progressOf(deps, claimed))
-    case 'relay_album':
-      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
-    case 'edit_copy':
-      return editCopy(deps, job.linkId, progressOf(deps, claimed))
-    case 'delete':
-      return deleteMessage(deps, claimed.botId, job)
-    case 'react':
-      return react(deps, claimed.botId, job)
-    case 'text':
-      return sendNotice(deps, claimed.botId, job, progressOf(deps, claimed))
-    case 'flood_notice': {
-      const n = await countNotRelayed(deps.db, job.customerId, 'flood', job.sinceRowId, new Date(job.until))
-      if (n === 0) return { skipped: 'nothing was held back' }
-      return sendNotice(deps, claimed.botId, { type: 'text', target: job.target, text: job.text.replace('{count}', String(n)) }, progressOf(deps, claimed))
-    }
-    case 'edit_text': {
-      const api = deps.gateway.api(claimed.botId)
-      return ignoreNotModified(() => api.editMessageText(job.chatId, job.messageId, job.text, { entities: job.entities, reply_markup: job.replyMarkup }))
-    }
-    case 'create_topic':
-      return createTopic(deps, claimed.botId, job.topicId)
-    case 'create_system_topic':
-      return createSystemTopic(deps, claimed.botId, job.systemTopicId)
-    case 'close_topic':
-    case 'reopen_topic':
-    case 'delete_topic':
-      return changeTopic(deps, claimed.botId, job.type, job.topicId)
-    case 'remove_member': {
-      // core.telegram.org/bots/api#banchatmember removes them; #unbanchatmember with only_if_banned
-      // lifts the ban without touching anyone else, so they may be invited again later.
-      const api = deps.gateway.api(claimed.botId)
-      await api.banChatMember(job.chatId, job.userId)
-      return api.unbanChatMember(job.chatId, job.userId, { only_if_banned: true })
-    }
-  }
 }
 
 /**
@@ -82,7 +35,7 @@ export async function messagesOfJob(deps: ExecutorDeps, claimed: ClaimedJob): Pr
   if (job.type === 'relay') return relayMessages(deps, job.linkId, claimed)
   if (job.type !== 'relay_album') return 1
   // Each part of an album queues a job; the first sends them all, the others find nothing left and weigh nothing.
-  const plan = await albumJob(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressOf(deps, claimed))
+  const plan = await albumJob(deps, job.firstLinkId, job.mediaGroupId, claimed.botId, progressStoreOf(deps.db, claimed))
   if (plan === 'sent') return 0
   return 'single' in plan ? relayMessages(deps, plan.single, claimed) : messagesLeft(plan.steps, claimed.progress)
 }
@@ -91,11 +44,6 @@ async function relayMessages(deps: ExecutorDeps, linkId: number, claimed: Claime
   const { link, message, content } = await loadLinkContent(deps, linkId)
   if (link.copyMessageId) return 0
   return messagesLeft(contentSteps(deps, claimed.botId, message.botId, { chatId: link.chatId }, content, { header: link.header ?? undefined }), claimed.progress)
-}
-
-/** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */
-function progressOf(deps: ExecutorDeps, claimed: ClaimedJob): ProgressStore {
-  return { done: claimed.progress ?? { sent: 0 }, save: (progress) => saveProgress(deps.db, claimed.id, progress) }
 }
 
 async function ignoreNotModified<T>(call: () => Promise<T>): Promise<T | { notModified: true }> {
@@ -115,19 +63,6 @@ async function resolveTarget(deps: ExecutorDeps, target: Target): Promise<Destin
   return { chatId: row.chatId, threadId: row.threadId }
 }
 
-async function topicDestination(deps: ExecutorDeps, topicId: number): Promise<Destination> {
-  const topic = await findTopic(deps.db, topicId)
-  if (!topic?.threadId) throw new PermanentJobError(`Topic ${topicId} was never created`)
-  return { chatId: topic.chatId, threadId: topic.threadId }
-}
-
-/** Where a link's copy goes: the topic's current thread (it may have been recreated), or the private chat. */
-async function linkDestination(deps: ExecutorDeps, link: RelayLinkRow, topic?: TopicRow | null): Promise<Destination> {
-  if (!link.topicId) return { chatId: link.chatId }
-  if (topic?.threadId) return { chatId: topic.chatId, threadId: topic.threadId }
-  return topicDestination(deps, link.topicId)
-}
-
 async function replyId(deps: ExecutorDeps, ref: ReplyRef | undefined, chatId: number): Promise<number | undefined> {
   if (!ref) return undefined
   if ('messageId' in ref) return ref.messageId
@@ -135,38 +70,15 @@ async function replyId(deps: ExecutorDeps, ref: ReplyRef | undefined, chatId: nu
   return messageIdInChat(deps.db, ref.originalMessageRowId, chatId)
 }
 
-async function loadLinkContent(deps: ExecutorDeps, linkId: number) {
-  const found = await findLinkWithMessage(deps.db, linkId)
-  if (!found) throw new PermanentJobError(`Relay link ${linkId} or its message is gone`)
-  const content = contentOf(JSON.parse(found.message.raw) as Message)
-  return { ...found, content }
-}
-
-/** Posts a link's copy with `botId` (the planner's pick from the pool) and records which bot it was. */
-async function relayOne(deps: ExecutorDeps, linkId: number, botId: number, progress?: ProgressStore): Promise<unknown> {
-  const { link, message, topic, content } = await loadLinkContent(deps, linkId)
-  if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
-  const to = await linkDestination(deps, link, topic)
-  const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
-  const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo, progress })
-  await retryTransient(() =>
-    deps.db
-      .update(relayLinks)
-      .set({ copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId })
-      .where(eq(relayLinks.id, link.id)),
-  )
-  return { messageId: sent.message_id }
-}
-
 /**
  * Posts the album parts not yet sent as one album (oversize parts become placeholders right
  * after it). The parts are fixed in the row's progress by the first step, so a retry finishes
  * the same plan.
  */
-async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number, progress: ProgressStore): Promise<unknown> {
+export async function relayAlbum(deps: ExecutorDeps, firstLinkId: number, mediaGroupId: string, botId: number, progress: ProgressStore): Promise<unknown> {
   const plan = await albumJob(deps, firstLinkId, mediaGroupId, botId, progress)
   if (plan === 'sent') return { alreadySent: true }
-  if ('single' in plan) return relayOne(deps, plan.single, botId, progress)
+  if ('single' in plan) return relayCopy(deps, plan.single, botId, progress)
   const messageId = await runSteps(plan.steps, progress, { parts: plan.linkIds })
   return { messageId, parts: plan.linkIds.length }
 }
@@ -211,7 +123,7 @@ async function albumJob(
 }
 
 /** Applies an edit to a copy; when Telegram refuses, posts the new version as a reply marked as an edit. */
-async function editCopy(deps: ExecutorDeps, linkId: number, progress: ProgressStore): Promise<unknown> {
+export async function editCopy(deps: ExecutorDeps, linkId: number, progress: ProgressStore): Promise<unknown> {
   const { link, message, content } = await loadLinkContent(deps, linkId)
   if (!link.copyMessageId) return { skipped: 'copy not delivered' }
   const api = deps.gateway.api(link.botId)
@@ -276,7 +188,7 @@ async function messageOfJob(deps: ExecutorDeps, botId: number, job: { chatId?: n
   return link?.copyMessageId ? { botId: link.botId, chatId: link.chatId, messageId: link.copyMessageId } : undefined
 }
 
-async function deleteMessage(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'delete' }>): Promise<unknown> {
+export async function deleteMessage(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'delete' }>): Promise<unknown> {
   const target = await messageOfJob(deps, botId, job)
   if (!target) return { skipped: 'nothing to delete' }
   try {
@@ -287,14 +199,14 @@ async function deleteMessage(deps: ExecutorDeps, botId: number, job: Extract<Out
   }
 }
 
-async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'react' }>): Promise<unknown> {
+export async function react(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'react' }>): Promise<unknown> {
   const target = await messageOfJob(deps, botId, job)
   if (!target) return { skipped: 'no message to react to' }
   const reaction = job.emoji.map((emoji) => ({ type: 'emoji' as const, emoji })) as Parameters<ReturnType<TelegramGateway['api']>['setMessageReaction']>[2]
   return deps.gateway.api(target.botId).setMessageReaction(target.chatId, target.messageId, reaction)
 }
 
-async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>, progress: ProgressStore): Promise<unknown> {
+export async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'text' }>, progress: ProgressStore): Promise<unknown> {
   const to = await resolveTarget(deps, job.target)
   const replyTo = await replyId(deps, job.replyTo, to.chatId)
   const sent = await sendContent(
@@ -321,7 +233,7 @@ async function sendNotice(deps: ExecutorDeps, botId: number, job: Extract<Outbox
   return { messageId: sent.message_id, chatId: to.chatId }
 }
 
-async function createTopic(deps: ExecutorDeps, botId: number, topicId: number): Promise<unknown> {
+export async function createTopic(deps: ExecutorDeps, botId: number, topicId: number): Promise<unknown> {
   const topic = await findTopic(deps.db, topicId)
   if (!topic) throw new PermanentJobError(`Topic ${topicId} is gone`)
   if (topic.threadId) return { threadId: topic.threadId, alreadyCreated: true }
@@ -330,7 +242,7 @@ async function createTopic(deps: ExecutorDeps, botId: number, topicId: number): 
   return { threadId: created.message_thread_id }
 }
 
-async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicId: number): Promise<unknown> {
+export async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicId: number): Promise<unknown> {
   const [row] = await deps.db.select().from(systemTopics).where(eq(systemTopics.id, systemTopicId))
   if (!row) throw new PermanentJobError(`System topic ${systemTopicId} is gone`)
   if (row.threadId) return { threadId: row.threadId, alreadyCreated: true }
@@ -345,7 +257,7 @@ async function createSystemTopic(deps: ExecutorDeps, botId: number, systemTopicI
  * queued (a reopen queued behind it must win), a reopen here too, once it is done — a person may
  * have closed the topic by hand since, and this reopen undid that.
  */
-async function changeTopic(deps: ExecutorDeps, botId: number, change: 'close_topic' | 'reopen_topic' | 'delete_topic', topicId: number): Promise<unknown> {
+export async function changeTopic(deps: ExecutorDeps, botId: number, change: 'close_topic' | 'reopen_topic' | 'delete_topic', topicId: number): Promise<unknown> {
   const topic = await findTopic(deps.db, topicId)
   if (!topic?.threadId) return { skipped: 'topic was never created' }
   const api = deps.gateway.api(botId)
@@ -362,4 +274,27 @@ async function changeTopic(deps: ExecutorDeps, botId: number, change: 'close_top
   // No bot hears of its own reopen: the domain records it.
   if (change === 'reopen_topic') await retryTransient(async () => deps.hooks?.onTopicReopened?.(topicId))
   return outcome
+}
+
+/** A flood notice counts what was held back when it is sent; nothing held back, nothing to say. */
+export async function floodNotice(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'flood_notice' }>, progress: ProgressStore): Promise<unknown> {
+  const n = await countNotRelayed(deps.db, job.customerId, 'flood', job.sinceRowId, new Date(job.until))
+  if (n === 0) return { skipped: 'nothing was held back' }
+  return sendNotice(deps, botId, { type: 'text', target: job.target, text: job.text.replace('{count}', String(n)) }, progress)
+}
+
+/** Replaces a card's text and keyboard; an unchanged card is fine. */
+export function editText(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'edit_text' }>): Promise<unknown> {
+  const api = deps.gateway.api(botId)
+  return ignoreNotModified(() => api.editMessageText(job.chatId, job.messageId, job.text, { entities: job.entities, reply_markup: job.replyMarkup }))
+}
+
+/**
+ * core.telegram.org/bots/api#banchatmember removes them; #unbanchatmember with only_if_banned
+ * lifts the ban without touching anyone else, so they may be invited again later.
+ */
+export async function removeMember(deps: ExecutorDeps, botId: number, job: Extract<OutboxJob, { type: 'remove_member' }>): Promise<unknown> {
+  const api = deps.gateway.api(botId)
+  await api.banChatMember(job.chatId, job.userId)
+  return api.unbanChatMember(job.chatId, job.userId, { only_if_banned: true })
 }

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../db/client.js'
 import { outbox, type Lane } from '../db/schema/index.js'
 import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
-import type { SendProgress } from './send-steps.js'
+import type { ProgressStore, SendProgress } from './send-steps.js'
 
 export interface EnqueueInput {
   projectId: number
@@ -18,7 +19,17 @@ export interface EnqueueInput {
 
 /** Adds one job to the outbox inside the caller's transaction; returns its row id. */
 export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<number> {
-  const [result] = await tx.insert(outbox).values({
+  const [result] = await tx.insert(outbox).values(outboxRow(input))
+  return Number(result.insertId)
+}
+
+/** Adds several jobs in one multi-row insert (the copies of one message): one round trip, not one per row. */
+export async function enqueueMany(tx: DbOrTx, inputs: EnqueueInput[]): Promise<void> {
+  if (inputs.length > 0) await tx.insert(outbox).values(inputs.map(outboxRow))
+}
+
+function outboxRow(input: EnqueueInput) {
+  return {
     projectId: input.projectId,
     lane: input.lane,
     destination: input.destination,
@@ -26,8 +37,7 @@ export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<number> 
     job: JSON.stringify(input.job),
     dependsOn: input.dependsOn,
     ...(input.delayMs ? { nextAttemptAt: new Date(Date.now() + input.delayMs) } : {}),
-  })
-  return Number(result.insertId)
+  }
 }
 
 /**
@@ -57,74 +67,79 @@ export interface ClaimedJob {
 }
 
 /**
- * Claims up to `limit` due rows of a lane. A row is due when it is the oldest unfinished row of
- * its destination (per-destination order, even across retries) and its parent, if any, was
- * sent. SKIP LOCKED lets several workers and processes share a lane without double sends.
+ * Claims up to `limit` due rows of a lane in one statement, then reads back what it took. A row
+ * is due when it is the oldest unfinished row of its destination (per-destination order, even
+ * across retries) and its parent, if any, was sent. Several workers and processes share a lane:
+ * each claim marks its rows with its own token, and rows another claim took no longer match.
+ * (The due rows are picked in a derived table: MySQL refuses a subquery on the updated table.)
+ * Run it on a READ COMMITTED session (the workers' pool): no gap locks, so claims and the
+ * domain's inserts do not deadlock, and rows still being inserted are passed over.
  */
 export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60): Promise<ClaimedJob[]> {
-  // READ COMMITTED takes no gap locks, which keeps concurrent claims and inserts from deadlocking;
-  // a deadlock that still happens is retried.
-  return retryTransient(() =>
-    db.transaction(
-      async (tx) => {
-        const [rows] = (await tx.execute(sql`
-      SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts, o.result
-      FROM outbox o
-      WHERE o.state = 'pending' AND o.lane = ${lane} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
-        AND NOT EXISTS (
-          SELECT 1 FROM outbox p
-          WHERE p.destination = o.destination AND p.id < o.id AND p.state IN ('pending', 'sending'))
-        AND (o.depends_on IS NULL OR EXISTS (
-          SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead')))
-      ORDER BY o.id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED`)) as unknown as [Array<Record<string, unknown>>]
-        if (rows.length === 0) return []
-        const claimable = await firstOfTheirDestinations(tx, rows)
-        if (claimable.length === 0) return []
-        const ids = claimable.map((row) => Number(row.id))
-        await tx.execute(sql`
-      UPDATE outbox SET state = 'sending', attempts = attempts + 1,
+  const token = randomUUID().replaceAll('-', '')
+  const [claimed] = (await retryTransient(() =>
+    db.execute(sql`
+      UPDATE outbox SET state = 'sending', attempts = attempts + 1, claim_token = ${token},
         locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
-      WHERE id IN (${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )})`)
-        return claimable.map((row) => ({
-          id: Number(row.id),
-          projectId: Number(row.project_id),
-          lane: row.lane as Lane,
-          destination: String(row.destination),
-          botId: Number(row.bot_id),
-          job: JSON.parse(String(row.job)) as OutboxJob,
-          attempts: Number(row.attempts) + 1,
-          ...progressOf(row.result),
-        }))
-      },
-      { isolationLevel: 'read committed' },
-    ),
-  )
+      WHERE state = 'pending' AND id IN (SELECT id FROM (
+        SELECT o.id FROM outbox o
+        WHERE o.state = 'pending' AND o.lane = ${lane} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox p
+            WHERE p.destination = o.destination AND p.id < o.id AND p.state IN ('pending', 'sending'))
+          AND (o.depends_on IS NULL OR EXISTS (
+            SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead')))
+        ORDER BY o.id
+        LIMIT ${limit}) AS due)`),
+  )) as unknown as [{ affectedRows: number }]
+  if (claimed.affectedRows === 0) return []
+  const [rows] = (await retryTransient(() =>
+    db.execute(sql`
+      SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts, o.result,
+        (SELECT MIN(p.id) FROM outbox p WHERE p.destination = o.destination AND p.state IN ('pending', 'sending')) AS first
+      FROM outbox o
+      WHERE o.state = 'sending' AND o.lane = ${lane} AND o.claim_token = ${token}
+      ORDER BY o.id`),
+  )) as unknown as [Array<Record<string, unknown>>]
+  // The claim's NOT EXISTS reads a snapshot taken when the statement began, while its update sees
+  // rows committed since: a transaction committing in between (a replay of 200 rows, say) could
+  // hand out several rows of one destination at once. This fresh read keeps only the earliest.
+  const early = rows.filter((row) => Number(row.first) !== Number(row.id)).map((row) => Number(row.id))
+  if (early.length > 0) await retryTransient(() => unclaim(db, early, token))
+  return rows
+    .filter((row) => Number(row.first) === Number(row.id))
+    .map((row) => ({
+      id: Number(row.id),
+      projectId: Number(row.project_id),
+      lane: row.lane as Lane,
+      destination: String(row.destination),
+      botId: Number(row.bot_id),
+      job: JSON.parse(String(row.job)) as OutboxJob,
+      attempts: Number(row.attempts),
+      ...progressOf(row.result),
+    }))
+}
+
+/** Puts rows a claim took out of turn back in line, as if never claimed. */
+async function unclaim(db: DbOrTx, ids: number[], token: string): Promise<void> {
+  await db.execute(sql`
+    UPDATE outbox SET state = 'pending', attempts = GREATEST(attempts, 1) - 1, locked_until = NULL
+    WHERE claim_token = ${token} AND state = 'sending' AND id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`)
 }
 
 /**
- * The scan's NOT EXISTS reads a snapshot taken when the statement began, while its locking
- * part sees rows committed since: a transaction committing in between (a replay of 200 rows,
- * say) could hand out several rows of one destination at once. So keep, per destination, only
- * a row that is the earliest unfinished one as a fresh read sees it now.
+ * When each lane's earliest waiting row is due, in ms from now on the database's clock (0: due,
+ * though perhaps behind an earlier row of its destination); lanes with nothing waiting are absent.
+ * One read of the claim index per lane: what lets idle workers sleep instead of claiming.
  */
-async function firstOfTheirDestinations(tx: DbOrTx, rows: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
-  const lowest = new Map<string, Record<string, unknown>>()
-  for (const row of rows) if (!lowest.has(String(row.destination))) lowest.set(String(row.destination), row)
-  const destinations = [...lowest.keys()]
-  const [firsts] = (await tx.execute(sql`
-    SELECT destination, MIN(id) AS first FROM outbox
-    WHERE state IN ('pending', 'sending') AND destination IN (${sql.join(
-      destinations.map((d) => sql`${d}`),
-      sql`, `,
-    )})
-    GROUP BY destination`)) as unknown as [Array<{ destination: string; first: number | string }>]
-  const firstOf = new Map(firsts.map((f) => [f.destination, Number(f.first)]))
-  return [...lowest.values()].filter((row) => firstOf.get(String(row.destination)) === Number(row.id))
+export async function laneDueTimes(db: DbOrTx): Promise<Map<Lane, number>> {
+  const [rows] = (await db.execute(sql`
+    SELECT lane, TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), MIN(next_attempt_at)) AS wait_us
+    FROM outbox WHERE state = 'pending' GROUP BY lane`)) as unknown as [Array<{ lane: Lane; wait_us: number | string }>]
+  return new Map(rows.map((row) => [row.lane, Math.max(0, Math.ceil(Number(row.wait_us) / 1000))]))
 }
 
 /** A row not yet sent keeps only its progress in `result`; markSent overwrites it with the outcome. */
@@ -134,12 +149,41 @@ function progressOf(result: unknown): { progress?: SendProgress } {
   return parsed?.progress ? { progress: parsed.progress } : {}
 }
 
+/** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */
+export function progressStoreOf(db: DbOrTx, claimed: ClaimedJob): ProgressStore {
+  return { done: claimed.progress ?? { sent: 0 }, save: (progress) => saveProgress(db, claimed.id, progress) }
+}
+
 /** Records how far a row's send got, so the next attempt resumes there (only while its worker holds it). */
 export async function saveProgress(db: DbOrTx, id: number, progress: SendProgress): Promise<void> {
   await db
     .update(outbox)
     .set({ result: JSON.stringify({ progress }) })
     .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
+}
+
+/** A job's result whose row was marked sent by the same statement that recorded what it produced. */
+export class SentRecorded {
+  constructor(readonly result: unknown) {}
+}
+
+/**
+ * Records a relayed copy on its relay link and marks its outbox row sent, in one statement (one
+ * round trip per copy instead of two). False when the row is no longer this worker's (its lease
+ * ran out): then nothing was written.
+ */
+export async function recordCopySent(
+  db: DbOrTx,
+  outboxId: number,
+  copy: { linkId: number; copyMessageId: number; threadId: number | null; botId: number },
+  result: unknown,
+): Promise<boolean> {
+  const [updated] = (await db.execute(sql`
+    UPDATE relay_links l JOIN outbox o ON o.id = ${outboxId} AND o.state = 'sending'
+    SET l.copy_message_id = ${copy.copyMessageId}, l.thread_id = ${copy.threadId}, l.bot_id = ${copy.botId}, l.updated_at = CURRENT_TIMESTAMP(3),
+      o.state = 'sent', o.result = ${JSON.stringify(result ?? null)}, o.locked_until = NULL, o.updated_at = CURRENT_TIMESTAMP(3)
+    WHERE l.id = ${copy.linkId}`)) as unknown as [{ affectedRows: number }]
+  return updated.affectedRows > 0
 }
 
 export async function markSent(db: DbOrTx, id: number, result: unknown): Promise<void> {

@@ -2,11 +2,14 @@ import { InputFile } from 'grammy'
 import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { fileCache } from '../db/schema/index.js'
-import { classifyTelegramError } from './classify-error.js'
+import { retryTransient } from '../db/errors.js'
+import { findLinkWithMessage, findTopic, messageIdInChat, type LinkWithMessage, type RelayLinkRow, type TopicRow } from '../db/repositories/relay.js'
+import { fileCache, relayLinks } from '../db/schema/index.js'
+import { classifyTelegramError, PermanentJobError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
+import { recordCopySent, SentRecorded } from './outbox.js'
 import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
-import { captionlessKinds, copyLivePeriod, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { captionlessKinds, contentOf, copyLivePeriod, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -24,6 +27,47 @@ export interface SendOptions {
 export interface SendDeps {
   db: DbOrTx
   gateway: TelegramGateway
+  /** Relay links read ahead for a claimed batch (one query for all its copies), by link id. */
+  links?: ReadonlyMap<number, LinkWithMessage>
+}
+
+/**
+ * Posts a relay link's copy with `botId` (the planner's pick from the pool) and records which bot
+ * it was; with the outbox row's id, the row is marked sent by the same statement.
+ */
+export async function relayCopy(deps: SendDeps, linkId: number, botId: number, progress?: ProgressStore, outboxId?: number): Promise<unknown> {
+  const { link, message, topic, content } = await loadLinkContent(deps, linkId)
+  if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
+  const to = await linkDestination(deps, link, topic)
+  const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
+  const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo, progress })
+  const copy = { linkId: link.id, copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }
+  const result = { messageId: sent.message_id }
+  if (outboxId !== undefined && (await retryTransient(() => recordCopySent(deps.db, outboxId, copy, result)))) return new SentRecorded(result)
+  await retryTransient(() => deps.db.update(relayLinks).set({ copyMessageId: copy.copyMessageId, threadId: copy.threadId, botId }).where(eq(relayLinks.id, link.id)))
+  return result
+}
+
+/** A relay link with its message, its topic and the message's content as the renderer sees it. */
+export async function loadLinkContent(deps: Pick<SendDeps, 'db' | 'links'>, linkId: number) {
+  const found = deps.links?.get(linkId) ?? (await findLinkWithMessage(deps.db, linkId))
+  if (!found) throw new PermanentJobError(`Relay link ${linkId} or its message is gone`)
+  const content = contentOf(JSON.parse(found.message.raw) as Message)
+  return { ...found, content }
+}
+
+/** Where a link's copy goes: the topic's current thread (it may have been recreated), or the private chat. */
+export async function linkDestination(deps: Pick<SendDeps, 'db'>, link: RelayLinkRow, topic?: TopicRow | null): Promise<Destination> {
+  if (!link.topicId) return { chatId: link.chatId }
+  if (topic?.threadId) return { chatId: topic.chatId, threadId: topic.threadId }
+  return topicDestination(deps, link.topicId)
+}
+
+/** A customer topic's chat and current thread; a topic never created cannot take messages. */
+export async function topicDestination(deps: Pick<SendDeps, 'db'>, topicId: number): Promise<Destination> {
+  const topic = await findTopic(deps.db, topicId)
+  if (!topic?.threadId) throw new PermanentJobError(`Topic ${topicId} was never created`)
+  return { chatId: topic.chatId, threadId: topic.threadId }
 }
 
 /**

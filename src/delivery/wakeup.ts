@@ -1,27 +1,127 @@
 /**
- * The lane workers' alarm clock: an idle worker sleeps on it, and `notify()` (called by the
- * domain right after a commit that queued rows) wakes every sleeper at once.
+ * The lane workers' alarm clock. The domain calls `notify()` right after a commit that queued
+ * rows; the workers listen (`onNotify`) and look which lanes have rows due, then wake those.
  */
 export class Wakeup {
-  private readonly sleepers = new Set<() => void>()
+  private readonly listeners = new Set<() => void>()
 
   notify(): void {
-    for (const wake of this.sleepers) wake()
-    this.sleepers.clear()
+    for (const listener of this.listeners) listener()
   }
 
-  /** Resolves after `ms`, or earlier on `notify()`. */
-  sleep(ms: number): Promise<void> {
+  /** Calls `listener` on every notify; returns what stops it. */
+  onNotify(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+}
+
+/**
+ * Idle lane workers sleep here until their lane has something due. `check()` reads each lane's
+ * earliest waiting row (one cheap query, see `laneDueTimes`), wakes one sleeper of each lane with
+ * a row due and sets a timer for rows due later. It runs on every notify, after every batch and
+ * every `intervalMs` (what another process queued), at most once per `minGapMs`: an idle service
+ * costs one query per interval, not a claim per lane and worker.
+ */
+export class LaneWakeups<K> {
+  private readonly sleepers = new Map<K, Array<() => void>>()
+  /** Lanes woken while none of their workers slept: the next to sleep goes on at once. */
+  private readonly missed = new Set<K>()
+  private readonly timers = new Map<K, { at: number; timer: NodeJS.Timeout }>()
+  private interval?: NodeJS.Timeout
+  private checking?: Promise<void>
+  private again = false
+  private lastCheck = 0
+  private gapTimer?: NodeJS.Timeout
+  private stopped = false
+
+  constructor(
+    private readonly dueTimes: () => Promise<Map<K, number>>,
+    private readonly options: { intervalMs: number; minGapMs: number; onError: (error: unknown) => void },
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    this.interval = setInterval(() => this.check(), this.options.intervalMs)
+    this.check()
+  }
+
+  stop(): void {
+    this.stopped = true
+    clearInterval(this.interval)
+    clearTimeout(this.gapTimer)
+    for (const { timer } of this.timers.values()) clearTimeout(timer)
+    this.timers.clear()
+    for (const queue of this.sleepers.values()) for (const wake of queue.splice(0)) wake()
+  }
+
+  /** Resolves after `ms`, or earlier when the lane is woken. */
+  sleep(lane: K, ms: number): Promise<void> {
+    if (this.missed.delete(lane) || this.stopped) return Promise.resolve()
     return new Promise((resolve) => {
+      const queue = this.sleepers.get(lane) ?? []
+      this.sleepers.set(lane, queue)
       const wake = () => {
         clearTimeout(timer)
         resolve()
       }
       const timer = setTimeout(() => {
-        this.sleepers.delete(wake)
+        const at = queue.indexOf(wake)
+        if (at >= 0) queue.splice(at, 1)
         resolve()
       }, ms)
-      this.sleepers.add(wake)
+      queue.push(wake)
     })
+  }
+
+  /** Wakes one sleeper of the lane (one claim takes what is due; it wakes the next when it took a full batch). */
+  wakeOne(lane: K): void {
+    const wake = this.sleepers.get(lane)?.shift()
+    if (wake) wake()
+    else this.missed.add(lane)
+  }
+
+  /** Looks which lanes have rows due, soon: coalesced while a check runs, spaced by `minGapMs`. */
+  check(): void {
+    if (this.stopped) return
+    if (this.checking) {
+      this.again = true
+      return
+    }
+    const wait = this.lastCheck + this.options.minGapMs - Date.now()
+    if (wait > 0) {
+      this.gapTimer ??= setTimeout(() => {
+        this.gapTimer = undefined
+        this.check()
+      }, wait)
+      return
+    }
+    this.lastCheck = Date.now()
+    this.checking = this.dueTimes()
+      .then((due) => {
+        for (const [lane, ms] of due)
+          if (ms === 0) this.wakeOne(lane)
+          else this.wakeAt(lane, ms)
+      })
+      .catch(this.options.onError)
+      .finally(() => {
+        this.checking = undefined
+        if (this.again) {
+          this.again = false
+          this.check()
+        }
+      })
+  }
+
+  private wakeAt(lane: K, ms: number): void {
+    const at = Date.now() + ms
+    const current = this.timers.get(lane)
+    if (current && current.at <= at) return
+    if (current) clearTimeout(current.timer)
+    const timer = setTimeout(() => {
+      this.timers.delete(lane)
+      this.wakeOne(lane)
+    }, ms)
+    this.timers.set(lane, { at, timer })
   }
 }

@@ -1,35 +1,59 @@
 import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
-import { backoffMs, classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
-import { executeJob, messagesOfJob, PermanentJobError, type ExecutorDeps } from './executor.js'
+import { backoffMs, classifyTelegramError, describeError, PermanentJobError, type FailureClass } from './classify-error.js'
+import {
+  changeTopic,
+  createSystemTopic,
+  createTopic,
+  deleteMessage,
+  editCopy,
+  editText,
+  floodNotice,
+  messagesOfJob,
+  react,
+  relayAlbum,
+  removeMember,
+  sendNotice,
+  type ExecutorDeps,
+} from './executor.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
-import { claimJobs, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, type ClaimedJob } from './outbox.js'
+import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
+import { relayCopy } from './send-content.js'
+import { findLinksWithMessages, type LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
-import { Wakeup } from './wakeup.js'
+import { LaneWakeups, Wakeup } from './wakeup.js'
 
 export type { DeliveryHooks }
 
 export interface WorkerOptions {
   workersPerLane: number
   maxAttempts: number
+  /** How often idle workers look for rows another process queued (one cheap query, not a claim per lane). */
   pollIntervalMs: number
   batchSize?: number
   /** How long a claimed row stays reserved for its worker (a crashed worker's rows return after it). */
   leaseSeconds?: number
 }
 
+/** A worker that slept this long claims once even unwoken: a safety net, not the way work is found. */
+const IDLE_CLAIM_MS = 30_000
+
 /**
  * Lane workers: claim → send → record, like the runner's source → sink. Each lane has its own
- * loops, so a busy lane never holds up another; `notify()` wakes them right after a commit.
+ * loops, so a busy lane never holds up another. Idle workers sleep until `LaneWakeups` sees a row
+ * due in their lane: after the domain's `notify()`, after a batch, or on its interval.
+ * `deps.db` should be a READ COMMITTED pool (see `claimJobs`).
  */
 export class OutboxWorkers {
   private running = false
   private readonly loops: Promise<void>[] = []
   private leaseTimer?: NodeJS.Timeout
   private readonly wakeup: Wakeup
+  private readonly wakeups: LaneWakeups<Lane>
+  private stopListening?: () => void
 
   /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
@@ -37,11 +61,18 @@ export class OutboxWorkers {
     private readonly options: WorkerOptions,
   ) {
     this.wakeup = deps.wakeup ?? new Wakeup()
+    this.wakeups = new LaneWakeups(() => laneDueTimes(deps.db), {
+      intervalMs: options.pollIntervalMs,
+      minGapMs: Math.min(20, options.pollIntervalMs),
+      onError: (error) => deps.logger.warn({ err: error }, 'could not look for due outbox rows; trying again'),
+    })
   }
 
   start(only: readonly Lane[] = lanes): void {
     if (this.running) return
     this.running = true
+    this.stopListening = this.wakeup.onNotify(() => this.wakeups.check())
+    this.wakeups.start()
     for (const lane of only) for (let i = 0; i < this.options.workersPerLane; i++) this.loops.push(this.loop(lane))
     const housekeeping = () => {
       this.deps.planner?.budget.prune()
@@ -59,7 +90,8 @@ export class OutboxWorkers {
   async stop(drainMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.running = false
     clearInterval(this.leaseTimer)
-    this.notify()
+    this.stopListening?.()
+    this.wakeups.stop()
     let timer: NodeJS.Timeout | undefined
     const drained = await Promise.race([
       Promise.all(this.loops).then(() => true),
@@ -74,37 +106,45 @@ export class OutboxWorkers {
     this.wakeup.notify()
   }
 
-  private sleep(ms: number): Promise<void> {
-    return this.wakeup.sleep(ms)
-  }
-
   private async loop(lane: Lane): Promise<void> {
+    const batchSize = this.options.batchSize ?? 8
     while (this.running) {
       let claimed: ClaimedJob[] = []
       try {
-        claimed = await claimJobs(this.deps.db, lane, this.options.batchSize ?? 8, this.options.leaseSeconds)
+        claimed = await claimJobs(this.deps.db, lane, batchSize, this.options.leaseSeconds)
       } catch (error) {
         this.deps.logger.error({ err: error, lane }, 'outbox claim failed')
-        await this.sleep(1000)
+        await this.wakeups.sleep(lane, 1000)
         continue
       }
       if (claimed.length === 0) {
-        await this.sleep(this.options.pollIntervalMs)
+        await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
         continue
       }
-      await Promise.all(claimed.map((job) => this.process(job)))
-      // A finished row may have unblocked the next one of its destination.
-      this.notify()
+      // A full batch: more may be due, and another worker of the lane can claim it meanwhile.
+      if (claimed.length === batchSize) this.wakeups.wakeOne(lane)
+      const links = await this.readAhead(claimed)
+      await Promise.all(claimed.map((job) => this.process(job, links)))
+      // A finished row may have unblocked the next one of its destination, in any lane.
+      this.wakeups.check()
+      if (claimed.length < batchSize && this.running) await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
     }
   }
 
-  private async process(claimed: ClaimedJob): Promise<void> {
+  /** The relay links of the batch's copies in one query; a failure leaves each copy to read its own. */
+  private async readAhead(claimed: ClaimedJob[]): Promise<ReadonlyMap<number, LinkWithMessage> | undefined> {
+    const linkIds = claimed.flatMap((job) => (job.job.type === 'relay' ? [job.job.linkId] : []))
+    return linkIds.length > 0 ? findLinksWithMessages(this.deps.db, linkIds).catch(() => undefined) : undefined
+  }
+
+  private async process(claimed: ClaimedJob, links?: ReadonlyMap<number, LinkWithMessage>): Promise<void> {
+    const deps = links ? { ...this.deps, links } : this.deps
     let job = claimed
     let chatId: number | undefined
     if (this.deps.planner) {
       try {
         // A job whose content cannot be read weighs 1 here; sending it reports the real problem.
-        const messages = await messagesOfJob(this.deps, claimed).catch(() => 1)
+        const messages = await messagesOfJob(deps, claimed).catch(() => 1)
         const plan = await this.deps.planner.plan(claimed, Date.now(), messages)
         chatId = plan.chatId
         if (plan.delayMs > 0) {
@@ -130,7 +170,7 @@ export class OutboxWorkers {
       (leaseSeconds * 1000) / 3,
     )
     try {
-      result = await executeJob(this.deps, job)
+      result = await executeJob(deps, job)
       this.deps.observer?.sendFinished(job, seconds())
     } catch (error) {
       const description = describeError(error)
@@ -147,6 +187,7 @@ export class OutboxWorkers {
       return
     }
     clearInterval(renewal)
+    if (result instanceof SentRecorded) return void log.debug({ result: result.result }, 'sent')
     try {
       await retryTransient(() => markSent(this.deps.db, job.id, result))
       log.debug({ result }, 'sent')
@@ -196,5 +237,39 @@ export class OutboxWorkers {
         await markDead(this.deps.db, job.id, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
     }
+  }
+}
+
+/** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
+function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<unknown> {
+  const { job, botId } = claimed
+  const progress = progressStoreOf(deps.db, claimed)
+  switch (job.type) {
+    case 'relay':
+      return relayCopy(deps, job.linkId, botId, progress, claimed.id)
+    case 'relay_album':
+      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, botId, progress)
+    case 'edit_copy':
+      return editCopy(deps, job.linkId, progress)
+    case 'delete':
+      return deleteMessage(deps, botId, job)
+    case 'react':
+      return react(deps, botId, job)
+    case 'text':
+      return sendNotice(deps, botId, job, progress)
+    case 'flood_notice':
+      return floodNotice(deps, botId, job, progress)
+    case 'edit_text':
+      return editText(deps, botId, job)
+    case 'create_topic':
+      return createTopic(deps, botId, job.topicId)
+    case 'create_system_topic':
+      return createSystemTopic(deps, botId, job.systemTopicId)
+    case 'close_topic':
+    case 'reopen_topic':
+    case 'delete_topic':
+      return changeTopic(deps, botId, job.type, job.topicId)
+    case 'remove_member':
+      return removeMember(deps, botId, job)
   }
 }

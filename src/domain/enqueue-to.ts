@@ -2,7 +2,7 @@ import type { DbOrTx } from '../db/client.js'
 import type { Lane } from '../db/schema/index.js'
 import { encodeDestination, type Destination, type Target } from '../delivery/destination.js'
 import type { OutboxJob } from '../delivery/jobs.js'
-import { enqueue } from '../delivery/outbox.js'
+import { enqueue, enqueueMany, type EnqueueInput } from '../delivery/outbox.js'
 import { botForRole, clientBot, staffGroupOf, type ProjectRuntime } from './project-runtime.js'
 import { homeRole, PROMPT_LANE, REPLAY_LANE, roleDefinition } from './roles.js'
 
@@ -82,8 +82,27 @@ export function routeOf(project: ProjectRuntime, address: Address, options: Enqu
 
 /** Queues one job for an address inside the caller's transaction; the lane and bot follow from the address. Returns the outbox row id. */
 export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Address, job: OutboxJob, options: EnqueueToOptions = {}): Promise<number> {
+  return enqueue(tx, enqueueInput(project, { address, job, options }))
+}
+
+/** A job for an address, with its options (an item of `enqueueAllTo`). */
+export interface AddressedJob {
+  address: Address
+  job: OutboxJob
+  options?: EnqueueToOptions
+}
+
+/** `enqueueTo` for several jobs in one insert (the copies of one message). */
+export async function enqueueAllTo(tx: DbOrTx, project: ProjectRuntime, jobs: AddressedJob[]): Promise<void> {
+  await enqueueMany(
+    tx,
+    jobs.map((item) => enqueueInput(project, item)),
+  )
+}
+
+function enqueueInput(project: ProjectRuntime, { address, job, options = {} }: AddressedJob): EnqueueInput {
   const { lane, botId } = routeOf(project, address, options)
-  return enqueue(tx, {
+  return {
     projectId: project.id,
     lane,
     destination: encodeDestination(destinationOf(address, options)),
@@ -91,5 +110,5 @@ export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Ad
     job,
     ...(options.dependsOn !== undefined ? { dependsOn: options.dependsOn } : {}),
     ...(options.delayMs ? { delayMs: options.delayMs } : {}),
-  })
+  }
 }

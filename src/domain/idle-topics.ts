@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { customers, topics } from '../db/schema/index.js'
 import type { DomainDeps } from './deps.js'
@@ -18,8 +18,13 @@ const TOUCH_GRANULARITY_MS = 10 * 60_000
  * when the caller knows it was marked in the last few minutes: one write less per message.
  */
 export async function touchTopic(tx: DbOrTx, topicId: number, now = new Date(), lastActivityAt?: Date | null): Promise<void> {
-  if (lastActivityAt && now.getTime() - lastActivityAt.getTime() < TOUCH_GRANULARITY_MS) return
-  await tx.update(topics).set({ lastActivityAt: now }).where(eq(topics.id, topicId))
+  await touchTopics(tx, [{ id: topicId, lastActivityAt }], now)
+}
+
+/** `touchTopic` for the topics of one message's copies, in one statement. */
+export async function touchTopics(tx: DbOrTx, used: Array<{ id: number; lastActivityAt?: Date | null }>, now = new Date()): Promise<void> {
+  const stale = used.filter((topic) => !topic.lastActivityAt || now.getTime() - topic.lastActivityAt.getTime() >= TOUCH_GRANULARITY_MS).map((topic) => topic.id)
+  if (stale.length > 0) await tx.update(topics).set({ lastActivityAt: now }).where(inArray(topics.id, stale))
 }
 
 /**

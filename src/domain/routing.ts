@@ -1,7 +1,11 @@
 import type { DbOrTx } from '../db/client.js'
 import type { MessageRow } from '../db/repositories/relay.js'
+import { relayLinks } from '../db/schema/index.js'
 import { activeTopics, type Topic } from './customers.js'
-import type { Address } from './enqueue-to.js'
+import type { OutboxJob } from '../delivery/jobs.js'
+import { enqueueAllTo, enqueueTo, routeOf, type AddressedJob, type Address, type EnqueueToOptions } from './enqueue-to.js'
+import { touchTopics } from './idle-topics.js'
+import { reopenClosedTopic } from './topic-state.js'
 import { staffGroups, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
 import type { AssignmentChoice } from './roles.js'
 
@@ -57,4 +61,69 @@ export function groupsAtAssignment(project: ProjectRuntime, choice: AssignmentCh
 /** The customer's active topic of a role (reassignment and Treatment work on one of them). */
 export async function activeTopicOfRole(db: DbOrTx, customerId: number, role: string): Promise<Topic | undefined> {
   return (await activeTopics(db, customerId)).find((topic) => topic.role === role)
+}
+
+/** Options of one queued copy. */
+export interface CopyOptions {
+  /** Replayed history is complete already: album parts need not wait for siblings. */
+  noAlbumWait?: boolean
+  /** Return the outbox row id instead of the relay link id. */
+  returnOutboxId?: boolean
+  /** A reassignment's replay goes in the replay stream, apart from live traffic. */
+  stream?: 'replay'
+}
+
+/** Records one copy (relay link) and queues the job that posts it. */
+export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute, options: CopyOptions = {}): Promise<number> {
+  const linkId = await insertLink(tx, project, message, route)
+  const outboxId = await enqueueTo(tx, project, route.address, copyJob(message, linkId), copyEnqueueOptions(project, message, options))
+  if (route.topic) await touchTopics(tx, [route.topic])
+  return options.returnOutboxId ? outboxId : linkId
+}
+
+/**
+ * Queues the copies `routeMessage` decides on; a closed topic (idle, or resolved by hand) is
+ * reopened before a client message goes in. The copies' jobs go in one insert, their topics are
+ * touched in one update.
+ */
+export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext): Promise<void> {
+  const routes = await routeMessage(tx, message, staff)
+  for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
+  const jobs: AddressedJob[] = []
+  for (const route of routes) {
+    const linkId = await insertLink(tx, project, message, route)
+    jobs.push({ address: route.address, job: copyJob(message, linkId), options: copyEnqueueOptions(project, message) })
+  }
+  await enqueueAllTo(tx, project, jobs)
+  await touchTopics(
+    tx,
+    routes.flatMap((route) => (route.topic ? [route.topic] : [])),
+  )
+}
+
+/** The relay link of one copy; its id is what the copy's job carries (one insert each, so the id is exact). */
+async function insertLink(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute): Promise<number> {
+  const { botId } = routeOf(project, route.address)
+  const [link] = await tx.insert(relayLinks).values({
+    projectId: project.id,
+    messageId: message.id,
+    topicId: route.topic?.id,
+    chatId: route.chatId,
+    botId,
+    kind: route.kind,
+    header: route.header,
+  })
+  return Number(link.insertId)
+}
+
+function copyJob(message: MessageRow, linkId: number): OutboxJob {
+  const album = message.mediaGroupId
+  return album ? { type: 'relay_album', firstLinkId: linkId, mediaGroupId: album } : { type: 'relay', linkId }
+}
+
+function copyEnqueueOptions(project: ProjectRuntime, message: MessageRow, options: CopyOptions = {}): EnqueueToOptions {
+  return {
+    ...(options.stream ? { stream: options.stream } : {}),
+    ...(message.mediaGroupId && !options.noAlbumWait ? { delayMs: project.albumWindowMs } : {}),
+  }
 }

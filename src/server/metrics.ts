@@ -5,7 +5,7 @@ import type { FailureClass } from '../delivery/classify-error.js'
 import type { DeliveryObserver } from '../delivery/observer.js'
 import { DESTINATION_PREFIX } from '../delivery/destination.js'
 import type { ClaimedJob } from '../delivery/outbox.js'
-import type { UpdateOutcome } from '../bots/shared/store-update.js'
+import type { UpdateOutcome } from '../bots/ingress/polling.js'
 
 /** Names of every metric, in one place (the README lists them). */
 export const METRIC_NAMES = [

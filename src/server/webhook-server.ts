@@ -4,6 +4,7 @@ import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { BotContext } from '../bots/shared/context.js'
 import { storeUpdates } from '../db/repositories/updates.js'
+import { storedAsNew } from '../bots/ingress/polling.js'
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 
@@ -57,7 +58,7 @@ export function createWebhookServer(deps: { db: Database; logger: Logger; secret
       return respond(response, 400, 'malformed update')
     }
     // Stored before the answer: a 200 means the update is safe in the database.
-    await storeUpdates(deps.db, target.projectId, target.botId, [update])
+    storedAsNew([update], await storeUpdates(deps.db, target.projectId, target.botId, [update]))
     respond(response, 200, '')
     deps.onStored?.(target.botId, update)
     target.bot.handleUpdate(update).catch((error) => deps.logger.error({ err: error, botId: target.botId, updateId: update.update_id }, 'webhook update handling failed'))

@@ -30,7 +30,7 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
 
   /** A set of lane workers with its own connection pool, as a second process would have. */
   function startWorkers(o: { budgets?: RateBudgetOptions; hooks?: DeliveryHooks; maxAttempts?: number; leaseSeconds?: number } = {}) {
-    const handle = createDatabase(database.url, { poolSize: 5 })
+    const handle = createDatabase(database.url, { poolSize: 5, readCommitted: true })
     closers.push(() => handle.close())
     const poolIds = bots.map((b) => b.id)
     const planner = o.budgets ? new SendPlanner(handle.db, new RateBudget(o.budgets), () => poolIds) : undefined

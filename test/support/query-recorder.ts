@@ -23,9 +23,13 @@ export async function projectOwnedTables(db: Database): Promise<string[]> {
 export const ALLOWED_UNSCOPED: RegExp[] = [
   // By primary key (then perhaps a guard on its state), of a row the caller read or wrote within its project.
   /where \(?`(system_topics|assignments|customers|accounts|topics|relay_links|outbox|reassignments|messages)`\.`id` = \?( and .*\))?( for update)?$/,
+  // The topics of one message's copies, by the ids the caller read within its project (touched in one update).
+  /^update `topics` set `last_activity_at` = \?, `updated_at` = \? where `topics`\.`id` in \(\?(, \?)*\)$/,
   // By the row id of a customer or a message found within the project: its topics, messages, plans, copies.
   /^select .* from `(topics|messages|reassignments)` where \(`\1`\.`customer_id` = \? and /,
   /^select .* from `relay_links` where \(?`relay_links`\.`message_id` = \?/,
+  // A claimed batch's copies, by the link ids its outbox rows carry (read ahead in one query).
+  /^select .* from `relay_links` inner join `messages` .* where `relay_links`\.`id` in \(\?(, \?)*\)$/,
   // Stored updates by (bot_id, update_id), their primary key, or a bot's redrive: the bot is one of the running project's.
   /from `updates` where \(`updates`\.`bot_id` = \? and /,
   /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` = \?\)$/,

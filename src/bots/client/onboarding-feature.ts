@@ -23,9 +23,14 @@ privateChat.on('message', async (ctx) => {
     ctx.log.debug({ service }, 'service message in a private chat ignored')
     return
   }
+  const text = ctx.message.text
+  if (!text?.startsWith('/')) {
+    // The usual case, a known customer writing: one locking read finds them.
+    const outcome = await relayClientMessage(deps, project, ctx.from.id, toInboundMessage(ctx.message))
+    if (outcome !== 'not_ready') return void ctx.log.debug({ outcome }, 'client message')
+  }
   const known = await findCustomerByUser(deps.db, project.id, ctx.from.id)
   const customer = known ?? (await upsertCustomer(deps.db, project.id, ctx.self.id, personOf(ctx.from)))
-  const text = ctx.message.text
   if (text?.startsWith('/') && customer.state !== 'awaiting_email') {
     // Commands are handled, never relayed.
     await ctx.reply('Just write your message here; there is no need for commands.')
@@ -44,8 +49,9 @@ privateChat.on('message', async (ctx) => {
     await ctx.reply(project.config.templates.rejected)
     return
   }
-  const outcome = await relayClientMessage(deps, project, customer, toInboundMessage(ctx.message))
-  ctx.log.debug({ customerId: customer.id, outcome }, 'client message')
+  const outcome = await relayClientMessage(deps, project, customer.telegramUserId, toInboundMessage(ctx.message))
+  if (outcome === 'not_ready') ctx.log.warn({ customerId: customer.id }, 'the customer started giving their email or was rejected while their message was handled; not stored')
+  else ctx.log.debug({ customerId: customer.id, outcome }, 'client message')
 })
 
 export { composer as clientOnboardingFeature }

@@ -16,13 +16,15 @@ const whereKey = (key: UpdateKey) => and(eq(updates.botId, key.botId), eq(update
 /**
  * Stores updates as received (duplicates ignored). Called before the getUpdates offset that
  * confirms them is sent, or before a webhook request is answered, so no update is lost.
+ * Returns how many were new (fewer than given: some were stored before, a redelivery).
  */
-export async function storeUpdates(db: DbOrTx, projectId: number, botId: number, batch: Update[]): Promise<void> {
-  if (batch.length === 0) return
-  await db
+export async function storeUpdates(db: DbOrTx, projectId: number, botId: number, batch: Update[]): Promise<number> {
+  if (batch.length === 0) return 0
+  const [result] = await db
     .insert(updates)
     .ignore()
     .values(batch.map((update) => ({ botId, updateId: update.update_id, projectId, payload: JSON.stringify(update) })))
+  return result.affectedRows
 }
 
 /** The stored update's state ('received', 'handled', 'failed'), or undefined when it was never stored. */

@@ -46,6 +46,8 @@ export const outbox = mysqlTable(
       .notNull()
       .default(sql`CURRENT_TIMESTAMP(3)`),
     lockedUntil: datetime('locked_until', { mode: 'date', fsp: 3 }),
+    /** The claim that took the row last: one statement claims rows, the next reads back what it took. */
+    claimToken: varchar('claim_token', { length: 32 }),
     dependsOn: rowId('depends_on'),
     lastError: text('last_error'),
     result: longtext('result'),

@@ -5,8 +5,7 @@ import type { MessageRow } from '../../db/repositories/relay.js'
 import type { Topic } from '../customers.js'
 import { customerName, type Customer } from '../customers.js'
 import { staffGroups, staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { queueCopy } from '../relay/queue-copies.js'
-import { topicRoute } from '../routing.js'
+import { queueCopy, topicRoute } from '../routing.js'
 
 export interface ReplayLimits {
   lastMessages?: number

@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { customers, messages, type NotRelayedReason } from '../../db/schema/index.js'
+import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { activeTopics, type Customer } from '../customers.js'
 import { queueClientText } from '../onboarding/notify-client.js'
@@ -8,22 +8,23 @@ import type { ProjectRuntime } from '../project-runtime.js'
 import { enqueueTo } from '../enqueue-to.js'
 
 /**
- * Whether a client message is relayed, or only stored: the client is banned (/ban), or has had
- * `flood.maxMessages` messages relayed within the last `flood.windowSeconds` (a sliding window
- * over relayed messages, so a steady flood still gets that many through per window). The
- * caller holds the customer's row lock, so concurrent messages are counted one after another.
+ * Whether the customer's last `flood.maxMessages` relayed messages all fall within the last
+ * `flood.windowSeconds` (a sliding window over relayed messages, so a steady flood still gets
+ * that many through per window): an SQL column, read by the same statement that locks the
+ * customer (the lock makes concurrent messages count one after another).
  */
-export async function relayRestriction(tx: DbOrTx, project: ProjectRuntime, customer: Pick<Customer, 'id' | 'banned'>): Promise<NotRelayedReason | undefined> {
-  if (customer.banned) return 'banned'
+export function floodingColumn(project: ProjectRuntime): SQL<number | null> {
   const { maxMessages, windowSeconds } = project.config.flood
-  const [nth] = await tx
-    .select({ recent: sql<number>`${messages.createdAt} > CURRENT_TIMESTAMP(3) - INTERVAL ${windowSeconds} SECOND` })
-    .from(messages)
-    .where(and(eq(messages.customerId, customer.id), eq(messages.origin, 'client'), eq(messages.held, false), isNull(messages.notRelayed)))
-    .orderBy(desc(messages.id))
-    .limit(1)
-    .offset(maxMessages - 1)
-  return nth && Number(nth.recent) === 1 ? 'flood' : undefined
+  // Names spelled out: in a select list drizzle leaves columns unqualified, and `id` would be the message's.
+  return sql<number | null>`(SELECT m.created_at > CURRENT_TIMESTAMP(3) - INTERVAL ${windowSeconds} SECOND FROM messages m
+    WHERE m.customer_id = customers.id AND m.origin = 'client' AND m.held = false AND m.not_relayed IS NULL
+    ORDER BY m.id DESC LIMIT 1 OFFSET ${maxMessages - 1})`
+}
+
+/** Whether a client message is relayed, or only stored: the client is banned (/ban), or floods (see `floodingColumn`). */
+export function relayRestriction(customer: Pick<Customer, 'banned'>, flooding: number | null): NotRelayedReason | undefined {
+  if (customer.banned) return 'banned'
+  return Number(flooding) === 1 ? 'flood' : undefined
 }
 
 function windowLabel(seconds: number): string {

@@ -1,34 +1,40 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { customers, type NotRelayedReason } from '../../db/schema/index.js'
-import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
-import { holdBack, relayRestriction } from './client-limits.js'
-import { queueMessageCopies } from './queue-copies.js'
+import { floodingColumn, holdBack, relayRestriction } from './client-limits.js'
+import { queueMessageCopies } from '../routing.js'
 import { storeMessage } from './store-message.js'
 import { clientMessageRelayed } from '../sla/waits.js'
+
+/** What became of a client message; 'not_ready': the customer is unknown, gives their email or was rejected (nothing was stored). */
+export type ClientMessageOutcome = 'relayed' | 'held' | 'duplicate' | 'not_ready' | NotRelayedReason
 
 /**
  * A message from a client in the private chat: stored first, then copied to each of the
  * customer's topics. Before assignment it is held and replayed once topics exist; from a banned
- * or flooding client it is stored only (see client-limits).
+ * or flooding client it is stored only (see client-limits). The customer is found by their
+ * Telegram id with the locking read itself (no read before it); an unknown customer, one who
+ * still gives their email, or a rejected one is left to onboarding ('not_ready').
  */
-export async function relayClientMessage(
-  deps: DomainDeps,
-  project: ProjectRuntime,
-  customer: Customer,
-  message: InboundMessage,
-): Promise<'relayed' | 'held' | 'duplicate' | NotRelayedReason> {
+export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, telegramUserId: number, message: InboundMessage): Promise<ClientMessageOutcome> {
   const result = await deps.db.transaction(async (tx) => {
     // Locking read: an assignment committing right now either sees this message as held
     // (and replays it) or has already made the customer active (and we relay it).
-    const [current] = await tx.select().from(customers).where(eq(customers.id, customer.id)).for('update')
-    const held = current?.state !== 'active'
-    const notRelayed = held || !current ? undefined : await relayRestriction(tx, project, current)
+    // The flood check is a column of the same statement.
+    const [found] = await tx
+      .select({ customer: customers, flooding: floodingColumn(project) })
+      .from(customers)
+      .where(and(eq(customers.projectId, project.id), eq(customers.telegramUserId, telegramUserId)))
+      .for('update')
+    const current = found?.customer
+    if (!current || current.state === 'awaiting_email' || current.state === 'rejected') return 'not_ready' as const
+    const held = current.state !== 'active'
+    const notRelayed = held ? undefined : relayRestriction(current, found.flooding)
     const stored = await storeMessage(tx, {
       projectId: project.id,
-      customerId: customer.id,
+      customerId: current.id,
       origin: 'client',
       botId: clientBot(project).id,
       projectBotIds: projectBotIds(project),
@@ -38,7 +44,7 @@ export async function relayClientMessage(
     })
     if (!stored) return 'duplicate' as const
     if (held) return 'held' as const
-    if (notRelayed && current) {
+    if (notRelayed) {
       await holdBack(tx, project, current, stored, notRelayed)
       return notRelayed
     }
@@ -46,6 +52,6 @@ export async function relayClientMessage(
     if (current) await clientMessageRelayed(tx, project, current, stored.id, deps.clock.now())
     return 'relayed' as const
   })
-  if (result !== 'held' && result !== 'duplicate') deps.notify()
+  if (result !== 'held' && result !== 'duplicate' && result !== 'not_ready') deps.notify()
   return result
 }

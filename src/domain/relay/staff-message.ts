@@ -5,7 +5,7 @@ import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { projectBotIds, attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { touchTopic } from '../idle-topics.js'
-import { queueMessageCopies } from './queue-copies.js'
+import { queueMessageCopies } from '../routing.js'
 import { storeMessage } from './store-message.js'
 import { staffAnswered } from '../sla/waits.js'
 

@@ -4,7 +4,7 @@ import type { MessageRow } from '../../db/repositories/relay.js'
 import type { Customer } from '../customers.js'
 import type { InboundMessage } from '../inbound.js'
 import { attribution, projectBotIds, type ProjectRuntime, type StaffGroup, type StaffMember } from '../project-runtime.js'
-import { queueMessageCopies } from './queue-copies.js'
+import { queueMessageCopies } from '../routing.js'
 import { storeMessage } from './store-message.js'
 import { staffAnswered } from '../sla/waits.js'
 

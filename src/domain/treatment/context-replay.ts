@@ -4,8 +4,7 @@ import { messages } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { customerName, type Customer, type Topic } from '../customers.js'
 import { staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { queueCopy } from '../relay/queue-copies.js'
-import { topicRoute } from '../routing.js'
+import { queueCopy, topicRoute } from '../routing.js'
 
 /** "↩ Zoe Quinn · 14:02" for the client, "↩ Alice · CS · 14:05" for staff (UTC, when it was sent). */
 export function contextLabel(project: ProjectRuntime, customer: Customer, message: MessageRow): string {

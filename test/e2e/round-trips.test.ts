@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { messages, relayLinks } from '../../src/db/schema/index.js'
+import { waitForTopicMessage } from '../support/flows.js'
+import { pollUntil, serviceSettled } from '../support/poll.js'
+import { createQueryRecorder } from '../support/query-recorder.js'
+import { useOnboardedZoe } from '../support/suite.js'
+
+/**
+ * Round trips to the database, counted with the query logger against the real database (not
+ * timed): what one relayed client message costs, and what an idle service costs.
+ */
+const recorder = createQueryRecorder()
+const { h, zoe } = useOnboardedZoe({ queryLogger: recorder })
+
+/** The idle workers' look for due rows (`laneDueTimes`): once per poll interval, not per message. */
+const isDueCheck = (statement: string) => /SELECT lane, TIMESTAMPDIFF\(MICROSECOND/.test(statement)
+
+/**
+ * One client message with two copies (CS and CR), each statement counted: the update stored and
+ * marked handled; begin, the customer's locking read (the flood check a column of it), the
+ * message, each link, the jobs in one insert, the topics touched in one update, commit; one
+ * claim and its read-back, the batch's links read in one query, and per copy one statement
+ * recording the copy and marking its row sent.
+ */
+const STATEMENTS_PER_MESSAGE = 16
+
+describe('round trips to the database', () => {
+  it(`relays one client message (two copies) in at most ${STATEMENTS_PER_MESSAGE} statements`, async () => {
+    const { sim, world } = h
+    await serviceSettled(h.database.db)
+    recorder.statements.length = 0
+    const original = sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'count my round trips' })
+    await waitForTopicMessage(h, world.groups.cs.id, zoe.cs, 'count my round trips')
+    await waitForTopicMessage(h, world.groups.north.id, zoe.cr, 'count my round trips')
+    const [stored] = await h.database.db.select().from(messages).where(eq(messages.messageId, original.message_id))
+    await pollUntil(async () => (await h.database.db.select().from(relayLinks).where(eq(relayLinks.messageId, stored!.id))).every((l) => l.copyMessageId !== null))
+    await serviceSettled(h.database.db)
+    const statements = recorder.statements.filter((statement) => !isDueCheck(statement))
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(STATEMENTS_PER_MESSAGE)
+  })
+
+  it('costs one look for due rows per poll interval when idle, not a claim per lane and worker', async () => {
+    await serviceSettled(h.database.db)
+    recorder.statements.length = 0
+    const started = Date.now()
+    // A measurement over a fixed window, not a wait for something to happen.
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    const seconds = (Date.now() - started) / 1000
+    // Plus a few for the pollers' redrives (every 5 s per bot) and the lease housekeeping.
+    const allowed = Math.ceil(seconds * (1000 / h.config.delivery.pollIntervalMs)) + 12
+    expect(recorder.statements.length, recorder.statements.join('\n')).toBeLessThanOrEqual(allowed)
+  })
+})
