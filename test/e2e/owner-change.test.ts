@@ -7,7 +7,8 @@ import { outboxSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 /** The one way a customer's CR owner changes: row, assignment log, card and a notice that mentions the owners. */
-const { h, zoe } = useOnboardedZoe()
+// Zoe starts without an owner: with nobody online, routing leaves her in the queue.
+const { h, zoe } = useOnboardedZoe({ project: { routing: { rule: 'online_first', whenNobodyOnline: 'queue' } } })
 const acme = () => h.app.projects.find((p) => p.id === h.projectId)!
 const zoeRow = async () => (await h.database.db.select().from(customers).where(eq(customers.projectId, h.projectId)))[0]!
 
