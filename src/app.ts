@@ -14,6 +14,7 @@ import { CronScheduler } from './cron/scheduler.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { idleTopicsJob } from './cron/idle-topics.js'
 import { retentionJob } from './cron/retention.js'
+import { queueJob } from './cron/queue.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
@@ -154,6 +155,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
+  cron.add(queueJob(deps, projects, config.cron.queue))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
   const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined

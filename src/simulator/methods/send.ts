@@ -1,5 +1,5 @@
 import type { Message, MessageEntity } from 'grammy/types'
-import { chatForBot, chatByIdForBot } from '../access.js'
+import { chatForBot, chatByIdForBot, checkMentionAccess } from '../access.js'
 import { badRequest } from '../api-error.js'
 import { composeMessage, place, recordBotMessage } from '../compose.js'
 import { DICE_RANGES, fileContent, withCaption, withText } from '../content.js'
@@ -41,6 +41,7 @@ export function captionOf(ctx: CallContext) {
 const sendMessage: Handler = (ctx) => {
   const { params } = ctx
   const text = formatMessageText(params.str('text'), params.str('parse_mode'), params.json<MessageEntity[]>('entities'))
+  checkMentionAccess(ctx.world, ctx.bot, text.entities)
   return sendContent(ctx, withText(text))
 }
 
