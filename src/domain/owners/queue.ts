@@ -34,8 +34,13 @@ export async function drainQueue(deps: DomainDeps, project: ProjectRuntime, now 
   const routed = await deps.db.transaction(async (tx) => {
     await lockRouting(tx, project)
     let owners = 0
+    // Whether anyone of a team can take a customer does not depend on the customer: once one waits on, the rest of that team do too.
+    const full = new Set<string | null>()
     for (const customer of await waitingCustomers(tx, project)) {
-      if ((await routeOwner(tx, project, customer.id, 'queue', now))?.kind === 'agent') owners++
+      if (full.has(customer.crTeam)) continue
+      const choice = await routeOwner(tx, project, customer.id, 'queue', now)
+      if (choice?.kind === 'agent') owners++
+      else full.add(customer.crTeam)
     }
     return owners
   })
