@@ -81,7 +81,8 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       const replay = { stream: 'replay' } as const
       const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
       const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
-      const card = profileCard(project, customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
+      // The owner is chosen in the new team below; the card is edited to name them once posted.
+      const card = profileCard(project, { ...customer, ownerUserId: null }, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
       const history = await historyToReplay(tx, customer.id, settings.replay)
       await queueTopicOpening(
         tx,
