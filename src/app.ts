@@ -15,6 +15,7 @@ import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { idleTopicsJob } from './cron/idle-topics.js'
 import { retentionJob } from './cron/retention.js'
 import { unansweredRemindersJob } from './cron/unanswered-reminders.js'
+import { queueJob } from './cron/queue.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
@@ -170,6 +171,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   if (projects.some((p) => p.config.sla.enabled))
     cron.add(unansweredRemindersJob(deps, projects, config.cron.unansweredReminders, (project, stage, n) => metrics.reminders(project, stage, n)))
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
+  cron.add(queueJob(deps, projects, config.cron.queue))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
   const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined

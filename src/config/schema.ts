@@ -239,6 +239,8 @@ export const configSchema = z
         unansweredReminders: cronSchedule('* * * * *'),
         /** Prunes delivery history older than retention.days. */
         retention: cronSchedule('30 3 * * *'),
+        /** Routes customers waiting for a CR owner as agents come online or free up (seconds field: every 2 s). */
+        queue: cronSchedule('*/2 * * * * *'),
       })
       .prefault({}),
     /** Handled updates and sent outbox rows are pruned after this many days; messages and relay links are kept. */

@@ -39,7 +39,8 @@ export function classifyTelegramError(error: unknown): FailureClass {
   if (/message thread not found|TOPIC_ID_INVALID|TOPIC_DELETED/i.test(text)) return { kind: 'topic_missing' }
   if (/TOPIC_CLOSED/.test(text)) return { kind: 'topic_closed' }
   if (/message to be replied not found|message to reply not found|replied message not found/.test(text)) return { kind: 'reply_target_gone' }
-  if (/can't parse entities/.test(text)) return { kind: 'parse_error' }
+  // A text_mention of a user the bot has no access to is refused like bad formatting (tdlib MessageEntity.cpp): the text goes without entities.
+  if (/can't parse entities|have no access to the user/i.test(text)) return { kind: 'parse_error' }
   if (/message is not modified/.test(text)) return { kind: 'not_modified' }
   if (/message to edit not found|message can't be edited/.test(text)) return { kind: 'cannot_edit' }
   if (/message to delete not found/.test(text)) return { kind: 'already_deleted' }

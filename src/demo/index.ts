@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js'
 import { startSimulator } from '../simulator/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
+import { playRoutingStory } from './routing-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
 import { playReminderStory, runRemindersOnce } from './reminder-story.js'
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     }
     const transcript = new Transcript(sim, names)
     transcript.watchPrivate(world.people.zoe.id, world.bots.client.id)
+    transcript.watchPrivate(world.people.yuri.id, world.bots.client.id)
     transcript.watchGroup(world.groups.cs.id, 'CS group')
     transcript.watchGroup(world.groups.north.id, 'CR North')
     transcript.watchGroup(world.groups.south.id, 'CR South')
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
     await playStory({ sim, world, transcript, db: app.db })
     await playSecondBrandStory({ sim, world, beta, transcript })
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
+    const acme = app.projects.find((p) => p.config.key === world.project.key)!
+    await playRoutingStory({ sim, world, transcript, project: acme, db: app.db })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

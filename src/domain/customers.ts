@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import type { ProjectScope } from '../db/project-scope.js'
 import { customers, topics } from '../db/schema/index.js'
@@ -11,14 +11,20 @@ export interface TelegramPerson {
   firstName: string
   lastName?: string
   username?: string
+  /** Telegram's `language_code` of the user's app, when it sends one. */
+  languageCode?: string
 }
 
-/** Finds or creates the customer record of a Telegram user talking to a project's client bot. */
+/**
+ * Finds or creates the customer record of a Telegram user talking to a project's client bot; a
+ * language code the user's app sends is kept up to date (routing prefers agents speaking it).
+ */
 export async function upsertCustomer(db: DbOrTx, projectId: number, clientBotId: number, person: TelegramPerson): Promise<Customer> {
+  const languageCode = person.languageCode?.slice(0, 16)
   await db
     .insert(customers)
-    .ignore()
-    .values({ projectId, clientBotId, telegramUserId: person.id, firstName: person.firstName, lastName: person.lastName, username: person.username })
+    .values({ projectId, clientBotId, telegramUserId: person.id, firstName: person.firstName, lastName: person.lastName, username: person.username, languageCode })
+    .onDuplicateKeyUpdate({ set: languageCode ? { languageCode } : { id: sql`id` } })
   const customer = await findCustomerByUser(db, projectId, person.id)
   if (!customer) throw new Error(`Customer ${person.id} vanished right after insert`)
   return customer

@@ -18,6 +18,8 @@ export type StaffAction =
   | 'manage_canned'
   | 'send_canned'
   | 'reload_roster'
+  | 'see_queue'
+  | 'assign_owner'
 
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.
@@ -45,6 +47,9 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string 
   send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
   // /reload: the agents and staff lists, re-read from the config file.
   reload_roster: { roles: ['cs_lead'], refusal: 'Only CS leads can reload the staff list.' },
+  // /queue and its buttons: customers waiting for a CR owner.
+  see_queue: { roles: ['cs_lead'], refusal: 'Only CS leads can see the queue.' },
+  assign_owner: { roles: ['cs_lead'], refusal: 'Only CS leads can give a waiting customer an owner.' },
 }
 
 /** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */

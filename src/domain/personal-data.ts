@@ -120,7 +120,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
         .update(updates)
         .set({ payload: erased })
         .where(and(eq(updates.botId, row.botId), eq(updates.updateId, row.updateId)))
-    await tx.update(customers).set({ firstName: '', lastName: null, username: null, startPayload: null }).where(eq(customers.id, customerId))
+    await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, startPayload: null }).where(eq(customers.id, customerId))
     await tx
       .update(topics)
       .set({ name: `Customer ${customerId}` })

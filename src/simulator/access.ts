@@ -1,4 +1,5 @@
 import { badRequest, E, forbidden } from './api-error.js'
+import type { MessageEntity } from 'grammy/types'
 import type { Params } from './params.js'
 import type { BotState, ChatState, World } from './world.js'
 
@@ -54,4 +55,19 @@ export function requireInt(params: Params, name: string): number {
   const v = params.int(name)
   if (v === undefined) throw badRequest(`${name} is empty`)
   return v
+}
+
+/**
+ * A `text_mention` needs access to the mentioned user: tdlib's MessageEntity.cpp
+ * (get_message_entities, textEntityTypeMentionName) fails "Have no access to the user" unless it
+ * knows the user, and the Bot API shows td errors with a lower-cased first letter (medium
+ * confidence on the exact text). Stricter here: a bot knows only users it received an update
+ * from, fetched with getChatMember, or has a private chat with.
+ */
+export function checkMentionAccess(world: World, bot: BotState, entities: readonly MessageEntity[]): void {
+  for (const entity of entities) {
+    if (entity.type !== 'text_mention') continue
+    const id = entity.user.id
+    if (!bot.queue.seenUsers.has(id) && !world.privateChat(bot.id, id)) throw badRequest('have no access to the user')
+  }
 }

@@ -49,6 +49,8 @@ export class UpdateQueue {
   allowed = new Set(DEFAULT_UPDATE_TYPES)
   /** Called after an update was queued (the webhook sender listens). */
   onPush: (() => void) | undefined
+  /** Users this bot has seen in an update (or fetched with getChatMember): the only ones it may `text_mention`. */
+  readonly seenUsers = new Set<number>()
 
   constructor(firstUpdateId: number) {
     this.nextUpdateId = firstUpdateId
@@ -57,10 +59,17 @@ export class UpdateQueue {
   /** Queues an update unless the bot did not subscribe to its type. */
   push(type: string, payload: Wire): boolean {
     if (!this.allowed.has(type)) return false
+    this.noteUsers(payload)
     this.items.push({ update_id: this.nextUpdateId++, [type]: payload })
     this.wakePoller()
     this.onPush?.()
     return true
+  }
+
+  /** The sender, reactor or new member of an update: tdlib learns a user (and may then mention them) from what it receives. */
+  private noteUsers(payload: Wire): void {
+    const wire = payload as { from?: { id?: number }; user?: { id?: number }; new_chat_member?: { user?: { id?: number } } }
+    for (const id of [wire.from?.id, wire.user?.id, wire.new_chat_member?.user?.id]) if (typeof id === 'number') this.seenUsers.add(id)
   }
 
   /** allowed_updates: omitted keeps the previous list, [] restores the default. */

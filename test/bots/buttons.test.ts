@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeReassignButton, encodeReassignButton, type ReassignButton } from '../../src/domain/buttons/reassign.js'
 import { decodeTreatmentAction, encodeTreatmentAction } from '../../src/domain/buttons/treatment-prompt.js'
+import { decodeQueueAssign, encodeQueueAssign } from '../../src/domain/buttons/queue.js'
 import { pressedMessage } from '../../src/bots/buttons/pressed-message.js'
 import { startPayloadLine } from '../../src/domain/onboarding/start.js'
 
@@ -23,6 +24,13 @@ describe('button codecs', () => {
   it('round-trip the Treatment confirmation and refuse anything else', () => {
     expect(decodeTreatmentAction(encodeTreatmentAction({ action: 'open', customerId: 5 }))).toEqual({ action: 'open', customerId: 5 })
     for (const forged of ['tr:open', 'tr:close:5', 'tr:open:5:6', 'tr:open:x']) expect(decodeTreatmentAction(forged)).toBeUndefined()
+  })
+
+  it('round-trip the queue buttons within 64 bytes and refuse anything else', () => {
+    const data = encodeQueueAssign({ customerId: 123456789012345, agentId: 987654321012345 })
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64)
+    expect(decodeQueueAssign(data)).toEqual({ customerId: 123456789012345, agentId: 987654321012345 })
+    for (const forged of ['qa:5', 'qa:5:6:7', 'qa:x:6', 'qa:5:-6', 'ra:5:6', 'qa::6']) expect(decodeQueueAssign(forged)).toBeUndefined()
   })
 
   it('binds a press to the buttons of the message it was pressed on', () => {

@@ -32,6 +32,7 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'failed',
+      'queue',
       'reload',
       'help',
     ])

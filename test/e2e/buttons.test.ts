@@ -106,7 +106,7 @@ describe('reassignment buttons', () => {
     const whenPrompt = await sim.waitFor(() => sim.chatMessages(cs()).find((m) => m.message_id === prompt.message_id && m.text?.includes('when?')))
 
     const shown = () => [zoeTopic, yuriTopic].map((t) => sim.chatMessages(cs(), { threadId: t.message_thread_id }).map((m) => m.text))
-    // Both topics complete (Yuri's opening notice may still be on its way) before the forgeries.
+    // Both topics complete (Yuri's opening notice, the card edits naming the owner routing chose) before the forgeries.
     await outboxSettled(h.app.db)
     const before = shown()
     // Zoe's "Now" pressed on Yuri's profile card; Yuri's menu pressed on Zoe's card; the menu's data on the when prompt.

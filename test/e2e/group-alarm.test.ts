@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { outbox, topics } from '../../src/db/schema/index.js'
 import { waitForTopicMessage } from '../support/flows.js'
-import { pollUntil, serviceSettled } from '../support/poll.js'
+import { outboxSettled, pollUntil, serviceSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 const { h, zoe } = useOnboardedZoe()
@@ -13,6 +13,8 @@ describe('group alarm', () => {
     const cs = world.groups.cs.id
     // Everything onboarding queued for the CR topic is delivered before the bot is kicked.
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Assigned by Alice')
+    // The owner's notice and the card edit naming them go out before the bot is removed.
+    await outboxSettled(h.app.db)
     sim.removeMember(zoe.crChat, world.bots.cr.id)
     const [crTopic] = await h.database.db
       .select()

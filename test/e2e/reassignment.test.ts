@@ -75,7 +75,13 @@ describe('CR reassignment', () => {
     expect(history[1]).toMatch(/^↩ Carol · CR · .* UTC\n/)
     expect(history[2]).toMatch(/\(internal note\)\n/)
     expect(history[4]).toBe('— End of history. New messages follow. —')
-    expect(history[5]).toBe('live during the replay')
+    // The owner is chosen anew in the new team (round robin after Carol), then live traffic follows.
+    expect(history[5]).toBe('👤 Owner: Carol → Dave')
+    expect(history[6]).toBe('live during the replay')
+    // The new topic's card names the owner chosen in the new team, never the old one.
+    const newCard = () => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text?.startsWith('👤 Zoe'))
+    expect(newCard()?.text).not.toContain('Owner: Carol')
+    await sim.waitFor(() => newCard()?.text?.includes('Owner: Dave'))
     const photo = sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.kind === 'photo')!
     const original = sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).find((m) => m.kind === 'photo')!
     expect(sim.fileBytes(photo.file_unique_id!)).toEqual(sim.fileBytes(original.file_unique_id!))

@@ -34,6 +34,22 @@ describe('sending', () => {
     expect((await w.client.api.sendMessage(w.alice, 'welcome')).chat.id).toBe(w.alice)
   })
 
+  it('refuses a text_mention of a user the bot has not seen, until an update or getChatMember shows them', async () => {
+    const cleo = w.sim.createUser({ firstName: 'Cleo' }).id
+    w.sim.addMember(w.group, cleo)
+    const mention = [{ type: 'text_mention' as const, offset: 0, length: 4, user: { id: cleo, is_bot: false, first_name: 'Cleo' } }]
+    expect((await failure(w.cs.api.sendMessage(w.group, 'Cleo, please', { entities: mention }))).description).toBe('Bad Request: have no access to the user')
+    const plain = await w.cs.api.sendMessage(w.group, 'Cleo')
+    expect((await failure(w.cs.api.editMessageText(w.group, plain.message_id, 'Cleo!', { entities: mention }))).description).toBe('Bad Request: have no access to the user')
+    await w.cs.api.getChatMember(w.group, cleo)
+    const sent = await w.cs.api.sendMessage(w.group, 'Cleo, please', { entities: mention })
+    expect(sent.entities).toEqual([expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: cleo }) })])
+    // The other bot of the group has still never seen her; a message she writes shows her to it.
+    expect((await failure(w.cr.api.sendMessage(w.group, 'Cleo, please', { entities: mention }))).description).toBe('Bad Request: have no access to the user')
+    w.sim.sendGroup(cleo, w.group, { text: 'here' })
+    expect((await w.cr.api.sendMessage(w.group, 'Cleo, please', { entities: mention })).text).toBe('Cleo, please')
+  })
+
   it('keeps a private chat per bot: same user id, separate histories', () => {
     w.sim.sendPrivate(w.alice, w.client.id, { text: 'to client' })
     w.sim.sendPrivate(w.alice, w.cs.id, { text: 'to cs' })
@@ -62,19 +78,6 @@ describe('sending', () => {
     for (const [text, mode, error] of cases) {
       expect((await failure(w.client.api.sendMessage(w.alice, text, { parse_mode: mode }))).description).toBe(`Bad Request: can't parse entities: ${error}`)
     }
-  })
-
-  it('keeps a text_mention of a member and refuses one of a user the chat does not have (or without a user)', async () => {
-    const mention = (id: number) => [{ type: 'text_mention' as const, offset: 0, length: 3, user: { id, is_bot: false, first_name: 'Bob' } }]
-    const sent = await w.cs.api.sendMessage(w.group, 'Bob, please answer', { entities: mention(w.bob) })
-    expect(sent.entities).toEqual(mention(w.bob))
-    expect((await failure(w.cs.api.sendMessage(w.group, 'Ali, please answer', { entities: mention(w.alice) }))).description).toBe(
-      `Bad Request: can't parse entities: can't find user ${w.alice} in the chat`,
-    )
-    const withoutUser = [{ type: 'text_mention', offset: 0, length: 3 }] as unknown as ReturnType<typeof mention>
-    expect((await failure(w.cs.api.sendMessage(w.group, 'Bob, please answer', { entities: withoutUser }))).description).toBe(
-      "Bad Request: can't parse entities: text_mention needs a user",
-    )
   })
 
   it('enforces 1-4096 characters after parsing', async () => {

@@ -5,6 +5,7 @@ import { staffAssignmentFeature } from './assignment-feature.js'
 import { staffFailedFeature } from './failed-feature.js'
 import { staffGroupCommandsFeature } from './group-commands-feature.js'
 import { staffMembershipFeature } from './membership-feature.js'
+import { staffQueueFeature } from './queue-feature.js'
 import { staffReassignFeature } from './reassign-feature.js'
 import { staffSyncFeature } from './sync-feature.js'
 import { staffTopicMessageFeature } from './topic-message-feature.js'
@@ -20,7 +21,7 @@ export function staffBotFeatures(options: { role: RoleDefinition; listens: boole
   const composer = new Composer<BotContext>()
   if (options.listens) composer.use(staffGroupCommandsFeature)
   if (options.listens && options.role.home) composer.use(staffFailedFeature)
-  if (options.role.home) composer.use(staffAssignmentFeature, staffReassignFeature)
+  if (options.role.home) composer.use(staffAssignmentFeature, staffReassignFeature, staffQueueFeature)
   if (options.listens) composer.use(staffSyncFeature, staffTopicMessageFeature, staffMembershipFeature)
   // The /treatment confirmation is posted by the CS or the CR bot, so the press comes back to it.
   if (!options.role.onDemand) composer.use(staffTreatmentFeature)

@@ -22,6 +22,8 @@ export const customers = mysqlTable(
     firstName: varchar('first_name', { length: 255 }).notNull().default(''),
     lastName: varchar('last_name', { length: 255 }),
     username: varchar('username', { length: 64 }),
+    /** The client's Telegram `language_code` (IETF tag, e.g. "en", "pt-br") as last seen; routing prefers agents speaking it. */
+    languageCode: varchar('language_code', { length: 16 }),
     startPayload: varchar('start_payload', { length: 128 }),
     crTeam: varchar('cr_team', { length: 64 }),
     /** The account records' CR team hint when the team was last decided (records sync acts on changes only). */

@@ -12,6 +12,7 @@ import { cardKeyboard, cardText } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
 import { logAssignment } from '../assignment-log.js'
+import { lockRouting, routeOwner } from '../owners/route-owner.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
 export interface PressAnswer {
@@ -61,6 +62,8 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     )
 
   const answer = await deps.db.transaction(async (tx): Promise<PressAnswer> => {
+    // Before any read: the owner chosen below must see every other process's earlier choice.
+    if (action.action === 'assign') await lockRouting(tx, project)
     if (action.action === 'treatment') {
       const [toggled] = await tx
         .update(assignments)
@@ -90,6 +93,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     const treatment = Boolean(fresh?.treatment) && Boolean(onDemandGroup(project))
     const team = teamsOf(project).find((t) => t.key === action.teamKey)!
     await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } }, decidedAt)
+    await routeOwner(tx, project, customer.id, 'routing')
     await editCard(tx, `${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
     return { text: `Assigned to ${team.title}.`, alert: false }
   })

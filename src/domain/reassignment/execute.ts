@@ -11,6 +11,7 @@ import type { DomainDeps } from '../deps.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { profileCard } from '../onboarding/open-topics.js'
 import { fillTemplate, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { lockRouting, routeOwner } from '../owners/route-owner.js'
 import { historyToReplay, queueHistoryReplay } from './replay.js'
 import type { Reassignment } from './schedule.js'
 
@@ -41,6 +42,8 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
       const [plan] = await tx.select().from(reassignments).where(eq(reassignments.id, reassignmentId)).for('update')
       if (!plan || plan.state !== 'scheduled') return 'skipped'
+      // The owner is chosen anew in the new team (below): the routing lock comes before any plain read.
+      await lockRouting(tx, project)
       // Lock the customer before any plain read: InnoDB takes the transaction's snapshot at its first
       // plain read, and a snapshot taken before the lock would miss a live message committed while
       // this move waited for it (routed to the old topic, left out of the replay: lost to the new one).
@@ -78,7 +81,8 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       const replay = { stream: 'replay' } as const
       const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
       const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
-      const card = profileCard(project, customer, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
+      // The owner is chosen in the new team below; the card is edited to name them once posted.
+      const card = profileCard(project, { ...customer, ownerUserId: null }, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
       const history = await historyToReplay(tx, customer.id, settings.replay)
       await queueTopicOpening(
         tx,
@@ -111,6 +115,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       }
       // The records' hint as of now counts as seen: the records sync acts only on later changes.
       await tx.update(customers).set({ crTeam: team.key, crTeamHintSeen: account.crTeamHint }).where(eq(customers.id, customer.id))
+      await routeOwner(tx, project, customer.id, 'reassignment')
       const csTopic = await activeTopicOfRole(tx, customer.id, homeRole(project.roles).key)
       if (csTopic) await queueTopicText(tx, project, csTopic, `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.`, {}, { stream: 'prompt' })
       if (settings.notifyClient) await queueClientText(tx, project, customer.telegramUserId, fillTemplate(settings.clientTemplate, { name: customer.firstName, team: team.title }))

@@ -42,6 +42,8 @@ const getChatMember: Handler = (ctx) => {
   const userId = requireInt(ctx.params, 'user_id')
   if (!ctx.world.users.has(userId) && !ctx.world.isBot(userId)) throw badRequest('user not found')
   if (chat.type === 'private' && userId !== chat.userId && userId !== chat.botId) throw badRequest('user not found')
+  // The answer carries the user: from now on the bot may mention them (see checkMentionAccess).
+  ctx.bot.queue.seenUsers.add(userId)
   return memberWire(ctx.world, chat, userId)
 }
 

@@ -1,5 +1,5 @@
 import type { MessageEntity } from 'grammy/types'
-import { chatForBot, liveMessage } from '../access.js'
+import { chatForBot, checkMentionAccess, liveMessage } from '../access.js'
 import { badRequest, E } from '../api-error.js'
 import { CAPTIONED, contentFields, fileContent, withCaption, withText } from '../content.js'
 import { formatCaption, formatMessageText } from '../entities/format.js'
@@ -42,6 +42,7 @@ export function applyEdit(ctx: CallContext, m: StoredMessage, content: Wire | un
 
 const editMessageText: Handler = (ctx) => {
   const text = formatMessageText(ctx.params.str('text'), ctx.params.str('parse_mode'), ctx.params.json<MessageEntity[]>('entities'))
+  checkMentionAccess(ctx.world, ctx.bot, text.entities)
   const m = editable(ctx)
   if (m.kind !== 'text') throw badRequest('there is no text in the message to edit')
   return applyEdit(ctx, m, withText(text))

@@ -1,5 +1,5 @@
 import type { Message, MessageEntity } from 'grammy/types'
-import { chatForBot, chatByIdForBot } from '../access.js'
+import { chatForBot, chatByIdForBot, checkMentionAccess } from '../access.js'
 import { badRequest } from '../api-error.js'
 import { composeMessage, place, recordBotMessage } from '../compose.js'
 import { DICE_RANGES, fileContent, withCaption, withText } from '../content.js'
@@ -16,7 +16,6 @@ import { inlineMarkup, replyOptions } from './markup.js'
 export function sendContent(ctx: CallContext, content: Wire, chat?: ChatState): Message {
   const { world, bot, params } = ctx
   const target = chat ?? chatForBot(world, bot, params, 'post')
-  checkMentions(world, target, content)
   const reply = replyOptions(params)
   if (reply.chatId !== undefined && reply.chatId !== target.id) {
     chatByIdForBot(world, bot, reply.chatId, 'read')
@@ -34,24 +33,6 @@ export function sendContent(ctx: CallContext, content: Wire, chat?: ChatState): 
   return renderFor(world.files, stored.wire, bot.id)
 }
 
-/**
- * A text_mention names a user by id (core.telegram.org/bots/api#messageentity: `user`, "for
- * text_mention only"); the docs promise such mentions only for users the bot knows
- * (#formatting-options, "mention a user by their identifier"). What Telegram does with one it
- * cannot see is undocumented (L): the simulator refuses a mention without a user or of someone
- * who is not a member of the chat, the stricter choice; the service then resends it as plain
- * text (delivery/send-content.ts, withFallbacks).
- */
-function checkMentions(world: CallContext['world'], chat: ChatState, content: Wire): void {
-  const entities = (content.entities ?? content.caption_entities ?? []) as MessageEntity[]
-  for (const entity of entities) {
-    if (entity.type !== 'text_mention') continue
-    const userId = (entity as { user?: { id?: unknown } }).user?.id
-    if (typeof userId !== 'number') throw badRequest("can't parse entities: text_mention needs a user")
-    if (!world.isMember(chat, userId)) throw badRequest(`can't parse entities: can't find user ${userId} in the chat`)
-  }
-}
-
 export function captionOf(ctx: CallContext) {
   const { params } = ctx
   return formatCaption(params.str('caption'), params.str('parse_mode'), params.json<MessageEntity[]>('caption_entities'))
@@ -60,6 +41,7 @@ export function captionOf(ctx: CallContext) {
 const sendMessage: Handler = (ctx) => {
   const { params } = ctx
   const text = formatMessageText(params.str('text'), params.str('parse_mode'), params.json<MessageEntity[]>('entities'))
+  checkMentionAccess(ctx.world, ctx.bot, text.entities)
   return sendContent(ctx, withText(text))
 }
 

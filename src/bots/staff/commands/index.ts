@@ -7,6 +7,7 @@ import { failedCommand } from './failed.js'
 import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
 import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
+import { queueCommand } from './queue.js'
 import { reassignCommand } from './reassign.js'
 import { reloadCommand } from './reload.js'
 import { renderHelp } from './render.js'
@@ -177,6 +178,16 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/failed`: the project's dead outbox rows and failed updates, with a retry button per row",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Failed deliveries and updates, with retry buttons',
+  },
+  {
+    name: 'queue',
+    kind: 'group',
+    handler: queueCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: '`/queue`: customers waiting for a CR owner, oldest first, with their waiting time and a button per agent of their team who has room',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Customers waiting for a CR owner, with assign buttons',
   },
   {
     name: 'reload',

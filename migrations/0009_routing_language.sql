@@ -1,0 +1,1 @@
+ALTER TABLE `customers` ADD `language_code` varchar(16);

@@ -1,0 +1,94 @@
+import { and, count, desc, eq, inArray } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { assignmentLog, customers, projects } from '../../db/schema/index.js'
+import { logAssignment } from '../assignment-log.js'
+import { presenceOf } from '../presence.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { ownersRole } from '../roles.js'
+import type { StaffMember } from '../roster.js'
+import { changeOwner } from './change-owner.js'
+import { chooseOwner, type OwnerChoice, type OwnerChoiceInput } from './choose-owner.js'
+
+/**
+ * Serialises a project's owner decisions across processes (routing, the queue, its buttons):
+ * locks the project's row until the transaction ends. Call it before the transaction's first
+ * plain read, so the snapshot InnoDB takes then already sees every earlier decision's commit
+ * (open counts and the round-robin cursor are read after it). Lock order: project, then customers.
+ */
+export async function lockRouting(tx: DbOrTx, project: ProjectRuntime): Promise<void> {
+  await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, project.id)).for('update')
+}
+
+/**
+ * The agents who may own a CR team's customers, in roster order: members with the owners
+ * role's staff roles (CR) who list the team, or list no team at all (they work for every team).
+ */
+export function teamAgents(project: ProjectRuntime, teamKey: string): StaffMember[] {
+  const role = ownersRole(project.roles)
+  if (!role) return []
+  return project.roster.members().filter((m) => m.roles.some((r) => role.staff.includes(r)) && (m.teams.length === 0 || m.teams.includes(teamKey)))
+}
+
+/** Open customers (active, conversation open) each of `userIds` owns in the project. */
+export async function openCustomersOf(tx: DbOrTx, project: ProjectRuntime, userIds: readonly number[]): Promise<Map<number, number>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await tx
+    .select({ owner: customers.ownerUserId, open: count() })
+    .from(customers)
+    .where(and(eq(customers.projectId, project.id), inArray(customers.ownerUserId, [...userIds]), eq(customers.conversation, 'open'), eq(customers.state, 'active')))
+    .groupBy(customers.ownerUserId)
+  return new Map(rows.map((r) => [r.owner!, r.open]))
+}
+
+/**
+ * What routing needs for a customer of `teamKey`, read from the database: the team's agents with
+ * their presence and open customers, and the round-robin cursor — the newest owner among them in
+ * the assignment log, so turns are fair across processes and restarts.
+ */
+export async function ownerChoiceInput(tx: DbOrTx, project: ProjectRuntime, teamKey: string, languageCode: string | null, now: Date): Promise<OwnerChoiceInput> {
+  const agents = teamAgents(project, teamKey)
+  const ids = agents.map((a) => a.id)
+  const presence = await presenceOf(tx, ids, project.config.presence.activeMinutes, now)
+  const open = await openCustomersOf(tx, project, ids)
+  const [last] =
+    ids.length === 0
+      ? []
+      : await tx
+          .select({ owner: assignmentLog.toOwner })
+          .from(assignmentLog)
+          .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.action, 'owner_changed'), inArray(assignmentLog.toOwner, ids)))
+          .orderBy(desc(assignmentLog.id))
+          .limit(1)
+  return {
+    candidates: agents.map((a) => ({ userId: a.id, presence: presence.get(a.id)?.status ?? 'offline', openCustomers: open.get(a.id) ?? 0, languages: a.languages ?? [] })),
+    routing: project.config.routing,
+    languageCode,
+    lastOwner: last?.owner ?? null,
+  }
+}
+
+/**
+ * Gives a customer who just got a CR team (onboarding, a move) an owner of that team by the
+ * project's routing rule, through `changeOwner`; when nobody can take them, they lose a previous
+ * owner and wait in the queue (`queued_at`, logged once). The caller holds `lockRouting`.
+ * Returns the choice, or undefined when the customer needs no owner (not active, no CR team).
+ */
+export async function routeOwner(tx: DbOrTx, project: ProjectRuntime, customerId: number, reason: string, now = new Date()): Promise<OwnerChoice | undefined> {
+  const [customer] = await tx
+    .select()
+    .from(customers)
+    .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
+    .for('update')
+  if (!customer || customer.state !== 'active' || !customer.crTeam || !ownersRole(project.roles)) return undefined
+  const choice = chooseOwner(await ownerChoiceInput(tx, project, customer.crTeam, customer.languageCode, now))
+  if (choice.kind === 'agent') {
+    await changeOwner(tx, project, customer.id, { to: choice.userId, by: null, reason })
+    return choice
+  }
+  if (customer.ownerUserId !== null) await changeOwner(tx, project, customer.id, { to: null, by: null, reason })
+  if (customer.queuedAt === null) {
+    await tx.update(customers).set({ queuedAt: now }).where(eq(customers.id, customer.id))
+    await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'queued', toTeam: customer.crTeam, reason: `${reason}: ${choice.why.replace('_', ' ')}` })
+  }
+  return choice
+}
