@@ -1,6 +1,7 @@
 import { Composer } from 'grammy'
 import type { BotContext } from '../shared/context.js'
 import { clientOnboardingFeature } from './onboarding-feature.js'
+import { clientRatingFeature } from './rating-feature.js'
 import { clientSyncFeature } from './sync-feature.js'
 
 /** The client bot: private chats only; anything else (groups it was added to) is ignored. */
@@ -8,5 +9,6 @@ export function clientBotFeatures(): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   composer.use(clientSyncFeature)
   composer.use(clientOnboardingFeature)
+  composer.use(clientRatingFeature)
   return composer
 }

@@ -3,6 +3,7 @@ import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
+import { reopenConversation } from '../conversation/resolve.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
 import { holdBack, relayRestriction } from './client-limits.js'
 import { queueMessageCopies } from './queue-copies.js'
@@ -41,6 +42,8 @@ export async function relayClientMessage(
       await holdBack(tx, project, current, stored, notRelayed)
       return notRelayed
     }
+    // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
+    if (current?.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
     await queueMessageCopies(tx, project, stored)
     return 'relayed' as const
   })
