@@ -1,6 +1,20 @@
 import { and, eq, inArray, like, or } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../db/client.js'
-import { accounts, assignmentLog, assignments, auditLog, customerNotes, customers, fileCache, messages, reassignments, relayLinks, topics, updates } from '../db/schema/index.js'
+import {
+  accounts,
+  assignmentLog,
+  assignments,
+  auditLog,
+  conversationRatings,
+  customerNotes,
+  customers,
+  fileCache,
+  messages,
+  reassignments,
+  relayLinks,
+  topics,
+  updates,
+} from '../db/schema/index.js'
 import { customerNoteList, customerTagList } from './crm/profile-extras.js'
 
 /** Finds a project's customer by row id or by their account's email. */
@@ -55,6 +69,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     relayLinks: links,
     assignmentLog: await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(assignmentLog.id),
     reassignments: await db.select().from(reassignments).where(eq(reassignments.customerId, customerId)).orderBy(reassignments.id),
+    ratings: await db.select().from(conversationRatings).where(eq(conversationRatings.customerId, customerId)).orderBy(conversationRatings.id),
     tags: await customerTagList(db, customer, customerId),
     notes: await customerNoteList(db, customer, customerId),
     auditLog: (

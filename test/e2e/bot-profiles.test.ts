@@ -32,7 +32,17 @@ describe('bot profiles at start-up', () => {
     expect((await apiOf(bots.client).getMyDescription()).description).toBe(DESCRIPTION)
     expect((await apiOf(bots.client).getMyShortDescription()).short_description).toBe(SHORT)
     const cs = apiOf(bots.cs)
-    expect(names(await cs.getMyCommands({ scope: { type: 'chat', chat_id: groups.cs.id } }))).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'find', 'c', 'canned', 'help'])
+    expect(names(await cs.getMyCommands({ scope: { type: 'chat', chat_id: groups.cs.id } }))).toEqual([
+      'delete',
+      'history',
+      'resolve',
+      'treatment',
+      ...PROFILE,
+      'find',
+      'c',
+      'canned',
+      'help',
+    ])
     // A CS lead's menu in the CS group has the lead-only commands too: exactly the registry's (listed in commands-registry.test).
     const leadMenu = commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)
     expect(leadMenu).toContain('failed')

@@ -3,6 +3,7 @@ import { Api } from 'grammy'
 import { describe, expect, it } from 'vitest'
 import { assignmentLog, conversationRatings, customers, topics } from '../../src/db/schema/index.js'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
+import { exportCustomerData } from '../../src/domain/personal-data.js'
 import { buttonData, onboard, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
 import { lateBound, useHarness } from '../support/suite.js'
@@ -116,6 +117,9 @@ describe('/resolve', () => {
     say(world, world.people.alice.id, world.groups.cs.id, zoe.cs, '/history')
     const history = await botAnswer(world.groups.cs.id, zoe.cs, 'Assignment history')
     expect(history.text).toMatch(/· resolved, rated 4\/5 · by Carol \(command\)/)
+    // The customer's data export carries it too.
+    const exported = await exportCustomerData(h.app.db, h.projectId, customer.id, 'test')
+    expect(exported!.ratings.map((r) => [r.resolutionId, r.rating])).toEqual([[resolution.id, 4]])
   })
 
   it("the client's next message reopens the conversation and the CR topic, and /history shows it", async () => {
