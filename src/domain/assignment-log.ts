@@ -59,7 +59,7 @@ export async function assignmentHistory(db: DbOrTx, project: ProjectRuntime, cus
   const rows = await db
     .select({ row: assignmentLog, rating: conversationRatings.rating })
     .from(assignmentLog)
-    .leftJoin(conversationRatings, eq(conversationRatings.resolutionId, assignmentLog.id))
+    .leftJoin(conversationRatings, and(eq(conversationRatings.projectId, project.id), eq(conversationRatings.resolutionId, assignmentLog.id)))
     .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.customerId, customerId)))
     .orderBy(asc(assignmentLog.id))
   const nameOf = (userId: number) => staffMember(project, userId)?.name ?? `user ${userId}`

@@ -69,7 +69,11 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     relayLinks: links,
     assignmentLog: await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(assignmentLog.id),
     reassignments: await db.select().from(reassignments).where(eq(reassignments.customerId, customerId)).orderBy(reassignments.id),
-    ratings: await db.select().from(conversationRatings).where(eq(conversationRatings.customerId, customerId)).orderBy(conversationRatings.id),
+    ratings: await db
+      .select()
+      .from(conversationRatings)
+      .where(and(eq(conversationRatings.projectId, projectId), eq(conversationRatings.customerId, customerId)))
+      .orderBy(conversationRatings.id),
     tags: await customerTagList(db, customer, customerId),
     notes: await customerNoteList(db, customer, customerId),
     auditLog: (

@@ -6,6 +6,7 @@ import type { SampleWorld } from '../../src/demo/sample-world.js'
 import { exportCustomerData } from '../../src/domain/personal-data.js'
 import { buttonData, onboard, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
 
 /**
@@ -17,7 +18,8 @@ const alphaTopics = lateBound<OnboardedTopics>('acme topics')
 const betaTopics = lateBound<OnboardedTopics>('beta topics')
 const [zoe, betaZoe] = [alphaTopics.view, betaTopics.view]
 const resolve = { askRating: true, ratingPrompt: 'How did we do? Rate this conversation from 1 to 5.' }
-const h = useHarness({ secondBrand: true, project: { resolve }, betaProject: { resolve } }, async (harness) => {
+const recorder = createQueryRecorder()
+const h = useHarness({ secondBrand: true, project: { resolve }, betaProject: { resolve }, queryLogger: recorder }, async (harness) => {
   alphaTopics.set(await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
   betaTopics.set(await onboard(harness, harness.beta!.people.zoe, 'zoe@example.com', 'south', { world: harness.beta! }))
 })
@@ -118,7 +120,7 @@ describe('/resolve', () => {
     const history = await botAnswer(world.groups.cs.id, zoe.cs, 'Assignment history')
     expect(history.text).toMatch(/· resolved, rated 4\/5 · by Carol \(command\)/)
     // The customer's data export carries it too.
-    const exported = await exportCustomerData(h.app.db, h.projectId, customer.id, 'test')
+    const exported = await exportCustomerData(h.database.db, h.projectId, customer.id, 'test')
     expect(exported!.ratings.map((r) => [r.resolutionId, r.rating])).toEqual([[resolution.id, 4]])
   })
 
@@ -255,5 +257,10 @@ describe('two projects', () => {
     expect(history.text).toContain('resolved, rated 2/5 · by Alice (command)')
     expect(history.text).not.toContain('4/5')
     expect(history.text).not.toContain('Carol')
+  })
+
+  it('every statement of resolving, rating and reopening is scoped to its project', async () => {
+    await outboxSettled(h.app.db)
+    expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db))).toEqual([])
   })
 })
