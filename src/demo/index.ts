@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js'
 import { startSimulator } from '../simulator/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
+import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
 import { Transcript } from './transcript.js'
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
   const sim = await startSimulator()
   const world = createSampleWorld(sim)
   const beta = createSecondBrand(sim, world)
-  const config = createConfig(sampleConfig(sim, world, database.url, { log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' }, projects: [world.project, beta.project] }))
+  const config = createConfig(
+    sampleConfig(sim, world, database.url, {
+      log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
+      projects: [{ ...world.project, resolve: { askRating: true } }, beta.project],
+    }),
+  )
   const app = await startApp(config, createLogger(config.log.level))
   try {
     for (const brand of [world, beta]) {
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
     console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
     await playSecondBrandStory({ sim, world, beta, transcript })
+    await playResolveStory({ sim, world, transcript })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

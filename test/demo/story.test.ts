@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { playResolveStory } from '../../src/demo/resolve-story.js'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
 import { Transcript } from '../../src/demo/transcript.js'
@@ -14,7 +15,7 @@ describe('the demo story', () => {
   let h: Harness
   const recorder = createQueryRecorder()
   beforeAll(async () => {
-    h = await startHarness({ secondBrand: true, queryLogger: recorder })
+    h = await startHarness({ secondBrand: true, queryLogger: recorder, project: { resolve: { askRating: true } } })
   })
   afterAll(async () => h?.stop())
 
@@ -63,6 +64,13 @@ describe('the demo story', () => {
     expect(betaSteps[0]).toMatch(/^18\. [\s\S]*Beta CS group › Onboarding: #\d+ \d+: 🆕 New customer/)
     expect(betaSteps[2]).toMatch(/^20\. [\s\S]*: #\d+ \d+: Bob · Beta Care ⏎ Hello from Beta/)
     expect(betaSteps[2]).toContain("Acme's client and groups got 0 new messages from Beta's steps.")
+
+    // A resolve with a rating.
+    await playResolveStory({ sim, world, transcript })
+    const resolveSteps = lines.join('\n').split('━━ ').slice(-2)
+    expect(resolveSteps[0]).toMatch(/^21\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ✅ Resolved by Alice/)
+    expect(resolveSteps[0]).toContain('How did we do?')
+    expect(resolveSteps[1]).toMatch(/^22\. [\s\S]*CS group › Zoe Quinn · ACC-1001: #\d+ CS bot: ⭐ Zoe Quinn rated the conversation 5\/5/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)
