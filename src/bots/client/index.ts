@@ -1,4 +1,5 @@
 import { Composer } from 'grammy'
+import { RATING_NOT_VALID } from '../../domain/conversation/rating.js'
 import type { BotContext } from '../shared/context.js'
 import { clientOnboardingFeature } from './onboarding-feature.js'
 import { clientRatingFeature } from './rating-feature.js'
@@ -10,5 +11,7 @@ export function clientBotFeatures(): Composer<BotContext> {
   composer.use(clientSyncFeature)
   composer.use(clientOnboardingFeature)
   composer.use(clientRatingFeature)
+  // Buttons nobody above recognised (stale or forged data) still get an answer.
+  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: RATING_NOT_VALID, show_alert: true }))
   return composer
 }

@@ -19,6 +19,4 @@ composer.callbackQuery(/^rt:/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: answer.text, show_alert: answer.alert })
 })
 
-composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: RATING_NOT_VALID, show_alert: true }))
-
 export { composer as clientRatingFeature }

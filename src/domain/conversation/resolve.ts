@@ -119,16 +119,18 @@ export async function recordTopicChangeAndConversation(
   message: InboundMessage,
   actorUserId: number,
 ): Promise<'closed' | 'reopened' | 'unchanged'> {
+  const crTopic = topic.role === teamsRole(project.roles).key
   const change = await deps.db.transaction(async (tx) => {
+    // The customer first, then the topic: the order a client message's transaction locks them in.
+    const [customer] = crTopic ? await tx.select().from(customers).where(eq(customers.id, topic.customerId)).for('update') : []
     const recorded = await recordTopicChangeByHand(tx, topic, message)
-    if (recorded === 'unchanged' || topic.role !== teamsRole(project.roles).key) return recorded
+    if (recorded === 'unchanged' || !customer) return recorded
     if (recorded === 'reopened') {
-      await reopenConversation(tx, project, topic.customerId, { reason: 'topic_reopened', actorUserId })
+      await reopenConversation(tx, project, customer.id, { reason: 'topic_reopened', actorUserId })
       return recorded
     }
-    const [customer] = await tx.select().from(customers).where(eq(customers.id, topic.customerId)).for('update')
     const who = staffMember(project, actorUserId)?.name ?? 'Someone'
-    if (customer) await markResolved(tx, project, customer, { actorUserId, reason: 'topic_closed', notice: `✅ Resolved: ${who} closed the CR topic. ${REOPENS}` })
+    await markResolved(tx, project, customer, { actorUserId, reason: 'topic_closed', notice: `✅ Resolved: ${who} closed the CR topic. ${REOPENS}` })
     return recorded
   })
   if (change !== 'unchanged') deps.notify()
