@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { decodeRatingPress, encodeRatingPress, ratingKeyboard } from '../../src/domain/buttons/rating.js'
 import { decodeReassignButton, encodeReassignButton, type ReassignButton } from '../../src/domain/buttons/reassign.js'
 import { decodeTreatmentAction, encodeTreatmentAction } from '../../src/domain/buttons/treatment-prompt.js'
 import { pressedMessage } from '../../src/bots/buttons/pressed-message.js'
@@ -23,6 +24,17 @@ describe('button codecs', () => {
   it('round-trip the Treatment confirmation and refuse anything else', () => {
     expect(decodeTreatmentAction(encodeTreatmentAction({ action: 'open', customerId: 5 }))).toEqual({ action: 'open', customerId: 5 })
     for (const forged of ['tr:open', 'tr:close:5', 'tr:open:5:6', 'tr:open:x']) expect(decodeTreatmentAction(forged)).toBeUndefined()
+  })
+
+  it('round-trip the rating buttons within 64 bytes and refuse anything else', () => {
+    const keyboard = ratingKeyboard(123_456_789_012, 987_654_321_098)
+    expect(keyboard.inline_keyboard[0]!.map((button) => button.text)).toEqual(['1', '2', '3', '4', '5'])
+    for (const [index, button] of keyboard.inline_keyboard[0]!.entries()) {
+      expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64)
+      expect(decodeRatingPress(button.callback_data)).toEqual({ customerId: 123_456_789_012, resolutionId: 987_654_321_098, rating: index + 1 })
+    }
+    expect(encodeRatingPress({ customerId: 7, resolutionId: 9, rating: 4 })).toBe('rt:7:9:4')
+    for (const forged of ['rt:7:9:0', 'rt:7:9:6', 'rt:7:9', 'rt:7:9:4:1', 'rt:x:9:4', 'rt:7:-9:4', 'ra:7:9:4']) expect(decodeRatingPress(forged)).toBeUndefined()
   })
 
   it('binds a press to the buttons of the message it was pressed on', () => {
