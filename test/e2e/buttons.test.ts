@@ -106,6 +106,8 @@ describe('reassignment buttons', () => {
     const whenPrompt = await sim.waitFor(() => sim.chatMessages(cs()).find((m) => m.message_id === prompt.message_id && m.text?.includes('when?')))
 
     const shown = () => [zoeTopic, yuriTopic].map((t) => sim.chatMessages(cs(), { threadId: t.message_thread_id }).map((m) => m.text))
+    // Everything queued so far (Yuri's opening notice comes after his profile card) is in before the snapshot.
+    await outboxSettled(h.app.db)
     const before = shown()
     // Zoe's "Now" pressed on Yuri's profile card; Yuri's menu pressed on Zoe's card; the menu's data on the when prompt.
     const forgeries: Array<[number, string]> = [
