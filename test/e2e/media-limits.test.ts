@@ -5,6 +5,7 @@ import { messagesOfJob } from '../../src/delivery/executor.js'
 import { TelegramGateway } from '../../src/delivery/gateway.js'
 import type { OutboxJob } from '../../src/delivery/jobs.js'
 import { fileBytesOf, waitForTopicMessage } from '../support/flows.js'
+import { outboxSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 const { h, zoe } = useOnboardedZoe()
@@ -83,6 +84,7 @@ describe('albums', () => {
     const dead = await h.database.db.select().from(outbox).where(eq(outbox.state, 'dead'))
     expect(dead).toEqual([])
     // Every part queued a job; once the first sent them all, the others weigh nothing against the budget.
+    await outboxSettled(h.app.db)
     const albumRows = (await h.database.db.select().from(outbox)).filter((r) => (JSON.parse(r.job) as { type: string }).type === 'relay_album')
     expect(albumRows.length).toBeGreaterThanOrEqual(3)
     const gateway = new TelegramGateway(sim.url)
