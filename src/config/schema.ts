@@ -149,6 +149,15 @@ const projectSchema = z.object({
     .prefault({}),
   /** Unanswered reminders, business hours and the outside-hours auto-reply (`false`: off). */
   sla: slaSchema,
+  /** Resolving a conversation (/resolve, a person closing the CR topic): whether the client is asked for a 1–5 rating, and in which words. */
+  resolve: z
+    .object({
+      askRating: z.boolean().default(false),
+      ratingPrompt: nonEmptyText('Your conversation was marked as resolved. How did we do? Please rate it from 1 (poor) to 5 (excellent).'),
+      /** Shown on the prompt once rated ({rating}: 1–5). */
+      ratingThanks: nonEmptyText('You rated it {rating}/5. Thank you!'),
+    })
+    .prefault({}),
   reassignment: z
     .object({
       /** "Tonight" in the reassign buttons means this hour, UTC. */

@@ -6,6 +6,7 @@ import { startSimulator } from '../simulator/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playRoutingStory } from './routing-story.js'
+import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
 import { playReminderStory, runRemindersOnce } from './reminder-story.js'
@@ -24,7 +25,12 @@ async function main(): Promise<void> {
   const sim = await startSimulator()
   const world = createSampleWorld(sim)
   const beta = createSecondBrand(sim, world)
-  const config = createConfig(sampleConfig(sim, world, database.url, { log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' }, projects: [world.project, beta.project] }))
+  const config = createConfig(
+    sampleConfig(sim, world, database.url, {
+      log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
+      projects: [{ ...world.project, resolve: { askRating: true } }, beta.project],
+    }),
+  )
   const clock = new ShiftedClock()
   const app = await startApp(config, createLogger(config.log.level), { clock })
   try {
@@ -59,6 +65,7 @@ async function main(): Promise<void> {
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
     const acme = app.projects.find((p) => p.config.key === world.project.key)!
     await playRoutingStory({ sim, world, transcript, project: acme, db: app.db })
+    await playResolveStory({ sim, world, transcript })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

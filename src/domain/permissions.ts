@@ -20,8 +20,10 @@ export type StaffAction =
   | 'reload_roster'
   | 'see_queue'
   | 'assign_owner'
+  | 'resolve_conversation'
 
-const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
+/** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
+const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.
   assign_customer: { roles: ['cs_lead'], refusal: 'Only CS leads can assign customers.' },
   // The reassignment buttons and /reassign.
@@ -50,11 +52,17 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string 
   // /queue and its buttons: customers waiting for a CR owner.
   see_queue: { roles: ['cs_lead'], refusal: 'Only CS leads can see the queue.' },
   assign_owner: { roles: ['cs_lead'], refusal: 'Only CS leads can give a waiting customer an owner.' },
+  // /resolve in a customer's topic.
+  resolve_conversation: { roles: ['cs_lead'], owner: true, refusal: "Only the customer's owner or a CS lead can resolve the conversation." },
 }
 
-/** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */
-export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction): string | undefined {
+/**
+ * Undefined when the user may take the action in this project (on this customer, for the
+ * actions their owner may take); otherwise the polite refusal to show.
+ */
+export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction, customer?: { ownerUserId: number | null }): string | undefined {
   const rule = RULES[action]
   const member = staffMember(project, userId)
+  if (member && rule.owner && customer?.ownerUserId === userId) return undefined
   return member?.roles.some((role) => rule.roles.includes(role)) ? undefined : rule.refusal
 }

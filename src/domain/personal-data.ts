@@ -5,6 +5,7 @@ import {
   assignmentLog,
   assignments,
   auditLog,
+  conversationRatings,
   customerNotes,
   customers,
   fileCache,
@@ -71,6 +72,11 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     assignmentLog: await db.select().from(assignmentLog).where(eq(assignmentLog.customerId, customerId)).orderBy(assignmentLog.id),
     reassignments: await db.select().from(reassignments).where(eq(reassignments.customerId, customerId)).orderBy(reassignments.id),
     unansweredWait: (await db.select().from(unansweredWaits).where(waitOf(projectId, customerId)))[0] ?? null,
+    ratings: await db
+      .select()
+      .from(conversationRatings)
+      .where(and(eq(conversationRatings.projectId, projectId), eq(conversationRatings.customerId, customerId)))
+      .orderBy(conversationRatings.id),
     tags: await customerTagList(db, customer, customerId),
     notes: await customerNoteList(db, customer, customerId),
     auditLog: (

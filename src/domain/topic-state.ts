@@ -11,8 +11,9 @@ const DAY_MS = 86_400_000
 /**
  * A person closed or reopened a customer's topic in Telegram. Staff bots may still post in a
  * closed topic (telegram-facts "Forum topics"), so nobody would notice it: the listening bot's
- * forum_topic_closed / forum_topic_reopened service message is the only news of it. Closing by
- * hand means "resolved"; the next client message reopens it. Retired topics keep their state.
+ * forum_topic_closed / forum_topic_reopened service message is the only news of it; the next
+ * client message reopens it. For the CR topic the conversation follows (resolved, reopened: see
+ * `conversation/resolve.ts`, which calls this). Retired topics keep their state.
  * (The service's own closes and reopens are recorded where they are queued: no bot is told of them.)
  */
 export async function recordTopicChangeByHand(db: DbOrTx, topic: Topic, message: InboundMessage): Promise<'closed' | 'reopened' | 'unchanged'> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { decodeRatingPress, encodeRatingPress, ratingKeyboard } from '../../src/domain/buttons/rating.js'
 import { decodeReassignButton, encodeReassignButton, type ReassignButton } from '../../src/domain/buttons/reassign.js'
 import { decodeTreatmentAction, encodeTreatmentAction } from '../../src/domain/buttons/treatment-prompt.js'
 import { decodeQueueAssign, encodeQueueAssign } from '../../src/domain/buttons/queue.js'
@@ -31,6 +32,17 @@ describe('button codecs', () => {
     expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64)
     expect(decodeQueueAssign(data)).toEqual({ customerId: 123456789012345, agentId: 987654321012345 })
     for (const forged of ['qa:5', 'qa:5:6:7', 'qa:x:6', 'qa:5:-6', 'ra:5:6', 'qa::6']) expect(decodeQueueAssign(forged)).toBeUndefined()
+  })
+
+  it('round-trip the rating buttons within 64 bytes and refuse anything else', () => {
+    const keyboard = ratingKeyboard(123_456_789_012, 987_654_321_098)
+    expect(keyboard.inline_keyboard[0]!.map((button) => button.text)).toEqual(['1', '2', '3', '4', '5'])
+    for (const [index, button] of keyboard.inline_keyboard[0]!.entries()) {
+      expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64)
+      expect(decodeRatingPress(button.callback_data)).toEqual({ customerId: 123_456_789_012, resolutionId: 987_654_321_098, rating: index + 1 })
+    }
+    expect(encodeRatingPress({ customerId: 7, resolutionId: 9, rating: 4 })).toBe('rt:7:9:4')
+    for (const forged of ['rt:7:9:0', 'rt:7:9:6', 'rt:7:9', 'rt:7:9:4:1', 'rt:x:9:4', 'rt:7:-9:4', 'ra:7:9:4']) expect(decodeRatingPress(forged)).toBeUndefined()
   })
 
   it('binds a press to the buttons of the message it was pressed on', () => {

@@ -19,10 +19,11 @@ describe('the staff command registry', () => {
       expect(c.menu.length).toBeGreaterThan(0)
       expect(c.menu.length).toBeLessThanOrEqual(256)
     }
-    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', ...PROFILE, 'find', 'c', 'canned', 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'find', 'c', 'canned', 'help'])
     expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual([
       'delete',
       'history',
+      'resolve',
       'reassign',
       'treatment',
       'ban',
@@ -36,7 +37,7 @@ describe('the staff command registry', () => {
       'reload',
       'help',
     ])
-    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'treatment', ...PROFILE, 'c', 'canned', 'help'])
+    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'c', 'canned', 'help'])
     expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
   })
 })

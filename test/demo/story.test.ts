@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { playResolveStory } from '../../src/demo/resolve-story.js'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
 import { playReminderStory, runRemindersOnce } from '../../src/demo/reminder-story.js'
@@ -17,7 +18,7 @@ describe('the demo story', () => {
   const recorder = createQueryRecorder()
   const clock = new ShiftedClock()
   beforeAll(async () => {
-    h = await startHarness({ secondBrand: true, queryLogger: recorder, start: { clock } })
+    h = await startHarness({ secondBrand: true, queryLogger: recorder, start: { clock }, project: { resolve: { askRating: true } } })
   })
   afterAll(async () => h?.stop())
 
@@ -72,6 +73,12 @@ describe('the demo story', () => {
     const reminderSteps = lines.join('\n').split('━━ ').slice(-3)
     expect(reminderSteps[1]).toMatch(/^22\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ This message has waited 10 min for an answer/)
     expect(reminderSteps[2]).toMatch(/^23\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer/)
+    // A resolve with a rating.
+    await playResolveStory({ sim, world, transcript })
+    const resolveSteps = lines.join('\n').split('━━ ').slice(-2)
+    expect(resolveSteps[0]).toMatch(/^21\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ✅ Resolved by Alice/)
+    expect(resolveSteps[0]).toContain('How did we do?')
+    expect(resolveSteps[1]).toMatch(/^22\. [\s\S]*CS group › Zoe Quinn · ACC-1001: #\d+ CS bot: ⭐ Zoe Quinn rated the conversation 5\/5/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

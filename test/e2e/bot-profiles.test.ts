@@ -13,7 +13,7 @@ const DESCRIPTION = 'Write to Acme Agency here: your account team answers in thi
 const SHORT = 'Acme Agency customer service'
 /** The customer-profile commands, and the menu everyone gets in a CR or Treatment group (no /find: it works in the CS group only). */
 const PROFILE = ['tag', 'untag', 'tags', 'note', 'notes']
-const CR_MENU = ['delete', 'history', 'treatment', ...PROFILE, 'c', 'canned', 'help']
+const CR_MENU = ['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'c', 'canned', 'help']
 
 beforeAll(async () => {
   h = await startHarness({ project: { clientBot: { description: DESCRIPTION, shortDescription: SHORT } } })
@@ -32,7 +32,17 @@ describe('bot profiles at start-up', () => {
     expect((await apiOf(bots.client).getMyDescription()).description).toBe(DESCRIPTION)
     expect((await apiOf(bots.client).getMyShortDescription()).short_description).toBe(SHORT)
     const cs = apiOf(bots.cs)
-    expect(names(await cs.getMyCommands({ scope: { type: 'chat', chat_id: groups.cs.id } }))).toEqual(['delete', 'history', 'treatment', ...PROFILE, 'find', 'c', 'canned', 'help'])
+    expect(names(await cs.getMyCommands({ scope: { type: 'chat', chat_id: groups.cs.id } }))).toEqual([
+      'delete',
+      'history',
+      'resolve',
+      'treatment',
+      ...PROFILE,
+      'find',
+      'c',
+      'canned',
+      'help',
+    ])
     // A CS lead's menu in the CS group has the lead-only commands too: exactly the registry's (listed in commands-registry.test).
     const leadMenu = commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)
     expect(leadMenu).toContain('failed')

@@ -5,8 +5,8 @@ import { messagesOfJob } from '../../src/delivery/executor.js'
 import { TelegramGateway } from '../../src/delivery/gateway.js'
 import type { OutboxJob } from '../../src/delivery/jobs.js'
 import { fileBytesOf, waitForTopicMessage } from '../support/flows.js'
-import { useOnboardedZoe } from '../support/suite.js'
 import { outboxSettled } from '../support/poll.js'
+import { useOnboardedZoe } from '../support/suite.js'
 
 const { h, zoe } = useOnboardedZoe()
 

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents'] } | void
   /** Runs a second project ("beta", see `createSecondBrand`) in the same app and database. */
   secondBrand?: boolean
+  /** Adjusts the second project as `project` adjusts the first. */
+  betaProject?: Partial<ProjectInput>
   /** Sees every statement the service sends (test/support/query-recorder.ts). */
   queryLogger?: QueryLogger
 }
@@ -50,7 +52,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...base,
     ...override,
     // `project` adjusts the sample project; `prepare` may add projects of its own.
-    projects: override.projects ?? [...base.projects.map((project) => ({ ...project, ...options.project })), ...(prepared.projects ?? []), ...(beta ? [beta.project] : [])],
+    projects: override.projects ?? [
+      ...base.projects.map((project) => ({ ...project, ...options.project })),
+      ...(prepared.projects ?? []),
+      ...(beta ? [{ ...beta.project, ...options.betaProject }] : []),
+    ],
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
     agents: override.agents ?? prepared.agents,

@@ -1,6 +1,8 @@
 import { Composer } from 'grammy'
+import { RATING_NOT_VALID } from '../../domain/conversation/rating.js'
 import type { BotContext } from '../shared/context.js'
 import { clientOnboardingFeature } from './onboarding-feature.js'
+import { clientRatingFeature } from './rating-feature.js'
 import { clientSyncFeature } from './sync-feature.js'
 
 /** The client bot: private chats only; anything else (groups it was added to) is ignored. */
@@ -8,5 +10,8 @@ export function clientBotFeatures(): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   composer.use(clientSyncFeature)
   composer.use(clientOnboardingFeature)
+  composer.use(clientRatingFeature)
+  // Buttons nobody above recognised (stale or forged data) still get an answer.
+  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: RATING_NOT_VALID, show_alert: true }))
   return composer
 }

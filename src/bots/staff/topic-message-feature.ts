@@ -1,10 +1,10 @@
 import { Composer } from 'grammy'
 import { scopeOf } from '../../db/project-scope.js'
+import { recordTopicChangeAndConversation } from '../../domain/conversation/resolve.js'
 import { topicByThread } from '../../domain/customers.js'
 import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
 import { relayStaffMessage } from '../../domain/relay/staff-message.js'
 import { serviceEventOf } from '../../domain/service-messages.js'
-import { recordTopicChangeByHand } from '../../domain/topic-state.js'
 import type { BotContext } from '../shared/context.js'
 import { toInboundMessage } from '../shared/inbound.js'
 import { staffCommands, topicCommands } from './commands/index.js'
@@ -29,8 +29,8 @@ group.on('message', async (ctx) => {
   const topic = await topicByThread(ctx.deps.db, scopeOf(ctx.project), ctx.chat.id, message.message_thread_id)
   if (!topic) return
   if (service) {
-    // A pin, a rename, a close…: never relayed; a close or reopen by hand is recorded.
-    const change = await recordTopicChangeByHand(ctx.deps.db, topic, toInboundMessage(message))
+    // A pin, a rename, a close…: never relayed; a close or reopen by hand is recorded (the CR topic's resolves or reopens the conversation).
+    const change = await recordTopicChangeAndConversation(ctx.deps, ctx.project, topic, toInboundMessage(message), ctx.from.id)
     ctx.log.info({ topicId: topic.id, service, change, by: ctx.from.id }, 'service message in a customer topic')
     return
   }

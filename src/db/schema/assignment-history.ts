@@ -1,4 +1,4 @@
-import { datetime, index, int, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { datetime, index, int, mysqlTable, tinyint, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { primaryId, projectScope, rowId, telegramId, timestamps } from './columns.js'
 
 export const assignmentActions = [
@@ -67,4 +67,21 @@ export const reassignments = mysqlTable(
     ...timestamps,
   },
   (t) => [uniqueIndex('reassignments_open_uq').on(t.customerId, t.openSlot), index('reassignments_due_idx').on(t.state, t.dueAt)],
+)
+
+/**
+ * The client's 1–5 rating of a resolution (the `resolved` row of the assignment log it answers):
+ * at most one per resolution, so a second press changes nothing.
+ */
+export const conversationRatings = mysqlTable(
+  'conversation_ratings',
+  {
+    id: primaryId(),
+    ...projectScope,
+    customerId: rowId('customer_id').notNull(),
+    resolutionId: rowId('resolution_id').notNull(),
+    rating: tinyint('rating', { unsigned: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('conversation_ratings_resolution_uq').on(t.resolutionId), index('conversation_ratings_customer_idx').on(t.customerId)],
 )

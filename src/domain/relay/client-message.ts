@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
+import { reopenConversation } from '../conversation/resolve.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
 import { floodingColumn, holdBack, relayRestriction } from './client-limits.js'
 import { queueMessageCopies } from '../routing.js'
@@ -48,8 +49,10 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
       await holdBack(tx, project, current, stored, notRelayed)
       return notRelayed
     }
+    // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
+    if (current.conversation === 'resolved') await reopenConversation(tx, project, current.id, { reason: 'client_message' })
     await queueMessageCopies(tx, project, stored)
-    if (current) await clientMessageRelayed(tx, project, current, stored.id, deps.clock.now())
+    await clientMessageRelayed(tx, project, current, stored.id, deps.clock.now())
     return 'relayed' as const
   })
   if (result !== 'held' && result !== 'duplicate' && result !== 'not_ready') deps.notify()

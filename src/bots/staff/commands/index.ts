@@ -10,6 +10,7 @@ import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from
 import { queueCommand } from './queue.js'
 import { reassignCommand } from './reassign.js'
 import { reloadCommand } from './reload.js'
+import { resolveCommand } from './resolve.js'
 import { renderHelp } from './render.js'
 import { treatmentCommand } from './treatment.js'
 import type { GroupCommandHandler, StaffCommand, TopicCommandHandler } from './types.js'
@@ -45,9 +46,20 @@ export const staffCommands: readonly StaffCommand[] = [
     handler: historyCommand,
     groups: ALL,
     where: "a customer's topic",
-    usage: '`/history`: the assignment log (onboarding, moves, Treatment)',
+    usage: '`/history`: the assignment log (onboarding, moves, owners, Treatment, resolved with the rating, reopened)',
     who: { roles: 'staff', text: 'staff' },
     menu: 'Who looked after this customer, and when',
+  },
+  {
+    name: 'resolve',
+    kind: 'topic',
+    handler: resolveCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage:
+      "`/resolve`: mark the conversation resolved: every topic told, the CR topic closed, the client asked for a rating (`resolve.askRating`); the client's next message reopens it",
+    who: { roles: ['cs_lead', 'cr'], text: "the customer's owner; CS leads" },
+    menu: 'Mark the conversation resolved (closes the CR topic)',
   },
   {
     name: 'reassign',

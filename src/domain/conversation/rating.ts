@@ -1,0 +1,62 @@
+import { and, desc, eq } from 'drizzle-orm'
+import { assignmentLog, conversationRatings, customers } from '../../db/schema/index.js'
+import type { RatingPress } from '../buttons/rating.js'
+import { customerName, findCustomer } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { enqueueTo } from '../enqueue-to.js'
+import { fillTemplate, type ProjectRuntime } from '../project-runtime.js'
+import { noticeToTopics } from '../topic-notices.js'
+
+export interface RatingAnswer {
+  text: string
+  alert: boolean
+}
+
+/** Said to a press that names nothing of this client's in this project (forged, copied, another brand's). */
+export const RATING_NOT_VALID = 'This button is no longer valid.'
+
+/**
+ * The client pressed 1–5 on a rating prompt (already bound to the prompt by the adapter). It
+ * counts only when the presser is the customer the data names, in this project, in their own
+ * chat, and the resolution is their latest one: an older prompt has expired. One rating per
+ * resolution (a unique key), so a second press changes nothing. The prompt loses its buttons
+ * and the customer's topics are told.
+ */
+export async function rateResolution(
+  deps: DomainDeps,
+  project: ProjectRuntime,
+  press: { userId: number; data: RatingPress; prompt: { chatId: number; messageId: number; botId: number } },
+): Promise<RatingAnswer> {
+  const { data } = press
+  const customer = await findCustomer(deps.db, data.customerId)
+  if (!customer || customer.projectId !== project.id || customer.telegramUserId !== press.userId || press.prompt.chatId !== press.userId)
+    return { text: RATING_NOT_VALID, alert: true }
+  const answer = await deps.db.transaction(async (tx): Promise<RatingAnswer> => {
+    await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
+    const resolutions = await tx
+      .select({ id: assignmentLog.id })
+      .from(assignmentLog)
+      .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.customerId, customer.id), eq(assignmentLog.action, 'resolved')))
+      .orderBy(desc(assignmentLog.id))
+    if (!resolutions.some((row) => row.id === data.resolutionId)) return { text: RATING_NOT_VALID, alert: true }
+    if (resolutions[0]!.id !== data.resolutionId) return { text: 'This rating request has expired. Thank you all the same!', alert: true }
+    const [inserted] = await tx
+      .insert(conversationRatings)
+      .ignore()
+      .values({ projectId: project.id, customerId: customer.id, resolutionId: data.resolutionId, rating: data.rating })
+    if (inserted.affectedRows === 0) return { text: 'You have already rated this conversation. Thank you!', alert: true }
+    const settings = project.config.resolve
+    const text = `${settings.ratingPrompt}\n\n${fillTemplate(settings.ratingThanks, { rating: data.rating })}`
+    // The prompt is edited by the bot that posted it (the client bot), without its buttons.
+    await enqueueTo(
+      tx,
+      project,
+      { kind: 'posted', chatId: press.prompt.chatId, botId: press.prompt.botId },
+      { type: 'edit_text', chatId: press.prompt.chatId, messageId: press.prompt.messageId, text },
+    )
+    await noticeToTopics(tx, project, customer.id, { text: `⭐ ${customerName(customer)} rated the conversation ${data.rating}/5.` })
+    return { text: 'Thank you for your rating!', alert: false }
+  })
+  if (!answer.alert) deps.notify()
+  return answer
+}
