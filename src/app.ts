@@ -24,6 +24,8 @@ import type { DomainDeps } from './domain/deps.js'
 import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
 import { createDeliveryHooks } from './domain/delivery-outcomes.js'
 import { GroupAlarms } from './domain/group-alarm.js'
+import { systemClock, type Clock } from './domain/clock.js'
+import { AgentActivity } from './domain/agent-activity.js'
 import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { reloadRosters, type RosterReload } from './domain/projects/reload-rosters.js'
@@ -82,6 +84,8 @@ export interface StartOptions {
   queryLogger?: QueryLogger
   /** Reads the config file again, for `/reload` and SIGHUP (absent: nothing to reload from). */
   configSource?: () => Config
+  /** The domain's "now" (tests and the demo move a ManualClock; default the system clock). */
+  clock?: Clock
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -133,7 +137,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
     return outcome
   }
-  const deps: DomainDeps = { db, logger, directory: databaseAccountDirectory(db), notify: () => wakeup.notify(), reloadRosters: reload, alarms: new GroupAlarms() }
+  const deps: DomainDeps = {
+    db,
+    logger,
+    directory: databaseAccountDirectory(db),
+    notify: () => wakeup.notify(),
+    reloadRosters: reload,
+    alarms: new GroupAlarms(),
+    clock: options.clock ?? systemClock,
+    activity: new AgentActivity(),
+  }
   const workers = new OutboxWorkers(
     { db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
     {

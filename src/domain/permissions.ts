@@ -18,8 +18,12 @@ export type StaffAction =
   | 'manage_canned'
   | 'send_canned'
   | 'reload_roster'
+  | 'transfer_customer'
+  | 'set_presence'
+  | 'see_presence'
 
-const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string }> = {
+/** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
+const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
   // The onboarding card: a team, + Treatment, Reject.
   assign_customer: { roles: ['cs_lead'], refusal: 'Only CS leads can assign customers.' },
   // The reassignment buttons and /reassign.
@@ -45,11 +49,20 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; refusal: string 
   send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
   // /reload: the agents and staff lists, re-read from the config file.
   reload_roster: { roles: ['cs_lead'], refusal: 'Only CS leads can reload the staff list.' },
+  // /transfer and its agent buttons (the team buttons are reassign_customer); an owner hands over their own customers.
+  transfer_customer: { roles: ['cs_lead'], owner: true, refusal: "Only the customer's owner or a CS lead can transfer this customer." },
+  // /online, /away, /offline (in the staff groups and in a private chat with a staff bot); /who and /mine.
+  set_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can set a status here." },
+  see_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can see who is on." },
 }
 
-/** Undefined when the user may take the action in this project; otherwise the polite refusal to show. */
-export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction): string | undefined {
+/**
+ * Undefined when the user may take the action in this project (on this customer, for the
+ * actions their owner may take); otherwise the polite refusal to show.
+ */
+export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction, customer?: { ownerUserId: number | null }): string | undefined {
   const rule = RULES[action]
   const member = staffMember(project, userId)
+  if (member && rule.owner && customer?.ownerUserId === userId) return undefined
   return member?.roles.some((role) => rule.roles.includes(role)) ? undefined : rule.refusal
 }
