@@ -4,7 +4,8 @@ import { agentPresence, customers } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { changeOwner } from '../../src/domain/owners/change-owner.js'
 import { askInGroup, askPrivately, onboard, waitForPrivate, type OnboardedTopics } from '../support/flows.js'
-import { pollUntil } from '../support/poll.js'
+import { pollUntil, serviceSettled } from '../support/poll.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
 
 /**
@@ -12,11 +13,13 @@ import { lateBound, useHarness } from '../support/suite.js'
  * service: Bob is CS in Acme and a CR North agent in Beta, so his one status shows in both.
  */
 const clock = new ManualClock()
+const recorder = createQueryRecorder()
 const zoeTopics = lateBound<OnboardedTopics>('zoe')
 const zoe = zoeTopics.view
 const h = useHarness(
   {
     secondBrand: true,
+    queryLogger: recorder,
     start: { clock },
     prepare: (_sim, world) => ({ agents: [{ id: world.people.bob.id, name: 'Bob', projects: { beta: { roles: ['cr'], teams: ['north'] } } }] }),
   },
@@ -60,7 +63,14 @@ describe('presence', () => {
     await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'Carol here')
     await pollUntil(async () => Boolean((await presenceRow(carol))?.lastActiveAt), { message: 'Carol’s activity recorded' })
     expect(await who()).toContain('🟢 online (active) Carol')
-    clock.advance(14 * 60_000)
+    // Within the minute, a second post is not written again (one upsert a minute per agent).
+    const firstActivity = (await presenceRow(carol))!.lastActiveAt
+    clock.advance(30_000)
+    sim.sendGroup(carol, world.groups.north.id, { text: 'One more thing' }, { threadId: zoe.cr })
+    await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'One more thing')
+    await serviceSettled(h.database.db)
+    expect((await presenceRow(carol))!.lastActiveAt).toEqual(firstActivity)
+    clock.advance(13 * 60_000 + 30_000)
     expect(await who()).toContain('🟢 online (active) Carol')
     clock.advance(2 * 60_000)
     expect(await who()).toContain('⚪ offline Carol')
@@ -91,5 +101,9 @@ describe('presence', () => {
     // A resolved conversation is no longer open.
     await h.database.db.update(customers).set({ conversation: 'resolved' }).where(eq(customers.id, row!.id))
     expect((await askInGroup(h, carol, world.groups.north.id, '/who')).text).toBe('👥 CR North\n🟡 away Carol · 0 open')
+  })
+
+  it('reads and changes only the project’s own rows (query guard)', async () => {
+    expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db))).toEqual([])
   })
 })

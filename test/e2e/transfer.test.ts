@@ -5,6 +5,7 @@ import { changeOwner } from '../../src/domain/owners/change-owner.js'
 import type { SimUser } from '../../src/simulator/index.js'
 import { askInGroup, buttonData, onboard, waitForTopic, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
 
 /**
@@ -16,9 +17,11 @@ const benUser = lateBound<SimUser>('Ben')
 const ben = benUser.view
 const zoeTopics = lateBound<OnboardedTopics>('zoe')
 const zoe = zoeTopics.view
+const recorder = createQueryRecorder()
 const h = useHarness(
   {
     secondBrand: true,
+    queryLogger: recorder,
     prepare: (sim, world) => {
       const user = sim.createUser({ firstName: 'Ben', username: 'ben_cr' })
       sim.addMember(world.groups.north.id, user.id)
@@ -122,5 +125,9 @@ describe('/transfer', () => {
     expect((await customerOf(h.projectId))!.crTeam).toBe('south')
     // Beta's customer stayed where she was.
     expect((await customerOf(b().projectId))!.crTeam).toBe('north')
+  })
+
+  it('reads and changes only the project’s own rows (query guard)', async () => {
+    expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db))).toEqual([])
   })
 })
