@@ -7,6 +7,7 @@ import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
+import { playTransferStory } from './transfer-story.js'
 import { Transcript } from './transcript.js'
 import { eq } from 'drizzle-orm'
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
     await playSecondBrandStory({ sim, world, beta, transcript })
+    await playTransferStory({ sim, world, transcript })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
+import { playTransferStory } from '../../src/demo/transfer-story.js'
 import { Transcript } from '../../src/demo/transcript.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { outboxSettled } from '../support/poll.js'
@@ -63,6 +64,13 @@ describe('the demo story', () => {
     expect(betaSteps[0]).toMatch(/^18\. [\s\S]*Beta CS group › Onboarding: #\d+ \d+: 🆕 New customer/)
     expect(betaSteps[2]).toMatch(/^20\. [\s\S]*: #\d+ \d+: Bob · Beta Care ⏎ Hello from Beta/)
     expect(betaSteps[2]).toContain("Acme's client and groups got 0 new messages from Beta's steps.")
+
+    // Presence and a transfer: Dave's private /online, Alice's /transfer, /who in the CS group.
+    await playTransferStory({ sim, world, transcript })
+    const transferSteps = lines.join('\n').split('━━ ').slice(-3)
+    expect(transferSteps[0]).toMatch(/^21\. [\s\S]*🟢 online: Dave, you are online/)
+    expect(transferSteps[1]).toMatch(/^22\. [\s\S]*👤 Owner: [^\n]*\(by Alice: knows the courier\)/)
+    expect(transferSteps[2]).toMatch(/^23\. [\s\S]*👥 CR North/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)
