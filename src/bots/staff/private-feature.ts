@@ -7,7 +7,7 @@ const composer = new Composer<BotContext>()
 const privateChat = composer.chatType('private')
 
 /** The commands a staff bot takes in a private chat (/online, /away, /offline): the registry's `anywhere` commands. */
-const privateCommands = staffCommands.filter((command) => command.kind === 'anywhere')
+const privateCommands = staffCommands.flatMap((command) => (command.kind === 'anywhere' ? [command] : []))
 
 for (const command of privateCommands) privateChat.command(command.name, (ctx) => command.handler(ctx))
 
