@@ -106,6 +106,8 @@ describe('reassignment buttons', () => {
     const whenPrompt = await sim.waitFor(() => sim.chatMessages(cs()).find((m) => m.message_id === prompt.message_id && m.text?.includes('when?')))
 
     const shown = () => [zoeTopic, yuriTopic].map((t) => sim.chatMessages(cs(), { threadId: t.message_thread_id }).map((m) => m.text))
+    // Everything the onboardings queued is shown first (on a busy machine a notice may still be on its way).
+    await outboxSettled(h.app.db)
     const before = shown()
     // Zoe's "Now" pressed on Yuri's profile card; Yuri's menu pressed on Zoe's card; the menu's data on the when prompt.
     const forgeries: Array<[number, string]> = [

@@ -59,16 +59,17 @@ describe('/transfer', () => {
   it('lets the owner hand the customer to another agent of the team, with the reason noted and both owners told', async () => {
     const { sim, world } = h
     const carol = world.people.carol.id
-    const prompt = await askInGroup(h, carol, north(), '/transfer speaks Dutch', zoe.cr)
-    expect(prompt.text).toBe('🔁 Transfer Zoe Quinn (owner: Carol) to whom?\nReason: speaks Dutch')
+    // A reason over two lines is kept as one (the prompt's last line carries it to the press).
+    const prompt = await askInGroup(h, carol, north(), '/transfer speaks Dutch,\n  lives in Utrecht', zoe.cr)
+    expect(prompt.text).toBe('🔁 Transfer Zoe Quinn (owner: Carol) to whom?\nReason: speaks Dutch, lives in Utrecht')
     expect(prompt.reply_markup?.inline_keyboard.flat().map((button) => button.text)).toEqual(['→ Ben · ⚪ offline'])
     const answer = await sim.pressButton(carol, north(), prompt.message_id, buttonData(prompt, 'Ben'))
     expect(answer?.text).toBe('🔁 Zoe Quinn now belongs to Ben (transferred by Carol).')
     const notice = await waitForTopicMessage(h, north(), zoe.cr, (m) => m.text?.startsWith('👤 Owner: Carol → Ben') === true)
-    expect(notice.text).toBe('👤 Owner: Carol → Ben (by Carol: speaks Dutch)')
+    expect(notice.text).toBe('👤 Owner: Carol → Ben (by Carol: speaks Dutch, lives in Utrecht)')
     expect(notice.entities?.flatMap((e) => (e.type === 'text_mention' ? [e.user.id] : []))).toEqual([carol, ben.id])
     expect(await ownerOfZoe()).toBe(ben.id)
-    expect((await ownerLog()).at(-1)).toMatchObject({ fromOwner: carol, toOwner: ben.id, actorUserId: carol, reason: 'transfer', note: 'speaks Dutch' })
+    expect((await ownerLog()).at(-1)).toMatchObject({ fromOwner: carol, toOwner: ben.id, actorUserId: carol, reason: 'transfer', note: 'speaks Dutch, lives in Utrecht' })
     // The prompt now shows the outcome, without buttons, so it cannot be pressed twice.
     await sim.waitFor(() => currentText(north(), prompt.message_id)?.text?.includes('now belongs to Ben') && !currentText(north(), prompt.message_id)?.reply_markup)
   })

@@ -43,7 +43,8 @@ export async function transferPrompt(
     request.now,
   )
   const owner = customer.ownerUserId === null ? 'nobody' : memberName(project, customer.ownerUserId)
-  const note = request.reason.slice(0, TRANSFER_NOTE_MAX).trim()
+  // One line: the press reads it back as the prompt's last line.
+  const note = request.reason.replace(/\s+/g, ' ').trim().slice(0, TRANSFER_NOTE_MAX)
   const text = [`🔁 Transfer ${customerName(customer)} (owner: ${owner}) to whom?`, ...(note ? [`${NOTE_PREFIX}${note}`] : [])].join('\n')
   const labels = agents.map((agent) => ({ id: agent.id, label: `${agent.name} · ${presenceLabel(presence.get(agent.id)!)}` }))
   return { ok: true, text, keyboard: transferKeyboard(customer.id, labels, teams) }
