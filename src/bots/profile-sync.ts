@@ -22,10 +22,10 @@ export interface ProfileSyncReport {
 }
 
 /**
- * Sets each bot's command menus (client: private chats; staff: private chats (presence), each
- * of its groups, and a CS lead's fuller menu there) and the client bot's descriptions from the config, calling the
- * setter only where the getter returns something else, so a restart costs only reads. Failures
- * are logged and never stop the service.
+ * Sets each bot's command menus (client: private chats; staff: private chats for presence, each
+ * of its groups, and a CS lead's fuller menu there) and the client bot's descriptions from the
+ * config, calling the setter only where the getter returns something else, so a restart costs
+ * only reads. Failures are logged and never stop the service.
  */
 export async function syncBotProfiles(bots: readonly ProfileBot[], logger: Logger): Promise<ProfileSyncReport> {
   const report: ProfileSyncReport = { set: [], unchanged: 0, failed: [] }
