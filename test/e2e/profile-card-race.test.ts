@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { customers, profileCards, topics } from '../../src/db/schema/index.js'
 import { createDeliveryHooks } from '../../src/domain/delivery-outcomes.js'
 import { changeOwner } from '../../src/domain/owners/change-owner.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
+import { createQueryRecorder } from '../support/query-recorder.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 /**
@@ -11,15 +12,10 @@ import { useOnboardedZoe } from '../support/suite.js'
  * must end up showing the change: either the change sees the card, or the card's report sees the
  * change. The report locks the customer's row like the change does.
  */
-const { h, zoe } = useOnboardedZoe()
-
-/** Transactions of the test database waiting for a row lock. */
-async function lockWaits(): Promise<number> {
-  const [rows] = (await h.database.db.execute(sql`SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'`)) as unknown as [
-    Array<{ n: number | string }>,
-  ]
-  return Number(rows[0]?.n)
-}
+const recorder = createQueryRecorder()
+const { h, zoe } = useOnboardedZoe({ queryLogger: recorder })
+/** The customer-row lock a card report asks for first (lockProfile). */
+const LOCK = /^select `id` from `customers` where `customers`.`id` = \? for update$/
 
 describe('a profile card posted during an owner change', () => {
   it('shows the new owner, whichever commits first', async () => {
@@ -47,9 +43,10 @@ describe('a profile card posted during an owner change', () => {
     await ownerChanged
     const { card } = crCard!
     let reported = false
+    const mark = recorder.statements.length
     const report = createDeliveryHooks(h.app.deps, h.app.projects).onProfileCardSent!(card.topicId, card.chatId, card.messageId, card.botId).then(() => (reported = true))
-    // The report either finishes (seeing no owner yet) or waits for the change's lock.
-    await pollUntil(async () => reported || (await lockWaits()) > 0, { message: 'the card report ran or waits' })
+    // The report either finishes (seeing no owner yet) or asks for the customer's lock, which the change holds.
+    await pollUntil(() => Promise.resolve(reported || recorder.statements.slice(mark).some((statement) => LOCK.test(statement))), { message: 'the card report ran or waits' })
     release()
     await change
     await report
