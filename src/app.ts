@@ -27,6 +27,7 @@ import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
 import { createDeliveryHooks } from './domain/delivery-outcomes.js'
 import { GroupAlarms } from './domain/group-alarm.js'
 import { systemClock, type Clock } from './domain/clock.js'
+import { AgentActivity } from './domain/agent-activity.js'
 import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { reloadRosters, type RosterReload } from './domain/projects/reload-rosters.js'
@@ -148,6 +149,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     reloadRosters: reload,
     alarms: new GroupAlarms(),
     clock: options.clock ?? systemClock,
+    activity: new AgentActivity(),
   }
   const workers = new OutboxWorkers(
     { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js'
 import { staffGroups, type BotRef, type ProjectRuntime } from '../domain/project-runtime.js'
 import { clientCommands } from './client/commands.js'
 import { staffCommands } from './staff/commands/index.js'
-import { commandMenu } from './staff/commands/render.js'
+import { commandMenu, privateCommandMenu } from './staff/commands/render.js'
 
 export interface ProfileBot {
   api: Api
@@ -22,10 +22,10 @@ export interface ProfileSyncReport {
 }
 
 /**
- * Sets each bot's command menus (client: private chats; staff: each of its groups, and a CS
- * lead's fuller menu there) and the client bot's descriptions from the config, calling the
- * setter only where the getter returns something else, so a restart costs only reads. Failures
- * are logged and never stop the service.
+ * Sets each bot's command menus (client: private chats; staff: private chats for presence, each
+ * of its groups, and a CS lead's fuller menu there) and the client bot's descriptions from the
+ * config, calling the setter only where the getter returns something else, so a restart costs
+ * only reads. Failures are logged and never stop the service.
  */
 export async function syncBotProfiles(bots: readonly ProfileBot[], logger: Logger): Promise<ProfileSyncReport> {
   const report: ProfileSyncReport = { set: [], unchanged: 0, failed: [] }
@@ -80,8 +80,9 @@ async function stepsFor(bot: ProfileBot): Promise<Step[]> {
           ]),
     ]
   }
-  if (!bot.primary) return []
-  const steps: Step[] = []
+  // Every staff bot of a pool takes /online, /away and /offline in a private chat.
+  const steps: Step[] = [menuStep(api, { type: 'all_private_chats' }, privateCommandMenu(staffCommands))]
+  if (!bot.primary) return steps
   const leads = project.roster.members().filter((member) => member.roles.includes('cs_lead'))
   for (const group of staffGroups(project).filter((g) => g.role === bot.self.role)) {
     steps.push(menuStep(api, { type: 'chat', chat_id: group.chatId }, commandMenu(staffCommands, group.role, 'everyone')))

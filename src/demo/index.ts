@@ -11,6 +11,7 @@ import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
 import { playReminderStory, runRemindersOnce } from './reminder-story.js'
 import { ShiftedClock } from '../domain/clock.js'
+import { playTransferStory } from './transfer-story.js'
 import { Transcript } from './transcript.js'
 import { eq } from 'drizzle-orm'
 
@@ -62,10 +63,11 @@ async function main(): Promise<void> {
     console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
     await playSecondBrandStory({ sim, world, beta, transcript })
-    await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
     const acme = app.projects.find((p) => p.config.key === world.project.key)!
     await playRoutingStory({ sim, world, transcript, project: acme, db: app.db })
+    await playTransferStory({ sim, world, transcript })
     await playResolveStory({ sim, world, transcript })
+    await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

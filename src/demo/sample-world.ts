@@ -61,8 +61,8 @@ export function createSampleWorld(sim: Simulator, options: { keySuffix?: string 
     staff: [
       { id: people.alice.id, name: 'Alice', roles: ['cs', 'cs_lead'] as const },
       { id: people.bob.id, name: 'Bob', roles: ['cs'] as const },
-      { id: people.carol.id, name: 'Carol', roles: ['cr'] as const },
-      { id: people.dave.id, name: 'Dave', roles: ['cr'] as const },
+      { id: people.carol.id, name: 'Carol', roles: ['cr'] as const, teams: ['north'] },
+      { id: people.dave.id, name: 'Dave', roles: ['cr'] as const, teams: ['south'] },
       { id: people.tess.id, name: 'Tess', roles: ['treatment'] as const },
     ].map((s) => ({ ...s, roles: [...s.roles] })),
   }

@@ -23,10 +23,12 @@ export function createDeliveryHooks(deps: DomainDeps, projects: ProjectRuntime[]
       if (project) await noteTopicRecovered(deps, project, topicId, outcome, job.botId)
     },
     onProfileCardSent: async (topicId, chatId, messageId, botId) => {
-      const recorded = await recordProfileCard(deps.db, { topicId, chatId, messageId, botId })
-      const project = recorded && projectOf(recorded.projectId)
-      // A card posted after tags or notes were added (a new CR topic, a recreated topic) gets them.
-      if (recorded && project && (await queueProfileCardEdits(deps.db, project, recorded.customerId, topicId))) deps.notify()
+      // A card posted after an owner, tags or notes were set (a new CR topic, a recreated topic) gets them.
+      const edits = await recordProfileCard(deps.db, { topicId, chatId, messageId, botId }, async (tx, topic) => {
+        const project = projectOf(topic.projectId)
+        return project ? queueProfileCardEdits(tx, project, topic.customerId, topicId) : 0
+      })
+      if (edits) deps.notify()
     },
   }
 }

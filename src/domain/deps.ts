@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
 import type { AccountDirectory } from './accounts/directory.js'
+import type { AgentActivity } from './agent-activity.js'
 import type { Clock } from './clock.js'
 import type { GroupAlarms } from './group-alarm.js'
 import type { RosterReload } from './projects/reload-rosters.js'
@@ -16,6 +17,8 @@ export interface DomainDeps {
   alarms: GroupAlarms
   /** "Now" for time-based rules (unanswered reminders, business hours); tests move it. */
   clock: Clock
+  /** Agents' recent posts in customer topics (presence), written at most once a minute per agent. */
+  activity: AgentActivity
   /** Re-reads the config file and swaps in every project's roster (`/reload`, SIGHUP). */
   reloadRosters(): Promise<RosterReload>
 }

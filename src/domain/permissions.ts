@@ -21,6 +21,9 @@ export type StaffAction =
   | 'see_queue'
   | 'assign_owner'
   | 'resolve_conversation'
+  | 'transfer_customer'
+  | 'set_presence'
+  | 'see_presence'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
@@ -54,6 +57,11 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   assign_owner: { roles: ['cs_lead'], refusal: 'Only CS leads can give a waiting customer an owner.' },
   // /resolve in a customer's topic.
   resolve_conversation: { roles: ['cs_lead'], owner: true, refusal: "Only the customer's owner or a CS lead can resolve the conversation." },
+  // /transfer and its agent buttons (the team buttons are reassign_customer); an owner hands over their own customers.
+  transfer_customer: { roles: ['cs_lead'], owner: true, refusal: "Only the customer's owner or a CS lead can transfer this customer." },
+  // /online, /away, /offline (in the staff groups and in a private chat with a staff bot); /who and /mine.
+  set_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can set a status here." },
+  see_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can see who is on." },
 }
 
 /**

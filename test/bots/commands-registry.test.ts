@@ -6,6 +6,8 @@ import { withCommandTable } from '../../src/cli/docs-commands.js'
 
 /** The customer-profile commands, offered in every staff group. */
 const PROFILE = ['tag', 'untag', 'tags', 'note', 'notes']
+/** Presence, /who, /mine and /transfer, offered in the CS and CR groups. */
+const OWNERS = ['online', 'away', 'offline', 'who', 'mine', 'transfer']
 
 describe('the staff command registry', () => {
   it('is what the README "Staff commands" table shows (run npm run docs:commands after a change)', () => {
@@ -19,7 +21,7 @@ describe('the staff command registry', () => {
       expect(c.menu.length).toBeGreaterThan(0)
       expect(c.menu.length).toBeLessThanOrEqual(256)
     }
-    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'find', 'c', 'canned', 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'find', 'c', 'canned', ...OWNERS, 'help'])
     expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual([
       'delete',
       'history',
@@ -35,9 +37,10 @@ describe('the staff command registry', () => {
       'failed',
       'queue',
       'reload',
+      ...OWNERS,
       'help',
     ])
-    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'c', 'canned', 'help'])
+    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'c', 'canned', ...OWNERS, 'help'])
     expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
   })
 })

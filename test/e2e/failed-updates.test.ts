@@ -81,6 +81,8 @@ describe('failed updates', () => {
     expect(await sim.pressButton(world.people.alice.id, cs, list.message_id, retry)).toMatchObject({ text: `Update ${clientBot}:${updateId} will be handled again.` })
     await waitForTopicMessage(h, cs, zoe.cs, 'Is my parcel lost?')
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Is my parcel lost?')
+    // The copies may go out before the handler marks its update handled (right after its transaction).
+    await pollUntil(async () => (await stateOf(clientBot, updateId))?.state !== 'received', { message: 'the retried update finished' })
     expect(await stateOf(clientBot, updateId)).toMatchObject({ state: 'handled' })
 
     expect(await outboxCli('retry-update', `${clientBot}:${updateId}`)).toEqual({ code: 1, output: expect.stringContaining('is not on the failed list') })

@@ -17,6 +17,18 @@ export function waitForPrivate(h: Harness, userId: number, botId: number, patter
   )
 }
 
+/** Sends a command in a staff group (General, or a topic) and waits for the bot's answer to it. */
+export function askInGroup(h: Harness, userId: number, chatId: number, text: string, threadId?: number) {
+  const sent = h.sim.sendGroup(userId, chatId, { text }, threadId ? { threadId } : {})
+  return h.sim.waitFor(() => h.sim.chatMessages(chatId).find((m) => m.from.is_bot && m.reply_to_message_id === sent.message_id), { message: `answer to ${text}` })
+}
+
+/** Sends a text to a bot in a private chat and waits for the bot's next message there. */
+export function askPrivately(h: Harness, userId: number, botId: number, text: string) {
+  const sent = h.sim.sendPrivate(userId, botId, { text })
+  return h.sim.waitFor(() => h.sim.privateMessages(userId, botId).find((m) => m.from.is_bot && m.message_id > sent.message_id), { message: `private answer to ${text}` })
+}
+
 /** The customer's topic in a group (by name prefix), once it exists. */
 export function waitForTopic(h: Harness, chatId: number, namePrefix: string) {
   return h.sim.waitFor(() => h.sim.topics(chatId).find((t) => t.name.startsWith(namePrefix) && !t.deleted), { message: `topic ${namePrefix} in ${chatId}` })

@@ -6,9 +6,11 @@ import { staffFailedFeature } from './failed-feature.js'
 import { staffGroupCommandsFeature } from './group-commands-feature.js'
 import { staffMembershipFeature } from './membership-feature.js'
 import { staffQueueFeature } from './queue-feature.js'
+import { staffPrivateFeature } from './private-feature.js'
 import { staffReassignFeature } from './reassign-feature.js'
 import { staffSyncFeature } from './sync-feature.js'
 import { staffTopicMessageFeature } from './topic-message-feature.js'
+import { staffTransferFeature } from './transfer-feature.js'
 import { staffTreatmentFeature } from './treatment-feature.js'
 
 /**
@@ -25,6 +27,10 @@ export function staffBotFeatures(options: { role: RoleDefinition; listens: boole
   if (options.listens) composer.use(staffSyncFeature, staffTopicMessageFeature, staffMembershipFeature)
   // The /treatment confirmation is posted by the CS or the CR bot, so the press comes back to it.
   if (!options.role.onDemand) composer.use(staffTreatmentFeature)
+  // The /transfer prompt is posted by the listening bot of whichever group it was typed in.
+  if (options.listens) composer.use(staffTransferFeature)
+  // Every bot of the project takes /online, /away and /offline in a private chat (nothing else there).
+  composer.use(staffPrivateFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.
   composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true }))
   return composer

@@ -48,6 +48,10 @@ group.on('message', async (ctx) => {
   }
   const outcome = await relayStaffMessage(ctx.deps, ctx.project, staffGroup, topic, toInboundMessage(message))
   ctx.log.debug({ topicId: topic.id, outcome }, 'staff message')
+  // Posting in a customer topic counts as online (presence); after the relay, never failing it.
+  await ctx.deps.activity
+    .note(ctx.deps.db, ctx.from.id, ctx.deps.clock.now())
+    .catch((error) => ctx.log.warn({ err: error, userId: ctx.from.id }, 'could not record the agent’s activity'))
 })
 
 export { composer as staffTopicMessageFeature }

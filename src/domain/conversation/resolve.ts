@@ -5,6 +5,7 @@ import { logAssignment } from '../assignment-log.js'
 import { ratingKeyboard } from '../buttons/rating.js'
 import { customerName, findCustomer, type Customer, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
+import { drainQueue } from '../owners/queue.js'
 import { enqueueTo } from '../enqueue-to.js'
 import type { InboundMessage } from '../inbound.js'
 import { refusalFor } from '../permissions.js'
@@ -90,6 +91,8 @@ export async function resolveByCommand(deps: DomainDeps, project: ProjectRuntime
   })
   if (!resolved) return { ok: false, reason: `The conversation with ${customerName(customer)} is already resolved.` }
   deps.notify()
+  // The owner has room again: a waiting customer may be theirs now (the queue job would within seconds).
+  await drainQueue(deps, project, deps.clock.now())
   return { ok: true }
 }
 

@@ -28,10 +28,11 @@ export async function findCustomers(db: DbOrTx, project: ProjectRuntime, query: 
     .limit(FIND_LIMIT + 1)
   if (rows.length === 0) return { ok: true, text: `🔎 No customer matches ${query}.` }
   const shown = rows.slice(0, FIND_LIMIT)
-  const links = await csTopicLinks(
+  const links = await topicLinks(
     db,
     project,
     shown.map((row) => row.customer.id),
+    homeRole(project.roles).key,
   )
   const lines = shown.map(({ customer, account }) => {
     const who = [`${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`, account?.externalId, account?.email].filter(Boolean).join(' · ')
@@ -64,11 +65,12 @@ function searchCondition(db: DbOrTx, project: ProjectRuntime, query: string): { 
   return { where: or(...columns.map((column) => like(column, pattern)))! }
 }
 
-/** The live CS topic of each customer (those that have one), as a link. */
-async function csTopicLinks(db: DbOrTx, project: ProjectRuntime, customerIds: number[]): Promise<Map<number, string>> {
+/** The live topic of a role (CS for `/find`, CR for `/mine`) of each customer that has one, as a link. */
+export async function topicLinks(db: DbOrTx, project: ProjectRuntime, customerIds: number[], role: string): Promise<Map<number, string>> {
+  if (customerIds.length === 0) return new Map()
   const rows = await db
     .select({ customerId: topics.customerId, chatId: topics.chatId, threadId: topics.threadId })
     .from(topics)
-    .where(and(inArray(topics.customerId, customerIds), eq(topics.role, homeRole(project.roles).key), inArray(topics.state, ['open', 'closed'])))
+    .where(and(eq(topics.projectId, project.id), inArray(topics.customerId, customerIds), eq(topics.role, role), inArray(topics.state, ['open', 'closed'])))
   return new Map(rows.flatMap((row) => (row.threadId ? [[row.customerId, topicLink(row.chatId, row.threadId)] as const] : [])))
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/client.js'
+import type { Database, DbOrTx } from '../../db/client.js'
 import { accounts, customers, profileCards, topics } from '../../db/schema/index.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { findCustomer } from '../customers.js'
@@ -25,17 +25,28 @@ export interface PostedProfileCard {
 }
 
 /**
- * Records where a topic's profile card was posted (reported by delivery); a recreated topic's new
- * card replaces the old one. Returns the topic's project and customer, if the topic is known.
+ * Records where a topic's profile card was posted (reported by delivery; a recreated topic's new
+ * card replaces the old one), then runs `andThen` (the edits the new card needs) in the same
+ * transaction. The customer's row is locked first, as every change of what a card shows does
+ * (owner, tags, notes): a change committed meanwhile either sees this card or is seen here.
+ * Returns what `andThen` returned, or undefined when the topic is unknown.
  */
-export async function recordProfileCard(db: DbOrTx, card: PostedProfileCard): Promise<{ projectId: number; customerId: number } | undefined> {
+export async function recordProfileCard<T>(
+  db: Database,
+  card: PostedProfileCard,
+  andThen: (tx: DbOrTx, topic: { projectId: number; customerId: number }) => Promise<T>,
+): Promise<T | undefined> {
   const [topic] = await db.select({ projectId: topics.projectId, customerId: topics.customerId }).from(topics).where(eq(topics.id, card.topicId))
   if (!topic) return undefined
-  await db
-    .insert(profileCards)
-    .values({ projectId: topic.projectId, ...card })
-    .onDuplicateKeyUpdate({ set: { chatId: sql`VALUES(chat_id)`, messageId: sql`VALUES(message_id)`, botId: sql`VALUES(bot_id)` } })
-  return topic
+  return db.transaction(async (tx) => {
+    // First in the transaction, so what it reads next is read after any change holding the lock.
+    await lockProfile(tx, topic.customerId)
+    await tx
+      .insert(profileCards)
+      .values({ projectId: topic.projectId, ...card })
+      .onDuplicateKeyUpdate({ set: { chatId: sql`VALUES(chat_id)`, messageId: sql`VALUES(message_id)`, botId: sql`VALUES(bot_id)` } })
+    return andThen(tx, topic)
+  })
 }
 
 /**

@@ -8,7 +8,8 @@ import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
 import { memberName, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { changeOwner } from './change-owner.js'
-import { lockRouting, openCustomersOf, routeOwner, teamAgents } from './route-owner.js'
+import { lockRouting, routeOwner } from './route-owner.js'
+import { openCustomerCounts, teamAgents } from './team-agents.js'
 
 /** Customers listed by `/queue` at most (the oldest). */
 const LISTED = 10
@@ -55,7 +56,7 @@ export async function drainQueue(deps: DomainDeps, project: ProjectRuntime, now 
 async function agentsWithRoom(db: DbOrTx, project: ProjectRuntime, teamKey: string): Promise<Array<{ id: number; name: string }>> {
   const agents = teamAgents(project, teamKey)
   const max = project.config.routing.maxOpenPerAgent
-  const open = await openCustomersOf(
+  const open = await openCustomerCounts(
     db,
     project,
     agents.map((a) => a.id),

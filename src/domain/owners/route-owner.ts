@@ -1,13 +1,13 @@
-import { and, count, desc, eq, inArray } from 'drizzle-orm'
+import { and, desc, eq, inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { assignmentLog, customers, projects } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
 import { presenceOf } from '../presence.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { ownersRole } from '../roles.js'
-import type { StaffMember } from '../roster.js'
 import { changeOwner } from './change-owner.js'
 import { chooseOwner, type OwnerChoice, type OwnerChoiceInput } from './choose-owner.js'
+import { openCustomerCounts, teamAgents } from './team-agents.js'
 
 /**
  * Serialises a project's owner decisions across processes (routing, the queue, its buttons):
@@ -20,27 +20,6 @@ export async function lockRouting(tx: DbOrTx, project: ProjectRuntime): Promise<
 }
 
 /**
- * The agents who may own a CR team's customers, in roster order: members with the owners
- * role's staff roles (CR) who list the team, or list no team at all (they work for every team).
- */
-export function teamAgents(project: ProjectRuntime, teamKey: string): StaffMember[] {
-  const role = ownersRole(project.roles)
-  if (!role) return []
-  return project.roster.members().filter((m) => m.roles.some((r) => role.staff.includes(r)) && (m.teams.length === 0 || m.teams.includes(teamKey)))
-}
-
-/** Open customers (active, conversation open) each of `userIds` owns in the project. */
-export async function openCustomersOf(tx: DbOrTx, project: ProjectRuntime, userIds: readonly number[]): Promise<Map<number, number>> {
-  if (userIds.length === 0) return new Map()
-  const rows = await tx
-    .select({ owner: customers.ownerUserId, open: count() })
-    .from(customers)
-    .where(and(eq(customers.projectId, project.id), inArray(customers.ownerUserId, [...userIds]), eq(customers.conversation, 'open'), eq(customers.state, 'active')))
-    .groupBy(customers.ownerUserId)
-  return new Map(rows.map((r) => [r.owner!, r.open]))
-}
-
-/**
  * What routing needs for a customer of `teamKey`, read from the database: the team's agents with
  * their presence and open customers, and the round-robin cursor — the newest owner among them in
  * the assignment log, so turns are fair across processes and restarts.
@@ -49,7 +28,7 @@ export async function ownerChoiceInput(tx: DbOrTx, project: ProjectRuntime, team
   const agents = teamAgents(project, teamKey)
   const ids = agents.map((a) => a.id)
   const presence = await presenceOf(tx, ids, project.config.presence.activeMinutes, now)
-  const open = await openCustomersOf(tx, project, ids)
+  const open = await openCustomerCounts(tx, project, ids)
   const [last] =
     ids.length === 0
       ? []

@@ -6,13 +6,16 @@ import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
 import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
+import { presenceCommand } from './presence.js'
 import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
 import { queueCommand } from './queue.js'
 import { reassignCommand } from './reassign.js'
 import { reloadCommand } from './reload.js'
 import { resolveCommand } from './resolve.js'
 import { renderHelp } from './render.js'
+import { transferCommand } from './transfer.js'
 import { treatmentCommand } from './treatment.js'
+import { mineCommand, whoCommand } from './who.js'
 import type { GroupCommandHandler, StaffCommand, TopicCommandHandler } from './types.js'
 
 const ALL: readonly TopicRole[] = ['cs', 'cr', 'treatment']
@@ -210,6 +213,67 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/reload`: read the config file's agents and staff lists again (a bad file keeps the current ones and says why); also on SIGHUP",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Reload the agents and staff lists from the config file',
+  },
+  {
+    name: 'online',
+    kind: 'anywhere',
+    handler: presenceCommand('online'),
+    groups: ALL,
+    where: 'any staff group, or a private chat with a staff bot',
+    usage: '`/online`: you take customers now (one status per agent, in every brand; with none set, a post in a customer topic counts as online for `presence.activeMinutes`)',
+    who: { roles: 'staff', text: "the project's staff" },
+    menu: 'Set your status: online',
+  },
+  {
+    name: 'away',
+    kind: 'anywhere',
+    handler: presenceCommand('away'),
+    groups: ALL,
+    where: 'any staff group, or a private chat with a staff bot',
+    usage: '`/away`: you are away for a while',
+    who: { roles: 'staff', text: "the project's staff" },
+    menu: 'Set your status: away',
+  },
+  {
+    name: 'offline',
+    kind: 'anywhere',
+    handler: presenceCommand('offline'),
+    groups: ALL,
+    where: 'any staff group, or a private chat with a staff bot',
+    usage: '`/offline`: you are off work',
+    who: { roles: 'staff', text: "the project's staff" },
+    menu: 'Set your status: offline',
+  },
+  {
+    name: 'who',
+    kind: 'group',
+    handler: whoCommand,
+    groups: ['cs', 'cr'],
+    where: 'the CS group or a CR team group',
+    usage: "`/who`: the team's agents (in the CS group: every CR team) with their status and open customers",
+    who: { roles: 'staff', text: 'staff' },
+    menu: "Who is on: the team's agents, status and open customers",
+  },
+  {
+    name: 'mine',
+    kind: 'group',
+    handler: mineCommand,
+    groups: ALL,
+    where: 'any staff group',
+    usage: '`/mine`: your open customers in this project, with links to their topics',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Your open customers, with links to their topics',
+  },
+  {
+    name: 'transfer',
+    kind: 'topic',
+    handler: transferCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage:
+      "`/transfer [reason]`: buttons of the other agents of the customer's CR team (CS leads: the other CR teams too, moved now with the history replayed); the new owner and the old are told, and `/history` shows it",
+    who: { roles: ['cs_lead', 'cr'], text: "the customer's owner; CS leads" },
+    menu: 'Hand this customer to another agent: /transfer [reason]',
   },
   {
     name: 'help',

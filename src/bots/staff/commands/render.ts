@@ -24,6 +24,11 @@ export function commandMenu(commands: readonly StaffCommand[], role: TopicRole, 
   return commands.filter((c) => c.groups.includes(role) && (audience === 'lead' || !isLeadOnly(c))).map((c) => ({ command: c.name, description: c.menu }))
 }
 
+/** The menu of a staff bot's private chats: the commands it takes there (/online, /away, /offline). */
+export function privateCommandMenu(commands: readonly StaffCommand[]): Array<{ command: string; description: string }> {
+  return commands.filter((c) => c.kind === 'anywhere').map((c) => ({ command: c.name, description: c.menu }))
+}
+
 /** Markdown to plain text for a chat message (backticks and bold markers dropped). */
 function plain(text: string): string {
   return text.replace(/`/g, '').replace(/\*\*/g, '')

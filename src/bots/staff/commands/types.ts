@@ -26,6 +26,9 @@ export async function answer(command: TopicCommand, text: string, extra: Record<
 /** A command that works anywhere in a staff group (General included), not tied to a customer. */
 export type GroupCommandHandler = (ctx: CommandContext<ChatTypeContext<BotContext, 'supergroup'>>) => Promise<void>
 
+/** A command that works in the staff groups and in a private chat with one of the project's staff bots (presence). */
+export type AnywhereCommandHandler = (ctx: CommandContext<BotContext>) => Promise<void>
+
 /**
  * One staff command as the registry knows it: where it works, who may use it, its help text
  * (for /help and the README) and its menu line (setMyCommands). Who may act is decided by the
@@ -42,4 +45,4 @@ export type StaffCommand = {
   who: { roles: 'staff' | readonly StaffRole[]; text: string }
   /** The command menu's line: at most 256 characters. */
   menu: string
-} & ({ kind: 'topic'; handler: TopicCommandHandler } | { kind: 'group'; handler: GroupCommandHandler })
+} & ({ kind: 'topic'; handler: TopicCommandHandler } | { kind: 'group'; handler: GroupCommandHandler } | { kind: 'anywhere'; handler: AnywhereCommandHandler })
