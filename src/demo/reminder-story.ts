@@ -43,12 +43,12 @@ export async function playReminderStory({ sim, world, transcript, advanceClock, 
   }
   const question = 'Could someone confirm the date of the refund?'
   await step(
-    '21. Zoe asks one more question, and nobody answers',
+    '29. Zoe asks one more question, and nobody answers',
     () => sim.sendPrivate(zoe.id, world.bots.client.id, { text: question }),
     textIn(world.groups.south.id, 'Zoe', question),
   )
-  await step('22. Ten minutes later (the demo moves the service’s clock) the CR bot reminds her CR topic', later(10), textIn(world.groups.south.id, 'Zoe', '⏰'))
-  await step('23. Twenty minutes more: the CS leads are told in the Onboarding topic', later(20), textIn(world.groups.cs.id, 'Onboarding', '🚨 Zoe'))
+  await step('30. Ten minutes later (the demo moves the service’s clock) the CR bot reminds her CR topic', later(10), textIn(world.groups.south.id, 'Zoe', '⏰'))
+  await step('31. Twenty minutes more: the CS leads are told in the Onboarding topic', later(20), textIn(world.groups.cs.id, 'Onboarding', '🚨 Zoe'))
 }
 
 /** One run of the app's reminder job, counted in its metrics like a scheduled run. */

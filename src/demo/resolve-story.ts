@@ -28,7 +28,7 @@ export async function playResolveStory({ sim, world, transcript }: Stage): Promi
     waitFor(() => sim.chatMessages(chatId, { threadId }).find((m) => m.from.is_bot && m.text?.includes(text)), `"${text}" in ${chatId}`)
   const ratingPrompt = () => sim.privateMessages(zoe.id, clientBot).find((m: SimMessageView) => m.from.is_bot && m.reply_markup?.inline_keyboard.flat().some((b) => b.text === '5'))
 
-  transcript.step('21. Alice resolves the conversation: every topic is told, the CR topic closes, Zoe is asked for a rating')
+  transcript.step('27. Alice resolves the conversation: every topic is told, the CR topic closes, Zoe is asked for a rating')
   sim.sendGroup(alice.id, cs, { text: '/resolve' }, { threadId: csTopic })
   await botText(cs, csTopic, '✅ Resolved by Alice')()
   await botText(south, zoeTopic(south)!.message_thread_id, '✅ Resolved by Alice')()
@@ -36,7 +36,7 @@ export async function playResolveStory({ sim, world, transcript }: Stage): Promi
   const prompt = await waitFor(ratingPrompt, 'the rating prompt')
   transcript.flush()
 
-  transcript.step('22. Zoe gives 5; the topics are told, and /history shows the resolution with its rating')
+  transcript.step('28. Zoe gives 5; the topics are told, and /history shows the resolution with its rating')
   const answer = await sim.pressButton(zoe.id, clientBot, prompt.message_id, buttonData(prompt, '5'))
   console.log(`  Zoe's screen shows: "${answer?.text}"`)
   await botText(cs, csTopic, 'rated the conversation 5/5')()

@@ -28,12 +28,12 @@ export async function playTransferStory({ sim, world, transcript }: Stage): Prom
   const after = (sent: { message_id: number }) => (m: SimMessageView) => m.reply_to_message_id === sent.message_id
 
   transcript.watchPrivate(dave.id, world.bots.cr.id)
-  transcript.step('21. Dave tells the CR bot, in a private chat, that he is online (one status for every brand he works for)')
+  transcript.step('24. Dave tells the CR bot, in a private chat, that he is online (one status for every brand he works for)')
   const said = sim.sendPrivate(dave.id, world.bots.cr.id, { text: '/online' })
   await waitFor(() => sim.privateMessages(dave.id, world.bots.cr.id).find((m) => m.from.is_bot && m.message_id > said.message_id), 'presence answer')
   transcript.flush()
 
-  transcript.step('22. Alice types /transfer with a reason in Zoe’s CS topic and picks the agent: both owners are told in the CR topic, the cards show the owner')
+  transcript.step('25. Alice types /transfer with a reason in Zoe’s CS topic and picks the agent: both owners are told in the CR topic, the cards show the owner')
   const command = sim.sendGroup(alice.id, cs, { text: '/transfer knows the courier' }, { threadId: zoeTopic(cs) })
   const prompt = await botSays(cs, (m) => after(command)(m) && Boolean(m.reply_markup), 'transfer prompt')()
   const agent = prompt.reply_markup!.inline_keyboard.flat().find((button) => button.text.startsWith('→'))!
@@ -44,7 +44,7 @@ export async function playTransferStory({ sim, world, transcript }: Stage): Prom
   await botSays(south, (m) => m.pinned && (m.text?.includes('Owner: ') ?? false), 'owner on the card')()
   transcript.flush()
 
-  transcript.step('23. Alice asks /who in the CS group: every CR team’s agents, with their status and open customers')
+  transcript.step('26. Alice asks /who in the CS group: every CR team’s agents, with their status and open customers')
   const who = sim.sendGroup(alice.id, cs, { text: '/who' })
   await botSays(cs, after(who), '/who answer')()
   transcript.flush()

@@ -72,20 +72,20 @@ describe('the demo story', () => {
     // Presence and a transfer: Dave's private /online, Alice's /transfer, /who in the CS group.
     await playTransferStory({ sim, world, transcript })
     const transferSteps = lines.join('\n').split('━━ ').slice(-3)
-    expect(transferSteps[0]).toMatch(/^21\. [\s\S]*🟢 online: Dave, you are online/)
-    expect(transferSteps[1]).toMatch(/^22\. [\s\S]*👤 Owner: [^\n]*\(by Alice: knows the courier\)/)
-    expect(transferSteps[2]).toMatch(/^23\. [\s\S]*👥 CR North/)
+    expect(transferSteps[0]).toMatch(/^24\. [\s\S]*🟢 online: Dave, you are online/)
+    expect(transferSteps[1]).toMatch(/^25\. [\s\S]*👤 Owner: [^\n]*\(by Alice: knows the courier\)/)
+    expect(transferSteps[2]).toMatch(/^26\. [\s\S]*👥 CR North/)
     // A resolve with a rating.
     await playResolveStory({ sim, world, transcript })
     const resolveSteps = lines.join('\n').split('━━ ').slice(-2)
-    expect(resolveSteps[0]).toMatch(/^21\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ✅ Resolved by Alice/)
+    expect(resolveSteps[0]).toMatch(/^27\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ✅ Resolved by Alice/)
     expect(resolveSteps[0]).toContain('How did we do?')
-    expect(resolveSteps[1]).toMatch(/^22\. [\s\S]*CS group › Zoe Quinn · ACC-1001: #\d+ CS bot: ⭐ Zoe Quinn rated the conversation 5\/5/)
+    expect(resolveSteps[1]).toMatch(/^28\. [\s\S]*CS group › Zoe Quinn · ACC-1001: #\d+ CS bot: ⭐ Zoe Quinn rated the conversation 5\/5/)
     // The reminder: the service's clock moves, the CR topic is reminded, then the CS leads are told.
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(h.app) })
     const reminderSteps = lines.join('\n').split('━━ ').slice(-3)
-    expect(reminderSteps[1]).toMatch(/^22\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ This message has waited 10 min for an answer/)
-    expect(reminderSteps[2]).toMatch(/^23\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer/)
+    expect(reminderSteps[1]).toMatch(/^30\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ This message has waited 10 min for an answer/)
+    expect(reminderSteps[2]).toMatch(/^31\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

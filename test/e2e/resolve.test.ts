@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { assignmentLog, conversationRatings, customers, topics } from '../../src/db/schema/index.js'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
 import { exportCustomerData } from '../../src/domain/personal-data.js'
-import { buttonData, onboard, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
+import { buttonData, onboard, waitForTopicMessage, type OnboardedTopics, clearOwners } from '../support/flows.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
 import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
@@ -22,6 +22,8 @@ const recorder = createQueryRecorder()
 const h = useHarness({ secondBrand: true, project: { resolve }, betaProject: { resolve }, queryLogger: recorder }, async (harness) => {
   alphaTopics.set(await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
   betaTopics.set(await onboard(harness, harness.beta!.people.zoe, 'zoe@example.com', 'south', { world: harness.beta! }))
+  // These tests set owners themselves.
+  await clearOwners(harness)
 })
 const b = () => h.beta!
 

@@ -16,6 +16,8 @@ const h = useHarness(
   {
     project: { routing: { rule: 'online_first', whenNobodyOnline: 'queue', maxOpenPerAgent: 3 } },
     prepare: (sim, world) => {
+      // Carol and Dave both work for CR North here.
+      world.project.staff = world.project.staff.map((member) => (member.roles.includes('cr') ? { ...member, teams: ['north', 'south'] } : member))
       clients = Array.from({ length: ARRIVALS }, (_, i) => {
         world.accounts.push({ email: `client${i}@example.com`, name: `Client ${i}`, accountId: `ACC-C${i}`, crTeam: 'north', treatment: false })
         return sim.createUser({ firstName: `Client${i}` })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { assignmentLog, customers, reassignments } from '../../src/db/schema/index.js'
 import { changeOwner } from '../../src/domain/owners/change-owner.js'
 import type { SimUser } from '../../src/simulator/index.js'
-import { askInGroup, buttonData, onboard, waitForTopic, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
+import { askInGroup, buttonData, onboard, waitForTopic, waitForTopicMessage, type OnboardedTopics, clearOwners } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
 import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
@@ -32,7 +32,8 @@ const h = useHarness(
   async (harness) => {
     zoeTopics.set(await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
     await onboard(harness, harness.beta!.people.zoe, 'zoe@example.com', 'north', { world: harness.beta! })
-    // The routing function (another part of issue 10) gives Zoe her first owner; here Carol.
+    // Whoever routing chose, Zoe's owner here is Carol (and beta's Zoe has none).
+    await clearOwners(harness)
     const acme = harness.app.projects.find((p) => p.id === harness.projectId)!
     await harness.app.db.transaction(async (tx) =>
       changeOwner(tx, acme, (await customerOf(harness.projectId))!.id, { to: harness.world.people.carol.id, by: null, reason: 'routing' }),

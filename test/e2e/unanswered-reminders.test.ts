@@ -4,7 +4,7 @@ import { unansweredRemindersJob } from '../../src/cron/unanswered-reminders.js'
 import { customers, projects, unansweredWaits } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { relayApiMessage } from '../../src/domain/relay/api-message.js'
-import { cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
+import { cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage, type OnboardedTopics, clearOwners } from '../support/flows.js'
 import { serviceSettled } from '../support/poll.js'
 import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
@@ -30,6 +30,8 @@ const h = useHarness(
   async (harness) => {
     zoeTopics.set(await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
     betaZoeTopics.set(await onboard(harness, harness.beta!.people.zoe, 'zoe@example.com', 'south', { world: harness.beta! }))
+    // These tests set owners themselves.
+    await clearOwners(harness)
   },
 )
 const zoeTopics = lateBound<OnboardedTopics>('zoe')

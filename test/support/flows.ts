@@ -1,6 +1,8 @@
 import type { InlineKeyboardMarkup, Message } from 'grammy/types'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
 import type { Harness } from './harness.js'
+import { customers } from '../../src/db/schema/index.js'
+import { outboxSettled } from './poll.js'
 
 /** Last message a user sees from a bot in their private chat. */
 export function lastPrivate(h: Harness, userId: number, botId: number) {
@@ -108,3 +110,12 @@ function accountName(world: SampleWorld, email: string): string {
 }
 
 export type OnboardedTopics = Awaited<ReturnType<typeof onboard>>
+
+/**
+ * Takes away the owners routing gave at onboarding (once their notices and card edits are out),
+ * for tests of life without an owner or that choose owners themselves.
+ */
+export async function clearOwners(h: Harness): Promise<void> {
+  await outboxSettled(h.app.db)
+  await h.database.db.update(customers).set({ ownerUserId: null, queuedAt: null })
+}

@@ -1,1 +1,0 @@
-ALTER TABLE `outbox` ADD `claim_token` varchar(32);

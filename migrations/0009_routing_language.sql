@@ -1,1 +1,0 @@
-ALTER TABLE `customers` ADD `language_code` varchar(16);
