@@ -4,7 +4,8 @@ import { systemTopics, topics } from '../db/schema/index.js'
 import { decodeDestination } from './destination.js'
 import type { OutboxJobType } from './jobs.js'
 import type { ClaimedJob } from './outbox.js'
-import type { RateBudget } from './rate-budget.js'
+import type { RateBudget, Reservation } from './rate-budget.js'
+import { SharedBudget } from './shared-budget.js'
 
 /** Jobs that post a new message, so any bot of the role's pool may send them. */
 const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'text', 'create_topic', 'create_system_topic'])
@@ -14,6 +15,8 @@ export interface SendPlan {
   chatId: number
   /** > 0: no bot of the pool may send yet; try again after this many ms. */
   delayMs: number
+  /** The slots taken (when `delayMs` is 0): confirm them once the call answered. */
+  reservation?: Reservation
 }
 
 /**
@@ -23,25 +26,40 @@ export interface SendPlan {
  */
 export class SendPlanner {
   private readonly chatOfDestination = new Map<string, number>()
+  private readonly shared: SharedBudget
 
   constructor(
     private readonly db: Database,
     readonly budget: RateBudget,
     private readonly poolOf: (botId: number) => readonly number[],
-  ) {}
+  ) {
+    this.shared = new SharedBudget(db, budget)
+  }
 
-  /** `messages`: how many Telegram messages the job posts (album items, parts of a split text). */
-  async plan(job: ClaimedJob, now = Date.now(), messages = 1): Promise<SendPlan> {
+  /**
+   * `messages`: how many Telegram messages the job posts (album items, parts of a split text).
+   * The slots are reserved as the plan is made, with every process's sends in view; call
+   * `confirm` when the send's call answered.
+   */
+  async plan(job: ClaimedJob, messages = 1): Promise<SendPlan> {
     const chatId = await this.chatOf(job.destination)
     const candidates = POOLABLE.has(job.job.type) && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
-    let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
-    for (const botId of candidates) {
-      const delayMs = this.budget.delayFor(botId, chatId, now, messages)
-      if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
-      if (delayMs === 0) break
-    }
-    if (best.delayMs === 0) this.budget.commit(best.botId, chatId, now, messages)
-    return best
+    return this.shared.withBots(candidates, () => {
+      const now = Date.now()
+      let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
+      for (const botId of candidates) {
+        const delayMs = this.budget.delayFor(botId, chatId, now, messages)
+        if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
+        if (delayMs === 0) break
+      }
+      if (best.delayMs === 0) best.reservation = this.budget.reserve(best.botId, chatId, now, messages)
+      return best
+    })
+  }
+
+  /** The planned send's call answered (or failed) now: its messages count from this time. */
+  confirm(plan: SendPlan): void {
+    if (plan.reservation) this.shared.confirm(plan.reservation)
   }
 
   /** The Telegram chat a destination key points at (topic rows never change chat). */
