@@ -1,5 +1,6 @@
+import { and, eq, max } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import type { Lane } from '../db/schema/index.js'
+import { outbox, type Lane } from '../db/schema/index.js'
 import { encodeDestination, type Destination, type Target } from '../delivery/destination.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueue } from '../delivery/outbox.js'
@@ -93,3 +94,25 @@ export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Ad
     ...(options.delayMs ? { delayMs: options.delayMs } : {}),
   })
 }
+
+/**
+ * Queues many jobs for one address in one multi-row insert per chunk (a reassignment's replay),
+ * in order; returns the outbox id of the last one. Only for a destination no other transaction
+ * can queue into meanwhile (a topic created in the caller's transaction).
+ */
+export async function enqueueManyTo(tx: DbOrTx, project: ProjectRuntime, address: Address, jobs: readonly OutboxJob[], options: EnqueueToOptions = {}): Promise<number | undefined> {
+  if (jobs.length === 0) return undefined
+  const { lane, botId } = routeOf(project, address, options)
+  const destination = encodeDestination(destinationOf(address, options))
+  for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
+    await tx.insert(outbox).values(jobs.slice(i, i + INSERT_CHUNK).map((job) => ({ projectId: project.id, lane, destination, botId, job: JSON.stringify(job) })))
+  }
+  const [last] = await tx
+    .select({ id: max(outbox.id) })
+    .from(outbox)
+    .where(and(eq(outbox.destination, destination), eq(outbox.projectId, project.id)))
+  return last?.id ?? undefined
+}
+
+/** Rows per multi-row insert: large enough to save round trips, small enough for any packet size. */
+export const INSERT_CHUNK = 500
