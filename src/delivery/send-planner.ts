@@ -10,6 +10,11 @@ import { SharedBudget } from './shared-budget.js'
 /** Jobs that post a new message, so any bot of the role's pool may send them. */
 const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'text', 'create_topic', 'create_system_topic'])
 
+/** The conversation itself (and the topics it needs): these may take a group's whole budget. */
+const CONVERSATION: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'create_topic'])
+/** While a relayed message waits for a group's budget, card edits, notices and reminders leave it this share. */
+const YIELD_SHARE = 0.25
+
 export interface SendPlan {
   botId: number
   chatId: number
@@ -22,11 +27,14 @@ export interface SendPlan {
 /**
  * Chooses which bot sends a job and when: new messages into a group spread over the role's
  * pool (each bot has its own budget, so a group's throughput grows with the pool); edits,
- * deletes and reactions stay with the bot that posted the copy.
+ * deletes and reactions stay with the bot that posted the copy. Within a group's budget the
+ * conversation goes first: while a relayed message waits, everything else leaves it a share.
  */
 export class SendPlanner {
   private readonly chatOfDestination = new Map<string, number>()
   private readonly shared: SharedBudget
+  /** Group chat id → until when a relayed message is known to wait for its budget (this process's view). */
+  private readonly conversationWaits = new Map<number, number>()
 
   constructor(
     private readonly db: Database,
@@ -44,15 +52,18 @@ export class SendPlanner {
   async plan(job: ClaimedJob, messages = 1): Promise<SendPlan> {
     const chatId = await this.chatOf(job.destination)
     const candidates = POOLABLE.has(job.job.type) && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
+    const conversation = CONVERSATION.has(job.job.type)
     return this.shared.withBots(candidates, () => {
       const now = Date.now()
+      const headroom = chatId < 0 && !conversation && (this.conversationWaits.get(chatId) ?? 0) > now ? Math.ceil(this.budget.options.groupPerMinute * YIELD_SHARE) : 0
       let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
       for (const botId of candidates) {
-        const delayMs = this.budget.delayFor(botId, chatId, now, messages)
+        const delayMs = this.budget.delayFor(botId, chatId, now, messages, headroom)
         if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
         if (delayMs === 0) break
       }
       if (best.delayMs === 0) best.reservation = this.budget.reserve(best.botId, chatId, now, messages)
+      else if (conversation && chatId < 0) this.conversationWaits.set(chatId, now + best.delayMs + 1000)
       return best
     })
   }

@@ -4,6 +4,7 @@ import { outbox, type Lane } from '../db/schema/index.js'
 import { encodeDestination, type Destination, type Target } from '../delivery/destination.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueue } from '../delivery/outbox.js'
+import { replaceWaitingEdit } from '../delivery/waiting-edits.js'
 import { botForRole, clientBot, staffGroupOf, type ProjectRuntime } from './project-runtime.js'
 import { homeRole, PROMPT_LANE, REPLAY_LANE, roleDefinition } from './roles.js'
 
@@ -81,13 +82,20 @@ export function routeOf(project: ProjectRuntime, address: Address, options: Enqu
   }
 }
 
-/** Queues one job for an address inside the caller's transaction; the lane and bot follow from the address. Returns the outbox row id. */
+/**
+ * Queues one job for an address inside the caller's transaction; the lane and bot follow from
+ * the address. An edit of a message whose earlier edit still waits replaces that one's content
+ * (one call, not two, against the group's budget). Returns the outbox row id.
+ */
 export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Address, job: OutboxJob, options: EnqueueToOptions = {}): Promise<number> {
   const { lane, botId } = routeOf(project, address, options)
+  const destination = encodeDestination(destinationOf(address, options))
+  const merged = job.type === 'edit_text' && options.dependsOn === undefined ? await replaceWaitingEdit(tx, destination, job) : undefined
+  if (merged !== undefined) return merged
   return enqueue(tx, {
     projectId: project.id,
     lane,
-    destination: encodeDestination(destinationOf(address, options)),
+    destination,
     botId,
     job,
     ...(options.dependsOn !== undefined ? { dependsOn: options.dependsOn } : {}),
@@ -100,7 +108,13 @@ export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Ad
  * in order; returns the outbox id of the last one. Only for a destination no other transaction
  * can queue into meanwhile (a topic created in the caller's transaction).
  */
-export async function enqueueManyTo(tx: DbOrTx, project: ProjectRuntime, address: Address, jobs: readonly OutboxJob[], options: EnqueueToOptions = {}): Promise<number | undefined> {
+export async function enqueueManyTo(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  address: Address,
+  jobs: readonly OutboxJob[],
+  options: EnqueueToOptions = {},
+): Promise<number | undefined> {
   if (jobs.length === 0) return undefined
   const { lane, botId } = routeOf(project, address, options)
   const destination = encodeDestination(destinationOf(address, options))

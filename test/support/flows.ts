@@ -36,7 +36,7 @@ export function waitForTopicMessage(h: Harness, chatId: number, threadId: number
  * Takes a client from /start to an assigned customer with topics: email, card, a lead's press.
  * Returns the thread ids of their topics.
  */
-export async function onboard(h: Harness, client: { id: number; firstName?: string }, email: string, team: 'north' | 'south', options: { treatment?: boolean; world?: SampleWorld } = {}) {
+export async function onboard(h: Harness, client: { id: number }, email: string, team: 'north' | 'south', options: { treatment?: boolean; world?: SampleWorld } = {}) {
   const { sim } = h
   const world = options.world ?? h.world
   sim.sendPrivate(client.id, world.bots.client.id, { text: '/start' })
@@ -48,7 +48,7 @@ export async function onboard(h: Harness, client: { id: number; firstName?: stri
     await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.message_id === card.message_id && JSON.stringify(m.reply_markup).includes('☑')))
   }
   const answer = await sim.pressButton(world.people.alice.id, world.groups.cs.id, card.message_id, `as:${cardAssignmentId(card)}:cr:${team}`)
-  const name = client.firstName ?? accountName(world, email)
+  const name = accountName(world, email)
   const csTopic = await waitForTopic(h, world.groups.cs.id, name)
   const crTopic = await waitForTopic(h, team === 'north' ? world.groups.north.id : world.groups.south.id, name)
   await waitForPrivate(h, client.id, world.bots.client.id, 'Your team is ready')
