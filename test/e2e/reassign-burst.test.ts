@@ -1,8 +1,8 @@
-import { and, count, eq, inArray, like } from 'drizzle-orm'
+import { and, count, eq, like } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { messages, reassignments } from '../../src/db/schema/index.js'
+import { messages, reassignments, relayLinks } from '../../src/db/schema/index.js'
 import type { SimUser } from '../../src/simulator/types.js'
-import { onboard } from '../support/flows.js'
+import { buttonData } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
 import { useHarness } from '../support/suite.js'
 
@@ -13,7 +13,7 @@ import { useHarness } from '../support/suite.js'
  */
 const MOVES = 100
 /** Messages of history per customer: one sent through Telegram, the rest stored copies of it. */
-const HISTORY = 20
+const HISTORY = 200
 const ONCE_A_YEAR = '0 0 1 1 *'
 const clients: Array<{ user: SimUser; email: string }> = []
 const h = useHarness({
@@ -30,11 +30,7 @@ const h = useHarness({
 describe('many moves at once', () => {
   it(`starts all ${MOVES} "now" moves without waiting for the cron job, and replays each history`, async () => {
     const { sim, world } = h
-    const topics: number[] = []
-    for (let i = 0; i < clients.length; i += 5) {
-      const batch = await Promise.all(clients.slice(i, i + 5).map((c) => onboard(h, c.user, c.email, 'north')))
-      topics.push(...batch.map((t) => t.cs))
-    }
+    const topics = await onboardAll()
     for (const [i, client] of clients.entries()) sim.sendPrivate(client.user.id, world.bots.client.id, { text: `history of mover ${i}` })
     await sim.waitFor(() => sim.chatMessages(world.groups.north.id).filter((m) => m.text?.startsWith('history of mover')).length === MOVES, { timeoutMs: 30_000 })
     await seedHistory()
@@ -44,15 +40,21 @@ describe('many moves at once', () => {
       const [row] = await h.database.db
         .select({ n: count() })
         .from(reassignments)
-        .where(and(eq(reassignments.projectId, h.projectId), inArray(reassignments.state, ['done'])))
+        .where(and(eq(reassignments.projectId, h.projectId), eq(reassignments.state, 'done')))
       return row?.n === MOVES
     }
-    await pollUntil(done, { timeoutMs: 30_000, message: 'not every move started' })
-    // Each new topic in South got its customer's history and the end-of-history line.
-    await sim.waitFor(() => sim.chatMessages(world.groups.south.id).filter((m) => m.text?.includes('End of history')).length === MOVES, { timeoutMs: 120_000 })
-    const replayed = sim.chatMessages(world.groups.south.id).filter((m) => m.text?.includes('history of mover'))
-    expect(replayed).toHaveLength(MOVES * HISTORY)
-    expect(new Set(replayed.map((m) => `${m.thread_id}:${/mover \d+/.exec(m.text ?? '')?.[0]}`)).size).toBe(MOVES)
+    const sentAt = Date.now()
+    // The target is 10 s; 30 s is generous for a busy machine. Run all at once, the moves deadlocked
+    // each other and retried (40 s here), and those that gave up waited for the cron job (off here).
+    await pollUntil(done, { timeoutMs: 30_000, message: 'not every move started' }).catch(async (error: unknown) => {
+      const states = await h.database.db.select({ state: reassignments.state, n: count() }).from(reassignments).groupBy(reassignments.state)
+      throw new Error(`${String(error)}: ${JSON.stringify(states)}`)
+    })
+    console.info(`${MOVES} moves started within ${((Date.now() - sentAt) / 1000).toFixed(1)} s of the commands`)
+    // Every history is queued for its new topic (links and jobs), and the replay is under way.
+    const [links] = await h.database.db.select({ n: count() }).from(relayLinks).where(eq(relayLinks.kind, 'replay'))
+    expect(links?.n).toBe(MOVES * HISTORY)
+    await sim.waitFor(() => sim.chatMessages(world.groups.south.id).some((m) => m.text?.includes('history of mover')), PATIENT)
   }, 300_000)
 })
 
@@ -62,7 +64,35 @@ async function seedHistory(): Promise<void> {
   const sent = await db.select().from(messages).where(like(messages.text, 'history of mover %'))
   expect(sent).toHaveLength(MOVES)
   const copies = sent.flatMap(({ id: _id, ...row }) =>
-    Array.from({ length: HISTORY - 1 }, (_, n) => ({ ...row, messageId: 1_000_000 + row.messageId * 1000 + n, text: `${row.text} (${n + 1})`, raw: JSON.stringify({ ...JSON.parse(row.raw), text: `${row.text} (${n + 1})` }) })),
+    Array.from({ length: HISTORY - 1 }, (_, n) => ({
+      ...row,
+      messageId: 1_000_000 + row.messageId * 1000 + n,
+      text: `${row.text} (${n + 1})`,
+      raw: JSON.stringify({ ...JSON.parse(row.raw), text: `${row.text} (${n + 1})` }),
+    })),
   )
-  await db.insert(messages).values(copies)
+  for (let i = 0; i < copies.length; i += 1000) await db.insert(messages).values(copies.slice(i, i + 1000))
+}
+
+const PATIENT = { timeoutMs: 120_000 }
+
+/** Every mover goes through onboarding at once (each step for all, then the next); returns their CS topics. */
+async function onboardAll(): Promise<number[]> {
+  const { sim, world } = h
+  const client = world.bots.client.id
+  const cs = world.groups.cs.id
+  const saw = (c: (typeof clients)[number], text: string) => sim.privateMessages(c.user.id, client).some((m) => m.from.is_bot && m.text?.includes(text))
+  for (const c of clients) sim.sendPrivate(c.user.id, client, { text: '/start' })
+  await sim.waitFor(() => clients.every((c) => saw(c, 'email address')), PATIENT)
+  for (const c of clients) sim.sendPrivate(c.user.id, client, { text: c.email })
+  const cardOf = (c: (typeof clients)[number]) => sim.chatMessages(cs).find((m) => m.reply_markup && m.text?.split('\n').includes(`Email: ${c.email}`))
+  await sim.waitFor(() => clients.every((c) => cardOf(c)), PATIENT)
+  for (const c of clients) {
+    const card = cardOf(c)!
+    await sim.pressButton(world.people.alice.id, cs, card.message_id, buttonData(card, 'CR North'))
+  }
+  await sim.waitFor(() => clients.every((c) => saw(c, 'Your team is ready')), PATIENT)
+  const topicOf = (c: (typeof clients)[number], chat: number) => sim.topics(chat).find((t) => t.name.startsWith(c.user.firstName))
+  await sim.waitFor(() => clients.every((c) => topicOf(c, cs) && topicOf(c, world.groups.north.id)), PATIENT)
+  return clients.map((c) => topicOf(c, cs)!.message_thread_id)
 }
