@@ -62,7 +62,7 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
   const links = await tx
     .select({ id: relayLinks.id, messageId: relayLinks.messageId })
     .from(relayLinks)
-    .where(and(eq(relayLinks.topicId, topic.id), eq(relayLinks.kind, 'replay')))
+    .where(and(eq(relayLinks.projectId, project.id), eq(relayLinks.topicId, topic.id), eq(relayLinks.kind, 'replay')))
   const linkOf = new Map(links.map((link) => [link.messageId, link.id]))
   const jobs = history.map((message) => {
     const linkId = linkOf.get(message.id)!
