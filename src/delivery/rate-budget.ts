@@ -140,6 +140,25 @@ export class RateBudget {
     }
   }
 
+  /**
+   * Adds sends known from elsewhere (the outbox's record of the last minute, at start-up) where
+   * this bot's window of that chat holds fewer: the newest of them count, as sent at their times.
+   */
+  seedBot(botId: number, sends: ReadonlyMap<number, readonly number[]>, now = Date.now()): void {
+    for (const [chatId, times] of sends) {
+      const window = this.chatWindow(botId, chatId)
+      dropExpired(window, now)
+      const missing = times.length - window.entries.length
+      if (missing > 0)
+        window.entries.push(
+          ...[...times]
+            .sort((a, b) => a - b)
+            .slice(-missing)
+            .map((at) => ({ at })),
+        )
+    }
+  }
+
   private wait(window: Window, now: number, messages: number, headroom: number): number {
     if (window.limit < window.baseLimit && now >= window.restoreAt) window.limit = window.baseLimit
     dropExpired(window, now)

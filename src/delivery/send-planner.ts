@@ -1,11 +1,11 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { systemTopics, topics } from '../db/schema/index.js'
 import { decodeDestination } from './destination.js'
 import type { OutboxJobType } from './jobs.js'
 import type { ClaimedJob } from './outbox.js'
 import type { RateBudget, Reservation } from './rate-budget.js'
-import { SharedBudget } from './shared-budget.js'
+import { SharedBudget, type SeedSends } from './shared-budget.js'
 
 /** Jobs that post a new message, so any bot of the role's pool may send them. */
 const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'text', 'create_topic', 'create_system_topic'])
@@ -14,6 +14,9 @@ const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 't
 const CONVERSATION: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'create_topic'])
 /** While a relayed message waits for a group's budget, card edits, notices and reminders leave it this share. */
 const YIELD_SHARE = 0.25
+
+/** How far back (in outbox rows) the start-up seed looks for sends of the last minute. */
+const RECENT_ROWS = 20_000
 
 export interface SendPlan {
   botId: number
@@ -41,7 +44,31 @@ export class SendPlanner {
     readonly budget: RateBudget,
     private readonly poolOf: (botId: number) => readonly number[],
   ) {
-    this.shared = new SharedBudget(db, budget)
+    this.shared = new SharedBudget(db, budget, () => this.recentSends())
+  }
+
+  /**
+   * What the outbox says was sent in the last minute (its row marked sent after the answer, so no
+   * earlier than Telegram counted it), per bot and chat: the seed of the windows at start-up. A
+   * pool's row may have been sent by any of its bots, so it counts for each of them.
+   */
+  private async recentSends(now = Date.now()): Promise<SeedSends> {
+    const [rows] = (await this.db.execute(sql`
+      SELECT bot_id, destination, updated_at FROM outbox
+      WHERE id > (SELECT COALESCE(MAX(id), 0) - ${RECENT_ROWS} FROM outbox) AND state = 'sent' AND updated_at > ${new Date(now - 60_000)}`)) as unknown as [
+      Array<{ bot_id: number | string; destination: string; updated_at: Date }>,
+    ]
+    const seeds: SeedSends = new Map()
+    for (const row of rows) {
+      const chatId = await this.chatOf(row.destination)
+      if (chatId === 0) continue
+      for (const botId of chatId < 0 ? this.poolOf(Number(row.bot_id)) : [Number(row.bot_id)]) {
+        const chats = seeds.get(botId) ?? new Map<number, number[]>()
+        seeds.set(botId, chats)
+        chats.set(chatId, [...(chats.get(chatId) ?? []), new Date(row.updated_at).getTime()])
+      }
+    }
+    return seeds
   }
 
   /**

@@ -4,6 +4,9 @@ import { retryTransient } from '../db/errors.js'
 import { rateWindows } from '../db/schema/index.js'
 import type { RateBudget, Reservation, StoredWindows } from './rate-budget.js'
 
+/** Bot id → chat id → times of sends in the last minute. */
+export type SeedSends = Map<number, Map<number, number[]>>
+
 interface Decision {
   botIds: readonly number[]
   decide: () => unknown
@@ -20,7 +23,8 @@ const CONFIRM_FLUSH_MS = 200
  * are taken in ONE short transaction that locks the bots' rows, loads every process's recent
  * sends, decides, and writes the reservations back; confirmations ride along with the next
  * batch. So budgets are shared, not divided by hand, they survive a restart, and a send costs
- * no round trip of its own. Chosen over a per-bot sending leader because any process may claim
+ * no round trip of its own. Sends no planner recorded (a process with budgets off, or one that
+ * crashed before its records) are seeded once per bot from the outbox at start-up. Chosen over a per-bot sending leader because any process may claim
  * any row: a leader would have to hand rows it cannot send back to the queue.
  */
 export class SharedBudget {
@@ -28,10 +32,14 @@ export class SharedBudget {
   private readonly confirmed = new Map<string, { botId: number; at: number }>()
   private flushing = false
   private confirmTimer?: NodeJS.Timeout
+  private seeds?: Promise<SeedSends>
+  private readonly seeded = new Set<number>()
 
+  /** `seed`: the sends of the last minute known from elsewhere, applied once per bot when it is first loaded. */
   constructor(
     private readonly db: Database,
     readonly budget: RateBudget,
+    private readonly seed?: () => Promise<SeedSends>,
   ) {}
 
   /** Runs `decide` (which may reserve in the budget) with the bots' windows as every process sees them. */
@@ -74,9 +82,11 @@ export class SharedBudget {
     const botIds = [...new Set([...batch.flatMap((d) => d.botIds), ...[...confirmations.values()].map((c) => c.botId)])].sort((a, b) => a - b)
     const confirmedAt = new Map([...confirmations].map(([token, c]) => [token, c.at]))
     try {
+      this.seeds ??= this.seed ? this.seed() : Promise.resolve(new Map())
+      const seeds = await this.seeds
       const results = await retryTransient(() =>
         this.db.transaction(async (tx) => {
-          await this.load(tx, botIds, confirmedAt)
+          await this.load(tx, botIds, confirmedAt, seeds)
           const outcomes = batch.map((d) => {
             try {
               return { ok: true as const, value: d.decide() }
@@ -93,6 +103,7 @@ export class SharedBudget {
         }),
       )
       for (const token of confirmations.keys()) this.confirmed.delete(token)
+      for (const botId of botIds) this.seeded.add(botId)
       results.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.value) : batch[i]!.reject(outcome.error)))
     } catch (error) {
       for (const decision of batch) decision.reject(error)
@@ -104,7 +115,7 @@ export class SharedBudget {
   }
 
   /** Locks the bots' rows (in id order, so two processes never deadlock) and loads them into the budget. */
-  private async load(tx: DbOrTx, botIds: number[], confirmedAt: ReadonlyMap<string, number>): Promise<void> {
+  private async load(tx: DbOrTx, botIds: number[], confirmedAt: ReadonlyMap<string, number>, seeds: SeedSends): Promise<void> {
     const read = async () =>
       (await tx.select().from(rateWindows).where(inArray(rateWindows.botId, botIds)).orderBy(rateWindows.botId).for('update')) as Array<{ botId: number; windows: string }>
     let rows = await read()
@@ -117,6 +128,10 @@ export class SharedBudget {
         .onDuplicateKeyUpdate({ set: { botId: sql`bot_id` } })
       rows = await read()
     }
-    for (const row of rows) this.budget.importBot(row.botId, JSON.parse(row.windows) as StoredWindows, confirmedAt)
+    for (const row of rows) {
+      this.budget.importBot(row.botId, JSON.parse(row.windows) as StoredWindows, confirmedAt)
+      const seed = seeds.get(row.botId)
+      if (seed && !this.seeded.has(row.botId)) this.budget.seedBot(row.botId, seed)
+    }
   }
 }

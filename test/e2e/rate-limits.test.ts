@@ -28,13 +28,13 @@ const { h, zoe } = useOnboardedZoe(
  * A fresh minute for the simulator and the service: the processes stop, what waits is dropped,
  * the records of the last minute's sends are cleared, and `processes` start again.
  */
-async function freshMinute(processes: number): Promise<App[]> {
+async function freshMinute(processes: number, first = start): Promise<App[]> {
   await h.app.stop()
   h.sim.setRateLimits(false)
-  await h.database.db.execute(`DELETE FROM outbox WHERE state = 'pending'`)
+  await h.database.db.execute(`DELETE FROM outbox WHERE state IN ('pending', 'sent')`)
   await h.database.db.execute('DELETE FROM rate_windows').catch(() => undefined)
   h.sim.setRateLimits(limits)
-  const started = [await start()]
+  const started = [await first()]
   h.app = started[0]!
   while (started.length < processes) started.push(await start())
   return started
@@ -78,6 +78,16 @@ describe('rate budgets under Telegram limits', () => {
     // The group's budget is spent: the rest waits for the window, in order, not failed.
     expect(copiesInCs('after').length).toBeLessThanOrEqual(3)
     expect(copiesInCs('after')).toEqual(Array.from({ length: copiesInCs('after').length }, (_, i) => `after ${i}`))
+  }, 60_000)
+
+  it('a process with budgets off, then one with budgets on: the new one counts what the outbox sent in the last minute', async () => {
+    await freshMinute(1, () => startApp(createConfig({ ...h.config, delivery: { ...h.config.delivery, budgets: false } }), createLogger('silent'), { migrate: false }))
+    const rateLimited = h.sim.stats().rateLimited
+    await burst('unplanned', 6)
+    await restart()
+    await burst('planned', 6)
+    expect(h.sim.stats().rateLimited - rateLimited).toBe(0)
+    expect(copiesInCs('planned').length).toBeLessThanOrEqual(2)
   }, 60_000)
 
   it('two service processes sending into one group share its budget and meet no 429', async () => {
