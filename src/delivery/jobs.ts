@@ -2,6 +2,8 @@ import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types'
 import type { Target } from './destination.js'
 
 export type { Target } from './destination.js'
+/** Formatting of a text (bold, mentions…), as the Bot API takes it. */
+export type { MessageEntity } from 'grammy/types'
 
 /** A reply target: a known Telegram message, the copy behind a relay link, or the result of an earlier job. */
 export type ReplyRef = { messageId: number } | { linkId: number } | { originalMessageRowId: number }

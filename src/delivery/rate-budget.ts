@@ -10,43 +10,83 @@ export interface RateBudgetOptions {
   globalPerSecond: number
 }
 
+/** One message counted in a window: `at` is the latest time Telegram can have received it. */
+export interface WindowEntry {
+  at: number
+  /** Set while the send is planned but its HTTP call has not answered yet. */
+  token?: string
+}
+
+/** The slots a plan took: confirmed (with the time the call answered) once the call is made. */
+export interface Reservation {
+  botId: number
+  chatId: number
+  token: string
+}
+
+/** A bot's windows as stored between processes: chat id (or "*", the bot overall) → entries. */
+export type StoredWindows = Record<string, Array<[number, string?]>>
+
 interface Window {
   limit: number
   /** The configured limit; a 429 lowers `limit` for a while, then it comes back to this. */
   baseLimit: number
   restoreAt: number
   spanMs: number
-  stamps: number[]
+  entries: WindowEntry[]
   /** Nothing may be sent before this time (set by a 429's retry_after). */
   blockedUntil: number
 }
 
 /** How long a 429's lowered budget lasts before the configured one applies again. */
 const PENALTY_MS = 10 * 60_000
+/**
+ * A reserved slot counts as arriving this long after it was planned until its call answers (or
+ * for ever, to a process that crashed meanwhile: then it ages out like a send at that time).
+ */
+export const RESERVATION_HOLD_MS = 15_000
+/** Clock jitter between this process and Telegram; arrival itself is covered by confirming at the answer. */
+const MARGIN_MS = 100
+const GLOBAL = '*'
 
 /**
  * Plans sends within each bot's budgets so steady traffic meets no 429 at all: sliding windows
- * per bot × chat and per bot. `delayFor` says how long a send must wait; `commit` records it.
- * A 429 that still arrives blocks that chat until `retry_after` and shrinks its budget.
+ * per bot × chat and per bot. `delayFor` says how long a send must wait; `reserve` takes the
+ * slots when it is planned and `confirm` moves them to when the call answered (Telegram counts a
+ * message when it arrives, which is after planning and before the answer). A 429 that still
+ * arrives blocks that chat until `retry_after` and shrinks its budget.
  */
 export class RateBudget {
   private readonly windows = new Map<string, Window>()
+  private counter = 0
+  private readonly instance = Math.random().toString(36).slice(2, 8)
 
-  constructor(private readonly options: RateBudgetOptions) {}
+  constructor(readonly options: RateBudgetOptions) {}
 
   /**
    * Milliseconds until this bot may post `messages` messages into this chat (0 = now). Each
    * album item and each part of a split text is one message; a job needs room for all of them
-   * (one larger than a whole budget waits for an empty window).
+   * (one larger than a whole budget waits for an empty window). `headroom` slots of the chat's
+   * window stay free for more urgent sends.
    */
-  delayFor(botId: number, chatId: number, now = Date.now(), messages = 1): number {
-    return Math.max(this.wait(this.chatWindow(botId, chatId), now, messages), this.wait(this.globalWindow(botId), now, messages))
+  delayFor(botId: number, chatId: number, now = Date.now(), messages = 1, headroom = 0): number {
+    return Math.max(this.wait(this.chatWindow(botId, chatId), now, messages, headroom), this.wait(this.globalWindow(botId), now, messages, 0))
   }
 
-  commit(botId: number, chatId: number, now = Date.now(), messages = 1): void {
+  /** Takes the slots of a planned send; they count as arriving `RESERVATION_HOLD_MS` from now until confirmed. */
+  reserve(botId: number, chatId: number, now = Date.now(), messages = 1): Reservation {
+    const token = `${this.instance}.${(this.counter++).toString(36)}`
     for (let i = 0; i < messages; i++) {
-      this.chatWindow(botId, chatId).stamps.push(now)
-      this.globalWindow(botId).stamps.push(now)
+      this.chatWindow(botId, chatId).entries.push({ at: now + RESERVATION_HOLD_MS, token })
+      this.globalWindow(botId).entries.push({ at: now + RESERVATION_HOLD_MS, token })
+    }
+    return { botId, chatId, token }
+  }
+
+  /** The call answered at `at`: its messages arrived by then. */
+  confirm(reservation: Reservation, at = Date.now()): void {
+    for (const window of [this.chatWindow(reservation.botId, reservation.chatId), this.globalWindow(reservation.botId)]) {
+      for (const entry of window.entries) if (entry.token === reservation.token) Object.assign(entry, { at, token: undefined })
     }
   }
 
@@ -70,20 +110,65 @@ export class RateBudget {
 
   prune(now = Date.now()): void {
     for (const [key, window] of this.windows) {
-      if (window.blockedUntil < now && window.limit === window.baseLimit && window.stamps.every((stamp) => stamp <= now - window.spanMs)) this.windows.delete(key)
+      dropExpired(window, now)
+      if (window.blockedUntil < now && window.limit === window.baseLimit && window.entries.length === 0) this.windows.delete(key)
     }
   }
 
-  private wait(window: Window, now: number, messages: number): number {
+  /** This bot's windows as they should be stored (expired entries left out). */
+  exportBot(botId: number, now = Date.now()): StoredWindows {
+    const stored: StoredWindows = {}
+    const prefix = `${botId}:`
+    for (const [key, window] of this.windows) {
+      if (!key.startsWith(prefix)) continue
+      dropExpired(window, now)
+      if (window.entries.length) stored[key.slice(prefix.length)] = window.entries.map((e) => (e.token ? [e.at, e.token] : [e.at]))
+    }
+    return stored
+  }
+
+  /**
+   * Replaces this bot's entries with the stored ones (every process's sends), keeping the
+   * tokens in `confirmed` at the time this process confirmed them. Penalties stay per process.
+   */
+  importBot(botId: number, stored: StoredWindows, confirmed: ReadonlyMap<string, number>): void {
+    const prefix = `${botId}:`
+    for (const [key, window] of this.windows) if (key.startsWith(prefix)) window.entries = []
+    for (const [chat, entries] of Object.entries(stored)) {
+      const window = chat === GLOBAL ? this.globalWindow(botId) : this.chatWindow(botId, Number(chat))
+      window.entries = entries.map(([at, token]) => (token && confirmed.has(token) ? { at: confirmed.get(token)! } : token ? { at, token } : { at }))
+    }
+  }
+
+  /**
+   * Adds sends known from elsewhere (the outbox's record of the last minute, at start-up) where
+   * this bot's window of that chat holds fewer: the newest of them count, as sent at their times.
+   */
+  seedBot(botId: number, sends: ReadonlyMap<number, readonly number[]>, now = Date.now()): void {
+    for (const [chatId, times] of sends) {
+      const window = this.chatWindow(botId, chatId)
+      dropExpired(window, now)
+      const missing = times.length - window.entries.length
+      if (missing > 0)
+        window.entries.push(
+          ...[...times]
+            .sort((a, b) => a - b)
+            .slice(-missing)
+            .map((at) => ({ at })),
+        )
+    }
+  }
+
+  private wait(window: Window, now: number, messages: number, headroom: number): number {
     if (window.limit < window.baseLimit && now >= window.restoreAt) window.limit = window.baseLimit
-    while (window.stamps.length && window.stamps[0]! <= now - window.spanMs) window.stamps.shift()
+    dropExpired(window, now)
     const blocked = Math.max(0, window.blockedUntil - now)
-    const need = Math.min(messages, window.limit)
-    if (window.stamps.length + need <= window.limit) return blocked
-    // A margin, because Telegram counts a send when it arrives, a little after we plan it.
-    const oldest = window.stamps[window.stamps.length - 1 - window.limit + need]!
-    const margin = Math.max(250, window.spanMs * 0.02)
-    return Math.max(blocked, oldest + window.spanMs + margin - now)
+    const limit = Math.max(1, window.limit - headroom)
+    const need = Math.min(messages, limit)
+    if (window.entries.length + need <= limit) return blocked
+    const arrivals = window.entries.map((e) => e.at).sort((a, b) => a - b)
+    const oldest = arrivals[arrivals.length - 1 - limit + need]!
+    return Math.max(blocked, oldest + window.spanMs + MARGIN_MS - now)
   }
 
   private chatWindow(botId: number, chatId: number): Window {
@@ -98,7 +183,7 @@ export class RateBudget {
   }
 
   private globalWindow(botId: number): Window {
-    const key = `${botId}:*`
+    const key = `${botId}:${GLOBAL}`
     let window = this.windows.get(key)
     if (!window) {
       window = newWindow(this.options.globalPerSecond, 1000)
@@ -108,6 +193,11 @@ export class RateBudget {
   }
 }
 
+/** An entry counts while Telegram may still count it: up to one span after its arrival. */
+function dropExpired(window: Window, now: number): void {
+  if (window.entries.some((e) => e.at <= now - window.spanMs)) window.entries = window.entries.filter((e) => e.at > now - window.spanMs)
+}
+
 function newWindow(limit: number, spanMs: number): Window {
-  return { limit, baseLimit: limit, restoreAt: 0, spanMs, stamps: [], blockedUntil: 0 }
+  return { limit, baseLimit: limit, restoreAt: 0, spanMs, entries: [], blockedUntil: 0 }
 }

@@ -1,47 +1,103 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { systemTopics, topics } from '../db/schema/index.js'
 import { decodeDestination } from './destination.js'
 import type { OutboxJobType } from './jobs.js'
 import type { ClaimedJob } from './outbox.js'
-import type { RateBudget } from './rate-budget.js'
+import type { RateBudget, Reservation } from './rate-budget.js'
+import { SharedBudget, type SeedSends } from './shared-budget.js'
 
 /** Jobs that post a new message, so any bot of the role's pool may send them. */
 const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'text', 'create_topic', 'create_system_topic'])
+
+/** The conversation itself (and the topics it needs): these may take a group's whole budget. */
+const CONVERSATION: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'create_topic'])
+/** While a relayed message waits for a group's budget, card edits, notices and reminders leave it this share. */
+const YIELD_SHARE = 0.25
+
+/** How far back (in outbox rows) the start-up seed looks for sends of the last minute. */
+const RECENT_ROWS = 20_000
 
 export interface SendPlan {
   botId: number
   chatId: number
   /** > 0: no bot of the pool may send yet; try again after this many ms. */
   delayMs: number
+  /** The slots taken (when `delayMs` is 0): confirm them once the call answered. */
+  reservation?: Reservation
 }
 
 /**
  * Chooses which bot sends a job and when: new messages into a group spread over the role's
  * pool (each bot has its own budget, so a group's throughput grows with the pool); edits,
- * deletes and reactions stay with the bot that posted the copy.
+ * deletes and reactions stay with the bot that posted the copy. Within a group's budget the
+ * conversation goes first: while a relayed message waits, everything else leaves it a share.
  */
 export class SendPlanner {
   private readonly chatOfDestination = new Map<string, number>()
+  private readonly shared: SharedBudget
+  /** Group chat id → until when a relayed message is known to wait for its budget (this process's view). */
+  private readonly conversationWaits = new Map<number, number>()
 
   constructor(
     private readonly db: Database,
     readonly budget: RateBudget,
     private readonly poolOf: (botId: number) => readonly number[],
-  ) {}
+  ) {
+    this.shared = new SharedBudget(db, budget, () => this.recentSends())
+  }
 
-  /** `messages`: how many Telegram messages the job posts (album items, parts of a split text). */
-  async plan(job: ClaimedJob, now = Date.now(), messages = 1): Promise<SendPlan> {
+  /**
+   * What the outbox says was sent in the last minute (its row marked sent after the answer, so no
+   * earlier than Telegram counted it), per bot and chat: the seed of the windows at start-up. A
+   * pool's row may have been sent by any of its bots, so it counts for each of them.
+   */
+  private async recentSends(now = Date.now()): Promise<SeedSends> {
+    const [rows] = (await this.db.execute(sql`
+      SELECT bot_id, destination, updated_at FROM outbox
+      WHERE id > (SELECT COALESCE(MAX(id), 0) - ${RECENT_ROWS} FROM outbox) AND state = 'sent' AND updated_at > ${new Date(now - 60_000)}`)) as unknown as [
+      Array<{ bot_id: number | string; destination: string; updated_at: Date }>,
+    ]
+    const seeds: SeedSends = new Map()
+    for (const row of rows) {
+      const chatId = await this.chatOf(row.destination)
+      if (chatId === 0) continue
+      for (const botId of chatId < 0 ? this.poolOf(Number(row.bot_id)) : [Number(row.bot_id)]) {
+        const chats = seeds.get(botId) ?? new Map<number, number[]>()
+        seeds.set(botId, chats)
+        chats.set(chatId, [...(chats.get(chatId) ?? []), new Date(row.updated_at).getTime()])
+      }
+    }
+    return seeds
+  }
+
+  /**
+   * `messages`: how many Telegram messages the job posts (album items, parts of a split text).
+   * The slots are reserved as the plan is made, with every process's sends in view; call
+   * `confirm` when the send's call answered.
+   */
+  async plan(job: ClaimedJob, messages = 1): Promise<SendPlan> {
     const chatId = await this.chatOf(job.destination)
     const candidates = POOLABLE.has(job.job.type) && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
-    let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
-    for (const botId of candidates) {
-      const delayMs = this.budget.delayFor(botId, chatId, now, messages)
-      if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
-      if (delayMs === 0) break
-    }
-    if (best.delayMs === 0) this.budget.commit(best.botId, chatId, now, messages)
-    return best
+    const conversation = CONVERSATION.has(job.job.type)
+    return this.shared.withBots(candidates, () => {
+      const now = Date.now()
+      const headroom = chatId < 0 && !conversation && (this.conversationWaits.get(chatId) ?? 0) > now ? Math.ceil(this.budget.options.groupPerMinute * YIELD_SHARE) : 0
+      let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
+      for (const botId of candidates) {
+        const delayMs = this.budget.delayFor(botId, chatId, now, messages, headroom)
+        if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
+        if (delayMs === 0) break
+      }
+      if (best.delayMs === 0) best.reservation = this.budget.reserve(best.botId, chatId, now, messages)
+      else if (conversation && chatId < 0) this.conversationWaits.set(chatId, now + best.delayMs + 1000)
+      return best
+    })
+  }
+
+  /** The planned send's call answered (or failed) now: its messages count from this time. */
+  confirm(plan: SendPlan): void {
+    if (plan.reservation) this.shared.confirm(plan.reservation)
   }
 
   /** The Telegram chat a destination key points at (topic rows never change chat). */

@@ -22,7 +22,7 @@ import type { DeliveryObserver } from './observer.js'
 import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
 import { relayCopy } from './send-content.js'
 import { findLinksWithMessages, type LinkWithMessage } from '../db/repositories/relay.js'
-import type { SendPlanner } from './send-planner.js'
+import type { SendPlan, SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 import { LaneWakeups, Wakeup } from './wakeup.js'
 
@@ -140,13 +140,12 @@ export class OutboxWorkers {
   private async process(claimed: ClaimedJob, links?: ReadonlyMap<number, LinkWithMessage>): Promise<void> {
     const deps = links ? { ...this.deps, links } : this.deps
     let job = claimed
-    let chatId: number | undefined
+    let plan: SendPlan | undefined
     if (this.deps.planner) {
       try {
         // A job whose content cannot be read weighs 1 here; sending it reports the real problem.
         const messages = await messagesOfJob(deps, claimed).catch(() => 1)
-        const plan = await this.deps.planner.plan(claimed, Date.now(), messages)
-        chatId = plan.chatId
+        plan = await this.deps.planner.plan(claimed, messages)
         if (plan.delayMs > 0) {
           this.deps.observer?.deferred(claimed, plan.delayMs)
           return await defer(this.deps.db, claimed.id, plan.delayMs)
@@ -171,11 +170,14 @@ export class OutboxWorkers {
     )
     try {
       result = await executeJob(deps, job)
+      if (plan) this.deps.planner?.confirm(plan)
       this.deps.observer?.sendFinished(job, seconds())
     } catch (error) {
+      // Telegram counts what arrived, and a failed call may have arrived: counted as sent now.
+      if (plan) this.deps.planner?.confirm(plan)
       const description = describeError(error)
       const failure: FailureClass = error instanceof PermanentJobError ? { kind: 'permanent' } : isTransientDbError(error) ? { kind: 'transient' } : classifyTelegramError(error)
-      if (failure.kind === 'rate_limited' && chatId !== undefined) this.deps.planner?.budget.penalize(job.botId, chatId, failure.retryAfterSeconds)
+      if (failure.kind === 'rate_limited' && plan) this.deps.planner?.budget.penalize(job.botId, plan.chatId, failure.retryAfterSeconds)
       this.deps.observer?.sendFinished(job, seconds(), failure)
       try {
         await retryTransient(() => this.handleFailure(job, failure, description, log))

@@ -1,8 +1,10 @@
+import { and, eq, max } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import type { Lane } from '../db/schema/index.js'
+import { outbox, type Lane } from '../db/schema/index.js'
 import { encodeDestination, type Destination, type Target } from '../delivery/destination.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueue, enqueueMany, type EnqueueInput } from '../delivery/outbox.js'
+import { replaceWaitingEdit } from '../delivery/waiting-edits.js'
 import { botForRole, clientBot, staffGroupOf, type ProjectRuntime } from './project-runtime.js'
 import { homeRole, PROMPT_LANE, REPLAY_LANE, roleDefinition } from './roles.js'
 
@@ -80,9 +82,15 @@ export function routeOf(project: ProjectRuntime, address: Address, options: Enqu
   }
 }
 
-/** Queues one job for an address inside the caller's transaction; the lane and bot follow from the address. Returns the outbox row id. */
+/**
+ * Queues one job for an address inside the caller's transaction; the lane and bot follow from
+ * the address. An edit of a message whose earlier edit still waits replaces that one's content
+ * (one call, not two, against the group's budget). Returns the outbox row id.
+ */
 export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Address, job: OutboxJob, options: EnqueueToOptions = {}): Promise<number> {
-  return enqueue(tx, enqueueInput(project, { address, job, options }))
+  const input = enqueueInput(project, { address, job, options })
+  const merged = job.type === 'edit_text' && options.dependsOn === undefined ? await replaceWaitingEdit(tx, input.destination, job) : undefined
+  return merged ?? enqueue(tx, input)
 }
 
 /** A job for an address, with its options (an item of `enqueueAllTo`). */
@@ -112,3 +120,34 @@ function enqueueInput(project: ProjectRuntime, { address, job, options = {} }: A
     ...(options.delayMs ? { delayMs: options.delayMs } : {}),
   }
 }
+
+/**
+ * Queues many jobs for one address in one multi-row insert per chunk (a reassignment's replay),
+ * in order; returns the outbox id of the last one. Only for a destination no other transaction
+ * can queue into meanwhile (a topic created in the caller's transaction).
+ */
+export async function enqueueManyTo(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  address: Address,
+  jobs: readonly OutboxJob[],
+  options: EnqueueToOptions = {},
+): Promise<number | undefined> {
+  if (jobs.length === 0) return undefined
+  const { lane, botId } = routeOf(project, address, options)
+  const destination = encodeDestination(destinationOf(address, options))
+  for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
+    await enqueueMany(
+      tx,
+      jobs.slice(i, i + INSERT_CHUNK).map((job) => ({ projectId: project.id, lane, destination, botId, job })),
+    )
+  }
+  const [last] = await tx
+    .select({ id: max(outbox.id) })
+    .from(outbox)
+    .where(and(eq(outbox.destination, destination), eq(outbox.projectId, project.id)))
+  return last?.id ?? undefined
+}
+
+/** Rows per multi-row insert: large enough to save round trips, small enough for any packet size. */
+export const INSERT_CHUNK = 500

@@ -1,10 +1,11 @@
-import type { MessageEntity } from 'grammy/types'
+import type { MessageEntity } from '../delivery/jobs.js'
 import type { Keyboard } from './buttons/keyboard.js'
 import type { DbOrTx } from '../db/client.js'
 import type { ReplyRef } from '../delivery/jobs.js'
 import { activeTopics } from './customers.js'
 import { enqueueTo, type EnqueueToOptions } from './enqueue-to.js'
 import type { ProjectRuntime } from './project-runtime.js'
+import type { DomainDeps } from './deps.js'
 
 /** A topic as far as queueing into it goes: its row id and role (which pick the bot and lane). */
 export type TopicRef = { id: number; role: string }
@@ -15,10 +16,25 @@ export function queueTopicText(
   project: ProjectRuntime,
   topic: TopicRef,
   text: string,
-  extra: { replyTo?: ReplyRef; entities?: MessageEntity[] } = {},
+  extra: { replyTo?: ReplyRef; entities?: MessageEntity[]; replyMarkup?: Keyboard } = {},
   options: EnqueueToOptions = {},
 ): Promise<number> {
   return enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text, ...extra }, options)
+}
+
+/**
+ * Answers a staff command in its topic through the outbox, like every other post: a burst of
+ * commands (a lead moving a team) then stays within the group's budget instead of meeting 429s.
+ */
+export async function answerInTopic(
+  deps: Pick<DomainDeps, 'db' | 'notify'>,
+  project: ProjectRuntime,
+  topic: TopicRef,
+  text: string,
+  extra: { replyTo?: ReplyRef; replyMarkup?: Keyboard } = {},
+): Promise<void> {
+  await deps.db.transaction((tx) => queueTopicText(tx, project, topic, text, extra))
+  deps.notify()
 }
 
 /** Queues the same notice into every active topic of a customer (blocked, never started…). */

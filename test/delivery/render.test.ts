@@ -142,15 +142,15 @@ describe('rate budget', () => {
     const group = -100
     for (let i = 0; i < 4; i++) {
       expect(budget.delayFor(1, group, 1000)).toBe(0)
-      budget.commit(1, group, 1000)
+      budget.confirm(budget.reserve(1, group, 1000), 1000)
     }
-    // The fifth send waits for the first to leave the minute, plus a safety margin.
-    expect(budget.delayFor(1, group, 1000)).toBe(60_000 + 1200)
+    // The fifth send waits for the first to leave the minute, plus a margin for clock jitter.
+    expect(budget.delayFor(1, group, 1000)).toBe(60_000 + 100)
     expect(budget.delayFor(2, group, 1000)).toBe(0)
     budget.penalize(2, group, 30, 1000)
     expect(budget.delayFor(2, group, 1000)).toBe(30_000)
     // Lowered to 3 for ten minutes, then back to 4.
-    for (let i = 0; i < 3; i++) budget.commit(2, group, 40_000)
+    for (let i = 0; i < 3; i++) budget.confirm(budget.reserve(2, group, 40_000), 40_000)
     expect(budget.delayFor(2, group, 40_000)).toBeGreaterThan(0)
     expect(budget.delayFor(2, group, 40_000 + 10 * 60_000)).toBe(0)
     // A one-second 429 pauses the whole bot briefly, not the chat's budget.
@@ -158,17 +158,36 @@ describe('rate budget', () => {
     expect(budget.delayFor(3, -200, 5000)).toBe(1000)
   })
 
+  it('counts a planned send from its plan until its call answers, then from the answer (Telegram counts arrival)', async () => {
+    const { RateBudget, RESERVATION_HOLD_MS } = await import('../../src/delivery/rate-budget.js')
+    const budget = new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 2, globalPerSecond: 30 })
+    const group = -100
+    const first = budget.reserve(1, group, 1000)
+    budget.reserve(1, group, 1000)
+    // Both in flight: the window is full until one of them answers and then leaves the minute.
+    expect(budget.delayFor(1, group, 1000)).toBe(RESERVATION_HOLD_MS + 60_000 + 100)
+    // The first call answered 5 s after it was planned: it arrived by then, so it counts from then.
+    budget.confirm(first, 6000)
+    expect(budget.delayFor(1, group, 1000)).toBe(5000 + 60_000 + 100)
+    // Another process sees the same windows through the stored form.
+    const other = new RateBudget(budget.options)
+    other.importBot(1, budget.exportBot(1, 1000), new Map())
+    expect(other.delayFor(1, group, 1000)).toBe(5000 + 60_000 + 100)
+    expect(budget.delayFor(1, group, 65_000)).toBe(1100)
+    expect(budget.delayFor(1, group, 66_000)).toBe(0)
+  })
+
   it('counts every album item and text part: a job needs room for all its messages', async () => {
     const { RateBudget } = await import('../../src/delivery/rate-budget.js')
     const budget = new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 })
     const group = -100
     expect(budget.delayFor(1, group, 1000, 3)).toBe(0)
-    budget.commit(1, group, 1000, 3)
+    budget.confirm(budget.reserve(1, group, 1000, 3), 1000)
     expect(budget.delayFor(1, group, 1000, 1)).toBe(0)
     // Only one of four left: a 2-item album waits for the first three to leave the minute.
-    expect(budget.delayFor(1, group, 1000, 2)).toBe(60_000 + 1200)
+    expect(budget.delayFor(1, group, 1000, 2)).toBe(60_000 + 100)
     // An album of 10 fits no window of 4: it waits for an empty one.
-    budget.commit(1, group, 2000, 1)
-    expect(budget.delayFor(1, group, 2000, 10)).toBe(60_000 + 1200)
+    budget.confirm(budget.reserve(1, group, 2000, 1), 2000)
+    expect(budget.delayFor(1, group, 2000, 10)).toBe(60_000 + 100)
   })
 })

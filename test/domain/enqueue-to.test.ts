@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
 import type { MessageRow } from '../../src/db/repositories/relay.js'
@@ -79,5 +80,21 @@ describe('enqueueTo', () => {
     const long = await delayOf(60_000)
     expect(short).toBeLessThan(30_000)
     expect(long).toBeGreaterThan(30_000)
+  })
+
+  it('merges several waiting edits of one message into one row with the latest content', async () => {
+    const project = runtime(600)
+    const card = { kind: 'posted', chatId: -1001, botId: 2 } as const
+    const edit = (text: string, messageId = 77) => ({ type: 'edit_text', chatId: -1001, messageId, text }) as const
+    const first = await database.db.transaction((tx) => enqueueTo(tx, project, card, edit('v1')))
+    const second = await database.db.transaction((tx) => enqueueTo(tx, project, card, edit('v2')))
+    const other = await database.db.transaction((tx) => enqueueTo(tx, project, card, edit('other', 78)))
+    expect(second).toBe(first)
+    expect(other).not.toBe(first)
+    expect(JSON.parse((await rowOf(first)).job)).toMatchObject({ text: 'v2', messageId: 77 })
+    // Once a worker claimed it, a new edit is a row of its own (the claimed one may hold the old content).
+    await database.db.update(outbox).set({ state: 'sending' }).where(eq(outbox.id, first))
+    const third = await database.db.transaction((tx) => enqueueTo(tx, project, card, edit('v3')))
+    expect(third).not.toBe(first)
   })
 })

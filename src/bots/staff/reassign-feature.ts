@@ -4,7 +4,7 @@ import { customerName, findCustomer, type Customer } from '../../domain/customer
 import { refusalFor } from '../../domain/permissions.js'
 import { homeRole } from '../../domain/roles.js'
 import { staffMember, teamsOf } from '../../domain/project-runtime.js'
-import { executeReassignment } from '../../domain/reassignment/execute.js'
+import { startReassignment } from '../../domain/reassignment/runner.js'
 import { cancelReassignment, scheduleReassignment } from '../../domain/reassignment/schedule.js'
 import { describeDue, dueAt, type ReassignWhen } from '../../domain/reassignment/when.js'
 import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
@@ -21,10 +21,7 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
   if (when.kind === 'now') {
     // Run it in the background: the CS group's updates are handled one at a time, and a move
     // with a long history would hold up every later command. The cron job retries it if this fails.
-    const { deps, project } = ctx
-    void executeReassignment(deps, project, outcome.reassignment.id).catch((error) =>
-      deps.logger.error({ err: error, reassignmentId: outcome.reassignment.id }, 'reassignment failed; the cron job will try again'),
-    )
+    startReassignment(ctx.deps, ctx.project, outcome.reassignment.id)
     return { text: `🔀 ${customerName(customer)} is moving to ${team.title} (by ${by}); the history is being replayed.` }
   }
   return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due)}.`, cancelId: outcome.reassignment.id }

@@ -4,7 +4,7 @@ import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
 import { botForRole, staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { executeReassignment } from '../reassignment/execute.js'
+import { startReassignment } from '../reassignment/runner.js'
 import { scheduleReassignment } from '../reassignment/schedule.js'
 import { pressCardButton } from './decide.js'
 
@@ -34,9 +34,7 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
     const planned = await scheduleReassignment(deps, project, { customerId: customer.id, toTeam: request.team, dueAt: new Date(), requestedBy: request.by, source: 'bot' })
     if (!planned.ok) return { ok: false, reason: 'conflict', message: planned.reason }
     // As "/reassign <team> now" does: started here, retried by the cron job if it fails.
-    void executeReassignment(deps, project, planned.reassignment.id).catch((error) =>
-      deps.logger.error({ err: error, reassignmentId: planned.reassignment.id }, 'reassignment failed; the cron job will try again'),
-    )
+    startReassignment(deps, project, planned.reassignment.id)
     return { ok: true, kind: 'reassigning', text: `Moving to ${request.team}; the history is being replayed.` }
   }
   const [assignment] = await deps.db.select().from(assignments).where(eq(assignments.customerId, customer.id))

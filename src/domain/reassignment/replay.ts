@@ -1,11 +1,12 @@
 import { and, asc, eq, gte } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { messages } from '../../db/schema/index.js'
+import { messages, relayLinks } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import type { Topic } from '../customers.js'
 import { customerName, type Customer } from '../customers.js'
 import { staffGroups, staffMember, type ProjectRuntime } from '../project-runtime.js'
-import { queueCopy, topicRoute } from '../routing.js'
+import { enqueueManyTo, INSERT_CHUNK, routeOf } from '../enqueue-to.js'
+import { touchTopic } from '../idle-topics.js'
 
 export interface ReplayLimits {
   lastMessages?: number
@@ -35,17 +36,39 @@ export function replayLabel(project: ProjectRuntime, customer: Customer, message
 
 /**
  * Queues the history into a new topic as labelled copies (kind 'replay'), recorded like any
- * relay so replies, edits and reactions on old messages reach the new copies. Returns the
- * outbox id of the last row, so cleanup can wait for the replay to be delivered.
+ * relay so replies, edits and reactions on old messages reach the new copies. The links and
+ * their jobs go in multi-row inserts (a few statements for 200 messages, so the move's
+ * transaction stays short); album parts need not wait for siblings (the history is complete).
+ * Returns the outbox id of the last row, so cleanup can wait for the replay to be delivered.
  */
 export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, history: MessageRow[]): Promise<number | undefined> {
-  let last: number | undefined
-  for (const message of history) {
-    last = await queueCopy(tx, project, message, topicRoute(topic, 'replay', replayLabel(project, customer, message)), {
-      noAlbumWait: true,
-      returnOutboxId: true,
-      stream: 'replay',
-    })
+  if (history.length === 0) return undefined
+  const address = { kind: 'topic', topic } as const
+  const { botId } = routeOf(project, address, { stream: 'replay' })
+  for (let i = 0; i < history.length; i += INSERT_CHUNK) {
+    await tx.insert(relayLinks).values(
+      history.slice(i, i + INSERT_CHUNK).map((message) => ({
+        projectId: project.id,
+        messageId: message.id,
+        topicId: topic.id,
+        chatId: topic.chatId,
+        botId,
+        kind: 'replay' as const,
+        header: replayLabel(project, customer, message),
+      })),
+    )
   }
+  // The topic is new in this transaction: its replay links are exactly these.
+  const links = await tx
+    .select({ id: relayLinks.id, messageId: relayLinks.messageId })
+    .from(relayLinks)
+    .where(and(eq(relayLinks.projectId, project.id), eq(relayLinks.topicId, topic.id), eq(relayLinks.kind, 'replay')))
+  const linkOf = new Map(links.map((link) => [link.messageId, link.id]))
+  const jobs = history.map((message) => {
+    const linkId = linkOf.get(message.id)!
+    return message.mediaGroupId ? { type: 'relay_album' as const, firstLinkId: linkId, mediaGroupId: message.mediaGroupId } : { type: 'relay' as const, linkId }
+  })
+  const last = await enqueueManyTo(tx, project, address, jobs, { stream: 'replay' })
+  await touchTopic(tx, topic.id)
   return last
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, lt } from 'drizzle-orm'
-import type { MessageEntity } from 'grammy/types'
+import type { MessageEntity } from '../../delivery/jobs.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, relayLinks, unansweredWaits } from '../../db/schema/index.js'
 import { activeTopics, customerName, type Customer, type Topic } from '../customers.js'

@@ -4,6 +4,8 @@ import type { StaffRole } from '../../../config/index.js'
 import type { TopicRole } from '../../../db/schema/index.js'
 import type { Topic } from '../../../domain/customers.js'
 import type { StaffGroup } from '../../../domain/project-runtime.js'
+import type { Keyboard } from '../../../domain/buttons/keyboard.js'
+import { answerInTopic } from '../../../domain/topic-notices.js'
 import type { BotContext } from '../../shared/context.js'
 
 /** What a staff command inside a customer's topic gets to work with. */
@@ -18,9 +20,10 @@ export interface TopicCommand {
 
 export type TopicCommandHandler = (command: TopicCommand) => Promise<void>
 
-/** Answers the command message in its topic. */
-export async function answer(command: TopicCommand, text: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await command.ctx.reply(text, { reply_parameters: { message_id: command.message.message_id, allow_sending_without_reply: true }, ...extra })
+/** Answers the command message in its topic (through the outbox: within the group's budget, in the topic's order). */
+export async function answer(command: TopicCommand, text: string, extra: { reply_markup?: Keyboard } = {}): Promise<void> {
+  const { ctx, topic, message } = command
+  await answerInTopic(ctx.deps, ctx.project, topic, text, { replyTo: { messageId: message.message_id }, ...(extra.reply_markup ? { replyMarkup: extra.reply_markup } : {}) })
 }
 
 /** A command that works anywhere in a staff group (General included), not tied to a customer. */

@@ -24,6 +24,13 @@ CREATE TABLE `unanswered_waits` (
 	CONSTRAINT `unanswered_waits_customer_uq` UNIQUE(`customer_id`)
 );
 --> statement-breakpoint
+CREATE TABLE `rate_windows` (
+	`bot_id` bigint NOT NULL,
+	`windows` longtext NOT NULL,
+	`updated_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+	CONSTRAINT `rate_windows_bot_id` PRIMARY KEY(`bot_id`)
+);
+--> statement-breakpoint
 ALTER TABLE `customers` ADD `language_code` varchar(16);--> statement-breakpoint
 ALTER TABLE `outbox` ADD `claim_token` varchar(32);--> statement-breakpoint
 CREATE INDEX `conversation_ratings_customer_idx` ON `conversation_ratings` (`customer_id`);--> statement-breakpoint
