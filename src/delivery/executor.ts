@@ -271,8 +271,9 @@ export async function changeTopic(deps: ExecutorDeps, botId: number, change: 'cl
     if (!/TOPIC_NOT_MODIFIED|message thread not found|TOPIC_ID_INVALID/.test(text)) throw error
     outcome = { alreadyDone: change }
   }
-  // No bot hears of its own reopen: the domain records it.
-  if (change === 'reopen_topic') await retryTransient(async () => deps.hooks?.onTopicReopened?.(topicId))
+  // No bot hears of its own reopen, and none needs to: the domain recorded the topic as open when
+  // it queued this job (topic-state.ts). Recording it again here, after the send, would undo a
+  // close queued since (a /resolve right after the client's message), leaving it "open" for good.
   return outcome
 }
 

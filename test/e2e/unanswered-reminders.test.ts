@@ -229,15 +229,17 @@ describe('unanswered reminders', () => {
     await sim.waitFor(() => autoReplies().length === replied + 2)
   })
 
-  it('still reminds when Telegram refuses the mention (an owner who is not in the group): as plain text', async () => {
-    // Zoe's last message (Thursday 19:03 CET, outside the hours) is due on Friday at 09:10 CET; her owner is now Dave, of CR South.
-    await setOwner(h.world.people.dave.id)
+  it('still reminds when Telegram refuses the mention (an owner no bot has ever seen, gone from the roster): as plain text', async () => {
+    // Zoe's last message (Thursday 19:03 CET, outside the hours) is due on Friday at 09:10 CET; her owner
+    // is now someone the CR bot has no access to (tdlib: "have no access to the user").
+    const gone = h.sim.createUser({ firstName: 'Rita' })
+    await setOwner(gone.id)
     const before = reminders().length
     await at(new Date('2026-10-30T08:09:00Z'))
     expect(reminders()).toHaveLength(before)
     await at(new Date('2026-10-30T08:10:00Z'))
     const ping = await h.sim.waitFor(() => reminders()[before])
-    expect(ping.text).toBe('⏰ Dave, this message has waited 10 min of business hours for an answer.')
+    expect(ping.text).toBe('⏰ Owner, this message has waited 10 min of business hours for an answer.')
     expect(ping.entities ?? []).not.toContainEqual(expect.objectContaining({ type: 'text_mention' }))
     // An answer without a Telegram original (the admin API, like /c) is an answer too: no escalation follows.
     const acme = h.app.projects.find((p) => p.config.key === 'acme')!

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { unansweredWaits } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
@@ -18,18 +18,25 @@ export function resolvedSince(customer: Pick<Customer, 'resolvedAt'>, since: Dat
 
 /**
  * A client message reached the customer's topics: it starts the customer's wait for an answer
- * unless an earlier message is still waiting (the oldest unanswered message counts). Runs in
- * the relay's transaction, which holds the customer's row lock; returns the wait row.
+ * unless an earlier message is still waiting (the oldest unanswered message counts; a resolve
+ * since it ends that wait). One upsert in the relay's transaction, which holds the customer's
+ * row lock. `waiting_since` is assigned last: MySQL applies the assignments in order, so the
+ * others still see its old value.
  */
-export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<UnansweredWait | undefined> {
-  if (!project.config.sla.enabled) return undefined
-  await tx.insert(unansweredWaits).ignore().values({ projectId: project.id, customerId: customer.id })
-  const [wait] = await tx.select().from(unansweredWaits).where(waitOf(project.id, customer.id)).for('update')
-  if (!wait) throw new Error(`Unanswered wait of customer ${customer.id} vanished right after insert`)
-  if (wait.messageRowId !== null && !resolvedSince(customer, wait.waitingSince)) return wait
-  const started = { messageRowId, waitingSince: now, remindersSent: 0 }
-  await tx.update(unansweredWaits).set(started).where(waitOf(project.id, customer.id))
-  return { ...wait, ...started }
+export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<boolean> {
+  if (!project.config.sla.enabled) return false
+  const restart = sql`(waiting_since IS NULL OR waiting_since <= ${customer.resolvedAt})`
+  await tx
+    .insert(unansweredWaits)
+    .values({ projectId: project.id, customerId: customer.id, messageRowId, waitingSince: now, remindersSent: 0 })
+    .onDuplicateKeyUpdate({
+      set: {
+        remindersSent: sql`IF(${restart}, 0, reminders_sent)`,
+        messageRowId: sql`IF(${restart}, VALUES(message_row_id), message_row_id)`,
+        waitingSince: sql`IF(${restart}, VALUES(waiting_since), waiting_since)`,
+      },
+    })
+  return true
 }
 
 /**
@@ -37,10 +44,11 @@ export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: C
  * hours, the client gets the auto-reply once per conversation (until a staff answer or a resolve).
  */
 export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<void> {
-  const wait = await startWait(tx, project, customer, messageRowId, now)
+  const started = await startWait(tx, project, customer, messageRowId, now)
   const { outsideHoursReply, businessHours } = project.config.sla
-  if (!wait || !outsideHoursReply || isBusinessTime(now, businessHours)) return
-  if (wait.autoRepliedAt && !resolvedSince(customer, wait.autoRepliedAt)) return
+  if (!started || !outsideHoursReply || isBusinessTime(now, businessHours)) return
+  const [wait] = await tx.select({ autoRepliedAt: unansweredWaits.autoRepliedAt }).from(unansweredWaits).where(waitOf(project.id, customer.id))
+  if (wait?.autoRepliedAt && !resolvedSince(customer, wait.autoRepliedAt)) return
   await queueClientText(tx, project, customer.telegramUserId, outsideHoursReply)
   await tx.update(unansweredWaits).set({ autoRepliedAt: now }).where(waitOf(project.id, customer.id))
 }
