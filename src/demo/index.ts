@@ -11,7 +11,7 @@ import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
 import { playReminderStory, runRemindersOnce } from './reminder-story.js'
 import { ShiftedClock } from '../domain/clock.js'
-import { playTransferStory } from './transfer-story.js'
+import { addSecondSouthAgent, playTransferStory } from './transfer-story.js'
 import { Transcript } from './transcript.js'
 import { eq } from 'drizzle-orm'
 
@@ -26,10 +26,12 @@ async function main(): Promise<void> {
   const sim = await startSimulator()
   const world = createSampleWorld(sim)
   const beta = createSecondBrand(sim, world)
+  const rita = addSecondSouthAgent(sim, world)
   const config = createConfig(
     sampleConfig(sim, world, database.url, {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
       projects: [{ ...world.project, resolve: { askRating: true } }, beta.project],
+      agents: [rita],
     }),
   )
   const clock = new ShiftedClock()
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       for (const [key, bot] of Object.entries(brand.bots)) names.set(bot.id, `🤖 ${prefix}${key === 'client' ? 'client' : key.toUpperCase()} bot`)
       for (const person of Object.values(brand.people)) names.set(person.id, `${prefix}${person.firstName}`)
     }
+    names.set(rita.id, rita.name)
     const transcript = new Transcript(sim, names)
     transcript.watchPrivate(world.people.zoe.id, world.bots.client.id)
     transcript.watchPrivate(world.people.yuri.id, world.bots.client.id)

@@ -13,6 +13,16 @@ interface Stage {
 const patience = { timeoutMs: 30_000 }
 
 /**
+ * Rita, a second agent of Acme's CR South for the demo (an agent of the deployment, in the
+ * South group), so Zoe has someone to be transferred to: returns her `agents` entry.
+ */
+export function addSecondSouthAgent(sim: Simulator, world: SampleWorld): { id: number; name: string; projects: Record<string, { roles: ['cr']; teams: string[] }> } {
+  const rita = sim.createUser({ firstName: 'Rita', username: 'rita_cr' })
+  sim.addMember(world.groups.south.id, rita.id)
+  return { id: rita.id, name: 'Rita', projects: { [world.project.key]: { roles: ['cr'], teams: ['south'] } } }
+}
+
+/**
  * The demo's presence and transfer: Dave says he is online in a private chat with the CR bot,
  * Alice hands Zoe to an agent of CR South with `/transfer` (the CR topic names the owners, the
  * cards show the new one), then `/who` in the CS group shows each team's agents.

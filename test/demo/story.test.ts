@@ -4,7 +4,7 @@ import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
 import { playReminderStory, runRemindersOnce } from '../../src/demo/reminder-story.js'
 import { ShiftedClock } from '../../src/domain/clock.js'
-import { playTransferStory } from '../../src/demo/transfer-story.js'
+import { addSecondSouthAgent, playTransferStory } from '../../src/demo/transfer-story.js'
 import { Transcript } from '../../src/demo/transcript.js'
 import { startHarness, type Harness } from '../support/harness.js'
 import { outboxSettled } from '../support/poll.js'
@@ -19,7 +19,13 @@ describe('the demo story', () => {
   const recorder = createQueryRecorder()
   const clock = new ShiftedClock()
   beforeAll(async () => {
-    h = await startHarness({ secondBrand: true, queryLogger: recorder, start: { clock }, project: { resolve: { askRating: true } } })
+    h = await startHarness({
+      secondBrand: true,
+      queryLogger: recorder,
+      start: { clock },
+      project: { resolve: { askRating: true } },
+      prepare: (sim, world) => ({ agents: [addSecondSouthAgent(sim, world)] }),
+    })
   })
   afterAll(async () => h?.stop())
 
@@ -84,7 +90,7 @@ describe('the demo story', () => {
     // The reminder: the service's clock moves, the CR topic is reminded, then the CS leads are told.
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(h.app) })
     const reminderSteps = lines.join('\n').split('━━ ').slice(-3)
-    expect(reminderSteps[1]).toMatch(/^30\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ This message has waited 10 min for an answer/)
+    expect(reminderSteps[1]).toMatch(/^30\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ Rita, this message has waited 10 min for an answer/)
     expect(reminderSteps[2]).toMatch(/^31\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
