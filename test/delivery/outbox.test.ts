@@ -217,16 +217,18 @@ describe('failure classes', () => {
 })
 
 describe('topic changes', () => {
-  it('records its own reopen of a topic closed by hand (no bot is told of it)', async () => {
+  it('reopens a topic closed by hand, leaving its recorded state to the domain that queued the reopen', async () => {
     h = await startOutboxHarness()
     h.startWorkers()
     const t = await h.topic(0, 'Customer · ACC-2')
     h.sim.closeTopicByHand(t.chatId, t.threadId)
+    // The domain records "open" when it queues the reopen; here a close was recorded since (a quick
+    // /resolve): the send must not undo it.
     await h.database.db.update(topicRows).set({ state: 'closed' }).where(eq(topicRows.id, t.topicId))
     const id = await h.queue({ kind: 'topic', topicId: t.topicId }, { type: 'reopen_topic', topicId: t.topicId })
     await rowInState(id, 'sent')
     expect(h.sim.topics(t.chatId).find((x) => x.message_thread_id === t.threadId)?.closed).toBe(false)
-    expect((await h.database.db.select().from(topicRows).where(eq(topicRows.id, t.topicId)))[0]?.state).toBe('open')
+    expect((await h.database.db.select().from(topicRows).where(eq(topicRows.id, t.topicId)))[0]?.state).toBe('closed')
   })
 })
 
