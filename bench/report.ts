@@ -93,7 +93,9 @@ export function renderScenario(runs: ScenarioResult[]): string {
       Object.entries(stableMedian).map(([k, v]) => [k, cell(v, stableSpread[k])]),
     ),
     ...first.notes.map((n) => `note: ${n}`),
-    ...runs.flatMap((r, i) => r.phases.map((p) => `cpu${runs.length > 1 ? ` (run ${i + 1})` : ''}: ${typeof p.detail.cpuVerdict === 'string' ? p.detail.cpuVerdict : 'not measured'}`)),
+    ...runs.flatMap((r, i) =>
+      r.phases.map((p) => `cpu${runs.length > 1 ? ` (run ${i + 1})` : ''}: ${typeof p.detail.cpuVerdict === 'string' ? p.detail.cpuVerdict : 'not measured'}`),
+    ),
   ].join('\n')
 }
 

@@ -11,7 +11,19 @@ import { progressStoreOf, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
 import { CAPTION_LIMIT, splitText, TEXT_LIMIT, withHeader, type Content } from './render.js'
 import { albumSteps } from './album.js'
-import { contentSteps, fileInput, linkDestination, loadLinkContent, relayCopy, rememberFile, sendContent, topicDestination, uploader, type Destination, type SendDeps } from './send-content.js'
+import {
+  contentSteps,
+  fileInput,
+  linkDestination,
+  loadLinkContent,
+  relayCopy,
+  rememberFile,
+  sendContent,
+  topicDestination,
+  uploader,
+  type Destination,
+  type SendDeps,
+} from './send-content.js'
 import { messagesLeft, runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 
 // The jobs other than a plain relayed copy (`relayCopy`, send-content.ts), each called from the worker's job switch.

@@ -21,7 +21,18 @@ describe('the staff command registry', () => {
       expect(c.menu.length).toBeGreaterThan(0)
       expect(c.menu.length).toBeLessThanOrEqual(256)
     }
-    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'find', 'c', 'canned', ...OWNERS, 'help'])
+    expect(commandMenu(staffCommands, 'cs', 'everyone').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'resolve',
+      'treatment',
+      ...PROFILE,
+      'find',
+      'c',
+      'canned',
+      ...OWNERS,
+      'help',
+    ])
     expect(commandMenu(staffCommands, 'cs', 'lead').map((c) => c.command)).toEqual([
       'delete',
       'history',

@@ -45,7 +45,10 @@ class MoveQueue {
       await executeReassignment(this.deps, move.project, move.reassignmentId)
     } catch (error) {
       const again = move.attempt < MOVE_ATTEMPTS
-      this.deps.logger.error({ err: error, reassignmentId: move.reassignmentId, attempt: move.attempt }, again ? 'reassignment failed; queued again' : 'reassignment failed; the cron job will try again')
+      this.deps.logger.error(
+        { err: error, reassignmentId: move.reassignmentId, attempt: move.attempt },
+        again ? 'reassignment failed; queued again' : 'reassignment failed; the cron job will try again',
+      )
       if (again) this.waiting.push({ ...move, attempt: move.attempt + 1 })
     }
   }
