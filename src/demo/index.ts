@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js'
 import { startSimulator } from '../simulator/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
+import { playCrmStory } from './crm-story.js'
 import { playRoutingStory } from './routing-story.js'
 import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     await playTransferStory({ sim, world, transcript })
     await playResolveStory({ sim, world, transcript })
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
+    await playCrmStory({ sim, world, transcript })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

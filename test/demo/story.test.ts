@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { playCrmStory } from '../../src/demo/crm-story.js'
 import { playResolveStory } from '../../src/demo/resolve-story.js'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
@@ -92,6 +93,12 @@ describe('the demo story', () => {
     const reminderSteps = lines.join('\n').split('━━ ').slice(-3)
     expect(reminderSteps[1]).toMatch(/^30\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: ⏰ Rita, this message has waited 10 min for an answer/)
     expect(reminderSteps[2]).toMatch(/^31\. [\s\S]*CS group › Onboarding: #\d+ CS bot: 🚨 Zoe Quinn \(CR South\) has waited 30 min for an answer/)
+
+    // Tags and a canned reply.
+    await playCrmStory({ sim, world, transcript })
+    const crmSteps = lines.join('\n').split('━━ ').slice(-2)
+    expect(crmSteps[0]).toMatch(/^32\. [\s\S]*CS group › Zoe Quinn · ACC-1001: ↻ #\d+ CS bot: 👤 Zoe Quinn[\s\S]*Tags: #vip/)
+    expect(crmSteps[1]).toMatch(/^33\. [\s\S]*: Alice · CS ⏎ Your refund is on its way/)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)
