@@ -23,6 +23,7 @@ export async function playCrmStory({ sim, world, transcript }: Stage): Promise<v
 
   transcript.step('32. Alice tags Zoe #vip in her CS topic: the pinned profile cards show the tag')
   sim.sendGroup(alice.id, cs, { text: '/tag vip' }, { threadId: csTopic })
+  await waitFor(() => sim.chatMessages(cs, { threadId: csTopic }).find((m) => m.from.is_bot && m.text === '🏷 Tags: #vip'), 'the answer to /tag')
   await waitFor(() => sim.chatMessages(cs, { threadId: csTopic }).find((m) => m.pinned && m.text?.includes('Tags: #vip')), 'the tag on the CS card')
   transcript.flush()
 
