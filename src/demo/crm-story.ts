@@ -1,6 +1,7 @@
 import type { Simulator } from '../simulator/index.js'
 import type { SampleWorld } from './sample-world.js'
 import type { Transcript } from './transcript.js'
+import { demoWaitFor } from './stage.js'
 
 interface Stage {
   sim: Simulator
@@ -8,8 +9,6 @@ interface Stage {
   world: SampleWorld
   transcript: Transcript
 }
-
-const patience = { timeoutMs: 30_000 }
 
 /**
  * The demo's tags and canned replies: Alice tags Zoe (the pinned cards show it), saves a canned
@@ -19,7 +18,7 @@ export async function playCrmStory({ sim, world, transcript }: Stage): Promise<v
   const { zoe, alice } = world.people
   const cs = world.groups.cs.id
   const csTopic = sim.topics(cs).find((t) => t.name.startsWith('Zoe') && !t.deleted)!.message_thread_id
-  const waitFor = <T>(probe: () => T | undefined | false | null, what: string) => sim.waitFor(probe, { ...patience, message: `demo: ${what}` })
+  const waitFor = demoWaitFor(sim)
 
   transcript.step('32. Alice tags Zoe #vip in her CS topic: the pinned profile cards show the tag')
   sim.sendGroup(alice.id, cs, { text: '/tag vip' }, { threadId: csTopic })

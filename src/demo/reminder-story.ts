@@ -3,6 +3,7 @@ import { unansweredRemindersJob } from '../cron/unanswered-reminders.js'
 import type { Simulator, SimMessageView } from '../simulator/index.js'
 import type { SampleWorld } from './sample-world.js'
 import type { Transcript } from './transcript.js'
+import { demoStep, demoWaitFor } from './stage.js'
 
 interface Stage {
   sim: Simulator
@@ -14,7 +15,6 @@ interface Stage {
   runReminders: () => Promise<void>
 }
 
-const patience = { timeoutMs: 30_000 }
 const MINUTE = 60_000
 
 /**
@@ -24,7 +24,7 @@ const MINUTE = 60_000
  */
 export async function playReminderStory({ sim, world, transcript, advanceClock, runReminders }: Stage): Promise<void> {
   const { zoe } = world.people
-  const waitFor = <T>(probe: () => T | undefined | false | null, what: string) => sim.waitFor(probe, { ...patience, message: `demo: ${what}` })
+  const waitFor = demoWaitFor(sim)
   const topicOf = (chatId: number, name: string) => sim.topics(chatId).find((t) => t.name.startsWith(name) && !t.deleted)?.message_thread_id
   const textIn = (chatId: number, name: string, text: string) => () =>
     waitFor(() => {
@@ -35,12 +35,7 @@ export async function playReminderStory({ sim, world, transcript, advanceClock, 
     advanceClock(minutes * MINUTE)
     await runReminders()
   }
-  const step = async (title: string, act: () => unknown, ...outcomes: Array<() => Promise<unknown>>) => {
-    transcript.step(title)
-    await act()
-    for (const outcome of outcomes) await outcome()
-    transcript.flush()
-  }
+  const step = demoStep(transcript)
   const question = 'Could someone confirm the date of the refund?'
   await step(
     '29. Zoe asks one more question, and nobody answers',

@@ -2,6 +2,7 @@ import type { Simulator, SimMessageView } from '../simulator/index.js'
 import type { SampleWorld } from './sample-world.js'
 import { buttonData } from './story.js'
 import type { Transcript } from './transcript.js'
+import { demoWaitFor } from './stage.js'
 
 interface Stage {
   sim: Simulator
@@ -9,8 +10,6 @@ interface Stage {
   world: SampleWorld
   transcript: Transcript
 }
-
-const patience = { timeoutMs: 30_000 }
 
 /**
  * The demo's "resolve with a rating": Alice (a CS lead) resolves Zoe's conversation, the CR
@@ -23,7 +22,7 @@ export async function playResolveStory({ sim, world, transcript }: Stage): Promi
   const south = world.groups.south.id
   const zoeTopic = (chatId: number) => sim.topics(chatId).find((t) => t.name.startsWith('Zoe') && !t.deleted)
   const csTopic = zoeTopic(cs)!.message_thread_id
-  const waitFor = <T>(probe: () => T | undefined | false | null, what: string) => sim.waitFor(probe, { ...patience, message: `demo: ${what}` })
+  const waitFor = demoWaitFor(sim)
   const botText = (chatId: number, threadId: number, text: string) => () =>
     waitFor(() => sim.chatMessages(chatId, { threadId }).find((m) => m.from.is_bot && m.text?.includes(text)), `"${text}" in ${chatId}`)
   const ratingPrompt = () => sim.privateMessages(zoe.id, clientBot).find((m: SimMessageView) => m.from.is_bot && m.reply_markup?.inline_keyboard.flat().some((b) => b.text === '5'))

@@ -5,6 +5,7 @@ import type { Simulator } from '../simulator/index.js'
 import type { SampleWorld } from './sample-world.js'
 import { buttonData } from './story.js'
 import type { Transcript } from './transcript.js'
+import { demoStep, demoWaitFor } from './stage.js'
 
 interface Stage {
   sim: Simulator
@@ -14,8 +15,6 @@ interface Stage {
   project: ProjectRuntime
   db: Database
 }
-
-const patience = { timeoutMs: 30_000 }
 
 /**
  * The demo's routing steps: Acme routes CR owners online-first with a queue. With nobody online
@@ -27,7 +26,7 @@ export async function playRoutingStory({ sim, world, transcript, project, db }: 
   const clientBot = world.bots.client.id
   const cs = world.groups.cs.id
   const south = world.groups.south.id
-  const waitFor = <T>(probe: () => T | undefined | false | null, what: string) => sim.waitFor(probe, { ...patience, message: `demo: ${what}` })
+  const waitFor = demoWaitFor(sim)
   const privateText = (text: string) => () =>
     waitFor(() => sim.privateMessages(yuri.id, clientBot).find((m) => m.from.is_bot && m.text?.includes(text)), `"${text}" in Yuri's chat`)
   const yuriTopic = () => sim.topics(south).find((t) => t.name.startsWith('Yuri') && !t.deleted)?.message_thread_id
@@ -36,12 +35,7 @@ export async function playRoutingStory({ sim, world, transcript, project, db }: 
       const thread = yuriTopic()
       return thread !== undefined && sim.chatMessages(south, { threadId: thread }).find((m) => m.text?.includes(text))
     }, `"${text}" in Yuri's CR South topic`)
-  const step = async (title: string, act: () => unknown, ...outcomes: Array<() => Promise<unknown>>) => {
-    transcript.step(title)
-    await act()
-    for (const outcome of outcomes) await outcome()
-    transcript.flush()
-  }
+  const step = demoStep(transcript)
   const cardOf = () => sim.chatMessages(cs).find((m) => m.reply_markup && m.text?.includes('yuri@example.com') && !m.text.includes('Assigned'))
   const queueListing = () => sim.chatMessages(cs).findLast((m) => m.from.is_bot && m.text?.startsWith('Waiting for an owner'))
 

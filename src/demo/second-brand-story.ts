@@ -2,6 +2,7 @@ import type { Simulator, SimMessageView } from '../simulator/index.js'
 import type { SampleWorld, SecondBrand } from './sample-world.js'
 import { buttonData } from './story.js'
 import type { Transcript } from './transcript.js'
+import { demoStep, demoWaitFor } from './stage.js'
 
 interface Stage {
   sim: Simulator
@@ -13,8 +14,6 @@ interface Stage {
   print?: (line: string) => void
 }
 
-const patience = { timeoutMs: 30_000 }
-
 /**
  * The demo's second brand: Beta runs in the same service and database with its own client bot,
  * groups and staff; Bob works in both brands. Each step waits for what it prints, then the
@@ -24,7 +23,7 @@ export async function playSecondBrandStory({ sim, world, beta, transcript, print
   const client = beta.people.zoe
   const clientBot = beta.bots.client.id
   const cs = beta.groups.cs.id
-  const waitFor = <T>(probe: () => T | undefined | false | null, what: string) => sim.waitFor(probe, { ...patience, message: `demo: ${what}` })
+  const waitFor = demoWaitFor(sim)
   const privateText = (text: string) => () =>
     waitFor(() => sim.privateMessages(client.id, clientBot).find((m) => m.from.is_bot && m.text?.includes(text)), `"${text}" in Beta's client chat`)
   const topicOf = (chatId: number) => sim.topics(chatId).find((t) => t.name.startsWith('Zoe') && !t.deleted)?.message_thread_id
@@ -33,12 +32,7 @@ export async function playSecondBrandStory({ sim, world, beta, transcript, print
       const thread = topicOf(chatId)
       return thread !== undefined && sim.chatMessages(chatId, { threadId: thread }).find((m) => m.text?.includes(text))
     }, `"${text}" in ${chatId}`)
-  const step = async (title: string, act: () => unknown, ...outcomes: Array<() => Promise<unknown>>) => {
-    transcript.step(title)
-    await act()
-    for (const outcome of outcomes) await outcome()
-    transcript.flush()
-  }
+  const step = demoStep(transcript)
   const cardOf = () => sim.chatMessages(cs).find((m) => m.reply_markup && m.text?.includes('zoe@example.com') && !m.text.includes('Assigned'))
   const acmeSeen = () => acmeChats(sim, world).length
 

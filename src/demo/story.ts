@@ -4,6 +4,7 @@ import { messages } from '../db/schema/index.js'
 import type { Simulator, SimMessageView } from '../simulator/index.js'
 import type { SampleWorld } from './sample-world.js'
 import type { Transcript } from './transcript.js'
+import { DEMO_PATIENCE, demoStep, demoWaitFor } from './stage.js'
 
 interface Stage {
   sim: Simulator
@@ -14,8 +15,6 @@ interface Stage {
 }
 
 /** A slow first run (cold caches, a busy machine) gets time; a real failure still ends the demo. */
-const patience = { timeoutMs: 30_000 }
-
 /**
  * The scripted conversation of `npm run demo`. Each step waits for every visible outcome it
  * causes, in every chat the transcript prints, so the transcript is the same on every run and
@@ -27,7 +26,7 @@ export async function playStory({ sim, world, transcript, db }: Stage): Promise<
   const cs = world.groups.cs.id
   const north = world.groups.north.id
   const south = world.groups.south.id
-  const waitFor = <T>(probe: () => T | undefined | false | null, what: string) => sim.waitFor(probe, { ...patience, message: `demo: ${what}` })
+  const waitFor = demoWaitFor(sim)
   const privateChat = () => sim.privateMessages(zoe.id, clientBot, { includeDeleted: true })
   const inPrivate = (predicate: (m: SimMessageView) => boolean, what: string) => () => waitFor(() => privateChat().find((m) => m.from.is_bot && predicate(m)), what)
   const privateText = (text: string) => inPrivate((m) => m.text?.includes(text) ?? false, `"${text}" in Zoe's chat`)
@@ -41,14 +40,9 @@ export async function playStory({ sim, world, transcript, db }: Stage): Promise<
   const textIn = (chatId: number, text: string) => inTopic(chatId, (m) => !m.deleted && (m.text?.includes(text) ?? false), `"${text}" in ${chatId}`)
   const inGroup = (chatId: number, predicate: (m: SimMessageView) => boolean, what: string) => () =>
     waitFor(() => sim.chatMessages(chatId, { includeDeleted: true }).find(predicate), what)
-  const step = async (title: string, act: () => unknown, ...outcomes: Array<() => Promise<unknown>>) => {
-    transcript.step(title)
-    await act()
-    for (const outcome of outcomes) await outcome()
-    transcript.flush()
-  }
+  const step = demoStep(transcript)
   const stored = async (text: string) => {
-    const deadline = Date.now() + patience.timeoutMs
+    const deadline = Date.now() + DEMO_PATIENCE.timeoutMs
     while (
       (
         await db

@@ -2,6 +2,7 @@ import type { Simulator, SimMessageView } from '../simulator/index.js'
 import type { SampleWorld } from './sample-world.js'
 import { buttonData } from './story.js'
 import type { Transcript } from './transcript.js'
+import { demoWaitFor } from './stage.js'
 
 interface Stage {
   sim: Simulator
@@ -9,8 +10,6 @@ interface Stage {
   world: SampleWorld
   transcript: Transcript
 }
-
-const patience = { timeoutMs: 30_000 }
 
 /**
  * Rita, a second agent of Acme's CR South for the demo (an agent of the deployment, in the
@@ -31,7 +30,7 @@ export async function playTransferStory({ sim, world, transcript }: Stage): Prom
   const { alice, dave } = world.people
   const cs = world.groups.cs.id
   const south = world.groups.south.id
-  const waitFor = <T>(probe: () => T | undefined | false | null, what: string) => sim.waitFor(probe, { ...patience, message: `demo: ${what}` })
+  const waitFor = demoWaitFor(sim)
   const zoeTopic = (chatId: number) => sim.topics(chatId).find((t) => t.name.startsWith('Zoe') && !t.deleted)!.message_thread_id
   const botSays = (chatId: number, match: (m: SimMessageView) => boolean, what: string) => () =>
     waitFor(() => sim.chatMessages(chatId).find((m) => m.from.is_bot && match(m)), what)
