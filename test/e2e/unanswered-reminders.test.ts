@@ -252,6 +252,23 @@ describe('unanswered reminders', () => {
     expect(escalations()).toHaveLength(escalated)
   })
 
+  it('starts over after a resolve: a wait escalated, then resolved unanswered, is reminded again at the client’s next message', async () => {
+    await setOwner(h.world.people.carol.id)
+    // Friday 2026-10-30, 10:00 CET, within the hours.
+    await at(new Date('2026-10-30T09:00:00Z'))
+    const [before, escalated] = [reminders().length, escalations().length]
+    await fromZoe('Still waiting on the courier')
+    await at(10 * MINUTE)
+    await at(20 * MINUTE)
+    expect([reminders().length, escalations().length]).toEqual([before + 1, escalated + 1])
+    // Resolved without an answer; then Zoe writes again: a new wait, reminded from its start.
+    await updateZoe({ conversation: 'resolved', resolvedAt: clock.now() })
+    await at(MINUTE)
+    await fromZoe('One more question, please')
+    await at(10 * MINUTE)
+    expect(reminders()).toHaveLength(before + 2)
+  })
+
   // Runs last: waits, reminders and auto-replies of two projects in one database stay within their project.
   it('sends no query on a project-owned table without a project condition', async () => {
     const owned = await projectOwnedTables(h.database.db)

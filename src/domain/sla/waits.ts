@@ -20,22 +20,21 @@ export function resolvedSince(customer: Pick<Customer, 'resolvedAt'>, since: Dat
  * A client message reached the customer's topics: it starts the customer's wait for an answer
  * unless an earlier message is still waiting (the oldest unanswered message counts; a resolve
  * since it ends that wait). One upsert in the relay's transaction, which holds the customer's
- * row lock. `waiting_since` is assigned last: MySQL applies the assignments in order, so the
- * others still see its old value.
+ * row lock. MySQL applies ON DUPLICATE KEY assignments left to right, each seeing the columns
+ * already assigned: `waiting_since`, which decides the restart, is assigned last, in SQL written
+ * here (drizzle would order them by column).
  */
 export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<boolean> {
   if (!project.config.sla.enabled) return false
   const restart = sql`(waiting_since IS NULL OR waiting_since <= ${customer.resolvedAt})`
-  await tx
-    .insert(unansweredWaits)
-    .values({ projectId: project.id, customerId: customer.id, messageRowId, waitingSince: now, remindersSent: 0 })
-    .onDuplicateKeyUpdate({
-      set: {
-        remindersSent: sql`IF(${restart}, 0, reminders_sent)`,
-        messageRowId: sql`IF(${restart}, VALUES(message_row_id), message_row_id)`,
-        waitingSince: sql`IF(${restart}, VALUES(waiting_since), waiting_since)`,
-      },
-    })
+  await tx.execute(sql`
+    INSERT INTO unanswered_waits (project_id, customer_id, message_row_id, waiting_since, reminders_sent)
+    VALUES (${project.id}, ${customer.id}, ${messageRowId}, ${now}, 0)
+    ON DUPLICATE KEY UPDATE
+      reminders_sent = IF(${restart}, 0, reminders_sent),
+      message_row_id = IF(${restart}, VALUES(message_row_id), message_row_id),
+      waiting_since = IF(${restart}, VALUES(waiting_since), waiting_since),
+      updated_at = CURRENT_TIMESTAMP(3)`)
   return true
 }
 
