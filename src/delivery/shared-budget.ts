@@ -82,7 +82,7 @@ export class SharedBudget {
     const botIds = [...new Set([...batch.flatMap((d) => d.botIds), ...[...confirmations.values()].map((c) => c.botId)])].sort((a, b) => a - b)
     const confirmedAt = new Map([...confirmations].map(([token, c]) => [token, c.at]))
     try {
-      this.seeds ??= this.seed ? this.seed() : Promise.resolve(new Map())
+      this.seeds ??= this.seedOnce()
       const seeds = await this.seeds
       const results = await retryTransient(() =>
         this.db.transaction(async (tx) => {
@@ -115,6 +115,16 @@ export class SharedBudget {
   }
 
   /** Locks the bots' rows (in id order, so two processes never deadlock) and loads them into the budget. */
+  /** The start-up seed; a failed one is not kept, so the next flush tries again (a kept rejection would stop every send). */
+  private async seedOnce(): Promise<SeedSends> {
+    try {
+      return this.seed ? await retryTransient(this.seed) : new Map()
+    } catch (error) {
+      this.seeds = undefined
+      throw error
+    }
+  }
+
   private async load(tx: DbOrTx, botIds: number[], confirmedAt: ReadonlyMap<string, number>, seeds: SeedSends): Promise<void> {
     const read = async () =>
       (await tx.select().from(rateWindows).where(inArray(rateWindows.botId, botIds)).orderBy(rateWindows.botId).for('update')) as Array<{ botId: number; windows: string }>

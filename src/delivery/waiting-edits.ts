@@ -10,10 +10,10 @@ type EditText = Extract<OutboxJob, { type: 'edit_text' }>
  * (undefined when there is none). The row stays locked until the caller commits, so no worker
  * sends the old content meanwhile; a row already claimed is left alone (the new edit follows it).
  */
-export async function replaceWaitingEdit(tx: DbOrTx, destination: string, job: EditText): Promise<number | undefined> {
+export async function replaceWaitingEdit(tx: DbOrTx, projectId: number, destination: string, job: EditText): Promise<number | undefined> {
   const [rows] = (await tx.execute(sql`
     SELECT id FROM outbox
-    WHERE destination = ${destination} AND state = 'pending'
+    WHERE project_id = ${projectId} AND destination = ${destination} AND state = 'pending'
       AND JSON_VALUE(job, '$.type') = 'edit_text'
       AND JSON_VALUE(job, '$.chatId') = ${String(job.chatId)} AND JSON_VALUE(job, '$.messageId') = ${String(job.messageId)}
     ORDER BY id DESC

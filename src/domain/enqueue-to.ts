@@ -89,7 +89,7 @@ export function routeOf(project: ProjectRuntime, address: Address, options: Enqu
  */
 export async function enqueueTo(tx: DbOrTx, project: ProjectRuntime, address: Address, job: OutboxJob, options: EnqueueToOptions = {}): Promise<number> {
   const input = enqueueInput(project, { address, job, options })
-  const merged = job.type === 'edit_text' && options.dependsOn === undefined ? await replaceWaitingEdit(tx, input.destination, job) : undefined
+  const merged = job.type === 'edit_text' && options.dependsOn === undefined ? await replaceWaitingEdit(tx, project.id, input.destination, job) : undefined
   return merged ?? enqueue(tx, input)
 }
 

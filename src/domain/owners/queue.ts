@@ -110,7 +110,7 @@ export async function assignFromQueue(
     if (!customer) return { ok: false, text: 'This customer is not in this project’s queue.' }
     const name = customerName(customer)
     if (customer.ownerUserId !== null) return { ok: false, text: `${name} already has an owner: ${memberName(project, customer.ownerUserId)}.` }
-    if (customer.queuedAt === null || customer.state !== 'active') return { ok: false, text: `${name} is no longer waiting.` }
+    if (customer.queuedAt === null || customer.state !== 'active' || customer.conversation !== 'open') return { ok: false, text: `${name} is no longer waiting.` }
     const agent = memberName(project, press.agentId)
     if (!teamAgents(project, customer.crTeam ?? '').some((a) => a.id === press.agentId)) return { ok: false, text: `${agent} is not an agent of ${name}’s team.` }
     if (!(await agentsWithRoom(tx, project, customer.crTeam ?? '')).some((a) => a.id === press.agentId))

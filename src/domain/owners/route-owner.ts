@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { assignmentLog, customers, projects } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -21,8 +21,8 @@ export async function lockRouting(tx: DbOrTx, project: ProjectRuntime): Promise<
 
 /**
  * What routing needs for a customer of `teamKey`, read from the database: the team's agents with
- * their presence and open customers, and the round-robin cursor — the newest owner among them in
- * the assignment log, so turns are fair across processes and restarts.
+ * their presence and open customers, and the round-robin cursor — the newest owner routing chose among them in
+ * the assignment log (a person's transfer or queue press does not move the turn), so turns are fair across processes and restarts.
  */
 export async function ownerChoiceInput(tx: DbOrTx, project: ProjectRuntime, teamKey: string, languageCode: string | null, now: Date): Promise<OwnerChoiceInput> {
   const agents = teamAgents(project, teamKey)
@@ -35,7 +35,7 @@ export async function ownerChoiceInput(tx: DbOrTx, project: ProjectRuntime, team
       : await tx
           .select({ owner: assignmentLog.toOwner })
           .from(assignmentLog)
-          .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.action, 'owner_changed'), inArray(assignmentLog.toOwner, ids)))
+          .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.action, 'owner_changed'), isNull(assignmentLog.actorUserId), inArray(assignmentLog.toOwner, ids)))
           .orderBy(desc(assignmentLog.id))
           .limit(1)
   return {

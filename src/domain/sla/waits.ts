@@ -56,6 +56,7 @@ export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, 
  * A staff answer reached the client (an internal note is not one): nothing waits any more, and
  * the next message outside business hours gets the auto-reply again.
  */
-export async function staffAnswered(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, customerId: number): Promise<void> {
+export async function staffAnswered(tx: DbOrTx, project: Pick<ProjectRuntime, 'id' | 'config'>, customerId: number): Promise<void> {
+  if (!project.config.sla.enabled) return
   await tx.update(unansweredWaits).set({ messageRowId: null, waitingSince: null, remindersSent: 0, autoRepliedAt: null }).where(waitOf(project.id, customerId))
 }
