@@ -52,6 +52,18 @@ describe('the staff command registry', () => {
       'help',
     ])
     expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'c', 'canned', ...OWNERS, 'help'])
+    // Treatment has no team of its own to list with /who.
+    expect(commandMenu(staffCommands, 'treatment', 'everyone').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'resolve',
+      'treatment',
+      ...PROFILE,
+      'c',
+      'canned',
+      ...OWNERS.filter((c) => c !== 'who'),
+      'help',
+    ])
     expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
   })
 })
