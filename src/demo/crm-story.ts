@@ -1,20 +1,10 @@
-import type { Simulator } from '../simulator/index.js'
-import type { SampleWorld } from './sample-world.js'
-import type { Transcript } from './transcript.js'
-import { demoWaitFor } from './stage.js'
-
-interface Stage {
-  sim: Simulator
-  /** Acme, after its story: Zoe is in CR South. */
-  world: SampleWorld
-  transcript: Transcript
-}
+import { type AcmeStage, demoWaitFor } from './stage.js'
 
 /**
  * The demo's tags and canned replies: Alice tags Zoe (the pinned cards show it), saves a canned
  * reply and sends it in Zoe's topic with `/c`, so Zoe gets it signed like a typed answer.
  */
-export async function playCrmStory({ sim, world, transcript }: Stage): Promise<void> {
+export async function playCrmStory({ sim, world, transcript }: AcmeStage): Promise<void> {
   const { zoe, alice } = world.people
   const cs = world.groups.cs.id
   const csTopic = sim.topics(cs).find((t) => t.name.startsWith('Zoe') && !t.deleted)!.message_thread_id

@@ -1,21 +1,12 @@
-import type { Simulator, SimMessageView } from '../simulator/index.js'
-import type { SampleWorld } from './sample-world.js'
+import type { SimMessageView } from '../simulator/index.js'
 import { buttonData } from './story.js'
-import type { Transcript } from './transcript.js'
-import { demoWaitFor } from './stage.js'
-
-interface Stage {
-  sim: Simulator
-  /** Acme, after its story: Zoe is in CR South (the project asks for ratings: `resolve.askRating`). */
-  world: SampleWorld
-  transcript: Transcript
-}
+import { type AcmeStage, demoWaitFor } from './stage.js'
 
 /**
  * The demo's "resolve with a rating": Alice (a CS lead) resolves Zoe's conversation, the CR
  * topic closes, Zoe rates it 5 with a button, the topics are told and /history shows it.
  */
-export async function playResolveStory({ sim, world, transcript }: Stage): Promise<void> {
+export async function playResolveStory({ sim, world, transcript }: AcmeStage): Promise<void> {
   const { zoe, alice } = world.people
   const clientBot = world.bots.client.id
   const cs = world.groups.cs.id

@@ -1,5 +1,13 @@
 import type { Simulator } from '../simulator/index.js'
+import type { SampleWorld } from './sample-world.js'
 import type { Transcript } from './transcript.js'
+
+/** What a chapter of the demo plays on: the simulator, Acme's world after the main story (Zoe in CR South), the transcript. */
+export interface AcmeStage {
+  sim: Simulator
+  world: SampleWorld
+  transcript: Transcript
+}
 
 /** How long the demo waits for an outcome before giving up (a loaded machine is slow). */
 export const DEMO_PATIENCE = { timeoutMs: 30_000 }

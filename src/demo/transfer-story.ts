@@ -1,15 +1,7 @@
 import type { Simulator, SimMessageView } from '../simulator/index.js'
 import type { SampleWorld } from './sample-world.js'
 import { buttonData } from './story.js'
-import type { Transcript } from './transcript.js'
-import { demoWaitFor } from './stage.js'
-
-interface Stage {
-  sim: Simulator
-  /** Acme, after its story: Zoe is in CR South. */
-  world: SampleWorld
-  transcript: Transcript
-}
+import { type AcmeStage, demoWaitFor } from './stage.js'
 
 /**
  * Rita, a second agent of Acme's CR South for the demo (an agent of the deployment, in the
@@ -26,7 +18,7 @@ export function addSecondSouthAgent(sim: Simulator, world: SampleWorld): { id: n
  * Alice hands Zoe to an agent of CR South with `/transfer` (the CR topic names the owners, the
  * cards show the new one), then `/who` in the CS group shows each team's agents.
  */
-export async function playTransferStory({ sim, world, transcript }: Stage): Promise<void> {
+export async function playTransferStory({ sim, world, transcript }: AcmeStage): Promise<void> {
   const { alice, dave } = world.people
   const cs = world.groups.cs.id
   const south = world.groups.south.id
