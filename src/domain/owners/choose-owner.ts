@@ -36,11 +36,15 @@ export type OwnerChoice = { kind: 'agent'; userId: number } | { kind: 'queue'; w
  * queue. Among equals, agents speaking the client's language come first. Pure: the caller reads
  * the inputs inside its locked transaction (see `route-owner.ts`).
  */
+/** Whether an agent with this many open customers may take one more (`routing.maxOpenPerAgent`). */
+export function hasRoom(openCustomers: number, routing: Pick<RoutingRule, 'maxOpenPerAgent'>): boolean {
+  return routing.maxOpenPerAgent === undefined || openCustomers < routing.maxOpenPerAgent
+}
+
 export function chooseOwner(input: OwnerChoiceInput): OwnerChoice {
   const { candidates, routing } = input
   if (candidates.length === 0) return { kind: 'queue', why: 'no_agents' }
-  const max = routing.maxOpenPerAgent
-  const withRoom = candidates.filter((c) => max === undefined || c.openCustomers < max)
+  const withRoom = candidates.filter((c) => hasRoom(c.openCustomers, routing))
   if (withRoom.length === 0) return { kind: 'queue', why: 'all_full' }
   const online = withRoom.filter((c) => c.presence === 'online')
   let pool: readonly OwnerCandidate[]

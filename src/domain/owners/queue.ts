@@ -9,7 +9,8 @@ import { refusalFor } from '../permissions.js'
 import { memberName, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { changeOwner } from './change-owner.js'
 import { lockRouting, routeOwner } from './route-owner.js'
-import { openCustomerCounts, teamAgents } from './team-agents.js'
+import { hasRoom } from './choose-owner.js'
+import { openCustomerCounts, openCustomersOf, teamAgents } from './team-agents.js'
 
 /** Customers listed by `/queue` at most (the oldest). */
 const LISTED = 10
@@ -19,7 +20,7 @@ export async function waitingCustomers(db: DbOrTx, project: ProjectRuntime, limi
   const query = db
     .select()
     .from(customers)
-    .where(and(eq(customers.projectId, project.id), isNotNull(customers.queuedAt), eq(customers.state, 'active'), eq(customers.conversation, 'open')))
+    .where(and(openCustomersOf(project), isNotNull(customers.queuedAt)))
     .orderBy(asc(customers.queuedAt), asc(customers.id))
   return limit === undefined ? query : query.limit(limit)
 }
@@ -55,13 +56,12 @@ export async function drainQueue(deps: DomainDeps, project: ProjectRuntime, now 
 /** The agents of the customer's team who may take one more customer, with their names. */
 async function agentsWithRoom(db: DbOrTx, project: ProjectRuntime, teamKey: string): Promise<Array<{ id: number; name: string }>> {
   const agents = teamAgents(project, teamKey)
-  const max = project.config.routing.maxOpenPerAgent
   const open = await openCustomerCounts(
     db,
     project,
     agents.map((a) => a.id),
   )
-  return agents.filter((a) => max === undefined || (open.get(a.id) ?? 0) < max).map((a) => ({ id: a.id, name: a.name }))
+  return agents.filter((a) => hasRoom(open.get(a.id) ?? 0, project.config.routing)).map((a) => ({ id: a.id, name: a.name }))
 }
 
 /** `/queue`: the waiting customers, oldest first, with their waiting time, and a button per agent who can take each. */

@@ -7,7 +7,7 @@ import type { DomainDeps } from '../deps.js'
 import { queueOnboardingText } from '../onboarding/system-topic.js'
 import { staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { topicLink } from '../crm/find.js'
-import { homeRole, teamsRole } from '../roles.js'
+import { homeRole, ownersRole } from '../roles.js'
 import { queueTopicText } from '../topic-notices.js'
 import { addBusinessMinutes } from './business-hours.js'
 import { resolvedSince, waitOf, type UnansweredWait } from './waits.js'
@@ -84,7 +84,8 @@ async function queueReminder(tx: DbOrTx, project: ProjectRuntime, customer: Cust
     return
   }
   // The owner works in the customer's CR topic (or, should it be gone, their CS topic).
-  const topic = active.find((t) => t.role === teamsRole(project.roles).key) ?? active.find((t) => t.role === homeRole(project.roles).key)
+  // Where the owner works (CR), else the home topic.
+  const topic = active.find((t) => t.role === ownersRole(project.roles)?.key) ?? active.find((t) => t.role === homeRole(project.roles).key)
   if (!topic) return
   const link = await copyIn(tx, project, wait.messageRowId!, topic)
   const replyTo = link ? { linkId: link } : undefined
