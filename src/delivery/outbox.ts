@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../db/client.js'
-import { outbox, type Lane } from '../db/schema/index.js'
+import { lanes, outbox, type Lane } from '../db/schema/index.js'
 import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
 import type { ProgressStore, SendProgress } from './send-steps.js'
@@ -71,32 +71,36 @@ export interface ClaimedJob {
  * is due when it is the oldest unfinished row of its destination (per-destination order, even
  * across retries) and its parent, if any, was sent. Several workers and processes share a lane:
  * each claim marks its rows with its own token, and rows another claim took no longer match.
- * (The due rows are picked in a derived table: MySQL refuses a subquery on the updated table.)
  * Run it on a READ COMMITTED session (the workers' pool): no gap locks, so claims and the
  * domain's inserts do not deadlock, and rows still being inserted are passed over.
  */
 export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60): Promise<ClaimedJob[]> {
   const token = randomUUID().replaceAll('-', '')
+  // The due rows are picked in a derived table (MySQL refuses a subquery on the updated table)
+  // and joined by id, so the update touches only them. Each check is an index lookup: the lane's
+  // waiting rows in id order (`outbox_due_idx`, forced: the optimizer would rather walk the
+  // primary key through the sent history), the destination's first waiting row, any row of it
+  // being sent, the parent. Reads per claim do not grow with history or backlog.
   const [claimed] = (await retryTransient(() =>
     db.execute(sql`
-      UPDATE outbox SET state = 'sending', attempts = attempts + 1, claim_token = ${token},
-        locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
-      WHERE state = 'pending' AND id IN (SELECT id FROM (
-        SELECT o.id FROM outbox o
+      UPDATE outbox t JOIN (SELECT id FROM (
+        SELECT o.id FROM outbox o FORCE INDEX (outbox_due_idx)
         WHERE o.state = 'pending' AND o.lane = ${lane} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
-          AND NOT EXISTS (
-            SELECT 1 FROM outbox p
-            WHERE p.destination = o.destination AND p.id < o.id AND p.state IN ('pending', 'sending'))
+          AND o.id = (${firstOfDestination('o', 'pending')})
+          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.state = 'sending' AND p.id < o.id)
           AND (o.depends_on IS NULL OR EXISTS (
             SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead')))
         ORDER BY o.id
-        LIMIT ${limit}) AS due)`),
+        LIMIT ${limit}) AS picked) AS due ON due.id = t.id
+      SET t.state = 'sending', t.attempts = t.attempts + 1, t.claim_token = ${token},
+        t.locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
+      WHERE t.state = 'pending'`),
   )) as unknown as [{ affectedRows: number }]
   if (claimed.affectedRows === 0) return []
   const [rows] = (await retryTransient(() =>
     db.execute(sql`
       SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts, o.result,
-        (SELECT MIN(p.id) FROM outbox p WHERE p.destination = o.destination AND p.state IN ('pending', 'sending')) AS first
+        LEAST(COALESCE((${firstOfDestination('o', 'pending')}), o.id), COALESCE((${firstOfDestination('o', 'sending')}), o.id)) AS first
       FROM outbox o
       WHERE o.state = 'sending' AND o.lane = ${lane} AND o.claim_token = ${token}
       ORDER BY o.id`),
@@ -120,6 +124,11 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
     }))
 }
 
+/** The id of a destination's first row in `state` (one read of `outbox_destination_idx`; MIN() read every one). */
+function firstOfDestination(row: 'o', state: 'pending' | 'sending') {
+  return sql`SELECT p.id FROM outbox p WHERE p.destination = ${sql.raw(row)}.destination AND p.state = ${state} ORDER BY p.id LIMIT 1`
+}
+
 /** Puts rows a claim took out of turn back in line, as if never claimed. */
 async function unclaim(db: DbOrTx, ids: number[], token: string): Promise<void> {
   await db.execute(sql`
@@ -136,10 +145,12 @@ async function unclaim(db: DbOrTx, ids: number[], token: string): Promise<void> 
  * One read of the claim index per lane: what lets idle workers sleep instead of claiming.
  */
 export async function laneDueTimes(db: DbOrTx): Promise<Map<Lane, number>> {
-  const [rows] = (await db.execute(sql`
-    SELECT lane, TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), MIN(next_attempt_at)) AS wait_us
-    FROM outbox WHERE state = 'pending' GROUP BY lane`)) as unknown as [Array<{ lane: Lane; wait_us: number | string }>]
-  return new Map(rows.map((row) => [row.lane, Math.max(0, Math.ceil(Number(row.wait_us) / 1000))]))
+  // One MIN per lane: each is a single read of `outbox_claim_idx` (a GROUP BY walked every waiting row).
+  const perLane = lanes.map(
+    (lane) => sql`SELECT ${lane} AS lane, TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), MIN(next_attempt_at)) AS wait_us FROM outbox WHERE state = 'pending' AND lane = ${lane}`,
+  )
+  const [rows] = (await db.execute(sql.join(perLane, sql` UNION ALL `))) as unknown as [Array<{ lane: Lane; wait_us: number | string | null }>]
+  return new Map(rows.filter((row) => row.wait_us !== null).map((row) => [row.lane, Math.max(0, Math.ceil(Number(row.wait_us) / 1000))]))
 }
 
 /** A row not yet sent keeps only its progress in `result`; markSent overwrites it with the outcome. */

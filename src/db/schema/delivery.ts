@@ -53,7 +53,12 @@ export const outbox = mysqlTable(
     result: longtext('result'),
     ...timestamps,
   },
-  (t) => [index('outbox_claim_idx').on(t.state, t.lane, t.nextAttemptAt), index('outbox_destination_idx').on(t.destination, t.state, t.id)],
+  (t) => [
+    index('outbox_claim_idx').on(t.state, t.lane, t.nextAttemptAt),
+    // A claim walks a lane's waiting rows in id order (FORCE INDEX in claimJobs), never the sent history.
+    index('outbox_due_idx').on(t.state, t.lane, t.id),
+    index('outbox_destination_idx').on(t.destination, t.state, t.id),
+  ],
 )
 
 /** Who did what, for accountability (assignments, rejections, deletes, reassignments). */

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_due_idx` ON `outbox` (`state`,`lane`,`id`);
