@@ -23,10 +23,12 @@ export interface BenchOptions {
   crBots: number
   /** Reassign: longest wait for the replay to finish; the total is projected beyond it. */
   reassignSeconds: number
+  /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
+  profile: boolean
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--profile]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -42,6 +44,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'group-per-minute': { type: 'string', default: '1200' },
       'cr-bots': { type: 'string', default: '3' },
       'reassign-seconds': { type: 'string', default: '600' },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -63,6 +66,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     groupPerMinute: positive('group-per-minute', values['group-per-minute']),
     crBots: positive('cr-bots', values['cr-bots']),
     reassignSeconds: positive('reassign-seconds', values['reassign-seconds']),
+    profile: values.profile,
   }
 }
 

@@ -10,6 +10,8 @@ export interface ServiceProcessOptions {
   logPath: string
   /** True once every bot of the service has polled the simulator since `sinceMs`. */
   isReady: (sinceMs: number) => boolean
+  /** With a directory, node writes a CPU profile of the service there when it exits (`--profile`). */
+  cpuProfileDir?: string
 }
 
 export interface MemoryPeak {
@@ -36,6 +38,8 @@ export class ServiceProcess {
   /** Exits nobody asked for (crashes), with their exit code or signal. */
   readonly unexpectedExits: string[] = []
   starts = 0
+  /** When the last start's process exited (a CPU profile's end). */
+  exitedAt: number | undefined
 
   constructor(private readonly options: ServiceProcessOptions) {}
 
@@ -46,13 +50,17 @@ export class ServiceProcess {
     delete env.DATABASE_URL
     delete env.TELEGRAM_API_ROOT
     const log = openSync(this.options.logPath, 'a')
-    const child = spawn('npx', ['tsx', 'src/main.ts'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', log, log] })
+    const profile = this.options.cpuProfileDir
+    // Profiled, node runs the service itself (tsx as a loader): --cpu-prof writes at process.exit.
+    const [command, args] = profile ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', profile, '--import', 'tsx', 'src/main.ts']] : ['npx', ['tsx', 'src/main.ts']]
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', log, log] })
     closeSync(log)
     this.child = child
     this.expectingExit = false
     this.starts++
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
+        this.exitedAt = Date.now()
         if (!this.expectingExit) this.unexpectedExits.push(`exit ${code ?? signal} at ${new Date().toISOString()}`)
         resolve()
       }),

@@ -5,6 +5,7 @@ import { startSimulator, type Delivery, type Simulator, type SimulatorOptions } 
 import type { BenchDatabase, BenchServer } from './bench-database.js'
 import { createBenchWorld, writeServiceConfig, type BenchWorld, type CrTeamKey, type ServiceSettings } from './bench-world.js'
 import { onboardCustomers, type CustomerTopics } from './onboarding.js'
+import { logEveryStatement } from './profile.js'
 import { ServiceProcess } from './service-process.js'
 import { SimulatorTap } from './simulator-tap.js'
 import { distribution, sleep, type Distribution } from './stats.js'
@@ -20,6 +21,8 @@ export interface StageOptions {
   service: ServiceSettings
   simulator?: SimulatorOptions
   logPath: string
+  /** `--profile`: the service's CPU profile goes here, and MariaDB is told to time every statement. */
+  cpuProfileDir?: string
 }
 
 /**
@@ -41,11 +44,13 @@ export class Stage {
     readonly database: BenchDatabase,
     private settings: ServiceSettings,
     logPath: string,
+    cpuProfileDir?: string,
   ) {
     this.service = new ServiceProcess({
       configPath: join(this.configDir, 'topicdesk.json'),
       logPath,
       isReady: (since) => tap.allPolledSince(world.tokens, since),
+      cpuProfileDir,
     })
   }
 
@@ -54,8 +59,9 @@ export class Stage {
     const tap = new SimulatorTap(sim)
     const world = createBenchWorld(sim, { customers: o.customers, csBots: o.csBots, crBots: o.crBots, crTeam: o.crTeam })
     const database = await server.createDatabase(o.label)
-    const stage = new Stage(sim, tap, world, database, o.service, o.logPath)
+    const stage = new Stage(sim, tap, world, database, o.service, o.logPath, o.cpuProfileDir)
     try {
+      if (o.cpuProfileDir) await logEveryStatement(server, o.cpuProfileDir)
       stage.writeConfig()
       stage.startupMs = await stage.service.start()
       await database.insertAccounts(world.project.key, world.customers)

@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { measurePhase } from '../phase.js'
+import { profileNotes, slowLog, summariseCpuProfile, summariseSlowLog, type ProfileWindow } from '../profile.js'
 import { stageSummary, type ScenarioContext, type ScenarioResult } from '../scenario.js'
 import { Stage } from '../stage.js'
 import { sleep } from '../stats.js'
@@ -18,19 +21,28 @@ async function idleQueriesPerSecond(ctx: ScenarioContext, ms: number): Promise<n
  */
 export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult> {
   const { options } = ctx
+  const profileDir = options.profile ? ctx.logPath('capacity').replace(/\.service\.log$/, '.profile') : undefined
+  if (profileDir) mkdirSync(profileDir, { recursive: true })
   const stage = await Stage.open(ctx.server, {
     label: 'capacity',
     customers: options.customers,
     csBots: 1,
     service: { workersPerLane: options.workers, budgets: false },
     logPath: ctx.logPath('capacity'),
+    cpuProfileDir: profileDir,
   })
+  let result: ScenarioResult | undefined
+  const window: ProfileWindow = { startedAt: 0, endedAt: 0 }
   try {
     const traffic = new TrafficGenerator(stage.sim, stage.world.bots.client.id, stage.onboarded)
     const idle = await idleQueriesPerSecond(ctx, IDLE_SAMPLE_MS)
     const fixed = await measurePhase(stage, ctx.server, traffic, { name: `fixed ${options.rate}/s`, messages: options.messages ?? options.rate * 30, rate: options.rate })
+    if (profileDir) await slowLog(ctx.server, join(profileDir, 'mariadb-slow.log'))
+    window.startedAt = Date.now()
     const max = await measurePhase(stage, ctx.server, traffic, { name: 'max rate', messages: options.messages ?? 6000 })
-    return {
+    window.endedAt = Date.now()
+    if (profileDir) await slowLog(ctx.server, undefined)
+    result = {
       scenario: 'capacity',
       summary: { ...stageSummary(stage), 'idle DB queries/s': idle },
       phases: [fixed, max],
@@ -43,5 +55,16 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
     }
   } finally {
     await stage.close()
+    if (profileDir && result) attachProfile(result, profileDir, window, stage.service.exitedAt)
   }
+  return result
+}
+
+/** The max-rate phase's profile (`--profile`), in its detail and as notes; the raw files stay in `profileDir`. */
+function attachProfile(result: ScenarioResult, profileDir: string, window: ProfileWindow, exitedAt: number | undefined): void {
+  const cpu = exitedAt === undefined ? undefined : summariseCpuProfile(profileDir, window, exitedAt)
+  const statements = summariseSlowLog(join(profileDir, 'mariadb-slow.log'))
+  const phase = result.phases.at(-1)!
+  phase.detail.profile = { dir: profileDir, cpu, statements }
+  result.notes.push(...profileNotes(phase.name, cpu, statements))
 }

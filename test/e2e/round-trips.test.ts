@@ -17,7 +17,7 @@ const yearly = '0 0 1 1 *'
 const { h, zoe } = useOnboardedZoe({ queryLogger: recorder, config: { cron: { queue: yearly, unansweredReminders: yearly, reassignments: yearly } } })
 
 /** The idle workers' look for due rows (`laneDueTimes`): once per poll interval, not per message. */
-const isDueCheck = (statement: string) => /SELECT lane, TIMESTAMPDIFF\(MICROSECOND/.test(statement)
+const isDueCheck = (statement: string) => /AS lane, TIMESTAMPDIFF\(MICROSECOND/.test(statement)
 
 /**
  * One client message with two copies (CS and CR), each statement counted: the update stored and
