@@ -126,7 +126,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
 
 /** The id of a destination's first row in `state` (one read of `outbox_destination_idx`; MIN() read every one). */
 function firstOfDestination(row: 'o', state: 'pending' | 'sending') {
-  return sql`SELECT p.id FROM outbox p WHERE p.destination = ${sql.raw(row)}.destination AND p.state = ${state} ORDER BY p.id LIMIT 1`
+  return sql`SELECT p.id FROM outbox p FORCE INDEX (outbox_destination_idx) WHERE p.destination = ${sql.raw(row)}.destination AND p.state = ${state} ORDER BY p.id LIMIT 1`
 }
 
 /** Puts rows a claim took out of turn back in line, as if never claimed. */
