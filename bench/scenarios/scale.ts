@@ -49,7 +49,7 @@ export async function runScale(ctx: ScenarioContext): Promise<ScenarioResult> {
     }
     const small = phases[0]
     const large = phases.at(-1)
-    const peakMb = (stage.service.peak.serviceHwmKb || stage.service.peak.serviceRssKb) / 1024
+    const peakMb = Math.max(stage.service.peak.serviceHwmKb, stage.service.peak.serviceRssKb) / 1024
     return {
       scenario: 'scale',
       summary: { ...stageSummary(stage), customers: stage.world.customers.length, projects: options.projects, 'CR teams': teams },
@@ -82,6 +82,7 @@ async function measureAtSize(
 ): Promise<PhaseResult> {
   const customers = stage.world.customers.length
   const before = await scanCounters(server)
+  stage.service.startWindow()
   const phase = await measurePhase(stage, server, traffic, { name: `${customers} customers`, messages: o.messages, rate: o.rate })
   const after = await scanCounters(server)
   const copies = Math.max(1, phase.metrics['delivered copies'] ?? 0)
@@ -92,6 +93,7 @@ async function measureAtSize(
     ...phase.metrics,
     'full-scan rows / copy': (after.Handler_read_rnd_next - before.Handler_read_rnd_next) / copies,
     'full scans / copy': (after.Select_scan - before.Select_scan) / copies,
+    'peak VmRSS MB in phase (node)': stage.service.windowPeakRssKb / 1024,
     'peak RSS MB so far (node)': Math.max(peak.serviceRssKb, peak.serviceHwmKb) / 1024,
   }
   return phase
@@ -113,7 +115,7 @@ async function scanCounters(server: BenchServer): Promise<Record<(typeof SCAN_CO
   return { Handler_read_rnd_next: value('Handler_read_rnd_next'), Select_scan: value('Select_scan') }
 }
 
-/** Per-size figures under stable keys: relayP50Ms<Size>, relayP99Ms<Size>, queriesPerCopy<Size>, scanRowsPerCopy<Size>, customers<Size>. */
+/** Per-size figures under stable keys: customers<Size>, relayP50Ms<Size>, relayP99Ms<Size>, queriesPerCopy<Size>, scanRowsPerCopy<Size>, rssPhasePeakMb<Size>. */
 function sizeFigures(size: 'Small' | 'Large', phase: PhaseResult | undefined): Record<string, number | undefined> {
   const m = phase?.metrics ?? {}
   return {
@@ -122,6 +124,7 @@ function sizeFigures(size: 'Small' | 'Large', phase: PhaseResult | undefined): R
     [`relayP99Ms${size}`]: m['relay p99 ms'],
     [`queriesPerCopy${size}`]: m['DB queries / copy'],
     [`scanRowsPerCopy${size}`]: m['full-scan rows / copy'],
+    [`rssPhasePeakMb${size}`]: m['peak VmRSS MB in phase (node)'],
   }
 }
 
