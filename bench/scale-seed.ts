@@ -79,25 +79,26 @@ export async function seedScaleCustomers(sim: Simulator, world: ScaleWorld, data
 /** The simulator's topics of each customer, [CS thread, CR thread], in the order of `customers`. */
 function seedSimulatorTopics(sim: Simulator, world: ScaleWorld, customers: ScaleCustomer[]): Array<[number, number]> {
   const threads = customers.map((): [number, number] => [0, 0])
-  for (const project of world.scaleProjects) {
-    const mine = customers.flatMap((c, i) => (c.project === project ? [i] : []))
+  /** Topics for the customers at `indexes` in one group, by one bot; each thread goes in slot `slot`. */
+  const seed = (chatId: number, botId: number, indexes: number[], slot: 0 | 1) =>
     sim
       .seedTopics(
-        project.cs.id,
-        project.bots.cs.id,
-        mine.map((i) => topicName(customers[i]!)),
+        chatId,
+        botId,
+        indexes.map((i) => topicName(customers[i]!)),
       )
-      .forEach((thread, k) => (threads[mine[k]!]![0] = thread))
-    project.teams.forEach((team, t) => {
-      const inTeam = mine.filter((i) => customers[i]!.teamIndex === t)
-      sim
-        .seedTopics(
-          team.chat.id,
-          project.bots.cr.id,
-          inTeam.map((i) => topicName(customers[i]!)),
-        )
-        .forEach((thread, k) => (threads[inTeam[k]!]![1] = thread))
-    })
+      .forEach((thread, k) => (threads[indexes[k]!]![slot] = thread))
+  for (const project of world.scaleProjects) {
+    const mine = customers.flatMap((c, i) => (c.project === project ? [i] : []))
+    seed(project.cs.id, project.bots.cs.id, mine, 0)
+    project.teams.forEach((team, t) =>
+      seed(
+        team.chat.id,
+        project.bots.cr.id,
+        mine.filter((i) => customers[i]!.teamIndex === t),
+        1,
+      ),
+    )
   }
   return threads
 }
