@@ -58,6 +58,7 @@ export async function runScale(ctx: ScenarioContext): Promise<ScenarioResult> {
         rssPeakMb: peakMb,
         ...sizeFigures('Small', small),
         ...sizeFigures('Large', large),
+        relayP50Growth: growth(small, large, 'relay p50 ms'),
         relayP99Growth: growth(small, large, 'relay p99 ms'),
         queriesPerCopyGrowth: growth(small, large, 'DB queries / copy'),
       },
