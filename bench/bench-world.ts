@@ -75,7 +75,16 @@ export function createBenchWorld(sim: Simulator, options: BenchWorldOptions) {
     ],
   }
   const tokens = [bots.client, ...bots.cs, ...bots.cr].map((b) => b.token)
-  return { bots, lead, groups, customers, project, tokens }
+  return { bots, lead, groups, customers, project, tokens, clientBots: [bots.client], projects: [project as ProjectInput] }
+}
+
+export type ProjectInput = NonNullable<ConfigInput['projects']>[number]
+
+/** What a stage needs of any world: every bot's token (ready once all poll), the client bots (ingress latency), the service's projects. */
+export interface StageWorld {
+  tokens: string[]
+  clientBots: Array<{ id: number; token: string }>
+  projects: ProjectInput[]
 }
 
 export type BenchWorld = ReturnType<typeof createBenchWorld>
@@ -89,7 +98,7 @@ export interface ServiceSettings {
 }
 
 /** Writes the service's config file (JSON) for this world and returns its path. */
-export function writeServiceConfig(path: string, sim: Simulator, world: BenchWorld, databaseUrl: string, settings: ServiceSettings): string {
+export function writeServiceConfig(path: string, sim: Simulator, world: StageWorld, databaseUrl: string, settings: ServiceSettings): string {
   const config: ConfigInput = {
     telegram: { apiRoot: sim.url, pollTimeoutSeconds: 10 },
     database: { url: databaseUrl },
@@ -99,7 +108,7 @@ export function writeServiceConfig(path: string, sim: Simulator, world: BenchWor
     delivery: { workersPerLane: settings.workersPerLane, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
     ...(settings.recordsSync ? { cron: { recordsSync: settings.recordsSync } } : {}),
     // The bench's clients write far faster than a person: the per-client flood limit stays out of the way.
-    projects: [{ ...(world.project as NonNullable<ConfigInput['projects']>[number]), flood: { maxMessages: 1_000_000 } }],
+    projects: world.projects.map((project) => ({ ...project, flood: { maxMessages: 1_000_000 } })),
   }
   writeFileSync(path, JSON.stringify(config, null, 2))
   return path

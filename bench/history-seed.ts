@@ -6,7 +6,6 @@ import { sleep } from './stats.js'
 
 type Row = Record<string, unknown>
 
-const INSERT_BATCH = 2000
 /** Stored message ids of seeded rows, far above anything the simulator hands out in a run. */
 const CLIENT_MESSAGE_ID_BASE = 1_000_000
 const STAFF_MESSAGE_ID_BASE = 50_000_000
@@ -45,11 +44,12 @@ export async function seedHistory(sim: Simulator, world: BenchWorld, database: B
     }
   }
   // In (customer, seq) order: row ids then follow each customer's sequence, which is the replay order.
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    const batch = rows.slice(i, i + INSERT_BATCH)
-    const columns = Object.keys(batch[0]!)
-    await database.query(`INSERT INTO messages (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`, [batch.map((r) => columns.map((c) => r[c]))])
-  }
+  const columns = Object.keys(rows[0] ?? {})
+  await database.insertMany(
+    'messages',
+    columns,
+    rows.map((r) => columns.map((c) => r[c])),
+  )
   return rows.length + customers.length * Math.min(2, perCustomer)
 }
 

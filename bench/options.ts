@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign'] as const
+export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface BenchOptions {
@@ -11,8 +11,8 @@ export interface BenchOptions {
   /** Client messages per measured phase; each scenario picks its own default when absent. */
   messages?: number
   runs: number
-  /** Offered rate of the capacity scenario's fixed-rate phase (client messages per second). */
-  rate: number
+  /** Offered rate of capacity's fixed-rate phase and of scale's phases (client messages per second); each has its own default. */
+  rate?: number
   /** Length of each measured window of the limits scenario. */
   limitsSeconds: number
   /** The service's delivery.workersPerLane (capacity and faults). */
@@ -23,12 +23,18 @@ export interface BenchOptions {
   crBots: number
   /** Reassign: longest wait for the replay to finish; the total is projected beyond it. */
   reassignSeconds: number
+  /** Scale: projects in the one service process. */
+  projects: number
+  /** Scale: customers per CR team at the large size (3 teams a project). */
+  customersPerTeam: number
+  /** Scale: customers in all at the small size (spread evenly over the teams). */
+  smallCustomers: number
   /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
   profile: boolean
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--profile]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--profile]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -38,13 +44,16 @@ export function parseOptions(argv: string[]): BenchOptions {
       customers: { type: 'string' },
       messages: { type: 'string' },
       runs: { type: 'string', default: '1' },
-      rate: { type: 'string', default: '100' },
+      rate: { type: 'string' },
       'limits-seconds': { type: 'string', default: '90' },
       workers: { type: 'string', default: '2' },
       'group-per-minute': { type: 'string', default: '1200' },
       'cr-bots': { type: 'string', default: '3' },
       'reassign-seconds': { type: 'string', default: '600' },
       profile: { type: 'boolean', default: false },
+      projects: { type: 'string', default: '10' },
+      'customers-per-team': { type: 'string', default: '1000' },
+      'small-customers': { type: 'string', default: '1000' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -60,13 +69,16 @@ export function parseOptions(argv: string[]): BenchOptions {
     customersGiven: values.customers !== undefined,
     messages: values.messages === undefined ? undefined : positive('messages', values.messages),
     runs: positive('runs', values.runs),
-    rate: positive('rate', values.rate),
+    rate: values.rate === undefined ? undefined : positive('rate', values.rate),
     limitsSeconds: positive('limits-seconds', values['limits-seconds']),
     workers: positive('workers', values.workers),
     groupPerMinute: positive('group-per-minute', values['group-per-minute']),
     crBots: positive('cr-bots', values['cr-bots']),
     reassignSeconds: positive('reassign-seconds', values['reassign-seconds']),
     profile: values.profile,
+    projects: positive('projects', values.projects),
+    customersPerTeam: positive('customers-per-team', values['customers-per-team']),
+    smallCustomers: positive('small-customers', values['small-customers']),
   }
 }
 

@@ -1,3 +1,4 @@
+import type { StageWorld } from './bench-world.js'
 import type { Stage } from './stage.js'
 import type { TrafficGenerator } from './traffic.js'
 import { witness, type WitnessReport } from './witness.js'
@@ -30,7 +31,7 @@ export interface MeasureOptions {
  * Offers traffic, waits for the copies to settle, and reads every figure from outside the
  * service: the simulator's deliveries, the tap's ingress times, MariaDB's Questions counter.
  */
-export async function measurePhase(stage: Stage, server: BenchServer, traffic: TrafficGenerator, o: MeasureOptions): Promise<PhaseResult> {
+export async function measurePhase(stage: Stage<StageWorld>, server: BenchServer, traffic: TrafficGenerator, o: MeasureOptions): Promise<PhaseResult> {
   const { sim } = stage
   const from = sim.stats().sent
   const statsBefore = sim.stats()

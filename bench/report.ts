@@ -57,6 +57,9 @@ function table(columns: string[], rows: Array<[string, ...string[]]>): string {
   return [line(['', ...columns]), ...rows.map((r) => line(r))].join('\n')
 }
 
+/** A run's figures under stable keys: the common ones, then the scenario's own (e.g. scale's rssPeakMb). */
+const runFigures = (run: ScenarioResult): Figures => ({ ...stableFigures(run.phases), ...run.figures })
+
 /** The median table of one scenario: one column per phase, then the run summary. */
 export function renderScenario(runs: ScenarioResult[]): string {
   const first = runs[0]
@@ -72,7 +75,7 @@ export function renderScenario(runs: ScenarioResult[]): string {
   // With several runs each cell is "median (lowest–highest)".
   const cell = (value: number | undefined, spread: { min: number; max: number } | undefined) =>
     runs.length > 1 && spread && spread.min !== spread.max ? `${format(value)} (${format(spread.min)}–${format(spread.max)})` : format(value)
-  const stable = runs.map((r) => stableFigures(r.phases))
+  const stable = runs.map(runFigures)
   const stableMedian = medianFigures(stable)
   const stableSpread = spreadFigures(stable)
   const heading = `== ${first.scenario}${runs.length > 1 ? ` (median of ${runs.length} runs, lowest–highest in brackets)` : ''} ==`
@@ -106,7 +109,7 @@ export function writeResults(timestamp: string, runs: ScenarioResult[]): string 
   const path = join(RESULTS_DIR, `${timestamp}-${first?.scenario ?? 'unknown'}.json`)
   const perPhase = (name: string) => runs.map((r) => r.phases.find((q) => q.name === name)?.metrics ?? {})
   const medians = first?.phases.map((p) => ({ name: p.name, metrics: medianFigures(perPhase(p.name)), spread: spreadFigures(perPhase(p.name)) }))
-  const stable = runs.map((r) => stableFigures(r.phases))
+  const stable = runs.map(runFigures)
   writeFileSync(
     path,
     JSON.stringify(

@@ -10,8 +10,9 @@ import { runCapacity } from './scenarios/capacity.js'
 import { runFaults } from './scenarios/faults.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
+import { runScale } from './scenarios/scale.js'
 
-const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = { capacity: runCapacity, limits: runLimits, faults: runFaults, reassign: runReassign }
+const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = { capacity: runCapacity, limits: runLimits, faults: runFaults, reassign: runReassign, scale: runScale }
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
 async function main(): Promise<void> {
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
     for (let run = 1; run <= options.runs; run++) {
       const label = options.runs > 1 ? `${name}-run${run}` : name
       const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : options.customers
-      console.log(`\n… ${label}: setting up and onboarding ${customers} customers`)
+      const setup = name === 'scale' ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers` : `onboarding ${customers} customers`
+      console.log(`\n… ${label}: setting up and ${setup}`)
       const started = Date.now()
       runs.push(await SCENARIO_RUNNERS[name]({ server, options, logPath: (l) => join(RESULTS_DIR, `${timestamp}-${l}${options.runs > 1 ? `-run${run}` : ''}.service.log`) }))
       console.log(`… ${label} done in ${((Date.now() - started) / 1000).toFixed(0)} s`)

@@ -1,4 +1,5 @@
 import type { BenchServer } from './bench-database.js'
+import type { StageWorld } from './bench-world.js'
 import type { BenchOptions, ScenarioName } from './options.js'
 import type { PhaseResult } from './phase.js'
 import type { Stage } from './stage.js'
@@ -16,12 +17,14 @@ export interface ScenarioResult {
   summary: Record<string, number | undefined>
   phases: PhaseResult[]
   notes: string[]
+  /** The scenario's own figures under stable JSON keys, beside the common ones (bench/README.md). */
+  figures?: Record<string, number | undefined>
 }
 
 export type Scenario = (ctx: ScenarioContext) => Promise<ScenarioResult>
 
 /** Setup and memory figures every scenario reports. */
-export function stageSummary(stage: Stage): Record<string, number | undefined> {
+export function stageSummary(stage: Stage<StageWorld>): Record<string, number | undefined> {
   const peak = stage.service.peak
   return {
     customers: stage.onboarded.length,

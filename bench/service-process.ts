@@ -35,6 +35,8 @@ export class ServiceProcess {
   private sampler: NodeJS.Timeout | undefined
   private expectingExit = false
   readonly peak: MemoryPeak = { serviceRssKb: 0, serviceHwmKb: 0, treeRssKb: 0 }
+  /** Peak VmRSS of the node process since the last `startWindow()` (e.g. one measured phase). */
+  windowPeakRssKb = 0
   /** Exits nobody asked for (crashes), with their exit code or signal. */
   readonly unexpectedExits: string[] = []
   starts = 0
@@ -113,6 +115,12 @@ export class ServiceProcess {
     this.stopSampling()
   }
 
+  /** Starts a new window for `windowPeakRssKb`, after one sample now. */
+  startWindow(): void {
+    this.sample()
+    this.windowPeakRssKb = 0
+  }
+
   private stopSampling(): void {
     if (this.sampler) clearInterval(this.sampler)
     this.sampler = undefined
@@ -132,6 +140,7 @@ export class ServiceProcess {
     if (service) {
       this.peak.serviceRssKb = Math.max(this.peak.serviceRssKb, service.rssKb)
       this.peak.serviceHwmKb = Math.max(this.peak.serviceHwmKb, service.hwmKb)
+      this.windowPeakRssKb = Math.max(this.windowPeakRssKb, service.rssKb)
     }
   }
 

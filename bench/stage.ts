@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSimulator, type Delivery, type Simulator, type SimulatorOptions } from '../src/simulator/index.js'
 import type { BenchDatabase, BenchServer } from './bench-database.js'
-import { createBenchWorld, writeServiceConfig, type BenchWorld, type CrTeamKey, type ServiceSettings } from './bench-world.js'
+import { createBenchWorld, writeServiceConfig, type BenchWorld, type CrTeamKey, type ServiceSettings, type StageWorld } from './bench-world.js'
 import { onboardCustomers, type CustomerTopics } from './onboarding.js'
 import { logEveryStatement } from './profile.js'
 import { ServiceProcess } from './service-process.js'
@@ -12,12 +12,9 @@ import { distribution, sleep, type Distribution } from './stats.js'
 import type { SentMessage } from './traffic.js'
 import { witness, type WitnessReport } from './witness.js'
 
-export interface StageOptions {
+/** A stage without customers yet: the service is started, the world is the caller's. */
+export interface LaunchOptions {
   label: string
-  customers: number
-  csBots: number
-  crBots?: number
-  crTeam?: CrTeamKey
   service: ServiceSettings
   simulator?: SimulatorOptions
   logPath: string
@@ -25,11 +22,19 @@ export interface StageOptions {
   cpuProfileDir?: string
 }
 
+export interface StageOptions extends LaunchOptions {
+  customers: number
+  csBots: number
+  crBots?: number
+  crTeam?: CrTeamKey
+}
+
 /**
  * One scenario run's world: a simulator (the witness) with its tap, a fresh database on the
- * benchmark's server, the service as a child process, and N onboarded customers.
+ * benchmark's server, the service as a child process, and N onboarded customers (or, for a
+ * world of the caller's, whatever customers the caller seeds).
  */
-export class Stage {
+export class Stage<W extends StageWorld = BenchWorld> {
   private readonly configDir = mkdtempSync(join(tmpdir(), 'topicdesk-bench-'))
   readonly service: ServiceProcess
   onboarded: CustomerTopics[] = []
@@ -40,7 +45,7 @@ export class Stage {
   private constructor(
     readonly sim: Simulator,
     readonly tap: SimulatorTap,
-    readonly world: BenchWorld,
+    readonly world: W,
     readonly database: BenchDatabase,
     private settings: ServiceSettings,
     logPath: string,
@@ -54,22 +59,35 @@ export class Stage {
     })
   }
 
+  /** The benchmark's agency with `o.customers` customers taken through the real onboarding flow. */
   static async open(server: BenchServer, o: StageOptions): Promise<Stage> {
-    const sim = await startSimulator(o.simulator)
-    const tap = new SimulatorTap(sim)
-    const world = createBenchWorld(sim, { customers: o.customers, csBots: o.csBots, crBots: o.crBots, crTeam: o.crTeam })
-    const database = await server.createDatabase(o.label)
-    const stage = new Stage(sim, tap, world, database, o.service, o.logPath, o.cpuProfileDir)
+    const stage = await Stage.launch(server, o, (sim) => createBenchWorld(sim, { customers: o.customers, csBots: o.csBots, crBots: o.crBots, crTeam: o.crTeam }))
+    const { sim, world, database } = stage
     try {
-      if (o.cpuProfileDir) await logEveryStatement(server, o.cpuProfileDir)
-      stage.writeConfig()
-      stage.startupMs = await stage.service.start()
       await database.insertAccounts(world.project.key, world.customers)
       const started = Date.now()
       const onboarding = await onboardCustomers(sim, world)
       stage.onboarded = onboarding.customers
       stage.onboardingRetries = onboarding.retries
       stage.onboardingMs = Date.now() - started
+      return stage
+    } catch (error) {
+      await stage.close()
+      throw error
+    }
+  }
+
+  /** Simulator, tap, a fresh database and the service started for the world `createWorld` builds; no customers. */
+  static async launch<W extends StageWorld>(server: BenchServer, o: LaunchOptions, createWorld: (sim: Simulator) => W): Promise<Stage<W>> {
+    const sim = await startSimulator(o.simulator)
+    const tap = new SimulatorTap(sim)
+    const world = createWorld(sim)
+    const database = await server.createDatabase(o.label)
+    const stage = new Stage(sim, tap, world, database, o.service, o.logPath, o.cpuProfileDir)
+    try {
+      if (o.cpuProfileDir) await logEveryStatement(server, o.cpuProfileDir)
+      stage.writeConfig()
+      stage.startupMs = await stage.service.start()
       return stage
     } catch (error) {
       await stage.close()
@@ -116,14 +134,18 @@ export class Stage {
    * response that carried it → the row the service stored (database clock, same host).
    */
   async ingressLatency(fromMs: number, toMs: number): Promise<Distribution & { unmatched: number }> {
-    const handed = this.tap.handedBetween(this.world.bots.client.token, fromMs, toMs)
-    const stored = await this.database.updateStoredAt(this.world.bots.client.id, [...handed.keys()])
     const samples: number[] = []
-    for (const [updateId, at] of handed) {
-      const storedAt = stored.get(updateId)
-      if (storedAt !== undefined) samples.push(storedAt - at)
+    let handedCount = 0
+    for (const bot of this.world.clientBots) {
+      const handed = this.tap.handedBetween(bot.token, fromMs, toMs)
+      const stored = await this.database.updateStoredAt(bot.id, [...handed.keys()])
+      handedCount += handed.size
+      for (const [updateId, at] of handed) {
+        const storedAt = stored.get(updateId)
+        if (storedAt !== undefined) samples.push(storedAt - at)
+      }
     }
-    return { ...distribution(samples), unmatched: handed.size - samples.length }
+    return { ...distribution(samples), unmatched: handedCount - samples.length }
   }
 
   async close(): Promise<void> {

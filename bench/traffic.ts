@@ -1,5 +1,4 @@
 import type { Simulator } from '../src/simulator/index.js'
-import type { CustomerTopics } from './onboarding.js'
 import { sleep } from './stats.js'
 
 /** One client message the benchmark sent, and where its copies must appear. */
@@ -10,6 +9,13 @@ export interface SentMessage {
   sentAt: number
   /** "chatId:threadId" of each topic that must get exactly one copy. */
   destinations: string[]
+}
+
+/** A customer traffic is sent for: who writes, to which client bot (the generator's unless given), and the topics that must get a copy. */
+export interface TrafficTarget {
+  customer: { index: number; user: { id: number }; name: string }
+  topics: Array<{ chatId: number; threadId: number }>
+  clientBotId?: number
 }
 
 export const destinationKey = (chatId: number, threadId: number | undefined) => `${chatId}:${threadId ?? ''}`
@@ -28,8 +34,14 @@ export class TrafficGenerator {
   constructor(
     private readonly sim: Simulator,
     private readonly clientBotId: number,
-    private readonly customers: CustomerTopics[],
+    private customers: TrafficTarget[],
   ) {}
+
+  /** From now on, traffic goes round-robin over `customers` (e.g. after more were seeded). */
+  retarget(customers: TrafficTarget[]): void {
+    this.customers = customers
+    this.cursor = 0
+  }
 
   async offer(count: number, ratePerSecond?: number): Promise<SentMessage[]> {
     const sent: SentMessage[] = []
@@ -43,12 +55,12 @@ export class TrafficGenerator {
   }
 
   private sendOne(): SentMessage {
-    const { customer, topics } = this.customers[this.cursor++ % this.customers.length] as CustomerTopics
+    const { customer, topics, clientBotId } = this.customers[this.cursor++ % this.customers.length] as TrafficTarget
     const seq = this.nextSeq.get(customer.index) ?? 1
     this.nextSeq.set(customer.index, seq + 1)
     const tag = `[b${customer.index}.${seq}]`
     const sentAt = Date.now()
-    this.sim.sendPrivate(customer.user.id, this.clientBotId, { text: `Question ${seq} from ${customer.name}: where is my order? ${tag}` })
+    this.sim.sendPrivate(customer.user.id, clientBotId ?? this.clientBotId, { text: `Question ${seq} from ${customer.name}: where is my order? ${tag}` })
     return { tag, customer: customer.index, seq, sentAt, destinations: topics.map((t) => destinationKey(t.chatId, t.threadId)) }
   }
 }

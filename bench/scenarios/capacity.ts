@@ -8,6 +8,7 @@ import { sleep } from '../stats.js'
 import { TrafficGenerator } from '../traffic.js'
 
 const IDLE_SAMPLE_MS = 5000
+const DEFAULT_RATE = 100
 
 async function idleQueriesPerSecond(ctx: ScenarioContext, ms: number): Promise<number> {
   const before = await ctx.server.questions()
@@ -21,6 +22,7 @@ async function idleQueriesPerSecond(ctx: ScenarioContext, ms: number): Promise<n
  */
 export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult> {
   const { options } = ctx
+  const rate = options.rate ?? DEFAULT_RATE
   const profileDir = options.profile ? ctx.logPath('capacity').replace(/\.service\.log$/, '.profile') : undefined
   if (profileDir) mkdirSync(profileDir, { recursive: true })
   const stage = await Stage.open(ctx.server, {
@@ -36,7 +38,7 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
   try {
     const traffic = new TrafficGenerator(stage.sim, stage.world.bots.client.id, stage.onboarded)
     const idle = await idleQueriesPerSecond(ctx, IDLE_SAMPLE_MS)
-    const fixed = await measurePhase(stage, ctx.server, traffic, { name: `fixed ${options.rate}/s`, messages: options.messages ?? options.rate * 30, rate: options.rate })
+    const fixed = await measurePhase(stage, ctx.server, traffic, { name: `fixed ${rate}/s`, messages: options.messages ?? rate * 30, rate })
     if (profileDir) await slowLog(ctx.server, join(profileDir, 'mariadb-slow.log'))
     window.startedAt = Date.now()
     const max = await measurePhase(stage, ctx.server, traffic, { name: 'max rate', messages: options.messages ?? 6000 })

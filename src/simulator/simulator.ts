@@ -130,6 +130,11 @@ export class Simulator {
     setup.restrictMember(this.world, chatId, id, restricted)
   }
 
+  /** Setup: topics `creatorBotId` created before the run (no updates); returns their thread ids. */
+  seedTopics(chatId: number, creatorBotId: number, names: string[]): number[] {
+    return setup.seedTopics(this.world, chatId, creatorBotId, names)
+  }
+
   deleteTopicByHand(chatId: number, threadId: number): void {
     setup.deleteTopicByHand(this.world, chatId, threadId)
   }

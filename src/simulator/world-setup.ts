@@ -1,4 +1,4 @@
-import { cleanTopicName, deleteTopic, serviceMessage } from './methods/forum-topics.js'
+import { cleanTopicName, createTopic, deleteTopic, serviceMessage, TOPIC_COLORS } from './methods/forum-topics.js'
 import { memberWire } from './methods/chat-info.js'
 import { changeMember } from './methods/members.js'
 import { deliverNewMessage } from './routing.js'
@@ -163,6 +163,17 @@ function liveTopic(world: World, chatId: number, threadId: number) {
   const topic = chat.topics.get(threadId)
   if (!topic || topic.deleted) throw new Error(`simulator: no topic ${threadId} in ${chatId}`)
   return { chat, topic }
+}
+
+/**
+ * Setup: topics a bot created before the run (the benchmark's seeded customers), without any
+ * update. Like createForumTopic it needs a bot admin with can_manage_topics (telegram-facts
+ * "Forum topics"); names are cleaned the same way. Returns the thread ids, in order.
+ */
+export function seedTopics(world: World, chatId: number, creatorBotId: number, names: string[]): number[] {
+  const chat = group(world, chatId)
+  if (!world.isBot(creatorBotId) || !chat.admins.get(creatorBotId)?.can_manage_topics) throw new Error(`simulator: bot ${creatorBotId} may not create topics in ${chatId}`)
+  return names.map((name) => createTopic(world, chat, creatorBotId, cleanTopicName(name), TOPIC_COLORS[0] ?? 0).threadId)
 }
 
 /** An admin deletes a topic in the app: no update; bots find out when a send fails. */

@@ -44,6 +44,23 @@ describe('forum topics', () => {
     expect((await failure(w.cs.api.editForumTopic(w.group, long.message_thread_id, { name: '   ' }))).description).toBe('Bad Request: title must be non-empty')
   })
 
+  it('seeds topics a bot created before the run: names cleaned, no updates, sends accepted; a bot without the right may not', async () => {
+    await drain(w.cs.api)
+    const threads = w.sim.seedTopics(w.group, w.cs.id, ['Seeded  one', 'Seeded two'])
+    expect(w.sim.topics(w.group).map((t) => [t.message_thread_id, t.name])).toEqual([
+      [threads[0], 'Seeded one'],
+      [threads[1], 'Seeded two'],
+    ])
+    expect(await updates(w.cs.api)).toEqual([])
+    const m = await w.cr.api.sendMessage(w.group, 'copy', { message_thread_id: threads[1]! })
+    expect(m.reply_to_message?.forum_topic_created?.name).toBe('Seeded two')
+    expect((await w.cs.api.sendMessage(w.group, 'first', { message_thread_id: threads[0]! })).message_thread_id).toBe(threads[0])
+    const member = w.sim.createBot({ token: '1011:m', username: 'm_bot' })
+    w.sim.addMember(w.group, member.id)
+    expect(() => w.sim.seedTopics(w.group, member.id, ['x'])).toThrow(/may not create topics/)
+    expect(() => w.sim.seedTopics(w.group, w.cs.id, [' '])).toThrow()
+  })
+
   it('fails sends to deleted and unknown topics; chat actions still succeed', async () => {
     const t = await w.cs.api.createForumTopic(w.group, 'T')
     expect((await failure(w.cs.api.sendMessage(w.group, 'x', { message_thread_id: 77 }))).description).toBe('Bad Request: message thread not found')
