@@ -40,8 +40,8 @@ export function topicRoute(topic: Topic, kind: CopyRoute['kind'], header?: strin
  * the customer; a staff message goes to the client (attributed, unless it must not) and is
  * mirrored into the customer's other active topics.
  */
-export async function routeMessage(db: DbOrTx, message: MessageRow, staff?: StaffCopyContext): Promise<CopyRoute[]> {
-  const topics = await activeTopics(db, message.customerId)
+export async function routeMessage(db: DbOrTx, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<CopyRoute[]> {
+  const topics = known ?? (await activeTopics(db, message.customerId))
   if (message.origin === 'client' || !staff) return topics.map((topic) => topicRoute(topic, 'relay'))
   const routes: CopyRoute[] = []
   if (staff.toClient) {
@@ -84,10 +84,11 @@ export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: Me
 /**
  * Queues the copies `routeMessage` decides on; a closed topic (idle, or resolved by hand) is
  * reopened before a client message goes in. The copies' jobs go in one insert, their topics are
- * touched in one update.
+ * touched in one update (none touched in the last minutes). `known`: the customer's active topics
+ * when the caller read them in this transaction (the relay's locking read), else they are read.
  */
-export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext): Promise<void> {
-  const routes = await routeMessage(tx, message, staff)
+export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
+  const routes = await routeMessage(tx, message, staff, known)
   for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
   const linkIds = await insertLinks(tx, project, message, routes)
   const jobs: AddressedJob[] = routes.map((route, i) => ({ address: route.address, job: copyJob(message, linkIds[i]!), options: copyEnqueueOptions(project, message) }))
