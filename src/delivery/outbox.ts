@@ -106,7 +106,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
         LIMIT ${limit}) AS due)`),
   )) as unknown as [{ affectedRows: number }]
   if (claimed.affectedRows === 0) return []
-  const rows = await retryTransient(() => readBack(db, lane, token))
+  const rows = await readBack(db, lane, token)
   // The claim's NOT EXISTS reads a snapshot taken when the statement began, while its update sees
   // rows committed since: a transaction committing in between (a replay of 200 rows, say) could
   // hand out several rows of one destination at once. This fresh read keeps only the earliest.
@@ -128,19 +128,31 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
     }))
 }
 
-/** What a claim took, with the first unfinished row of each destination and, for a relay copy, its link, message and topic. */
-function readBack(db: Database, lane: Lane, token: string) {
+/**
+ * What a claim took, with the first unfinished row of each destination and, for a relay copy, its
+ * link, message and topic. When those cannot be read (a table under repair, say), the rows alone:
+ * the other jobs go on, and each copy reads its link itself (and reports what is wrong).
+ */
+async function readBack(db: Database, lane: Lane, token: string) {
   // Spelled out: the subquery's outer reference and the job's fields, on MariaDB 10.11 and MySQL 8.0.21+.
   const first = sql<number>`(SELECT MIN(p.id) FROM outbox p WHERE p.destination = outbox.destination AND p.state IN ('pending', 'sending'))`
   const copyLinkId = sql`IF(JSON_VALUE(outbox.job, '$.type') = 'relay', CAST(JSON_VALUE(outbox.job, '$.linkId') AS UNSIGNED), NULL)`
-  return db
-    .select({ row: outbox, first, link: relayLinks, message: messages, topic: topics })
-    .from(outbox)
-    .leftJoin(relayLinks, eq(relayLinks.id, copyLinkId))
-    .leftJoin(messages, eq(messages.id, relayLinks.messageId))
-    .leftJoin(topics, eq(topics.id, relayLinks.topicId))
-    .where(and(eq(outbox.state, 'sending'), eq(outbox.lane, lane), eq(outbox.claimToken, token)))
-    .orderBy(outbox.id)
+  const claimedRows = and(eq(outbox.state, 'sending'), eq(outbox.lane, lane), eq(outbox.claimToken, token))
+  try {
+    return await retryTransient(() =>
+      db
+        .select({ row: outbox, first, link: relayLinks, message: messages, topic: topics })
+        .from(outbox)
+        .leftJoin(relayLinks, eq(relayLinks.id, copyLinkId))
+        .leftJoin(messages, eq(messages.id, relayLinks.messageId))
+        .leftJoin(topics, eq(topics.id, relayLinks.topicId))
+        .where(claimedRows)
+        .orderBy(outbox.id),
+    )
+  } catch {
+    const rows = await retryTransient(() => db.select({ row: outbox, first }).from(outbox).where(claimedRows).orderBy(outbox.id))
+    return rows.map((row) => ({ ...row, link: null, message: null, topic: null }))
+  }
 }
 
 /** Puts rows a claim took out of turn back in line, as if never claimed. */
