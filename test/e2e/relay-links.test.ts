@@ -23,24 +23,10 @@ describe.each([
       await waitForTopicMessage(h, world.groups.cs.id, zoe.cs, text)
       await waitForTopicMessage(h, world.groups.north.id, zoe.cr, text)
     }
-    const stored = await h.database.db
-      .select({ id: messages.id })
-      .from(messages)
-      .where(
-        inArray(
-          messages.messageId,
-          sent.map((m) => m.message_id),
-        ),
-      )
-    const links = await h.database.db
-      .select()
-      .from(relayLinks)
-      .where(
-        inArray(
-          relayLinks.messageId,
-          stored.map((m) => m.id),
-        ),
-      )
+    const sentIds = sent.map((m) => m.message_id)
+    const stored = await h.database.db.select({ id: messages.id }).from(messages).where(inArray(messages.messageId, sentIds))
+    const storedIds = stored.map((m) => m.id)
+    const links = await h.database.db.select().from(relayLinks).where(inArray(relayLinks.messageId, storedIds))
     expect(links).toHaveLength(texts.length * 2)
     for (const link of links) {
       const rows = await h.database.db
