@@ -1,9 +1,9 @@
 import { eq, ne } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { outbox, topics as topicRows } from '../../src/db/schema/index.js'
+import { outbox, relayLinks, topics as topicRows } from '../../src/db/schema/index.js'
 import { listDeadLetters, retryDeadLetter } from '../../src/delivery/dead-letters.js'
 import { encodeDestination } from '../../src/delivery/destination.js'
-import { claimJobs, defer, enqueue, markDead, markSent, releaseExpiredLeases, reschedule } from '../../src/delivery/outbox.js'
+import { claimJobs, defer, enqueue, markDead, markSent, recordCopySent, releaseExpiredLeases, reschedule } from '../../src/delivery/outbox.js'
 import { startOutboxHarness, type OutboxHarness } from '../support/outbox-harness.js'
 import { outboxIdle, outboxSettled, pollUntil } from '../support/poll.js'
 
@@ -121,7 +121,13 @@ describe('claim tokens', () => {
     await reschedule(db, stale!, 0, 'stale retry')
     await defer(db, stale!, 0)
     await markDead(db, stale!, 'stale failure')
+    const [link] = await db.insert(relayLinks).values({ projectId: h.projectId, messageId: 1, chatId: h.groups[0]!.id, botId: h.bots[0]!.id, kind: 'relay' })
+    const copy = { linkId: Number(link.insertId), copyMessageId: 77, threadId: null, botId: h.bots[0]!.id }
+    expect(await recordCopySent(db, stale!, copy, { messageId: 77 })).toBe(false)
     expect(await row(id)).toEqual(claimedAgain)
+    // The claim that holds the row records its copy.
+    expect(await recordCopySent(db, fresh!, copy, { messageId: 77 })).toBe(true)
+    expect(await row(id)).toMatchObject({ state: 'sent', result: JSON.stringify({ messageId: 77 }) })
   })
 })
 
