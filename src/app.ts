@@ -4,6 +4,7 @@ import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
 import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
+import { readInsertIdStep } from './db/insert-ids.js'
 import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
 import { NamedLock } from './db/named-lock.js'
 import { orderKey } from './bots/ingress/order-key.js'
@@ -84,6 +85,8 @@ export interface StartOptions {
   roles?: RoleRegistry
   /** Sees every statement the service sends (tests: the query guard). */
   queryLogger?: QueryLogger
+  /** False: insert relay links one by one even where the server numbers multi-row inserts consecutively (tests the fallback). */
+  multiRowInsertIds?: boolean
   /** Reads the config file again, for `/reload` and SIGHUP (absent: nothing to reload from). */
   configSource?: () => Config
   /** The domain's "now" (tests and the demo move a ManualClock; default the system clock). */
@@ -95,6 +98,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const { db, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
   // The lane workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
   const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
+  const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []
@@ -108,6 +112,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       roles,
       roster: new Roster(projectConfig.staff),
       albumWindowMs: config.delivery.albumWindowMs,
+      insertIdStep,
     }
     for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../db/client.js'
-import { lanes, outbox, type Lane } from '../db/schema/index.js'
+import { lanes, messages, outbox, relayLinks, topics, type Lane } from '../db/schema/index.js'
+import type { LinkWithMessage } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
 import type { ProgressStore, SendProgress } from './send-steps.js'
@@ -56,6 +57,8 @@ export async function hasWaitingJob(tx: DbOrTx, destination: string, job: Outbox
 
 export interface ClaimedJob {
   id: number
+  /** The claim's token: the writes after the send change the row only while this claim holds it. */
+  token: string
   projectId: number
   lane: Lane
   destination: string
@@ -64,7 +67,15 @@ export interface ClaimedJob {
   attempts: number
   /** What an earlier attempt already sent of this row's messages (a long text's parts…). */
   progress?: SendProgress
+  /** A relay copy's link with its message and topic, read with the claim (absent when gone). */
+  copy?: LinkWithMessage
 }
+
+/** The row a claim holds: its id and the claim's token. */
+export type Claim = Pick<ClaimedJob, 'id' | 'token'>
+
+/** Only the row `claim` still holds: a worker whose lease ran out and whose row another claim took changes nothing. */
+const heldBy = (claim: Claim) => sql`id = ${claim.id} AND state = 'sending' AND claim_token = ${claim.token}`
 
 /**
  * Claims up to `limit` due rows of a lane in one statement, then reads back what it took. A row
@@ -72,7 +83,9 @@ export interface ClaimedJob {
  * across retries) and its parent, if any, was sent. Several workers and processes share a lane:
  * each claim marks its rows with its own token, and rows another claim took no longer match.
  * Run it on a READ COMMITTED session (the workers' pool): no gap locks, so claims and the
- * domain's inserts do not deadlock, and rows still being inserted are passed over.
+ * domain's inserts do not deadlock, and rows still being inserted are passed over. The read-back
+ * also reads each relay copy's link, message and topic (joined on the job's link id), so a batch
+ * of copies costs no further read before its sends.
  */
 export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60): Promise<ClaimedJob[]> {
   const token = randomUUID().replaceAll('-', '')
@@ -97,36 +110,58 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       WHERE t.state = 'pending'`),
   )) as unknown as [{ affectedRows: number }]
   if (claimed.affectedRows === 0) return []
-  const [rows] = (await retryTransient(() =>
-    db.execute(sql`
-      SELECT o.id, o.project_id, o.lane, o.destination, o.bot_id, o.job, o.attempts, o.result,
-        LEAST(COALESCE((${firstOfDestination('o', 'pending')}), o.id), COALESCE((${firstOfDestination('o', 'sending')}), o.id)) AS first
-      FROM outbox o
-      WHERE o.state = 'sending' AND o.lane = ${lane} AND o.claim_token = ${token}
-      ORDER BY o.id`),
-  )) as unknown as [Array<Record<string, unknown>>]
+  const rows = await readBack(db, lane, token)
   // The claim's NOT EXISTS reads a snapshot taken when the statement began, while its update sees
   // rows committed since: a transaction committing in between (a replay of 200 rows, say) could
   // hand out several rows of one destination at once. This fresh read keeps only the earliest.
-  const early = rows.filter((row) => Number(row.first) !== Number(row.id)).map((row) => Number(row.id))
+  const early = rows.filter((row) => Number(row.first) !== row.row.id).map((row) => row.row.id)
   if (early.length > 0) await retryTransient(() => unclaim(db, early, token))
   return rows
-    .filter((row) => Number(row.first) === Number(row.id))
-    .map((row) => ({
-      id: Number(row.id),
-      projectId: Number(row.project_id),
-      lane: row.lane as Lane,
-      destination: String(row.destination),
-      botId: Number(row.bot_id),
-      job: JSON.parse(String(row.job)) as OutboxJob,
-      attempts: Number(row.attempts),
+    .filter((row) => Number(row.first) === row.row.id)
+    .map(({ row, link, message, topic }) => ({
+      id: row.id,
+      token,
+      projectId: row.projectId,
+      lane: row.lane,
+      destination: row.destination,
+      botId: row.botId,
+      job: JSON.parse(row.job) as OutboxJob,
+      attempts: row.attempts,
       ...progressOf(row.result),
+      ...(link && message ? { copy: { link, message, topic } } : {}),
     }))
 }
 
 /** The id of a destination's first row in `state` (one read of `outbox_destination_idx`; MIN() read every one). */
-function firstOfDestination(row: 'o', state: 'pending' | 'sending') {
+function firstOfDestination(row: 'o' | 'outbox', state: 'pending' | 'sending') {
   return sql`SELECT p.id FROM outbox p FORCE INDEX (outbox_destination_idx) WHERE p.destination = ${sql.raw(row)}.destination AND p.state = ${state} ORDER BY p.id LIMIT 1`
+}
+
+/**
+ * What a claim took, with the first unfinished row of each destination and, for a relay copy, its
+ * link, message and topic. When those cannot be read (a table under repair, say), the rows alone:
+ * the other jobs go on, and each copy reads its link itself (and reports what is wrong).
+ */
+async function readBack(db: Database, lane: Lane, token: string) {
+  // Spelled out: the subquery's outer reference and the job's fields, on MariaDB 10.11 and MySQL 8.0.21+.
+  const first = sql<number>`LEAST(COALESCE((${firstOfDestination('outbox', 'pending')}), outbox.id), COALESCE((${firstOfDestination('outbox', 'sending')}), outbox.id))`
+  const copyLinkId = sql`IF(JSON_VALUE(outbox.job, '$.type') = 'relay', CAST(JSON_VALUE(outbox.job, '$.linkId') AS UNSIGNED), NULL)`
+  const claimedRows = and(eq(outbox.state, 'sending'), eq(outbox.lane, lane), eq(outbox.claimToken, token))
+  try {
+    return await retryTransient(() =>
+      db
+        .select({ row: outbox, first, link: relayLinks, message: messages, topic: topics })
+        .from(outbox)
+        .leftJoin(relayLinks, eq(relayLinks.id, copyLinkId))
+        .leftJoin(messages, eq(messages.id, relayLinks.messageId))
+        .leftJoin(topics, eq(topics.id, relayLinks.topicId))
+        .where(claimedRows)
+        .orderBy(outbox.id),
+    )
+  } catch {
+    const rows = await retryTransient(() => db.select({ row: outbox, first }).from(outbox).where(claimedRows).orderBy(outbox.id))
+    return rows.map((row) => ({ ...row, link: null, message: null, topic: null }))
+  }
 }
 
 /** Puts rows a claim took out of turn back in line, as if never claimed. */
@@ -162,15 +197,12 @@ function progressOf(result: unknown): { progress?: SendProgress } {
 
 /** The row's record of what earlier attempts sent, so a retry resumes where the last one failed. */
 export function progressStoreOf(db: DbOrTx, claimed: ClaimedJob): ProgressStore {
-  return { done: claimed.progress ?? { sent: 0 }, save: (progress) => saveProgress(db, claimed.id, progress) }
+  return { done: claimed.progress ?? { sent: 0 }, save: (progress) => saveProgress(db, claimed, progress) }
 }
 
 /** Records how far a row's send got, so the next attempt resumes there (only while its worker holds it). */
-export async function saveProgress(db: DbOrTx, id: number, progress: SendProgress): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ result: JSON.stringify({ progress }) })
-    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
+export async function saveProgress(db: DbOrTx, claim: Claim, progress: SendProgress): Promise<void> {
+  await db.execute(sql`UPDATE outbox SET result = ${JSON.stringify({ progress })} WHERE ${heldBy(claim)}`)
 }
 
 /** A job's result whose row was marked sent by the same statement that recorded what it produced. */
@@ -185,7 +217,7 @@ export class SentRecorded {
  */
 export async function recordCopySent(
   db: DbOrTx,
-  outboxId: number,
+  claim: Claim,
   copy: { linkId: number; copyMessageId: number; threadId: number | null; botId: number },
   result: unknown,
 ): Promise<boolean> {
@@ -195,46 +227,45 @@ export async function recordCopySent(
     UPDATE outbox o JOIN relay_links l ON l.id = ${copy.linkId}
     SET l.copy_message_id = ${copy.copyMessageId}, l.thread_id = ${copy.threadId}, l.bot_id = ${copy.botId}, l.updated_at = CURRENT_TIMESTAMP(3),
       o.state = 'sent', o.result = ${JSON.stringify(result ?? null)}, o.locked_until = NULL, o.updated_at = CURRENT_TIMESTAMP(3)
-    WHERE o.id = ${outboxId} AND o.state = 'sending'`)) as unknown as [{ affectedRows: number }]
+    WHERE o.id = ${claim.id} AND o.state = 'sending' AND o.claim_token = ${claim.token}`)) as unknown as [{ affectedRows: number }]
   return updated.affectedRows > 0
 }
 
-export async function markSent(db: DbOrTx, id: number, result: unknown): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ state: 'sent', result: JSON.stringify(result ?? null), lockedUntil: null })
-    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
+/** Records a send's result, while the claim still holds the row. */
+export async function markSent(db: DbOrTx, claim: Claim, result: unknown): Promise<void> {
+  await db.execute(sql`
+    UPDATE outbox SET state = 'sent', result = ${JSON.stringify(result ?? null)}, locked_until = NULL, updated_at = CURRENT_TIMESTAMP(3)
+    WHERE ${heldBy(claim)}`)
 }
 
 /** Puts a row back in line for a later attempt; it keeps blocking its destination meanwhile. */
-export async function reschedule(db: DbOrTx, id: number, delayMs: number, error: string): Promise<void> {
+export async function reschedule(db: DbOrTx, claim: Claim, delayMs: number, error: string): Promise<void> {
   await db.execute(sql`
     UPDATE outbox SET state = 'pending', locked_until = NULL, last_error = ${error.slice(0, 2000)},
       next_attempt_at = CURRENT_TIMESTAMP(3) + INTERVAL ${Math.max(0, Math.round(delayMs)) * 1000} MICROSECOND
-    WHERE id = ${id}`)
+    WHERE ${heldBy(claim)}`)
 }
 
 /** Not sent for lack of budget: back in line, and the claim does not count as an attempt. */
-export async function defer(db: DbOrTx, id: number, delayMs: number): Promise<void> {
+export async function defer(db: DbOrTx, claim: Claim, delayMs: number): Promise<void> {
   await db.execute(sql`
     UPDATE outbox SET state = 'pending', locked_until = NULL, attempts = GREATEST(attempts, 1) - 1,
       next_attempt_at = CURRENT_TIMESTAMP(3) + INTERVAL ${Math.max(0, Math.round(delayMs)) * 1000} MICROSECOND
-    WHERE id = ${id}`)
+    WHERE ${heldBy(claim)}`)
 }
 
 /** A permanent failure: recorded once, never retried automatically (the dead letter list). */
-export async function markDead(db: DbOrTx, id: number, error: string): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ state: 'dead', lastError: error.slice(0, 2000), lockedUntil: null })
-    .where(eq(outbox.id, id))
+export async function markDead(db: DbOrTx, claim: Claim, error: string): Promise<void> {
+  await db.execute(sql`
+    UPDATE outbox SET state = 'dead', last_error = ${error.slice(0, 2000)}, locked_until = NULL, updated_at = CURRENT_TIMESTAMP(3)
+    WHERE ${heldBy(claim)}`)
 }
 
 /** Extends the lease of a row its worker is still sending (a large upload can outlast one lease). */
-export async function renewLease(db: DbOrTx, id: number, leaseSeconds: number): Promise<void> {
+export async function renewLease(db: DbOrTx, claim: Claim, leaseSeconds: number): Promise<void> {
   await db.execute(sql`
     UPDATE outbox SET locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
-    WHERE id = ${id} AND state = 'sending'`)
+    WHERE ${heldBy(claim)}`)
 }
 
 /** Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically. */

@@ -7,7 +7,7 @@ import { findLinkWithMessage, findTopic, messageIdInChat, type LinkWithMessage, 
 import { fileCache, relayLinks } from '../db/schema/index.js'
 import { classifyTelegramError, PermanentJobError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
-import { recordCopySent, SentRecorded } from './outbox.js'
+import { recordCopySent, SentRecorded, type Claim } from './outbox.js'
 import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 import { captionlessKinds, contentOf, copyLivePeriod, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
 
@@ -33,9 +33,9 @@ export interface SendDeps {
 
 /**
  * Posts a relay link's copy with `botId` (the planner's pick from the pool) and records which bot
- * it was; with the outbox row's id, the row is marked sent by the same statement.
+ * it was; with the outbox row's claim, the row is marked sent by the same statement.
  */
-export async function relayCopy(deps: SendDeps, linkId: number, botId: number, progress?: ProgressStore, outboxId?: number): Promise<unknown> {
+export async function relayCopy(deps: SendDeps, linkId: number, botId: number, progress?: ProgressStore, claim?: Claim): Promise<unknown> {
   const { link, message, topic, content } = await loadLinkContent(deps, linkId)
   if (link.copyMessageId) return { messageId: link.copyMessageId, alreadySent: true }
   const to = await linkDestination(deps, link, topic)
@@ -43,7 +43,7 @@ export async function relayCopy(deps: SendDeps, linkId: number, botId: number, p
   const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo, progress })
   const copy = { linkId: link.id, copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }
   const result = { messageId: sent.message_id }
-  if (outboxId !== undefined && (await retryTransient(() => recordCopySent(deps.db, outboxId, copy, result)))) return new SentRecorded(result)
+  if (claim && (await retryTransient(() => recordCopySent(deps.db, claim, copy, result)))) return new SentRecorded(result)
   await retryTransient(() => deps.db.update(relayLinks).set({ copyMessageId: copy.copyMessageId, threadId: copy.threadId, botId }).where(eq(relayLinks.id, link.id)))
   return result
 }

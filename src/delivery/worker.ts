@@ -21,7 +21,7 @@ import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
 import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
 import { relayCopy } from './send-content.js'
-import { findLinksWithMessages, type LinkWithMessage } from '../db/repositories/relay.js'
+import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlan, SendPlanner } from './send-planner.js'
 import { recoverTopic } from './topic-recovery.js'
 import { LaneWakeups, Wakeup } from './wakeup.js'
@@ -123,18 +123,12 @@ export class OutboxWorkers {
       }
       // A full batch: more may be due, and another worker of the lane can claim it meanwhile.
       if (claimed.length === batchSize) this.wakeups.wakeOne(lane)
-      const links = await this.readAhead(claimed)
+      const links = readAhead(claimed)
       await Promise.all(claimed.map((job) => this.process(job, links)))
       // A finished row may have unblocked the next one of its destination, in any lane.
       this.wakeups.check()
       if (claimed.length < batchSize && this.running) await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
     }
-  }
-
-  /** The relay links of the batch's copies in one query; a failure leaves each copy to read its own. */
-  private async readAhead(claimed: ClaimedJob[]): Promise<ReadonlyMap<number, LinkWithMessage> | undefined> {
-    const linkIds = claimed.flatMap((job) => (job.job.type === 'relay' ? [job.job.linkId] : []))
-    return linkIds.length > 0 ? findLinksWithMessages(this.deps.db, linkIds).catch(() => undefined) : undefined
   }
 
   private async process(claimed: ClaimedJob, links?: ReadonlyMap<number, LinkWithMessage>): Promise<void> {
@@ -148,7 +142,7 @@ export class OutboxWorkers {
         plan = await this.deps.planner.plan(claimed, messages)
         if (plan.delayMs > 0) {
           this.deps.observer?.deferred(claimed, plan.delayMs)
-          return await defer(this.deps.db, claimed.id, plan.delayMs)
+          return await defer(this.deps.db, claimed, plan.delayMs)
         }
         job = { ...claimed, botId: plan.botId }
       } catch (error) {
@@ -164,7 +158,7 @@ export class OutboxWorkers {
     const leaseSeconds = this.options.leaseSeconds ?? 60
     const renewal = setInterval(
       () => {
-        renewLease(this.deps.db, job.id, leaseSeconds).catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'))
+        renewLease(this.deps.db, job, leaseSeconds).catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'))
       },
       (leaseSeconds * 1000) / 3,
     )
@@ -191,7 +185,7 @@ export class OutboxWorkers {
     clearInterval(renewal)
     if (result instanceof SentRecorded) return void log.debug({ result: result.result }, 'sent')
     try {
-      await retryTransient(() => markSent(this.deps.db, job.id, result))
+      await retryTransient(() => markSent(this.deps.db, job, result))
       log.debug({ result }, 'sent')
     } catch (error) {
       // Sent, but not recorded: the row comes back after its lease, and the executor skips
@@ -204,7 +198,7 @@ export class OutboxWorkers {
     switch (failure.kind) {
       case 'rate_limited':
         log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
-        return reschedule(this.deps.db, job.id, failure.retryAfterSeconds * 1000, description)
+        return reschedule(this.deps.db, job, failure.retryAfterSeconds * 1000, description)
       case 'uncertain':
       case 'transient':
         if (failure.kind === 'uncertain') {
@@ -215,31 +209,37 @@ export class OutboxWorkers {
         if (job.attempts < this.options.maxAttempts) {
           const delay = backoffMs(job.attempts)
           log.warn({ attempts: job.attempts, delay, error: description }, 'transient failure; retrying')
-          return reschedule(this.deps.db, job.id, delay, description)
+          return reschedule(this.deps.db, job, delay, description)
         }
         log.error({ attempts: job.attempts, error: description }, 'out of attempts; moved to the dead letter list')
-        return markDead(this.deps.db, job.id, `out of attempts: ${description}`)
+        return markDead(this.deps.db, job, `out of attempts: ${description}`)
       case 'not_modified':
-        return markSent(this.deps.db, job.id, { notModified: true })
+        return markSent(this.deps.db, job, { notModified: true })
       case 'topic_closed':
       case 'topic_missing': {
         // Recover once per row: reopen or recreate the topic, then send the same row again.
         const recovery = job.attempts <= 2 ? await recoverTopic(this.deps, job.destination, job.botId, failure.kind) : { outcome: 'failed' as const }
         if (recovery.outcome === 'reopened' || recovery.outcome === 'recreated') {
           await this.deps.hooks?.onTopicRecovered?.(job, recovery.outcome, recovery.topicId!)
-          return reschedule(this.deps.db, job.id, 0, description)
+          return reschedule(this.deps.db, job, 0, description)
         }
         log.error({ failure: failure.kind, error: description }, 'topic could not be recovered; moved to the dead letter list')
-        await markDead(this.deps.db, job.id, description)
+        await markDead(this.deps.db, job, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
         return
       }
       default:
         log.error({ failure: failure.kind, error: description }, 'permanent failure; moved to the dead letter list')
-        await markDead(this.deps.db, job.id, description)
+        await markDead(this.deps.db, job, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
     }
   }
+}
+
+/** The relay copies of a claimed batch, read with the claim, by link id; a copy whose link is gone reads (and reports) it itself. */
+function readAhead(claimed: ClaimedJob[]): ReadonlyMap<number, LinkWithMessage> | undefined {
+  const copies = claimed.flatMap((job) => (job.copy ? [[job.copy.link.id, job.copy] as const] : []))
+  return copies.length > 0 ? new Map(copies) : undefined
 }
 
 /** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
@@ -248,7 +248,7 @@ function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<unknown> {
   const progress = progressStoreOf(deps.db, claimed)
   switch (job.type) {
     case 'relay':
-      return relayCopy(deps, job.linkId, botId, progress, claimed.id)
+      return relayCopy(deps, job.linkId, botId, progress, claimed)
     case 'relay_album':
       return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, botId, progress)
     case 'edit_copy':

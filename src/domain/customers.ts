@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import type { ProjectScope } from '../db/project-scope.js'
 import { customers, topics } from '../db/schema/index.js'
@@ -54,6 +54,34 @@ export async function activeTopics(db: DbOrTx, customerId: number): Promise<Topi
     .from(topics)
     .where(and(eq(topics.customerId, customerId), inArray(topics.state, ['creating', 'open', 'closed'])))
     .orderBy(topics.id)
+}
+
+const topicColumns = Object.entries(getTableColumns(topics))
+
+/**
+ * `activeTopics` as a column of a statement reading the customers table (the relay's locking
+ * read): the topics as one JSON array, parsed by `parseActiveTopics`. A plain subquery: a locking
+ * read does not lock the rows of a nested subquery, so it reads the topics as a separate select
+ * after the customer's lock would (a consistent read of what was committed when it ran).
+ */
+export function activeTopicsColumn(): SQL<unknown> {
+  const fields = sql.join(
+    topicColumns.map(([key, column]) => sql`${key}, t.${sql.identifier(column.name)}`),
+    sql`, `,
+  )
+  // Names spelled out: in a select list drizzle leaves columns unqualified.
+  return sql`(SELECT JSON_ARRAYAGG(JSON_OBJECT(${fields})) FROM topics t
+    WHERE t.customer_id = customers.id AND t.state IN ('creating', 'open', 'closed'))`
+}
+
+/** The topics `activeTopicsColumn` read, mapped as drizzle maps a row (dates from UTC strings), ordered by id. */
+export function parseActiveTopics(value: unknown): Topic[] {
+  if (value === null || value === undefined) return []
+  const objects = (typeof value === 'string' ? JSON.parse(value) : value) as Array<Record<string, unknown>>
+  const rows = objects.map(
+    (object) => Object.fromEntries(topicColumns.map(([key, column]) => [key, object[key] === null ? null : column.mapFromDriverValue(object[key])])) as Topic,
+  )
+  return rows.sort((a, b) => a.id - b.id)
 }
 
 /** The project's customer topic a staff message was written in. */

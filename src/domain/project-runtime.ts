@@ -24,6 +24,11 @@ export interface ProjectRuntime {
   roster: Roster
   /** How long album parts wait for their siblings before the album is sent (per app). */
   albumWindowMs: number
+  /**
+   * The id step between the rows of one multi-row insert when the database numbers them
+   * consecutively (see `readInsertIdStep`); absent: one insert per relay link.
+   */
+  insertIdStep?: number
 }
 
 export type { StaffMember } from './roster.js'

@@ -40,8 +40,8 @@ export function topicRoute(topic: Topic, kind: CopyRoute['kind'], header?: strin
  * the customer; a staff message goes to the client (attributed, unless it must not) and is
  * mirrored into the customer's other active topics.
  */
-export async function routeMessage(db: DbOrTx, message: MessageRow, staff?: StaffCopyContext): Promise<CopyRoute[]> {
-  const topics = await activeTopics(db, message.customerId)
+export async function routeMessage(db: DbOrTx, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<CopyRoute[]> {
+  const topics = known ?? (await activeTopics(db, message.customerId))
   if (message.origin === 'client' || !staff) return topics.map((topic) => topicRoute(topic, 'relay'))
   const routes: CopyRoute[] = []
   if (staff.toClient) {
@@ -84,16 +84,14 @@ export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: Me
 /**
  * Queues the copies `routeMessage` decides on; a closed topic (idle, or resolved by hand) is
  * reopened before a client message goes in. The copies' jobs go in one insert, their topics are
- * touched in one update.
+ * touched in one update (none touched in the last minutes). `known`: the customer's active topics
+ * when the caller read them in this transaction (the relay's locking read), else they are read.
  */
-export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext): Promise<void> {
-  const routes = await routeMessage(tx, message, staff)
+export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
+  const routes = await routeMessage(tx, message, staff, known)
   for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
-  const jobs: AddressedJob[] = []
-  for (const route of routes) {
-    const linkId = await insertLink(tx, project, message, route)
-    jobs.push({ address: route.address, job: copyJob(message, linkId), options: copyEnqueueOptions(project, message) })
-  }
+  const linkIds = await insertLinks(tx, project, message, routes)
+  const jobs: AddressedJob[] = routes.map((route, i) => ({ address: route.address, job: copyJob(message, linkIds[i]!), options: copyEnqueueOptions(project, message) }))
   await enqueueAllTo(tx, project, jobs)
   await touchTopics(
     tx,
@@ -101,19 +99,38 @@ export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, me
   )
 }
 
-/** The relay link of one copy; its id is what the copy's job carries (one insert each, so the id is exact). */
+/**
+ * The relay links of a message's copies, their ids in `routes` order: the ids each copy's job
+ * carries. One multi-row insert when the database numbers its rows consecutively (the first id
+ * is the insert's id, the others follow by the step), else one insert per link.
+ */
+async function insertLinks(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[]): Promise<number[]> {
+  const step = project.insertIdStep
+  if (step === undefined || routes.length < 2) {
+    const ids: number[] = []
+    for (const route of routes) ids.push(await insertLink(tx, project, message, route))
+    return ids
+  }
+  const [result] = await tx.insert(relayLinks).values(routes.map((route) => linkRow(project, message, route)))
+  return routes.map((_, i) => Number(result.insertId) + i * step)
+}
+
+/** The relay link of one copy; its id is what the copy's job carries (one insert, so the id is exact). */
 async function insertLink(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute): Promise<number> {
-  const { botId } = routeOf(project, route.address)
-  const [link] = await tx.insert(relayLinks).values({
+  const [link] = await tx.insert(relayLinks).values(linkRow(project, message, route))
+  return Number(link.insertId)
+}
+
+function linkRow(project: ProjectRuntime, message: MessageRow, route: CopyRoute) {
+  return {
     projectId: project.id,
     messageId: message.id,
     topicId: route.topic?.id,
     chatId: route.chatId,
-    botId,
+    botId: routeOf(project, route.address).botId,
     kind: route.kind,
     header: route.header,
-  })
-  return Number(link.insertId)
+  }
 }
 
 function copyJob(message: MessageRow, linkId: number): OutboxJob {

@@ -1,9 +1,9 @@
 import { eq, ne } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { outbox, topics as topicRows } from '../../src/db/schema/index.js'
+import { outbox, relayLinks, topics as topicRows } from '../../src/db/schema/index.js'
 import { listDeadLetters, retryDeadLetter } from '../../src/delivery/dead-letters.js'
 import { encodeDestination } from '../../src/delivery/destination.js'
-import { enqueue } from '../../src/delivery/outbox.js'
+import { claimJobs, defer, enqueue, markDead, markSent, recordCopySent, releaseExpiredLeases, reschedule } from '../../src/delivery/outbox.js'
 import { startOutboxHarness, type OutboxHarness } from '../support/outbox-harness.js'
 import { outboxIdle, outboxSettled, pollUntil } from '../support/poll.js'
 
@@ -101,6 +101,33 @@ describe('leases', () => {
     h.sim.setLatency(false)
     await outboxSettled(h.database.db)
     expect(textsIn(t.chatId, t.threadId)).toEqual(['slow but once'])
+  })
+})
+
+describe('claim tokens', () => {
+  it('keeps a worker whose lease ran out, and whose row was claimed again, from writing over the new claim', async () => {
+    h = await startOutboxHarness()
+    const { db } = h.database
+    const id = await h.text({ kind: 'chat', chatId: h.groups[0]!.id }, 'claimed twice')
+    // The first claim's lease runs out at once (a worker stalled mid-send), and the housekeeping puts the row back in line.
+    const [stale] = await claimJobs(db, 'client_to_staff', 8, 0)
+    expect(stale?.id).toBe(id)
+    await pollUntil(async () => (await releaseExpiredLeases(db)) === 1, { message: 'the first lease never ran out' })
+    const [fresh] = await claimJobs(db, 'client_to_staff', 8, 60)
+    expect(fresh?.id).toBe(id)
+    const claimedAgain = await row(id)
+    // Every write the stale worker could make after its send or failure leaves the new claim alone.
+    await markSent(db, stale!, { messageId: 1 })
+    await reschedule(db, stale!, 0, 'stale retry')
+    await defer(db, stale!, 0)
+    await markDead(db, stale!, 'stale failure')
+    const [link] = await db.insert(relayLinks).values({ projectId: h.projectId, messageId: 1, chatId: h.groups[0]!.id, botId: h.bots[0]!.id, kind: 'relay' })
+    const copy = { linkId: Number(link.insertId), copyMessageId: 77, threadId: null, botId: h.bots[0]!.id }
+    expect(await recordCopySent(db, stale!, copy, { messageId: 77 })).toBe(false)
+    expect(await row(id)).toEqual(claimedAgain)
+    // The claim that holds the row records its copy.
+    expect(await recordCopySent(db, fresh!, copy, { messageId: 77 })).toBe(true)
+    expect(await row(id)).toMatchObject({ state: 'sent', result: JSON.stringify({ messageId: 77 }) })
   })
 })
 

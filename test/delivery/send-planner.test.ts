@@ -16,6 +16,7 @@ const group = -100_200
 let nextId = 1
 const job = (payload: OutboxJob, destination = encodeDestination({ kind: 'chat', chatId: group })): ClaimedJob => ({
   id: nextId++,
+  token: 'planner-test',
   projectId: 1,
   lane: 'client_to_staff',
   destination,

@@ -91,7 +91,16 @@ describe('albums', () => {
     const gateway = new TelegramGateway(sim.url)
     for (const bot of Object.values(world.bots)) gateway.register(bot.id, bot.token)
     for (const r of albumRows) {
-      const claimed = { id: r.id, projectId: r.projectId, lane: r.lane, destination: r.destination, botId: r.botId, job: JSON.parse(r.job) as OutboxJob, attempts: r.attempts }
+      const claimed = {
+        id: r.id,
+        token: r.claimToken ?? '',
+        projectId: r.projectId,
+        lane: r.lane,
+        destination: r.destination,
+        botId: r.botId,
+        job: JSON.parse(r.job) as OutboxJob,
+        attempts: r.attempts,
+      }
       expect(await messagesOfJob({ db: h.database.db, gateway }, claimed)).toBe(0)
     }
   })

@@ -28,11 +28,10 @@ export const ALLOWED_UNSCOPED: RegExp[] = [
   // By the row id of a customer or a message found within the project: its topics, messages, plans, copies.
   /^select .* from `(topics|messages|reassignments)` where \(`\1`\.`customer_id` = \? and /,
   /^select .* from `relay_links` where \(?`relay_links`\.`message_id` = \?/,
-  // A claimed batch's copies, by the link ids its outbox rows carry (read ahead in one query).
-  /^select .* from `relay_links` inner join `messages` .* where `relay_links`\.`id` in \(\?(, \?)*\)$/,
   // Stored updates by (bot_id, update_id), their primary key, or a bot's redrive: the bot is one of the running project's.
   /from `updates` where \(`updates`\.`bot_id` = \? and /,
   /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` = \?\)$/,
+  /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` in \(\?(, \?)*\)\)$/,
   // The outbox backlog gauge (readiness, metrics) counts all projects on purpose.
   /^select count\(\*\) from `outbox` where `outbox`\.`state` in \(\?, \?\)$/,
 ]

@@ -6,7 +6,8 @@ import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
 import { NamedLock } from '../../db/named-lock.js'
 import { isTransientDbError, retryTransient } from '../../db/errors.js'
-import { markUpdateHandled, recordHandlingFailure, storeUpdates, updateState } from '../../db/repositories/updates.js'
+import { HandledMarks, recordHandlingFailure, storeUpdates, updateState } from '../../db/repositories/updates.js'
+import type { DbOrTx } from '../../db/client.js'
 import { redriveUnhandled } from './redrive.js'
 
 export interface PollingOptions {
@@ -153,13 +154,22 @@ export function storedAsNew(batch: Update[], inserted: number): void {
   if (inserted === batch.length) for (const update of batch) freshlyStored.add(update)
 }
 
+/** One writer of handled marks per database handle, shared by its bots' handlings (see `HandledMarks`). */
+const handledMarks = new WeakMap<DbOrTx, HandledMarks>()
+function handledMarksOf(db: DbOrTx): HandledMarks {
+  let marks = handledMarks.get(db)
+  if (!marks) handledMarks.set(db, (marks = new HandledMarks(db)))
+  return marks
+}
+
 /** What became of an update handed to the handlers (for metrics). */
 export type UpdateOutcome = 'received' | 'handled' | 'failed' | 'duplicate'
 
 /**
  * Runs the bot's features for a stored update: skips one handled before (a redelivery), retries
  * the whole handling on a deadlock or a lost connection (later updates of the customer wait, so
- * order holds), then marks it handled — or leaves it for the redrive and, after a few
+ * order holds), then marks it handled (with the marks of the handlings finishing alongside, in
+ * one statement) — or leaves it for the redrive and, after a few
  * attempts, parks it as 'failed'.
  */
 export function handleStoredUpdate(features: Composer<BotContext>, observe: (botId: number, outcome: UpdateOutcome) => void = () => {}): MiddlewareFn<BotContext> {
@@ -185,7 +195,7 @@ export function handleStoredUpdate(features: Composer<BotContext>, observe: (bot
       await retryTransient(async () => {
         await run(ctx, noop)
       }, 6)
-      await retryTransient(() => markUpdateHandled(db, key))
+      await handledMarksOf(db).mark(key)
       observe(ctx.self.id, 'handled')
     } catch (error) {
       observe(ctx.self.id, 'failed')

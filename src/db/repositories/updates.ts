@@ -1,5 +1,6 @@
 import type { Update } from 'grammy/types'
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm'
+import { retryTransient } from '../errors.js'
 import type { DbOrTx } from '../client.js'
 import { updates } from '../schema/index.js'
 
@@ -33,9 +34,65 @@ export async function updateState(db: DbOrTx, key: UpdateKey): Promise<string | 
   return row?.state
 }
 
-/** Marks an update handled, so a redelivery or a redrive skips it. */
-export async function markUpdateHandled(db: DbOrTx, key: UpdateKey): Promise<void> {
-  await db.update(updates).set({ state: 'handled' }).where(whereKey(key))
+/** Marks a bot's updates handled in one statement, so a redelivery or a redrive skips them. */
+export async function markUpdatesHandled(db: DbOrTx, botId: number, updateIds: number[]): Promise<void> {
+  await db
+    .update(updates)
+    .set({ state: 'handled' })
+    .where(and(eq(updates.botId, botId), updateIds.length === 1 ? eq(updates.updateId, updateIds[0]!) : inArray(updates.updateId, updateIds)))
+}
+
+interface WaitingMark {
+  key: UpdateKey
+  done: (error?: Error) => void
+}
+
+/**
+ * Marks updates handled, many in one statement per bot (group commit): the marks asked for in one
+ * turn of the event loop, or while the previous statement was being written, share the next one.
+ * Each caller still waits for its own mark, so an update is marked before its handling returns,
+ * exactly as with one UPDATE each: a crash leaves the same updates unhandled (for the redrive).
+ */
+export class HandledMarks {
+  private waiting: WaitingMark[] = []
+  private writing = false
+
+  constructor(private readonly db: DbOrTx) {}
+
+  /** Resolves once the update is marked handled (rejects when the database could not be written). */
+  mark(key: UpdateKey): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ key, done: (error) => (error === undefined ? resolve() : reject(error)) })
+      if (this.writing) return
+      this.writing = true
+      setImmediate(() => void this.write())
+    })
+  }
+
+  private async write(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, 500)
+      const byBot = new Map<number, WaitingMark[]>()
+      for (const mark of batch) byBot.set(mark.key.botId, [...(byBot.get(mark.key.botId) ?? []), mark])
+      await Promise.all(
+        [...byBot].map(async ([botId, marks]) => {
+          try {
+            await retryTransient(() =>
+              markUpdatesHandled(
+                this.db,
+                botId,
+                marks.map((mark) => mark.key.updateId),
+              ),
+            )
+            for (const mark of marks) mark.done()
+          } catch (error) {
+            for (const mark of marks) mark.done(error instanceof Error ? error : new Error(String(error)))
+          }
+        }),
+      )
+    }
+    this.writing = false
+  }
 }
 
 /**

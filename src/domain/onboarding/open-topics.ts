@@ -39,7 +39,9 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     const [inserted] = await tx
       .insert(topics)
       .ignore()
-      .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name })
+      // Opening is activity: the first client message need not touch it again (idle closing
+      // counts from `COALESCE(last_activity_at, created_at)`, so this changes no close).
+      .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name, lastActivityAt: new Date() })
     if (inserted.affectedRows === 0) continue // already there: creation is idempotent
     const topicId = Number(inserted.insertId)
     const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })

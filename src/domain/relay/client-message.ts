@@ -7,7 +7,8 @@ import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtim
 import { floodingColumn, holdBack, relayRestriction } from './client-limits.js'
 import { queueMessageCopies } from '../routing.js'
 import { storeMessage } from './store-message.js'
-import { clientMessageRelayed } from '../sla/waits.js'
+import { clientMessageRelayed, parseWaitingSince, waitingSinceColumn } from '../sla/waits.js'
+import { activeTopicsColumn, parseActiveTopics } from '../customers.js'
 
 /** What became of a client message; 'not_ready': the customer is unknown, gives their email or was rejected (nothing was stored). */
 export type ClientMessageOutcome = 'relayed' | 'held' | 'duplicate' | 'not_ready' | NotRelayedReason
@@ -23,9 +24,10 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
   const result = await deps.db.transaction(async (tx) => {
     // Locking read: an assignment committing right now either sees this message as held
     // (and replays it) or has already made the customer active (and we relay it).
-    // The flood check is a column of the same statement.
+    // The flood check, the customer's active topics and whether they already wait are columns
+    // of the same statement (one round trip; see activeTopicsColumn for why they are not locked).
     const [found] = await tx
-      .select({ customer: customers, flooding: floodingColumn(project) })
+      .select({ customer: customers, flooding: floodingColumn(project), topics: activeTopicsColumn(), waitingSince: waitingSinceColumn() })
       .from(customers)
       .where(and(eq(customers.projectId, project.id), eq(customers.telegramUserId, telegramUserId)))
       .for('update')
@@ -51,8 +53,9 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
     }
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
     if (current.conversation === 'resolved') await reopenConversation(tx, project, current.id, { reason: 'client_message' })
-    await queueMessageCopies(tx, project, stored)
-    await clientMessageRelayed(tx, project, current, stored.id, deps.clock.now())
+    // A reopened conversation changed no topic row this statement read (the copy reopens it).
+    await queueMessageCopies(tx, project, stored, undefined, parseActiveTopics(found.topics))
+    await clientMessageRelayed(tx, project, current, stored.id, deps.clock.now(), parseWaitingSince(found.waitingSince))
     return 'relayed' as const
   })
   if (result !== 'held' && result !== 'duplicate' && result !== 'not_ready') deps.notify()

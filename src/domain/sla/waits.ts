@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { unansweredWaits } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
@@ -22,10 +22,16 @@ export function resolvedSince(customer: Pick<Customer, 'resolvedAt'>, since: Dat
  * since it ends that wait). One upsert in the relay's transaction, which holds the customer's
  * row lock. MySQL applies ON DUPLICATE KEY assignments left to right, each seeing the columns
  * already assigned: `waiting_since`, which decides the restart, is assigned last, in SQL written
- * here (drizzle would order them by column).
+ * here (drizzle would order them by column). `waitingSince`, when the caller read it in the
+ * same transaction, skips the upsert where the customer already waits.
  */
-export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<boolean> {
+export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date, waitingSince?: Date | null): Promise<boolean> {
   if (!project.config.sla.enabled) return false
+  // Read with the customer's lock (see `waitingSinceColumn`): an earlier message still waits, so
+  // the upsert would change nothing. A staff answer does not take the customer's lock: one
+  // committing right after the read ends the wait as it would right after the upsert (either
+  // way an answer concurrent with the message, which it did not see).
+  if (waitingSince && !resolvedSince(customer, waitingSince)) return true
   const restart = sql`(waiting_since IS NULL OR waiting_since <= ${customer.resolvedAt})`
   await tx.execute(sql`
     INSERT INTO unanswered_waits (project_id, customer_id, message_row_id, waiting_since, reminders_sent)
@@ -39,11 +45,25 @@ export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: C
 }
 
 /**
+ * The customer's `waiting_since` as a column of a statement reading the customers table (the
+ * relay's locking read), so that read also tells whether the customer already waits.
+ */
+export function waitingSinceColumn(): SQL<string | null> {
+  return sql<string | null>`(SELECT w.waiting_since FROM unanswered_waits w WHERE w.project_id = customers.project_id AND w.customer_id = customers.id)`
+}
+
+/** The `waitingSinceColumn` value as a date (UTC, as drizzle reads DATETIME). */
+export function parseWaitingSince(value: string | Date | null | undefined): Date | null {
+  if (value === null || value === undefined) return null
+  return value instanceof Date ? value : (unansweredWaits.waitingSince.mapFromDriverValue(value) as Date)
+}
+
+/**
  * A live client message was relayed: its wait starts (see `startWait`) and, outside business
  * hours, the client gets the auto-reply once per conversation (until a staff answer or a resolve).
  */
-export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<void> {
-  const started = await startWait(tx, project, customer, messageRowId, now)
+export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date, waitingSince?: Date | null): Promise<void> {
+  const started = await startWait(tx, project, customer, messageRowId, now, waitingSince)
   const { outsideHoursReply, businessHours } = project.config.sla
   if (!started || !outsideHoursReply || isBusinessTime(now, businessHours)) return
   const [wait] = await tx.select({ autoRepliedAt: unansweredWaits.autoRepliedAt }).from(unansweredWaits).where(waitOf(project.id, customer.id))
