@@ -54,7 +54,10 @@ export async function runReassign(ctx: ScenarioContext): Promise<ScenarioResult>
     const seedMs = Date.now() - seedStarted
     stage.sim.setRateLimits(limits)
     await stage.restartService({ workersPerLane: options.workers, budgets: limits, recordsSync: RECORDS_SYNC_OFF })
+    const questionsBefore = await ctx.server.questions()
     const phase = await measureMoves(stage, { history, ceilingPerMinute, windowMs: options.reassignSeconds * 1000 })
+    // A count, not a time: what each replayed copy cost the database (claims, plans, deferrals, records).
+    phase.metrics['DB queries / replayed copy'] = ((await ctx.server.questions()) - questionsBefore) / Math.max(1, Number(phase.metrics['replay copies (↩ label)'] ?? 0))
     phase.metrics['history rows seeded'] = seededRows
     phase.metrics['seeding s'] = seedMs / 1000
     phase.detail.outboxAtEnd = await stage.database.outboxStates()
@@ -149,6 +152,11 @@ async function measureMoves(stage: Stage, o: { history: number; ceilingPerMinute
       windowMs: o.windowMs,
       steady: { from: steadyFrom, to: steadyTo, ms: steadyMs },
       replayedPerMinute: perMinuteBuckets(replayed, startedAt, endedAt),
+      // Per second from the first command: where the replay stalls (budget waits, claims, moves).
+      sendsIntoBPerSecond: perMinuteBuckets(b, startedAt, endedAt, 1000),
+      // When each new topic got its first copy and its end of history: a replay that starts late ends late, alone.
+      firstCopyPerTopicS: firstPerThread(replayed, startedAt),
+      endOfHistoryS: b.filter((d) => d.text?.includes(END_OF_HISTORY)).map((d) => Math.round((d.at - startedAt) / 100) / 10),
       sendsIntoBPerBot: Object.fromEntries(world.bots.cr.map((bot) => [bot.id, b.filter((d) => d.botId === bot.id).length])),
       witness: { ...report, copyLatencyMs: undefined, messageLatencyMs: undefined },
       simulatorCalls: after.calls,
@@ -166,10 +174,16 @@ function expectedCopies(stage: Stage, groupB: number, history: number, sentAt: n
   })
 }
 
-function perMinuteBuckets(list: Delivery[], fromAt: number, toAt: number): number[] {
-  const buckets = Array.from({ length: Math.ceil((toAt - fromAt) / 60_000) }, () => 0)
+function firstPerThread(list: Delivery[], fromAt: number): number[] {
+  const first = new Map<number | undefined, number>()
+  for (const d of list) if (!first.has(d.threadId)) first.set(d.threadId, d.at)
+  return [...first.values()].map((at) => Math.round((at - fromAt) / 100) / 10).sort((a, b) => a - b)
+}
+
+function perMinuteBuckets(list: Delivery[], fromAt: number, toAt: number, bucketMs = 60_000): number[] {
+  const buckets = Array.from({ length: Math.ceil((toAt - fromAt) / bucketMs) }, () => 0)
   for (const d of list) {
-    const i = Math.floor((d.at - fromAt) / 60_000)
+    const i = Math.floor((d.at - fromAt) / bucketMs)
     if (i >= 0 && i < buckets.length) buckets[i] = (buckets[i] ?? 0) + 1
   }
   return buckets

@@ -159,6 +159,25 @@ export class RateBudget {
     }
   }
 
+  /**
+   * When the next `count` slots of this bot's window of the chat come free, one time per slot,
+   * earliest first (now for a free one): where the planner spreads sends that must wait, so
+   * they come back one per freed slot instead of all at the first.
+   */
+  freeSlotTimes(botId: number, chatId: number, count: number, now = Date.now()): number[] {
+    const window = this.chatWindow(botId, chatId)
+    const unblocked = now + this.wait(window, now, 1, 0) // also restores a penalised limit and drops expired entries
+    const arrivals = window.entries.map((e) => e.at).sort((a, b) => a - b)
+    const times: number[] = []
+    for (let slot = 0; slot < count; slot++) {
+      const freedBy = arrivals.length - window.limit + slot
+      // Beyond a whole window of waiting sends, a slot comes free a span after the one a window earlier.
+      const at = freedBy < 0 ? now : freedBy < arrivals.length ? arrivals[freedBy]! + window.spanMs + MARGIN_MS : times[slot - window.limit]! + window.spanMs + MARGIN_MS
+      times.push(Math.max(at, slot === 0 ? unblocked : now, window.blockedUntil))
+    }
+    return times
+  }
+
   private wait(window: Window, now: number, messages: number, headroom: number): number {
     if (window.limit < window.baseLimit && now >= window.restoreAt) window.limit = window.baseLimit
     dropExpired(window, now)

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
-import { systemTopics, topics } from '../db/schema/index.js'
+import { systemTopics, topics, type Lane } from '../db/schema/index.js'
 import { decodeDestination } from './destination.js'
 import type { OutboxJobType } from './jobs.js'
 import type { ClaimedJob } from './outbox.js'
@@ -12,8 +12,18 @@ const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 't
 
 /** The conversation itself (and the topics it needs): these may take a group's whole budget. */
 const CONVERSATION: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'create_topic'])
+/**
+ * A move's replay lane (the domain's REPLAY_LANE) is conversation too: its topic opening, notices and
+ * end-of-history frame the replayed copies, which wait behind them in the same topic. Yielding them
+ * stalled whole replays (a new topic's opening notice waited seconds for a quarter of the window
+ * while the other topics' replays took it, then nothing was left to send).
+ */
+const REPLAY_LANE: Lane = 'cr_reassignment'
 /** While a relayed message waits for a group's budget, card edits, notices and reminders leave it this share. */
 const YIELD_SHARE = 0.25
+
+/** A waiting relay not planned again this long after its promised slot no longer holds it (re-claimed late, or by another process). */
+const PROMISE_GRACE_MS = 2000
 
 /** How far back (in outbox rows) the start-up seed looks for sends of the last minute. */
 const RECENT_ROWS = 20_000
@@ -38,6 +48,8 @@ export class SendPlanner {
   private readonly shared: SharedBudget
   /** Group chat id → until when a relayed message is known to wait for its budget (this process's view). */
   private readonly conversationWaits = new Map<number, number>()
+  /** Group chat id → outbox id → the freed slot a waiting relay was put back for (this process's view). */
+  private readonly promisedSlots = new Map<number, Map<number, number>>()
 
   constructor(
     private readonly db: Database,
@@ -79,9 +91,10 @@ export class SendPlanner {
   async plan(job: ClaimedJob, messages = 1): Promise<SendPlan> {
     const chatId = await this.chatOf(job.destination)
     const candidates = POOLABLE.has(job.job.type) && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
-    const conversation = CONVERSATION.has(job.job.type)
+    const conversation = CONVERSATION.has(job.job.type) || job.lane === REPLAY_LANE
     return this.shared.withBots(candidates, () => {
       const now = Date.now()
+      const promised = conversation && chatId < 0 ? this.promisesOf(chatId, job.id, now) : undefined
       const headroom = chatId < 0 && !conversation && (this.conversationWaits.get(chatId) ?? 0) > now ? Math.ceil(this.budget.options.groupPerMinute * YIELD_SHARE) : 0
       let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
       for (const botId of candidates) {
@@ -90,9 +103,34 @@ export class SendPlanner {
         if (delayMs === 0) break
       }
       if (best.delayMs === 0) best.reservation = this.budget.reserve(best.botId, chatId, now, messages)
-      else if (conversation && chatId < 0) this.conversationWaits.set(chatId, now + best.delayMs + 1000)
+      else if (promised) {
+        best.delayMs = Math.max(best.delayMs, this.nextUnpromisedSlot(candidates, chatId, [...promised.values()], now) - now)
+        promised.set(job.id, now + best.delayMs)
+        this.conversationWaits.set(chatId, now + best.delayMs + 1000)
+      }
       return best
     })
+  }
+
+  /** The chat's waiting relays still holding a freed slot, after dropping this job's own (it is planned again now). */
+  private promisesOf(chatId: number, jobId: number, now: number): Map<number, number> {
+    const promised = this.promisedSlots.get(chatId) ?? new Map<number, number>()
+    this.promisedSlots.set(chatId, promised)
+    promised.delete(jobId)
+    for (const [id, at] of promised) if (at < now - PROMISE_GRACE_MS) promised.delete(id)
+    return promised
+  }
+
+  /**
+   * When the pool frees the first slot not promised to another waiting relay: the earliest freed
+   * slot (of all candidate bots) with fewer promises up to its time than slots freed before it.
+   * Waiting relays come back one per freed slot, not all at the first (each then claimed and
+   * planned again, mostly for nothing); one planned again before its slot keeps that slot.
+   */
+  private nextUnpromisedSlot(candidates: readonly number[], chatId: number, promises: number[], now: number): number {
+    const freed = candidates.flatMap((botId) => this.budget.freeSlotTimes(botId, chatId, promises.length + 1, now)).sort((a, b) => a - b)
+    const slot = freed.findIndex((at, i) => promises.filter((promise) => promise <= at).length <= i)
+    return freed[slot] ?? now
   }
 
   /** The planned send's call answered (or failed) now: its messages count from this time. */

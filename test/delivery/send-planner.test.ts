@@ -4,6 +4,7 @@ import type { OutboxJob } from '../../src/delivery/jobs.js'
 import type { ClaimedJob } from '../../src/delivery/outbox.js'
 import { RateBudget } from '../../src/delivery/rate-budget.js'
 import { SendPlanner } from '../../src/delivery/send-planner.js'
+import { rateWindows } from '../../src/db/schema/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 
 let database: TestDatabase
@@ -36,5 +37,36 @@ describe('send planner priorities', () => {
     expect((await planner.plan(job({ type: 'text', target: { kind: 'chat', chatId: group }, text: 'notice' }))).delayMs).toBeGreaterThan(0)
     // A relayed message still may.
     expect((await planner.plan(job({ type: 'relay', linkId: 10 }))).delayMs).toBe(0)
+  })
+
+  it("counts a move's replay notices as conversation: a new topic's opening does not yield to the other replays", async () => {
+    const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }), () => [4545])
+    const into = (payload: OutboxJob, lane: ClaimedJob['lane']): ClaimedJob => ({ ...job(payload, encodeDestination({ kind: 'chat', chatId: -100_400 })), botId: 4545, lane })
+    for (let i = 0; i < 3; i++) expect((await planner.plan(into({ type: 'relay', linkId: i }, 'cr_reassignment'))).delayMs).toBe(0)
+    // A replayed album waits for the window; a live notice yields the last slot to it…
+    expect((await planner.plan(into({ type: 'relay_album', firstLinkId: 9, mediaGroupId: 'b' }, 'cr_reassignment'), 2)).delayMs).toBeGreaterThan(0)
+    expect((await planner.plan(into({ type: 'text', target: { kind: 'chat', chatId: -100_400 }, text: 'live notice' }, 'client_to_staff'))).delayMs).toBeGreaterThan(0)
+    // …but the "Moved here" notice opening another topic's replay is that replay's first message.
+    expect((await planner.plan(into({ type: 'text', target: { kind: 'chat', chatId: -100_400 }, text: '🔀 Moved here' }, 'cr_reassignment'))).delayMs).toBe(0)
+  })
+})
+
+describe('send planner waiting relays', () => {
+  it('puts relays that wait for a full group back one per freed slot, not all at the first', async () => {
+    // A window of four, full with sends 50, 40, 30 and 20 s ago (every process's view, as stored):
+    // its slots come free in 10, 20, 30 and 40 s.
+    const bot = 4343
+    const chat = -100_300
+    const now = Date.now()
+    await database.db.insert(rateWindows).values({ botId: bot, windows: JSON.stringify({ [chat]: [50, 40, 30, 20].map((ago) => [now - ago * 1000]) }) })
+    const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }), () => [bot])
+    const relay = (linkId: number): ClaimedJob => ({ ...job({ type: 'relay', linkId }, encodeDestination({ kind: 'chat', chatId: chat })), botId: bot })
+    const waiting = [relay(1), relay(2), relay(3)]
+    const delays: number[] = []
+    for (const claimed of waiting) delays.push((await planner.plan(claimed)).delayMs)
+    const seconds = delays.map((ms) => Math.round(ms / 1000))
+    expect(seconds).toEqual([10, 20, 30])
+    // The first, planned again before its slot, keeps its place (its own promise is not ahead of it).
+    expect(Math.round((await planner.plan(waiting[0]!)).delayMs / 1000)).toBe(10)
   })
 })
