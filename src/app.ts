@@ -19,6 +19,7 @@ import { queueJob } from './cron/queue.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
+import { Coalescer } from './delivery/coalesce.js'
 import { OutboxWorkers } from './delivery/worker.js'
 import { Wakeup } from './delivery/wakeup.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
@@ -151,8 +152,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
   }
+  const hooks = createDeliveryHooks(deps, projects)
+  const coalesceAfter = config.delivery.coalesceAfterMinutes
+  const coalescer = coalesceAfter
+    ? new Coalescer(delivery.db, { afterMinutes: coalesceAfter, groupPerMinute: budgets ? budgets.groupPerMinute : 20, poolOf: (botId) => pools.get(botId) ?? [botId] }, hooks)
+    : undefined
   const workers = new OutboxWorkers(
-    { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
+    { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks, coalescer },
     {
       workersPerLane: config.delivery.workersPerLane,
       maxAttempts: config.delivery.maxAttempts,
