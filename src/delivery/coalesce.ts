@@ -20,6 +20,9 @@ const MAX_FOLLOWERS = 100
  */
 const BACKLOG_TTL_MS = 5_000
 const SHORT_BACKLOG_TTL_MS = 1_000
+/** A row folded into another's combined copy: marked sent, yet it posted nothing (Telegram never counted it). */
+export const notFoldedRow = sql`JSON_VALUE(result, '$.coalescedInto') IS NULL`
+
 /** Between two originals of a combined copy. */
 const SEPARATOR = '\n\n'
 
