@@ -154,9 +154,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   const hooks = createDeliveryHooks(deps, projects)
   const coalesceAfter = config.delivery.coalesceAfterMinutes
-  const coalescer = coalesceAfter
-    ? new Coalescer(delivery.db, { afterMinutes: coalesceAfter, groupPerMinute: budgets ? budgets.groupPerMinute : 20, poolOf: (botId) => pools.get(botId) ?? [botId] }, hooks)
-    : undefined
+  // Coalescing measures a backlog against the planner's budgets: without budgets, it is off.
+  const coalescer =
+    coalesceAfter && planner
+      ? new Coalescer(delivery.db, { afterMinutes: coalesceAfter, budget: planner.budget, poolOf: (botId) => pools.get(botId) ?? [botId] }, hooks)
+      : undefined
   const workers = new OutboxWorkers(
     { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks, coalescer },
     {

@@ -226,7 +226,7 @@ export const configSchema = z
         /**
          * When a group's backlog (waiting copies ÷ (groupPerMinute × pool bots)) passes this many
          * minutes, consecutive text copies for one topic go out as one message, and the leads get an
-         * alarm. 0 or false: never.
+         * alarm. 0 or false: never (and off when budgets are off: the backlog is measured against them).
          */
         coalesceAfterMinutes: z.union([z.literal(false), z.number().min(0)]).default(2),
         /** Per-bot send budgets the planner keeps to (Telegram's limits); false turns planning off. */

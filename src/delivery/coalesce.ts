@@ -9,6 +9,7 @@ import type { DeliveryHooks } from './hooks.js'
 import { SentRecorded, type ClaimedJob } from './outbox.js'
 import { contentOf, TEXT_LIMIT, withHeader } from './render.js'
 import { linkDestination, relayCopy, withFallbacks, type SendDeps } from './send-content.js'
+import type { RateBudget } from './rate-budget.js'
 import type { ProgressStore } from './send-steps.js'
 
 /** How many waiting rows after the claimed one a fold looks at (the 4096-character limit stops it sooner). */
@@ -29,8 +30,8 @@ const SEPARATOR = '\n\n'
 export interface CoalesceOptions {
   /** Backlog, in minutes of the group's budget, from which text copies for one topic are combined. */
   afterMinutes: number
-  /** Telegram's budget per bot per group (the planner's, or Telegram's 20 when budgets are off). */
-  groupPerMinute: number
+  /** The planner's budgets (every process's sends in view): the group budget, and how full it is. */
+  budget: RateBudget
   /** The pool of a bot: every bot of the role, each with its own group budget. */
   poolOf: (botId: number) => readonly number[]
 }
@@ -118,6 +119,7 @@ export class Coalescer {
   private async foldFor(deps: SendDeps, claimed: ClaimedJob, linkId: number): Promise<Fold[] | undefined> {
     const head = deps.links?.get(linkId) ?? (await findLinksWithMessages(this.db, [linkId])).get(linkId)
     if (!head || !foldable(head) || head.link.topicId === null) return undefined
+    if (!this.busy(claimed.botId, head.link.chatId)) return undefined
     const minutes = await this.backlogMinutes(head.link.chatId, claimed.botId)
     if (minutes < this.options.afterMinutes) return undefined
     await this.hooks?.onGroupBacklog?.(claimed.projectId, head.link.chatId, Math.round(minutes))
@@ -142,6 +144,16 @@ export class Coalescer {
   }
 
   /**
+   * Whether every bot of the pool has used half its budget in the group within the last minute
+   * (the planner's windows, no query): only then can a backlog be long, so a quiet group's copies
+   * cost no count at all.
+   */
+  private busy(botId: number, chatId: number, now = Date.now()): boolean {
+    const half = Math.floor(this.options.budget.options.groupPerMinute / 2)
+    return this.options.poolOf(botId).every((bot) => this.options.budget.delayFor(bot, chatId, now, 1, half) > 0)
+  }
+
+  /**
    * Minutes of backlog in a group: its waiting rows ÷ (its budget per minute × the bots of the
    * pool that may post there). One COUNT over the destination index, reused for a few seconds per group.
    */
@@ -152,7 +164,7 @@ export class Coalescer {
       SELECT COUNT(*) AS n FROM topics t
       JOIN outbox o ON o.destination = CONCAT(${DESTINATION_PREFIX.topic}, t.id) AND o.state = 'pending'
       WHERE t.chat_id = ${chatId}`)) as unknown as [Array<{ n: number | string }>]
-    const minutes = Number(rows[0]?.n ?? 0) / (this.options.groupPerMinute * Math.max(1, this.options.poolOf(botId).length))
+    const minutes = Number(rows[0]?.n ?? 0) / (this.options.budget.options.groupPerMinute * Math.max(1, this.options.poolOf(botId).length))
     this.backlogs.set(chatId, { minutes, at: now })
     return minutes
   }
