@@ -20,6 +20,7 @@ import { queueJob } from './cron/queue.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
+import { Coalescer } from './delivery/coalesce.js'
 import { OutboxWorkers } from './delivery/worker.js'
 import { Wakeup } from './delivery/wakeup.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
@@ -156,8 +157,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
   }
+  const hooks = createDeliveryHooks(deps, projects)
+  const coalesceAfter = config.delivery.coalesceAfterMinutes
+  // Coalescing measures a backlog against the planner's budgets: without budgets, it is off.
+  const coalescer =
+    coalesceAfter && planner
+      ? new Coalescer(delivery.db, { afterMinutes: coalesceAfter, budget: planner.budget, poolOf: (botId) => pools.get(botId) ?? [botId] }, hooks)
+      : undefined
   const workers = new OutboxWorkers(
-    { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks: createDeliveryHooks(deps, projects) },
+    { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks, coalescer },
     {
       workersPerLane: config.delivery.workersPerLane,
       maxAttempts: config.delivery.maxAttempts,

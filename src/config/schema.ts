@@ -223,6 +223,12 @@ export const configSchema = z
         leaseSeconds: z.number().int().min(5).default(60),
         /** On shutdown, how long sends in flight may take to finish before the process exits anyway. */
         drainSeconds: z.number().min(0).default(10),
+        /**
+         * When a group's backlog (waiting copies ÷ (groupPerMinute × pool bots)) passes this many
+         * minutes, consecutive text copies for one topic go out as one message, and the leads get an
+         * alarm. 0 or false: never (and off when budgets are off: the backlog is measured against them).
+         */
+        coalesceAfterMinutes: z.union([z.literal(false), z.number().min(0)]).default(2),
         /** Per-bot send budgets the planner keeps to (Telegram's limits); false turns planning off. */
         budgets: z
           .union([

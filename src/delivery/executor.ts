@@ -11,6 +11,7 @@ import { progressStoreOf, type ClaimedJob } from './outbox.js'
 import type { OutboxJob, ReplyRef, Target } from './jobs.js'
 import { CAPTION_LIMIT, splitText, TEXT_LIMIT, withHeader, type Content } from './render.js'
 import { albumSteps } from './album.js'
+import { combinedCopyParts, combinedText } from './coalesce.js'
 import {
   contentSteps,
   fileInput,
@@ -145,7 +146,9 @@ export async function editCopy(deps: ExecutorDeps, linkId: number, progress: Pro
   try {
     // A version Telegram would refuse as too long cannot replace the copy: it goes out as a new message.
     if (content.kind === 'text') {
-      const t = withHeader(header, content.text, content.entities)
+      // A combined copy (coalesce.ts) is re-rendered whole, so the other originals keep their text.
+      const combined = await combinedCopyParts(deps.db, link)
+      const t = combined ? combinedText(combined) : withHeader(header, content.text, content.entities)
       if (t.text.length > TEXT_LIMIT) throw new PermanentJobError('The edited text is too long to edit in place')
       return await ignoreNotModified(() => api.editMessageText(chatId, link.copyMessageId!, t.text, { entities: t.entities }))
     }

@@ -23,4 +23,6 @@ export interface DeliveryHooks {
   onAssignmentCardSent?(assignmentId: number, chatId: number, messageId: number): Promise<void>
   /** A topic's profile card was posted (by this bot): where, so it can be edited when tags or notes change. */
   onProfileCardSent?(topicId: number, chatId: number, messageId: number, botId: number): Promise<void>
+  /** A group's backlog passed `delivery.coalesceAfterMinutes` (its copies are being combined): the leads should add bots. */
+  onGroupBacklog?(projectId: number, chatId: number, minutes: number): Promise<void>
 }

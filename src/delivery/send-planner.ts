@@ -6,6 +6,7 @@ import type { OutboxJobType } from './jobs.js'
 import type { ClaimedJob } from './outbox.js'
 import type { RateBudget, Reservation } from './rate-budget.js'
 import { SharedBudget, type SeedSends } from './shared-budget.js'
+import { notFoldedRow } from './coalesce.js'
 
 /** Jobs that post a new message, so any bot of the role's pool may send them. */
 const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'text', 'create_topic', 'create_system_topic'])
@@ -62,12 +63,13 @@ export class SendPlanner {
   /**
    * What the outbox says was sent in the last minute (its row marked sent after the answer, so no
    * earlier than Telegram counted it), per bot and chat: the seed of the windows at start-up. A
-   * pool's row may have been sent by any of its bots, so it counts for each of them.
+   * pool's row may have been sent by any of its bots, so it counts for each of them. Rows folded
+   * into a combined copy posted nothing and do not count.
    */
   private async recentSends(now = Date.now()): Promise<SeedSends> {
     const [rows] = (await this.db.execute(sql`
       SELECT bot_id, destination, updated_at FROM outbox
-      WHERE id > (SELECT COALESCE(MAX(id), 0) - ${RECENT_ROWS} FROM outbox) AND state = 'sent' AND updated_at > ${new Date(now - 60_000)}`)) as unknown as [
+      WHERE id > (SELECT COALESCE(MAX(id), 0) - ${RECENT_ROWS} FROM outbox) AND state = 'sent' AND updated_at > ${new Date(now - 60_000)} AND ${notFoldedRow}`)) as unknown as [
       Array<{ bot_id: number | string; destination: string; updated_at: Date }>,
     ]
     const seeds: SeedSends = new Map()

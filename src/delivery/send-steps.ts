@@ -7,6 +7,8 @@ export interface SendProgress {
   messageId?: number
   /** The relay links an album job covers, fixed by its first attempt. */
   parts?: number[]
+  /** The rows a combined copy covers (outbox row, relay link), fixed before its send (`coalesce.ts`). */
+  folded?: Array<{ outboxId: number; linkId: number }>
 }
 
 /** Where a send's progress is kept between attempts (the outbox row's result). */

@@ -17,6 +17,7 @@ import {
   sendNotice,
   type ExecutorDeps,
 } from './executor.js'
+import type { Coalescer } from './coalesce.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
 import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
@@ -57,7 +58,7 @@ export class OutboxWorkers {
 
   /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup },
+    private readonly deps: ExecutorDeps & { logger: Logger; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup; coalescer?: Coalescer },
     private readonly options: WorkerOptions,
   ) {
     this.wakeup = deps.wakeup ?? new Wakeup()
@@ -243,12 +244,12 @@ function readAhead(claimed: ClaimedJob[]): ReadonlyMap<number, LinkWithMessage> 
 }
 
 /** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
-function executeJob(deps: ExecutorDeps, claimed: ClaimedJob): Promise<unknown> {
+function executeJob(deps: ExecutorDeps & { coalescer?: Coalescer }, claimed: ClaimedJob): Promise<unknown> {
   const { job, botId } = claimed
   const progress = progressStoreOf(deps.db, claimed)
   switch (job.type) {
     case 'relay':
-      return relayCopy(deps, job.linkId, botId, progress, claimed)
+      return deps.coalescer ? deps.coalescer.relay(deps, claimed, job.linkId, progress) : relayCopy(deps, job.linkId, botId, progress, claimed)
     case 'relay_album':
       return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, botId, progress)
     case 'edit_copy':

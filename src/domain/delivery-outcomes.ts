@@ -4,6 +4,7 @@ import { assignments, systemTopics, topics } from '../db/schema/index.js'
 import type { DeliveryHooks } from '../delivery/hooks.js'
 import type { DomainDeps } from './deps.js'
 import { handlePermanentFailure } from './delivery-failures.js'
+import { alarmGroupBacklog } from './group-alarm.js'
 import type { ProjectRuntime } from './project-runtime.js'
 import { noteTopicRecovered } from './topic-health.js'
 import { queueProfileCardEdits, recordProfileCard } from './crm/profile-card.js'
@@ -21,6 +22,10 @@ export function createDeliveryHooks(deps: DomainDeps, projects: ProjectRuntime[]
     onTopicRecovered: async (job, outcome, topicId) => {
       const project = projectOf(job.projectId)
       if (project) await noteTopicRecovered(deps, project, topicId, outcome, job.botId)
+    },
+    onGroupBacklog: async (projectId, chatId, minutes) => {
+      const project = projectOf(projectId)
+      if (project) await alarmGroupBacklog(deps, project, chatId, minutes)
     },
     onProfileCardSent: async (topicId, chatId, messageId, botId) => {
       // A card posted after an owner, tags or notes were set (a new CR topic, a recreated topic) gets them.

@@ -3,6 +3,8 @@ import type { DbOrTx } from '../db/client.js'
 import { systemTopics } from '../db/schema/index.js'
 import { findTopic } from '../db/repositories/relay.js'
 import type { Destination } from '../delivery/destination.js'
+import type { DomainDeps } from './deps.js'
+import { queueOnboardingText } from './onboarding/system-topic.js'
 import { staffGroupOf, type ProjectRuntime } from './project-runtime.js'
 
 /** One alarm per group per hour is enough to get someone to fix the bot's rights. */
@@ -13,13 +15,17 @@ const ALARM_INTERVAL_MS = 60 * 60 * 1000
  * in a second process, one more alarm may go out, which is harmless for an alarm.
  */
 export class GroupAlarms {
-  private readonly lastAlarmAt = new Map<number, number>()
+  private readonly lastAlarmAt = new Map<string, number>()
 
-  /** True when no alarm was raised for this group within the last hour (and records this one). */
-  claim(chatId: number, now = Date.now()): boolean {
-    const last = this.lastAlarmAt.get(chatId)
+  /**
+   * True when no alarm of this kind was raised for this group within the last hour (and records
+   * this one). Kinds are apart: a long backlog does not silence a bot that lost its rights.
+   */
+  claim(chatId: number, kind: 'rights' | 'backlog' = 'rights', now = Date.now()): boolean {
+    const key = `${kind}:${chatId}`
+    const last = this.lastAlarmAt.get(key)
     if (last !== undefined && now - last < ALARM_INTERVAL_MS) return false
-    this.lastAlarmAt.set(chatId, now)
+    this.lastAlarmAt.set(key, now)
     return true
   }
 }
@@ -38,4 +44,27 @@ export async function chatOfDestination(db: DbOrTx, destination: Destination | u
 /** The configured title of a staff group; undefined for any other chat (a client's, say). */
 export function groupTitle(project: ProjectRuntime, chatId: number): string | undefined {
   return staffGroupOf(project, chatId)?.title
+}
+
+/**
+ * A group's backlog passed `delivery.coalesceAfterMinutes`: one alarm per group per hour in the
+ * home group's Onboarding topic (through the outbox), with the backlog and the config key of the
+ * role's pool, the one remedy (each bot of a pool has its own budget in the group).
+ */
+export async function alarmGroupBacklog(deps: DomainDeps, project: ProjectRuntime, chatId: number, minutes: number): Promise<void> {
+  const group = staffGroupOf(project, chatId)
+  if (!group || !deps.alarms.claim(chatId, 'backlog')) return
+  const bots = project.bots[group.role]?.length ?? 1
+  const log = { projectId: project.id, chatId, minutes, bots }
+  deps.logger.warn(log, 'ALARM: a group has a long backlog; text copies are being combined')
+  // The alarm must not hold up the copies: a failure to queue it is logged, not thrown to the sender.
+  await queueOnboardingText(
+    deps.db,
+    project,
+    `⏳ Backlog alarm: "${group.title}" has about ${minutes} min of messages waiting (Telegram lets each bot post 20 messages a minute into a group). ` +
+      `Consecutive texts for one topic are combined into one message meanwhile. Add bots to the pool in projects[].bots.${group.role} of "${project.config.key}" (${bots} now). (At most one alarm per group per hour.)`,
+  ).then(
+    () => deps.notify(),
+    (error: unknown) => deps.logger.error({ ...log, err: error }, 'could not queue the backlog alarm'),
+  )
 }

@@ -124,13 +124,19 @@ export interface LinkWithMessage {
 
 /** A relay link with its message and (for topic copies) its topic, in one query (a claimed batch reads its copies with the claim). */
 export async function findLinkWithMessage(db: DbOrTx, linkId: number): Promise<LinkWithMessage | undefined> {
-  const [row] = await db
+  return (await findLinksWithMessages(db, [linkId])).get(linkId)
+}
+
+/** `findLinkWithMessage` for several links in one query (a combined copy's parts), by link id. */
+export async function findLinksWithMessages(db: DbOrTx, linkIds: number[]): Promise<Map<number, LinkWithMessage>> {
+  if (linkIds.length === 0) return new Map()
+  const rows = await db
     .select({ link: relayLinks, message: messages, topic: topics })
     .from(relayLinks)
     .innerJoin(messages, eq(messages.id, relayLinks.messageId))
     .leftJoin(topics, eq(topics.id, relayLinks.topicId))
-    .where(eq(relayLinks.id, linkId))
-  return row
+    .where(linkIds.length === 1 ? eq(relayLinks.id, linkIds[0]!) : inArray(relayLinks.id, linkIds))
+  return new Map(rows.map((row) => [row.link.id, row]))
 }
 
 /** How many of a customer's messages were not relayed for `reason` from row `sinceRowId` until `until` (a flood notice's count). */
