@@ -154,7 +154,7 @@ function packageOf(url: string): string {
     const parts = modules.at(-1)!.split('/')
     return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!
   }
-  const source = /\/src\/([^/]+)/.exec(url)
+  const source = /\/(?:src|dist)\/([^/]+)/.exec(url)
   return source ? `src/${source[1]}` : url.split('/').at(-1)!
 }
 

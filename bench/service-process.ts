@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { REPO_ROOT } from './paths.js'
 import { memoryOf, processTree } from './process-tree.js'
 import { sleep } from './stats.js'
@@ -15,7 +16,7 @@ export interface ServiceProcessOptions {
 }
 
 export interface MemoryPeak {
-  /** Peak VmRSS of the node process that runs src/main.ts (sampled every 200 ms). */
+  /** Peak VmRSS of the node process that runs dist/main.js (sampled every 200 ms). */
   serviceRssKb: number
   /** Peak VmHWM of that process, as the kernel counts it. */
   serviceHwmKb: number
@@ -24,9 +25,12 @@ export interface MemoryPeak {
 }
 
 const READY_TIMEOUT_MS = 60_000
+/** What the image runs (`npm start`, the Dockerfile's CMD): the compiled service, not tsx. */
+const SERVICE_ENTRY = 'dist/main.js'
 
 /**
- * The service under test as a child process (`npx tsx src/main.ts`) in its own process group,
+ * The service under test as a child process (`node dist/main.js`, the build that ships: `npm run
+ * bench` builds it first) in its own process group,
  * so it can be SIGKILLed whole; samples its memory from /proc while it runs.
  */
 export class ServiceProcess {
@@ -52,10 +56,11 @@ export class ServiceProcess {
     delete env.DATABASE_URL
     delete env.TELEGRAM_API_ROOT
     const log = openSync(this.options.logPath, 'a')
+    if (!existsSync(join(REPO_ROOT, SERVICE_ENTRY))) throw new Error(`${SERVICE_ENTRY} is missing: run the benchmark with \`npm run bench\` (it builds the service first)`)
     const profile = this.options.cpuProfileDir
-    // Profiled, node runs the service itself (tsx as a loader): --cpu-prof writes at process.exit.
-    const [command, args] = profile ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', profile, '--import', 'tsx', 'src/main.ts']] : ['npx', ['tsx', 'src/main.ts']]
-    const child = spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', log, log] })
+    // --cpu-prof writes the profile when the process exits (the service ends with process.exit).
+    const args = [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), SERVICE_ENTRY]
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', log, log] })
     closeSync(log)
     this.child = child
     this.expectingExit = false
@@ -132,7 +137,7 @@ export class ServiceProcess {
     const tree = processTree(root)
       .map(memoryOf)
       .filter((m) => m !== undefined)
-    const service = tree.filter((m) => m.command.includes('src/main.ts')).at(-1)
+    const service = tree.filter((m) => m.command.includes(SERVICE_ENTRY)).at(-1)
     this.peak.treeRssKb = Math.max(
       this.peak.treeRssKb,
       tree.reduce((sum, m) => sum + m.rssKb, 0),
