@@ -46,10 +46,11 @@ afterAll(async () => t?.close())
 describe('the cost of a claim', () => {
   it('reads a few rows per claimed row, not the sent history or every waiting row', async () => {
     const reads = await readsOf(() => claimJobs(db, 'client_to_staff', 8))
-    // 8 heads of 8 destinations: each a handful of index reads (its turn, its parent, the update).
-    expect(reads).toBeLessThan(8 * 25)
+    // 8 heads of 8 destinations, each a few dozen index reads at most: its turn, its parent, the
+    // update, and the read-back (its destination's first rows; a copy's link, message and topic).
+    expect(reads).toBeLessThan(8 * 30)
     const again = await readsOf(() => claimJobs(db, 'client_to_staff', 8))
-    expect(again).toBeLessThan(8 * 25)
+    expect(again).toBeLessThan(8 * 30)
   })
 
   it('finds when each lane is next due with a few index reads, whatever waits', async () => {
