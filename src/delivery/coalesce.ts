@@ -89,16 +89,8 @@ export class Coalescer {
    * answer was lost), and the folded rows, still waiting behind it, are never sent on their own.
    */
   private async record(claimed: ClaimedJob, folds: Fold[], copy: { copyMessageId: number; threadId: number | null; botId: number }, result: unknown): Promise<void> {
+    // The outbox rows first, then the links (the order a single copy's record takes).
     await this.db.transaction(async (tx) => {
-      await tx
-        .update(relayLinks)
-        .set(copy)
-        .where(
-          inArray(
-            relayLinks.id,
-            folds.map((f) => f.linkId),
-          ),
-        )
       const followers = folds.map((f) => f.outboxId).filter((id) => id !== claimed.id)
       await tx
         .update(outbox)
@@ -108,6 +100,15 @@ export class Coalescer {
         .update(outbox)
         .set({ state: 'sent', result: JSON.stringify(result), lockedUntil: null })
         .where(and(eq(outbox.id, claimed.id), eq(outbox.state, 'sending'), eq(outbox.claimToken, claimed.token)))
+      await tx
+        .update(relayLinks)
+        .set(copy)
+        .where(
+          inArray(
+            relayLinks.id,
+            folds.map((f) => f.linkId),
+          ),
+        )
     })
   }
 
