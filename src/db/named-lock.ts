@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import mysql, { type Connection } from 'mysql2/promise'
+import { PREPARED_STATEMENTS_PER_CONNECTION } from './client.js'
 
 /**
  * A MySQL named lock (GET_LOCK) held on its own connection for as long as this process polls
@@ -22,7 +23,8 @@ export class NamedLock {
   /** Tries once; true when this process now holds the lock. */
   async tryAcquire(): Promise<boolean> {
     try {
-      this.connection ??= await mysql.createConnection({ uri: this.databaseUrl })
+      // One per polled bot: mysql2's default prepared-statement cache would cost ~0.5 MB each.
+      this.connection ??= await mysql.createConnection({ uri: this.databaseUrl, maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION })
       const [rows] = (await this.connection.query('SELECT GET_LOCK(?, 0) AS got', [this.lockName])) as unknown as [Array<{ got: number | null }>]
       return rows[0]?.got === 1
     } catch {
