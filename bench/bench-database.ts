@@ -87,6 +87,18 @@ export class BenchDatabase {
     return Number(rows[0]?.n ?? 0)
   }
 
+  /**
+   * What the service still has to do: updates not yet handled plus outbox rows in flight or due now
+   * (rows due later, reminders say, wait without work). 0 once onboarding's cards and edits are out.
+   */
+  async workLeft(): Promise<number> {
+    const rows = (await this.server.query(
+      `SELECT (SELECT COUNT(*) FROM \`${this.name}\`.updates WHERE state = 'received')
+        + (SELECT COUNT(*) FROM \`${this.name}\`.outbox WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= CURRENT_TIMESTAMP(3))) AS n`,
+    )) as Array<{ n: number | string }>
+    return Number(rows[0]?.n ?? 0)
+  }
+
   /** Outbox rows by state, to explain what the witness saw (never used to count deliveries). */
   async outboxStates(): Promise<Record<string, number>> {
     const rows = (await this.server.query(`SELECT state, COUNT(*) AS n FROM \`${this.name}\`.outbox GROUP BY state`)) as Array<{ state: string; n: number }>

@@ -19,9 +19,9 @@ export class Wakeup {
 /**
  * Idle lane workers sleep here until their lane has something due. `check()` reads each lane's
  * earliest waiting row (one cheap query, see `laneDueTimes`), wakes one sleeper of each lane with
- * a row due and sets a timer for rows due later. It runs on every notify, after every batch and
- * every `intervalMs` (what another process queued), at most once per `minGapMs`: an idle service
- * costs one query per interval, not a claim per lane and worker.
+ * a row due and sets a timer for rows due later. It runs on every notify, after a batch that rows
+ * waited behind and every `intervalMs` (what another process queued), at most once per
+ * `minGapMs`: an idle service costs one query per interval, not a claim per lane and worker.
  */
 export class LaneWakeups<K> {
   private readonly sleepers = new Map<K, Array<() => void>>()

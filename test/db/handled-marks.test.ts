@@ -37,4 +37,26 @@ describe('handled marks', () => {
     const [late] = await database.db.select({ state: updates.state }).from(updates).where(eq(updates.updateId, 7))
     expect(late?.state).toBe('handled')
   })
+
+  it('lets the marks asked for within its window share one statement (a steady stream, not only a burst)', async () => {
+    const ids = [11, 12, 13]
+    await storeUpdates(
+      database.db,
+      1,
+      103,
+      ids.map((id) => ({ update_id: id })),
+    )
+    recorder.statements.length = 0
+    const marks = new HandledMarks(recorded.db, 300)
+    const marked: Array<Promise<void>> = []
+    for (const updateId of ids) {
+      marked.push(marks.mark({ botId: 103, updateId }))
+      // Handlings finishing one after another, each on its own turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await Promise.all(marked)
+    expect(recorder.statements.filter((statement) => statement.startsWith('update `updates`'))).toHaveLength(1)
+    const rows = await database.db.select({ state: updates.state }).from(updates).where(eq(updates.botId, 103))
+    expect(rows.map((row) => row.state)).toEqual(['handled', 'handled', 'handled'])
+  })
 })
