@@ -49,7 +49,7 @@ export const RESERVATION_HOLD_MS = 15_000
  * A send that waits only for this process's sends still in flight is planned again this soon:
  * their calls answer within milliseconds, and then the window counts them when they arrived.
  */
-const IN_FLIGHT_RECHECK_MS = 250
+export const IN_FLIGHT_RECHECK_MS = 250
 /** Clock jitter between this process and Telegram; arrival itself is covered by confirming at the answer. */
 const MARGIN_MS = 100
 const GLOBAL = '*'
