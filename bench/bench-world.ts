@@ -102,7 +102,8 @@ export function writeServiceConfig(path: string, sim: Simulator, world: StageWor
   const config: ConfigInput = {
     telegram: { apiRoot: sim.url, pollTimeoutSeconds: 10 },
     database: { url: databaseUrl },
-    log: { level: 'warn' },
+    // BENCH_LOG_LEVEL=debug gives the service's per-move and per-claim lines (the log grows large).
+    log: { level: (process.env.BENCH_LOG_LEVEL as 'debug' | 'info' | undefined) ?? 'warn' },
     http: { port: 0 },
     // pollIntervalMs stays at its default: idle workers look for due rows once per interval, a commit wakes them at once.
     delivery: { workersPerLane: settings.workersPerLane, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },

@@ -106,7 +106,8 @@ async function measureMoves(stage: Stage, o: { history: number; ceilingPerMinute
   const b = intoB()
   const all = stage.deliveriesSince(from)
   const replayed = b.filter((d) => REPLAY_LABEL.test(d.text ?? ''))
-  const movesAnswered = all.filter((d) => d.chatId === cs && d.text?.includes('is moving to'))
+  const csSends = all.filter((d) => d.chatId === cs)
+  const movesAnswered = csSends.filter((d) => d.text?.includes('is moving to'))
   const queuedHistory = b.reduce((sum, d) => sum + Number(MOVED_HERE.exec(d.text ?? '')?.[1] ?? 0), 0)
   const report = witness(b, expectedCopies(stage, groupB, o.history, startedAt))
   const firstCopyAt = replayed[0]?.at
@@ -156,6 +157,9 @@ async function measureMoves(stage: Stage, o: { history: number; ceilingPerMinute
       sendsIntoBPerSecond: perMinuteBuckets(b, startedAt, endedAt, 1000),
       // When each new topic got its first copy and its end of history: a replay that starts late ends late, alone.
       firstCopyPerTopicS: firstPerThread(replayed, startedAt),
+      // The CS group per second from the first command (answers, move notices): where "all moves answered" waits.
+      sendsIntoCsPerSecond: perMinuteBuckets(csSends, startedAt, endedAt, 1000).slice(0, 60),
+      movesAnsweredS: movesAnswered.map((d) => Math.round((d.at - startedAt) / 100) / 10),
       endOfHistoryS: b.filter((d) => d.text?.includes(END_OF_HISTORY)).map((d) => Math.round((d.at - startedAt) / 100) / 10),
       sendsIntoBPerBot: Object.fromEntries(world.bots.cr.map((bot) => [bot.id, b.filter((d) => d.botId === bot.id).length])),
       witness: { ...report, copyLatencyMs: undefined, messageLatencyMs: undefined },

@@ -45,6 +45,11 @@ const PENALTY_MS = 10 * 60_000
  * for ever, to a process that crashed meanwhile: then it ages out like a send at that time).
  */
 export const RESERVATION_HOLD_MS = 15_000
+/**
+ * A send that waits only for this process's sends still in flight is planned again this soon:
+ * their calls answer within milliseconds, and then the window counts them when they arrived.
+ */
+export const IN_FLIGHT_RECHECK_MS = 250
 /** Clock jitter between this process and Telegram; arrival itself is covered by confirming at the answer. */
 const MARGIN_MS = 100
 const GLOBAL = '*'
@@ -185,9 +190,14 @@ export class RateBudget {
     const limit = Math.max(1, window.limit - headroom)
     const need = Math.min(messages, limit)
     if (window.entries.length + need <= limit) return blocked
-    const arrivals = window.entries.map((e) => e.at).sort((a, b) => a - b)
-    const oldest = arrivals[arrivals.length - 1 - limit + need]!
-    return Math.max(blocked, oldest + window.spanMs + MARGIN_MS - now)
+    const entries = [...window.entries].sort((a, b) => a.at - b.at)
+    const oldest = entries[entries.length - 1 - limit + need]!
+    const wait = oldest.at + window.spanMs + MARGIN_MS - now
+    // The slot waited for is this process's send still in flight: it counts as arriving a whole
+    // hold from now only until its call answers (milliseconds). Plan again then, not a hold later:
+    // the 100 answers of 100 moves waited 16 s behind the CS bot's 30 sends in flight.
+    const inFlight = oldest.token?.startsWith(`${this.instance}.`) ?? false
+    return Math.max(blocked, inFlight ? Math.min(wait, IN_FLIGHT_RECHECK_MS) : wait)
   }
 
   private chatWindow(botId: number, chatId: number): Window {

@@ -159,13 +159,18 @@ describe('rate budget', () => {
   })
 
   it('counts a planned send from its plan until its call answers, then from the answer (Telegram counts arrival)', async () => {
-    const { RateBudget, RESERVATION_HOLD_MS } = await import('../../src/delivery/rate-budget.js')
+    const { RateBudget, RESERVATION_HOLD_MS, IN_FLIGHT_RECHECK_MS } = await import('../../src/delivery/rate-budget.js')
     const budget = new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 2, globalPerSecond: 30 })
     const group = -100
     const first = budget.reserve(1, group, 1000)
     budget.reserve(1, group, 1000)
-    // Both in flight: the window is full until one of them answers and then leaves the minute.
-    expect(budget.delayFor(1, group, 1000)).toBe(RESERVATION_HOLD_MS + 60_000 + 100)
+    // Both in flight: the window is full until one of them answers and then leaves the minute. When
+    // that is known only once a call answers (milliseconds): plan again then, not a hold later.
+    expect(budget.delayFor(1, group, 1000)).toBe(IN_FLIGHT_RECHECK_MS)
+    // Another process's sends in flight count as arriving a whole hold from their plan.
+    const stranger = new RateBudget(budget.options)
+    stranger.importBot(1, budget.exportBot(1, 1000), new Map())
+    expect(stranger.delayFor(1, group, 1000)).toBe(RESERVATION_HOLD_MS + 60_000 + 100)
     // The first call answered 5 s after it was planned: it arrived by then, so it counts from then.
     budget.confirm(first, 6000)
     expect(budget.delayFor(1, group, 1000)).toBe(5000 + 60_000 + 100)

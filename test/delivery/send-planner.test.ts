@@ -70,3 +70,23 @@ describe('send planner waiting relays', () => {
     expect(Math.round((await planner.plan(waiting[0]!)).delayMs / 1000)).toBe(10)
   })
 })
+
+describe('send planner in-flight sends', () => {
+  it("plans again soon, not a whole hold later, when only this process's sends still in flight fill a bot's window", async () => {
+    // 30 sends planned at once (two lanes' batches of the CS bot) fill its 30/s window with
+    // reservations counted as arriving 15 s from now until their calls answer. The 31st send must
+    // not be put off for 16 s: those calls answer within milliseconds; it is planned again shortly.
+    const bot = 4444
+    const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 1200, globalPerSecond: 30 }), () => [bot])
+    const notice = (i: number): ClaimedJob => ({ ...job({ type: 'text', target: { kind: 'chat', chatId: group }, text: `answer ${i}` }), botId: bot })
+    const plans = await Promise.all(Array.from({ length: 31 }, (_, i) => planner.plan(notice(i))))
+    const waits = plans.map((plan) => plan.delayMs).filter((ms) => ms > 0)
+    expect(waits).toHaveLength(1)
+    expect(waits[0]).toBeLessThanOrEqual(500)
+    // Once the calls answered, the window counts them when they arrived: the 31st waits for the second to pass, no more.
+    for (const plan of plans) planner.confirm(plan)
+    const again = await planner.plan(notice(31))
+    expect(again.delayMs).toBeGreaterThan(0)
+    expect(again.delayMs).toBeLessThanOrEqual(1200)
+  })
+})

@@ -38,6 +38,7 @@ export async function runDueReassignments(deps: DomainDeps, project: ProjectRunt
  */
 export async function executeReassignment(deps: DomainDeps, project: ProjectRuntime, reassignmentId: number): Promise<ExecuteOutcome> {
   const settings = project.config.reassignment
+  const startedAt = Date.now()
   const outcome = await retryTransient(() =>
     deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
       const [plan] = await tx.select().from(reassignments).where(eq(reassignments.id, reassignmentId)).for('update')
@@ -136,7 +137,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     }),
   )
   if (outcome !== 'skipped') deps.notify()
-  deps.logger.info({ reassignmentId, outcome }, 'reassignment executed')
+  deps.logger.info({ reassignmentId, outcome, ms: Date.now() - startedAt }, 'reassignment executed')
   return outcome
 }
 
