@@ -69,8 +69,6 @@ export interface ClaimedJob {
   progress?: SendProgress
   /** A relay copy's link with its message and topic, read with the claim (absent when gone). */
   copy?: LinkWithMessage
-  /** A later row of the same destination waited when it was claimed: finishing this one lets it go. */
-  followed?: boolean
 }
 
 /** The row a claim holds: its id and the claim's token. */
@@ -120,7 +118,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
   if (early.length > 0) await retryTransient(() => unclaim(db, early, token))
   return rows
     .filter((row) => Number(row.first) === row.row.id)
-    .map(({ row, followed, link, message, topic }) => ({
+    .map(({ row, link, message, topic }) => ({
       id: row.id,
       token,
       projectId: row.projectId,
@@ -131,7 +129,6 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       attempts: row.attempts,
       ...progressOf(row.result),
       ...(link && message ? { copy: { link, message, topic } } : {}),
-      followed: Number(followed) === 1,
     }))
 }
 
@@ -148,14 +145,12 @@ function firstOfDestination(row: 'o' | 'outbox', state: 'pending' | 'sending') {
 async function readBack(db: Database, lane: Lane, token: string) {
   // Spelled out: the subquery's outer reference and the job's fields, on MariaDB 10.11 and MySQL 8.0.21+.
   const first = sql<number>`LEAST(COALESCE((${firstOfDestination('outbox', 'pending')}), outbox.id), COALESCE((${firstOfDestination('outbox', 'sending')}), outbox.id))`
-  // One more read of `outbox_destination_idx`: is a later row of the destination waiting behind it?
-  const followed = sql<number>`EXISTS (SELECT 1 FROM outbox f FORCE INDEX (outbox_destination_idx) WHERE f.destination = outbox.destination AND f.state = 'pending' AND f.id > outbox.id)`
   const copyLinkId = sql`IF(JSON_VALUE(outbox.job, '$.type') = 'relay', CAST(JSON_VALUE(outbox.job, '$.linkId') AS UNSIGNED), NULL)`
   const claimedRows = and(eq(outbox.state, 'sending'), eq(outbox.lane, lane), eq(outbox.claimToken, token))
   try {
     return await retryTransient(() =>
       db
-        .select({ row: outbox, first, followed, link: relayLinks, message: messages, topic: topics })
+        .select({ row: outbox, first, link: relayLinks, message: messages, topic: topics })
         .from(outbox)
         .leftJoin(relayLinks, eq(relayLinks.id, copyLinkId))
         .leftJoin(messages, eq(messages.id, relayLinks.messageId))
@@ -164,7 +159,7 @@ async function readBack(db: Database, lane: Lane, token: string) {
         .orderBy(outbox.id),
     )
   } catch {
-    const rows = await retryTransient(() => db.select({ row: outbox, first, followed }).from(outbox).where(claimedRows).orderBy(outbox.id))
+    const rows = await retryTransient(() => db.select({ row: outbox, first }).from(outbox).where(claimedRows).orderBy(outbox.id))
     return rows.map((row) => ({ ...row, link: null, message: null, topic: null }))
   }
 }

@@ -55,8 +55,6 @@ export class OutboxWorkers {
   private readonly wakeup: Wakeup
   private readonly wakeups: LaneWakeups<Lane>
   private stopListening?: () => void
-  /** A claim came back empty since the last look: a due row may wait behind one being sent. */
-  private passedOver = false
 
   /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
@@ -121,7 +119,6 @@ export class OutboxWorkers {
         continue
       }
       if (claimed.length === 0) {
-        this.passedOver = true
         await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
         continue
       }
@@ -129,14 +126,8 @@ export class OutboxWorkers {
       if (claimed.length === batchSize) this.wakeups.wakeOne(lane)
       const links = readAhead(claimed)
       await Promise.all(claimed.map((job) => this.process(job, links)))
-      // A finished row lets the next one of its destination go, in any lane: look again when one
-      // waited behind it at the claim, or when a claim since came back empty (a row queued behind
-      // it later, or held by its parent). Else nothing waits for this batch, and the look would be
-      // one more query per claim at a steady rate (rows queued later woke the workers on commit).
-      if (this.passedOver || claimed.some((job) => job.followed)) {
-        this.passedOver = false
-        this.wakeups.check()
-      }
+      // A finished row may have unblocked the next one of its destination, in any lane.
+      this.wakeups.check()
       if (claimed.length < batchSize && this.running) await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
     }
   }

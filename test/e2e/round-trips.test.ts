@@ -14,13 +14,7 @@ const recorder = createQueryRecorder()
 // The background jobs (the queue every 2 s, reminders and moves every minute) run once a year
 // here, so the counts are the relay's and the workers' own.
 const yearly = '0 0 1 1 *'
-// Idle workers look for due rows once a second here (not every 50 ms), so the looks a message
-// causes stand out from the interval's.
-const pollIntervalMs = 1000
-const { h, zoe } = useOnboardedZoe({
-  queryLogger: recorder,
-  config: { delivery: { pollIntervalMs }, cron: { queue: yearly, unansweredReminders: yearly, reassignments: yearly } },
-})
+const { h, zoe } = useOnboardedZoe({ queryLogger: recorder, config: { cron: { queue: yearly, unansweredReminders: yearly, reassignments: yearly } } })
 
 /** The idle workers' look for due rows (`laneDueTimes`): once per poll interval, not per message. */
 const isDueCheck = (statement: string) => /AS lane, TIMESTAMPDIFF\(MICROSECOND/.test(statement)
@@ -62,24 +56,6 @@ describe('round trips to the database', () => {
     const statements = recorder.statements.filter((statement) => !isDueCheck(statement))
     // The customer's locking read names the table (its wait is a column of it); nothing else may.
     expect(statements.filter((statement) => /unanswered_waits/i.test(statement) && !/^select `id`/.test(statement))).toEqual([])
-  })
-
-  it('looks for due rows once per relayed message (its commit), not again after each claim', async () => {
-    const { sim, world } = h
-    await serviceSettled(h.database.db)
-    recorder.statements.length = 0
-    const started = Date.now()
-    const count = 5
-    for (let i = 1; i <= count; i++) {
-      sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `one look ${i}` })
-      await waitForTopicMessage(h, world.groups.cs.id, zoe.cs, `one look ${i}`)
-      await waitForTopicMessage(h, world.groups.north.id, zoe.cr, `one look ${i}`)
-    }
-    await serviceSettled(h.database.db)
-    const looks = recorder.statements.filter(isDueCheck).length
-    // One per message's commit, plus the interval's (and the one the worker that found nothing may add).
-    const allowed = count + Math.ceil((Date.now() - started) / pollIntervalMs) + 1
-    expect(looks, `${looks} looks in ${Date.now() - started} ms`).toBeLessThanOrEqual(allowed)
   })
 
   it('costs one look for due rows per poll interval when idle, not a claim per lane and worker', async () => {
