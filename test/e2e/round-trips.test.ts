@@ -16,6 +16,9 @@ const recorder = createQueryRecorder()
 const yearly = '0 0 1 1 *'
 const { h, zoe } = useOnboardedZoe({ queryLogger: recorder, config: { cron: { queue: yearly, unansweredReminders: yearly, reassignments: yearly } } })
 
+const isClaim = (statement: string) => /^\s*UPDATE outbox t JOIN \(SELECT id FROM/.test(statement)
+const isReadBack = (statement: string) => /^select .*from `outbox`.*`outbox`.`claim_token` = \?/s.test(statement)
+
 /** The idle workers' look for due rows (`laneDueTimes`): once per poll interval, not per message. */
 const isDueCheck = (statement: string) => /AS lane, TIMESTAMPDIFF\(MICROSECOND/.test(statement)
 
@@ -42,7 +45,11 @@ describe('round trips to the database', () => {
     await pollUntil(async () => (await h.database.db.select().from(relayLinks).where(eq(relayLinks.messageId, stored!.id))).every((l) => l.copyMessageId !== null))
     await serviceSettled(h.database.db)
     const statements = recorder.statements.filter((statement) => !isDueCheck(statement))
-    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(STATEMENTS_PER_MESSAGE)
+    // A worker woken with the others may find the row already taken: its claim, which has no
+    // read-back, is the wake-up's cost, not the message's.
+    const emptyClaims = statements.filter(isClaim).length - statements.filter(isReadBack).length
+    expect(statements.filter(isReadBack).length, 'the claims read back what they took').toBeGreaterThan(0)
+    expect(statements.length - emptyClaims, statements.join('\n')).toBeLessThanOrEqual(STATEMENTS_PER_MESSAGE)
   })
 
   it('starts no second wait for a message while an earlier one still waits', async () => {
