@@ -6,7 +6,7 @@ import { findLinksWithMessages, type LinkWithMessage, type RelayLinkRow } from '
 import { outbox, relayLinks } from '../db/schema/index.js'
 import { DESTINATION_PREFIX } from './destination.js'
 import type { DeliveryHooks } from './hooks.js'
-import { SentRecorded, type ClaimedJob } from './outbox.js'
+import { markSent, SentRecorded, type ClaimedJob } from './outbox.js'
 import { contentOf, TEXT_LIMIT, withHeader } from './render.js'
 import { linkDestination, relayCopy, withFallbacks, type SendDeps } from './send-content.js'
 import type { RateBudget } from './rate-budget.js'
@@ -96,10 +96,7 @@ export class Coalescer {
         .update(outbox)
         .set({ state: 'sent', result: JSON.stringify({ coalescedInto: claimed.id }), lockedUntil: null })
         .where(and(inArray(outbox.id, followers), eq(outbox.state, 'pending')))
-      await tx
-        .update(outbox)
-        .set({ state: 'sent', result: JSON.stringify(result), lockedUntil: null })
-        .where(and(eq(outbox.id, claimed.id), eq(outbox.state, 'sending'), eq(outbox.claimToken, claimed.token)))
+      await markSent(tx, claimed, result)
       await tx
         .update(relayLinks)
         .set(copy)
@@ -180,7 +177,7 @@ export async function combinedCopyParts(db: DbOrTx, link: RelayLinkRow): Promise
   const sharing = await db
     .select({ id: relayLinks.id })
     .from(relayLinks)
-    .where(and(eq(relayLinks.chatId, link.chatId), eq(relayLinks.copyMessageId, link.copyMessageId), eq(relayLinks.botId, link.botId)))
+    .where(and(eq(relayLinks.projectId, link.projectId), eq(relayLinks.chatId, link.chatId), eq(relayLinks.copyMessageId, link.copyMessageId), eq(relayLinks.botId, link.botId)))
     .orderBy(asc(relayLinks.id))
   if (sharing.length < 2) return undefined
   const parts = await findLinksWithMessages(

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import type { ProjectScope } from '../db/project-scope.js'
-import { customers, topics } from '../db/schema/index.js'
+import { activeTopicStates, customers, topics } from '../db/schema/index.js'
 
 export type Customer = typeof customers.$inferSelect
 export type Topic = typeof topics.$inferSelect
@@ -52,7 +52,7 @@ export async function activeTopics(db: DbOrTx, customerId: number): Promise<Topi
   return db
     .select()
     .from(topics)
-    .where(and(eq(topics.customerId, customerId), inArray(topics.state, ['creating', 'open', 'closed'])))
+    .where(and(eq(topics.customerId, customerId), inArray(topics.state, activeTopicStates)))
     .orderBy(topics.id)
 }
 
@@ -71,7 +71,10 @@ export function activeTopicsColumn(): SQL<unknown> {
   )
   // Names spelled out: in a select list drizzle leaves columns unqualified.
   return sql`(SELECT JSON_ARRAYAGG(JSON_OBJECT(${fields})) FROM topics t
-    WHERE t.customer_id = customers.id AND t.state IN ('creating', 'open', 'closed'))`
+    WHERE t.customer_id = customers.id AND t.state IN (${sql.join(
+      activeTopicStates.map((state) => sql`${state}`),
+      sql`, `,
+    )}))`
 }
 
 /** The topics `activeTopicsColumn` read, mapped as drizzle maps a row (dates from UTC strings), ordered by id. */

@@ -5,6 +5,8 @@ import { projectScope, rowId, telegramId, timestamps, primaryId } from './column
 export type TopicRole = string
 /** closed: by hand or for idleness (reopened on the next client message); retired: replaced or ended (reassignment, Treatment closed). */
 export const topicStates = ['creating', 'open', 'closed', 'deleted', 'retired'] as const
+/** States of a topic that takes relayed messages now (a closed one is reopened by the next client message). */
+export const activeTopicStates = ['creating', 'open', 'closed'] as const
 
 /**
  * A customer's forum topic in one staff group. `generation` grows when a topic is replaced

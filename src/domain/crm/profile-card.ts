@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../../db/client.js'
-import { accounts, customers, profileCards, topics } from '../../db/schema/index.js'
+import { accounts, activeTopicStates, customers, profileCards, topics } from '../../db/schema/index.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { findCustomer } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
@@ -68,7 +68,7 @@ export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime,
         eq(profileCards.projectId, project.id),
         eq(topics.projectId, project.id),
         eq(topics.customerId, customerId),
-        inArray(topics.state, ['creating', 'open', 'closed']),
+        inArray(topics.state, activeTopicStates),
         ...(newCardOf === undefined ? [] : [eq(topics.id, newCardOf)]),
       ),
     )

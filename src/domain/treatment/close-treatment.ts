@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { customers, topics } from '../../db/schema/index.js'
+import { activeTopicStates, customers, topics } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
 import { enqueueTo } from '../enqueue-to.js'
 import { activeTopicOfRole } from '../routing.js'
@@ -25,7 +25,7 @@ export async function closeTreatment(deps: DomainDeps, project: ProjectRuntime, 
     const [retired] = await tx
       .update(topics)
       .set({ state: 'retired' })
-      .where(and(eq(topics.id, topic.id), inArray(topics.state, ['creating', 'open', 'closed'])))
+      .where(and(eq(topics.id, topic.id), inArray(topics.state, activeTopicStates)))
     if (retired.affectedRows === 0) return { ok: false, reason: 'This Treatment topic is already closed.' }
     await queueTopicText(tx, project, topic, `🩺 Treatment closed by ${actor}. Messages here no longer reach the client.`)
     await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'close_topic', topicId: topic.id })

@@ -1,6 +1,6 @@
 import { and, eq, inArray, max } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { topics } from '../../db/schema/index.js'
+import { activeTopicStates, topics } from '../../db/schema/index.js'
 import type { Topic } from '../customers.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { onDemandRole } from '../roles.js'
@@ -10,7 +10,7 @@ export async function activeTreatmentTopic(db: DbOrTx, project: ProjectRuntime, 
   const [row] = await db
     .select()
     .from(topics)
-    .where(and(eq(topics.customerId, customerId), eq(topics.role, onDemandRole(project.roles).key), inArray(topics.state, ['creating', 'open', 'closed'])))
+    .where(and(eq(topics.customerId, customerId), eq(topics.role, onDemandRole(project.roles).key), inArray(topics.state, activeTopicStates)))
   return row
 }
 
