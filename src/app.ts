@@ -5,7 +5,9 @@ import type { Config } from './config/index.js'
 import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { readInsertIdStep } from './db/insert-ids.js'
-import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { botIdOfToken, createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { BotHealth } from './bots/bot-health.js'
+import { alarmBotFailing } from './domain/bot-alarm.js'
 import { NamedLock } from './db/named-lock.js'
 import { orderKey } from './bots/ingress/order-key.js'
 import { PollingIngress } from './bots/ingress/polling.js'
@@ -40,7 +42,7 @@ import { createWebhookServer, secretForBot, webhookPath } from './server/webhook
 import { warnAboutProblems } from './doctor/run-doctor.js'
 import { createAdminServer, type AdminServerDeps, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
-import { databaseReadiness, outboxReadiness } from './server/readiness.js'
+import { botsReadiness, databaseReadiness, outboxReadiness } from './server/readiness.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
@@ -55,6 +57,10 @@ interface RunningBot {
   project: ProjectRuntime
   self: BotRef
   spec: BotSpec
+  /** Where its token sits in the config (`projects[0].bots.cs[1]`), for the operator. */
+  path: string
+  /** Telegram refused the token at start-up (or could not be reached): the bot starts failing. */
+  initError?: unknown
 }
 
 export interface App {
@@ -103,7 +109,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []
-  for (const projectConfig of config.projects) {
+  for (const [projectIndex, projectConfig] of config.projects.entries()) {
     const projectId = await syncProject(db, projectConfig)
     const roles = options.roles ?? STAFF_ROLES
     const runtime: ProjectRuntime = {
@@ -120,10 +126,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       const pool = (runtime.bots[role] ??= [])
       for (const [i, token] of tokens.entries()) {
         const spec = { token, role, primary: i === 0 }
-        const { bot, self } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
+        // A refused token does not stop the others: the bot starts failing and is retried.
+        const { bot, self, initError } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
         gateway.register(self.id, token)
         pool.push(self)
-        bots.push({ bot, project: runtime, self, spec })
+        const path = `projects[${projectIndex}].bots.${role}${role === 'client' ? '' : `[${i}]`}`
+        bots.push({ bot, project: runtime, self, spec, path, initError })
       }
     }
     projects.push(runtime)
@@ -137,14 +145,21 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
   const budgets = config.delivery.budgets
   const metrics = new Metrics(db, { groupPerMinute: budgets ? budgets.groupPerMinute : undefined, poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId) })
+  const health = new BotHealth(logger, metrics.registry)
+  for (const { project, self, path } of bots) health.watch({ project, self, path })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   // The domain wakes the lane workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
   const source = options.configSource
+  // The reload's own reading of the file, so a changed bot token is applied from the same read.
+  let lastRead: Config | undefined
   const reload = async (): Promise<RosterReload> => {
-    const outcome = source ? await reloadRosters(db, projects, source) : { ok: false as const, reason: 'this process was started without a config file to read again' }
+    const outcome = source
+      ? await reloadRosters(db, projects, () => (lastRead = source()))
+      : { ok: false as const, reason: 'this process was started without a config file to read again' }
     if (outcome.ok) logger.info({ projects: outcome.projects }, 'rosters reloaded')
     else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
+    if (outcome.ok && lastRead) await replaceChangedTokens(lastRead)
     return outcome
   }
   const deps: DomainDeps = {
@@ -157,6 +172,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
   }
+  health.alarmWith((bot, failure) => alarmBotFailing(deps, bot.project, failure, (botId) => !health.isFailing(botId)))
+  for (const { self, initError } of bots)
+    if (initError !== undefined) health.failed(self.id, initError, 1, POLLING_BACKOFF.firstMs, ' This project starts degraded, without this bot.')
   const hooks = createDeliveryHooks(deps, projects)
   const coalesceAfter = config.delivery.coalesceAfterMinutes
   // Coalescing measures a backlog against the planner's budgets: without budgets, it is off.
@@ -173,11 +191,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       leaseSeconds: config.delivery.leaseSeconds,
     },
   )
-  for (const { bot, project, self, spec } of bots) {
+  const wire = ({ bot, project, self, spec }: RunningBot) => {
     // One customer's updates in order (their private chat, each of their topics); others in parallel.
     bot.use(sequentialize(orderKey))
     installFeatures(bot, project, self, spec, deps, logger, (botId, outcome) => metrics.update(botId, outcome))
   }
+  for (const running of bots) wire(running)
   workers.start()
   const cron = new CronScheduler(config.database.url, logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
@@ -188,12 +207,48 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }))
   cron.add(queueJob(deps, projects, config.cron.queue))
 
-  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
-  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined
+  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots, health) : startPolling(config, db, logger, bots, health)
+  /**
+   * A bot whose token changed in the config (a revoked one replaced): rebuilt with the new token
+   * and polled again. The same bot only (same id); another bot, or pools of another size, need a restart.
+   */
+  async function replaceChangedTokens(fresh: Config): Promise<void> {
+    for (const project of projects) {
+      const next = fresh.projects.find((p) => p.key === project.config.key)
+      if (!next) continue
+      for (const { role, tokens } of botTokensOf(next, project.roles)) {
+        const pool = bots.filter((b) => b.project === project && b.spec.role === role)
+        for (const [i, token] of tokens.entries()) {
+          const old = pool[i]
+          if (!old || old.spec.token === token) continue
+          if (botIdOfToken(token) !== old.self.id) {
+            logger.warn({ project: project.config.key, botId: old.self.id }, `${old.path} now names another bot; a different bot takes a restart`)
+            continue
+          }
+          if (!ingress.replace) {
+            logger.warn({ project: project.config.key, botId: old.self.id }, `${old.path} has a new token; in webhook mode it takes a restart`)
+            continue
+          }
+          const spec = { ...old.spec, token }
+          const { bot, initError } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
+          const running: RunningBot = { ...old, bot, spec, initError }
+          wire(running)
+          gateway.register(old.self.id, token)
+          bots[bots.indexOf(old)] = running
+          await ingress.replace(running)
+          logger.info({ project: project.config.key, botId: old.self.id }, `${old.path}: new token applied`)
+        }
+      }
+    }
+  }
+  const admin = config.http
+    ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress, health) })
+    : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
   const profiles = syncBotProfiles(
-    bots.map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })),
+    // A bot whose token was refused has no profile to sync now.
+    bots.filter((b) => b.initError === undefined).map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })),
     logger,
   )
   return {
@@ -224,8 +279,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
 }
 
-function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
-  const pollers = bots.map(({ bot, project, self, spec }) => {
+/** Backoff of a bot whose polling failed: 1 s, doubling, at most a minute. */
+const POLLING_BACKOFF = { firstMs: 1000, maxMs: 60_000 }
+
+function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
+  const poll = ({ bot, project, self, spec, initError }: RunningBot) => {
     const ingress = new PollingIngress(bot, {
       db,
       databaseUrl: config.database.url,
@@ -234,12 +292,25 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
       allowedUpdates: allowedUpdatesFor(project, spec),
       timeoutSeconds: config.telegram.pollTimeoutSeconds,
       logger,
+      health,
+      backoff: POLLING_BACKOFF,
+      startFailing: initError !== undefined,
+      // A bot that started without knowing itself learns its username once Telegram answers.
+      onInit: (me) => (self.username = me.username),
     })
     ingress.start()
     return ingress
-  })
+  }
+  const pollers = bots.map(poll)
   return {
     port: undefined,
+    /** Polls a rebuilt bot (a new token) in place of the old one. */
+    async replace(running: RunningBot): Promise<void> {
+      const i = pollers.findIndex((p) => p.botId === running.self.id)
+      if (i < 0) return
+      await pollers[i]!.stop()
+      pollers[i] = poll(running)
+    },
     /** Ready while each bot is polled here or stands by for the instance that polls it. */
     readiness: (): ReadinessCheck => {
       const off = pollers.filter((p) => p.state !== 'polling' && p.state !== 'standby')
@@ -253,18 +324,22 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
   }
 }
 
-async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
+async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
   const webhook = config.telegram.webhook!
   const server: Server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
   await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : webhook.port
-  for (const { bot, project, self, spec } of bots) {
-    await bot.api.setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
-      secret_token: secretForBot(webhook.secret, self.id),
-      allowed_updates: allowedUpdatesFor(project, spec) as never,
-      max_connections: webhook.maxConnections,
-    })
+  for (const { bot, project, self, spec, initError } of bots) {
+    // A refused token was reported at start-up; it takes a restart with a new token here.
+    if (initError !== undefined) continue
+    await bot.api
+      .setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
+        secret_token: secretForBot(webhook.secret, self.id),
+        allowed_updates: allowedUpdatesFor(project, spec) as never,
+        max_connections: webhook.maxConnections,
+      })
+      .catch((error: unknown) => health.failed(self.id, error, 2, 0, ' Its webhook is not set; fix the token and restart.'))
   }
   // Updates stored but left unhandled (a crash right after the 200) are handled here; one
   // instance at a time does it (named lock), and only for updates older than 30 s.
@@ -280,6 +355,7 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   const timer = setInterval(() => void redrive().catch((error) => logger.warn({ err: error }, 'webhook redrive failed')), 30_000)
   return {
     port,
+    replace: undefined,
     // Webhooks were set above, before the service reported itself started.
     readiness: (): ReadinessCheck => ({
       name: 'ingress',
@@ -293,9 +369,9 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   }
 }
 
-async function readiness(db: Database, ingress: { readiness(): ReadinessCheck }): Promise<ReadinessCheck[]> {
+async function readiness(db: Database, ingress: { readiness(): ReadinessCheck }, health: BotHealth): Promise<ReadinessCheck[]> {
   const [database, outbox] = await Promise.all([databaseReadiness(db), outboxReadiness(db)])
-  return [database, ingress.readiness(), outbox]
+  return [database, ingress.readiness(), botsReadiness(health), outbox]
 }
 
 async function startAdminServer(http: { port: number; host: string }, deps: AdminServerDeps) {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import type { ReadinessCheck } from './admin-server.js'
+import { BotHealth } from '../bots/bot-health.js'
 
 /** How long due rows may wait with nothing sent at all before the outbox counts as stuck. */
 const STUCK_AFTER_SECONDS = 120
@@ -37,5 +38,15 @@ export async function outboxReadiness(db: Database): Promise<ReadinessCheck> {
     }
   } catch (error) {
     return { name: 'outbox', ok: false, detail: (error as Error).message }
+  }
+}
+
+/** Every bot receives its updates; a failing one is named with its config path and why. */
+export function botsReadiness(health: BotHealth): ReadinessCheck {
+  const failing = health.failing()
+  return {
+    name: 'bots',
+    ok: failing.length === 0,
+    detail: failing.length === 0 ? 'every bot receives its updates' : failing.map((bot) => `${BotHealth.label(bot)} failing: ${bot.failure.reason}`).join('; '),
   }
 }
