@@ -42,7 +42,7 @@ import { createWebhookServer, secretForBot, webhookPath } from './server/webhook
 import { warnAboutProblems } from './doctor/run-doctor.js'
 import { createAdminServer, type AdminServerDeps, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
-import { botsReadiness, databaseReadiness, outboxReadiness } from './server/readiness.js'
+import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
@@ -371,7 +371,7 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
 
 async function readiness(db: Database, ingress: { readiness(): ReadinessCheck }, health: BotHealth): Promise<ReadinessCheck[]> {
   const [database, outbox] = await Promise.all([databaseReadiness(db), outboxReadiness(db)])
-  return [database, ingress.readiness(), botsReadiness(health), outbox]
+  return [database, withFailingBots(ingress.readiness(), health), outbox]
 }
 
 async function startAdminServer(http: { port: number; host: string }, deps: AdminServerDeps) {

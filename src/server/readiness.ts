@@ -41,12 +41,13 @@ export async function outboxReadiness(db: Database): Promise<ReadinessCheck> {
   }
 }
 
-/** Every bot receives its updates; a failing one is named with its config path and why. */
-export function botsReadiness(health: BotHealth): ReadinessCheck {
+/**
+ * The ingress check with the bots that cannot receive updates named (config path, id, why):
+ * a failing bot makes the instance not ready, and the detail says which one to fix.
+ */
+export function withFailingBots(ingress: ReadinessCheck, health: BotHealth): ReadinessCheck {
   const failing = health.failing()
-  return {
-    name: 'bots',
-    ok: failing.length === 0,
-    detail: failing.length === 0 ? 'every bot receives its updates' : failing.map((bot) => `${BotHealth.label(bot)} failing: ${bot.failure.reason}`).join('; '),
-  }
+  if (failing.length === 0) return ingress
+  const named = failing.map((bot) => `${BotHealth.label(bot)} failing: ${bot.failure.reason}`).join('; ')
+  return { name: ingress.name, ok: false, detail: `${ingress.detail}; ${named}` }
 }
