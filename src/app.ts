@@ -77,6 +77,8 @@ export interface App {
   /** The admin server's port (/healthz, /readyz, /metrics), unless `http: false`. */
   adminPort?: number
   metrics: Metrics
+  /** Which bots cannot receive updates (`topicdesk_bot_failing`, `/readyz`). */
+  botHealth: BotHealth
   /** Re-reads the config file's agents and staff lists (what SIGHUP and `/reload` do). */
   reloadRosters(): Promise<RosterReload>
   stop(): Promise<void>
@@ -260,6 +262,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     webhookPort: ingress.port,
     adminPort: admin?.port,
     metrics,
+    botHealth: health,
     profiles,
     reloadRosters: reload,
     async stop() {

@@ -59,6 +59,8 @@ interface Entry {
 export class BotHealth {
   private readonly entries = new Map<number, Entry>()
   private alarm?: (bot: WatchedBot, failure: FailingBot) => Promise<boolean>
+  /** The latest alarm's queueing (tests wait for it). */
+  lastAlarm: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly logger: Logger,
@@ -137,7 +139,7 @@ export class BotHealth {
     entry.lastAlarmAt = now
     const { bot } = entry
     const log = { project: bot.project.config.key, botId: bot.self.id }
-    this.alarm(bot, { self: bot.self, path: bot.path, reason: failure.reason, remedy: failure.remedy }).then(
+    this.lastAlarm = this.alarm(bot, { self: bot.self, path: bot.path, reason: failure.reason, remedy: failure.remedy }).then(
       (posted) => {
         if (!posted) this.logger.warn(log, 'no working bot of the project can post the bot alarm; the log and topicdesk_bot_failing are the alarm')
       },
