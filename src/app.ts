@@ -176,7 +176,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   health.alarmWith((bot, failure) => alarmBotFailing(deps, bot.project, failure, (botId) => !health.isFailing(botId)))
   for (const { self, initError } of bots)
-    if (initError !== undefined) health.failed(self.id, initError, 1, POLLING_BACKOFF.firstMs, ' This project starts degraded, without this bot.')
+    if (initError !== undefined) {
+      const polling = config.telegram.mode !== 'webhook'
+      const note = polling ? ' This project starts degraded, without this bot.' : ' This project starts degraded, without this bot; fix the token and restart.'
+      health.failed(self.id, initError, 1, polling ? POLLING_BACKOFF.firstMs : undefined, note)
+    }
   const hooks = createDeliveryHooks(deps, projects)
   const coalesceAfter = config.delivery.coalesceAfterMinutes
   // Coalescing measures a backlog against the planner's budgets: without budgets, it is off.
@@ -342,7 +346,7 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
         allowed_updates: allowedUpdatesFor(project, spec) as never,
         max_connections: webhook.maxConnections,
       })
-      .catch((error: unknown) => health.failed(self.id, error, 2, 0, ' Its webhook is not set; fix the token and restart.'))
+      .catch((error: unknown) => health.failed(self.id, error, 2, undefined, ' Its webhook is not set; fix it and restart.'))
   }
   // Updates stored but left unhandled (a crash right after the 200) are handled here; one
   // instance at a time does it (named lock), and only for updates older than 30 s.

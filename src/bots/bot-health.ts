@@ -105,13 +105,14 @@ export class BotHealth {
    * A failed attempt to receive updates (`attempt` counts from 1 since the bot last worked): the
    * bot counts as failing at once for a fatal error, from the second attempt for one that waiting
    * may cure (a network blip is no alarm). Logs what to do; the first failing attempt alarms.
+   * `retryInMs` undefined: not retried (webhook mode takes a restart).
    */
-  failed(botId: number, error: unknown, attempt: number, retryInMs: number, note = ''): void {
+  failed(botId: number, error: unknown, attempt: number, retryInMs: number | undefined, note = ''): void {
     const entry = this.entries.get(botId)
     if (!entry) return
     const failure = describeBotFailure(error)
     const log = { project: entry.bot.project.config.key, botId, role: entry.bot.self.role, attempt, code: error instanceof GrammyError ? error.error_code : undefined }
-    const retry = `retrying in ${Math.round(retryInMs / 1000)} s`
+    const retry = retryInMs === undefined ? 'not retried' : `retrying in ${Math.round(retryInMs / 1000)} s`
     if (!failure.fatal && attempt < 2) {
       this.logger.warn(log, `${BotHealth.label(entry.bot)}: ${failure.reason}; ${retry}`)
       return
