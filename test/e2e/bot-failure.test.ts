@@ -70,75 +70,79 @@ const logLines = (s: Setup, text: string) =>
     .split('\n')
     .filter((line) => line.includes(text))
 
-describe('a client bot token revoked while the service runs', () => {
+/** The service's config with a project's client token replaced, written to its file and applied with SIGHUP. */
+function reloadWithClientToken(s: Setup, projectIndex: number, token: string): void {
+  s.config = { ...s.config, projects: s.config.projects.map((p, i) => (i === projectIndex ? { ...p, bots: { ...p.bots, client: token } } : p)) }
+  writeFileSync(s.service.file, JSON.stringify(s.config))
+  s.service.signal('SIGHUP')
+}
+
+const alarms = (s: Setup, world: SampleWorld) => s.sim.chatMessages(world.groups.cs.id).filter((m) => m.text?.includes('cannot receive updates'))
+
+// One service process for the whole story (a process start is the slow part): acme's client
+// token is refused at start-up, then fixed; later beta's is revoked while running, then fixed.
+describe('bot tokens Telegram refuses', () => {
   let s: Setup
+  let acmeToken = ''
+  const topics = { acme: 0, beta: 0 }
   beforeAll(async () => {
-    s = await startService()
+    s = await startService((sim, world) => void (acmeToken = sim.revokeToken(world.bots.client.id)))
   }, 60_000)
   afterAll(() => stopService(s))
 
-  it('marks the bot failing, keeps the other project relaying, and relays again after a new token and SIGHUP', async () => {
-    const { sim, world, beta, h } = s
-    const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
-    const acmeClient = world.bots.client.id
-    expect(await failingGauge(s, 'acme', acmeClient)()).toBe(0)
-
-    const fresh = sim.revokeToken(acmeClient)
-    await pollUntil(async () => (await failingGauge(s, 'acme', acmeClient)()) === 1, { message: 'the acme client bot reported failing' })
-    const ready = await readiness(s)
-    expect(ready.status).toBe(503)
-    expect(JSON.stringify(ready.body.checks)).toContain('projects[0].bots.client')
-    // One alarm in acme's Onboarding topic, posted by its CS bot; none in beta.
-    const alarms = (world_: SampleWorld) => sim.chatMessages(world_.groups.cs.id).filter((m) => m.text?.includes('cannot receive updates'))
-    await sim.waitFor(() => alarms(world).length === 1, { message: 'the bot alarm in the Onboarding topic' })
-    expect(alarms(world)[0]!.text).toContain('projects[0].bots.client')
-    expect(alarms(world)[0]!.text).toContain('@BotFather')
-
-    // Beta keeps working end to end while acme's client bot is down.
-    const betaZoe = await onboard(h, beta.people.zoe, 'zoe@example.com', 'south', { world: beta })
-    sim.sendPrivate(beta.people.zoe.id, beta.bots.client.id, { text: 'beta still relays' })
-    await waitForTopicMessage(h, beta.groups.cs.id, betaZoe.cs, 'beta still relays')
-
-    // Retries go on (with backoff) without a second alarm.
-    await sim.waitFor(() => logLines(s, 'projects[0].bots.client').some((line) => line.includes('still failing')), { message: 'a second failed attempt' })
-    expect(alarms(world)).toHaveLength(1)
-    expect(alarms(beta)).toHaveLength(0)
-
-    // Acme's client writes meanwhile; the operator puts the new token in the config and sends SIGHUP.
-    sim.sendPrivate(world.people.zoe.id, acmeClient, { text: 'written while the token was revoked' })
-    const config = { ...s.config, projects: [{ ...world.project, bots: { ...world.project.bots, client: fresh } }, beta.project] }
-    writeFileSync(s.service.file, JSON.stringify(config))
-    s.service.signal('SIGHUP')
-    await waitForTopicMessage(h, world.groups.cs.id, zoe.cs, 'written while the token was revoked')
-    await pollUntil(async () => (await failingGauge(s, 'acme', acmeClient)()) === 0, { message: 'the acme client bot healthy again' })
-    expect((await readiness(s)).status).toBe(200)
-    expect(s.service.output()).not.toContain('service exited')
-  }, 45_000)
-})
-
-describe('a token Telegram refuses at start-up', () => {
-  let s: Setup
-  // Revoked before the service starts: the config still holds the old token.
-  beforeAll(async () => {
-    s = await startService((sim, world) => void sim.revokeToken(world.bots.client.id))
-  }, 60_000)
-  afterAll(() => stopService(s))
-
-  it('starts degraded: says which bot and what to do, no stack, and the other project relays', async () => {
+  it('at start-up: the project starts degraded, the log says which bot and what to do (no stack), the other project relays', async () => {
     const { sim, beta, world, h } = s
     const [line] = logLines(s, 'projects[0].bots.client')
     expect(line).toBeDefined()
-    const entry = JSON.parse(line!) as { msg: string; err?: unknown }
+    const entry = JSON.parse(line!) as { msg: string }
     expect(entry.msg).toContain(`projects[0].bots.client (bot ${world.bots.client.id})`)
     expect(entry.msg).toContain('Telegram refused its token (401 Unauthorized)')
     expect(entry.msg).toContain('check the token with @BotFather')
     expect(entry.msg).toContain('npm run doctor')
+    expect(entry.msg).toContain('This project starts degraded')
     expect(line).not.toContain('GrammyError')
     expect(line).not.toContain('    at ')
     expect(await failingGauge(s, 'acme', world.bots.client.id)()).toBe(1)
     expect(await failingGauge(s, 'beta', beta.bots.client.id)()).toBe(0)
-    const betaZoe = await onboard(h, beta.people.zoe, 'zoe@example.com', 'south', { world: beta })
+    topics.beta = (await onboard(h, beta.people.zoe, 'zoe@example.com', 'south', { world: beta })).cs
     sim.sendPrivate(beta.people.zoe.id, beta.bots.client.id, { text: 'beta relays beside a degraded acme' })
-    await waitForTopicMessage(h, beta.groups.cs.id, betaZoe.cs, 'beta relays beside a degraded acme')
-  }, 45_000)
+    await waitForTopicMessage(h, beta.groups.cs.id, topics.beta, 'beta relays beside a degraded acme')
+    await sim.waitFor(() => alarms(s, world).length === 1, { message: "the alarm in acme's Onboarding topic" })
+
+    // The new token in the config and SIGHUP: acme's client bot works again.
+    reloadWithClientToken(s, 0, acmeToken)
+    topics.acme = (await onboard(h, world.people.zoe, 'zoe@example.com', 'north')).cs
+    expect(await failingGauge(s, 'acme', world.bots.client.id)()).toBe(0)
+    expect((await readiness(s)).status).toBe(200)
+  })
+
+  it('while running: the bot is reported failing, the other project keeps relaying, and a new token with SIGHUP brings it back', async () => {
+    const { sim, world, beta, h } = s
+    const betaClient = beta.bots.client.id
+    const fresh = sim.revokeToken(betaClient)
+    await pollUntil(async () => (await failingGauge(s, 'beta', betaClient)()) === 1, { message: 'the beta client bot reported failing' })
+    const ready = await readiness(s)
+    expect(ready.status).toBe(503)
+    expect(JSON.stringify(ready.body.checks)).toContain(`projects[1].bots.client (bot ${betaClient}, @${beta.bots.client.username}) failing`)
+    // One alarm in beta's Onboarding topic, posted by its CS bot.
+    await sim.waitFor(() => alarms(s, beta).length === 1, { message: "the alarm in beta's Onboarding topic" })
+    expect(alarms(s, beta)[0]!.from.id).toBe(beta.bots.cs.id)
+    expect(alarms(s, beta)[0]!.text).toContain('projects[1].bots.client')
+    expect(alarms(s, beta)[0]!.text).toContain('@BotFather')
+
+    // Acme keeps working end to end while beta's client bot is down.
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'acme still relays' })
+    await waitForTopicMessage(h, world.groups.cs.id, topics.acme, 'acme still relays')
+
+    // Retries go on (with backoff) without a second alarm.
+    await sim.waitFor(() => logLines(s, 'projects[1].bots.client').some((line) => line.includes('still failing')), { message: 'a second failed attempt' })
+    expect(alarms(s, beta)).toHaveLength(1)
+
+    // Beta's client writes meanwhile; the operator puts the new token in the config and sends SIGHUP.
+    sim.sendPrivate(beta.people.zoe.id, betaClient, { text: 'written while the token was revoked' })
+    reloadWithClientToken(s, 1, fresh)
+    await waitForTopicMessage(h, beta.groups.cs.id, topics.beta, 'written while the token was revoked')
+    await pollUntil(async () => (await failingGauge(s, 'beta', betaClient)()) === 0, { message: 'the beta client bot healthy again' })
+    expect((await readiness(s)).status).toBe(200)
+  })
 })
