@@ -236,12 +236,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
             continue
           }
           const spec = { ...old.spec, token }
-          const { bot, initError } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
+          const { bot, self, initError } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
+          // The same BotRef stays in the project's pools; a bot that started refused learns its username here.
+          if (self.username) old.self.username = self.username
           const running: RunningBot = { ...old, bot, spec, initError }
           wire(running)
           gateway.register(old.self.id, token)
           bots[bots.indexOf(old)] = running
           await ingress.replace(running)
+          if (initError === undefined) void syncBotProfiles([{ api: bot.api, project, self: old.self, primary: spec.primary }], logger)
           logger.info({ project: project.config.key, botId: old.self.id }, `${old.path}: new token applied`)
         }
       }
@@ -303,7 +306,11 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
       backoff: POLLING_BACKOFF,
       startFailing: initError !== undefined,
       // A bot that started without knowing itself learns its username once Telegram answers.
-      onInit: (me) => (self.username = me.username),
+      onInit: (me) => {
+        self.username = me.username
+        // Its menus and descriptions were skipped at start-up (errors are logged inside).
+        void syncBotProfiles([{ api: bot.api, project, self, primary: spec.primary }], logger)
+      },
     })
     ingress.start()
     return ingress

@@ -114,6 +114,8 @@ describe('bot tokens Telegram refuses', () => {
     topics.acme = (await onboard(h, world.people.zoe, 'zoe@example.com', 'north')).cs
     expect(await failingGauge(s, 'acme', world.bots.client.id)()).toBe(0)
     expect((await readiness(s)).status).toBe(200)
+    // Known by its username from then on.
+    expect(logLines(s, 'receives updates again').join('\n')).toContain(`projects[0].bots.client (bot ${world.bots.client.id}, @${world.bots.client.username})`)
   })
 
   it('while running: the bot is reported failing, the other project keeps relaying, and a new token with SIGHUP brings it back', async () => {
