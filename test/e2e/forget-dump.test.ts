@@ -5,6 +5,10 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditLog, customers, outbox, relayLinks, messages, topics, updates } from '../../src/db/schema/index.js'
 import { decodeDestination } from '../../src/delivery/destination.js'
+import { exportCustomerData } from '../../src/domain/personal-data.js'
+import { enqueueTo } from '../../src/domain/enqueue-to.js'
+import { CANCELLED_BY_ERASURE } from '../../src/domain/forget/outbox-rows.js'
+import { sendDueReminders } from '../../src/domain/sla/reminders.js'
 import { changeOwner } from '../../src/domain/owners/change-owner.js'
 import type { SimUser } from '../../src/simulator/index.js'
 import { dumpDatabase } from '../support/dump.js'
@@ -36,6 +40,9 @@ const h = useHarness(
     await waitForTopicMessage(harness, world.groups.south.id, yuri.cr, 'reading lamp')
     sim.sendGroup(world.people.dave.id, world.groups.south.id, { text: 'The lamp ships Monday, Yuri' }, { threadId: yuri.cr })
     await waitForPrivate(harness, world.people.yuri.id, world.bots.client.id, 'The lamp ships Monday')
+    // Left unanswered: Yuri is escalated with Zoe below.
+    sim.sendPrivate(world.people.yuri.id, world.bots.client.id, { text: 'Yuri again: which Monday?' })
+    await waitForTopicMessage(harness, world.groups.south.id, yuri.cr, 'which Monday')
   },
 )
 
@@ -92,6 +99,11 @@ describe('customer forget: a full database dump afterwards', () => {
     sim.sendPrivate(zoeId, clientBot, { contact: { phone_number: zoeSecrets.phoneShared, first_name: 'Zoe', last_name: 'Quinn' } })
     sim.sendPrivate(zoeId, clientBot, { photo: { bytes: Buffer.from('armrest') }, caption: zoeSecrets.caption })
     await waitForTopicMessage(h, north, zoe.cr, zoeSecrets.caption)
+    // Unanswered for hours: her owner is reminded in her topic, the CS leads in the Onboarding topic (with Yuri).
+    await outboxSettled(db)
+    const later = { now: () => new Date(Date.now() + 3 * 3600_000) }
+    expect(await sendDueReminders({ ...h.app.deps, clock: later }, acme)).toMatchObject({ escalation: 2 })
+    await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.text?.startsWith('🚨 Zoe Quinn')), { message: 'the escalation' })
     sim.sendGroup(world.people.carol.id, north, { text: zoeSecrets.reply }, { threadId: zoe.cr })
     await waitForPrivate(h, zoeId, clientBot, zoeSecrets.reply)
 
@@ -140,6 +152,15 @@ describe('customer forget: a full database dump afterwards', () => {
     await db.execute(sql`RENAME TABLE messages_away TO messages`)
     await serviceSettled(db)
 
+    // A notice to her that is not due yet: the erasure cancels it.
+    const waiting = await enqueueTo(
+      db,
+      acme,
+      { kind: 'client', chatId: zoeId },
+      { type: 'text', target: { kind: 'chat', chatId: zoeId }, text: `Later: ${zoeSecrets.reply}` },
+      { delayMs: 3_600_000 },
+    )
+
     // Yuri's rows before the erasure: they must stay exactly as they are.
     const [yuri] = await db
       .select()
@@ -163,6 +184,12 @@ describe('customer forget: a full database dump afterwards', () => {
     // The driver's error quotes the statement's parameters, her Telegram id among them.
     expect(stored.find((row) => row.state === 'failed')?.error).toMatch(new RegExp(`params: .*${zoeId}`))
     expect(dead[0]!.lastError).toContain('@zoeq')
+    // The export shows all of it (what forget erases), and nothing of Yuri's.
+    const exported = JSON.stringify(await exportCustomerData(db, h.projectId, customer!.id, 'test'))
+    for (const trace of [zoeSecrets.tag, zoeSecrets.reason, zoeSecrets.note, '⚠️ Zoe Quinn (@zoeq)', '🚨 Zoe Quinn', '↩ Zoe Quinn', 'Zoe Quinn · ACC-1001', 'USER_ID_INVALID'])
+      expect(exported).toContain(trace)
+    expect(exported).not.toContain('Yuri Petrov')
+
     const forgot = await run('forget', String(customer!.id), '--project', world.project.key)
     expect(forgot.stderr).toContain(`Customer ${customer!.id} forgotten`)
 
@@ -188,6 +215,8 @@ describe('customer forget: a full database dump afterwards', () => {
     ).toBe(cards.length)
 
     expect(await yuriRows()).toEqual(yuriBefore)
+    expect(JSON.stringify(yuriBefore.outbox)).toContain('🚨 Yuri (CR South) has waited')
+    expect((await db.select().from(outbox).where(eq(outbox.id, waiting)))[0]).toMatchObject({ state: 'dead', lastError: CANCELLED_BY_ERASURE })
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'customer_forgotten')).orderBy(desc(auditLog.id))
     expect(JSON.parse(audit!.details!)).toMatchObject({ by: `cli ${userInfo().username}` })
     expect(cardAssignmentId(zoe.card)).toBeGreaterThan(0)

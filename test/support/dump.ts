@@ -28,5 +28,6 @@ function cellText(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
   if (Buffer.isBuffer(value)) return value.toString('utf8')
   if (typeof value === 'string') return value
+  if (typeof value === 'bigint') return value.toString()
   return JSON.stringify(value) ?? ''
 }
