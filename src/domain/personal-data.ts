@@ -18,7 +18,7 @@ import {
 } from '../db/schema/index.js'
 import { waitOf } from './sla/waits.js'
 import { customerNoteList, customerTagList } from './crm/profile-extras.js'
-import { customerOutboxRows, eraseOutboxRows } from './forget/outbox-rows.js'
+import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-rows.js'
 import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
 import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
 
@@ -92,7 +92,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
         .orderBy(auditLog.id)
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
     updates: (await customerUpdates(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
-    outbox: (await customerOutboxRows(db, customer)).map((row) => ({ ...row, job: parseJson(row.job), result: parseJson(row.result) })),
+    outbox: (await customerOutboxRows(db, customer, await tracesOf(db, customer))).map((row) => ({ ...row, job: parseJson(row.job), result: parseJson(row.result) })),
   }
   await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
   return data
@@ -145,8 +145,9 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
         )
     }
     const [files] = fileIds.length ? await tx.delete(fileCache).where(inArray(fileCache.fileUniqueId, fileIds)) : [{ affectedRows: 0 }]
-    // Found before the topics lose their names and the card its place: both identify rows.
-    const outboxRows = await eraseOutboxRows(tx, await customerOutboxRows(tx, customer), tgId)
+    // Found before the profile loses its username: it identifies rows.
+    const traces = await tracesOf(tx, customer)
+    const outboxRows = await eraseOutboxRows(tx, await customerOutboxRows(tx, customer, traces), tgId)
     const updateCount = await eraseUpdates(tx, await customerUpdates(tx, customer))
     await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, startPayload: null }).where(eq(customers.id, customerId))
     await tx

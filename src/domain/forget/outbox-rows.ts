@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { accounts, assignments, outbox, systemTopics, topics } from '../../db/schema/index.js'
 import { decodeDestination, encodeDestination, type Destination } from '../../delivery/destination.js'
 import { topicLink } from '../crm/find.js'
+import { namesCustomer } from './traces.js'
 import { ERASED, parseJson, scrubJsonText } from './scrub.js'
 
 /** The customer as the erasure needs them: who they are on Telegram, and their client bot. */
@@ -12,12 +13,13 @@ export interface ForgetSubject {
   telegramUserId: number
   clientBotId: number
   accountId: number | null
+  username: string | null
 }
 
-type OutboxRow = typeof outbox.$inferSelect
+export type OutboxRow = typeof outbox.$inferSelect
 
 /** What a customer's cards are recognised by: their topics, their onboarding card, their account's email. */
-interface Traces {
+export interface Traces {
   topicIds: number[]
   /** Links to their topics (an escalation in the Onboarding topic links the topic). */
   topicLinks: string[]
@@ -33,8 +35,7 @@ interface Traces {
  * linking their topic, anything naming their account's email). No other customer's row: a
  * system-topic notice counts only when it carries one of these traces.
  */
-export async function customerOutboxRows(db: DbOrTx, subject: ForgetSubject): Promise<OutboxRow[]> {
-  const traces = await tracesOf(db, subject)
+export async function customerOutboxRows(db: DbOrTx, subject: ForgetSubject, traces: Traces): Promise<OutboxRow[]> {
   const systemIds = (await db.select({ id: systemTopics.id }).from(systemTopics).where(eq(systemTopics.projectId, subject.projectId))).map((row) => row.id)
   const streams = (target: Destination) => [encodeDestination(target), encodeDestination({ ...target, aside: true })]
   const destinations = [
@@ -69,14 +70,8 @@ function belongsTo(row: OutboxRow, subject: ForgetSubject, traces: Traces, syste
   return typeof job.text === 'string' && namesCustomer(job.text, subject, traces)
 }
 
-/** A notice's text names the customer: their Telegram id ("id 4711"), a link to their topic, or their account's email. */
-function namesCustomer(text: string, subject: ForgetSubject, traces: Traces): boolean {
-  if (new RegExp(`\\bid ${subject.telegramUserId}\\b`).test(text)) return true
-  if (traces.topicLinks.some((link) => new RegExp(`${escapeRegExp(link)}(?!\\d)`).test(text))) return true
-  return traces.email !== undefined && text.toLowerCase().includes(traces.email)
-}
-
-async function tracesOf(db: DbOrTx, subject: ForgetSubject): Promise<Traces> {
+/** What identifies the customer in rows that are not theirs alone (see `Traces`). */
+export async function tracesOf(db: DbOrTx, subject: ForgetSubject): Promise<Traces> {
   const own = await db.select({ id: topics.id, chatId: topics.chatId, threadId: topics.threadId }).from(topics).where(eq(topics.customerId, subject.id))
   const [assignment] = await db.select().from(assignments).where(eq(assignments.customerId, subject.id))
   const [account] = subject.accountId ? await db.select({ email: accounts.email }).from(accounts).where(eq(accounts.id, subject.accountId)) : []
@@ -111,8 +106,4 @@ export async function eraseOutboxRows(tx: DbOrTx, rows: OutboxRow[], telegramUse
       .where(eq(outbox.id, row.id))
   }
   return rows.length
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }
