@@ -93,7 +93,10 @@ export const CANCELLED_BY_ERASURE = 'cancelled: the customer was forgotten'
  * yet is cancelled (dead, with CANCELLED_BY_ERASURE): nothing more goes out with their data.
  */
 export async function eraseOutboxRows(tx: DbOrTx, rows: OutboxRow[], telegramUserId: number): Promise<number> {
-  for (const row of rows) {
+  for (const { id } of rows) {
+    // Read again under the row's lock: a worker's "sent" lands before this or not at all (the row is no longer 'sending').
+    const [row] = await tx.select().from(outbox).where(eq(outbox.id, id)).for('update')
+    if (!row) continue
     const unsent = row.state === 'pending' || row.state === 'sending'
     await tx
       .update(outbox)
@@ -103,7 +106,7 @@ export async function eraseOutboxRows(tx: DbOrTx, rows: OutboxRow[], telegramUse
         lastError: unsent ? CANCELLED_BY_ERASURE : row.lastError === null ? null : ERASED,
         ...(unsent ? { state: 'dead' as const, lockedUntil: null } : {}),
       })
-      .where(eq(outbox.id, row.id))
+      .where(eq(outbox.id, id))
   }
   return rows.length
 }
