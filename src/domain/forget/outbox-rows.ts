@@ -72,9 +72,20 @@ function belongsTo(row: OutboxRow, subject: ForgetSubject, traces: Traces, syste
 
 /** What identifies the customer in rows that are not theirs alone (see `Traces`). */
 export async function tracesOf(db: DbOrTx, subject: ForgetSubject): Promise<Traces> {
-  const own = await db.select({ id: topics.id, chatId: topics.chatId, threadId: topics.threadId }).from(topics).where(eq(topics.customerId, subject.id))
-  const [assignment] = await db.select().from(assignments).where(eq(assignments.customerId, subject.id))
-  const [account] = subject.accountId ? await db.select({ email: accounts.email }).from(accounts).where(eq(accounts.id, subject.accountId)) : []
+  const own = await db
+    .select({ id: topics.id, chatId: topics.chatId, threadId: topics.threadId })
+    .from(topics)
+    .where(and(eq(topics.projectId, subject.projectId), eq(topics.customerId, subject.id)))
+  const [assignment] = await db
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.projectId, subject.projectId), eq(assignments.customerId, subject.id)))
+  const [account] = subject.accountId
+    ? await db
+        .select({ email: accounts.email })
+        .from(accounts)
+        .where(and(eq(accounts.projectId, subject.projectId), eq(accounts.id, subject.accountId)))
+    : []
   return {
     topicIds: own.map((topic) => topic.id),
     topicLinks: own.flatMap((topic) => (topic.threadId ? [topicLink(topic.chatId, topic.threadId)] : [])),

@@ -23,9 +23,15 @@ interface SeenMessage {
 export async function customerUpdates(db: DbOrTx, subject: ForgetSubject): Promise<StoredUpdate[]> {
   const id = subject.telegramUserId
   const ofClientChat = and(eq(updates.botId, subject.clientBotId), or(like(updates.payload, `%"chat":{"id":${id},%`), like(updates.payload, `%"from":{"id":${id},%`)))
-  const ownTopics = await db.select({ chatId: topics.chatId, threadId: topics.threadId }).from(topics).where(eq(topics.customerId, subject.id))
+  const ownTopics = await db
+    .select({ chatId: topics.chatId, threadId: topics.threadId })
+    .from(topics)
+    .where(and(eq(topics.projectId, subject.projectId), eq(topics.customerId, subject.id)))
   const places = ownTopics.flatMap((topic) => (topic.threadId ? [{ chatId: topic.chatId, threadId: topic.threadId }] : []))
-  const [assignment] = await db.select().from(assignments).where(eq(assignments.customerId, subject.id))
+  const [assignment] = await db
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.projectId, subject.projectId), eq(assignments.customerId, subject.id)))
   const card = assignment?.cardChatId && assignment.cardMessageId ? { chatId: assignment.cardChatId, messageId: assignment.cardMessageId } : undefined
   const narrowings: SQL[] = [
     ...places.map((place) => like(updates.payload, `%"message_thread_id":${place.threadId}%`)),
