@@ -3,6 +3,7 @@ import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HeldClaims } from '../../src/bots/ingress/claims.js'
 import { handleInOrder } from '../../src/bots/ingress/in-order.js'
 import { orderKeyOfUpdate } from '../../src/bots/ingress/order-key.js'
 import { redriveUnhandled } from '../../src/bots/ingress/redrive.js'
@@ -10,6 +11,7 @@ import type { BotContext } from '../../src/bots/shared/context.js'
 import { claimUpdate, markUpdatesHandled, storeUpdates } from '../../src/db/repositories/updates.js'
 import { projects, updates } from '../../src/db/schema/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { pollUntil } from '../support/poll.js'
 
 let testDb: TestDatabase
 let projectId: number
@@ -73,5 +75,33 @@ describe('claims on stored updates across instances', () => {
     await markUpdatesHandled(testDb.db, botId, [20])
     await waiting
     expect(handled).toEqual([21])
+  })
+
+  it('renews the lease of a claim while its handling holds it, and no longer once it lets it go', async () => {
+    const botId = 5004
+    await storeUpdates(testDb.db, projectId, botId, [chatMessage(30, 77)], { orderKeyOf: orderKeyOfUpdate, claimToken: 'slow-handling' })
+    const row = and(eq(updates.botId, botId), eq(updates.updateId, 30))
+    const leaseLeft = async () => {
+      const [found] = await testDb.db
+        .select({ ms: sql<number>`TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), ${updates.claimedUntil}) / 1000` })
+        .from(updates)
+        .where(row)
+      return Number(found!.ms)
+    }
+    // The lease is about to run out; the holder renews it to a full lease.
+    await testDb.db
+      .update(updates)
+      .set({ claimedUntil: sql`CURRENT_TIMESTAMP(3) + INTERVAL 1 SECOND` })
+      .where(row)
+    const claims = new HeldClaims(testDb.db, (error) => expect.fail(String(error)), 50)
+    claims.hold('slow-handling')
+    await pollUntil(async () => (await leaseLeft()) > 20_000, { message: 'the lease was renewed' })
+    claims.let('slow-handling')
+    await testDb.db
+      .update(updates)
+      .set({ claimedUntil: sql`CURRENT_TIMESTAMP(3) + INTERVAL 1 SECOND` })
+      .where(row)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(await leaseLeft()).toBeLessThan(1000)
   })
 })

@@ -20,11 +20,12 @@ export class HeldClaims {
   constructor(
     private readonly db: DbOrTx,
     private readonly onError: (error: unknown) => void,
+    private readonly renewEveryMs = (CLAIM_LEASE_SECONDS * 1000) / 3,
   ) {}
 
   hold(token: string): void {
     this.tokens.set(token, (this.tokens.get(token) ?? 0) + 1)
-    this.timer ??= setInterval(() => void this.renew(), (CLAIM_LEASE_SECONDS * 1000) / 3).unref()
+    this.timer ??= setInterval(() => void this.renew(), this.renewEveryMs).unref()
   }
 
   let(token: string): void {
