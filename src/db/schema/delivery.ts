@@ -26,7 +26,7 @@ export const updates = mysqlTable(
   (t) => [
     primaryKey({ columns: [t.botId, t.updateId] }),
     index('updates_state_idx').on(t.state, t.botId, t.updateId),
-    index('updates_order_idx').on(t.botId, t.orderKey, t.updateId),
+    index('updates_order_idx').on(t.botId, t.orderKey, t.state, t.updateId),
   ],
 )
 
