@@ -67,7 +67,7 @@ export function handleStoredUpdate(features: Composer<BotContext>, observe: (bot
       observe(ctx.self.id, 'duplicate')
       return
     }
-    const claims = heldClaimsOf(db, (error) => ctx.log.warn({ err: error }, 'could not renew the claims on updates in hand'))
+    const claims = heldClaimsOf(db, (error) => ctx.deps.logger.warn({ err: error }, 'could not renew the claims on updates in hand'))
     if (claim.token) claims.hold(claim.token)
     observe(ctx.self.id, 'received')
     try {
