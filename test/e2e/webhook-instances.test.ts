@@ -124,4 +124,40 @@ describe('two webhook instances behind one URL', () => {
     expect(notes).toHaveLength(1)
     expect(sim.chatMessages(cs, { threadId: zoe.cs }).filter((m) => m.reply_to_message_id === sent.message_id)).toHaveLength(1)
   }, 30_000)
+
+  it('lets a handling in flight finish when an instance stops', async () => {
+    const { sim, world } = h
+    const csBot = world.bots.cs.id
+    const cs = world.groups.cs.id
+    const [customer] = await h.database.db.select({ id: customers.id }).from(customers).where(eq(customers.telegramUserId, world.people.zoe.id))
+    const lock = await mysql.createConnection({ uri: h.database.url })
+    const notes = () =>
+      h.database.db
+        .select()
+        .from(customerNotes)
+        .where(and(eq(customerNotes.customerId, customer!.id), eq(customerNotes.text, 'kept at shutdown')))
+    let stopped: Promise<void>
+    try {
+      await lock.query('BEGIN')
+      await lock.query('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customer!.id])
+      const before = proxy.forwarded.length
+      const instances = [h.app, second]
+      const seenBefore = await Promise.all(instances.map((app) => updatesSeen(app, csBot)))
+      sim.sendGroup(world.people.alice.id, cs, { text: '/note kept at shutdown' }, { threadId: zoe.cs })
+      const first = await sim.waitFor(() => proxy.forwarded.slice(before).find((f) => f.path === webhookPath(csBot) && f.body.includes('kept at shutdown')))
+      const stopping = instances[first.upstream]!
+      await pollUntil(async () => (await updatesSeen(stopping, csBot)) > seenBefore[first.upstream]!, { message: 'the handling started' })
+      // The survivor carries on as the harness's app (stopped with the harness).
+      h.app = instances[1 - first.upstream]!
+      second = undefined as unknown as App
+      stopped = stopping.stop()
+      // Time for a stop that does not wait to close the database under the handling.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    } finally {
+      await lock.query('COMMIT').catch(() => undefined)
+      await lock.end()
+    }
+    await stopped!
+    expect(await notes()).toHaveLength(1)
+  }, 30_000)
 })
