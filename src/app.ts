@@ -1,4 +1,3 @@
-import type { Server } from 'node:http'
 import { sequentialize } from '@grammyjs/runner'
 import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
@@ -255,7 +254,7 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
 
 async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
   const webhook = config.telegram.webhook!
-  const server: Server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
+  const server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
   await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : webhook.port
@@ -289,6 +288,9 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
     stop: async () => {
       clearInterval(timer)
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Handlings in flight finish (or leave their claims to run out, for another instance).
+      if (!(await server.handlingsSettled(config.delivery.drainSeconds * 1000)))
+        logger.warn('webhook handlings still running at shutdown; their updates are taken up after their lease')
     },
   }
 }
