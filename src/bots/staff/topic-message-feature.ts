@@ -2,6 +2,7 @@ import { Composer } from 'grammy'
 import { scopeOf } from '../../db/project-scope.js'
 import { recordTopicChangeAndConversation } from '../../domain/conversation/resolve.js'
 import { topicByThread } from '../../domain/customers.js'
+import { groupRefusal, topicCommandRefusal } from '../../domain/permissions.js'
 import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
 import { relayStaffMessage } from '../../domain/relay/staff-message.js'
 import { serviceEventOf } from '../../domain/service-messages.js'
@@ -9,6 +10,8 @@ import type { BotContext } from '../shared/context.js'
 import { toInboundMessage } from '../shared/inbound.js'
 import { staffCommands, topicCommands } from './commands/index.js'
 import { renderHelp } from './commands/render.js'
+import { answer } from './commands/types.js'
+import { firstRefusalInWindow } from './refusal-notices.js'
 
 const composer = new Composer<BotContext>()
 const group = composer.chatType('supergroup')
@@ -40,10 +43,21 @@ group.on('message', async (ctx) => {
     if (command[2] && command[2].slice(1).toLowerCase() !== ctx.self.username.toLowerCase()) return
     const known = topicCommands[command[1]!.toLowerCase()]
     if (known) {
-      await known.handler({ ctx, message, topic, group: staffGroup, args: (command[3] ?? '').trim() })
+      const request = { ctx, message, topic, group: staffGroup, args: (command[3] ?? '').trim() }
+      // Every topic command needs the group's role (and team), and a topic that still speaks for the customer.
+      const refusal = topicCommandRefusal(ctx.project, ctx.from.id, staffGroup, topic)
+      if (refusal) return answer(request, refusal)
+      await known.handler(request)
       return
     }
     await ctx.reply(`Unknown command /${command[1]}. ${renderHelp(staffCommands, staffGroup.role)}`, { reply_parameters: { message_id: message.message_id } })
+    return
+  }
+  const refusal = groupRefusal(ctx.project, ctx.from.id, staffGroup)
+  if (refusal) {
+    // Signed with this group's label, the message would speak for a team the sender is not in.
+    ctx.log.info({ topicId: topic.id, userId: ctx.from.id }, 'message by staff outside the group’s role or team not relayed')
+    if (firstRefusalInWindow(ctx.project, ctx.chat.id, ctx.from.id)) await answer({ ctx, message, topic, group: staffGroup, args: '' }, refusal)
     return
   }
   const outcome = await relayStaffMessage(ctx.deps, ctx.project, staffGroup, topic, toInboundMessage(message))
