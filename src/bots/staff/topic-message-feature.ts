@@ -5,7 +5,7 @@ import { topicByThread } from '../../domain/customers.js'
 import { groupRefusal, topicCommandRefusal } from '../../domain/permissions.js'
 import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
 import { relayStaffMessage } from '../../domain/relay/staff-message.js'
-import { serviceEventOf } from '../../domain/service-messages.js'
+import { changesState, serviceEventOf } from '../../domain/service-messages.js'
 import type { BotContext } from '../shared/context.js'
 import { toInboundMessage } from '../shared/inbound.js'
 import { staffCommands, topicCommands } from './commands/index.js'
@@ -31,6 +31,11 @@ group.on('message', async (ctx) => {
   }
   const topic = await topicByThread(ctx.deps.db, scopeOf(ctx.project), ctx.chat.id, message.message_thread_id)
   if (!topic) return
+  if (service && changesState(service) && groupRefusal(ctx.project, ctx.from.id, staffGroup)) {
+    // A close or reopen by an admin who is not this group's staff: recorded nowhere, no rating prompt.
+    ctx.log.warn({ topicId: topic.id, service, by: ctx.from.id }, 'topic change by someone not on the group’s staff ignored')
+    return
+  }
   if (service) {
     // A pin, a rename, a close…: never relayed; a close or reopen by hand is recorded (the CR topic's resolves or reopens the conversation).
     const change = await recordTopicChangeAndConversation(ctx.deps, ctx.project, topic, toInboundMessage(message), ctx.from.id)
