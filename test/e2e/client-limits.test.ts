@@ -94,3 +94,15 @@ describe('/ban and /unban', () => {
     ).toHaveLength(7)
   })
 })
+
+describe('a client text that starts with "/"', () => {
+  it('is a message unless it is one of the client bot’s own commands: stored and relayed, not answered', async () => {
+    const { sim, world } = h
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/cancel my order please' })
+    await waitForTopicMessage(h, cs(), zoe.cs, '/cancel my order please')
+    await waitForTopicMessage(h, zoe.crChat, zoe.cr, '/cancel my order please')
+    const stored = await h.database.db.select().from(messages).where(eq(messages.customerId, await zoeCustomerId()))
+    expect(stored.some((m) => m.text === '/cancel my order please')).toBe(true)
+    expect(privateTexts().filter((t) => t.includes('no need for commands'))).toEqual([])
+  })
+})
