@@ -17,6 +17,7 @@ export type StaffAction =
   | 'note_customer'
   | 'find_customers'
   | 'manage_canned'
+  | 'see_canned'
   | 'send_canned'
   | 'reload_roster'
   | 'see_queue'
@@ -50,6 +51,7 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   find_customers: { roles: ['cs', 'cs_lead'], refusal: 'Only CS staff can search customers.' },
   // /canned add and remove; /c sends one.
   manage_canned: { roles: ['cs_lead'], refusal: 'Only CS leads can change canned replies.' },
+  see_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can see canned replies.' },
   send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
   // /reload: the agents and staff lists, re-read from the config file.
   reload_roster: { roles: ['cs_lead'], refusal: 'Only CS leads can reload the staff list.' },
