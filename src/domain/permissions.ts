@@ -94,13 +94,7 @@ export function topicCommandRefusal(project: ProjectRuntime, userId: number, gro
  * actions their owner may take) — and, given the group it is asked in, may work in that group
  * (see `groupRefusal`); otherwise the polite refusal to show.
  */
-export function refusalFor(
-  project: ProjectRuntime,
-  userId: number,
-  action: StaffAction,
-  customer?: { ownerUserId: number | null },
-  group?: StaffGroup,
-): string | undefined {
+export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction, customer?: { ownerUserId: number | null }, group?: StaffGroup): string | undefined {
   const rule = RULES[action]
   const member = staffMember(project, userId)
   const groupRefused = group && member ? groupRefusal(project, userId, group) : undefined

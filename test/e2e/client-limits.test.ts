@@ -101,7 +101,10 @@ describe('a client text that starts with "/"', () => {
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/cancel my order please' })
     await waitForTopicMessage(h, cs(), zoe.cs, '/cancel my order please')
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, '/cancel my order please')
-    const stored = await h.database.db.select().from(messages).where(eq(messages.customerId, await zoeCustomerId()))
+    const stored = await h.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.customerId, await zoeCustomerId()))
     expect(stored.some((m) => m.text === '/cancel my order please')).toBe(true)
     expect(privateTexts().filter((t) => t.includes('no need for commands'))).toEqual([])
   })
@@ -133,7 +136,10 @@ describe('a client flooding with reactions and edits', () => {
     sim.editMessage(zoeId, zoeId, original.message_id, { text: 'edit me again' })
     await pollUntil(async () => (await handled('edited_message')) === editsBefore + 1, { message: 'the edit handled' })
     await outboxSettled(h.app.db)
-    const stored = await h.database.db.select().from(messages).where(eq(messages.customerId, await zoeCustomerId()))
+    const stored = await h.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.customerId, await zoeCustomerId()))
     expect(stored.some((m) => m.text === 'edit me again')).toBe(true)
     expect(texts(cs(), zoe.cs)).not.toContain('edit me again')
     project.config.flood.maxMessages = 20

@@ -12,7 +12,7 @@ const lastNotice = new WeakMap<ProjectRuntime, Map<string, number>>()
  */
 export function firstRefusalInWindow(project: ProjectRuntime, chatId: number, userId: number, now = Date.now()): boolean {
   let seen = lastNotice.get(project)
-  if (!seen) lastNotice.set(project, (seen = new Map()))
+  if (!seen) lastNotice.set(project, (seen = new Map<string, number>()))
   const key = `${chatId}:${userId}`
   const last = seen.get(key)
   if (last !== undefined && now - last < QUIET_MS) return false

@@ -72,7 +72,7 @@ const recentSyncs = new WeakMap<ProjectRuntime, Map<number, number[]>>()
 export function syncFlooding(project: ProjectRuntime, clientUserId: number, now = Date.now()): boolean {
   const { maxMessages, windowSeconds } = project.config.flood
   let byClient = recentSyncs.get(project)
-  if (!byClient) recentSyncs.set(project, (byClient = new Map()))
+  if (!byClient) recentSyncs.set(project, (byClient = new Map<number, number[]>()))
   const since = now - windowSeconds * 1000
   const recent = (byClient.get(clientUserId) ?? []).filter((at) => at > since)
   if (recent.length >= maxMessages) {
