@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Api } from 'grammy'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/index.js'
+import { runDoctor } from '../../src/doctor/run-doctor.js'
 import type { SimUser } from '../../src/simulator/index.js'
 import { pollUntil } from '../support/poll.js'
 import { useHarness } from '../support/suite.js'
@@ -90,5 +91,11 @@ describe('the membership sweep', () => {
     expect((await api(world.bots.cr).getChatMember(world.groups.north.id, people.rex.id)).status).toBe('member')
     expect(await statusOf(people.olga.id)).toBe('member')
     expect(notice.text).not.toContain('Olga')
+    // The doctor keeps the list of those still in place.
+    const listed = (await runDoctor(loadConfig(file, {}))).filter((row) => row.area === 'staff' && row.subject.includes(' in '))
+    expect(listed.map((row) => [row.subject, row.ok, row.fix])).toEqual([
+      [`Adam (id ${people.adam.id}) in 'Acme CS'`, false, 'an administrator: remove them (or their admin rights) by hand, or add them to the agents'],
+      [`Rex (id ${people.rex.id}) in 'CR North'`, false, "the group's bot lacks the Ban users right: give it the right, or remove them by hand"],
+    ])
   })
 })
