@@ -32,6 +32,8 @@ import { AgentActivity } from './domain/agent-activity.js'
 import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { reloadRosters, type RosterReload } from './domain/projects/reload-rosters.js'
+import { sweepProjects } from './domain/membership-sweep.js'
+import { telegramGroupMembers } from './bots/staff/group-members.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type BotRef, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
@@ -143,9 +145,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const reload = async (): Promise<RosterReload> => {
     const outcome = source ? await reloadRosters(db, projects, source) : { ok: false as const, reason: 'this process was started without a config file to read again' }
     if (outcome.ok) logger.info({ projects: outcome.projects }, 'rosters reloaded')
+    // People the new rosters no longer list leave the staff groups (enforceMembership).
+    if (outcome.ok) sweepMembers()
     else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
     return outcome
   }
+  const groupMembers = telegramGroupMembers(new Map(bots.map(({ bot, self }) => [self.id, bot.api])))
+  let sweeps = Promise.resolve()
+  const sweepMembers = () => void (sweeps = sweeps.then(() => sweepProjects(deps, projects, groupMembers)))
   const deps: DomainDeps = {
     db,
     logger,
@@ -187,6 +194,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }))
   cron.add(queueJob(deps, projects, config.cron.queue))
 
+  // Members who left the roster while the service was down are removed now (enforceMembership).
+  sweepMembers()
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
   const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
@@ -209,6 +218,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     async stop() {
       await checks
       await profiles
+      await sweeps
       await admin?.stop()
       await cron.stop()
       // No new updates first (handlers in flight finish), then the sends in flight, bounded.
