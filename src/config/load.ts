@@ -2,18 +2,28 @@ import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { configSchema, type Config } from './schema.js'
+import { describeUnknownKey, knownKeysAt } from './strict-keys.js'
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** Validates a config object (tests build theirs with this). Throws one ConfigError naming each bad key. */
+/**
+ * Validates a config object (tests build theirs with this). Throws one ConfigError naming each bad
+ * key; an unknown key (every object is strict) is named with the nearest known key.
+ */
 export function createConfig(input: unknown): Config {
   const result = configSchema.safeParse(input, { reportInput: true })
   if (result.success) return result.data
-  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${describeIssue(issue)}`)
+  const lines = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => line([...issue.path, key], describeUnknownKey(key, knownKeysAt(configSchema, issue.path) ?? [])))
+      : [line(issue.path, describeIssue(issue))],
+  )
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
 }
+
+const line = (path: ReadonlyArray<PropertyKey>, text: string) => `  - ${path.map(String).join('.') || '(root)'}: ${text}`
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `missing; expected ${issue.expected}`
