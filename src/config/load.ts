@@ -33,7 +33,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /**
  * Reads the YAML/JSON config file, substitutes `${VAR}` from the environment, then applies
- * the direct overrides DATABASE_URL and TELEGRAM_API_ROOT.
+ * the direct overrides (`applyEnvOverrides`).
  */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string
@@ -66,9 +66,25 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   return createConfig(applyEnvOverrides(raw, env))
 }
 
+/**
+ * DATABASE_URL, TELEGRAM_API_ROOT, TOPICDESK_HTTP_HOST and TOPICDESK_HTTP_PORT replace their keys
+ * (the container image sets the admin server's host and port this way); `http: false` stays off.
+ */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out = { ...raw }
   if (env.DATABASE_URL) out.database = { ...(out.database as object | undefined), url: env.DATABASE_URL }
   if (env.TELEGRAM_API_ROOT) out.telegram = { ...(out.telegram as object | undefined), apiRoot: env.TELEGRAM_API_ROOT }
+  if (out.http !== false && (env.TOPICDESK_HTTP_HOST || env.TOPICDESK_HTTP_PORT)) {
+    const http = { ...(out.http as object | undefined) } as Record<string, unknown>
+    if (env.TOPICDESK_HTTP_HOST) http.host = env.TOPICDESK_HTTP_HOST
+    if (env.TOPICDESK_HTTP_PORT) http.port = portFromEnv(env.TOPICDESK_HTTP_PORT)
+    out.http = http
+  }
   return out
+}
+
+function portFromEnv(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`TOPICDESK_HTTP_PORT must be a port number (0–65535), not "${value}"`)
+  return port
 }
