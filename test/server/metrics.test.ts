@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createServer as createTcpServer } from 'node:net'
 import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,7 +8,7 @@ import { encodeDestination } from '../../src/delivery/destination.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { createLogger } from '../../src/logger.js'
 import { createAdminServer } from '../../src/server/admin-server.js'
-import { Metrics } from '../../src/server/metrics.js'
+import { METRIC_NAMES, Metrics } from '../../src/server/metrics.js'
 import { databaseReadiness } from '../../src/server/readiness.js'
 import { createTestDatabase } from '../support/database.js'
 import { onboard, waitForTopicMessage } from '../support/flows.js'
@@ -94,6 +95,18 @@ describe('metrics for a support lead and an operator', () => {
       await pool.close()
       await database.close()
     }
+  })
+})
+
+describe('the documented metrics', () => {
+  it('the README lists every metric, and the Grafana dashboard asks only for metrics that exist', () => {
+    const readme = readFileSync('README.md', 'utf8')
+    for (const name of METRIC_NAMES) expect(readme).toContain(`| \`${name}\` |`)
+    const dashboard = readFileSync('deploy/grafana-dashboard.json', 'utf8')
+    const asked = new Set([...dashboard.matchAll(/topicdesk_\w+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')))
+    for (const name of asked) expect(METRIC_NAMES.includes(name as never) || /^topicdesk_(process|nodejs)_/.test(name), name).toBe(true)
+    expect(asked).toContain('topicdesk_client_message_delivery_seconds')
+    expect(readme).toContain('(deploy/grafana-dashboard.json)')
   })
 })
 
