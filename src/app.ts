@@ -1,4 +1,3 @@
-import type { Server } from 'node:http'
 import { sequentialize } from '@grammyjs/runner'
 import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
@@ -191,7 +190,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
   if (projects.some((p) => p.config.sla.enabled))
     cron.add(unansweredRemindersJob(deps, projects, config.cron.unansweredReminders, (project, stage, n) => metrics.reminders(project, stage, n)))
-  cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
+  cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }))
   cron.add(queueJob(deps, projects, config.cron.queue))
 
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
@@ -261,7 +260,7 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
 
 async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
   const webhook = config.telegram.webhook!
-  const server: Server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
+  const server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
   await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : webhook.port
@@ -295,6 +294,9 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
     stop: async () => {
       clearInterval(timer)
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Handlings in flight finish (or leave their claims to run out, for another instance).
+      if (!(await server.handlingsSettled(config.delivery.drainSeconds * 1000)))
+        logger.warn('webhook handlings still running at shutdown; their updates are taken up after their lease')
     },
   }
 }

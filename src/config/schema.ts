@@ -258,8 +258,13 @@ export const configSchema = z
         queue: cronSchedule('*/2 * * * * *'),
       })
       .prefault({}),
-    /** Handled updates and sent outbox rows are pruned after this many days; messages and relay links are kept. */
-    retention: z.strictObject({ days: z.number().int().min(1).default(30) }).prefault({}),
+    /** Handled updates and sent outbox rows are pruned after `days`; stored messages and their relay links after `messageDays` (absent: kept). */
+    retention: z
+      .strictObject({
+        days: z.number().int().min(1).default(30),
+        messageDays: z.number().int().min(1).optional(),
+      })
+      .prefault({}),
     projects: z.array(projectSchema).min(1, 'at least one project'),
     /** The agents of the deployment, with the projects (roles, CR teams) each is authorised for. */
     agents: z.array(agentSchema).default([]),
