@@ -97,7 +97,7 @@ export interface StartOptions {
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
-  const { db, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
+  const { db, pool, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
   // The lane workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
   const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
   const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
@@ -137,7 +137,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       for (const id of ids) pools.set(id, ids)
     }
   const budgets = config.delivery.budgets
-  const metrics = new Metrics(db, { groupPerMinute: budgets ? budgets.groupPerMinute : undefined, poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId) })
+  const metrics = new Metrics(db, {
+    groupPerMinute: budgets ? budgets.groupPerMinute : undefined,
+    poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId),
+    projectKeyOf: (id) => projects.find((p) => p.id === id)?.config.key,
+    pools: { main: pool, delivery: delivery.pool },
+  })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   // The domain wakes the lane workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
@@ -182,6 +187,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   for (const { bot, project, self, spec } of bots) {
     // One customer's updates in order (their private chat, each of their topics); others in parallel.
     bot.use(sequentialize(orderKey))
+    bot.use(metrics.handlerTiming(spec.role))
     installFeatures(bot, project, self, spec, deps, logger, (botId, outcome) => metrics.update(botId, outcome))
   }
   workers.start()
