@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os'
 import type { Database } from '../db/client.js'
 import { exportCustomerData, findCustomerByIdOrEmail, forgetCustomer } from '../domain/personal-data.js'
 import { NO_PROJECT, projectIdOf } from './project-option.js'
@@ -7,7 +8,8 @@ const usage = 'usage: npm run customer -- export <customer id|email> --project <
 
 /**
  * `npm run customer -- export|forget`: a customer's personal data, as JSON on stdout, or erased
- * (message content, files, profile; the anonymous rows stay). Both are recorded in audit_log.
+ * (see `forgetCustomer`; the anonymous rows stay). Both are recorded in audit_log with the
+ * operating system user who ran them.
  */
 async function customerCommand(db: Database, argv: string[]): Promise<number> {
   const [command, who] = argv
@@ -26,16 +28,26 @@ async function customerCommand(db: Database, argv: string[]): Promise<number> {
     console.error(`No customer "${who}" in project ${projectKey}.`)
     return 1
   }
-  const actor = `cli ${process.env.USER ?? 'unknown user'}`
+  const actor = `cli ${operatingSystemUser()}`
   if (command === 'export') {
     console.log(JSON.stringify(await exportCustomerData(db, projectId, customer.id, actor), null, 2))
     return 0
   }
   const report = await forgetCustomer(db, projectId, customer.id, actor)
   console.error(
-    `Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased, ${report!.notes} profile note(s) deleted.`,
+    `Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased, ${report!.outboxRows} outbox row(s) scrubbed, ${report!.notes} profile note(s) and ${report!.tags} tag(s) deleted.`,
   )
   return 0
+}
+
+/** Who ran the command, for the audit row: the operating system's user (USER can be unset or forged in cron and containers). */
+function operatingSystemUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    // No passwd entry for the uid (some containers).
+    return `uid ${process.getuid?.() ?? 'unknown'}`
+  }
 }
 
 runWithDatabase(customerCommand)

@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, or } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../db/client.js'
 import {
   accounts,
@@ -8,16 +8,19 @@ import {
   conversationRatings,
   customerNotes,
   customers,
+  customerTags,
   fileCache,
   messages,
   reassignments,
   relayLinks,
   topics,
   unansweredWaits,
-  updates,
 } from '../db/schema/index.js'
 import { waitOf } from './sla/waits.js'
 import { customerNoteList, customerTagList } from './crm/profile-extras.js'
+import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-rows.js'
+import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
+import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -39,8 +42,10 @@ export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idO
 /**
  * Everything stored about one customer (a data subject's access request): profile, account,
  * onboarding decision, topics, every message of their conversation with its relay links, the
- * assignment log, planned moves, audit rows and the raw updates of their private chat. The
- * export itself is recorded in the audit log.
+ * assignment log (with the reasons given for transfers), planned moves, ratings, tags, notes,
+ * audit rows, the stored updates that carry them (see `customerUpdates`) and the outbox rows to
+ * or about them (see `customerOutboxRows`): what `forgetCustomer` erases. The export itself is
+ * recorded in the audit log.
  */
 export async function exportCustomerData(db: Database, projectId: number, customerId: number, actor: string) {
   const [customer] = await db
@@ -86,7 +91,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
         .where(and(eq(auditLog.projectId, projectId), eq(auditLog.customerId, customerId)))
         .orderBy(auditLog.id)
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
-    updates: (await updatesOf(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
+    updates: (await customerUpdates(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
+    outbox: (await customerOutboxRows(db, customer, await tracesOf(db, customer))).map((row) => ({ ...row, job: parseJson(row.job), result: parseJson(row.result) })),
   }
   await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
   return data
@@ -95,17 +101,25 @@ export async function exportCustomerData(db: Database, projectId: number, custom
 export interface ForgetReport {
   messages: number
   fileCacheEntries: number
+  /** Stored updates of their private chat, of their topics and of their onboarding card. */
   updates: number
+  /** Outbox rows to them or about them (cards, notices, copies): texts and results scrubbed, unsent ones cancelled. */
+  outboxRows: number
   /** Staff notes on the profile (free text about the person): deleted. */
   notes: number
+  /** Tags on the profile: deleted. */
+  tags: number
 }
 
 /**
  * Erases a customer's personal data (a right-to-erasure request) in one transaction: the content
- * of every message of their conversation (text, captions, raw payload), the file cache entries
- * of their files, the raw updates of their private chat, their profile fields, the staff's notes
- * on their profile (deleted) and the names of their topics. The rows themselves stay (ids, kinds, times, states), so counts and the delivery
- * history remain, anonymous. Recorded in the audit log.
+ * of every message of their conversation (text, captions, raw payload), the attribution headers
+ * of its copies, the file cache entries of their files, the stored updates that carry them (see
+ * `customerUpdates`) with their errors, their outbox rows (see `customerOutboxRows`), their
+ * profile fields, the staff's notes and tags on their profile (deleted), the reasons given for
+ * their transfers, the errors of their reassignments and the names of their topics. The rows
+ * themselves stay (ids, kinds, times, states), so counts and the delivery history remain,
+ * anonymous. Their account record (imported) stays. Recorded in the audit log.
  */
 export async function forgetCustomer(db: Database, projectId: number, customerId: number, actor: string): Promise<ForgetReport | undefined> {
   return db.transaction(async (tx) => {
@@ -115,43 +129,54 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
       .for('update')
     if (!customer) return undefined
+    const tgId = customer.telegramUserId
     const stored = await tx.select({ id: messages.id, raw: messages.raw }).from(messages).where(eq(messages.customerId, customerId))
     const fileIds = [...new Set(stored.flatMap((m) => fileUniqueIdsIn(parseJson(m.raw))))]
-    const erased = JSON.stringify({ erased: true })
-    if (stored.length) await tx.update(messages).set({ text: null, raw: erased }).where(eq(messages.customerId, customerId))
-    const [files] = fileIds.length ? await tx.delete(fileCache).where(inArray(fileCache.fileUniqueId, fileIds)) : [{ affectedRows: 0 }]
-    const updateRows = await updatesOf(tx, customer)
-    for (const row of updateRows)
+    if (stored.length) {
+      await tx.update(messages).set({ text: null, raw: ERASED_PAYLOAD }).where(eq(messages.customerId, customerId))
       await tx
-        .update(updates)
-        .set({ payload: erased })
-        .where(and(eq(updates.botId, row.botId), eq(updates.updateId, row.updateId)))
+        .update(relayLinks)
+        .set({ header: null })
+        .where(
+          inArray(
+            relayLinks.messageId,
+            stored.map((m) => m.id),
+          ),
+        )
+    }
+    const [files] = fileIds.length ? await tx.delete(fileCache).where(inArray(fileCache.fileUniqueId, fileIds)) : [{ affectedRows: 0 }]
+    // Found before the profile loses its username: it identifies rows.
+    const traces = await tracesOf(tx, customer)
+    const outboxRows = await eraseOutboxRows(tx, await customerOutboxRows(tx, customer, traces), tgId)
+    const updateCount = await eraseUpdates(tx, await customerUpdates(tx, customer))
     await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, startPayload: null }).where(eq(customers.id, customerId))
     await tx
       .update(topics)
       .set({ name: `Customer ${customerId}` })
       .where(eq(topics.customerId, customerId))
     const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
-    const report = { messages: stored.length, fileCacheEntries: files.affectedRows, updates: updateRows.length, notes: notes.affectedRows }
+    const [tags] = await tx.delete(customerTags).where(eq(customerTags.customerId, customerId))
+    await tx.update(assignmentLog).set({ note: null }).where(eq(assignmentLog.customerId, customerId))
+    await tx
+      .update(assignmentLog)
+      .set({ actorUserId: null })
+      .where(and(eq(assignmentLog.customerId, customerId), eq(assignmentLog.actorUserId, tgId)))
+    await tx
+      .update(auditLog)
+      .set({ actorUserId: null })
+      .where(and(eq(auditLog.customerId, customerId), eq(auditLog.actorUserId, tgId)))
+    await tx.update(reassignments).set({ error: null }).where(eq(reassignments.customerId, customerId))
+    const report: ForgetReport = {
+      messages: stored.length,
+      fileCacheEntries: files.affectedRows,
+      updates: updateCount,
+      outboxRows,
+      notes: notes.affectedRows,
+      tags: tags.affectedRows,
+    }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report
   })
-}
-
-/** The stored updates of the customer's private chat with the client bot (their messages, edits, presses). */
-async function updatesOf(db: DbOrTx, customer: { projectId: number; clientBotId: number; telegramUserId: number }) {
-  const id = customer.telegramUserId
-  return db
-    .select()
-    .from(updates)
-    .where(
-      and(
-        eq(updates.projectId, customer.projectId),
-        eq(updates.botId, customer.clientBotId),
-        or(like(updates.payload, `%"chat":{"id":${id},%`), like(updates.payload, `%"from":{"id":${id},%`)),
-      ),
-    )
-    .orderBy(updates.updateId)
 }
 
 /** Every file_unique_id in a stored message (photo sizes, document, voice, …), wherever it sits. */
@@ -159,13 +184,4 @@ function fileUniqueIdsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(fileUniqueIdsIn)
   if (!value || typeof value !== 'object') return []
   return Object.entries(value).flatMap(([key, inner]) => (key === 'file_unique_id' && typeof inner === 'string' ? [inner] : fileUniqueIdsIn(inner)))
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
 }

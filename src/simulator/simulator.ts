@@ -157,12 +157,13 @@ export class Simulator {
     setup.deleteTopicByHand(this.world, chatId, threadId)
   }
 
-  closeTopicByHand(chatId: number, threadId: number): void {
-    setup.setTopicClosedByHand(this.world, chatId, threadId, true)
+  /** A person closes a topic in the app: `byUserId` (an admin who may manage topics), else some person of the group. */
+  closeTopicByHand(chatId: number, threadId: number, byUserId?: number): void {
+    setup.setTopicClosedByHand(this.world, chatId, threadId, true, byUserId)
   }
 
-  reopenTopicByHand(chatId: number, threadId: number): void {
-    setup.setTopicClosedByHand(this.world, chatId, threadId, false)
+  reopenTopicByHand(chatId: number, threadId: number, byUserId?: number): void {
+    setup.setTopicClosedByHand(this.world, chatId, threadId, false, byUserId)
   }
 
   renameTopicByHand(chatId: number, threadId: number, name: string): void {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { customerNotes, customers } from '../../src/db/schema/index.js'
+import { customerNotes, customers, customerTags } from '../../src/db/schema/index.js'
 import { exportCustomerData, forgetCustomer } from '../../src/domain/personal-data.js'
 import { waitForTopicMessage } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
@@ -8,7 +8,7 @@ import { useOnboardedZoe } from '../support/suite.js'
 const { h, zoe } = useOnboardedZoe()
 
 describe('personal data of the customer profile', () => {
-  it('exports the tags and notes, and erasure deletes the notes', async () => {
+  it('exports the tags and notes, and erasure deletes both', async () => {
     const { sim, world } = h
     const cs = world.groups.cs.id
     sim.sendGroup(world.people.bob.id, cs, { text: '/tag vip' }, { threadId: zoe.cs })
@@ -19,7 +19,8 @@ describe('personal data of the customer profile', () => {
     const [customer] = await db.select().from(customers).where(eq(customers.telegramUserId, world.people.zoe.id))
     const exported = await exportCustomerData(db, h.projectId, customer!.id, 'test')
     expect(exported).toMatchObject({ tags: ['vip'], notes: [expect.objectContaining({ text: 'lives at 12 Elm Street', authorName: 'Bob' })] })
-    expect(await forgetCustomer(db, h.projectId, customer!.id, 'test')).toMatchObject({ notes: 1 })
+    expect(await forgetCustomer(db, h.projectId, customer!.id, 'test')).toMatchObject({ notes: 1, tags: 1 })
     expect(await db.select().from(customerNotes).where(eq(customerNotes.customerId, customer!.id))).toEqual([])
+    expect(await db.select().from(customerTags).where(eq(customerTags.customerId, customer!.id))).toEqual([])
   })
 })
