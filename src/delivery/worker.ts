@@ -24,7 +24,7 @@ import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, re
 import { relayCopy } from './send-content.js'
 import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlan, SendPlanner } from './send-planner.js'
-import { recoverTopic } from './topic-recovery.js'
+import { recoverTopic, type PassingFailure } from './topic-recovery.js'
 import { LaneWakeups, Wakeup } from './wakeup.js'
 
 export type { DeliveryHooks }
@@ -198,32 +198,21 @@ export class OutboxWorkers {
   private async handleFailure(job: ClaimedJob, failure: FailureClass, description: string, log: Logger): Promise<void> {
     switch (failure.kind) {
       case 'rate_limited':
-        log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
-        return reschedule(this.deps.db, job, failure.retryAfterSeconds * 1000, description)
       case 'uncertain':
       case 'transient':
-        if (failure.kind === 'uncertain') {
-          // Telegram has no idempotency key: a message that may have been posted is re-sent,
-          // logged so a duplicate can be traced (losing it would be worse).
-          log.warn({ attempts: job.attempts, error: description }, 'delivery uncertain (network failure after sending); re-sending, which may duplicate')
-        }
-        if (job.attempts < this.options.maxAttempts) {
-          const delay = backoffMs(job.attempts)
-          log.warn({ attempts: job.attempts, delay, error: description }, 'transient failure; retrying')
-          return reschedule(this.deps.db, job, delay, description)
-        }
-        log.error({ attempts: job.attempts, error: description }, 'out of attempts; moved to the dead letter list')
-        return markDead(this.deps.db, job, `out of attempts: ${description}`)
+        return this.retryLater(job, failure, description, log)
       case 'not_modified':
         return markSent(this.deps.db, job, { notModified: true })
       case 'topic_closed':
       case 'topic_missing': {
-        // Recover once per row: reopen or recreate the topic, then send the same row again.
-        const recovery = job.attempts <= 2 ? await recoverTopic(this.deps, job.destination, job.botId, failure.kind) : { outcome: 'failed' as const }
+        // Reopen or recreate the topic, then send the same row again; a recovery that meets the
+        // network (or a busy Telegram) is retried like any send, within the row's attempts.
+        const recovery = job.attempts <= this.options.maxAttempts ? await recoverTopic(this.deps, job.destination, job.botId, failure.kind) : { outcome: 'failed' as const }
         if (recovery.outcome === 'reopened' || recovery.outcome === 'recreated') {
-          await this.deps.hooks?.onTopicRecovered?.(job, recovery.outcome, recovery.topicId!)
+          await this.deps.hooks?.onTopicRecovered?.(job, recovery.outcome, recovery.topicId)
           return reschedule(this.deps.db, job, 0, description)
         }
+        if (recovery.outcome === 'retry') return this.retryLater(job, recovery.failure, recovery.error, log)
         log.error({ failure: failure.kind, error: description }, 'topic could not be recovered; moved to the dead letter list')
         await markDead(this.deps.db, job, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
@@ -234,6 +223,26 @@ export class OutboxWorkers {
         await markDead(this.deps.db, job, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
     }
+  }
+
+  /** A passing failure: back in line after Telegram's retry_after or a backoff, until the row is out of attempts. */
+  private async retryLater(job: ClaimedJob, failure: PassingFailure, description: string, log: Logger): Promise<void> {
+    if (failure.kind === 'rate_limited') {
+      log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
+      return reschedule(this.deps.db, job, failure.retryAfterSeconds * 1000, description)
+    }
+    if (failure.kind === 'uncertain') {
+      // Telegram has no idempotency key: a message that may have been posted is re-sent,
+      // logged so a duplicate can be traced (losing it would be worse).
+      log.warn({ attempts: job.attempts, error: description }, 'delivery uncertain (network failure after sending); re-sending, which may duplicate')
+    }
+    if (job.attempts < this.options.maxAttempts) {
+      const delay = backoffMs(job.attempts)
+      log.warn({ attempts: job.attempts, delay, error: description }, 'transient failure; retrying')
+      return reschedule(this.deps.db, job, delay, description)
+    }
+    log.error({ attempts: job.attempts, error: description }, 'out of attempts; moved to the dead letter list')
+    return markDead(this.deps.db, job, `out of attempts: ${description}`)
   }
 }
 
