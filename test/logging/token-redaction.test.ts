@@ -1,15 +1,8 @@
 import { spawn } from 'node:child_process'
 import { Bot, HttpError } from 'grammy'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '../../src/logger.js'
+import { capturedLogger } from '../support/captured-log.js'
 import { freePort } from '../support/free-port.js'
-
-/** A logger writing into an array, as the service's would write to stdout. */
-export function capturedLogger(level = 'info', secrets: string[] = []) {
-  const lines: string[] = []
-  const logger = createLogger(level, { secrets, destination: { write: (line: string) => void lines.push(line) } })
-  return { logger, output: () => lines.join('') }
-}
 
 const token = '987654321:AAE-theSecretPartOfTheToken_0123456789'
 const secretPart = 'theSecretPartOfTheToken'

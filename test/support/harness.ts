@@ -5,7 +5,7 @@ import type { ConfigInput } from '../../src/config/schema.js'
 import type { QueryLogger } from '../../src/db/client.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
 import { createSampleWorld, createSecondBrand, sampleConfig, type SampleWorld, type SecondBrand } from '../../src/demo/sample-world.js'
-import { createLogger } from '../../src/logger.js'
+import { createLogger, type Logger } from '../../src/logger.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
 
@@ -37,6 +37,8 @@ export interface HarnessOptions {
   betaProject?: Partial<ProjectInput>
   /** Sees every statement the service sends (test/support/query-recorder.ts). */
   queryLogger?: QueryLogger
+  /** The service's logger (a captured one, say); by default one at the config's level on stdout. */
+  logger?: Logger
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -61,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     delivery: { ...base.delivery, ...override.delivery },
     agents: override.agents ?? prepared.agents,
   })
-  const app = await startApp(config, createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
+  const app = await startApp(config, options.logger ?? createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
   const projectId = await importSampleAccounts(database, world)
   const harness: Harness = {
     sim,
