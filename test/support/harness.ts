@@ -30,7 +30,7 @@ export interface HarnessOptions {
   project?: Partial<ProjectInput>
   /** Options of `startApp` (a config source for /reload, say). */
   start?: Omit<StartOptions, 'migrate'>
-  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents'] } | void
+  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents']; operators?: ConfigInput['operators'] } | void
   /** Runs a second project ("beta", see `createSecondBrand`) in the same app and database. */
   secondBrand?: boolean
   /** Adjusts the second project as `project` adjusts the first. */
@@ -62,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
     agents: override.agents ?? prepared.agents,
+    operators: override.operators ?? prepared.operators,
   })
   const app = await startApp(config, options.logger ?? createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
   const projectId = await importSampleAccounts(database, world)
