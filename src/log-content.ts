@@ -20,8 +20,17 @@ interface Shape {
  */
 export function loggable(value: unknown, shape: Shape, depth = 0, seen = new WeakSet<object>()): unknown {
   if (value === null || typeof value !== 'object') return value
+  // `seen` holds the ancestors only: a cycle is cut, a value logged twice is shown twice.
   if (depth > MAX_DEPTH || seen.has(value)) return '[…]'
   seen.add(value)
+  try {
+    return copy(value, shape, depth, seen)
+  } finally {
+    seen.delete(value)
+  }
+}
+
+function copy(value: object, shape: Shape, depth: number, seen: WeakSet<object>): unknown {
   if (value instanceof Error) return describeError(value, shape, depth, seen)
   if (Array.isArray(value)) return value.map((item) => loggable(item, shape, depth + 1, seen))
   const proto = Object.getPrototypeOf(value) as unknown

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { Bot, GrammyError } from 'grammy'
 import { describe, expect, it } from 'vitest'
 import { storeUpdates } from '../../src/db/repositories/updates.js'
 import { capturedLogger } from '../support/captured-log.js'
@@ -57,6 +58,13 @@ describe('the log carries ids and kinds, never message content', () => {
     expect(info.output()).not.toContain('my secret text')
     expect(info.output()).toContain('insert ignore into `updates`')
     expect(info.lines()[2]!.update).toEqual({ update_id: 1, kind: 'message', chatId: 77, messageId: 5, fromId: 77 })
+    // A Bot API refusal keeps the ids of its request, not its text.
+    const bot = new Bot(h.config.projects[0]!.bots.client, { client: { apiRoot: h.config.telegram.apiRoot } })
+    const refused = await bot.api.sendMessage(999_999_999, 'my secret text').catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(GrammyError)
+    info.logger.error({ err: refused }, 'permanent failure')
+    expect(info.output()).not.toContain('my secret text')
+    expect(info.lines()[3]!.err).toMatchObject({ method: 'sendMessage', payload: { chat_id: 999_999_999, fields: ['text'] } })
     // Set deliberately, debug shows what failed.
     const debug = capturedLogger('debug')
     debug.logger.warn({ err: error }, 'could not store updates; retrying')
