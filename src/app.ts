@@ -1,4 +1,3 @@
-import type { Server } from 'node:http'
 import { sequentialize } from '@grammyjs/runner'
 import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
@@ -33,6 +32,8 @@ import { AgentActivity } from './domain/agent-activity.js'
 import { Roster } from './domain/roster.js'
 import { syncProject } from './domain/projects/sync-project.js'
 import { reloadRosters, type RosterReload } from './domain/projects/reload-rosters.js'
+import { sweepProjects } from './domain/membership-sweep.js'
+import { telegramGroupMembers } from './bots/staff/group-members.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type BotRef, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
@@ -96,7 +97,7 @@ export interface StartOptions {
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
-  const { db, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
+  const { db, pool, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
   // The lane workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
   const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
   const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
@@ -136,7 +137,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       for (const id of ids) pools.set(id, ids)
     }
   const budgets = config.delivery.budgets
-  const metrics = new Metrics(db, { groupPerMinute: budgets ? budgets.groupPerMinute : undefined, poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId) })
+  const metrics = new Metrics(db, {
+    groupPerMinute: budgets ? budgets.groupPerMinute : undefined,
+    poolSizeOfChat: (chatId) => poolSizeOfChat(projects, chatId),
+    projectKeyOf: (id) => projects.find((p) => p.id === id)?.config.key,
+    pools: { main: pool, delivery: delivery.pool },
+  })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   // The domain wakes the lane workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
@@ -144,9 +150,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const reload = async (): Promise<RosterReload> => {
     const outcome = source ? await reloadRosters(db, projects, source) : { ok: false as const, reason: 'this process was started without a config file to read again' }
     if (outcome.ok) logger.info({ projects: outcome.projects }, 'rosters reloaded')
+    // People the new rosters no longer list leave the staff groups (enforceMembership).
+    if (outcome.ok) sweepMembers()
     else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
     return outcome
   }
+  const groupMembers = telegramGroupMembers(new Map(bots.map(({ bot, self }) => [self.id, bot.api])))
+  let sweeps = Promise.resolve()
+  const sweepMembers = () => void (sweeps = sweeps.then(() => sweepProjects(deps, projects, groupMembers)))
   const deps: DomainDeps = {
     db,
     logger,
@@ -177,6 +188,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   for (const { bot, project, self, spec } of bots) {
     // One customer's updates in order (their private chat, each of their topics); others in parallel.
     bot.use(sequentialize(orderKey))
+    bot.use(metrics.handlerTiming(spec.role))
     installFeatures(bot, project, self, spec, deps, logger, (botId, outcome) => metrics.update(botId, outcome))
   }
   workers.start()
@@ -186,9 +198,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
   if (projects.some((p) => p.config.sla.enabled))
     cron.add(unansweredRemindersJob(deps, projects, config.cron.unansweredReminders, (project, stage, n) => metrics.reminders(project, stage, n)))
-  cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days }))
+  cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }))
   cron.add(queueJob(deps, projects, config.cron.queue))
 
+  // Members who left the roster while the service was down are removed now (enforceMembership).
+  sweepMembers()
   const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
   const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
@@ -211,6 +225,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     async stop() {
       await checks
       await profiles
+      await sweeps
       await admin?.stop()
       await cron.stop()
       // No new updates first (handlers in flight finish), then the sends in flight, bounded.
@@ -256,7 +271,7 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
 
 async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
   const webhook = config.telegram.webhook!
-  const server: Server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
+  const server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
   await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : webhook.port
@@ -290,6 +305,9 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
     stop: async () => {
       clearInterval(timer)
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Handlings in flight finish (or leave their claims to run out, for another instance).
+      if (!(await server.handlingsSettled(config.delivery.drainSeconds * 1000)))
+        logger.warn('webhook handlings still running at shutdown; their updates are taken up after their lease')
     },
   }
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js'
 import { clientBotFeatures } from './client/index.js'
 import { attachContext } from './shared/attach-context.js'
 import type { BotContext } from './shared/context.js'
-import { handleStoredUpdate, type UpdateOutcome } from './ingress/polling.js'
+import { handleStoredUpdate, type UpdateOutcome } from './ingress/handle-stored-update.js'
 import { staffBotFeatures } from './staff/index.js'
 import { roleDefinition } from '../domain/roles.js'
 

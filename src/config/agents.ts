@@ -9,7 +9,7 @@ const userId = z.number().int().positive('a Telegram user id')
 const languages = z.array(z.string().min(1)).optional()
 
 /** A project's legacy `staff[]` entry; after parsing, `staff` holds the project's whole resolved roster in this shape. */
-export const staffEntrySchema = z.object({
+export const staffEntrySchema = z.strictObject({
   id: userId,
   name: z.string().min(1),
   roles: z.array(staffRole).min(1),
@@ -20,13 +20,13 @@ export const staffEntrySchema = z.object({
 export type StaffEntry = z.infer<typeof staffEntrySchema>
 
 /** One agent of the deployment: who they are and, per project key, their roles and CR teams. */
-export const agentSchema = z.object({
+export const agentSchema = z.strictObject({
   id: userId,
   name: z.string().min(1),
   languages,
   /** Their roles in projects of scope `all` they do not list (default: cs). */
   roles: z.array(staffRole).min(1).default(['cs']),
-  projects: z.record(z.string(), z.object({ roles: z.array(staffRole).min(1), teams: z.array(z.string()).default([]) })).default({}),
+  projects: z.record(z.string(), z.strictObject({ roles: z.array(staffRole).min(1), teams: z.array(z.string()).default([]) })).default({}),
 })
 
 interface ProjectShape {

@@ -3,18 +3,28 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { redactText } from '../redaction.js'
 import { configSchema, type Config } from './schema.js'
+import { describeUnknownKey, knownKeysAt } from './strict-keys.js'
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** Validates a config object (tests build theirs with this). Throws one ConfigError naming each bad key. */
+/**
+ * Validates a config object (tests build theirs with this). Throws one ConfigError naming each bad
+ * key; an unknown key (every object is strict) is named with the nearest known key.
+ */
 export function createConfig(input: unknown): Config {
   const result = configSchema.safeParse(input, { reportInput: true })
   if (result.success) return result.data
-  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${describeIssue(issue)}`)
+  const lines = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => line([...issue.path, key], describeUnknownKey(key, knownKeysAt(configSchema, issue.path) ?? [])))
+      : [line(issue.path, describeIssue(issue))],
+  )
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
 }
+
+const line = (path: ReadonlyArray<PropertyKey>, text: string) => `  - ${path.map(String).join('.') || '(root)'}: ${text}`
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `missing; expected ${issue.expected}`
@@ -24,9 +34,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /**
  * Reads the YAML/JSON config file, substitutes `${VAR}` from the environment, then applies
- * the direct overrides DATABASE_URL and TELEGRAM_API_ROOT. Its errors name keys, lines and
- * columns but never quote a substituted value, a bot token or a URL password: `/reload` and the
- * log show them.
+ * the direct overrides (`applyEnvOverrides`). Its errors name keys, lines and columns but never
+ * quote a substituted value, a bot token or a URL password: `/reload` and the log show them.
  */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string
@@ -67,9 +76,25 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   }
 }
 
+/**
+ * DATABASE_URL, TELEGRAM_API_ROOT, TOPICDESK_HTTP_HOST and TOPICDESK_HTTP_PORT replace their keys
+ * (the container image sets the admin server's host and port this way); `http: false` stays off.
+ */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out = { ...raw }
   if (env.DATABASE_URL) out.database = { ...(out.database as object | undefined), url: env.DATABASE_URL }
   if (env.TELEGRAM_API_ROOT) out.telegram = { ...(out.telegram as object | undefined), apiRoot: env.TELEGRAM_API_ROOT }
+  if (out.http !== false && (env.TOPICDESK_HTTP_HOST || env.TOPICDESK_HTTP_PORT)) {
+    const http = { ...(out.http as object | undefined) } as Record<string, unknown>
+    if (env.TOPICDESK_HTTP_HOST) http.host = env.TOPICDESK_HTTP_HOST
+    if (env.TOPICDESK_HTTP_PORT) http.port = portFromEnv(env.TOPICDESK_HTTP_PORT)
+    out.http = http
+  }
   return out
+}
+
+function portFromEnv(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`TOPICDESK_HTTP_PORT must be a port number (0–65535), not "${value}"`)
+  return port
 }

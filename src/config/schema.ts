@@ -30,7 +30,7 @@ export const cronSchedule = (fallback: string) =>
 export type { StaffRole } from './agents.js'
 
 const templatesSchema = z
-  .object({
+  .strictObject({
     askEmail: nonEmptyText('Welcome! To connect you with your team, please send the email address of your account.'),
     invalidEmail: nonEmptyText("That doesn't look like an email address. Please send the email of your account."),
     unknownEmail: nonEmptyText("We couldn't find an account with that email. Please check it and try again."),
@@ -44,10 +44,10 @@ const templatesSchema = z
   .prefault({})
 export type Templates = z.infer<typeof templatesSchema>
 
-const projectSchema = z.object({
+const projectSchema = z.strictObject({
   key: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'a short key of a-z, 0-9, _ or -'),
   name: z.string().min(1),
-  bots: z.object({
+  bots: z.strictObject({
     client: clientToken,
     cs: botTokens,
     cr: botTokens,
@@ -55,18 +55,18 @@ const projectSchema = z.object({
   }),
   /** The client bot's profile, set at start-up when it differs (absent: left as set in @BotFather). */
   clientBot: z
-    .object({
+    .strictObject({
       /** Shown in an empty chat with the bot ("What can this bot do?"): at most 512 characters. */
       description: z.string().max(512).optional(),
       /** On the bot's profile and in shared links: at most 120 characters. */
       shortDescription: z.string().max(120).optional(),
     })
     .prefault({}),
-  groups: z.object({
-    cs: z.object({ chatId, title: z.string().default('CS') }),
+  groups: z.strictObject({
+    cs: z.strictObject({ chatId, title: z.string().default('CS') }),
     cr: z
       .array(
-        z.object({
+        z.strictObject({
           // Short: it travels in button data (Telegram allows 64 bytes).
           key: z.string().regex(/^[a-z0-9_-]{1,24}$/, 'a short key (1–24 characters) of a-z, 0-9, _ or -'),
           title: z.string().min(1),
@@ -75,7 +75,7 @@ const projectSchema = z.object({
         }),
       )
       .min(1, 'at least one CR team'),
-    treatment: z.object({ chatId, title: z.string().default('Treatment') }).optional(),
+    treatment: z.strictObject({ chatId, title: z.string().default('Treatment') }).optional(),
   }),
   /** `designated`: only the agents that list this project (and `staff`); `all`: every agent of the deployment. */
   scope: z.enum(['designated', 'all']).default('designated'),
@@ -90,7 +90,7 @@ const projectSchema = z.object({
   staff: z.array(staffEntrySchema).default([]),
   /** How a customer assigned to a CR team gets an owner among the team's agents (see `src/domain/owners/`). */
   routing: z
-    .object({
+    .strictObject({
       /** `online_first`: online agents first, round robin among them; `least_busy`: fewest open customers among online agents. */
       rule: z.enum(['round_robin', 'online_first', 'least_busy']).default('round_robin'),
       /** With nobody online: pick among everyone (round robin), or wait in the project's queue. */
@@ -100,17 +100,17 @@ const projectSchema = z.object({
     })
     .prefault({}),
   presence: z
-    .object({
+    .strictObject({
       /** An agent without an explicit status counts as online this long after posting in a customer topic. */
       activeMinutes: z.number().positive().default(15),
     })
     .prefault({}),
   templates: templatesSchema,
   relay: z
-    .object({
+    .strictObject({
       notePrefix: z.string().min(1).default('//'),
       /** Role labels shown in attributions. */
-      roleLabels: z.object({ cs: z.string().default('CS'), cr: z.string().default('CR'), treatment: z.string().default('Treatment') }).prefault({}),
+      roleLabels: z.strictObject({ cs: z.string().default('CS'), cr: z.string().default('CR'), treatment: z.string().default('Treatment') }).prefault({}),
       anonymousCs: z.boolean().default(false),
       anonymousTreatment: z.boolean().default(false),
       /** Told once to a client banned with /ban, at their first message after the ban. */
@@ -118,7 +118,7 @@ const projectSchema = z.object({
     })
     .prefault({}),
   flood: z
-    .object({
+    .strictObject({
       /** A client's messages relayed per window; the excess is stored, counted in one notice per window, and the client asked to slow down. */
       maxMessages: z.number().int().positive().default(20),
       windowSeconds: z.number().int().positive().default(60),
@@ -129,20 +129,20 @@ const projectSchema = z.object({
     })
     .prefault({}),
   onboarding: z
-    .object({
+    .strictObject({
       maxEmailFailures: z.number().int().positive().default(3),
       failureWindowMinutes: z.number().positive().default(10),
       cooldownMinutes: z.number().positive().default(10),
     })
     .prefault({}),
   treatment: z
-    .object({
+    .strictObject({
       /** How many of the customer's latest messages are replayed into a Treatment topic opened by /treatment. */
       contextMessages: z.number().int().min(0).max(100).default(10),
     })
     .prefault({}),
   topics: z
-    .object({
+    .strictObject({
       /** Close a customer's topic after this many days without messages (off when absent); the next client message reopens it. */
       idleCloseDays: z.number().positive().optional(),
     })
@@ -151,7 +151,7 @@ const projectSchema = z.object({
   sla: slaSchema,
   /** Resolving a conversation (/resolve, a person closing the CR topic): whether the client is asked for a 1–5 rating, and in which words. */
   resolve: z
-    .object({
+    .strictObject({
       askRating: z.boolean().default(false),
       ratingPrompt: nonEmptyText('Your conversation was marked as resolved. How did we do? Please rate it from 1 (poor) to 5 (excellent).'),
       /** Shown on the prompt once rated ({rating}: 1–5). */
@@ -159,11 +159,11 @@ const projectSchema = z.object({
     })
     .prefault({}),
   reassignment: z
-    .object({
+    .strictObject({
       /** "Tonight" in the reassign buttons means this hour, UTC. */
       tonightHourUtc: z.number().int().min(0).max(23).default(22),
       /** How much history is replayed into the new topic (all of it when both are absent). */
-      replay: z.object({ lastMessages: z.number().int().positive().optional(), lastDays: z.number().positive().optional() }).prefault({}),
+      replay: z.strictObject({ lastMessages: z.number().int().positive().optional(), lastDays: z.number().positive().optional() }).prefault({}),
       /** What happens to the old topic after the replay. */
       oldTopic: z.enum(['close', 'delete']).default('close'),
       notifyClient: z.boolean().default(false),
@@ -174,9 +174,9 @@ const projectSchema = z.object({
 export type ProjectConfig = z.infer<typeof projectSchema>
 
 export const configSchema = z
-  .object({
+  .strictObject({
     telegram: z
-      .object({
+      .strictObject({
         apiRoot: z.string().url().regex(/[^/]$/, 'a URL without a trailing slash').default('https://api.telegram.org'),
         /** Seconds a getUpdates call waits for updates. */
         pollTimeoutSeconds: z.number().int().min(0).max(50).default(30),
@@ -185,7 +185,7 @@ export const configSchema = z
         /** How updates arrive: long polling (default) or a webhook endpoint per bot. */
         mode: z.enum(['polling', 'webhook']).default('polling'),
         webhook: z
-          .object({
+          .strictObject({
             /** Public HTTPS base URL Telegram posts to, e.g. https://relay.example.com (no trailing slash). */
             publicUrl: z.string().url().regex(/[^/]$/, 'a URL without a trailing slash'),
             host: z.string().default('0.0.0.0'),
@@ -199,21 +199,21 @@ export const configSchema = z
       .prefault({})
       .refine((t) => t.mode !== 'webhook' || t.webhook, { message: 'webhook mode needs telegram.webhook with publicUrl and secret', path: ['webhook'] })
       .superRefine(checkWebhookUrl),
-    database: z.object({ url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL') }),
+    database: z.strictObject({ url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL') }),
     /** The admin HTTP server (/healthz, /readyz, /metrics); never the webhook port. false turns it off. */
     http: z
       .union([
         z.literal(false),
-        z.object({
+        z.strictObject({
           /** 0 picks any free port (tests). */
           port: z.number().int().min(0).max(65535).default(9090),
           host: z.string().default('127.0.0.1'),
         }),
       ])
       .prefault({}),
-    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+    log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     delivery: z
-      .object({
+      .strictObject({
         workersPerLane: z.number().int().min(1).max(32).default(2),
         maxAttempts: z.number().int().min(1).default(8),
         pollIntervalMs: z.number().int().min(10).default(250),
@@ -233,7 +233,7 @@ export const configSchema = z
         budgets: z
           .union([
             z.literal(false),
-            z.object({
+            z.strictObject({
               privatePerSecond: z.number().positive().default(1),
               privateBurst: z.number().int().positive().default(3),
               groupPerMinute: z.number().int().positive().default(20),
@@ -245,7 +245,7 @@ export const configSchema = z
       .prefault({}),
     /** node-cron schedules of the background jobs (each run happens in one process only). */
     cron: z
-      .object({
+      .strictObject({
         reassignments: cronSchedule('* * * * *'),
         recordsSync: cronSchedule('*/15 * * * *'),
         /** Closes topics idle for longer than projects[].topics.idleCloseDays. */
@@ -258,8 +258,13 @@ export const configSchema = z
         queue: cronSchedule('*/2 * * * * *'),
       })
       .prefault({}),
-    /** Handled updates and sent outbox rows are pruned after this many days; messages and relay links are kept. */
-    retention: z.object({ days: z.number().int().min(1).default(30) }).prefault({}),
+    /** Handled updates and sent outbox rows are pruned after `days`; stored messages and their relay links after `messageDays` (absent: kept). */
+    retention: z
+      .strictObject({
+        days: z.number().int().min(1).default(30),
+        messageDays: z.number().int().min(1).optional(),
+      })
+      .prefault({}),
     projects: z.array(projectSchema).min(1, 'at least one project'),
     /** The agents of the deployment, with the projects (roles, CR teams) each is authorised for. */
     agents: z.array(agentSchema).default([]),

@@ -11,7 +11,7 @@ const clockTime = (what: string, allowEndOfDay: boolean) =>
 
 /** When staff work; reminders count minutes only inside these hours. */
 const businessHoursSchema = z
-  .object({
+  .strictObject({
     timeZone: z.string().refine(isKnownTimeZone, { error: (issue) => `an IANA time zone like "Europe/Berlin", not "${String(issue.input)}"` }),
     days: z.array(z.enum(WEEKDAYS)).min(1, 'at least one day (mon, tue, wed, thu, fri, sat, sun)').default(['mon', 'tue', 'wed', 'thu', 'fri']),
     from: clockTime('the opening time', false).default('09:00'),
@@ -21,7 +21,7 @@ const businessHoursSchema = z
 
 /** Unanswered reminders (issue 10); `enabled: false` turns them and the auto-reply off. */
 export const slaSchema = z
-  .object({
+  .strictObject({
     enabled: z.boolean().default(true),
     /** Business minutes a client message may wait for a staff answer before the owner is pinged in the CR topic. */
     firstReminderMinutes: z.number().positive().default(10),

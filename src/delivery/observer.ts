@@ -1,3 +1,4 @@
+import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { FailureClass } from './classify-error.js'
 import type { ClaimedJob } from './outbox.js'
 
@@ -7,4 +8,6 @@ export interface DeliveryObserver {
   sendFinished(job: ClaimedJob, seconds: number, failure?: FailureClass): void
   /** The planner put a row back because no bot of the pool had budget for its chat. */
   deferred(job: ClaimedJob, delayMs: number): void
+  /** A relayed copy was posted (its message and topic, for the client-to-topic delivery time). */
+  copyDelivered?(copy: LinkWithMessage): void
 }

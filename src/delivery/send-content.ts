@@ -7,6 +7,7 @@ import { findLinkWithMessage, findTopic, messageIdInChat, type LinkWithMessage, 
 import { fileCache, relayLinks } from '../db/schema/index.js'
 import { classifyTelegramError, PermanentJobError } from './classify-error.js'
 import type { TelegramGateway } from './gateway.js'
+import type { DeliveryObserver } from './observer.js'
 import { recordCopySent, SentRecorded, type Claim } from './outbox.js'
 import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
 import { captionlessKinds, contentOf, copyLivePeriod, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
@@ -29,6 +30,7 @@ export interface SendDeps {
   gateway: TelegramGateway
   /** Relay links read ahead for a claimed batch (one query for all its copies), by link id. */
   links?: ReadonlyMap<number, LinkWithMessage>
+  observer?: DeliveryObserver
 }
 
 /**
@@ -41,6 +43,7 @@ export async function relayCopy(deps: SendDeps, linkId: number, botId: number, p
   const to = await linkDestination(deps, link, topic)
   const replyTo = message.replyToRowId ? await messageIdInChat(deps.db, message.replyToRowId, to.chatId) : undefined
   const sent = await sendContent(deps, botId, message.botId, to, content, { header: link.header ?? undefined, replyToMessageId: replyTo, progress })
+  deps.observer?.copyDelivered?.({ link, message, topic })
   const copy = { linkId: link.id, copyMessageId: sent.message_id, threadId: to.threadId ?? null, botId }
   const result = { messageId: sent.message_id }
   if (claim && (await retryTransient(() => recordCopySent(deps.db, claim, copy, result)))) return new SentRecorded(result)

@@ -3,11 +3,15 @@ import type { Config } from '../config/index.js'
 import type { Logger } from '../logger.js'
 import { fail, pass, type CheckRow } from './check.js'
 import { checkDatabase } from './database-checks.js'
+import { checkMembership } from './membership-checks.js'
 import { checkTelegram } from './telegram-checks.js'
 
 /** Every check of a deployment: the config's cron schedules, the database, and each bot, group and staff member on Telegram. */
 export async function runDoctor(config: Config): Promise<CheckRow[]> {
-  return [...checkCron(config), ...(await checkDatabase(config.database.url)), ...(await checkTelegram(config))]
+  const database = await checkDatabase(config.database.url)
+  // The membership list needs the database (who was seen in the groups): only when it answered.
+  const reachable = database.some((row) => row.subject === 'server')
+  return [...checkCron(config), ...database, ...(await checkTelegram(config)), ...(reachable ? await checkMembership(config) : [])]
 }
 
 export function checkCron(config: Config): CheckRow[] {

@@ -1,5 +1,6 @@
 import type { StaffRole } from '../config/index.js'
-import { staffMember, type ProjectRuntime } from './project-runtime.js'
+import { staffMember, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
+import { roleDefinition } from './roles.js'
 
 /** Decisions staff take with buttons and commands, each allowed to the roles the README names. */
 export type StaffAction =
@@ -16,6 +17,7 @@ export type StaffAction =
   | 'note_customer'
   | 'find_customers'
   | 'manage_canned'
+  | 'see_canned'
   | 'send_canned'
   | 'reload_roster'
   | 'see_queue'
@@ -49,6 +51,7 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   find_customers: { roles: ['cs', 'cs_lead'], refusal: 'Only CS staff can search customers.' },
   // /canned add and remove; /c sends one.
   manage_canned: { roles: ['cs_lead'], refusal: 'Only CS leads can change canned replies.' },
+  see_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can see canned replies.' },
   send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
   // /reload: the agents and staff lists, re-read from the config file.
   reload_roster: { roles: ['cs_lead'], refusal: 'Only CS leads can reload the staff list.' },
@@ -65,12 +68,37 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
 }
 
 /**
- * Undefined when the user may take the action in this project (on this customer, for the
- * actions their owner may take); otherwise the polite refusal to show.
+ * Undefined when the user may work in this staff group: relay to the client (signed with the
+ * group's label) and use its commands. Being in the group is not enough: they need one of the
+ * roster roles of the group's role and, in a group of a team (CR), that team (or no team: all).
  */
-export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction, customer?: { ownerUserId: number | null }): string | undefined {
+export function groupRefusal(project: ProjectRuntime, userId: number, group: StaffGroup): string | undefined {
+  const member = staffMember(project, userId)
+  const role = roleDefinition(project.roles, group.role)
+  const refusal = `Only ${group.title} staff can work in this group.`
+  if (!member?.roles.some((r) => role.staff.includes(r))) return refusal
+  if (role.groupKind === 'teams' && member.teams.length > 0 && !member.teams.includes(group.teamKey)) return refusal
+  return undefined
+}
+
+/** Refusal of any command in a customer's topic: someone who may not work in the group, or a retired topic (moved, ended). */
+export function topicCommandRefusal(project: ProjectRuntime, userId: number, group: StaffGroup, topic: { state: string }): string | undefined {
+  const refusal = groupRefusal(project, userId, group)
+  if (refusal) return refusal
+  if (topic.state === 'retired') return "This topic is closed and no longer speaks for the customer; use the customer's current topic."
+  return undefined
+}
+
+/**
+ * Undefined when the user may take the action in this project (on this customer, for the
+ * actions their owner may take) — and, given the group it is asked in, may work in that group
+ * (see `groupRefusal`); otherwise the polite refusal to show.
+ */
+export function refusalFor(project: ProjectRuntime, userId: number, action: StaffAction, customer?: { ownerUserId: number | null }, group?: StaffGroup): string | undefined {
   const rule = RULES[action]
   const member = staffMember(project, userId)
+  const groupRefused = group && member ? groupRefusal(project, userId, group) : undefined
+  if (groupRefused) return groupRefused
   if (member && rule.owner && customer?.ownerUserId === userId) return undefined
   return member?.roles.some((role) => rule.roles.includes(role)) ? undefined : rule.refusal
 }

@@ -58,6 +58,18 @@ const SERVICE_FIELDS = [
   'suggested_post_refunded',
 ] as const
 
+/**
+ * Service events that change what the service records (a topic closed by hand resolves the CR
+ * conversation and asks the client for a rating): taken only from people who may work in the
+ * group (`groupRefusal` in permissions.ts); anyone else's are logged and change nothing.
+ */
+const STATE_CHANGING: ReadonlySet<string> = new Set(['forum_topic_closed', 'forum_topic_reopened'])
+
+/** Whether a service event changes recorded state (see STATE_CHANGING), so the roster applies to it. */
+export function changesState(event: string): boolean {
+  return STATE_CHANGING.has(event)
+}
+
 /** The service event a message carries (pin, topic closed, auto-delete timer…), or undefined for a message someone wrote. */
 export function serviceEventOf(message: object): string | undefined {
   const fields = message as unknown as Record<string, unknown>

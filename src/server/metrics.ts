@@ -1,6 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { sql } from 'drizzle-orm'
+import type { Pool } from 'mysql2/promise'
 import type { Database } from '../db/client.js'
+import type { LinkWithMessage } from '../db/repositories/relay.js'
+import { lanes } from '../db/schema/index.js'
 import type { FailureClass } from '../delivery/classify-error.js'
 import type { DeliveryObserver } from '../delivery/observer.js'
 import { DESTINATION_PREFIX } from '../delivery/destination.js'
@@ -20,7 +23,21 @@ export const METRIC_NAMES = [
   'topicdesk_group_backlog_minutes',
   'topicdesk_customers',
   'topicdesk_reminders_total',
+  'topicdesk_client_message_delivery_seconds',
+  'topicdesk_update_handling_seconds',
+  'topicdesk_outbox_oldest_waiting_seconds',
+  'topicdesk_db_pool_connections',
+  'topicdesk_db_pool_waiting',
 ] as const
+
+export interface MetricsOptions {
+  groupPerMinute?: number
+  poolSizeOfChat?: (chatId: number) => number
+  /** A project's key by its row id (label of the delivery histogram). */
+  projectKeyOf?: (projectId: number) => string | undefined
+  /** The mysql2 pools to report, by name (`main`, `delivery`). */
+  pools?: Record<string, Pool>
+}
 
 /**
  * The service's Prometheus metrics, on a registry of its own (several apps can share a process).
@@ -63,6 +80,21 @@ export class Metrics implements DeliveryObserver {
     registers: [this.registry],
   })
 
+  private readonly clientDelivery = new Histogram({
+    name: 'topicdesk_client_message_delivery_seconds',
+    help: "From a client's message received to its copy delivered in a staff topic, by project and role of the topic",
+    labelNames: ['project', 'role'],
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
+    registers: [this.registry],
+  })
+  private readonly handling = new Histogram({
+    name: 'topicdesk_update_handling_seconds',
+    help: "Time the handlers took for one update, by the receiving bot's role",
+    labelNames: ['role'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  })
+
   private readonly reminderCounter = new Counter({
     name: 'topicdesk_reminders_total',
     help: 'Unanswered reminders fired, by project and stage (reminder: the owner pinged; escalation: the CS leads told)',
@@ -70,8 +102,53 @@ export class Metrics implements DeliveryObserver {
     registers: [this.registry],
   })
 
-  constructor(db: Database, options: { groupPerMinute?: number; poolSizeOfChat?: (chatId: number) => number } = {}) {
+  constructor(
+    db: Database,
+    private readonly options: MetricsOptions = {},
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'topicdesk_' })
+    new Gauge({
+      name: 'topicdesk_outbox_oldest_waiting_seconds',
+      help: 'Age of the oldest row not yet sent (pending or sending), by lane; 0 when the lane is empty',
+      labelNames: ['lane'],
+      registers: [this.registry],
+      async collect() {
+        // The oldest waiting row is the lowest id of its lane: one pass over outbox_due_idx (state, lane, id).
+        const [rows] = (await db.execute(sql`
+          SELECT o.lane, TIMESTAMPDIFF(MICROSECOND, o.created_at, UTC_TIMESTAMP(3)) / 1000000 AS age
+          FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE state IN ('pending', 'sending') GROUP BY state, lane) w ON o.id = w.id`)) as unknown as [
+          Array<{ lane: string; age: number | string }>,
+        ]
+        const oldest = new Map<string, number>(lanes.map((lane) => [lane, 0]))
+        for (const row of rows) oldest.set(row.lane, Math.max(oldest.get(row.lane) ?? 0, Number(row.age)))
+        for (const [lane, age] of oldest) this.set({ lane }, age)
+      },
+    })
+    const pools = Object.entries(options.pools ?? {})
+    // mysql2 keeps its pool's state in fields of the core pool; read at scrape time.
+    const stateOf = (pool: Pool) => pool.pool as unknown as { _allConnections: { length: number }; _freeConnections: { length: number }; _connectionQueue: { length: number } }
+    new Gauge({
+      name: 'topicdesk_db_pool_connections',
+      help: 'Connections of a database pool: in_use (lent to a query or transaction) and idle',
+      labelNames: ['pool', 'state'],
+      registers: [this.registry],
+      collect() {
+        for (const [name, pool] of pools) {
+          const state = stateOf(pool)
+          this.set({ pool: name, state: 'in_use' }, state._allConnections.length - state._freeConnections.length)
+          this.set({ pool: name, state: 'idle' }, state._freeConnections.length)
+        }
+      },
+    })
+    new Gauge({
+      name: 'topicdesk_db_pool_waiting',
+      help: 'Callers waiting for a connection of a full database pool',
+      labelNames: ['pool'],
+      registers: [this.registry],
+      collect() {
+        for (const [name, pool] of pools) this.set({ pool: name }, stateOf(pool)._connectionQueue.length)
+      },
+    })
     new Gauge({
       name: 'topicdesk_outbox_rows',
       help: 'Outbox rows by lane and state',
@@ -127,6 +204,25 @@ export class Metrics implements DeliveryObserver {
     if (failure.kind === 'rate_limited') {
       this.rateLimited.inc({ bot: String(job.botId) })
       this.retryAfter.observe(failure.retryAfterSeconds)
+    }
+  }
+
+  /** A relayed copy was posted: a client's message copied into a staff topic is timed from its arrival. */
+  copyDelivered({ link, message, topic }: LinkWithMessage): void {
+    if (message.origin !== 'client' || link.kind !== 'relay' || !topic) return
+    const project = this.options.projectKeyOf?.(link.projectId) ?? String(link.projectId)
+    this.clientDelivery.observe({ project, role: topic.role }, Math.max(0, (Date.now() - message.createdAt.getTime()) / 1000))
+  }
+
+  /** grammY middleware timing the handlers of each update (install after the ordering middleware). */
+  handlerTiming(role: string) {
+    return async (_ctx: unknown, next: () => Promise<void>): Promise<void> => {
+      const end = this.handling.startTimer({ role })
+      try {
+        await next()
+      } finally {
+        end()
+      }
     }
   }
 

@@ -11,8 +11,15 @@ export async function databaseReadiness(db: Database): Promise<ReadinessCheck> {
     await Promise.race([db.execute(sql`SELECT 1`), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref())])
     return { name: 'database', ok: true, detail: 'reachable' }
   } catch (error) {
-    return { name: 'database', ok: false, detail: (error as Error).message }
+    return { name: 'database', ok: false, detail: databaseProblem(error) }
   }
+}
+
+/** The driver's error code first (ECONNREFUSED, ER_ACCESS_DENIED_ERROR…): drizzle wraps it as the cause of its own error. */
+function databaseProblem(error: unknown): string {
+  const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown; message?: unknown }
+  const message = typeof cause.message === 'string' && cause.message !== '' ? cause.message : String(error)
+  return typeof cause.code === 'string' ? `${cause.code}: ${message}` : message
 }
 
 /**

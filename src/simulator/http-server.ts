@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { ApiError } from './api-error.js'
+import type { ControlHandler } from './control.js'
 import type { Faults } from './faults.js'
 import { canonicalMethod, HANDLERS, isFloodCounted, messagesOfCall, WithDescription } from './methods/index.js'
 import { parseMultipart } from './multipart.js'
@@ -14,6 +15,8 @@ export interface ServerDeps {
   limiter: () => RateLimiter | undefined
   latency: () => LatencyOptions | false
   log: (line: string) => void
+  /** The `/_sim/…` routes for acting as people over HTTP, when mounted (manual runs). */
+  control: () => ControlHandler | undefined
 }
 
 type Answer = { status: number; body: Record<string, unknown> }
@@ -37,6 +40,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const url = new URL(req.url ?? '/', 'http://simulator')
   const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname)
   if (file) return download(deps, res, file[1] ?? '', decodeURIComponent(file[2] ?? ''))
+  const control = url.pathname.startsWith('/_sim/') ? deps.control() : undefined
+  if (control) return control(req, res, url)
   const route = /^\/bot([^/]+)\/([A-Za-z0-9_]+)\/?$/.exec(url.pathname)
   if (!route) return send(res, failure(404, 'Not Found'))
   const bot = deps.world.botsByToken.get(route[1] ?? '')

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Message } from 'grammy/types'
 import { Clock } from './clock.js'
+import { createControlHandler, type ControlHandler, type SimDirectory } from './control.js'
 import { Faults } from './faults.js'
 import { FileStore } from './files.js'
 import { createHttpServer } from './http-server.js'
@@ -38,6 +39,7 @@ export class Simulator {
   private latency: LatencyOptions | false
   private readonly server: Server
   private readonly log: (line: string) => void
+  private control: ControlHandler | undefined
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const prng = new Prng(options.seed ?? 1)
@@ -46,7 +48,7 @@ export class Simulator {
     this.limiter = options.rateLimits ? RateLimiter.create(options.rateLimits) : undefined
     this.latency = options.latency ?? false
     this.log = options.log ?? (() => {})
-    this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, latency: () => this.latency, log: this.log })
+    this.server = createHttpServer({ world: this.world, faults: this.faults, limiter: () => this.limiter, latency: () => this.latency, log: this.log, control: () => this.control })
   }
 
   /** e.g. http://127.0.0.1:43121 (no trailing slash): use as grammY's apiRoot. */
@@ -74,6 +76,11 @@ export class Simulator {
       this.server.close(() => resolve())
       this.server.closeAllConnections()
     })
+  }
+
+  /** Serves `/_sim/…` (act as people, read chats over HTTP; see control.ts) with these names. */
+  mountControl(directory: SimDirectory): void {
+    this.control = createControlHandler(this, directory)
   }
 
   setRateLimits(o: RateLimitOptions | false): void {
@@ -139,12 +146,13 @@ export class Simulator {
     setup.deleteTopicByHand(this.world, chatId, threadId)
   }
 
-  closeTopicByHand(chatId: number, threadId: number): void {
-    setup.setTopicClosedByHand(this.world, chatId, threadId, true)
+  /** A person closes a topic in the app: `byUserId` (an admin who may manage topics), else some person of the group. */
+  closeTopicByHand(chatId: number, threadId: number, byUserId?: number): void {
+    setup.setTopicClosedByHand(this.world, chatId, threadId, true, byUserId)
   }
 
-  reopenTopicByHand(chatId: number, threadId: number): void {
-    setup.setTopicClosedByHand(this.world, chatId, threadId, false)
+  reopenTopicByHand(chatId: number, threadId: number, byUserId?: number): void {
+    setup.setTopicClosedByHand(this.world, chatId, threadId, false, byUserId)
   }
 
   renameTopicByHand(chatId: number, threadId: number, name: string): void {

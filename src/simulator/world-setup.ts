@@ -183,11 +183,13 @@ export function deleteTopicByHand(world: World, chatId: number, threadId: number
 }
 
 /** An admin closes or reopens a topic in the app; admin bots get the service message. */
-export function setTopicClosedByHand(world: World, chatId: number, threadId: number, closed: boolean): void {
+export function setTopicClosedByHand(world: World, chatId: number, threadId: number, closed: boolean, byUserId?: number): void {
   const { chat, topic } = liveTopic(world, chatId, threadId)
+  // core.telegram.org/bots/api#closeforumtopic: closing needs can_manage_topics, unless one is the topic's creator (here: a bot).
+  if (byUserId !== undefined && !chat.admins.get(byUserId)?.can_manage_topics) throw new Error(`simulator: user ${byUserId} may not manage topics in ${chatId}`)
   if (topic.closed === closed) return
   topic.closed = closed
-  deliverNewMessage(world, serviceMessage(world, chat, someAdminUser(world, chat), threadId, closed ? { forum_topic_closed: {} } : { forum_topic_reopened: {} }))
+  deliverNewMessage(world, serviceMessage(world, chat, byUserId ?? someAdminUser(world, chat), threadId, closed ? { forum_topic_closed: {} } : { forum_topic_reopened: {} }))
 }
 
 /** An admin renames a topic in the app (cleaned like a bot's name); admin bots get forum_topic_edited. */

@@ -164,6 +164,26 @@ describe('config', () => {
   })
 })
 
+describe('environment overrides of the admin server', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'topicdesk-http-')), 'config.json')
+  const load = (http: unknown, env: NodeJS.ProcessEnv) => {
+    writeFileSync(file, JSON.stringify({ ...minimal, ...(http === undefined ? {} : { http }) }))
+    return loadConfig(file, env).http
+  }
+
+  it('TOPICDESK_HTTP_HOST and TOPICDESK_HTTP_PORT replace http.host and http.port', () => {
+    expect(load(undefined, { TOPICDESK_HTTP_HOST: '0.0.0.0', TOPICDESK_HTTP_PORT: '9191' })).toEqual({ host: '0.0.0.0', port: 9191 })
+    expect(load({ host: '127.0.0.1', port: 9000 }, { TOPICDESK_HTTP_PORT: '0' })).toEqual({ host: '127.0.0.1', port: 0 })
+    expect(load({ port: 9000 }, {})).toEqual({ host: '127.0.0.1', port: 9000 })
+  })
+
+  it('keeps a server turned off in the file off, and refuses a port that is not one', () => {
+    expect(load(false, { TOPICDESK_HTTP_HOST: '0.0.0.0', TOPICDESK_HTTP_PORT: '9090' })).toBe(false)
+    expect(() => load(undefined, { TOPICDESK_HTTP_PORT: 'nine' })).toThrow('TOPICDESK_HTTP_PORT must be a port number (0–65535), not "nine"')
+    expect(() => load(undefined, { TOPICDESK_HTTP_PORT: '70000' })).toThrow(ConfigError)
+  })
+})
+
 function errorOf(input: unknown): string {
   try {
     createConfig(input)

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { customers, messages } from '../../src/db/schema/index.js'
-import { pollUntil } from '../support/poll.js'
+import { customers, messages, outbox, updates } from '../../src/db/schema/index.js'
+import { outboxSettled, pollUntil } from '../support/poll.js'
 import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
@@ -92,5 +92,56 @@ describe('/ban and /unban', () => {
         .from(messages)
         .where(and(eq(messages.customerId, await zoeCustomerId()), isNotNull(messages.notRelayed))),
     ).toHaveLength(7)
+  })
+})
+
+describe('a client text that starts with "/"', () => {
+  it('is a message unless it is one of the client bot’s own commands: stored and relayed, not answered', async () => {
+    const { sim, world } = h
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/cancel my order please' })
+    await waitForTopicMessage(h, cs(), zoe.cs, '/cancel my order please')
+    await waitForTopicMessage(h, zoe.crChat, zoe.cr, '/cancel my order please')
+    const stored = await h.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.customerId, await zoeCustomerId()))
+    expect(stored.some((m) => m.text === '/cancel my order please')).toBe(true)
+    expect(privateTexts().filter((t) => t.includes('no need for commands'))).toEqual([])
+  })
+})
+
+describe('a client flooding with reactions and edits', () => {
+  it('has them count against the flood limit: beyond it, reactions are not synced and edits only stored', async () => {
+    const { sim, world } = h
+    const project = h.app.projects[0]!
+    const zoeId = world.people.zoe.id
+    const handled = async (kind: string) =>
+      (
+        await h.database.db
+          .select({ payload: updates.payload })
+          .from(updates)
+          .where(and(eq(updates.botId, world.bots.client.id), eq(updates.state, 'handled')))
+      ).filter((u) => u.payload.includes(`"${kind}"`)).length
+    const reactJobs = async () => (await h.database.db.select({ job: outbox.job }).from(outbox)).filter((r) => r.job.includes('"type":"react"')).length
+    const original = sim.sendPrivate(zoeId, world.bots.client.id, { text: 'edit me' })
+    await waitForTopicMessage(h, cs(), zoe.cs, 'edit me')
+    sim.sendGroup(world.people.bob.id, cs(), { text: 'React to this' }, { threadId: zoe.cs })
+    const atClient = await waitForPrivate(h, zoeId, world.bots.client.id, 'React to this')
+    await outboxSettled(h.app.db)
+    project.config.flood.maxMessages = 3
+    const [reactionsBefore, editsBefore, jobsBefore] = [await handled('message_reaction'), await handled('edited_message'), await reactJobs()]
+    for (const emoji of ['👍', '🔥', '👍', '🔥', '👍']) sim.react(zoeId, zoeId, atClient.message_id, [emoji])
+    await pollUntil(async () => (await handled('message_reaction')) === reactionsBefore + 5, { message: 'five reactions handled' })
+    expect((await reactJobs()) - jobsBefore).toBe(3)
+    sim.editMessage(zoeId, zoeId, original.message_id, { text: 'edit me again' })
+    await pollUntil(async () => (await handled('edited_message')) === editsBefore + 1, { message: 'the edit handled' })
+    await outboxSettled(h.app.db)
+    const stored = await h.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.customerId, await zoeCustomerId()))
+    expect(stored.some((m) => m.text === 'edit me again')).toBe(true)
+    expect(texts(cs(), zoe.cs)).not.toContain('edit me again')
+    project.config.flood.maxMessages = 20
   })
 })

@@ -30,6 +30,9 @@ describe('canned replies', () => {
     expect((await ask(world.people.carol.id, zoe.crChat, '/canned list')).text).toBe(
       '💬 Canned replies (send with /c <name>):\n• bye: Bye!\n• refund: Your refund is on its way. It takes 3-5 days.',
     )
+    // Someone in the group who is not on the roster sees none of them.
+    expect((await ask(world.people.mallory.id, cs, '/canned list')).text).toBe('Only staff can see canned replies.')
+    expect((await ask(world.people.mallory.id, cs, '/canned')).text).toBe('Only staff can see canned replies.')
     expect((await ask(world.people.alice.id, cs, '/canned remove bye')).text).toBe('💬 Canned reply "bye" removed.')
     expect((await ask(world.people.alice.id, cs, '/canned remove bye')).text).toBe('There is no canned reply "bye".')
   })

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm'
 import { Api } from 'grammy'
 import { describe, expect, it } from 'vitest'
-import { assignmentLog, conversationRatings, customers, topics } from '../../src/db/schema/index.js'
+import { assignmentLog, conversationRatings, customers, topics, updates } from '../../src/db/schema/index.js'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
 import { exportCustomerData } from '../../src/domain/personal-data.js'
 import { buttonData, onboard, waitForTopicMessage, type OnboardedTopics, clearOwners } from '../support/flows.js'
@@ -207,6 +207,29 @@ describe('a person closing the CR topic by hand', () => {
     await outboxSettled(h.app.db)
     expect((await acmeZoe()).conversation).toBe('open')
     sim.reopenTopicByHand(world.groups.cs.id, zoe.cs)
+  })
+
+  it('by an admin who is not on the roster changes nothing: no resolution, no rating prompt', async () => {
+    const { sim, world } = h
+    await untilConversation(h.projectId, world.people.zoe.id, 'open')
+    const prompts = ratingPrompts(world, world.people.zoe.id).length
+    const mallory = world.people.mallory.id
+    const handledCloses = async () =>
+      (
+        await h.database.db
+          .select({ payload: updates.payload })
+          .from(updates)
+          .where(and(eq(updates.botId, world.bots.cr.id), eq(updates.state, 'handled')))
+      ).filter((u) => u.payload.includes('"forum_topic_closed"')).length
+    const before = await handledCloses()
+    sim.promote(zoe.crChat, mallory, { can_manage_topics: true })
+    sim.closeTopicByHand(zoe.crChat, zoe.cr, mallory)
+    await pollUntil(async () => (await handledCloses()) === before + 1, { message: 'the close handled' })
+    await outboxSettled(h.app.db)
+    expect((await acmeZoe()).conversation).toBe('open')
+    expect(await crTopicState(zoe)).toBe('open')
+    expect(ratingPrompts(world, world.people.zoe.id)).toHaveLength(prompts)
+    sim.reopenTopicByHand(zoe.crChat, zoe.cr, mallory)
   })
 })
 

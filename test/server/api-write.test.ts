@@ -34,7 +34,7 @@ describe('admin API: writing to a customer', () => {
     expect(audit[0]).toMatchObject({ actorUserId: h.world.people.carol.id, customerId: id })
   })
 
-  it('refuses a message without a key (401), with another project key (403), to an unknown or foreign customer (404), and bad input (422)', async () => {
+  it('refuses a message without a key (401), with another project key (404), to an unknown or foreign customer (404), and bad input (422)', async () => {
     const { key } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'crm' })
     const id = await customerIdOf(h.world.people.zoe.id)
     const text = { staffId: h.world.people.alice.id, text: 'hello' }
@@ -42,7 +42,7 @@ describe('admin API: writing to a customer', () => {
     const [other] = (await h.database.db.execute(`INSERT INTO projects (\`key\`, name) VALUES ('other', 'Other')`)) as unknown as [{ insertId: number }]
     const [foreign] = await h.database.db.insert(customers).values({ projectId: other.insertId, telegramUserId: 777, clientBotId: 1, firstName: 'Fay', state: 'active' })
     const { key: otherKey } = await createApiKey(h.database.db, { projectId: other.insertId, name: 'other' })
-    expect((await post(`/customers/${id}/messages`, text, otherKey)).status).toBe(403)
+    expect((await post(`/customers/${id}/messages`, text, otherKey)).status).toBe(404)
     expect((await post(`/customers/${foreign.insertId}/messages`, text, key)).status).toBe(404)
     expect((await post('/customers/999999/messages', text, key)).status).toBe(404)
     const notStaff = await post(`/customers/${id}/messages`, { staffId: h.world.people.mallory.id, text: 'hi' }, key)
@@ -50,7 +50,7 @@ describe('admin API: writing to a customer', () => {
     expect(((await notStaff.json()) as { error: { code: string } }).error.code).toBe('not_staff')
     expect((await post(`/customers/${id}/messages`, { staffId: h.world.people.alice.id, text: '  ' }, key)).status).toBe(422)
     expect((await post(`/customers/${id}/messages`, { staffId: h.world.people.alice.id, text: 'x'.repeat(4097) }, key)).status).toBe(422)
-    expect((await post(`/customers/${id}/assign`, { team: 'south', by: h.world.people.alice.id }, otherKey)).status).toBe(403)
+    expect((await post(`/customers/${id}/assign`, { team: 'south', by: h.world.people.alice.id }, otherKey)).status).toBe(404)
     expect((await post(`/customers/${foreign.insertId}/assign`, { team: 'south', by: h.world.people.alice.id }, key)).status).toBe(404)
   })
 

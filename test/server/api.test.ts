@@ -53,7 +53,7 @@ describe('admin API', () => {
     expect((await api(`/projects/${projectKey()}/customers`, key, { method: 'DELETE' })).status).toBe(405)
   })
 
-  it('never shows another project: its key gets 403, its customers 404; a global key sees every configured project', async () => {
+  it('never shows another project: its key gets 404 as for an unknown project, its customers 404; a global key sees every configured project', async () => {
     // A second project registered in the same database, with a customer of its own.
     const [other] = (await h.database.db.execute<{ insertId: number }>(`INSERT INTO projects (\`key\`, name) VALUES ('beta', 'Beta Brand')`)) as unknown as [{ insertId: number }]
     const [betaCustomer] = await h.database.db.insert(customers).values({ projectId: other.insertId, telegramUserId: 555, clientBotId: 1, firstName: 'Bea' })
@@ -61,7 +61,12 @@ describe('admin API', () => {
     const { key: acmeKey } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'acme' })
     // beta is not a configured project of this service: nothing about it is served.
     expect((await api('/projects/beta/customers', acmeKey)).status).toBe(404)
-    expect((await api(`/projects/${projectKey()}/customers`, betaKey)).status).toBe(403)
+    // Another project's key cannot tell an existing project from an unknown one.
+    const foreign = await api(`/projects/${projectKey()}/customers`, betaKey)
+    const unknown = await api('/projects/nosuch/customers', betaKey)
+    expect([foreign.status, unknown.status]).toEqual([404, 404])
+    expect(await foreign.json()).toEqual({ error: { code: 'project_not_found', message: `No project ${projectKey()}` } })
+    expect(await unknown.json()).toEqual({ error: { code: 'project_not_found', message: 'No project nosuch' } })
     expect((await api(`/projects/${projectKey()}/customers/${betaCustomer.insertId}`, acmeKey)).status).toBe(404)
     const { key: globalKey } = await createApiKey(h.database.db, { projectId: null, name: 'ops' })
     expect(((await (await api('/projects', globalKey)).json()) as { projects: Array<{ key: string }> }).projects.map((p) => p.key)).toEqual([projectKey()])

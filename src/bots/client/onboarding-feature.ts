@@ -5,6 +5,7 @@ import { submitEmail } from '../../domain/onboarding/submit-email.js'
 import { relayClientMessage } from '../../domain/relay/client-message.js'
 import { serviceEventOf } from '../../domain/service-messages.js'
 import type { BotContext } from '../shared/context.js'
+import { isClientCommand } from './commands.js'
 import { toInboundMessage } from '../shared/inbound.js'
 import { personOf } from '../shared/person.js'
 
@@ -24,14 +25,16 @@ privateChat.on('message', async (ctx) => {
     return
   }
   const text = ctx.message.text
-  if (!text?.startsWith('/')) {
+  // Only the bot's own commands are commands (those not handled above); any other "/…" text is a message.
+  const command = isClientCommand(text, ctx.self.username)
+  if (!command) {
     // The usual case, a known customer writing: one locking read finds them.
     const outcome = await relayClientMessage(deps, project, ctx.from.id, toInboundMessage(ctx.message))
     if (outcome !== 'not_ready') return void ctx.log.debug({ outcome }, 'client message')
   }
   const known = await findCustomerByUser(deps.db, project.id, ctx.from.id)
   const customer = known ?? (await upsertCustomer(deps.db, project.id, ctx.self.id, personOf(ctx.from)))
-  if (text?.startsWith('/') && customer.state !== 'awaiting_email') {
+  if (command && customer.state !== 'awaiting_email') {
     // Commands are handled, never relayed.
     await ctx.reply('Just write your message here; there is no need for commands.')
     return

@@ -1,4 +1,5 @@
-import type { Context } from 'grammy'
+import { Context } from 'grammy'
+import type { Update } from 'grammy/types'
 
 /**
  * Which updates must be handled one after another (same key) and which may run side by side.
@@ -12,4 +13,9 @@ export function orderKey(ctx: Context): string | undefined {
   if (message?.is_topic_message && message.message_thread_id !== undefined) return `${message.chat.id}:${message.message_thread_id}`
   if (ctx.chat) return String(ctx.chat.id)
   return ctx.from ? String(ctx.from.id) : undefined
+}
+
+/** The order key of a raw update (ingress has no context yet; the getters read the update only). */
+export function orderKeyOfUpdate(update: Update): string | undefined {
+  return orderKey(new Context(update, undefined as never, undefined as never))
 }

@@ -1,14 +1,13 @@
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner'
-import type { Bot, Composer, MiddlewareFn } from 'grammy'
+import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { Database } from '../../db/client.js'
 import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
 import { NamedLock } from '../../db/named-lock.js'
-import { isTransientDbError, retryTransient } from '../../db/errors.js'
-import { HandledMarks, recordHandlingFailure, storeUpdates, updateState } from '../../db/repositories/updates.js'
-import type { DbOrTx } from '../../db/client.js'
+import { storeUpdates } from '../../db/repositories/updates.js'
 import { redriveUnhandled } from './redrive.js'
+import { storedAsNew } from './handle-stored-update.js'
 
 export interface PollingOptions {
   db: Database
@@ -140,76 +139,5 @@ export class PollingIngress {
   }
 }
 
-const noop = async () => {}
-
-/**
- * Updates ingress has just stored as new rows (their state is 'received'), so handling them
- * needs no read of their state. Keyed by the update object itself, which grammY hands on as
- * `ctx.update`; a redelivered or redriven update is not in it and has its state read.
- */
-const freshlyStored = new WeakSet<Update>()
-
-/** Remembers a stored batch as new when the insert added every one of its rows. */
-export function storedAsNew(batch: Update[], inserted: number): void {
-  if (inserted === batch.length) for (const update of batch) freshlyStored.add(update)
-}
-
-/** One writer of handled marks per database handle, shared by its bots' handlings (see `HandledMarks`). */
-const handledMarks = new WeakMap<DbOrTx, HandledMarks>()
-function handledMarksOf(db: DbOrTx): HandledMarks {
-  let marks = handledMarks.get(db)
-  if (!marks) handledMarks.set(db, (marks = new HandledMarks(db)))
-  return marks
-}
-
-/** What became of an update handed to the handlers (for metrics). */
-export type UpdateOutcome = 'received' | 'handled' | 'failed' | 'duplicate'
-
-/**
- * Runs the bot's features for a stored update: skips one handled before (a redelivery), retries
- * the whole handling on a deadlock or a lost connection (later updates of the customer wait, so
- * order holds), then marks it handled (with the marks of the handlings finishing alongside, in
- * one statement) — or leaves it for the redrive and, after a few
- * attempts, parks it as 'failed'.
- */
-export function handleStoredUpdate(features: Composer<BotContext>, observe: (botId: number, outcome: UpdateOutcome) => void = () => {}): MiddlewareFn<BotContext> {
-  const run = features.middleware()
-  return async (ctx) => {
-    const { db } = ctx.deps
-    const key = { botId: ctx.self.id, updateId: ctx.update.update_id }
-    const stateOf = () => updateState(db, key)
-    let state = freshlyStored.delete(ctx.update) ? 'received' : await retryTransient(stateOf)
-    if (state === undefined) {
-      // Ingress normally stored it already; a redrive or a direct call may not have.
-      await retryTransient(() => storeUpdates(db, ctx.project.id, ctx.self.id, [ctx.update]))
-      state = await retryTransient(stateOf)
-    }
-    if (state !== 'received') {
-      ctx.log.debug({ state }, 'update already handled; ignored')
-      observe(ctx.self.id, 'duplicate')
-      return
-    }
-    observe(ctx.self.id, 'received')
-    try {
-      // Up to ~18 s of retries: long enough to ride out a database restart.
-      await retryTransient(async () => {
-        await run(ctx, noop)
-      }, 6)
-      await handledMarksOf(db).mark(key)
-      observe(ctx.self.id, 'handled')
-    } catch (error) {
-      observe(ctx.self.id, 'failed')
-      await recordHandlingFailure(db, key, describeFailure(error)).catch((recordError) => ctx.log.warn({ err: recordError }, 'could not record the failed handling of the update'))
-      if (isTransientDbError(error)) ctx.log.warn({ err: error }, 'database unavailable while handling; the update will be handled again')
-      throw error
-    }
-  }
-}
-
-/** The root cause first (a query error wraps the database's reason), then the stack, for /failed and the log. */
-function describeFailure(error: unknown): string {
-  let root = error
-  for (let depth = 0; depth < 5 && (root as { cause?: unknown })?.cause; depth += 1) root = (root as { cause: unknown }).cause
-  const stack = String((error as Error)?.stack ?? error)
-  return root === error ? stack : `${String((root as Error)?.message ?? root)}\n${stack}`
-}
+// The handling of a stored update is shared with webhook ingress and the redrive; re-exported for old importers.
+export { handleStoredUpdate, storedAsNew, type UpdateOutcome } from './handle-stored-update.js'

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy'
-import { staffGroupOf, staffMember } from '../../domain/project-runtime.js'
+import { groupRefusal } from '../../domain/permissions.js'
+import { staffGroupOf } from '../../domain/project-runtime.js'
 import { syncEdit } from '../../domain/relay/edits.js'
 import { syncReaction } from '../../domain/relay/reactions.js'
 import type { BotContext } from '../shared/context.js'
@@ -9,14 +10,17 @@ const composer = new Composer<BotContext>()
 const group = composer.chatType('supergroup')
 
 group.on('edited_message', async (ctx) => {
-  if (!staffGroupOf(ctx.project, ctx.chat.id) || !staffMember(ctx.project, ctx.from.id)) return
+  const staffGroup = staffGroupOf(ctx.project, ctx.chat.id)
+  // Only those who may work in the group: their messages are the ones relayed (see topic-message-feature).
+  if (!staffGroup || groupRefusal(ctx.project, ctx.from.id, staffGroup)) return
   const outcome = await syncEdit(ctx.deps, ctx.project, ctx.self.id, toInboundMessage(ctx.editedMessage))
   ctx.log.debug({ outcome }, 'staff edit')
 })
 
 group.on('message_reaction', async (ctx) => {
   const user = ctx.messageReaction.user
-  if (!staffGroupOf(ctx.project, ctx.chat.id) || !user || !staffMember(ctx.project, user.id)) return
+  const staffGroup = staffGroupOf(ctx.project, ctx.chat.id)
+  if (!staffGroup || !user || groupRefusal(ctx.project, user.id, staffGroup)) return
   const outcome = await syncReaction(ctx.deps, ctx.project, ctx.self.id, toInboundReaction(ctx.messageReaction))
   ctx.log.debug({ outcome }, 'staff reaction')
 })

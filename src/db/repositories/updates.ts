@@ -1,5 +1,5 @@
 import type { Update } from 'grammy/types'
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import { retryTransient } from '../errors.js'
 import type { DbOrTx } from '../client.js'
 import { updates } from '../schema/index.js'
@@ -14,18 +14,103 @@ export interface UpdateKey {
 
 const whereKey = (key: UpdateKey) => and(eq(updates.botId, key.botId), eq(updates.updateId, key.updateId))
 
+/** How long a claim keeps an update in one handling's hands unless renewed (see `renewClaims`). */
+export const CLAIM_LEASE_SECONDS = 30
+
+const leaseEnd = sql`CURRENT_TIMESTAMP(3) + INTERVAL ${CLAIM_LEASE_SECONDS} SECOND`
+/** No handling has the update in hand: never claimed, released, or its lease ran out (a process died). */
+const unclaimed = or(isNull(updates.claimedUntil), lt(updates.claimedUntil, sql`CURRENT_TIMESTAMP(3)`))
+const claimedNow = sql<number>`${updates.claimedUntil} IS NOT NULL AND ${updates.claimedUntil} >= CURRENT_TIMESTAMP(3)`
+
+export interface StoreOptions {
+  /** The order key of each update (stored, so other instances can keep the order). */
+  orderKeyOf?: (update: Update) => string | undefined
+  /** Claims the new rows for the handling that stored them, in the same insert. */
+  claimToken?: string
+}
+
 /**
  * Stores updates as received (duplicates ignored). Called before the getUpdates offset that
  * confirms them is sent, or before a webhook request is answered, so no update is lost.
  * Returns how many were new (fewer than given: some were stored before, a redelivery).
  */
-export async function storeUpdates(db: DbOrTx, projectId: number, botId: number, batch: Update[]): Promise<number> {
+export async function storeUpdates(db: DbOrTx, projectId: number, botId: number, batch: Update[], options: StoreOptions = {}): Promise<number> {
   if (batch.length === 0) return 0
+  const claim = options.claimToken === undefined ? {} : { claimToken: options.claimToken, claimedUntil: leaseEnd }
   const [result] = await db
     .insert(updates)
     .ignore()
-    .values(batch.map((update) => ({ botId, updateId: update.update_id, projectId, payload: JSON.stringify(update) })))
+    .values(
+      batch.map((update) => ({
+        botId,
+        updateId: update.update_id,
+        projectId,
+        payload: JSON.stringify(update),
+        orderKey: options.orderKeyOf?.(update)?.slice(0, 64),
+        ...claim,
+      })),
+    )
   return result.affectedRows
+}
+
+/**
+ * Takes a received update in hand for one handling (token), across instances: true unless it
+ * is handled, parked, or in another handling's hands whose lease still runs.
+ */
+export async function claimUpdate(db: DbOrTx, key: UpdateKey, token: string): Promise<boolean> {
+  const [result] = await db
+    .update(updates)
+    .set({ claimToken: token, claimedUntil: leaseEnd })
+    .where(and(whereKey(key), eq(updates.state, 'received'), unclaimed))
+  return result.affectedRows === 1
+}
+
+/** Extends the leases of the claims a process still holds (handlings in progress or waiting their turn). */
+export async function renewClaims(db: DbOrTx, tokens: string[]): Promise<void> {
+  if (tokens.length === 0) return
+  await db
+    .update(updates)
+    .set({ claimedUntil: leaseEnd })
+    .where(and(inArray(updates.claimToken, tokens), eq(updates.state, 'received')))
+}
+
+/** Lets go of a claim without handling the update (its handling never started), for another to take. */
+export async function releaseClaim(db: DbOrTx, key: UpdateKey, token: string): Promise<void> {
+  await db
+    .update(updates)
+    .set({ claimToken: null, claimedUntil: null })
+    .where(and(whereKey(key), eq(updates.claimToken, token)))
+}
+
+/** The earliest update of the same order key stored before this one and not yet done with (see `earlierUpdateInTheWay`). */
+export interface EarlierUpdate {
+  updateId: number
+  payload: string
+  /** A handling has it in hand (its lease runs): wait for it. Else nobody does: take it up. */
+  inHand: boolean
+}
+
+/**
+ * The earliest update of the bot with the same order key and a smaller id that must be handled
+ * before this one: received and never tried, or in a handling's hands right now. One that
+ * failed and waits for the redrive does not hold the customer's later updates up.
+ */
+export async function earlierUpdateInTheWay(db: DbOrTx, botId: number, orderKey: string, updateId: number): Promise<EarlierUpdate | undefined> {
+  const [row] = await db
+    .select({ updateId: updates.updateId, payload: updates.payload, inHand: claimedNow })
+    .from(updates)
+    .where(
+      and(
+        eq(updates.botId, botId),
+        eq(updates.orderKey, orderKey),
+        lt(updates.updateId, updateId),
+        eq(updates.state, 'received'),
+        or(eq(updates.attempts, 0), sql`${updates.claimedUntil} >= CURRENT_TIMESTAMP(3)`),
+      ),
+    )
+    .orderBy(asc(updates.updateId))
+    .limit(1)
+  return row ? { ...row, inHand: Number(row.inHand) === 1 } : undefined
 }
 
 /** The stored update's state ('received', 'handled', 'failed'), or undefined when it was never stored. */
@@ -34,11 +119,11 @@ export async function updateState(db: DbOrTx, key: UpdateKey): Promise<string | 
   return row?.state
 }
 
-/** Marks a bot's updates handled in one statement, so a redelivery or a redrive skips them. */
+/** Marks a bot's updates handled (their claims let go) in one statement, so a redelivery or a redrive skips them. */
 export async function markUpdatesHandled(db: DbOrTx, botId: number, updateIds: number[]): Promise<void> {
   await db
     .update(updates)
-    .set({ state: 'handled' })
+    .set({ state: 'handled', claimToken: null, claimedUntil: null })
     .where(and(eq(updates.botId, botId), updateIds.length === 1 ? eq(updates.updateId, updateIds[0]!) : inArray(updates.updateId, updateIds)))
 }
 
@@ -105,8 +190,8 @@ export class HandledMarks {
 }
 
 /**
- * Counts a failed handling attempt and keeps its reason: the update stays 'received' for the
- * redrive, or is parked as 'failed' once it used up its attempts.
+ * Counts a failed handling attempt and keeps its reason: the update stays 'received' (its claim
+ * let go) for the redrive, or is parked as 'failed' once it used up its attempts.
  */
 export async function recordHandlingFailure(db: DbOrTx, key: UpdateKey, reason: string): Promise<void> {
   await db
@@ -115,13 +200,16 @@ export async function recordHandlingFailure(db: DbOrTx, key: UpdateKey, reason: 
       attempts: sql`${updates.attempts} + 1`,
       state: sql`IF(${updates.attempts} + 1 >= ${MAX_HANDLING_ATTEMPTS}, 'failed', 'received')`,
       error: reason.slice(0, 4000),
+      claimToken: null,
+      claimedUntil: null,
     })
     .where(whereKey(key))
 }
 
 /**
  * Updates stored but not handled (the process died in between, or handling failed and will be
- * tried again), oldest first. `olderThanMs` leaves alone what is being handled right now. A
+ * tried again), oldest first. Those a handling has in hand (its claim's lease runs, on any
+ * instance) are left alone, and so are those touched in the last `olderThanMs`. A
  * stored payload that is not JSON can never be handled: it is parked as failed (and shown by
  * /failed) rather than stopping the redrive of the others.
  */
@@ -129,7 +217,7 @@ export async function unhandledUpdates(db: DbOrTx, botId: number, olderThanMs = 
   const rows = await db
     .select({ updateId: updates.updateId, payload: updates.payload })
     .from(updates)
-    .where(and(eq(updates.botId, botId), eq(updates.state, 'received'), lt(updates.updatedAt, new Date(Date.now() - olderThanMs))))
+    .where(and(eq(updates.botId, botId), eq(updates.state, 'received'), unclaimed, lt(updates.updatedAt, new Date(Date.now() - olderThanMs))))
     .orderBy(asc(updates.updateId))
     .limit(500)
   const readable: Update[] = []
@@ -137,13 +225,18 @@ export async function unhandledUpdates(db: DbOrTx, botId: number, olderThanMs = 
     try {
       readable.push(JSON.parse(row.payload) as Update)
     } catch (error) {
-      await db
-        .update(updates)
-        .set({ state: 'failed', error: `the stored payload is not valid JSON; it cannot be handled (${(error as Error).message})` })
-        .where(whereKey({ botId, updateId: row.updateId }))
+      await parkUnreadableUpdate(db, { botId, updateId: row.updateId }, error as Error)
     }
   }
   return readable
+}
+
+/** Parks an update whose stored payload is not JSON: it can never be handled (shown by /failed). */
+export async function parkUnreadableUpdate(db: DbOrTx, key: UpdateKey, error: Error): Promise<void> {
+  await db
+    .update(updates)
+    .set({ state: 'failed', error: `the stored payload is not valid JSON; it cannot be handled (${error.message})`, claimToken: null, claimedUntil: null })
+    .where(whereKey(key))
 }
 
 /** An update parked after its handling attempts failed: shown next to dead outbox rows. */
@@ -180,7 +273,7 @@ export async function retryFailedUpdate(db: DbOrTx, key: UpdateKey, projectId?: 
   const row = and(whereKey(key), eq(updates.state, 'failed'))
   const [result] = await db
     .update(updates)
-    .set({ state: 'received', attempts: 0, updatedAt: new Date(0) })
+    .set({ state: 'received', attempts: 0, updatedAt: new Date(0), claimToken: null, claimedUntil: null })
     .where(projectId === undefined ? row : and(row, eq(updates.projectId, projectId)))
   return result.affectedRows === 1
 }

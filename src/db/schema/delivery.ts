@@ -16,9 +16,18 @@ export const updates = mysqlTable(
     /** Handling attempts; an update that keeps failing is parked as 'failed' after a few. */
     attempts: int('attempts', { unsigned: true }).notNull().default(0),
     error: text('error'),
+    /** Which updates are handled one after another (`bots/ingress/order-key.ts`); null: stored without one (polling). */
+    orderKey: varchar('order_key', { length: 64 }),
+    /** The handling that has the update in hand, and until when (renewed while it runs; DB clock). */
+    claimToken: varchar('claim_token', { length: 24 }),
+    claimedUntil: datetime('claimed_until', { mode: 'date', fsp: 3 }),
     ...timestamps,
   },
-  (t) => [primaryKey({ columns: [t.botId, t.updateId] }), index('updates_state_idx').on(t.state, t.botId, t.updateId)],
+  (t) => [
+    primaryKey({ columns: [t.botId, t.updateId] }),
+    index('updates_state_idx').on(t.state, t.botId, t.updateId),
+    index('updates_order_idx').on(t.botId, t.orderKey, t.state, t.updateId),
+  ],
 )
 
 export const lanes = ['client_to_staff', 'staff_to_client', 'cs_prompts', 'treatment', 'cr_reassignment'] as const

@@ -58,3 +58,30 @@ export async function holdBack(tx: DbOrTx, project: ProjectRuntime, customer: Cu
     await enqueueTo(tx, project, { kind: 'topic', topic }, job, { aside: true, delayMs: windowSeconds * 1000 })
   }
 }
+
+/** Per project runtime (one app): client id → when their recent reactions and edits were synced. */
+const recentSyncs = new WeakMap<ProjectRuntime, Map<number, number[]>>()
+
+/**
+ * Whether a client's reaction or edit is beyond the flood limit (`flood.maxMessages` per
+ * `flood.windowSeconds`, counted apart from messages): each one synced is a job against the
+ * staff groups' budgets. Within the limit it is counted and false is returned. Counted in this
+ * process's memory (no row is stored for a reaction): each process of a deployment allows the
+ * limit, and a restart forgets the window.
+ */
+export function syncFlooding(project: ProjectRuntime, clientUserId: number, now = Date.now()): boolean {
+  const { maxMessages, windowSeconds } = project.config.flood
+  let byClient = recentSyncs.get(project)
+  if (!byClient) recentSyncs.set(project, (byClient = new Map<number, number[]>()))
+  const since = now - windowSeconds * 1000
+  const recent = (byClient.get(clientUserId) ?? []).filter((at) => at > since)
+  if (recent.length >= maxMessages) {
+    byClient.set(clientUserId, recent)
+    return true
+  }
+  recent.push(now)
+  byClient.set(clientUserId, recent)
+  // Forget quiet clients now and then, so the map holds only the recently active.
+  if (byClient.size > 10_000) for (const [id, times] of byClient) if (times.every((at) => at <= since)) byClient.delete(id)
+  return false
+}

@@ -13,8 +13,15 @@ import { destinationOf, enqueueTo, postedCopy } from '../enqueue-to.js'
  * an edit of every copy. A copy not yet delivered simply goes out in its new form. An edit job
  * renders the latest version when it runs, so a copy needs at most one waiting edit: a live
  * location's stream of positions moves each copy to the newest one, not through every step.
+ * `editCopies: false` (a client over the flood limit): the new version is stored only.
  */
-export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId: number, edited: InboundMessage): Promise<'synced' | 'unknown'> {
+export async function syncEdit(
+  deps: DomainDeps,
+  project: ProjectRuntime,
+  botId: number,
+  edited: InboundMessage,
+  options: { editCopies?: boolean } = {},
+): Promise<'synced' | 'stored' | 'unknown'> {
   const outcome = await deps.db.transaction(async (tx) => {
     const found = await resolveStoredMessage(tx, viewerOf(project, botId), edited.chat.id, edited.message_id)
     if (!found || found.viaLink) return 'unknown' as const
@@ -23,6 +30,8 @@ export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId:
       .update(messages)
       .set({ raw: JSON.stringify(edited.raw), text: edited.text ?? edited.caption ?? null, editCount: sql`${messages.editCount} + 1` })
       .where(eq(messages.id, original.id))
+    // A flooding client's edit is stored only; the copies show it with the next edit they get.
+    if (options.editCopies === false) return 'stored' as const
     for (const link of await linksOfMessage(tx, original.id)) {
       const copy = postedCopy(link)
       const job = { type: 'edit_copy', linkId: link.id } as const

@@ -82,12 +82,8 @@ async function route(deps: ApiDeps, caller: ApiCaller, request: IncomingMessage,
   const scoped = /^\/projects\/([a-z0-9_-]+)(\/.*)$/.exec(path)
   if (!scoped) throw new ApiFailure(404, 'not_found', `No route ${url.pathname}`)
   const project = deps.projects.find((p) => p.config.key === scoped[1])
-  // Another project's key learns nothing, not even whether the project exists.
-  if (!project || (caller.projectId !== null && caller.projectId !== project.id)) {
-    throw caller.projectId === null || project === undefined
-      ? new ApiFailure(404, 'project_not_found', `No project ${scoped[1]}`)
-      : new ApiFailure(403, 'forbidden', 'This API key is for another project')
-  }
+  // Another project's key learns nothing, not even whether the project exists: the same 404 as an unknown one.
+  if (!project || (caller.projectId !== null && caller.projectId !== project.id)) throw new ApiFailure(404, 'project_not_found', `No project ${scoped[1]}`)
   const rest = scoped[2]!
   const matching = ROUTES.filter((r) => r.pattern.test(rest))
   const found = matching.find((r) => r.method === request.method)

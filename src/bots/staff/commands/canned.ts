@@ -1,5 +1,7 @@
 import { addCanned, listCanned, removeCanned, sendCanned } from '../../../domain/crm/canned.js'
 import type { CrmOutcome } from '../../../domain/crm/tags.js'
+import { refusalFor } from '../../../domain/permissions.js'
+import { staffGroupOf } from '../../../domain/project-runtime.js'
 import { toInboundMessage } from '../../shared/inbound.js'
 import { answer, type GroupCommandHandler, type TopicCommandHandler } from './types.js'
 
@@ -7,13 +9,16 @@ import { answer, type GroupCommandHandler, type TopicCommandHandler } from './ty
 export const cannedCommand: GroupCommandHandler = async (ctx) => {
   const [verb = '', ...rest] = ctx.match.trim().split(/\s+/)
   const args = ctx.match.trim().slice(verb.length).trim()
+  const listRefusal = refusalFor(ctx.project, ctx.from.id, 'see_canned', undefined, staffGroupOf(ctx.project, ctx.chat.id))
   const outcome: CrmOutcome =
     verb === 'add'
       ? await addCanned(ctx.deps, ctx.project, ctx.from.id, args)
       : verb === 'remove' && rest.length === 1
         ? await removeCanned(ctx.deps, ctx.project, ctx.from.id, args)
         : verb === 'list' || verb === ''
-          ? { ok: true, text: await listCanned(ctx.deps.db, ctx.project) }
+          ? listRefusal
+            ? { ok: false, reason: listRefusal }
+            : { ok: true, text: await listCanned(ctx.deps.db, ctx.project) }
           : { ok: false, reason: 'Usage: /canned list, /canned add <name> <text>, /canned remove <name>.' }
   await ctx.reply(outcome.ok ? outcome.text : outcome.reason, { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } })
 }
