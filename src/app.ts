@@ -164,6 +164,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     directory: databaseAccountDirectory(db),
     notify: () => wakeup.notify(),
     reloadRosters: reload,
+    operators: config.operators,
     alarms: new GroupAlarms(),
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
