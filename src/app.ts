@@ -183,6 +183,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     directory: databaseAccountDirectory(db),
     notify: () => wakeup.notify(),
     reloadRosters: reload,
+    operators: config.operators,
     alarms: new GroupAlarms(),
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
@@ -299,7 +300,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await ingress.stop()
       const drained = await workers.stop(config.delivery.drainSeconds * 1000)
       if (drained) logger.info('outbox drained: every send in flight finished')
-      else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; rows still in flight go out again after their lease')
+      else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; sends still in flight go out again after a short grace (they may arrive twice)')
       await delivery.close()
       await close()
       logger.info('topicdesk stopped')

@@ -1,6 +1,10 @@
 import { startApp, type App } from './app.js'
-import { ConfigError, loadConfig } from './config/index.js'
-import { createLogger } from './logger.js'
+import { ConfigError, configSecrets, loadConfig } from './config/index.js'
+import { createLogger, installCrashHandlers, type Logger } from './logger.js'
+import { redactText } from './redaction.js'
+
+/** Set once the config is read; from then on every crash is logged through its filter (no tokens). */
+let logger: Logger | undefined
 
 /** `npm start`: reads the config (TOPICDESK_CONFIG or config/topicdesk.yaml) and runs every bot. */
 async function main(): Promise<void> {
@@ -15,27 +19,29 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  const logger = createLogger(config.log.level)
+  const log = createLogger(config.log.level, { secrets: configSecrets(config) })
+  logger = log
+  installCrashHandlers(log)
   // SIGHUP re-reads the agents and staff lists (a bad file keeps the old ones, logged). Listened to
   // from the start, so a signal during start-up is not fatal: it is applied once started.
   const hangup: { app?: App; pending: boolean } = { pending: false }
   const reload = () => {
     if (!hangup.app) hangup.pending = true
-    else void hangup.app.reloadRosters().catch((error: unknown) => logger.error({ err: error }, 'roster reload failed'))
+    else void hangup.app.reloadRosters().catch((error: unknown) => log.error({ err: error }, 'roster reload failed'))
   }
   process.on('SIGHUP', reload)
-  const app = await startApp(config, logger, { configSource: () => loadConfig(path) })
+  const app = await startApp(config, log, { configSource: () => loadConfig(path) })
   hangup.app = app
   if (hangup.pending) reload()
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info({ signal }, 'shutting down')
+    log.info({ signal }, 'shutting down')
     // A last resort if a stop step hangs (the drain itself is bounded by delivery.drainSeconds).
     setTimeout(
       () => {
-        logger.error('shutdown did not finish in time; exiting')
+        log.error('shutdown did not finish in time; exiting')
         process.exit(1)
       },
       (config.delivery.drainSeconds + 30) * 1000,
@@ -47,7 +53,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'))
 }
 
-main().catch((error) => {
-  console.error(error)
+main().catch((error: unknown) => {
+  // ConfigErrors are answered above; this is a start-up failure (the database, Telegram…).
+  if (logger) logger.fatal({ err: error }, 'topicdesk could not start')
+  else console.error(redactText(error instanceof Error ? (error.stack ?? error.message) : String(error)))
   process.exit(1)
 })

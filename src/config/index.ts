@@ -1,2 +1,3 @@
 export { createConfig, loadConfig, ConfigError } from './load.js'
 export type { Config, ConfigInput, ProjectConfig, StaffRole, Templates } from './schema.js'
+export { configSecrets } from './secrets.js'

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
+import { redactText } from '../redaction.js'
 import { configSchema, type Config } from './schema.js'
 import { describeUnknownKey, knownKeysAt } from './strict-keys.js'
 
@@ -33,7 +34,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /**
  * Reads the YAML/JSON config file, substitutes `${VAR}` from the environment, then applies
- * the direct overrides (`applyEnvOverrides`).
+ * the direct overrides (`applyEnvOverrides`). Its errors name keys, lines and columns but never
+ * quote a substituted value, a bot token or a URL password: `/reload` and the log show them.
  */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string
@@ -43,6 +45,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
     throw new ConfigError(`Cannot read config file ${path}: ${(error as Error).message}`)
   }
   const missing = new Set<string>()
+  const values: string[] = []
   // Whole-line comments are left alone: they may document the ${NAME} syntax itself.
   const substituted = text
     .split('\n')
@@ -52,18 +55,25 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
         : line.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
             const value = env[name]
             if (value === undefined) missing.add(name)
+            else values.push(value)
             return value ?? ''
           }),
     )
     .join('\n')
   if (missing.size > 0) throw new ConfigError(`Config ${path} refers to unset environment variables: ${[...missing].join(', ')}`)
-  let raw: Record<string, unknown>
   try {
-    raw = (parseYaml(substituted) ?? {}) as Record<string, unknown>
+    let raw: Record<string, unknown>
+    try {
+      raw = (parseYaml(substituted) ?? {}) as Record<string, unknown>
+    } catch (error) {
+      // The first line says what and where; the rest is an excerpt of the file after substitution.
+      throw new ConfigError(`Config ${path} is not valid YAML/JSON: ${(error as Error).message.split(':\n')[0]}`)
+    }
+    return createConfig(applyEnvOverrides(raw, env))
   } catch (error) {
-    throw new ConfigError(`Config ${path} is not valid YAML/JSON: ${(error as Error).message}`)
+    if (error instanceof ConfigError) throw new ConfigError(redactText(error.message, values))
+    throw error
   }
-  return createConfig(applyEnvOverrides(raw, env))
 }
 
 /**

@@ -268,6 +268,8 @@ export const configSchema = z
     projects: z.array(projectSchema).min(1, 'at least one project'),
     /** The agents of the deployment, with the projects (roles, CR teams) each is authorised for. */
     agents: z.array(agentSchema).default([]),
+    /** Telegram user ids of the deployment's operators: only they may `/reload` the config from a chat. */
+    operators: z.array(z.number().int().positive()).default([]),
   })
   .superRefine(checkUniqueness)
   .superRefine(checkAgents)

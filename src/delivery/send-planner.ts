@@ -154,6 +154,8 @@ export class SendPlanner {
       chatId = row?.chatId ?? 0
     } else if (decoded?.kind === 'chat') {
       chatId = decoded.chatId
+    } else if (decoded?.kind === 'private_chat') {
+      chatId = decoded.userId
     }
     if (this.chatOfDestination.size > 50_000) this.chatOfDestination.clear()
     this.chatOfDestination.set(destination, chatId)

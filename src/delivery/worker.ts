@@ -24,7 +24,8 @@ import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, re
 import { relayCopy } from './send-content.js'
 import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlan, SendPlanner } from './send-planner.js'
-import { recoverTopic } from './topic-recovery.js'
+import { HeldClaims } from './held-claims.js'
+import { recoverTopic, type PassingFailure } from './topic-recovery.js'
 import { LaneWakeups, Wakeup } from './wakeup.js'
 
 export type { DeliveryHooks }
@@ -55,6 +56,7 @@ export class OutboxWorkers {
   private readonly wakeup: Wakeup
   private readonly wakeups: LaneWakeups<Lane>
   private stopListening?: () => void
+  private readonly held: HeldClaims
 
   /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
   constructor(
@@ -62,6 +64,7 @@ export class OutboxWorkers {
     private readonly options: WorkerOptions,
   ) {
     this.wakeup = deps.wakeup ?? new Wakeup()
+    this.held = new HeldClaims(deps)
     this.wakeups = new LaneWakeups(() => laneDueTimes(deps.db), {
       intervalMs: options.pollIntervalMs,
       minGapMs: Math.min(20, options.pollIntervalMs),
@@ -85,8 +88,9 @@ export class OutboxWorkers {
   }
 
   /**
-   * Stops claiming and waits up to `drainMs` for the sends in flight; returns false when some
-   * were still running then (their rows stay claimed and come back after their lease).
+   * Stops claiming; claimed rows whose send has not begun go back in line at once. Waits up to
+   * `drainMs` for the sends in flight; returns false when some were still running then: their rows
+   * are due again after `UNCERTAIN_SEND_GRACE_MS` (see `held-claims.ts`; at-least-once: such a message may arrive twice).
    */
   async stop(drainMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.running = false
@@ -100,6 +104,7 @@ export class OutboxWorkers {
     ])
     clearTimeout(timer)
     this.loops.length = 0
+    if (!drained) await this.held.releaseAll()
     return drained
   }
 
@@ -125,7 +130,8 @@ export class OutboxWorkers {
       // A full batch: more may be due, and another worker of the lane can claim it meanwhile.
       if (claimed.length === batchSize) this.wakeups.wakeOne(lane)
       const links = readAhead(claimed)
-      await Promise.all(claimed.map((job) => this.process(job, links)))
+      this.held.add(claimed)
+      await Promise.all(claimed.map((job) => this.process(job, links).finally(() => this.held.done(job.id))))
       // A finished row may have unblocked the next one of its destination, in any lane.
       this.wakeups.check()
       if (claimed.length < batchSize && this.running) await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
@@ -133,6 +139,7 @@ export class OutboxWorkers {
   }
 
   private async process(claimed: ClaimedJob, links?: ReadonlyMap<number, LinkWithMessage>): Promise<void> {
+    if (!this.running) return this.held.putBack(claimed)
     const deps = links ? { ...this.deps, links } : this.deps
     let job = claimed
     let plan: SendPlan | undefined
@@ -151,6 +158,9 @@ export class OutboxWorkers {
         return
       }
     }
+    // Stopping: a send not yet begun is not begun at all (its planned slot, if any, lapses unused).
+    if (!this.running) return this.held.putBack(claimed)
+    this.held.sending(claimed.id)
     const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
     let result: unknown
     const started = performance.now()
@@ -198,32 +208,21 @@ export class OutboxWorkers {
   private async handleFailure(job: ClaimedJob, failure: FailureClass, description: string, log: Logger): Promise<void> {
     switch (failure.kind) {
       case 'rate_limited':
-        log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
-        return reschedule(this.deps.db, job, failure.retryAfterSeconds * 1000, description)
       case 'uncertain':
       case 'transient':
-        if (failure.kind === 'uncertain') {
-          // Telegram has no idempotency key: a message that may have been posted is re-sent,
-          // logged so a duplicate can be traced (losing it would be worse).
-          log.warn({ attempts: job.attempts, error: description }, 'delivery uncertain (network failure after sending); re-sending, which may duplicate')
-        }
-        if (job.attempts < this.options.maxAttempts) {
-          const delay = backoffMs(job.attempts)
-          log.warn({ attempts: job.attempts, delay, error: description }, 'transient failure; retrying')
-          return reschedule(this.deps.db, job, delay, description)
-        }
-        log.error({ attempts: job.attempts, error: description }, 'out of attempts; moved to the dead letter list')
-        return markDead(this.deps.db, job, `out of attempts: ${description}`)
+        return this.retryLater(job, failure, description, log)
       case 'not_modified':
         return markSent(this.deps.db, job, { notModified: true })
       case 'topic_closed':
       case 'topic_missing': {
-        // Recover once per row: reopen or recreate the topic, then send the same row again.
-        const recovery = job.attempts <= 2 ? await recoverTopic(this.deps, job.destination, job.botId, failure.kind) : { outcome: 'failed' as const }
+        // Reopen or recreate the topic, then send the same row again; a recovery that meets the
+        // network (or a busy Telegram) is retried like any send, within the row's attempts.
+        const recovery = job.attempts <= this.options.maxAttempts ? await recoverTopic(this.deps, job.destination, job.botId, failure.kind) : { outcome: 'failed' as const }
         if (recovery.outcome === 'reopened' || recovery.outcome === 'recreated') {
-          await this.deps.hooks?.onTopicRecovered?.(job, recovery.outcome, recovery.topicId!)
+          await this.deps.hooks?.onTopicRecovered?.(job, recovery.outcome, recovery.topicId)
           return reschedule(this.deps.db, job, 0, description)
         }
+        if (recovery.outcome === 'retry') return this.retryLater(job, recovery.failure, recovery.error, log)
         log.error({ failure: failure.kind, error: description }, 'topic could not be recovered; moved to the dead letter list')
         await markDead(this.deps.db, job, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
@@ -234,6 +233,26 @@ export class OutboxWorkers {
         await markDead(this.deps.db, job, description)
         await this.deps.hooks?.onPermanentFailure?.(job, failure, description)
     }
+  }
+
+  /** A passing failure: back in line after Telegram's retry_after or a backoff, until the row is out of attempts. */
+  private async retryLater(job: ClaimedJob, failure: PassingFailure, description: string, log: Logger): Promise<void> {
+    if (failure.kind === 'rate_limited') {
+      log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
+      return reschedule(this.deps.db, job, failure.retryAfterSeconds * 1000, description)
+    }
+    if (failure.kind === 'uncertain') {
+      // Telegram has no idempotency key: a message that may have been posted is re-sent,
+      // logged so a duplicate can be traced (losing it would be worse).
+      log.warn({ attempts: job.attempts, error: description }, 'delivery uncertain (network failure after sending); re-sending, which may duplicate')
+    }
+    if (job.attempts < this.options.maxAttempts) {
+      const delay = backoffMs(job.attempts)
+      log.warn({ attempts: job.attempts, delay, error: description }, 'transient failure; retrying')
+      return reschedule(this.deps.db, job, delay, description)
+    }
+    log.error({ attempts: job.attempts, error: description }, 'out of attempts; moved to the dead letter list')
+    return markDead(this.deps.db, job, `out of attempts: ${description}`)
   }
 }
 

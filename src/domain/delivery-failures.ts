@@ -1,6 +1,6 @@
 import type { FailureClass } from '../delivery/classify-error.js'
 import type { ClaimedJob } from '../delivery/outbox.js'
-import { decodeDestination } from '../delivery/destination.js'
+import { decodeDestination, privateChatOf } from '../delivery/destination.js'
 import type { DomainDeps } from './deps.js'
 import type { ProjectRuntime } from './project-runtime.js'
 import { setClientBlocked } from './relay/blocked.js'
@@ -17,8 +17,8 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
   const project = projects.find((p) => p.id === job.projectId)
   if (!project) return
   const destination = decodeDestination(job.destination)
-  // A private chat: a person (positive id), not a group.
-  const privateChat = destination?.kind === 'chat' && destination.chatId > 0 && !destination.aside ? destination.chatId : undefined
+  // A private chat: a person, not a group (an aside row is a summary, not the conversation).
+  const privateChat = destination?.aside ? undefined : privateChatOf(destination)
   if (failure.kind === 'blocked' && privateChat) {
     await setClientBlocked(deps, project, privateChat, true)
     return

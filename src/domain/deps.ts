@@ -21,4 +21,6 @@ export interface DomainDeps {
   activity: AgentActivity
   /** Re-reads the config file and swaps in every project's roster (`/reload`, SIGHUP). */
   reloadRosters(): Promise<RosterReload>
+  /** Telegram user ids of the deployment's operators (config `operators`): who may `/reload` from a chat. */
+  operators: readonly number[]
 }

@@ -1,7 +1,7 @@
 import { and, eq, max } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { outbox, type Lane } from '../db/schema/index.js'
-import { encodeDestination, type Destination, type Target } from '../delivery/destination.js'
+import { destinationOf, encodeDestination, type Destination, type Target } from '../delivery/destination.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueue, enqueueMany, type EnqueueInput } from '../delivery/outbox.js'
 import { replaceWaitingEdit } from '../delivery/waiting-edits.js'
@@ -57,9 +57,9 @@ export function targetOfAddress(address: Address): Target {
   }
 }
 
-/** The stored destination of an address (what `hasWaitingJob` and the outbox order by). */
-export function destinationOf(address: Address, options: Pick<EnqueueToOptions, 'aside'> = {}): Destination {
-  return { ...targetOfAddress(address), ...(options.aside ? { aside: true } : {}) }
+/** The destination of an address (what `hasWaitingJob` and the outbox order by): a private chat is its bot's. */
+export function destinationOfAddress(project: ProjectRuntime, address: Address, options: EnqueueToOptions = {}): Destination {
+  return destinationOf(targetOfAddress(address), routeOf(project, address, options).botId, options)
 }
 
 /** The lane and bot of an address, from the role registry. */
@@ -113,7 +113,7 @@ function enqueueInput(project: ProjectRuntime, { address, job, options = {} }: A
   return {
     projectId: project.id,
     lane,
-    destination: encodeDestination(destinationOf(address, options)),
+    destination: encodeDestination(destinationOf(targetOfAddress(address), botId, options)),
     botId,
     job,
     ...(options.dependsOn !== undefined ? { dependsOn: options.dependsOn } : {}),
@@ -135,7 +135,7 @@ export async function enqueueManyTo(
 ): Promise<number | undefined> {
   if (jobs.length === 0) return undefined
   const { lane, botId } = routeOf(project, address, options)
-  const destination = encodeDestination(destinationOf(address, options))
+  const destination = encodeDestination(destinationOf(targetOfAddress(address), botId, options))
   for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
     await enqueueMany(
       tx,

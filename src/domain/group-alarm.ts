@@ -33,6 +33,7 @@ export class GroupAlarms {
 /** The chat an outbox destination points into (see `delivery/destination.ts`). */
 export async function chatOfDestination(db: DbOrTx, destination: Destination | undefined): Promise<number | undefined> {
   if (destination?.kind === 'chat') return destination.chatId
+  if (destination?.kind === 'private_chat') return destination.userId
   if (destination?.kind === 'topic') return (await findTopic(db, destination.topicId))?.chatId
   if (destination?.kind === 'system_topic') {
     const [row] = await db.select({ chatId: systemTopics.chatId }).from(systemTopics).where(eq(systemTopics.id, destination.systemTopicId))

@@ -19,7 +19,6 @@ export type StaffAction =
   | 'manage_canned'
   | 'see_canned'
   | 'send_canned'
-  | 'reload_roster'
   | 'see_queue'
   | 'assign_owner'
   | 'resolve_conversation'
@@ -53,8 +52,6 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   manage_canned: { roles: ['cs_lead'], refusal: 'Only CS leads can change canned replies.' },
   see_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can see canned replies.' },
   send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
-  // /reload: the agents and staff lists, re-read from the config file.
-  reload_roster: { roles: ['cs_lead'], refusal: 'Only CS leads can reload the staff list.' },
   // /queue and its buttons: customers waiting for a CR owner.
   see_queue: { roles: ['cs_lead'], refusal: 'Only CS leads can see the queue.' },
   assign_owner: { roles: ['cs_lead'], refusal: 'Only CS leads can give a waiting customer an owner.' },

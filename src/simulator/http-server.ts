@@ -66,8 +66,8 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   world.stats.calls[method] = (world.stats.calls[method] ?? 0) + 1
   const chatId = numeric(params.raw('chat_id'))
   const forced = faults.takeForced(bot.token, method, chatId)
-  if (forced) return failure(forced.error_code, forced.description, forced.parameters)
-  const decision = faults.decide(method)
+  if (forced && !('drop' in forced)) return failure(forced.error_code, forced.description, forced.parameters)
+  const decision = forced ? (forced.drop === 'before' ? 'dropBefore' : 'dropAfter') : faults.decide(method)
   if (decision !== 'none') world.stats.faults++
   if (decision === 'error500') return failure(500, 'Internal Server Error')
   if (decision === 'error502') return failure(502, 'Bad Gateway')

@@ -97,7 +97,7 @@ export class Simulator {
     this.faults.set(o)
   }
 
-  /** Forces the next N calls of `method` (optionally by one bot, to one chat) to fail with this error. */
+  /** Forces the next N calls of `method` (optionally by one bot, to one chat) to fail with this error, or to lose their connection. */
   failNext(o: FailNextOptions): void {
     this.faults.failNext(o)
   }

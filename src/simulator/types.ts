@@ -41,17 +41,15 @@ export interface SimulatorOptions {
   localFilesDir?: string
 }
 
-export interface FailNextOptions {
+/** A forced failure: an error answer, or a dropped connection (`drop`: before or after the call took effect). */
+export type FailNextOptions = {
   token?: string
   method: string
   chatId?: number
   times?: number
   /** Let this many matching calls succeed first (to fail the 2nd part of a split text, say). */
   after?: number
-  error_code: number
-  description: string
-  parameters?: { retry_after?: number; migrate_to_chat_id?: number }
-}
+} & ({ error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } } | { drop: 'before' | 'after' })
 
 /** Rights of a chat administrator, as in Bot API ChatAdministratorRights. */
 export interface AdminRights {

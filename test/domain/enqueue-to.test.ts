@@ -55,11 +55,12 @@ describe('enqueueTo', () => {
       [{ kind: 'topic', topic: { id: 13, role: 'cs' } }, { stream: 'prompt' }, 'cs_prompts', 2, 'topic:13'],
       [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, { aside: true, via: 9 }, 'client_to_staff', 9, 'topic:11:aside'],
       [{ kind: 'system_topic', systemTopicId: 5 }, {}, 'cs_prompts', 2, 'system:5'],
-      [{ kind: 'client', chatId: 77 }, {}, 'staff_to_client', 1, 'chat:77'],
-      [{ kind: 'client', chatId: 77, from: 'treatment' }, {}, 'treatment', 1, 'chat:77'],
+      // A private chat is the bot's own: its rows are ordered apart from another bot's chat with the person.
+      [{ kind: 'client', chatId: 77 }, {}, 'staff_to_client', 1, 'chat:77:bot:1'],
+      [{ kind: 'client', chatId: 77, from: 'treatment' }, {}, 'treatment', 1, 'chat:77:bot:1'],
       [{ kind: 'posted', chatId: -1003, botId: 8 }, {}, 'treatment', 8, 'chat:-1003'],
       [{ kind: 'posted', chatId: -1002, botId: 8, topicId: 11 }, {}, 'client_to_staff', 8, 'topic:11'],
-      [{ kind: 'posted', chatId: 77, botId: 1 }, {}, 'staff_to_client', 1, 'chat:77'],
+      [{ kind: 'posted', chatId: 77, botId: 1 }, {}, 'staff_to_client', 1, 'chat:77:bot:1'],
     ] as const
     for (const [address, options, lane, botId, destination] of cases) {
       const row = await rowOf(await database.db.transaction((tx) => enqueueTo(tx, project, address, text, options)))

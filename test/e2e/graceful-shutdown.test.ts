@@ -6,6 +6,7 @@ import { outbox, projects, staff } from '../../src/db/schema/index.js'
 import { createSampleWorld, sampleConfig } from '../../src/demo/sample-world.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { UNCERTAIN_SEND_GRACE_MS } from '../../src/delivery/held-claims.js'
 import { pollUntil } from '../support/poll.js'
 import { importSampleAccounts } from '../support/harness.js'
 import { serviceProcess } from '../support/service-process.js'
@@ -34,7 +35,7 @@ async function startWithSlowSendInFlight(drainSeconds: number, latencyMs: number
   sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: '/start' })
   const db = database.db
   await pollUntil(async () => (await db.select().from(outbox).where(eq(outbox.state, 'sending'))).length > 0, { timeoutMs: 10_000, message: 'a send in flight' })
-  return { world, db }
+  return { world, db, config }
 }
 
 describe('SIGTERM', () => {
@@ -55,15 +56,30 @@ describe('SIGTERM', () => {
     expect(Date.now() - started).toBeLessThan(10_000)
   }, 60_000)
 
-  it('bounds the drain: a send that outlasts drainSeconds is left to its lease and the process still exits', async () => {
-    const { db } = await startWithSlowSendInFlight(1, 20_000)
+  it('bounds the drain: a send that outlasts drainSeconds is due again after a short grace (not its lease), and goes out on restart', async () => {
+    const { world, db, config } = await startWithSlowSendInFlight(1, 20_000)
     const started = Date.now()
     const code = await service!.stop()
     expect(code).toBe(0)
     expect(Date.now() - started).toBeLessThan(8_000)
     expect(service!.output()).toContain('outbox drain timed out')
-    // The row keeps its claim; after the lease it goes out again (never lost).
-    expect((await db.select().from(outbox).where(eq(outbox.state, 'sending'))).length).toBe(1)
+    // Its outcome is unknown (at-least-once): the row is no longer claimed, and due again within seconds.
+    const waiting = await db
+      .select()
+      .from(outbox)
+      .where(inArray(outbox.state, ['sending', 'pending']))
+    expect(waiting).toMatchObject([{ state: 'pending' }])
+    expect(waiting[0]!.nextAttemptAt.getTime()).toBeLessThan(Date.now() + UNCERTAIN_SEND_GRACE_MS)
+    // Restarted, the service sends it well before the 60 s lease would have let it go.
+    sim!.setLatency(false)
+    service = serviceProcess(config)
+    await service.start()
+    const restarted = Date.now()
+    await sim!.waitFor(() => sim!.privateMessages(world.people.zoe.id, world.bots.client.id).find((m) => m.from.is_bot && m.text?.includes('email')), {
+      timeoutMs: UNCERTAIN_SEND_GRACE_MS + 5_000,
+      message: 'the answer sent again after the restart',
+    })
+    expect(Date.now() - restarted).toBeLessThan(UNCERTAIN_SEND_GRACE_MS + 5_000)
   }, 60_000)
 })
 

@@ -2,20 +2,30 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { stringify } from 'yaml'
 import { loadConfig } from '../../src/config/index.js'
 import type { SimUser } from '../../src/simulator/index.js'
+import { capturedLogger } from '../support/captured-log.js'
 import { waitForPrivate } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
-const file = join(mkdtempSync(join(tmpdir(), 'topicdesk-reload-')), 'config.json')
+const file = join(mkdtempSync(join(tmpdir(), 'topicdesk-reload-')), 'config.yaml')
+/** The environment the config file is read with (its `${VAR}` values). */
+const env: Record<string, string> = {}
+const log = capturedLogger('info')
 let nora: SimUser
 
-/** The service reads `file` again on /reload and SIGHUP; Nora is in the CS group but not (yet) an agent. */
+/**
+ * The service reads `file` again on /reload and SIGHUP; Nora is in the CS group but not (yet) an
+ * agent. Bob (CS, not a lead) is the deployment's operator; Alice is a CS lead but not an operator.
+ */
 const { h, zoe } = useOnboardedZoe({
-  start: { configSource: () => loadConfig(file, {}) },
+  logger: log.logger,
+  start: { configSource: () => loadConfig(file, env) },
   prepare: (sim, world) => {
     nora = sim.createUser({ firstName: 'Nora', username: 'nora_agent' })
     sim.addMember(world.groups.cs.id, nora.id)
+    return { operators: [world.people.bob.id] }
   },
 })
 
@@ -40,22 +50,41 @@ async function noraIsRelayed(text: string): Promise<boolean> {
   return sim.privateMessages(world.people.zoe.id, world.bots.client.id).some((m) => m.text === `Nora · CS\nNora: ${text}`)
 }
 
+const refusedLines = () => log.lines().filter((line) => line.msg === 'roster reload refused; the old rosters stay')
+
 describe('reloading the agents without a restart', () => {
-  it('/reload by a CS lead adds an agent at once; others are refused', async () => {
+  it('/reload by an operator adds an agent at once; a CS lead who is not an operator is refused', async () => {
     expect(await noraIsRelayed('before')).toBe(false)
     writeConfig([noraAsAgent()])
-    expect(await reloadAs(h.world.people.bob)).toBe('Only CS leads can reload the staff list.')
+    expect(await reloadAs(h.world.people.alice)).toBe("Only the deployment's operators can reload the config.")
     expect(await noraIsRelayed('after a refused reload')).toBe(false)
-    expect(await reloadAs(h.world.people.alice)).toBe('Staff list reloaded: 6 people (1 added, 0 removed).')
+    expect(await reloadAs(h.world.people.bob)).toBe('Staff list reloaded: 6 people (1 added, 0 removed).')
     expect(await noraIsRelayed('after the reload')).toBe(true)
   })
 
-  it('a bad file keeps the old roster and /reload says why', async () => {
+  it('a bad file keeps the old roster; the chat is told to see the logs, which say why', async () => {
     writeConfig([{ ...noraAsAgent(), projects: { nowhere: { roles: ['cs'] } } }])
-    const answer = await reloadAs(h.world.people.alice)
-    expect(answer).toContain('The staff list was not reloaded; the current one stays.')
-    expect(answer).toContain('agents.0.projects.nowhere: unknown project "nowhere"')
+    expect(await reloadAs(h.world.people.bob)).toBe('Config invalid, see the logs. The current staff list stays.')
+    expect(JSON.stringify(refusedLines().at(-1))).toContain('agents.0.projects.nowhere: unknown project')
     expect(await noraIsRelayed('after a bad file')).toBe(true)
+  })
+
+  it('a YAML error quotes no substituted secret: not in the chat, not in the log', async () => {
+    const token = h.config.projects[0]!.bots.cs[0]!
+    const database = new URL(h.config.database.url)
+    Object.assign(env, { CS_TOKEN: token, DATABASE_URL_FROM_ENV: h.config.database.url })
+    // The CS token's line lacks its closing quote: the YAML error quotes that line.
+    const text = stringify({ ...h.config, agents: [noraAsAgent()], database: { url: '${DATABASE_URL_FROM_ENV}' } }).replace(`- ${token}`, '- "${CS_TOKEN}')
+    expect(text).toContain('"${CS_TOKEN}')
+    writeFileSync(file, text)
+    const answer = await reloadAs(h.world.people.bob)
+    expect(answer).toBe('Config invalid, see the logs. The current staff list stays.')
+    const line = JSON.stringify(refusedLines().at(-1))
+    expect(line).toContain('not valid YAML')
+    expect(line).not.toContain(token.split(':')[1])
+    expect(log.output()).not.toContain(token.split(':')[1])
+    expect(log.output()).not.toContain(`:${database.password}@`)
+    expect(await noraIsRelayed('after a YAML error')).toBe(true)
   })
 
   it('the SIGHUP path removes an agent: ignored from then on', async () => {

@@ -5,7 +5,7 @@ import type { ConfigInput } from '../../src/config/schema.js'
 import type { QueryLogger } from '../../src/db/client.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
 import { createSampleWorld, createSecondBrand, sampleConfig, type SampleWorld, type SecondBrand } from '../../src/demo/sample-world.js'
-import { createLogger } from '../../src/logger.js'
+import { createLogger, type Logger } from '../../src/logger.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
 
@@ -30,13 +30,15 @@ export interface HarnessOptions {
   project?: Partial<ProjectInput>
   /** Options of `startApp` (a config source for /reload, say). */
   start?: Omit<StartOptions, 'migrate'>
-  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents'] } | void
+  prepare?: (sim: Simulator, world: SampleWorld) => { projects?: ConfigInput['projects']; agents?: ConfigInput['agents']; operators?: ConfigInput['operators'] } | void
   /** Runs a second project ("beta", see `createSecondBrand`) in the same app and database. */
   secondBrand?: boolean
   /** Adjusts the second project as `project` adjusts the first. */
   betaProject?: Partial<ProjectInput>
   /** Sees every statement the service sends (test/support/query-recorder.ts). */
   queryLogger?: QueryLogger
+  /** The service's logger (a captured one, say); by default one at the config's level on stdout. */
+  logger?: Logger
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -60,8 +62,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     telegram: { ...base.telegram, ...override.telegram },
     delivery: { ...base.delivery, ...override.delivery },
     agents: override.agents ?? prepared.agents,
+    operators: override.operators ?? prepared.operators,
   })
-  const app = await startApp(config, createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
+  const app = await startApp(config, options.logger ?? createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
   const projectId = await importSampleAccounts(database, world)
   const harness: Harness = {
     sim,

@@ -29,11 +29,11 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   const closers: Array<() => Promise<void>> = []
 
   /** A set of lane workers with its own connection pool, as a second process would have. */
-  function startWorkers(o: { budgets?: RateBudgetOptions; hooks?: DeliveryHooks; maxAttempts?: number; leaseSeconds?: number } = {}) {
+  function startWorkers(o: { budgets?: RateBudgetOptions; hooks?: DeliveryHooks; maxAttempts?: number; leaseSeconds?: number; planner?: SendPlanner } = {}) {
     const handle = createDatabase(database.url, { poolSize: 5, readCommitted: true })
     closers.push(() => handle.close())
     const poolIds = bots.map((b) => b.id)
-    const planner = o.budgets ? new SendPlanner(handle.db, new RateBudget(o.budgets), () => poolIds) : undefined
+    const planner = o.planner ?? (o.budgets ? new SendPlanner(handle.db, new RateBudget(o.budgets), () => poolIds) : undefined)
     const workers = new OutboxWorkers(
       // The domain's records of what delivery reports (topics reopened, recreated…), plus the test's own hooks.
       { db: handle.db, gateway, logger, planner, hooks: { ...deliveryRecords(handle.db), ...o.hooks } },

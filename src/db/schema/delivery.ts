@@ -45,7 +45,7 @@ export const outbox = mysqlTable(
     id: primaryId(),
     ...projectScope,
     lane: varchar('lane', { length: 24, enum: lanes }).notNull(),
-    /** The ordering key, written and read only by `delivery/destination.ts` ("topic:<row>", "chat:<id>", "system:<row>", optionally ":aside"). */
+    /** The ordering key, written and read only by `delivery/destination.ts` ("topic:<row>", "chat:<group id>", "chat:<user id>:bot:<bot id>", "system:<row>", optionally ":aside"). */
     destination: varchar('destination', { length: 48 }).notNull(),
     botId: telegramId('bot_id').notNull(),
     job: longtext('job').notNull(),

@@ -1,7 +1,7 @@
 import { and, eq, inArray, like, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { accounts, assignments, outbox, systemTopics, topics } from '../../db/schema/index.js'
-import { decodeDestination, encodeDestination, type Destination } from '../../delivery/destination.js'
+import { decodeDestination, encodeDestination, privateChatOf, type Destination } from '../../delivery/destination.js'
 import { topicLink } from '../crm/find.js'
 import { namesCustomer } from './traces.js'
 import { ERASED, parseJson, scrubJsonText } from './scrub.js'
@@ -62,7 +62,8 @@ export async function customerOutboxRows(db: DbOrTx, subject: ForgetSubject, tra
 function belongsTo(row: OutboxRow, subject: ForgetSubject, traces: Traces, systemIds: number[]): boolean {
   const destination = decodeDestination(row.destination)
   if (destination?.kind === 'topic') return traces.topicIds.includes(destination.topicId)
-  if (destination?.kind === 'chat' && destination.chatId === subject.telegramUserId && row.botId === subject.clientBotId) return true
+  const chatBot = destination?.kind === 'private_chat' ? destination.botId : row.botId
+  if (privateChatOf(destination) === subject.telegramUserId && chatBot === subject.clientBotId) return true
   const job = parseJson(row.job) as { type?: string; chatId?: number; messageId?: number; text?: string; purpose?: { assignmentId?: number } }
   if (job.type === 'edit_text' && traces.card && job.chatId === traces.card.chatId && job.messageId === traces.card.messageId) return true
   if (destination?.kind !== 'system_topic' || !systemIds.includes(destination.systemTopicId)) return false

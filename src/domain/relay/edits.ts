@@ -6,7 +6,7 @@ import { encodeDestination } from '../../delivery/destination.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
-import { destinationOf, enqueueTo, postedCopy } from '../enqueue-to.js'
+import { destinationOfAddress, enqueueTo, postedCopy } from '../enqueue-to.js'
 
 /**
  * An original was edited (by the client or a staff member): store the new version and queue
@@ -35,7 +35,7 @@ export async function syncEdit(
     for (const link of await linksOfMessage(tx, original.id)) {
       const copy = postedCopy(link)
       const job = { type: 'edit_copy', linkId: link.id } as const
-      if (await hasWaitingJob(tx, encodeDestination(destinationOf(copy)), job)) continue
+      if (await hasWaitingJob(tx, encodeDestination(destinationOfAddress(project, copy)), job)) continue
       await enqueueTo(tx, project, copy, job)
     }
     return 'synced' as const

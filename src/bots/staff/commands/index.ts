@@ -210,8 +210,9 @@ export const staffCommands: readonly StaffCommand[] = [
     handler: reloadCommand,
     groups: ['cs'],
     where: 'the CS group',
-    usage: "`/reload`: read the config file's agents and staff lists again (a bad file keeps the current ones and says why); also on SIGHUP",
-    who: { roles: ['cs_lead'], text: 'CS leads' },
+    usage: "`/reload`: read the config file's agents and staff lists again (a bad file keeps the current ones; why is logged, not posted); also on SIGHUP",
+    // Offered in the leads' menu; only the deployment's operators may use it.
+    who: { roles: ['cs_lead'], text: "the deployment's `operators`" },
     menu: 'Reload the agents and staff lists from the config file',
   },
   {

@@ -1,22 +1,21 @@
-import { refusalFor } from '../../../domain/permissions.js'
 import type { GroupCommandHandler } from './types.js'
 
 /**
- * `/reload` in the CS group, for CS leads: the agents and staff lists are read again from the
- * config file (same validation as at start-up). A bad file keeps the old lists and says why; the
- * answer counts this project's roster only (other brands' people are not shown).
+ * `/reload` in the CS group: the agents and staff lists of every project are read again from the
+ * config file (same validation as at start-up). That is the deployment's config, so only its
+ * operators (`operators` in the config) may, not a project's leads. A bad file keeps the old lists;
+ * why is logged only (a config error may quote the file), and the answer counts this project's
+ * roster only (other brands' people are not shown).
  */
 export const reloadCommand: GroupCommandHandler = async (ctx) => {
   const reply = (text: string) => ctx.reply(text, { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } })
-  const refusal = refusalFor(ctx.project, ctx.from.id, 'reload_roster')
-  if (refusal) {
-    await reply(refusal)
+  if (!ctx.deps.operators.includes(ctx.from.id)) {
+    await reply("Only the deployment's operators can reload the config.")
     return
   }
   const outcome = await ctx.deps.reloadRosters()
   if (!outcome.ok) {
-    // The validation names the bad keys; Telegram takes at most 4096 characters.
-    await reply(`The staff list was not reloaded; the current one stays. ${outcome.reason}`.slice(0, 4000))
+    await reply('Config invalid, see the logs. The current staff list stays.')
     return
   }
   const mine = outcome.projects.find((p) => p.key === ctx.project.config.key)

@@ -1,0 +1,15 @@
+import type { Config } from './schema.js'
+
+/**
+ * The configured values the log must never show: every bot token and the webhook secret. The
+ * database password is not listed (it may be a common word, "topicdesk" say): the log redacts
+ * every URL's password where a URL shows it (src/redaction.ts).
+ */
+export function configSecrets(config: Config): string[] {
+  const secrets: string[] = []
+  for (const project of config.projects) {
+    for (const tokens of Object.values(project.bots)) if (tokens) secrets.push(...(Array.isArray(tokens) ? tokens : [tokens]))
+  }
+  if (config.telegram.webhook) secrets.push(config.telegram.webhook.secret)
+  return [...new Set(secrets)]
+}
