@@ -4,7 +4,9 @@ import type { Config } from './config/index.js'
 import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { readInsertIdStep } from './db/insert-ids.js'
-import { createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { botIdOfToken, createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { BotHealth } from './bots/bot-health.js'
+import { alarmBotFailing } from './domain/bot-alarm.js'
 import { NamedLock } from './db/named-lock.js'
 import { orderKey } from './bots/ingress/order-key.js'
 import { PollingIngress } from './bots/ingress/polling.js'
@@ -41,7 +43,7 @@ import { createWebhookServer, secretForBot, webhookPath } from './server/webhook
 import { warnAboutProblems } from './doctor/run-doctor.js'
 import { createAdminServer, type AdminServerDeps, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
-import { databaseReadiness, outboxReadiness } from './server/readiness.js'
+import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
@@ -56,6 +58,10 @@ interface RunningBot {
   project: ProjectRuntime
   self: BotRef
   spec: BotSpec
+  /** Where its token sits in the config (`projects[0].bots.cs[1]`), for the operator. */
+  path: string
+  /** Telegram refused the token at start-up (or could not be reached): the bot starts failing. */
+  initError?: unknown
 }
 
 export interface App {
@@ -72,6 +78,8 @@ export interface App {
   /** The admin server's port (/healthz, /readyz, /metrics), unless `http: false`. */
   adminPort?: number
   metrics: Metrics
+  /** Which bots cannot receive updates (`topicdesk_bot_failing`, `/readyz`). */
+  botHealth: BotHealth
   /** Re-reads the config file's agents and staff lists (what SIGHUP and `/reload` do). */
   reloadRosters(): Promise<RosterReload>
   stop(): Promise<void>
@@ -104,7 +112,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []
-  for (const projectConfig of config.projects) {
+  for (const [projectIndex, projectConfig] of config.projects.entries()) {
     const projectId = await syncProject(db, projectConfig)
     const roles = options.roles ?? STAFF_ROLES
     const runtime: ProjectRuntime = {
@@ -121,10 +129,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       const pool = (runtime.bots[role] ??= [])
       for (const [i, token] of tokens.entries()) {
         const spec = { token, role, primary: i === 0 }
-        const { bot, self } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
+        // A refused token does not stop the others: the bot starts failing and is retried.
+        const { bot, self, initError } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
         gateway.register(self.id, token)
         pool.push(self)
-        bots.push({ bot, project: runtime, self, spec })
+        const path = `projects[${projectIndex}].bots.${role}${role === 'client' ? '' : `[${i}]`}`
+        bots.push({ bot, project: runtime, self, spec, path, initError })
       }
     }
     projects.push(runtime)
@@ -143,19 +153,28 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     projectKeyOf: (id) => projects.find((p) => p.id === id)?.config.key,
     pools: { main: pool, delivery: delivery.pool },
   })
+  const health = new BotHealth(logger, metrics.registry)
+  for (const { project, self, path } of bots) health.watch({ project, self, path })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   // The domain wakes the lane workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
   const source = options.configSource
+  // The reload's own reading of the file, so a changed bot token is applied from the same read.
+  let lastRead: Config | undefined
   const reload = async (): Promise<RosterReload> => {
-    const outcome = source ? await reloadRosters(db, projects, source) : { ok: false as const, reason: 'this process was started without a config file to read again' }
+    const outcome = source
+      ? await reloadRosters(db, projects, () => (lastRead = source()))
+      : { ok: false as const, reason: 'this process was started without a config file to read again' }
     if (outcome.ok) logger.info({ projects: outcome.projects }, 'rosters reloaded')
+    else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
+    if (outcome.ok && lastRead) await replaceChangedTokens(lastRead)
     // People the new rosters no longer list leave the staff groups (enforceMembership).
     if (outcome.ok) sweepMembers()
-    else logger.warn({ reason: outcome.reason }, 'roster reload refused; the old rosters stay')
     return outcome
   }
-  const groupMembers = telegramGroupMembers(new Map(bots.map(({ bot, self }) => [self.id, bot.api])))
+  // Kept up to date when a bot is rebuilt with a new token (see replaceChangedTokens).
+  const botApis = new Map(bots.map(({ bot, self }) => [self.id, bot.api]))
+  const groupMembers = telegramGroupMembers(botApis)
   let sweeps = Promise.resolve()
   const sweepMembers = () => void (sweeps = sweeps.then(() => sweepProjects(deps, projects, groupMembers)))
   const deps: DomainDeps = {
@@ -169,6 +188,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
   }
+  health.alarmWith((bot, failure) => alarmBotFailing(deps, bot.project, failure, (botId) => !health.isFailing(botId)))
+  for (const { self, initError } of bots)
+    if (initError !== undefined) {
+      const polling = config.telegram.mode !== 'webhook'
+      const note = polling ? ' This project starts degraded, without this bot.' : ' This project starts degraded, without this bot; fix the token and restart.'
+      health.failed(self.id, initError, 1, polling ? POLLING_BACKOFF.firstMs : undefined, note)
+    }
   const hooks = createDeliveryHooks(deps, projects)
   const coalesceAfter = config.delivery.coalesceAfterMinutes
   // Coalescing measures a backlog against the planner's budgets: without budgets, it is off.
@@ -185,12 +211,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       leaseSeconds: config.delivery.leaseSeconds,
     },
   )
-  for (const { bot, project, self, spec } of bots) {
+  const wire = ({ bot, project, self, spec }: RunningBot) => {
     // One customer's updates in order (their private chat, each of their topics); others in parallel.
     bot.use(sequentialize(orderKey))
     bot.use(metrics.handlerTiming(spec.role))
     installFeatures(bot, project, self, spec, deps, logger, (botId, outcome) => metrics.update(botId, outcome))
   }
+  for (const running of bots) wire(running)
   workers.start()
   const cron = new CronScheduler(config.database.url, logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
@@ -203,12 +230,52 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
   // Members who left the roster while the service was down are removed now (enforceMembership).
   sweepMembers()
-  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots) : startPolling(config, db, logger, bots)
-  const admin = config.http ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress) }) : undefined
+  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots, health) : startPolling(config, db, logger, bots, health)
+  /**
+   * A bot whose token changed in the config (a revoked one replaced): rebuilt with the new token
+   * and polled again. The same bot only (same id); another bot, or pools of another size, need a restart.
+   */
+  async function replaceChangedTokens(fresh: Config): Promise<void> {
+    for (const project of projects) {
+      const next = fresh.projects.find((p) => p.key === project.config.key)
+      if (!next) continue
+      for (const { role, tokens } of botTokensOf(next, project.roles)) {
+        const pool = bots.filter((b) => b.project === project && b.spec.role === role)
+        for (const [i, token] of tokens.entries()) {
+          const old = pool[i]
+          if (!old || old.spec.token === token) continue
+          if (botIdOfToken(token) !== old.self.id) {
+            logger.warn({ project: project.config.key, botId: old.self.id }, `${old.path} now names another bot; a different bot takes a restart`)
+            continue
+          }
+          if (!ingress.replace) {
+            logger.warn({ project: project.config.key, botId: old.self.id }, `${old.path} has a new token; in webhook mode it takes a restart`)
+            continue
+          }
+          const spec = { ...old.spec, token }
+          const { bot, self, initError } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
+          // The same BotRef stays in the project's pools; a bot that started refused learns its username here.
+          if (self.username) old.self.username = self.username
+          const running: RunningBot = { ...old, bot, spec, initError }
+          wire(running)
+          gateway.register(old.self.id, token)
+          botApis.set(old.self.id, bot.api)
+          bots[bots.indexOf(old)] = running
+          await ingress.replace(running)
+          if (initError === undefined) void syncBotProfiles([{ api: bot.api, project, self: old.self, primary: spec.primary }], logger)
+          logger.info({ project: project.config.key, botId: old.self.id }, `${old.path}: new token applied`)
+        }
+      }
+    }
+  }
+  const admin = config.http
+    ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress, health) })
+    : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
   const profiles = syncBotProfiles(
-    bots.map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })),
+    // A bot whose token was refused has no profile to sync now.
+    bots.filter((b) => b.initError === undefined).map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })),
     logger,
   )
   return {
@@ -220,6 +287,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     webhookPort: ingress.port,
     adminPort: admin?.port,
     metrics,
+    botHealth: health,
     profiles,
     reloadRosters: reload,
     async stop() {
@@ -240,8 +308,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
 }
 
-function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
-  const pollers = bots.map(({ bot, project, self, spec }) => {
+/** Backoff of a bot whose polling failed: 1 s, doubling, at most a minute. */
+const POLLING_BACKOFF = { firstMs: 1000, maxMs: 60_000 }
+
+function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
+  const poll = ({ bot, project, self, spec, initError }: RunningBot) => {
     const ingress = new PollingIngress(bot, {
       db,
       databaseUrl: config.database.url,
@@ -250,12 +321,29 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
       allowedUpdates: allowedUpdatesFor(project, spec),
       timeoutSeconds: config.telegram.pollTimeoutSeconds,
       logger,
+      health,
+      backoff: POLLING_BACKOFF,
+      startFailing: initError !== undefined,
+      // A bot that started without knowing itself learns its username once Telegram answers.
+      onInit: (me) => {
+        self.username = me.username
+        // Its menus and descriptions were skipped at start-up (errors are logged inside).
+        void syncBotProfiles([{ api: bot.api, project, self, primary: spec.primary }], logger)
+      },
     })
     ingress.start()
     return ingress
-  })
+  }
+  const pollers = bots.map(poll)
   return {
     port: undefined,
+    /** Polls a rebuilt bot (a new token) in place of the old one. */
+    async replace(running: RunningBot): Promise<void> {
+      const i = pollers.findIndex((p) => p.botId === running.self.id)
+      if (i < 0) return
+      await pollers[i]!.stop()
+      pollers[i] = poll(running)
+    },
     /** Ready while each bot is polled here or stands by for the instance that polls it. */
     readiness: (): ReadinessCheck => {
       const off = pollers.filter((p) => p.state !== 'polling' && p.state !== 'standby')
@@ -269,18 +357,22 @@ function startPolling(config: Config, db: Database, logger: Logger, bots: Runnin
   }
 }
 
-async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[]) {
+async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
   const webhook = config.telegram.webhook!
   const server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
   await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : webhook.port
-  for (const { bot, project, self, spec } of bots) {
-    await bot.api.setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
-      secret_token: secretForBot(webhook.secret, self.id),
-      allowed_updates: allowedUpdatesFor(project, spec) as never,
-      max_connections: webhook.maxConnections,
-    })
+  for (const { bot, project, self, spec, initError } of bots) {
+    // A refused token was reported at start-up; it takes a restart with a new token here.
+    if (initError !== undefined) continue
+    await bot.api
+      .setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
+        secret_token: secretForBot(webhook.secret, self.id),
+        allowed_updates: allowedUpdatesFor(project, spec) as never,
+        max_connections: webhook.maxConnections,
+      })
+      .catch((error: unknown) => health.failed(self.id, error, 2, undefined, ' Its webhook is not set; fix it and restart.'))
   }
   // Updates stored but left unhandled (a crash right after the 200) are handled here; one
   // instance at a time does it (named lock), and only for updates older than 30 s.
@@ -296,6 +388,7 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   const timer = setInterval(() => void redrive().catch((error) => logger.warn({ err: error }, 'webhook redrive failed')), 30_000)
   return {
     port,
+    replace: undefined,
     // Webhooks were set above, before the service reported itself started.
     readiness: (): ReadinessCheck => ({
       name: 'ingress',
@@ -312,9 +405,9 @@ async function startWebhooks(config: Config, db: Database, logger: Logger, bots:
   }
 }
 
-async function readiness(db: Database, ingress: { readiness(): ReadinessCheck }): Promise<ReadinessCheck[]> {
+async function readiness(db: Database, ingress: { readiness(): ReadinessCheck }, health: BotHealth): Promise<ReadinessCheck[]> {
   const [database, outbox] = await Promise.all([databaseReadiness(db), outboxReadiness(db)])
-  return [database, ingress.readiness(), outbox]
+  return [database, withFailingBots(ingress.readiness(), health), outbox]
 }
 
 async function startAdminServer(http: { port: number; host: string }, deps: AdminServerDeps) {

@@ -18,17 +18,30 @@ export interface BotSpec {
   primary: boolean
 }
 
+/** The bot id a token starts with (`123456:ABC…`; the config checks the format). */
+export function botIdOfToken(token: string): number {
+  const id = Number(/^(\d+):/.exec(token)?.[1])
+  if (!Number.isSafeInteger(id)) throw new Error('a bot token starts with the bot id and a colon (123456:ABC…)')
+  return id
+}
+
 /**
  * A grammY bot for one token, pointed at the configured Bot API server. Its own Api serves
  * getUpdates and the adapters' direct answers (callback answers, command replies): the
  * throttler spaces those, auto-retry (installed last, so outermost) retries them briefly.
  * Relayed traffic never uses this Api: it goes through the outbox and its planner.
+ * When Telegram refuses the token (or cannot be reached), the bot comes back uninitialised with
+ * `initError`: its id is the token's, its username unknown until polling's getMe succeeds.
  */
-export async function createBot(spec: BotSpec, apiRoot: string, options: { throttle: boolean }): Promise<{ bot: Bot<BotContext>; self: BotRef }> {
+export async function createBot(spec: BotSpec, apiRoot: string, options: { throttle: boolean }): Promise<{ bot: Bot<BotContext>; self: BotRef; initError?: unknown }> {
   const bot = new Bot<BotContext>(spec.token, { client: { apiRoot } })
   if (options.throttle) bot.api.config.use(apiThrottler())
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }))
-  await bot.init()
+  try {
+    await bot.init()
+  } catch (initError) {
+    return { bot, self: { id: botIdOfToken(spec.token), role: spec.role, username: '' }, initError }
+  }
   return { bot, self: { id: bot.botInfo.id, role: spec.role, username: bot.botInfo.username } }
 }
 

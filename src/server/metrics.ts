@@ -28,6 +28,7 @@ export const METRIC_NAMES = [
   'topicdesk_outbox_oldest_waiting_seconds',
   'topicdesk_db_pool_connections',
   'topicdesk_db_pool_waiting',
+  'topicdesk_bot_failing',
 ] as const
 
 export interface MetricsOptions {

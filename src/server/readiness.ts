@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import type { ReadinessCheck } from './admin-server.js'
+import { BotHealth } from '../bots/bot-health.js'
 
 /** How long due rows may wait with nothing sent at all before the outbox counts as stuck. */
 const STUCK_AFTER_SECONDS = 120
@@ -45,4 +46,15 @@ export async function outboxReadiness(db: Database): Promise<ReadinessCheck> {
   } catch (error) {
     return { name: 'outbox', ok: false, detail: (error as Error).message }
   }
+}
+
+/**
+ * The ingress check with the bots that cannot receive updates named (config path, id, why):
+ * a failing bot makes the instance not ready, and the detail says which one to fix.
+ */
+export function withFailingBots(ingress: ReadinessCheck, health: BotHealth): ReadinessCheck {
+  const failing = health.failing()
+  if (failing.length === 0) return ingress
+  const named = failing.map((bot) => `${BotHealth.label(bot)} failing: ${bot.failure.reason}`).join('; ')
+  return { name: ingress.name, ok: false, detail: `${ingress.detail}; ${named}` }
 }

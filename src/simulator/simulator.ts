@@ -26,6 +26,7 @@ import type {
   TopicView,
   UserContent,
 } from './types.js'
+import * as tokens from './tokens.js'
 import * as actions from './user-actions.js'
 import { World } from './world.js'
 import * as setup from './world-setup.js'
@@ -110,6 +111,16 @@ export class Simulator {
   /** A bot; privacy mode is on (Telegram's default) unless `canReadAllGroupMessages`. */
   createBot(o: { token: string; username: string; firstName?: string; canReadAllGroupMessages?: boolean }): SimBot {
     return setup.createBot(this.world, o, this.log)
+  }
+
+  /** BotFather's /revoke: the bot's token answers 401 from now on (a waiting getUpdates too); returns its new token. */
+  revokeToken(botId: number): string {
+    return tokens.revokeToken(this.world, botId)
+  }
+
+  /** Gives a bot this token (a new one, or its old one restored); the one it had answers 401 from now on. */
+  setToken(botId: number, token: string): void {
+    tokens.setToken(this.world, botId, token)
   }
 
   createUser(o: { firstName: string; lastName?: string; username?: string; languageCode?: string }): SimUser {

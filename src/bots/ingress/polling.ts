@@ -1,6 +1,6 @@
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner'
 import type { Bot } from 'grammy'
-import type { Update } from 'grammy/types'
+import type { Update, UserFromGetMe } from 'grammy/types'
 import type { Database } from '../../db/client.js'
 import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
@@ -8,6 +8,7 @@ import { NamedLock } from '../../db/named-lock.js'
 import { storeUpdates } from '../../db/repositories/updates.js'
 import { redriveUnhandled } from './redrive.js'
 import { storedAsNew } from './handle-stored-update.js'
+import type { BotHealth } from '../bot-health.js'
 
 export interface PollingOptions {
   db: Database
@@ -17,7 +18,17 @@ export interface PollingOptions {
   allowedUpdates: readonly string[]
   timeoutSeconds: number
   logger: Logger
+  /** Told of each failed attempt to receive updates and of the first batch after. */
+  health?: Pick<BotHealth, 'failed' | 'recovered'>
+  /** The bot's token was refused at start-up (already reported): wait one backoff before trying. */
+  startFailing?: boolean
+  /** Called once the bot knows itself (getMe succeeded), for a bot that started without. */
+  onInit?: (me: UserFromGetMe) => void
+  /** Backoff between attempts after a failure: doubles from `firstMs` up to `maxMs`. */
+  backoff?: { firstMs: number; maxMs: number }
 }
+
+const DEFAULT_BACKOFF = { firstMs: 1000, maxMs: 60_000 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -50,6 +61,10 @@ export class PollingIngress {
     this.lock = new NamedLock(options.databaseUrl, `topicdesk:poll:${options.botId}`)
   }
 
+  get botId(): number {
+    return this.options.botId
+  }
+
   start(): void {
     this.loop = this.run()
   }
@@ -62,41 +77,81 @@ export class PollingIngress {
     this.state = 'stopped'
   }
 
+  /** Failed attempts since the bot last received a batch. */
+  private failures = 0
+  /** A getUpdates succeeded since the last failure. */
+  private receiving = false
+
   private async run(): Promise<void> {
     const log = this.options.logger.child({ botId: this.options.botId })
+    const signal = this.abort.signal
     let waiting = false
-    while (!this.abort.signal.aborted) {
+    if (this.options.startFailing) {
+      this.failures = 1
+      this.state = 'failing'
+      await sleep(this.backoffMs(), signal)
+    }
+    while (!signal.aborted) {
       if (!(await this.lock.tryAcquire())) {
         if (!waiting) log.info('another instance polls this bot; waiting for its lock')
         waiting = true
+        // Its health is the other instance's to report now.
+        if (this.failures > 0) this.options.health?.recovered(this.options.botId)
+        this.failures = 0
         this.state = 'standby'
-        await sleep(2000, this.abort.signal)
+        await sleep(2000, signal)
         continue
       }
       waiting = false
+      let pause = 0
       try {
+        if (!this.bot.isInited()) {
+          await this.bot.init()
+          this.options.onInit?.(this.bot.botInfo)
+        }
         await this.bot.api.deleteWebhook()
         await this.redrive(0)
         this.runner = createRunner(createSource({ supply: (size, signal) => this.fetch(size, signal as unknown as AbortSignal) }), this.sink())
         this.runner.start()
+        // The runner's task rejects when a getUpdates fails (401 after a revoked token, 409, a
+        // network outage): watched here, or the rejection would be unhandled and end the process.
+        let failure: { error: unknown } | undefined
+        const ended = (this.runner.task() ?? Promise.resolve()).then(
+          () => {},
+          (error: unknown) => void (failure = { error }),
+        )
         this.state = 'polling'
-        while (this.runner.isRunning() && !this.abort.signal.aborted) {
-          await sleep(5000, this.abort.signal)
+        while (this.runner.isRunning() && !signal.aborted) {
+          await Promise.race([sleep(5000, signal), ended])
+          if (failure || !this.runner.isRunning()) break
           if (!(await this.lock.stillHeld())) {
             log.warn('lost the polling lock (database restarted?); stopping until it is regained')
             break
           }
           await this.redrive(30_000)
         }
+        if (failure && !signal.aborted) throw failure.error
       } catch (error) {
+        if (signal.aborted) break
+        this.receiving = false
+        this.failures += 1
         this.state = 'failing'
-        log.error({ err: error }, 'polling stopped with an error; restarting')
-        await sleep(2000, this.abort.signal)
+        pause = this.backoffMs()
+        if (this.options.health) this.options.health.failed(this.options.botId, error, this.failures, pause)
+        else log.error({ err: error, attempt: this.failures }, 'polling stopped with an error; restarting')
       } finally {
         if (this.runner?.isRunning()) await this.runner.stop()
         await this.lock.release()
       }
+      // Without the lock meanwhile: another instance may poll the bot (a network cut of this one).
+      if (pause > 0) await sleep(pause, signal)
     }
+  }
+
+  /** Doubling from the first delay, capped: a bot refused for hours is asked once a minute. */
+  private backoffMs(): number {
+    const { firstMs, maxMs } = this.options.backoff ?? DEFAULT_BACKOFF
+    return Math.min(maxMs, firstMs * 2 ** Math.max(0, this.failures - 1))
   }
 
   private offset = 0
@@ -121,6 +176,12 @@ export class PollingIngress {
     }
     const last = batch[batch.length - 1]
     if (last) this.offset = last.update_id + 1
+    if (!this.receiving) {
+      // The first batch since start or since a failure (a rebuilt bot may replace a failing one).
+      this.receiving = true
+      this.failures = 0
+      this.options.health?.recovered(this.options.botId)
+    }
     return batch
   }
 
