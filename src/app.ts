@@ -1,17 +1,13 @@
 import { sequentialize } from '@grammyjs/runner'
-import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
 import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { readInsertIdStep } from './db/insert-ids.js'
-import { botIdOfToken, createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { botIdOfToken, createBot, installFeatures } from './bots/create-bot.js'
 import { BotHealth } from './bots/bot-health.js'
 import { alarmBotFailing } from './domain/bot-alarm.js'
-import { NamedLock } from './db/named-lock.js'
 import { orderKey } from './bots/ingress/order-key.js'
-import { PollingIngress } from './bots/ingress/polling.js'
-import { redriveUnhandled } from './bots/ingress/redrive.js'
-import type { BotContext } from './bots/shared/context.js'
+import { POLLING_BACKOFF, startPolling, startWebhooks, type RunningBot } from './bots/ingress/start-ingress.js'
 import { CronScheduler } from './cron/scheduler.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { idleTopicsJob } from './cron/idle-topics.js'
@@ -37,32 +33,12 @@ import { reloadRosters, type RosterReload } from './domain/projects/reload-roste
 import { sweepProjects } from './domain/membership-sweep.js'
 import { telegramGroupMembers } from './bots/staff/group-members.js'
 import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
-import { staffGroups, type BotRef, type ProjectRuntime } from './domain/project-runtime.js'
+import { staffGroups, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
-import { createWebhookServer, secretForBot, webhookPath } from './server/webhook-server.js'
 import { warnAboutProblems } from './doctor/run-doctor.js'
 import { createAdminServer, type AdminServerDeps, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
-
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
-
-/** A bot's allowed_updates: chat_member only for the listening staff bots of a project that enforces membership (telegram-facts "Updates": opt-in). */
-export function allowedUpdatesFor(project: ProjectRuntime, spec: BotSpec): string[] {
-  const enforce = project.config.enforceMembership && spec.role !== 'client' && spec.primary
-  return enforce ? [...ALLOWED_UPDATES, 'chat_member'] : [...ALLOWED_UPDATES]
-}
-
-interface RunningBot {
-  bot: Bot<BotContext>
-  project: ProjectRuntime
-  self: BotRef
-  spec: BotSpec
-  /** Where its token sits in the config (`projects[0].bots.cs[1]`), for the operator. */
-  path: string
-  /** Telegram refused the token at start-up (or could not be reached): the bot starts failing. */
-  initError?: unknown
-}
 
 export interface App {
   db: Database
@@ -304,103 +280,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await delivery.close()
       await close()
       logger.info('topicdesk stopped')
-    },
-  }
-}
-
-/** Backoff of a bot whose polling failed: 1 s, doubling, at most a minute. */
-const POLLING_BACKOFF = { firstMs: 1000, maxMs: 60_000 }
-
-function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
-  const poll = ({ bot, project, self, spec, initError }: RunningBot) => {
-    const ingress = new PollingIngress(bot, {
-      db,
-      databaseUrl: config.database.url,
-      projectId: project.id,
-      botId: self.id,
-      allowedUpdates: allowedUpdatesFor(project, spec),
-      timeoutSeconds: config.telegram.pollTimeoutSeconds,
-      logger,
-      health,
-      backoff: POLLING_BACKOFF,
-      startFailing: initError !== undefined,
-      // A bot that started without knowing itself learns its username once Telegram answers.
-      onInit: (me) => {
-        self.username = me.username
-        // Its menus and descriptions were skipped at start-up (errors are logged inside).
-        void syncBotProfiles([{ api: bot.api, project, self, primary: spec.primary }], logger)
-      },
-    })
-    ingress.start()
-    return ingress
-  }
-  const pollers = bots.map(poll)
-  return {
-    port: undefined,
-    /** Polls a rebuilt bot (a new token) in place of the old one. */
-    async replace(running: RunningBot): Promise<void> {
-      const i = pollers.findIndex((p) => p.botId === running.self.id)
-      if (i < 0) return
-      await pollers[i]!.stop()
-      pollers[i] = poll(running)
-    },
-    /** Ready while each bot is polled here or stands by for the instance that polls it. */
-    readiness: (): ReadinessCheck => {
-      const off = pollers.filter((p) => p.state !== 'polling' && p.state !== 'standby')
-      return {
-        name: 'ingress',
-        ok: off.length === 0,
-        detail: off.length === 0 ? `${pollers.length} bot(s) polled here or by another instance` : `${off.length} bot(s) ${off.map((p) => p.state).join(', ')}`,
-      }
-    },
-    stop: () => Promise.all(pollers.map((p) => p.stop())).then(() => undefined),
-  }
-}
-
-async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
-  const webhook = config.telegram.webhook!
-  const server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
-  await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : webhook.port
-  for (const { bot, project, self, spec, initError } of bots) {
-    // A refused token was reported at start-up; it takes a restart with a new token here.
-    if (initError !== undefined) continue
-    await bot.api
-      .setWebhook(`${webhook.publicUrl}${webhookPath(self.id)}`, {
-        secret_token: secretForBot(webhook.secret, self.id),
-        allowed_updates: allowedUpdatesFor(project, spec) as never,
-        max_connections: webhook.maxConnections,
-      })
-      .catch((error: unknown) => health.failed(self.id, error, 2, undefined, ' Its webhook is not set; fix it and restart.'))
-  }
-  // Updates stored but left unhandled (a crash right after the 200) are handled here; one
-  // instance at a time does it (named lock), and only for updates older than 30 s.
-  const redrive = async () => {
-    const lock = new NamedLock(config.database.url, 'topicdesk:webhook-redrive')
-    if (!(await lock.tryAcquire())) return
-    try {
-      for (const { bot, self } of bots) await redriveUnhandled(bot, db, self.id, logger, 30_000)
-    } finally {
-      await lock.release()
-    }
-  }
-  const timer = setInterval(() => void redrive().catch((error) => logger.warn({ err: error }, 'webhook redrive failed')), 30_000)
-  return {
-    port,
-    replace: undefined,
-    // Webhooks were set above, before the service reported itself started.
-    readiness: (): ReadinessCheck => ({
-      name: 'ingress',
-      ok: server.listening,
-      detail: server.listening ? `webhooks set for ${bots.length} bot(s)` : 'webhook server not listening',
-    }),
-    stop: async () => {
-      clearInterval(timer)
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      // Handlings in flight finish (or leave their claims to run out, for another instance).
-      if (!(await server.handlingsSettled(config.delivery.drainSeconds * 1000)))
-        logger.warn('webhook handlings still running at shutdown; their updates are taken up after their lease')
     },
   }
 }
