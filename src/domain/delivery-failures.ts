@@ -1,5 +1,4 @@
-import type { FailureClass } from '../delivery/classify-error.js'
-import type { ClaimedJob } from '../delivery/outbox.js'
+import type { ClaimedJob, FailureClass } from '../delivery/hooks.js'
 import { decodeDestination, privateChatOf } from '../delivery/destination.js'
 import type { DomainDeps } from './deps.js'
 import type { ProjectRuntime } from './project-runtime.js'
