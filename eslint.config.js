@@ -136,5 +136,21 @@ export default tseslint.config(
       ],
     },
   },
+  // The domain reads "now" only from its clock (`DomainDeps.clock`, src/domain/clock.ts), so tests
+  // and the demo can move time; the clock itself is the one place that reads the system's.
+  {
+    files: ['src/domain/**/*.ts'],
+    ignores: ['src/domain/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The domain reads the time from its clock (deps.clock.now()), not new Date().' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'The domain reads the time from its clock (deps.clock.now()), not Date.now().',
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
 )

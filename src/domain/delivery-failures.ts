@@ -33,7 +33,7 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
     // The CS bot cannot post its own alarm into the CS group: the log line above is all there is.
     const csBotBroken = (project.bots[homeRole(project.roles).key] ?? []).some((bot) => bot.id === job.botId)
     const title = chatId === undefined ? undefined : groupTitle(project, chatId)
-    if (csBotBroken || chatId === undefined || title === undefined || !deps.alarms.claim(chatId)) return
+    if (csBotBroken || chatId === undefined || title === undefined || !deps.alarms.claim(chatId, 'rights', deps.clock.now().getTime())) return
     const bot = Object.values(project.bots)
       .flat()
       .find((b) => b.id === job.botId)
