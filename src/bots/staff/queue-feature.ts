@@ -15,7 +15,7 @@ composer.callbackQuery(/^qa:/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: outcome.text, show_alert: !outcome.ok })
   if (!outcome.ok) return
   // The listing shows the queue as it is now.
-  const listing = await queueListing(ctx.deps.db, ctx.project)
+  const listing = await queueListing(ctx.deps.db, ctx.project, ctx.deps.clock.now())
   await ctx.editMessageText(listing.text, { reply_markup: listing.keyboard }).catch((error: unknown) => ctx.log.debug({ err: error }, 'queue listing not edited'))
 })
 

@@ -13,7 +13,8 @@ import type { BotContext } from '../shared/context.js'
 
 /** Schedules (and for "now" runs) a move, and says what happened in one line. */
 export async function reassign(ctx: BotContext, customer: Customer, teamKey: string, when: ReassignWhen): Promise<{ text: string; cancelId?: number }> {
-  const due = dueAt(when, ctx.project.config.reassignment.tonightHourUtc)
+  const now = ctx.deps.clock.now()
+  const due = dueAt(when, ctx.project.config.reassignment.tonightHourUtc, now)
   const outcome = await scheduleReassignment(ctx.deps, ctx.project, { customerId: customer.id, toTeam: teamKey, dueAt: due, requestedBy: ctx.from!.id, source: 'bot' })
   if (!outcome.ok) return { text: `Not moved: ${outcome.reason}` }
   const team = teamsOf(ctx.project).find((t) => t.key === teamKey)!
@@ -24,7 +25,7 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
     startReassignment(ctx.deps, ctx.project, outcome.reassignment.id)
     return { text: `🔀 ${customerName(customer)} is moving to ${team.title} (by ${by}); the history is being replayed.` }
   }
-  return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due)}.`, cancelId: outcome.reassignment.id }
+  return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due, now)}.`, cancelId: outcome.reassignment.id }
 }
 
 /** The CR teams a customer can move to, as buttons. */
