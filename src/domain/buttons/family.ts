@@ -20,13 +20,13 @@ export type ButtonReading<T> = { ok: true; value: T } | { ok: false; reason: But
 export interface ButtonFamily<T> {
   readonly prefix: string
   /** The callback_data of a button; throws when it would break Telegram's limit (a codec bug). */
-  encode(value: T): string
+  encode: (value: T) => string
   /** The value a press carries, or undefined for data that is not a valid button of this family. */
-  decode(data: string): T | undefined
+  decode: (data: string) => T | undefined
   /** Like decode, with the reason data is refused (for logs and tests). */
-  validate(data: string): ButtonReading<T>
+  validate: (data: string) => ButtonReading<T>
   /** An inline keyboard button of this family. */
-  button(text: string, value: T): Keyboard['inline_keyboard'][number][number]
+  button: (text: string, value: T) => Keyboard['inline_keyboard'][number][number]
 }
 
 export interface ButtonFamilySpec<T> {
@@ -35,7 +35,7 @@ export interface ButtonFamilySpec<T> {
   /** Reads the parts after the prefix; must refuse anything `parts` does not produce. */
   schema: z.ZodType<T>
   /** The parts after the prefix (no ':' inside a part). */
-  parts(value: T): Array<string | number>
+  parts: (value: T) => Array<string | number>
 }
 
 /** A database id as a button carries it: 1 to 15 digits, so it fits a JS number exactly. */
