@@ -4,7 +4,6 @@ import type { ButtonFamily } from '../../domain/buttons/family.js'
 import { groupRefusal, refusalFor, type StaffAction } from '../../domain/permissions.js'
 import { staffGroupOf, type ProjectRuntime, type StaffGroup } from '../../domain/project-runtime.js'
 import { homeRole } from '../../domain/roles.js'
-import type { TopicRole } from '../../db/schema/index.js'
 import type { BotContext } from '../shared/context.js'
 import { pressedMessage, type PressedMessage } from './pressed-message.js'
 
@@ -30,7 +29,7 @@ export interface StaffButtonBinding<T> {
   /** The action a press asks for; undefined leaves the decision (say, an owner's) to the domain. */
   action?: (value: T) => StaffAction | undefined
   /** The customer a press acts for: the pressed message must be in one of their topics of these roles. */
-  customerTopic?: (value: T, project: ProjectRuntime) => { customerId: number; roles: TopicRole[] }
+  customerTopic?: (value: T, project: ProjectRuntime) => { customerId: number; roles: string[] }
 }
 
 /** For `groups`: families whose messages are posted in the home (CS) group only. */
