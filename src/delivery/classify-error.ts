@@ -6,6 +6,8 @@ export type FailureClass =
   | { kind: 'transient' }
   /** A network failure after the request may have reached Telegram: re-sending may duplicate. */
   | { kind: 'uncertain' }
+  /** 401: the bot's token is refused (revoked). Its rows wait for a new token, uncounted. */
+  | { kind: 'unauthorized' }
   | { kind: 'blocked' }
   /** A private message to someone who never opened a chat with the bot (an agent, say). */
   | { kind: 'never_started' }
@@ -29,6 +31,7 @@ export function classifyTelegramError(error: unknown): FailureClass {
   if (!(error instanceof GrammyError)) return { kind: 'permanent' }
   const code = error.error_code
   const text = error.description
+  if (code === 401) return { kind: 'unauthorized' }
   if (code === 429) return { kind: 'rate_limited', retryAfterSeconds: error.parameters.retry_after ?? 1 }
   if (code >= 500) return { kind: 'transient' }
   if (code === 403) {

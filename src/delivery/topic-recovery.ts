@@ -8,7 +8,7 @@ import type { TelegramGateway } from './gateway.js'
 import type { DeliveryHooks } from './hooks.js'
 
 /** A failure worth another attempt later (the network, Telegram busy, a database hiccup). */
-export type PassingFailure = Extract<FailureClass, { kind: 'rate_limited' | 'transient' | 'uncertain' }>
+export type PassingFailure = Extract<FailureClass, { kind: 'rate_limited' | 'transient' | 'uncertain' | 'unauthorized' }>
 
 export type Recovery =
   | { outcome: 'reopened' | 'recreated'; topicId: number }
@@ -54,7 +54,7 @@ export async function recoverTopic(
     return { outcome: 'recreated', topicId }
   } catch (error) {
     const failure = isTransientDbError(error) ? ({ kind: 'transient' } as const) : classifyTelegramError(error)
-    if (failure.kind === 'rate_limited' || failure.kind === 'transient' || failure.kind === 'uncertain') {
+    if (failure.kind === 'rate_limited' || failure.kind === 'transient' || failure.kind === 'uncertain' || failure.kind === 'unauthorized') {
       deps.logger.warn({ err: error, topicId, failure: failure.kind }, 'topic recovery failed for now; will try again')
       return { outcome: 'retry', topicId, failure, error: `topic recovery: ${describeError(error)}` }
     }

@@ -200,6 +200,7 @@ export class OutboxWorkers {
       case 'rate_limited':
       case 'uncertain':
       case 'transient':
+      case 'unauthorized':
         return this.retryLater(job, failure, description, log)
       case 'not_modified':
         return markSent(this.deps.db, job, { notModified: true })
@@ -227,6 +228,11 @@ export class OutboxWorkers {
 
   /** A passing failure: back in line after Telegram's retry_after or a backoff, until the row is out of attempts. */
   private async retryLater(job: ClaimedJob, failure: PassingFailure, description: string, log: Logger): Promise<void> {
+    if (failure.kind === 'unauthorized') {
+      // A revoked token: nothing is lost while the operator puts a new one in (the bot is reported failing by its polling).
+      log.warn({ botId: job.botId }, 'the bot token was refused (401); the row waits for a new token')
+      return defer(this.deps.db, job, UNAUTHORIZED_WAIT_MS)
+    }
     if (failure.kind === 'rate_limited') {
       log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')
       return reschedule(this.deps.db, job, failure.retryAfterSeconds * 1000, description)
@@ -251,3 +257,6 @@ function readAhead(claimed: ClaimedJob[]): ReadonlyMap<number, LinkWithMessage> 
   const copies = claimed.flatMap((job) => (job.copy ? [[job.copy.link.id, job.copy] as const] : []))
   return copies.length > 0 ? new Map(copies) : undefined
 }
+
+/** How often a row whose bot token is refused tries again (a claim and one refused call per waiting chat each time). */
+const UNAUTHORIZED_WAIT_MS = 10_000

@@ -140,11 +140,18 @@ describe('bot tokens Telegram refuses', () => {
     await sim.waitFor(() => logLines(s, 'projects[1].bots.client').some((line) => line.includes('still failing')), { message: 'a second failed attempt' })
     expect(alarms(s, beta)).toHaveLength(1)
 
-    // Beta's client writes meanwhile; the operator puts the new token in the config and sends SIGHUP.
+    // Beta's staff answer meanwhile (the send is refused with 401: the row waits, never dead);
+    // beta's client writes too; the operator puts the new token in the config and sends SIGHUP.
+    sim.sendGroup(beta.people.alice.id, beta.groups.cs.id, { text: 'answered while the token was revoked' }, { threadId: topics.beta })
+    await pollUntil(() => Promise.resolve(s.service.output().includes('the bot token was refused (401)')), { message: 'the answer refused with 401' })
     sim.sendPrivate(beta.people.zoe.id, betaClient, { text: 'written while the token was revoked' })
     reloadWithClientToken(s, 1, fresh)
     await waitForTopicMessage(h, beta.groups.cs.id, topics.beta, 'written while the token was revoked')
+    await sim.waitFor(() => sim.privateMessages(beta.people.zoe.id, betaClient).some((m) => m.text?.includes('answered while the token was revoked')), {
+      message: 'the answer at the client once the token is back',
+      timeoutMs: 30_000,
+    })
     await pollUntil(async () => (await failingGauge(s, 'beta', betaClient)()) === 0, { message: 'the beta client bot healthy again' })
     expect((await readiness(s)).status).toBe(200)
-  })
+  }, 60_000)
 })
