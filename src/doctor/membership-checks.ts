@@ -12,7 +12,7 @@ import { createLogger } from '../logger.js'
 import { fail, pass, type CheckRow } from './check.js'
 
 const FIX: Record<`${UnauthorisedMember['removable']}`, string> = {
-  true: 'the service removes them at its next start or /reload; to keep them, add them to the agents (or allowedMembers)',
+  true: 'the service removes them at its next start or config reload (SIGHUP, or /reload by an operator); to keep them, add them to the agents (or allowedMembers)',
   administrator: 'an administrator: remove them (or their admin rights) by hand, or add them to the agents',
   no_right: "the group's bot lacks the Ban users right: give it the right, or remove them by hand",
 }

@@ -83,7 +83,7 @@ export async function sweepMembership(deps: DomainDeps, project: ProjectRuntime,
       'Not removed, please do it by hand:',
       ...kept.map((f) => `• ${describeMember(f.member)} in ${f.group.title} (${f.removable === 'administrator' ? 'an administrator' : 'the bot lacks the Ban users right'})`),
     )
-  lines.push('To keep someone, add them to the agents (or allowedMembers) in the config and /reload.')
+  lines.push('To keep someone, add them to the agents (or allowedMembers) in the config and reload it (SIGHUP, or /reload by an operator).')
   await deps.db.transaction(async (tx) => {
     for (const { group, member } of removed) {
       const botId = botForRole(project, group.role).id
