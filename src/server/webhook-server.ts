@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createHmac } from 'node:crypto'
+import type { Server } from 'node:http'
 import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { BotContext } from '../bots/shared/context.js'
@@ -9,6 +9,8 @@ import { handleInOrder } from '../bots/ingress/in-order.js'
 import { orderKeyOfUpdate } from '../bots/ingress/order-key.js'
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
+import { createRouter, httpServer } from './router.js'
+import { webhookSurface, type WebhookEndpoint } from './routes/webhook.js'
 
 export interface WebhookBot {
   bot: Bot<BotContext>
@@ -25,29 +27,45 @@ export function webhookPath(botId: number): string {
   return `/telegram/${botId}`
 }
 
-const MAX_BODY_BYTES = 1024 * 1024
-
 export interface WebhookServer extends Server {
   /** Resolves once the handlings of the updates it stored have finished (true), or after `timeoutMs` (false). */
   handlingsSettled(timeoutMs: number): Promise<boolean>
 }
 
 /**
- * Webhook ingress: one endpoint per bot. The secret header is checked on every request (wrong
- * or missing → 401), the update is stored (with its order key, claimed for this process's
- * handling) and answered 200 at once, then handled in the background after the earlier updates
- * of its customer, whichever instance got them. A re-post of an update in hand here or on another
- * instance is answered 200 and skipped. `GET /healthz` answers 200 for load balancers.
+ * Webhook ingress (the router's webhook surface on its own port): the update is stored (with its
+ * order key, claimed for this process's handling) and answered 200 at once, then handled in the
+ * background after the earlier updates of its customer, whichever instance got them. A re-post of
+ * an update in hand here or on another instance is answered 200 and skipped.
  */
 export function createWebhookServer(deps: { db: Database; logger: Logger; secret: string; bots: WebhookBot[]; onStored?: (botId: number, update: Update) => void }): WebhookServer {
-  const byPath = new Map(deps.bots.map((entry) => [webhookPath(entry.botId), { ...entry, secret: Buffer.from(secretForBot(deps.secret, entry.botId)) }]))
   const inFlight = new Set<Promise<unknown>>()
-  const server = createServer((request, response) => {
-    void handle(request, response).catch((error) => {
-      deps.logger.error({ err: error }, 'webhook request failed')
-      if (!response.headersSent) respond(response, 500, 'internal error')
-    })
-  }) as WebhookServer
+  const endpoint = (target: WebhookBot): WebhookEndpoint => ({
+    botId: target.botId,
+    secret: Buffer.from(secretForBot(deps.secret, target.botId)),
+    async receive(update) {
+      // Stored before the answer: a 200 means the update is safe in the database. A new row is
+      // claimed in the same insert, so no other instance takes it up while it waits its turn here.
+      const claimToken = newClaimToken()
+      const inserted = await storeUpdates(deps.db, target.projectId, target.botId, [update], { orderKeyOf: orderKeyOfUpdate, claimToken })
+      if (inserted === 1) rememberClaim(update, claimToken)
+      deps.onStored?.(target.botId, update)
+      const handling = handleInOrder({ bot: target.bot, botId: target.botId, db: deps.db, logger: deps.logger }, update, {
+        wait: true,
+        claimToken: inserted === 1 ? claimToken : undefined,
+      }).catch((error) => deps.logger.error({ err: error, botId: target.botId, updateId: update.update_id }, 'webhook update handling failed'))
+      inFlight.add(handling)
+      void handling.finally(() => inFlight.delete(handling))
+    },
+  })
+  const endpoints = new Map(deps.bots.map((target) => [webhookPath(target.botId), endpoint(target)]))
+  const router = createRouter([webhookSurface({ logger: deps.logger, endpoints })], {
+    logger: deps.logger,
+    name: 'webhook',
+    notFound: (c) => c.body('not found', 404, { 'content-type': 'text/plain' }),
+    failed: (c) => c.body('internal error', 500, { 'content-type': 'text/plain' }),
+  })
+  const server = httpServer(router) as WebhookServer
   server.handlingsSettled = async (timeoutMs) => {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
@@ -56,52 +74,4 @@ export function createWebhookServer(deps: { db: Database; logger: Logger; secret
     return settled
   }
   return server
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method === 'GET' && request.url === '/healthz') return respond(response, 200, 'ok')
-    const target = request.url ? byPath.get(request.url) : undefined
-    if (!target || request.method !== 'POST') return respond(response, 404, 'not found')
-    const given = Buffer.from(String(request.headers['x-telegram-bot-api-secret-token'] ?? ''))
-    if (given.length !== target.secret.length || !timingSafeEqual(given, target.secret)) {
-      deps.logger.warn({ botId: target.botId, remote: request.socket.remoteAddress }, 'webhook request with a wrong or missing secret token refused')
-      return respond(response, 401, 'unauthorized')
-    }
-    const body = await readBody(request)
-    let update: Update
-    try {
-      update = JSON.parse(body.toString('utf8')) as Update
-      if (typeof update?.update_id !== 'number') throw new Error('no update_id')
-    } catch (error) {
-      deps.logger.warn({ botId: target.botId, err: error }, 'malformed webhook body refused')
-      return respond(response, 400, 'malformed update')
-    }
-    // Stored before the answer: a 200 means the update is safe in the database. A new row is
-    // claimed in the same insert, so no other instance takes it up while it waits its turn here.
-    const claimToken = newClaimToken()
-    const inserted = await storeUpdates(deps.db, target.projectId, target.botId, [update], { orderKeyOf: orderKeyOfUpdate, claimToken })
-    if (inserted === 1) rememberClaim(update, claimToken)
-    respond(response, 200, '')
-    deps.onStored?.(target.botId, update)
-    const handling = handleInOrder({ bot: target.bot, botId: target.botId, db: deps.db, logger: deps.logger }, update, {
-      wait: true,
-      claimToken: inserted === 1 ? claimToken : undefined,
-    }).catch((error) => deps.logger.error({ err: error, botId: target.botId, updateId: update.update_id }, 'webhook update handling failed'))
-    inFlight.add(handling)
-    void handling.finally(() => inFlight.delete(handling))
-  }
-}
-
-function respond(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'content-type': 'text/plain' }).end(text)
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new Error('webhook body too large')
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
 }
