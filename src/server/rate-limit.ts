@@ -1,4 +1,4 @@
-import { getConnInfo } from '@hono/node-server/conninfo'
+import type { HttpBindings } from '@hono/node-server'
 import type { MiddlewareHandler } from 'hono'
 import { HttpFailure } from './router.js'
 
@@ -20,7 +20,7 @@ export function rateLimit(limit: RateLimit, now: () => number = Date.now): Middl
   const buckets = new Map<string, { tokens: number; at: number }>()
   const refilled = (bucket: { tokens: number; at: number }, t: number) => Math.min(limit.burst, bucket.tokens + ((t - bucket.at) / 1000) * limit.perSecond)
   return async (c, next) => {
-    const address = getConnInfo(c).remote.address ?? 'unknown'
+    const address = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress ?? 'unknown'
     const t = now()
     const bucket = buckets.get(address) ?? { tokens: limit.burst, at: t }
     bucket.tokens = refilled(bucket, t)

@@ -4,8 +4,8 @@
  * limits, auth and rate limits (src/server/routes/, one file per surface). The router adds what
  * they share: the answer to an unknown path and to a failure, and the node:http server.
  */
-import type { Server } from 'node:http'
-import { createAdaptorServer } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from '../logger.js'
@@ -52,7 +52,18 @@ export function createRouter(surfaces: Surface[], options: RouterOptions): Hono 
 
 /** The node:http server of a router (not yet listening). */
 export function httpServer(app: Hono): Server {
-  return createAdaptorServer({ fetch: app.fetch }) as Server
+  const listener = getRequestListener(app.fetch, { autoCleanupIncoming: false })
+  return createServer((incoming, outgoing) => {
+    // A body left unread (a request refused before reading it) is read and dropped once the
+    // answer is out, as node:http does, so the connection stays usable. A web stream over it
+    // that nobody reads (hono/body-limit creates one) would hold it paused: it is let go.
+    outgoing.once('finish', () => {
+      if (incoming.readableEnded) return
+      incoming.removeAllListeners('data')
+      incoming.resume()
+    })
+    void listener(incoming, outgoing)
+  })
 }
 
 /** Starts a server on `host:port` (0: any free port) and resolves to the port it got. */
