@@ -6,6 +6,7 @@ import { NamedLock } from '../../db/named-lock.js'
 import type { BotRef, ProjectRuntime } from '../../domain/project-runtime.js'
 import type { Logger } from '../../logger.js'
 import type { ReadinessCheck } from '../../server/admin-server.js'
+import { listen } from '../../server/router.js'
 import { createWebhookServer, secretForBot, webhookPath } from '../../server/webhook-server.js'
 import type { BotHealth } from '../bot-health.js'
 import type { BotSpec } from '../create-bot.js'
@@ -85,9 +86,8 @@ export function startPolling(config: Config, db: Database, logger: Logger, bots:
 export async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
   const webhook = config.telegram.webhook!
   const server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
-  await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : webhook.port
+  // A port in use fails the start-up (an error, not a crash on an unhandled 'error' event).
+  const port = await listen(server, webhook.port, webhook.host)
   for (const { bot, project, self, spec, initError } of bots) {
     // A refused token was reported at start-up; it takes a restart with a new token here.
     if (initError !== undefined) continue
