@@ -2,6 +2,52 @@
 // `npm run lint` checks everything; `npm test` lints only the paths in LINT_PATHS (scripts/test.sh).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import boundaries from 'eslint-plugin-boundaries'
+
+/**
+ * The layer table of ARCHITECTURE.md: each layer and the layers it may import (besides itself).
+ * `npm run lint` fails on any other import between them; change this table and ARCHITECTURE.md together.
+ */
+const LAYERS = {
+  app: ['config', 'logging', 'shared', 'database', 'domain', 'delivery-contract', 'delivery', 'ingress', 'bots', 'operations'],
+  logging: [],
+  shared: [],
+  config: ['shared', 'logging'],
+  database: ['shared', 'config'],
+  domain: ['shared', 'config', 'logging', 'database', 'delivery-contract'],
+  'delivery-contract': ['shared', 'database', 'delivery'],
+  delivery: ['shared', 'config', 'logging', 'database', 'delivery-contract'],
+  'delivery-admin': ['shared', 'database', 'delivery-contract', 'delivery'],
+  ingress: ['shared', 'config', 'logging', 'database', 'bots'],
+  bots: ['shared', 'config', 'logging', 'database', 'domain', 'delivery-contract', 'delivery-admin', 'ingress'],
+  operations: ['shared', 'config', 'logging', 'database', 'domain', 'delivery-contract', 'delivery-admin', 'delivery', 'ingress', 'bots'],
+  cli: ['shared', 'config', 'logging', 'database', 'domain', 'delivery-contract', 'delivery-admin', 'delivery', 'ingress', 'bots', 'operations'],
+  simulator: ['demo'],
+  demo: ['app', 'shared', 'config', 'logging', 'database', 'domain', 'delivery-contract', 'operations', 'simulator'],
+  tests: [
+    'app',
+    'logging',
+    'shared',
+    'config',
+    'database',
+    'domain',
+    'delivery-contract',
+    'delivery-admin',
+    'delivery',
+    'ingress',
+    'bots',
+    'operations',
+    'cli',
+    'simulator',
+    'demo',
+  ],
+}
+
+/** What delivery publishes to the domain: the job vocabulary, addresses, the outbox's write side and the outcome port. */
+const DELIVERY_CONTRACT = ['src/delivery/jobs.ts', 'src/delivery/destination.ts', 'src/delivery/queue.ts', 'src/delivery/waiting-edits.ts', 'src/delivery/hooks.ts']
+
+/** Modules the domain never imports: it knows no Telegram library. */
+const NOT_IN_DOMAIN = ['grammy', 'grammy/**', '@grammyjs/**']
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'migrations/', '.data/', 'coverage/'] },
@@ -37,6 +83,73 @@ export default tseslint.config(
     rules: {
       // vitest's asymmetric matchers (expect.any, expect.stringContaining…) are typed `any`.
       '@typescript-eslint/no-unsafe-assignment': 'off',
+    },
+  },
+  // Layers (the table above): each file of src/ belongs to exactly one layer (its first matching
+  // pattern). The TypeScript resolver maps `./x.js` to `./x.ts`; an import that resolves to no file,
+  // or to a file of no layer, is an error (`checkUnknownLocals`, `no-unknown-*`): nothing is skipped.
+  {
+    files: ['**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      // Layers are files as well as folders (src/app.ts, the delivery contract): `mode: 'full'` matches
+      // the whole path, which the plugin's v7 marks as legacy (its replacement matches folders only).
+      'boundaries/legacy-warnings': false,
+      'boundaries/elements': [
+        { type: 'app', mode: 'full', pattern: ['src/app.ts', 'src/main.ts'] },
+        { type: 'logging', mode: 'full', pattern: ['src/logger.ts', 'src/log-content.ts', 'src/redaction.ts'] },
+        { type: 'shared', mode: 'full', pattern: 'src/shared/**' },
+        { type: 'config', mode: 'full', pattern: 'src/config/**' },
+        { type: 'database', mode: 'full', pattern: 'src/db/**' },
+        { type: 'domain', mode: 'full', pattern: 'src/domain/**' },
+        { type: 'delivery-contract', mode: 'full', pattern: DELIVERY_CONTRACT },
+        { type: 'delivery-admin', mode: 'full', pattern: 'src/delivery/dead-letters.ts' },
+        { type: 'delivery', mode: 'full', pattern: 'src/delivery/**' },
+        { type: 'ingress', mode: 'full', pattern: ['src/bots/ingress/**', 'src/server/webhook-server.ts'] },
+        { type: 'bots', mode: 'full', pattern: 'src/bots/**' },
+        { type: 'operations', mode: 'full', pattern: ['src/server/**', 'src/doctor/**', 'src/cron/**'] },
+        { type: 'cli', mode: 'full', pattern: 'src/cli/**' },
+        { type: 'simulator', mode: 'full', pattern: 'src/simulator/**' },
+        { type: 'demo', mode: 'full', pattern: 'src/demo/**' },
+        { type: 'tests', mode: 'full', pattern: ['test/**', 'bench/**', 'scripts/**', '*.config.ts'] },
+      ],
+    },
+    rules: {
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/no-unknown-dependencies': 'error',
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          checkAllOrigins: true,
+          checkUnknownLocals: true,
+          policies: [
+            { allow: { to: { module: { origin: ['external', 'core'] } } } },
+            ...Object.entries(LAYERS).map(([from, to]) => ({
+              from: { element: { type: from } },
+              allow: { to: { element: { type: [from, ...to] } } },
+            })),
+            { from: { element: { type: 'domain' } }, disallow: { to: { module: { origin: 'external', source: NOT_IN_DOMAIN } } }, message: 'The domain never imports grammY.' },
+          ],
+        },
+      ],
+    },
+  },
+  // The domain reads "now" only from its clock (`DomainDeps.clock`, src/domain/clock.ts), so tests
+  // and the demo can move time; the clock itself is the one place that reads the system's.
+  {
+    files: ['src/domain/**/*.ts'],
+    ignores: ['src/domain/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The domain reads the time from its clock (deps.clock.now()), not new Date().' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'The domain reads the time from its clock (deps.clock.now()), not Date.now().',
+        },
+      ],
     },
   },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },

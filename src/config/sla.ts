@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isKnownTimeZone, WEEKDAYS } from '../domain/sla/business-hours.js'
+import { isKnownTimeZone, WEEKDAYS } from '../shared/calendar.js'
 
 const clockTime = (what: string, allowEndOfDay: boolean) =>
   z

@@ -1,6 +1,9 @@
 import type { FailureClass } from './classify-error.js'
 import type { ClaimedJob } from './outbox.js'
 
+// The types a hook receives, so the domain implementing the port imports only this contract file.
+export type { ClaimedJob, FailureClass }
+
 /**
  * The port through which delivery reports outcomes the domain records or reacts to, so
  * delivery itself writes only outbox, relay-link and file-cache rows. Without hooks (delivery

@@ -7,53 +7,8 @@ import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
 import type { ProgressStore, SendProgress } from './send-steps.js'
 
-export interface EnqueueInput {
-  projectId: number
-  lane: Lane
-  destination: string
-  botId: number
-  job: OutboxJob
-  dependsOn?: number
-  /** Hold the row back this long (album parts wait for their siblings). */
-  delayMs?: number
-}
-
-/** Adds one job to the outbox inside the caller's transaction; returns its row id. */
-export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<number> {
-  const [result] = await tx.insert(outbox).values(outboxRow(input))
-  return Number(result.insertId)
-}
-
-/** Adds several jobs in one multi-row insert (the copies of one message): one round trip, not one per row. */
-export async function enqueueMany(tx: DbOrTx, inputs: EnqueueInput[]): Promise<void> {
-  if (inputs.length > 0) await tx.insert(outbox).values(inputs.map(outboxRow))
-}
-
-function outboxRow(input: EnqueueInput) {
-  return {
-    projectId: input.projectId,
-    lane: input.lane,
-    destination: input.destination,
-    botId: input.botId,
-    job: JSON.stringify(input.job),
-    dependsOn: input.dependsOn,
-    ...(input.delayMs ? { nextAttemptAt: new Date(Date.now() + input.delayMs) } : {}),
-  }
-}
-
-/**
- * Whether a row with exactly this job still waits, unclaimed, for this destination. It is locked
- * until the caller commits, so no worker claims it meanwhile; a row being claimed or sent does not
- * count (it may have read the content before the caller's change), so nothing is ever lost.
- */
-export async function hasWaitingJob(tx: DbOrTx, destination: string, job: OutboxJob): Promise<boolean> {
-  const [rows] = (await tx.execute(sql`
-    SELECT id FROM outbox
-    WHERE destination = ${destination} AND state = 'pending' AND job = ${JSON.stringify(job)}
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED`)) as unknown as [Array<{ id: number }>]
-  return rows.length > 0
-}
+// The outbox's write side (what the domain queues) lives in queue.ts, delivery's contract.
+export { enqueue, enqueueMany, hasWaitingJob, type EnqueueInput } from './queue.js'
 
 export interface ClaimedJob {
   id: number
@@ -83,11 +38,12 @@ const heldBy = (claim: Claim) => sql`id = ${claim.id} AND state = 'sending' AND 
  * across retries) and its parent, if any, was sent. Several workers and processes share a lane:
  * each claim marks its rows with its own token, and rows another claim took no longer match.
  * Run it on a READ COMMITTED session (the workers' pool): no gap locks, so claims and the
- * domain's inserts do not deadlock, and rows still being inserted are passed over. The read-back
- * also reads each relay copy's link, message and topic (joined on the job's link id), so a batch
- * of copies costs no further read before its sends.
+ * domain's inserts do not deadlock, and rows still being inserted are passed over. For the job
+ * types in `linkPrefetching` (the registry's `prefetch: 'link'` modules: relay copies), the
+ * read-back also reads the link the job's `linkId` names, its message and topic, so a batch of
+ * copies costs no further read before its sends.
  */
-export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60): Promise<ClaimedJob[]> {
+export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60, linkPrefetching: readonly string[] = []): Promise<ClaimedJob[]> {
   const token = randomUUID().replaceAll('-', '')
   // The due rows are picked in a derived table (MySQL refuses a subquery on the updated table)
   // and joined by id, so the update touches only them. Each check is an index lookup: the lane's
@@ -110,7 +66,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       WHERE t.state = 'pending'`),
   )) as unknown as [{ affectedRows: number }]
   if (claimed.affectedRows === 0) return []
-  const rows = await readBack(db, lane, token)
+  const rows = await readBack(db, lane, token, linkPrefetching)
   // The claim's NOT EXISTS reads a snapshot taken when the statement began, while its update sees
   // rows committed since: a transaction committing in between (a replay of 200 rows, say) could
   // hand out several rows of one destination at once. This fresh read keeps only the earliest.
@@ -138,30 +94,37 @@ function firstOfDestination(row: 'o' | 'outbox', state: 'pending' | 'sending') {
 }
 
 /**
- * What a claim took, with the first unfinished row of each destination and, for a relay copy, its
- * link, message and topic. When those cannot be read (a table under repair, say), the rows alone:
- * the other jobs go on, and each copy reads its link itself (and reports what is wrong).
+ * What a claim took, with the first unfinished row of each destination and, for a job type in
+ * `linkPrefetching`, its link, message and topic. When those cannot be read (a table under repair,
+ * say), the rows alone: the other jobs go on, and each copy reads its link itself (and reports what is wrong).
  */
-async function readBack(db: Database, lane: Lane, token: string) {
+async function readBack(db: Database, lane: Lane, token: string, linkPrefetching: readonly string[]) {
   // Spelled out: the subquery's outer reference and the job's fields, on MariaDB 10.11 and MySQL 8.0.21+.
   const first = sql<number>`LEAST(COALESCE((${firstOfDestination('outbox', 'pending')}), outbox.id), COALESCE((${firstOfDestination('outbox', 'sending')}), outbox.id))`
-  const copyLinkId = sql`IF(JSON_VALUE(outbox.job, '$.type') = 'relay', CAST(JSON_VALUE(outbox.job, '$.linkId') AS UNSIGNED), NULL)`
   const claimedRows = and(eq(outbox.state, 'sending'), eq(outbox.lane, lane), eq(outbox.claimToken, token))
-  try {
-    return await retryTransient(() =>
-      db
-        .select({ row: outbox, first, link: relayLinks, message: messages, topic: topics })
-        .from(outbox)
-        .leftJoin(relayLinks, eq(relayLinks.id, copyLinkId))
-        .leftJoin(messages, eq(messages.id, relayLinks.messageId))
-        .leftJoin(topics, eq(topics.id, relayLinks.topicId))
-        .where(claimedRows)
-        .orderBy(outbox.id),
-    )
-  } catch {
-    const rows = await retryTransient(() => db.select({ row: outbox, first }).from(outbox).where(claimedRows).orderBy(outbox.id))
-    return rows.map((row) => ({ ...row, link: null, message: null, topic: null }))
+  const prefetching = sql.join(
+    linkPrefetching.map((type) => sql`${type}`),
+    sql`, `,
+  )
+  const copyLinkId = sql`IF(JSON_VALUE(outbox.job, '$.type') IN (${prefetching}), CAST(JSON_VALUE(outbox.job, '$.linkId') AS UNSIGNED), NULL)`
+  if (linkPrefetching.length > 0) {
+    try {
+      return await retryTransient(() =>
+        db
+          .select({ row: outbox, first, link: relayLinks, message: messages, topic: topics })
+          .from(outbox)
+          .leftJoin(relayLinks, eq(relayLinks.id, copyLinkId))
+          .leftJoin(messages, eq(messages.id, relayLinks.messageId))
+          .leftJoin(topics, eq(topics.id, relayLinks.topicId))
+          .where(claimedRows)
+          .orderBy(outbox.id),
+      )
+    } catch {
+      // The rows alone, below.
+    }
   }
+  const rows = await retryTransient(() => db.select({ row: outbox, first }).from(outbox).where(claimedRows).orderBy(outbox.id))
+  return rows.map((row) => ({ ...row, link: null, message: null, topic: null }))
 }
 
 /** Puts rows a claim took out of turn back in line, as if never claimed. */

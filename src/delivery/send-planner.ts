@@ -2,17 +2,12 @@ import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { systemTopics, topics, type Lane } from '../db/schema/index.js'
 import { decodeDestination } from './destination.js'
-import type { OutboxJobType } from './jobs.js'
+import { outboxJobs, type JobRegistry } from './jobs/index.js'
 import type { ClaimedJob } from './outbox.js'
 import type { RateBudget, Reservation } from './rate-budget.js'
 import { SharedBudget, type SeedSends } from './shared-budget.js'
 import { notFoldedRow } from './coalesce.js'
 
-/** Jobs that post a new message, so any bot of the role's pool may send them. */
-const POOLABLE: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'text', 'create_topic', 'create_system_topic'])
-
-/** The conversation itself (and the topics it needs): these may take a group's whole budget. */
-const CONVERSATION: ReadonlySet<OutboxJobType> = new Set(['relay', 'relay_album', 'create_topic'])
 /**
  * A move's replay lane (the domain's REPLAY_LANE) is conversation too: its topic opening, notices and
  * end-of-history frame the replayed copies, which wait behind them in the same topic. Yielding them
@@ -56,6 +51,8 @@ export class SendPlanner {
     private readonly db: Database,
     readonly budget: RateBudget,
     private readonly poolOf: (botId: number) => readonly number[],
+    /** Which job types post new messages (`poolable`) and which are the conversation (`conversation`). */
+    private readonly jobs: JobRegistry = outboxJobs,
   ) {
     this.shared = new SharedBudget(db, budget, () => this.recentSends())
   }
@@ -92,8 +89,11 @@ export class SendPlanner {
    */
   async plan(job: ClaimedJob, messages = 1): Promise<SendPlan> {
     const chatId = await this.chatOf(job.destination)
-    const candidates = POOLABLE.has(job.job.type) && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
-    const conversation = CONVERSATION.has(job.job.type) || job.lane === REPLAY_LANE
+    // Jobs that post a new message may go through any bot of the role's pool; the conversation
+    // itself (and the topics it needs) may take a group's whole budget.
+    const module = this.jobs.find(job.job.type)
+    const candidates = module?.poolable && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
+    const conversation = module?.conversation === true || job.lane === REPLAY_LANE
     return this.shared.withBots(candidates, () => {
       const now = Date.now()
       const promised = conversation && chatId < 0 ? this.promisesOf(chatId, job.id, now) : undefined

@@ -2,26 +2,11 @@ import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { lanes, type Lane } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, PermanentJobError, type FailureClass } from './classify-error.js'
-import {
-  changeTopic,
-  createSystemTopic,
-  createTopic,
-  deleteMessage,
-  editCopy,
-  editText,
-  floodNotice,
-  messagesOfJob,
-  react,
-  relayAlbum,
-  removeMember,
-  sendNotice,
-  type ExecutorDeps,
-} from './executor.js'
-import type { Coalescer } from './coalesce.js'
+import { executeJob, messagesOfJob, type ExecutorDeps } from './executor.js'
+import { outboxJobs, type JobRegistry } from './jobs/index.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
-import { claimJobs, defer, laneDueTimes, markDead, markSent, progressStoreOf, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
-import { relayCopy } from './send-content.js'
+import { claimJobs, defer, laneDueTimes, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
 import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlan, SendPlanner } from './send-planner.js'
 import { HeldClaims } from './held-claims.js'
@@ -57,12 +42,17 @@ export class OutboxWorkers {
   private readonly wakeups: LaneWakeups<Lane>
   private stopListening?: () => void
   private readonly held: HeldClaims
+  private readonly jobs: JobRegistry
 
-  /** `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given. */
+  /**
+   * `wakeup` is shared with whoever queues rows (the domain's `notify`); one is made when not given.
+   * `jobs`: the job types this worker sends (every outbox job type when not given).
+   */
   constructor(
-    private readonly deps: ExecutorDeps & { logger: Logger; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup; coalescer?: Coalescer },
+    private readonly deps: ExecutorDeps & { logger: Logger; planner?: SendPlanner; observer?: DeliveryObserver; wakeup?: Wakeup; jobs?: JobRegistry },
     private readonly options: WorkerOptions,
   ) {
+    this.jobs = deps.jobs ?? outboxJobs
     this.wakeup = deps.wakeup ?? new Wakeup()
     this.held = new HeldClaims(deps)
     this.wakeups = new LaneWakeups(() => laneDueTimes(deps.db), {
@@ -117,7 +107,7 @@ export class OutboxWorkers {
     while (this.running) {
       let claimed: ClaimedJob[] = []
       try {
-        claimed = await claimJobs(this.deps.db, lane, batchSize, this.options.leaseSeconds)
+        claimed = await claimJobs(this.deps.db, lane, batchSize, this.options.leaseSeconds, this.jobs.linkPrefetching)
       } catch (error) {
         this.deps.logger.error({ err: error, lane }, 'outbox claim failed')
         await this.wakeups.sleep(lane, 1000)
@@ -146,7 +136,7 @@ export class OutboxWorkers {
     if (this.deps.planner) {
       try {
         // A job whose content cannot be read weighs 1 here; sending it reports the real problem.
-        const messages = await messagesOfJob(deps, claimed).catch(() => 1)
+        const messages = await messagesOfJob(deps, claimed, this.jobs).catch(() => 1)
         plan = await this.deps.planner.plan(claimed, messages)
         if (plan.delayMs > 0) {
           this.deps.observer?.deferred(claimed, plan.delayMs)
@@ -174,7 +164,7 @@ export class OutboxWorkers {
       (leaseSeconds * 1000) / 3,
     )
     try {
-      result = await executeJob(deps, job)
+      result = await executeJob(deps, job, this.jobs)
       if (plan) this.deps.planner?.confirm(plan)
       this.deps.observer?.sendFinished(job, seconds())
     } catch (error) {
@@ -256,42 +246,8 @@ export class OutboxWorkers {
   }
 }
 
-/** The relay copies of a claimed batch, read with the claim, by link id; a copy whose link is gone reads (and reports) it itself. */
+/** The relay links of a claimed batch, read with the claim, by link id; a job whose link is gone reads (and reports) it itself. */
 function readAhead(claimed: ClaimedJob[]): ReadonlyMap<number, LinkWithMessage> | undefined {
   const copies = claimed.flatMap((job) => (job.copy ? [[job.copy.link.id, job.copy] as const] : []))
   return copies.length > 0 ? new Map(copies) : undefined
-}
-
-/** Performs one outbox job against Telegram and records what it produced. Returns the row's result. */
-function executeJob(deps: ExecutorDeps & { coalescer?: Coalescer }, claimed: ClaimedJob): Promise<unknown> {
-  const { job, botId } = claimed
-  const progress = progressStoreOf(deps.db, claimed)
-  switch (job.type) {
-    case 'relay':
-      return deps.coalescer ? deps.coalescer.relay(deps, claimed, job.linkId, progress) : relayCopy(deps, job.linkId, botId, progress, claimed)
-    case 'relay_album':
-      return relayAlbum(deps, job.firstLinkId, job.mediaGroupId, botId, progress)
-    case 'edit_copy':
-      return editCopy(deps, job.linkId, progress)
-    case 'delete':
-      return deleteMessage(deps, botId, job)
-    case 'react':
-      return react(deps, botId, job)
-    case 'text':
-      return sendNotice(deps, botId, job, progress)
-    case 'flood_notice':
-      return floodNotice(deps, botId, job, progress)
-    case 'edit_text':
-      return editText(deps, botId, job)
-    case 'create_topic':
-      return createTopic(deps, botId, job.topicId)
-    case 'create_system_topic':
-      return createSystemTopic(deps, botId, job.systemTopicId)
-    case 'close_topic':
-    case 'reopen_topic':
-    case 'delete_topic':
-      return changeTopic(deps, botId, job.type, job.topicId)
-    case 'remove_member':
-      return removeMember(deps, botId, job)
-  }
 }

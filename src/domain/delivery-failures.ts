@@ -1,5 +1,4 @@
-import type { FailureClass } from '../delivery/classify-error.js'
-import type { ClaimedJob } from '../delivery/outbox.js'
+import type { ClaimedJob, FailureClass } from '../delivery/hooks.js'
 import { decodeDestination, privateChatOf } from '../delivery/destination.js'
 import type { DomainDeps } from './deps.js'
 import type { ProjectRuntime } from './project-runtime.js'
@@ -34,7 +33,7 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
     // The CS bot cannot post its own alarm into the CS group: the log line above is all there is.
     const csBotBroken = (project.bots[homeRole(project.roles).key] ?? []).some((bot) => bot.id === job.botId)
     const title = chatId === undefined ? undefined : groupTitle(project, chatId)
-    if (csBotBroken || chatId === undefined || title === undefined || !deps.alarms.claim(chatId)) return
+    if (csBotBroken || chatId === undefined || title === undefined || !deps.alarms.claim(chatId, 'rights', deps.clock.now().getTime())) return
     const bot = Object.values(project.bots)
       .flat()
       .find((b) => b.id === job.botId)

@@ -21,7 +21,7 @@ export class GroupAlarms {
    * True when no alarm of this kind was raised for this group within the last hour (and records
    * this one). Kinds are apart: a long backlog does not silence a bot that lost its rights.
    */
-  claim(chatId: number, kind: 'rights' | 'backlog' = 'rights', now = Date.now()): boolean {
+  claim(chatId: number, kind: 'rights' | 'backlog', now: number): boolean {
     const key = `${kind}:${chatId}`
     const last = this.lastAlarmAt.get(key)
     if (last !== undefined && now - last < ALARM_INTERVAL_MS) return false
@@ -54,7 +54,7 @@ export function groupTitle(project: ProjectRuntime, chatId: number): string | un
  */
 export async function alarmGroupBacklog(deps: DomainDeps, project: ProjectRuntime, chatId: number, minutes: number): Promise<void> {
   const group = staffGroupOf(project, chatId)
-  if (!group || !deps.alarms.claim(chatId, 'backlog')) return
+  if (!group || !deps.alarms.claim(chatId, 'backlog', deps.clock.now().getTime())) return
   const bots = project.bots[group.role]?.length ?? 1
   const log = { projectId: project.id, chatId, minutes, bots }
   deps.logger.warn(log, 'ALARM: a group has a long backlog; text copies are being combined')

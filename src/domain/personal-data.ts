@@ -67,6 +67,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
         .orderBy(relayLinks.id)
     : []
   const data = {
+    // eslint-disable-next-line no-restricted-syntax -- TODO(issue 17): exportCustomerData (CLI, API) has no clock to pass yet
     exportedAt: new Date().toISOString(),
     customer,
     account: customer.accountId ? ((await db.select().from(accounts).where(eq(accounts.id, customer.accountId)))[0] ?? null) : null,

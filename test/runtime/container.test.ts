@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { createPool } from 'mysql2'
@@ -49,8 +49,9 @@ function healthcheckCommand(): string[] {
 function buildDist(): string {
   const root = mkdtempSync(join(resolve('.data'), 'container-'))
   cleanups.push(() => rmSync(root, { recursive: true, force: true }))
-  const { options } = ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.build.json', (p) => ts.sys.readFile(p)).config, ts.sys, process.cwd())
-  for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+  const { options, fileNames } = ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.build.json', (p) => ts.sys.readFile(p)).config, ts.sys, process.cwd())
+  // The files tsconfig.build.json compiles (not the simulator or the demo).
+  for (const file of fileNames.map((name) => relative(resolve('src'), name))) {
     const out = join(root, 'dist', file.replace(/\.ts$/, '.js'))
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
@@ -25,12 +25,16 @@ afterAll(async () => {
 
 it('node dist/main.js with production dependencies only relays a message', async () => {
   const repo = process.cwd()
+  // As `npm run build` does: a fresh dist/, so no file left from an older build is checked.
+  rmSync(join(repo, 'dist'), { recursive: true, force: true })
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'inherit' })
   const stage = mkdtempSync(join(tmpdir(), 'topicdesk-runtime-'))
   cleanups.push(() => rmSync(stage, { recursive: true, force: true }))
   for (const path of ['package.json', 'package-lock.json', 'dist', 'migrations']) cpSync(join(repo, path), join(stage, path), { recursive: true })
   execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: stage, stdio: 'inherit' })
-  // Nothing of the dev toolchain is there: the service must not need it.
+  // Nothing of the dev toolchain is there, nor the simulator or the demo: the service needs none of them.
+  expect(readdirSync(join(stage, 'dist'))).not.toContain('simulator')
+  expect(readdirSync(join(stage, 'dist'))).not.toContain('demo')
   expect(() => execFileSync('node', ['-e', "import('tsx')"], { cwd: stage, stdio: 'pipe' })).toThrow()
 
   const sim = await startSimulator()

@@ -11,14 +11,14 @@ const privateChat = composer.chatType('private')
 
 // Reactions and edits count against the client's flood limit (each synced one is a job in the staff groups).
 privateChat.on('edited_message', async (ctx) => {
-  const editCopies = !syncFlooding(ctx.project, ctx.from.id)
+  const editCopies = !syncFlooding(ctx.project, ctx.from.id, ctx.deps.clock.now().getTime())
   const outcome = await syncEdit(ctx.deps, ctx.project, ctx.self.id, toInboundMessage(ctx.editedMessage), { editCopies })
   ctx.log.debug({ outcome }, 'client edit')
 })
 
 privateChat.on('message_reaction', async (ctx) => {
   const user = ctx.messageReaction.user
-  if (user && syncFlooding(ctx.project, user.id)) return void ctx.log.info({ userId: user.id }, 'client reaction over the flood limit; not synced')
+  if (user && syncFlooding(ctx.project, user.id, ctx.deps.clock.now().getTime())) return void ctx.log.info({ userId: user.id }, 'client reaction over the flood limit; not synced')
   const outcome = await syncReaction(ctx.deps, ctx.project, ctx.self.id, toInboundReaction(ctx.messageReaction))
   ctx.log.debug({ outcome }, 'client reaction')
 })

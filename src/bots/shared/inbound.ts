@@ -1,5 +1,5 @@
 import type { Message, MessageReactionUpdated } from 'grammy/types'
-import { messageKind } from '../../delivery/render.js'
+import { messageKind } from '../../shared/message-content.js'
 import type { InboundMessage, InboundReaction } from '../../domain/inbound.js'
 
 /** A Telegram message as the domain reads it; the payload itself travels along to be stored. */

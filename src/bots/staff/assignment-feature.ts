@@ -1,20 +1,13 @@
 import { Composer } from 'grammy'
+import { cardButtons } from '../../domain/buttons/onboarding-card.js'
 import { pressCardButton } from '../../domain/onboarding/decide.js'
-import { homeGroup } from '../../domain/project-runtime.js'
-import { decodeCardAction } from '../../domain/buttons/onboarding-card.js'
-import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
+import { bindButtonFamily, inHomeGroup } from '../buttons/bind.js'
 import type { BotContext } from '../shared/context.js'
 
 const composer = new Composer<BotContext>()
 
-/** Buttons of the onboarding cards in the CS group. Forged or stale data gets a clear answer. */
-composer.callbackQuery(/^as:/, async (ctx) => {
-  const action = decodeCardAction(ctx.callbackQuery.data)
-  const card = pressedMessage(ctx.callbackQuery, ctx.self.id)
-  if (!action || !card || card.chatId !== homeGroup(ctx.project).chatId) {
-    await ctx.answerCallbackQuery({ text: action ? NOT_THIS_MESSAGE : 'This button is no longer valid.', show_alert: true })
-    return
-  }
+/** Buttons of the onboarding cards in the CS group; the domain binds a press to its card's assignment. */
+bindButtonFamily(composer, cardButtons, { groups: inHomeGroup, action: () => 'assign_customer' }, async (ctx, { value: action, message: card }) => {
   const answer = await pressCardButton(ctx.deps, ctx.project, { action, userId: ctx.from.id, card })
   ctx.log.info({ action, userId: ctx.from.id, answer: answer.text }, 'onboarding card pressed')
   await ctx.answerCallbackQuery({ text: answer.text, show_alert: answer.alert })

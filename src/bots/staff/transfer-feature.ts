@@ -1,10 +1,8 @@
 import { Composer } from 'grammy'
-import { isCustomerTopic } from '../../domain/button-binding.js'
-import { decodeTransferButton } from '../../domain/buttons/transfer.js'
+import { transferButtons } from '../../domain/buttons/transfer.js'
 import { findCustomer } from '../../domain/customers.js'
 import { transferNoteOf, transferToAgent } from '../../domain/owners/transfer.js'
-import { refusalFor } from '../../domain/permissions.js'
-import { NOT_THIS_MESSAGE, pressedMessage } from '../buttons/pressed-message.js'
+import { bindButtonFamily } from '../buttons/bind.js'
 import type { BotContext } from '../shared/context.js'
 import { reassign } from './reassign-feature.js'
 
@@ -16,30 +14,30 @@ const composer = new Composer<BotContext>()
  * lead); a team button moves the customer now (CS leads). The prompt then shows the outcome,
  * without buttons, so it cannot be pressed twice.
  */
-composer.callbackQuery(/^tf:/, async (ctx) => {
-  const button = decodeTransferButton(ctx.callbackQuery.data)
-  if (!button) return ctx.answerCallbackQuery({ text: 'This button is no longer valid.', show_alert: true })
-  const pressed = pressedMessage(ctx.callbackQuery, ctx.self.id)
-  const roles = ctx.project.roles.map((role) => role.key)
-  if (!pressed || !(await isCustomerTopic(ctx.deps.db, ctx.project, pressed, button.customerId, roles))) {
-    return ctx.answerCallbackQuery({ text: NOT_THIS_MESSAGE, show_alert: true })
-  }
-  if (button.kind === 'team') {
-    const refusal = refusalFor(ctx.project, ctx.from.id, 'reassign_customer')
-    if (refusal) return ctx.answerCallbackQuery({ text: refusal, show_alert: true })
-    const customer = await findCustomer(ctx.deps.db, button.customerId)
-    if (!customer || customer.projectId !== ctx.project.id) return ctx.answerCallbackQuery({ text: 'This customer no longer exists.', show_alert: true })
-    const result = await reassign(ctx, customer, button.teamKey, { kind: 'now' })
-    await ctx.answerCallbackQuery({ text: result.text.slice(0, 190) })
-    await ctx.editMessageText(result.text)
-    return
-  }
-  const message = ctx.callbackQuery.message
-  const note = transferNoteOf(message && 'text' in message ? message.text : undefined)
-  const outcome = await transferToAgent(ctx.deps, ctx.project, { customerId: button.customerId, to: button.userId, by: ctx.from.id, note })
-  if (!outcome.ok) return ctx.answerCallbackQuery({ text: outcome.reason, show_alert: true })
-  await ctx.answerCallbackQuery({ text: outcome.text.slice(0, 190) })
-  await ctx.editMessageText(outcome.text)
-})
+bindButtonFamily(
+  composer,
+  transferButtons,
+  {
+    // An agent button is the owner's or a CS lead's to press: the domain decides, knowing the owner.
+    action: (button) => (button.kind === 'team' ? 'reassign_customer' : undefined),
+    customerTopic: (button, project) => ({ customerId: button.customerId, roles: project.roles.map((role) => role.key) }),
+  },
+  async (ctx, { value: button }) => {
+    if (button.kind === 'team') {
+      const customer = await findCustomer(ctx.deps.db, button.customerId)
+      if (!customer || customer.projectId !== ctx.project.id) return ctx.answerCallbackQuery({ text: 'This customer no longer exists.', show_alert: true })
+      const result = await reassign(ctx, customer, button.teamKey, { kind: 'now' })
+      await ctx.answerCallbackQuery({ text: result.text.slice(0, 190) })
+      await ctx.editMessageText(result.text)
+      return
+    }
+    const message = ctx.callbackQuery.message
+    const note = transferNoteOf(message && 'text' in message ? message.text : undefined)
+    const outcome = await transferToAgent(ctx.deps, ctx.project, { customerId: button.customerId, to: button.userId, by: ctx.from.id, note })
+    if (!outcome.ok) return ctx.answerCallbackQuery({ text: outcome.reason, show_alert: true })
+    await ctx.answerCallbackQuery({ text: outcome.text.slice(0, 190) })
+    await ctx.editMessageText(outcome.text)
+  },
+)
 
 export { composer as staffTransferFeature }

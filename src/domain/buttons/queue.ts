@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { buttonId, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
 
 /**
@@ -7,23 +9,20 @@ import type { Keyboard } from './keyboard.js'
  */
 export type QueueAssignButton = { customerId: number; agentId: number }
 
-const ID = /^\d{1,15}$/
+export const queueAssignButtons = defineButtonFamily<QueueAssignButton>({
+  prefix: 'qa',
+  schema: z.tuple([buttonId, buttonId]).transform(([customerId, agentId]) => ({ customerId, agentId })),
+  parts: (button) => [button.customerId, button.agentId],
+})
 
-export function encodeQueueAssign(button: QueueAssignButton): string {
-  return `qa:${button.customerId}:${button.agentId}`
-}
-
-export function decodeQueueAssign(data: string): QueueAssignButton | undefined {
-  const [family, customer, agent, ...rest] = data.split(':')
-  if (family !== 'qa' || !ID.test(customer ?? '') || !ID.test(agent ?? '') || rest.length > 0) return undefined
-  return { customerId: Number(customer), agentId: Number(agent) }
-}
+export const encodeQueueAssign = queueAssignButtons.encode
+export const decodeQueueAssign = queueAssignButtons.decode
 
 /** One row per waiting customer: their place in the list, then a button per agent who can take them. */
 export function queueKeyboard(rows: Array<{ place: number; customerId: number; agents: Array<{ id: number; name: string }> }>): Keyboard {
   return {
     inline_keyboard: rows
       .filter((row) => row.agents.length > 0)
-      .map((row) => row.agents.map((agent) => ({ text: `${row.place} → ${agent.name}`, callback_data: encodeQueueAssign({ customerId: row.customerId, agentId: agent.id }) }))),
+      .map((row) => row.agents.map((agent) => queueAssignButtons.button(`${row.place} → ${agent.name}`, { customerId: row.customerId, agentId: agent.id }))),
   }
 }

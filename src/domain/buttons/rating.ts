@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { buttonId, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
 
 /**
@@ -10,18 +12,25 @@ export type RatingPress = { customerId: number; resolutionId: number; rating: nu
 
 export const RATINGS = [1, 2, 3, 4, 5] as const
 
-export function encodeRatingPress(press: RatingPress): string {
-  return `rt:${press.customerId}:${press.resolutionId}:${press.rating}`
-}
+export const ratingButtons = defineButtonFamily<RatingPress>({
+  prefix: 'rt',
+  schema: z
+    .tuple([
+      buttonId,
+      buttonId,
+      z
+        .string()
+        .regex(/^[1-5]$/)
+        .transform(Number),
+    ])
+    .transform(([customerId, resolutionId, rating]) => ({ customerId, resolutionId, rating })),
+  parts: (press) => [press.customerId, press.resolutionId, press.rating],
+})
 
-export function decodeRatingPress(data: string): RatingPress | undefined {
-  const [family, customer, resolution, rating, ...rest] = data.split(':')
-  const id = /^\d{1,15}$/
-  if (family !== 'rt' || !id.test(customer ?? '') || !id.test(resolution ?? '') || !/^[1-5]$/.test(rating ?? '') || rest.length > 0) return undefined
-  return { customerId: Number(customer), resolutionId: Number(resolution), rating: Number(rating) }
-}
+export const encodeRatingPress = ratingButtons.encode
+export const decodeRatingPress = ratingButtons.decode
 
 /** One row of five buttons, 1 (poor) to 5 (excellent). */
 export function ratingKeyboard(customerId: number, resolutionId: number): Keyboard {
-  return { inline_keyboard: [RATINGS.map((rating) => ({ text: String(rating), callback_data: encodeRatingPress({ customerId, resolutionId, rating }) }))] }
+  return { inline_keyboard: [RATINGS.map((rating) => ratingButtons.button(String(rating), { customerId, resolutionId, rating }))] }
 }

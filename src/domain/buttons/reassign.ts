@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { buttonId, buttonTeamKey, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
 
 /**
@@ -12,36 +14,35 @@ export type ReassignButton =
   | { kind: 'when'; customerId: number; teamKey: string; when: 'now' | 'tonight' }
   | { kind: 'cancel'; customerId: number; reassignmentId: number }
 
-const ID = /^\d{1,15}$/
-const TEAM = /^[a-z0-9_-]{1,24}$/
+export const reassignButtons = defineButtonFamily<ReassignButton>({
+  prefix: 'ra',
+  schema: z.union([
+    z.tuple([z.literal('m'), buttonId]).transform(([, customerId]) => ({ kind: 'menu' as const, customerId })),
+    z.tuple([z.literal('t'), buttonId, buttonTeamKey]).transform(([, customerId, teamKey]) => ({ kind: 'team' as const, customerId, teamKey })),
+    z
+      .tuple([z.literal('w'), buttonId, buttonTeamKey, z.enum(['now', 'tonight'])])
+      .transform(([, customerId, teamKey, when]) => ({ kind: 'when' as const, customerId, teamKey, when })),
+    z.tuple([z.literal('c'), buttonId, buttonId]).transform(([, customerId, reassignmentId]) => ({ kind: 'cancel' as const, customerId, reassignmentId })),
+  ]),
+  parts: (button) => {
+    switch (button.kind) {
+      case 'menu':
+        return ['m', button.customerId]
+      case 'team':
+        return ['t', button.customerId, button.teamKey]
+      case 'when':
+        return ['w', button.customerId, button.teamKey, button.when]
+      case 'cancel':
+        return ['c', button.customerId, button.reassignmentId]
+    }
+  },
+})
 
-export function encodeReassignButton(button: ReassignButton): string {
-  switch (button.kind) {
-    case 'menu':
-      return `ra:m:${button.customerId}`
-    case 'team':
-      return `ra:t:${button.customerId}:${button.teamKey}`
-    case 'when':
-      return `ra:w:${button.customerId}:${button.teamKey}:${button.when}`
-    case 'cancel':
-      return `ra:c:${button.customerId}:${button.reassignmentId}`
-  }
-}
-
-export function decodeReassignButton(data: string): ReassignButton | undefined {
-  const [family, kind, customer, ...rest] = data.split(':')
-  if (family !== 'ra' || !ID.test(customer ?? '')) return undefined
-  const customerId = Number(customer)
-  const [first, second] = rest
-  if (kind === 'm' && rest.length === 0) return { kind: 'menu', customerId }
-  if (kind === 't' && rest.length === 1 && TEAM.test(first!)) return { kind: 'team', customerId, teamKey: first! }
-  if (kind === 'w' && rest.length === 2 && TEAM.test(first!) && (second === 'now' || second === 'tonight')) return { kind: 'when', customerId, teamKey: first!, when: second }
-  if (kind === 'c' && rest.length === 1 && ID.test(first!)) return { kind: 'cancel', customerId, reassignmentId: Number(first) }
-  return undefined
-}
+export const encodeReassignButton = reassignButtons.encode
+export const decodeReassignButton = reassignButtons.decode
 
 const keyboard = (rows: Array<Array<{ text: string; button: ReassignButton }>>): Keyboard => ({
-  inline_keyboard: rows.map((row) => row.map(({ text, button }) => ({ text, callback_data: encodeReassignButton(button) }))),
+  inline_keyboard: rows.map((row) => row.map(({ text, button }) => reassignButtons.button(text, button))),
 })
 
 /** The profile card's "Reassign CR" button. */

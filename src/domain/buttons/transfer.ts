@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { buttonId, buttonTeamKey, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
 
 /**
@@ -8,29 +10,24 @@ import type { Keyboard } from './keyboard.js'
  */
 export type TransferButton = { kind: 'agent'; customerId: number; userId: number } | { kind: 'team'; customerId: number; teamKey: string }
 
-const ID = /^\d{1,15}$/
-const TEAM = /^[a-z0-9_-]{1,24}$/
+export const transferButtons = defineButtonFamily<TransferButton>({
+  prefix: 'tf',
+  schema: z.union([
+    z.tuple([z.literal('a'), buttonId, buttonId]).transform(([, customerId, userId]) => ({ kind: 'agent' as const, customerId, userId })),
+    z.tuple([z.literal('t'), buttonId, buttonTeamKey]).transform(([, customerId, teamKey]) => ({ kind: 'team' as const, customerId, teamKey })),
+  ]),
+  parts: (button) => (button.kind === 'agent' ? ['a', button.customerId, button.userId] : ['t', button.customerId, button.teamKey]),
+})
 
-export function encodeTransferButton(button: TransferButton): string {
-  return button.kind === 'agent' ? `tf:a:${button.customerId}:${button.userId}` : `tf:t:${button.customerId}:${button.teamKey}`
-}
-
-export function decodeTransferButton(data: string): TransferButton | undefined {
-  const [family, kind, customer, target, ...rest] = data.split(':')
-  if (family !== 'tf' || !ID.test(customer ?? '') || target === undefined || rest.length > 0) return undefined
-  const customerId = Number(customer)
-  if (kind === 'a' && ID.test(target)) return { kind: 'agent', customerId, userId: Number(target) }
-  if (kind === 't' && TEAM.test(target)) return { kind: 'team', customerId, teamKey: target }
-  return undefined
-}
+export const encodeTransferButton = transferButtons.encode
+export const decodeTransferButton = transferButtons.decode
 
 /** One row per agent ("→ Dave 🟢"), then one per other team for a lead ("🔀 CR South"). */
 export function transferKeyboard(customerId: number, agents: Array<{ id: number; label: string }>, teams: Array<{ key: string; title: string }>): Keyboard {
-  const row = (text: string, button: TransferButton) => [{ text, callback_data: encodeTransferButton(button) }]
   return {
     inline_keyboard: [
-      ...agents.map((agent) => row(`→ ${agent.label}`, { kind: 'agent', customerId, userId: agent.id })),
-      ...teams.map((team) => row(`🔀 ${team.title}`, { kind: 'team', customerId, teamKey: team.key })),
+      ...agents.map((agent) => [transferButtons.button(`→ ${agent.label}`, { kind: 'agent', customerId, userId: agent.id })]),
+      ...teams.map((team) => [transferButtons.button(`🔀 ${team.title}`, { kind: 'team', customerId, teamKey: team.key })]),
     ],
   }
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { buttonId, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
 
 /**
@@ -7,21 +9,17 @@ import type { Keyboard } from './keyboard.js'
  */
 export type TreatmentAction = { action: 'open' | 'cancel'; customerId: number }
 
-export function encodeTreatmentAction(action: TreatmentAction): string {
-  return `tr:${action.action}:${action.customerId}`
-}
+export const treatmentButtons = defineButtonFamily<TreatmentAction>({
+  prefix: 'tr',
+  schema: z.tuple([z.enum(['open', 'cancel']), buttonId]).transform(([action, customerId]) => ({ action, customerId })),
+  parts: (action) => [action.action, action.customerId],
+})
 
-export function decodeTreatmentAction(data: string): TreatmentAction | undefined {
-  const [family, action, id, ...rest] = data.split(':')
-  if (family !== 'tr' || (action !== 'open' && action !== 'cancel') || !/^\d{1,15}$/.test(id ?? '') || rest.length > 0) return undefined
-  return { action, customerId: Number(id) }
-}
+export const encodeTreatmentAction = treatmentButtons.encode
+export const decodeTreatmentAction = treatmentButtons.decode
 
 export function treatmentPromptKeyboard(customerId: number): Keyboard {
   return {
-    inline_keyboard: [
-      [{ text: 'Open Treatment topic', callback_data: encodeTreatmentAction({ action: 'open', customerId }) }],
-      [{ text: 'Cancel', callback_data: encodeTreatmentAction({ action: 'cancel', customerId }) }],
-    ],
+    inline_keyboard: [[treatmentButtons.button('Open Treatment topic', { action: 'open', customerId })], [treatmentButtons.button('Cancel', { action: 'cancel', customerId })]],
   }
 }

@@ -29,11 +29,11 @@ async function markResolved(
   tx: DbOrTx,
   project: ProjectRuntime,
   customer: Customer,
-  change: { actorUserId: number; reason: ResolveReason; notice: string },
+  change: { actorUserId: number; reason: ResolveReason; notice: string; at: Date },
 ): Promise<number | undefined> {
   const [result] = await tx
     .update(customers)
-    .set({ conversation: 'resolved', resolvedAt: new Date() })
+    .set({ conversation: 'resolved', resolvedAt: change.at })
     .where(and(eq(customers.id, customer.id), eq(customers.conversation, 'open'), eq(customers.state, 'active')))
   if (result.affectedRows === 0) return undefined
   const resolutionId = await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'resolved', actorUserId: change.actorUserId, reason: change.reason })
@@ -85,7 +85,7 @@ export async function resolveByCommand(deps: DomainDeps, project: ProjectRuntime
   if (customer.state !== 'active') return { ok: false, reason: 'This customer is not onboarded yet.' }
   const who = staffMember(project, actorUserId)?.name ?? 'a colleague'
   const resolved = await deps.db.transaction(async (tx) => {
-    const resolutionId = await markResolved(tx, project, customer, { actorUserId, reason: 'command', notice: `✅ Resolved by ${who}. ${REOPENS}` })
+    const resolutionId = await markResolved(tx, project, customer, { actorUserId, reason: 'command', at: deps.clock.now(), notice: `✅ Resolved by ${who}. ${REOPENS}` })
     if (resolutionId !== undefined) await closeCrTopic(tx, project, customer.id)
     return resolutionId !== undefined
   })
@@ -133,7 +133,7 @@ export async function recordTopicChangeAndConversation(
       return recorded
     }
     const who = staffMember(project, actorUserId)?.name ?? 'Someone'
-    await markResolved(tx, project, customer, { actorUserId, reason: 'topic_closed', notice: `✅ Resolved: ${who} closed the CR topic. ${REOPENS}` })
+    await markResolved(tx, project, customer, { actorUserId, reason: 'topic_closed', at: deps.clock.now(), notice: `✅ Resolved: ${who} closed the CR topic. ${REOPENS}` })
     return recorded
   })
   if (change !== 'unchanged') deps.notify()

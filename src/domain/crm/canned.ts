@@ -79,7 +79,7 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
       : undefined
     const source = { key: `${command.chat.id}:${command.message_id}`, replyToRowId: replyTo?.message.id }
     await relaySyntheticStaffMessage(tx, project, customer, group, staffMember(project, actorUserId)!, canned.text, source)
-    await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
+    await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
   })
   deps.notify()
   return customer.blocked ? { ok: false, reason: '⚠️ Not delivered: the client blocked the bot.' } : { ok: true, text: '' }

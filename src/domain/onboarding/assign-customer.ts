@@ -31,7 +31,7 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
   if (!customer || customer.projectId !== project.id) return { ok: false, reason: 'no_customer', message: `No customer ${request.customerId} in project ${project.config.key}` }
   if (!project.config.groups.cr.some((t) => t.key === request.team)) return { ok: false, reason: 'no_team', message: `There is no CR team "${request.team}" in the configuration.` }
   if (customer.state === 'active') {
-    const planned = await scheduleReassignment(deps, project, { customerId: customer.id, toTeam: request.team, dueAt: new Date(), requestedBy: request.by, source: 'bot' })
+    const planned = await scheduleReassignment(deps, project, { customerId: customer.id, toTeam: request.team, dueAt: deps.clock.now(), requestedBy: request.by, source: 'bot' })
     if (!planned.ok) return { ok: false, reason: 'conflict', message: planned.reason }
     // As "/reassign <team> now" does: started here, retried by the cron job if it fails.
     startReassignment(deps, project, planned.reassignment.id)

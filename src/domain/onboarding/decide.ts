@@ -93,7 +93,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     const treatment = Boolean(fresh?.treatment) && Boolean(onDemandGroup(project))
     const team = teamsOf(project).find((t) => t.key === action.teamKey)!
     await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } }, decidedAt)
-    await routeOwner(tx, project, customer.id, 'routing')
+    await routeOwner(tx, project, customer.id, 'routing', decidedAt)
     await editCard(tx, `${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
     return { text: `Assigned to ${team.title}.`, alert: false }
   })

@@ -41,7 +41,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       .ignore()
       // Opening is activity: the first client message need not touch it again (idle closing
       // counts from `COALESCE(last_activity_at, created_at)`, so this changes no close).
-      .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name, lastActivityAt: new Date() })
+      .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name, lastActivityAt: decidedAt })
     if (inserted.affectedRows === 0) continue // already there: creation is idempotent
     const topicId = Number(inserted.insertId)
     const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })

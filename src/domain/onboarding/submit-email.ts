@@ -17,7 +17,7 @@ export type EmailOutcome = 'invalid' | 'unknown' | 'cooldown' | 'already_linked'
  * Failures are counted per window; past the limit the customer is put in a cooldown, so no
  * unvalidated user can make the bot create topics.
  */
-export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, customer: Customer, input: string, now = new Date()): Promise<EmailOutcome> {
+export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, customer: Customer, input: string, now = deps.clock.now()): Promise<EmailOutcome> {
   const templates = project.config.templates
   if (customer.cooldownUntil && customer.cooldownUntil > now) {
     await queueClientText(deps.db, project, customer.telegramUserId, templates.cooldown)

@@ -31,7 +31,7 @@ export async function waitingCustomers(db: DbOrTx, project: ProjectRuntime, limi
  * queue's periodic job (every 2 s by default, in one process at a time) and by anything that
  * frees an agent or brings one online (`/online`, `/resolve`). Returns how many got an owner.
  */
-export async function drainQueue(deps: DomainDeps, project: ProjectRuntime, now = new Date()): Promise<number> {
+export async function drainQueue(deps: DomainDeps, project: ProjectRuntime, now = deps.clock.now()): Promise<number> {
   if ((await waitingCustomers(deps.db, project, 1)).length === 0) return 0
   const routed = await deps.db.transaction(async (tx) => {
     await lockRouting(tx, project)
@@ -65,7 +65,7 @@ async function agentsWithRoom(db: DbOrTx, project: ProjectRuntime, teamKey: stri
 }
 
 /** `/queue`: the waiting customers, oldest first, with their waiting time, and a button per agent who can take each. */
-export async function queueListing(db: DbOrTx, project: ProjectRuntime, now = new Date()): Promise<{ text: string; keyboard: Keyboard }> {
+export async function queueListing(db: DbOrTx, project: ProjectRuntime, now: Date): Promise<{ text: string; keyboard: Keyboard }> {
   const waiting = await waitingCustomers(db, project, LISTED)
   if (waiting.length === 0) return { text: 'Nobody is waiting for an owner. 🎉', keyboard: { inline_keyboard: [] } }
   const teams = new Map(teamsOf(project).map((t) => [t.key, t.title]))

@@ -52,7 +52,7 @@ export async function ownerChoiceInput(tx: DbOrTx, project: ProjectRuntime, team
  * owner and wait in the queue (`queued_at`, logged once). The caller holds `lockRouting`.
  * Returns the choice, or undefined when the customer needs no owner (not active, no CR team).
  */
-export async function routeOwner(tx: DbOrTx, project: ProjectRuntime, customerId: number, reason: string, now = new Date()): Promise<OwnerChoice | undefined> {
+export async function routeOwner(tx: DbOrTx, project: ProjectRuntime, customerId: number, reason: string, now: Date): Promise<OwnerChoice | undefined> {
   const [customer] = await tx
     .select()
     .from(customers)

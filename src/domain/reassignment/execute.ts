@@ -18,7 +18,7 @@ import type { Reassignment } from './schedule.js'
 export type ExecuteOutcome = 'done' | 'skipped' | 'failed'
 
 /** Runs every reassignment of the project that is due now. Only one process calls this at a time (cron lock). */
-export async function runDueReassignments(deps: DomainDeps, project: ProjectRuntime, now = new Date()): Promise<number> {
+export async function runDueReassignments(deps: DomainDeps, project: ProjectRuntime, now = deps.clock.now()): Promise<number> {
   const due = await deps.db
     .select({ id: reassignments.id })
     .from(reassignments)
@@ -38,7 +38,7 @@ export async function runDueReassignments(deps: DomainDeps, project: ProjectRunt
  */
 export async function executeReassignment(deps: DomainDeps, project: ProjectRuntime, reassignmentId: number): Promise<ExecuteOutcome> {
   const settings = project.config.reassignment
-  const startedAt = Date.now()
+  const startedAt = performance.now()
   const outcome = await retryTransient(() =>
     deps.db.transaction(async (tx): Promise<ExecuteOutcome> => {
       const [plan] = await tx.select().from(reassignments).where(eq(reassignments.id, reassignmentId)).for('update')
@@ -84,7 +84,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
       // The owner is chosen in the new team below; the card is edited to name them once posted.
       const card = profileCard(project, { ...customer, ownerUserId: null }, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
-      const history = await historyToReplay(tx, customer.id, settings.replay)
+      const history = await historyToReplay(tx, customer.id, settings.replay, deps.clock.now())
       await queueTopicOpening(
         tx,
         project,
@@ -116,7 +116,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       }
       // The records' hint as of now counts as seen: the records sync acts only on later changes.
       await tx.update(customers).set({ crTeam: team.key, crTeamHintSeen: account.crTeamHint }).where(eq(customers.id, customer.id))
-      await routeOwner(tx, project, customer.id, 'reassignment')
+      await routeOwner(tx, project, customer.id, 'reassignment', deps.clock.now())
       const csTopic = await activeTopicOfRole(tx, customer.id, homeRole(project.roles).key)
       if (csTopic) await queueTopicText(tx, project, csTopic, `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.`, {}, { stream: 'prompt' })
       if (settings.notifyClient) await queueClientText(tx, project, customer.telegramUserId, fillTemplate(settings.clientTemplate, { name: customer.firstName, team: team.title }))
@@ -137,7 +137,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
     }),
   )
   if (outcome !== 'skipped') deps.notify()
-  deps.logger.info({ reassignmentId, outcome, ms: Date.now() - startedAt }, 'reassignment executed')
+  deps.logger.info({ reassignmentId, outcome, ms: Math.round(performance.now() - startedAt) }, 'reassignment executed')
   return outcome
 }
 

@@ -9,7 +9,7 @@ import { openReassignment, scheduleReassignment } from './schedule.js'
  * team since the team was last decided (after an import, or from the directory). Only changes
  * count: a lead's manual move is not undone because the records still name the old team.
  */
-export async function scheduleMovesFromRecords(deps: DomainDeps, project: ProjectRuntime, now = new Date()): Promise<number> {
+export async function scheduleMovesFromRecords(deps: DomainDeps, project: ProjectRuntime, now = deps.clock.now()): Promise<number> {
   const teams = new Set(teamsOf(project).map((t) => t.key))
   const differing = await deps.db
     .select({ customerId: customers.id, hint: accounts.crTeamHint, team: customers.crTeam })

@@ -14,7 +14,7 @@ export interface ReplayLimits {
 }
 
 /** The customer's conversation to replay, oldest first (deleted messages, and held ones not yet relayed, left out). */
-export async function historyToReplay(db: DbOrTx, customerId: number, limits: ReplayLimits, now = new Date()): Promise<MessageRow[]> {
+export async function historyToReplay(db: DbOrTx, customerId: number, limits: ReplayLimits, now: Date): Promise<MessageRow[]> {
   const since = limits.lastDays ? new Date(now.getTime() - limits.lastDays * 86_400_000) : undefined
   const rows = await db
     .select()

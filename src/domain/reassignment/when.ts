@@ -1,7 +1,7 @@
 /** When a reassignment should happen: now, tonight (a configured UTC hour), or a given date/time (UTC). */
 export type ReassignWhen = { kind: 'now' } | { kind: 'tonight' } | { kind: 'at'; date: Date }
 
-export function dueAt(when: ReassignWhen, tonightHourUtc: number, now = new Date()): Date {
+export function dueAt(when: ReassignWhen, tonightHourUtc: number, now: Date): Date {
   if (when.kind === 'now') return now
   if (when.kind === 'at') return when.date
   const tonight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), tonightHourUtc))
@@ -10,7 +10,7 @@ export function dueAt(when: ReassignWhen, tonightHourUtc: number, now = new Date
 }
 
 /** Parses "" or "now", "tonight", or "2026-11-25 09:00" / "2026-11-25T09:00" (UTC); undefined for anything else or a date not in the future. */
-export function parseWhen(text: string, now = new Date()): ReassignWhen | undefined {
+export function parseWhen(text: string, now: Date): ReassignWhen | undefined {
   const value = text.trim().toLowerCase()
   if (value === '' || value === 'now') return { kind: 'now' }
   if (value === 'tonight') return { kind: 'tonight' }
@@ -22,7 +22,7 @@ export function parseWhen(text: string, now = new Date()): ReassignWhen | undefi
   return { kind: 'at', date }
 }
 
-export function describeDue(date: Date, now = new Date()): string {
+export function describeDue(date: Date, now: Date): string {
   if (date.getTime() - now.getTime() < 60_000) return 'now'
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }

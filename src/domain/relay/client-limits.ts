@@ -37,7 +37,7 @@ function windowLabel(seconds: number): string {
  * one notice at the window's end counting what was held back (sent beside the topic's ordered
  * rows, so live messages do not wait for it).
  */
-export async function holdBack(tx: DbOrTx, project: ProjectRuntime, customer: Customer, stored: MessageRow, reason: NotRelayedReason, now = new Date()): Promise<void> {
+export async function holdBack(tx: DbOrTx, project: ProjectRuntime, customer: Customer, stored: MessageRow, reason: NotRelayedReason, now: Date): Promise<void> {
   if (reason === 'banned') {
     const [first] = await tx
       .update(customers)
@@ -69,7 +69,7 @@ const recentSyncs = new WeakMap<ProjectRuntime, Map<number, number[]>>()
  * process's memory (no row is stored for a reaction): each process of a deployment allows the
  * limit, and a restart forgets the window.
  */
-export function syncFlooding(project: ProjectRuntime, clientUserId: number, now = Date.now()): boolean {
+export function syncFlooding(project: ProjectRuntime, clientUserId: number, now: number): boolean {
   const { maxMessages, windowSeconds } = project.config.flood
   let byClient = recentSyncs.get(project)
   if (!byClient) recentSyncs.set(project, (byClient = new Map<number, number[]>()))

@@ -48,7 +48,7 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
     if (!stored) return 'duplicate' as const
     if (held) return 'held' as const
     if (notRelayed) {
-      await holdBack(tx, project, current, stored, notRelayed)
+      await holdBack(tx, project, current, stored, notRelayed, deps.clock.now())
       return notRelayed
     }
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).

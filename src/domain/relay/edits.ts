@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
-import { hasWaitingJob } from '../../delivery/outbox.js'
+import { hasWaitingJob } from '../../delivery/queue.js'
 import { encodeDestination } from '../../delivery/destination.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'

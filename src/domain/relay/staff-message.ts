@@ -47,7 +47,7 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
       internalNote: isNote,
     })
     if (!stored) return 'duplicate'
-    await touchTopic(tx, topic.id, new Date(), topic.lastActivityAt)
+    await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
     if (isNote) {
       await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'react', chatId: message.chat.id, messageId: message.message_id, emoji: [NOTE_ACK] })
       return 'note'

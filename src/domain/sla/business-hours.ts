@@ -1,6 +1,6 @@
-/** Days as the config spells them, in `Date.getUTCDay()` order. */
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
-export type Weekday = (typeof WEEKDAYS)[number]
+import { WEEKDAYS, type Weekday } from '../../shared/calendar.js'
+
+export { isKnownTimeZone, WEEKDAYS, type Weekday } from '../../shared/calendar.js'
 
 /** When a project's staff work: wall-clock hours on some days, in an IANA time zone. */
 export interface BusinessHours {
@@ -34,16 +34,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, found)
   }
   return found
-}
-
-/** Whether `timeZone` is an IANA zone this runtime knows (Intl throws a RangeError otherwise). */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone)
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** The wall-clock time of an instant in a zone, as if that wall clock were UTC (ms). */

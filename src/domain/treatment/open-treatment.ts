@@ -76,7 +76,7 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
       chatId: group.chatId,
       name: topicName(customer, account),
       generation,
-      lastActivityAt: new Date(),
+      lastActivityAt: deps.clock.now(),
     })
     const [topic] = await tx
       .select()

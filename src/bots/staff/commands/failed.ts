@@ -1,5 +1,6 @@
 import type { InlineKeyboardButton } from 'grammy/types'
 import { describeDeadLetter, listDeadLetters } from '../../../delivery/dead-letters.js'
+import { deadLetterRetryButtons, failedUpdateRetryButtons } from '../../../domain/buttons/failed.js'
 import { refusalFor } from '../../../domain/permissions.js'
 import { listFailedUpdates } from '../../../db/repositories/updates.js'
 import { describeFailedUpdate, formatUpdateKey } from '../../ingress/failed-updates.js'
@@ -24,8 +25,8 @@ export const failedCommand: GroupCommandHandler = async (ctx) => {
   const lines: string[] = []
   const buttons: InlineKeyboardButton[][] = []
   if (letters.length > 0) lines.push('Failed deliveries (newest first):', ...letters.map(describeDeadLetter))
-  for (const letter of letters) buttons.push([{ text: `↻ Retry #${letter.id}`, callback_data: `dl:${letter.id}` }])
+  for (const letter of letters) buttons.push([deadLetterRetryButtons.button(`↻ Retry #${letter.id}`, { outboxId: letter.id })])
   if (parked.length > 0) lines.push('Failed updates (newest first):', ...parked.map(describeFailedUpdate))
-  for (const update of parked) buttons.push([{ text: `↻ Retry update ${formatUpdateKey(update)}`, callback_data: `du:${formatUpdateKey(update)}` }])
+  for (const update of parked) buttons.push([failedUpdateRetryButtons.button(`↻ Retry update ${formatUpdateKey(update)}`, { botId: update.botId, updateId: update.updateId })])
   await ctx.reply(lines.join('\n').slice(0, 4000), { reply_markup: { inline_keyboard: buttons } })
 }

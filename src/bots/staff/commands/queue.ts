@@ -9,6 +9,6 @@ export const queueCommand: GroupCommandHandler = async (ctx) => {
     await ctx.reply(refusal, { reply_parameters: { message_id: ctx.msg.message_id } })
     return
   }
-  const listing = await queueListing(ctx.deps.db, ctx.project)
+  const listing = await queueListing(ctx.deps.db, ctx.project, ctx.deps.clock.now())
   await ctx.reply(listing.text, listing.keyboard.inline_keyboard.length > 0 ? { reply_markup: listing.keyboard } : {})
 }

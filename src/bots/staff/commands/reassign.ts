@@ -19,7 +19,7 @@ export const reassignCommand: TopicCommandHandler = async (command) => {
   if (!customer) return answer(command, 'This customer no longer exists.')
   const [teamKey, ...rest] = args.split(/\s+/).filter(Boolean)
   if (!teamKey) return answer(command, 'Move this customer to which CR team?', { reply_markup: teamKeyboard(ctx, customer) })
-  const when = parseWhen(rest.join(' '))
+  const when = parseWhen(rest.join(' '), ctx.deps.clock.now())
   if (!when) return answer(command, 'When? Write now, tonight, or a future date like 2026-12-01 09:00 (UTC).')
   const result = await reassign(ctx, customer, teamKey.toLowerCase(), when)
   return answer(command, result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(customer.id, result.cancelId) } : {})
