@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto'
-import type { Server } from 'node:http'
 import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { BotContext } from '../bots/shared/context.js'
@@ -9,8 +8,6 @@ import { handleInOrder } from '../bots/ingress/in-order.js'
 import { orderKeyOfUpdate } from '../bots/ingress/order-key.js'
 import type { Database } from '../db/client.js'
 import type { Logger } from '../logger.js'
-import { createRouter, httpServer } from './router.js'
-import { webhookSurface, type WebhookEndpoint } from './routes/webhook.js'
 
 export interface WebhookBot {
   bot: Bot<BotContext>
@@ -27,18 +24,35 @@ export function webhookPath(botId: number): string {
   return `/telegram/${botId}`
 }
 
-export interface WebhookServer extends Server {
+/** A bot's endpoint: its expected secret header, and what to do with an update that passed it. */
+export interface WebhookEndpoint {
+  botId: number
+  secret: Buffer
+  /** Stores the update (once this resolves, it is safe in the database), then hands it on in the background. */
+  receive(update: Update): Promise<void>
+}
+
+/** What the webhook HTTP surface serves: an endpoint per webhook path, and the handlings it started. */
+export interface WebhookIngress {
+  endpoints: Map<string, WebhookEndpoint>
   /** Resolves once the handlings of the updates it stored have finished (true), or after `timeoutMs` (false). */
   handlingsSettled(timeoutMs: number): Promise<boolean>
 }
 
 /**
- * Webhook ingress (the router's webhook surface on its own port): the update is stored (with its
- * order key, claimed for this process's handling) and answered 200 at once, then handled in the
- * background after the earlier updates of its customer, whichever instance got them. A re-post of
- * an update in hand here or on another instance is answered 200 and skipped.
+ * Webhook ingress, one endpoint per bot (served by the router's webhook surface, which checks the
+ * secret first): the update is stored (with its order key, claimed for this process's handling)
+ * before the 200, then handled in the background after the earlier updates of its customer,
+ * whichever instance got them. A re-post of an update in hand here or on another instance is
+ * answered 200 and skipped.
  */
-export function createWebhookServer(deps: { db: Database; logger: Logger; secret: string; bots: WebhookBot[]; onStored?: (botId: number, update: Update) => void }): WebhookServer {
+export function createWebhookIngress(deps: {
+  db: Database
+  logger: Logger
+  secret: string
+  bots: WebhookBot[]
+  onStored?: (botId: number, update: Update) => void
+}): WebhookIngress {
   const inFlight = new Set<Promise<unknown>>()
   const endpoint = (target: WebhookBot): WebhookEndpoint => ({
     botId: target.botId,
@@ -58,20 +72,14 @@ export function createWebhookServer(deps: { db: Database; logger: Logger; secret
       void handling.finally(() => inFlight.delete(handling))
     },
   })
-  const endpoints = new Map(deps.bots.map((target) => [webhookPath(target.botId), endpoint(target)]))
-  const router = createRouter([webhookSurface({ logger: deps.logger, endpoints })], {
-    logger: deps.logger,
-    name: 'webhook',
-    notFound: (c) => c.body('not found', 404, { 'content-type': 'text/plain' }),
-    failed: (c) => c.body('internal error', 500, { 'content-type': 'text/plain' }),
-  })
-  const server = httpServer(router) as WebhookServer
-  server.handlingsSettled = async (timeoutMs) => {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
-    const settled = await Promise.race([Promise.allSettled([...inFlight]).then(() => true), timeout])
-    clearTimeout(timer)
-    return settled
+  return {
+    endpoints: new Map(deps.bots.map((target) => [webhookPath(target.botId), endpoint(target)])),
+    async handlingsSettled(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+      const settled = await Promise.race([Promise.allSettled([...inFlight]).then(() => true), timeout])
+      clearTimeout(timer)
+      return settled
+    },
   }
-  return server
 }

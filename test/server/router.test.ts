@@ -5,7 +5,8 @@ import { createLogger } from '../../src/logger.js'
 import { createPublicServer } from '../../src/server/admin-server.js'
 import { rateLimit } from '../../src/server/rate-limit.js'
 import { createRouter, listen } from '../../src/server/router.js'
-import { createWebhookServer, secretForBot, webhookPath } from '../../src/server/webhook-server.js'
+import { createWebhookServer } from '../../src/server/routes/webhook.js'
+import { createWebhookIngress, secretForBot, webhookPath } from '../../src/server/webhook-server.js'
 import { startHarness, type Harness } from '../support/harness.js'
 
 const logger = createLogger('silent')
@@ -70,7 +71,7 @@ describe('webhook surface', () => {
   it('checks the secret before the body, answers 413 past 1 MB, 404 for other paths and methods', async () => {
     const secret = 'webhook-secret-for-tests-0123456789'
     // Nothing here reaches the database or the bot: each request is refused first.
-    const base = await started(createWebhookServer({ db: {} as never, logger, secret, bots: [{ bot: {} as never, botId: 42, projectId: 1 }] }))
+    const base = await started(createWebhookServer(createWebhookIngress({ db: {} as never, logger, secret, bots: [{ bot: {} as never, botId: 42, projectId: 1 }] }), logger))
     const big = JSON.stringify({ update_id: 1, pad: 'x'.repeat(1024 * 1024) })
     const post = (path: string, token?: string, body = big) => fetch(`${base}${path}`, { method: 'POST', headers: token ? { 'x-telegram-bot-api-secret-token': token } : {}, body })
     expect((await post(webhookPath(42))).status).toBe(401)

@@ -4,22 +4,16 @@
  * most 1 MB; `GET /healthz` for load balancers. Answers are plain text.
  */
 import { timingSafeEqual } from 'node:crypto'
+import type { Server } from 'node:http'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Update } from 'grammy/types'
 import type { Logger } from '../../logger.js'
-import type { Surface } from '../router.js'
+import { createRouter, httpServer, type Surface } from '../router.js'
+import type { WebhookEndpoint, WebhookIngress } from '../webhook-server.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
-
-/** A bot's endpoint: its expected secret header, and what to do with an update that passed it. */
-export interface WebhookEndpoint {
-  botId: number
-  secret: Buffer
-  /** Stores the update (a 200 means it is safe in the database), then hands it on in the background. */
-  receive(update: Update): Promise<void>
-}
 
 export function webhookSurface(deps: { logger: Logger; endpoints: Map<string, WebhookEndpoint> }): Surface {
   const routes = new Hono<{ Variables: { endpoint: WebhookEndpoint } }>()
@@ -53,4 +47,15 @@ export function webhookSurface(deps: { logger: Logger; endpoints: Map<string, We
     },
   )
   return { name: 'webhook', routes: routes as unknown as Hono }
+}
+
+/** The webhook port's server: the webhook surface alone, answering in plain text. */
+export function createWebhookServer(ingress: WebhookIngress, logger: Logger): Server {
+  const router = createRouter([webhookSurface({ logger, endpoints: ingress.endpoints })], {
+    logger,
+    name: 'webhook',
+    notFound: (c) => c.body('not found', 404, { 'content-type': 'text/plain' }),
+    failed: (c) => c.body('internal error', 500, { 'content-type': 'text/plain' }),
+  })
+  return httpServer(router)
 }
