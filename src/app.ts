@@ -7,7 +7,7 @@ import { botIdOfToken, createBot, installFeatures } from './bots/create-bot.js'
 import { BotHealth } from './bots/bot-health.js'
 import { alarmBotFailing } from './domain/bot-alarm.js'
 import { orderKey } from './bots/ingress/order-key.js'
-import { POLLING_BACKOFF, startPolling, startWebhooks, type RunningBot } from './bots/ingress/start-ingress.js'
+import { POLLING_BACKOFF, startPolling, startWebhooks, type RunningBot } from './app-ingress.js'
 import { CronScheduler } from './cron/scheduler.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { idleTopicsJob } from './cron/idle-topics.js'
@@ -38,7 +38,6 @@ import type { Logger } from './logger.js'
 import { warnAboutProblems } from './doctor/run-doctor.js'
 import { startHttpServers, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
-import { createWebhookServer } from './server/routes/webhook.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
 
 export interface App {
@@ -209,10 +208,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
   // Members who left the roster while the service was down are removed now (enforceMembership).
   sweepMembers()
-  const ingress =
-    config.telegram.mode === 'webhook'
-      ? await startWebhooks(config, db, logger, bots, health, (webhooks) => createWebhookServer(webhooks, logger))
-      : startPolling(config, db, logger, bots, health)
+  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots, health) : startPolling(config, db, logger, bots, health)
   /**
    * A bot whose token changed in the config (a revoked one replaced): rebuilt with the new token
    * and polled again. The same bot only (same id); another bot, or pools of another size, need a restart.

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/client.js'
 import { claimJobs, laneDueTimes } from '../../src/delivery/outbox.js'
+import { outboxJobs } from '../../src/delivery/jobs/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 
 /**
@@ -45,11 +46,11 @@ afterAll(async () => t?.close())
 
 describe('the cost of a claim', () => {
   it('reads a few rows per claimed row, not the sent history or every waiting row', async () => {
-    const reads = await readsOf(() => claimJobs(db, 'client_to_staff', 8))
+    const reads = await readsOf(() => claimJobs(db, 'client_to_staff', 8, 60, outboxJobs.linkPrefetching))
     // 8 heads of 8 destinations, each a few dozen index reads at most: its turn, its parent, the
     // update, and the read-back (its destination's first rows; a copy's link, message and topic).
     expect(reads).toBeLessThan(8 * 30)
-    const again = await readsOf(() => claimJobs(db, 'client_to_staff', 8))
+    const again = await readsOf(() => claimJobs(db, 'client_to_staff', 8, 60, outboxJobs.linkPrefetching))
     expect(again).toBeLessThan(8 * 30)
   })
 

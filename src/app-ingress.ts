@@ -1,25 +1,20 @@
 /** Starting the ingress of every bot: long polling (with backoff for a failing bot) or one webhook server. */
 import type { Bot } from 'grammy'
-import type { Config } from '../../config/index.js'
-import type { Database } from '../../db/client.js'
-import { NamedLock } from '../../db/named-lock.js'
-import type { BotRef, ProjectRuntime } from '../../domain/project-runtime.js'
-import type { Logger } from '../../logger.js'
-import type { Server } from 'node:http'
-import { createWebhookIngress, secretForBot, webhookPath, type WebhookIngress } from '../../server/webhook-server.js'
-import type { BotHealth } from '../bot-health.js'
-import type { BotSpec } from '../create-bot.js'
-import { syncBotProfiles } from '../profile-sync.js'
-import type { BotContext } from '../shared/context.js'
-import { PollingIngress } from './polling.js'
-import { redriveUnhandled } from './redrive.js'
-
-/** The ingress part of readiness (the shape of the admin server's checks). */
-export interface IngressCheck {
-  name: string
-  ok: boolean
-  detail: string
-}
+import type { Config } from './config/index.js'
+import type { Database } from './db/client.js'
+import { NamedLock } from './db/named-lock.js'
+import type { BotRef, ProjectRuntime } from './domain/project-runtime.js'
+import type { Logger } from './logger.js'
+import type { ReadinessCheck } from './server/admin-server.js'
+import { listen } from './server/router.js'
+import { createWebhookServer } from './server/routes/webhook.js'
+import { createWebhookIngress, secretForBot, webhookPath } from './server/webhook-server.js'
+import type { BotHealth } from './bots/bot-health.js'
+import type { BotSpec } from './bots/create-bot.js'
+import { syncBotProfiles } from './bots/profile-sync.js'
+import type { BotContext } from './bots/shared/context.js'
+import { PollingIngress } from './bots/ingress/polling.js'
+import { redriveUnhandled } from './bots/ingress/redrive.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
@@ -77,7 +72,7 @@ export function startPolling(config: Config, db: Database, logger: Logger, bots:
       pollers[i] = poll(running)
     },
     /** Ready while each bot is polled here or stands by for the instance that polls it. */
-    readiness: (): IngressCheck => {
+    readiness: (): ReadinessCheck => {
       const off = pollers.filter((p) => p.state !== 'polling' && p.state !== 'standby')
       return {
         name: 'ingress',
@@ -89,21 +84,12 @@ export function startPolling(config: Config, db: Database, logger: Logger, bots:
   }
 }
 
-/** `serve`: the HTTP server of the webhook endpoints (the router's webhook surface, given by the app). */
-export async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth, serve: (ingress: WebhookIngress) => Server) {
+export async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
   const webhook = config.telegram.webhook!
   const ingress = createWebhookIngress({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
-  const server = serve(ingress)
+  const server = createWebhookServer(ingress, logger)
   // A port in use fails the start-up (an error, not a crash on an unhandled 'error' event).
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(webhook.port, webhook.host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : webhook.port
+  const port = await listen(server, webhook.port, webhook.host)
   for (const { bot, project, self, spec, initError } of bots) {
     // A refused token was reported at start-up; it takes a restart with a new token here.
     if (initError !== undefined) continue
@@ -131,7 +117,7 @@ export async function startWebhooks(config: Config, db: Database, logger: Logger
     port,
     replace: undefined,
     // Webhooks were set above, before the service reported itself started.
-    readiness: (): IngressCheck => ({
+    readiness: (): ReadinessCheck => ({
       name: 'ingress',
       ok: server.listening,
       detail: server.listening ? `webhooks set for ${bots.length} bot(s)` : 'webhook server not listening',
