@@ -6,7 +6,9 @@ import { NamedLock } from './db/named-lock.js'
 import type { BotRef, ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
 import type { ReadinessCheck } from './server/admin-server.js'
-import { createWebhookServer, secretForBot, webhookPath } from './server/webhook-server.js'
+import { listen } from './server/router.js'
+import { createWebhookServer } from './server/routes/webhook.js'
+import { createWebhookIngress, secretForBot, webhookPath } from './server/webhook-server.js'
 import type { BotHealth } from './bots/bot-health.js'
 import type { BotSpec } from './bots/create-bot.js'
 import { syncBotProfiles } from './bots/profile-sync.js'
@@ -84,10 +86,10 @@ export function startPolling(config: Config, db: Database, logger: Logger, bots:
 
 export async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
   const webhook = config.telegram.webhook!
-  const server = createWebhookServer({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
-  await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host, resolve))
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : webhook.port
+  const ingress = createWebhookIngress({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
+  const server = createWebhookServer(ingress, logger)
+  // A port in use fails the start-up (an error, not a crash on an unhandled 'error' event).
+  const port = await listen(server, webhook.port, webhook.host)
   for (const { bot, project, self, spec, initError } of bots) {
     // A refused token was reported at start-up; it takes a restart with a new token here.
     if (initError !== undefined) continue
@@ -124,7 +126,7 @@ export async function startWebhooks(config: Config, db: Database, logger: Logger
       clearInterval(timer)
       await new Promise<void>((resolve) => server.close(() => resolve()))
       // Handlings in flight finish (or leave their claims to run out, for another instance).
-      if (!(await server.handlingsSettled(config.delivery.drainSeconds * 1000)))
+      if (!(await ingress.handlingsSettled(config.delivery.drainSeconds * 1000)))
         logger.warn('webhook handlings still running at shutdown; their updates are taken up after their lease')
     },
   }

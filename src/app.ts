@@ -36,7 +36,7 @@ import { syncBotProfiles, type ProfileSyncReport } from './bots/profile-sync.js'
 import { staffGroups, type ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
 import { warnAboutProblems } from './doctor/run-doctor.js'
-import { createAdminServer, type AdminServerDeps, type ReadinessCheck } from './server/admin-server.js'
+import { startHttpServers, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
 
@@ -53,6 +53,8 @@ export interface App {
   webhookPort?: number
   /** The admin server's port (/healthz, /readyz, /metrics), unless `http: false`. */
   adminPort?: number
+  /** Where the public surface answers: its own port (`http.public`), else the admin port. */
+  publicPort?: number
   metrics: Metrics
   /** Which bots cannot receive updates (`topicdesk_bot_failing`, `/readyz`). */
   botHealth: BotHealth
@@ -245,7 +247,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
   }
   const admin = config.http
-    ? await startAdminServer(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress, health) })
+    ? await startHttpServers(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress, health) })
     : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)
@@ -261,7 +263,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     cron,
     deps,
     webhookPort: ingress.port,
-    adminPort: admin?.port,
+    adminPort: admin?.adminPort,
+    publicPort: admin?.publicPort,
     metrics,
     botHealth: health,
     profiles,
@@ -287,19 +290,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 async function readiness(db: Database, ingress: { readiness(): ReadinessCheck }, health: BotHealth): Promise<ReadinessCheck[]> {
   const [database, outbox] = await Promise.all([databaseReadiness(db), outboxReadiness(db)])
   return [database, withFailingBots(ingress.readiness(), health), outbox]
-}
-
-async function startAdminServer(http: { port: number; host: string }, deps: AdminServerDeps) {
-  const server = createAdminServer(deps)
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(http.port, http.host, resolve)
-  })
-  const address = server.address()
-  return {
-    port: typeof address === 'object' && address ? address.port : http.port,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
 }
 
 function poolSizeOfChat(projects: ProjectRuntime[], chatId: number): number {

@@ -208,6 +208,8 @@ export const configSchema = z
           /** 0 picks any free port (tests). */
           port: z.number().int().min(0).max(65535).default(9090),
           host: z.string().default('127.0.0.1'),
+          /** The public surface on a port of its own (else it is served on this one). */
+          public: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().default('0.0.0.0') }).optional(),
         }),
       ])
       .prefault({}),

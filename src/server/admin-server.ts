@@ -1,7 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Server } from 'node:http'
 import type { Logger } from '../logger.js'
-import { handleApi, type ApiDeps } from './api/api-router.js'
+import type { ApiDeps } from './api/api-route.js'
 import type { Metrics } from './metrics.js'
+import type { RateLimit } from './rate-limit.js'
+import { closeServer, createRouter, httpServer, json, listen, type RouterOptions } from './router.js'
+import { adminSurface } from './routes/admin.js'
+import { apiSurface } from './routes/api.js'
+import { publicSurface } from './routes/public.js'
 
 /** One part of readiness: its name, whether it is fine, and a short reason. */
 export interface ReadinessCheck {
@@ -15,45 +20,59 @@ export interface AdminServerDeps {
   metrics: Metrics
   api: ApiDeps
   readiness(): Promise<ReadinessCheck[]>
+  /** Serve the public surface here too (when it has no port of its own). */
+  withPublic?: boolean
 }
 
 /**
  * The operator's HTTP server, apart from the Internet-facing webhook port (bound to 127.0.0.1
  * by default): `/healthz` (the process answers), `/readyz` (it can do its work), `/metrics`,
- * and the JSON API under `/api/v1` (API keys).
+ * the JSON API under `/api/v1` (API keys), and the public surface unless it is bound apart.
  */
 export function createAdminServer(deps: AdminServerDeps): Server {
-  return createServer((request, response) => {
-    void route(deps, request, response).catch((error: unknown) => {
-      deps.logger.error({ err: error, path: request.url }, 'admin request failed')
-      if (!response.headersSent) json(response, 500, { error: { code: 'internal', message: 'internal error' } })
-    })
-  })
+  const surfaces = [adminSurface(deps), apiSurface(deps.api)]
+  if (deps.withPublic) surfaces.push(publicSurface())
+  return httpServer(createRouter(surfaces, jsonAnswers(deps.logger, 'admin')))
 }
 
-async function route(deps: AdminServerDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://admin')
-  const path = url.pathname
-  if (path.startsWith('/api/v1/')) return handleApi(deps.api, request, response, url)
-  if (request.method !== 'GET') return json(response, 405, { error: { code: 'method_not_allowed', message: 'only GET is served here' } })
-  switch (path) {
-    case '/healthz':
-      return json(response, 200, { status: 'ok' })
-    case '/readyz': {
-      const checks = await deps.readiness()
-      const ready = checks.every((c) => c.ok)
-      return json(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks })
-    }
-    case '/metrics':
-      response.writeHead(200, { 'content-type': deps.metrics.registry.contentType })
-      response.end(await deps.metrics.text())
-      return
-    default:
-      return json(response, 404, { error: { code: 'not_found', message: `no route ${path}` } })
+/** The public surface on a port of its own (`http.public`). */
+export function createPublicServer(deps: { logger: Logger; rateLimit?: RateLimit }): Server {
+  return httpServer(createRouter([publicSurface({ rateLimit: deps.rateLimit })], jsonAnswers(deps.logger, 'public')))
+}
+
+/** Unknown paths answer 404 in JSON; a method other than GET outside the API answers 405. */
+function jsonAnswers(logger: Logger, name: string): RouterOptions {
+  return {
+    logger,
+    name,
+    notFound: (c) =>
+      c.req.method === 'GET'
+        ? json(c, 404, { error: { code: 'not_found', message: `no route ${c.req.path}` } })
+        : json(c, 405, { error: { code: 'method_not_allowed', message: 'only GET is served here' } }),
+    failed: (c) => json(c, 500, { error: { code: 'internal', message: 'internal error' } }),
   }
 }
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
-  response.end(JSON.stringify(body))
+export interface HttpAddress {
+  host: string
+  port: number
+}
+
+/** Starts the admin server, and the public one when `public` gives it an address of its own. */
+export async function startHttpServers(http: HttpAddress & { public?: HttpAddress }, deps: AdminServerDeps) {
+  const admin = createAdminServer({ ...deps, withPublic: !http.public })
+  const adminPort = await listen(admin, http.port, http.host)
+  const open: Server[] = [admin]
+  let publicPort: number | undefined
+  if (http.public) {
+    const server = createPublicServer({ logger: deps.logger })
+    open.push(server)
+    try {
+      publicPort = await listen(server, http.public.port, http.public.host)
+    } catch (error) {
+      await closeServer(admin)
+      throw error
+    }
+  }
+  return { adminPort, publicPort: publicPort ?? (http.public ? undefined : adminPort), stop: () => Promise.all(open.map(closeServer)).then(() => undefined) }
 }

@@ -1,5 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createHmac } from 'node:crypto'
 import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { BotContext } from '../bots/shared/context.js'
@@ -25,83 +24,62 @@ export function webhookPath(botId: number): string {
   return `/telegram/${botId}`
 }
 
-const MAX_BODY_BYTES = 1024 * 1024
+/** A bot's endpoint: its expected secret header, and what to do with an update that passed it. */
+export interface WebhookEndpoint {
+  botId: number
+  secret: Buffer
+  /** Stores the update (once this resolves, it is safe in the database), then hands it on in the background. */
+  receive(update: Update): Promise<void>
+}
 
-export interface WebhookServer extends Server {
+/** What the webhook HTTP surface serves: an endpoint per webhook path, and the handlings it started. */
+export interface WebhookIngress {
+  endpoints: Map<string, WebhookEndpoint>
   /** Resolves once the handlings of the updates it stored have finished (true), or after `timeoutMs` (false). */
   handlingsSettled(timeoutMs: number): Promise<boolean>
 }
 
 /**
- * Webhook ingress: one endpoint per bot. The secret header is checked on every request (wrong
- * or missing → 401), the update is stored (with its order key, claimed for this process's
- * handling) and answered 200 at once, then handled in the background after the earlier updates
- * of its customer, whichever instance got them. A re-post of an update in hand here or on another
- * instance is answered 200 and skipped. `GET /healthz` answers 200 for load balancers.
+ * Webhook ingress, one endpoint per bot (served by the router's webhook surface, which checks the
+ * secret first): the update is stored (with its order key, claimed for this process's handling)
+ * before the 200, then handled in the background after the earlier updates of its customer,
+ * whichever instance got them. A re-post of an update in hand here or on another instance is
+ * answered 200 and skipped.
  */
-export function createWebhookServer(deps: { db: Database; logger: Logger; secret: string; bots: WebhookBot[]; onStored?: (botId: number, update: Update) => void }): WebhookServer {
-  const byPath = new Map(deps.bots.map((entry) => [webhookPath(entry.botId), { ...entry, secret: Buffer.from(secretForBot(deps.secret, entry.botId)) }]))
+export function createWebhookIngress(deps: {
+  db: Database
+  logger: Logger
+  secret: string
+  bots: WebhookBot[]
+  onStored?: (botId: number, update: Update) => void
+}): WebhookIngress {
   const inFlight = new Set<Promise<unknown>>()
-  const server = createServer((request, response) => {
-    void handle(request, response).catch((error) => {
-      deps.logger.error({ err: error }, 'webhook request failed')
-      if (!response.headersSent) respond(response, 500, 'internal error')
-    })
-  }) as WebhookServer
-  server.handlingsSettled = async (timeoutMs) => {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
-    const settled = await Promise.race([Promise.allSettled([...inFlight]).then(() => true), timeout])
-    clearTimeout(timer)
-    return settled
+  const endpoint = (target: WebhookBot): WebhookEndpoint => ({
+    botId: target.botId,
+    secret: Buffer.from(secretForBot(deps.secret, target.botId)),
+    async receive(update) {
+      // Stored before the answer: a 200 means the update is safe in the database. A new row is
+      // claimed in the same insert, so no other instance takes it up while it waits its turn here.
+      const claimToken = newClaimToken()
+      const inserted = await storeUpdates(deps.db, target.projectId, target.botId, [update], { orderKeyOf: orderKeyOfUpdate, claimToken })
+      if (inserted === 1) rememberClaim(update, claimToken)
+      deps.onStored?.(target.botId, update)
+      const handling = handleInOrder({ bot: target.bot, botId: target.botId, db: deps.db, logger: deps.logger }, update, {
+        wait: true,
+        claimToken: inserted === 1 ? claimToken : undefined,
+      }).catch((error) => deps.logger.error({ err: error, botId: target.botId, updateId: update.update_id }, 'webhook update handling failed'))
+      inFlight.add(handling)
+      void handling.finally(() => inFlight.delete(handling))
+    },
+  })
+  return {
+    endpoints: new Map(deps.bots.map((target) => [webhookPath(target.botId), endpoint(target)])),
+    async handlingsSettled(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+      const settled = await Promise.race([Promise.allSettled([...inFlight]).then(() => true), timeout])
+      clearTimeout(timer)
+      return settled
+    },
   }
-  return server
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method === 'GET' && request.url === '/healthz') return respond(response, 200, 'ok')
-    const target = request.url ? byPath.get(request.url) : undefined
-    if (!target || request.method !== 'POST') return respond(response, 404, 'not found')
-    const given = Buffer.from(String(request.headers['x-telegram-bot-api-secret-token'] ?? ''))
-    if (given.length !== target.secret.length || !timingSafeEqual(given, target.secret)) {
-      deps.logger.warn({ botId: target.botId, remote: request.socket.remoteAddress }, 'webhook request with a wrong or missing secret token refused')
-      return respond(response, 401, 'unauthorized')
-    }
-    const body = await readBody(request)
-    let update: Update
-    try {
-      update = JSON.parse(body.toString('utf8')) as Update
-      if (typeof update?.update_id !== 'number') throw new Error('no update_id')
-    } catch (error) {
-      deps.logger.warn({ botId: target.botId, err: error }, 'malformed webhook body refused')
-      return respond(response, 400, 'malformed update')
-    }
-    // Stored before the answer: a 200 means the update is safe in the database. A new row is
-    // claimed in the same insert, so no other instance takes it up while it waits its turn here.
-    const claimToken = newClaimToken()
-    const inserted = await storeUpdates(deps.db, target.projectId, target.botId, [update], { orderKeyOf: orderKeyOfUpdate, claimToken })
-    if (inserted === 1) rememberClaim(update, claimToken)
-    respond(response, 200, '')
-    deps.onStored?.(target.botId, update)
-    const handling = handleInOrder({ bot: target.bot, botId: target.botId, db: deps.db, logger: deps.logger }, update, {
-      wait: true,
-      claimToken: inserted === 1 ? claimToken : undefined,
-    }).catch((error) => deps.logger.error({ err: error, botId: target.botId, updateId: update.update_id }, 'webhook update handling failed'))
-    inFlight.add(handling)
-    void handling.finally(() => inFlight.delete(handling))
-  }
-}
-
-function respond(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'content-type': 'text/plain' }).end(text)
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new Error('webhook body too large')
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
 }

@@ -54,6 +54,21 @@ describe('admin API: writing to a customer', () => {
     expect((await post(`/customers/${foreign.insertId}/assign`, { team: 'south', by: h.world.people.alice.id }, key)).status).toBe(404)
   })
 
+  it('refuses a body over 64 KB (413) after the key and the project, and one that is not JSON (422)', async () => {
+    const { key } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'crm' })
+    const id = await customerIdOf(h.world.people.zoe.id)
+    const big = { staffId: h.world.people.alice.id, text: 'x'.repeat(65 * 1024) }
+    expect((await post(`/customers/${id}/messages`, big)).status).toBe(401)
+    const tooLarge = await post(`/customers/${id}/messages`, big, key)
+    expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { error: { code: 'too_large', message: 'The request body is larger than 64 KB' } }])
+    const notJson = await fetch(`http://127.0.0.1:${h.app.adminPort}/api/v1/projects/${h.world.project.key}/customers/${id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+      body: '{nope',
+    })
+    expect([notJson.status, ((await notJson.json()) as { error: { code: string } }).error.code]).toEqual([422, 'invalid_json'])
+  })
+
   it('assigns a pending customer as a CS lead (the card is decided, topics opened); refuses non-leads (403) and unknown staff or teams (422)', async () => {
     const { key } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'crm' })
     const { sim, world } = h

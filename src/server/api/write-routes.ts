@@ -25,21 +25,21 @@ function failure(outcome: Extract<AssignOutcome | ApiMessageOutcome, { ok: false
 export const WRITE_ROUTES: Route[] = [
   {
     method: 'POST',
-    pattern: /^\/customers\/(\d+)\/assign$/,
+    path: '/customers/:id{[0-9]+}/assign',
     run: async (deps, call) => {
       const body = parse(assignBody, await call.body())
-      const outcome = await assignCustomer(deps.domain, call.project, { customerId: Number(call.params[0]), team: body.team, by: body.by })
+      const outcome = await assignCustomer(deps.domain, call.project, { customerId: Number(call.params.id), team: body.team, by: body.by })
       if (!outcome.ok) throw failure(outcome)
       return { result: outcome.kind, message: outcome.text }
     },
   },
   {
     method: 'POST',
-    pattern: /^\/customers\/(\d+)\/messages$/,
+    path: '/customers/:id{[0-9]+}/messages',
     run: async (deps, call) => {
       const body = parse(messageBody, await call.body())
       const outcome = await relayApiMessage(deps.domain, call.project, {
-        customerId: Number(call.params[0]),
+        customerId: Number(call.params.id),
         staffId: body.staffId,
         text: body.text,
         requestedBy: call.caller.name,
