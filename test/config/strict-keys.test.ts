@@ -80,5 +80,5 @@ describe('config keys', () => {
       output = String((error as { stdout: string }).stdout)
     }
     expect(output).toContain('delivry: unknown key; did you mean "delivery"?')
-  }, 20_000)
+  })
 })

@@ -21,5 +21,5 @@ describe("the service's database connections", () => {
     // for 30); capped, a connection holds a few KB.
     expect(measured.pools).toBeLessThan(4 * MB)
     expect(measured.locks).toBeLessThan(4 * MB)
-  }, 60_000)
+  })
 })

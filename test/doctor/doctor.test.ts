@@ -134,7 +134,7 @@ describe('doctor', () => {
     const refused = await doctorCli(file)
     expect(refused.code).toBe(1)
     expect(refused.stdout).toMatch(/✗ config[\s\S]*cron\.recordsSync/)
-  }, 60_000)
+  })
 
   it('runs at start-up and logs each ✗ as a warning, while the service starts all the same', async () => {
     const world = createSampleWorld(sim, { keySuffix: '3' })

@@ -107,5 +107,5 @@ describe('admin API', () => {
     await run('revoke', publicId!)
     expect((await api(`/projects/${projectKey()}/customers`, key)).status).toBe(401)
     await expect(run('create', '--project', 'nope')).rejects.toMatchObject({ code: 2 })
-  }, 30_000)
+  })
 })
