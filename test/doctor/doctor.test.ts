@@ -25,7 +25,7 @@ const row = (rows: CheckRow[], area: CheckRow['area'], subject: RegExp) => {
 
 /** `npm run doctor -- file`: its exit code and what it printed. */
 const doctorCli = (file: string) =>
-  promisify(execFile)('npx', ['tsx', 'src/cli/doctor.ts', file], { env: { ...process.env, DATABASE_URL: '' } }).then(
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/doctor.ts', file], { env: { ...process.env, DATABASE_URL: '' } }).then(
     ({ stdout }) => ({ code: 0, stdout }),
     (error: { code: number; stdout: string }) => error,
   )
