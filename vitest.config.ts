@@ -10,6 +10,10 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: true,
+    // A worker runs file after file in one process: src and its dependencies load once per worker,
+    // not once per file (state in src is per app, never per module). Each file still has its own
+    // simulator, service and database.
+    isolate: false,
     // Most files wait on the database, the simulator and timers, not on the CPU: vitest's default
     // (cores - 1, so one file at a time on 2 cores) left the machine idle. Each file has its own
     // database; at ~35 connections per running service this stays far under max_connections=500.
