@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { RowDataPacket } from 'mysql2/promise'
 import type { TestProject } from 'vitest/node'
 import { redactUrl, testDatabasePrefix, withAdminConnection } from './support/admin-connection.js'
+import { migrateTemplate } from './support/schema-template.js'
 
 /** Checks the database server once, shares its URL with the workers, and cleans up after the run. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -16,6 +17,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const testRunId = randomBytes(4).toString('hex')
   project.provide('adminDatabaseUrl', adminUrl)
   project.provide('testRunId', testRunId)
+  // Migrated once per run; every test database is created from its tables (support/database.ts).
+  project.provide('schemaTemplate', await withAdminConnection(adminUrl, (connection) => migrateTemplate(connection, adminUrl, `${testDatabasePrefix}${testRunId}_template`)))
 
   // Files that failed before close() leave their databases behind; drop this run's leftovers.
   return async () => {

@@ -63,8 +63,9 @@ export function topicsOf(world: World, chatId: number): TopicView[] {
 
 /** Polls every 10 ms until the probe returns something truthy. */
 export async function waitFor<T>(probe: () => T | undefined | false | null, o: { timeoutMs?: number; message?: string } = {}): Promise<T> {
-  // Patient by default: a condition that holds ends the wait at once, and a busy CI machine may need seconds.
-  const timeoutMs = o.timeoutMs ?? 15_000
+  // Patient by default (a hang guard, not a budget): a condition that holds ends the wait at once,
+  // and a busy machine may need tens of seconds for what takes one on a quiet one.
+  const timeoutMs = o.timeoutMs ?? 60_000
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = probe()

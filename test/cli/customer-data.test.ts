@@ -9,7 +9,8 @@ import { outboxSettled, pollUntil } from '../support/poll.js'
 
 const { h, zoe } = useOnboardedZoe()
 
-const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/customer.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
+const run = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/customer.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
 
 describe('personal data: npm run customer -- export / forget', () => {
   it('exports everything stored about a customer, then erases their content and keeps anonymous rows', async () => {
@@ -64,11 +65,14 @@ describe('personal data: npm run customer -- export / forget', () => {
     const again = (await run('export', String(id), '--project', h.world.project.key)).stdout
     expect(again).not.toContain('4111')
     expect(again).not.toContain('my passport')
-  }, 60_000)
+  })
 
   it('refuses an unknown customer or project, and a missing --project', async () => {
-    await expect(run('export', 'nobody@example.com', '--project', h.world.project.key)).rejects.toMatchObject({ code: 1 })
-    await expect(run('forget', '1', '--project', 'nope')).rejects.toMatchObject({ code: 2 })
-    await expect(run('export', '1')).rejects.toMatchObject({ code: 2 })
-  }, 30_000)
+    // Three processes at once: each spends most of its time starting up.
+    await Promise.all([
+      expect(run('export', 'nobody@example.com', '--project', h.world.project.key)).rejects.toMatchObject({ code: 1 }),
+      expect(run('forget', '1', '--project', 'nope')).rejects.toMatchObject({ code: 2 }),
+      expect(run('export', '1')).rejects.toMatchObject({ code: 2 }),
+    ])
+  })
 })

@@ -75,10 +75,10 @@ describe('config keys', () => {
     writeFileSync(file, JSON.stringify({ ...minimal, delivry: {} }))
     let output = ''
     try {
-      execFileSync('npx', ['tsx', 'src/cli/doctor.ts', file], { encoding: 'utf8', stdio: 'pipe' })
+      execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/doctor.ts', file], { encoding: 'utf8', stdio: 'pipe' })
     } catch (error) {
       output = String((error as { stdout: string }).stdout)
     }
     expect(output).toContain('delivry: unknown key; did you mean "delivery"?')
-  }, 20_000)
+  })
 })

@@ -12,7 +12,8 @@ const tableNames = Object.values(schema)
 describe('migrations', () => {
   let testDb: TestDatabase
   beforeAll(async () => {
-    testDb = await createTestDatabase()
+    // From the migrations themselves, not the run's template made of them.
+    testDb = await createTestDatabase({ runMigrations: true })
   })
   afterAll(async () => {
     await testDb?.close()

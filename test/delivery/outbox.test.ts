@@ -29,7 +29,7 @@ describe('outbox claiming and order', () => {
     const destinations = await Promise.all([0, 1, 2, 3].flatMap((g) => [h.topic(g, `A${g}`), h.topic(g, `B${g}`)]))
     for (let i = 0; i < 15; i++) for (const d of destinations) await h.text({ kind: 'topic', topicId: d.topicId }, `msg ${i}`)
     for (const d of destinations) {
-      await h.sim.waitFor(() => textsIn(d.chatId, d.threadId).length >= 15, { timeoutMs: 15_000 })
+      await h.sim.waitFor(() => textsIn(d.chatId, d.threadId).length >= 15)
       expect(textsIn(d.chatId, d.threadId)).toEqual(Array.from({ length: 15 }, (_, i) => `msg ${i}`))
     }
     const rows = await h.database.db.select().from(outbox)
@@ -50,7 +50,7 @@ describe('outbox claiming and order', () => {
     await h.text({ kind: 'topic', topicId: fast.topicId }, 'fast 1')
     await h.sim.waitFor(() => textsIn(fast.chatId, fast.threadId).length === 1)
     expect(textsIn(slow.chatId, slow.threadId)).toEqual([])
-    await h.sim.waitFor(() => textsIn(slow.chatId, slow.threadId).length === 2, { timeoutMs: 10_000 })
+    await h.sim.waitFor(() => textsIn(slow.chatId, slow.threadId).length === 2)
     expect(textsIn(slow.chatId, slow.threadId)).toEqual(['slow 1', 'slow 2'])
     expect(await rowInState(first, 'sent')).toMatchObject({ attempts: 3, lastError: 'sendMessage: 502 Bad Gateway' })
   })
@@ -77,11 +77,11 @@ describe('outbox claiming and order', () => {
         }
       })
       // The next batch commits once the workers are claiming this one.
-      await pollUntil(async () => (await h.database.db.select({ id: outbox.id }).from(outbox).where(ne(outbox.state, 'pending'))).length > batch * 30, { timeoutMs: 10_000 })
+      await pollUntil(async () => (await h.database.db.select({ id: outbox.id }).from(outbox).where(ne(outbox.state, 'pending'))).length > batch * 30)
     }
     const expected = Array.from({ length: 60 }, (_, n) => `b${Math.floor(n / 10)}-${n % 10}`)
     for (const d of destinations) {
-      await h.sim.waitFor(() => textsIn(d.chatId, d.threadId).length >= 60, { timeoutMs: 15_000 })
+      await h.sim.waitFor(() => textsIn(d.chatId, d.threadId).length >= 60)
       expect(textsIn(d.chatId, d.threadId)).toEqual(expected)
     }
   })
@@ -139,7 +139,7 @@ describe('failure classes', () => {
     h.sim.failNext({ method: 'sendMessage', times: 1, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } })
     const started = Date.now()
     const id = await h.text({ kind: 'topic', topicId: t.topicId }, 'after the storm')
-    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('after the storm'), { timeoutMs: 5000 })
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('after the storm'))
     expect(Date.now() - started).toBeGreaterThanOrEqual(950)
     expect(await rowInState(id, 'sent')).toMatchObject({ lastError: 'sendMessage: 429 Too Many Requests: retry after 1' })
   })
@@ -208,7 +208,7 @@ describe('failure classes', () => {
     expect(dead).toEqual([expect.objectContaining({ id, jobType: 'text', attempts: 2, lastError: 'out of attempts: sendMessage: 500 Internal Server Error' })])
     expect(await retryDeadLetter(h.database.db, id)).toBe(true)
     expect(await retryDeadLetter(h.database.db, id)).toBe(false)
-    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('eventually'), { timeoutMs: 3000 })
+    await h.sim.waitFor(() => textsIn(t.chatId, t.threadId).includes('eventually'))
   })
 
   it('records a permanent error once and never retries it', async () => {

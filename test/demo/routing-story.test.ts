@@ -18,5 +18,5 @@ describe('the demo’s routing steps', () => {
     expect(steps.map((s) => s.slice(0, 3))).toEqual(['21.', '22.', '23.'])
     expect(steps[1]).toMatch(/Waiting for an owner \(oldest first\): ⏎ 1\. Yuri · CR South · waiting under a minute/)
     expect(steps[2]).toMatch(/CR South › Yuri · ACC-1002: #\d+ CR bot: 👤 Owner: Dave/)
-  }, 60_000)
+  })
 })

@@ -103,5 +103,5 @@ describe('the demo story', () => {
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)
     expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db))).toEqual([])
-  }, 120_000)
+  })
 })

@@ -60,5 +60,5 @@ describe('README "Backups"', () => {
       await h.stop()
       await withAdminConnection(inject('adminDatabaseUrl'), (connection) => connection.query(`DROP DATABASE IF EXISTS \`${restoredName}\``))
     }
-  }, 60_000)
+  })
 })

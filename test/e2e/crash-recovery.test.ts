@@ -30,7 +30,7 @@ beforeAll(async () => {
   service = serviceProcess(config)
   await service.start()
   await importSampleAccounts(database, world)
-}, 60_000)
+})
 afterAll(async () => {
   await service?.stop()
   await sim?.close()
@@ -66,7 +66,7 @@ describe('a service process killed with SIGKILL', () => {
       if (i === 25) await service.start()
     }
     await sim
-      .waitFor(() => copies().length >= total, { timeoutMs: 30_000, message: `all ${total} messages relayed` })
+      .waitFor(() => copies().length >= total, { message: `all ${total} messages relayed` })
       .catch((error: Error) => {
         throw new Error(`${error.message}; relayed ${copies().length}; service log:\n${service.output().slice(-3000)}`)
       })
@@ -77,7 +77,7 @@ describe('a service process killed with SIGKILL', () => {
     const unhandledUpdates = async () => (await database.db.select().from(updates)).filter((u) => u.state !== 'handled')
     await pollUntil(async () => (await unhandledUpdates()).length === 0).catch(() => undefined)
     expect(await unhandledUpdates()).toEqual([])
-  }, 60_000)
+  })
 
   it('resumes a history replay killed halfway: nothing lost, order kept, at most the in-flight sends repeated', async () => {
     const bot = world.bots.client.id
@@ -87,12 +87,12 @@ describe('a service process killed with SIGKILL', () => {
     const south = world.groups.south.id
     // The group budget spreads the replay over a few seconds, so the kill lands in the middle.
     sim.sendGroup(world.people.alice.id, cs, { text: '/reassign south now' }, { threadId: csTopic.message_thread_id })
-    const topic = await sim.waitFor(() => sim.topics(south).find((t) => t.name.startsWith('Zoe')), { timeoutMs: 10_000 })
+    const topic = await sim.waitFor(() => sim.topics(south).find((t) => t.name.startsWith('Zoe')))
     await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).filter((m) => m.text?.includes('seq ')).length >= 5)
     await service.kill()
     const before = sim.chatMessages(south, { threadId: topic.message_thread_id }).filter((m) => m.text?.includes('seq ')).length
     await service.start()
-    await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text?.includes('End of history')), { timeoutMs: 20_000 })
+    await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text?.includes('End of history')))
     const replayed = sim
       .chatMessages(south, { threadId: topic.message_thread_id })
       .map((m) => m.text ?? '')
@@ -104,5 +104,5 @@ describe('a service process killed with SIGKILL', () => {
     expect(replayed.length - firstSeen.length).toBeLessThanOrEqual(2)
     sim.sendPrivate(zoe.id, bot, { text: 'after the move' })
     await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text === 'after the move'))
-  }, 60_000)
+  })
 })

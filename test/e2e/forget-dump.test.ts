@@ -219,7 +219,7 @@ describe('customer forget: a full database dump afterwards', () => {
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'customer_forgotten')).orderBy(desc(auditLog.id))
     expect(JSON.parse(audit!.details!)).toMatchObject({ by: `cli ${userInfo().username}` })
     expect(cardAssignmentId(zoe.card)).toBeGreaterThan(0)
-  }, 90_000)
+  })
 })
 
 /** Everything the database holds of one customer that forget touches: to prove another customer's stays as it was. */

@@ -78,7 +78,7 @@ describe('rate budgets under Telegram limits', () => {
     // The group's budget is spent: the rest waits for the window, in order, not failed.
     expect(copiesInCs('after').length).toBeLessThanOrEqual(3)
     expect(copiesInCs('after')).toEqual(Array.from({ length: copiesInCs('after').length }, (_, i) => `after ${i}`))
-  }, 60_000)
+  })
 
   it('a process with budgets off, then one with budgets on: the new one counts what the outbox sent in the last minute', async () => {
     await freshMinute(1, () => startApp(createConfig({ ...h.config, delivery: { ...h.config.delivery, budgets: false } }), createLogger('silent'), { migrate: false }))
@@ -88,7 +88,7 @@ describe('rate budgets under Telegram limits', () => {
     await burst('planned', 6)
     expect(h.sim.stats().rateLimited - rateLimited).toBe(0)
     expect(copiesInCs('planned').length).toBeLessThanOrEqual(2)
-  }, 60_000)
+  })
 
   it('two service processes sending into one group share its budget and meet no 429', async () => {
     const [, second] = await freshMinute(2)
@@ -102,5 +102,5 @@ describe('rate budgets under Telegram limits', () => {
     } finally {
       await second!.stop()
     }
-  }, 60_000)
+  })
 })

@@ -54,7 +54,7 @@ describe('routing under two service processes', () => {
         .select()
         .from(assignments)
         .where(and(eq(assignments.projectId, h.projectId), isNotNull(assignments.cardMessageId)))
-    await pollUntil(async () => (await cards()).length === ARRIVALS, { timeoutMs: 20_000, message: 'twenty onboarding cards' })
+    await pollUntil(async () => (await cards()).length === ARRIVALS, { message: 'twenty onboarding cards' })
 
     // All twenty assigned at the same instant, half through each process.
     const apps = [h.app, second]
@@ -80,7 +80,7 @@ describe('routing under two service processes', () => {
 
     // Room for two more each: both processes drain the queue, and still nobody goes over.
     for (const app of apps) app.projects.find((p) => p.id === h.projectId)!.config.routing.maxOpenPerAgent = 5
-    await pollUntil(async () => [...(await openPerOwner()).values()].reduce((a, b) => a + b, 0) === 10, { timeoutMs: 10_000, message: 'ten customers owned' })
+    await pollUntil(async () => [...(await openPerOwner()).values()].reduce((a, b) => a + b, 0) === 10, { message: 'ten customers owned' })
     await serviceSettled(h.database.db)
     expect(await openPerOwner()).toEqual(
       new Map([
@@ -89,5 +89,5 @@ describe('routing under two service processes', () => {
       ]),
     )
     await second.stop()
-  }, 60_000)
+  })
 })

@@ -164,7 +164,7 @@ describe('live locations', () => {
     await pollUntil(async () => (await h.database.db.select().from(messages).where(eq(messages.id, stored!.id)))[0]?.editCount === 5)
 
     const at = (chat: number, id: number) => sim.chatMessages(chat).find((m) => m.message_id === id)?.raw.location
-    await sim.waitFor(() => at(cs(), csCopy.message_id)?.latitude === 52.42 && at(north(), crCopy.message_id)?.latitude === 52.42, { timeoutMs: 10_000 })
+    await sim.waitFor(() => at(cs(), csCopy.message_id)?.latitude === 52.42 && at(north(), crCopy.message_id)?.latitude === 52.42)
     const [csLink] = await h.database.db
       .select()
       .from(relayLinks)

@@ -107,5 +107,5 @@ describe('README "Try it by hand"', () => {
     expect((await curl(inTopic(answer!))).ok).toBe(true)
     const chat = await showing(clientChat!, 'It ships today.')
     expect(chat.find((m) => m.text?.includes('It ships today.'))?.text).toContain('Alice · CS')
-  }, 60_000)
+  })
 })

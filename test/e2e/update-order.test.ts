@@ -26,7 +26,7 @@ describe('update order', () => {
       expect(sim.chatMessages(cs, { threadId: zoe.cs }).some((m) => m.text?.startsWith('Unknown command'))).toBe(false)
       expect(await storedText('Zoe, after the command')).toBe(false)
       const unknown = () => sim.chatMessages(cs, { threadId: zoe.cs }).find((m) => m.text?.startsWith('Unknown command /nonsense'))
-      await sim.waitFor(unknown, { timeoutMs: 30_000, message: 'the slow answer to the unknown command' })
+      await sim.waitFor(unknown, { message: 'the slow answer to the unknown command' })
     } finally {
       sim.setLatency(false)
     }

@@ -97,7 +97,7 @@ describe('the container', () => {
     expect(await metrics.text()).toContain('topicdesk_outbox_rows')
     await stop(service)
     expect(await exitCode(healthcheckCommand(), env)).toBe(1)
-  }, 60_000)
+  })
 
   it('compose publishes the admin port, pins its images and carries a URL-encoded password', () => {
     const { topicdesk, mariadb } = compose.services

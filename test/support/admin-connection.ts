@@ -1,8 +1,8 @@
 import mysql, { type Connection } from 'mysql2/promise'
 
 /** Runs fn on a short-lived connection to the admin URL (creating and dropping test databases). */
-export async function withAdminConnection<T>(adminUrl: string, fn: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await mysql.createConnection({ uri: adminUrl, charset: 'utf8mb4' })
+export async function withAdminConnection<T>(adminUrl: string, fn: (connection: Connection) => Promise<T>, o: { multipleStatements?: boolean } = {}): Promise<T> {
+  const connection = await mysql.createConnection({ uri: adminUrl, charset: 'utf8mb4', multipleStatements: o.multipleStatements ?? false })
   try {
     return await fn(connection)
   } finally {

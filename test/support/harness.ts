@@ -60,7 +60,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(beta ? [{ ...beta.project, ...options.betaProject }] : []),
     ],
     telegram: { ...base.telegram, ...override.telegram },
-    delivery: { ...base.delivery, ...override.delivery },
+    // An album's parts are separate updates, and its copy waits this long for the rest: on a
+    // loaded machine 300 ms split albums in tests that pass alone, so tests wait longer.
+    delivery: { ...base.delivery, albumWindowMs: 1000, ...override.delivery },
     agents: override.agents ?? prepared.agents,
     operators: override.operators ?? prepared.operators,
   })

@@ -2,17 +2,20 @@ import { count, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../src/db/client.js'
 import { outbox, updates } from '../../src/db/schema/index.js'
 
+/** How long a wait lasts at most by default: a hang guard, long enough for a loaded machine. */
+export const PATIENT_MS = 60_000
+
 /**
  * Polls an async probe (a database query, say) every 20 ms until it returns true. The
  * simulator's waitFor takes synchronous probes only: a promise is truthy and ends it at once.
  */
 export async function pollUntil(probe: () => Promise<boolean>, o: { timeoutMs?: number; message?: string; explain?: () => Promise<unknown> } = {}): Promise<void> {
-  const deadline = Date.now() + (o.timeoutMs ?? 15_000)
+  const deadline = Date.now() + (o.timeoutMs ?? PATIENT_MS)
   while (!(await probe())) {
     if (Date.now() > deadline) {
       // What the test saw when it gave up (the outbox rows, say), so a failure on CI can be read.
       const seen = o.explain ? `\n${JSON.stringify(await o.explain(), null, 1)}` : ''
-      throw new Error(`${o.message ?? 'pollUntil: condition not met'} (timeout ${o.timeoutMs ?? 15_000} ms)${seen}`)
+      throw new Error(`${o.message ?? 'pollUntil: condition not met'} (timeout ${o.timeoutMs ?? PATIENT_MS} ms)${seen}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 20))
   }

@@ -4,6 +4,8 @@ declare module 'vitest' {
     adminDatabaseUrl: string
     /** Tags this run's test databases, so teardown drops only its own. */
     testRunId: string
+    /** The migrated schema every test database is created from (test/support/schema-template.ts). */
+    schemaTemplate: import('./schema-template.js').SchemaTemplate
   }
 }
 
