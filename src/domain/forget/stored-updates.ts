@@ -54,7 +54,7 @@ export async function customerUpdates(db: DbOrTx, subject: ForgetSubject): Promi
     (places.some((place) => message.chat?.id === place.chatId && message.message_thread_id === place.threadId) ||
       (card !== undefined && message.chat?.id === card.chatId && message.message_id === card.messageId) ||
       inPlace(message.reply_to_message))
-  return [...clientRows, ...staffRows.filter((row) => messagesOf(parseJson(row.payload)).some(inPlace))]
+  return [...clientRows.filter((row) => fromPerson(parseJson(row.payload), id)), ...staffRows.filter((row) => messagesOf(parseJson(row.payload)).some(inPlace))]
 }
 
 /** Erases the payload and the error (a database error quotes the statement's parameters: texts, the raw update) of each update. */
@@ -65,6 +65,19 @@ export async function eraseUpdates(tx: DbOrTx, rows: StoredUpdate[]): Promise<nu
       .set({ payload: ERASED_PAYLOAD, error: row.error === null ? null : ERASED })
       .where(and(eq(updates.botId, row.botId), eq(updates.updateId, row.updateId)))
   return rows.length
+}
+
+/**
+ * An update of the person's own private chat: its message's chat, or who pressed or reacted, is
+ * them (another client's update that merely quotes them, a forwarded story say, is not).
+ */
+function fromPerson(update: unknown, userId: number): boolean {
+  if (!update || typeof update !== 'object') return false
+  return Object.values(update as Record<string, unknown>).some((part) => {
+    if (!part || typeof part !== 'object') return false
+    const inner = part as { chat?: { id?: number }; from?: { id?: number }; user?: { id?: number } }
+    return inner.chat?.id === userId || inner.from?.id === userId || inner.user?.id === userId
+  })
 }
 
 /** The messages an update is about: the message itself (new, edited, in a channel) or the one a button was pressed on. */

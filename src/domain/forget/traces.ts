@@ -9,8 +9,10 @@ function tracePatterns(subject: ForgetSubject, traces: Traces): RegExp[] {
   return [
     new RegExp(`\\bid:? ${subject.telegramUserId}\\b`),
     ...traces.topicLinks.map((link) => new RegExp(`${escapeRegExp(link)}(?!\\d)`)),
-    ...(traces.email ? [new RegExp(escapeRegExp(traces.email), 'i')] : []),
-    ...(subject.username ? [new RegExp(`@${escapeRegExp(subject.username)}\\b`, 'i')] : []),
+    // Whole addresses only: not joann@… for ann@…, nor ann@example.com.au.
+    ...(traces.email ? [new RegExp(`(?<![\\w.+-])${escapeRegExp(traces.email)}(?![\\w-]|\\.\\w)`, 'i')] : []),
+    // A mention, not the domain of an email (alice@bob.com is not @bob).
+    ...(subject.username ? [new RegExp(`(?<![\\w.+-])@${escapeRegExp(subject.username)}\\b`, 'i')] : []),
   ]
 }
 
