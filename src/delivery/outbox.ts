@@ -209,10 +209,11 @@ export async function reschedule(db: DbOrTx, claim: Claim, delayMs: number, erro
     WHERE ${heldBy(claim)}`)
 }
 
-/** Not sent for lack of budget: back in line, and the claim does not count as an attempt. */
-export async function defer(db: DbOrTx, claim: Claim, delayMs: number): Promise<void> {
+/** Not sent for lack of budget (or a bot that cannot send yet, `error` saying why): back in line, and the claim does not count as an attempt. */
+export async function defer(db: DbOrTx, claim: Claim, delayMs: number, error?: string): Promise<void> {
+  const why = error === undefined ? sql`` : sql`last_error = ${error.slice(0, 2000)},`
   await db.execute(sql`
-    UPDATE outbox SET state = 'pending', locked_until = NULL, attempts = GREATEST(attempts, 1) - 1,
+    UPDATE outbox SET state = 'pending', locked_until = NULL, attempts = GREATEST(attempts, 1) - 1, ${why}
       next_attempt_at = CURRENT_TIMESTAMP(3) + INTERVAL ${Math.max(0, Math.round(delayMs)) * 1000} MICROSECOND
     WHERE ${heldBy(claim)}`)
 }

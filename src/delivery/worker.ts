@@ -231,7 +231,7 @@ export class OutboxWorkers {
     if (failure.kind === 'unauthorized') {
       // A revoked token: nothing is lost while the operator puts a new one in (the bot is reported failing by its polling).
       log.warn({ botId: job.botId }, 'the bot token was refused (401); the row waits for a new token')
-      return defer(this.deps.db, job, UNAUTHORIZED_WAIT_MS)
+      return defer(this.deps.db, job, UNAUTHORIZED_WAIT_MS, `waiting for a new bot token: ${description}`)
     }
     if (failure.kind === 'rate_limited') {
       log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')

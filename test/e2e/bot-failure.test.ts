@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs'
+import { like } from 'drizzle-orm'
+import { outbox } from '../../src/db/schema/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
@@ -144,6 +146,10 @@ describe('bot tokens Telegram refuses', () => {
     // beta's client writes too; the operator puts the new token in the config and sends SIGHUP.
     sim.sendGroup(beta.people.alice.id, beta.groups.cs.id, { text: 'answered while the token was revoked' }, { threadId: topics.beta })
     await pollUntil(() => Promise.resolve(s.service.output().includes('the bot token was refused (401)')), { message: 'the answer refused with 401' })
+    // The waiting row says why (an operator sees it with the pending rows), and is not dead.
+    const waitingRows = () => s.database.db.select().from(outbox).where(like(outbox.lastError, '%waiting for a new bot token%'))
+    await pollUntil(async () => (await waitingRows()).length > 0, { message: 'the waiting row saying why' })
+    expect((await waitingRows()).map((row) => row.state)).not.toContain('dead')
     sim.sendPrivate(beta.people.zoe.id, betaClient, { text: 'written while the token was revoked' })
     reloadWithClientToken(s, 1, fresh)
     await waitForTopicMessage(h, beta.groups.cs.id, topics.beta, 'written while the token was revoked')
