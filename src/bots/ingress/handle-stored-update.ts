@@ -5,6 +5,7 @@ import { isTransientDbError, retryTransient } from '../../db/errors.js'
 import { claimUpdate, HandledMarks, recordHandlingFailure, storeUpdates, updateState, type UpdateKey } from '../../db/repositories/updates.js'
 import type { BotContext } from '../shared/context.js'
 import { heldClaimsOf, newClaimToken, takeClaim } from './claims.js'
+import { trackHandling } from './in-flight.js'
 
 const noop = async () => {}
 
@@ -58,7 +59,8 @@ async function takeInHand(db: DbOrTx, ctx: BotContext, key: UpdateKey): Promise<
  */
 export function handleStoredUpdate(features: Composer<BotContext>, observe: (botId: number, outcome: UpdateOutcome) => void = () => {}): MiddlewareFn<BotContext> {
   const run = features.middleware()
-  return async (ctx) => {
+  return (ctx) => trackHandling(ctx.deps.db, ctx.self.id, () => handle(ctx))
+  async function handle(ctx: BotContext): Promise<void> {
     const { db } = ctx.deps
     const key = { botId: ctx.self.id, updateId: ctx.update.update_id }
     const claim = await takeInHand(db, ctx, key)

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
 import { NamedLock } from '../../db/named-lock.js'
 import { storeUpdates } from '../../db/repositories/updates.js'
+import { handlingsSettled } from './in-flight.js'
 import { redriveUnhandled } from './redrive.js'
 import { storedAsNew } from './handle-stored-update.js'
 import type { BotHealth } from '../bot-health.js'
@@ -73,6 +74,7 @@ export class PollingIngress {
     this.abort.abort()
     if (this.runner?.isRunning()) await this.runner.stop()
     await this.loop
+    await this.handlingsSettled()
     await this.lock.release()
     this.state = 'stopped'
   }
@@ -141,11 +143,19 @@ export class PollingIngress {
         else log.error({ err: error, attempt: this.failures }, 'polling stopped with an error; restarting')
       } finally {
         if (this.runner?.isRunning()) await this.runner.stop()
+        // The runner's stop does not wait for its handlers: they finish before another instance may take the bot up.
+        await this.handlingsSettled()
         await this.lock.release()
       }
       // Without the lock meanwhile: another instance may poll the bot (a network cut of this one).
       if (pause > 0) await sleep(pause, signal)
     }
+  }
+
+  /** Waits (bounded) for this bot's handlings still running here. */
+  private async handlingsSettled(): Promise<void> {
+    if (!(await handlingsSettled(this.options.db, this.options.botId, HANDLINGS_SETTLE_MS)))
+      this.options.logger.warn({ botId: this.options.botId }, `handlings still running after ${HANDLINGS_SETTLE_MS / 1000} s; letting the bot go all the same`)
   }
 
   /** Doubling from the first delay, capped: a bot refused for hours is asked once a minute. */
@@ -202,3 +212,6 @@ export class PollingIngress {
 
 // The handling of a stored update is shared with webhook ingress and the redrive; re-exported for old importers.
 export { handleStoredUpdate, storedAsNew, type UpdateOutcome } from './handle-stored-update.js'
+
+/** How long a stopping poller waits for its handlings (a handling retries a lost database for ~18 s). */
+const HANDLINGS_SETTLE_MS = 30_000
