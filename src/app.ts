@@ -275,7 +275,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await sweeps
       await admin?.stop()
       await cron.stop()
-      // No new updates first (handlers in flight finish), then the sends in flight, bounded.
+      // No new updates first (each poller waits for its handlings in flight, bounded), then the sends in flight, bounded.
       await ingress.stop()
       const drained = await workers.stop(config.delivery.drainSeconds * 1000)
       if (drained) logger.info('outbox drained: every send in flight finished')
