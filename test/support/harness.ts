@@ -1,4 +1,7 @@
+import { basename, join } from 'node:path'
 import { eq } from 'drizzle-orm'
+import pino from 'pino'
+import { expect } from 'vitest'
 import { startApp, type App, type StartOptions } from '../../src/app.js'
 import { createConfig, type Config } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
@@ -42,7 +45,8 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sim = await startSimulator(options.simulator)
+  const logFile = testLogFile()
+  const sim = await startSimulator(logFile && !options.simulator?.log ? { ...options.simulator, log: (line) => logFile.write(`${JSON.stringify({ time: Date.now(), sim: line })}\n`) } : options.simulator)
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)
   // Changes to the sample world (extra bots, pools, more projects) before the config is built from it.
@@ -66,7 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     agents: override.agents ?? prepared.agents,
     operators: override.operators ?? prepared.operators,
   })
-  const app = await startApp(config, options.logger ?? createLogger(config.log.level), { ...options.start, migrate: false, queryLogger: options.queryLogger })
+  const app = await startApp(config, options.logger ?? (logFile ? createLogger('debug', { destination: logFile }) : createLogger(config.log.level)), { ...options.start, migrate: false, queryLogger: options.queryLogger })
   const projectId = await importSampleAccounts(database, world)
   const harness: Harness = {
     sim,
@@ -83,6 +87,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   }
   return harness
+}
+
+/**
+ * With TOPICDESK_TEST_LOG_DIR set, the service's log (debug level) and the simulator's calls go to
+ * a file per harness named after the test file, to read after a run that failed.
+ */
+function testLogFile() {
+  const dir = process.env.TOPICDESK_TEST_LOG_DIR
+  if (!dir) return undefined
+  const file = `${basename(expect.getState().testPath ?? 'unknown')}.${process.pid}.${Date.now()}.log`
+  return pino.destination({ dest: join(dir, file), mkdir: true, sync: true })
 }
 
 /** Imports a sample project's accounts (as the accounts import would) and returns the project id. */
