@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { assignments, auditLog, customers } from '../../src/db/schema/index.js'
+import { assignments, auditEvents, customers } from '../../src/db/schema/index.js'
 import { createApiKey } from '../../src/server/api/api-keys.js'
 import { waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
@@ -29,9 +29,9 @@ describe('admin API: writing to a customer', () => {
     const csMirror = await waitForTopicMessage(h, h.world.groups.cs.id, zoe.cs, 'Your invoice is ready.')
     expect(csMirror.text).toBe('Carol · CR → client\nYour invoice is ready.')
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Carol · CR → client\nYour invoice is ready.')
-    const audit = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'api_message'))
+    const audit = await h.database.db.select().from(auditEvents).where(eq(auditEvents.kind, 'api_write'))
     expect(audit).toHaveLength(1)
-    expect(audit[0]).toMatchObject({ actorUserId: h.world.people.carol.id, customerId: id })
+    expect(audit[0]).toMatchObject({ actorUserId: h.world.people.carol.id, customerId: id, text: 'Your invoice is ready.' })
   })
 
   it('refuses a message without a key (401), with another project key (404), to an unknown or foreign customer (404), and bad input (422)', async () => {
