@@ -80,7 +80,8 @@ export function auditOfAssignment(change: {
     case 'unbanned':
       return { ...base, kind: change.action === 'banned' ? 'ban' : 'unban', details: { reason: change.reason } }
     case 'owner_changed':
-      if (change.reason === 'transfer') return { ...base, kind: 'transfer', details: { fromOwner: change.fromOwner ?? null, toOwner: change.toOwner ?? null }, text: change.note ?? null }
+      if (change.reason === 'transfer')
+        return { ...base, kind: 'transfer', details: { fromOwner: change.fromOwner ?? null, toOwner: change.toOwner ?? null }, text: change.note ?? null }
   }
   const { action, reason, fromTeam, toTeam, fromOwner, toOwner } = change
   return { ...base, kind: 'assignment', details: { action, reason, fromTeam, toTeam, fromOwner, toOwner } }

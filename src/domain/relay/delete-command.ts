@@ -47,7 +47,13 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
     for (const target of deletions) {
       await enqueueTo(tx, project, { kind: 'posted', chatId: target.chatId, botId: target.botId }, { type: 'delete', chatId: target.chatId, messageId: target.messageId })
     }
-    await recordAudit(tx, project.id, { kind: 'delete', actorUserId: userId, customerId: original.customerId, details: { messageRowId: original.id, authorUserId: original.senderUserId }, text: original.text })
+    await recordAudit(tx, project.id, {
+      kind: 'delete',
+      actorUserId: userId,
+      customerId: original.customerId,
+      details: { messageRowId: original.id, authorUserId: original.senderUserId },
+      text: original.text,
+    })
   })
   deps.notify()
   return { ok: true }

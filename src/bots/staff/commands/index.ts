@@ -1,5 +1,6 @@
 import type { TopicRole } from '../../../db/schema/index.js'
 import { staffGroupOf } from '../../../domain/project-runtime.js'
+import { auditCommand } from './audit.js'
 import { banCommand, unbanCommand } from './ban.js'
 import { cannedCommand, sendCannedCommand } from './canned.js'
 import { deleteCommand } from './delete.js'
@@ -193,6 +194,16 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/failed`: the project's dead outbox rows and failed updates, with a retry button per row",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Failed deliveries and updates, with retry buttons',
+  },
+  {
+    name: 'audit',
+    kind: 'group',
+    handler: auditCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: '`/audit [days]`: the audited changes of the last days (7 by default): assignments, transfers, deletes, bans, API writes, counted by kind and by agent',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Audit trail: changes by kind and by agent',
   },
   {
     name: 'queue',
