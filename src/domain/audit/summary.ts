@@ -24,10 +24,14 @@ export async function auditSummary(db: DbOrTx, projectId: number, from: Date, to
   return { total: byKind.reduce((sum, row) => sum + row.count, 0), byKind, byActor }
 }
 
-/** `/audit`'s answer: the total, then "assignments 3 · transfers 1" and "Alice 2 · system 3". */
+/** `/audit`'s answer: the total, then "assignments 3 · transfers 1" and "system 3 · Alice 2" (most first, then by name). */
 export function auditSummaryText(project: ProjectRuntime, summary: AuditSummary, days: number): string {
   if (summary.total === 0) return AUDIT_TEXTS.empty(days)
   const kinds = summary.byKind.map((row) => `${AUDIT_TEXTS.kinds[row.kind]} ${row.count}`).join(' · ')
-  const actors = summary.byActor.map((row) => `${row.actorUserId === null ? AUDIT_TEXTS.system : memberName(project, row.actorUserId)} ${row.count}`).join(' · ')
+  const actors = summary.byActor
+    .map((row) => ({ name: row.actorUserId === null ? AUDIT_TEXTS.system : memberName(project, row.actorUserId), count: row.count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+    .map((row) => `${row.name} ${row.count}`)
+    .join(' · ')
   return [AUDIT_TEXTS.title(days, summary.total), `${AUDIT_TEXTS.byKind} ${kinds}`, `${AUDIT_TEXTS.byAgent} ${actors}`].join('\n')
 }
