@@ -45,7 +45,7 @@ describe('audit trail', () => {
       .from(customers)
       .where(and(eq(customers.projectId, h.projectId), eq(customers.telegramUserId, world.people.zoe.id)))
     const acme = h.app.projects.find((p) => p.id === h.projectId)!
-    // Nobody was online at the onboarding: she waits in the queue. Give her to Carol as routing would.
+    // Routing's choice at the onboarding depends on presence: make Carol her owner (one system event either way).
     if (customer!.ownerUserId !== carol) await db.transaction((tx) => changeOwner(tx, acme, customer!.id, { to: carol, by: null, reason: 'routing' }))
 
     const prompt = await askInGroup(h, carol, north, '/transfer back from holiday', zoe.cr)

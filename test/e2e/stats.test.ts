@@ -130,6 +130,10 @@ describe('/stats and npm run stats on a seeded history', () => {
     )
     // The last 2 days: only C4's two messages, unanswered.
     expect((await askInGroup(h, h.world.people.alice.id, h.world.groups.cs.id, '/stats 2')).text).toContain('Messages: 2 from clients, 0 from staff\n')
+    // A year of days does not fit one message: whole lines, then where the rest is.
+    const year = (await askInGroup(h, h.world.people.alice.id, h.world.groups.cs.id, '/stats 365')).text!
+    expect(year.length).toBeLessThanOrEqual(4096)
+    expect(year).toMatch(/\n\d{4}-\d{2}-\d{2}: [^\n]+ rated\n… \(the rest: npm run stats\)$/)
     expect((await askInGroup(h, h.world.people.bob.id, h.world.groups.cs.id, '/stats')).text).toBe('Only CS leads can see the statistics.')
     expect((await askInGroup(h, h.world.people.alice.id, h.world.groups.cs.id, '/stats 0')).text).toBe('Use /stats or /stats <days> (1 to 365).')
   })

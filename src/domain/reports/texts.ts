@@ -15,4 +15,5 @@ export const STATS_TEXTS = {
   byAgent: 'By agent:',
   byDay: 'By day:',
   none: '—',
+  truncated: '… (the rest: npm run stats)',
 }
