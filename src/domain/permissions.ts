@@ -25,6 +25,8 @@ export type StaffAction =
   | 'transfer_customer'
   | 'set_presence'
   | 'see_presence'
+  | 'see_audit'
+  | 'see_stats'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
@@ -62,6 +64,9 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   // /online, /away, /offline (in the staff groups and in a private chat with a staff bot); /who and /mine.
   set_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can set a status here." },
   see_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can see who is on." },
+  // /audit: the audit trail's summary; /stats: the project's reports.
+  see_audit: { roles: ['cs_lead'], refusal: 'Only CS leads can see the audit trail.' },
+  see_stats: { roles: ['cs_lead'], refusal: 'Only CS leads can see the statistics.' },
 }
 
 /**

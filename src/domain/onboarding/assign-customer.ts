@@ -13,6 +13,8 @@ export interface AssignRequest {
   team: string
   /** The CS lead in whose name the decision is taken. */
   by: number
+  /** The admin API key that asked (audited with the change). */
+  apiKeyId?: number
 }
 
 export type AssignOutcome =
@@ -31,7 +33,14 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
   if (!customer || customer.projectId !== project.id) return { ok: false, reason: 'no_customer', message: `No customer ${request.customerId} in project ${project.config.key}` }
   if (!project.config.groups.cr.some((t) => t.key === request.team)) return { ok: false, reason: 'no_team', message: `There is no CR team "${request.team}" in the configuration.` }
   if (customer.state === 'active') {
-    const planned = await scheduleReassignment(deps, project, { customerId: customer.id, toTeam: request.team, dueAt: deps.clock.now(), requestedBy: request.by, source: 'bot' })
+    const planned = await scheduleReassignment(deps, project, {
+      customerId: customer.id,
+      toTeam: request.team,
+      dueAt: deps.clock.now(),
+      requestedBy: request.by,
+      source: 'bot',
+      ...(request.apiKeyId === undefined ? {} : { apiKeyId: request.apiKeyId }),
+    })
     if (!planned.ok) return { ok: false, reason: 'conflict', message: planned.reason }
     // As "/reassign <team> now" does: started here, retried by the cron job if it fails.
     startReassignment(deps, project, planned.reassignment.id)
@@ -44,6 +53,11 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
     return { ok: false, reason: 'conflict', message: 'The onboarding card is not posted yet; try again in a moment.' }
   // The card's bot: the pool's first (a card posted by another bot of a pool keeps its buttons; they answer "Already decided").
   const card = { chatId: assignment.cardChatId, messageId: assignment.cardMessageId, botId: botForRole(project, 'cs').id }
-  const answer = await pressCardButton(deps, project, { action: { assignmentId: assignment.id, action: 'assign', teamKey: request.team }, userId: request.by, card })
+  const answer = await pressCardButton(deps, project, {
+    action: { assignmentId: assignment.id, action: 'assign', teamKey: request.team },
+    userId: request.by,
+    card,
+    ...(request.apiKeyId === undefined ? {} : { apiKeyId: request.apiKeyId }),
+  })
   return answer.alert ? { ok: false, reason: 'conflict', message: answer.text } : { ok: true, kind: 'assigned', text: answer.text }
 }
