@@ -25,6 +25,7 @@ export type StaffAction =
   | 'transfer_customer'
   | 'set_presence'
   | 'see_presence'
+  | 'manage_links'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
@@ -62,6 +63,8 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   // /online, /away, /offline (in the staff groups and in a private chat with a staff bot); /who and /mine.
   set_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can set a status here." },
   see_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can see who is on." },
+  // /link new, /link disable and /links: diversion links and their numbers.
+  manage_links: { roles: ['cs_lead'], refusal: 'Only CS leads can manage links.' },
 }
 
 /**
