@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { and, eq } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { addressList } from '../../src/config/addresses.js'
+import { createLink } from '../../src/domain/links/links.js'
+import { createLogger } from '../../src/logger.js'
+import { createPublicServer } from '../../src/server/admin-server.js'
+import { closeServer, listen } from '../../src/server/router.js'
 import { customers, linkClicks, links } from '../../src/db/schema/index.js'
 import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { useHarness } from '../support/suite.js'
@@ -121,6 +126,19 @@ describe('diversion links', () => {
     expect((await visit(`/l/${ig}`, {})).status).toBe(404)
   })
 
+  it('are rate-limited per visitor, as the trusted proxy names them', async () => {
+    const link = await createLink(h.database.db, { projectId: h.projectId }, { name: 'Busy', params: {}, createdBy: null })
+    const logger = createLogger('silent')
+    const links = { db: h.app.db, projects: h.app.projects, clock: h.app.deps.clock, logger, trustedProxies: addressList(['127.0.0.1']) }
+    const server = createPublicServer({ logger, rateLimit: { burst: 1, perSecond: 0.01 }, links })
+    const port = await listen(server, 0, '127.0.0.1')
+    onTestFinished(() => closeServer(server))
+    const from = (visitor: string) => fetch(`http://127.0.0.1:${port}/l/${link.code}`, { redirect: 'manual', headers: { 'x-forwarded-for': visitor } })
+    expect((await from('198.51.100.1')).status).toBe(302)
+    expect((await from('198.51.100.1')).status).toBe(429)
+    expect((await from('198.51.100.2')).status).toBe(302)
+  })
+
   it('are made from the command line, with a clear error when the config has no public URL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'topicdesk-links-'))
     const config = (links?: object) => {
@@ -154,7 +172,5 @@ describe('diversion links', () => {
       .from(linkClicks)
       .where(eq(linkClicks.token, tokenOf(click.location)))
     expect(JSON.parse(stored!.params!)).toEqual({ utm_campaign: 'override', utm_source: 'mail' })
-
-    expect((await run(['create', '--project', 'nope', '--name', 'x'])).code).toBe(2)
   })
 })
