@@ -47,6 +47,8 @@ describe('the staff command registry', () => {
       'canned',
       'failed',
       'queue',
+      'link',
+      'links',
       'reload',
       ...OWNERS,
       'help',
