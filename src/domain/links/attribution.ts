@@ -47,7 +47,7 @@ export async function customerSource(db: DbOrTx, scope: ProjectScope, customerId
     .select({ id: linkClicks.id, params: linkClicks.params, name: links.name })
     .from(linkClicks)
     .innerJoin(links, eq(links.id, linkClicks.linkId))
-    .where(and(eq(linkClicks.projectId, scope.projectId), inArray(linkClicks.id, [attribution.firstClickId, attribution.lastClickId])))
+    .where(and(eq(linkClicks.projectId, scope.projectId), eq(links.projectId, scope.projectId), inArray(linkClicks.id, [attribution.firstClickId, attribution.lastClickId])))
   const describe = (clickId: number) => {
     const click = clicks.find((c) => c.id === clickId)
     if (!click) return undefined
