@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto'
 
-/** A link's code in its URL: 8 characters of A-Za-z0-9_- (48 random bits). */
-export const newLinkCode = (): string => randomBytes(6).toString('base64url')
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/** A link's code in its URL: 8 letters and digits (about 47 random bits; no "-" that a command line would read as an option). */
+export function newLinkCode(): string {
+  let code = ''
+  while (code.length < 8) {
+    // Bytes past the last whole multiple of 62 are dropped, so every character is equally likely.
+    for (const byte of randomBytes(16)) if (byte < 248 && code.length < 8) code += ALPHANUMERIC[byte % 62]
+  }
+  return code
+}
 
 /** A click's token: the client bot's start parameter (Telegram allows 1–64 of A-Za-z0-9_-), 22 characters. */
 export const newClickToken = (): string => randomBytes(16).toString('base64url')
