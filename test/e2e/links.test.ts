@@ -13,6 +13,7 @@ import { createPublicServer } from '../../src/server/admin-server.js'
 import { closeServer, listen } from '../../src/server/router.js'
 import { customers, linkClicks, links } from '../../src/db/schema/index.js'
 import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { useHarness } from '../support/suite.js'
 
 /**
@@ -22,7 +23,8 @@ import { useHarness } from '../support/suite.js'
  * `npm run links -- stats`, and the command line's `create`.
  */
 const PUBLIC_URL = 'https://go.example.com'
-const h = useHarness({ config: { links: { publicUrl: PUBLIC_URL, trustedProxies: ['127.0.0.1', '10.0.0.0/8'] } } })
+const recorder = createQueryRecorder()
+const h = useHarness({ queryLogger: recorder, config: { links: { publicUrl: PUBLIC_URL, trustedProxies: ['127.0.0.1', '10.0.0.0/8'] } } })
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0'
@@ -71,7 +73,11 @@ describe('diversion links', () => {
 
     // Through a trusted proxy: the forwarded address is the visitor's.
     const query = '?utm_source=fb&utm_campaign=spring&fbclid=abc123'
+    const before = recorder.statements.length
     const viaProxy = await visit(`/l/${code}${query}`, { 'x-forwarded-for': '198.51.100.20, 203.0.113.7', 'user-agent': IPHONE, referer: 'https://m.facebook.com/' })
+    // The redirect waited on one read of the link and one insert.
+    const linkStatements = recorder.statements.slice(before).filter((statement) => /`(links|link_clicks|customer_attributions)`/.test(statement))
+    expect(linkStatements.map((statement) => statement.split(' (')[0]!.replace(/ .* from /, ' … from '))).toEqual(['select … from `links` where', 'insert into `link_clicks`'])
     expect(viaProxy.status).toBe(302)
     expect(viaProxy.location).toMatch(new RegExp(`^https://t\\.me/${world.bots.client.username}\\?start=[A-Za-z0-9_-]{22}$`))
     // From an untrusted peer: its X-Forwarded-For is ignored.
@@ -124,6 +130,9 @@ describe('diversion links', () => {
     // A disabled link answers 404.
     expect((await ask(alice, `/link disable ${ig}`)).text).toBe(`🔗 Link ${ig} is disabled: it now answers "not found".`)
     expect((await visit(`/l/${ig}`, {})).status).toBe(404)
+    // Every statement on the links' tables (clicks, attribution, cards, stats) is scoped by project, but the URL's lookup by code.
+    const onLinkTables = recorder.statements.filter((statement) => /`(links|link_clicks|customer_attributions)`/.test(statement))
+    expect(unscopedStatements(onLinkTables, await projectOwnedTables(db))).toEqual([])
   })
 
   it('are rate-limited per visitor, as the trusted proxy names them', async () => {
