@@ -11,7 +11,8 @@ import { createLink } from '../../src/domain/links/links.js'
 import { createLogger } from '../../src/logger.js'
 import { createPublicServer } from '../../src/server/admin-server.js'
 import { closeServer, listen } from '../../src/server/router.js'
-import { customers, linkClicks, links } from '../../src/db/schema/index.js'
+import { customerAttributions, customers, linkClicks, links } from '../../src/db/schema/index.js'
+import { linkStats, renderLinkStats } from '../../src/domain/links/stats.js'
 import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { useHarness } from '../support/suite.js'
@@ -133,6 +134,54 @@ describe('diversion links', () => {
     // Every statement on the links' tables (clicks, attribution, cards, stats) is scoped by project, but the URL's lookup by code.
     const onLinkTables = recorder.statements.filter((statement) => /`(links|link_clicks|customer_attributions)`/.test(statement))
     expect(unscopedStatements(onLinkTables, await projectOwnedTables(db))).toEqual([])
+  })
+
+  it('count a seeded history by day of the click, within the window and the project', async () => {
+    const { db } = h.database
+    const scope = { projectId: h.projectId }
+    const link = await createLink(db, scope, { name: 'Seeded', params: {}, createdBy: null })
+    const other = await createLink(db, { projectId: h.projectId + 1 }, { name: 'Other brand', params: {}, createdBy: null })
+    const now = new Date('2026-03-10T12:00:00Z')
+    const [zoe] = await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.projectId, h.projectId), eq(customers.telegramUserId, h.world.people.zoe.id)))
+    const click = (linkId: number, projectId: number, at: string, visitor: string, started?: number) =>
+      db.insert(linkClicks).values({
+        projectId,
+        linkId,
+        token: `t${Math.random().toString(36).slice(2, 14)}`,
+        clickedAt: new Date(at),
+        visitor,
+        customerId: started ?? null,
+        startedAt: started ? new Date(at) : null,
+      })
+    await click(link.id, h.projectId, '2026-02-01T10:00:00Z', 'too-old')
+    await click(link.id, h.projectId, '2026-03-08T09:00:00Z', 'v1')
+    await click(link.id, h.projectId, '2026-03-08T10:00:00Z', 'v1')
+    await click(link.id, h.projectId, '2026-03-08T23:59:00Z', 'v2')
+    const [started] = await click(link.id, h.projectId, '2026-03-09T00:01:00Z', 'v1', zoe!.id)
+    await click(other.id, h.projectId + 1, '2026-03-09T00:02:00Z', 'v9')
+    // Zoe (onboarded, from the first test) came first through this link's click of 9 March.
+    await db.delete(customerAttributions).where(eq(customerAttributions.customerId, zoe!.id))
+    await db.insert(customerAttributions).values({ projectId: h.projectId, customerId: zoe!.id, firstClickId: Number(started.insertId), lastClickId: Number(started.insertId) })
+
+    const stats = await linkStats(db, scope, { days: 7, now })
+    expect(stats.map((s) => s.name)).not.toContain('Other brand')
+    const seeded = stats.find((s) => s.code === link.code)!
+    expect(seeded).toMatchObject({ clicks: 4, visitors: 2, starts: 1, onboarded: 1, conversion: 50 })
+    expect(seeded.days).toEqual([
+      { day: '2026-03-08', clicks: 3, visitors: 2, starts: 0, onboarded: 0 },
+      { day: '2026-03-09', clicks: 1, visitors: 1, starts: 1, onboarded: 1 },
+    ])
+    expect(renderLinkStats([seeded], 7)).toBe(
+      [
+        '🔗 Links, last 7 day(s) (UTC):',
+        `• Seeded (${link.code}): 4 click(s), 2 unique visitor(s), 1 start(s), 1 onboarded, conversion 50%`,
+        '   2026-03-08: 3 click(s), 2 visitor(s), 0 start(s), 0 onboarded',
+        '   2026-03-09: 1 click(s), 1 visitor(s), 1 start(s), 1 onboarded',
+      ].join('\n'),
+    )
   })
 
   it('are rate-limited per visitor, as the trusted proxy names them', async () => {
