@@ -162,6 +162,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     notify: () => wakeup.notify(),
     reloadRosters: reload,
     operators: config.operators,
+    publicUrl: config.links.publicUrl,
     alarms: new GroupAlarms(),
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
@@ -247,7 +248,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
   }
   const admin = config.http
-    ? await startHttpServers(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress, health) })
+    ? await startHttpServers(config.http, {
+        logger,
+        metrics,
+        api: { db, projects, domain: deps },
+        readiness: () => readiness(db, ingress, health),
+        trustedProxies: config.links.trustedProxies,
+      })
     : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { agentSchema, checkAgents, resolveRoster, staffEntrySchema } from './agents.js'
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 import { slaSchema } from './sla.js'
+import { isAddressOrCidr } from './addresses.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
 const token = z.string().regex(...tokenRule)
@@ -270,6 +271,19 @@ export const configSchema = z
     projects: z.array(projectSchema).min(1, 'at least one project'),
     /** The agents of the deployment, with the projects (roles, CR teams) each is authorised for. */
     agents: z.array(agentSchema).default([]),
+    /** Diversion links (`/link new`, `npm run links`): where they point and whom to believe about a visitor's address. */
+    links: z
+      .strictObject({
+        /** The public surface's base URL as visitors reach it, e.g. https://go.example.com (links read `<publicUrl>/l/<code>`). */
+        publicUrl: z
+          .string()
+          .url()
+          .regex(/^https?:\/\/.*[^/]$/, 'an http(s) URL without a trailing slash')
+          .optional(),
+        /** Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the visitor; from anyone else it is ignored. */
+        trustedProxies: z.array(z.string().refine(isAddressOrCidr, 'an IP address or a CIDR like 10.0.0.0/8')).default([]),
+      })
+      .prefault({}),
     /** Telegram user ids of the deployment's operators: only they may `/reload` the config from a chat. */
     operators: z.array(z.number().int().positive()).default([]),
   })

@@ -22,6 +22,7 @@ import { customerNoteList, customerTagList } from './crm/profile-extras.js'
 import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-rows.js'
 import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
 import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
+import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -102,6 +103,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
     updates: (await customerUpdates(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
     outbox: (await customerOutboxRows(db, customer, await tracesOf(db, customer))).map((row) => ({ ...row, job: parseJson(row.job), result: parseJson(row.result) })),
+    // The diversion link clicks they started the bot with (address, user agent) and where they came from.
+    ...(await customerLinkData(db, customer, customerId)),
   }
   await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
   return data
@@ -118,6 +121,8 @@ export interface ForgetReport {
   notes: number
   /** Tags on the profile: deleted. */
   tags: number
+  /** Diversion link clicks they started the bot with: address, user agent, referrer and parameters erased. */
+  linkClicks: number
 }
 
 /**
@@ -127,7 +132,8 @@ export interface ForgetReport {
  * `customerUpdates`) with their errors, their outbox rows (see `customerOutboxRows`), their
  * profile fields, the staff's notes and tags on their profile (deleted), the reasons given for
  * their transfers (in the assignment log and the audit events, with the audit texts of deletes
- * and API writes), the errors of their reassignments and the names of their topics. The rows
+ * and API writes), the errors of their reassignments, the names of their topics and what their
+ * diversion link clicks say about them (address, user agent). The rows
  * themselves stay (ids, kinds, times, states), so counts and the delivery history remain,
  * anonymous. Their account record (imported) stays. Recorded in the audit log.
  */
@@ -188,6 +194,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       outboxRows,
       notes: notes.affectedRows,
       tags: tags.affectedRows,
+      linkClicks: await eraseCustomerClicks(tx, customer, customerId),
     }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report

@@ -4,11 +4,13 @@ import { onDemandGroup, teamsOf, type ProjectRuntime } from '../project-runtime.
 import { encodeCardAction } from '../buttons/onboarding-card.js'
 import type { Keyboard } from '../buttons/keyboard.js'
 import { startPayloadLine } from './start.js'
+import { originLines } from '../links/attribution.js'
 
 /** The card's buttons. */
 export type CardKeyboard = Keyboard
 
-export function cardText(customer: Customer, account: AccountRecord): string {
+/** The onboarding card's text; `source`: the diversion link that brought the customer (see `customerSource`). */
+export function cardText(customer: Customer, account: AccountRecord, source?: string): string {
   const handle = customer.username ? `@${customer.username}, ` : ''
   return [
     '🆕 New customer waiting for a team',
@@ -17,7 +19,7 @@ export function cardText(customer: Customer, account: AccountRecord): string {
     `Account: ${account.externalId} · ${account.displayName}`,
     `CR team hint: ${account.crTeamHint ?? '—'}`,
     `Treatment flag: ${account.treatment ? 'yes' : 'no'}`,
-    `Start payload: ${startPayloadLine(customer.startPayload)}`,
+    ...originLines(source, startPayloadLine(customer.startPayload)),
   ].join('\n')
 }
 

@@ -14,6 +14,8 @@ import { openCustomerTopics } from './open-topics.js'
 import { logAssignment } from '../assignment-log.js'
 import { recordAudit, type AuditEvent } from '../audit/events.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
+import { customerSource } from '../links/attribution.js'
+import { scopeOf } from '../../db/project-scope.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
 export interface PressAnswer {
@@ -51,6 +53,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
   if (!customer || !account) return { text: 'The customer or their account record is gone.', alert: true }
   const action = press.action
+  const source = await customerSource(deps.db, scopeOf(project), customer.id)
   if (action.action === 'assign' && !teamsOf(project).some((team) => team.key === action.teamKey)) {
     return { text: `CR team "${action.teamKey}" no longer exists in the configuration.`, alert: true }
   }
@@ -74,7 +77,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
         .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
       if (toggled.affectedRows === 0) return { text: 'Already decided.', alert: false }
       const [now] = await tx.select({ on: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
-      await editCard(tx, cardText(customer, account), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
+      await editCard(tx, cardText(customer, account, source), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
       return { text: now?.on ? 'Treatment topic will be opened.' : 'No Treatment topic.', alert: false }
     }
     const decidedAt = deps.clock.now()
@@ -90,7 +93,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
       await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })
       await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'rejected', actorUserId: press.userId, reason: 'onboarding card' })
       await queueClientText(tx, project, customer.telegramUserId, project.config.templates.rejected)
-      await editCard(tx, `${cardText(customer, account)}\n\n✖ Rejected by ${lead.name} at ${stamp}`)
+      await editCard(tx, `${cardText(customer, account, source)}\n\n✖ Rejected by ${lead.name} at ${stamp}`)
       return { text: 'Rejected.', alert: false }
     }
     const [fresh] = await tx.select({ treatment: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
@@ -98,7 +101,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     const team = teamsOf(project).find((t) => t.key === action.teamKey)!
     await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } }, decidedAt)
     await routeOwner(tx, project, customer.id, 'routing', decidedAt)
-    await editCard(tx, `${cardText(customer, account)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
+    await editCard(tx, `${cardText(customer, account, source)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
     return { text: `Assigned to ${team.title}.`, alert: false }
   })
   deps.notify()

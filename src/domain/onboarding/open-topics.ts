@@ -10,6 +10,7 @@ import { queueTopicOpening } from '../topic-notices.js'
 import { startWait } from '../sla/waits.js'
 import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
+import { customerSource, originLines } from '../links/attribution.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
 import { NO_EXTRAS, profileExtrasLines, type ProfileExtras } from '../crm/profile-extras.js'
@@ -35,6 +36,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   const wanted = groupsAtAssignment(project, assignment)
   const home = homeRole(project.roles).key
   const name = topicName(customer, account)
+  const extras = { ...NO_EXTRAS, source: await customerSource(tx, { projectId: project.id }, customer.id) }
   for (const group of wanted) {
     const [inserted] = await tx
       .insert(topics)
@@ -50,7 +52,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       project,
       { id: topicId, role: group.role },
       {
-        card: profileCard(project, customer, account, assignment, group.role),
+        card: profileCard(project, customer, account, assignment, group.role, extras),
         // CS leads move the customer between CR teams from the home topic's card.
         ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(customer.id) } : {}),
         notice,
@@ -90,7 +92,7 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
     `Telegram id: ${customer.telegramUserId}`,
     `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
     ...(customer.ownerUserId ? [`Owner: ${memberName(project, customer.ownerUserId)}`] : []),
-    `Start payload: ${startPayloadLine(customer.startPayload)}`,
+    ...originLines(crm.source, startPayloadLine(customer.startPayload)),
     ...profileExtrasLines(crm),
     role === homeRole(project.roles).key
       ? `Reply in this topic to answer the client; start a message with ${project.config.relay.notePrefix} for an internal note.`

@@ -7,6 +7,7 @@ import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
 import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
+import { linkCommand, linksCommand } from './links.js'
 import { presenceCommand } from './presence.js'
 import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
 import { queueCommand } from './queue.js'
@@ -226,6 +227,27 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: '`/queue`: customers waiting for a CR owner, oldest first, with their waiting time and a button per agent of their team who has room',
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Customers waiting for a CR owner, with assign buttons',
+  },
+  {
+    name: 'link',
+    kind: 'group',
+    handler: linkCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage:
+      '`/link new <name> [utm_key=value …]`: a diversion link `<links.publicUrl>/l/<code>` that leads to the client bot and attributes whoever starts it; `/link disable <code>`: it answers 404 from then on',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Make a diversion link: /link new <name>',
+  },
+  {
+    name: 'links',
+    kind: 'group',
+    handler: linksCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: '`/links [days]`: per link, clicks, unique visitors, starts, onboarded customers and conversion (onboarded ÷ visitors), by day (UTC; 30 days unless given)',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Diversion links: clicks, starts, onboarded customers',
   },
   {
     name: 'reload',
