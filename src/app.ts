@@ -183,7 +183,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const workers = new OutboxWorkers(
     { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks, coalescer },
     {
-      workersPerLane: config.delivery.workersPerLane,
+      workersPerClass: config.delivery.workersPerClass,
       maxAttempts: config.delivery.maxAttempts,
       pollIntervalMs: config.delivery.pollIntervalMs,
       leaseSeconds: config.delivery.leaseSeconds,

@@ -38,6 +38,12 @@ export const updates = mysqlTable(
  */
 export const priorityClasses = ['live', 'prompt', 'replay', 'bulk'] as const
 export type PriorityClass = (typeof priorityClasses)[number]
+
+/** The class of a stored `class` value: sent rows of older releases keep the lane they were sent in (migration 0014). */
+export function classOfStored(value: string): PriorityClass {
+  if ((priorityClasses as readonly string[]).includes(value)) return value as PriorityClass
+  return value === 'cs_prompts' ? 'prompt' : value === 'cr_reassignment' ? 'replay' : 'live'
+}
 export const outboxStates = ['pending', 'sending', 'sent', 'dead'] as const
 export type OutboxState = (typeof outboxStates)[number]
 
@@ -52,7 +58,7 @@ export const outbox = mysqlTable(
     id: primaryId(),
     ...projectScope,
     class: varchar('class', { length: 24, enum: priorityClasses }).notNull(),
-    /** The ordering key, written and read only by `delivery/destination.ts` ("topic:<row>", "chat:<group id>", "chat:<user id>:bot:<bot id>", "system:<row>", optionally ":aside"). */
+    /** The ordering key, written and read only by `delivery/destination.ts` ("topic:<row>", "chat:<group id>", "chat:<user id>:bot:<bot id>", "system:<row>", optionally ":bulk" and ":aside"). */
     destination: varchar('destination', { length: 48 }).notNull(),
     botId: telegramId('bot_id').notNull(),
     job: longtext('job').notNull(),
