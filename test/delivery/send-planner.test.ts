@@ -39,6 +39,28 @@ describe('send planner priorities', () => {
     expect((await planner.plan(job({ type: 'relay', linkId: 10 }))).delayMs).toBe(0)
   })
 
+  it("leaves live sends a quarter of every window a bulk row uses: the bot's per second and the private chat's", async () => {
+    const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 4, groupPerMinute: 20, globalPerSecond: 8 }), () => [4646])
+    const to = (chatId: number, priorityClass: ClaimedJob['class']): ClaimedJob => ({
+      ...job(
+        { type: 'text', target: { kind: 'chat', chatId }, text: 'news' },
+        encodeDestination({ kind: 'private_chat', userId: chatId, botId: 4646, bulk: priorityClass === 'bulk' }),
+      ),
+      botId: 4646,
+      class: priorityClass,
+    })
+    // One client's chat: bulk takes 3 of its 4 slots, a live reply the last.
+    for (let i = 0; i < 3; i++) expect((await planner.plan(to(501, 'bulk'))).delayMs).toBe(0)
+    expect((await planner.plan(to(501, 'bulk'))).delayMs).toBeGreaterThan(0)
+    expect((await planner.plan(to(501, 'live'))).delayMs).toBe(0)
+    // The bot's 8 a second (4 taken above): bulk to other clients takes it to 6, the others the last 2.
+    for (const chatId of [502, 503]) expect((await planner.plan(to(chatId, 'bulk'))).delayMs).toBe(0)
+    expect((await planner.plan(to(504, 'bulk'))).delayMs).toBeGreaterThan(0)
+    expect((await planner.plan(to(505, 'live'))).delayMs).toBe(0)
+    expect((await planner.plan(to(506, 'prompt'))).delayMs).toBe(0)
+    expect((await planner.plan(to(507, 'live'))).delayMs).toBeGreaterThan(0)
+  })
+
   it("counts a move's replay notices as conversation: a new topic's opening does not yield to the other replays", async () => {
     const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }), () => [4545])
     const into = (payload: OutboxJob, priorityClass: ClaimedJob['class']): ClaimedJob => ({
