@@ -216,7 +216,7 @@ export const configSchema = z
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     delivery: z
       .strictObject({
-        /** Concurrent senders per outbox priority class (the `live` class gets three times as many). */
+        /** Concurrent senders per outbox priority class (the `live` class gets twice as many). */
         workersPerClass: z.number().int().min(1).max(32).optional(),
         /** The name `workersPerClass` had while the outbox had lanes: still read, the new name wins. */
         workersPerLane: z.number().int().min(1).max(32).optional(),

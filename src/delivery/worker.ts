@@ -268,10 +268,10 @@ function readAhead(claimed: ClaimedJob[]): ReadonlyMap<number, LinkWithMessage> 
 }
 
 /**
- * The live class carries what three lanes did (copies into topics, replies to clients, Treatment),
- * each with its own workers: it keeps their concurrency.
+ * The live class carries both directions of the relay, which had a lane and workers each (copies
+ * into topics, replies to clients): it keeps their concurrency, so a claim costs what it did.
  */
-const LIVE_WORKERS = 3
+const LIVE_WORKERS = 2
 
 function workersOf(priorityClass: PriorityClass, perClass: number): number {
   return priorityClass === 'live' ? perClass * LIVE_WORKERS : perClass
