@@ -84,7 +84,7 @@ export interface StartOptions {
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, pool, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
-  // The lane workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
+  // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
   const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
   const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
   const gateway = new TelegramGateway(config.telegram.apiRoot)
@@ -134,7 +134,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const health = new BotHealth(logger, metrics.registry)
   for (const { project, self, path } of bots) health.watch({ project, self, path })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
-  // The domain wakes the lane workers after each commit; the workers report back through hooks.
+  // The domain wakes the outbox workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
   const source = options.configSource
   // The reload's own reading of the file, so a changed bot token is applied from the same read.
@@ -184,7 +184,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const workers = new OutboxWorkers(
     { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks, coalescer },
     {
-      workersPerLane: config.delivery.workersPerLane,
+      workersPerClass: config.delivery.workersPerClass,
       maxAttempts: config.delivery.maxAttempts,
       pollIntervalMs: config.delivery.pollIntervalMs,
       leaseSeconds: config.delivery.leaseSeconds,

@@ -217,7 +217,10 @@ export const configSchema = z
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     delivery: z
       .strictObject({
-        workersPerLane: z.number().int().min(1).max(32).default(2),
+        /** Concurrent senders per outbox priority class (the `live` class gets twice as many). */
+        workersPerClass: z.number().int().min(1).max(32).optional(),
+        /** The name `workersPerClass` had while the outbox had lanes: still read, the new name wins. */
+        workersPerLane: z.number().int().min(1).max(32).optional(),
         maxAttempts: z.number().int().min(1).default(8),
         pollIntervalMs: z.number().int().min(10).default(250),
         /** Album parts arriving within this window are sent as one album. */
@@ -245,6 +248,7 @@ export const configSchema = z
           ])
           .prefault({}),
       })
+      .transform(({ workersPerLane, workersPerClass, ...delivery }) => ({ ...delivery, workersPerClass: workersPerClass ?? workersPerLane ?? 2 }))
       .prefault({}),
     /** node-cron schedules of the background jobs (each run happens in one process only). */
     cron: z

@@ -19,8 +19,8 @@ const { h, zoe } = useOnboardedZoe({ queryLogger: recorder, config: { cron: { qu
 const isClaim = (statement: string) => /^\s*UPDATE outbox t JOIN \(SELECT id FROM/.test(statement)
 const isReadBack = (statement: string) => /^select .*from `outbox`.*`outbox`.`claim_token` = \?/s.test(statement)
 
-/** The idle workers' look for due rows (`laneDueTimes`): once per poll interval, not per message. */
-const isDueCheck = (statement: string) => /AS lane, TIMESTAMPDIFF\(MICROSECOND/.test(statement)
+/** The idle workers' look for due rows (`classDueTimes`): once per poll interval, not per message. */
+const isDueCheck = (statement: string) => /AS class, TIMESTAMPDIFF\(MICROSECOND/.test(statement)
 
 /**
  * One client message with two copies (CS and CR), each statement counted: the update stored and
@@ -65,7 +65,7 @@ describe('round trips to the database', () => {
     expect(statements.filter((statement) => /unanswered_waits/i.test(statement) && !/^select `id`/.test(statement))).toEqual([])
   })
 
-  it('costs one look for due rows per poll interval when idle, not a claim per lane and worker', async () => {
+  it('costs one look for due rows per poll interval when idle, not a claim per class and worker', async () => {
     await serviceSettled(h.database.db)
     recorder.statements.length = 0
     const started = Date.now()
