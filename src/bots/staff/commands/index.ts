@@ -1,5 +1,6 @@
 import type { TopicRole } from '../../../db/schema/index.js'
 import { staffGroupOf } from '../../../domain/project-runtime.js'
+import { STAFF_ROLES } from '../../../domain/roles.js'
 import { auditCommand } from './audit.js'
 import { banCommand, unbanCommand } from './ban.js'
 import { cannedCommand, sendCannedCommand } from './canned.js'
@@ -21,7 +22,8 @@ import { treatmentCommand } from './treatment.js'
 import { mineCommand, whoCommand } from './who.js'
 import type { GroupCommandHandler, StaffCommand, TopicCommandHandler } from './types.js'
 
-const ALL: readonly TopicRole[] = ['cs', 'cr', 'treatment']
+/** Every staff role's groups (the role registry). */
+const ALL = STAFF_ROLES.map((role) => role.key) as readonly TopicRole[]
 
 /** `/help`: the commands of this group, with who may use them, rendered from the registry. */
 const helpCommand: GroupCommandHandler = async (ctx) => {
