@@ -150,3 +150,21 @@ describe('a copy variant', () => {
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Alice · CS → client\nBonjour')
   })
 })
+
+describe('a copy variant in a CR reassignment', () => {
+  it('goes with the history into the new topic', async () => {
+    h.sim.sendPrivate(zoeId(), clientBot(), { text: 'Hola' })
+    await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Hola')
+    const { message } = await storedWithCopies('Hola')
+    const [inCr] = await h.database.db
+      .select()
+      .from(relayLinks)
+      .where(and(eq(relayLinks.messageId, message!.id), eq(relayLinks.chatId, zoe.crChat)))
+    expect(await setCopyVariant(h.app.deps, project(), inCr!.id, { text: 'Hello (translated)' })).toBe('edited')
+    await waitForTopicMessage(h, zoe.crChat, zoe.cr, (m) => m.text === 'Hello (translated)' && m.edited)
+    h.sim.sendGroup(h.world.people.alice.id, cs(), { text: '/reassign south now' }, { threadId: zoe.cs })
+    const south = h.world.groups.south.id
+    const topic = await h.sim.waitFor(() => h.sim.topics(south).find((t) => t.name.startsWith('Zoe Quinn')))
+    await waitForTopicMessage(h, south, topic.message_thread_id, (m) => /^↩ Zoe Quinn · .* UTC\nHello \(translated\)$/.test(m.text ?? ''))
+  })
+})
