@@ -27,6 +27,8 @@ export interface RelayContext {
   known?: Topic[]
   flooding?: boolean
   waitingSince?: Date | null
+  /** Sent before the customer was assigned, relayed at the assignment (which starts the wait). */
+  atAssignment?: boolean
 }
 
 /** What the policies decided: the verdict that ended the run (pass when none did), by which policy, and the copies' variants. */
@@ -98,9 +100,18 @@ export async function resumeMessage(tx: DbOrTx, clock: Clock, project: ProjectRu
   const decision = await runPolicies(draftOf(project, context, stored.origin, 'message', stored.text ?? '', routes.map(copyTargetOf), clock.now()), from)
   await tx
     .update(messages)
-    .set({ notRelayed: notRelayedBy(decision.verdict) ?? null })
+    .set({ notRelayed: notRelayedBy(decision.verdict) ?? null, ...(context.atAssignment ? { held: false } : {}) })
     .where(eq(messages.id, stored.id))
   return settle(tx, clock, project, context, stored, routes, decision)
+}
+
+/**
+ * A client message stored before the customer was assigned, relayed now that their topics
+ * exist: through every policy (the flood limit counts live messages only); a relayed one only
+ * gets its copies (the assignment starts the wait).
+ */
+export function relayHeldAtAssignment(tx: DbOrTx, decidedAt: Date, project: ProjectRuntime, customer: Customer, stored: MessageRow): Promise<PipelineOutcome> {
+  return resumeMessage(tx, { now: () => decidedAt }, project, { source: 'client', customer, atAssignment: true }, stored, 0)
 }
 
 /** The draft the policies see. */
@@ -167,6 +178,7 @@ async function settle(
 /** Queues the copies and does what a relayed message does besides: a client's reopens a resolved conversation and starts a wait; staff's answers it. */
 async function deliver(tx: DbOrTx, clock: Clock, project: ProjectRuntime, context: RelayContext, stored: MessageRow, routes: CopyRoute[]): Promise<void> {
   const { customer } = context
+  if (context.atAssignment) return queueRoutedCopies(tx, project, stored, routes)
   if (stored.origin === 'client') {
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
     if (customer.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
