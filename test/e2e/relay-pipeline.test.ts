@@ -28,7 +28,17 @@ const rewriteForClient: RelayPolicy = {
   },
 }
 
-const { h, zoe } = useOnboardedZoe({ start: { policies: [holdWord, rewriteForClient] } })
+// Answers instead of relaying, or drops: the two other verdicts.
+const answerOrDrop: RelayPolicy = {
+  name: 'test-answer-or-drop',
+  check(draft): PolicyVerdict {
+    if (draft.text.includes('opening hours')) return { kind: 'respond', text: 'We are open 9 to 5.' }
+    if (draft.text.includes('buy cheap')) return { kind: 'drop', reason: 'dropped' }
+    return { kind: 'pass' }
+  },
+}
+
+const { h, zoe } = useOnboardedZoe({ start: { policies: [holdWord, rewriteForClient, answerOrDrop] } })
 
 const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id
@@ -119,6 +129,19 @@ describe('a relay policy that holds', () => {
     expect(await releaseHold(h.app.deps, project(), token)).toBe('relayed')
     await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.text === edited && m.edited)
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, (m) => m.text === edited && m.edited)
+  })
+})
+
+describe('a relay policy that answers or drops', () => {
+  it('answers the client instead of relaying, or stores the message only', async () => {
+    h.sim.sendPrivate(zoeId(), clientBot(), { text: 'what are your opening hours?' })
+    await waitForPrivate(h, zoeId(), clientBot(), 'We are open 9 to 5.')
+    const answered = await storedWithCopies('what are your opening hours?')
+    expect([answered.message?.notRelayed, answered.links.length]).toEqual(['responded', 0])
+    h.sim.sendPrivate(zoeId(), clientBot(), { text: 'buy cheap watches' })
+    await pollUntil(async () => (await storedWithCopies('buy cheap watches')).message !== undefined)
+    const dropped = await storedWithCopies('buy cheap watches')
+    expect([dropped.message?.notRelayed, dropped.links.length]).toEqual(['dropped', 0])
   })
 })
 
