@@ -53,13 +53,17 @@ export interface RelayDraft {
   now: Date
 }
 
-/** What happens after the message is stored, in the same transaction (a notice, a prompt with the hold's token). */
+/**
+ * What happens after the message is stored, in the same transaction (a notice, a prompt with the
+ * hold's token). Named `after`, never `then`: a verdict with a `then` would be a thenable, and
+ * awaiting the policy's answer would call it.
+ */
 export type AfterStore<T> = (tx: DbOrTx, stored: MessageRow, detail: T) => Promise<void>
 
-/** A policy's decision on a draft. Only 'rewrite' lets the next policy run; the others end the pipeline. */
+/** A policy's decision on a draft. 'pass' and 'rewrite' let the next policy run; the others end the pipeline. */
 export type PolicyVerdict =
   | { kind: 'pass' }
-  /** Stored and kept back until `releaseHold(token)` relays it as if it had passed. (Not `then`: a verdict must not be a thenable.) */
+  /** Stored and kept back until `releaseHold(token)` relays it as if it had passed. */
   | { kind: 'hold'; reason: string; after?: AfterStore<{ token: string }> }
   /** Passed on, some copies with their own text: `variantOf` is asked for each copy. */
   | { kind: 'rewrite'; variantOf: (copy: CopyTarget) => CopyVariant | undefined }
