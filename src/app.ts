@@ -38,6 +38,7 @@ import type { Logger } from './logger.js'
 import { warnAboutProblems } from './doctor/run-doctor.js'
 import { startHttpServers, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
+import type { RelayPolicy } from './domain/relay/policies/policy.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
 
 export interface App {
@@ -79,6 +80,8 @@ export interface StartOptions {
   configSource?: () => Config
   /** The domain's "now" (tests and the demo move a ManualClock; default the system clock). */
   clock?: Clock
+  /** Relay policies every project runs after the built-in ones (tests add their own; production adds none). */
+  policies?: readonly RelayPolicy[]
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -101,6 +104,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       roster: new Roster(projectConfig.staff),
       albumWindowMs: config.delivery.albumWindowMs,
       insertIdStep,
+      policies: options.policies,
     }
     for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.

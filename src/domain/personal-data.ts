@@ -13,6 +13,7 @@ import {
   fileCache,
   messages,
   reassignments,
+  relayHolds,
   relayLinks,
   topics,
   unansweredWaits,
@@ -152,10 +153,20 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       await tx.update(messages).set({ text: null, raw: ERASED_PAYLOAD }).where(eq(messages.customerId, customerId))
       await tx
         .update(relayLinks)
-        .set({ header: null })
+        .set({ header: null, variant: null })
         .where(
           inArray(
             relayLinks.messageId,
+            stored.map((m) => m.id),
+          ),
+        )
+      // A held message or version keeps nothing of them either (never released once forgotten).
+      await tx
+        .update(relayHolds)
+        .set({ resume: '{}', reason: '', state: 'discarded' })
+        .where(
+          inArray(
+            relayHolds.messageId,
             stored.map((m) => m.id),
           ),
         )

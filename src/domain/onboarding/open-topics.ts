@@ -5,7 +5,8 @@ import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
 import { fillTemplate, memberName, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole } from '../roles.js'
-import { groupsAtAssignment, queueMessageCopies } from '../routing.js'
+import { groupsAtAssignment } from '../routing.js'
+import { relayHeldAtAssignment } from '../relay/pipeline.js'
 import { queueTopicOpening } from '../topic-notices.js'
 import { startWait } from '../sla/waits.js'
 import { queueClientText } from './notify-client.js'
@@ -79,7 +80,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card',
   })
   await queueClientText(tx, project, customer.telegramUserId, fillTemplate(project.config.templates.welcomeClient, { name: customer.firstName }))
-  const firstHeld = await replayHeldMessages(tx, project, customer.id)
+  const firstHeld = await replayHeldMessages(tx, project, customer, decidedAt)
   if (firstHeld) await startWait(tx, project, customer, firstHeld, decidedAt)
 }
 
@@ -100,17 +101,21 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
   ].join('\n')
 }
 
-/** Messages stored while the customer waited for assignment go out now, in order; returns the first one's row id. */
-async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerId: number): Promise<number | undefined> {
+/**
+ * Messages stored while the customer waited for assignment go out now, in order, through the
+ * relay pipeline; returns the first relayed one's row id.
+ */
+async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customer: Customer, decidedAt: Date): Promise<number | undefined> {
   const held = await tx
     .select()
     .from(messages)
-    .where(and(eq(messages.customerId, customerId), eq(messages.held, true)))
+    .where(and(eq(messages.customerId, customer.id), eq(messages.held, true)))
     .orderBy(asc(messages.id))
     .for('update') // a locking read sees messages committed after this transaction began
+  let first: number | undefined
   for (const message of held) {
-    await tx.update(messages).set({ held: false }).where(eq(messages.id, message.id))
-    await queueMessageCopies(tx, project, message)
+    const outcome = await relayHeldAtAssignment(tx, decidedAt, project, customer, message)
+    if (outcome.kind === 'relayed') first ??= message.id
   }
-  return held[0]?.id
+  return first
 }
