@@ -9,9 +9,10 @@ import { queueMessageCopies } from '../routing.js'
 import { storeMessage } from './store-message.js'
 import { clientMessageRelayed, parseWaitingSince, waitingSinceColumn } from '../sla/waits.js'
 import { activeTopicsColumn, parseActiveTopics } from '../customers.js'
+import { answerAutomatically } from '../autoreply/engine.js'
 
 /** What became of a client message; 'not_ready': the customer is unknown, gives their email or was rejected (nothing was stored). */
-export type ClientMessageOutcome = 'relayed' | 'held' | 'duplicate' | 'not_ready' | NotRelayedReason
+export type ClientMessageOutcome = 'relayed' | 'auto_answered' | 'held' | 'duplicate' | 'not_ready' | NotRelayedReason
 
 /**
  * A message from a client in the private chat: stored first, then copied to each of the
@@ -51,6 +52,8 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
       await holdBack(tx, project, current, stored, notRelayed, deps.clock.now())
       return notRelayed
     }
+    // AUTO-REPLIES AND FLOWS (issue 18): the one automatic-answer policy; a `respond` pipeline policy once the pipeline lands.
+    if (await answerAutomatically(tx, deps, project, current, stored, parseActiveTopics(found.topics))) return 'auto_answered' as const
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
     if (current.conversation === 'resolved') await reopenConversation(tx, project, current.id, { reason: 'client_message' })
     // A reopened conversation changed no topic row this statement read (the copy reopens it).
