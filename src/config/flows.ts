@@ -51,7 +51,10 @@ const stepSchema = z.strictObject({
   /** What the bot says at this step. */
   say: text,
   /** Stores the client's answer (typed, or the button pressed) on the customer under this key. */
-  ask: z.string().regex(/^[a-z0-9_]{1,32}$/, 'an answer key of a-z, 0-9 or _').optional(),
+  ask: z
+    .string()
+    .regex(/^[a-z0-9_]{1,32}$/, 'an answer key of a-z, 0-9 or _')
+    .optional(),
   buttons: z.array(buttonSchema).max(8).optional(),
   /** The step after this one (after the answer, when it asks); absent: the flow ends here. */
   next: flowName.optional(),

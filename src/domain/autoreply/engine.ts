@@ -78,7 +78,14 @@ async function actionFor(tx: DbOrTx, project: ProjectRuntime, customer: Customer
  * marked "🤖 auto-answered" without starting a wait or reopening anything, and true is returned;
  * false leaves the message to the usual relay. (The coming assistant runs after it.)
  */
-export async function answerAutomatically(tx: DbOrTx, deps: Pick<DomainDeps, 'clock'>, project: ProjectRuntime, customer: Customer, stored: MessageRow, topics: Topic[]): Promise<boolean> {
+export async function answerAutomatically(
+  tx: DbOrTx,
+  deps: Pick<DomainDeps, 'clock'>,
+  project: ProjectRuntime,
+  customer: Customer,
+  stored: MessageRow,
+  topics: Topic[],
+): Promise<boolean> {
   if (stored.kind !== 'text' || !stored.text) return false
   const now = deps.clock.now()
   const action = await actionFor(tx, project, customer, stored.text, now)
@@ -91,7 +98,9 @@ export async function answerAutomatically(tx: DbOrTx, deps: Pick<DomainDeps, 'cl
     await (action.next !== undefined ? runStep(turn, action.flow, action.next) : setFlowPosition(tx, scopeOf(project), customer.id, undefined, now))
   } else {
     const reply = automationsOf(project).autoReplies[action.index]!.reply
-    const buttons = (reply.buttons ?? []).flatMap((button) => (button.flow !== undefined ? [{ text: button.text, data: flowButtons.encode({ kind: 'start', customerId: customer.id, flow: button.flow }) }] : []))
+    const buttons = (reply.buttons ?? []).flatMap((button) =>
+      button.flow !== undefined ? [{ text: button.text, data: flowButtons.encode({ kind: 'start', customerId: customer.id, flow: button.flow }) }] : [],
+    )
     await sendAutoAnswer(tx, project, customer, { text: reply.reply, buttons, replyToRowId: stored.id })
   }
   return true

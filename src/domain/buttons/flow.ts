@@ -7,9 +7,7 @@ import { buttonId, defineButtonFamily } from './family.js'
  * i-th button of a flow step, looked up in the current flows when pressed).
  */
 export type FlowPress =
-  | { kind: 'person'; customerId: number }
-  | { kind: 'start'; customerId: number; flow: string }
-  | { kind: 'step'; customerId: number; flow: string; step: string; index: number }
+  { kind: 'person'; customerId: number } | { kind: 'start'; customerId: number; flow: string } | { kind: 'step'; customerId: number; flow: string; step: string; index: number }
 
 const name = z.string().regex(/^[a-z0-9_-]{1,16}$/)
 
@@ -23,9 +21,5 @@ export const flowButtons = defineButtonFamily<FlowPress>({
       .transform(([, customerId, flow, step, index]) => ({ kind: 'step' as const, customerId, flow, step, index })),
   ]),
   parts: (press) =>
-    press.kind === 'person'
-      ? ['p', press.customerId]
-      : press.kind === 'start'
-        ? ['s', press.customerId, press.flow]
-        : ['b', press.customerId, press.flow, press.step, press.index],
+    press.kind === 'person' ? ['p', press.customerId] : press.kind === 'start' ? ['s', press.customerId, press.flow] : ['b', press.customerId, press.flow, press.step, press.index],
 })
