@@ -46,3 +46,9 @@ export async function setFlowPosition(tx: DbOrTx, scope: ProjectScope, customerI
     .values({ projectId: scope.projectId, customerId, ...position, reachedAt: now })
     .onDuplicateKeyUpdate({ set: { flow: sql`VALUES(flow)`, step: sql`VALUES(step)`, reachedAt: sql`VALUES(reached_at)` } })
 }
+
+/** `customer forget`: their answers and flow position go (free text they typed). */
+export async function eraseCustomerAnswers(tx: DbOrTx, scope: ProjectScope, customerId: number): Promise<void> {
+  await tx.delete(customerAnswers).where(and(eq(customerAnswers.projectId, scope.projectId), eq(customerAnswers.customerId, customerId)))
+  await tx.delete(flowPositions).where(and(eq(flowPositions.projectId, scope.projectId), eq(flowPositions.customerId, customerId)))
+}
