@@ -4,6 +4,9 @@ import { customers, unansweredWaits } from '../../src/db/schema/index.js'
 import { buttonData, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { serviceSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
+import { reloadAutomations } from '../../src/domain/autoreply/automations.js'
+import { recordClick } from '../../src/domain/links/clicks.js'
+import { createLink } from '../../src/domain/links/links.js'
 
 // Issue 18: the client bot answers before staff are bothered; staff still see the exchange.
 const { h, zoe } = useOnboardedZoe({
@@ -17,7 +20,7 @@ const { h, zoe } = useOnboardedZoe({
         command: 'inquiry',
         steps: [
           { id: 'product', say: 'Which product is it about?', ask: 'product', next: 'order' },
-          { id: 'order', say: 'What is your order number?', ask: 'order', next: 'thanks' },
+          { id: 'order', say: 'What is your order number?', ask: 'order', next: 'thanks', buttons: [{ text: 'No order number', next: 'thanks' }] },
           { id: 'thanks', say: 'Thank you! A person will look at it.', handoff: true },
         ],
       },
@@ -107,5 +110,30 @@ describe('auto-replies and command flows', () => {
     fromZoe('/refund')
     // A flow command the project does not have, typed while a question waits: it is the answer.
     expect((await inCr(/\/refund/)).text).toBe('🤖 auto-answered\n/refund')
+  })
+
+  it('stores the label of a pressed step button as the answer', async () => {
+    await thenBotSays('Which product is it about?', () => fromZoe('/inquiry'))
+    const question = await thenBotSays('What is your order number?', () => fromZoe('Sofa'))
+    await thenBotSays('Thank you! A person will look at it.', () =>
+      h.sim.pressButton(h.world.people.zoe.id, h.world.bots.client.id, question.message_id, buttonData(question, 'No order number')),
+    )
+    await h.sim.waitFor(() =>
+      h.sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).find((m) => m.text?.startsWith('👤') && m.text.includes('Answers: order: No order number · product: Sofa')),
+    )
+  })
+
+  it('starts the flow of a diversion link at its /start', async () => {
+    const link = await createLink(h.database.db, { projectId: h.projectId }, { name: 'Spring ads', params: {}, createdBy: null })
+    const token = await recordClick(h.database.db, link, { ip: undefined, userAgent: undefined, referrer: undefined, query: {} }, new Date())
+    const [project] = h.app.projects
+    reloadAutomations(project!, {
+      autoReplies: [],
+      flows: { spring: { link: link.code, steps: [{ id: 'hi', say: 'Welcome from our spring campaign! What caught your eye?', ask: 'interest' }] } },
+    })
+    await thenBotSays('Welcome from our spring campaign!', () => fromZoe(`/start ${token}`))
+    await inCr('🤖 Welcome from our spring campaign!')
+    fromZoe('The lamps')
+    await h.sim.waitFor(() => h.sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).find((m) => m.text?.startsWith('👤') && m.text.includes('interest: The lamps')))
   })
 })

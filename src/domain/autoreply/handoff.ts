@@ -45,5 +45,5 @@ function handoffMessage(customer: Customer, now: Date, messageId: number): Inbou
     from: { id: customer.telegramUserId, is_bot: false, first_name: customer.firstName },
     text: autoReplyTexts.handoffMessage,
   }
-  return { ...raw, kind: 'text', raw } as InboundMessage
+  return { ...raw, kind: 'text', raw }
 }
