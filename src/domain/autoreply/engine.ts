@@ -62,7 +62,8 @@ async function actionFor(tx: DbOrTx, project: ProjectRuntime, customer: Customer
   const command = /^\/([a-z0-9_]+)(?:@\w+)?\s*$/i.exec(text.trim())?.[1]?.toLowerCase()
   const commanded = command && Object.entries(automations.flows).find(([, flow]) => flow.command === command)
   if (commanded) return { kind: 'flow', flow: commanded[0] }
-  const position = await flowPositionOf(tx, scopeOf(project), customer.id, now)
+  // No flows, no position to read: a project without them pays nothing per message.
+  const position = Object.keys(automations.flows).length ? await flowPositionOf(tx, scopeOf(project), customer.id, now) : undefined
   const step = position && automations.flows[position.flow]?.steps.find((s) => s.id === position.step)
   if (position && step?.ask !== undefined) return { kind: 'answer', flow: position.flow, step: step.id, key: step.ask, next: step.next }
   const keyword = automations.flowKeywords.find((entry) => entry.matches(text))
