@@ -75,7 +75,8 @@ describe('auto-replies and command flows', () => {
     await serviceSettled(h.database.db)
     expect((await waitRow())?.waitingSince).toBeInstanceOf(Date)
     expect((await zoeRow()).conversation).toBe('open')
-    h.sim.sendGroup(h.world.people.carol.id, zoe.crChat, { text: 'Hi Zoe, Carol here.' }, { threadId: zoe.cr })
+    // A staff reply to the handoff's copy reaches Zoe (the handoff has no original in her chat to reply to).
+    h.sim.sendGroup(h.world.people.carol.id, zoe.crChat, { text: 'Hi Zoe, Carol here.' }, { threadId: zoe.cr, replyTo: handoff.message_id })
     await botSays('Hi Zoe, Carol here.')
   })
 
