@@ -52,3 +52,12 @@ export async function eraseCustomerAnswers(tx: DbOrTx, scope: ProjectScope, cust
   await tx.delete(customerAnswers).where(and(eq(customerAnswers.projectId, scope.projectId), eq(customerAnswers.customerId, customerId)))
   await tx.delete(flowPositions).where(and(eq(flowPositions.projectId, scope.projectId), eq(flowPositions.customerId, customerId)))
 }
+
+/** The customers of a project who answered `key` (with `value`, when given): a broadcast segment. */
+export async function customersWithAnswer(db: DbOrTx, scope: ProjectScope, key: string, value?: string): Promise<number[]> {
+  const rows = await db
+    .select({ customerId: customerAnswers.customerId })
+    .from(customerAnswers)
+    .where(and(eq(customerAnswers.projectId, scope.projectId), eq(customerAnswers.key, key), ...(value === undefined ? [] : [eq(customerAnswers.value, value)])))
+  return rows.map((row) => row.customerId)
+}
