@@ -36,7 +36,14 @@ describe('reloading flows', () => {
     const refused = await h.app.reloadRosters()
     expect(refused).toMatchObject({ ok: false })
     expect(!refused.ok && refused.reason).toContain('projects.0.flowsFile (flows.yaml): flows.hello.steps[0].next: no step "nowhere"')
-    expect(JSON.stringify(log.lines().filter((line) => line.msg === 'roster reload refused; the old rosters stay').at(-1))).toContain('no step \\"nowhere\\"')
+    expect(
+      JSON.stringify(
+        log
+          .lines()
+          .filter((line) => line.msg === 'roster reload refused; the old rosters stay')
+          .at(-1),
+      ),
+    ).toContain('no step \\"nowhere\\"')
     await helloAnswers('Hello from the first flows file.')
 
     writeFlows('Hello from the fixed file.')
