@@ -9,7 +9,7 @@ import { queueProfileCardEdits } from '../crm/profile-card.js'
 import { customerName, type Customer, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import type { ProjectRuntime } from '../project-runtime.js'
-import { flowPositionOf, setFlowPosition, storeAnswer } from './answers.js'
+import { flowPositionOf, setFlowPosition, storeAnswer, type FlowPosition } from './answers.js'
 import { relayAutoAnswered, sendAutoAnswer } from './auto-answer.js'
 import { automationsOf } from './automations.js'
 import { handOffToPerson } from './handoff.js'
@@ -55,15 +55,22 @@ async function recordAnswer(turn: Turn, key: string, value: string): Promise<voi
 }
 
 /** What a client text sets off, in order: a flow's command, the answer to the waiting question, a flow's keyword, an auto-reply. */
-type TextAction = { kind: 'flow'; flow: string } | { kind: 'answer'; flow: string; step: string; key: string; next?: string } | { kind: 'reply'; index: number }
+export type AutoAnswerAction = { kind: 'flow'; flow: string } | { kind: 'answer'; flow: string; step: string; key: string; next?: string } | { kind: 'reply'; index: number }
 
-async function actionFor(tx: DbOrTx, project: ProjectRuntime, customer: Customer, text: string, now: Date): Promise<TextAction | undefined> {
+/** Where the customer is in a flow; no read at all for a project without flows. */
+export async function readFlowPosition(tx: DbOrTx, project: ProjectRuntime, customerId: number, now: Date): Promise<FlowPosition | undefined> {
+  return Object.keys(automationsOf(project).flows).length ? flowPositionOf(tx, scopeOf(project), customerId, now) : undefined
+}
+
+/**
+ * Whether a client text is answered automatically, and how (pure: a pipeline policy can call it
+ * with the position read beforehand). Undefined: the message goes to staff as usual.
+ */
+export function decideAutoAnswer(project: ProjectRuntime, text: string, position: FlowPosition | undefined): AutoAnswerAction | undefined {
   const automations = automationsOf(project)
   const command = /^\/([a-z0-9_]+)(?:@\w+)?\s*$/i.exec(text.trim())?.[1]?.toLowerCase()
   const commanded = command && Object.entries(automations.flows).find(([, flow]) => flow.command === command)
   if (commanded) return { kind: 'flow', flow: commanded[0] }
-  // No flows, no position to read: a project without them pays nothing per message.
-  const position = Object.keys(automations.flows).length ? await flowPositionOf(tx, scopeOf(project), customer.id, now) : undefined
   const step = position && automations.flows[position.flow]?.steps.find((s) => s.id === position.step)
   if (position && step?.ask !== undefined) return { kind: 'answer', flow: position.flow, step: step.id, key: step.ask, next: step.next }
   const keyword = automations.flowKeywords.find((entry) => entry.matches(text))
@@ -73,11 +80,41 @@ async function actionFor(tx: DbOrTx, project: ProjectRuntime, customer: Customer
 }
 
 /**
+ * Carries out a decided automatic answer on a stored client text: the message is copied to the
+ * topics marked "🤖 auto-answered" (no wait, nothing reopened), then the bot answers — a flow
+ * step, the stored answer and the next step, or the auto-reply.
+ */
+export async function carryOutAutoAnswer(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  customer: Customer,
+  stored: MessageRow,
+  topics: Topic[],
+  action: AutoAnswerAction,
+  now: Date,
+): Promise<void> {
+  await relayAutoAnswered(tx, project, stored, topics)
+  const turn: Turn = { tx, project, customer, now, replyToRowId: stored.id }
+  if (action.kind === 'flow') return runStep(turn, action.flow, undefined)
+  if (action.kind === 'answer') {
+    await recordAnswer(turn, action.key, stored.text ?? '')
+    return action.next !== undefined ? runStep(turn, action.flow, action.next) : setFlowPosition(tx, scopeOf(project), customer.id, undefined, now)
+  }
+  const reply = automationsOf(project).autoReplies[action.index]!.reply
+  const buttons = (reply.buttons ?? []).flatMap((button) =>
+    button.flow !== undefined ? [{ text: button.text, data: flowButtons.encode({ kind: 'start', customerId: customer.id, flow: button.flow }) }] : [],
+  )
+  await sendAutoAnswer(tx, project, customer, { text: reply.reply, buttons, replyToRowId: stored.id })
+}
+
+/**
  * THE automatic-answer policy (issue 18), run inside the relay's transaction for a relayable
  * client message of an active customer: when an auto-reply, a flow command or keyword, or the
  * answer to a flow's question applies, the bot answers, the message is copied to the topics
  * marked "🤖 auto-answered" without starting a wait or reopening anything, and true is returned;
- * false leaves the message to the usual relay. (The coming assistant runs after it.)
+ * false leaves the message to the usual relay. (The coming assistant runs after it.) In the
+ * pipeline: `readFlowPosition` with the locking read, `decideAutoAnswer` as the policy's check,
+ * `carryOutAutoAnswer` as what its verdict does once the message is stored.
  */
 export async function answerAutomatically(
   tx: DbOrTx,
@@ -89,21 +126,9 @@ export async function answerAutomatically(
 ): Promise<boolean> {
   if (stored.kind !== 'text' || !stored.text) return false
   const now = deps.clock.now()
-  const action = await actionFor(tx, project, customer, stored.text, now)
+  const action = decideAutoAnswer(project, stored.text, await readFlowPosition(tx, project, customer.id, now))
   if (!action) return false
-  await relayAutoAnswered(tx, project, stored, topics)
-  const turn: Turn = { tx, project, customer, now, replyToRowId: stored.id }
-  if (action.kind === 'flow') await runStep(turn, action.flow, undefined)
-  else if (action.kind === 'answer') {
-    await recordAnswer(turn, action.key, stored.text)
-    await (action.next !== undefined ? runStep(turn, action.flow, action.next) : setFlowPosition(tx, scopeOf(project), customer.id, undefined, now))
-  } else {
-    const reply = automationsOf(project).autoReplies[action.index]!.reply
-    const buttons = (reply.buttons ?? []).flatMap((button) =>
-      button.flow !== undefined ? [{ text: button.text, data: flowButtons.encode({ kind: 'start', customerId: customer.id, flow: button.flow }) }] : [],
-    )
-    await sendAutoAnswer(tx, project, customer, { text: reply.reply, buttons, replyToRowId: stored.id })
-  }
+  await carryOutAutoAnswer(tx, project, customer, stored, topics, action, now)
   return true
 }
 
