@@ -145,7 +145,8 @@ export async function pressFlowButton(deps: DomainDeps, project: ProjectRuntime,
       .from(customers)
       .where(and(eq(customers.id, press.value.customerId), eq(customers.projectId, project.id)))
       .for('update')
-    if (!customer || customer.telegramUserId !== press.userId || customer.state !== 'active') return autoReplyTexts.buttonExpired
+    // A banned client's old buttons do nothing (their messages are not relayed either).
+    if (!customer || customer.telegramUserId !== press.userId || customer.state !== 'active' || customer.banned) return autoReplyTexts.buttonExpired
     const now = deps.clock.now()
     const turn: Turn = { tx, project, customer, now, lead: autoReplyTexts.pressed(customerName(customer), press.label) }
     const { value } = press
