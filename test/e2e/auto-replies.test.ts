@@ -137,4 +137,18 @@ describe('auto-replies and command flows', () => {
     fromZoe('The lamps')
     await h.sim.waitFor(() => h.sim.chatMessages(zoe.crChat, { threadId: zoe.cr }).find((m) => m.text?.startsWith('👤') && m.text.includes('interest: The lamps')))
   })
+
+  it("refuses a banned client's old buttons", async () => {
+    const [old] = fromBot('We are open Monday to Friday')
+    await h.database.db
+      .update(customers)
+      .set({ banned: true })
+      .where(eq(customers.id, (await zoeRow()).id))
+    const answer = await h.sim.pressButton(h.world.people.zoe.id, h.world.bots.client.id, old!.message_id, buttonData(old!, 'Talk to a person'))
+    expect(answer?.text).toBe('This button is no longer valid.')
+    await h.database.db
+      .update(customers)
+      .set({ banned: false })
+      .where(eq(customers.id, (await zoeRow()).id))
+  })
 })
