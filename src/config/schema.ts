@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { agentSchema, checkAgents, resolveRoster, staffEntrySchema } from './agents.js'
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 import { slaSchema } from './sla.js'
+import { autoReplySchema, flowsSchema } from './flows.js'
 import { isAddressOrCidr } from './addresses.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
@@ -150,6 +151,12 @@ const projectSchema = z.strictObject({
     .prefault({}),
   /** Unanswered reminders, business hours and the outside-hours auto-reply (`false`: off). */
   sla: slaSchema,
+  /** Answers the client bot gives before staff are bothered (keywords or a `/regex/`), in order; the first match answers. */
+  autoReplies: autoReplySchema,
+  /** The project's command flows, a YAML file (`flows:` at its top; relative to the config file), re-read on reload. */
+  flowsFile: z.string().min(1).optional(),
+  /** The flows inline (tests, small setups); with `flowsFile`, the file's flows. */
+  flows: flowsSchema.optional(),
   /** Resolving a conversation (/resolve, a person closing the CR topic): whether the client is asked for a 1–5 rating, and in which words. */
   resolve: z
     .strictObject({

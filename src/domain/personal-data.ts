@@ -24,6 +24,7 @@ import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-r
 import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
 import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
 import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
+import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -88,6 +89,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
       .orderBy(conversationRatings.id),
     tags: await customerTagList(db, customer, customerId),
     notes: await customerNoteList(db, customer, customerId),
+    /** What they answered in flows (issue 18). */
+    answers: await customerAnswerList(db, customer, customerId),
     auditLog: (
       await db
         .select()
@@ -183,6 +186,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       .where(eq(topics.customerId, customerId))
     const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
     const [tags] = await tx.delete(customerTags).where(eq(customerTags.customerId, customerId))
+    await eraseCustomerAnswers(tx, { projectId }, customerId)
     await tx.update(assignmentLog).set({ note: null }).where(eq(assignmentLog.customerId, customerId))
     await tx
       .update(assignmentLog)

@@ -7,6 +7,7 @@ import { buttonId, CALLBACK_DATA_MAX_BYTES, defineButtonFamily } from '../../src
 import { cardButtons } from '../../src/domain/buttons/onboarding-card.js'
 import { queueAssignButtons } from '../../src/domain/buttons/queue.js'
 import { ratingButtons } from '../../src/domain/buttons/rating.js'
+import { flowButtons } from '../../src/domain/buttons/flow.js'
 import { reassignButtons } from '../../src/domain/buttons/reassign.js'
 import { transferButtons } from '../../src/domain/buttons/transfer.js'
 import { treatmentButtons } from '../../src/domain/buttons/treatment-prompt.js'
@@ -42,7 +43,17 @@ describe('defineButtonFamily', () => {
 })
 
 describe('the button families', () => {
-  const families = [cardButtons, reassignButtons, transferButtons, treatmentButtons, queueAssignButtons, ratingButtons, deadLetterRetryButtons, failedUpdateRetryButtons]
+  const families = [
+    cardButtons,
+    reassignButtons,
+    transferButtons,
+    treatmentButtons,
+    queueAssignButtons,
+    ratingButtons,
+    deadLetterRetryButtons,
+    failedUpdateRetryButtons,
+    flowButtons,
+  ]
 
   it('have one prefix each, and their largest buttons fit', () => {
     expect(new Set(families.map((family) => family.prefix)).size).toBe(families.length)
@@ -57,6 +68,7 @@ describe('the button families', () => {
       ratingButtons.encode({ customerId: id, resolutionId: id, rating: 5 }),
       deadLetterRetryButtons.encode({ outboxId: id }),
       failedUpdateRetryButtons.encode({ botId: id, updateId: id }),
+      flowButtons.encode({ kind: 'step', customerId: id, flow: 'f'.repeat(16), step: 's'.repeat(16), index: 7 }),
     ]
     for (const [index, data] of largest.entries()) expect(families[index]!.decode(data)).toBeDefined()
     expect(failedUpdateRetryButtons.decode('du:7:9')).toEqual({ botId: 7, updateId: 9 })

@@ -4,6 +4,7 @@ import { scopeOf } from '../../db/project-scope.js'
 import { queueProfileCardEdits } from '../crm/profile-card.js'
 import { upsertCustomer, type TelegramPerson } from '../customers.js'
 import { attributeStart } from '../links/attribution.js'
+import { startLinkFlow } from '../autoreply/engine.js'
 import type { DomainDeps } from '../deps.js'
 import { clientBot, fillTemplate, type ProjectRuntime } from '../project-runtime.js'
 import { queueClientText } from './notify-client.js'
@@ -30,6 +31,8 @@ export async function startConversation(deps: DomainDeps, project: ProjectRuntim
       rejected: templates.rejected,
     }[customer.state]
     await queueClientText(tx, project, person.id, text)
+    // Issue 18: the flow of the diversion link, if one starts with it.
+    if (attributed) await startLinkFlow(tx, deps, project, customer, payload!)
   })
   deps.notify()
 }

@@ -2,6 +2,7 @@ import { ConfigError, type Config } from '../../config/index.js'
 import type { Database } from '../../db/client.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { syncProject } from './sync-project.js'
+import { reloadAutomations } from '../autoreply/automations.js'
 
 /** What a reload did to one project's roster. */
 export interface RosterChange {
@@ -37,6 +38,8 @@ export async function reloadRosters(db: Database, projects: readonly ProjectRunt
     const before = new Set(project.roster.members().map((m) => m.id))
     const after = new Set(next.staff.map((m) => m.id))
     project.roster.replace(next.staff)
+    // Auto-replies and flows (issue 18): a broken flows file refused the whole config above, so the old ones stay.
+    reloadAutomations(project, next)
     changes.push({ key: project.config.key, members: after.size, added: [...after].filter((id) => !before.has(id)), removed: [...before].filter((id) => !after.has(id)) })
   }
   return { ok: true, projects: changes }

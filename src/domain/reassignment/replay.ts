@@ -52,6 +52,7 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
     const chunk = history.slice(i, i + INSERT_CHUNK)
     const variants = await topicVariants(
       tx,
+      project.id,
       chunk.map((message) => message.id),
     )
     await tx.insert(relayLinks).values(

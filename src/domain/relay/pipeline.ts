@@ -29,6 +29,11 @@ export interface RelayContext {
   waitingSince?: Date | null
   /** Sent before the customer was assigned, relayed at the assignment (which starts the wait). */
   atAssignment?: boolean
+  /**
+   * A live client message the policies let through: auto-replies and flows may answer it
+   * (`autoreply/engine.ts`), relaying it to the topics themselves, silently; true when they did.
+   */
+  answerAutomatically?: (stored: MessageRow) => Promise<boolean>
 }
 
 /** What the policies decided: the verdict that ended the run (pass when none did), by which policy, and the copies' variants. */
@@ -44,6 +49,7 @@ export interface PipelineDecision {
 export type PipelineOutcome =
   | { kind: 'duplicate' }
   | { kind: 'relayed'; stored: MessageRow }
+  | { kind: 'auto_answered'; stored: MessageRow }
   | { kind: 'held'; stored: MessageRow; token: string; reason: string }
   | { kind: 'dropped'; stored: MessageRow; reason: NotRelayedReason }
   | { kind: 'responded'; stored: MessageRow; text: string }
@@ -147,6 +153,7 @@ async function settle(
   const { verdict } = decision
   switch (verdict.kind) {
     case 'pass':
+      if (!context.atAssignment && (await context.answerAutomatically?.(stored))) return { kind: 'auto_answered', stored }
       await deliver(
         tx,
         clock,
