@@ -3,13 +3,14 @@ import type { DbOrTx } from '../../db/client.js'
 import { auditLog, customers, messages, topics } from '../../db/schema/index.js'
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
-import { fillTemplate, memberName, type ProjectRuntime } from '../project-runtime.js'
+import { memberName, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole } from '../roles.js'
 import { groupsAtAssignment, queueMessageCopies } from '../routing.js'
 import { queueTopicOpening } from '../topic-notices.js'
 import { startWait } from '../sla/waits.js'
 import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
+import { usernameArgs } from './assignment-card.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
 import { NO_EXTRAS, profileExtrasLines, type ProfileExtras } from '../crm/profile-extras.js'
@@ -44,7 +45,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name, lastActivityAt: decidedAt })
     if (inserted.affectedRows === 0) continue // already there: creation is idempotent
     const topicId = Number(inserted.insertId)
-    const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
+    const notice = textsOf(project).staff('topicNotice', { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
     await queueTopicOpening(
       tx,
       project,
@@ -76,25 +77,24 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     actorUserId: assignment.decidedBy.id,
     reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card',
   })
-  await queueClientText(tx, project, customer.telegramUserId, fillTemplate(project.config.templates.welcomeClient, { name: customer.firstName }))
+  await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'welcomeClient', { name: customer.firstName }))
   const firstHeld = await replayHeldMessages(tx, project, customer.id)
   if (firstHeld) await startWait(tx, project, customer, firstHeld, decidedAt)
 }
 
 /** The pinned card of a customer's topic: who they are, their account and assignment, tags and latest notes, how to answer. */
 export function profileCard(project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment, role: string, crm: ProfileExtras = NO_EXTRAS): string {
+  const t = textsOf(project)
   return [
-    `👤 ${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`,
-    `Account: ${account.externalId} · ${account.displayName}`,
-    `Email: ${account.email}`,
-    `Telegram id: ${customer.telegramUserId}`,
-    `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
-    ...(customer.ownerUserId ? [`Owner: ${memberName(project, customer.ownerUserId)}`] : []),
-    `Start payload: ${startPayloadLine(customer.startPayload)}`,
-    ...profileExtrasLines(crm),
-    role === homeRole(project.roles).key
-      ? `Reply in this topic to answer the client; start a message with ${project.config.relay.notePrefix} for an internal note.`
-      : 'Reply in this topic to answer the client.',
+    t.staff('profileName', { name: customerName(customer), ...usernameArgs(customer.username) }),
+    t.staff('cardAccount', { accountId: account.externalId, accountName: account.displayName }),
+    t.staff('cardEmail', { email: account.email }),
+    t.staff('profileTelegramId', { telegramId: customer.telegramUserId }),
+    t.staff('profileTeam', { team: assignment.crTeam, treatment: assignment.treatment ? 'yes' : 'no' }),
+    ...(customer.ownerUserId ? [t.staff('profileOwner', { owner: memberName(project, customer.ownerUserId) })] : []),
+    t.staff('cardStartPayload', { payload: startPayloadLine(customer.startPayload) }),
+    ...profileExtrasLines(project, crm),
+    role === homeRole(project.roles).key ? t.staff('profileHowToAnswerWithNotes', { notePrefix: project.config.relay.notePrefix }) : t.staff('profileHowToAnswer'),
   ].join('\n')
 }
 

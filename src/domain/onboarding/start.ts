@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { customers } from '../../db/schema/index.js'
 import { upsertCustomer, type TelegramPerson } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { clientBot, fillTemplate, type ProjectRuntime } from '../project-runtime.js'
+import { clientBot, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueClientText } from './notify-client.js'
 
 /** `/start [payload]` from a client: remember them and say what happens next. */
@@ -16,13 +16,8 @@ export async function startConversation(deps: DomainDeps, project: ProjectRuntim
         .set({ startPayload: payload.slice(0, 128) })
         .where(and(eq(customers.id, customer.id), isNull(customers.startPayload)))
     }
-    const templates = project.config.templates
-    const text = {
-      awaiting_email: templates.askEmail,
-      pending_assignment: templates.pendingAssignment,
-      active: fillTemplate(templates.welcomeClient, { name: person.firstName }),
-      rejected: templates.rejected,
-    }[customer.state]
+    const key = ({ awaiting_email: 'askEmail', pending_assignment: 'pendingAssignment', active: 'welcomeClient', rejected: 'rejected' } as const)[customer.state]
+    const text = textsOf(project).client(customer.languageCode, key, { name: person.firstName })
     await queueClientText(tx, project, person.id, text)
   })
   deps.notify()

@@ -10,7 +10,7 @@ import { queueTopicOpening, queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { profileCard } from '../onboarding/open-topics.js'
-import { fillTemplate, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 import { historyToReplay, queueHistoryReplay } from './replay.js'
 import type { Reassignment } from './schedule.js'
@@ -119,7 +119,13 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       await routeOwner(tx, project, customer.id, 'reassignment', deps.clock.now())
       const csTopic = await activeTopicOfRole(tx, customer.id, homeRole(project.roles).key)
       if (csTopic) await queueTopicText(tx, project, csTopic, `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.`, {}, { stream: 'prompt' })
-      if (settings.notifyClient) await queueClientText(tx, project, customer.telegramUserId, fillTemplate(settings.clientTemplate, { name: customer.firstName, team: team.title }))
+      if (settings.notifyClient)
+        await queueClientText(
+          tx,
+          project,
+          customer.telegramUserId,
+          textsOf(project).client(customer.languageCode, 'reassignedClient', { name: customer.firstName, team: team.title }),
+        )
       await logAssignment(tx, {
         projectId: project.id,
         customerId: customer.id,

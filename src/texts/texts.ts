@@ -1,0 +1,84 @@
+import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle'
+import { negotiateLanguages } from '@fluent/langneg'
+import { BUILT_IN } from './locales/index.js'
+
+/** The values a text's placeables take: numbers are passed as written (no locale grouping of ids). */
+export type TextArgs = Record<string, string | number>
+
+/** What a project says about its texts: its default and staff locales and its overrides per locale. */
+export interface TextSettings {
+  /** The project's default locale: its old-form overrides (`templates`…) are in it, and clients whose language it lacks read it. */
+  locale: string
+  /** The locale of staff texts (default: `locale`). */
+  staffLocale?: string
+  /** `{name}`-style templates by locale, then by key; they win over the built-in Fluent messages. */
+  overrides: Record<string, Record<string, string>>
+}
+
+/** Renders the project's texts: built-in Fluent messages per locale, under the project's own overrides. */
+export interface Texts {
+  /** A staff text, in the project's staff locale. */
+  staff(key: string, args?: TextArgs): string
+  /** A client-facing text in the client's language (Telegram `language_code`) where the project provides it, else in its default locale. */
+  client(languageCode: string | null | undefined, key: string, args?: TextArgs): string
+}
+
+const bundles = new Map(
+  Object.entries(BUILT_IN).map(([locale, source]) => {
+    const bundle = new FluentBundle(locale, { useIsolating: false })
+    const errors = bundle.addResource(new FluentResource(source))
+    if (errors.length > 0) throw new Error(`texts: the built-in ${locale} messages do not parse: ${errors[0]!.message}`)
+    return [locale, bundle]
+  }),
+)
+const english = bundles.get('en')!
+
+/** Every key a text may have (the built-in English messages): config overrides are checked against it. */
+export const TEXT_KEYS: ReadonlySet<string> = new Set([...BUILT_IN.en.matchAll(/^([a-zA-Z][\w-]*) =/gm)].map((match) => match[1]!))
+
+/**
+ * The built-in English text of a key as a `{name}`-style template: the default of the config's
+ * old-form overrides (`templates.askEmail`…), so a config that leaves them out says the same.
+ */
+export function defaultTemplate(key: string): string {
+  const message = english.getMessage(key)
+  if (!message?.value) throw new Error(`texts: no built-in text "${key}"`)
+  return BUILT_IN.en.match(new RegExp(`^${key} = (.*)$`, 'm'))![1]!.replace(/\{ \$(\w+) \}/g, '{$1}')
+}
+
+/** Fills `{name}`-style placeholders of an override; an unknown placeholder stays as written. */
+export function fillTemplate(template: string, values: TextArgs | Record<string, string | number | undefined>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])))
+}
+
+/** The texts of one project (see `TextSettings`). */
+export function createTexts(settings: TextSettings): Texts {
+  const overrideLocales = Object.keys(settings.overrides)
+  const available = [...new Set([...overrideLocales, ...bundles.keys()])]
+  const render = (locales: string[], key: string, args: TextArgs): string => {
+    for (const locale of locales) {
+      const override = settings.overrides[locale]?.[key]
+      if (override !== undefined) return fillTemplate(override, args)
+      const bundle = bundles.get(locale)
+      if (bundle?.hasMessage(key)) return format(bundle, key, args)
+    }
+    if (english.hasMessage(key)) return format(english, key, args)
+    throw new Error(`texts: no text "${key}"`)
+  }
+  const candidates = (wanted: string | null | undefined): string[] =>
+    wanted ? [...negotiateLanguages([wanted], available, { defaultLocale: settings.locale }), settings.locale] : [settings.locale]
+  const staffLocales = candidates(settings.staffLocale ?? settings.locale)
+  return {
+    staff: (key, args = {}) => render(staffLocales, key, args),
+    client: (languageCode, key, args = {}) => render(candidates(languageCode), key, args),
+  }
+}
+
+function format(bundle: FluentBundle, key: string, args: TextArgs): string {
+  // Strings only: Fluent would format a number with the locale's grouping (an id 123456789 as "123,456,789").
+  const values: Record<string, FluentVariable> = Object.fromEntries(Object.entries(args).map(([name, value]) => [name, String(value)]))
+  const errors: Error[] = []
+  const text = bundle.formatPattern(bundle.getMessage(key)!.value!, values, errors)
+  if (errors.length > 0) throw new Error(`texts: "${key}" in ${bundle.locales[0]}: ${errors[0]!.message}`)
+  return text
+}
