@@ -3,6 +3,7 @@ import type { Database, DbOrTx } from '../db/client.js'
 import {
   accounts,
   assignmentLog,
+  transferPrompts,
   assignments,
   auditLog,
   conversationRatings,
@@ -158,6 +159,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
     const [tags] = await tx.delete(customerTags).where(eq(customerTags.customerId, customerId))
     await tx.update(assignmentLog).set({ note: null }).where(eq(assignmentLog.customerId, customerId))
+    await tx.delete(transferPrompts).where(eq(transferPrompts.customerId, customerId))
     await tx
       .update(assignmentLog)
       .set({ actorUserId: null })

@@ -19,6 +19,11 @@ export interface TextSettings {
 export interface Texts {
   /** A staff text, in the project's staff locale. */
   staff(key: string, args?: TextArgs): string
+  /**
+   * A staff text with some placeables marked (names to mention, say): the text and where each
+   * marked value landed (offset and length in UTF-16 code units, as Telegram's entities count).
+   */
+  staffMarked(key: string, args: TextArgs, marked: Record<string, string>): { text: string; marks: Array<{ name: string; offset: number; length: number }> }
   /** A client-facing text in the client's language (Telegram `language_code`) where the project provides it, else in its default locale. */
   client(languageCode: string | null | undefined, key: string, args?: TextArgs): string
 }
@@ -70,8 +75,28 @@ export function createTexts(settings: TextSettings): Texts {
   const staffLocales = candidates(settings.staffLocale ?? settings.locale)
   return {
     staff: (key, args = {}) => render(staffLocales, key, args),
+    staffMarked: (key, args, marked) => placeMarks(render(staffLocales, key, { ...args, ...sentinels(marked) }), marked),
     client: (languageCode, key, args = {}) => render(candidates(languageCode), key, args),
   }
+}
+
+// Private-use characters stand in for marked values while the text is rendered, then give way to them.
+const sentinel = (index: number) => `\uE000${index}\uE001`
+const sentinels = (marked: Record<string, string>) => Object.fromEntries(Object.keys(marked).map((name, index) => [name, sentinel(index)]))
+
+function placeMarks(rendered: string, marked: Record<string, string>): ReturnType<Texts['staffMarked']> {
+  const names = Object.keys(marked)
+  const marks: Array<{ name: string; offset: number; length: number }> = []
+  let text = ''
+  let rest = rendered
+  for (let match = /\uE000(\d+)\uE001/.exec(rest); match; match = /\uE000(\d+)\uE001/.exec(rest)) {
+    const name = names[Number(match[1])]!
+    text += rest.slice(0, match.index)
+    marks.push({ name, offset: text.length, length: marked[name]!.length })
+    text += marked[name]!
+    rest = rest.slice(match.index + match[0].length)
+  }
+  return { text: text + rest, marks }
 }
 
 function format(bundle: FluentBundle, key: string, args: TextArgs): string {

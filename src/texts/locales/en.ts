@@ -96,4 +96,94 @@ alreadyResolved = The conversation with { $name } is already resolved.
 
 ## Reassignment (moving a customer between CR teams)
 reassignedClient = Your conversation is now looked after by { $team }. Nothing changes for you: keep writing here.
+
+## Owners: transfer, queue, presence
+nobody = nobody
+transferNoTeamYet = This customer has no CR team yet, so there is nobody to transfer them to.
+transferNobodyElse = There is nobody else in { $team } to transfer this customer to.
+transferPrompt = 🔁 Transfer { $name } (owner: { $owner }) to whom?
+transferReason = Reason: { $note }
+transferAgentButton = → { $agent } · { $presence }
+transferTeamButton = 🔀 { $team }
+transferTeamGone = This customer no longer has a CR team.
+transferNotAgent = { $agent } is not an agent of { $team } any more.
+transferAlreadyOwns = { $agent } already owns this customer.
+transferDone = 🔁 { $name } now belongs to { $agent } (transferred by { $by }).
+ownerNotice = 👤 Owner: { $hasFrom ->
+        [yes] { $from } →{" "}
+       *[no] {""}
+    }{ $hasTo ->
+        [yes] { $to }
+       *[no] nobody (waiting in the queue)
+    }{ $hasBy ->
+        [yes] {" "}(by { $by }{ $hasNote ->
+            [yes] : { $note }
+           *[no] {""}
+        })
+       *[no] { $hasNote ->
+            [yes] {" "}({ $note })
+           *[no] {""}
+        }
+    }
+presenceLabel = { $status ->
+        [online] 🟢 online
+        [away] 🟡 away
+       *[offline] ⚪ offline
+    }{ $active ->
+        [yes] {" "}(active)
+       *[no] {""}
+    }
+presenceDeclared = { $label }: { $name }, you are { $status } (in every brand you work for).
+whoTeam = 👥 { $team }
+whoAgentLine = { $presence } { $agent } · { $open } open
+whoEmptyTeam = nobody in this team yet
+mineNone = You have no open customers in { $project }.
+mineTitle = 📋 Your open customers in { $project } ({ $count }{ $more ->
+        [yes] +
+       *[no] {""}
+    }):
+mineLine = • { $name } — { $topic }
+mineNoTopic = no topic
+mineMore = Only the first { $limit } are listed.
+queueEmpty = Nobody is waiting for an owner. 🎉
+queueTitle = Waiting for an owner (oldest first):
+queueLine = { $place }. { $name } · { $team } · waiting { $waited }{ $room ->
+        [no] {" "}· no agent has room
+       *[yes] {""}
+    }
+waitedUnderAMinute = under a minute
+waitedMinutes = { $minutes } min
+waitedHours = { $hours } h { $minutes } min
+waitedDays = { $days } d { $hours } h
+queueNotHere = This customer is not in this project’s queue.
+queueHasOwner = { $name } already has an owner: { $owner }.
+queueNoLongerWaiting = { $name } is no longer waiting.
+queueNotTeamAgent = { $agent } is not an agent of { $name }’s team.
+queueAgentFull = { $agent } already has the most open customers allowed.
+queueAssigned = { $name } → { $agent }.
+
+## Permissions: what staff are told when they may not (one per StaffAction: refusal_<action>)
+refusal_assign_customer = Only CS leads can assign customers.
+refusal_reassign_customer = Only CS leads can move customers between CR teams.
+refusal_open_treatment = Only CS or CR staff can open a Treatment topic.
+refusal_ban_client = Only CS leads can ban a client.
+refusal_unban_client = Only CS leads can unban a client.
+refusal_delete_any_message = You can delete only your own messages (CS leads can delete any).
+refusal_see_failed = Only CS leads can see failed deliveries.
+refusal_retry_delivery = Only CS leads can retry deliveries.
+refusal_retry_update = Only CS leads can retry failed updates.
+refusal_tag_customer = Only staff can tag customers.
+refusal_note_customer = Only staff can add notes.
+refusal_find_customers = Only CS staff can search customers.
+refusal_manage_canned = Only CS leads can change canned replies.
+refusal_see_canned = Only staff can see canned replies.
+refusal_send_canned = Only staff can send canned replies.
+refusal_see_queue = Only CS leads can see the queue.
+refusal_assign_owner = Only CS leads can give a waiting customer an owner.
+refusal_resolve_conversation = Only the customer's owner or a CS lead can resolve the conversation.
+refusal_transfer_customer = Only the customer's owner or a CS lead can transfer this customer.
+refusal_set_presence = Only this project's staff can set a status here.
+refusal_see_presence = Only this project's staff can see who is on.
+refusalGroup = Only { $group } staff can work in this group.
+refusalRetiredTopic = This topic is closed and no longer speaks for the customer; use the customer's current topic.
 `
