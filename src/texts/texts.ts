@@ -1,8 +1,8 @@
-import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle'
+import { FluentBundle, FluentNumber, FluentResource, type FluentVariable } from '@fluent/bundle'
 import { negotiateLanguages } from '@fluent/langneg'
 import { BUILT_IN } from './locales/index.js'
 
-/** The values a text's placeables take: numbers are passed as written (no locale grouping of ids). */
+/** The values a text's placeables take: numbers are written without grouping (ids read as they are) and select plural forms. */
 export type TextArgs = Record<string, string | number>
 
 /** What a project says about its texts: its default and staff locales and its overrides per locale. */
@@ -100,8 +100,10 @@ function placeMarks(rendered: string, marked: Record<string, string>): ReturnTyp
 }
 
 function format(bundle: FluentBundle, key: string, args: TextArgs): string {
-  // Strings only: Fluent would format a number with the locale's grouping (an id 123456789 as "123,456,789").
-  const values: Record<string, FluentVariable> = Object.fromEntries(Object.entries(args).map(([name, value]) => [name, String(value)]))
+  // Numbers without the locale's grouping (an id 123456789 must not read "123,456,789"); still numbers, so plurals select.
+  const values: Record<string, FluentVariable> = Object.fromEntries(
+    Object.entries(args).map(([name, value]) => [name, typeof value === 'number' ? new FluentNumber(value, { useGrouping: false }) : value]),
+  )
   const errors: Error[] = []
   const text = bundle.formatPattern(bundle.getMessage(key)!.value!, values, errors)
   if (errors.length > 0) throw new Error(`texts: "${key}" in ${bundle.locales[0]}: ${errors[0]!.message}`)

@@ -68,13 +68,13 @@ bindButtonFamily(
     if (button.kind === 'team') {
       await ctx.answerCallbackQuery()
       await ctx.editMessageText(`Move ${customerName(customer)} to ${team.title}: when?`, {
-        reply_markup: reassignWhenKeyboard(customer.id, team.key, ctx.project.config.reassignment.tonightHourUtc),
+        reply_markup: reassignWhenKeyboard(ctx.project, customer.id, team.key),
       })
       return
     }
     const result = await reassign(ctx, customer, team.key, { kind: button.when })
     await ctx.answerCallbackQuery({ text: result.text.slice(0, 190) })
-    await ctx.editMessageText(result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(customer.id, result.cancelId) } : {})
+    await ctx.editMessageText(result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(ctx.project, customer.id, result.cancelId) } : {})
   },
 )
 

@@ -43,7 +43,8 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   if (!assignment) return { text: t.staff('cardNoLongerValid'), alert: true }
   // The card records its message once sent: data of one card pressed on another is refused.
   const card = press.card
-  if (assignment.cardMessageId !== null && (assignment.cardChatId !== card.chatId || assignment.cardMessageId !== card.messageId)) return { text: NOT_THIS_MESSAGE, alert: true }
+  if (assignment.cardMessageId !== null && (assignment.cardChatId !== card.chatId || assignment.cardMessageId !== card.messageId))
+    return { text: t.staff(NOT_THIS_MESSAGE), alert: true }
   if (assignment.state !== 'pending') return alreadyDecided(project, assignment.decidedBy)
   const customer = await findCustomer(deps.db, assignment.customerId)
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []

@@ -53,7 +53,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       {
         card: profileCard(project, customer, account, assignment, group.role),
         // CS leads move the customer between CR teams from the home topic's card.
-        ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(customer.id) } : {}),
+        ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(project, customer.id) } : {}),
         notice,
       },
     )

@@ -57,7 +57,8 @@ cardAssignedAnswer = Assigned to { $team }.
 cardDecidedBy = Already decided by { $who }.
 someone = someone
 userById = user { $id }
-profileName = 👤 { $name }{ $hasUsername ->
+profileName = 👤 { nameWithUsername }
+nameWithUsername = { $name }{ $hasUsername ->
         [yes] {" "}(@{ $username })
        *[no] {""}
     }
@@ -186,4 +187,67 @@ refusal_set_presence = Only this project's staff can set a status here.
 refusal_see_presence = Only this project's staff can see who is on.
 refusalGroup = Only { $group } staff can work in this group.
 refusalRetiredTopic = This topic is closed and no longer speaks for the customer; use the customer's current topic.
+
+## CRM: canned replies, notes, tags, /find
+cannedAddUsage = Usage: /canned add <name> <text>, with a name of letters a-z, digits, _ and -.
+cannedTooLong = A canned reply can be at most { $max } characters long.
+cannedSaved = 💬 Canned reply "{ $name }" saved. Send it in a customer's topic with /c { $name }
+cannedRemoved = 💬 Canned reply "{ $name }" removed.
+cannedUnknown = There is no canned reply "{ $name }".
+cannedUnknownSeeList = There is no canned reply "{ $name }". See /canned list.
+cannedNone = 💬 No canned replies yet. CS leads add them with /canned add <name> <text>
+cannedTitle = 💬 Canned replies (send with /c <name>):
+cannedLine = • { $name }: { $preview }
+cannedWhich = Which canned reply? Usage: /c <name> (see /canned list).
+notDeliveredRetired = ⚠️ Not delivered: this topic is closed and no longer reaches the client.
+notDeliveredBlocked = ⚠️ Not delivered: the client blocked the bot.
+cannotWriteToCustomer = This customer cannot be written to.
+noteEmpty = Write the note after the command, for example: /note prefers email
+noteTooLong = A note can be at most { $max } characters long.
+noteAdded = 📝 Note added to the profile.
+notesNone = 📝 No notes yet. Add one with /note <text>
+notesTitle = 📝 Notes (newest first):
+tagsWhich = Which tags? For example: /tag vip refund
+tagsBad = Tags may use only letters a-z, digits, _ and - (not { $bad }).
+tagsList = 🏷 Tags: { $tags }
+tagsNone = 🏷 No tags. Add some with /tag vip refund
+findNone = 🔎 No customer matches { $query }.
+findTitle = 🔎 { $count } { $count ->
+        [one] customer
+       *[other] customers
+    } matching { $query }:
+findLine = • { $who } — { $topic }
+findNoTopic = no CS topic
+findMore = Only the first { $limit } are listed; narrow the search.
+findWhom = Find whom? For example: /find tag:vip, or /find an email, account id or name.
+findBadTag = Tags use only letters a-z, digits, _ and -, for example: /find tag:vip
+
+## Buttons
+buttonNotThisMessage = This button does not belong to this message.
+reassignMenuButton = 🔀 Reassign CR
+reassignNowButton = Now
+reassignTonightButton = Tonight ({ $hour }:00 UTC)
+reassignCancelButton = ✖ Cancel this move
+treatmentOpenButton = Open Treatment topic
+treatmentCancelButton = Cancel
+
+## Treatment
+treatmentCancelled = Treatment topic not opened (cancelled by { $by }).
+treatmentCancelledAnswer = Cancelled.
+treatmentNoGroup = This project has no Treatment group configured.
+treatmentAlreadyOpen = This customer already has an open Treatment topic.
+treatmentOpenedNotice = 🩺 Treatment opened by { $by }.
+treatmentOpenedPrompt = ✅ Treatment topic opened by { $by }{ $replayed ->
+        [0] {""}
+       *[other] {" "}with the last { $replayed } messages
+    }.
+treatmentOpenedAnswer = Treatment topic opened.
+staffLower = staff
+staffCapital = Staff
+treatmentNoneOpen = This customer has no open Treatment topic.
+treatmentAlreadyClosed = This Treatment topic is already closed.
+treatmentClosedHere = 🩺 Treatment closed by { $by }. Messages here no longer reach the client.
+treatmentClosedCs = 🩺 Treatment topic closed by { $by }.
+contextClientLabel = ↩ { $name } · { $time }
+contextStaffLabel = ↩ { $name } · { $label } · { $time }
 `
