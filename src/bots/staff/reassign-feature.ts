@@ -23,7 +23,7 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
     startReassignment(ctx.deps, ctx.project, outcome.reassignment.id)
     return { text: `🔀 ${customerName(customer)} is moving to ${team.title} (by ${by}); the history is being replayed.` }
   }
-  return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due, now)}.`, cancelId: outcome.reassignment.id }
+  return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(ctx.project, due, now)}.`, cancelId: outcome.reassignment.id }
 }
 
 /** The CR teams a customer can move to, as buttons. */

@@ -12,6 +12,7 @@ import { cardKeyboard, cardText } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
 import { logAssignment } from '../assignment-log.js'
+import { utcStamp } from '../reassignment/when.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
@@ -82,7 +83,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
       .set({ state: action.action === 'assign' ? 'assigned' : 'rejected', crTeam: action.action === 'assign' ? action.teamKey : null, decidedBy: press.userId, decidedAt })
       .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
     if (won.affectedRows === 0) return { text: t.staff('cardRaceLost'), alert: true }
-    const stamp = `${decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    const stamp = utcStamp(project, decidedAt)
     if (action.action === 'reject') {
       await tx.update(customers).set({ state: 'rejected', accountId: null }).where(eq(customers.id, customer.id))
       await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })

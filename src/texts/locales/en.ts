@@ -250,4 +250,73 @@ treatmentClosedHere = 🩺 Treatment closed by { $by }. Messages here no longer 
 treatmentClosedCs = 🩺 Treatment topic closed by { $by }.
 contextClientLabel = ↩ { $name } · { $time }
 contextStaffLabel = ↩ { $name } · { $label } · { $time }
+
+## Reassignment
+utcStamp = { $stamp } UTC
+dueNow = now
+moveNotActive = This customer is not active, so they cannot be moved.
+moveAlreadyThere = The customer is already with { $team }.
+moveAlreadyPlanned = A move of this customer is already planned; cancel it first.
+moveFailedTeamGone = CR team "{ $team }" no longer exists in the configuration
+moveFailedNotActive = the customer is not active
+moveFailedAlreadyThere = the customer is already with { $team }
+moveFailedNoAccount = the customer has no account record
+theAccountRecords = the account records
+movedHere = 🔀 Moved here from { $from } by { $who }. The conversation so far follows ({ $count } messages).
+endOfHistory = — End of history. New messages follow. —
+movedAway = ➡️ Moved to { $team } by { $who }. This topic is { $oldTopic ->
+        [delete] deleted
+       *[close] closed
+    }; the conversation continues there.
+movedCs = 🔀 { $name } moved from { $from } to { $team } by { $who }.
+replayStaffLabel = ↩ { $name } · { $label } · { $time }{ $note ->
+        [yes] {" "}(internal note)
+       *[no] {""}
+    }
+
+## Unanswered reminders (sla)
+ownerCapital = Owner
+slaMinutes = { $minutes } min{ $businessHours ->
+        [yes] {" "}of business hours
+       *[no] {""}
+    }
+slaEscalation = 🚨 { $name }{ $hasTeam ->
+        [yes] {" "}({ $team })
+       *[no] {""}
+    } has waited { $waited } for an answer ({ $hasOwner ->
+        [yes] owner: { $owner }
+       *[no] no owner
+    }).
+slaReminderNoOwner = ⏰ This message has waited { $waited } for an answer; { $name } has no owner yet.
+slaReminder = ⏰ { $owner }, this message has waited { $waited } for an answer.
+
+## Topics
+topicReopened = { $days ->
+        [0] ↩ Reopened: new message from the client
+        [one] ↩ Reopened after { $days } day: new message from the client
+       *[other] ↩ Reopened after { $days } days: new message from the client
+    }
+topicRecoveredReopened = ♻️ This topic had been closed; it was reopened so the conversation can go on.
+topicRecoveredRecreated = ♻️ The previous topic of this customer was deleted or archived; this one replaces it. Earlier messages are in the old topic, if it still exists.
+topicIdleClosed = 💤 Closed after { $days } days without messages. A new message from the client reopens it.
+
+## Membership and alarms (to the CS leads, in the Onboarding topic)
+memberName = { $name } ({ $hasUsername ->
+        [yes] @{ $username },{" "}
+       *[no] {""}
+    }id { $id })
+memberRemovedOnJoin = 🚫 { $who } joined { $group } but is not an authorised agent of this project, so they were removed. To let them in, add them to the agents (or allowedMembers) in the config, /reload, and invite them again.
+sweepTitle = 🚫 Membership check: these people are in a staff group but are not authorised agents of this project.
+sweepRemoved = Removed:
+sweepRemovedLine = • { $who } from { $group }
+sweepKept = Not removed, please do it by hand:
+sweepKeptLine = • { $who } in { $group } ({ $why ->
+        [administrator] an administrator
+       *[no_right] the bot lacks the Ban users right
+    })
+sweepHowToKeep = To keep someone, add them to the agents (or allowedMembers) in the config and reload it (SIGHUP, or /reload by an operator).
+botById = bot { $id }
+botAlarm = ⚠️ Bot alarm: { $name } ({ $path }) cannot receive updates: { $reason }. Messages to it wait at Telegram until it is fixed. To fix: { $remedy }. (At most one alarm per bot per hour.)
+backlogAlarm = ⏳ Backlog alarm: "{ $group }" has about { $minutes } min of messages waiting (Telegram lets each bot post 20 messages a minute into a group). Consecutive texts for one topic are combined into one message meanwhile. Add bots to the pool in projects[].bots.{ $role } of "{ $project }" ({ $bots } now). (At most one alarm per group per hour.)
+deliveryAlarm = 🚨 Delivery alarm: { $who } cannot post in "{ $group }" ({ $error }). Check that it is still an admin there with the right permissions. (At most one alarm per group per hour.)
 `
