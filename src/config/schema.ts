@@ -127,7 +127,7 @@ const projectSchema = z.strictObject({
       anonymousCs: z.boolean().default(false),
       anonymousTreatment: z.boolean().default(false),
       /** Told once to a client banned with /ban, at their first message after the ban. */
-      bannedReply: z.string().min(1).default('Your messages are no longer passed on to our team. If you think this is a mistake, please contact us through the usual channels.'),
+      bannedReply: z.string().min(1).default(defaultTemplate('bannedReply')),
     })
     .prefault({}),
   flood: z
@@ -135,10 +135,7 @@ const projectSchema = z.strictObject({
       /** A client's messages relayed per window; the excess is stored, counted in one notice per window, and the client asked to slow down. */
       maxMessages: z.number().int().positive().default(20),
       windowSeconds: z.number().int().positive().default(60),
-      slowDownReply: z
-        .string()
-        .min(1)
-        .default('You are writing faster than we can pass your messages on. Please slow down a little: messages sent too quickly are saved but not shown to the team.'),
+      slowDownReply: z.string().min(1).default(defaultTemplate('slowDownReply')),
     })
     .prefault({}),
   onboarding: z

@@ -44,7 +44,7 @@ export function staffMember(project: ProjectRuntime, userId: number): StaffMembe
 
 /** A staff member's name as the roster has it (their id once they left the roster). */
 export function memberName(project: ProjectRuntime, userId: number): string {
-  return staffMember(project, userId)?.name ?? `user ${userId}`
+  return staffMember(project, userId)?.name ?? textsOf(project).staff('userById', { id: userId })
 }
 
 /** Every staff group of the project, in registry order (home group first). */

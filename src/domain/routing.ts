@@ -6,7 +6,7 @@ import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueueAllTo, enqueueTo, routeOf, type AddressedJob, type Address, type EnqueueToOptions } from './enqueue-to.js'
 import { touchTopics } from './idle-topics.js'
 import { reopenClosedTopic } from './topic-state.js'
-import { staffGroups, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
+import { staffGroups, textsOf, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
 import type { AssignmentChoice } from './roles.js'
 
 /**
@@ -40,7 +40,7 @@ export function topicRoute(topic: Topic, kind: CopyRoute['kind'], header?: strin
  * the customer; a staff message goes to the client (attributed, unless it must not) and is
  * mirrored into the customer's other active topics.
  */
-export async function routeMessage(db: DbOrTx, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<CopyRoute[]> {
+export async function routeMessage(db: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<CopyRoute[]> {
   const topics = known ?? (await activeTopics(db, message.customerId))
   if (message.origin === 'client' || !staff) return topics.map((topic) => topicRoute(topic, 'relay'))
   const routes: CopyRoute[] = []
@@ -48,7 +48,7 @@ export async function routeMessage(db: DbOrTx, message: MessageRow, staff?: Staf
     const from = message.senderRole ?? undefined
     routes.push({ address: { kind: 'client', chatId: staff.clientChatId, from }, chatId: staff.clientChatId, kind: 'relay', header: staff.attribution })
   }
-  const mirrorHeader = staff.toClient ? `${staff.attribution} → client` : `${staff.attribution} (not delivered)`
+  const mirrorHeader = textsOf(project).staff(staff.toClient ? 'mirrorHeader' : 'mirrorHeaderNotDelivered', { attribution: staff.attribution })
   for (const topic of topics) if (topic.chatId !== message.chatId) routes.push(topicRoute(topic, 'mirror', mirrorHeader))
   return routes
 }
@@ -88,7 +88,7 @@ export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: Me
  * when the caller read them in this transaction (the relay's locking read), else they are read.
  */
 export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
-  const routes = await routeMessage(tx, message, staff, known)
+  const routes = await routeMessage(tx, project, message, staff, known)
   for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
   const linkIds = await insertLinks(tx, project, message, routes)
   const jobs: AddressedJob[] = routes.map((route, i) => ({ address: route.address, job: copyJob(message, linkIds[i]!), options: copyEnqueueOptions(project, message) }))

@@ -319,4 +319,51 @@ botById = bot { $id }
 botAlarm = ⚠️ Bot alarm: { $name } ({ $path }) cannot receive updates: { $reason }. Messages to it wait at Telegram until it is fixed. To fix: { $remedy }. (At most one alarm per bot per hour.)
 backlogAlarm = ⏳ Backlog alarm: "{ $group }" has about { $minutes } min of messages waiting (Telegram lets each bot post 20 messages a minute into a group). Consecutive texts for one topic are combined into one message meanwhile. Add bots to the pool in projects[].bots.{ $role } of "{ $project }" ({ $bots } now). (At most one alarm per group per hour.)
 deliveryAlarm = 🚨 Delivery alarm: { $who } cannot post in "{ $group }" ({ $error }). Check that it is still an admin there with the right permissions. (At most one alarm per group per hour.)
+
+## /history (the assignment log)
+historyLine = { $when } · { $action } · by { $who } ({ $reason }){ $hasNote ->
+        [yes] : { $note }
+       *[no] {""}
+    }
+historyOwnerChange = owner{ $hasFrom ->
+        [yes] {" "}{ $from }
+       *[no] {""}
+    } → { $hasTo ->
+        [yes] { $to }
+       *[no] queue
+    }
+historyQueued = queued for an owner
+historyResolved = resolved
+historyResolvedRated = resolved, rated { $rating }/5
+historyMove = {" "}{ $from } → { $to }
+historyByClient = the client
+historyBySystem = system
+
+## Relay: bans, blocks, floods, /delete, the admin API
+bannedReply = Your messages are no longer passed on to our team. If you think this is a mistake, please contact us through the usual channels.
+slowDownReply = You are writing faster than we can pass your messages on. Please slow down a little: messages sent too quickly are saved but not shown to the team.
+apiNotAssigned = This customer is not assigned yet, so staff cannot write to them.
+apiNoGroup = { $name } works in none of this customer's groups
+banAlready = { $name } is already banned.
+banNot = { $name } is not banned.
+banDone = 🚫 { $name } is banned: their messages are stored but no longer relayed. /unban lifts it.
+unbanDone = ✅ { $name } is no longer banned: their messages are relayed again.
+clientBlockedBot = ⛔ The client blocked the bot. Messages can no longer be delivered until they unblock it.
+clientUnblockedBot = ✅ The client unblocked the bot. Messages are delivered again.
+floodWindow = { $window ->
+        [minute] minute
+        [minutes] { $minutes } minutes
+       *[seconds] { $seconds } seconds
+    }
+floodNotice = ⚠️ { $count } more message(s) from this client in the last { $window } were not relayed (limit: { $max } per { $window }). They are stored; the client was asked to slow down.
+deleteHowTo = Reply /delete to the message you want to delete.
+deleteNotRelayed = That message was not relayed, so there is nothing to delete.
+deleteClientMessage = Client messages can't be deleted from their chat: only the client can do that.
+deleteTooOld = This message is older than 48 hours: Telegram no longer lets bots delete it.
+notDeliveredNeverStarted = ⚠️ Not delivered: the client has not started a chat with { $hasBot ->
+        [yes] @{ $bot }
+       *[no] the client bot
+    }, so bots cannot write to them. Ask them to open it and press Start.
+mirrorHeader = { $attribution } → client
+mirrorHeaderNotDelivered = { $attribution } (not delivered)
 `
