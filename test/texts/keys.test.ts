@@ -26,7 +26,11 @@ describe('the texts', () => {
   })
 
   it('renders a key in the client language the project provides, else in its own locale, and staff texts in the staff locale', () => {
-    const texts = createTexts({ locale: 'en', staffLocale: 'de', overrides: { de: { welcomeClient: 'Hallo {name}!', queueEmpty: 'Niemand wartet.' }, es: { welcomeClient: '¡Hola {name}!' } } })
+    const texts = createTexts({
+      locale: 'en',
+      staffLocale: 'de',
+      overrides: { de: { welcomeClient: 'Hallo {name}!', queueEmpty: 'Niemand wartet.' }, es: { welcomeClient: '¡Hola {name}!' } },
+    })
     expect(texts.client('es-MX', 'welcomeClient', { name: 'Ana' })).toBe('¡Hola Ana!')
     expect(texts.client('pt-br', 'welcomeClient', { name: 'Ana' })).toBe('Hello Ana! Your team is ready. Write here any time: we answer in this chat.')
     expect(texts.client(undefined, 'askEmail')).toBe('Welcome! To connect you with your team, please send the email address of your account.')
