@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-each-file.ts'],
     // Hang guards, not budgets: a correct run on a busy machine must not fail on them.
     testTimeout: 120_000,
     hookTimeout: 180_000,

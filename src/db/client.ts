@@ -1,6 +1,7 @@
 import type { Logger as QueryLogger } from 'drizzle-orm/logger'
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2'
 import mysql, { type Pool } from 'mysql2/promise'
+import { guardPool } from './pool-guard.js'
 import * as schema from './schema/index.js'
 
 export type Database = MySql2Database<typeof schema>
@@ -50,5 +51,7 @@ export function createDatabase(url: string, options: { poolSize?: number; queryL
   })
   // The query logger lets tests see every statement (test/support/query-recorder.ts).
   const db = drizzle(pool, { schema, mode: 'default', logger: options.queryLogger })
+  // A debugging aid for tests (src/db/pool-guard.ts).
+  if (process.env.TOPICDESK_POOL_GUARD === '1') guardPool(db, pool)
   return { db, pool, close: () => pool.end() }
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { assignmentLog, conversationRatings, type AssignmentAction } from '../db/schema/index.js'
+import { auditOfAssignment, recordAudit } from './audit/events.js'
 import { staffMember, textsOf, type ProjectRuntime } from './project-runtime.js'
 import { createTexts, type Texts } from '../texts/index.js'
 
@@ -18,9 +19,15 @@ export interface AssignmentChange {
   note?: string | null
 }
 
-/** Records who changed a customer's assignment, when, from where to where and why; returns the row's id (a resolution is rated by it). */
+/**
+ * Records who changed a customer's assignment, when, from where to where and why, and its audit
+ * event (assignments, transfers, bans) in the same transaction; returns the row's id (a
+ * resolution is rated by it).
+ */
 export async function logAssignment(tx: DbOrTx, change: AssignmentChange): Promise<number> {
   const [result] = await tx.insert(assignmentLog).values(change)
+  const audit = auditOfAssignment(change)
+  if (audit) await recordAudit(tx, change.projectId, audit)
   return result.insertId
 }
 

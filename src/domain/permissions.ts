@@ -25,6 +25,8 @@ export type StaffAction =
   | 'transfer_customer'
   | 'set_presence'
   | 'see_presence'
+  | 'see_audit'
+  | 'see_stats'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 /** Each action's refusal is the text `refusal_<action>`. */
@@ -63,6 +65,9 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true }> 
   // /online, /away, /offline (in the staff groups and in a private chat with a staff bot); /who and /mine.
   set_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
   see_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
+  // /audit: the audit trail's summary; /stats: the project's reports.
+  see_audit: { roles: ['cs_lead'] },
+  see_stats: { roles: ['cs_lead'] },
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   assignmentLog,
   transferPrompts,
   assignments,
+  auditEvents,
   auditLog,
   conversationRatings,
   customerNotes,
@@ -44,7 +45,7 @@ export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idO
  * Everything stored about one customer (a data subject's access request): profile, account,
  * onboarding decision, topics, every message of their conversation with its relay links, the
  * assignment log (with the reasons given for transfers), planned moves, ratings, tags, notes,
- * audit rows, the stored updates that carry them (see `customerUpdates`) and the outbox rows to
+ * audit rows and audit events (with their texts), the stored updates that carry them (see `customerUpdates`) and the outbox rows to
  * or about them (see `customerOutboxRows`): what `forgetCustomer` erases. The export itself is
  * recorded in the audit log.
  */
@@ -93,6 +94,13 @@ export async function exportCustomerData(db: Database, projectId: number, custom
         .where(and(eq(auditLog.projectId, projectId), eq(auditLog.customerId, customerId)))
         .orderBy(auditLog.id)
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
+    auditEvents: (
+      await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
+        .orderBy(auditEvents.id)
+    ).map((a) => ({ ...a, details: parseJson(a.details) })),
     updates: (await customerUpdates(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
     outbox: (await customerOutboxRows(db, customer, await tracesOf(db, customer))).map((row) => ({ ...row, job: parseJson(row.job), result: parseJson(row.result) })),
   }
@@ -119,7 +127,8 @@ export interface ForgetReport {
  * of its copies, the file cache entries of their files, the stored updates that carry them (see
  * `customerUpdates`) with their errors, their outbox rows (see `customerOutboxRows`), their
  * profile fields, the staff's notes and tags on their profile (deleted), the reasons given for
- * their transfers, the errors of their reassignments and the names of their topics. The rows
+ * their transfers (in the assignment log and the audit events, with the audit texts of deletes
+ * and API writes), the errors of their reassignments and the names of their topics. The rows
  * themselves stay (ids, kinds, times, states), so counts and the delivery history remain,
  * anonymous. Their account record (imported) stays. Recorded in the audit log.
  */
@@ -168,6 +177,11 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       .update(auditLog)
       .set({ actorUserId: null })
       .where(and(eq(auditLog.customerId, customerId), eq(auditLog.actorUserId, tgId)))
+    // The audit trail keeps who did what to whom and when; the texts (a transfer's reason, a deleted or API-written message) go.
+    await tx
+      .update(auditEvents)
+      .set({ text: null })
+      .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
     await tx.update(reassignments).set({ error: null }).where(eq(reassignments.customerId, customerId))
     const report: ForgetReport = {
       messages: stored.length,

@@ -46,6 +46,8 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'failed',
+      'audit',
+      'stats',
       'queue',
       'reload',
       ...OWNERS,

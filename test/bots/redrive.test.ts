@@ -1,11 +1,12 @@
+import { eq, sql } from 'drizzle-orm'
 import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { redriveUnhandled } from '../../src/bots/ingress/redrive.js'
 import type { BotContext } from '../../src/bots/shared/context.js'
-import { storeUpdates } from '../../src/db/repositories/updates.js'
-import { projects } from '../../src/db/schema/index.js'
+import { storeUpdates, unhandledUpdates } from '../../src/db/repositories/updates.js'
+import { projects, updates } from '../../src/db/schema/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 
 let testDb: TestDatabase
@@ -31,5 +32,24 @@ describe('redrive of stored updates', () => {
     await redriveUnhandled(bot, testDb.db, botId, logger, 0)
     expect(handled).toEqual([1, 2])
     expect(lines.find((l) => l.msg === 'redriven update failed')).toMatchObject({ botId, updateId: 1, err: { message: 'handler broke' } })
+  })
+
+  // At start-up (age 0) every unclaimed update is taken, whatever the clocks say: an update stored
+  // in the same millisecond as the query, or by a database whose clock runs ahead of the app's,
+  // was skipped (the CI run of 2026-12-07 failed so: `expected [] to deeply equal [1, 2]`).
+  it('takes every unclaimed update at age 0, one stored this instant included; an age counts on the database clock', async () => {
+    const [project] = await testDb.db.insert(projects).values({ key: 'redrive-now', name: 'Redrive now' }).$returningId()
+    const botId = 4343
+    await storeUpdates(testDb.db, project!.id, botId, [{ update_id: 7 }, { update_id: 8 }])
+    await testDb.db
+      .update(updates)
+      .set({ updatedAt: sql`CURRENT_TIMESTAMP(3) + INTERVAL 2 SECOND` })
+      .where(eq(updates.updateId, 7))
+    await testDb.db
+      .update(updates)
+      .set({ updatedAt: sql`CURRENT_TIMESTAMP(3) - INTERVAL 10 SECOND` })
+      .where(eq(updates.updateId, 8))
+    expect((await unhandledUpdates(testDb.db, botId, 5000)).map((u) => u.update_id)).toEqual([8])
+    expect((await unhandledUpdates(testDb.db, botId, 0)).map((u) => u.update_id)).toEqual([7, 8])
   })
 })

@@ -64,6 +64,7 @@ const zoeSecrets = {
   note: 'lives at 12 Elm Street',
   tag: 'sofafan',
   reason: 'she speaks Frisian at home',
+  deleted: 'parcel QQ-12 went to Delft',
 }
 /** Where her Telegram id may stay: keys that tie the anonymous rows together, and the outbox's ordering key. */
 const telegramIdColumns = ['customers.telegram_user_id', 'messages.chat_id', 'messages.sender_user_id', 'relay_links.chat_id', 'outbox.destination']
@@ -106,6 +107,11 @@ describe('customer forget: a full database dump afterwards', () => {
     await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.text?.startsWith('🚨 Zoe Quinn')), { message: 'the escalation' })
     sim.sendGroup(world.people.carol.id, north, { text: zoeSecrets.reply }, { threadId: zoe.cr })
     await waitForPrivate(h, zoeId, clientBot, zoeSecrets.reply)
+    // A reply sent by mistake and deleted with /delete: the audit trail keeps what it said (until forget).
+    const mistake = sim.sendGroup(world.people.carol.id, north, { text: zoeSecrets.deleted }, { threadId: zoe.cr })
+    const mistakeAtClient = await waitForPrivate(h, zoeId, clientBot, zoeSecrets.deleted)
+    sim.sendGroup(world.people.carol.id, north, { text: '/delete' }, { threadId: zoe.cr, replyTo: mistake.message_id })
+    await sim.waitFor(() => sim.privateMessages(zoeId, clientBot, { includeDeleted: true }).find((m) => m.message_id === mistakeAtClient.message_id && m.deleted))
 
     // A tag and a note on her profile (the cards are edited), a transfer with a reason.
     sim.sendGroup(world.people.bob.id, cs, { text: `/tag ${zoeSecrets.tag}` }, { threadId: zoe.cs })
@@ -204,6 +210,8 @@ describe('customer forget: a full database dump afterwards', () => {
     for (const trace of [zoeSecrets.tag, zoeSecrets.reason, zoeSecrets.note, '⚠️ Zoe Quinn (@zoeq)', '🚨 Zoe Quinn', '↩ Zoe Quinn', 'Zoe Quinn · ACC-1001', 'USER_ID_INVALID'])
       expect(exported).toContain(trace)
     expect(exported).not.toContain('Yuri Petrov')
+    const auditTexts = (JSON.parse(exported) as { auditEvents: { kind: string; text: string | null }[] }).auditEvents.map((event) => `${event.kind}: ${event.text}`)
+    expect(auditTexts).toEqual(expect.arrayContaining([`transfer: ${zoeSecrets.reason}`, `delete: ${zoeSecrets.deleted}`]))
 
     const forgot = await run('forget', String(customer!.id), '--project', world.project.key)
     expect(forgot.stderr).toContain(`Customer ${customer!.id} forgotten`)

@@ -244,7 +244,7 @@ describe('unanswered reminders', () => {
     // An answer without a Telegram original (the admin API, like /c) is an answer too: no escalation follows.
     const acme = h.app.projects.find((p) => p.config.key === 'acme')!
     const [zoeRow] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id))
-    const sent = await relayApiMessage(h.app.deps, acme, { customerId: zoeRow!.id, staffId: h.world.people.dave.id, text: 'Dave here, on it.', requestedBy: 'test' })
+    const sent = await relayApiMessage(h.app.deps, acme, { customerId: zoeRow!.id, staffId: h.world.people.dave.id, text: 'Dave here, on it.', apiKeyId: 1 })
     expect(sent.ok).toBe(true)
     await waitForPrivate(h, h.world.people.zoe.id, h.world.bots.client.id, 'Dave here, on it.')
     const escalated = escalations().length

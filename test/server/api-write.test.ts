@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { assignments, auditLog, customers } from '../../src/db/schema/index.js'
+import { apiKeys, assignments, auditEvents, customers } from '../../src/db/schema/index.js'
 import { createApiKey } from '../../src/server/api/api-keys.js'
 import { waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
@@ -14,6 +14,18 @@ const post = (path: string, body: unknown, key?: string) =>
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
+const apiWrites = (customerId: number) =>
+  h.database.db
+    .select({ actorUserId: auditEvents.actorUserId, apiKeyId: auditEvents.apiKeyId, details: auditEvents.details })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.kind, 'api_write'), eq(auditEvents.customerId, customerId)))
+const keyIdOf = async (key: string) =>
+  (
+    await h.database.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.publicId, key.split('_')[1]!))
+  )[0]?.id
 const customerIdOf = async (telegramUserId: number) => (await h.database.db.select().from(customers).where(eq(customers.telegramUserId, telegramUserId)))[0]?.id
 
 describe('admin API: writing to a customer', () => {
@@ -29,9 +41,9 @@ describe('admin API: writing to a customer', () => {
     const csMirror = await waitForTopicMessage(h, h.world.groups.cs.id, zoe.cs, 'Your invoice is ready.')
     expect(csMirror.text).toBe('Carol · CR → client\nYour invoice is ready.')
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Carol · CR → client\nYour invoice is ready.')
-    const audit = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'api_message'))
+    const audit = await h.database.db.select().from(auditEvents).where(eq(auditEvents.kind, 'api_write'))
     expect(audit).toHaveLength(1)
-    expect(audit[0]).toMatchObject({ actorUserId: h.world.people.carol.id, customerId: id })
+    expect(audit[0]).toMatchObject({ actorUserId: h.world.people.carol.id, customerId: id, text: 'Your invoice is ready.' })
   })
 
   it('refuses a message without a key (401), with another project key (404), to an unknown or foreign customer (404), and bad input (422)', async () => {
@@ -93,6 +105,8 @@ describe('admin API: writing to a customer', () => {
     await sim.waitFor(() =>
       sim.chatMessages(world.groups.cs.id).find((m) => m.message_id === card.message_id && m.text?.includes('Assigned to CR South') && m.text.includes('by Alice')),
     )
+    // Audited with the decision, with the key that made it (the refused calls left nothing).
+    expect(await apiWrites(id!)).toEqual([{ actorUserId: world.people.alice.id, apiKeyId: await keyIdOf(key), details: '{"route":"assign","team":"south"}' }])
   })
 
   it('moves an assigned customer to another team now, and refuses a second move while it is planned or done', async () => {
@@ -105,5 +119,6 @@ describe('admin API: writing to a customer', () => {
     await pollUntil(async () => (await h.database.db.select().from(customers).where(eq(customers.id, id!)))[0]?.crTeam === 'south')
     const again = await post(`/customers/${id}/assign`, { team: 'south', by: h.world.people.alice.id }, key)
     expect(again.status).toBe(409)
+    expect(await apiWrites(id!)).toContainEqual({ actorUserId: h.world.people.alice.id, apiKeyId: await keyIdOf(key), details: '{"route":"assign","team":"south"}' })
   })
 })

@@ -11,6 +11,7 @@ import { createSampleWorld, createSecondBrand, sampleConfig, type SampleWorld, t
 import { createLogger, type Logger } from '../../src/logger.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
+import { RecentLog, runningLogs } from './recent-log.js'
 
 type ProjectInput = ConfigInput['projects'][number]
 
@@ -45,8 +46,11 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const logFile = testLogFile()
-  const sim = await startSimulator(logFile && !options.simulator?.log ? { ...options.simulator, log: (line) => logFile.write(`${JSON.stringify({ time: Date.now(), sim: line })}\n`) } : options.simulator)
+  // Each harness's log goes to a file (TOPICDESK_TEST_LOG_DIR) or is kept in memory and printed when a test fails.
+  const logFile = testLogFile() ?? new RecentLog()
+  if (logFile instanceof RecentLog) runningLogs.add(logFile)
+  const simulatorLog = (line: string) => logFile.write(`${JSON.stringify({ time: Date.now(), sim: line })}\n`)
+  const sim = await startSimulator(options.simulator?.log ? options.simulator : { ...options.simulator, log: simulatorLog })
   const database = await createTestDatabase()
   const world = createSampleWorld(sim)
   // Changes to the sample world (extra bots, pools, more projects) before the config is built from it.
@@ -70,7 +74,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     agents: override.agents ?? prepared.agents,
     operators: override.operators ?? prepared.operators,
   })
-  const app = await startApp(config, options.logger ?? (logFile ? createLogger('debug', { destination: logFile }) : createLogger(config.log.level)), { ...options.start, migrate: false, queryLogger: options.queryLogger })
+  const app = await startApp(config, options.logger ?? serviceLogger(config.log.level, logFile), { ...options.start, migrate: false, queryLogger: options.queryLogger })
   const projectId = await importSampleAccounts(database, world)
   const harness: Harness = {
     sim,
@@ -81,9 +85,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     projectId,
     beta: beta ? { ...beta, projectId: await importSampleAccounts(database, beta) } : undefined,
     async stop() {
-      await harness.app.stop()
-      await sim.close()
-      await database.close()
+      try {
+        await harness.app.stop()
+        await sim.close()
+        await database.close()
+      } finally {
+        if (logFile instanceof RecentLog) runningLogs.delete(logFile)
+      }
     },
   }
   return harness
@@ -98,6 +106,13 @@ function testLogFile() {
   if (!dir) return undefined
   const file = `${basename(expect.getState().testPath ?? 'unknown')}.${process.pid}.${Date.now()}.log`
   return pino.destination({ dest: join(dir, file), mkdir: true, sync: true })
+}
+
+/** The service's logger: TOPICDESK_TEST_LOG's level on stdout when set, else debug to the log file, or info to the in-memory log. */
+function serviceLogger(level: string, log: RecentLog | ReturnType<typeof pino.destination>): Logger {
+  if (process.env.TOPICDESK_TEST_LOG) return createLogger(level)
+  if (log instanceof RecentLog) return createLogger('info', { destination: log })
+  return createLogger('debug', { destination: log })
 }
 
 /** Imports a sample project's accounts (as the accounts import would) and returns the project id. */

@@ -209,7 +209,7 @@ export async function recordHandlingFailure(db: DbOrTx, key: UpdateKey, reason: 
 /**
  * Updates stored but not handled (the process died in between, or handling failed and will be
  * tried again), oldest first. Those a handling has in hand (its claim's lease runs, on any
- * instance) are left alone, and so are those touched in the last `olderThanMs`. A
+ * instance) are left alone, and so are those touched in the last `olderThanMs` (database clock). A
  * stored payload that is not JSON can never be handled: it is parked as failed (and shown by
  * /failed) rather than stopping the redrive of the others.
  */
@@ -217,7 +217,15 @@ export async function unhandledUpdates(db: DbOrTx, botId: number, olderThanMs = 
   const rows = await db
     .select({ updateId: updates.updateId, payload: updates.payload })
     .from(updates)
-    .where(and(eq(updates.botId, botId), eq(updates.state, 'received'), unclaimed, lt(updates.updatedAt, new Date(Date.now() - olderThanMs))))
+    .where(
+      and(
+        eq(updates.botId, botId),
+        eq(updates.state, 'received'),
+        unclaimed,
+        // On the database's clock (the one that wrote updated_at); age 0 takes every one, even one stored this instant.
+        olderThanMs > 0 ? lt(updates.updatedAt, sql`CURRENT_TIMESTAMP(3) - INTERVAL ${olderThanMs * 1000} MICROSECOND`) : undefined,
+      ),
+    )
     .orderBy(asc(updates.updateId))
     .limit(500)
   const readable: Update[] = []

@@ -13,6 +13,8 @@ export interface AssignRequest {
   team: string
   /** The CS lead in whose name the decision is taken. */
   by: number
+  /** The admin API key that asked (audited with the change). */
+  apiKeyId?: number
 }
 
 export type AssignOutcome =
@@ -33,7 +35,14 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
     return { ok: false, reason: 'no_customer', message: textsOf(project).staff('apiNoCustomer', { customerId: request.customerId, project: project.config.key }) }
   if (!project.config.groups.cr.some((t) => t.key === request.team)) return { ok: false, reason: 'no_team', message: textsOf(project).staff('noSuchTeam', { team: request.team }) }
   if (customer.state === 'active') {
-    const planned = await scheduleReassignment(deps, project, { customerId: customer.id, toTeam: request.team, dueAt: deps.clock.now(), requestedBy: request.by, source: 'bot' })
+    const planned = await scheduleReassignment(deps, project, {
+      customerId: customer.id,
+      toTeam: request.team,
+      dueAt: deps.clock.now(),
+      requestedBy: request.by,
+      source: 'bot',
+      ...(request.apiKeyId === undefined ? {} : { apiKeyId: request.apiKeyId }),
+    })
     if (!planned.ok) return { ok: false, reason: 'conflict', message: planned.reason }
     // As "/reassign <team> now" does: started here, retried by the cron job if it fails.
     startReassignment(deps, project, planned.reassignment.id)
@@ -45,6 +54,11 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
   if (assignment.cardChatId === null || assignment.cardMessageId === null) return { ok: false, reason: 'conflict', message: textsOf(project).staff('apiCardNotPosted') }
   // The card's bot: the pool's first (a card posted by another bot of a pool keeps its buttons; they answer "Already decided").
   const card = { chatId: assignment.cardChatId, messageId: assignment.cardMessageId, botId: botForRole(project, 'cs').id }
-  const answer = await pressCardButton(deps, project, { action: { assignmentId: assignment.id, action: 'assign', teamKey: request.team }, userId: request.by, card })
+  const answer = await pressCardButton(deps, project, {
+    action: { assignmentId: assignment.id, action: 'assign', teamKey: request.team },
+    userId: request.by,
+    card,
+    ...(request.apiKeyId === undefined ? {} : { apiKeyId: request.apiKeyId }),
+  })
   return answer.alert ? { ok: false, reason: 'conflict', message: answer.text } : { ok: true, kind: 'assigned', text: answer.text }
 }

@@ -13,6 +13,7 @@ import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
 import { logAssignment } from '../assignment-log.js'
 import { utcStamp } from '../reassignment/when.js'
+import { recordAudit, type AuditEvent } from '../audit/events.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
@@ -26,6 +27,8 @@ export interface CardPress {
   userId: number
   /** Where the card is, and the bot of the CS pool that posted it (the press reached it; only it may edit the card). */
   card: { chatId: number; messageId: number; botId: number }
+  /** The admin API key that pressed in the lead's name (audited with the decision). */
+  apiKeyId?: number
 }
 
 /**
@@ -83,6 +86,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
       .set({ state: action.action === 'assign' ? 'assigned' : 'rejected', crTeam: action.action === 'assign' ? action.teamKey : null, decidedBy: press.userId, decidedAt })
       .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
     if (won.affectedRows === 0) return { text: t.staff('cardRaceLost'), alert: true }
+    if (press.apiKeyId !== undefined) await recordAudit(tx, project.id, apiDecision(press.apiKeyId, press.userId, customer.id, action))
     const stamp = utcStamp(project, decidedAt)
     if (action.action === 'reject') {
       await tx.update(customers).set({ state: 'rejected', accountId: null }).where(eq(customers.id, customer.id))
@@ -108,4 +112,10 @@ function alreadyDecided(project: ProjectRuntime, decidedBy: number | null): Pres
   const t = textsOf(project)
   const who = decidedBy ? (staffMember(project, decidedBy)?.name ?? t.staff('userById', { id: decidedBy })) : t.staff('someone')
   return { text: t.staff('cardDecidedBy', { who }), alert: true }
+}
+
+/** The audit event of a card decision taken through the admin API. */
+function apiDecision(apiKeyId: number, userId: number, customerId: number, action: CardAction): AuditEvent {
+  const team = action.action === 'assign' ? { team: action.teamKey } : {}
+  return { kind: 'api_write', apiKeyId, actorUserId: userId, customerId, details: { route: 'assign', ...team } }
 }

@@ -40,9 +40,9 @@ export async function drainQueue(deps: DomainDeps, project: ProjectRuntime, now 
     const full = new Set<string | null>()
     for (const customer of await waitingCustomers(tx, project)) {
       if (full.has(customer.crTeam)) continue
-      const choice = await routeOwner(tx, project, customer.id, 'queue', now)
+      const choice = await routeOwner(tx, project, customer.id, 'queue', now, { onlyWaiting: true })
       if (choice?.kind === 'agent') owners++
-      else full.add(customer.crTeam)
+      else if (choice) full.add(customer.crTeam)
     }
     return owners
   })

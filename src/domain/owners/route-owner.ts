@@ -50,15 +50,25 @@ export async function ownerChoiceInput(tx: DbOrTx, project: ProjectRuntime, team
  * Gives a customer who just got a CR team (onboarding, a move) an owner of that team by the
  * project's routing rule, through `changeOwner`; when nobody can take them, they lose a previous
  * owner and wait in the queue (`queued_at`, logged once). The caller holds `lockRouting`.
+ * `onlyWaiting` (the queue's drain): only a customer still queued without an owner.
  * Returns the choice, or undefined when the customer needs no owner (not active, no CR team).
  */
-export async function routeOwner(tx: DbOrTx, project: ProjectRuntime, customerId: number, reason: string, now: Date): Promise<OwnerChoice | undefined> {
+export async function routeOwner(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  customerId: number,
+  reason: string,
+  now: Date,
+  options: { onlyWaiting?: boolean } = {},
+): Promise<OwnerChoice | undefined> {
   const [customer] = await tx
     .select()
     .from(customers)
     .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
     .for('update')
   if (!customer || customer.state !== 'active' || !customer.crTeam || !ownersRole(project.roles)) return undefined
+  // The queue's drain listed the customer before it locked the row: one who got an owner meanwhile is not its to route.
+  if (options.onlyWaiting && (customer.queuedAt === null || customer.ownerUserId !== null)) return undefined
   const choice = chooseOwner(await ownerChoiceInput(tx, project, customer.crTeam, customer.languageCode, now))
   if (choice.kind === 'agent') {
     await changeOwner(tx, project, customer.id, { to: choice.userId, by: null, reason })

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { auditLog, reassignments } from '../../db/schema/index.js'
 import { isDuplicateKey } from '../../db/errors.js'
+import { recordAudit } from '../audit/events.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
@@ -13,6 +14,8 @@ export interface ReassignRequest {
   dueAt: Date
   requestedBy?: number
   source: 'bot' | 'records'
+  /** The admin API key that asked, if any (audited with the plan). */
+  apiKeyId?: number
 }
 
 export type ScheduleOutcome = { ok: true; reassignment: Reassignment } | { ok: false; reason: string; existing?: Reassignment }
@@ -46,6 +49,10 @@ export async function scheduleReassignment(deps: DomainDeps, project: ProjectRun
         customerId: customer.id,
         details: JSON.stringify({ to: team.key, dueAt: request.dueAt, source: request.source }),
       })
+      if (request.apiKeyId !== undefined) {
+        const details = { route: 'assign' as const, team: team.key }
+        await recordAudit(tx, project.id, { kind: 'api_write', apiKeyId: request.apiKeyId, actorUserId: request.requestedBy ?? null, customerId: customer.id, details })
+      }
       return Number(inserted.insertId)
     })
     const [reassignment] = await deps.db.select().from(reassignments).where(eq(reassignments.id, id))

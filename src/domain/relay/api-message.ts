@@ -1,4 +1,4 @@
-import { auditLog } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/events.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { staffGroups, staffMember, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
@@ -9,8 +9,8 @@ export interface ApiMessage {
   customerId: number
   staffId: number
   text: string
-  /** Who asked (the API key's name), for the audit log. */
-  requestedBy: string
+  /** The API key that asked, for the audit trail. */
+  apiKeyId: number
 }
 
 export type ApiMessageOutcome =
@@ -31,12 +31,13 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
   if (!group) return { ok: false, reason: 'no_group', message: textsOf(project).staff('apiNoGroup', { name: member.name }) }
   const outcome = await deps.db.transaction(async (tx) => {
     const stored = (await relaySyntheticStaffMessage(tx, project, customer, group, member, input.text))!
-    await tx.insert(auditLog).values({
-      projectId: project.id,
+    await recordAudit(tx, project.id, {
+      kind: 'api_write',
+      apiKeyId: input.apiKeyId,
       actorUserId: member.id,
-      action: 'api_message',
       customerId: customer.id,
-      details: JSON.stringify({ messageRowId: stored.id, requestedBy: input.requestedBy }),
+      details: { route: 'message', messageRowId: stored.id },
+      text: input.text,
     })
     return { ok: true as const, messageRowId: stored.id, delivered: !customer.blocked }
   })

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
-import { auditLog, messages } from '../../db/schema/index.js'
+import { messages } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/events.js'
 import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
 import { refusalFor } from '../permissions.js'
 import type { DomainDeps } from '../deps.js'
@@ -47,9 +48,13 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
     for (const target of deletions) {
       await enqueueTo(tx, project, { kind: 'posted', chatId: target.chatId, botId: target.botId }, { type: 'delete', chatId: target.chatId, messageId: target.messageId })
     }
-    await tx
-      .insert(auditLog)
-      .values({ projectId: project.id, actorUserId: userId, action: 'deleted_message', customerId: original.customerId, details: JSON.stringify({ messageRowId: original.id }) })
+    await recordAudit(tx, project.id, {
+      kind: 'delete',
+      actorUserId: userId,
+      customerId: original.customerId,
+      details: { messageRowId: original.id, authorUserId: original.senderUserId },
+      text: original.text,
+    })
   })
   deps.notify()
   return { ok: true }

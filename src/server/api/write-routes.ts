@@ -28,7 +28,7 @@ export const WRITE_ROUTES: Route[] = [
     path: '/customers/:id{[0-9]+}/assign',
     run: async (deps, call) => {
       const body = parse(assignBody, await call.body())
-      const outcome = await assignCustomer(deps.domain, call.project, { customerId: Number(call.params.id), team: body.team, by: body.by })
+      const outcome = await assignCustomer(deps.domain, call.project, { customerId: Number(call.params.id), team: body.team, by: body.by, apiKeyId: call.caller.keyId })
       if (!outcome.ok) throw failure(outcome)
       return { result: outcome.kind, message: outcome.text }
     },
@@ -42,7 +42,7 @@ export const WRITE_ROUTES: Route[] = [
         customerId: Number(call.params.id),
         staffId: body.staffId,
         text: body.text,
-        requestedBy: call.caller.name,
+        apiKeyId: call.caller.keyId,
       })
       if (!outcome.ok) throw failure(outcome)
       return { messageId: outcome.messageRowId, delivered: outcome.delivered }

@@ -1,5 +1,6 @@
 import type { TopicRole } from '../../../db/schema/index.js'
 import { staffGroupOf } from '../../../domain/project-runtime.js'
+import { auditCommand } from './audit.js'
 import { banCommand, unbanCommand } from './ban.js'
 import { cannedCommand, sendCannedCommand } from './canned.js'
 import { deleteCommand } from './delete.js'
@@ -12,6 +13,7 @@ import { queueCommand } from './queue.js'
 import { reassignCommand } from './reassign.js'
 import { reloadCommand } from './reload.js'
 import { resolveCommand } from './resolve.js'
+import { statsCommand } from './stats.js'
 import { renderHelp } from './render.js'
 import { transferCommand } from './transfer.js'
 import { treatmentCommand } from './treatment.js'
@@ -193,6 +195,27 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/failed`: the project's dead outbox rows and failed updates, with a retry button per row",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Failed deliveries and updates, with retry buttons',
+  },
+  {
+    name: 'audit',
+    kind: 'group',
+    handler: auditCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: '`/audit [days]`: the audited changes of the last days (7 by default): assignments, transfers, deletes, bans, API writes, counted by kind and by agent',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Audit trail: changes by kind and by agent',
+  },
+  {
+    name: 'stats',
+    kind: 'group',
+    handler: statsCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage:
+      '`/stats [days]`: the last days (7 by default): new customers by source, client and staff messages, first-response, response and resolution times (p50/p90), CSAT, unanswered customers, transfers, per agent and per day',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Statistics: messages, response times, CSAT, per agent and day',
   },
   {
     name: 'queue',

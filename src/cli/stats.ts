@@ -1,0 +1,32 @@
+import type { Database } from '../db/client.js'
+import { parseBound } from '../domain/reports/period.js'
+import { projectStats } from '../domain/reports/stats.js'
+import { statsCsv, statsText } from '../domain/reports/stats-format.js'
+import { optionOf } from './cli-options.js'
+import { NO_PROJECT, projectIdOf } from './project-option.js'
+import { runWithDatabase } from './run-cli.js'
+
+const usage = 'usage: npm run stats -- --project <key> --from <YYYY-MM-DD|ISO time> --to <YYYY-MM-DD|ISO time> [--format text|csv]'
+
+/** `npm run stats`: a project's report for a period on stdout, as text (default) or CSV. A date `--to` includes that whole day (UTC). */
+async function statsCli(db: Database, argv: string[]): Promise<number> {
+  const projectKey = optionOf(argv, 'project')
+  const [fromArg, toArg] = [optionOf(argv, 'from'), optionOf(argv, 'to')]
+  const from = parseBound(fromArg, 'from')
+  const to = parseBound(toArg, 'to')
+  const format = optionOf(argv, 'format') ?? 'text'
+  if (!projectKey || !from || !to || from >= to || (format !== 'text' && format !== 'csv')) {
+    console.error(usage)
+    return 2
+  }
+  const projectId = await projectIdOf(db, projectKey)
+  if (projectId === null) {
+    console.error(NO_PROJECT(projectKey))
+    return 2
+  }
+  const report = await projectStats(db, projectId, from, to)
+  process.stdout.write(format === 'csv' ? statsCsv(report) : `${statsText(report, `${fromArg} to ${toArg}`)}\n`)
+  return 0
+}
+
+runWithDatabase(statsCli)

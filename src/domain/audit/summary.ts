@@ -1,0 +1,37 @@
+import { and, count, desc, eq, gte, lt } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { auditEvents, type AuditKind } from '../../db/schema/index.js'
+import { memberName, type ProjectRuntime } from '../project-runtime.js'
+import { AUDIT_TEXTS } from './texts.js'
+
+export interface AuditSummary {
+  total: number
+  byKind: { kind: AuditKind; count: number }[]
+  /** Per actor: a staff member (by Telegram id), or the system (null); most first. */
+  byActor: { actorUserId: number | null; count: number }[]
+}
+
+/** Counts of a project's audit events in [from, to) by kind and by who acted. */
+export async function auditSummary(db: DbOrTx, projectId: number, from: Date, to: Date): Promise<AuditSummary> {
+  const inPeriod = and(eq(auditEvents.projectId, projectId), gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to))
+  const byKind = await db.select({ kind: auditEvents.kind, count: count() }).from(auditEvents).where(inPeriod).groupBy(auditEvents.kind).orderBy(desc(count()), auditEvents.kind)
+  const byActor = await db
+    .select({ actorUserId: auditEvents.actorUserId, count: count() })
+    .from(auditEvents)
+    .where(inPeriod)
+    .groupBy(auditEvents.actorUserId)
+    .orderBy(desc(count()), auditEvents.actorUserId)
+  return { total: byKind.reduce((sum, row) => sum + row.count, 0), byKind, byActor }
+}
+
+/** `/audit`'s answer: the total, then "assignments 3 · transfers 1" and "system 3 · Alice 2" (most first, then by name). */
+export function auditSummaryText(project: ProjectRuntime, summary: AuditSummary, days: number): string {
+  if (summary.total === 0) return AUDIT_TEXTS.empty(days)
+  const kinds = summary.byKind.map((row) => `${AUDIT_TEXTS.kinds[row.kind]} ${row.count}`).join(' · ')
+  const actors = summary.byActor
+    .map((row) => ({ name: row.actorUserId === null ? AUDIT_TEXTS.system : memberName(project, row.actorUserId), count: row.count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+    .map((row) => `${row.name} ${row.count}`)
+    .join(' · ')
+  return [AUDIT_TEXTS.title(days, summary.total), `${AUDIT_TEXTS.byKind} ${kinds}`, `${AUDIT_TEXTS.byAgent} ${actors}`].join('\n')
+}

@@ -1,0 +1,3 @@
+import { printLogsOnFailure } from './support/recent-log.js'
+
+printLogsOnFailure()
