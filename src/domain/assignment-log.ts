@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/client.js'
 import { assignmentLog, conversationRatings, type AssignmentAction } from '../db/schema/index.js'
 import { auditOfAssignment, recordAudit } from './audit/events.js'
 import { staffMember, textsOf, type ProjectRuntime } from './project-runtime.js'
-import { createTexts, type Texts } from '../texts/index.js'
+import { BUILT_IN_TEXTS, type Texts } from '../texts/index.js'
 
 export interface AssignmentChange {
   projectId: number
@@ -33,9 +33,6 @@ export async function logAssignment(tx: DbOrTx, change: AssignmentChange): Promi
 
 type LogRow = typeof assignmentLog.$inferSelect
 
-/** The built-in English texts: a history line rendered without a project (tests). */
-const ENGLISH = createTexts({ locale: 'en', overrides: {} })
-
 /** What happened, in words: the team move, the owner change ("owner Rita → Ben", "owner → Rita", "owner Rita → queue"), the rating of a resolution. */
 function describeAction(row: LogRow, rating: number | null, nameOf: (userId: number) => string, t: Texts): string {
   switch (row.action) {
@@ -61,7 +58,7 @@ function describeAction(row: LogRow, rating: number | null, nameOf: (userId: num
  * One `/history` line: "2026-11-26 14:02 UTC · owner Rita → Ben · by Alice (command): on holiday".
  * Who acted: the roster's name (else the id), the client for a reopening by their message, the system otherwise.
  */
-export function historyLine(row: LogRow, rating: number | null, nameOf: (userId: number) => string, t: Texts = ENGLISH): string {
+export function historyLine(row: LogRow, rating: number | null, nameOf: (userId: number) => string, t: Texts = BUILT_IN_TEXTS): string {
   const when = t.staff('utcStamp', { stamp: row.createdAt.toISOString().slice(0, 16).replace('T', ' ') })
   const who = row.actorUserId ? nameOf(row.actorUserId) : t.staff(row.action === 'reopened' && row.reason === 'client_message' ? 'historyByClient' : 'historyBySystem')
   // The reason is a stored code ("no_agent", "transfer"), shown as words.

@@ -1,1 +1,1 @@
-export { createTexts, defaultTemplate, fillTemplate, TEXT_KEYS, type TextArgs, type Texts, type TextSettings } from './texts.js'
+export { BUILT_IN_TEXTS, createTexts, defaultTemplate, fillTemplate, TEXT_KEYS, type TextArgs, type Texts, type TextSettings } from './texts.js'

@@ -109,3 +109,6 @@ function format(bundle: FluentBundle, key: string, args: TextArgs): string {
   if (errors.length > 0) throw new Error(`texts: "${key}" in ${bundle.locales[0]}: ${errors[0]!.message}`)
   return text
 }
+
+/** The built-in texts with no project's overrides: for what runs without a project (the stats CLI, unit tests). */
+export const BUILT_IN_TEXTS: Texts = createTexts({ locale: 'en', overrides: {} })

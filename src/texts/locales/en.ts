@@ -368,4 +368,50 @@ notDeliveredNeverStarted = ⚠️ Not delivered: the client has not started a ch
     }, so bots cannot write to them. Ask them to open it and press Start.
 mirrorHeader = { $attribution } → client
 mirrorHeaderNotDelivered = { $attribution } (not delivered)
+
+## /audit and /stats (and npm run stats)
+auditUsage = Use /audit or /audit <days> (1 to 365).
+auditEmpty = No audited changes in the last { $days } day(s).
+auditTitle = 🧾 Audit, last { $days } day(s): { $total } change(s)
+auditByKind = By kind: { $kinds }
+auditByAgent = By agent: { $agents }
+auditCount = { $name } { $count }
+auditKind = { $kind ->
+        [assignment] assignments
+        [transfer] transfers
+        [ban] bans
+        [unban] unbans
+        [delete] deletes
+        [api_write] API writes
+        [risk_hit] risk-phrase hits
+        [risk_phrase_change] risk-phrase changes
+       *[other] { $kind }
+    }
+statsUsage = Use /stats or /stats <days> (1 to 365).
+statsTitle = 📊 Stats, { $period } ({ $from } – { $to } UTC)
+statsLastDays = last { $days } day(s)
+statsNewCustomers = New customers: { $count }{ $hasSources ->
+        [yes] {" "}({ $sources })
+       *[no] {""}
+    }
+statsMessages = Messages: { $client } from clients, { $staff } from staff
+statsMeasure = { $kind ->
+        [firstResponse] First response
+        [response] Response
+       *[resolution] Resolution
+    }
+statsSpread = { $label }: p50 { $p50 } · p90 { $p90 } ({ $count })
+statsCsat = CSAT: { $average }/5 from { $ratings } rating(s), { $percent }% rated 4 or 5
+statsNoRatings = CSAT: no ratings
+statsUnanswered = Unanswered customers: { $count }
+statsTransfers = Transfers: { $transfers } · risk-phrase hits: { $riskHits }
+statsByAgent = By agent:
+statsByDay = By day:
+statsAgentLine = { $name }: { $messages } msg · first response p50 { $firstP50 } · response p50 { $p50 }, p90 { $p90 } ({ $responses })
+statsDayLine = { $day }: { $newCustomers } new · { $client }/{ $staff } msg · response p50 { $p50 } · { $resolved } resolved · { $rated } rated
+statsNone = —
+statsTruncated = … (the rest: npm run stats)
+durationSeconds = { $seconds }s
+durationMinutes = { $minutes }m { $seconds }s
+durationHours = { $hours }h { $minutes }m
 `
