@@ -70,8 +70,13 @@ export function createTexts(settings: TextSettings): Texts {
     if (english.hasMessage(key)) return format(english, key, args)
     throw new Error(`texts: no text "${key}"`)
   }
-  const candidates = (wanted: string | null | undefined): string[] =>
-    wanted ? [...negotiateLanguages([wanted], available, { defaultLocale: settings.locale }), settings.locale] : [settings.locale]
+  const negotiated = new Map<string, string[]>()
+  const candidates = (wanted: string | null | undefined): string[] => {
+    if (!wanted) return [settings.locale]
+    let locales = negotiated.get(wanted)
+    if (!locales) negotiated.set(wanted, (locales = [...negotiateLanguages([wanted], available, { defaultLocale: settings.locale }), settings.locale]))
+    return locales
+  }
   const staffLocales = candidates(settings.staffLocale ?? settings.locale)
   return {
     staff: (key, args = {}) => render(staffLocales, key, args),
