@@ -414,4 +414,7 @@ statsTruncated = … (the rest: npm run stats)
 durationSeconds = { $seconds }s
 durationMinutes = { $minutes }m { $seconds }s
 durationHours = { $hours }h { $minutes }m
+
+## Operators (deployment-wide, in the built-in texts)
+reloadProjectGone = project { $projects } is no longer in the config; projects change only with a restart
 `
