@@ -417,4 +417,15 @@ durationHours = { $hours }h { $minutes }m
 
 ## Operators (deployment-wide, in the built-in texts)
 reloadProjectGone = project { $projects } is no longer in the config; projects change only with a restart
+csvInvalid = not valid CSV: { $error }
+csvEmpty = the file is empty; expected the header { $columns }
+csvFieldCount = expected { $expected } fields, found { $found }
+csvMissing = { $column } is missing
+csvBadEmail = email "{ $email }" is not a valid address
+csvDuplicateEmail = email { $email } is already on line { $line }
+csvTooLong = { $column } is longer than { $max } characters
+csvBadTreatment = treatment must be true/false, yes/no, 1/0 or empty, not "{ $value }"
+csvNoColumn = the header has no "{ $column }" column
+csvUnknownColumn = unknown column "{ $column }"; expected { $columns }
+csvColumnTwice = column "{ $column }" appears twice
 `
