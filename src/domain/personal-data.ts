@@ -23,6 +23,7 @@ import { customerNoteList, customerTagList } from './crm/profile-extras.js'
 import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-rows.js'
 import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
 import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
+import { BUILT_IN_TEXTS } from '../texts/index.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -163,7 +164,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, startPayload: null }).where(eq(customers.id, customerId))
     await tx
       .update(topics)
-      .set({ name: `Customer ${customerId}` })
+      .set({ name: BUILT_IN_TEXTS.staff('forgottenTopicName', { id: customerId }) })
       .where(eq(topics.customerId, customerId))
     const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
     const [tags] = await tx.delete(customerTags).where(eq(customerTags.customerId, customerId))

@@ -417,6 +417,8 @@ durationHours = { $hours }h { $minutes }m
 
 ## Operators (deployment-wide, in the built-in texts)
 reloadProjectGone = project { $projects } is no longer in the config; projects change only with a restart
+
+## The accounts CSV import (npm run accounts:import)
 csvInvalid = not valid CSV: { $error }
 csvEmpty = the file is empty; expected the header { $columns }
 csvFieldCount = expected { $expected } fields, found { $found }
@@ -428,4 +430,8 @@ csvBadTreatment = treatment must be true/false, yes/no, 1/0 or empty, not "{ $va
 csvNoColumn = the header has no "{ $column }" column
 csvUnknownColumn = unknown column "{ $column }"; expected { $columns }
 csvColumnTwice = column "{ $column }" appears twice
+
+## Names when there is none (a forgotten customer)
+customerWithoutName = Customer
+forgottenTopicName = Customer { $id }
 `
