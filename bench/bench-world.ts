@@ -90,7 +90,7 @@ export interface StageWorld {
 export type BenchWorld = ReturnType<typeof createBenchWorld>
 
 export interface ServiceSettings {
-  workersPerLane: number
+  workersPerClass: number
   /** The planner's budgets (Telegram's limits), or false for none. */
   budgets: false | { privatePerSecond: number; privateBurst: number; groupPerMinute: number; globalPerSecond: number }
   /** cron.recordsSync schedule (the service's default when absent). */
@@ -106,7 +106,7 @@ export function writeServiceConfig(path: string, sim: Simulator, world: StageWor
     log: { level: (process.env.BENCH_LOG_LEVEL as 'debug' | 'info' | undefined) ?? 'warn' },
     http: { port: 0 },
     // pollIntervalMs stays at its default: idle workers look for due rows once per interval, a commit wakes them at once.
-    delivery: { workersPerLane: settings.workersPerLane, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
+    delivery: { workersPerClass: settings.workersPerClass, albumWindowMs: 300, maxAttempts: 8, budgets: settings.budgets },
     ...(settings.recordsSync ? { cron: { recordsSync: settings.recordsSync } } : {}),
     // The bench's clients write far faster than a person: the per-client flood limit stays out of the way.
     projects: world.projects.map((project) => ({ ...project, flood: { maxMessages: 1_000_000 } })),

@@ -15,7 +15,7 @@ export interface BenchOptions {
   rate?: number
   /** Length of each measured window of the limits scenario. */
   limitsSeconds: number
-  /** The service's delivery.workersPerLane (capacity and faults). */
+  /** The service's delivery.workersPerClass (capacity and faults). */
   workers: number
   /** Reassign: Telegram's per-bot per-group budget, scaled (real Telegram: 20). */
   groupPerMinute: number

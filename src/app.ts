@@ -38,6 +38,7 @@ import type { Logger } from './logger.js'
 import { warnAboutProblems } from './doctor/run-doctor.js'
 import { startHttpServers, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
+import type { RelayPolicy } from './domain/relay/policies/policy.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
 
 export interface App {
@@ -79,12 +80,14 @@ export interface StartOptions {
   configSource?: () => Config
   /** The domain's "now" (tests and the demo move a ManualClock; default the system clock). */
   clock?: Clock
+  /** Relay policies every project runs after the built-in ones (tests add their own; production adds none). */
+  policies?: readonly RelayPolicy[]
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.url)
   const { db, pool, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
-  // The lane workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
+  // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
   const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
   const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
   const gateway = new TelegramGateway(config.telegram.apiRoot)
@@ -101,6 +104,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       roster: new Roster(projectConfig.staff),
       albumWindowMs: config.delivery.albumWindowMs,
       insertIdStep,
+      policies: options.policies,
     }
     for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.
@@ -134,7 +138,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const health = new BotHealth(logger, metrics.registry)
   for (const { project, self, path } of bots) health.watch({ project, self, path })
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
-  // The domain wakes the lane workers after each commit; the workers report back through hooks.
+  // The domain wakes the outbox workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
   const source = options.configSource
   // The reload's own reading of the file, so a changed bot token is applied from the same read.
@@ -162,6 +166,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     notify: () => wakeup.notify(),
     reloadRosters: reload,
     operators: config.operators,
+    publicUrl: config.links.publicUrl,
     alarms: new GroupAlarms(),
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
@@ -183,7 +188,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const workers = new OutboxWorkers(
     { db: delivery.db, gateway, logger, planner, observer: metrics, wakeup, hooks, coalescer },
     {
-      workersPerLane: config.delivery.workersPerLane,
+      workersPerClass: config.delivery.workersPerClass,
       maxAttempts: config.delivery.maxAttempts,
       pollIntervalMs: config.delivery.pollIntervalMs,
       leaseSeconds: config.delivery.leaseSeconds,
@@ -247,7 +252,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
   }
   const admin = config.http
-    ? await startHttpServers(config.http, { logger, metrics, api: { db, projects, domain: deps }, readiness: () => readiness(db, ingress, health) })
+    ? await startHttpServers(config.http, {
+        logger,
+        metrics,
+        api: { db, projects, domain: deps },
+        readiness: () => readiness(db, ingress, health),
+        trustedProxies: config.links.trustedProxies,
+      })
     : undefined
   logger.info({ projects: projects.map((p) => p.config.key), bots: bots.length, mode: config.telegram.mode }, 'topicdesk started')
   const checks = options.checks === false ? Promise.resolve() : warnAboutProblems(config, logger)

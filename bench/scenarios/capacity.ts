@@ -45,7 +45,7 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
     label: 'capacity',
     customers: options.customers,
     csBots: 1,
-    service: { workersPerLane: options.workers, budgets: false },
+    service: { workersPerClass: options.workers, budgets: false },
     logPath: ctx.logPath('capacity'),
     cpuProfileDir: profileDir,
   })

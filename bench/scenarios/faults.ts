@@ -25,7 +25,7 @@ export async function runFaults(ctx: ScenarioContext): Promise<ScenarioResult> {
     label: 'faults',
     customers: options.customers,
     csBots: 1,
-    service: { workersPerLane: options.workers, budgets: false },
+    service: { workersPerClass: options.workers, budgets: false },
     simulator: { log: (line) => void (DROPPED_AFTER_SEND.test(line) && droppedAfterSend++) },
     logPath: ctx.logPath('faults'),
   })

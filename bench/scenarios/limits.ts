@@ -45,12 +45,12 @@ async function measurePool(ctx: ScenarioContext, csBots: number): Promise<{ phas
     label: `limits-${csBots}cs`,
     customers: Math.min(options.customers, MAX_CUSTOMERS),
     csBots,
-    service: { workersPerLane: 2, budgets: false },
+    service: { workersPerClass: 2, budgets: false },
     logPath: ctx.logPath(`limits-${csBots}cs`),
   })
   try {
     stage.sim.setRateLimits(LIMITS)
-    await stage.restartService({ workersPerLane: 2, budgets: LIMITS })
+    await stage.restartService({ workersPerClass: 2, budgets: LIMITS })
     const phase = await measureWindow(stage, options, csBots)
     return { phase, stageFigures: stageSummary(stage) }
   } finally {

@@ -44,7 +44,7 @@ export async function runReassign(ctx: ScenarioContext): Promise<ScenarioResult>
     csBots: 1,
     crBots: options.crBots,
     crTeam: TEAM_A,
-    service: { workersPerLane: options.workers, budgets: false, recordsSync: RECORDS_SYNC_OFF },
+    service: { workersPerClass: options.workers, budgets: false, recordsSync: RECORDS_SYNC_OFF },
     logPath: ctx.logPath('reassign'),
   })
   try {
@@ -53,7 +53,7 @@ export async function runReassign(ctx: ScenarioContext): Promise<ScenarioResult>
     await waitForEmptyOutbox(stage)
     const seedMs = Date.now() - seedStarted
     stage.sim.setRateLimits(limits)
-    await stage.restartService({ workersPerLane: options.workers, budgets: limits, recordsSync: RECORDS_SYNC_OFF })
+    await stage.restartService({ workersPerClass: options.workers, budgets: limits, recordsSync: RECORDS_SYNC_OFF })
     const questionsBefore = await ctx.server.questions()
     const phase = await measureMoves(stage, { history, ceilingPerMinute, windowMs: options.reassignSeconds * 1000 })
     // A count, not a time: what each replayed copy cost the database (claims, plans, deferrals, records).

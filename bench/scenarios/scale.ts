@@ -31,7 +31,7 @@ export async function runScale(ctx: ScenarioContext): Promise<ScenarioResult> {
   const smallPerTeam = Math.max(1, Math.min(options.customersPerTeam, Math.round(options.smallCustomers / teams)))
   const stage = await Stage.launch(
     ctx.server,
-    { label: 'scale', service: { workersPerLane: options.workers, budgets: false, recordsSync: RECORDS_SYNC_OFF }, logPath: ctx.logPath('scale') },
+    { label: 'scale', service: { workersPerClass: options.workers, budgets: false, recordsSync: RECORDS_SYNC_OFF }, logPath: ctx.logPath('scale') },
     (sim) => createScaleWorld(sim, { projects: options.projects, teamsPerProject: TEAMS_PER_PROJECT }),
   )
   try {

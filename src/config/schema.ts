@@ -4,6 +4,7 @@ import { agentSchema, checkAgents, resolveRoster, staffEntrySchema } from './age
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 import { slaSchema } from './sla.js'
 import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
+import { isAddressOrCidr } from './addresses.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
 const token = z.string().regex(...tokenRule)
@@ -226,7 +227,10 @@ export const configSchema = z
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     delivery: z
       .strictObject({
-        workersPerLane: z.number().int().min(1).max(32).default(2),
+        /** Concurrent senders per outbox priority class (the `live` class gets twice as many). */
+        workersPerClass: z.number().int().min(1).max(32).optional(),
+        /** The name `workersPerClass` had while the outbox had lanes: still read, the new name wins. */
+        workersPerLane: z.number().int().min(1).max(32).optional(),
         maxAttempts: z.number().int().min(1).default(8),
         pollIntervalMs: z.number().int().min(10).default(250),
         /** Album parts arriving within this window are sent as one album. */
@@ -254,6 +258,7 @@ export const configSchema = z
           ])
           .prefault({}),
       })
+      .transform(({ workersPerLane, workersPerClass, ...delivery }) => ({ ...delivery, workersPerClass: workersPerClass ?? workersPerLane ?? 2 }))
       .prefault({}),
     /** node-cron schedules of the background jobs (each run happens in one process only). */
     cron: z
@@ -280,6 +285,19 @@ export const configSchema = z
     projects: z.array(projectSchema).min(1, 'at least one project'),
     /** The agents of the deployment, with the projects (roles, CR teams) each is authorised for. */
     agents: z.array(agentSchema).default([]),
+    /** Diversion links (`/link new`, `npm run links`): where they point and whom to believe about a visitor's address. */
+    links: z
+      .strictObject({
+        /** The public surface's base URL as visitors reach it, e.g. https://go.example.com (links read `<publicUrl>/l/<code>`). */
+        publicUrl: z
+          .string()
+          .url()
+          .regex(/^https?:\/\/.*[^/]$/, 'an http(s) URL without a trailing slash')
+          .optional(),
+        /** Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the visitor; from anyone else it is ignored. */
+        trustedProxies: z.array(z.string().refine(isAddressOrCidr, 'an IP address or a CIDR like 10.0.0.0/8')).default([]),
+      })
+      .prefault({}),
     /** Telegram user ids of the deployment's operators: only they may `/reload` the config from a chat. */
     operators: z.array(z.number().int().positive()).default([]),
   })

@@ -1,12 +1,12 @@
 import { and, inArray, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { messages, outbox, relayLinks, unansweredWaits } from '../db/schema/index.js'
+import { messages, outbox, relayHolds, relayLinks, unansweredWaits } from '../db/schema/index.js'
 
 /** Outbox rows that may still run a job (sent rows are done; dead ones can be retried by hand). */
 const UNFINISHED = ['pending', 'sending', 'dead'] as const
 
 /**
- * Deletes stored messages older than `olderThanDays` with their relay links, in batches. Kept:
+ * Deletes stored messages older than `olderThanDays` with their relay links and holds, in batches. Kept:
  * a message still waiting for a staff answer (`unanswered_waits`), one with a copy not delivered
  * yet, and one an unfinished outbox job refers to. What remains is the history: replay,
  * Treatment context and exports read it; a reply to an expired message's copy reaches the other
@@ -37,6 +37,8 @@ export async function expireStoredMessages(db: DbOrTx, options: { olderThanDays:
     const ids = rows.map((row) => row.id)
     after = ids[ids.length - 1]!
     const [links] = await db.delete(relayLinks).where(inArray(relayLinks.messageId, ids))
+    // A hold never released goes with its message (it could only relay what is gone).
+    await db.delete(relayHolds).where(inArray(relayHolds.messageId, ids))
     const [deleted] = await db.delete(messages).where(inArray(messages.id, ids))
     expired.relayLinks += links.affectedRows
     expired.messages += deleted.affectedRows

@@ -23,7 +23,7 @@ export const PREPARED_STATEMENTS_PER_CONNECTION = 16
 /**
  * A mysql2 pool wrapped by drizzle. Sessions run in UTC: drizzle reads and writes DATETIME as UTC,
  * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it. `readCommitted` makes
- * every session READ COMMITTED (the lane workers' pool: claims take no gap locks).
+ * every session READ COMMITTED (the outbox workers' pool: claims take no gap locks).
  */
 export function createDatabase(url: string, options: { poolSize?: number; queryLogger?: QueryLogger; readCommitted?: boolean } = {}): DatabaseHandle {
   const pool = mysql.createPool({

@@ -1,4 +1,4 @@
-import type { Message, MessageEntity } from 'grammy/types'
+import type { MessageEntity } from 'grammy/types'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../db/client.js'
 import { retryTransient } from '../db/errors.js'
@@ -7,7 +7,7 @@ import { outbox, relayLinks } from '../db/schema/index.js'
 import { DESTINATION_PREFIX } from './destination.js'
 import type { DeliveryHooks } from './hooks.js'
 import { markSent, SentRecorded, type ClaimedJob } from './outbox.js'
-import { contentOf, TEXT_LIMIT, withHeader } from './render.js'
+import { contentOfCopy, TEXT_LIMIT, withHeader } from './render.js'
 import { linkDestination, relayCopy, withFallbacks, type SendDeps } from './send-content.js'
 import type { RateBudget } from './rate-budget.js'
 import type { ProgressStore } from './send-steps.js'
@@ -190,12 +190,12 @@ export async function combinedCopyParts(db: DbOrTx, link: RelayLinkRow): Promise
 /** A copy that may join a combined one: a client's plain text relayed into a topic, not a reply, not yet sent. */
 function foldable({ link, message }: LinkWithMessage): boolean {
   if (link.kind !== 'relay' || link.copyMessageId || message.origin !== 'client' || message.replyToRowId || message.mediaGroupId) return false
-  return contentOf(JSON.parse(message.raw) as Message).kind === 'text'
+  return contentOfCopy(message, link).kind === 'text'
 }
 
 /** One original as its own copy would show it: its header (render.ts's rule), then its text. */
 function renderedPart({ link, message }: LinkWithMessage): { text: string; entities: MessageEntity[] } {
-  const content = contentOf(JSON.parse(message.raw) as Message)
+  const content = contentOfCopy(message, link)
   return content.kind === 'text' ? withHeader(link.header ?? undefined, content.text, content.entities) : withHeader(link.header ?? undefined, '', [])
 }
 

@@ -5,7 +5,7 @@ import { outbox } from '../db/schema/index.js'
 export interface DeadLetter {
   id: number
   projectId: number
-  lane: string
+  class: string
   destination: string
   jobType: string
   attempts: number
@@ -24,7 +24,7 @@ export async function listDeadLetters(db: DbOrTx, options: { projectId?: number;
   return rows.map((row) => ({
     id: row.id,
     projectId: row.projectId,
-    lane: row.lane,
+    class: row.class,
     destination: row.destination,
     jobType: (JSON.parse(row.job) as { type: string }).type,
     attempts: row.attempts,
@@ -43,5 +43,5 @@ export async function retryDeadLetter(db: DbOrTx, id: number, projectId?: number
 }
 
 export function describeDeadLetter(letter: DeadLetter): string {
-  return `#${letter.id} ${letter.jobType} → ${letter.destination} (${letter.lane}, ${letter.attempts} attempts): ${letter.lastError ?? 'no error recorded'}`
+  return `#${letter.id} ${letter.jobType} → ${letter.destination} (${letter.class}, ${letter.attempts} attempts): ${letter.lastError ?? 'no error recorded'}`
 }

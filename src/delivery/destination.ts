@@ -12,32 +12,34 @@ export type Target = { kind: 'chat'; chatId: number } | { kind: 'topic'; topicId
  * the same person. A `chat` is a group chat (outside topics); rows queued for a private chat
  * before migration 0011 read back as a `chat` too. An `aside` row (a summary sent later, e.g. a
  * flood notice delayed to the end of its window) neither waits behind nor holds back the
- * stream's ordered rows.
+ * stream's ordered rows. A `bulk` row (the bulk priority class) is ordered only among the bulk
+ * rows of its target, so a broadcast waiting for its budget never holds up a live reply there.
  */
 export type Destination = (
   { kind: 'chat'; chatId: number } | { kind: 'private_chat'; userId: number; botId: number } | { kind: 'topic'; topicId: number } | { kind: 'system_topic'; systemTopicId: number }
-) & { aside?: boolean }
+) & { aside?: boolean; bulk?: boolean }
 
 /** The stored prefix of each kind (SQL joins on it: see `server/metrics.ts`); a private chat's is `chat:` too. */
 export const DESTINATION_PREFIX = { chat: 'chat:', topic: 'topic:', system_topic: 'system:' } as const
 
 const ASIDE_SUFFIX = ':aside'
+const BULK_SUFFIX = ':bulk'
 const BOT_INFIX = ':bot:'
 
 /** The destination of a target sent by `botId`: a private chat (a person, positive id) is the bot's own. */
-export function destinationOf(target: Target, botId: number, options: { aside?: boolean } = {}): Destination {
-  const aside = options.aside ? { aside: true } : {}
+export function destinationOf(target: Target, botId: number, options: { aside?: boolean; bulk?: boolean } = {}): Destination {
+  const aside = { ...(options.bulk ? { bulk: true } : {}), ...(options.aside ? { aside: true } : {}) }
   if (target.kind === 'chat' && target.chatId > 0) return { kind: 'private_chat', userId: target.chatId, botId, ...aside }
   return { ...target, ...aside }
 }
 
 /**
  * The stored string of a destination: `chat:<group id>`, `chat:<user id>:bot:<bot id>`,
- * `topic:<row>` or `system:<row>`, plus `:aside`. A `chat` with a person's id (no bot) is
+ * `topic:<row>` or `system:<row>`, plus `:bulk` and `:aside`. A `chat` with a person's id (no bot) is
  * refused: it would put every bot's chat with that person in one stream.
  */
 export function encodeDestination(destination: Destination): string {
-  const aside = destination.aside ? ASIDE_SUFFIX : ''
+  const aside = `${destination.bulk ? BULK_SUFFIX : ''}${destination.aside ? ASIDE_SUFFIX : ''}`
   switch (destination.kind) {
     case 'chat':
       if (destination.chatId > 0) throw new Error(`a private chat's destination names its bot (chat ${destination.chatId})`)
@@ -53,10 +55,10 @@ export function encodeDestination(destination: Destination): string {
 
 /** Reads a stored destination string back (the old `chat:<user id>` too); undefined for a string no encoder wrote. */
 export function decodeDestination(stored: string): Destination | undefined {
-  const match = /^(chat|topic|system):(-?\d+)(?::bot:(\d+))?(:aside)?$/.exec(stored)
+  const match = /^(chat|topic|system):(-?\d+)(?::bot:(\d+))?(:bulk)?(:aside)?$/.exec(stored)
   if (!match) return undefined
   const id = Number(match[2])
-  const aside = match[4] ? { aside: true } : {}
+  const aside = { ...(match[4] ? { bulk: true } : {}), ...(match[5] ? { aside: true } : {}) }
   if (match[3] !== undefined) return match[1] === 'chat' && id > 0 ? { kind: 'private_chat', userId: id, botId: Number(match[3]), ...aside } : undefined
   if (match[1] === 'chat') return { kind: 'chat', chatId: id, ...aside }
   if (match[1] === 'topic') return { kind: 'topic', topicId: id, ...aside }

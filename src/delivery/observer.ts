@@ -2,7 +2,7 @@ import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { FailureClass } from './classify-error.js'
 import type { ClaimedJob } from './outbox.js'
 
-/** What the lane workers report about each send, for metrics; delivery does not know who listens. */
+/** What the outbox workers report about each send, for metrics; delivery does not know who listens. */
 export interface DeliveryObserver {
   /** One executed job: how long the Telegram call(s) took, and its failure class when it failed. */
   sendFinished(job: ClaimedJob, seconds: number, failure?: FailureClass): void

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../db/client.js'
-import { lanes, messages, outbox, relayLinks, topics, type Lane } from '../db/schema/index.js'
+import { messages, outbox, priorityClasses, relayLinks, topics, type PriorityClass } from '../db/schema/index.js'
 import type { LinkWithMessage } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
@@ -15,7 +15,7 @@ export interface ClaimedJob {
   /** The claim's token: the writes after the send change the row only while this claim holds it. */
   token: string
   projectId: number
-  lane: Lane
+  class: PriorityClass
   destination: string
   botId: number
   job: OutboxJob
@@ -33,9 +33,9 @@ export type Claim = Pick<ClaimedJob, 'id' | 'token'>
 const heldBy = (claim: Claim) => sql`id = ${claim.id} AND state = 'sending' AND claim_token = ${claim.token}`
 
 /**
- * Claims up to `limit` due rows of a lane in one statement, then reads back what it took. A row
- * is due when it is the oldest unfinished row of its destination (per-destination order, even
- * across retries) and its parent, if any, was sent. Several workers and processes share a lane:
+ * Claims up to `limit` due rows of a priority class in one statement, then reads back what it took.
+ * A row is due when it is the oldest unfinished row of its destination (per-destination order, even
+ * across retries) and its parent, if any, was sent. Several workers and processes share a class:
  * each claim marks its rows with its own token, and rows another claim took no longer match.
  * Run it on a READ COMMITTED session (the workers' pool): no gap locks, so claims and the
  * domain's inserts do not deadlock, and rows still being inserted are passed over. For the job
@@ -43,10 +43,10 @@ const heldBy = (claim: Claim) => sql`id = ${claim.id} AND state = 'sending' AND 
  * read-back also reads the link the job's `linkId` names, its message and topic, so a batch of
  * copies costs no further read before its sends.
  */
-export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSeconds = 60, linkPrefetching: readonly string[] = []): Promise<ClaimedJob[]> {
+export async function claimJobs(db: Database, priorityClass: PriorityClass, limit: number, leaseSeconds = 60, linkPrefetching: readonly string[] = []): Promise<ClaimedJob[]> {
   const token = randomUUID().replaceAll('-', '')
   // The due rows are picked in a derived table (MySQL refuses a subquery on the updated table)
-  // and joined by id, so the update touches only them. Each check is an index lookup: the lane's
+  // and joined by id, so the update touches only them. Each check is an index lookup: the class's
   // waiting rows in id order (`outbox_due_idx`, forced: the optimizer would rather walk the
   // primary key through the sent history), the destination's first waiting row, any row of it
   // being sent, the parent. Reads per claim do not grow with history or backlog.
@@ -54,7 +54,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
     db.execute(sql`
       UPDATE outbox t JOIN (SELECT id FROM (
         SELECT o.id FROM outbox o FORCE INDEX (outbox_due_idx)
-        WHERE o.state = 'pending' AND o.lane = ${lane} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
+        WHERE o.state = 'pending' AND o.class = ${priorityClass} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
           AND o.id = (${firstOfDestination('o', 'pending')})
           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.state = 'sending' AND p.id < o.id)
           AND (o.depends_on IS NULL OR EXISTS (
@@ -66,7 +66,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       WHERE t.state = 'pending'`),
   )) as unknown as [{ affectedRows: number }]
   if (claimed.affectedRows === 0) return []
-  const rows = await readBack(db, lane, token, linkPrefetching)
+  const rows = await readBack(db, priorityClass, token, linkPrefetching)
   // The claim's NOT EXISTS reads a snapshot taken when the statement began, while its update sees
   // rows committed since: a transaction committing in between (a replay of 200 rows, say) could
   // hand out several rows of one destination at once. This fresh read keeps only the earliest.
@@ -78,7 +78,7 @@ export async function claimJobs(db: Database, lane: Lane, limit: number, leaseSe
       id: row.id,
       token,
       projectId: row.projectId,
-      lane: row.lane,
+      class: row.class,
       destination: row.destination,
       botId: row.botId,
       job: JSON.parse(row.job) as OutboxJob,
@@ -98,10 +98,10 @@ function firstOfDestination(row: 'o' | 'outbox', state: 'pending' | 'sending') {
  * `linkPrefetching`, its link, message and topic. When those cannot be read (a table under repair,
  * say), the rows alone: the other jobs go on, and each copy reads its link itself (and reports what is wrong).
  */
-async function readBack(db: Database, lane: Lane, token: string, linkPrefetching: readonly string[]) {
+async function readBack(db: Database, priorityClass: PriorityClass, token: string, linkPrefetching: readonly string[]) {
   // Spelled out: the subquery's outer reference and the job's fields, on MariaDB 10.11 and MySQL 8.0.21+.
   const first = sql<number>`LEAST(COALESCE((${firstOfDestination('outbox', 'pending')}), outbox.id), COALESCE((${firstOfDestination('outbox', 'sending')}), outbox.id))`
-  const claimedRows = and(eq(outbox.state, 'sending'), eq(outbox.lane, lane), eq(outbox.claimToken, token))
+  const claimedRows = and(eq(outbox.state, 'sending'), eq(outbox.class, priorityClass), eq(outbox.claimToken, token))
   const prefetching = sql.join(
     linkPrefetching.map((type) => sql`${type}`),
     sql`, `,
@@ -138,17 +138,18 @@ async function unclaim(db: DbOrTx, ids: number[], token: string): Promise<void> 
 }
 
 /**
- * When each lane's earliest waiting row is due, in ms from now on the database's clock (0: due,
- * though perhaps behind an earlier row of its destination); lanes with nothing waiting are absent.
- * One read of the claim index per lane: what lets idle workers sleep instead of claiming.
+ * When each class's earliest waiting row is due, in ms from now on the database's clock (0: due,
+ * though perhaps behind an earlier row of its destination); classes with nothing waiting are absent.
+ * One read of the claim index per class: what lets idle workers sleep instead of claiming.
  */
-export async function laneDueTimes(db: DbOrTx): Promise<Map<Lane, number>> {
-  // One MIN per lane: each is a single read of `outbox_claim_idx` (a GROUP BY walked every waiting row).
-  const perLane = lanes.map(
-    (lane) => sql`SELECT ${lane} AS lane, TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), MIN(next_attempt_at)) AS wait_us FROM outbox WHERE state = 'pending' AND lane = ${lane}`,
+export async function classDueTimes(db: DbOrTx): Promise<Map<PriorityClass, number>> {
+  // One MIN per class: each is a single read of `outbox_claim_idx` (a GROUP BY walked every waiting row).
+  const perClass = priorityClasses.map(
+    (priorityClass) =>
+      sql`SELECT ${priorityClass} AS class, TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), MIN(next_attempt_at)) AS wait_us FROM outbox WHERE state = 'pending' AND class = ${priorityClass}`,
   )
-  const [rows] = (await db.execute(sql.join(perLane, sql` UNION ALL `))) as unknown as [Array<{ lane: Lane; wait_us: number | string | null }>]
-  return new Map(rows.filter((row) => row.wait_us !== null).map((row) => [row.lane, Math.max(0, Math.ceil(Number(row.wait_us) / 1000))]))
+  const [rows] = (await db.execute(sql.join(perClass, sql` UNION ALL `))) as unknown as [Array<{ class: PriorityClass; wait_us: number | string | null }>]
+  return new Map(rows.filter((row) => row.wait_us !== null).map((row) => [row.class, Math.max(0, Math.ceil(Number(row.wait_us) / 1000))]))
 }
 
 /** A row not yet sent keeps only its progress in `result`; markSent overwrites it with the outcome. */

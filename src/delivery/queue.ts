@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { outbox, type Lane } from '../db/schema/index.js'
+import { outbox, type PriorityClass } from '../db/schema/index.js'
 import type { OutboxJob } from './jobs.js'
 
 // The outbox's write side, part of delivery's contract with the domain (ARCHITECTURE.md): rows
@@ -8,7 +8,7 @@ import type { OutboxJob } from './jobs.js'
 
 export interface EnqueueInput {
   projectId: number
-  lane: Lane
+  class: PriorityClass
   destination: string
   botId: number
   job: OutboxJob
@@ -31,7 +31,7 @@ export async function enqueueMany(tx: DbOrTx, inputs: EnqueueInput[]): Promise<v
 function outboxRow(input: EnqueueInput) {
   return {
     projectId: input.projectId,
-    lane: input.lane,
+    class: input.class,
     destination: input.destination,
     botId: input.botId,
     job: JSON.stringify(input.job),

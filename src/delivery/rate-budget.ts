@@ -72,10 +72,10 @@ export class RateBudget {
    * Milliseconds until this bot may post `messages` messages into this chat (0 = now). Each
    * album item and each part of a split text is one message; a job needs room for all of them
    * (one larger than a whole budget waits for an empty window). `headroom` slots of the chat's
-   * window stay free for more urgent sends.
+   * window, and `globalHeadroom` of the bot's, stay free for more urgent sends.
    */
-  delayFor(botId: number, chatId: number, now = Date.now(), messages = 1, headroom = 0): number {
-    return Math.max(this.wait(this.chatWindow(botId, chatId), now, messages, headroom), this.wait(this.globalWindow(botId), now, messages, 0))
+  delayFor(botId: number, chatId: number, now = Date.now(), messages = 1, headroom = 0, globalHeadroom = 0): number {
+    return Math.max(this.wait(this.chatWindow(botId, chatId), now, messages, headroom), this.wait(this.globalWindow(botId), now, messages, globalHeadroom))
   }
 
   /** Takes the slots of a planned send; they count as arriving `RESERVATION_HOLD_MS` from now until confirmed. */

@@ -1,5 +1,5 @@
-import type { MessageEntity } from 'grammy/types'
-import { LIVE_FOREVER, type LiveLocation } from '../shared/message-content.js'
+import type { Message, MessageEntity } from 'grammy/types'
+import { contentOf, LIVE_FOREVER, type Content, type LiveLocation } from '../shared/message-content.js'
 
 export {
   captionlessKinds,
@@ -14,6 +14,19 @@ export {
   type LiveLocation,
   type MediaKind,
 } from '../shared/message-content.js'
+
+/**
+ * What one copy shows: the stored original's content, with the copy's variant (a relay policy's
+ * rewrite, JSON `{ text, entities }` on the relay link) in place of its text or caption.
+ */
+export function contentOfCopy(message: { raw: string }, link: { variant?: string | null }): Content {
+  const content = contentOf(JSON.parse(message.raw) as Message)
+  if (!link.variant) return content
+  const variant = JSON.parse(link.variant) as { text: string; entities?: MessageEntity[] }
+  if (content.kind === 'text') return { ...content, text: variant.text, entities: variant.entities }
+  if ('file' in content) return { ...content, caption: variant.text, captionEntities: variant.entities }
+  return content
+}
 
 export const TEXT_LIMIT = 4096
 export const CAPTION_LIMIT = 1024

@@ -10,7 +10,7 @@ import type { TelegramGateway } from './gateway.js'
 import type { DeliveryObserver } from './observer.js'
 import { recordCopySent, SentRecorded, type Claim } from './outbox.js'
 import { runSteps, type ProgressStore, type SendStep } from './send-steps.js'
-import { captionlessKinds, contentOf, copyLivePeriod, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
+import { captionlessKinds, contentOfCopy, copyLivePeriod, DOWNLOAD_LIMIT_BYTES, sentFile, splitCaption, splitText, withHeader, type Content, type FileRef } from './render.js'
 
 export interface Destination {
   chatId: number
@@ -51,12 +51,11 @@ export async function relayCopy(deps: SendDeps, linkId: number, botId: number, p
   return result
 }
 
-/** A relay link with its message, its topic and the message's content as the renderer sees it. */
+/** A relay link with its message, its topic and the copy's content as the renderer sees it (its variant applied). */
 export async function loadLinkContent(deps: Pick<SendDeps, 'db' | 'links'>, linkId: number) {
   const found = deps.links?.get(linkId) ?? (await findLinkWithMessage(deps.db, linkId))
   if (!found) throw new PermanentJobError(`Relay link ${linkId} or its message is gone`)
-  const content = contentOf(JSON.parse(found.message.raw) as Message)
-  return { ...found, content }
+  return { ...found, content: contentOfCopy(found.message, found.link) }
 }
 
 /** Where a link's copy goes: the topic's current thread (it may have been recreated), or the private chat. */

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
-import { systemTopics, topics, type Lane } from '../db/schema/index.js'
+import { systemTopics, topics } from '../db/schema/index.js'
 import { decodeDestination } from './destination.js'
 import { outboxJobs, type JobRegistry } from './jobs/index.js'
 import type { ClaimedJob } from './outbox.js'
@@ -8,15 +8,13 @@ import type { RateBudget, Reservation } from './rate-budget.js'
 import { SharedBudget, type SeedSends } from './shared-budget.js'
 import { notFoldedRow } from './coalesce.js'
 
-/**
- * A move's replay lane (the domain's REPLAY_LANE) is conversation too: its topic opening, notices and
- * end-of-history frame the replayed copies, which wait behind them in the same topic. Yielding them
- * stalled whole replays (a new topic's opening notice waited seconds for a quarter of the window
- * while the other topics' replays took it, then nothing was left to send).
- */
-const REPLAY_LANE: Lane = 'cr_reassignment'
 /** While a relayed message waits for a group's budget, card edits, notices and reminders leave it this share. */
 const YIELD_SHARE = 0.25
+/**
+ * A bulk row always leaves this share of every window it uses (the chat's and the bot's per
+ * second) to the other classes: a broadcast never takes the slot a live reply needs.
+ */
+const LIVE_SHARE = 0.25
 
 /** A waiting relay not planned again this long after its promised slot no longer holds it (re-claimed late, or by another process). */
 const PROMISE_GRACE_MS = 2000
@@ -37,7 +35,8 @@ export interface SendPlan {
  * Chooses which bot sends a job and when: new messages into a group spread over the role's
  * pool (each bot has its own budget, so a group's throughput grows with the pool); edits,
  * deletes and reactions stay with the bot that posted the copy. Within a group's budget the
- * conversation goes first: while a relayed message waits, everything else leaves it a share.
+ * conversation goes first: while a relayed message waits, everything else leaves it a share. The
+ * `bulk` class only takes what is left: it always leaves `LIVE_SHARE` of every window.
  */
 export class SendPlanner {
   private readonly chatOfDestination = new Map<string, number>()
@@ -93,14 +92,22 @@ export class SendPlanner {
     // itself (and the topics it needs) may take a group's whole budget.
     const module = this.jobs.find(job.job.type)
     const candidates = module?.poolable && chatId < 0 ? this.poolOf(job.botId) : [job.botId]
-    const conversation = module?.conversation === true || job.lane === REPLAY_LANE
+    // A move's replay is conversation too: its topic opening, notices and end-of-history frame the
+    // replayed copies, which wait behind them in the same topic. Yielding them stalled whole
+    // replays (a new topic's opening notice waited seconds for a quarter of the window while the
+    // other topics' replays took it, then nothing was left to send).
+    const bulk = job.class === 'bulk'
+    const conversation = !bulk && (module?.conversation === true || job.class === 'replay')
+    const { groupPerMinute, privateBurst, globalPerSecond } = this.budget.options
     return this.shared.withBots(candidates, () => {
       const now = Date.now()
       const promised = conversation && chatId < 0 ? this.promisesOf(chatId, job.id, now) : undefined
-      const headroom = chatId < 0 && !conversation && (this.conversationWaits.get(chatId) ?? 0) > now ? Math.ceil(this.budget.options.groupPerMinute * YIELD_SHARE) : 0
+      const yielding = chatId < 0 && !conversation && (this.conversationWaits.get(chatId) ?? 0) > now ? Math.ceil(groupPerMinute * YIELD_SHARE) : 0
+      const headroom = bulk ? Math.max(yielding, Math.ceil((chatId < 0 ? groupPerMinute : privateBurst) * LIVE_SHARE)) : yielding
+      const globalHeadroom = bulk ? Math.ceil(globalPerSecond * LIVE_SHARE) : 0
       let best: SendPlan = { botId: job.botId, chatId, delayMs: Number.POSITIVE_INFINITY }
       for (const botId of candidates) {
-        const delayMs = this.budget.delayFor(botId, chatId, now, messages, headroom)
+        const delayMs = this.budget.delayFor(botId, chatId, now, messages, headroom, globalHeadroom)
         if (delayMs < best.delayMs) best = { botId, chatId, delayMs }
         if (delayMs === 0) break
       }

@@ -19,7 +19,7 @@ const CONFIRM_FLUSH_MS = 200
 
 /**
  * Shares the rate budgets of every bot between the service's processes through `rate_windows`
- * (one row per bot): planning decisions that arrive together (the claimed batches of all lanes)
+ * (one row per bot): planning decisions that arrive together (the claimed batches of all classes)
  * are taken in ONE short transaction that locks the bots' rows, loads every process's recent
  * sends, decides, and writes the reservations back; confirmations ride along with the next
  * batch. So budgets are shared, not divided by hand, they survive a restart, and a send costs

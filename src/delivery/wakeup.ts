@@ -1,6 +1,6 @@
 /**
- * The lane workers' alarm clock. The domain calls `notify()` right after a commit that queued
- * rows; the workers listen (`onNotify`) and look which lanes have rows due, then wake those.
+ * The outbox workers' alarm clock. The domain calls `notify()` right after a commit that queued
+ * rows; the workers listen (`onNotify`) and look which classes have rows due, then wake those.
  */
 export class Wakeup {
   private readonly listeners = new Set<() => void>()
@@ -17,15 +17,15 @@ export class Wakeup {
 }
 
 /**
- * Idle lane workers sleep here until their lane has something due. `check()` reads each lane's
- * earliest waiting row (one cheap query, see `laneDueTimes`), wakes one sleeper of each lane with
+ * Idle outbox workers sleep here until their priority class has something due. `check()` reads each class's
+ * earliest waiting row (one cheap query, see `classDueTimes`), wakes one sleeper of each class with
  * a row due and sets a timer for rows due later. It runs on every notify, after a batch that rows
  * waited behind and every `intervalMs` (what another process queued), at most once per
- * `minGapMs`: an idle service costs one query per interval, not a claim per lane and worker.
+ * `minGapMs`: an idle service costs one query per interval, not a claim per class and worker.
  */
-export class LaneWakeups<K> {
+export class ClassWakeups<K> {
   private readonly sleepers = new Map<K, Array<() => void>>()
-  /** Lanes woken while none of their workers slept: the next to sleep goes on at once. */
+  /** Classes woken while none of their workers slept: the next to sleep goes on at once. */
   private readonly missed = new Set<K>()
   private readonly timers = new Map<K, { at: number; timer: NodeJS.Timeout }>()
   private interval?: NodeJS.Timeout
@@ -55,12 +55,12 @@ export class LaneWakeups<K> {
     for (const queue of this.sleepers.values()) for (const wake of queue.splice(0)) wake()
   }
 
-  /** Resolves after `ms`, or earlier when the lane is woken. */
-  sleep(lane: K, ms: number): Promise<void> {
-    if (this.missed.delete(lane) || this.stopped) return Promise.resolve()
+  /** Resolves after `ms`, or earlier when the class is woken. */
+  sleep(priorityClass: K, ms: number): Promise<void> {
+    if (this.missed.delete(priorityClass) || this.stopped) return Promise.resolve()
     return new Promise((resolve) => {
-      const queue = this.sleepers.get(lane) ?? []
-      this.sleepers.set(lane, queue)
+      const queue = this.sleepers.get(priorityClass) ?? []
+      this.sleepers.set(priorityClass, queue)
       const wake = () => {
         clearTimeout(timer)
         resolve()
@@ -74,14 +74,14 @@ export class LaneWakeups<K> {
     })
   }
 
-  /** Wakes one sleeper of the lane (one claim takes what is due; it wakes the next when it took a full batch). */
-  wakeOne(lane: K): void {
-    const wake = this.sleepers.get(lane)?.shift()
+  /** Wakes one sleeper of the class (one claim takes what is due; it wakes the next when it took a full batch). */
+  wakeOne(priorityClass: K): void {
+    const wake = this.sleepers.get(priorityClass)?.shift()
     if (wake) wake()
-    else this.missed.add(lane)
+    else this.missed.add(priorityClass)
   }
 
-  /** Looks which lanes have rows due, soon: coalesced while a check runs, spaced by `minGapMs`. */
+  /** Looks which classes have rows due, soon: coalesced while a check runs, spaced by `minGapMs`. */
   check(): void {
     if (this.stopped) return
     if (this.checking) {
@@ -99,9 +99,9 @@ export class LaneWakeups<K> {
     this.lastCheck = Date.now()
     this.checking = this.dueTimes()
       .then((due) => {
-        for (const [lane, ms] of due)
-          if (ms === 0) this.wakeOne(lane)
-          else this.wakeAt(lane, ms)
+        for (const [priorityClass, ms] of due)
+          if (ms === 0) this.wakeOne(priorityClass)
+          else this.wakeAt(priorityClass, ms)
       })
       .catch(this.options.onError)
       .finally(() => {
@@ -113,15 +113,15 @@ export class LaneWakeups<K> {
       })
   }
 
-  private wakeAt(lane: K, ms: number): void {
+  private wakeAt(priorityClass: K, ms: number): void {
     const at = Date.now() + ms
-    const current = this.timers.get(lane)
+    const current = this.timers.get(priorityClass)
     if (current && current.at <= at) return
     if (current) clearTimeout(current.timer)
     const timer = setTimeout(() => {
-      this.timers.delete(lane)
-      this.wakeOne(lane)
+      this.timers.delete(priorityClass)
+      this.wakeOne(priorityClass)
     }, ms)
-    this.timers.set(lane, { at, timer })
+    this.timers.set(priorityClass, { at, timer })
   }
 }

@@ -1,24 +1,25 @@
 import { isTransientDbError, retryTransient } from '../db/errors.js'
-import { lanes, type Lane } from '../db/schema/index.js'
+import { priorityClasses, type PriorityClass } from '../db/schema/index.js'
 import type { Logger } from '../logger.js'
 import { backoffMs, classifyTelegramError, describeError, PermanentJobError, type FailureClass } from './classify-error.js'
 import { executeJob, messagesOfJob, type ExecutorDeps } from './executor.js'
 import { outboxJobs, type JobRegistry } from './jobs/index.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
-import { claimJobs, defer, laneDueTimes, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
+import { claimJobs, classDueTimes, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
 import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlan, SendPlanner } from './send-planner.js'
 import { HeldClaims } from './held-claims.js'
 import { recoverTopic, type PassingFailure } from './topic-recovery.js'
-import { LaneWakeups, Wakeup } from './wakeup.js'
+import { ClassWakeups, Wakeup } from './wakeup.js'
 
 export type { DeliveryHooks }
 
 export interface WorkerOptions {
-  workersPerLane: number
+  /** Concurrent claim → send loops per priority class (`live` gets `LIVE_WORKERS` times as many). */
+  workersPerClass: number
   maxAttempts: number
-  /** How often idle workers look for rows another process queued (one cheap query, not a claim per lane). */
+  /** How often idle workers look for rows another process queued (one cheap query, not a claim per class). */
   pollIntervalMs: number
   batchSize?: number
   /** How long a claimed row stays reserved for its worker (a crashed worker's rows return after it). */
@@ -29,9 +30,10 @@ export interface WorkerOptions {
 const IDLE_CLAIM_MS = 30_000
 
 /**
- * Lane workers: claim → send → record, like the runner's source → sink. Each lane has its own
- * loops, so a busy lane never holds up another. Idle workers sleep until `LaneWakeups` sees a row
- * due in their lane: after the domain's `notify()`, after a batch, or on its interval.
+ * Outbox workers: claim → send → record, like the runner's source → sink. Each priority class has
+ * its own loops, so a busy class never holds up another. Idle workers sleep until `ClassWakeups`
+ * sees a row due in their class: after the domain's `notify()`, after a batch, or on its interval.
+ * Bulk workers that met a spent budget pause until it frees (see `loop`).
  * `deps.db` should be a READ COMMITTED pool (see `claimJobs`).
  */
 export class OutboxWorkers {
@@ -39,7 +41,7 @@ export class OutboxWorkers {
   private readonly loops: Promise<void>[] = []
   private leaseTimer?: NodeJS.Timeout
   private readonly wakeup: Wakeup
-  private readonly wakeups: LaneWakeups<Lane>
+  private readonly wakeups: ClassWakeups<PriorityClass>
   private stopListening?: () => void
   private readonly held: HeldClaims
   private readonly jobs: JobRegistry
@@ -55,19 +57,19 @@ export class OutboxWorkers {
     this.jobs = deps.jobs ?? outboxJobs
     this.wakeup = deps.wakeup ?? new Wakeup()
     this.held = new HeldClaims(deps)
-    this.wakeups = new LaneWakeups(() => laneDueTimes(deps.db), {
+    this.wakeups = new ClassWakeups(() => classDueTimes(deps.db), {
       intervalMs: options.pollIntervalMs,
       minGapMs: Math.min(20, options.pollIntervalMs),
       onError: (error) => deps.logger.warn({ err: error }, 'could not look for due outbox rows; trying again'),
     })
   }
 
-  start(only: readonly Lane[] = lanes): void {
+  start(only: readonly PriorityClass[] = priorityClasses): void {
     if (this.running) return
     this.running = true
     this.stopListening = this.wakeup.onNotify(() => this.wakeups.check())
     this.wakeups.start()
-    for (const lane of only) for (let i = 0; i < this.options.workersPerLane; i++) this.loops.push(this.loop(lane))
+    for (const priorityClass of only) for (let i = 0; i < workersOf(priorityClass, this.options.workersPerClass); i++) this.loops.push(this.loop(priorityClass))
     const housekeeping = () => {
       this.deps.planner?.budget.prune()
       return releaseExpiredLeases(this.deps.db).catch((error) => this.deps.logger.warn({ err: error }, 'lease release failed'))
@@ -102,34 +104,40 @@ export class OutboxWorkers {
     this.wakeup.notify()
   }
 
-  private async loop(lane: Lane): Promise<void> {
+  private async loop(priorityClass: PriorityClass): Promise<void> {
     const batchSize = this.options.batchSize ?? 8
     while (this.running) {
       let claimed: ClaimedJob[] = []
       try {
-        claimed = await claimJobs(this.deps.db, lane, batchSize, this.options.leaseSeconds, this.jobs.linkPrefetching)
+        claimed = await claimJobs(this.deps.db, priorityClass, batchSize, this.options.leaseSeconds, this.jobs.linkPrefetching)
       } catch (error) {
-        this.deps.logger.error({ err: error, lane }, 'outbox claim failed')
-        await this.wakeups.sleep(lane, 1000)
+        this.deps.logger.error({ err: error, class: priorityClass }, 'outbox claim failed')
+        await this.wakeups.sleep(priorityClass, 1000)
         continue
       }
       if (claimed.length === 0) {
-        await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
+        await this.wakeups.sleep(priorityClass, IDLE_CLAIM_MS)
         continue
       }
-      // A full batch: more may be due, and another worker of the lane can claim it meanwhile.
-      if (claimed.length === batchSize) this.wakeups.wakeOne(lane)
+      // A full batch: more may be due, and another worker of the class can claim it meanwhile.
+      if (claimed.length === batchSize) this.wakeups.wakeOne(priorityClass)
       const links = readAhead(claimed)
       this.held.add(claimed)
-      await Promise.all(claimed.map((job) => this.process(job, links).finally(() => this.held.done(job.id))))
-      // A finished row may have unblocked the next one of its destination, in any lane.
+      const deferrals = await Promise.all(claimed.map((job) => this.process(job, links).finally(() => this.held.done(job.id))))
+      // A finished row may have unblocked the next one of its destination, in any class.
       this.wakeups.check()
-      if (claimed.length < batchSize && this.running) await this.wakeups.sleep(lane, IDLE_CLAIM_MS)
+      // Bulk takes only what the other classes leave: once a budget put a bulk row back, claiming
+      // more now would mostly put them back too (a claim and a write each), so the worker waits
+      // until the first of them is due (a timer, not a wake-up: bulk rows are due all the time).
+      const waits = deferrals.filter((ms): ms is number => ms !== undefined)
+      if (priorityClass === 'bulk' && waits.length > 0 && this.running) await pause(Math.min(BULK_PAUSE_MAX_MS, ...waits))
+      else if (claimed.length < batchSize && this.running) await this.wakeups.sleep(priorityClass, IDLE_CLAIM_MS)
     }
   }
 
-  private async process(claimed: ClaimedJob, links?: ReadonlyMap<number, LinkWithMessage>): Promise<void> {
-    if (!this.running) return this.held.putBack(claimed)
+  /** Sends one claimed row; returns how long it was put back for when a budget deferred it. */
+  private async process(claimed: ClaimedJob, links?: ReadonlyMap<number, LinkWithMessage>): Promise<number | undefined> {
+    if (!this.running) return void (await this.held.putBack(claimed))
     const deps = links ? { ...this.deps, links } : this.deps
     let job = claimed
     let plan: SendPlan | undefined
@@ -140,7 +148,8 @@ export class OutboxWorkers {
         plan = await this.deps.planner.plan(claimed, messages)
         if (plan.delayMs > 0) {
           this.deps.observer?.deferred(claimed, plan.delayMs)
-          return await defer(this.deps.db, claimed, plan.delayMs)
+          await defer(this.deps.db, claimed, plan.delayMs)
+          return plan.delayMs
         }
         job = { ...claimed, botId: plan.botId }
       } catch (error) {
@@ -149,9 +158,9 @@ export class OutboxWorkers {
       }
     }
     // Stopping: a send not yet begun is not begun at all (its planned slot, if any, lapses unused).
-    if (!this.running) return this.held.putBack(claimed)
+    if (!this.running) return void (await this.held.putBack(claimed))
     this.held.sending(claimed.id)
-    const log = this.deps.logger.child({ outboxId: job.id, lane: job.lane, jobType: job.job.type, botId: job.botId })
+    const log = this.deps.logger.child({ outboxId: job.id, class: job.class, jobType: job.job.type, botId: job.botId })
     let result: unknown
     const started = performance.now()
     const seconds = () => (performance.now() - started) / 1000
@@ -257,6 +266,21 @@ function readAhead(claimed: ClaimedJob[]): ReadonlyMap<number, LinkWithMessage> 
   const copies = claimed.flatMap((job) => (job.copy ? [[job.copy.link.id, job.copy] as const] : []))
   return copies.length > 0 ? new Map(copies) : undefined
 }
+
+/**
+ * The live class carries both directions of the relay, which had a lane and workers each (copies
+ * into topics, replies to clients): it keeps their concurrency, so a claim costs what it did.
+ */
+const LIVE_WORKERS = 2
+
+function workersOf(priorityClass: PriorityClass, perClass: number): number {
+  return priorityClass === 'live' ? perClass * LIVE_WORKERS : perClass
+}
+
+/** The longest a bulk worker pauses after a budget put its rows back (another bot's bulk rows may be sendable). */
+const BULK_PAUSE_MAX_MS = 1000
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** How often a row whose bot token is refused tries again (a claim and one refused call per waiting chat each time). */
 const UNAUTHORIZED_WAIT_MS = 10_000

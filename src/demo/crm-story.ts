@@ -21,5 +21,8 @@ export async function playCrmStory({ sim, world, transcript }: AcmeStage): Promi
   await waitFor(() => sim.chatMessages(cs).find((m) => m.from.is_bot && m.text?.includes('Canned reply "refund" saved')), 'the canned reply saved')
   sim.sendGroup(alice.id, cs, { text: '/c refund' }, { threadId: csTopic })
   await waitFor(() => sim.privateMessages(zoe.id, world.bots.client.id).find((m) => m.text?.includes('within 5 working days')), 'the canned reply at Zoe')
+  // Mirrored like a typed answer: into her CS topic and her CR topic.
+  await waitFor(() => sim.chatMessages(cs, { threadId: csTopic }).find((m) => m.from.is_bot && m.text?.includes('within 5 working days')), 'the canned reply mirrored in CS')
+  await waitFor(() => sim.chatMessages(world.groups.south.id).find((m) => m.from.is_bot && m.text?.includes('within 5 working days')), 'the canned reply mirrored in CR South')
   transcript.flush()
 }

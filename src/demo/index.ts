@@ -6,6 +6,7 @@ import { startSimulator } from '../simulator/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playCrmStory } from './crm-story.js'
+import { playLinksStory } from './links-story.js'
 import { playRoutingStory } from './routing-story.js'
 import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
       projects: [{ ...world.project, resolve: { askRating: true } }, beta.project],
       agents: [rita],
+      links: { publicUrl: 'https://go.acme.example' },
     }),
   )
   const clock = new ShiftedClock()
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     await playResolveStory({ sim, world, transcript })
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
     await playCrmStory({ sim, world, transcript })
+    await playLinksStory({ sim, world, transcript, publicPort: app.publicPort! })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

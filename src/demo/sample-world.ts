@@ -101,7 +101,7 @@ export function sampleConfig(sim: Simulator, world: SampleWorld, databaseUrl: st
     // Any free port: several services (tests, the demo, the bench) may run on one machine.
     http: { port: 0 },
     // The simulator emulates no rate limits unless asked, so budgets are off here (tests of the planner turn both on).
-    delivery: { workersPerLane: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: false },
+    delivery: { workersPerClass: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: false },
     projects: [world.project],
     ...overrides,
   }

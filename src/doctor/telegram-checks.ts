@@ -1,10 +1,11 @@
 import { Api, GrammyError } from 'grammy'
 import type { ChatMember, UserFromGetMe } from 'grammy/types'
 import type { Config, ProjectConfig } from '../config/index.js'
+import { STAFF_ROLES, type RoleDefinition } from '../domain/roles.js'
 import { fail, pass, type CheckRow } from './check.js'
 
-type StaffGroupRole = 'cs' | 'cr' | 'treatment'
-type BotRole = 'client' | StaffGroupRole
+/** 'client', or a staff role's key (`STAFF_ROLES`). */
+type BotRole = string
 
 interface CheckedBot {
   role: BotRole
@@ -13,7 +14,7 @@ interface CheckedBot {
 }
 
 interface GroupToCheck {
-  role: StaffGroupRole
+  role: RoleDefinition
   title: string
   chatId: number
 }
@@ -50,13 +51,9 @@ export async function checkTelegram(config: Config): Promise<CheckRow[]> {
   return rows
 }
 
+/** Every staff group of the project, with its role (the role registry's order: CS, CR teams, Treatment). */
 function groupsOf(project: ProjectConfig): GroupToCheck[] {
-  const { groups } = project
-  return [
-    { role: 'cs', title: groups.cs.title, chatId: groups.cs.chatId },
-    ...groups.cr.map((team) => ({ role: 'cr' as const, title: team.title, chatId: team.chatId })),
-    ...(groups.treatment ? [{ role: 'treatment' as const, title: groups.treatment.title, chatId: groups.treatment.chatId }] : []),
-  ]
+  return STAFF_ROLES.flatMap((role) => role.groups(project).map((group) => ({ role, title: group.title, chatId: group.chatId })))
 }
 
 async function checkBots(config: Config, project: ProjectConfig, rows: CheckRow[], owners: Map<number, string>): Promise<CheckedBot[]> {
@@ -119,7 +116,7 @@ async function checkWebhook(config: Config, api: Api, me: UserFromGetMe): Promis
 
 /** Checks a group and its bots' rights; returns the bot that can read it (for the staff checks). */
 async function checkGroup(group: GroupToCheck, bots: CheckedBot[], rows: CheckRow[], rights: ReadonlyArray<readonly [Right, string]>): Promise<CheckedBot | undefined> {
-  const pool = bots.filter((b) => b.role === group.role)
+  const pool = bots.filter((b) => b.role === group.role.key)
   const listener = pool[0]
   const title = `'${group.title}'`
   if (!listener) return undefined // the bot's own row already failed
@@ -197,10 +194,10 @@ async function checkRights(group: GroupToCheck, title: string, bot: CheckedBot, 
  */
 async function checkStaff(project: ProjectConfig, reachable: Array<{ group: GroupToCheck; listener: CheckedBot }>, rows: CheckRow[]): Promise<void> {
   for (const person of project.staff) {
-    const needs = (role: StaffGroupRole) => (role === 'cs' ? person.roles.some((r) => r === 'cs' || r === 'cs_lead') : person.roles.includes(role))
-    for (const role of ['cs', 'cr', 'treatment'] as const) {
-      const groups = reachable.filter((g) => g.group.role === role)
-      if (!needs(role) || groups.length === 0) continue
+    for (const definition of STAFF_ROLES) {
+      const role = definition.key
+      const groups = reachable.filter((g) => g.group.role === definition)
+      if (!person.roles.some((r) => definition.staff.includes(r)) || groups.length === 0) continue
       const found: string[] = []
       const missing: string[] = []
       for (const { group, listener } of groups) {

@@ -10,7 +10,7 @@ import { noteTopicRecovered } from './topic-health.js'
 import { queueProfileCardEdits, recordProfileCard } from './crm/profile-card.js'
 
 /**
- * The domain's side of the delivery port: what the lane workers report (a topic created, a card
+ * The domain's side of the delivery port: what the outbox workers report (a topic created, a card
  * posted, a permanent failure, a recovered topic) is recorded or decided here, so delivery
  * never writes domain tables.
  */

@@ -23,4 +23,6 @@ export interface DomainDeps {
   reloadRosters(): Promise<RosterReload>
   /** Telegram user ids of the deployment's operators (config `operators`): who may `/reload` from a chat. */
   operators: readonly number[]
+  /** Where diversion links point (config `links.publicUrl`); absent: links cannot be made from a chat. */
+  publicUrl?: string
 }

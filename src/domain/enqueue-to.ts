@@ -1,20 +1,19 @@
 import { and, eq, max } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { outbox, type Lane } from '../db/schema/index.js'
+import { outbox, type PriorityClass } from '../db/schema/index.js'
 import { destinationOf, encodeDestination, type Destination, type Target } from '../delivery/destination.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueue, enqueueMany, type EnqueueInput } from '../delivery/queue.js'
 import { replaceWaitingEdit } from '../delivery/waiting-edits.js'
-import { botForRole, clientBot, staffGroupOf, type ProjectRuntime } from './project-runtime.js'
-import { homeRole, PROMPT_LANE, REPLAY_LANE, roleDefinition } from './roles.js'
+import { botForRole, clientBot, type ProjectRuntime } from './project-runtime.js'
+import { homeRole } from './roles.js'
 
 /**
  * Where the domain sends something, in its own terms; `enqueueTo` turns it into the stored
- * destination, the bot that sends and the lane.
- * - `topic`: a customer's topic; the topic role's bot, the role's lane.
- * - `system_topic`: a system topic of the home group (Onboarding); the home role's bot.
- * - `client`: a client's private chat; the client bot; a staff reply keeps the lane of the role
- *   it comes from (`from`).
+ * destination, the bot that sends and the priority class (`live` unless the options say otherwise).
+ * - `topic`: a customer's topic; the topic role's bot.
+ * - `system_topic`: a system topic of the home group (Onboarding); the home role's bot, `prompt`.
+ * - `client`: a client's private chat; the client bot (`from`: the role a staff reply comes from).
  * - `posted`: work on a message already in a chat (edit, delete, react): the bot that posted or
  *   received it, queued behind its topic's rows when it is in one.
  */
@@ -26,10 +25,11 @@ export type Address =
 
 export interface EnqueueToOptions {
   /**
-   * The stream apart from live traffic this row belongs to: the home group's prompts and cards
-   * ('prompt'), a reassignment's replay and cleanup ('replay').
+   * The priority class of a row that is not the live relay: the home group's prompts and cards
+   * ('prompt'), a reassignment's replay and cleanup ('replay'), a send to many ('bulk': only what
+   * the other classes leave of each budget, ordered only among the target's bulk rows).
    */
-  stream?: 'prompt' | 'replay'
+  stream?: Exclude<PriorityClass, 'live'>
   /** Send through this bot instead of the address's (the bot that just recovered the topic). */
   via?: number
   /** Neither wait behind nor hold back the destination's ordered rows (see `Destination`). */
@@ -59,31 +59,31 @@ export function targetOfAddress(address: Address): Target {
 
 /** The destination of an address (what `hasWaitingJob` and the outbox order by): a private chat is its bot's. */
 export function destinationOfAddress(project: ProjectRuntime, address: Address, options: EnqueueToOptions = {}): Destination {
-  return destinationOf(targetOfAddress(address), routeOf(project, address, options).botId, options)
+  return destinationOf(targetOfAddress(address), routeOf(project, address, options).botId, streamOf(options))
 }
 
-/** The lane and bot of an address, from the role registry. */
-export function routeOf(project: ProjectRuntime, address: Address, options: EnqueueToOptions = {}): { lane: Lane; botId: number } {
-  const stream = options.stream === 'prompt' ? PROMPT_LANE : options.stream === 'replay' ? REPLAY_LANE : undefined
-  const pick = (lane: Lane, botId: number) => ({ lane: stream ?? lane, botId: options.via ?? botId })
+/** The ordering stream of a row: its own for a bulk row (see `Destination`). */
+function streamOf(options: EnqueueToOptions): { aside?: boolean; bulk?: boolean } {
+  return { ...(options.aside ? { aside: true } : {}), ...(options.stream === 'bulk' ? { bulk: true } : {}) }
+}
+
+/** The priority class and bot of an address, from the role registry. */
+export function routeOf(project: ProjectRuntime, address: Address, options: EnqueueToOptions = {}): { class: PriorityClass; botId: number } {
+  const pick = (priorityClass: PriorityClass, botId: number) => ({ class: options.stream ?? priorityClass, botId: options.via ?? botId })
   switch (address.kind) {
     case 'topic':
-      return pick(roleDefinition(project.roles, address.topic.role).lane, botForRole(project, address.topic.role).id)
-    case 'system_topic': {
-      const home = homeRole(project.roles)
-      return pick(PROMPT_LANE, botForRole(project, home.key).id)
-    }
+      return pick('live', botForRole(project, address.topic.role).id)
+    case 'system_topic':
+      return pick('prompt', botForRole(project, homeRole(project.roles).key).id)
     case 'client':
-      return pick(address.from ? roleDefinition(project.roles, address.from).replyLane : 'staff_to_client', clientBot(project).id)
-    case 'posted': {
-      const group = staffGroupOf(project, address.chatId)
-      return pick(group ? roleDefinition(project.roles, group.role).lane : 'staff_to_client', address.botId)
-    }
+      return pick('live', clientBot(project).id)
+    case 'posted':
+      return pick('live', address.botId)
   }
 }
 
 /**
- * Queues one job for an address inside the caller's transaction; the lane and bot follow from
+ * Queues one job for an address inside the caller's transaction; the class and bot follow from
  * the address. An edit of a message whose earlier edit still waits replaces that one's content
  * (one call, not two, against the group's budget). Returns the outbox row id.
  */
@@ -109,11 +109,11 @@ export async function enqueueAllTo(tx: DbOrTx, project: ProjectRuntime, jobs: Ad
 }
 
 function enqueueInput(project: ProjectRuntime, { address, job, options = {} }: AddressedJob): EnqueueInput {
-  const { lane, botId } = routeOf(project, address, options)
+  const { class: priorityClass, botId } = routeOf(project, address, options)
   return {
     projectId: project.id,
-    lane,
-    destination: encodeDestination(destinationOf(targetOfAddress(address), botId, options)),
+    class: priorityClass,
+    destination: encodeDestination(destinationOf(targetOfAddress(address), botId, streamOf(options))),
     botId,
     job,
     ...(options.dependsOn !== undefined ? { dependsOn: options.dependsOn } : {}),
@@ -134,12 +134,12 @@ export async function enqueueManyTo(
   options: EnqueueToOptions = {},
 ): Promise<number | undefined> {
   if (jobs.length === 0) return undefined
-  const { lane, botId } = routeOf(project, address, options)
-  const destination = encodeDestination(destinationOf(targetOfAddress(address), botId, options))
+  const { class: priorityClass, botId } = routeOf(project, address, options)
+  const destination = encodeDestination(destinationOf(targetOfAddress(address), botId, streamOf(options)))
   for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
     await enqueueMany(
       tx,
-      jobs.slice(i, i + INSERT_CHUNK).map((job) => ({ projectId: project.id, lane, destination, botId, job })),
+      jobs.slice(i, i + INSERT_CHUNK).map((job) => ({ projectId: project.id, class: priorityClass, destination, botId, job })),
     )
   }
   const [last] = await tx

@@ -27,6 +27,7 @@ export type StaffAction =
   | 'see_presence'
   | 'see_audit'
   | 'see_stats'
+  | 'manage_links'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 /** Each action's refusal is the text `refusal_<action>`. */
@@ -68,6 +69,8 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true }> 
   // /audit: the audit trail's summary; /stats: the project's reports.
   see_audit: { roles: ['cs_lead'] },
   see_stats: { roles: ['cs_lead'] },
+  // /link new, /link disable and /links: diversion links and their numbers.
+  manage_links: { roles: ['cs_lead'] },
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   fileCache,
   messages,
   reassignments,
+  relayHolds,
   relayLinks,
   topics,
   unansweredWaits,
@@ -24,6 +25,7 @@ import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-r
 import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
 import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
 import { BUILT_IN_TEXTS } from '../texts/index.js'
+import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -104,6 +106,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
     updates: (await customerUpdates(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
     outbox: (await customerOutboxRows(db, customer, await tracesOf(db, customer))).map((row) => ({ ...row, job: parseJson(row.job), result: parseJson(row.result) })),
+    // The diversion link clicks they started the bot with (address, user agent) and where they came from.
+    ...(await customerLinkData(db, customer, customerId)),
   }
   await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
   return data
@@ -120,6 +124,8 @@ export interface ForgetReport {
   notes: number
   /** Tags on the profile: deleted. */
   tags: number
+  /** Diversion link clicks they started the bot with: address, user agent, referrer and parameters erased. */
+  linkClicks: number
 }
 
 /**
@@ -129,7 +135,8 @@ export interface ForgetReport {
  * `customerUpdates`) with their errors, their outbox rows (see `customerOutboxRows`), their
  * profile fields, the staff's notes and tags on their profile (deleted), the reasons given for
  * their transfers (in the assignment log and the audit events, with the audit texts of deletes
- * and API writes), the errors of their reassignments and the names of their topics. The rows
+ * and API writes), the errors of their reassignments, the names of their topics and what their
+ * diversion link clicks say about them (address, user agent). The rows
  * themselves stay (ids, kinds, times, states), so counts and the delivery history remain,
  * anonymous. Their account record (imported) stays. Recorded in the audit log.
  */
@@ -148,10 +155,20 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       await tx.update(messages).set({ text: null, raw: ERASED_PAYLOAD }).where(eq(messages.customerId, customerId))
       await tx
         .update(relayLinks)
-        .set({ header: null })
+        .set({ header: null, variant: null })
         .where(
           inArray(
             relayLinks.messageId,
+            stored.map((m) => m.id),
+          ),
+        )
+      // A held message or version keeps nothing of them either (never released once forgotten).
+      await tx
+        .update(relayHolds)
+        .set({ resume: '{}', reason: '', state: 'discarded' })
+        .where(
+          inArray(
+            relayHolds.messageId,
             stored.map((m) => m.id),
           ),
         )
@@ -191,6 +208,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       outboxRows,
       notes: notes.affectedRows,
       tags: tags.affectedRows,
+      linkClicks: await eraseCustomerClicks(tx, customer, customerId),
     }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report

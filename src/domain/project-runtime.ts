@@ -2,6 +2,7 @@ import { textSettings, type ProjectConfig } from '../config/index.js'
 import { createTexts, type Texts } from '../texts/index.js'
 import type { Viewer } from '../db/repositories/relay.js'
 import type { Roster, StaffMember } from './roster.js'
+import type { RelayPolicy } from './relay/policies/policy.js'
 import { homeRole, onDemandRole, roleDefinition, teamsRole, type RoleGroup, type RoleRegistry } from './roles.js'
 
 /** 'client', or the key of a staff role of the registry. */
@@ -30,6 +31,8 @@ export interface ProjectRuntime {
    * consecutively (see `readInsertIdStep`); absent: one insert per relay link.
    */
   insertIdStep?: number
+  /** Relay policies run after the built-in ones (ban, flood), in order (`relayPolicies`); the app's `StartOptions.policies`. */
+  policies?: readonly RelayPolicy[]
 }
 
 export type { StaffMember } from './roster.js'

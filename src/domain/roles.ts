@@ -1,5 +1,4 @@
 import type { ProjectConfig, StaffRole } from '../config/index.js'
-import type { Lane } from '../db/schema/index.js'
 
 /** A staff group of a role as configured: one for a single-group role, one per team otherwise. */
 export interface RoleGroup {
@@ -19,7 +18,8 @@ export interface AssignmentChoice {
 /**
  * One staff role: everything the service needs to know about it. The role's key is what topics
  * store (`topics.role`) and how the config names it (`bots.<key>`, `groups.<key>`,
- * `relay.roleLabels.<key>`); the functions read the role's parts of a project's config.
+ * `relay.roleLabels.<key>`); the functions read the role's parts of a project's config. Every
+ * role's relay is the `live` priority class (`enqueue-to.ts`), so a role names no class of its own.
  */
 export interface RoleDefinition {
   key: string
@@ -31,10 +31,6 @@ export interface RoleDefinition {
   label(config: ProjectConfig): string
   /** The role's bot tokens (a pool may have several). */
   botTokens(config: ProjectConfig): string[]
-  /** The lane of copies into the role's topics and of notices there. */
-  lane: Lane
-  /** The lane of the role's staff replies to the client. */
-  replyLane: Lane
   /** Roster roles that work in the role's groups (the doctor checks they are members). */
   staff: readonly StaffRole[]
   /** Whether a customer assigned this way gets a topic in this group at onboarding. */
@@ -63,8 +59,6 @@ export const STAFF_ROLES: RoleRegistry = [
     groups: (config) => [{ teamKey: 'cs', chatId: config.groups.cs.chatId, title: config.groups.cs.title, anonymous: config.relay.anonymousCs }],
     label: (config) => config.relay.roleLabels.cs,
     botTokens: (config) => tokens(config.bots.cs),
-    lane: 'client_to_staff',
-    replyLane: 'staff_to_client',
     staff: ['cs', 'cs_lead'],
     opensAtAssignment: () => true,
     home: true,
@@ -75,8 +69,6 @@ export const STAFF_ROLES: RoleRegistry = [
     groups: (config) => config.groups.cr.map((team) => ({ teamKey: team.key, chatId: team.chatId, title: team.title, anonymous: team.anonymous })),
     label: (config) => config.relay.roleLabels.cr,
     botTokens: (config) => tokens(config.bots.cr),
-    lane: 'client_to_staff',
-    replyLane: 'staff_to_client',
     staff: ['cr'],
     opensAtAssignment: (choice, group) => group.teamKey === choice.crTeam,
     hasOwners: true,
@@ -90,18 +82,11 @@ export const STAFF_ROLES: RoleRegistry = [
         : [],
     label: (config) => config.relay.roleLabels.treatment,
     botTokens: (config) => tokens(config.bots.treatment),
-    lane: 'treatment',
-    replyLane: 'treatment',
     staff: ['treatment'],
     opensAtAssignment: (choice) => choice.treatment,
     onDemand: true,
   },
 ]
-
-/** Lane of prompts, cards and notices for the home group's leads (the onboarding flow). */
-export const PROMPT_LANE: Lane = 'cs_prompts'
-/** Lane of a reassignment's history replay and cleanup, apart from live traffic. */
-export const REPLAY_LANE: Lane = 'cr_reassignment'
 
 /** Every bot token of a project by role: the client bot first, then each staff role's pool. */
 export function botTokensOf(config: ProjectConfig, registry: RoleRegistry): Array<{ role: string; tokens: string[] }> {

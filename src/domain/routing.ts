@@ -6,8 +6,9 @@ import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueueAllTo, enqueueTo, routeOf, type AddressedJob, type Address, type EnqueueToOptions } from './enqueue-to.js'
 import { touchTopics } from './idle-topics.js'
 import { reopenClosedTopic } from './topic-state.js'
-import { staffGroups, textsOf, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
+import { staffGroups, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
 import type { AssignmentChoice } from './roles.js'
+import type { CopyTarget, CopyVariant } from './relay/policies/policy.js'
 
 /**
  * One copy of a message: where it goes and as what. 'relay' is the message passed on, 'mirror'
@@ -21,7 +22,17 @@ export interface CopyRoute {
   topic?: Topic
   kind: 'relay' | 'mirror' | 'replay'
   header?: string
+  /** The copy's own text, when a relay policy rewrote it (stored on the relay link, rendered instead of the original's). */
+  variant?: CopyVariant
 }
+
+/** What a relay policy sees of a copy: where it goes. */
+export function copyTargetOf(route: CopyRoute): CopyTarget {
+  return route.topic ? { to: 'topic', chatId: route.chatId, topicId: route.topic.id, kind: route.kind } : { to: 'client', chatId: route.chatId, kind: route.kind }
+}
+
+/** The message fields routing reads (a message about to be stored has them too). */
+export type RoutedMessage = Pick<MessageRow, 'origin' | 'customerId' | 'senderRole' | 'chatId'>
 
 /** How a staff message is passed on: its attribution ("Alice · CS"), and whether the client (this private chat) gets it. */
 export interface StaffCopyContext {
@@ -40,7 +51,7 @@ export function topicRoute(topic: Topic, kind: CopyRoute['kind'], header?: strin
  * the customer; a staff message goes to the client (attributed, unless it must not) and is
  * mirrored into the customer's other active topics.
  */
-export async function routeMessage(db: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<CopyRoute[]> {
+export async function routeMessage(db: DbOrTx, message: RoutedMessage, staff?: StaffCopyContext, known?: Topic[]): Promise<CopyRoute[]> {
   const topics = known ?? (await activeTopics(db, message.customerId))
   if (message.origin === 'client' || !staff) return topics.map((topic) => topicRoute(topic, 'relay'))
   const routes: CopyRoute[] = []
@@ -48,7 +59,7 @@ export async function routeMessage(db: DbOrTx, project: ProjectRuntime, message:
     const from = message.senderRole ?? undefined
     routes.push({ address: { kind: 'client', chatId: staff.clientChatId, from }, chatId: staff.clientChatId, kind: 'relay', header: staff.attribution })
   }
-  const mirrorHeader = textsOf(project).staff(staff.toClient ? 'mirrorHeader' : 'mirrorHeaderNotDelivered', { attribution: staff.attribution })
+  const mirrorHeader = staff.toClient ? `${staff.attribution} → client` : `${staff.attribution} (not delivered)`
   for (const topic of topics) if (topic.chatId !== message.chatId) routes.push(topicRoute(topic, 'mirror', mirrorHeader))
   return routes
 }
@@ -88,7 +99,11 @@ export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: Me
  * when the caller read them in this transaction (the relay's locking read), else they are read.
  */
 export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
-  const routes = await routeMessage(tx, project, message, staff, known)
+  await queueRoutedCopies(tx, project, message, await routeMessage(tx, message, staff, known))
+}
+
+/** Queues the copies of `routeMessage`'s routes (the relay pipeline's, a variant on some): see queueMessageCopies. */
+export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[]): Promise<void> {
   for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
   const linkIds = await insertLinks(tx, project, message, routes)
   const jobs: AddressedJob[] = routes.map((route, i) => ({ address: route.address, job: copyJob(message, linkIds[i]!), options: copyEnqueueOptions(project, message) }))
@@ -130,6 +145,7 @@ function linkRow(project: ProjectRuntime, message: MessageRow, route: CopyRoute)
     botId: routeOf(project, route.address).botId,
     kind: route.kind,
     header: route.header,
+    ...(route.variant ? { variant: JSON.stringify(route.variant) } : {}),
   }
 }
 

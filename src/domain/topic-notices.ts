@@ -7,7 +7,7 @@ import { enqueueTo, type EnqueueToOptions } from './enqueue-to.js'
 import type { ProjectRuntime } from './project-runtime.js'
 import type { DomainDeps } from './deps.js'
 
-/** A topic as far as queueing into it goes: its row id and role (which pick the bot and lane). */
+/** A topic as far as queueing into it goes: its row id and role (which pick the bot). */
 export type TopicRef = { id: number; role: string }
 
 /** Queues a text into a customer's topic through its role's bot; returns the outbox row id. */

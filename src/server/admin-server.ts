@@ -7,6 +7,8 @@ import { closeServer, createRouter, httpServer, json, listen, type RouterOptions
 import { adminSurface } from './routes/admin.js'
 import { apiSurface } from './routes/api.js'
 import { publicSurface } from './routes/public.js'
+import type { LinkRouteDeps } from './routes/public-links.js'
+import { addressList } from '../config/addresses.js'
 
 /** One part of readiness: its name, whether it is fine, and a short reason. */
 export interface ReadinessCheck {
@@ -22,6 +24,13 @@ export interface AdminServerDeps {
   readiness(): Promise<ReadinessCheck[]>
   /** Serve the public surface here too (when it has no port of its own). */
   withPublic?: boolean
+  /** Proxies whose X-Forwarded-For names a link's visitor (config `links.trustedProxies`). */
+  trustedProxies?: readonly string[]
+}
+
+/** What the public surface's link route needs, from the admin server's dependencies. */
+function linkDeps(deps: AdminServerDeps): LinkRouteDeps {
+  return { db: deps.api.db, projects: deps.api.projects, clock: deps.api.domain.clock, logger: deps.logger, trustedProxies: addressList(deps.trustedProxies ?? []) }
 }
 
 /**
@@ -31,13 +40,13 @@ export interface AdminServerDeps {
  */
 export function createAdminServer(deps: AdminServerDeps): Server {
   const surfaces = [adminSurface(deps), apiSurface(deps.api)]
-  if (deps.withPublic) surfaces.push(publicSurface())
+  if (deps.withPublic) surfaces.push(publicSurface({ links: linkDeps(deps) }))
   return httpServer(createRouter(surfaces, jsonAnswers(deps.logger, 'admin')))
 }
 
 /** The public surface on a port of its own (`http.public`). */
-export function createPublicServer(deps: { logger: Logger; rateLimit?: RateLimit }): Server {
-  return httpServer(createRouter([publicSurface({ rateLimit: deps.rateLimit })], jsonAnswers(deps.logger, 'public')))
+export function createPublicServer(deps: { logger: Logger; rateLimit?: RateLimit; links?: LinkRouteDeps }): Server {
+  return httpServer(createRouter([publicSurface({ rateLimit: deps.rateLimit, links: deps.links })], jsonAnswers(deps.logger, 'public')))
 }
 
 /** Unknown paths answer 404 in JSON; a method other than GET outside the API answers 405. */
@@ -65,7 +74,7 @@ export async function startHttpServers(http: HttpAddress & { public?: HttpAddres
   const open: Server[] = [admin]
   let publicPort: number | undefined
   if (http.public) {
-    const server = createPublicServer({ logger: deps.logger })
+    const server = createPublicServer({ logger: deps.logger, links: linkDeps(deps) })
     open.push(server)
     try {
       publicPort = await listen(server, http.public.port, http.public.host)

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { Pool } from 'mysql2/promise'
 import type { Database } from '../db/client.js'
 import type { LinkWithMessage } from '../db/repositories/relay.js'
-import { lanes } from '../db/schema/index.js'
+import { classOfStored, priorityClasses } from '../db/schema/index.js'
 import type { FailureClass } from '../delivery/classify-error.js'
 import type { DeliveryObserver } from '../delivery/observer.js'
 import { DESTINATION_PREFIX } from '../delivery/destination.js'
@@ -55,15 +55,15 @@ export class Metrics implements DeliveryObserver {
   })
   private readonly sendDuration = new Histogram({
     name: 'topicdesk_send_duration_seconds',
-    help: 'Time of one outbox job against Telegram, by lane and job type',
-    labelNames: ['lane', 'job'],
+    help: 'Time of one outbox job against Telegram, by priority class and job type',
+    labelNames: ['class', 'job'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   })
   private readonly attempts = new Counter({
     name: 'topicdesk_send_attempts_total',
-    help: 'Outbox send attempts by lane and outcome (sent, failed)',
-    labelNames: ['lane', 'outcome'],
+    help: 'Outbox send attempts by priority class and outcome (sent, failed)',
+    labelNames: ['class', 'outcome'],
     registers: [this.registry],
   })
   private readonly failures = new Counter({ name: 'topicdesk_send_failures_total', help: 'Failed sends by failure class', labelNames: ['class'], registers: [this.registry] })
@@ -110,19 +110,19 @@ export class Metrics implements DeliveryObserver {
     collectDefaultMetrics({ register: this.registry, prefix: 'topicdesk_' })
     new Gauge({
       name: 'topicdesk_outbox_oldest_waiting_seconds',
-      help: 'Age of the oldest row not yet sent (pending or sending), by lane; 0 when the lane is empty',
-      labelNames: ['lane'],
+      help: 'Age of the oldest row not yet sent (pending or sending), by priority class; 0 when the class is empty',
+      labelNames: ['class'],
       registers: [this.registry],
       async collect() {
-        // The oldest waiting row is the lowest id of its lane: one pass over outbox_due_idx (state, lane, id).
+        // The oldest waiting row is the lowest id of its class: one pass over outbox_due_idx (state, class, id).
         const [rows] = (await db.execute(sql`
-          SELECT o.lane, TIMESTAMPDIFF(MICROSECOND, o.created_at, UTC_TIMESTAMP(3)) / 1000000 AS age
-          FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE state IN ('pending', 'sending') GROUP BY state, lane) w ON o.id = w.id`)) as unknown as [
-          Array<{ lane: string; age: number | string }>,
+          SELECT o.class, TIMESTAMPDIFF(MICROSECOND, o.created_at, UTC_TIMESTAMP(3)) / 1000000 AS age
+          FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE state IN ('pending', 'sending') GROUP BY state, class) w ON o.id = w.id`)) as unknown as [
+          Array<{ class: string; age: number | string }>,
         ]
-        const oldest = new Map<string, number>(lanes.map((lane) => [lane, 0]))
-        for (const row of rows) oldest.set(row.lane, Math.max(oldest.get(row.lane) ?? 0, Number(row.age)))
-        for (const [lane, age] of oldest) this.set({ lane }, age)
+        const oldest = new Map<string, number>(priorityClasses.map((priorityClass) => [priorityClass, 0]))
+        for (const row of rows) oldest.set(row.class, Math.max(oldest.get(row.class) ?? 0, Number(row.age)))
+        for (const [priorityClass, age] of oldest) this.set({ class: priorityClass }, age)
       },
     })
     const pools = Object.entries(options.pools ?? {})
@@ -152,13 +152,16 @@ export class Metrics implements DeliveryObserver {
     })
     new Gauge({
       name: 'topicdesk_outbox_rows',
-      help: 'Outbox rows by lane and state',
-      labelNames: ['lane', 'state'],
+      help: 'Outbox rows by priority class and state',
+      labelNames: ['class', 'state'],
       registers: [this.registry],
       async collect() {
         this.reset()
-        const [rows] = (await db.execute(sql`SELECT lane, state, COUNT(*) AS n FROM outbox GROUP BY lane, state`)) as unknown as [Array<{ lane: string; state: string; n: number }>]
-        for (const row of rows) this.set({ lane: row.lane, state: row.state }, Number(row.n))
+        const [rows] = (await db.execute(sql`SELECT class, state, COUNT(*) AS n FROM outbox GROUP BY class, state`)) as unknown as [
+          Array<{ class: string; state: string; n: number }>,
+        ]
+        // Sent rows of an older release still name their lane: counted with their class.
+        for (const row of rows) this.inc({ class: classOfStored(row.class), state: row.state }, Number(row.n))
       },
     })
     new Gauge({
@@ -198,8 +201,8 @@ export class Metrics implements DeliveryObserver {
   }
 
   sendFinished(job: ClaimedJob, seconds: number, failure?: FailureClass): void {
-    this.sendDuration.observe({ lane: job.lane, job: job.job.type }, seconds)
-    this.attempts.inc({ lane: job.lane, outcome: failure ? 'failed' : 'sent' })
+    this.sendDuration.observe({ class: job.class, job: job.job.type }, seconds)
+    this.attempts.inc({ class: job.class, outcome: failure ? 'failed' : 'sent' })
     if (!failure) return
     this.failures.inc({ class: failure.kind })
     if (failure.kind === 'rate_limited') {

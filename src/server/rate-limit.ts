@@ -1,5 +1,5 @@
-import type { HttpBindings } from '@hono/node-server'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { socketAddress } from './client-address.js'
 import { HttpFailure } from './router.js'
 
 /** A bucket of `burst` requests per address, refilled at `perSecond`. */
@@ -14,13 +14,14 @@ const MAX_ADDRESSES = 10_000
 /**
  * Per-address token bucket: each request takes a token; an address with none left is answered
  * 429 with Retry-After (seconds until its next token). The address is the connecting socket's
- * (behind a reverse proxy, every request shares the proxy's bucket unless it limits first).
+ * (behind a reverse proxy, every request shares the proxy's bucket unless it limits first), or
+ * what `addressOf` reads (the diversion links' visitor, from a trusted proxy's X-Forwarded-For).
  */
-export function rateLimit(limit: RateLimit, now: () => number = Date.now): MiddlewareHandler {
+export function rateLimit(limit: RateLimit, now: () => number = Date.now, addressOf: (c: Context) => string | undefined = socketAddress): MiddlewareHandler {
   const buckets = new Map<string, { tokens: number; at: number }>()
   const refilled = (bucket: { tokens: number; at: number }, t: number) => Math.min(limit.burst, bucket.tokens + ((t - bucket.at) / 1000) * limit.perSecond)
   return async (c, next) => {
-    const address = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress ?? 'unknown'
+    const address = addressOf(c) ?? 'unknown'
     const t = now()
     const bucket = buckets.get(address) ?? { tokens: limit.burst, at: t }
     bucket.tokens = refilled(bucket, t)

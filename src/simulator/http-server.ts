@@ -57,8 +57,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
   const answer = await call(deps, bot, method, params, req, res)
   if (answer === 'dropped') return
-  deps.log(`${method} bot=${bot.id} -> ${answer.body.ok ? 'ok' : `${answer.status} ${String(answer.body.description)}`}`)
+  deps.log(`${method} bot=${bot.id} -> ${answer.body.ok ? `ok${describeResult(answer.body.result)}` : `${answer.status} ${String(answer.body.description)}`}`)
   send(res, answer)
+}
+
+/** What a log line says of a result: the update ids of a getUpdates batch, the chat and id of a sent message. */
+function describeResult(result: unknown): string {
+  if (Array.isArray(result)) return ` [${result.map((u: { update_id?: number }) => u.update_id ?? '?').join(',')}]`
+  const message = result as { message_id?: number; chat?: { id?: number } } | undefined
+  return message?.message_id !== undefined ? ` chat=${message.chat?.id} message=${message.message_id}` : ''
 }
 
 async function call(deps: ServerDeps, bot: BotState, method: string, params: Params, req: IncomingMessage, res: ServerResponse): Promise<Answer | 'dropped'> {

@@ -127,6 +127,15 @@ export class Simulator {
     return setup.createUser(this.world, o)
   }
 
+  /**
+   * The user started the bot long ago: their private chat exists (no update is sent), so the bot
+   * may write first. Telegram refuses a bot's first message otherwise (403 "bot can't initiate
+   * conversation with a user", `access.ts`).
+   */
+  openPrivateChat(userId: number, botId: number): void {
+    this.world.ensurePrivateChat(botId, userId)
+  }
+
   createForumGroup(o: { title: string; members?: number[]; admins?: Array<{ id: number; rights?: Partial<AdminRights> }>; isForum?: boolean }): SimChat {
     return setup.createGroup(this.world, o)
   }

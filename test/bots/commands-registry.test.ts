@@ -49,6 +49,8 @@ describe('the staff command registry', () => {
       'audit',
       'stats',
       'queue',
+      'link',
+      'links',
       'reload',
       ...OWNERS,
       'help',

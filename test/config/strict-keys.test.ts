@@ -36,6 +36,13 @@ describe('config keys', () => {
     expect(errorOf({ ...minimal, delivry: { workersPerLane: 4 } })).toContain('delivry: unknown key; did you mean "delivery"?')
   })
 
+  it('reads delivery.workersPerLane, the old name of workersPerClass, and lets the new name win', () => {
+    expect(createConfig(minimal).delivery.workersPerClass).toBe(2)
+    expect(createConfig({ ...minimal, delivery: { workersPerLane: 4 } }).delivery.workersPerClass).toBe(4)
+    expect(createConfig({ ...minimal, delivery: { workersPerLane: 4, workersPerClass: 3 } }).delivery.workersPerClass).toBe(3)
+    expect(errorOf({ ...minimal, delivery: { workersPerClas: 3 } })).toContain('did you mean "workersPerClass"?')
+  })
+
   it('refuses misspelled keys at every depth, through lists, unions, records and optional sections', () => {
     const bad = structuredClone(minimal) as Record<string, any>
     bad.projects[0].grops = bad.projects[0].groups

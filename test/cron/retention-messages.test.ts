@@ -38,7 +38,7 @@ describe('expireStoredMessages', () => {
       return { id: row!.id, linkId: link!.id }
     }
     const job = (payload: object, state: 'pending' | 'dead' | 'sent') =>
-      db.insert(outbox).values({ projectId, lane: 'client_to_staff', destination: 'x', botId: 2, job: JSON.stringify(payload), state })
+      db.insert(outbox).values({ projectId, class: 'live', destination: 'x', botId: 2, job: JSON.stringify(payload), state })
     for (let i = 0; i < 5; i++) await message(`expired ${i}`, 10 + i)
     const edited = await message('an edit waits', 20)
     await job({ type: 'edit_copy', linkId: edited.linkId }, 'pending')

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/client.js'
-import { claimJobs, laneDueTimes } from '../../src/delivery/outbox.js'
+import { claimJobs, classDueTimes } from '../../src/delivery/outbox.js'
 import { outboxJobs } from '../../src/delivery/jobs/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 
@@ -22,10 +22,9 @@ async function rowReads(): Promise<number> {
 
 async function addRows(state: 'sent' | 'pending', perDestination: number): Promise<void> {
   const values = []
-  for (let i = 0; i < perDestination; i++)
-    for (let d = 0; d < DESTINATIONS; d++) values.push(sql`(1, 'client_to_staff', ${`topic:${d}`}, 1, '{"type":"relay","linkId":1}', ${state})`)
+  for (let i = 0; i < perDestination; i++) for (let d = 0; d < DESTINATIONS; d++) values.push(sql`(1, 'live', ${`topic:${d}`}, 1, '{"type":"relay","linkId":1}', ${state})`)
   for (let i = 0; i < values.length; i += 1000)
-    await db.execute(sql`INSERT INTO outbox (project_id, lane, destination, bot_id, job, state) VALUES ${sql.join(values.slice(i, i + 1000), sql`, `)}`)
+    await db.execute(sql`INSERT INTO outbox (project_id, class, destination, bot_id, job, state) VALUES ${sql.join(values.slice(i, i + 1000), sql`, `)}`)
 }
 
 /** Row reads of one call, after a warm-up call of the same statement. */
@@ -46,16 +45,16 @@ afterAll(async () => t?.close())
 
 describe('the cost of a claim', () => {
   it('reads a few rows per claimed row, not the sent history or every waiting row', async () => {
-    const reads = await readsOf(() => claimJobs(db, 'client_to_staff', 8, 60, outboxJobs.linkPrefetching))
+    const reads = await readsOf(() => claimJobs(db, 'live', 8, 60, outboxJobs.linkPrefetching))
     // 8 heads of 8 destinations, each a few dozen index reads at most: its turn, its parent, the
     // update, and the read-back (its destination's first rows; a copy's link, message and topic).
     expect(reads).toBeLessThan(8 * 30)
-    const again = await readsOf(() => claimJobs(db, 'client_to_staff', 8, 60, outboxJobs.linkPrefetching))
+    const again = await readsOf(() => claimJobs(db, 'live', 8, 60, outboxJobs.linkPrefetching))
     expect(again).toBeLessThan(8 * 30)
   })
 
-  it('finds when each lane is next due with a few index reads, whatever waits', async () => {
-    const reads = await readsOf(() => laneDueTimes(db))
+  it('finds when each class is next due with a few index reads, whatever waits', async () => {
+    const reads = await readsOf(() => classDueTimes(db))
     expect(reads).toBeLessThan(50)
   })
 })

@@ -31,12 +31,15 @@ afterEach(async () => {
 
 const row = async (id: number) => (await h.database.db.select().from(outbox).where(eq(outbox.id, id)))[0]!
 
-/** Lane workers (with a planner) sending the job types of `jobs`, on their own pool as the service's are. */
+/** Outbox workers (with a planner) sending the job types of `jobs`, on their own pool as the service's are. */
 function startWorkers(jobs: JobRegistry) {
   const handle = createDatabase(h.database.url, { poolSize: 3, readCommitted: true })
   const poolIds = h.bots.map((b) => b.id)
   const planner = new SendPlanner(handle.db, new RateBudget({ groupPerMinute: 20, privatePerSecond: 20, privateBurst: 20, globalPerSecond: 30 }), () => poolIds, jobs)
-  const workers = new OutboxWorkers({ db: handle.db, gateway: h.gateway, logger: createLogger('silent'), planner, jobs }, { workersPerLane: 1, maxAttempts: 3, pollIntervalMs: 30 })
+  const workers = new OutboxWorkers(
+    { db: handle.db, gateway: h.gateway, logger: createLogger('silent'), planner, jobs },
+    { workersPerClass: 1, maxAttempts: 3, pollIntervalMs: 30 },
+  )
   workers.start()
   stops.push(async () => {
     await workers.stop()
@@ -49,7 +52,7 @@ async function queuePing(chatId: number, text: string, workers: OutboxWorkers): 
   const job: Ping = { type: 'test_ping', chatId, text }
   const id = await enqueue(h.database.db, {
     projectId: h.projectId,
-    lane: 'staff_to_client',
+    class: 'live',
     destination: encodeDestination({ kind: 'chat', chatId }),
     botId: h.bots[0]!.id,
     // Not a variant of the OutboxJob union: only this test knows the type.

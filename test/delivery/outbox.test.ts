@@ -22,7 +22,7 @@ async function rowInState(id: number, state: string) {
 }
 
 describe('outbox claiming and order', () => {
-  it('shares a lane between two worker sets without double sends, in order per destination', async () => {
+  it('shares a class between two worker sets without double sends, in order per destination', async () => {
     h = await startOutboxHarness()
     const a = h.startWorkers()
     const b = h.startWorkers()
@@ -68,7 +68,7 @@ describe('outbox claiming and order', () => {
             const target = { kind: 'topic' as const, topicId: d.topicId }
             await enqueue(tx, {
               projectId: h.projectId,
-              lane: 'cr_reassignment',
+              class: 'replay',
               destination: encodeDestination(target),
               botId: h.bots[0]!.id,
               job: { type: 'text', target, text: `b${batch}-${i}` },
@@ -110,10 +110,10 @@ describe('claim tokens', () => {
     const { db } = h.database
     const id = await h.text({ kind: 'chat', chatId: h.groups[0]!.id }, 'claimed twice')
     // The first claim's lease runs out at once (a worker stalled mid-send), and the housekeeping puts the row back in line.
-    const [stale] = await claimJobs(db, 'client_to_staff', 8, 0)
+    const [stale] = await claimJobs(db, 'live', 8, 0)
     expect(stale?.id).toBe(id)
     await pollUntil(async () => (await releaseExpiredLeases(db)) === 1, { message: 'the first lease never ran out' })
-    const [fresh] = await claimJobs(db, 'client_to_staff', 8, 60)
+    const [fresh] = await claimJobs(db, 'live', 8, 60)
     expect(fresh?.id).toBe(id)
     const claimedAgain = await row(id)
     // Every write the stale worker could make after its send or failure leaves the new claim alone.

@@ -36,7 +36,7 @@ describe('retention', () => {
         .insert(outbox)
         .values({
           projectId,
-          lane: 'client_to_staff',
+          class: 'live',
           destination: '-100:1',
           botId: 1,
           job: '{"type":"text"}',

@@ -19,7 +19,7 @@ const job = (payload: OutboxJob, destination = encodeDestination({ kind: 'chat',
   id: nextId++,
   token: 'planner-test',
   projectId: 1,
-  lane: 'client_to_staff',
+  class: 'live',
   destination,
   botId: 4242,
   job: payload,
@@ -39,15 +39,41 @@ describe('send planner priorities', () => {
     expect((await planner.plan(job({ type: 'relay', linkId: 10 }))).delayMs).toBe(0)
   })
 
+  it("leaves live sends a quarter of every window a bulk row uses: the bot's per second and the private chat's", async () => {
+    const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 4, groupPerMinute: 20, globalPerSecond: 8 }), () => [4646])
+    const to = (chatId: number, priorityClass: ClaimedJob['class']): ClaimedJob => ({
+      ...job(
+        { type: 'text', target: { kind: 'chat', chatId }, text: 'news' },
+        encodeDestination({ kind: 'private_chat', userId: chatId, botId: 4646, bulk: priorityClass === 'bulk' }),
+      ),
+      botId: 4646,
+      class: priorityClass,
+    })
+    // One client's chat: bulk takes 3 of its 4 slots, a live reply the last.
+    for (let i = 0; i < 3; i++) expect((await planner.plan(to(501, 'bulk'))).delayMs).toBe(0)
+    expect((await planner.plan(to(501, 'bulk'))).delayMs).toBeGreaterThan(0)
+    expect((await planner.plan(to(501, 'live'))).delayMs).toBe(0)
+    // The bot's 8 a second (4 taken above): bulk to other clients takes it to 6, the others the last 2.
+    for (const chatId of [502, 503]) expect((await planner.plan(to(chatId, 'bulk'))).delayMs).toBe(0)
+    expect((await planner.plan(to(504, 'bulk'))).delayMs).toBeGreaterThan(0)
+    expect((await planner.plan(to(505, 'live'))).delayMs).toBe(0)
+    expect((await planner.plan(to(506, 'prompt'))).delayMs).toBe(0)
+    expect((await planner.plan(to(507, 'live'))).delayMs).toBeGreaterThan(0)
+  })
+
   it("counts a move's replay notices as conversation: a new topic's opening does not yield to the other replays", async () => {
     const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }), () => [4545])
-    const into = (payload: OutboxJob, lane: ClaimedJob['lane']): ClaimedJob => ({ ...job(payload, encodeDestination({ kind: 'chat', chatId: -100_400 })), botId: 4545, lane })
-    for (let i = 0; i < 3; i++) expect((await planner.plan(into({ type: 'relay', linkId: i }, 'cr_reassignment'))).delayMs).toBe(0)
+    const into = (payload: OutboxJob, priorityClass: ClaimedJob['class']): ClaimedJob => ({
+      ...job(payload, encodeDestination({ kind: 'chat', chatId: -100_400 })),
+      botId: 4545,
+      class: priorityClass,
+    })
+    for (let i = 0; i < 3; i++) expect((await planner.plan(into({ type: 'relay', linkId: i }, 'replay'))).delayMs).toBe(0)
     // A replayed album waits for the window; a live notice yields the last slot to it…
-    expect((await planner.plan(into({ type: 'relay_album', firstLinkId: 9, mediaGroupId: 'b' }, 'cr_reassignment'), 2)).delayMs).toBeGreaterThan(0)
-    expect((await planner.plan(into({ type: 'text', target: { kind: 'chat', chatId: -100_400 }, text: 'live notice' }, 'client_to_staff'))).delayMs).toBeGreaterThan(0)
+    expect((await planner.plan(into({ type: 'relay_album', firstLinkId: 9, mediaGroupId: 'b' }, 'replay'), 2)).delayMs).toBeGreaterThan(0)
+    expect((await planner.plan(into({ type: 'text', target: { kind: 'chat', chatId: -100_400 }, text: 'live notice' }, 'live'))).delayMs).toBeGreaterThan(0)
     // …but the "Moved here" notice opening another topic's replay is that replay's first message.
-    expect((await planner.plan(into({ type: 'text', target: { kind: 'chat', chatId: -100_400 }, text: '🔀 Moved here' }, 'cr_reassignment'))).delayMs).toBe(0)
+    expect((await planner.plan(into({ type: 'text', target: { kind: 'chat', chatId: -100_400 }, text: '🔀 Moved here' }, 'replay'))).delayMs).toBe(0)
   })
 })
 
@@ -73,7 +99,7 @@ describe('send planner waiting relays', () => {
 
 describe('send planner in-flight sends', () => {
   it("plans again soon, not a whole hold later, when only this process's sends still in flight fill a bot's window", async () => {
-    // 30 sends planned at once (two lanes' batches of the CS bot) fill its 30/s window with
+    // 30 sends planned at once (two classes' batches of the CS bot) fill its 30/s window with
     // reservations counted as arriving 15 s from now until their calls answer. The 31st send must
     // not be put off for 16 s: those calls answer within milliseconds; it is planned again shortly.
     const bot = 4444

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { LaneWakeups } from '../../src/delivery/wakeup.js'
+import { ClassWakeups } from '../../src/delivery/wakeup.js'
 
-/** The idle workers' alarm clock, without a database: `dueTimes` is what `laneDueTimes` would read. */
+/** The idle workers' alarm clock, without a database: `dueTimes` is what `classDueTimes` would read. */
 function wakeups(due: () => Map<string, number>) {
   let checks = 0
-  const alarm = new LaneWakeups<string>(
+  const alarm = new ClassWakeups<string>(
     () => {
       checks += 1
       return Promise.resolve(due())
@@ -16,8 +16,8 @@ function wakeups(due: () => Map<string, number>) {
 
 const settled = (promise: Promise<void>) => Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50))])
 
-describe('LaneWakeups', () => {
-  it('wakes one sleeper of a lane with a row due, and none of the other lanes', async () => {
+describe('ClassWakeups', () => {
+  it('wakes one sleeper of a class with a row due, and none of the other classes', async () => {
     const { alarm } = wakeups(() => new Map([['a', 0]]))
     const first = alarm.sleep('a', 60_000)
     const second = alarm.sleep('a', 60_000)
@@ -29,7 +29,7 @@ describe('LaneWakeups', () => {
     alarm.stop()
   })
 
-  it('keeps a wake-up for a lane whose workers were all busy: the next to sleep goes on at once', async () => {
+  it('keeps a wake-up for a class whose workers were all busy: the next to sleep goes on at once', async () => {
     const { alarm } = wakeups(() => new Map())
     alarm.wakeOne('a')
     expect(await settled(alarm.sleep('a', 60_000))).toBe(true)
@@ -37,12 +37,12 @@ describe('LaneWakeups', () => {
     alarm.stop()
   })
 
-  it('wakes a lane when its earliest row falls due later', async () => {
+  it('wakes a class when its earliest row falls due later', async () => {
     const { alarm } = wakeups(() => new Map([['a', 300]]))
     const sleeping = alarm.sleep('a', 60_000)
     alarm.check()
     expect(await settled(sleeping)).toBe(false)
-    // Woken by the lane's timer, long before the sleep's own 60 s.
+    // Woken by the class's timer, long before the sleep's own 60 s.
     await sleeping
     alarm.stop()
   })

@@ -45,26 +45,28 @@ describe('enqueueTo', () => {
   })
   afterAll(() => database?.close())
 
-  it('derives the lane and bot of each address, and writes the destination once', async () => {
+  it('derives the priority class and bot of each address, and writes the destination once', async () => {
     const project = runtime(600)
     const text = { type: 'text', target: { kind: 'chat', chatId: 1 }, text: 'x' } as const
     const cases = [
-      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, {}, 'client_to_staff', 3, 'topic:11'],
-      [{ kind: 'topic', topic: { id: 12, role: 'treatment' } }, {}, 'treatment', 4, 'topic:12'],
-      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, { stream: 'replay' }, 'cr_reassignment', 3, 'topic:11'],
-      [{ kind: 'topic', topic: { id: 13, role: 'cs' } }, { stream: 'prompt' }, 'cs_prompts', 2, 'topic:13'],
-      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, { aside: true, via: 9 }, 'client_to_staff', 9, 'topic:11:aside'],
-      [{ kind: 'system_topic', systemTopicId: 5 }, {}, 'cs_prompts', 2, 'system:5'],
+      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, {}, 'live', 3, 'topic:11'],
+      [{ kind: 'topic', topic: { id: 12, role: 'treatment' } }, {}, 'live', 4, 'topic:12'],
+      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, { stream: 'replay' }, 'replay', 3, 'topic:11'],
+      [{ kind: 'topic', topic: { id: 13, role: 'cs' } }, { stream: 'prompt' }, 'prompt', 2, 'topic:13'],
+      [{ kind: 'topic', topic: { id: 11, role: 'cr' } }, { aside: true, via: 9 }, 'live', 9, 'topic:11:aside'],
+      [{ kind: 'system_topic', systemTopicId: 5 }, {}, 'prompt', 2, 'system:5'],
       // A private chat is the bot's own: its rows are ordered apart from another bot's chat with the person.
-      [{ kind: 'client', chatId: 77 }, {}, 'staff_to_client', 1, 'chat:77:bot:1'],
-      [{ kind: 'client', chatId: 77, from: 'treatment' }, {}, 'treatment', 1, 'chat:77:bot:1'],
-      [{ kind: 'posted', chatId: -1003, botId: 8 }, {}, 'treatment', 8, 'chat:-1003'],
-      [{ kind: 'posted', chatId: -1002, botId: 8, topicId: 11 }, {}, 'client_to_staff', 8, 'topic:11'],
-      [{ kind: 'posted', chatId: 77, botId: 1 }, {}, 'staff_to_client', 1, 'chat:77:bot:1'],
+      [{ kind: 'client', chatId: 77 }, {}, 'live', 1, 'chat:77:bot:1'],
+      [{ kind: 'client', chatId: 77, from: 'treatment' }, {}, 'live', 1, 'chat:77:bot:1'],
+      // A bulk row is ordered only among the bulk rows of its chat: a live reply never waits behind it.
+      [{ kind: 'client', chatId: 77 }, { stream: 'bulk' }, 'bulk', 1, 'chat:77:bot:1:bulk'],
+      [{ kind: 'posted', chatId: -1003, botId: 8 }, {}, 'live', 8, 'chat:-1003'],
+      [{ kind: 'posted', chatId: -1002, botId: 8, topicId: 11 }, {}, 'live', 8, 'topic:11'],
+      [{ kind: 'posted', chatId: 77, botId: 1 }, {}, 'live', 1, 'chat:77:bot:1'],
     ] as const
-    for (const [address, options, lane, botId, destination] of cases) {
+    for (const [address, options, priorityClass, botId, destination] of cases) {
       const row = await rowOf(await database.db.transaction((tx) => enqueueTo(tx, project, address, text, options)))
-      expect({ lane: row.lane, botId: row.botId, destination: row.destination }).toEqual({ lane, botId, destination })
+      expect({ class: row.class, botId: row.botId, destination: row.destination }).toEqual({ class: priorityClass, botId, destination })
     }
   })
 

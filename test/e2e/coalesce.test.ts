@@ -21,7 +21,7 @@ let yuri: OnboardedTopics
 const { h, zoe } = useOnboardedZoe(
   {
     project: { flood: { maxMessages: 1000 } },
-    config: { delivery: { workersPerLane: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: limits } },
+    config: { delivery: { workersPerClass: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: limits } },
   },
   async (harness) => {
     yuri = await onboard(harness, harness.world.people.yuri, 'yuri@example.com', 'north')

@@ -10,6 +10,7 @@ import { enqueueTo } from '../../src/domain/enqueue-to.js'
 import { CANCELLED_BY_ERASURE } from '../../src/domain/forget/outbox-rows.js'
 import { sendDueReminders } from '../../src/domain/sla/reminders.js'
 import { changeOwner } from '../../src/domain/owners/change-owner.js'
+import { createLink } from '../../src/domain/links/links.js'
 import type { SimUser } from '../../src/simulator/index.js'
 import { dumpDatabase } from '../support/dump.js'
 import { askInGroup, buttonData, cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
@@ -26,6 +27,8 @@ const benUser = lateBound<SimUser>('Ben')
 const h = useHarness(
   {
     project: { resolve: { askRating: true, ratingPrompt: 'How did we do? Rate this conversation from 1 to 5.' } },
+    // Her link click comes through a proxy that names her address.
+    config: { links: { trustedProxies: ['127.0.0.1'] } },
     prepare: (sim, world) => {
       const user = sim.createUser({ firstName: 'Ben', username: 'ben_cr' })
       sim.addMember(world.groups.north.id, user.id)
@@ -65,6 +68,10 @@ const zoeSecrets = {
   tag: 'sofafan',
   reason: 'she speaks Frisian at home',
   deleted: 'parcel QQ-12 went to Delft',
+  clickAddress: '192.0.2.77',
+  userAgent: 'ZoeReader/4.2 (Kobo Clara)',
+  referrer: 'https://zoe-blog.example/post',
+  clickParam: 'zoe-fbclid-991',
 }
 /** Where her Telegram id may stay: keys that tie the anonymous rows together, and the outbox's ordering key. */
 const telegramIdColumns = ['customers.telegram_user_id', 'messages.chat_id', 'messages.sender_user_id', 'relay_links.chat_id', 'outbox.destination']
@@ -81,8 +88,15 @@ describe('customer forget: a full database dump afterwards', () => {
     const north = world.groups.north.id
     const south = world.groups.south.id
 
+    // She comes through a diversion link (her address, user agent and referrer stored with the click).
+    const link = await createLink(db, { projectId: h.projectId }, { name: 'Spring ads', params: {}, createdBy: null })
+    const click = await fetch(`http://127.0.0.1:${h.app.publicPort}/l/${link.code}?fbclid=${zoeSecrets.clickParam}`, {
+      redirect: 'manual',
+      headers: { 'x-forwarded-for': zoeSecrets.clickAddress, 'user-agent': zoeSecrets.userAgent, referer: zoeSecrets.referrer },
+    })
+    const token = new URL(click.headers.get('location')!).searchParams.get('start')!
     // Onboarding, with first a try of an account linked to someone else (CS is alerted, naming her).
-    sim.sendPrivate(zoeId, clientBot, { text: '/start' })
+    sim.sendPrivate(zoeId, clientBot, { text: `/start ${token}` })
     await waitForPrivate(h, zoeId, clientBot, 'email')
     sim.sendPrivate(zoeId, clientBot, { text: 'yuri@example.com' })
     await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.text?.startsWith('⚠️ Zoe Quinn (@zoeq)')), { message: 'the link-conflict alert' })
@@ -207,7 +221,20 @@ describe('customer forget: a full database dump afterwards', () => {
     expect(dead[0]!.lastError).toContain('@zoeq')
     // The export shows all of it (what forget erases), and nothing of Yuri's.
     const exported = JSON.stringify(await exportCustomerData(db, h.projectId, customer!.id, 'test'))
-    for (const trace of [zoeSecrets.tag, zoeSecrets.reason, zoeSecrets.note, '⚠️ Zoe Quinn (@zoeq)', '🚨 Zoe Quinn', '↩ Zoe Quinn', 'Zoe Quinn · ACC-1001', 'USER_ID_INVALID'])
+    for (const trace of [
+      zoeSecrets.clickAddress,
+      zoeSecrets.userAgent,
+      zoeSecrets.referrer,
+      zoeSecrets.clickParam,
+      zoeSecrets.tag,
+      zoeSecrets.reason,
+      zoeSecrets.note,
+      '⚠️ Zoe Quinn (@zoeq)',
+      '🚨 Zoe Quinn',
+      '↩ Zoe Quinn',
+      'Zoe Quinn · ACC-1001',
+      'USER_ID_INVALID',
+    ])
       expect(exported).toContain(trace)
     expect(exported).not.toContain('Yuri Petrov')
     const auditTexts = (JSON.parse(exported) as { auditEvents: { kind: string; text: string | null }[] }).auditEvents.map((event) => `${event.kind}: ${event.text}`)

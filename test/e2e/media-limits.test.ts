@@ -95,7 +95,7 @@ describe('albums', () => {
         id: r.id,
         token: r.claimToken ?? '',
         projectId: r.projectId,
-        lane: r.lane,
+        class: r.class,
         destination: r.destination,
         botId: r.botId,
         job: JSON.parse(r.job) as OutboxJob,

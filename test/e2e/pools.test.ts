@@ -23,7 +23,7 @@ const { h, zoe } = useOnboardedZoe({
   },
   config: {
     delivery: {
-      workersPerLane: 2,
+      workersPerClass: 2,
       pollIntervalMs: 50,
       albumWindowMs: 300,
       maxAttempts: 5,

@@ -16,7 +16,7 @@ const limits = { groupPerMinute: 8, privatePerSecond: 20, privateBurst: 20, glob
 const { h, zoe } = useOnboardedZoe(
   {
     project: { flood: { maxMessages: 1000 } },
-    config: { delivery: { workersPerLane: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: limits } },
+    config: { delivery: { workersPerClass: 2, pollIntervalMs: 50, albumWindowMs: 300, maxAttempts: 5, budgets: limits } },
   },
   async (harness) => {
     harness.sim.setRateLimits(limits)

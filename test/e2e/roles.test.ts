@@ -32,8 +32,6 @@ describe('role registry', () => {
       groups: () => [{ teamKey: 'quality', chatId: quality.chatId, title: 'Quality', anonymous: false }],
       label: () => 'QA',
       botTokens: () => [quality.bot.token],
-      lane: 'client_to_staff',
-      replyLane: 'staff_to_client',
       staff: ['cs_lead'],
       opensAtAssignment: () => true,
     }

@@ -53,7 +53,7 @@ describe('admin server', () => {
     const csGroup = h.world.groups.cs.id
     await enqueue(h.database.db, {
       projectId: h.projectId,
-      lane: 'cs_prompts',
+      class: 'prompt',
       destination: encodeDestination({ kind: 'chat', chatId: csGroup }),
       botId: h.world.bots.cs.id,
       job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: 'stuck' },
@@ -74,8 +74,8 @@ describe('admin server', () => {
     const clientBot = String(h.world.bots.client.id)
     const before = {
       handled: await metric('topicdesk_updates_total', { bot: clientBot, outcome: 'handled' }),
-      sent: await metric('topicdesk_send_attempts_total', { lane: 'client_to_staff', outcome: 'sent' }),
-      latency: await metric('topicdesk_send_duration_seconds_count', { lane: 'client_to_staff' }),
+      sent: await metric('topicdesk_send_attempts_total', { class: 'live', outcome: 'sent' }),
+      latency: await metric('topicdesk_send_duration_seconds_count', { class: 'live' }),
       limited: await metric('topicdesk_rate_limited_total'),
     }
     expect(before.handled).toBeGreaterThanOrEqual(2) // /start and the email
@@ -94,14 +94,14 @@ describe('admin server', () => {
     await waitForTopicMessage(h, h.world.groups.cs.id, zoe.cs, 'metrics please')
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'metrics please')
     await outboxIdle()
-    expect(await metric('topicdesk_send_attempts_total', { lane: 'client_to_staff', outcome: 'sent' })).toBe(before.sent + 2)
+    expect(await metric('topicdesk_send_attempts_total', { class: 'live', outcome: 'sent' })).toBe(before.sent + 2)
 
     expect(await metric('topicdesk_updates_total', { bot: clientBot, outcome: 'handled' })).toBe(before.handled + 1)
-    expect(await metric('topicdesk_send_duration_seconds_count', { lane: 'client_to_staff' })).toBe(before.latency + 3) // 2 sent + 1 rate-limited
+    expect(await metric('topicdesk_send_duration_seconds_count', { class: 'live' })).toBe(before.latency + 3) // 2 sent + 1 rate-limited
     expect(await metric('topicdesk_rate_limited_total', { bot: String(h.world.bots.cs.id) })).toBe(before.limited + 1)
     expect(await metric('topicdesk_send_failures_total', { class: 'rate_limited' })).toBe(1)
     expect(await metric('topicdesk_retry_after_seconds_sum')).toBe(1)
-    expect(await metric('topicdesk_outbox_rows', { lane: 'client_to_staff', state: 'sent' })).toBeGreaterThanOrEqual(2)
+    expect(await metric('topicdesk_outbox_rows', { class: 'live', state: 'sent' })).toBeGreaterThanOrEqual(2)
     expect(await metric('topicdesk_process_resident_memory_bytes')).toBeGreaterThan(0)
   })
 
@@ -111,7 +111,7 @@ describe('admin server', () => {
     for (let i = 0; i < 6; i++) {
       await enqueue(h.database.db, {
         projectId: h.projectId,
-        lane: 'cs_prompts',
+        class: 'prompt',
         destination: encodeDestination({ kind: 'chat', chatId: csGroup }),
         botId: h.world.bots.cs.id,
         job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: `notice ${i}` },

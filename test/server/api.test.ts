@@ -78,7 +78,7 @@ describe('admin API', () => {
     const target = { kind: 'chat' as const, chatId: h.world.groups.cs.id }
     const id = await enqueue(h.database.db, {
       projectId: h.projectId,
-      lane: 'cs_prompts',
+      class: 'prompt',
       destination: encodeDestination(target),
       botId: h.world.bots.cs.id,
       job: { type: 'text', target, text: 'retried by the API' },

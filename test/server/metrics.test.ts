@@ -3,7 +3,7 @@ import { createServer as createTcpServer } from 'node:net'
 import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDatabase } from '../../src/db/client.js'
-import { lanes } from '../../src/db/schema/index.js'
+import { priorityClasses } from '../../src/db/schema/index.js'
 import { encodeDestination } from '../../src/delivery/destination.js'
 import { enqueue } from '../../src/delivery/outbox.js'
 import { createLogger } from '../../src/logger.js'
@@ -53,23 +53,23 @@ describe('metrics for a support lead and an operator', () => {
     expect(await metric('topicdesk_update_handling_seconds_count', { role: 'client' })).toBeGreaterThanOrEqual(3) // /start, the email, the message
   })
 
-  it('shows the age of the oldest waiting row per lane, 0 for an empty lane', async () => {
+  it('shows the age of the oldest waiting row per priority class, 0 for an empty class', async () => {
     h = await startHarness()
-    for (const lane of lanes) expect(await metric('topicdesk_outbox_oldest_waiting_seconds', { lane })).toBe(0)
+    for (const priorityClass of priorityClasses) expect(await metric('topicdesk_outbox_oldest_waiting_seconds', { class: priorityClass })).toBe(0)
     await h.app.workers.stop()
     const csGroup = h.world.groups.cs.id
     await enqueue(h.database.db, {
       projectId: h.projectId,
-      lane: 'cs_prompts',
+      class: 'prompt',
       destination: encodeDestination({ kind: 'chat', chatId: csGroup }),
       botId: h.world.bots.cs.id,
       job: { type: 'text', target: { kind: 'chat', chatId: csGroup }, text: 'waiting' },
     })
     await h.database.db.execute(sql`UPDATE outbox SET created_at = UTC_TIMESTAMP(3) - INTERVAL 5 MINUTE`)
-    const age = await metric('topicdesk_outbox_oldest_waiting_seconds', { lane: 'cs_prompts' })
+    const age = await metric('topicdesk_outbox_oldest_waiting_seconds', { class: 'prompt' })
     expect(age).toBeGreaterThanOrEqual(300)
     expect(age).toBeLessThan(360)
-    expect(await metric('topicdesk_outbox_oldest_waiting_seconds', { lane: 'client_to_staff' })).toBe(0)
+    expect(await metric('topicdesk_outbox_oldest_waiting_seconds', { class: 'live' })).toBe(0)
     // The service reports both of its pools.
     for (const pool of ['main', 'delivery']) expect(await metric('topicdesk_db_pool_waiting', { pool })).toBe(0)
   })

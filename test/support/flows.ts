@@ -55,11 +55,11 @@ export async function onboard(
   client: { id: number },
   email: string,
   team: 'north' | 'south',
-  options: { treatment?: boolean; world?: SampleWorld; name?: string } = {},
+  options: { treatment?: boolean; world?: SampleWorld; name?: string; startPayload?: string } = {},
 ) {
   const { sim } = h
   const world = options.world ?? h.world
-  sim.sendPrivate(client.id, world.bots.client.id, { text: '/start' })
+  sim.sendPrivate(client.id, world.bots.client.id, { text: options.startPayload ? `/start ${options.startPayload}` : '/start' })
   await waitForPrivate(h, client.id, world.bots.client.id, 'email')
   sim.sendPrivate(client.id, world.bots.client.id, { text: email })
   const card = await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.reply_markup && m.text?.includes(email) && !m.text.includes('Assigned')))

@@ -108,10 +108,10 @@ function testLogFile() {
   return pino.destination({ dest: join(dir, file), mkdir: true, sync: true })
 }
 
-/** The service's logger: TOPICDESK_TEST_LOG's level on stdout when set, else debug to the log file, or info to the in-memory log. */
+/** The service's logger: TOPICDESK_TEST_LOG's level on stdout when set, else debug to the log file or the in-memory log. */
 function serviceLogger(level: string, log: RecentLog | ReturnType<typeof pino.destination>): Logger {
   if (process.env.TOPICDESK_TEST_LOG) return createLogger(level)
-  if (log instanceof RecentLog) return createLogger('info', { destination: log })
+  if (log instanceof RecentLog) return createLogger('debug', { destination: log })
   return createLogger('debug', { destination: log })
 }
 

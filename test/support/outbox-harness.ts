@@ -7,7 +7,7 @@ import { enqueue } from '../../src/delivery/outbox.js'
 import { RateBudget, type RateBudgetOptions } from '../../src/delivery/rate-budget.js'
 import { SendPlanner } from '../../src/delivery/send-planner.js'
 import { OutboxWorkers, type DeliveryHooks } from '../../src/delivery/worker.js'
-import type { Lane } from '../../src/db/schema/index.js'
+import type { PriorityClass } from '../../src/db/schema/index.js'
 import { deliveryRecords } from '../../src/domain/delivery-outcomes.js'
 import { createLogger } from '../../src/logger.js'
 import { startSimulator, type SimulatorOptions } from '../../src/simulator/index.js'
@@ -28,7 +28,7 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
   const workerSets: OutboxWorkers[] = []
   const closers: Array<() => Promise<void>> = []
 
-  /** A set of lane workers with its own connection pool, as a second process would have. */
+  /** A set of outbox workers with its own connection pool, as a second process would have. */
   function startWorkers(o: { budgets?: RateBudgetOptions; hooks?: DeliveryHooks; maxAttempts?: number; leaseSeconds?: number; planner?: SendPlanner } = {}) {
     const handle = createDatabase(database.url, { poolSize: 5, readCommitted: true })
     closers.push(() => handle.close())
@@ -37,7 +37,7 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
     const workers = new OutboxWorkers(
       // The domain's records of what delivery reports (topics reopened, recreated…), plus the test's own hooks.
       { db: handle.db, gateway, logger, planner, hooks: { ...deliveryRecords(handle.db), ...o.hooks } },
-      { workersPerLane: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30, leaseSeconds: o.leaseSeconds },
+      { workersPerClass: 2, maxAttempts: o.maxAttempts ?? 3, pollIntervalMs: 30, leaseSeconds: o.leaseSeconds },
     )
     workers.start()
     workerSets.push(workers)
@@ -61,8 +61,8 @@ export async function startOutboxHarness(options: { simulator?: SimulatorOptions
     return { topicId: Number(row.insertId), chatId, threadId: created.message_thread_id }
   }
 
-  async function queue(target: Target, job: OutboxJob, lane: Lane = 'client_to_staff', botId = bots[0]!.id): Promise<number> {
-    const id = await enqueue(database.db, { projectId, lane, destination: encodeDestination(target), botId, job })
+  async function queue(target: Target, job: OutboxJob, priorityClass: PriorityClass = 'live', botId = bots[0]!.id): Promise<number> {
+    const id = await enqueue(database.db, { projectId, class: priorityClass, destination: encodeDestination(target), botId, job })
     for (const workers of workerSets) workers.notify()
     return id
   }

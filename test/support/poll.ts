@@ -37,7 +37,7 @@ export async function outboxSettled(db: Database, o: { timeoutMs?: number } = {}
 
 /**
  * Waits until the outbox is idle: nothing is being sent and no waiting row is due (each one waits
- * for its retry time, an earlier row of its destination or its parent), the same rule the lane
+ * for its retry time, an earlier row of its destination or its parent), the same rule the outbox
  * workers claim by. Rows deferred by a rate budget stay pending, so `outboxSettled` would not end.
  */
 export async function outboxIdle(db: Database): Promise<void> {

@@ -32,6 +32,8 @@ export const ALLOWED_UNSCOPED: RegExp[] = [
   /from `updates` where \(`updates`\.`bot_id` = \? and /,
   /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` = \?\)$/,
   /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` in \(\?(, \?)*\)\)$/,
+  // A diversion link's URL names no project: its code is unique across projects, and the row says which.
+  /^select .* from `links` where \(`links`\.`code` = \? and `links`\.`enabled` = \?\)$/,
   // The outbox backlog gauge (readiness, metrics) counts all projects on purpose.
   /^select count\(\*\) from `outbox` where `outbox`\.`state` in \(\?, \?\)$/,
 ]

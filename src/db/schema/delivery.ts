@@ -30,22 +30,35 @@ export const updates = mysqlTable(
   ],
 )
 
-export const lanes = ['client_to_staff', 'staff_to_client', 'cs_prompts', 'treatment', 'cr_reassignment'] as const
-export type Lane = (typeof lanes)[number]
+/**
+ * An outbox row's priority class: `live` the relay both ways (and what it needs); `prompt` the home
+ * group's prompts, cards and notices; `replay` a reassignment's history replay and cleanup; `bulk`
+ * sends many at once (broadcasts), which take only what the others leave (`delivery/send-planner.ts`).
+ * Each class has its own workers, so a busy class never holds up another.
+ */
+export const priorityClasses = ['live', 'prompt', 'replay', 'bulk'] as const
+export type PriorityClass = (typeof priorityClasses)[number]
+
+/** The class of a stored `class` value: sent rows of older releases keep the lane they were sent in (migration 0014). */
+export function classOfStored(value: string): PriorityClass {
+  if ((priorityClasses as readonly string[]).includes(value)) return value as PriorityClass
+  return value === 'cs_prompts' ? 'prompt' : value === 'cr_reassignment' ? 'replay' : 'live'
+}
 export const outboxStates = ['pending', 'sending', 'sent', 'dead'] as const
 export type OutboxState = (typeof outboxStates)[number]
 
 /**
  * The durable outbound queue: one row per Telegram call. Rows with the same destination are
- * delivered in id order; `dependsOn` holds a row until its parent was sent.
+ * delivered in id order (a bulk row's destination is a stream of its own: `delivery/destination.ts`);
+ * `dependsOn` holds a row until its parent was sent.
  */
 export const outbox = mysqlTable(
   'outbox',
   {
     id: primaryId(),
     ...projectScope,
-    lane: varchar('lane', { length: 24, enum: lanes }).notNull(),
-    /** The ordering key, written and read only by `delivery/destination.ts` ("topic:<row>", "chat:<group id>", "chat:<user id>:bot:<bot id>", "system:<row>", optionally ":aside"). */
+    class: varchar('class', { length: 24, enum: priorityClasses }).notNull(),
+    /** The ordering key, written and read only by `delivery/destination.ts` ("topic:<row>", "chat:<group id>", "chat:<user id>:bot:<bot id>", "system:<row>", optionally ":bulk" and ":aside"). */
     destination: varchar('destination', { length: 48 }).notNull(),
     botId: telegramId('bot_id').notNull(),
     job: longtext('job').notNull(),
@@ -63,9 +76,9 @@ export const outbox = mysqlTable(
     ...timestamps,
   },
   (t) => [
-    index('outbox_claim_idx').on(t.state, t.lane, t.nextAttemptAt),
-    // A claim walks a lane's waiting rows in id order (FORCE INDEX in claimJobs), never the sent history.
-    index('outbox_due_idx').on(t.state, t.lane, t.id),
+    index('outbox_claim_idx').on(t.state, t.class, t.nextAttemptAt),
+    // A claim walks a class's waiting rows in id order (FORCE INDEX in claimJobs), never the sent history.
+    index('outbox_due_idx').on(t.state, t.class, t.id),
     index('outbox_destination_idx').on(t.destination, t.state, t.id),
   ],
 )

@@ -3,7 +3,8 @@ import { projectScope, rowId, telegramId, timestamps, primaryId } from './column
 
 export const messageOrigins = ['client', 'staff'] as const
 export type MessageOrigin = (typeof messageOrigins)[number]
-export const notRelayedReasons = ['flood', 'banned'] as const
+/** Why a message was stored but not relayed: flood and ban (the first relay policies), held by a policy until released, dropped, or answered instead. */
+export const notRelayedReasons = ['flood', 'banned', 'held', 'dropped', 'responded'] as const
 export type NotRelayedReason = (typeof notRelayedReasons)[number]
 
 /** Every inbound message, stored (with its raw payload) before anything is relayed. */
@@ -30,7 +31,7 @@ export const messages = mysqlTable(
     /** Held until the customer has topics (messages sent before assignment). */
     held: boolean('held').notNull().default(false),
     internalNote: boolean('internal_note').notNull().default(false),
-    /** A client message stored but deliberately not relayed: sent too fast (flood) or while banned. */
+    /** Stored but deliberately not relayed: a relay policy's verdict (flood, ban, held until released…). */
     notRelayed: varchar('not_relayed', { length: 16, enum: notRelayedReasons }),
     editCount: int('edit_count', { unsigned: true }).notNull().default(0),
     deleted: boolean('deleted').notNull().default(false),
@@ -60,6 +61,8 @@ export const relayLinks = mysqlTable(
       .default('relay'),
     /** Attribution line shown above the copy ("Alice · CS"), decided by the domain at ingest. */
     header: varchar('header', { length: 255 }),
+    /** The copy's own text and entities when a relay policy rewrote it (JSON `CopyVariant`); null: the original's. */
+    variant: longtext('variant'),
     ...timestamps,
   },
   (t) => [
@@ -84,4 +87,31 @@ export const fileCache = mysqlTable(
     ...timestamps,
   },
   (t) => [uniqueIndex('file_cache_bot_file_uq').on(t.botId, t.fileUniqueId)],
+)
+
+/**
+ * A message (or a new version of one) a relay policy held: the resumable token a release names,
+ * and what the release needs to relay it as if it had passed (the policies still to run, the
+ * staff copy context or the held version). Released or discarded once.
+ */
+export const relayHolds = mysqlTable(
+  'relay_holds',
+  {
+    id: primaryId(),
+    ...projectScope,
+    messageId: rowId('message_id').notNull(),
+    token: varchar('token', { length: 32 }).notNull(),
+    /** The policy that held it, and why (its own words, for staff). */
+    policy: varchar('policy', { length: 64 }).notNull(),
+    reason: varchar('reason', { length: 255 }).notNull(),
+    /** 'message': the message is not relayed yet; 'edit': a new version not synced yet. */
+    change: varchar('change', { length: 8, enum: ['message', 'edit'] }).notNull(),
+    /** JSON: the position of the next policy, the staff copy context, the held version (an edit). */
+    resume: longtext('resume').notNull(),
+    state: varchar('state', { length: 12, enum: ['held', 'released', 'discarded'] })
+      .notNull()
+      .default('held'),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('relay_holds_token_uq').on(t.token), index('relay_holds_message_idx').on(t.messageId)],
 )

@@ -76,15 +76,19 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
   if (topic.state === 'retired') return { ok: false, reason: t.staff('notDeliveredRetired') }
   const customer = await findCustomer(deps.db, topic.customerId)
   if (!customer || customer.state !== 'active') return { ok: false, reason: t.staff('cannotWriteToCustomer') }
-  await deps.db.transaction(async (tx) => {
+  const outcome = await deps.db.transaction(async (tx) => {
     // Sent as a reply to a message, it answers that message, as a typed reply would.
     const replyTo = isRealReply(command)
       ? await resolveStoredMessage(tx, viewerOf(project, botForRole(project, group.role).id), command.chat.id, command.reply_to_message!.message_id)
       : undefined
-    const source = { key: `${command.chat.id}:${command.message_id}`, replyToRowId: replyTo?.message.id }
-    await relaySyntheticStaffMessage(tx, project, customer, group, staffMember(project, actorUserId)!, canned.text, source)
+    const source = { via: 'canned' as const, key: `${command.chat.id}:${command.message_id}`, replyToRowId: replyTo?.message.id }
+    const relayed = await relaySyntheticStaffMessage(tx, deps.clock, project, customer, group, staffMember(project, actorUserId)!, canned.text, source)
     await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
+    return relayed
   })
   deps.notify()
+  // A relay policy that answers instead has its answer shown; one that holds or drops says so itself.
+  if (outcome?.kind === 'responded') return { ok: false, reason: outcome.text }
+  if (outcome && outcome.kind !== 'relayed') return { ok: true, text: '' }
   return customer.blocked ? { ok: false, reason: t.staff('notDeliveredBlocked') } : { ok: true, text: '' }
 }

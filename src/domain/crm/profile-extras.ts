@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { customerNotes, customerTags } from '../../db/schema/index.js'
 import type { ProjectScope } from '../../db/project-scope.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
+import { customerSource } from '../links/attribution.js'
 
 /** How many of the latest notes the profile card shows (`/notes` lists them all). */
 export const CARD_NOTES = 3
@@ -16,6 +17,8 @@ export interface ProfileExtras {
   tags: string[]
   /** Newest first. */
   latestNotes: CustomerNote[]
+  /** The diversion link that brought the customer (see `customerSource`). */
+  source?: string
 }
 
 export const NO_EXTRAS: ProfileExtras = { tags: [], latestNotes: [] }
@@ -40,10 +43,14 @@ export async function customerNoteList(db: DbOrTx, scope: ProjectScope, customer
   return limit === undefined ? query : query.limit(limit)
 }
 
-/** The tags and latest notes of a customer, as the card shows them. */
+/** The tags, latest notes and source of a customer, as the card shows them. */
 export async function loadProfileExtras(db: DbOrTx, scope: ProjectScope, customerId: number): Promise<ProfileExtras> {
   // One after the other: inside a transaction both share one connection.
-  return { tags: await customerTagList(db, scope, customerId), latestNotes: await customerNoteList(db, scope, customerId, CARD_NOTES) }
+  return {
+    tags: await customerTagList(db, scope, customerId),
+    latestNotes: await customerNoteList(db, scope, customerId, CARD_NOTES),
+    source: await customerSource(db, scope, customerId),
+  }
 }
 
 /** One note as a line: "2026-11-26 Alice: text". */

@@ -37,7 +37,7 @@ export interface Traces {
  */
 export async function customerOutboxRows(db: DbOrTx, subject: ForgetSubject, traces: Traces): Promise<OutboxRow[]> {
   const systemIds = (await db.select({ id: systemTopics.id }).from(systemTopics).where(eq(systemTopics.projectId, subject.projectId))).map((row) => row.id)
-  const streams = (target: Destination) => [encodeDestination(target), encodeDestination({ ...target, aside: true })]
+  const streams = (target: Destination) => [encodeDestination(target), encodeDestination({ ...target, aside: true }), encodeDestination({ ...target, bulk: true })]
   const destinations = [
     ...traces.topicIds.flatMap((topicId) => streams({ kind: 'topic', topicId })),
     ...systemIds.flatMap((systemTopicId) => streams({ kind: 'system_topic', systemTopicId })),

@@ -4,6 +4,7 @@ import { onDemandGroup, teamsOf, textsOf, type ProjectRuntime } from '../project
 import { encodeCardAction } from '../buttons/onboarding-card.js'
 import type { Keyboard } from '../buttons/keyboard.js'
 import { startPayloadLine } from './start.js'
+import { originLines } from '../links/attribution.js'
 
 /** The card's buttons. */
 export type CardKeyboard = Keyboard
@@ -13,8 +14,8 @@ export function usernameArgs(username: string | null): { hasUsername: 'yes' | 'n
   return { hasUsername: username ? 'yes' : 'no', username: username ?? '' }
 }
 
-/** The onboarding card: who is waiting, their account and what it hints. */
-export function cardText(project: ProjectRuntime, customer: Customer, account: AccountRecord): string {
+/** The onboarding card: who is waiting, their account and what it hints; `source`: the diversion link that brought the customer (see `customerSource`). */
+export function cardText(project: ProjectRuntime, customer: Customer, account: AccountRecord, source?: string): string {
   const t = textsOf(project)
   return [
     t.staff('cardTitle'),
@@ -23,7 +24,7 @@ export function cardText(project: ProjectRuntime, customer: Customer, account: A
     t.staff('cardAccount', { accountId: account.externalId, accountName: account.displayName }),
     t.staff('cardTeamHint', { hint: account.crTeamHint ?? '—' }),
     t.staff('cardTreatmentFlag', { treatment: account.treatment ? 'yes' : 'no' }),
-    t.staff('cardStartPayload', { payload: startPayloadLine(customer.startPayload) }),
+    ...originLines(source, startPayloadLine(customer.startPayload)),
   ].join('\n')
 }
 

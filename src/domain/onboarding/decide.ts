@@ -15,6 +15,8 @@ import { logAssignment } from '../assignment-log.js'
 import { utcStamp } from '../reassignment/when.js'
 import { recordAudit, type AuditEvent } from '../audit/events.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
+import { customerSource } from '../links/attribution.js'
+import { scopeOf } from '../../db/project-scope.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
 export interface PressAnswer {
@@ -54,6 +56,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
   if (!customer || !account) return { text: t.staff('cardCustomerGone'), alert: true }
   const action = press.action
+  const source = await customerSource(deps.db, scopeOf(project), customer.id)
   if (action.action === 'assign' && !teamsOf(project).some((team) => team.key === action.teamKey)) {
     return { text: t.staff('cardTeamGone', { team: action.teamKey }), alert: true }
   }
@@ -77,7 +80,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
         .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
       if (toggled.affectedRows === 0) return { text: t.staff('cardAlreadyDecided'), alert: false }
       const [now] = await tx.select({ on: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
-      await editCard(tx, cardText(project, customer, account), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
+      await editCard(tx, cardText(project, customer, account, source), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
       return { text: t.staff(now?.on ? 'cardTreatmentOn' : 'cardTreatmentOff'), alert: false }
     }
     const decidedAt = deps.clock.now()
@@ -93,7 +96,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
       await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })
       await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'rejected', actorUserId: press.userId, reason: 'onboarding card' })
       await queueClientText(tx, project, customer.telegramUserId, t.client(customer.languageCode, 'rejected'))
-      await editCard(tx, `${cardText(project, customer, account)}\n\n${t.staff('cardRejected', { lead: lead.name, stamp })}`)
+      await editCard(tx, `${cardText(project, customer, account, source)}\n\n${t.staff('cardRejected', { lead: lead.name, stamp })}`)
       return { text: t.staff('cardRejectedAnswer'), alert: false }
     }
     const [fresh] = await tx.select({ treatment: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
@@ -101,7 +104,10 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     const team = teamsOf(project).find((t) => t.key === action.teamKey)!
     await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } }, decidedAt)
     await routeOwner(tx, project, customer.id, 'routing', decidedAt)
-    await editCard(tx, `${cardText(project, customer, account)}\n\n${t.staff('cardAssigned', { team: team.title, treatment: treatment ? 'yes' : 'no', lead: lead.name, stamp })}`)
+    await editCard(
+      tx,
+      `${cardText(project, customer, account, source)}\n\n${t.staff('cardAssigned', { team: team.title, treatment: treatment ? 'yes' : 'no', lead: lead.name, stamp })}`,
+    )
     return { text: t.staff('cardAssignedAnswer', { team: team.title }), alert: false }
   })
   deps.notify()

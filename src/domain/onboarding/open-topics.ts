@@ -5,12 +5,14 @@ import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
 import { memberName, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole } from '../roles.js'
-import { groupsAtAssignment, queueMessageCopies } from '../routing.js'
+import { groupsAtAssignment } from '../routing.js'
+import { relayHeldAtAssignment } from '../relay/pipeline.js'
 import { queueTopicOpening } from '../topic-notices.js'
 import { startWait } from '../sla/waits.js'
 import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
 import { usernameArgs } from './assignment-card.js'
+import { customerSource, originLines } from '../links/attribution.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
 import { NO_EXTRAS, profileExtrasLines, type ProfileExtras } from '../crm/profile-extras.js'
@@ -36,6 +38,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   const wanted = groupsAtAssignment(project, assignment)
   const home = homeRole(project.roles).key
   const name = topicName(customer, account)
+  const extras = { ...NO_EXTRAS, source: await customerSource(tx, { projectId: project.id }, customer.id) }
   for (const group of wanted) {
     const [inserted] = await tx
       .insert(topics)
@@ -51,7 +54,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       project,
       { id: topicId, role: group.role },
       {
-        card: profileCard(project, customer, account, assignment, group.role),
+        card: profileCard(project, customer, account, assignment, group.role, extras),
         // CS leads move the customer between CR teams from the home topic's card.
         ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(project, customer.id) } : {}),
         notice,
@@ -78,7 +81,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card',
   })
   await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'welcomeClient', { name: customer.firstName }))
-  const firstHeld = await replayHeldMessages(tx, project, customer.id)
+  const firstHeld = await replayHeldMessages(tx, project, customer, decidedAt)
   if (firstHeld) await startWait(tx, project, customer, firstHeld, decidedAt)
 }
 
@@ -92,23 +95,27 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
     t.staff('profileTelegramId', { telegramId: customer.telegramUserId }),
     t.staff('profileTeam', { team: assignment.crTeam, treatment: assignment.treatment ? 'yes' : 'no' }),
     ...(customer.ownerUserId ? [t.staff('profileOwner', { owner: memberName(project, customer.ownerUserId) })] : []),
-    t.staff('cardStartPayload', { payload: startPayloadLine(customer.startPayload) }),
+    ...originLines(crm.source, startPayloadLine(customer.startPayload)),
     ...profileExtrasLines(project, crm),
     role === homeRole(project.roles).key ? t.staff('profileHowToAnswerWithNotes', { notePrefix: project.config.relay.notePrefix }) : t.staff('profileHowToAnswer'),
   ].join('\n')
 }
 
-/** Messages stored while the customer waited for assignment go out now, in order; returns the first one's row id. */
-async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customerId: number): Promise<number | undefined> {
+/**
+ * Messages stored while the customer waited for assignment go out now, in order, through the
+ * relay pipeline; returns the first relayed one's row id.
+ */
+async function replayHeldMessages(tx: DbOrTx, project: ProjectRuntime, customer: Customer, decidedAt: Date): Promise<number | undefined> {
   const held = await tx
     .select()
     .from(messages)
-    .where(and(eq(messages.customerId, customerId), eq(messages.held, true)))
+    .where(and(eq(messages.customerId, customer.id), eq(messages.held, true)))
     .orderBy(asc(messages.id))
     .for('update') // a locking read sees messages committed after this transaction began
+  let first: number | undefined
   for (const message of held) {
-    await tx.update(messages).set({ held: false }).where(eq(messages.id, message.id))
-    await queueMessageCopies(tx, project, message)
+    const outcome = await relayHeldAtAssignment(tx, decidedAt, project, customer, message)
+    if (outcome.kind === 'relayed') first ??= message.id
   }
-  return held[0]?.id
+  return first
 }

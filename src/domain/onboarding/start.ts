@@ -1,15 +1,21 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { customers } from '../../db/schema/index.js'
+import { scopeOf } from '../../db/project-scope.js'
+import { queueProfileCardEdits } from '../crm/profile-card.js'
 import { upsertCustomer, type TelegramPerson } from '../customers.js'
+import { attributeStart } from '../links/attribution.js'
 import type { DomainDeps } from '../deps.js'
 import { clientBot, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueClientText } from './notify-client.js'
 
-/** `/start [payload]` from a client: remember them and say what happens next. */
+/** `/start [payload]` from a client: remember them (and the link that brought them) and say what happens next. */
 export async function startConversation(deps: DomainDeps, project: ProjectRuntime, person: TelegramPerson, payload?: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const customer = await upsertCustomer(tx, project.id, clientBot(project).id, person)
-    if (payload) {
+    // A diversion link's click token attributes the customer to the link (an active customer's cards show it).
+    const attributed = payload ? await attributeStart(tx, scopeOf(project), customer.id, payload, deps.clock.now()) : false
+    if (attributed && customer.state === 'active') await queueProfileCardEdits(tx, project, customer.id)
+    if (payload && !attributed) {
       // The first start payload wins: it records where the customer came from.
       await tx
         .update(customers)

@@ -9,6 +9,8 @@ import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { cardKeyboard, cardText, usernameArgs } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { queueOnboardingText } from './system-topic.js'
+import { customerSource } from '../links/attribution.js'
+import { scopeOf } from '../../db/project-scope.js'
 
 export type EmailOutcome = 'invalid' | 'unknown' | 'cooldown' | 'already_linked' | 'accepted'
 
@@ -47,7 +49,7 @@ export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, cus
     const [created] = await tx.insert(assignments).values({ projectId: project.id, customerId: customer.id, treatmentToggle: account.treatment })
     const assignmentId = Number(created.insertId)
     const linkedCustomer = { ...customer, accountId: account.id }
-    await queueOnboardingText(tx, project, cardText(project, linkedCustomer, account), {
+    await queueOnboardingText(tx, project, cardText(project, linkedCustomer, account, await customerSource(tx, scopeOf(project), customer.id)), {
       replyMarkup: cardKeyboard(project, assignmentId, account.crTeamHint, account.treatment),
       assignmentId,
     })

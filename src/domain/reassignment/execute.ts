@@ -31,7 +31,7 @@ export async function runDueReassignments(deps: DomainDeps, project: ProjectRunt
 
 /**
  * Moves a customer to the new CR team in one transaction: a new topic with its profile card,
- * the history replayed into it (in order, labelled, through the CR-reassignment lane), routing
+ * the history replayed into it (in order, labelled, in the replay priority class), routing
  * switched, the old topic told and closed after the replay, CS notified, the move logged. As
  * one transaction it either happened entirely or not at all; the outbox then delivers it.
  * Live messages queued after the commit land after the replayed history (same destination).

@@ -7,19 +7,21 @@ import { customerName, type Customer } from '../customers.js'
 import { staffGroups, staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { enqueueManyTo, INSERT_CHUNK, routeOf } from '../enqueue-to.js'
 import { touchTopic } from '../idle-topics.js'
+import { notHeldByPolicy } from '../relay/holds.js'
+import { topicVariants } from '../relay/variants.js'
 
 export interface ReplayLimits {
   lastMessages?: number
   lastDays?: number
 }
 
-/** The customer's conversation to replay, oldest first (deleted messages, and held ones not yet relayed, left out). */
+/** The customer's conversation to replay, oldest first (deleted messages, and held ones not yet relayed, left out: before assignment or by a relay policy). */
 export async function historyToReplay(db: DbOrTx, customerId: number, limits: ReplayLimits, now: Date): Promise<MessageRow[]> {
   const since = limits.lastDays ? new Date(now.getTime() - limits.lastDays * 86_400_000) : undefined
   const rows = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.customerId, customerId), eq(messages.deleted, false), eq(messages.held, false), since ? gte(messages.createdAt, since) : undefined))
+    .where(and(eq(messages.customerId, customerId), eq(messages.deleted, false), eq(messages.held, false), notHeldByPolicy(), since ? gte(messages.createdAt, since) : undefined))
     .orderBy(asc(messages.id))
   return limits.lastMessages ? rows.slice(-limits.lastMessages) : rows
 }
@@ -37,7 +39,8 @@ export function replayLabel(project: ProjectRuntime, customer: Customer, message
 
 /**
  * Queues the history into a new topic as labelled copies (kind 'replay'), recorded like any
- * relay so replies, edits and reactions on old messages reach the new copies. The links and
+ * relay so replies, edits and reactions on old messages reach the new copies; a copy carries the
+ * variant the message's topic copies had (`topicVariants`). The links and
  * their jobs go in multi-row inserts (a few statements for 200 messages, so the move's
  * transaction stays short); album parts need not wait for siblings (the history is complete).
  * Returns the outbox id of the last row, so cleanup can wait for the replay to be delivered.
@@ -47,8 +50,13 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
   const address = { kind: 'topic', topic } as const
   const { botId } = routeOf(project, address, { stream: 'replay' })
   for (let i = 0; i < history.length; i += INSERT_CHUNK) {
+    const chunk = history.slice(i, i + INSERT_CHUNK)
+    const variants = await topicVariants(
+      tx,
+      chunk.map((message) => message.id),
+    )
     await tx.insert(relayLinks).values(
-      history.slice(i, i + INSERT_CHUNK).map((message) => ({
+      chunk.map((message) => ({
         projectId: project.id,
         messageId: message.id,
         topicId: topic.id,
@@ -56,6 +64,7 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
         botId,
         kind: 'replay' as const,
         header: replayLabel(project, customer, message),
+        variant: variants.get(message.id) ?? null,
       })),
     )
   }

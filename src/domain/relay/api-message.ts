@@ -14,7 +14,9 @@ export interface ApiMessage {
 }
 
 export type ApiMessageOutcome =
-  { ok: true; messageRowId: number; delivered: boolean } | { ok: false; reason: 'no_customer' | 'not_staff' | 'not_active' | 'no_group'; message: string }
+  /** `held`: a relay policy holds it until `releaseHold(token)`. */
+  | { ok: true; messageRowId: number; delivered: boolean; held?: { token: string; reason: string } }
+  | { ok: false; reason: 'no_customer' | 'not_staff' | 'not_active' | 'no_group'; message: string }
 
 /**
  * A message to a customer written outside Telegram (the admin API) in a staff member's name:
@@ -30,7 +32,8 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
   const group = senderGroup(project, member.roles, customer)
   if (!group) return { ok: false, reason: 'no_group', message: textsOf(project).staff('apiNoGroup', { name: member.name }) }
   const outcome = await deps.db.transaction(async (tx) => {
-    const stored = (await relaySyntheticStaffMessage(tx, project, customer, group, member, input.text))!
+    const relayed = (await relaySyntheticStaffMessage(tx, deps.clock, project, customer, group, member, input.text, { via: 'api' }))!
+    const stored = relayed.stored
     await recordAudit(tx, project.id, {
       kind: 'api_write',
       apiKeyId: input.apiKeyId,
@@ -39,7 +42,8 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
       details: { route: 'message', messageRowId: stored.id },
       text: input.text,
     })
-    return { ok: true as const, messageRowId: stored.id, delivered: !customer.blocked }
+    if (relayed.kind === 'held') return { ok: true as const, messageRowId: stored.id, delivered: false, held: { token: relayed.token, reason: relayed.reason } }
+    return { ok: true as const, messageRowId: stored.id, delivered: relayed.kind === 'relayed' && !customer.blocked }
   })
   deps.notify()
   return outcome

@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { customers, type NotRelayedReason } from '../../db/schema/index.js'
+import { customers } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { activeTopics, type Customer } from '../customers.js'
 import { queueClientText } from '../onboarding/notify-client.js'
@@ -21,27 +21,22 @@ export function floodingColumn(project: ProjectRuntime): SQL<number | null> {
     ORDER BY m.id DESC LIMIT 1 OFFSET ${maxMessages - 1})`
 }
 
-/** Whether a client message is relayed, or only stored: the client is banned (/ban), or floods (see `floodingColumn`). */
-export function relayRestriction(customer: Pick<Customer, 'banned'>, flooding: number | null): NotRelayedReason | undefined {
-  if (customer.banned) return 'banned'
-  return Number(flooding) === 1 ? 'flood' : undefined
+/** A banned client's message was stored only: the client is told once (relay.bannedReply). */
+export async function tellBannedOnce(tx: DbOrTx, project: ProjectRuntime, customer: Customer): Promise<void> {
+  const [first] = await tx
+    .update(customers)
+    .set({ banReplySent: true })
+    .where(and(eq(customers.id, customer.id), eq(customers.banReplySent, false)))
+  if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'bannedReply'))
 }
 
 /**
- * A message stored but not relayed. Banned: the client is told once. Flooding: the first such
- * message of a window opens it — the client is asked once to slow down, and each topic gets
- * one notice at the window's end counting what was held back (sent beside the topic's ordered
- * rows, so live messages do not wait for it).
+ * A flooding client's message was stored only: the first such message of a window opens it —
+ * the client is asked once to slow down, and each topic gets one notice at the window's end
+ * counting what was held back (sent beside the topic's ordered rows, so live messages do not
+ * wait for it).
  */
-export async function holdBack(tx: DbOrTx, project: ProjectRuntime, customer: Customer, stored: MessageRow, reason: NotRelayedReason, now: Date): Promise<void> {
-  if (reason === 'banned') {
-    const [first] = await tx
-      .update(customers)
-      .set({ banReplySent: true })
-      .where(and(eq(customers.id, customer.id), eq(customers.banReplySent, false)))
-    if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'bannedReply'))
-    return
-  }
+export async function openFloodWindow(tx: DbOrTx, project: ProjectRuntime, customer: Customer, stored: MessageRow, now: Date): Promise<void> {
   if (customer.floodWindowUntil && customer.floodWindowUntil > now) return
   const { maxMessages, windowSeconds } = project.config.flood
   const until = new Date(now.getTime() + windowSeconds * 1000)

@@ -2,23 +2,27 @@ import { and, eq } from 'drizzle-orm'
 import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
-import { reopenConversation } from '../conversation/resolve.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
-import { floodingColumn, holdBack, relayRestriction } from './client-limits.js'
-import { queueMessageCopies } from '../routing.js'
+import { floodingColumn } from './client-limits.js'
+import { relayThroughPipeline } from './pipeline.js'
 import { storeMessage } from './store-message.js'
-import { clientMessageRelayed, parseWaitingSince, waitingSinceColumn } from '../sla/waits.js'
+import { parseWaitingSince, waitingSinceColumn } from '../sla/waits.js'
 import { activeTopicsColumn, parseActiveTopics } from '../customers.js'
 
-/** What became of a client message; 'not_ready': the customer is unknown, gives their email or was rejected (nothing was stored). */
-export type ClientMessageOutcome = 'relayed' | 'held' | 'duplicate' | 'not_ready' | NotRelayedReason
+/**
+ * What became of a client message; 'held': stored until the customer is assigned; 'not_ready':
+ * the customer is unknown, gives their email or was rejected (nothing was stored); the rest are
+ * the relay policies' verdicts (`held_by_policy` until a release).
+ */
+export type ClientMessageOutcome = 'relayed' | 'held' | 'duplicate' | 'not_ready' | 'held_by_policy' | 'responded' | NotRelayedReason
 
 /**
  * A message from a client in the private chat: stored first, then copied to each of the
- * customer's topics. Before assignment it is held and replayed once topics exist; from a banned
- * or flooding client it is stored only (see client-limits). The customer is found by their
- * Telegram id with the locking read itself (no read before it); an unknown customer, one who
- * still gives their email, or a rejected one is left to onboarding ('not_ready').
+ * customer's topics through the relay pipeline (its policies: a banned or flooding client's is
+ * stored only, see client-limits). Before assignment it is held and replayed once topics
+ * exist. The customer is found by their Telegram id with the locking read itself (no read
+ * before it); an unknown customer, one who still gives their email, or a rejected one is left
+ * to onboarding ('not_ready').
  */
 export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, telegramUserId: number, message: InboundMessage): Promise<ClientMessageOutcome> {
   const result = await deps.db.transaction(async (tx) => {
@@ -33,30 +37,27 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
       .for('update')
     const current = found?.customer
     if (!current || current.state === 'awaiting_email' || current.state === 'rejected') return 'not_ready' as const
-    const held = current.state !== 'active'
-    const notRelayed = held ? undefined : relayRestriction(current, found.flooding)
-    const stored = await storeMessage(tx, {
-      projectId: project.id,
-      customerId: current.id,
-      origin: 'client',
-      botId: clientBot(project).id,
-      projectBotIds: projectBotIds(project),
-      message,
-      held,
-      notRelayed,
-    })
-    if (!stored) return 'duplicate' as const
-    if (held) return 'held' as const
-    if (notRelayed) {
-      await holdBack(tx, project, current, stored, notRelayed, deps.clock.now())
-      return notRelayed
+    const incoming = { projectId: project.id, customerId: current.id, origin: 'client' as const, botId: clientBot(project).id, projectBotIds: projectBotIds(project), message }
+    if (current.state !== 'active') return (await storeMessage(tx, { ...incoming, held: true })) ? ('held' as const) : ('duplicate' as const)
+    const context = {
+      source: 'client' as const,
+      customer: current,
+      known: parseActiveTopics(found.topics),
+      flooding: Number(found.flooding) === 1,
+      waitingSince: parseWaitingSince(found.waitingSince),
     }
-    // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
-    if (current.conversation === 'resolved') await reopenConversation(tx, project, current.id, { reason: 'client_message' })
-    // A reopened conversation changed no topic row this statement read (the copy reopens it).
-    await queueMessageCopies(tx, project, stored, undefined, parseActiveTopics(found.topics))
-    await clientMessageRelayed(tx, project, current, stored.id, deps.clock.now(), parseWaitingSince(found.waitingSince))
-    return 'relayed' as const
+    const outcome = await relayThroughPipeline(tx, deps.clock, project, context, incoming)
+    switch (outcome.kind) {
+      case 'relayed':
+      case 'duplicate':
+        return outcome.kind
+      case 'dropped':
+        return outcome.reason
+      case 'held':
+        return 'held_by_policy' as const
+      case 'responded':
+        return 'responded' as const
+    }
   })
   if (result !== 'held' && result !== 'duplicate' && result !== 'not_ready') deps.notify()
   return result

@@ -1,45 +1,90 @@
 import { eq, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
 import { messages } from '../../db/schema/index.js'
-import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
-import { hasWaitingJob } from '../../delivery/queue.js'
-import { encodeDestination } from '../../delivery/destination.js'
+import { linksOfMessage, resolveStoredMessage, type MessageRow } from '../../db/repositories/relay.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
+import { queueClientText } from '../onboarding/notify-client.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
-import { destinationOfAddress, enqueueTo, postedCopy } from '../enqueue-to.js'
+import { storeHold } from './holds.js'
+import { runPolicies } from './pipeline.js'
+import type { RelayDraft } from './policies/policy.js'
+import { copyTargetOfLink, editCopies } from './variants.js'
+
+/** A new version of a stored message, as stored on its row. */
+export interface MessageVersion {
+  raw: object
+  text: string | null
+}
+
+export type EditOutcome = 'synced' | 'stored' | 'held' | 'unknown'
 
 /**
- * An original was edited (by the client or a staff member): store the new version and queue
- * an edit of every copy. A copy not yet delivered simply goes out in its new form. An edit job
- * renders the latest version when it runs, so a copy needs at most one waiting edit: a live
- * location's stream of positions moves each copy to the newest one, not through every step.
- * `editCopies: false` (a client over the flood limit): the new version is stored only.
+ * An original was edited (by the client or a staff member): the new version goes through the
+ * relay policies like a message. Passed: stored, and every copy re-rendered (with its variant,
+ * recomputed for the new text). Held: kept back until released. Dropped or answered (a client
+ * over the flood limit: `editCopies: false`): stored only; the copies show it with the next edit
+ * they get. An edit job renders the latest version when it runs, so a copy needs at most one
+ * waiting edit: a live location's stream of positions moves each copy to the newest one.
  */
-export async function syncEdit(
-  deps: DomainDeps,
-  project: ProjectRuntime,
-  botId: number,
-  edited: InboundMessage,
-  options: { editCopies?: boolean } = {},
-): Promise<'synced' | 'stored' | 'unknown'> {
-  const outcome = await deps.db.transaction(async (tx) => {
+export async function syncEdit(deps: DomainDeps, project: ProjectRuntime, botId: number, edited: InboundMessage, options: { editCopies?: boolean } = {}): Promise<EditOutcome> {
+  const outcome = await deps.db.transaction(async (tx): Promise<EditOutcome> => {
     const found = await resolveStoredMessage(tx, viewerOf(project, botId), edited.chat.id, edited.message_id)
-    if (!found || found.viaLink) return 'unknown' as const
+    if (!found || found.viaLink) return 'unknown'
     const original = found.message
-    await tx
-      .update(messages)
-      .set({ raw: JSON.stringify(edited.raw), text: edited.text ?? edited.caption ?? null, editCount: sql`${messages.editCount} + 1` })
-      .where(eq(messages.id, original.id))
-    // A flooding client's edit is stored only; the copies show it with the next edit they get.
-    if (options.editCopies === false) return 'stored' as const
-    for (const link of await linksOfMessage(tx, original.id)) {
-      const copy = postedCopy(link)
-      const job = { type: 'edit_copy', linkId: link.id } as const
-      if (await hasWaitingJob(tx, encodeDestination(destinationOfAddress(project, copy)), job)) continue
-      await enqueueTo(tx, project, copy, job)
-    }
-    return 'synced' as const
+    const version = { raw: edited.raw, text: edited.text ?? edited.caption ?? null }
+    return syncVersion(tx, project, original, version, { flooding: options.editCopies === false, now: deps.clock.now() })
   })
   if (outcome === 'synced') deps.notify()
   return outcome
+}
+
+/** Runs the policies over a new version of `original` (from `from`, when a held one is released) and does what they decide. */
+export async function syncVersion(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  original: MessageRow,
+  version: MessageVersion,
+  facts: { flooding: boolean; now: Date },
+  from = 0,
+): Promise<EditOutcome> {
+  const links = await linksOfMessage(tx, original.id)
+  const draft: RelayDraft = {
+    project,
+    origin: original.origin,
+    source: original.origin === 'client' ? 'client' : 'typed',
+    change: 'edit',
+    customerId: original.customerId,
+    text: version.text ?? '',
+    copies: links.map(copyTargetOfLink),
+    flooding: facts.flooding,
+    now: facts.now,
+  }
+  const decision = await runPolicies(draft, from)
+  const { verdict } = decision
+  if (verdict.kind === 'hold') {
+    const resume = { next: decision.next, source: draft.source, version: { ...version, editCount: original.editCount } }
+    const token = await storeHold(tx, project, original, { change: 'edit', policy: decision.policy ?? 'unknown', reason: verdict.reason, resume })
+    await verdict.after?.(tx, original, { token })
+    return 'held'
+  }
+  await storeVersion(tx, original, version)
+  if (verdict.kind === 'drop') {
+    await verdict.after?.(tx, original, undefined)
+    return 'stored'
+  }
+  if (verdict.kind === 'respond') {
+    // A client's edit is answered in their chat (the private chat's id is theirs); a staff edit is only stored.
+    if (original.origin === 'client') await queueClientText(tx, project, original.chatId, verdict.text)
+    return 'stored'
+  }
+  await editCopies(tx, project, links, decision.variants)
+  return 'synced'
+}
+
+async function storeVersion(tx: DbOrTx, original: MessageRow, version: MessageVersion): Promise<void> {
+  await tx
+    .update(messages)
+    .set({ raw: JSON.stringify(version.raw), text: version.text, editCount: sql`${messages.editCount} + 1` })
+    .where(eq(messages.id, original.id))
 }

@@ -5,18 +5,19 @@ import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { projectBotIds, attribution, botForRole, staffMember, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { touchTopic } from '../idle-topics.js'
-import { queueMessageCopies } from '../routing.js'
+import { relayThroughPipeline } from './pipeline.js'
 import { storeMessage } from './store-message.js'
-import { staffAnswered } from '../sla/waits.js'
 
-export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer' | 'topic_retired'
+/** What became of a staff message; 'held' and 'not_relayed': a relay policy held it (until a release), dropped it or answered instead. */
+export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer' | 'topic_retired' | 'held' | 'not_relayed'
 
 /** Reaction with which an internal note is acknowledged. */
 export const NOTE_ACK = '✍'
 
 /**
- * A message by a rostered staff member in a customer's topic: stored, sent to the client
- * attributed ("Alice · CS"), and mirrored into the customer's other topics. Internal notes
+ * A message by a rostered staff member in a customer's topic: through the relay pipeline,
+ * stored, sent to the client attributed ("Alice · CS"), and mirrored into the customer's other
+ * topics. Internal notes
  * (configurable prefix) stay in the topic and get a small reaction.
  */
 export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntime, group: StaffGroup, topic: Topic, message: InboundMessage): Promise<StaffMessageOutcome> {
@@ -36,25 +37,18 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
     return 'topic_retired'
   }
   const outcome = await deps.db.transaction(async (tx): Promise<StaffMessageOutcome> => {
-    const stored = await storeMessage(tx, {
-      projectId: project.id,
-      customerId: customer.id,
-      origin: 'staff',
-      botId,
-      projectBotIds: projectBotIds(project),
-      message,
-      senderRole: group.role,
-      internalNote: isNote,
-    })
-    if (!stored) return 'duplicate'
-    await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
+    const incoming = { projectId: project.id, customerId: customer.id, origin: 'staff' as const, botId, projectBotIds: projectBotIds(project), message, senderRole: group.role }
     if (isNote) {
+      if (!(await storeMessage(tx, { ...incoming, internalNote: true }))) return 'duplicate'
+      await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
       await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'react', chatId: message.chat.id, messageId: message.message_id, emoji: [NOTE_ACK] })
       return 'note'
     }
-    const label = attribution(project, group, senderId)
-    await queueMessageCopies(tx, project, stored, { attribution: label, toClient: !customer.blocked, clientChatId: customer.telegramUserId })
-    await staffAnswered(tx, project, customer.id)
+    const context = { source: 'typed' as const, customer, attribution: attribution(project, group, senderId), typedIn: { topic, messageId: message.message_id } }
+    const relayed = await relayThroughPipeline(tx, deps.clock, project, context, incoming)
+    if (relayed.kind === 'duplicate') return 'duplicate'
+    await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
+    if (relayed.kind !== 'relayed') return relayed.kind === 'held' ? 'held' : 'not_relayed'
     if (customer.blocked) {
       await queueTopicText(tx, project, topic, textsOf(project).staff('notDeliveredBlocked'), { replyTo })
       return 'client_blocked'

@@ -5,6 +5,7 @@ import type { MessageRow } from '../../db/repositories/relay.js'
 import { customerName, type Customer, type Topic } from '../customers.js'
 import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueCopy, topicRoute } from '../routing.js'
+import { notHeldByPolicy } from '../relay/holds.js'
 
 /** "↩ Zoe Quinn · 14:02" for the client, "↩ Alice · CS · 14:05" for staff (UTC, when it was sent). */
 export function contextLabel(project: ProjectRuntime, customer: Customer, message: MessageRow): string {
@@ -26,7 +27,7 @@ export async function queueContextReplay(tx: DbOrTx, project: ProjectRuntime, cu
   const latest = await tx
     .select()
     .from(messages)
-    .where(and(eq(messages.customerId, customer.id), eq(messages.deleted, false), eq(messages.held, false), eq(messages.internalNote, false)))
+    .where(and(eq(messages.customerId, customer.id), eq(messages.deleted, false), eq(messages.held, false), notHeldByPolicy(), eq(messages.internalNote, false)))
     .orderBy(desc(messages.id))
     .limit(limit)
   for (const message of latest.reverse()) {

@@ -45,7 +45,7 @@ export const WRITE_ROUTES: Route[] = [
         apiKeyId: call.caller.keyId,
       })
       if (!outcome.ok) throw failure(outcome)
-      return { messageId: outcome.messageRowId, delivered: outcome.delivered }
+      return { messageId: outcome.messageRowId, delivered: outcome.delivered, ...(outcome.held ? { held: outcome.held.reason } : {}) }
     },
   },
 ]

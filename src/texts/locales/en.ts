@@ -187,6 +187,7 @@ refusal_set_presence = Only this project's staff can set a status here.
 refusal_see_presence = Only this project's staff can see who is on.
 refusal_see_audit = Only CS leads can see the audit trail.
 refusal_see_stats = Only CS leads can see the statistics.
+refusal_manage_links = Only CS leads can manage links.
 refusalGroup = Only { $group } staff can work in this group.
 refusalRetiredTopic = This topic is closed and no longer speaks for the customer; use the customer's current topic.
 

@@ -1,5 +1,6 @@
 import type { TopicRole } from '../../../db/schema/index.js'
 import { staffGroupOf } from '../../../domain/project-runtime.js'
+import { STAFF_ROLES } from '../../../domain/roles.js'
 import { auditCommand } from './audit.js'
 import { banCommand, unbanCommand } from './ban.js'
 import { cannedCommand, sendCannedCommand } from './canned.js'
@@ -7,6 +8,7 @@ import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
 import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
+import { linkCommand, linksCommand } from './links.js'
 import { presenceCommand } from './presence.js'
 import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
 import { queueCommand } from './queue.js'
@@ -20,7 +22,8 @@ import { treatmentCommand } from './treatment.js'
 import { mineCommand, whoCommand } from './who.js'
 import type { GroupCommandHandler, StaffCommand, TopicCommandHandler } from './types.js'
 
-const ALL: readonly TopicRole[] = ['cs', 'cr', 'treatment']
+/** Every staff role's groups (the role registry). */
+const ALL = STAFF_ROLES.map((role) => role.key) as readonly TopicRole[]
 
 /** `/help`: the commands of this group, with who may use them, rendered from the registry. */
 const helpCommand: GroupCommandHandler = async (ctx) => {
@@ -226,6 +229,27 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: '`/queue`: customers waiting for a CR owner, oldest first, with their waiting time and a button per agent of their team who has room',
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Customers waiting for a CR owner, with assign buttons',
+  },
+  {
+    name: 'link',
+    kind: 'group',
+    handler: linkCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage:
+      '`/link new <name> [utm_key=value …]`: a diversion link `<links.publicUrl>/l/<code>` that leads to the client bot and attributes whoever starts it; `/link disable <code>`: it answers 404 from then on',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Make a diversion link: /link new <name>',
+  },
+  {
+    name: 'links',
+    kind: 'group',
+    handler: linksCommand,
+    groups: ['cs'],
+    where: 'the CS group',
+    usage: '`/links [days]`: per link, clicks, unique visitors, starts, onboarded customers and conversion (onboarded ÷ visitors), by day (UTC; 30 days unless given)',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Diversion links: clicks, starts, onboarded customers',
   },
   {
     name: 'reload',
