@@ -30,7 +30,6 @@ cardTreatmentFlag = Treatment flag: { $treatment ->
         [yes] yes
        *[no] no
     }
-cardStartPayload = Start payload: { $payload }
 cardRejected = ✖ Rejected by { $lead } at { $stamp }
 cardAssigned = ✅ Assigned to { $team }{ $treatment ->
         [yes] {" "}+ Treatment
@@ -367,8 +366,6 @@ notDeliveredNeverStarted = ⚠️ Not delivered: the client has not started a ch
         [yes] @{ $bot }
        *[no] the client bot
     }, so bots cannot write to them. Ask them to open it and press Start.
-mirrorHeader = { $attribution } → client
-mirrorHeaderNotDelivered = { $attribution } (not delivered)
 
 ## /audit and /stats (and npm run stats)
 auditUsage = Use /audit or /audit <days> (1 to 365).
