@@ -432,4 +432,23 @@ csvColumnTwice = column "{ $column }" appears twice
 ## Names when there is none (a forgotten customer)
 customerWithoutName = Customer
 forgottenTopicName = Customer { $id }
+
+## Diversion links (/link, /links, the cards' origin lines)
+linkUsage = Usage: /link new <name> (a name of up to 128 characters), or /link disable <code>.
+linkNoPublicUrl = Links need the public address of this service: set links.publicUrl in the config.
+linkCreated = 🔗 Link "{ $name }" created: { $url }
+    Every click is counted in /links.
+linkDisabled = 🔗 Link { $code } is disabled: it now answers "not found".
+linkUnknownCode = There is no link { $code } in this project.
+linkBadParam = "{ $text }" is not a parameter: write it as key=value (a key of letters, digits, _ or -).
+linkNone = 🔗 No links yet. CS leads make one with /link new <name>
+linkStatsTitle = 🔗 Links, last { $days } day(s) (UTC):
+linkStatsLine = • { $name } ({ $code }{ $enabled ->
+        [no] , disabled
+       *[yes] {""}
+    }): { $clicks } click(s), { $visitors } unique visitor(s), { $starts } start(s), { $onboarded } onboarded, conversion { $conversion }
+linkStatsDay = {"   "}{ $day }: { $clicks } click(s), { $visitors } visitor(s), { $starts } start(s), { $onboarded } onboarded
+linkSourceLine = Source: { $source }
+cardStartPayload = Start payload: { $payload }
+linkLatest = { $first } (latest: { $last })
 `
