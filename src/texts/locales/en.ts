@@ -362,6 +362,8 @@ deleteHowTo = Reply /delete to the message you want to delete.
 deleteNotRelayed = That message was not relayed, so there is nothing to delete.
 deleteClientMessage = Client messages can't be deleted from their chat: only the client can do that.
 deleteTooOld = This message is older than 48 hours: Telegram no longer lets bots delete it.
+mirrorHeader = { $attribution } → client
+mirrorHeaderNotDelivered = { $attribution } (not delivered)
 notDeliveredNeverStarted = ⚠️ Not delivered: the client has not started a chat with { $hasBot ->
         [yes] @{ $bot }
        *[no] the client bot
