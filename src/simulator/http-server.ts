@@ -55,6 +55,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } catch (e) {
     return send(res, failure(400, `Bad Request: ${(e as Error).message}`))
   }
+  // A long poll is logged as it starts too: one that never ends would leave no line otherwise.
+  if (method === 'getUpdates') deps.log(`getUpdates bot=${bot.id} <- offset=${String(params.int('offset'))} timeout=${String(params.int('timeout'))}`)
   const answer = await call(deps, bot, method, params, req, res)
   if (answer === 'dropped') return
   deps.log(`${method} bot=${bot.id} -> ${answer.body.ok ? `ok${describeResult(answer.body.result)}` : `${answer.status} ${String(answer.body.description)}`}`)
