@@ -4,6 +4,7 @@ import { agentSchema, checkAgents, resolveRoster, staffEntrySchema } from './age
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 import { slaSchema } from './sla.js'
 import { autoReplySchema, flowsSchema } from './flows.js'
+import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
 import { isAddressOrCidr } from './addresses.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
@@ -31,18 +32,25 @@ export const cronSchedule = (fallback: string) =>
 
 export type { StaffRole } from './agents.js'
 
+const TEMPLATE_KEYS = ['askEmail', 'invalidEmail', 'unknownEmail', 'cooldown', 'alreadyLinked', 'pendingAssignment', 'welcomeClient', 'rejected', 'topicNotice'] as const
+/** A locale tag as Telegram's `language_code` carries it: "de", "pt-br", "en-GB". */
+const localeTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag like "de" or "pt-br"')
+/** `texts.<locale>.<key>`: a project's texts in other languages (and its own locale's, winning over the old form). */
+const textsSchema = z
+  .record(
+    localeTag,
+    z.record(
+      z.string().refine((key) => TEXT_KEYS.has(key), { error: (issue) => `a known text key, not "${String(issue.input)}"` }),
+      z.string().refine((s) => s.trim() !== '', 'a non-empty text'),
+    ),
+  )
+  .default({})
+
+/** The old form of a project's text overrides: in its default locale (`locale`); the defaults are the built-in English texts. */
 const templatesSchema = z
-  .strictObject({
-    askEmail: nonEmptyText('Welcome! To connect you with your team, please send the email address of your account.'),
-    invalidEmail: nonEmptyText("That doesn't look like an email address. Please send the email of your account."),
-    unknownEmail: nonEmptyText("We couldn't find an account with that email. Please check it and try again."),
-    cooldown: nonEmptyText('Too many attempts. Please wait a few minutes and try again.'),
-    alreadyLinked: nonEmptyText('That account is already connected to another Telegram user. Our team has been notified.'),
-    pendingAssignment: nonEmptyText('Thank you! Our team will be with you shortly. You can already write your question here.'),
-    welcomeClient: nonEmptyText('Hello {name}! Your team is ready. Write here any time: we answer in this chat.'),
-    rejected: nonEmptyText("Sorry, we can't open a conversation for this account. Please contact us through the usual channels."),
-    topicNotice: nonEmptyText('New customer {name} ({accountId}). Assigned by {decidedBy}.'),
-  })
+  .strictObject(
+    Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, nonEmptyText(defaultTemplate(key))])) as Record<(typeof TEMPLATE_KEYS)[number], ReturnType<typeof nonEmptyText>>,
+  )
   .prefault({})
 export type Templates = z.infer<typeof templatesSchema>
 
@@ -107,7 +115,12 @@ const projectSchema = z.strictObject({
       activeMinutes: z.number().positive().default(15),
     })
     .prefault({}),
+  /** The project's default locale: the old-form texts below are in it, and clients whose language the project lacks read it. */
+  locale: localeTag.default('en'),
+  /** The locale of staff texts (cards, notices, answers to commands); default: `locale`. */
+  staffLocale: localeTag.optional(),
   templates: templatesSchema,
+  texts: textsSchema,
   relay: z
     .strictObject({
       notePrefix: z.string().min(1).default('//'),
@@ -116,7 +129,7 @@ const projectSchema = z.strictObject({
       anonymousCs: z.boolean().default(false),
       anonymousTreatment: z.boolean().default(false),
       /** Told once to a client banned with /ban, at their first message after the ban. */
-      bannedReply: z.string().min(1).default('Your messages are no longer passed on to our team. If you think this is a mistake, please contact us through the usual channels.'),
+      bannedReply: z.string().min(1).default(defaultTemplate('bannedReply')),
     })
     .prefault({}),
   flood: z
@@ -124,10 +137,7 @@ const projectSchema = z.strictObject({
       /** A client's messages relayed per window; the excess is stored, counted in one notice per window, and the client asked to slow down. */
       maxMessages: z.number().int().positive().default(20),
       windowSeconds: z.number().int().positive().default(60),
-      slowDownReply: z
-        .string()
-        .min(1)
-        .default('You are writing faster than we can pass your messages on. Please slow down a little: messages sent too quickly are saved but not shown to the team.'),
+      slowDownReply: z.string().min(1).default(defaultTemplate('slowDownReply')),
     })
     .prefault({}),
   onboarding: z
@@ -161,9 +171,9 @@ const projectSchema = z.strictObject({
   resolve: z
     .strictObject({
       askRating: z.boolean().default(false),
-      ratingPrompt: nonEmptyText('Your conversation was marked as resolved. How did we do? Please rate it from 1 (poor) to 5 (excellent).'),
+      ratingPrompt: nonEmptyText(defaultTemplate('ratingPrompt')),
       /** Shown on the prompt once rated ({rating}: 1–5). */
-      ratingThanks: nonEmptyText('You rated it {rating}/5. Thank you!'),
+      ratingThanks: nonEmptyText(defaultTemplate('ratingThanks')),
     })
     .prefault({}),
   reassignment: z
@@ -175,7 +185,7 @@ const projectSchema = z.strictObject({
       /** What happens to the old topic after the replay. */
       oldTopic: z.enum(['close', 'delete']).default('close'),
       notifyClient: z.boolean().default(false),
-      clientTemplate: nonEmptyText('Your conversation is now looked after by {team}. Nothing changes for you: keep writing here.'),
+      clientTemplate: nonEmptyText(defaultTemplate('reassignedClient')),
     })
     .prefault({}),
 })

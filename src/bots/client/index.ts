@@ -1,5 +1,5 @@
 import { Composer } from 'grammy'
-import { BUTTON_NOT_VALID } from '../buttons/bind.js'
+import { BUTTON_NOT_VALID, pressText } from '../buttons/bind.js'
 import type { BotContext } from '../shared/context.js'
 import { clientOnboardingFeature } from './onboarding-feature.js'
 import { clientRatingFeature } from './rating-feature.js'
@@ -14,6 +14,6 @@ export function clientBotFeatures(): Composer<BotContext> {
   composer.use(clientRatingFeature)
   composer.use(clientFlowFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.
-  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: BUTTON_NOT_VALID, show_alert: true }))
+  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: pressText(ctx, BUTTON_NOT_VALID), show_alert: true }))
   return composer
 }

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy'
 import type { RoleDefinition } from '../../domain/roles.js'
-import { BUTTON_NOT_VALID } from '../buttons/bind.js'
+import { BUTTON_NOT_VALID, pressText } from '../buttons/bind.js'
 import type { BotContext } from '../shared/context.js'
 import { staffAssignmentFeature } from './assignment-feature.js'
 import { staffFailedFeature } from './failed-feature.js'
@@ -33,6 +33,6 @@ export function staffBotFeatures(options: { role: RoleDefinition; listens: boole
   // Every bot of the project takes /online, /away and /offline in a private chat (nothing else there).
   composer.use(staffPrivateFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.
-  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: BUTTON_NOT_VALID, show_alert: true }))
+  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: pressText(ctx, BUTTON_NOT_VALID), show_alert: true }))
   return composer
 }

@@ -78,7 +78,7 @@ export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime,
   const assignment = { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }
   for (const { card, role } of cards) {
     const text = profileCard(project, customer, account, assignment, role, extras)
-    const keyboard = role === homeRole(project.roles).key ? { replyMarkup: reassignMenuKeyboard(customer.id) } : {}
+    const keyboard = role === homeRole(project.roles).key ? { replyMarkup: reassignMenuKeyboard(project, customer.id) } : {}
     await enqueueTo(
       tx,
       project,

@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customerNotes, customerTags } from '../../db/schema/index.js'
 import type { ProjectScope } from '../../db/project-scope.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { customerSource } from '../links/attribution.js'
 import { customerAnswerList } from '../autoreply/answers.js'
 import { autoReplyTexts } from '../autoreply/texts.js'
@@ -64,10 +65,11 @@ export function noteLine(note: CustomerNote, maxChars = Infinity): string {
 }
 
 /** The card's lines for tags and notes; none when there are neither. */
-export function profileExtrasLines(extras: ProfileExtras): string[] {
+export function profileExtrasLines(project: ProjectRuntime, extras: ProfileExtras): string[] {
+  const t = textsOf(project)
   const lines: string[] = []
-  if (extras.tags.length > 0) lines.push(`Tags: ${extras.tags.map((tag) => `#${tag}`).join(' ')}`)
+  if (extras.tags.length > 0) lines.push(t.staff('profileTags', { tags: extras.tags.map((tag) => `#${tag}`).join(' ') }))
   if (extras.answers?.length) lines.push(autoReplyTexts.answersLine(extras.answers))
-  if (extras.latestNotes.length > 0) lines.push('Notes:', ...extras.latestNotes.map((note) => `• ${noteLine(note, CARD_NOTE_CHARS)}`))
+  if (extras.latestNotes.length > 0) lines.push(t.staff('profileNotes'), ...extras.latestNotes.map((note) => `• ${noteLine(note, CARD_NOTE_CHARS)}`))
   return lines
 }

@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { syncProject } from './sync-project.js'
 import { reloadAutomations } from '../autoreply/automations.js'
+import { BUILT_IN_TEXTS } from '../../texts/index.js'
 
 /** What a reload did to one project's roster. */
 export interface RosterChange {
@@ -29,7 +30,7 @@ export async function reloadRosters(db: Database, projects: readonly ProjectRunt
   }
   const fresh = new Map(config.projects.map((project) => [project.key, project]))
   const missing = projects.filter((project) => !fresh.has(project.config.key)).map((project) => project.config.key)
-  if (missing.length > 0) return { ok: false, reason: `project ${missing.join(', ')} is no longer in the config; projects change only with a restart` }
+  if (missing.length > 0) return { ok: false, reason: BUILT_IN_TEXTS.staff('reloadProjectGone', { projects: missing.join(', ') }) }
   const changes: RosterChange[] = []
   for (const project of projects) {
     const next = fresh.get(project.config.key)!

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { assignmentLog, auditEvents, conversationRatings, customerAttributions, customers, linkClicks, links, messages, staff } from '../../db/schema/index.js'
 import { conversationFigures, type Measured, type TimelineEntry } from './conversations.js'
 import { nearestRank } from './percentile.js'
+import { BUILT_IN_TEXTS } from '../../texts/index.js'
 
 /** One line of the report (the period, a day, a source or an agent); null: not measured for this line. */
 export interface StatsLine {
@@ -196,7 +197,7 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
     total: line(facts, () => true, { unanswered: facts.unanswered }),
     bySource: [...sources].map(([source, newCustomers]) => ({ source, newCustomers })).sort((a, b) => b.newCustomers - a.newCustomers || a.source.localeCompare(b.source)),
     byAgent: agentIds
-      .map((agentId) => ({ agentId, name: names.get(agentId) ?? `user ${agentId}`, line: agentLine(facts, agentId) }))
+      .map((agentId) => ({ agentId, name: names.get(agentId) ?? BUILT_IN_TEXTS.staff('userById', { id: agentId }), line: agentLine(facts, agentId) }))
       .sort((a, b) => b.line.staffMessages - a.line.staffMessages || a.name.localeCompare(b.name)),
     byDay: utcDays(from, to).map((day) => ({ day, line: line(facts, (at) => at.toISOString().startsWith(day), { unanswered: null }) })),
   }
