@@ -28,6 +28,7 @@ export type StaffAction =
   | 'see_audit'
   | 'see_stats'
   | 'manage_links'
+  | 'broadcast'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
@@ -70,6 +71,7 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   see_stats: { roles: ['cs_lead'], refusal: 'Only CS leads can see the statistics.' },
   // /link new, /link disable and /links: diversion links and their numbers.
   manage_links: { roles: ['cs_lead'], refusal: 'Only CS leads can manage links.' },
+  broadcast: { roles: ['cs_lead'], refusal: 'Only CS leads can send broadcasts.' },
 }
 
 /**

@@ -18,5 +18,6 @@ export const AUDIT_TEXTS = {
     api_write: 'API writes',
     risk_hit: 'risk-phrase hits',
     risk_phrase_change: 'risk-phrase changes',
+    broadcast: 'broadcasts',
   } satisfies Record<AuditKind, string>,
 }
