@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditEvents, broadcasts, customers, customerTags, outbox, systemTopics } from '../../src/db/schema/index.js'
+import { pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 /**
@@ -139,6 +140,9 @@ describe('broadcasts', () => {
       .from(outbox)
       .where(and(eq(outbox.broadcastId, row!.id), inArray(outbox.state, ['pending', 'sending'])))
     expect(unsent!.n).toBe(0)
+    // delivery.allowPaidBroadcast is off by default: no allow_paid_broadcast.
+    const [aJob] = await h.app.db.select({ job: outbox.job }).from(outbox).where(eq(outbox.broadcastId, row!.id)).limit(1)
+    expect(JSON.parse(aJob!.job)).not.toHaveProperty('paid')
     const [blockerRow] = await h.app.db.select({ blocked: customers.blocked }).from(customers).where(eq(customers.telegramUserId, blocker))
     expect(blockerRow!.blocked).toBe(true)
     // Exactly the sent count reached the clients, once each; never the untagged, banned or blocked.
@@ -153,7 +157,7 @@ describe('broadcasts', () => {
     expect(sim.stats().rateLimited).toBe(0)
   })
 
-  it('is started from the command line too: counted without --yes, sent with it', async () => {
+  it('is started from the command line too: counted without --yes, sent with it (paid when delivery.allowPaidBroadcast)', async () => {
     const { world } = h
     const dir = mkdtempSync(join(tmpdir(), 'topicdesk-broadcast-'))
     const config = join(dir, 'config.json')
@@ -163,7 +167,7 @@ describe('broadcasts', () => {
       bots: { client: world.bots.client.token, cs: '2:b', cr: '3:c' },
       groups: { cs: { chatId: -1 }, cr: [{ key: 'north', title: 'North', chatId: -2 }] },
     }
-    writeFileSync(config, JSON.stringify({ database: { url: 'mysql://ignored@h/db' }, projects: [project] }))
+    writeFileSync(config, JSON.stringify({ database: { url: 'mysql://ignored@h/db' }, delivery: { allowPaidBroadcast: true }, projects: [project] }))
     const message = join(dir, 'message.txt')
     writeFileSync(message, 'Spring news from the command line.\n')
     const readers = await seedClients(3, ['cli'])
@@ -176,6 +180,10 @@ describe('broadcasts', () => {
     const started = await run(['--segment', 'tag:cli', '--message', message, '--yes'])
     const id = /Broadcast #(\d+)/.exec(started.stdout)![1]!
     for (const reader of readers) await h.sim.waitFor(() => newsAt(reader).find((m) => m.text === 'Spring news from the command line.'), { message: `the CLI broadcast at ${reader}` })
-    await h.sim.waitFor(async () => ((await run(['--status', id])).stdout.includes('3 / 3 sent, 0 blocked. Done.') ? true : undefined), { message: 'the CLI status' })
+    await pollUntil(async () => (await h.app.db.select().from(broadcasts).where(eq(broadcasts.id, Number(id))))[0]?.state === 'done', { message: 'the CLI broadcast done' })
+    expect((await run(['--status', id])).stdout).toContain('3 / 3 sent, 0 blocked. Done.')
+    // allow_paid_broadcast went with each send (the simulator takes it; off by default, as in the test above).
+    const jobs = await h.app.db.select({ job: outbox.job }).from(outbox).where(eq(outbox.broadcastId, Number(id)))
+    expect(jobs.map((j) => (JSON.parse(j.job) as { paid?: boolean }).paid)).toEqual([true, true, true])
   })
 })
