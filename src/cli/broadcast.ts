@@ -30,7 +30,14 @@ const usage = [
 async function broadcastCli(db: Database, argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { project: { type: 'string' }, segment: { type: 'string' }, message: { type: 'string' }, yes: { type: 'boolean' }, status: { type: 'string' }, cancel: { type: 'string' } },
+    options: {
+      project: { type: 'string' },
+      segment: { type: 'string' },
+      message: { type: 'string' },
+      yes: { type: 'boolean' },
+      status: { type: 'string' },
+      cancel: { type: 'string' },
+    },
   })
   if (!values.project) return fail(usage, 2)
   const projectId = await projectIdOf(db, values.project)

@@ -25,7 +25,9 @@ async function staffReply(text: string): Promise<number> {
   const { sim, world } = h
   const started = performance.now()
   sim.sendGroup(world.people.carol.id, zoe.crChat, { text }, { threadId: zoe.cr })
-  await sim.waitFor(() => sim.privateMessages(world.people.zoe.id, world.bots.client.id).find((m) => m.from.is_bot && m.text?.includes(text)), { message: `reply "${text}" at Zoe` })
+  await sim.waitFor(() => sim.privateMessages(world.people.zoe.id, world.bots.client.id).find((m) => m.from.is_bot && m.text?.includes(text)), {
+    message: `reply "${text}" at Zoe`,
+  })
   return performance.now() - started
 }
 
@@ -48,9 +50,11 @@ async function seedClients(n: number, tags: string[], extra: Partial<typeof cust
     sim.openPrivateChat(user.id, world.bots.client.id)
     return user.id
   })
-  await h.app.db.insert(customers).values(
-    ids.map((telegramUserId, i) => ({ projectId: project.id, telegramUserId, clientBotId: world.bots.client.id, state: 'active' as const, firstName: `Reader ${i}`, ...extra })),
-  )
+  await h.app.db
+    .insert(customers)
+    .values(
+      ids.map((telegramUserId, i) => ({ projectId: project.id, telegramUserId, clientBotId: world.bots.client.id, state: 'active' as const, firstName: `Reader ${i}`, ...extra })),
+    )
   const rows = await h.app.db.select({ id: customers.id }).from(customers).where(inArray(customers.telegramUserId, ids))
   if (tags.length) await h.app.db.insert(customerTags).values(rows.flatMap((row) => tags.map((tag) => ({ projectId: project.id, customerId: row.id, tag }))))
   return ids
@@ -81,14 +85,21 @@ describe('broadcasts', () => {
     await h.app.db.insert(customerTags).values({ projectId: project.id, customerId: zoeRow!.id, tag: 'news' })
     const recipients = READERS + 1
 
-    const [onboarding] = await h.app.db.select().from(systemTopics).where(and(eq(systemTopics.projectId, project.id), eq(systemTopics.purpose, 'onboarding')))
+    const [onboarding] = await h.app.db
+      .select()
+      .from(systemTopics)
+      .where(and(eq(systemTopics.projectId, project.id), eq(systemTopics.purpose, 'onboarding')))
     const thread = onboarding!.threadId!
     const source = sim.sendGroup(alice, cs, { text: 'Spring news: 20% off everything this week.' }, { threadId: thread })
     // Outside the Onboarding topic, and by a CS agent who is not a lead: refused.
     const elsewhere = sim.sendGroup(alice, cs, { text: '/broadcast tag:news' }, { threadId: zoe.cs })
-    await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.reply_to_message_id === elsewhere.message_id && m.text?.includes('Onboarding topic')), { message: 'refused outside Onboarding' })
+    await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.reply_to_message_id === elsewhere.message_id && m.text?.includes('Onboarding topic')), {
+      message: 'refused outside Onboarding',
+    })
     const byAgent = sim.sendGroup(world.people.bob.id, cs, { text: '/broadcast tag:news' }, { threadId: thread, replyTo: source.message_id })
-    await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.reply_to_message_id === byAgent.message_id && m.text?.includes('Only CS leads')), { message: 'refused for an agent' })
+    await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.reply_to_message_id === byAgent.message_id && m.text?.includes('Only CS leads')), {
+      message: 'refused for an agent',
+    })
 
     const command = sim.sendGroup(alice, cs, { text: '/broadcast tag:news' }, { threadId: thread, replyTo: source.message_id })
     const confirmation = await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.reply_to_message_id === command.message_id && m.reply_markup), { message: 'the confirmation' })
@@ -179,11 +190,24 @@ describe('broadcasts', () => {
     expect(counted.stdout).toContain('3 client(s) in tag:cli')
     const started = await run(['--segment', 'tag:cli', '--message', message, '--yes'])
     const id = /Broadcast #(\d+)/.exec(started.stdout)![1]!
-    for (const reader of readers) await h.sim.waitFor(() => newsAt(reader).find((m) => m.text === 'Spring news from the command line.'), { message: `the CLI broadcast at ${reader}` })
-    await pollUntil(async () => (await h.app.db.select().from(broadcasts).where(eq(broadcasts.id, Number(id))))[0]?.state === 'done', { message: 'the CLI broadcast done' })
+    for (const reader of readers)
+      await h.sim.waitFor(() => newsAt(reader).find((m) => m.text === 'Spring news from the command line.'), { message: `the CLI broadcast at ${reader}` })
+    await pollUntil(
+      async () =>
+        (
+          await h.app.db
+            .select()
+            .from(broadcasts)
+            .where(eq(broadcasts.id, Number(id)))
+        )[0]?.state === 'done',
+      { message: 'the CLI broadcast done' },
+    )
     expect((await run(['--status', id])).stdout).toContain('3 / 3 sent, 0 blocked. Done.')
     // allow_paid_broadcast went with each send (the simulator takes it; off by default, as in the test above).
-    const jobs = await h.app.db.select({ job: outbox.job }).from(outbox).where(eq(outbox.broadcastId, Number(id)))
+    const jobs = await h.app.db
+      .select({ job: outbox.job })
+      .from(outbox)
+      .where(eq(outbox.broadcastId, Number(id)))
     expect(jobs.map((j) => (JSON.parse(j.job) as { paid?: boolean }).paid)).toEqual([true, true, true])
   })
 })

@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm'
-import type { Message } from 'grammy/types'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { broadcasts, outbox, systemTopics } from '../../db/schema/index.js'
 import { contentOf } from '../../shared/message-content.js'
@@ -17,6 +16,9 @@ const INSERT_CHUNK = 1000
 
 type BroadcastRow = typeof broadcasts.$inferSelect
 
+/** A Telegram message as the bots received it (what `contentOf` reads). */
+type TelegramMessage = Parameters<typeof contentOf>[0]
+
 /** What starting and cancelling need (the command line has no app around it). */
 export type BroadcastDeps = Pick<DomainDeps, 'db' | 'clock' | 'notify'>
 
@@ -29,7 +31,7 @@ export type Prepared = { ok: true; broadcastId: number; segment: string; recipie
 export async function prepareBroadcast(
   db: Database,
   project: ProjectRuntime,
-  input: { authorUserId: number | null; segment: string; source: Message; sourceBotId: number; paid: boolean },
+  input: { authorUserId: number | null; segment: string; source: TelegramMessage; sourceBotId: number; paid: boolean },
 ): Promise<Prepared> {
   if (contentOf(input.source).kind === 'placeholder') return { ok: false, reason: broadcastTexts.nothingToSend }
   const parsed = parseSegment(project, input.segment)

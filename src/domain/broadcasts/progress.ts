@@ -37,7 +37,15 @@ export async function refreshBroadcasts(deps: DomainDeps, projects: ProjectRunti
     await deps.db.transaction(async (tx) => {
       await tx
         .update(broadcasts)
-        .set({ sent: counts.sent, blocked: counts.blocked, failed: counts.failed, cancelled: counts.cancelled, state, ...(finished ? { finishedAt: now } : {}), ...(edit ? { progressEditedAt: now } : {}) })
+        .set({
+          sent: counts.sent,
+          blocked: counts.blocked,
+          failed: counts.failed,
+          cancelled: counts.cancelled,
+          state,
+          ...(finished ? { finishedAt: now } : {}),
+          ...(edit ? { progressEditedAt: now } : {}),
+        })
         .where(eq(broadcasts.id, row.id))
       if (!edit) return
       const text = broadcastTexts.progress({ segment: row.segment, total: row.total, ...counts, state })

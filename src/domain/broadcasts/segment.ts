@@ -6,12 +6,7 @@ import { teamsOf, type ProjectRuntime } from '../project-runtime.js'
 import { broadcastTexts } from './texts.js'
 
 /** Who a broadcast goes to: every client, or those with a tag, of a CR team, from a diversion link, or with a Telegram language. */
-export type Segment =
-  | { kind: 'all' }
-  | { kind: 'tag'; tag: string }
-  | { kind: 'team'; team: string }
-  | { kind: 'link'; code: string }
-  | { kind: 'lang'; code: string }
+export type Segment = { kind: 'all' } | { kind: 'tag'; tag: string } | { kind: 'team'; team: string } | { kind: 'link'; code: string } | { kind: 'lang'; code: string }
 
 /** How a segment is written (`/broadcast tag:vip`, `--segment tag:vip`, the broadcast row). */
 export function segmentLabel(segment: Segment): string {
@@ -35,7 +30,9 @@ export function parseSegment(project: ProjectRuntime, typed: string): { ok: true
     return team ? { ok: true, segment: { kind: 'team', team: team.key } } : { ok: false, reason: broadcastTexts.unknownTeam(value) }
   }
   if (kind === 'link') return /^[A-Za-z0-9_-]{1,16}$/.test(value) ? { ok: true, segment: { kind: 'link', code: value } } : { ok: false, reason: broadcastTexts.badSegment(text) }
-  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})?$/.test(value) ? { ok: true, segment: { kind: 'lang', code: value.toLowerCase() } } : { ok: false, reason: broadcastTexts.badSegment(text) }
+  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})?$/.test(value)
+    ? { ok: true, segment: { kind: 'lang', code: value.toLowerCase() } }
+    : { ok: false, reason: broadcastTexts.badSegment(text) }
 }
 
 /** The segment's condition on `customers`, beside the rules every broadcast keeps. */
