@@ -149,28 +149,33 @@ export async function queueConfirmationEdit(tx: DbOrTx, project: ProjectRuntime,
   )
 }
 
-/** Counts of a broadcast's rows: sent, blocked (403 from the client), other failures, cancelled, still waiting or in flight. */
+/**
+ * Counts of a broadcast's rows: sent, blocked (403 from the client), other failures, cancelled,
+ * still waiting or in flight. States come from the index alone; only dead rows are read for why.
+ */
 export async function countBroadcastRows(db: Database, broadcastId: number) {
-  const rows = (await db
-    .select({
-      state: outbox.state,
-      blocked: sql<number>`(${outbox.lastError} LIKE '%bot was blocked by the user%' OR ${outbox.lastError} LIKE '%user is deactivated%')`,
-      cancelled: sql<number>`(${outbox.lastError} = ${broadcastTexts.cancelledRow})`,
-      n: sql<number>`COUNT(*)`,
-    })
+  const byState = await db
+    .select({ state: outbox.state, n: sql<number | string>`COUNT(*)` })
     .from(outbox)
     .where(eq(outbox.broadcastId, broadcastId))
-    .groupBy(sql`1, 2, 3`)) as Array<{ state: string; blocked: number | null; cancelled: number | null; n: number | string }>
+    .groupBy(outbox.state)
   const counts = { sent: 0, blocked: 0, failed: 0, cancelled: 0, waiting: 0 }
-  for (const row of rows) {
-    const n = Number(row.n)
-    if (row.state === 'sent') counts.sent += n
-    else if (row.state === 'dead') {
-      if (Number(row.cancelled)) counts.cancelled += n
-      else if (Number(row.blocked)) counts.blocked += n
-      else counts.failed += n
-    } else counts.waiting += n
+  for (const row of byState) {
+    if (row.state === 'sent') counts.sent = Number(row.n)
+    else if (row.state !== 'dead') counts.waiting += Number(row.n)
   }
+  if (!byState.some((row) => row.state === 'dead')) return counts
+  const [dead] = await db
+    .select({
+      cancelled: sql<number | string>`SUM(${outbox.lastError} = ${broadcastTexts.cancelledRow})`,
+      blocked: sql<number | string>`SUM(${outbox.lastError} <> ${broadcastTexts.cancelledRow} AND (${outbox.lastError} LIKE '%bot was blocked by the user%' OR ${outbox.lastError} LIKE '%user is deactivated%'))`,
+      n: sql<number | string>`COUNT(*)`,
+    })
+    .from(outbox)
+    .where(and(eq(outbox.broadcastId, broadcastId), eq(outbox.state, 'dead')))
+  counts.cancelled = Number(dead?.cancelled ?? 0)
+  counts.blocked = Number(dead?.blocked ?? 0)
+  counts.failed = Number(dead?.n ?? 0) - counts.cancelled - counts.blocked
   return counts
 }
 
