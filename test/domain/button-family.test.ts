@@ -43,7 +43,17 @@ describe('defineButtonFamily', () => {
 })
 
 describe('the button families', () => {
-  const families = [cardButtons, reassignButtons, transferButtons, treatmentButtons, queueAssignButtons, ratingButtons, deadLetterRetryButtons, failedUpdateRetryButtons, broadcastButtons]
+  const families = [
+    cardButtons,
+    reassignButtons,
+    transferButtons,
+    treatmentButtons,
+    queueAssignButtons,
+    ratingButtons,
+    deadLetterRetryButtons,
+    failedUpdateRetryButtons,
+    broadcastButtons,
+  ]
 
   it('have one prefix each, and their largest buttons fit', () => {
     expect(new Set(families.map((family) => family.prefix)).size).toBe(families.length)

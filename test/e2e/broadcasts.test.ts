@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { auditEvents, broadcasts, customers, customerTags, outbox, systemTopics } from '../../src/db/schema/index.js'
+import { auditEvents, broadcasts, customerAttributions, customers, customerTags, linkClicks, links, outbox, systemTopics } from '../../src/db/schema/index.js'
+import { parseSegment, segmentRecipients } from '../../src/domain/broadcasts/segment.js'
 import { pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
@@ -18,7 +19,7 @@ import { useOnboardedZoe } from '../support/suite.js'
  * command line's `npm run broadcast`.
  */
 const limits = { privatePerSecond: 1, privateBurst: 3, groupPerMinute: 20, globalPerSecond: 30 }
-const READERS = 240
+const READERS = 180
 const { h, zoe } = useOnboardedZoe({ config: { delivery: { pollIntervalMs: 50, budgets: limits } } }, (harness) => harness.sim.setRateLimits(limits))
 
 async function staffReply(text: string): Promise<number> {
@@ -166,6 +167,52 @@ describe('broadcasts', () => {
 
     expect(busy, `no-broadcast replies took ${quiet.map(Math.round).join(', ')} ms`).toBeLessThanOrEqual(p99 + 1000)
     expect(sim.stats().rateLimited).toBe(0)
+  })
+
+  it('sends a photo with its caption, and counts each kind of segment', async () => {
+    const { sim, world } = h
+    const project = h.app.projects[0]!
+    const cs = world.groups.cs.id
+    const alice = world.people.alice.id
+    const [german, austrian] = await seedClients(2, ['photo'], { languageCode: 'de' })
+    await h.app.db.update(customers).set({ languageCode: 'de-AT' }).where(eq(customers.telegramUserId, austrian!))
+    const [fromLink] = await seedClients(1, [], { crTeam: 'south' })
+    const [linkRow] = await h.app.db.insert(links).values({ projectId: project.id, code: 'spring01', name: 'Spring', params: '{}' })
+    const [click] = await h.app.db.insert(linkClicks).values({ projectId: project.id, linkId: Number(linkRow.insertId), token: 'tok-spring', clickedAt: new Date(), visitor: 'v' })
+    const [linked] = await h.app.db.select({ id: customers.id }).from(customers).where(eq(customers.telegramUserId, fromLink!))
+    await h.app.db.insert(customerAttributions).values({ projectId: project.id, customerId: linked!.id, firstClickId: Number(click.insertId), lastClickId: Number(click.insertId) })
+    const count = async (segment: string) => {
+      const parsed = parseSegment(project, segment)
+      if (!parsed.ok) return parsed.reason
+      return (await segmentRecipients(h.app.db, project, parsed.segment)).map((r) => r.chatId)
+    }
+    expect(await count('lang:de')).toEqual([german, austrian])
+    expect(await count('link:spring01')).toEqual([fromLink])
+    expect(await count('team:south')).toEqual([fromLink])
+    expect(await count('team:east')).toContain('no CR team "east"')
+    expect(await count('vip')).toContain('not a segment')
+
+    const [onboarding] = await h.app.db
+      .select()
+      .from(systemTopics)
+      .where(and(eq(systemTopics.projectId, project.id), eq(systemTopics.purpose, 'onboarding')))
+    const photo = sim.sendGroup(alice, cs, { photo: { bytes: Buffer.from('spring-photo') }, caption: 'Spring news in pictures' }, { threadId: onboarding!.threadId! })
+    const command = sim.sendGroup(alice, cs, { text: '/broadcast tag:photo' }, { threadId: onboarding!.threadId!, replyTo: photo.message_id })
+    const confirmation = await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.reply_to_message_id === command.message_id && m.reply_markup), { message: 'the confirmation' })
+    const go = (confirmation.reply_markup!.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>).find((b) => b.text.startsWith('✅'))!.callback_data
+    await sim.pressButton(alice, cs, confirmation.message_id, go)
+    for (const reader of [german!, austrian!])
+      await sim.waitFor(() => sim.privateMessages(reader, world.bots.client.id).find((m) => m.kind === 'photo' && m.text === 'Spring news in pictures'), {
+        message: `the photo at ${reader}`,
+      })
+    // Its confirmation ends with the final figures and no buttons.
+    await sim.waitFor(
+      () =>
+        sim.chatMessages(cs).find((m) => m.message_id === confirmation.message_id && m.text?.endsWith('2 / 2 sent, 0 blocked. Done.') && !m.reply_markup?.inline_keyboard.length),
+      {
+        message: 'the final figures',
+      },
+    )
   })
 
   it('is started from the command line too: counted without --yes, sent with it (paid when delivery.allowPaidBroadcast)', async () => {

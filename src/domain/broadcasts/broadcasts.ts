@@ -168,7 +168,9 @@ export async function countBroadcastRows(db: Database, broadcastId: number) {
   const [dead] = await db
     .select({
       cancelled: sql<number | string>`SUM(${outbox.lastError} = ${broadcastTexts.cancelledRow})`,
-      blocked: sql<number | string>`SUM(${outbox.lastError} <> ${broadcastTexts.cancelledRow} AND (${outbox.lastError} LIKE '%bot was blocked by the user%' OR ${outbox.lastError} LIKE '%user is deactivated%'))`,
+      blocked: sql<
+        number | string
+      >`SUM(${outbox.lastError} <> ${broadcastTexts.cancelledRow} AND (${outbox.lastError} LIKE '%bot was blocked by the user%' OR ${outbox.lastError} LIKE '%user is deactivated%'))`,
       n: sql<number | string>`COUNT(*)`,
     })
     .from(outbox)
