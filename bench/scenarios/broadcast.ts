@@ -50,10 +50,10 @@ export async function runBroadcast(ctx: ScenarioContext): Promise<ScenarioResult
       summary: { ...stageSummary(stage), 'broadcast recipients': recipients },
       phases,
       figures: {
-        reply_p99_ms_quiet: distribution(quiet).p99,
-        reply_p99_ms_broadcast: distribution(during).p99,
-        broadcast_msgs_per_s: sent / seconds,
-        rate_limited: stage.sim.stats().rateLimited - before.rateLimited,
+        replyP99MsQuiet: distribution(quiet).p99,
+        replyP99MsBroadcast: distribution(during).p99,
+        broadcastPerSecond: sent / seconds,
+        broadcastE429: stage.sim.stats().rateLimited - before.rateLimited,
       },
       notes: [
         `Simulator limits ${JSON.stringify(LIMITS)}; the service's budgets the same. ${REPLIES} staff replies per phase, one every ${REPLY_GAP_MS} ms, round robin over ${REPLY_CUSTOMERS} onboarded customers (each also a recipient).`,
