@@ -14,6 +14,7 @@ import { idleTopicsJob } from './cron/idle-topics.js'
 import { retentionJob } from './cron/retention.js'
 import { unansweredRemindersJob } from './cron/unanswered-reminders.js'
 import { queueJob } from './cron/queue.js'
+import { broadcastsJob } from './cron/broadcasts.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
@@ -167,6 +168,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     reloadRosters: reload,
     operators: config.operators,
     publicUrl: config.links.publicUrl,
+    allowPaidBroadcast: config.delivery.allowPaidBroadcast,
     alarms: new GroupAlarms(),
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
@@ -210,6 +212,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     cron.add(unansweredRemindersJob(deps, projects, config.cron.unansweredReminders, (project, stage, n) => metrics.reminders(project, stage, n)))
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }))
   cron.add(queueJob(deps, projects, config.cron.queue))
+  cron.add(broadcastsJob(deps, projects, config.cron.broadcasts))
 
   // Members who left the roster while the service was down are removed now (enforceMembership).
   sweepMembers()

@@ -252,6 +252,11 @@ export const configSchema = z
          * alarm. 0 or false: never (and off when budgets are off: the backlog is measured against them).
          */
         coalesceAfterMinutes: z.union([z.literal(false), z.number().min(0)]).default(2),
+        /**
+         * Broadcasts set `allow_paid_broadcast`: Telegram lets the bot send up to 1000 messages a second,
+         * for 0.1 Star per message beyond the free limit, taken from the bot's balance (README "Broadcasts").
+         */
+        allowPaidBroadcast: z.boolean().default(false),
         /** Per-bot send budgets the planner keeps to (Telegram's limits); false turns planning off. */
         budgets: z
           .union([
@@ -280,6 +285,8 @@ export const configSchema = z
         retention: cronSchedule('30 3 * * *'),
         /** Routes customers waiting for a CR owner as agents come online or free up (seconds field: every 2 s). */
         queue: cronSchedule('*/2 * * * * *'),
+        /** Counts running broadcasts and edits their progress into the confirmations (every second; edits at most every 3 s). */
+        broadcasts: cronSchedule('* * * * * *'),
       })
       .prefault({}),
     /** Handled updates and sent outbox rows are pruned after `days`; stored messages and their relay links after `messageDays` (absent: kept). */

@@ -28,6 +28,7 @@ export type StaffAction =
   | 'see_audit'
   | 'see_stats'
   | 'manage_links'
+  | 'broadcast'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 /** Each action's refusal is the text `refusal_<action>`. */
@@ -71,6 +72,7 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true }> 
   see_stats: { roles: ['cs_lead'] },
   // /link new, /link disable and /links: diversion links and their numbers.
   manage_links: { roles: ['cs_lead'] },
+  broadcast: { roles: ['cs_lead'] },
 }
 
 /**

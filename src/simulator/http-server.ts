@@ -83,7 +83,8 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   if (decision === 'dropBefore') return drop(deps, req, method, bot, 'before')
   const limiter = deps.limiter()
   if (limiter && isFloodCounted(method)) {
-    const wait = limiter.check(bot.id, chatId, Date.now(), messagesOfCall(method, jsonParam(params, 'media'), jsonParam(params, 'message_ids')))
+    const paid = params.has('allow_paid_broadcast') && params.bool('allow_paid_broadcast')
+    const wait = limiter.check(bot.id, chatId, Date.now(), messagesOfCall(method, jsonParam(params, 'media'), jsonParam(params, 'message_ids')), paid)
     if (wait > 0) {
       world.stats.rateLimited++
       return failure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait })

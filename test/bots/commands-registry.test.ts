@@ -48,6 +48,7 @@ describe('the staff command registry', () => {
       'failed',
       'audit',
       'stats',
+      'broadcast',
       'queue',
       'link',
       'links',

@@ -3,6 +3,7 @@ import type { RoleDefinition } from '../../domain/roles.js'
 import { BUTTON_NOT_VALID, pressText } from '../buttons/bind.js'
 import type { BotContext } from '../shared/context.js'
 import { staffAssignmentFeature } from './assignment-feature.js'
+import { staffBroadcastFeature } from './broadcast-feature.js'
 import { staffFailedFeature } from './failed-feature.js'
 import { staffGroupCommandsFeature } from './group-commands-feature.js'
 import { staffMembershipFeature } from './membership-feature.js'
@@ -23,7 +24,7 @@ import { staffTreatmentFeature } from './treatment-feature.js'
 export function staffBotFeatures(options: { role: RoleDefinition; listens: boolean }): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   if (options.listens) composer.use(staffGroupCommandsFeature)
-  if (options.listens && options.role.home) composer.use(staffFailedFeature)
+  if (options.listens && options.role.home) composer.use(staffFailedFeature, staffBroadcastFeature)
   if (options.role.home) composer.use(staffAssignmentFeature, staffReassignFeature, staffQueueFeature)
   if (options.listens) composer.use(staffSyncFeature, staffTopicMessageFeature, staffMembershipFeature)
   // The /treatment confirmation is posted by the CS or the CR bot, so the press comes back to it.

@@ -1,3 +1,4 @@
+import { broadcast } from './broadcast.js'
 import { createSystemTopic } from './create-system-topic.js'
 import { createTopic } from './create-topic.js'
 import { deleteMessage } from './delete.js'
@@ -34,4 +35,5 @@ export const outboxJobs = JobRegistry.of({
   delete_topic: deleteTopic,
   create_system_topic: createSystemTopic,
   remove_member: removeMember,
+  broadcast,
 })

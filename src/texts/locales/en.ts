@@ -187,6 +187,7 @@ refusal_see_presence = Only this project's staff can see who is on.
 refusal_see_audit = Only CS leads can see the audit trail.
 refusal_see_stats = Only CS leads can see the statistics.
 refusal_manage_links = Only CS leads can manage links.
+refusal_broadcast = Only CS leads can send broadcasts.
 refusalGroup = Only { $group } staff can work in this group.
 refusalRetiredTopic = This topic is closed and no longer speaks for the customer; use the customer's current topic.
 
@@ -385,6 +386,7 @@ auditKind = { $kind ->
         [api_write] API writes
         [risk_hit] risk-phrase hits
         [risk_phrase_change] risk-phrase changes
+        [broadcast] broadcasts
        *[other] { $kind }
     }
 statsUsage = Use /stats or /stats <days> (1 to 365).
