@@ -13,7 +13,8 @@ it('the production build compiles no file of the simulator or the demo', () => {
   // are read as empty, so the program resolves every import without parsing megabytes of types.
   const host = ts.createCompilerHost(compilerOptions)
   const readSource = host.getSourceFile.bind(host)
-  host.getSourceFile = (fileName, language, ...rest) => (fileName.includes('/node_modules/') ? ts.createSourceFile(fileName, '', language) : readSource(fileName, language, ...rest))
+  host.getSourceFile = (fileName, language, ...rest) =>
+    fileName.includes('/node_modules/') ? ts.createSourceFile(fileName, '', language) : readSource(fileName, language, ...rest)
   const program = ts.createProgram({ rootNames: fileNames, options: compilerOptions, host })
   const compiled = program
     .getSourceFiles()
