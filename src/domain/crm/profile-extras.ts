@@ -5,7 +5,6 @@ import type { ProjectScope } from '../../db/project-scope.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { customerSource } from '../links/attribution.js'
 import { customerAnswerList } from '../autoreply/answers.js'
-import { autoReplyTexts } from '../autoreply/texts.js'
 
 /** How many of the latest notes the profile card shows (`/notes` lists them all). */
 export const CARD_NOTES = 3
@@ -69,7 +68,7 @@ export function profileExtrasLines(project: ProjectRuntime, extras: ProfileExtra
   const t = textsOf(project)
   const lines: string[] = []
   if (extras.tags.length > 0) lines.push(t.staff('profileTags', { tags: extras.tags.map((tag) => `#${tag}`).join(' ') }))
-  if (extras.answers?.length) lines.push(autoReplyTexts.answersLine(extras.answers))
+  if (extras.answers?.length) lines.push(t.staff('profileAnswers', { answers: extras.answers.map((a) => `${a.key}: ${a.value}`).join(' · ') }))
   if (extras.latestNotes.length > 0) lines.push(t.staff('profileNotes'), ...extras.latestNotes.map((note) => `• ${noteLine(note, CARD_NOTE_CHARS)}`))
   return lines
 }
