@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customerNotes, customerTags } from '../../db/schema/index.js'
 import type { ProjectScope } from '../../db/project-scope.js'
+import type { Texts } from '../../texts/index.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { customerSource } from '../links/attribution.js'
 import { customerAnswerList } from '../autoreply/answers.js'
@@ -47,12 +48,12 @@ export async function customerNoteList(db: DbOrTx, scope: ProjectScope, customer
 }
 
 /** The tags, latest notes and source of a customer, as the card shows them. */
-export async function loadProfileExtras(db: DbOrTx, scope: ProjectScope, customerId: number): Promise<ProfileExtras> {
+export async function loadProfileExtras(db: DbOrTx, scope: ProjectScope, t: Texts, customerId: number): Promise<ProfileExtras> {
   // One after the other: inside a transaction both share one connection.
   return {
     tags: await customerTagList(db, scope, customerId),
     latestNotes: await customerNoteList(db, scope, customerId, CARD_NOTES),
-    source: await customerSource(db, scope, customerId),
+    source: await customerSource(db, scope, t, customerId),
     answers: await customerAnswerList(db, scope, customerId),
   }
 }
