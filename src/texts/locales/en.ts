@@ -336,6 +336,17 @@ historyOwnerChange = owner{ $hasFrom ->
        *[no] queue
     }
 historyQueued = queued for an owner
+historyAction = { $action ->
+        [onboarded] onboarded
+        [rejected] rejected
+        [reassigned] reassigned
+        [treatment_opened] treatment opened
+        [treatment_closed] treatment closed
+        [banned] banned
+        [unbanned] unbanned
+        [reopened] reopened
+       *[other] { $action }
+    }
 historyResolved = resolved
 historyResolvedRated = resolved, rated { $rating }/5
 historyMove = {" "}{ $from } → { $to }
