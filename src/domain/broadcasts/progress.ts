@@ -2,9 +2,8 @@ import { and, eq, inArray, isNull, or } from 'drizzle-orm'
 import { broadcasts } from '../../db/schema/index.js'
 import { cancelKeyboard } from '../buttons/broadcast.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { countBroadcastRows, queueConfirmationEdit } from './broadcasts.js'
-import { broadcastTexts } from './texts.js'
 
 /**
  * At most one progress edit of a confirmation this often: the edits share the CS group's budget
@@ -57,8 +56,8 @@ export async function refreshBroadcasts(deps: DomainDeps, projects: ProjectRunti
         })
         .where(and(eq(broadcasts.id, row.id), eq(broadcasts.projectId, row.projectId)))
       if (!edit) return
-      const text = broadcastTexts.progress({ segment: row.segment, total: row.total, ...counts, state })
-      await queueConfirmationEdit(tx, project, row, text, state === 'sending' ? cancelKeyboard(row.id) : { inline_keyboard: [] })
+      const text = textsOf(project).staff('broadcastProgress', { segment: row.segment, total: row.total, ...counts, state })
+      await queueConfirmationEdit(tx, project, row, text, state === 'sending' ? cancelKeyboard(project, row.id) : { inline_keyboard: [] })
       queued = true
     })
   }
