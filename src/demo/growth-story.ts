@@ -67,13 +67,6 @@ export async function playGrowthStory({ sim, world, transcript }: AcmeStage): Pr
     () => waitFor(() => sim.chatMessages(south).find((m) => m.pinned && m.text?.startsWith('👤 Zoe') && m.text.includes(text)), 'the answers on the CR card'),
   ]
   await step(
-    '43. She gives it: both answers are on her cards, and the flow hands her to a person (relayed as her message, the wait starts)',
-    sendZoe('A-1234'),
-    botSays('A person from our team will take it from here'),
-    ...inTopics('🤖 auto-answered', '🤖 Thank you!', '🙋 Talk to a person'),
-    ...onCards('Answers: order: A-1234 · product: Desk lamp'),
-  )
-  await step(
     '41. Zoe starts the /inquiry flow (config/flows.example.yaml): the bot asks for the product',
     sendZoe('/inquiry'),
     botSays('Which product'),
@@ -85,6 +78,13 @@ export async function playGrowthStory({ sim, world, transcript }: AcmeStage): Pr
     botSays('What is your order number?'),
     ...inTopics('🤖 auto-answered', '🤖 What is your order number?'),
     ...onCards('Answers: product: Desk lamp'),
+  )
+  await step(
+    '43. She gives it: both answers are on her cards, and the flow hands her to a person (relayed as her message, the wait starts)',
+    sendZoe('A-1234'),
+    botSays('A person from our team will take it from here'),
+    ...inTopics('🤖 auto-answered', '🤖 Thank you!', '🙋 Talk to a person'),
+    ...onCards('Answers: order: A-1234 · product: Desk lamp'),
   )
 
   const onboarding = sim.topics(cs).find((t) => t.name === 'Onboarding')!.message_thread_id
