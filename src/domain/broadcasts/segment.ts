@@ -43,7 +43,7 @@ function segmentCondition(db: DbOrTx, projectId: number, segment: Segment): SQL 
         db
           .select({ one: sql`1` })
           .from(customerTags)
-          .where(and(eq(customerTags.customerId, customers.id), eq(customerTags.tag, segment.tag))),
+          .where(and(eq(customerTags.projectId, customers.projectId), eq(customerTags.customerId, customers.id), eq(customerTags.tag, segment.tag))),
       )
     case 'team':
       return eq(customers.crTeam, segment.team)
