@@ -36,8 +36,6 @@ export const ALLOWED_UNSCOPED: RegExp[] = [
   /^select .* from `links` where \(`links`\.`code` = \? and `links`\.`enabled` = \?\)$/,
   // A broadcast's rows, by the id of the broadcast the caller read within its project (counted from the index alone).
   /^select `state`, COUNT\(\*\) from `outbox` where `outbox`\.`broadcast_id` = \? group by `outbox`\.`state`$/,
-  // The broadcasts job reads every running broadcast (all projects); each row says its project, and rows of a project not running are skipped.
-  /^select .* from `broadcasts` where \(`broadcasts`\.`state` = \? or \(`broadcasts`\.`state` = \? and `broadcasts`\.`finished_at` is null\)\)$/,
   // The outbox backlog gauge (readiness, metrics) counts all projects on purpose.
   /^select count\(\*\) from `outbox` where `outbox`\.`state` in \(\?, \?\)$/,
 ]
