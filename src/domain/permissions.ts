@@ -28,6 +28,8 @@ export type StaffAction =
   | 'see_audit'
   | 'see_stats'
   | 'manage_links'
+  | 'manage_risk_phrases'
+  | 'see_risk_phrases'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
@@ -70,6 +72,9 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
   see_stats: { roles: ['cs_lead'], refusal: 'Only CS leads can see the statistics.' },
   // /link new, /link disable and /links: diversion links and their numbers.
   manage_links: { roles: ['cs_lead'], refusal: 'Only CS leads can manage links.' },
+  // /risk add and /risk remove (/risk list: any staff).
+  manage_risk_phrases: { roles: ['cs_lead'], refusal: 'Only CS leads can change risk phrases.' },
+  see_risk_phrases: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can see risk phrases.' },
 }
 
 /**

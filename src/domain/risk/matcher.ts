@@ -1,5 +1,4 @@
-import { RE2JS } from 're2js'
-import { normaliseForRisk } from './normalise.js'
+import { compileRiskRegex, isRegexPattern, normaliseForRisk, riskPatternProblem } from '../../shared/risk-text.js'
 
 export type RiskMode = 'confirm' | 'block'
 
@@ -15,29 +14,12 @@ export interface CompiledPhrase extends RiskPhrase {
   matches(text: string, normalised: string): boolean
 }
 
-/** `/…/` is a regular expression (RE2: linear time, so no pattern can hang the relay); anything else a phrase. */
-export function isRegexPattern(pattern: string): boolean {
-  return pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')
-}
-
-/** Why a pattern cannot be used, or undefined when it can. */
-export function patternProblem(pattern: string): string | undefined {
-  if (!pattern.trim()) return 'a pattern cannot be empty'
-  if (!isRegexPattern(pattern)) return normaliseForRisk(pattern).trim() ? undefined : 'a pattern needs letters or digits'
-  try {
-    RE2JS.compile(pattern.slice(1, -1), RE2JS.CASE_INSENSITIVE)
-    return undefined
-  } catch (error) {
-    return `not a valid regular expression (${(error as Error).message})`
-  }
-}
-
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-/** One pattern as a test on a text (and its normalised form). Throws on a bad regex (check `patternProblem` first). */
+/** One pattern as a test on a text (and its normalised form). Throws on a bad regex (check `riskPatternProblem` first). */
 function compilePattern(pattern: string): (text: string, normalised: string) => boolean {
   if (isRegexPattern(pattern)) {
-    const regex = RE2JS.compile(pattern.slice(1, -1), RE2JS.CASE_INSENSITIVE)
+    const regex = compileRiskRegex(pattern)
     return (text, normalised) => regex.matcher(text).find() || regex.matcher(normalised).find()
   }
   // A phrase: its words in order, on word boundaries (letters and digits of any script), any spacing between.
@@ -49,7 +31,7 @@ function compilePattern(pattern: string): (text: string, normalised: string) => 
 /** Compiles phrases; a pattern that does not compile is left out (config and /risk add refuse them first). */
 export function compilePhrases(phrases: readonly RiskPhrase[]): CompiledPhrase[] {
   return phrases.map((phrase) => {
-    const tests = phrase.patterns.filter((p) => !patternProblem(p)).map(compilePattern)
+    const tests = phrase.patterns.filter((p) => !riskPatternProblem(p)).map(compilePattern)
     return { ...phrase, matches: (text, normalised) => tests.some((test) => test(text, normalised)) }
   })
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compilePhrases, findRiskPhrase, patternProblem } from '../../../src/domain/risk/matcher.js'
-import { normaliseForRisk } from '../../../src/domain/risk/normalise.js'
+import { compilePhrases, findRiskPhrase } from '../../../src/domain/risk/matcher.js'
+import { normaliseForRisk, riskPatternProblem as patternProblem } from '../../../src/shared/risk-text.js'
 
 const book = compilePhrases([
   { name: 'password', mode: 'confirm', patterns: ['password', 'secret key'] },

@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js'
+
 /**
  * What a risk phrase is matched against: the text with look-alike characters folded, so "pаsswоrd"
  * with Cyrillic а/о, "ｐａｓｓｗｏｒｄ" (full-width) and "p a s s w o r d" all read "password".
@@ -21,4 +23,26 @@ export function normaliseForRisk(text: string): string {
     .toLowerCase()
     .replace(HOMOGLYPH_RUN, (c) => HOMOGLYPHS[c] ?? c)
     .replace(SPACED_LETTERS, (run) => run.replaceAll(' ', ''))
+}
+
+/** `/…/` is a regular expression (RE2: linear time, so no pattern can hang the relay); anything else a phrase. */
+export function isRegexPattern(pattern: string): boolean {
+  return pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')
+}
+
+/** A `/…/` pattern compiled by RE2, case-insensitive; throws when it is not a valid expression. */
+export function compileRiskRegex(pattern: string): RE2JS {
+  return RE2JS.compile(pattern.slice(1, -1), RE2JS.CASE_INSENSITIVE)
+}
+
+/** Why a pattern cannot be used, or undefined when it can (the config and `/risk add` ask). */
+export function riskPatternProblem(pattern: string): string | undefined {
+  if (!pattern.trim()) return 'a pattern cannot be empty'
+  if (!isRegexPattern(pattern)) return normaliseForRisk(pattern).trim() ? undefined : 'a pattern needs letters or digits'
+  try {
+    compileRiskRegex(pattern)
+    return undefined
+  } catch (error) {
+    return `not a valid regular expression (${(error as Error).message})`
+  }
 }
