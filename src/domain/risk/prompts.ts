@@ -19,26 +19,32 @@ export interface RiskHit {
   now: Date
 }
 
-/** The author's topic: where they typed it, else (`/c`, API) the copy mirrored into their role's topic. */
+/** The author's topic: where they typed it, else (`/c`, API: no original) the copy mirrored into their role's topic. */
 async function authorTopic(tx: DbOrTx, stored: MessageRow, hit: RiskHit): Promise<(TopicRef & { replyTo?: number }) | undefined> {
-  const typed = stored.chatId !== 0 && stored.messageId > 0
-  const where = typed
-    ? { chatId: stored.chatId, threadId: stored.threadId }
-    : (() => {
-        const copy = hit.copies.find((c) => c.to === 'topic' && c.role === stored.senderRole) ?? hit.copies.find((c) => c.to === 'topic')
-        return copy ? { chatId: copy.chatId, threadId: copy.topicId ?? null } : undefined
-      })()
-  if (!where) return undefined
-  const [topic] = await tx
-    .select({ id: topics.id, role: topics.role })
-    .from(topics)
-    .where(and(eq(topics.customerId, hit.customerId), eq(topics.chatId, where.chatId), where.threadId === null ? isNull(topics.threadId) : eq(topics.threadId, where.threadId)))
-  return topic ? { ...topic, ...(typed ? { replyTo: stored.messageId } : {}) } : undefined
+  const columns = { id: topics.id, role: topics.role }
+  if (stored.chatId !== 0 && stored.messageId > 0) {
+    const thread = stored.threadId === null ? isNull(topics.threadId) : eq(topics.threadId, stored.threadId)
+    const [typedIn] = await tx
+      .select(columns)
+      .from(topics)
+      .where(and(eq(topics.customerId, hit.customerId), eq(topics.chatId, stored.chatId), thread))
+    return typedIn ? { ...typedIn, replyTo: stored.messageId } : undefined
+  }
+  const topicIds = hit.copies.flatMap((copy) => (copy.to === 'topic' && copy.topicId !== undefined ? [copy.topicId] : []))
+  const mirrored = topicIds.length ? await tx.select(columns).from(topics).where(inArray(topics.id, topicIds)) : []
+  return mirrored.find((topic) => topic.role === stored.senderRole) ?? mirrored[0]
 }
 
 /** A block phrase: the message (or edit) is stored only, the hit audited, and the author told which phrase, in their topic. */
 export async function tellRiskBlocked(tx: DbOrTx, project: ProjectRuntime, stored: MessageRow, hit: RiskHit): Promise<void> {
-  await recordAudit(tx, project.id, { kind: 'risk_hit', actorUserId: stored.senderUserId, customerId: hit.customerId, details: { phrase: hit.phrase, action: 'blocked' }, text: hit.text, at: hit.now })
+  await recordAudit(tx, project.id, {
+    kind: 'risk_hit',
+    actorUserId: stored.senderUserId,
+    customerId: hit.customerId,
+    details: { phrase: hit.phrase, action: 'blocked' },
+    text: hit.text,
+    at: hit.now,
+  })
   const topic = await authorTopic(tx, stored, hit)
   if (topic) await queueTopicText(tx, project, topic, riskTexts.blocked(hit.phrase), topic.replyTo ? { replyTo: { messageId: topic.replyTo } } : {})
 }
@@ -116,7 +122,8 @@ export async function closeRiskPromptMessages(tx: DbOrTx, project: ProjectRuntim
     const posted = { kind: 'posted' as const, chatId: result.chatId, botId: row.botId }
     if (row.id === prompt.ephemeralOutboxId) {
       const ephemeralMessageId = result.ephemeralMessageId ?? pressedEphemeralId
-      if (ephemeralMessageId) await enqueueTo(tx, project, posted, { type: 'ephemeral', op: 'edit', chatId: result.chatId, receiverUserId: prompt.authorUserId, ephemeralMessageId, text })
+      if (ephemeralMessageId)
+        await enqueueTo(tx, project, posted, { type: 'ephemeral', op: 'edit', chatId: result.chatId, receiverUserId: prompt.authorUserId, ephemeralMessageId, text })
     } else if (result.messageId) {
       await enqueueTo(tx, project, posted, { type: 'edit_text', chatId: result.chatId, messageId: result.messageId, text })
     }
