@@ -16,7 +16,10 @@ type Ending = 'confirmed' | 'cancelled' | 'expired'
 
 /** Ends a pending prompt in the caller's transaction: its state, the hold discarded (unless confirmed), the audit row, its messages edited. */
 async function endPrompt(tx: DbOrTx, project: ProjectRuntime, prompt: RiskPromptRow, ending: Ending, at: Date, pressedEphemeralId?: number): Promise<void> {
-  await tx.update(riskPrompts).set({ state: ending }).where(eq(riskPrompts.id, prompt.id))
+  await tx
+    .update(riskPrompts)
+    .set({ state: ending })
+    .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.id, prompt.id)))
   if (ending !== 'confirmed') {
     await tx
       .update(relayHolds)

@@ -27,11 +27,16 @@ async function authorTopic(tx: DbOrTx, stored: MessageRow, hit: RiskHit): Promis
     const [typedIn] = await tx
       .select(columns)
       .from(topics)
-      .where(and(eq(topics.customerId, hit.customerId), eq(topics.chatId, stored.chatId), thread))
+      .where(and(eq(topics.projectId, stored.projectId), eq(topics.customerId, hit.customerId), eq(topics.chatId, stored.chatId), thread))
     return typedIn ? { ...typedIn, replyTo: stored.messageId } : undefined
   }
   const topicIds = hit.copies.flatMap((copy) => (copy.to === 'topic' && copy.topicId !== undefined ? [copy.topicId] : []))
-  const mirrored = topicIds.length ? await tx.select(columns).from(topics).where(inArray(topics.id, topicIds)) : []
+  const mirrored = topicIds.length
+    ? await tx
+        .select(columns)
+        .from(topics)
+        .where(and(eq(topics.projectId, stored.projectId), inArray(topics.id, topicIds)))
+    : []
   return mirrored.find((topic) => topic.role === stored.senderRole) ?? mirrored[0]
 }
 
@@ -80,7 +85,10 @@ export async function openRiskPrompt(tx: DbOrTx, project: ProjectRuntime, stored
     replyMarkup: riskPromptKeyboard(promptId),
   }
   const outboxId = await enqueueTo(tx, project, { kind: 'topic', topic }, job)
-  await tx.update(riskPrompts).set({ ephemeralOutboxId: outboxId }).where(eq(riskPrompts.id, promptId))
+  await tx
+    .update(riskPrompts)
+    .set({ ephemeralOutboxId: outboxId })
+    .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.id, promptId)))
 }
 
 export type RiskPromptRow = typeof riskPrompts.$inferSelect
@@ -103,11 +111,17 @@ export async function postRiskFallbacks(tx: DbOrTx, project: ProjectRuntime, now
       ),
     )
   for (const { prompt } of waiting) {
-    const [topic] = await tx.select({ id: topics.id, role: topics.role }).from(topics).where(eq(topics.id, prompt.topicId))
+    const [topic] = await tx
+      .select({ id: topics.id, role: topics.role })
+      .from(topics)
+      .where(and(eq(topics.projectId, project.id), eq(topics.id, prompt.topicId)))
     if (!topic) continue
     const replyTo = prompt.replyToMessageId ? { replyTo: { messageId: prompt.replyToMessageId } } : {}
     const fallbackOutboxId = await queueTopicText(tx, project, topic, riskTexts.prompt(prompt.phrase), { ...replyTo, replyMarkup: riskPromptKeyboard(prompt.id) })
-    await tx.update(riskPrompts).set({ fallbackOutboxId }).where(eq(riskPrompts.id, prompt.id))
+    await tx
+      .update(riskPrompts)
+      .set({ fallbackOutboxId })
+      .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.id, prompt.id)))
   }
   return waiting.length
 }
@@ -115,7 +129,12 @@ export async function postRiskFallbacks(tx: DbOrTx, project: ProjectRuntime, now
 /** After a prompt is answered or expired: its ephemeral message and its fallback (when sent) say so, without buttons. */
 export async function closeRiskPromptMessages(tx: DbOrTx, project: ProjectRuntime, prompt: RiskPromptRow, text: string, pressedEphemeralId?: number): Promise<void> {
   const ids = [prompt.ephemeralOutboxId, prompt.fallbackOutboxId].filter((id): id is number => id !== null)
-  const rows = ids.length ? await tx.select().from(outbox).where(inArray(outbox.id, ids)) : []
+  const rows = ids.length
+    ? await tx
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.projectId, project.id), inArray(outbox.id, ids)))
+    : []
   for (const row of rows) {
     const result = row.state === 'sent' && row.result ? (JSON.parse(row.result) as { chatId?: number; messageId?: number; ephemeralMessageId?: number | null }) : {}
     if (!result.chatId) continue
