@@ -30,6 +30,7 @@ describe('the staff command registry', () => {
       'find',
       'c',
       'canned',
+      'risk',
       ...OWNERS,
       'help',
     ])
@@ -45,6 +46,7 @@ describe('the staff command registry', () => {
       'find',
       'c',
       'canned',
+      'risk',
       'failed',
       'audit',
       'stats',
@@ -55,7 +57,18 @@ describe('the staff command registry', () => {
       ...OWNERS,
       'help',
     ])
-    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'c', 'canned', ...OWNERS, 'help'])
+    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'resolve',
+      'treatment',
+      ...PROFILE,
+      'c',
+      'canned',
+      'risk',
+      ...OWNERS,
+      'help',
+    ])
     // Treatment has no team of its own to list with /who.
     expect(commandMenu(staffCommands, 'treatment', 'everyone').map((c) => c.command)).toEqual([
       'delete',
@@ -65,6 +78,7 @@ describe('the staff command registry', () => {
       ...PROFILE,
       'c',
       'canned',
+      'risk',
       ...OWNERS.filter((c) => c !== 'who'),
       'help',
     ])
