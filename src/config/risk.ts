@@ -10,10 +10,14 @@ export const riskPhraseSchema = z.strictObject({
   /** confirm: the author must press "Send anyway"; block: never relayed. */
   mode: z.enum(['confirm', 'block']),
   /** Phrases (case-insensitive, whole words, look-alike characters folded) or `/regex/` (RE2). */
-  patterns: z.array(z.string().superRefine((pattern, ctx) => {
-    const problem = riskPatternProblem(pattern)
-    if (problem) ctx.addIssue({ code: 'custom', message: problem })
-  })).min(1),
+  patterns: z
+    .array(
+      z.string().superRefine((pattern, ctx) => {
+        const problem = riskPatternProblem(pattern)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem })
+      }),
+    )
+    .min(1),
 })
 
 /** `projects[].riskPrompt`: how the "Send anyway / Cancel" prompt of a confirm phrase behaves. */

@@ -18,8 +18,6 @@ export const riskPromptButtons = defineButtonFamily<RiskPromptPress>({
 /** Send anyway / Cancel, side by side. */
 export function riskPromptKeyboard(promptId: number): Keyboard {
   return {
-    inline_keyboard: [
-      [riskPromptButtons.button(riskTexts.sendAnyway, { promptId, choice: 'send' }), riskPromptButtons.button(riskTexts.cancel, { promptId, choice: 'cancel' })],
-    ],
+    inline_keyboard: [[riskPromptButtons.button(riskTexts.sendAnyway, { promptId, choice: 'send' }), riskPromptButtons.button(riskTexts.cancel, { promptId, choice: 'cancel' })]],
   }
 }
