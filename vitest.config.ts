@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-each-file.ts'],
+    // Reports a statement sent on the pool from inside a transaction (src/db/pool-guard.ts).
+    env: { TOPICDESK_POOL_GUARD: '1' },
     // Hang guards, not budgets: a correct run on a busy machine must not fail on them.
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale'] as const
+export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface BenchOptions {
@@ -29,12 +29,14 @@ export interface BenchOptions {
   customersPerTeam: number
   /** Scale: customers in all at the small size (spread evenly over the teams). */
   smallCustomers: number
+  /** Broadcast: customers the broadcast goes to (seeded, beside the onboarded ones). */
+  recipients: number
   /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
   profile: boolean
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--profile]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -54,6 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       projects: { type: 'string', default: '10' },
       'customers-per-team': { type: 'string', default: '1000' },
       'small-customers': { type: 'string', default: '1000' },
+      recipients: { type: 'string', default: '5000' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -78,6 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     profile: values.profile,
     projects: positive('projects', values.projects),
     customersPerTeam: positive('customers-per-team', values['customers-per-team']),
+    recipients: positive('recipients', values.recipients),
     smallCustomers: positive('small-customers', values['small-customers']),
   }
 }

@@ -6,13 +6,21 @@ import { parseOptions, type ScenarioName } from './options.js'
 import { RESULTS_DIR } from './paths.js'
 import { renderScenario, writeResults } from './report.js'
 import type { Scenario, ScenarioResult } from './scenario.js'
+import { runBroadcast } from './scenarios/broadcast.js'
 import { runCapacity } from './scenarios/capacity.js'
 import { runFaults } from './scenarios/faults.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 import { runScale } from './scenarios/scale.js'
 
-const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = { capacity: runCapacity, limits: runLimits, faults: runFaults, reassign: runReassign, scale: runScale }
+const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
+  capacity: runCapacity,
+  limits: runLimits,
+  faults: runFaults,
+  reassign: runReassign,
+  scale: runScale,
+  broadcast: runBroadcast,
+}
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
 async function main(): Promise<void> {

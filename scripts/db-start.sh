@@ -28,6 +28,10 @@ init_datadir() {
 }
 
 start_server() {
+  # A throwaway server: durability is not wanted, speed is. Tests create and drop a database per
+  # file (tens of tables each): tables in the shared tablespace, not a file each, and no
+  # doublewrite or fsync make that a fraction of the cost on a busy disk.
+  local THROWAWAY_SPEED="--innodb-file-per-table=0 --innodb-doublewrite=0 --innodb-flush-method=nosync"
   log "starting mariadbd on 127.0.0.1:$DB_PORT…"
   rm -f "$DB_PIDFILE"
   # setsid + closed streams: the server outlives this script, never holds $(…) open, nor the lock (fd 9).
@@ -36,6 +40,7 @@ start_server() {
     --port="$DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --default-time-zone=+00:00 \
     --innodb-buffer-pool-size=128M --innodb-log-file-size=48M --innodb-flush-log-at-trx-commit=2 \
+    $THROWAWAY_SPEED \
     --max-connections=500 </dev/null >/dev/null 2>&1 9>&- &
   local pid=$! deadline=$((SECONDS + 60)) problem=""
   until db_admin --silent ping >/dev/null 2>&1; do

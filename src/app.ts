@@ -16,6 +16,7 @@ import { unansweredRemindersJob } from './cron/unanswered-reminders.js'
 import { queueJob } from './cron/queue.js'
 import { riskPromptsJob } from './cron/risk-prompts.js'
 import { loadRiskBook } from './domain/risk/phrases.js'
+import { broadcastsJob } from './cron/broadcasts.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
 import { SendPlanner } from './delivery/send-planner.js'
@@ -169,6 +170,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     reloadRosters: reload,
     operators: config.operators,
     publicUrl: config.links.publicUrl,
+    allowPaidBroadcast: config.delivery.allowPaidBroadcast,
     alarms: new GroupAlarms(),
     clock: options.clock ?? systemClock,
     activity: new AgentActivity(),
@@ -215,6 +217,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }))
   cron.add(queueJob(deps, projects, config.cron.queue))
   cron.add(riskPromptsJob(deps, projects, config.cron.riskPrompts))
+  cron.add(broadcastsJob(deps, projects, config.cron.broadcasts))
 
   // Members who left the roster while the service was down are removed now (enforceMembership).
   sweepMembers()

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { redactText } from '../redaction.js'
+import { checkFlows, readFlowsFile } from './flows.js'
 import { configSchema, type Config } from './schema.js'
 import { describeUnknownKey, knownKeysAt } from './strict-keys.js'
 
@@ -13,15 +15,35 @@ export class ConfigError extends Error {
  * Validates a config object (tests build theirs with this). Throws one ConfigError naming each bad
  * key; an unknown key (every object is strict) is named with the nearest known key.
  */
-export function createConfig(input: unknown): Config {
+export function createConfig(input: unknown, options: { baseDir?: string } = {}): Config {
   const result = configSchema.safeParse(input, { reportInput: true })
-  if (result.success) return result.data
+  if (result.success) return withFlows(result.data, options.baseDir ?? process.cwd())
   const lines = result.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => line([...issue.path, key], describeUnknownKey(key, knownKeysAt(configSchema, issue.path) ?? [])))
       : [line(issue.path, describeIssue(issue))],
   )
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+}
+
+/**
+ * Reads each project's flows file (relative to `baseDir`, the config file's folder) and checks
+ * every flow reference: a broken file refuses the whole config, naming the bad node, so a reload
+ * with one keeps the old flows.
+ */
+function withFlows(config: Config, baseDir: string): Config {
+  const lines: string[] = []
+  for (const [i, project] of config.projects.entries()) {
+    if (project.flowsFile !== undefined) {
+      const read = readFlowsFile(resolve(baseDir, project.flowsFile), project.autoReplies)
+      if (read.ok) project.flows = read.flows
+      else lines.push(...read.problems.map((problem) => `  - projects.${i}.flowsFile (${project.flowsFile}): ${problem}`))
+    } else {
+      for (const [at, problem] of checkFlows(project.flows ?? {}, project.autoReplies)) lines.push(`  - projects.${i}.${at}: ${problem}`)
+    }
+  }
+  if (lines.length) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  return config
 }
 
 const line = (path: ReadonlyArray<PropertyKey>, text: string) => `  - ${path.map(String).join('.') || '(root)'}: ${text}`
@@ -69,7 +91,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
       // The first line says what and where; the rest is an excerpt of the file after substitution.
       throw new ConfigError(`Config ${path} is not valid YAML/JSON: ${(error as Error).message.split(':\n')[0]}`)
     }
-    return createConfig(applyEnvOverrides(raw, env))
+    return createConfig(applyEnvOverrides(raw, env), { baseDir: dirname(path) })
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(redactText(error.message, values))
     throw error

@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { agentSchema, checkAgents, resolveRoster, staffEntrySchema } from './agents.js'
 import { checkUniqueness, checkWebhookUrl } from './cross-checks.js'
 import { slaSchema } from './sla.js'
+import { autoReplySchema, flowsSchema } from './flows.js'
+import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
 import { isAddressOrCidr } from './addresses.js'
 import { riskPhraseSchema, riskPromptSchema } from './risk.js'
 
@@ -31,18 +33,25 @@ export const cronSchedule = (fallback: string) =>
 
 export type { StaffRole } from './agents.js'
 
+const TEMPLATE_KEYS = ['askEmail', 'invalidEmail', 'unknownEmail', 'cooldown', 'alreadyLinked', 'pendingAssignment', 'welcomeClient', 'rejected', 'topicNotice'] as const
+/** A locale tag as Telegram's `language_code` carries it: "de", "pt-br", "en-GB". */
+const localeTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag like "de" or "pt-br"')
+/** `texts.<locale>.<key>`: a project's texts in other languages (and its own locale's, winning over the old form). */
+const textsSchema = z
+  .record(
+    localeTag,
+    z.record(
+      z.string().refine((key) => TEXT_KEYS.has(key), { error: (issue) => `a known text key, not "${String(issue.input)}"` }),
+      z.string().refine((s) => s.trim() !== '', 'a non-empty text'),
+    ),
+  )
+  .default({})
+
+/** The old form of a project's text overrides: in its default locale (`locale`); the defaults are the built-in English texts. */
 const templatesSchema = z
-  .strictObject({
-    askEmail: nonEmptyText('Welcome! To connect you with your team, please send the email address of your account.'),
-    invalidEmail: nonEmptyText("That doesn't look like an email address. Please send the email of your account."),
-    unknownEmail: nonEmptyText("We couldn't find an account with that email. Please check it and try again."),
-    cooldown: nonEmptyText('Too many attempts. Please wait a few minutes and try again.'),
-    alreadyLinked: nonEmptyText('That account is already connected to another Telegram user. Our team has been notified.'),
-    pendingAssignment: nonEmptyText('Thank you! Our team will be with you shortly. You can already write your question here.'),
-    welcomeClient: nonEmptyText('Hello {name}! Your team is ready. Write here any time: we answer in this chat.'),
-    rejected: nonEmptyText("Sorry, we can't open a conversation for this account. Please contact us through the usual channels."),
-    topicNotice: nonEmptyText('New customer {name} ({accountId}). Assigned by {decidedBy}.'),
-  })
+  .strictObject(
+    Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, nonEmptyText(defaultTemplate(key))])) as Record<(typeof TEMPLATE_KEYS)[number], ReturnType<typeof nonEmptyText>>,
+  )
   .prefault({})
 export type Templates = z.infer<typeof templatesSchema>
 
@@ -107,7 +116,12 @@ const projectSchema = z.strictObject({
       activeMinutes: z.number().positive().default(15),
     })
     .prefault({}),
+  /** The project's default locale: the old-form texts below are in it, and clients whose language the project lacks read it. */
+  locale: localeTag.default('en'),
+  /** The locale of staff texts (cards, notices, answers to commands); default: `locale`. */
+  staffLocale: localeTag.optional(),
   templates: templatesSchema,
+  texts: textsSchema,
   relay: z
     .strictObject({
       notePrefix: z.string().min(1).default('//'),
@@ -116,7 +130,7 @@ const projectSchema = z.strictObject({
       anonymousCs: z.boolean().default(false),
       anonymousTreatment: z.boolean().default(false),
       /** Told once to a client banned with /ban, at their first message after the ban. */
-      bannedReply: z.string().min(1).default('Your messages are no longer passed on to our team. If you think this is a mistake, please contact us through the usual channels.'),
+      bannedReply: z.string().min(1).default(defaultTemplate('bannedReply')),
     })
     .prefault({}),
   flood: z
@@ -124,10 +138,7 @@ const projectSchema = z.strictObject({
       /** A client's messages relayed per window; the excess is stored, counted in one notice per window, and the client asked to slow down. */
       maxMessages: z.number().int().positive().default(20),
       windowSeconds: z.number().int().positive().default(60),
-      slowDownReply: z
-        .string()
-        .min(1)
-        .default('You are writing faster than we can pass your messages on. Please slow down a little: messages sent too quickly are saved but not shown to the team.'),
+      slowDownReply: z.string().min(1).default(defaultTemplate('slowDownReply')),
     })
     .prefault({}),
   onboarding: z
@@ -151,13 +162,19 @@ const projectSchema = z.strictObject({
     .prefault({}),
   /** Unanswered reminders, business hours and the outside-hours auto-reply (`false`: off). */
   sla: slaSchema,
+  /** Answers the client bot gives before staff are bothered (keywords or a `/regex/`), in order; the first match answers. */
+  autoReplies: autoReplySchema,
+  /** The project's command flows, a YAML file (`flows:` at its top; relative to the config file), re-read on reload. */
+  flowsFile: z.string().min(1).optional(),
+  /** The flows inline (tests, small setups); with `flowsFile`, the file's flows. */
+  flows: flowsSchema.optional(),
   /** Resolving a conversation (/resolve, a person closing the CR topic): whether the client is asked for a 1–5 rating, and in which words. */
   resolve: z
     .strictObject({
       askRating: z.boolean().default(false),
-      ratingPrompt: nonEmptyText('Your conversation was marked as resolved. How did we do? Please rate it from 1 (poor) to 5 (excellent).'),
+      ratingPrompt: nonEmptyText(defaultTemplate('ratingPrompt')),
       /** Shown on the prompt once rated ({rating}: 1–5). */
-      ratingThanks: nonEmptyText('You rated it {rating}/5. Thank you!'),
+      ratingThanks: nonEmptyText(defaultTemplate('ratingThanks')),
     })
     .prefault({}),
   reassignment: z
@@ -169,7 +186,7 @@ const projectSchema = z.strictObject({
       /** What happens to the old topic after the replay. */
       oldTopic: z.enum(['close', 'delete']).default('close'),
       notifyClient: z.boolean().default(false),
-      clientTemplate: nonEmptyText('Your conversation is now looked after by {team}. Nothing changes for you: keep writing here.'),
+      clientTemplate: nonEmptyText(defaultTemplate('reassignedClient')),
     })
     .prefault({}),
   /** Risk phrases checked in every staff message to a client (the starting set; CS leads change it with /risk). */
@@ -240,6 +257,11 @@ export const configSchema = z
          * alarm. 0 or false: never (and off when budgets are off: the backlog is measured against them).
          */
         coalesceAfterMinutes: z.union([z.literal(false), z.number().min(0)]).default(2),
+        /**
+         * Broadcasts set `allow_paid_broadcast`: Telegram lets the bot send up to 1000 messages a second,
+         * for 0.1 Star per message beyond the free limit, taken from the bot's balance (README "Broadcasts").
+         */
+        allowPaidBroadcast: z.boolean().default(false),
         /** Per-bot send budgets the planner keeps to (Telegram's limits); false turns planning off. */
         budgets: z
           .union([
@@ -270,6 +292,8 @@ export const configSchema = z
         queue: cronSchedule('*/2 * * * * *'),
         /** Posts risk prompts nobody pressed as normal replies, expires old ones, reloads /risk changes (every 5 s). */
         riskPrompts: cronSchedule('*/5 * * * * *'),
+        /** Counts running broadcasts and edits their progress into the confirmations (every second; edits at most every 3 s). */
+        broadcasts: cronSchedule('* * * * * *'),
       })
       .prefault({}),
     /** Handled updates and sent outbox rows are pruned after `days`; stored messages and their relay links after `messageDays` (absent: kept). */

@@ -47,6 +47,11 @@ export type OutboxJob =
   /** Delete a retired topic (reassignment cleanup when configured to delete). */
   | { type: 'delete_topic'; topicId: number }
   | { type: 'create_system_topic'; systemTopicId: number }
+  /**
+   * One client's copy of a broadcast (its message is the broadcast row's source, sent by the client
+   * bot); `paid` sets `allow_paid_broadcast`.
+   */
+  | { type: 'broadcast'; broadcastId: number; chatId: number; paid?: boolean }
   /** Remove someone from a group and let them be invited again (enforceMembership). */
   | { type: 'remove_member'; chatId: number; userId: number }
   /**

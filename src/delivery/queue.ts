@@ -15,6 +15,8 @@ export interface EnqueueInput {
   dependsOn?: number
   /** Hold the row back this long (album parts wait for their siblings). */
   delayMs?: number
+  /** The broadcast the row sends (counted and cancelled by it). */
+  broadcastId?: number
 }
 
 /** Adds one job to the outbox inside the caller's transaction; returns its row id. */
@@ -36,6 +38,7 @@ function outboxRow(input: EnqueueInput) {
     botId: input.botId,
     job: JSON.stringify(input.job),
     dependsOn: input.dependsOn,
+    ...(input.broadcastId !== undefined ? { broadcastId: input.broadcastId } : {}),
     ...(input.delayMs ? { nextAttemptAt: new Date(Date.now() + input.delayMs) } : {}),
   }
 }

@@ -7,6 +7,7 @@ import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playCrmStory } from './crm-story.js'
 import { playLinksStory } from './links-story.js'
+import { playReportsStory } from './reports-story.js'
 import { playRoutingStory } from './routing-story.js'
 import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     await playReminderStory({ sim, world, transcript, advanceClock: (ms) => clock.advance(ms), runReminders: () => runRemindersOnce(app) })
     await playCrmStory({ sim, world, transcript })
     await playLinksStory({ sim, world, transcript, publicPort: app.publicPort! })
+    await playReportsStory({ sim, world, transcript })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

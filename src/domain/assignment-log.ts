@@ -2,7 +2,8 @@ import { and, asc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { assignmentLog, conversationRatings, type AssignmentAction } from '../db/schema/index.js'
 import { auditOfAssignment, recordAudit } from './audit/events.js'
-import { staffMember, type ProjectRuntime } from './project-runtime.js'
+import { staffMember, textsOf, type ProjectRuntime } from './project-runtime.js'
+import { BUILT_IN_TEXTS, type Texts } from '../texts/index.js'
 
 export interface AssignmentChange {
   projectId: number
@@ -32,23 +33,22 @@ export async function logAssignment(tx: DbOrTx, change: AssignmentChange): Promi
 
 type LogRow = typeof assignmentLog.$inferSelect
 
-/** "owner Rita → Ben", "owner → Rita" (a first owner), "owner Rita → queue"; names from the roster, else the id. */
-function ownerChange(row: Pick<LogRow, 'fromOwner' | 'toOwner'>, nameOf: (userId: number) => string): string {
-  const from = row.fromOwner ? ` ${nameOf(row.fromOwner)}` : ''
-  return `owner${from} → ${row.toOwner ? nameOf(row.toOwner) : 'queue'}`
-}
-
-/** What happened, in words: the team move, the owner change, the rating of a resolution. */
-function describeAction(row: LogRow, rating: number | null, nameOf: (userId: number) => string): string {
+/** What happened, in words: the team move, the owner change ("owner Rita → Ben", "owner → Rita", "owner Rita → queue"), the rating of a resolution. */
+function describeAction(row: LogRow, rating: number | null, nameOf: (userId: number) => string, t: Texts): string {
   switch (row.action) {
     case 'owner_changed':
-      return ownerChange(row, nameOf)
+      return t.staff('historyOwnerChange', {
+        hasFrom: row.fromOwner ? 'yes' : 'no',
+        from: row.fromOwner ? nameOf(row.fromOwner) : '',
+        hasTo: row.toOwner ? 'yes' : 'no',
+        to: row.toOwner ? nameOf(row.toOwner) : '',
+      })
     case 'queued':
-      return 'queued for an owner'
+      return t.staff('historyQueued')
     case 'resolved':
-      return rating === null ? 'resolved' : `resolved, rated ${rating}/5`
+      return rating === null ? t.staff('historyResolved') : t.staff('historyResolvedRated', { rating })
     default: {
-      const move = row.fromTeam || row.toTeam ? ` ${row.fromTeam ?? '—'} → ${row.toTeam ?? '—'}` : ''
+      const move = row.fromTeam || row.toTeam ? t.staff('historyMove', { from: row.fromTeam ?? '—', to: row.toTeam ?? '—' }) : ''
       return `${row.action.replace('_', ' ')}${move}`
     }
   }
@@ -58,11 +58,12 @@ function describeAction(row: LogRow, rating: number | null, nameOf: (userId: num
  * One `/history` line: "2026-11-26 14:02 UTC · owner Rita → Ben · by Alice (command): on holiday".
  * Who acted: the roster's name (else the id), the client for a reopening by their message, the system otherwise.
  */
-export function historyLine(row: LogRow, rating: number | null, nameOf: (userId: number) => string): string {
-  const when = `${row.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
-  const who = row.actorUserId ? nameOf(row.actorUserId) : row.action === 'reopened' && row.reason === 'client_message' ? 'the client' : 'system'
-  const note = row.note ? `: ${row.note}` : ''
-  return `${when} · ${describeAction(row, rating, nameOf)} · by ${who} (${row.reason.replaceAll('_', ' ')})${note}`
+export function historyLine(row: LogRow, rating: number | null, nameOf: (userId: number) => string, t: Texts = BUILT_IN_TEXTS): string {
+  const when = t.staff('utcStamp', { stamp: row.createdAt.toISOString().slice(0, 16).replace('T', ' ') })
+  const who = row.actorUserId ? nameOf(row.actorUserId) : t.staff(row.action === 'reopened' && row.reason === 'client_message' ? 'historyByClient' : 'historyBySystem')
+  // The reason is a stored code ("no_agent", "transfer"), shown as words.
+  const args = { when, action: describeAction(row, rating, nameOf, t), who, reason: row.reason.replaceAll('_', ' '), hasNote: row.note ? 'yes' : 'no', note: row.note ?? '' }
+  return t.staff('historyLine', args)
 }
 
 /** The assignment history of a customer as lines for `/history` (and the admin API), with the client's ratings. */
@@ -73,6 +74,7 @@ export async function assignmentHistory(db: DbOrTx, project: ProjectRuntime, cus
     .leftJoin(conversationRatings, and(eq(conversationRatings.projectId, project.id), eq(conversationRatings.resolutionId, assignmentLog.id)))
     .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.customerId, customerId)))
     .orderBy(asc(assignmentLog.id))
-  const nameOf = (userId: number) => staffMember(project, userId)?.name ?? `user ${userId}`
-  return rows.map(({ row, rating }) => historyLine(row, rating, nameOf))
+  const t = textsOf(project)
+  const nameOf = (userId: number) => staffMember(project, userId)?.name ?? t.staff('userById', { id: userId })
+  return rows.map(({ row, rating }) => historyLine(row, rating, nameOf, t))
 }

@@ -1,7 +1,7 @@
 import type { DomainDeps } from './deps.js'
 import { enqueueTo } from './enqueue-to.js'
 import { ensureOnboardingTopic } from './onboarding/system-topic.js'
-import { type BotRef, type ProjectRuntime } from './project-runtime.js'
+import { textsOf, type BotRef, type ProjectRuntime } from './project-runtime.js'
 import { homeRole } from './roles.js'
 
 /** A bot that cannot receive updates, as the alarm names it. */
@@ -24,10 +24,9 @@ export async function alarmBotFailing(deps: DomainDeps, project: ProjectRuntime,
   // The pool's listening bot first (it created the Onboarding topic), then the others.
   const via = (project.bots[homeRole(project.roles).key] ?? []).find((bot) => isWorking(bot.id))
   if (!via) return false
-  const name = failing.self.username ? `@${failing.self.username}` : `bot ${failing.self.id}`
-  const text =
-    `⚠️ Bot alarm: ${name} (${failing.path}) cannot receive updates: ${failing.reason}. ` +
-    `Messages to it wait at Telegram until it is fixed. To fix: ${failing.remedy}. (At most one alarm per bot per hour.)`
+  const t = textsOf(project)
+  const name = failing.self.username ? `@${failing.self.username}` : t.staff('botById', { id: failing.self.id })
+  const text = t.staff('botAlarm', { name, path: failing.path, reason: failing.reason, remedy: failing.remedy })
   await deps.db.transaction(async (tx) => {
     const systemTopicId = await ensureOnboardingTopic(tx, project)
     await enqueueTo(tx, project, { kind: 'system_topic', systemTopicId }, { type: 'text', target: { kind: 'system_topic', systemTopicId }, text }, { via: via.id })

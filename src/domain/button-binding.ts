@@ -4,7 +4,7 @@ import { topics, type TopicRole } from '../db/schema/index.js'
 import type { ProjectRuntime } from './project-runtime.js'
 
 /** Said to whoever presses a button whose data does not belong to the message or its customer. */
-export const NOT_THIS_MESSAGE = 'This button does not belong to this message.'
+export const NOT_THIS_MESSAGE = 'buttonNotThisMessage'
 
 /**
  * True when a message at (chat, thread) is in one of the customer's topics of these roles in this

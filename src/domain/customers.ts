@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import type { ProjectScope } from '../db/project-scope.js'
 import { activeTopicStates, customers, topics } from '../db/schema/index.js'
+import { BUILT_IN_TEXTS } from '../texts/index.js'
 
 export type Customer = typeof customers.$inferSelect
 export type Topic = typeof topics.$inferSelect
@@ -44,7 +45,7 @@ export async function findCustomer(db: DbOrTx, id: number): Promise<Customer | u
 }
 
 export function customerName(customer: Pick<Customer, 'firstName' | 'lastName'>): string {
-  return [customer.firstName, customer.lastName].filter(Boolean).join(' ') || 'Customer'
+  return [customer.firstName, customer.lastName].filter(Boolean).join(' ') || BUILT_IN_TEXTS.staff('customerWithoutName')
 }
 
 /** Topics that take relayed messages now: being created, open, or closed (reopened on the next client message); never retired or deleted. */

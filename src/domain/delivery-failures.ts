@@ -1,7 +1,7 @@
 import type { ClaimedJob, FailureClass } from '../delivery/hooks.js'
 import { decodeDestination, privateChatOf } from '../delivery/destination.js'
 import type { DomainDeps } from './deps.js'
-import type { ProjectRuntime } from './project-runtime.js'
+import { textsOf, type ProjectRuntime } from './project-runtime.js'
 import { setClientBlocked } from './relay/blocked.js'
 import { noteNeverStarted } from './relay/never-started.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
@@ -37,12 +37,9 @@ export async function handlePermanentFailure(deps: DomainDeps, projects: Project
     const bot = Object.values(project.bots)
       .flat()
       .find((b) => b.id === job.botId)
-    const who = bot ? `@${bot.username}` : `bot ${job.botId}`
-    await queueOnboardingText(
-      deps.db,
-      project,
-      `🚨 Delivery alarm: ${who} cannot post in "${title}" (${error}). Check that it is still an admin there with the right permissions. (At most one alarm per group per hour.)`,
-    )
+    const t = textsOf(project)
+    const who = bot ? `@${bot.username}` : t.staff('botById', { id: job.botId })
+    await queueOnboardingText(deps.db, project, t.staff('deliveryAlarm', { who, group: title, error }))
     deps.notify()
   }
 }

@@ -25,4 +25,6 @@ export interface DomainDeps {
   operators: readonly number[]
   /** Where diversion links point (config `links.publicUrl`); absent: links cannot be made from a chat. */
   publicUrl?: string
+  /** Broadcasts set `allow_paid_broadcast` (config `delivery.allowPaidBroadcast`). */
+  allowPaidBroadcast?: boolean
 }

@@ -36,6 +36,8 @@ export interface EnqueueToOptions {
   aside?: boolean
   dependsOn?: number
   delayMs?: number
+  /** The broadcast a bulk row belongs to (its progress and Cancel go by it). */
+  broadcastId?: number
 }
 
 /** Work on a relayed copy (edit, delete) goes through the bot that posted it, behind its topic's rows. */
@@ -118,6 +120,7 @@ function enqueueInput(project: ProjectRuntime, { address, job, options = {} }: A
     job,
     ...(options.dependsOn !== undefined ? { dependsOn: options.dependsOn } : {}),
     ...(options.delayMs ? { delayMs: options.delayMs } : {}),
+    ...(options.broadcastId !== undefined ? { broadcastId: options.broadcastId } : {}),
   }
 }
 

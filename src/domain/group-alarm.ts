@@ -5,7 +5,7 @@ import { findTopic } from '../db/repositories/relay.js'
 import type { Destination } from '../delivery/destination.js'
 import type { DomainDeps } from './deps.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
-import { staffGroupOf, type ProjectRuntime } from './project-runtime.js'
+import { staffGroupOf, textsOf, type ProjectRuntime } from './project-runtime.js'
 
 /** One alarm per group per hour is enough to get someone to fix the bot's rights. */
 const ALARM_INTERVAL_MS = 60 * 60 * 1000
@@ -59,12 +59,7 @@ export async function alarmGroupBacklog(deps: DomainDeps, project: ProjectRuntim
   const log = { projectId: project.id, chatId, minutes, bots }
   deps.logger.warn(log, 'ALARM: a group has a long backlog; text copies are being combined')
   // The alarm must not hold up the copies: a failure to queue it is logged, not thrown to the sender.
-  await queueOnboardingText(
-    deps.db,
-    project,
-    `⏳ Backlog alarm: "${group.title}" has about ${minutes} min of messages waiting (Telegram lets each bot post 20 messages a minute into a group). ` +
-      `Consecutive texts for one topic are combined into one message meanwhile. Add bots to the pool in projects[].bots.${group.role} of "${project.config.key}" (${bots} now). (At most one alarm per group per hour.)`,
-  ).then(
+  await queueOnboardingText(deps.db, project, textsOf(project).staff('backlogAlarm', { group: group.title, minutes, role: group.role, project: project.config.key, bots })).then(
     () => deps.notify(),
     (error: unknown) => deps.logger.error({ ...log, err: error }, 'could not queue the backlog alarm'),
   )

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { customers, topics } from '../db/schema/index.js'
 import type { DomainDeps } from './deps.js'
-import type { ProjectRuntime } from './project-runtime.js'
+import { textsOf, type ProjectRuntime } from './project-runtime.js'
 import { enqueueTo } from './enqueue-to.js'
 import { queueTopicText } from './topic-notices.js'
 
@@ -54,7 +54,7 @@ export async function closeIdleTopics(deps: Pick<DomainDeps, 'db' | 'logger' | '
         .set({ state: 'closed' })
         .where(and(eq(topics.id, topic.id), eq(topics.state, 'open'), lt(lastActivity, cutoff)))
       if (result.affectedRows === 0) return false
-      await queueTopicText(tx, project, topic, `💤 Closed after ${idleDays} days without messages. A new message from the client reopens it.`)
+      await queueTopicText(tx, project, topic, textsOf(project).staff('topicIdleClosed', { days: idleDays }))
       await enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'close_topic', topicId: topic.id })
       return true
     })

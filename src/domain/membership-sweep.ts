@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/client.js'
 import type { DomainDeps } from './deps.js'
 import { enqueueTo } from './enqueue-to.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
-import { botForRole, projectBotIds, staffGroups, staffMember, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
+import { botForRole, projectBotIds, staffGroups, staffMember, textsOf, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
 
 /** A person (or bot) in a staff group, as a `getChatMember` or `getChatAdministrators` answer shows them. */
 export interface GroupMember {
@@ -33,7 +33,8 @@ export interface UnauthorisedMember {
   removable: true | 'administrator' | 'no_right'
 }
 
-const describeMember = (m: GroupMember) => `${m.name} (${m.username ? `@${m.username}, ` : ''}id ${m.userId})`
+const describeMember = (project: ProjectRuntime, m: GroupMember) =>
+  textsOf(project).staff('memberName', { name: m.name, hasUsername: m.username ? 'yes' : 'no', username: m.username ?? '', id: m.userId })
 
 /**
  * The people in the project's staff groups who are neither on its roster nor allowed
@@ -76,14 +77,17 @@ export async function sweepMembership(deps: DomainDeps, project: ProjectRuntime,
   if (found.length === 0) return found
   const removed = found.filter((f) => f.removable === true)
   const kept = found.filter((f) => f.removable !== true)
-  const lines = ['🚫 Membership check: these people are in a staff group but are not authorised agents of this project.']
-  if (removed.length) lines.push('Removed:', ...removed.map((f) => `• ${describeMember(f.member)} from ${f.group.title}`))
+  const t = textsOf(project)
+  const lines = [t.staff('sweepTitle')]
+  if (removed.length) lines.push(t.staff('sweepRemoved'), ...removed.map((f) => t.staff('sweepRemovedLine', { who: describeMember(project, f.member), group: f.group.title })))
   if (kept.length)
     lines.push(
-      'Not removed, please do it by hand:',
-      ...kept.map((f) => `• ${describeMember(f.member)} in ${f.group.title} (${f.removable === 'administrator' ? 'an administrator' : 'the bot lacks the Ban users right'})`),
+      t.staff('sweepKept'),
+      ...kept.map((f) =>
+        t.staff('sweepKeptLine', { who: describeMember(project, f.member), group: f.group.title, why: f.removable === 'administrator' ? 'administrator' : 'no_right' }),
+      ),
     )
-  lines.push('To keep someone, add them to the agents (or allowedMembers) in the config and reload it (SIGHUP, or /reload by an operator).')
+  lines.push(t.staff('sweepHowToKeep'))
   await deps.db.transaction(async (tx) => {
     for (const { group, member } of removed) {
       const botId = botForRole(project, group.role).id

@@ -1,7 +1,7 @@
 import type { DomainDeps } from './deps.js'
 import { enqueueTo } from './enqueue-to.js'
 import { queueOnboardingText } from './onboarding/system-topic.js'
-import { staffGroupOf, staffMember, type ProjectRuntime } from './project-runtime.js'
+import { staffGroupOf, staffMember, textsOf, type ProjectRuntime } from './project-runtime.js'
 
 /** Someone who just joined a staff group, as the bot adapter saw them. */
 export interface JoinedMember {
@@ -27,14 +27,11 @@ export function mustLeave(project: ProjectRuntime, joined: JoinedMember): boolea
 export async function removeUnauthorisedMember(deps: DomainDeps, project: ProjectRuntime, botId: number, joined: JoinedMember): Promise<'removed' | 'kept'> {
   if (!mustLeave(project, joined)) return 'kept'
   const group = staffGroupOf(project, joined.chatId)!
-  const who = `${joined.name} (${joined.username ? `@${joined.username}, ` : ''}id ${joined.userId})`
+  const t = textsOf(project)
+  const who = t.staff('memberName', { name: joined.name, hasUsername: joined.username ? 'yes' : 'no', username: joined.username ?? '', id: joined.userId })
   await deps.db.transaction(async (tx) => {
     await enqueueTo(tx, project, { kind: 'posted', chatId: joined.chatId, botId }, { type: 'remove_member', chatId: joined.chatId, userId: joined.userId })
-    await queueOnboardingText(
-      tx,
-      project,
-      `🚫 ${who} joined ${group.title} but is not an authorised agent of this project, so they were removed. To let them in, add them to the agents (or allowedMembers) in the config, /reload, and invite them again.`,
-    )
+    await queueOnboardingText(tx, project, t.staff('memberRemovedOnJoin', { who, group: group.title }))
   })
   deps.notify()
   deps.logger.warn({ projectId: project.id, chatId: joined.chatId, userId: joined.userId }, 'unauthorised member removed from a staff group')

@@ -1,5 +1,5 @@
 import type { StaffRole } from '../config/index.js'
-import { staffMember, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
+import { staffMember, textsOf, type ProjectRuntime, type StaffGroup } from './project-runtime.js'
 import { roleDefinition } from './roles.js'
 
 /** Decisions staff take with buttons and commands, each allowed to the roles the README names. */
@@ -30,51 +30,54 @@ export type StaffAction =
   | 'manage_links'
   | 'manage_risk_phrases'
   | 'see_risk_phrases'
+  | 'broadcast'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
-const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; refusal: string }> = {
+/** Each action's refusal is the text `refusal_<action>`. */
+const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true }> = {
   // The onboarding card: a team, + Treatment, Reject.
-  assign_customer: { roles: ['cs_lead'], refusal: 'Only CS leads can assign customers.' },
+  assign_customer: { roles: ['cs_lead'] },
   // The reassignment buttons and /reassign.
-  reassign_customer: { roles: ['cs_lead'], refusal: 'Only CS leads can move customers between CR teams.' },
+  reassign_customer: { roles: ['cs_lead'] },
   // The /treatment confirmation (open or cancel) and /treatment; Treatment staff work in the topic once it exists.
-  open_treatment: { roles: ['cs', 'cs_lead', 'cr'], refusal: 'Only CS or CR staff can open a Treatment topic.' },
+  open_treatment: { roles: ['cs', 'cs_lead', 'cr'] },
   // /ban and /unban in a customer's topic.
-  ban_client: { roles: ['cs_lead'], refusal: 'Only CS leads can ban a client.' },
-  unban_client: { roles: ['cs_lead'], refusal: 'Only CS leads can unban a client.' },
+  ban_client: { roles: ['cs_lead'] },
+  unban_client: { roles: ['cs_lead'] },
   // /delete of someone else's message (everyone may delete their own).
-  delete_any_message: { roles: ['cs_lead'], refusal: 'You can delete only your own messages (CS leads can delete any).' },
+  delete_any_message: { roles: ['cs_lead'] },
   // /failed and its retry buttons.
-  see_failed: { roles: ['cs_lead'], refusal: 'Only CS leads can see failed deliveries.' },
-  retry_delivery: { roles: ['cs_lead'], refusal: 'Only CS leads can retry deliveries.' },
-  retry_update: { roles: ['cs_lead'], refusal: 'Only CS leads can retry failed updates.' },
+  see_failed: { roles: ['cs_lead'] },
+  retry_delivery: { roles: ['cs_lead'] },
+  retry_update: { roles: ['cs_lead'] },
   // /tag, /untag and /note in a customer's topic (/tags and /notes only read).
-  tag_customer: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can tag customers.' },
-  note_customer: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can add notes.' },
+  tag_customer: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
+  note_customer: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
   // /find in the CS group.
-  find_customers: { roles: ['cs', 'cs_lead'], refusal: 'Only CS staff can search customers.' },
+  find_customers: { roles: ['cs', 'cs_lead'] },
   // /canned add and remove; /c sends one.
-  manage_canned: { roles: ['cs_lead'], refusal: 'Only CS leads can change canned replies.' },
-  see_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can see canned replies.' },
-  send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can send canned replies.' },
+  manage_canned: { roles: ['cs_lead'] },
+  see_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
+  send_canned: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
   // /queue and its buttons: customers waiting for a CR owner.
-  see_queue: { roles: ['cs_lead'], refusal: 'Only CS leads can see the queue.' },
-  assign_owner: { roles: ['cs_lead'], refusal: 'Only CS leads can give a waiting customer an owner.' },
+  see_queue: { roles: ['cs_lead'] },
+  assign_owner: { roles: ['cs_lead'] },
   // /resolve in a customer's topic.
-  resolve_conversation: { roles: ['cs_lead'], owner: true, refusal: "Only the customer's owner or a CS lead can resolve the conversation." },
+  resolve_conversation: { roles: ['cs_lead'], owner: true },
   // /transfer and its agent buttons (the team buttons are reassign_customer); an owner hands over their own customers.
-  transfer_customer: { roles: ['cs_lead'], owner: true, refusal: "Only the customer's owner or a CS lead can transfer this customer." },
+  transfer_customer: { roles: ['cs_lead'], owner: true },
   // /online, /away, /offline (in the staff groups and in a private chat with a staff bot); /who and /mine.
-  set_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can set a status here." },
-  see_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: "Only this project's staff can see who is on." },
+  set_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
+  see_presence: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
   // /audit: the audit trail's summary; /stats: the project's reports.
-  see_audit: { roles: ['cs_lead'], refusal: 'Only CS leads can see the audit trail.' },
-  see_stats: { roles: ['cs_lead'], refusal: 'Only CS leads can see the statistics.' },
+  see_audit: { roles: ['cs_lead'] },
+  see_stats: { roles: ['cs_lead'] },
   // /link new, /link disable and /links: diversion links and their numbers.
-  manage_links: { roles: ['cs_lead'], refusal: 'Only CS leads can manage links.' },
+  manage_links: { roles: ['cs_lead'] },
+  broadcast: { roles: ['cs_lead'] },
   // /risk add and /risk remove (/risk list: any staff).
-  manage_risk_phrases: { roles: ['cs_lead'], refusal: 'Only CS leads can change risk phrases.' },
-  see_risk_phrases: { roles: ['cs', 'cs_lead', 'cr', 'treatment'], refusal: 'Only staff can see risk phrases.' },
+  manage_risk_phrases: { roles: ['cs_lead'] },
+  see_risk_phrases: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
 }
 
 /**
@@ -85,7 +88,7 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true; re
 export function groupRefusal(project: ProjectRuntime, userId: number, group: StaffGroup): string | undefined {
   const member = staffMember(project, userId)
   const role = roleDefinition(project.roles, group.role)
-  const refusal = `Only ${group.title} staff can work in this group.`
+  const refusal = textsOf(project).staff('refusalGroup', { group: group.title })
   if (!member?.roles.some((r) => role.staff.includes(r))) return refusal
   if (role.groupKind === 'teams' && member.teams.length > 0 && !member.teams.includes(group.teamKey)) return refusal
   return undefined
@@ -95,7 +98,7 @@ export function groupRefusal(project: ProjectRuntime, userId: number, group: Sta
 export function topicCommandRefusal(project: ProjectRuntime, userId: number, group: StaffGroup, topic: { state: string }): string | undefined {
   const refusal = groupRefusal(project, userId, group)
   if (refusal) return refusal
-  if (topic.state === 'retired') return "This topic is closed and no longer speaks for the customer; use the customer's current topic."
+  if (topic.state === 'retired') return textsOf(project).staff('refusalRetiredTopic')
   return undefined
 }
 
@@ -110,5 +113,5 @@ export function refusalFor(project: ProjectRuntime, userId: number, action: Staf
   const groupRefused = group && member ? groupRefusal(project, userId, group) : undefined
   if (groupRefused) return groupRefused
   if (member && rule.owner && customer?.ownerUserId === userId) return undefined
-  return member?.roles.some((role) => rule.roles.includes(role)) ? undefined : rule.refusal
+  return member?.roles.some((role) => rule.roles.includes(role)) ? undefined : textsOf(project).staff(`refusal_${action}`)
 }

@@ -3,6 +3,7 @@ import type { Database, DbOrTx } from '../db/client.js'
 import {
   accounts,
   assignmentLog,
+  transferPrompts,
   assignments,
   auditEvents,
   auditLog,
@@ -24,7 +25,9 @@ import { customerNoteList, customerTagList } from './crm/profile-extras.js'
 import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-rows.js'
 import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
 import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
+import { BUILT_IN_TEXTS } from '../texts/index.js'
 import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
+import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -89,6 +92,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
       .orderBy(conversationRatings.id),
     tags: await customerTagList(db, customer, customerId),
     notes: await customerNoteList(db, customer, customerId),
+    /** What they answered in flows (issue 18). */
+    answers: await customerAnswerList(db, customer, customerId),
     auditLog: (
       await db
         .select()
@@ -180,11 +185,13 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, startPayload: null }).where(eq(customers.id, customerId))
     await tx
       .update(topics)
-      .set({ name: `Customer ${customerId}` })
+      .set({ name: BUILT_IN_TEXTS.staff('forgottenTopicName', { id: customerId }) })
       .where(eq(topics.customerId, customerId))
     const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
     const [tags] = await tx.delete(customerTags).where(eq(customerTags.customerId, customerId))
+    await eraseCustomerAnswers(tx, { projectId }, customerId)
     await tx.update(assignmentLog).set({ note: null }).where(eq(assignmentLog.customerId, customerId))
+    await tx.delete(transferPrompts).where(eq(transferPrompts.customerId, customerId))
     await tx
       .update(assignmentLog)
       .set({ actorUserId: null })

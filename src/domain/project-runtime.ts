@@ -1,4 +1,5 @@
-import type { ProjectConfig } from '../config/index.js'
+import { textSettings, type ProjectConfig } from '../config/index.js'
+import { createTexts, type Texts } from '../texts/index.js'
 import type { Viewer } from '../db/repositories/relay.js'
 import type { Roster, StaffMember } from './roster.js'
 import type { RelayPolicy } from './relay/policies/policy.js'
@@ -46,7 +47,7 @@ export function staffMember(project: ProjectRuntime, userId: number): StaffMembe
 
 /** A staff member's name as the roster has it (their id once they left the roster). */
 export function memberName(project: ProjectRuntime, userId: number): string {
-  return staffMember(project, userId)?.name ?? `user ${userId}`
+  return staffMember(project, userId)?.name ?? textsOf(project).staff('userById', { id: userId })
 }
 
 /** Every staff group of the project, in registry order (home group first). */
@@ -113,7 +114,11 @@ export function attribution(project: ProjectRuntime, group: StaffGroup, senderId
   return `${member.name} · ${group.label}`
 }
 
-/** Fills `{name}`-style placeholders of a template. */
-export function fillTemplate(template: string, values: Record<string, string | number | undefined>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])))
+const projectTexts = new WeakMap<ProjectConfig, Texts>()
+
+/** The project's texts (built once per config): the domain says which key, the texts module words it. */
+export function textsOf(project: ProjectRuntime): Texts {
+  let texts = projectTexts.get(project.config)
+  if (!texts) projectTexts.set(project.config, (texts = createTexts(textSettings(project.config))))
+  return texts
 }

@@ -39,6 +39,8 @@ export interface StaffCopyContext {
   attribution: string
   toClient: boolean
   clientChatId: number
+  /** The header of its mirrors in the customer's other topics ("Alice · CS → client"), in the staff's words. */
+  mirrorHeader: string
 }
 
 /** A copy into a customer's topic. */
@@ -59,8 +61,7 @@ export async function routeMessage(db: DbOrTx, message: RoutedMessage, staff?: S
     const from = message.senderRole ?? undefined
     routes.push({ address: { kind: 'client', chatId: staff.clientChatId, from }, chatId: staff.clientChatId, kind: 'relay', header: staff.attribution })
   }
-  const mirrorHeader = staff.toClient ? `${staff.attribution} → client` : `${staff.attribution} (not delivered)`
-  for (const topic of topics) if (topic.chatId !== message.chatId) routes.push(topicRoute(topic, 'mirror', mirrorHeader))
+  for (const topic of topics) if (topic.chatId !== message.chatId) routes.push(topicRoute(topic, 'mirror', staff.mirrorHeader))
   return routes
 }
 

@@ -6,7 +6,7 @@ import { enqueueTo } from './enqueue-to.js'
 import { queueTopicText } from './topic-notices.js'
 import type { DomainDeps } from './deps.js'
 import { profileCard } from './onboarding/open-topics.js'
-import type { ProjectRuntime } from './project-runtime.js'
+import { textsOf, type ProjectRuntime } from './project-runtime.js'
 
 /**
  * After the outbox reopened or recreated a customer's topic: tell the staff once, and give a
@@ -20,10 +20,7 @@ export async function noteTopicRecovered(deps: DomainDeps, project: ProjectRunti
   // Through the bot that just recovered the topic (it knows the topic exists again).
   const via = { via: botId }
   await deps.db.transaction(async (tx) => {
-    const notice =
-      outcome === 'reopened'
-        ? '♻️ This topic had been closed; it was reopened so the conversation can go on.'
-        : '♻️ The previous topic of this customer was deleted or archived; this one replaces it. Earlier messages are in the old topic, if it still exists.'
+    const notice = textsOf(project).staff(outcome === 'reopened' ? 'topicRecoveredReopened' : 'topicRecoveredRecreated')
     await queueTopicText(tx, project, topic, notice, {}, via)
     if (outcome === 'recreated' && account) {
       const card = profileCard(project, customer, account, { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, topic.role)

@@ -4,7 +4,7 @@ import { topics } from '../db/schema/index.js'
 import type { Topic } from './customers.js'
 import { enqueueTo } from './enqueue-to.js'
 import type { InboundMessage } from './inbound.js'
-import type { ProjectRuntime } from './project-runtime.js'
+import { textsOf, type ProjectRuntime } from './project-runtime.js'
 
 const DAY_MS = 86_400_000
 
@@ -28,9 +28,9 @@ export async function recordTopicChangeByHand(db: DbOrTx, topic: Topic, message:
 }
 
 /** The one-line header that says why a closed topic opened again. */
-export function reopenHeader(closedSince: Date, now: Date): string {
+export function reopenHeader(project: ProjectRuntime, closedSince: Date, now: Date): string {
   const days = Math.floor((now.getTime() - closedSince.getTime()) / DAY_MS)
-  return days >= 1 ? `↩ Reopened after ${days} day${days === 1 ? '' : 's'}: new message from the client` : '↩ Reopened: new message from the client'
+  return textsOf(project).staff('topicReopened', { days: Math.max(0, days) })
 }
 
 /**
@@ -47,5 +47,5 @@ export async function reopenClosedTopic(tx: DbOrTx, project: ProjectRuntime, top
   if (reopened.affectedRows === 0) return
   const address = { kind: 'topic', topic } as const
   await enqueueTo(tx, project, address, { type: 'reopen_topic', topicId: topic.id })
-  await enqueueTo(tx, project, address, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: reopenHeader(topic.lastActivityAt ?? topic.updatedAt, now) })
+  await enqueueTo(tx, project, address, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text: reopenHeader(project, topic.lastActivityAt ?? topic.updatedAt, now) })
 }

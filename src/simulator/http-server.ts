@@ -55,6 +55,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } catch (e) {
     return send(res, failure(400, `Bad Request: ${(e as Error).message}`))
   }
+  // A long poll is logged as it starts too: one that never ends would leave no line otherwise.
+  if (method === 'getUpdates') deps.log(`getUpdates bot=${bot.id} <- offset=${String(params.int('offset'))} timeout=${String(params.int('timeout'))}`)
   const answer = await call(deps, bot, method, params, req, res)
   if (answer === 'dropped') return
   deps.log(`${method} bot=${bot.id} -> ${answer.body.ok ? `ok${describeResult(answer.body.result)}` : `${answer.status} ${String(answer.body.description)}`}`)
@@ -81,7 +83,8 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
   if (decision === 'dropBefore') return drop(deps, req, method, bot, 'before')
   const limiter = deps.limiter()
   if (limiter && isFloodCounted(method)) {
-    const wait = limiter.check(bot.id, chatId, Date.now(), messagesOfCall(method, jsonParam(params, 'media'), jsonParam(params, 'message_ids')))
+    const paid = params.has('allow_paid_broadcast') && params.bool('allow_paid_broadcast')
+    const wait = limiter.check(bot.id, chatId, Date.now(), messagesOfCall(method, jsonParam(params, 'media'), jsonParam(params, 'message_ids')), paid)
     if (wait > 0) {
       world.stats.rateLimited++
       return failure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait })

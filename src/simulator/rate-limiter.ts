@@ -1,5 +1,13 @@
 import type { RateLimitOptions } from './types.js'
 
+/**
+ * A send with `allow_paid_broadcast` may go out at up to this many messages a second per bot, for a
+ * fee (Bot API 7.11, sendMessage's doc comment in @grammyjs/types: "Pass True to allow up to 1000
+ * messages per second, ignoring broadcasting limits for a fee of 0.1 Telegram Stars per message";
+ * telegram-facts "Paid broadcasts"). A private chat's own limit still applies.
+ */
+export const PAID_BROADCAST_PER_SECOND = 1000
+
 interface Window {
   max: number
   spanMs: number
@@ -27,10 +35,11 @@ export class RateLimiter {
    * Records a call posting `messages` messages (album items count one each, telegram-facts
    * "Albums") and returns 0, or returns the seconds to wait (≥ 1) without recording. A call
    * needs room for all its messages; one larger than a whole budget needs an empty window.
+   * A paid broadcast send counts against the bot's window like any other, with the paid ceiling.
    */
-  check(botId: number, chatId: number | undefined, nowMs: number, messages = 1): number {
+  check(botId: number, chatId: number | undefined, nowMs: number, messages = 1, paidBroadcast = false): number {
     const o = this.options
-    const windows: Array<[string, Window]> = [[`${botId}`, { max: o.globalPerSecond, spanMs: 1000 }]]
+    const windows: Array<[string, Window]> = [[`${botId}`, { max: paidBroadcast ? PAID_BROADCAST_PER_SECOND : o.globalPerSecond, spanMs: 1000 }]]
     if (chatId !== undefined && chatId < 0) windows.push([`${botId}:${chatId}`, { max: o.groupPerMinute, spanMs: 60_000 }])
     else if (chatId !== undefined) windows.push([`${botId}:${chatId}`, { max: o.privateBurst, spanMs: (o.privateBurst / o.privatePerSecond) * 1000 }])
     let waitMs = 0

@@ -137,10 +137,15 @@ export function react(world: World, userId: number, chatId: number, messageId: n
   for (const bot of reactionRecipients(world, m.chat)) bot.queue.push('message_reaction', structuredClone(payload))
 }
 
-const CALLBACK_WAIT_MS = 3000
+/**
+ * How long a press waits for the bot's answer: Telegram's own window for answering (telegram-facts
+ * "Updates"; later answers are refused as too old). A shorter wait failed correct presses whose
+ * answer a loaded machine made slow.
+ */
+const CALLBACK_WAIT_MS = 15_000
 
 /**
- * Presses an inline button; resolves with the bot's answer, or undefined after about 3 s.
+ * Presses an inline button; resolves with the bot's answer, or undefined after 15 s.
  * The query goes to the bot that posted the message, and only to it (Bot API, CallbackQuery:
  * "the message sent by the bot with the callback button"; telegram-facts.md line 31).
  * `forged`: a modified client sending callback data that is not on the message. Whether

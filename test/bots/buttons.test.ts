@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { decodeRatingPress, encodeRatingPress, ratingKeyboard } from '../../src/domain/buttons/rating.js'
 import { decodeReassignButton, encodeReassignButton, type ReassignButton } from '../../src/domain/buttons/reassign.js'
 import { decodeTransferButton, encodeTransferButton, type TransferButton } from '../../src/domain/buttons/transfer.js'
-import { transferNoteOf } from '../../src/domain/owners/transfer.js'
 import { decodeTreatmentAction, encodeTreatmentAction } from '../../src/domain/buttons/treatment-prompt.js'
 import { decodeQueueAssign, encodeQueueAssign } from '../../src/domain/buttons/queue.js'
 import { pressedMessage } from '../../src/bots/buttons/pressed-message.js'
@@ -47,7 +46,7 @@ describe('button codecs', () => {
     for (const forged of ['rt:7:9:0', 'rt:7:9:6', 'rt:7:9', 'rt:7:9:4:1', 'rt:x:9:4', 'rt:7:-9:4', 'ra:7:9:4']) expect(decodeRatingPress(forged)).toBeUndefined()
   })
 
-  it('round-trip transfer buttons within 64 bytes, refuse anything else, and read the reason back from the prompt', () => {
+  it('round-trip transfer buttons within 64 bytes, refuse anything else, and name the prompt’s row that keeps its reason', () => {
     const buttons: TransferButton[] = [
       { kind: 'agent', customerId: 999_999_999_999_999, userId: 999_999_999_999_999 },
       { kind: 'team', customerId: 7, teamKey: 'a'.repeat(24) },
@@ -58,9 +57,11 @@ describe('button codecs', () => {
       expect(decodeTransferButton(data)).toEqual(button)
     }
     for (const forged of ['tf:a:7', 'tf:a:7:x', 'tf:t:7:South!', 'tf:a:7:8:9', 'tf:x:7:8', 'tf:a:-1:8', 'ra:t:7:south']) expect(decodeTransferButton(forged)).toBeUndefined()
-    expect(transferNoteOf('🔁 Transfer Zoe (owner: Carol) to whom?\nReason: speaks Dutch')).toBe('speaks Dutch')
-    expect(transferNoteOf('🔁 Transfer Zoe (owner: Carol) to whom?')).toBeNull()
-    expect(transferNoteOf('Reason: not a prompt')).toBeNull()
+    // A prompt given a reason names its row: the reason is read from there, never from the prompt's text.
+    const withReason: TransferButton = { kind: 'agent', customerId: 999_999_999_999_999, userId: 999_999_999_999_999, promptId: 999_999_999_999_999 }
+    expect(Buffer.byteLength(encodeTransferButton(withReason))).toBeLessThanOrEqual(64)
+    expect(decodeTransferButton(encodeTransferButton(withReason))).toEqual(withReason)
+    for (const forged of ['tf:n:7:8', 'tf:n:x:7:8', 'tf:n:1:7:8:9']) expect(decodeTransferButton(forged)).toBeUndefined()
   })
 
   it('binds a press to the buttons of the message it was pressed on', () => {

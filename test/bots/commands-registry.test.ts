@@ -50,6 +50,7 @@ describe('the staff command registry', () => {
       'failed',
       'audit',
       'stats',
+      'broadcast',
       'queue',
       'link',
       'links',

@@ -2,11 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { broadcastButtons } from '../../src/domain/buttons/broadcast.js'
 import { deadLetterRetryButtons, failedUpdateRetryButtons } from '../../src/domain/buttons/failed.js'
 import { buttonId, CALLBACK_DATA_MAX_BYTES, defineButtonFamily } from '../../src/domain/buttons/family.js'
 import { cardButtons } from '../../src/domain/buttons/onboarding-card.js'
 import { queueAssignButtons } from '../../src/domain/buttons/queue.js'
 import { ratingButtons } from '../../src/domain/buttons/rating.js'
+import { flowButtons } from '../../src/domain/buttons/flow.js'
 import { reassignButtons } from '../../src/domain/buttons/reassign.js'
 import { transferButtons } from '../../src/domain/buttons/transfer.js'
 import { treatmentButtons } from '../../src/domain/buttons/treatment-prompt.js'
@@ -42,7 +44,18 @@ describe('defineButtonFamily', () => {
 })
 
 describe('the button families', () => {
-  const families = [cardButtons, reassignButtons, transferButtons, treatmentButtons, queueAssignButtons, ratingButtons, deadLetterRetryButtons, failedUpdateRetryButtons]
+  const families = [
+    cardButtons,
+    reassignButtons,
+    transferButtons,
+    treatmentButtons,
+    queueAssignButtons,
+    ratingButtons,
+    deadLetterRetryButtons,
+    failedUpdateRetryButtons,
+    flowButtons,
+    broadcastButtons,
+  ]
 
   it('have one prefix each, and their largest buttons fit', () => {
     expect(new Set(families.map((family) => family.prefix)).size).toBe(families.length)
@@ -57,10 +70,14 @@ describe('the button families', () => {
       ratingButtons.encode({ customerId: id, resolutionId: id, rating: 5 }),
       deadLetterRetryButtons.encode({ outboxId: id }),
       failedUpdateRetryButtons.encode({ botId: id, updateId: id }),
+      flowButtons.encode({ kind: 'step', customerId: id, flow: 'f'.repeat(16), step: 's'.repeat(16), index: 7 }),
+      broadcastButtons.encode({ action: 'go', broadcastId: id }),
     ]
     for (const [index, data] of largest.entries()) expect(families[index]!.decode(data)).toBeDefined()
     expect(failedUpdateRetryButtons.decode('du:7:9')).toEqual({ botId: 7, updateId: 9 })
     expect(deadLetterRetryButtons.decode('dl:7:9')).toBeUndefined()
+    expect(broadcastButtons.decode('bc:x:12')).toEqual({ action: 'x', broadcastId: 12 })
+    expect(broadcastButtons.decode('bc:send:12')).toBeUndefined()
   })
 
   it('are all answered through the binding (no hand-written callback handler in the bots)', () => {

@@ -14,6 +14,8 @@ const project = {
     { id: 6, name: 'Tess', roles: ['treatment'], teams: [] },
   ]),
   roles: STAFF_ROLES,
+  // The project's texts: none of its own, so the built-in English ones.
+  config: { locale: 'en', templates: {}, texts: {}, resolve: {}, reassignment: {}, relay: {}, flood: {} },
 } as unknown as ProjectRuntime
 const refused = "Only the customer's owner or a CS lead can resolve the conversation."
 

@@ -67,11 +67,20 @@ describe('two projects in one service', () => {
 
   it('/failed lists only the project’s own dead deliveries, and its retry button cannot revive the other’s', async () => {
     const { sim, world } = h
-    // Beta's client blocks the bot: the reply to them fails permanently and lands on beta's /failed.
-    sim.blockBot(b().people.zoe.id, b().bots.client.id)
+    // The reply to Beta's client fails permanently and lands on beta's /failed. (Not by blocking the
+    // bot: the service hears of a block from the client bot's own update, and when that update is
+    // handled before the staff message, it rightly sends nothing, so there is no dead letter — the
+    // order of two bots' updates decided this test under load.)
+    sim.failNext({ token: b().bots.client.token, method: 'sendMessage', chatId: b().people.zoe.id, error_code: 403, description: 'Forbidden: bot was blocked by the user' })
     say(b(), b().people.alice.id, beta.cs, 'Are you still there?')
-    // Unblocked whatever happens, so a failure here does not fail the tests after it too.
-    onTestFinished(() => sim.unblockBot(b().people.zoe.id, b().bots.client.id))
+    // The service took the refusal for a block; she unblocks the bot again (so the tests after this one reach her).
+    onTestFinished(async () => {
+      sim.blockBot(b().people.zoe.id, b().bots.client.id)
+      sim.unblockBot(b().people.zoe.id, b().bots.client.id)
+      await pollUntil(async () => (await h.database.db.select().from(customers).where(eq(customers.telegramUserId, b().people.zoe.id))).every((c) => !c.blocked), {
+        message: 'beta Zoe unblocked',
+      })
+    })
     await pollUntil(async () => (await h.database.db.select().from(outbox).where(eq(outbox.state, 'dead'))).length > 0, {
       message: 'a dead letter in beta',
       explain: async () => ({

@@ -2,8 +2,8 @@ import { and, count, eq, like } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { messages, reassignments, relayLinks } from '../../src/db/schema/index.js'
 import type { SimUser } from '../../src/simulator/types.js'
-import { buttonData } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
+import { seedOnboarded } from '../support/seed-customers.js'
 import { useHarness } from '../support/suite.js'
 
 /**
@@ -30,7 +30,8 @@ const h = useHarness({
 describe('many moves at once', () => {
   it(`starts all ${MOVES} "now" moves without waiting for the cron job, and replays each history`, async () => {
     const { sim, world } = h
-    const topics = await onboardAll()
+    // Onboarding is not what is tested here (onboarding.test.ts is): the 100 customers and their topics are seeded.
+    const topics = (await seedOnboarded(h, clients, 'north')).map((t) => t.cs)
     for (const [i, client] of clients.entries()) sim.sendPrivate(client.user.id, world.bots.client.id, { text: `history of mover ${i}` })
     await sim.waitFor(() => sim.chatMessages(world.groups.north.id).filter((m) => m.text?.startsWith('history of mover')).length === MOVES, PATIENT)
     await seedHistory()
@@ -76,46 +77,7 @@ async function seedHistory(): Promise<void> {
 }
 
 /**
- * A hang guard, not a budget: onboarding and relaying for 100 clients takes ~20 s on a quiet
+ * A hang guard, not a budget: relaying and moving for 100 clients takes seconds on a quiet
  * machine and minutes on a loaded one, and a slow but correct run must pass.
  */
 const PATIENT = { timeoutMs: 400_000 }
-
-/**
- * Every mover goes through onboarding at once (each step for all, then the next); returns their
- * CS topics. Each probe reads a chat once for all movers: a read renders every message of the
- * chat, and one read per mover every 10 ms took the CPU the service needed.
- */
-async function onboardAll(): Promise<number[]> {
-  const { sim, world } = h
-  const client = world.bots.client.id
-  const cs = world.groups.cs.id
-  const north = world.groups.north.id
-  const saw = (c: (typeof clients)[number], text: string) => sim.privateMessages(c.user.id, client).some((m) => m.from.is_bot && m.text?.includes(text))
-  for (const c of clients) sim.sendPrivate(c.user.id, client, { text: '/start' })
-  await sim.waitFor(() => clients.every((c) => saw(c, 'email address')), PATIENT)
-  for (const c of clients) sim.sendPrivate(c.user.id, client, { text: c.email })
-  const cardsByEmail = () => {
-    const cards = new Map<string, ReturnType<typeof sim.chatMessages>[number]>()
-    for (const m of sim.chatMessages(cs)) {
-      const email = m.reply_markup ? m.text?.split('\n').find((line) => line.startsWith('Email: ')) : undefined
-      if (email && !cards.has(email)) cards.set(email, m)
-    }
-    return cards
-  }
-  const cards = await sim.waitFor(() => {
-    const found = cardsByEmail()
-    return clients.every((c) => found.has(`Email: ${c.email}`)) && found
-  }, PATIENT)
-  for (const c of clients) {
-    const card = cards.get(`Email: ${c.email}`)!
-    await sim.pressButton(world.people.alice.id, cs, card.message_id, buttonData(card, 'CR North'))
-  }
-  await sim.waitFor(() => clients.every((c) => saw(c, 'Your team is ready')), PATIENT)
-  const topicOf = (topics: ReturnType<typeof sim.topics>, c: (typeof clients)[number]) => topics.find((t) => t.name.startsWith(c.user.firstName))
-  const csTopics = await sim.waitFor(() => {
-    const [inCs, inNorth] = [sim.topics(cs), sim.topics(north)]
-    return clients.every((c) => topicOf(inCs, c) && topicOf(inNorth, c)) && inCs
-  }, PATIENT)
-  return clients.map((c) => topicOf(csTopics, c)!.message_thread_id)
-}

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { assignmentLog, auditEvents, conversationRatings, customers, messages, projects } from '../../src/db/schema/index.js'
+import { assignmentLog, auditEvents, conversationRatings, customerAttributions, customers, linkClicks, links, messages, projects } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { nearestRank } from '../../src/domain/reports/percentile.js'
 import { askInGroup } from '../support/flows.js'
@@ -58,6 +58,10 @@ async function seedHistory(): Promise<void> {
   await rating(c1, '11-01T09:05:00', 5, '11-01T09:00:00') // resolution 9h10m = 33000
   // C2: new; two conversations.
   const c2 = await customer(900_002, '11-02T09:00:00')
+  // C2 came from a diversion link (first touch: FB spring).
+  const [link] = await db.insert(links).values({ projectId, code: 'fbspring', name: 'FB spring', params: '{}' })
+  const [click] = await db.insert(linkClicks).values({ projectId, linkId: link.insertId, token: 'seeded-click', clickedAt: t('11-02T08:59:00'), visitor: 'seeded' })
+  await db.insert(customerAttributions).values({ projectId, customerId: c2, firstClickId: click.insertId, lastClickId: click.insertId })
   await message(c2, '11-02T09:00:00', 'client')
   await message(c2, '11-02T09:02:00', dave.id) // response 120 (first)
   await message(c2, '11-02T09:03:00', dave.id) // nothing waits: a message, not a response
@@ -107,7 +111,7 @@ describe('/stats and npm run stats on a seeded history', () => {
     expect(answer.text).toBe(
       [
         '📊 Stats, last 7 day(s) (2026-11-01 00:00 – 2026-11-08 00:00 UTC)',
-        'New customers: 3 (direct 3)',
+        'New customers: 3 (direct 2 · FB spring 1)',
         'Messages: 8 from clients, 7 from staff',
         'First response: p50 5m 00s · p90 40m 00s (4)',
         'Response: p50 10m 00s · p90 40m 00s (6)',
@@ -143,7 +147,8 @@ describe('/stats and npm run stats on a seeded history', () => {
     expect(stdout.trimEnd().split('\n')).toEqual([
       'scope,key,new_customers,client_messages,staff_messages,responses,response_p50_s,response_p90_s,first_responses,first_response_p50_s,first_response_p90_s,resolutions,resolution_p50_s,resolution_p90_s,ratings,csat_average,csat_percent,unanswered,transfers,risk_hits',
       'total,,3,8,7,6,600,2400,4,300,2400,3,7200,33000,3,4.00,67,1,1,0',
-      'source,direct,3,,,,,,,,,,,,,,,,,',
+      'source,direct,2,,,,,,,,,,,,,,,,,',
+      'source,FB spring,1,,,,,,,,,,,,,,,,,',
       'day,2026-11-01,0,2,2,2,600,1200,1,1200,1200,1,33000,33000,1,5.00,100,,0,0',
       'day,2026-11-02,1,2,3,2,120,1800,1,120,120,1,7200,7200,1,3.00,0,,0,0',
       'day,2026-11-03,1,2,2,2,300,2400,2,300,2400,1,3600,3600,1,4.00,100,,1,0',

@@ -124,6 +124,10 @@ describe('unanswered reminders', () => {
     await at(new Date('2026-10-23T16:30:00Z'))
     await fromZoe('Anyone?')
     await waitForPrivate(h, world.people.zoe.id, world.bots.client.id, 'Thanks for your message!')
+    // An automatic answer like the auto-replies (issue 18): the topic shows it, as a reply to the message it answers.
+    const anyone = await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Anyone?')
+    const shown = await waitForTopicMessage(h, zoe.crChat, zoe.cr, '🤖 Thanks for your message!')
+    expect(shown.reply_to_message_id).toBe(anyone.message_id)
     await at(new Date('2026-10-23T17:00:00Z'))
     await fromZoe('Hello??')
     await serviceSettled(h.database.db)

@@ -21,6 +21,15 @@ describe('rate limits', () => {
     await w.cs.api.sendMessage(w.alice, 'fine')
   })
 
+  it('lifts the per-bot limit to 1000 messages a second for a paid broadcast send, not the per-chat one', async () => {
+    w = await startWorld({ rateLimits: { globalPerSecond: 3, privatePerSecond: 100, privateBurst: 100 } })
+    w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
+    for (let i = 0; i < 3; i++) await w.client.api.sendMessage(w.alice, `m${i}`)
+    expect((await failure(w.client.api.sendMessage(w.alice, 'free'))).error_code).toBe(429)
+    for (let i = 0; i < 5; i++) await w.client.api.sendMessage(w.alice, `paid ${i}`, { allow_paid_broadcast: true })
+    expect(w.sim.stats().rateLimited).toBe(1)
+  })
+
   it('shares the group budget across topics and counts edits', async () => {
     w = await startWorld({ rateLimits: { groupPerMinute: 3 } })
     const t = await w.cs.api.createForumTopic(w.group, 'A')

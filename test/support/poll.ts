@@ -5,19 +5,27 @@ import { outbox, updates } from '../../src/db/schema/index.js'
 /** How long a wait lasts at most by default: a hang guard, long enough for a loaded machine. */
 export const PATIENT_MS = 60_000
 
+/** The first pause between two probes, and the longest one a long wait backs off to. */
+const FIRST_PAUSE_MS = 10
+const LONGEST_PAUSE_MS = 50
+
 /**
- * Polls an async probe (a database query, say) every 20 ms until it returns true. The
- * simulator's waitFor takes synchronous probes only: a promise is truthy and ends it at once.
+ * Polls an async probe (a database query, say) until it returns true: often at first, then less
+ * often, so a long wait does not keep the database (which the service under test shares) busy
+ * with 50 queries a second. The simulator's waitFor takes synchronous probes only: a promise is
+ * truthy and ends it at once.
  */
 export async function pollUntil(probe: () => Promise<boolean>, o: { timeoutMs?: number; message?: string; explain?: () => Promise<unknown> } = {}): Promise<void> {
   const deadline = Date.now() + (o.timeoutMs ?? PATIENT_MS)
+  let pause = FIRST_PAUSE_MS
   while (!(await probe())) {
     if (Date.now() > deadline) {
       // What the test saw when it gave up (the outbox rows, say), so a failure on CI can be read.
       const seen = o.explain ? `\n${JSON.stringify(await o.explain(), null, 1)}` : ''
       throw new Error(`${o.message ?? 'pollUntil: condition not met'} (timeout ${o.timeoutMs ?? PATIENT_MS} ms)${seen}`)
     }
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, pause))
+    pause = Math.min(LONGEST_PAUSE_MS, Math.ceil(pause * 1.5))
   }
 }
 

@@ -6,18 +6,25 @@ import { afterEach } from 'vitest'
  */
 export class RecentLog {
   private lines: string[] = []
+  /** Each bot's last long-poll lines, kept apart: four bots repeat them every second. */
+  private readonly polls = new Map<string, string[]>()
 
   constructor(private readonly keep = 300) {}
 
   write(line: string): void {
-    // An empty long poll says nothing: four bots repeat it every second.
-    if (line.includes('"getUpdates bot=') && line.includes('-> ok []')) return
+    const poll = /"getUpdates (bot=\d+) (<-|-> ok \[\])/.exec(line)
+    if (poll) {
+      const last = this.polls.get(poll[1]!) ?? []
+      this.polls.set(poll[1]!, [...last.slice(-1), line.trimEnd()])
+      return
+    }
     this.lines.push(line.length > 400 ? `${line.slice(0, 400)}…` : line.trimEnd())
     if (this.lines.length > this.keep * 2) this.lines.splice(0, this.lines.length - this.keep)
   }
 
   dump(): string {
-    return this.lines.slice(-this.keep).join('\n')
+    const polls = [...this.polls.values()].flat()
+    return [...this.lines.slice(-this.keep), "(each bot's last two long-poll lines, empty answers and starts:)", ...polls].join('\n')
   }
 }
 

@@ -2,13 +2,19 @@ import type { Composer, Filter } from 'grammy'
 import { isCustomerTopic, NOT_THIS_MESSAGE } from '../../domain/button-binding.js'
 import type { ButtonFamily } from '../../domain/buttons/family.js'
 import { groupRefusal, refusalFor, type StaffAction } from '../../domain/permissions.js'
-import { staffGroupOf, type ProjectRuntime, type StaffGroup } from '../../domain/project-runtime.js'
+import { staffGroupOf, textsOf, type ProjectRuntime, type StaffGroup } from '../../domain/project-runtime.js'
 import { homeRole } from '../../domain/roles.js'
 import type { BotContext } from '../shared/context.js'
 import { pressedMessage, type PressedMessage } from './pressed-message.js'
 
-/** Said to whoever presses data that is not a button of the family (stale, forged, or mangled). */
-export const BUTTON_NOT_VALID = 'This button is no longer valid.'
+/** The text key said to whoever presses data that is not a button of the family (stale, forged, or mangled). */
+export const BUTTON_NOT_VALID = 'buttonNoLongerValid'
+
+/** A button text for the presser: a client in their language, staff in the project's staff locale. */
+export function pressText(ctx: BotContext & { from: { language_code?: string } }, key: string): string {
+  const texts = textsOf(ctx.project)
+  return ctx.project.bots.client.some((bot) => bot.id === ctx.me.id) ? texts.client(ctx.from.language_code, key) : texts.staff(key)
+}
 
 export type ButtonContext = Filter<BotContext, 'callback_query:data'>
 
@@ -43,9 +49,9 @@ async function refuse(ctx: ButtonContext, prefix: string, reason: string, text: 
 /** The value and message of a press, or undefined once it is refused (bad data, not on the message). */
 async function readPress<T>(ctx: ButtonContext, family: ButtonFamily<T>): Promise<ButtonPress<T> | undefined> {
   const reading = family.validate(ctx.callbackQuery.data)
-  if (!reading.ok) return void (await refuse(ctx, family.prefix, reading.reason, BUTTON_NOT_VALID))
+  if (!reading.ok) return void (await refuse(ctx, family.prefix, reading.reason, pressText(ctx, BUTTON_NOT_VALID)))
   const message = pressedMessage(ctx.callbackQuery, ctx.self.id)
-  if (!message) return void (await refuse(ctx, family.prefix, 'not on the pressed message', NOT_THIS_MESSAGE))
+  if (!message) return void (await refuse(ctx, family.prefix, 'not on the pressed message', pressText(ctx, NOT_THIS_MESSAGE)))
   return { value: reading.value, message }
 }
 
@@ -78,10 +84,10 @@ export function bindButtonFamily<T>(
     if (!press) return
     const { project } = ctx
     const group = staffGroupOf(project, press.message.chatId)
-    if (!group || (binding.groups && !binding.groups(group, project))) return refuse(ctx, family.prefix, 'not in its groups', NOT_THIS_MESSAGE)
+    if (!group || (binding.groups && !binding.groups(group, project))) return refuse(ctx, family.prefix, 'not in its groups', pressText(ctx, NOT_THIS_MESSAGE))
     const topic = binding.customerTopic?.(press.value, project)
     if (topic && !(await isCustomerTopic(ctx.deps.db, project, press.message, topic.customerId, topic.roles))) {
-      return refuse(ctx, family.prefix, "not in the customer's topic", NOT_THIS_MESSAGE)
+      return refuse(ctx, family.prefix, "not in the customer's topic", pressText(ctx, NOT_THIS_MESSAGE))
     }
     const action = binding.action?.(press.value)
     const refusal = (action && refusalFor(project, ctx.from.id, action)) || groupRefusal(project, ctx.from.id, group)

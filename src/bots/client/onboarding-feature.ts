@@ -4,6 +4,7 @@ import { startConversation } from '../../domain/onboarding/start.js'
 import { submitEmail } from '../../domain/onboarding/submit-email.js'
 import { relayClientMessage } from '../../domain/relay/client-message.js'
 import { serviceEventOf } from '../../domain/service-messages.js'
+import { textsOf } from '../../domain/project-runtime.js'
 import type { BotContext } from '../shared/context.js'
 import { isClientCommand } from './commands.js'
 import { toInboundMessage } from '../shared/inbound.js'
@@ -36,12 +37,12 @@ privateChat.on('message', async (ctx) => {
   const customer = known ?? (await upsertCustomer(deps.db, project.id, ctx.self.id, personOf(ctx.from)))
   if (command && customer.state !== 'awaiting_email') {
     // Commands are handled, never relayed.
-    await ctx.reply('Just write your message here; there is no need for commands.')
+    await ctx.reply(textsOf(project).client(ctx.from.language_code, 'noCommandsNeeded'))
     return
   }
   if (customer.state === 'awaiting_email') {
     if (text === undefined) {
-      await ctx.reply(project.config.templates.askEmail)
+      await ctx.reply(textsOf(project).client(ctx.from.language_code, 'askEmail'))
       return
     }
     const outcome = await submitEmail(deps, project, customer, text)
@@ -49,7 +50,7 @@ privateChat.on('message', async (ctx) => {
     return
   }
   if (customer.state === 'rejected') {
-    await ctx.reply(project.config.templates.rejected)
+    await ctx.reply(textsOf(project).client(ctx.from.language_code, 'rejected'))
     return
   }
   const outcome = await relayClientMessage(deps, project, customer.telegramUserId, toInboundMessage(ctx.message))

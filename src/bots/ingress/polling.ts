@@ -185,7 +185,10 @@ export class PollingIngress {
       }
     }
     const last = batch[batch.length - 1]
-    if (last) this.offset = last.update_id + 1
+    if (last) {
+      this.offset = last.update_id + 1
+      this.options.logger.debug({ botId, count: batch.length, lastUpdateId: last.update_id }, 'updates stored')
+    }
     if (!this.receiving) {
       // The first batch since start or since a failure (a rebuilt bot may replace a failing one).
       this.receiving = true

@@ -1,8 +1,9 @@
 import { Composer } from 'grammy'
 import type { RoleDefinition } from '../../domain/roles.js'
-import { BUTTON_NOT_VALID } from '../buttons/bind.js'
+import { BUTTON_NOT_VALID, pressText } from '../buttons/bind.js'
 import type { BotContext } from '../shared/context.js'
 import { staffAssignmentFeature } from './assignment-feature.js'
+import { staffBroadcastFeature } from './broadcast-feature.js'
 import { staffFailedFeature } from './failed-feature.js'
 import { staffGroupCommandsFeature } from './group-commands-feature.js'
 import { staffMembershipFeature } from './membership-feature.js'
@@ -24,7 +25,7 @@ import { staffTreatmentFeature } from './treatment-feature.js'
 export function staffBotFeatures(options: { role: RoleDefinition; listens: boolean }): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   if (options.listens) composer.use(staffGroupCommandsFeature)
-  if (options.listens && options.role.home) composer.use(staffFailedFeature)
+  if (options.listens && options.role.home) composer.use(staffFailedFeature, staffBroadcastFeature)
   if (options.role.home) composer.use(staffAssignmentFeature, staffReassignFeature, staffQueueFeature)
   if (options.listens) composer.use(staffSyncFeature, staffTopicMessageFeature, staffMembershipFeature)
   // The /treatment confirmation is posted by the CS or the CR bot, so the press comes back to it.
@@ -36,6 +37,6 @@ export function staffBotFeatures(options: { role: RoleDefinition; listens: boole
   // Every bot of the project takes /online, /away and /offline in a private chat (nothing else there).
   composer.use(staffPrivateFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.
-  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: BUTTON_NOT_VALID, show_alert: true }))
+  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: pressText(ctx, BUTTON_NOT_VALID), show_alert: true }))
   return composer
 }

@@ -23,7 +23,7 @@ export async function reassign(ctx: BotContext, customer: Customer, teamKey: str
     startReassignment(ctx.deps, ctx.project, outcome.reassignment.id)
     return { text: `🔀 ${customerName(customer)} is moving to ${team.title} (by ${by}); the history is being replayed.` }
   }
-  return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(due, now)}.`, cancelId: outcome.reassignment.id }
+  return { text: `🗓 Scheduled by ${by}: move ${customerName(customer)} to ${team.title} at ${describeDue(ctx.project, due, now)}.`, cancelId: outcome.reassignment.id }
 }
 
 /** The CR teams a customer can move to, as buttons. */
@@ -68,13 +68,13 @@ bindButtonFamily(
     if (button.kind === 'team') {
       await ctx.answerCallbackQuery()
       await ctx.editMessageText(`Move ${customerName(customer)} to ${team.title}: when?`, {
-        reply_markup: reassignWhenKeyboard(customer.id, team.key, ctx.project.config.reassignment.tonightHourUtc),
+        reply_markup: reassignWhenKeyboard(ctx.project, customer.id, team.key),
       })
       return
     }
     const result = await reassign(ctx, customer, team.key, { kind: button.when })
     await ctx.answerCallbackQuery({ text: result.text.slice(0, 190) })
-    await ctx.editMessageText(result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(customer.id, result.cancelId) } : {})
+    await ctx.editMessageText(result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(ctx.project, customer.id, result.cancelId) } : {})
   },
 )
 

@@ -1,7 +1,8 @@
 import { Composer } from 'grammy'
 import { transferButtons } from '../../domain/buttons/transfer.js'
 import { findCustomer } from '../../domain/customers.js'
-import { transferNoteOf, transferToAgent } from '../../domain/owners/transfer.js'
+import { textsOf } from '../../domain/project-runtime.js'
+import { transferToAgent } from '../../domain/owners/transfer.js'
 import { bindButtonFamily } from '../buttons/bind.js'
 import type { BotContext } from '../shared/context.js'
 import { reassign } from './reassign-feature.js'
@@ -25,15 +26,18 @@ bindButtonFamily(
   async (ctx, { value: button }) => {
     if (button.kind === 'team') {
       const customer = await findCustomer(ctx.deps.db, button.customerId)
-      if (!customer || customer.projectId !== ctx.project.id) return ctx.answerCallbackQuery({ text: 'This customer no longer exists.', show_alert: true })
+      if (!customer || customer.projectId !== ctx.project.id) return ctx.answerCallbackQuery({ text: textsOf(ctx.project).staff('customerGone'), show_alert: true })
       const result = await reassign(ctx, customer, button.teamKey, { kind: 'now' })
       await ctx.answerCallbackQuery({ text: result.text.slice(0, 190) })
       await ctx.editMessageText(result.text)
       return
     }
-    const message = ctx.callbackQuery.message
-    const note = transferNoteOf(message && 'text' in message ? message.text : undefined)
-    const outcome = await transferToAgent(ctx.deps, ctx.project, { customerId: button.customerId, to: button.userId, by: ctx.from.id, note })
+    const outcome = await transferToAgent(ctx.deps, ctx.project, {
+      customerId: button.customerId,
+      to: button.userId,
+      by: ctx.from.id,
+      ...(button.promptId === undefined ? {} : { promptId: button.promptId }),
+    })
     if (!outcome.ok) return ctx.answerCallbackQuery({ text: outcome.reason, show_alert: true })
     await ctx.answerCallbackQuery({ text: outcome.text.slice(0, 190) })
     await ctx.editMessageText(outcome.text)

@@ -85,3 +85,19 @@ export const conversationRatings = mysqlTable(
   },
   (t) => [uniqueIndex('conversation_ratings_resolution_uq').on(t.resolutionId), index('conversation_ratings_customer_idx').on(t.customerId)],
 )
+
+/**
+ * The reason a `/transfer` prompt carries, for its agent buttons (`tf:n:<prompt>:…`) to hand to
+ * the owner change: kept here, so nothing is read back from the prompt's text.
+ */
+export const transferPrompts = mysqlTable(
+  'transfer_prompts',
+  {
+    id: primaryId(),
+    ...projectScope,
+    customerId: rowId('customer_id').notNull(),
+    note: varchar('note', { length: 255 }).notNull(),
+    ...timestamps,
+  },
+  (t) => [index('transfer_prompts_customer_idx').on(t.customerId)],
+)

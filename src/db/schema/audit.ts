@@ -3,7 +3,7 @@ import { datetime, index, mysqlTable, text, varchar } from 'drizzle-orm/mysql-co
 import { primaryId, projectScope, rowId, telegramId } from './columns.js'
 
 /** What an audit event records (the typed events are in `src/domain/audit/events.ts`). */
-export const auditKinds = ['assignment', 'transfer', 'ban', 'unban', 'delete', 'api_write', 'risk_hit', 'risk_phrase_change'] as const
+export const auditKinds = ['assignment', 'transfer', 'ban', 'unban', 'delete', 'api_write', 'risk_hit', 'risk_phrase_change', 'broadcast'] as const
 export type AuditKind = (typeof auditKinds)[number]
 
 /**

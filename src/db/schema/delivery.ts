@@ -73,10 +73,13 @@ export const outbox = mysqlTable(
     dependsOn: rowId('depends_on'),
     lastError: text('last_error'),
     result: longtext('result'),
+    /** The broadcast a bulk row sends (its progress is counted, and Cancel ends its unsent rows, by this column). */
+    broadcastId: rowId('broadcast_id'),
     ...timestamps,
   },
   (t) => [
     index('outbox_claim_idx').on(t.state, t.class, t.nextAttemptAt),
+    index('outbox_broadcast_idx').on(t.broadcastId, t.state),
     // A claim walks a class's waiting rows in id order (FORCE INDEX in claimJobs), never the sent history.
     index('outbox_due_idx').on(t.state, t.class, t.id),
     index('outbox_destination_idx').on(t.destination, t.state, t.id),

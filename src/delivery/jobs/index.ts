@@ -1,3 +1,4 @@
+import { broadcast } from './broadcast.js'
 import { createSystemTopic } from './create-system-topic.js'
 import { createTopic } from './create-topic.js'
 import { deleteMessage } from './delete.js'
@@ -36,4 +37,5 @@ export const outboxJobs = JobRegistry.of({
   create_system_topic: createSystemTopic,
   remove_member: removeMember,
   ephemeral,
+  broadcast,
 })

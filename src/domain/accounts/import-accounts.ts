@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { accounts, projects } from '../../db/schema/index.js'
 import { normaliseEmail } from './directory.js'
+import { BUILT_IN_TEXTS as T } from '../../texts/index.js'
 
 /** One valid CSV row, ready to upsert. `line` is its line in the file, for messages. */
 export interface AccountImportRow {
@@ -36,10 +37,10 @@ export function parseAccountsCsv(text: string): { rows: AccountImportRow[]; erro
     records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1
-    return { rows: [], errors: [{ line, message: `not valid CSV: ${(error as Error).message}` }] }
+    return { rows: [], errors: [{ line, message: T.staff('csvInvalid', { error: (error as Error).message }) }] }
   }
   const [header, ...body] = records
-  if (!header) return { rows: [], errors: [{ line: 1, message: `the file is empty; expected the header ${knownColumns.join(',')}` }] }
+  if (!header) return { rows: [], errors: [{ line: 1, message: T.staff('csvEmpty', { columns: knownColumns.join(',') }) }] }
 
   const columns = header.record.map((name) => name.toLowerCase())
   const errors = checkHeader(columns, header.info.lines)
@@ -50,23 +51,23 @@ export function parseAccountsCsv(text: string): { rows: AccountImportRow[]; erro
   for (const { record, info } of body) {
     const line = info.lines
     if (record.length !== columns.length) {
-      errors.push({ line, message: `expected ${columns.length} fields, found ${record.length}` })
+      errors.push({ line, message: T.staff('csvFieldCount', { expected: columns.length, found: record.length }) })
       continue
     }
     const field = (name: string) => record[columns.indexOf(name)] ?? ''
     const problems: string[] = []
     const rawEmail = field('email')
     const email = normaliseEmail(rawEmail)
-    if (!rawEmail) problems.push('email is missing')
-    else if (!email) problems.push(`email "${rawEmail}" is not a valid address`)
-    else if (firstLineOfEmail.has(email)) problems.push(`email ${email} is already on line ${firstLineOfEmail.get(email)}`)
+    if (!rawEmail) problems.push(T.staff('csvMissing', { column: 'email' }))
+    else if (!email) problems.push(T.staff('csvBadEmail', { email: rawEmail }))
+    else if (firstLineOfEmail.has(email)) problems.push(T.staff('csvDuplicateEmail', { email, line: firstLineOfEmail.get(email)! }))
     else firstLineOfEmail.set(email, line)
-    for (const name of ['name', 'account_id'] as const) if (!field(name)) problems.push(`${name} is missing`)
+    for (const name of ['name', 'account_id'] as const) if (!field(name)) problems.push(T.staff('csvMissing', { column: name }))
     for (const [name, max] of Object.entries(maxLength)) {
-      if ([...field(name)].length > max) problems.push(`${name} is longer than ${max} characters`)
+      if ([...field(name)].length > max) problems.push(T.staff('csvTooLong', { column: name, max }))
     }
     const treatment = treatmentValues[field('treatment').toLowerCase()]
-    if (treatment === undefined) problems.push(`treatment must be true/false, yes/no, 1/0 or empty, not "${field('treatment')}"`)
+    if (treatment === undefined) problems.push(T.staff('csvBadTreatment', { value: field('treatment') }))
 
     if (problems.length > 0 || !email || treatment === undefined) {
       errors.push(...problems.map((message) => ({ line, message })))
@@ -79,10 +80,10 @@ export function parseAccountsCsv(text: string): { rows: AccountImportRow[]; erro
 
 function checkHeader(columns: string[], line: number): CsvLineError[] {
   const errors: CsvLineError[] = []
-  for (const name of requiredColumns) if (!columns.includes(name)) errors.push({ line, message: `the header has no "${name}" column` })
+  for (const name of requiredColumns) if (!columns.includes(name)) errors.push({ line, message: T.staff('csvNoColumn', { column: name }) })
   for (const [i, name] of columns.entries()) {
-    if (!knownColumns.includes(name)) errors.push({ line, message: `unknown column "${name}"; expected ${knownColumns.join(',')}` })
-    else if (columns.indexOf(name) !== i) errors.push({ line, message: `column "${name}" appears twice` })
+    if (!knownColumns.includes(name)) errors.push({ line, message: T.staff('csvUnknownColumn', { column: name, columns: knownColumns.join(',') }) })
+    else if (columns.indexOf(name) !== i) errors.push({ line, message: T.staff('csvColumnTwice', { column: name }) })
   }
   return errors
 }

@@ -30,6 +30,8 @@ export type AuditEvent = AuditBase &
     | { kind: 'risk_hit'; details: { phrase: string; action: 'blocked' | 'confirmed' | 'cancelled' | 'expired' }; text: string }
     /** A lead changed the project's risk phrases (`/risk add|remove`). */
     | { kind: 'risk_phrase_change'; details: { phrase: string; change: 'added' | 'removed'; mode?: 'confirm' | 'block' } }
+    /** A broadcast started (confirmed) or cancelled by a lead (or the command line: no actor). */
+    | { kind: 'broadcast'; details: { broadcastId: number; action: 'started' | 'cancelled'; segment: string; recipients: number } }
   )
 
 // The compiler checks that the variants and the table's kinds are the same list.

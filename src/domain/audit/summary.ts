@@ -1,8 +1,7 @@
 import { and, count, desc, eq, gte, lt } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { auditEvents, type AuditKind } from '../../db/schema/index.js'
-import { memberName, type ProjectRuntime } from '../project-runtime.js'
-import { AUDIT_TEXTS } from './texts.js'
+import { memberName, textsOf, type ProjectRuntime } from '../project-runtime.js'
 
 export interface AuditSummary {
   total: number
@@ -26,12 +25,13 @@ export async function auditSummary(db: DbOrTx, projectId: number, from: Date, to
 
 /** `/audit`'s answer: the total, then "assignments 3 · transfers 1" and "system 3 · Alice 2" (most first, then by name). */
 export function auditSummaryText(project: ProjectRuntime, summary: AuditSummary, days: number): string {
-  if (summary.total === 0) return AUDIT_TEXTS.empty(days)
-  const kinds = summary.byKind.map((row) => `${AUDIT_TEXTS.kinds[row.kind]} ${row.count}`).join(' · ')
+  const t = textsOf(project)
+  if (summary.total === 0) return t.staff('auditEmpty', { days })
+  const kinds = summary.byKind.map((row) => t.staff('auditCount', { name: t.staff('auditKind', { kind: row.kind }), count: row.count })).join(' · ')
   const actors = summary.byActor
-    .map((row) => ({ name: row.actorUserId === null ? AUDIT_TEXTS.system : memberName(project, row.actorUserId), count: row.count }))
+    .map((row) => ({ name: row.actorUserId === null ? t.staff('historyBySystem') : memberName(project, row.actorUserId), count: row.count }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
-    .map((row) => `${row.name} ${row.count}`)
+    .map((row) => t.staff('auditCount', row))
     .join(' · ')
-  return [AUDIT_TEXTS.title(days, summary.total), `${AUDIT_TEXTS.byKind} ${kinds}`, `${AUDIT_TEXTS.byAgent} ${actors}`].join('\n')
+  return [t.staff('auditTitle', { days, total: summary.total }), t.staff('auditByKind', { kinds }), t.staff('auditByAgent', { agents: actors })].join('\n')
 }

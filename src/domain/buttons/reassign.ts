@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { buttonId, buttonTeamKey, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 
 /**
  * The reassignment buttons, all bound to a customer: the menu on the CS profile card
@@ -46,19 +47,23 @@ const keyboard = (rows: Array<Array<{ text: string; button: ReassignButton }>>):
 })
 
 /** The profile card's "Reassign CR" button. */
-export const reassignMenuKeyboard = (customerId: number) => keyboard([[{ text: '🔀 Reassign CR', button: { kind: 'menu', customerId } }]])
+export const reassignMenuKeyboard = (project: ProjectRuntime, customerId: number) =>
+  keyboard([[{ text: textsOf(project).staff('reassignMenuButton'), button: { kind: 'menu', customerId } }]])
 
 /** One button per CR team the customer is not in. */
 export const reassignTeamsKeyboard = (customerId: number, teams: Array<{ key: string; title: string }>) =>
   keyboard(teams.map((team) => [{ text: `→ ${team.title}`, button: { kind: 'team', customerId, teamKey: team.key } }]))
 
-export const reassignWhenKeyboard = (customerId: number, teamKey: string, tonightHourUtc: number) =>
+export const reassignWhenKeyboard = (project: ProjectRuntime, customerId: number, teamKey: string) =>
   keyboard([
     [
-      { text: 'Now', button: { kind: 'when', customerId, teamKey, when: 'now' } },
-      { text: `Tonight (${tonightHourUtc}:00 UTC)`, button: { kind: 'when', customerId, teamKey, when: 'tonight' } },
+      { text: textsOf(project).staff('reassignNowButton'), button: { kind: 'when', customerId, teamKey, when: 'now' } },
+      {
+        text: textsOf(project).staff('reassignTonightButton', { hour: project.config.reassignment.tonightHourUtc }),
+        button: { kind: 'when', customerId, teamKey, when: 'tonight' },
+      },
     ],
   ])
 
-export const reassignCancelKeyboard = (customerId: number, reassignmentId: number) =>
-  keyboard([[{ text: '✖ Cancel this move', button: { kind: 'cancel', customerId, reassignmentId } }]])
+export const reassignCancelKeyboard = (project: ProjectRuntime, customerId: number, reassignmentId: number) =>
+  keyboard([[{ text: textsOf(project).staff('reassignCancelButton'), button: { kind: 'cancel', customerId, reassignmentId } }]])

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { buttonId, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 
 /**
  * The `/treatment` confirmation's buttons: `tr:<open|cancel>:<customerId>`. Pressed by CS and
@@ -18,8 +19,12 @@ export const treatmentButtons = defineButtonFamily<TreatmentAction>({
 export const encodeTreatmentAction = treatmentButtons.encode
 export const decodeTreatmentAction = treatmentButtons.decode
 
-export function treatmentPromptKeyboard(customerId: number): Keyboard {
+export function treatmentPromptKeyboard(project: ProjectRuntime, customerId: number): Keyboard {
+  const t = textsOf(project)
   return {
-    inline_keyboard: [[treatmentButtons.button('Open Treatment topic', { action: 'open', customerId })], [treatmentButtons.button('Cancel', { action: 'cancel', customerId })]],
+    inline_keyboard: [
+      [treatmentButtons.button(t.staff('treatmentOpenButton'), { action: 'open', customerId })],
+      [treatmentButtons.button(t.staff('treatmentCancelButton'), { action: 'cancel', customerId })],
+    ],
   }
 }

@@ -4,16 +4,13 @@ import type { RatingPress } from '../buttons/rating.js'
 import { customerName, findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { enqueueTo } from '../enqueue-to.js'
-import { fillTemplate, type ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { noticeToTopics } from '../topic-notices.js'
 
 export interface RatingAnswer {
   text: string
   alert: boolean
 }
-
-/** Said to a press that names nothing of this client's in this project (forged, copied, another brand's). */
-export const RATING_NOT_VALID = 'This button is no longer valid.'
 
 /**
  * The client pressed 1–5 on a rating prompt (already bound to the prompt by the adapter). It
@@ -29,8 +26,11 @@ export async function rateResolution(
 ): Promise<RatingAnswer> {
   const { data } = press
   const customer = await findCustomer(deps.db, data.customerId)
+  // A press that names nothing of this client's in this project (forged, copied, another brand's).
   if (!customer || customer.projectId !== project.id || customer.telegramUserId !== press.userId || press.prompt.chatId !== press.userId)
-    return { text: RATING_NOT_VALID, alert: true }
+    return { text: textsOf(project).client(customer?.telegramUserId === press.userId ? customer.languageCode : null, 'buttonNoLongerValid'), alert: true }
+  const t = textsOf(project)
+  const say = (key: string, args?: Record<string, string | number>) => t.client(customer.languageCode, key, args)
   const answer = await deps.db.transaction(async (tx): Promise<RatingAnswer> => {
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
     const resolutions = await tx
@@ -38,15 +38,14 @@ export async function rateResolution(
       .from(assignmentLog)
       .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.customerId, customer.id), eq(assignmentLog.action, 'resolved')))
       .orderBy(desc(assignmentLog.id))
-    if (!resolutions.some((row) => row.id === data.resolutionId)) return { text: RATING_NOT_VALID, alert: true }
-    if (resolutions[0]!.id !== data.resolutionId) return { text: 'This rating request has expired. Thank you all the same!', alert: true }
+    if (!resolutions.some((row) => row.id === data.resolutionId)) return { text: say('buttonNoLongerValid'), alert: true }
+    if (resolutions[0]!.id !== data.resolutionId) return { text: say('ratingExpired'), alert: true }
     const [inserted] = await tx
       .insert(conversationRatings)
       .ignore()
       .values({ projectId: project.id, customerId: customer.id, resolutionId: data.resolutionId, rating: data.rating })
-    if (inserted.affectedRows === 0) return { text: 'You have already rated this conversation. Thank you!', alert: true }
-    const settings = project.config.resolve
-    const text = `${settings.ratingPrompt}\n\n${fillTemplate(settings.ratingThanks, { rating: data.rating })}`
+    if (inserted.affectedRows === 0) return { text: say('ratingAlreadyGiven'), alert: true }
+    const text = `${say('ratingPrompt')}\n\n${say('ratingThanks', { rating: data.rating })}`
     // The prompt is edited by the bot that posted it (the client bot), without its buttons.
     await enqueueTo(
       tx,
@@ -54,8 +53,8 @@ export async function rateResolution(
       { kind: 'posted', chatId: press.prompt.chatId, botId: press.prompt.botId },
       { type: 'edit_text', chatId: press.prompt.chatId, messageId: press.prompt.messageId, text },
     )
-    await noticeToTopics(tx, project, customer.id, { text: `⭐ ${customerName(customer)} rated the conversation ${data.rating}/5.` })
-    return { text: 'Thank you for your rating!', alert: false }
+    await noticeToTopics(tx, project, customer.id, { text: t.staff('ratedNotice', { name: customerName(customer), rating: data.rating }) })
+    return { text: say('ratingThankYou'), alert: false }
   })
   if (!answer.alert) deps.notify()
   return answer

@@ -9,7 +9,7 @@ import { drainQueue } from '../owners/queue.js'
 import { enqueueTo } from '../enqueue-to.js'
 import type { InboundMessage } from '../inbound.js'
 import { refusalFor } from '../permissions.js'
-import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { teamsRole } from '../roles.js'
 import { noticeToTopics } from '../topic-notices.js'
 import { recordTopicChangeByHand } from '../topic-state.js'
@@ -17,8 +17,6 @@ import { recordTopicChangeByHand } from '../topic-state.js'
 /** How a conversation came to be resolved or reopened (the assignment log's `reason`). */
 type ResolveReason = 'command' | 'topic_closed'
 type ReopenReason = 'client_message' | 'topic_reopened'
-
-const REOPENS = "The client's next message reopens the conversation."
 
 /**
  * Marks an open conversation resolved (guarded, so twice is once), logs `resolved`, tells every
@@ -45,7 +43,12 @@ async function markResolved(
       tx,
       project,
       { kind: 'client', chatId },
-      { type: 'text', target: { kind: 'chat', chatId }, text: settings.ratingPrompt, replyMarkup: ratingKeyboard(customer.id, resolutionId) },
+      {
+        type: 'text',
+        target: { kind: 'chat', chatId },
+        text: textsOf(project).client(customer.languageCode, 'ratingPrompt'),
+        replyMarkup: ratingKeyboard(customer.id, resolutionId),
+      },
     )
   }
   return resolutionId
@@ -79,17 +82,18 @@ export type ResolveOutcome = { ok: true } | { ok: false; reason: string }
  */
 export async function resolveByCommand(deps: DomainDeps, project: ProjectRuntime, customerId: number, actorUserId: number): Promise<ResolveOutcome> {
   const customer = await findCustomer(deps.db, customerId)
-  if (!customer || customer.projectId !== project.id) return { ok: false, reason: 'This customer no longer exists.' }
+  const t = textsOf(project)
+  if (!customer || customer.projectId !== project.id) return { ok: false, reason: t.staff('customerGone') }
   const refusal = refusalFor(project, actorUserId, 'resolve_conversation', customer)
   if (refusal) return { ok: false, reason: refusal }
-  if (customer.state !== 'active') return { ok: false, reason: 'This customer is not onboarded yet.' }
-  const who = staffMember(project, actorUserId)?.name ?? 'a colleague'
+  if (customer.state !== 'active') return { ok: false, reason: t.staff('notOnboarded') }
+  const who = staffMember(project, actorUserId)?.name ?? t.staff('aColleague')
   const resolved = await deps.db.transaction(async (tx) => {
-    const resolutionId = await markResolved(tx, project, customer, { actorUserId, reason: 'command', at: deps.clock.now(), notice: `✅ Resolved by ${who}. ${REOPENS}` })
+    const resolutionId = await markResolved(tx, project, customer, { actorUserId, reason: 'command', at: deps.clock.now(), notice: t.staff('resolvedBy', { who }) })
     if (resolutionId !== undefined) await closeCrTopic(tx, project, customer.id)
     return resolutionId !== undefined
   })
-  if (!resolved) return { ok: false, reason: `The conversation with ${customerName(customer)} is already resolved.` }
+  if (!resolved) return { ok: false, reason: t.staff('alreadyResolved', { name: customerName(customer) }) }
   deps.notify()
   // The owner has room again: a waiting customer may be theirs now (the queue job would within seconds).
   await drainQueue(deps, project, deps.clock.now())
@@ -132,8 +136,9 @@ export async function recordTopicChangeAndConversation(
       await reopenConversation(tx, project, customer.id, { reason: 'topic_reopened', actorUserId })
       return recorded
     }
-    const who = staffMember(project, actorUserId)?.name ?? 'Someone'
-    await markResolved(tx, project, customer, { actorUserId, reason: 'topic_closed', at: deps.clock.now(), notice: `✅ Resolved: ${who} closed the CR topic. ${REOPENS}` })
+    const t = textsOf(project)
+    const who = staffMember(project, actorUserId)?.name ?? t.staff('someoneCapital')
+    await markResolved(tx, project, customer, { actorUserId, reason: 'topic_closed', at: deps.clock.now(), notice: t.staff('resolvedByClosing', { who }) })
     return recorded
   })
   if (change !== 'unchanged') deps.notify()

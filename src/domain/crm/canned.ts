@@ -7,7 +7,7 @@ import { touchTopic } from '../idle-topics.js'
 import { refusalFor } from '../permissions.js'
 import { resolveStoredMessage } from '../../db/repositories/relay.js'
 import type { InboundMessage } from '../inbound.js'
-import { botForRole, staffMember, viewerOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { botForRole, staffMember, textsOf, viewerOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { isRealReply } from '../relay/store-message.js'
 import { relaySyntheticStaffMessage } from '../relay/synthetic-message.js'
 import { normaliseTag, type CrmOutcome } from './tags.js'
@@ -21,14 +21,15 @@ export async function addCanned(deps: DomainDeps, project: ProjectRuntime, actor
   if (refusal) return { ok: false, reason: refusal }
   const match = /^(\S+)\s+([\s\S]+)$/.exec(args)
   const name = match && normaliseTag(match[1]!)
-  if (!match || !name) return { ok: false, reason: 'Usage: /canned add <name> <text>, with a name of letters a-z, digits, _ and -.' }
+  const t = textsOf(project)
+  if (!match || !name) return { ok: false, reason: t.staff('cannedAddUsage') }
   const text = match[2]!.trim()
-  if (text.length > CANNED_MAX_CHARS) return { ok: false, reason: `A canned reply can be at most ${CANNED_MAX_CHARS} characters long.` }
+  if (text.length > CANNED_MAX_CHARS) return { ok: false, reason: t.staff('cannedTooLong', { max: CANNED_MAX_CHARS }) }
   await deps.db
     .insert(cannedReplies)
     .values({ projectId: project.id, name, text, createdBy: actorUserId })
     .onDuplicateKeyUpdate({ set: { text, createdBy: actorUserId } })
-  return { ok: true, text: `💬 Canned reply "${name}" saved. Send it in a customer's topic with /c ${name}` }
+  return { ok: true, text: t.staff('cannedSaved', { name }) }
 }
 
 /** `/canned remove <name>` (CS leads). */
@@ -37,15 +38,17 @@ export async function removeCanned(deps: DomainDeps, project: ProjectRuntime, ac
   if (refusal) return { ok: false, reason: refusal }
   const name = normaliseTag(rawName)
   const [result] = name ? await deps.db.delete(cannedReplies).where(and(eq(cannedReplies.projectId, project.id), eq(cannedReplies.name, name))) : [{ affectedRows: 0 }]
-  return result.affectedRows > 0 ? { ok: true, text: `💬 Canned reply "${name}" removed.` } : { ok: false, reason: `There is no canned reply "${rawName}".` }
+  const t = textsOf(project)
+  return result.affectedRows > 0 ? { ok: true, text: t.staff('cannedRemoved', { name: name! }) } : { ok: false, reason: t.staff('cannedUnknown', { name: rawName }) }
 }
 
 /** `/canned list`: the project's canned replies, by name, each with the start of its text. */
 export async function listCanned(db: DbOrTx, project: ProjectRuntime): Promise<string> {
   const rows = await db.select().from(cannedReplies).where(eq(cannedReplies.projectId, project.id)).orderBy(cannedReplies.name)
-  if (rows.length === 0) return '💬 No canned replies yet. CS leads add them with /canned add <name> <text>'
+  const t = textsOf(project)
+  if (rows.length === 0) return t.staff('cannedNone')
   const preview = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/\s+/g, ' ')
-  return ['💬 Canned replies (send with /c <name>):', ...rows.map((row) => `• ${row.name}: ${preview(row.text)}`)].join('\n').slice(0, 4000)
+  return [t.staff('cannedTitle'), ...rows.map((row) => t.staff('cannedLine', { name: row.name, preview: preview(row.text) }))].join('\n').slice(0, 4000)
 }
 
 /**
@@ -60,7 +63,8 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
   const actorUserId = command.from?.id ?? 0
   const refusal = refusalFor(project, actorUserId, 'send_canned')
   if (refusal) return { ok: false, reason: refusal }
-  if (rawName === '') return { ok: false, reason: 'Which canned reply? Usage: /c <name> (see /canned list).' }
+  const t = textsOf(project)
+  if (rawName === '') return { ok: false, reason: t.staff('cannedWhich') }
   const name = normaliseTag(rawName)
   const [canned] = name
     ? await deps.db
@@ -68,10 +72,10 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
         .from(cannedReplies)
         .where(and(eq(cannedReplies.projectId, project.id), eq(cannedReplies.name, name)))
     : []
-  if (!canned) return { ok: false, reason: `There is no canned reply "${rawName}". See /canned list.` }
-  if (topic.state === 'retired') return { ok: false, reason: '⚠️ Not delivered: this topic is closed and no longer reaches the client.' }
+  if (!canned) return { ok: false, reason: t.staff('cannedUnknownSeeList', { name: rawName }) }
+  if (topic.state === 'retired') return { ok: false, reason: t.staff('notDeliveredRetired') }
   const customer = await findCustomer(deps.db, topic.customerId)
-  if (!customer || customer.state !== 'active') return { ok: false, reason: 'This customer cannot be written to.' }
+  if (!customer || customer.state !== 'active') return { ok: false, reason: t.staff('cannotWriteToCustomer') }
   const outcome = await deps.db.transaction(async (tx) => {
     // Sent as a reply to a message, it answers that message, as a typed reply would.
     const replyTo = isRealReply(command)
@@ -86,5 +90,5 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
   // A relay policy that answers instead has its answer shown; one that holds or drops says so itself.
   if (outcome?.kind === 'responded') return { ok: false, reason: outcome.text }
   if (outcome && outcome.kind !== 'relayed') return { ok: true, text: '' }
-  return customer.blocked ? { ok: false, reason: '⚠️ Not delivered: the client blocked the bot.' } : { ok: true, text: '' }
+  return customer.blocked ? { ok: false, reason: t.staff('notDeliveredBlocked') } : { ok: true, text: '' }
 }

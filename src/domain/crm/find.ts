@@ -2,7 +2,8 @@ import { and, eq, inArray, like, or, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { accounts, customers, customerTags, topics } from '../../db/schema/index.js'
 import { customerName } from '../customers.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
+import { usernameArgs } from '../onboarding/assignment-card.js'
 import { homeRole } from '../roles.js'
 import { normaliseTag } from './tags.js'
 
@@ -26,7 +27,8 @@ export async function findCustomers(db: DbOrTx, project: ProjectRuntime, query: 
     .where(and(eq(customers.projectId, project.id), condition.where))
     .orderBy(customers.id)
     .limit(FIND_LIMIT + 1)
-  if (rows.length === 0) return { ok: true, text: `🔎 No customer matches ${query}.` }
+  const t = textsOf(project)
+  if (rows.length === 0) return { ok: true, text: t.staff('findNone', { query }) }
   const shown = rows.slice(0, FIND_LIMIT)
   const links = await topicLinks(
     db,
@@ -35,11 +37,11 @@ export async function findCustomers(db: DbOrTx, project: ProjectRuntime, query: 
     homeRole(project.roles).key,
   )
   const lines = shown.map(({ customer, account }) => {
-    const who = [`${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`, account?.externalId, account?.email].filter(Boolean).join(' · ')
-    return `• ${who} — ${links.get(customer.id) ?? 'no CS topic'}`
+    const who = [t.staff('nameWithUsername', { name: customerName(customer), ...usernameArgs(customer.username) }), account?.externalId, account?.email].filter(Boolean).join(' · ')
+    return t.staff('findLine', { who, topic: links.get(customer.id) ?? t.staff('findNoTopic') })
   })
-  const more = rows.length > FIND_LIMIT ? `\nOnly the first ${FIND_LIMIT} are listed; narrow the search.` : ''
-  return { ok: true, text: `🔎 ${shown.length} customer${shown.length === 1 ? '' : 's'} matching ${query}:\n${lines.join('\n')}${more}`.slice(0, 4000) }
+  const more = rows.length > FIND_LIMIT ? [t.staff('findMore', { limit: FIND_LIMIT })] : []
+  return { ok: true, text: [t.staff('findTitle', { count: shown.length, query }), ...lines, ...more].join('\n').slice(0, 4000) }
 }
 
 /** A link to a message thread of a supergroup: its id without the -100 prefix. */
@@ -49,11 +51,12 @@ export function topicLink(chatId: number, threadId: number): string {
 
 /** Which customers a query matches: a tag (within the project), or text in their names, email and account id. */
 function searchCondition(db: DbOrTx, project: ProjectRuntime, query: string): { where: SQL } | { reason: string } {
-  if (query === '') return { reason: 'Find whom? For example: /find tag:vip, or /find an email, account id or name.' }
+  const t = textsOf(project)
+  if (query === '') return { reason: t.staff('findWhom') }
   const byTag = /^tag:(.*)$/i.exec(query)
   if (byTag) {
     const tag = normaliseTag(byTag[1]!)
-    if (!tag) return { reason: 'Tags use only letters a-z, digits, _ and -, for example: /find tag:vip' }
+    if (!tag) return { reason: t.staff('findBadTag') }
     const tagged = db
       .select({ id: customerTags.customerId })
       .from(customerTags)

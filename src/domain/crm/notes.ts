@@ -1,7 +1,7 @@
 import { customerNotes } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { lockProfile, queueProfileCardEdits } from './profile-card.js'
 import { customerNoteList, noteLine } from './profile-extras.js'
 import type { CrmOutcome } from './tags.js'
@@ -13,8 +13,9 @@ export const NOTE_MAX_CHARS = 2000
 export async function addNote(deps: DomainDeps, project: ProjectRuntime, customerId: number, actorUserId: number, text: string): Promise<CrmOutcome> {
   const refusal = refusalFor(project, actorUserId, 'note_customer')
   if (refusal) return { ok: false, reason: refusal }
-  if (text === '') return { ok: false, reason: 'Write the note after the command, for example: /note prefers email' }
-  if (text.length > NOTE_MAX_CHARS) return { ok: false, reason: `A note can be at most ${NOTE_MAX_CHARS} characters long.` }
+  const t = textsOf(project)
+  if (text === '') return { ok: false, reason: t.staff('noteEmpty') }
+  if (text.length > NOTE_MAX_CHARS) return { ok: false, reason: t.staff('noteTooLong', { max: NOTE_MAX_CHARS }) }
   const author = staffMember(project, actorUserId)!
   await deps.db.transaction(async (tx) => {
     await lockProfile(tx, customerId)
@@ -22,12 +23,13 @@ export async function addNote(deps: DomainDeps, project: ProjectRuntime, custome
     await queueProfileCardEdits(tx, project, customerId)
   })
   deps.notify()
-  return { ok: true, text: '📝 Note added to the profile.' }
+  return { ok: true, text: t.staff('noteAdded') }
 }
 
 /** `/notes`: every note of the customer, newest first (cut to one message). */
 export async function listNotes(deps: DomainDeps, project: ProjectRuntime, customerId: number): Promise<string> {
   const notes = await customerNoteList(deps.db, { projectId: project.id }, customerId)
-  if (notes.length === 0) return '📝 No notes yet. Add one with /note <text>'
-  return ['📝 Notes (newest first):', ...notes.map((note) => `• ${noteLine(note)}`)].join('\n').slice(0, 4000)
+  const t = textsOf(project)
+  if (notes.length === 0) return t.staff('notesNone')
+  return [t.staff('notesTitle'), ...notes.map((note) => `• ${noteLine(note)}`)].join('\n').slice(0, 4000)
 }

@@ -74,11 +74,11 @@ export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime,
     )
   if (cards.length === 0) return 0
   const extras = await loadProfileExtras(tx, { projectId: project.id }, customerId)
-  if (newCardOf !== undefined && extras.tags.length === 0 && extras.latestNotes.length === 0 && customer.ownerUserId === null) return 0
+  if (newCardOf !== undefined && extras.tags.length === 0 && extras.latestNotes.length === 0 && !extras.answers?.length && customer.ownerUserId === null) return 0
   const assignment = { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }
   for (const { card, role } of cards) {
     const text = profileCard(project, customer, account, assignment, role, extras)
-    const keyboard = role === homeRole(project.roles).key ? { replyMarkup: reassignMenuKeyboard(customer.id) } : {}
+    const keyboard = role === homeRole(project.roles).key ? { replyMarkup: reassignMenuKeyboard(project, customer.id) } : {}
     await enqueueTo(
       tx,
       project,

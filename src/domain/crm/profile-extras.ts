@@ -2,7 +2,10 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customerNotes, customerTags } from '../../db/schema/index.js'
 import type { ProjectScope } from '../../db/project-scope.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { customerSource } from '../links/attribution.js'
+import { customerAnswerList } from '../autoreply/answers.js'
+import { autoReplyTexts } from '../autoreply/texts.js'
 
 /** How many of the latest notes the profile card shows (`/notes` lists them all). */
 export const CARD_NOTES = 3
@@ -18,6 +21,8 @@ export interface ProfileExtras {
   latestNotes: CustomerNote[]
   /** The diversion link that brought the customer (see `customerSource`). */
   source?: string
+  /** What the customer answered in flows (issue 18), by key. */
+  answers?: Array<{ key: string; value: string }>
 }
 
 export const NO_EXTRAS: ProfileExtras = { tags: [], latestNotes: [] }
@@ -49,6 +54,7 @@ export async function loadProfileExtras(db: DbOrTx, scope: ProjectScope, custome
     tags: await customerTagList(db, scope, customerId),
     latestNotes: await customerNoteList(db, scope, customerId, CARD_NOTES),
     source: await customerSource(db, scope, customerId),
+    answers: await customerAnswerList(db, scope, customerId),
   }
 }
 
@@ -59,9 +65,11 @@ export function noteLine(note: CustomerNote, maxChars = Infinity): string {
 }
 
 /** The card's lines for tags and notes; none when there are neither. */
-export function profileExtrasLines(extras: ProfileExtras): string[] {
+export function profileExtrasLines(project: ProjectRuntime, extras: ProfileExtras): string[] {
+  const t = textsOf(project)
   const lines: string[] = []
-  if (extras.tags.length > 0) lines.push(`Tags: ${extras.tags.map((tag) => `#${tag}`).join(' ')}`)
-  if (extras.latestNotes.length > 0) lines.push('Notes:', ...extras.latestNotes.map((note) => `• ${noteLine(note, CARD_NOTE_CHARS)}`))
+  if (extras.tags.length > 0) lines.push(t.staff('profileTags', { tags: extras.tags.map((tag) => `#${tag}`).join(' ') }))
+  if (extras.answers?.length) lines.push(autoReplyTexts.answersLine(extras.answers))
+  if (extras.latestNotes.length > 0) lines.push(t.staff('profileNotes'), ...extras.latestNotes.map((note) => `• ${noteLine(note, CARD_NOTE_CHARS)}`))
   return lines
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { customerTags } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { lockProfile, queueProfileCardEdits } from './profile-card.js'
 import { customerTagList } from './profile-extras.js'
 
@@ -18,12 +18,13 @@ export function normaliseTag(raw: string): string | undefined {
 }
 
 /** The normalised tags of a command's arguments, or the polite reason they are not usable. */
-function parseTags(args: string): { tags: string[] } | { reason: string } {
+function parseTags(project: ProjectRuntime, args: string): { tags: string[] } | { reason: string } {
+  const t = textsOf(project)
   const words = args.split(/[\s,]+/).filter(Boolean)
-  if (words.length === 0) return { reason: 'Which tags? For example: /tag vip refund' }
+  if (words.length === 0) return { reason: t.staff('tagsWhich') }
   const tags = words.map(normaliseTag)
   const bad = words.filter((_, i) => tags[i] === undefined)
-  if (bad.length > 0) return { reason: `Tags may use only letters a-z, digits, _ and - (not ${bad.join(', ')}).` }
+  if (bad.length > 0) return { reason: t.staff('tagsBad', { bad: bad.join(', ') }) }
   return { tags: [...new Set(tags as string[])] }
 }
 
@@ -34,7 +35,7 @@ function parseTags(args: string): { tags: string[] } | { reason: string } {
 export async function changeTags(deps: DomainDeps, project: ProjectRuntime, customerId: number, actorUserId: number, args: string, add: boolean): Promise<CrmOutcome> {
   const refusal = refusalFor(project, actorUserId, 'tag_customer')
   if (refusal) return { ok: false, reason: refusal }
-  const parsed = parseTags(args)
+  const parsed = parseTags(project, args)
   if ('reason' in parsed) return { ok: false, reason: parsed.reason }
   const tags = await deps.db.transaction(async (tx) => {
     await lockProfile(tx, customerId)
@@ -48,14 +49,15 @@ export async function changeTags(deps: DomainDeps, project: ProjectRuntime, cust
     return customerTagList(tx, { projectId: project.id }, customerId)
   })
   deps.notify()
-  return { ok: true, text: describeTags(tags) }
+  return { ok: true, text: describeTags(project, tags) }
 }
 
 /** `/tags`: the customer's tags. */
 export async function listTags(deps: DomainDeps, project: ProjectRuntime, customerId: number): Promise<string> {
-  return describeTags(await customerTagList(deps.db, { projectId: project.id }, customerId))
+  return describeTags(project, await customerTagList(deps.db, { projectId: project.id }, customerId))
 }
 
-function describeTags(tags: string[]): string {
-  return tags.length > 0 ? `🏷 Tags: ${tags.map((tag) => `#${tag}`).join(' ')}` : '🏷 No tags. Add some with /tag vip refund'
+function describeTags(project: ProjectRuntime, tags: string[]): string {
+  const t = textsOf(project)
+  return tags.length > 0 ? t.staff('tagsList', { tags: tags.map((tag) => `#${tag}`).join(' ') }) : t.staff('tagsNone')
 }

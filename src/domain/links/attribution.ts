@@ -69,5 +69,5 @@ function oneLine(text: string): string {
 
 /** The card's line(s) on where the customer came from: the link source, and the start payload when there is one (or no source). */
 export function originLines(source: string | undefined, startPayload: string): string[] {
-  return [...(source ? [linkTexts.sourceLine(source)] : []), ...(source && startPayload === '—' ? [] : [`Start payload: ${startPayload}`])]
+  return [...(source ? [linkTexts.sourceLine(source)] : []), ...(source && startPayload === '—' ? [] : [linkTexts.startPayloadLine(startPayload)])]
 }

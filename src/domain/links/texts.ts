@@ -1,20 +1,24 @@
+import { BUILT_IN_TEXTS as T } from '../../texts/index.js'
+
 /**
- * Every text of the diversion links feature, in one place (staff answers, card lines, the
- * command line's), so they can move to the texts module as they are.
+ * The diversion links feature's texts (staff answers, card lines, the command line's), worded by
+ * the texts module (`## Diversion links` in src/texts/locales/en.ts). In the built-in locale for
+ * now: the callers do not all have the project at hand (`originLines`).
  */
 export const linkTexts = {
-  usage: 'Usage: /link new <name> (a name of up to 128 characters), or /link disable <code>.',
-  noPublicUrl: 'Links need the public address of this service: set links.publicUrl in the config.',
-  created: (name: string, url: string) => `🔗 Link "${name}" created: ${url}\nEvery click is counted in /links.`,
-  disabled: (code: string) => `🔗 Link ${code} is disabled: it now answers "not found".`,
-  unknownCode: (code: string) => `There is no link ${code} in this project.`,
-  badParam: (text: string) => `"${text}" is not a parameter: write it as key=value (a key of letters, digits, _ or -).`,
-  noLinks: '🔗 No links yet. CS leads make one with /link new <name>',
-  statsTitle: (days: number) => `🔗 Links, last ${days} day(s) (UTC):`,
+  usage: T.staff('linkUsage'),
+  noPublicUrl: T.staff('linkNoPublicUrl'),
+  created: (name: string, url: string) => T.staff('linkCreated', { name, url }),
+  disabled: (code: string) => T.staff('linkDisabled', { code }),
+  unknownCode: (code: string) => T.staff('linkUnknownCode', { code }),
+  badParam: (text: string) => T.staff('linkBadParam', { text }),
+  noLinks: T.staff('linkNone'),
+  statsTitle: (days: number) => T.staff('linkStatsTitle', { days }),
   statsLine: (s: { name: string; code: string; enabled: boolean; clicks: number; visitors: number; starts: number; onboarded: number; conversion: string }) =>
-    `• ${s.name} (${s.code}${s.enabled ? '' : ', disabled'}): ${s.clicks} click(s), ${s.visitors} unique visitor(s), ${s.starts} start(s), ${s.onboarded} onboarded, conversion ${s.conversion}`,
+    T.staff('linkStatsLine', { ...s, enabled: s.enabled ? 'yes' : 'no' }),
   statsDay: (day: string, s: { clicks: number; visitors: number; starts: number; onboarded: number }) =>
-    `   ${day}: ${s.clicks} click(s), ${s.visitors} visitor(s), ${s.starts} start(s), ${s.onboarded} onboarded`,
-  sourceLine: (source: string) => `Source: ${source}`,
-  latest: (first: string, last: string) => `${first} (latest: ${last})`,
+    T.staff('linkStatsDay', { day, clicks: s.clicks, visitors: s.visitors, starts: s.starts, onboarded: s.onboarded }),
+  sourceLine: (source: string) => T.staff('linkSourceLine', { source }),
+  startPayloadLine: (payload: string) => T.staff('cardStartPayload', { payload }),
+  latest: (first: string, last: string) => T.staff('linkLatest', { first, last }),
 }

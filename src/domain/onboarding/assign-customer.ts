@@ -3,7 +3,7 @@ import { assignments } from '../../db/schema/index.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import { botForRole, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { botForRole, staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { startReassignment } from '../reassignment/runner.js'
 import { scheduleReassignment } from '../reassignment/schedule.js'
 import { pressCardButton } from './decide.js'
@@ -26,12 +26,14 @@ export type AssignOutcome =
  * button, card edited, topics opened), an active one by a move planned for now and started.
  */
 export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, request: AssignRequest): Promise<AssignOutcome> {
-  if (!staffMember(project, request.by)) return { ok: false, reason: 'not_staff', message: `User ${request.by} is not on the staff of project ${project.config.key}` }
+  if (!staffMember(project, request.by))
+    return { ok: false, reason: 'not_staff', message: textsOf(project).staff('apiNotStaff', { userId: request.by, project: project.config.key }) }
   const refusal = refusalFor(project, request.by, 'assign_customer')
   if (refusal) return { ok: false, reason: 'forbidden', message: refusal }
   const customer = await findCustomer(deps.db, request.customerId)
-  if (!customer || customer.projectId !== project.id) return { ok: false, reason: 'no_customer', message: `No customer ${request.customerId} in project ${project.config.key}` }
-  if (!project.config.groups.cr.some((t) => t.key === request.team)) return { ok: false, reason: 'no_team', message: `There is no CR team "${request.team}" in the configuration.` }
+  if (!customer || customer.projectId !== project.id)
+    return { ok: false, reason: 'no_customer', message: textsOf(project).staff('apiNoCustomer', { customerId: request.customerId, project: project.config.key }) }
+  if (!project.config.groups.cr.some((t) => t.key === request.team)) return { ok: false, reason: 'no_team', message: textsOf(project).staff('noSuchTeam', { team: request.team }) }
   if (customer.state === 'active') {
     const planned = await scheduleReassignment(deps, project, {
       customerId: customer.id,
@@ -44,13 +46,12 @@ export async function assignCustomer(deps: DomainDeps, project: ProjectRuntime, 
     if (!planned.ok) return { ok: false, reason: 'conflict', message: planned.reason }
     // As "/reassign <team> now" does: started here, retried by the cron job if it fails.
     startReassignment(deps, project, planned.reassignment.id)
-    return { ok: true, kind: 'reassigning', text: `Moving to ${request.team}; the history is being replayed.` }
+    return { ok: true, kind: 'reassigning', text: textsOf(project).staff('apiMoving', { team: request.team }) }
   }
   const [assignment] = await deps.db.select().from(assignments).where(eq(assignments.customerId, customer.id))
   if (customer.state !== 'pending_assignment' || !assignment || assignment.state !== 'pending')
-    return { ok: false, reason: 'conflict', message: 'This customer is not waiting for an assignment.' }
-  if (assignment.cardChatId === null || assignment.cardMessageId === null)
-    return { ok: false, reason: 'conflict', message: 'The onboarding card is not posted yet; try again in a moment.' }
+    return { ok: false, reason: 'conflict', message: textsOf(project).staff('apiNotWaiting') }
+  if (assignment.cardChatId === null || assignment.cardMessageId === null) return { ok: false, reason: 'conflict', message: textsOf(project).staff('apiCardNotPosted') }
   // The card's bot: the pool's first (a card posted by another bot of a pool keeps its buttons; they answer "Already decided").
   const card = { chatId: assignment.cardChatId, messageId: assignment.cardMessageId, botId: botForRole(project, 'cs').id }
   const answer = await pressCardButton(deps, project, {

@@ -5,13 +5,14 @@ import { findCustomer } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import { onDemandGroup, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { onDemandGroup, staffMember, teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { NOT_THIS_MESSAGE } from '../button-binding.js'
 import type { CardAction } from '../buttons/onboarding-card.js'
 import { cardKeyboard, cardText } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { openCustomerTopics } from './open-topics.js'
 import { logAssignment } from '../assignment-log.js'
+import { utcStamp } from '../reassignment/when.js'
 import { recordAudit, type AuditEvent } from '../audit/events.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 import { customerSource } from '../links/attribution.js'
@@ -40,22 +41,24 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const refusal = refusalFor(project, press.userId, 'assign_customer')
   if (refusal) return { text: refusal, alert: true }
   const lead = staffMember(project, press.userId)!
+  const t = textsOf(project)
   const [assignment] = await deps.db
     .select()
     .from(assignments)
     .where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
-  if (!assignment) return { text: 'This card is no longer valid.', alert: true }
+  if (!assignment) return { text: t.staff('cardNoLongerValid'), alert: true }
   // The card records its message once sent: data of one card pressed on another is refused.
   const card = press.card
-  if (assignment.cardMessageId !== null && (assignment.cardChatId !== card.chatId || assignment.cardMessageId !== card.messageId)) return { text: NOT_THIS_MESSAGE, alert: true }
+  if (assignment.cardMessageId !== null && (assignment.cardChatId !== card.chatId || assignment.cardMessageId !== card.messageId))
+    return { text: t.staff(NOT_THIS_MESSAGE), alert: true }
   if (assignment.state !== 'pending') return alreadyDecided(project, assignment.decidedBy)
   const customer = await findCustomer(deps.db, assignment.customerId)
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
-  if (!customer || !account) return { text: 'The customer or their account record is gone.', alert: true }
+  if (!customer || !account) return { text: t.staff('cardCustomerGone'), alert: true }
   const action = press.action
   const source = await customerSource(deps.db, scopeOf(project), customer.id)
   if (action.action === 'assign' && !teamsOf(project).some((team) => team.key === action.teamKey)) {
-    return { text: `CR team "${action.teamKey}" no longer exists in the configuration.`, alert: true }
+    return { text: t.staff('cardTeamGone', { team: action.teamKey }), alert: true }
   }
   // The card is edited by the bot that posted it, in the prompts stream.
   const editCard = (tx: DbOrTx, text: string, keyboard?: ReturnType<typeof cardKeyboard>) =>
@@ -75,42 +78,46 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
         .update(assignments)
         .set({ treatmentToggle: sql`NOT ${assignments.treatmentToggle}` })
         .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
-      if (toggled.affectedRows === 0) return { text: 'Already decided.', alert: false }
+      if (toggled.affectedRows === 0) return { text: t.staff('cardAlreadyDecided'), alert: false }
       const [now] = await tx.select({ on: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
-      await editCard(tx, cardText(customer, account, source), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
-      return { text: now?.on ? 'Treatment topic will be opened.' : 'No Treatment topic.', alert: false }
+      await editCard(tx, cardText(project, customer, account, source), cardKeyboard(project, assignment.id, account.crTeamHint, Boolean(now?.on)))
+      return { text: t.staff(now?.on ? 'cardTreatmentOn' : 'cardTreatmentOff'), alert: false }
     }
     const decidedAt = deps.clock.now()
     const [won] = await tx
       .update(assignments)
       .set({ state: action.action === 'assign' ? 'assigned' : 'rejected', crTeam: action.action === 'assign' ? action.teamKey : null, decidedBy: press.userId, decidedAt })
       .where(and(eq(assignments.id, assignment.id), eq(assignments.state, 'pending')))
-    if (won.affectedRows === 0) return { text: 'Someone else decided just now.', alert: true }
+    if (won.affectedRows === 0) return { text: t.staff('cardRaceLost'), alert: true }
     if (press.apiKeyId !== undefined) await recordAudit(tx, project.id, apiDecision(press.apiKeyId, press.userId, customer.id, action))
-    const stamp = `${decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    const stamp = utcStamp(project, decidedAt)
     if (action.action === 'reject') {
       await tx.update(customers).set({ state: 'rejected', accountId: null }).where(eq(customers.id, customer.id))
       await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })
       await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'rejected', actorUserId: press.userId, reason: 'onboarding card' })
-      await queueClientText(tx, project, customer.telegramUserId, project.config.templates.rejected)
-      await editCard(tx, `${cardText(customer, account, source)}\n\n✖ Rejected by ${lead.name} at ${stamp}`)
-      return { text: 'Rejected.', alert: false }
+      await queueClientText(tx, project, customer.telegramUserId, t.client(customer.languageCode, 'rejected'))
+      await editCard(tx, `${cardText(project, customer, account, source)}\n\n${t.staff('cardRejected', { lead: lead.name, stamp })}`)
+      return { text: t.staff('cardRejectedAnswer'), alert: false }
     }
     const [fresh] = await tx.select({ treatment: assignments.treatmentToggle }).from(assignments).where(eq(assignments.id, assignment.id))
     const treatment = Boolean(fresh?.treatment) && Boolean(onDemandGroup(project))
     const team = teamsOf(project).find((t) => t.key === action.teamKey)!
     await openCustomerTopics(tx, project, customer, account, { crTeam: team.key, treatment, decidedBy: { id: lead.id, name: lead.name } }, decidedAt)
     await routeOwner(tx, project, customer.id, 'routing', decidedAt)
-    await editCard(tx, `${cardText(customer, account, source)}\n\n✅ Assigned to ${team.title}${treatment ? ' + Treatment' : ''} by ${lead.name} at ${stamp}`)
-    return { text: `Assigned to ${team.title}.`, alert: false }
+    await editCard(
+      tx,
+      `${cardText(project, customer, account, source)}\n\n${t.staff('cardAssigned', { team: team.title, treatment: treatment ? 'yes' : 'no', lead: lead.name, stamp })}`,
+    )
+    return { text: t.staff('cardAssignedAnswer', { team: team.title }), alert: false }
   })
   deps.notify()
   return answer
 }
 
 function alreadyDecided(project: ProjectRuntime, decidedBy: number | null): PressAnswer {
-  const who = decidedBy ? (staffMember(project, decidedBy)?.name ?? `user ${decidedBy}`) : 'someone'
-  return { text: `Already decided by ${who}.`, alert: true }
+  const t = textsOf(project)
+  const who = decidedBy ? (staffMember(project, decidedBy)?.name ?? t.staff('userById', { id: decidedBy })) : t.staff('someone')
+  return { text: t.staff('cardDecidedBy', { who }), alert: true }
 }
 
 /** The audit event of a card decision taken through the admin API. */

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { auditLog, customers, messages, topics } from '../../db/schema/index.js'
 import type { AccountRecord } from '../accounts/directory.js'
 import { customerName, type Customer } from '../customers.js'
-import { fillTemplate, memberName, type ProjectRuntime } from '../project-runtime.js'
+import { memberName, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole } from '../roles.js'
 import { groupsAtAssignment } from '../routing.js'
 import { relayHeldAtAssignment } from '../relay/pipeline.js'
@@ -11,6 +11,7 @@ import { queueTopicOpening } from '../topic-notices.js'
 import { startWait } from '../sla/waits.js'
 import { queueClientText } from './notify-client.js'
 import { startPayloadLine } from './start.js'
+import { usernameArgs } from './assignment-card.js'
 import { customerSource, originLines } from '../links/attribution.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
@@ -47,7 +48,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name, lastActivityAt: decidedAt })
     if (inserted.affectedRows === 0) continue // already there: creation is idempotent
     const topicId = Number(inserted.insertId)
-    const notice = fillTemplate(project.config.templates.topicNotice, { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
+    const notice = textsOf(project).staff('topicNotice', { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
     await queueTopicOpening(
       tx,
       project,
@@ -55,7 +56,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       {
         card: profileCard(project, customer, account, assignment, group.role, extras),
         // CS leads move the customer between CR teams from the home topic's card.
-        ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(customer.id) } : {}),
+        ...(group.role === home ? { cardMarkup: reassignMenuKeyboard(project, customer.id) } : {}),
         notice,
       },
     )
@@ -79,25 +80,24 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     actorUserId: assignment.decidedBy.id,
     reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card',
   })
-  await queueClientText(tx, project, customer.telegramUserId, fillTemplate(project.config.templates.welcomeClient, { name: customer.firstName }))
+  await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'welcomeClient', { name: customer.firstName }))
   const firstHeld = await replayHeldMessages(tx, project, customer, decidedAt)
   if (firstHeld) await startWait(tx, project, customer, firstHeld, decidedAt)
 }
 
 /** The pinned card of a customer's topic: who they are, their account and assignment, tags and latest notes, how to answer. */
 export function profileCard(project: ProjectRuntime, customer: Customer, account: AccountRecord, assignment: Assignment, role: string, crm: ProfileExtras = NO_EXTRAS): string {
+  const t = textsOf(project)
   return [
-    `👤 ${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}`,
-    `Account: ${account.externalId} · ${account.displayName}`,
-    `Email: ${account.email}`,
-    `Telegram id: ${customer.telegramUserId}`,
-    `CR team: ${assignment.crTeam}${assignment.treatment ? ' · Treatment' : ''}`,
-    ...(customer.ownerUserId ? [`Owner: ${memberName(project, customer.ownerUserId)}`] : []),
+    t.staff('profileName', { name: customerName(customer), ...usernameArgs(customer.username) }),
+    t.staff('cardAccount', { accountId: account.externalId, accountName: account.displayName }),
+    t.staff('cardEmail', { email: account.email }),
+    t.staff('profileTelegramId', { telegramId: customer.telegramUserId }),
+    t.staff('profileTeam', { team: assignment.crTeam, treatment: assignment.treatment ? 'yes' : 'no' }),
+    ...(customer.ownerUserId ? [t.staff('profileOwner', { owner: memberName(project, customer.ownerUserId) })] : []),
     ...originLines(crm.source, startPayloadLine(customer.startPayload)),
-    ...profileExtrasLines(crm),
-    role === homeRole(project.roles).key
-      ? `Reply in this topic to answer the client; start a message with ${project.config.relay.notePrefix} for an internal note.`
-      : 'Reply in this topic to answer the client.',
+    ...profileExtrasLines(project, crm),
+    role === homeRole(project.roles).key ? t.staff('profileHowToAnswerWithNotes', { notePrefix: project.config.relay.notePrefix }) : t.staff('profileHowToAnswer'),
   ].join('\n')
 }
 

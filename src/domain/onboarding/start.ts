@@ -4,8 +4,9 @@ import { scopeOf } from '../../db/project-scope.js'
 import { queueProfileCardEdits } from '../crm/profile-card.js'
 import { upsertCustomer, type TelegramPerson } from '../customers.js'
 import { attributeStart } from '../links/attribution.js'
+import { startLinkFlow } from '../autoreply/engine.js'
 import type { DomainDeps } from '../deps.js'
-import { clientBot, fillTemplate, type ProjectRuntime } from '../project-runtime.js'
+import { clientBot, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueClientText } from './notify-client.js'
 
 /** `/start [payload]` from a client: remember them (and the link that brought them) and say what happens next. */
@@ -22,14 +23,11 @@ export async function startConversation(deps: DomainDeps, project: ProjectRuntim
         .set({ startPayload: payload.slice(0, 128) })
         .where(and(eq(customers.id, customer.id), isNull(customers.startPayload)))
     }
-    const templates = project.config.templates
-    const text = {
-      awaiting_email: templates.askEmail,
-      pending_assignment: templates.pendingAssignment,
-      active: fillTemplate(templates.welcomeClient, { name: person.firstName }),
-      rejected: templates.rejected,
-    }[customer.state]
+    const key = ({ awaiting_email: 'askEmail', pending_assignment: 'pendingAssignment', active: 'welcomeClient', rejected: 'rejected' } as const)[customer.state]
+    const text = textsOf(project).client(customer.languageCode, key, { name: person.firstName })
     await queueClientText(tx, project, person.id, text)
+    // Issue 18: the flow of the diversion link, if one starts with it.
+    if (attributed) await startLinkFlow(tx, deps, project, customer, payload!)
   })
   deps.notify()
 }

@@ -5,8 +5,8 @@ import type { Customer } from '../customers.js'
 import { customerName } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { normaliseEmail } from '../accounts/directory.js'
-import type { ProjectRuntime } from '../project-runtime.js'
-import { cardKeyboard, cardText } from './assignment-card.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
+import { cardKeyboard, cardText, usernameArgs } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { queueOnboardingText } from './system-topic.js'
 import { customerSource } from '../links/attribution.js'
@@ -20,9 +20,9 @@ export type EmailOutcome = 'invalid' | 'unknown' | 'cooldown' | 'already_linked'
  * unvalidated user can make the bot create topics.
  */
 export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, customer: Customer, input: string, now = deps.clock.now()): Promise<EmailOutcome> {
-  const templates = project.config.templates
+  const say = (key: string) => textsOf(project).client(customer.languageCode, key)
   if (customer.cooldownUntil && customer.cooldownUntil > now) {
-    await queueClientText(deps.db, project, customer.telegramUserId, templates.cooldown)
+    await queueClientText(deps.db, project, customer.telegramUserId, say('cooldown'))
     deps.notify()
     return 'cooldown'
   }
@@ -30,7 +30,7 @@ export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, cus
   const account = email ? await deps.directory.findByEmail(project.id, email) : undefined
   if (!email || !account || account.status !== 'active') {
     const outcome = await recordFailure(deps, project, customer, now)
-    const text = outcome === 'cooldown' ? templates.cooldown : email ? templates.unknownEmail : templates.invalidEmail
+    const text = say(outcome === 'cooldown' ? 'cooldown' : email ? 'unknownEmail' : 'invalidEmail')
     await queueClientText(deps.db, project, customer.telegramUserId, text)
     deps.notify()
     return outcome === 'cooldown' ? 'cooldown' : email ? 'unknown' : 'invalid'
@@ -49,11 +49,11 @@ export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, cus
     const [created] = await tx.insert(assignments).values({ projectId: project.id, customerId: customer.id, treatmentToggle: account.treatment })
     const assignmentId = Number(created.insertId)
     const linkedCustomer = { ...customer, accountId: account.id }
-    await queueOnboardingText(tx, project, cardText(linkedCustomer, account, await customerSource(tx, scopeOf(project), customer.id)), {
+    await queueOnboardingText(tx, project, cardText(project, linkedCustomer, account, await customerSource(tx, scopeOf(project), customer.id)), {
       replyMarkup: cardKeyboard(project, assignmentId, account.crTeamHint, account.treatment),
       assignmentId,
     })
-    await queueClientText(tx, project, customer.telegramUserId, templates.pendingAssignment)
+    await queueClientText(tx, project, customer.telegramUserId, say('pendingAssignment'))
     return 'accepted' as const
   })
   if (outcome === 'already_linked') return refuseLinkedAccount(deps, project, customer, account.id, email, now)
@@ -71,16 +71,16 @@ const LINK_CONFLICT_ALERT_MS = 60 * 60_000
  */
 async function refuseLinkedAccount(deps: DomainDeps, project: ProjectRuntime, customer: Customer, accountId: number, email: string, now: Date): Promise<EmailOutcome> {
   const counted = await recordFailure(deps, project, customer, now)
-  const templates = project.config.templates
+  const texts = textsOf(project)
   await deps.db.transaction(async (tx) => {
-    await queueClientText(tx, project, customer.telegramUserId, counted === 'cooldown' ? templates.cooldown : templates.alreadyLinked)
+    await queueClientText(tx, project, customer.telegramUserId, texts.client(customer.languageCode, counted === 'cooldown' ? 'cooldown' : 'alreadyLinked'))
     const [claimed] = await tx
       .update(accounts)
       .set({ linkConflictAlertedAt: now })
       .where(and(eq(accounts.id, accountId), or(isNull(accounts.linkConflictAlertedAt), lt(accounts.linkConflictAlertedAt, new Date(now.getTime() - LINK_CONFLICT_ALERT_MS)))))
     if (claimed.affectedRows === 0) return
-    const who = `${customerName(customer)}${customer.username ? ` (@${customer.username})` : ''}, id ${customer.telegramUserId}`
-    await queueOnboardingText(tx, project, `⚠️ ${who} gave the email ${email}, whose account is already linked to another Telegram user. Refused.`)
+    const alert = texts.staff('linkConflictAlert', { name: customerName(customer), ...usernameArgs(customer.username), telegramId: customer.telegramUserId, email })
+    await queueOnboardingText(tx, project, alert)
   })
   deps.logger.warn({ customerId: customer.id, accountId }, 'account already linked to another Telegram user')
   deps.notify()

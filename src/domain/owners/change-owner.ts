@@ -5,7 +5,7 @@ import { logAssignment } from '../assignment-log.js'
 import { queueProfileCardEdits } from '../crm/profile-card.js'
 import { activeTopics } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
-import { memberName, type ProjectRuntime } from '../project-runtime.js'
+import { memberName, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { ownersRole } from '../roles.js'
 
 /** A mention of a person without a username, so Telegram notifies them (Bot API `text_mention`). */
@@ -68,21 +68,22 @@ export async function changeOwner(tx: DbOrTx, project: ProjectRuntime, customerI
 
 /** "👤 Owner: Rita → Ben (by Alice: reason)", each owner's name a mention of them. */
 export function ownerNotice(project: ProjectRuntime, from: number | null, change: OwnerChange): { text: string; entities: Mention[] } {
-  const entities: Mention[] = []
-  let text = '👤 Owner: '
-  const mention = (userId: number) => {
-    const name = memberName(project, userId)
-    entities.push({ type: 'text_mention', offset: text.length, length: name.length, user: { id: userId, is_bot: false, first_name: name } })
-    text += name
-  }
-  if (from !== null) {
-    mention(from)
-    text += ' → '
-  }
-  if (change.to === null) text += 'nobody (waiting in the queue)'
-  else mention(change.to)
-  const by = change.by === null ? '' : `by ${memberName(project, change.by)}`
-  const why = [by, change.note ?? ''].filter(Boolean).join(': ')
-  if (why) text += ` (${why})`
+  const people = { from, to: change.to }
+  const { text, marks } = textsOf(project).staffMarked(
+    'ownerNotice',
+    {
+      hasFrom: from === null ? 'no' : 'yes',
+      hasTo: change.to === null ? 'no' : 'yes',
+      hasBy: change.by === null ? 'no' : 'yes',
+      by: change.by === null ? '' : memberName(project, change.by),
+      hasNote: change.note ? 'yes' : 'no',
+      note: change.note ?? '',
+    },
+    { from: from === null ? '' : memberName(project, from), to: change.to === null ? '' : memberName(project, change.to) },
+  )
+  const entities: Mention[] = marks.map((mark) => {
+    const userId = people[mark.name as keyof typeof people]!
+    return { type: 'text_mention', offset: mark.offset, length: mark.length, user: { id: userId, is_bot: false, first_name: memberName(project, userId) } }
+  })
   return { text, entities }
 }

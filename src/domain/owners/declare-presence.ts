@@ -1,7 +1,7 @@
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
 import { setPresence, type PresenceStatus } from '../presence.js'
-import { memberName, type ProjectRuntime } from '../project-runtime.js'
+import { memberName, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { drainQueue } from './queue.js'
 import { presenceLabel } from './who.js'
 
@@ -16,7 +16,7 @@ export async function declarePresence(deps: DomainDeps, project: ProjectRuntime,
   if (refusal) return { ok: false, reason: refusal }
   await setPresence(deps.db, userId, status, deps.clock.now())
   if (status === 'online') await agentCameOnline(deps, project, userId)
-  return { ok: true, text: `${presenceLabel({ status, explicit: true })}: ${memberName(project, userId)}, you are ${status} (in every brand you work for).` }
+  return { ok: true, text: textsOf(project).staff('presenceDeclared', { label: presenceLabel(project, { status, explicit: true }), name: memberName(project, userId), status }) }
 }
 
 /**

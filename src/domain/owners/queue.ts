@@ -6,7 +6,7 @@ import type { Keyboard } from '../buttons/keyboard.js'
 import { customerName, type Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import { memberName, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { memberName, teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { changeOwner } from './change-owner.js'
 import { lockRouting, routeOwner } from './route-owner.js'
 import { hasRoom } from './choose-owner.js'
@@ -67,25 +67,27 @@ async function agentsWithRoom(db: DbOrTx, project: ProjectRuntime, teamKey: stri
 /** `/queue`: the waiting customers, oldest first, with their waiting time, and a button per agent who can take each. */
 export async function queueListing(db: DbOrTx, project: ProjectRuntime, now: Date): Promise<{ text: string; keyboard: Keyboard }> {
   const waiting = await waitingCustomers(db, project, LISTED)
-  if (waiting.length === 0) return { text: 'Nobody is waiting for an owner. 🎉', keyboard: { inline_keyboard: [] } }
+  const t = textsOf(project)
+  if (waiting.length === 0) return { text: t.staff('queueEmpty'), keyboard: { inline_keyboard: [] } }
   const teams = new Map(teamsOf(project).map((t) => [t.key, t.title]))
   const rows = await Promise.all(waiting.map(async (customer, i) => ({ place: i + 1, customerId: customer.id, agents: await agentsWithRoom(db, project, customer.crTeam ?? '') })))
   const lines = waiting.map((c, i) => {
     const team = teams.get(c.crTeam ?? '') ?? c.crTeam ?? '—'
-    const nobody = rows[i]!.agents.length === 0 ? ' · no agent has room' : ''
-    return `${i + 1}. ${customerName(c)} · ${team} · waiting ${waitingTime(now.getTime() - c.queuedAt!.getTime())}${nobody}`
+    const waited = waitingTime(project, now.getTime() - c.queuedAt!.getTime())
+    return t.staff('queueLine', { place: i + 1, name: customerName(c), team, waited, room: rows[i]!.agents.length === 0 ? 'no' : 'yes' })
   })
-  return { text: ['Waiting for an owner (oldest first):', ...lines].join('\n'), keyboard: queueKeyboard(rows) }
+  return { text: [t.staff('queueTitle'), ...lines].join('\n'), keyboard: queueKeyboard(rows) }
 }
 
 /** "under a minute", "7 min", "2 h 05 min", "3 d 4 h". */
-export function waitingTime(ms: number): string {
+export function waitingTime(project: ProjectRuntime, ms: number): string {
+  const t = textsOf(project)
   const minutes = Math.floor(ms / 60_000)
-  if (minutes < 1) return 'under a minute'
-  if (minutes < 60) return `${minutes} min`
+  if (minutes < 1) return t.staff('waitedUnderAMinute')
+  if (minutes < 60) return t.staff('waitedMinutes', { minutes })
   const hours = Math.floor(minutes / 60)
-  if (hours < 24) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`
+  if (hours < 24) return t.staff('waitedHours', { hours, minutes: String(minutes % 60).padStart(2, '0') })
+  return t.staff('waitedDays', { days: Math.floor(hours / 24), hours: hours % 24 })
 }
 
 /**
@@ -100,6 +102,7 @@ export async function assignFromQueue(
 ): Promise<{ ok: boolean; text: string }> {
   const refusal = refusalFor(project, press.by, 'assign_owner')
   if (refusal) return { ok: false, text: refusal }
+  const t = textsOf(project)
   const outcome = await deps.db.transaction(async (tx) => {
     await lockRouting(tx, project)
     const [customer] = await tx
@@ -107,16 +110,15 @@ export async function assignFromQueue(
       .from(customers)
       .where(and(eq(customers.id, press.customerId), eq(customers.projectId, project.id)))
       .for('update')
-    if (!customer) return { ok: false, text: 'This customer is not in this project’s queue.' }
+    if (!customer) return { ok: false, text: t.staff('queueNotHere') }
     const name = customerName(customer)
-    if (customer.ownerUserId !== null) return { ok: false, text: `${name} already has an owner: ${memberName(project, customer.ownerUserId)}.` }
-    if (customer.queuedAt === null || customer.state !== 'active' || customer.conversation !== 'open') return { ok: false, text: `${name} is no longer waiting.` }
+    if (customer.ownerUserId !== null) return { ok: false, text: t.staff('queueHasOwner', { name, owner: memberName(project, customer.ownerUserId) }) }
+    if (customer.queuedAt === null || customer.state !== 'active' || customer.conversation !== 'open') return { ok: false, text: t.staff('queueNoLongerWaiting', { name }) }
     const agent = memberName(project, press.agentId)
-    if (!teamAgents(project, customer.crTeam ?? '').some((a) => a.id === press.agentId)) return { ok: false, text: `${agent} is not an agent of ${name}’s team.` }
-    if (!(await agentsWithRoom(tx, project, customer.crTeam ?? '')).some((a) => a.id === press.agentId))
-      return { ok: false, text: `${agent} already has the most open customers allowed.` }
+    if (!teamAgents(project, customer.crTeam ?? '').some((a) => a.id === press.agentId)) return { ok: false, text: t.staff('queueNotTeamAgent', { agent, name }) }
+    if (!(await agentsWithRoom(tx, project, customer.crTeam ?? '')).some((a) => a.id === press.agentId)) return { ok: false, text: t.staff('queueAgentFull', { agent }) }
     await changeOwner(tx, project, customer.id, { to: press.agentId, by: press.by, reason: 'queue' })
-    return { ok: true, text: `${name} → ${agent}.` }
+    return { ok: true, text: t.staff('queueAssigned', { name, agent }) }
   })
   if (outcome.ok) deps.notify()
   deps.logger.info({ project: project.config.key, ...press, ok: outcome.ok }, 'queue assignment pressed')

@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { customers } from '../../db/schema/index.js'
+import { customers, transferPrompts } from '../../db/schema/index.js'
 import type { Keyboard } from '../buttons/keyboard.js'
 import { transferKeyboard } from '../buttons/transfer.js'
 import { customerName, type Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
 import { presenceOf } from '../presence.js'
-import { memberName, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { memberName, teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { changeOwner } from './change-owner.js'
 import { teamAgents } from './team-agents.js'
 import { presenceLabel } from './who.js'
@@ -16,44 +16,48 @@ export type TransferOutcome = { ok: true; text: string } | { ok: false; reason: 
 
 /** The longest reason kept (the assignment log's note column). */
 export const TRANSFER_NOTE_MAX = 255
-const NOTE_PREFIX = 'Reason: '
 
 /**
  * `/transfer [reason]` in a customer's topic: the agents of the customer's team other than the
- * owner as buttons (with their presence), and for a CS lead the other CR teams. The reason is
- * the prompt's last line; the press reads it back from the pressed message, which Telegram
- * reports as posted, so no one can change it.
+ * owner as buttons (with their presence), and for a CS lead the other CR teams. A reason is
+ * kept in a `transfer_prompts` row named by the agent buttons, so the press reads it from there.
  */
 export async function transferPrompt(
   db: DbOrTx,
   project: ProjectRuntime,
   request: { customerId: number; by: number; reason: string; now: Date },
 ): Promise<{ ok: true; text: string; keyboard: Keyboard } | { ok: false; reason: string }> {
+  const t = textsOf(project)
   const customer = await projectCustomer(db, project, request.customerId)
-  if (!customer?.crTeam || customer.state !== 'active') return { ok: false, reason: 'This customer has no CR team yet, so there is nobody to transfer them to.' }
+  if (!customer?.crTeam || customer.state !== 'active') return { ok: false, reason: t.staff('transferNoTeamYet') }
   const refusal = refusalFor(project, request.by, 'transfer_customer', customer)
   if (refusal) return { ok: false, reason: refusal }
   const agents = teamAgents(project, customer.crTeam).filter((agent) => agent.id !== customer.ownerUserId)
   const teams = refusalFor(project, request.by, 'reassign_customer') ? [] : teamsOf(project).filter((team) => team.key !== customer.crTeam)
-  if (agents.length === 0 && teams.length === 0) return { ok: false, reason: `There is nobody else in ${teamTitle(project, customer.crTeam)} to transfer this customer to.` }
+  if (agents.length === 0 && teams.length === 0) return { ok: false, reason: t.staff('transferNobodyElse', { team: teamTitle(project, customer.crTeam) }) }
   const presence = await presenceOf(
     db,
     agents.map((agent) => agent.id),
     project.config.presence.activeMinutes,
     request.now,
   )
-  const owner = customer.ownerUserId === null ? 'nobody' : memberName(project, customer.ownerUserId)
-  // One line: the press reads it back as the prompt's last line.
+  const owner = customer.ownerUserId === null ? t.staff('nobody') : memberName(project, customer.ownerUserId)
   const note = request.reason.replace(/\s+/g, ' ').trim().slice(0, TRANSFER_NOTE_MAX)
-  const text = [`🔁 Transfer ${customerName(customer)} (owner: ${owner}) to whom?`, ...(note ? [`${NOTE_PREFIX}${note}`] : [])].join('\n')
-  const labels = agents.map((agent) => ({ id: agent.id, label: `${agent.name} · ${presenceLabel(presence.get(agent.id)!)}` }))
-  return { ok: true, text, keyboard: transferKeyboard(customer.id, labels, teams) }
+  const text = [t.staff('transferPrompt', { name: customerName(customer), owner }), ...(note ? [t.staff('transferReason', { note })] : [])].join('\n')
+  const [prompt] = note ? await db.insert(transferPrompts).values({ projectId: project.id, customerId: customer.id, note }) : []
+  const labels = agents.map((agent) => ({ id: agent.id, label: t.staff('transferAgentButton', { agent: agent.name, presence: presenceLabel(project, presence.get(agent.id)!) }) }))
+  const teamLabels = teams.map((team) => ({ key: team.key, label: t.staff('transferTeamButton', { team: team.title }) }))
+  return { ok: true, text, keyboard: transferKeyboard(customer.id, labels, teamLabels, prompt ? Number(prompt.insertId) : undefined) }
 }
 
-/** The reason a transfer prompt carries (its last line), or null. */
-export function transferNoteOf(promptText: string | undefined): string | null {
-  const line = promptText?.split('\n').at(-1)
-  return line?.startsWith(NOTE_PREFIX) && promptText!.includes('\n') ? line.slice(NOTE_PREFIX.length) || null : null
+/** The reason kept for a transfer prompt of this customer, or null (none given, or not theirs). */
+export async function transferNoteOf(db: DbOrTx, project: ProjectRuntime, customerId: number, promptId: number | undefined): Promise<string | null> {
+  if (promptId === undefined) return null
+  const [prompt] = await db
+    .select({ note: transferPrompts.note })
+    .from(transferPrompts)
+    .where(and(eq(transferPrompts.id, promptId), eq(transferPrompts.projectId, project.id), eq(transferPrompts.customerId, customerId)))
+  return prompt?.note ?? null
 }
 
 /**
@@ -64,19 +68,21 @@ export function transferNoteOf(promptText: string | undefined): string | null {
 export async function transferToAgent(
   deps: DomainDeps,
   project: ProjectRuntime,
-  transfer: { customerId: number; to: number; by: number; note: string | null },
+  transfer: { customerId: number; to: number; by: number; promptId?: number },
 ): Promise<TransferOutcome> {
   const outcome = await deps.db.transaction(async (tx): Promise<TransferOutcome> => {
+    const t = textsOf(project)
     const customer = await projectCustomer(tx, project, transfer.customerId, { lock: true })
-    if (!customer?.crTeam) return { ok: false, reason: 'This customer no longer has a CR team.' }
+    if (!customer?.crTeam) return { ok: false, reason: t.staff('transferTeamGone') }
     const refusal = refusalFor(project, transfer.by, 'transfer_customer', customer)
     if (refusal) return { ok: false, reason: refusal }
     const name = memberName(project, transfer.to)
     if (!teamAgents(project, customer.crTeam).some((agent) => agent.id === transfer.to))
-      return { ok: false, reason: `${name} is not an agent of ${teamTitle(project, customer.crTeam)} any more.` }
-    if (customer.ownerUserId === transfer.to) return { ok: false, reason: `${name} already owns this customer.` }
-    await changeOwner(tx, project, customer.id, { to: transfer.to, by: transfer.by, reason: 'transfer', note: transfer.note })
-    return { ok: true, text: `🔁 ${customerName(customer)} now belongs to ${name} (transferred by ${memberName(project, transfer.by)}).` }
+      return { ok: false, reason: t.staff('transferNotAgent', { agent: name, team: teamTitle(project, customer.crTeam) }) }
+    if (customer.ownerUserId === transfer.to) return { ok: false, reason: t.staff('transferAlreadyOwns', { agent: name }) }
+    const note = await transferNoteOf(tx, project, customer.id, transfer.promptId)
+    await changeOwner(tx, project, customer.id, { to: transfer.to, by: transfer.by, reason: 'transfer', note })
+    return { ok: true, text: t.staff('transferDone', { name: customerName(customer), agent: name, by: memberName(project, transfer.by) }) }
   })
   if (outcome.ok) deps.notify()
   return outcome

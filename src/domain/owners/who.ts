@@ -5,17 +5,15 @@ import { customerName } from '../customers.js'
 import { topicLinks } from '../crm/find.js'
 import { presenceOf, type Presence } from '../presence.js'
 import { homeRole, ownersRole } from '../roles.js'
-import { teamsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { teamsOf, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { openCustomerCounts, openCustomersOf, teamAgents } from './team-agents.js'
 
 /** How many customers `/mine` lists. */
 export const MINE_LIMIT = 30
 
-const MARKS = { online: '🟢', away: '🟡', offline: '⚪' } as const
-
 /** "🟢 online", or "🟢 online (active)" when read from recent activity rather than said. */
-export function presenceLabel(presence: Presence): string {
-  return `${MARKS[presence.status]} ${presence.status}${presence.explicit || presence.status !== 'online' ? '' : ' (active)'}`
+export function presenceLabel(project: ProjectRuntime, presence: Presence): string {
+  return textsOf(project).staff('presenceLabel', { status: presence.status, active: presence.explicit || presence.status !== 'online' ? 'no' : 'yes' })
 }
 
 /**
@@ -27,9 +25,12 @@ export async function whoIsOn(db: DbOrTx, project: ProjectRuntime, group: StaffG
   const agents = [...new Map(teams.flatMap((team) => teamAgents(project, team.key)).map((agent) => [agent.id, agent])).values()]
   const ids = agents.map((agent) => agent.id)
   const [presence, open] = await Promise.all([presenceOf(db, ids, project.config.presence.activeMinutes, now), openCustomerCounts(db, project, ids)])
+  const t = textsOf(project)
   const sections = teams.map((team) => {
-    const lines = teamAgents(project, team.key).map((agent) => `${presenceLabel(presence.get(agent.id)!)} ${agent.name} · ${open.get(agent.id) ?? 0} open`)
-    return [`👥 ${team.title}`, ...(lines.length ? lines : ['nobody in this team yet'])].join('\n')
+    const lines = teamAgents(project, team.key).map((agent) =>
+      t.staff('whoAgentLine', { presence: presenceLabel(project, presence.get(agent.id)!), agent: agent.name, open: open.get(agent.id) ?? 0 }),
+    )
+    return [t.staff('whoTeam', { team: team.title }), ...(lines.length ? lines : [t.staff('whoEmptyTeam')])].join('\n')
   })
   return sections.join('\n\n').slice(0, 4000)
 }
@@ -42,11 +43,13 @@ export async function myOpenCustomers(db: DbOrTx, project: ProjectRuntime, userI
     .where(and(openCustomersOf(project), eq(customers.ownerUserId, userId)))
     .orderBy(asc(customers.id))
     .limit(MINE_LIMIT + 1)
-  if (rows.length === 0) return `You have no open customers in ${project.config.name}.`
+  const t = textsOf(project)
+  if (rows.length === 0) return t.staff('mineNone', { project: project.config.name })
   const shown = rows.slice(0, MINE_LIMIT)
   const ids = shown.map((customer) => customer.id)
   const [own, home] = await Promise.all([topicLinks(db, project, ids, ownersRole(project.roles)?.key ?? ''), topicLinks(db, project, ids, homeRole(project.roles).key)])
-  const lines = shown.map((customer) => `• ${customerName(customer)} — ${own.get(customer.id) ?? home.get(customer.id) ?? 'no topic'}`)
-  const more = rows.length > MINE_LIMIT ? `\nOnly the first ${MINE_LIMIT} are listed.` : ''
-  return `📋 Your open customers in ${project.config.name} (${shown.length}${rows.length > MINE_LIMIT ? '+' : ''}):\n${lines.join('\n')}${more}`.slice(0, 4000)
+  const lines = shown.map((customer) => t.staff('mineLine', { name: customerName(customer), topic: own.get(customer.id) ?? home.get(customer.id) ?? t.staff('mineNoTopic') }))
+  const more = rows.length > MINE_LIMIT ? [t.staff('mineMore', { limit: MINE_LIMIT })] : []
+  const title = t.staff('mineTitle', { project: project.config.name, count: shown.length, more: rows.length > MINE_LIMIT ? 'yes' : 'no' })
+  return [title, ...lines, ...more].join('\n').slice(0, 4000)
 }

@@ -10,7 +10,7 @@ import { queueTopicOpening, queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { profileCard } from '../onboarding/open-topics.js'
-import { fillTemplate, staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 import { historyToReplay, queueHistoryReplay } from './replay.js'
 import type { Reassignment } from './schedule.js'
@@ -55,11 +55,12 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       }
       const team = teamsOf(project).find((t) => t.key === plan.toTeam)
       const customer = await findCustomer(tx, plan.customerId)
-      if (!team) return fail(`CR team "${plan.toTeam}" no longer exists in the configuration`)
-      if (!customer || customer.state !== 'active') return fail('the customer is not active')
-      if (customer.crTeam === team.key) return fail(`the customer is already with ${team.title}`)
+      const t = textsOf(project)
+      if (!team) return fail(t.staff('moveFailedTeamGone', { team: plan.toTeam }))
+      if (!customer || customer.state !== 'active') return fail(t.staff('moveFailedNotActive'))
+      if (customer.crTeam === team.key) return fail(t.staff('moveFailedAlreadyThere', { team: team.title }))
       const [account] = customer.accountId ? await tx.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
-      if (!account) return fail('the customer has no account record')
+      if (!account) return fail(t.staff('moveFailedNoAccount'))
 
       const teams = teamsRole(project.roles).key
       const oldTopic = await activeTopicOfRole(tx, customer.id, teams)
@@ -80,32 +81,19 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       const [newTopic] = await tx.select().from(topics).where(eq(topics.id, newTopicId))
       // The move, its replay and the old topic's cleanup travel in the replay stream, apart from live traffic.
       const replay = { stream: 'replay' } as const
-      const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? `user ${plan.requestedBy}`) : 'the account records'
+      const who = plan.requestedBy ? (staffMember(project, plan.requestedBy)?.name ?? t.staff('userById', { id: plan.requestedBy })) : t.staff('theAccountRecords')
       const fromTitle = teamsOf(project).find((t) => t.key === plan.fromTeam)?.title ?? (plan.fromTeam || '—')
       // The owner is chosen in the new team below; the card is edited to name them once posted.
       const card = profileCard(project, { ...customer, ownerUserId: null }, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
       const history = await historyToReplay(tx, customer.id, settings.replay, deps.clock.now())
-      await queueTopicOpening(
-        tx,
-        project,
-        newTopic!,
-        { card, notice: `🔀 Moved here from ${fromTitle} by ${who}. The conversation so far follows (${history.length} messages).` },
-        replay,
-      )
+      await queueTopicOpening(tx, project, newTopic!, { card, notice: t.staff('movedHere', { from: fromTitle, who, count: history.length }) }, replay)
       const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history)
-      await queueTopicText(tx, project, newTopic!, '— End of history. New messages follow. —', {}, replay)
+      await queueTopicText(tx, project, newTopic!, t.staff('endOfHistory'), {}, replay)
 
       if (oldTopic) {
         await tx.update(topics).set({ state: 'retired' }).where(eq(topics.id, oldTopic.id))
         const afterReplay = { ...replay, dependsOn: lastReplayed }
-        await queueTopicText(
-          tx,
-          project,
-          oldTopic,
-          `➡️ Moved to ${team.title} by ${who}. This topic is ${settings.oldTopic === 'delete' ? 'deleted' : 'closed'}; the conversation continues there.`,
-          {},
-          afterReplay,
-        )
+        await queueTopicText(tx, project, oldTopic, t.staff('movedAway', { team: team.title, who, oldTopic: settings.oldTopic }), {}, afterReplay)
         await enqueueTo(
           tx,
           project,
@@ -118,8 +106,10 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       await tx.update(customers).set({ crTeam: team.key, crTeamHintSeen: account.crTeamHint }).where(eq(customers.id, customer.id))
       await routeOwner(tx, project, customer.id, 'reassignment', deps.clock.now())
       const csTopic = await activeTopicOfRole(tx, customer.id, homeRole(project.roles).key)
-      if (csTopic) await queueTopicText(tx, project, csTopic, `🔀 ${customerName(customer)} moved from ${fromTitle} to ${team.title} by ${who}.`, {}, { stream: 'prompt' })
-      if (settings.notifyClient) await queueClientText(tx, project, customer.telegramUserId, fillTemplate(settings.clientTemplate, { name: customer.firstName, team: team.title }))
+      if (csTopic)
+        await queueTopicText(tx, project, csTopic, t.staff('movedCs', { name: customerName(customer), from: fromTitle, team: team.title, who }), {}, { stream: 'prompt' })
+      if (settings.notifyClient)
+        await queueClientText(tx, project, customer.telegramUserId, t.client(customer.languageCode, 'reassignedClient', { name: customer.firstName, team: team.title }))
       await logAssignment(tx, {
         projectId: project.id,
         customerId: customer.id,

@@ -4,7 +4,7 @@ import { messages, relayLinks } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import type { Topic } from '../customers.js'
 import { customerName, type Customer } from '../customers.js'
-import { staffGroups, staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { staffGroups, staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { enqueueManyTo, INSERT_CHUNK, routeOf } from '../enqueue-to.js'
 import { touchTopic } from '../idle-topics.js'
 import { notHeldByPolicy } from '../relay/holds.js'
@@ -29,11 +29,12 @@ export async function historyToReplay(db: DbOrTx, customerId: number, limits: Re
 /** "↩ Zoe Quinn · 2026-11-21 14:02 UTC" or "↩ Alice · CS · 2026-11-21 14:05 UTC (internal note)": who wrote it, and when. */
 export function replayLabel(project: ProjectRuntime, customer: Customer, message: MessageRow): string {
   const date = new Date(((JSON.parse(message.raw) as { date?: number }).date ?? 0) * 1000 || message.createdAt.getTime())
-  const when = `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`
-  if (message.origin === 'client') return `↩ ${customerName(customer)} · ${when}`
-  const label = staffGroups(project).find((g) => g.role === message.senderRole)?.label ?? message.senderRole ?? 'staff'
-  const name = staffMember(project, message.senderUserId)?.name ?? 'Staff'
-  return `↩ ${name} · ${label} · ${when}${message.internalNote ? ' (internal note)' : ''}`
+  const t = textsOf(project)
+  const when = t.staff('utcStamp', { stamp: `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)}` })
+  if (message.origin === 'client') return t.staff('contextClientLabel', { name: customerName(customer), time: when })
+  const label = staffGroups(project).find((g) => g.role === message.senderRole)?.label ?? message.senderRole ?? t.staff('staffLower')
+  const name = staffMember(project, message.senderUserId)?.name ?? t.staff('staffCapital')
+  return t.staff('replayStaffLabel', { name, label, time: when, note: message.internalNote ? 'yes' : 'no' })
 }
 
 /**
@@ -52,6 +53,7 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
     const chunk = history.slice(i, i + INSERT_CHUNK)
     const variants = await topicVariants(
       tx,
+      project.id,
       chunk.map((message) => message.id),
     )
     await tx.insert(relayLinks).values(

@@ -4,7 +4,7 @@ import { isDuplicateKey } from '../../db/errors.js'
 import { recordAudit } from '../audit/events.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 
 export type Reassignment = typeof reassignments.$inferSelect
 
@@ -25,11 +25,12 @@ export type ScheduleOutcome = { ok: true; reassignment: Reassignment } | { ok: f
  * for an unknown team, the team they are already in, or when a move is already planned.
  */
 export async function scheduleReassignment(deps: DomainDeps, project: ProjectRuntime, request: ReassignRequest): Promise<ScheduleOutcome> {
+  const t = textsOf(project)
   const customer = await findCustomer(deps.db, request.customerId)
-  if (!customer || customer.projectId !== project.id || customer.state !== 'active') return { ok: false, reason: 'This customer is not active, so they cannot be moved.' }
-  const team = teamsOf(project).find((t) => t.key === request.toTeam)
-  if (!team) return { ok: false, reason: `There is no CR team "${request.toTeam}" in the configuration.` }
-  if (customer.crTeam === team.key) return { ok: false, reason: `The customer is already with ${team.title}.` }
+  if (!customer || customer.projectId !== project.id || customer.state !== 'active') return { ok: false, reason: t.staff('moveNotActive') }
+  const team = teamsOf(project).find((candidate) => candidate.key === request.toTeam)
+  if (!team) return { ok: false, reason: t.staff('noSuchTeam', { team: request.toTeam }) }
+  if (customer.crTeam === team.key) return { ok: false, reason: t.staff('moveAlreadyThere', { team: team.title }) }
   try {
     const id = await deps.db.transaction(async (tx) => {
       const [inserted] = await tx.insert(reassignments).values({
@@ -59,7 +60,7 @@ export async function scheduleReassignment(deps: DomainDeps, project: ProjectRun
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
     const existing = await openReassignment(deps, customer.id)
-    return { ok: false, reason: 'A move of this customer is already planned; cancel it first.', existing }
+    return { ok: false, reason: t.staff('moveAlreadyPlanned'), existing }
   }
 }
 

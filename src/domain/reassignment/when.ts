@@ -1,3 +1,4 @@
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 /** When a reassignment should happen: now, tonight (a configured UTC hour), or a given date/time (UTC). */
 export type ReassignWhen = { kind: 'now' } | { kind: 'tonight' } | { kind: 'at'; date: Date }
 
@@ -22,7 +23,13 @@ export function parseWhen(text: string, now: Date): ReassignWhen | undefined {
   return { kind: 'at', date }
 }
 
-export function describeDue(date: Date, now: Date): string {
-  if (date.getTime() - now.getTime() < 60_000) return 'now'
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+/** "now", or "2026-11-21 22:00 UTC". */
+export function describeDue(project: ProjectRuntime, date: Date, now: Date): string {
+  if (date.getTime() - now.getTime() < 60_000) return textsOf(project).staff('dueNow')
+  return utcStamp(project, date)
+}
+
+/** "2026-11-21 22:00 UTC": a moment as staff texts show it. */
+export function utcStamp(project: ProjectRuntime, date: Date): string {
+  return textsOf(project).staff('utcStamp', { stamp: date.toISOString().slice(0, 16).replace('T', ' ') })
 }

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/events.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { staffGroups, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { staffGroups, staffMember, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import type { Customer } from '../customers.js'
 import { relaySyntheticStaffMessage } from './synthetic-message.js'
 
@@ -24,12 +24,13 @@ export type ApiMessageOutcome =
  */
 export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime, input: ApiMessage): Promise<ApiMessageOutcome> {
   const member = staffMember(project, input.staffId)
-  if (!member) return { ok: false, reason: 'not_staff', message: `User ${input.staffId} is not on the staff of project ${project.config.key}` }
+  if (!member) return { ok: false, reason: 'not_staff', message: textsOf(project).staff('apiNotStaff', { userId: input.staffId, project: project.config.key }) }
   const customer = await findCustomer(deps.db, input.customerId)
-  if (!customer || customer.projectId !== project.id) return { ok: false, reason: 'no_customer', message: `No customer ${input.customerId} in project ${project.config.key}` }
-  if (customer.state !== 'active') return { ok: false, reason: 'not_active', message: 'This customer is not assigned yet, so staff cannot write to them.' }
+  if (!customer || customer.projectId !== project.id)
+    return { ok: false, reason: 'no_customer', message: textsOf(project).staff('apiNoCustomer', { customerId: input.customerId, project: project.config.key }) }
+  if (customer.state !== 'active') return { ok: false, reason: 'not_active', message: textsOf(project).staff('apiNotAssigned') }
   const group = senderGroup(project, member.roles, customer)
-  if (!group) return { ok: false, reason: 'no_group', message: `${member.name} works in none of this customer's groups` }
+  if (!group) return { ok: false, reason: 'no_group', message: textsOf(project).staff('apiNoGroup', { name: member.name }) }
   const outcome = await deps.db.transaction(async (tx) => {
     const relayed = (await relaySyntheticStaffMessage(tx, deps.clock, project, customer, group, member, input.text, { via: 'api' }))!
     const stored = relayed.stored

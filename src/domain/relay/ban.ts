@@ -3,7 +3,7 @@ import { customers } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
 import { customerName, findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { refusalFor } from '../permissions.js'
 
 export type BanOutcome = { ok: true; text: string } | { ok: false; reason: string }
@@ -17,7 +17,8 @@ export async function setBanned(deps: DomainDeps, project: ProjectRuntime, custo
   const refusal = refusalFor(project, actorUserId, banned ? 'ban_client' : 'unban_client')
   if (refusal) return { ok: false, reason: refusal }
   const customer = await findCustomer(deps.db, customerId)
-  if (!customer) return { ok: false, reason: 'This customer no longer exists.' }
+  const t = textsOf(project)
+  if (!customer) return { ok: false, reason: t.staff('customerGone') }
   const changed = await deps.db.transaction(async (tx) => {
     const [result] = await tx
       .update(customers)
@@ -28,9 +29,9 @@ export async function setBanned(deps: DomainDeps, project: ProjectRuntime, custo
     return true
   })
   const name = customerName(customer)
-  if (!changed) return { ok: false, reason: banned ? `${name} is already banned.` : `${name} is not banned.` }
+  if (!changed) return { ok: false, reason: t.staff(banned ? 'banAlready' : 'banNot', { name }) }
   return {
     ok: true,
-    text: banned ? `🚫 ${name} is banned: their messages are stored but no longer relayed. /unban lifts it.` : `✅ ${name} is no longer banned: their messages are relayed again.`,
+    text: t.staff(banned ? 'banDone' : 'unbanDone', { name }),
   }
 }

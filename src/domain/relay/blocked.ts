@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { customers } from '../../db/schema/index.js'
 import { findCustomerByUser } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { noticeToTopics } from '../topic-notices.js'
 
 /**
@@ -18,9 +18,7 @@ export async function setClientBlocked(deps: DomainDeps, project: ProjectRuntime
       .set({ blocked })
       .where(and(eq(customers.id, customer.id), eq(customers.blocked, !blocked)))
     if (result.affectedRows === 0) return false
-    const text = blocked
-      ? '⛔ The client blocked the bot. Messages can no longer be delivered until they unblock it.'
-      : '✅ The client unblocked the bot. Messages are delivered again.'
+    const text = textsOf(project).staff(blocked ? 'clientBlockedBot' : 'clientUnblockedBot')
     await noticeToTopics(tx, project, customer.id, { text })
     return true
   })

@@ -4,7 +4,7 @@ import { customers } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { activeTopics, type Customer } from '../customers.js'
 import { queueClientText } from '../onboarding/notify-client.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { enqueueTo } from '../enqueue-to.js'
 
 /**
@@ -21,17 +21,13 @@ export function floodingColumn(project: ProjectRuntime): SQL<number | null> {
     ORDER BY m.id DESC LIMIT 1 OFFSET ${maxMessages - 1})`
 }
 
-function windowLabel(seconds: number): string {
-  return seconds === 60 ? 'minute' : seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`
-}
-
 /** A banned client's message was stored only: the client is told once (relay.bannedReply). */
 export async function tellBannedOnce(tx: DbOrTx, project: ProjectRuntime, customer: Customer): Promise<void> {
   const [first] = await tx
     .update(customers)
     .set({ banReplySent: true })
     .where(and(eq(customers.id, customer.id), eq(customers.banReplySent, false)))
-  if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, project.config.relay.bannedReply)
+  if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'bannedReply'))
 }
 
 /**
@@ -42,12 +38,15 @@ export async function tellBannedOnce(tx: DbOrTx, project: ProjectRuntime, custom
  */
 export async function openFloodWindow(tx: DbOrTx, project: ProjectRuntime, customer: Customer, stored: MessageRow, now: Date): Promise<void> {
   if (customer.floodWindowUntil && customer.floodWindowUntil > now) return
-  const { maxMessages, windowSeconds, slowDownReply } = project.config.flood
+  const { maxMessages, windowSeconds } = project.config.flood
   const until = new Date(now.getTime() + windowSeconds * 1000)
   await tx.update(customers).set({ floodWindowUntil: until }).where(eq(customers.id, customer.id))
-  await queueClientText(tx, project, customer.telegramUserId, slowDownReply)
-  const label = windowLabel(windowSeconds)
-  const text = `⚠️ {count} more message(s) from this client in the last ${label} were not relayed (limit: ${maxMessages} per ${label}). They are stored; the client was asked to slow down.`
+  const t = textsOf(project)
+  await queueClientText(tx, project, customer.telegramUserId, t.client(customer.languageCode, 'slowDownReply'))
+  const window = windowSeconds === 60 ? 'minute' : windowSeconds % 60 === 0 ? 'minutes' : 'seconds'
+  const label = t.staff('floodWindow', { window, minutes: windowSeconds / 60, seconds: windowSeconds })
+  // `{count}` stays in the text: delivery fills it in when the window ends (the flood_notice job).
+  const text = t.staff('floodNotice', { count: '{count}', window: label, max: maxMessages })
   for (const topic of await activeTopics(tx, customer.id)) {
     const job = { type: 'flood_notice', target: { kind: 'topic', topicId: topic.id }, customerId: customer.id, sinceRowId: stored.id, until: until.toISOString(), text } as const
     await enqueueTo(tx, project, { kind: 'topic', topic }, job, { aside: true, delayMs: windowSeconds * 1000 })

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { customers, type NotRelayedReason } from '../../db/schema/index.js'
+import type { MessageRow } from '../../db/repositories/relay.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
@@ -8,13 +9,15 @@ import { relayThroughPipeline } from './pipeline.js'
 import { storeMessage } from './store-message.js'
 import { parseWaitingSince, waitingSinceColumn } from '../sla/waits.js'
 import { activeTopicsColumn, parseActiveTopics } from '../customers.js'
+import { answerAutomatically } from '../autoreply/engine.js'
 
 /**
  * What became of a client message; 'held': stored until the customer is assigned; 'not_ready':
  * the customer is unknown, gives their email or was rejected (nothing was stored); the rest are
- * the relay policies' verdicts (`held_by_policy` until a release).
+ * the relay policies' verdicts (`held_by_policy` until a release); 'auto_answered': an
+ * auto-reply or a flow answered it (relayed to the topics silently).
  */
-export type ClientMessageOutcome = 'relayed' | 'held' | 'duplicate' | 'not_ready' | 'held_by_policy' | 'responded' | NotRelayedReason
+export type ClientMessageOutcome = 'relayed' | 'auto_answered' | 'held' | 'duplicate' | 'not_ready' | 'held_by_policy' | 'responded' | NotRelayedReason
 
 /**
  * A message from a client in the private chat: stored first, then copied to each of the
@@ -45,11 +48,14 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
       known: parseActiveTopics(found.topics),
       flooding: Number(found.flooding) === 1,
       waitingSince: parseWaitingSince(found.waitingSince),
+      // Auto-replies and flows: the one automatic-answer step, for a message the policies let through.
+      answerAutomatically: (stored: MessageRow) => answerAutomatically(tx, deps, project, current, stored, parseActiveTopics(found.topics)),
     }
     const outcome = await relayThroughPipeline(tx, deps.clock, project, context, incoming)
     switch (outcome.kind) {
       case 'relayed':
       case 'duplicate':
+      case 'auto_answered':
         return outcome.kind
       case 'dropped':
         return outcome.reason

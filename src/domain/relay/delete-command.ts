@@ -5,7 +5,7 @@ import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/rela
 import { refusalFor } from '../permissions.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
-import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
+import { textsOf, viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { enqueueTo, postedCopy } from '../enqueue-to.js'
 
 /** Bots may delete messages only while they are younger than 48 hours. */
@@ -19,20 +19,21 @@ export type DeleteOutcome = { ok: true } | { ok: false; reason: string }
  * Staff delete their own messages; CS leads anyone's.
  */
 export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime, botId: number, command: InboundMessage): Promise<DeleteOutcome> {
+  const t = textsOf(project)
   const target = command.reply_to_message
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
-    return { ok: false, reason: 'Reply /delete to the message you want to delete.' }
+    return { ok: false, reason: t.staff('deleteHowTo') }
   }
   const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
-  if (!found) return { ok: false, reason: 'That message was not relayed, so there is nothing to delete.' }
+  if (!found) return { ok: false, reason: t.staff('deleteNotRelayed') }
   const original = found.message
   const userId = command.from?.id ?? 0
-  if (original.origin !== 'staff') return { ok: false, reason: "Client messages can't be deleted from their chat: only the client can do that." }
+  if (original.origin !== 'staff') return { ok: false, reason: t.staff('deleteClientMessage') }
   const refusal = original.senderUserId === userId ? undefined : refusalFor(project, userId, 'delete_any_message')
   if (refusal) return { ok: false, reason: refusal }
   // Both dates come from Telegram's clock, so the check does not depend on ours.
   const sentAt = (JSON.parse(original.raw) as { date: number }).date
-  if (command.date - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: 'This message is older than 48 hours: Telegram no longer lets bots delete it.' }
+  if (command.date - sentAt > DELETE_WINDOW_SECONDS) return { ok: false, reason: t.staff('deleteTooOld') }
   await deps.db.transaction(async (tx) => {
     await tx.update(messages).set({ deleted: true }).where(eq(messages.id, original.id))
     for (const link of await linksOfMessage(tx, original.id)) {

@@ -2,7 +2,7 @@ import type { OutboxJob } from '../../delivery/jobs.js'
 import { findLink } from '../../db/repositories/relay.js'
 import { findCustomerByUser } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { noticeToTopics } from '../topic-notices.js'
 
 /**
@@ -15,7 +15,7 @@ export async function noteNeverStarted(deps: DomainDeps, project: ProjectRuntime
   if (!customer) return
   const link = job.type === 'relay' ? await findLink(deps.db, job.linkId) : undefined
   const bot = project.bots.client[0]
-  const text = `⚠️ Not delivered: the client has not started a chat with ${bot ? `@${bot.username}` : 'the client bot'}, so bots cannot write to them. Ask them to open it and press Start.`
+  const text = textsOf(project).staff('notDeliveredNeverStarted', { hasBot: bot ? 'yes' : 'no', bot: bot?.username ?? '' })
   await deps.db.transaction((tx) => noticeToTopics(tx, project, customer.id, { text, ...(link ? { replyTo: { originalMessageRowId: link.messageId } } : {}) }))
   deps.notify()
 }

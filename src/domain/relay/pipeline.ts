@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js'
 import { reopenConversation } from '../conversation/resolve.js'
 import type { Customer, Topic } from '../customers.js'
 import { queueClientText } from '../onboarding/notify-client.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { copyTargetOf, queueRoutedCopies, routeMessage, type CopyRoute, type RoutedMessage, type StaffCopyContext } from '../routing.js'
 import { clientMessageRelayed, staffAnswered } from '../sla/waits.js'
 import { queueTopicText, type TopicRef } from '../topic-notices.js'
@@ -29,6 +29,11 @@ export interface RelayContext {
   waitingSince?: Date | null
   /** Sent before the customer was assigned, relayed at the assignment (which starts the wait). */
   atAssignment?: boolean
+  /**
+   * A live client message the policies let through: auto-replies and flows may answer it
+   * (`autoreply/engine.ts`), relaying it to the topics themselves, silently; true when they did.
+   */
+  answerAutomatically?: (stored: MessageRow) => Promise<boolean>
 }
 
 /** What the policies decided: the verdict that ended the run (pass when none did), by which policy, and the copies' variants. */
@@ -44,6 +49,7 @@ export interface PipelineDecision {
 export type PipelineOutcome =
   | { kind: 'duplicate' }
   | { kind: 'relayed'; stored: MessageRow }
+  | { kind: 'auto_answered'; stored: MessageRow }
   | { kind: 'held'; stored: MessageRow; token: string; reason: string }
   | { kind: 'dropped'; stored: MessageRow; reason: NotRelayedReason }
   | { kind: 'responded'; stored: MessageRow; text: string }
@@ -83,7 +89,7 @@ export async function relayThroughPipeline(
 ): Promise<PipelineOutcome> {
   const message = incoming.message
   const routed: RoutedMessage = { origin: incoming.origin, customerId: context.customer.id, senderRole: incoming.senderRole ?? null, chatId: message.chat.id }
-  const routes = await routeMessage(tx, routed, staffCopyContext(context), context.known)
+  const routes = await routeMessage(tx, routed, staffCopyContext(project, context), context.known)
   const text = message.text ?? message.caption ?? ''
   const decision = await runPolicies(draftOf(project, context, incoming.origin, 'message', text, routes.map(copyTargetOf), clock.now()))
   const stored = await storeMessage(tx, { ...incoming, notRelayed: notRelayedBy(decision.verdict) })
@@ -96,7 +102,7 @@ export async function relayThroughPipeline(
  * is relayed as if it had passed (or held, answered or dropped by a later policy).
  */
 export async function resumeMessage(tx: DbOrTx, clock: Clock, project: ProjectRuntime, context: RelayContext, stored: MessageRow, from: number): Promise<PipelineOutcome> {
-  const routes = await routeMessage(tx, stored, staffCopyContext(context))
+  const routes = await routeMessage(tx, stored, staffCopyContext(project, context))
   const decision = await runPolicies(draftOf(project, context, stored.origin, 'message', stored.text ?? '', routes.map(copyTargetOf), clock.now()), from)
   await tx
     .update(messages)
@@ -147,6 +153,7 @@ async function settle(
   const { verdict } = decision
   switch (verdict.kind) {
     case 'pass':
+      if (!context.atAssignment && (await context.answerAutomatically?.(stored))) return { kind: 'auto_answered', stored }
       await deliver(
         tx,
         clock,
@@ -196,7 +203,9 @@ async function respond(tx: DbOrTx, project: ProjectRuntime, context: RelayContex
   else if (context.typedIn) await queueTopicText(tx, project, context.typedIn.topic, text, { replyTo: { messageId: context.typedIn.messageId } })
 }
 
-function staffCopyContext(context: RelayContext): StaffCopyContext | undefined {
+function staffCopyContext(project: ProjectRuntime, context: RelayContext): StaffCopyContext | undefined {
   if (context.attribution === undefined) return undefined
-  return { attribution: context.attribution, toClient: !context.customer.blocked, clientChatId: context.customer.telegramUserId }
+  const toClient = !context.customer.blocked
+  const mirrorHeader = textsOf(project).staff(toClient ? 'mirrorHeader' : 'mirrorHeaderNotDelivered', { attribution: context.attribution })
+  return { attribution: context.attribution, toClient, clientChatId: context.customer.telegramUserId, mirrorHeader }
 }

@@ -3,7 +3,7 @@ import { enqueueTo } from '../enqueue-to.js'
 import { queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
-import { projectBotIds, attribution, botForRole, staffMember, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { projectBotIds, attribution, botForRole, staffMember, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { touchTopic } from '../idle-topics.js'
 import { relayThroughPipeline } from './pipeline.js'
 import { storeMessage } from './store-message.js'
@@ -31,7 +31,7 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
   const replyTo = { messageId: message.message_id }
   if (topic.state === 'retired') {
     // A replaced or ended topic (reassignment, Treatment closed) no longer speaks for the customer.
-    const text = '⚠️ Not delivered: this topic is closed and no longer reaches the client.'
+    const text = textsOf(project).staff('notDeliveredRetired')
     await queueTopicText(deps.db, project, topic, text, { replyTo })
     deps.notify()
     return 'topic_retired'
@@ -50,7 +50,7 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
     await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
     if (relayed.kind !== 'relayed') return relayed.kind === 'held' ? 'held' : 'not_relayed'
     if (customer.blocked) {
-      await queueTopicText(tx, project, topic, '⚠️ Not delivered: the client blocked the bot.', { replyTo })
+      await queueTopicText(tx, project, topic, textsOf(project).staff('notDeliveredBlocked'), { replyTo })
       return 'client_blocked'
     }
     return 'relayed'

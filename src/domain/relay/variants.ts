@@ -64,12 +64,12 @@ export async function setCopyVariant(deps: DomainDeps, project: ProjectRuntime, 
  * The variant a replay copy of each message carries: that of the message's newest topic copy
  * with one (a translation for staff stays one when the history moves to a new topic).
  */
-export async function topicVariants(db: DbOrTx, messageIds: number[]): Promise<Map<number, string>> {
+export async function topicVariants(db: DbOrTx, projectId: number, messageIds: number[]): Promise<Map<number, string>> {
   if (messageIds.length === 0) return new Map()
   const rows = await db
     .select({ messageId: relayLinks.messageId, variant: relayLinks.variant })
     .from(relayLinks)
-    .where(and(inArray(relayLinks.messageId, messageIds), isNotNull(relayLinks.topicId), isNotNull(relayLinks.variant)))
+    .where(and(eq(relayLinks.projectId, projectId), inArray(relayLinks.messageId, messageIds), isNotNull(relayLinks.topicId), isNotNull(relayLinks.variant)))
     .orderBy(asc(relayLinks.id))
   return new Map(rows.map((row) => [row.messageId, row.variant!]))
 }

@@ -1,46 +1,62 @@
 import { toCsv } from './csv.js'
 import type { StatsLine, StatsReport } from './stats.js'
-import { STATS_TEXTS as T } from './texts.js'
+import { BUILT_IN_TEXTS, type Texts } from '../../texts/index.js'
 
 /** A duration in words: "45s", "4m 05s", "2h 00m"; "—" when nothing was measured. */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return T.none
-  if (seconds < 60) return `${seconds}s`
+export function formatDuration(seconds: number | null, t: Texts = BUILT_IN_TEXTS): string {
+  if (seconds === null) return t.staff('statsNone')
+  if (seconds < 60) return t.staff('durationSeconds', { seconds })
   const pad = (n: number) => String(n).padStart(2, '0')
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`
-  return `${Math.floor(seconds / 3600)}h ${pad(Math.floor((seconds % 3600) / 60))}m`
+  if (seconds < 3600) return t.staff('durationMinutes', { minutes: Math.floor(seconds / 60), seconds: pad(seconds % 60) })
+  return t.staff('durationHours', { hours: Math.floor(seconds / 3600), minutes: pad(Math.floor((seconds % 3600) / 60)) })
 }
-
-const spread = (label: string, count: number, p50: number | null, p90: number | null) => `${label}: p50 ${formatDuration(p50)} · p90 ${formatDuration(p90)} (${count})`
 
 const stamp = (at: Date) => at.toISOString().slice(0, 16).replace('T', ' ')
 
-/** `/stats` and the CLI's text: the period's figures, then per agent and per day. */
-export function statsText(report: StatsReport, period: string): string {
+/** `/stats` and the CLI's text: the period's figures, then per agent and per day (`period`: "last 7 days", or the CLI's bounds). */
+export function statsText(report: StatsReport, period: string, t: Texts = BUILT_IN_TEXTS): string {
   const { total } = report
-  const sources = report.bySource.map((s) => `${s.source} ${s.newCustomers}`).join(' · ')
+  const duration = (seconds: number | null) => formatDuration(seconds, t)
+  const spread = (kind: string, count: number, p50: number | null, p90: number | null) =>
+    t.staff('statsSpread', { label: t.staff('statsMeasure', { kind }), p50: duration(p50), p90: duration(p90), count })
+  const sources = report.bySource.map((s) => t.staff('auditCount', { name: s.source, count: s.newCustomers })).join(' · ')
   const lines = [
-    T.title(period, stamp(report.from), stamp(report.to)),
-    `${T.newCustomers}: ${total.newCustomers}${sources ? ` (${sources})` : ''}`,
-    T.messages(total.clientMessages!, total.staffMessages),
-    spread(T.firstResponse, total.firstResponses, total.firstResponseP50, total.firstResponseP90),
-    spread(T.response, total.responses, total.responseP50, total.responseP90),
-    spread(T.resolution, total.resolutions!, total.resolutionP50, total.resolutionP90),
-    total.ratings ? T.csat(total.csatAverage!, total.ratings, total.csatPercent!) : T.noRatings,
-    T.unanswered(total.unanswered!),
-    T.transfers(total.transfers!, total.riskHits!),
+    t.staff('statsTitle', { period, from: stamp(report.from), to: stamp(report.to) }),
+    t.staff('statsNewCustomers', { count: String(total.newCustomers), hasSources: sources ? 'yes' : 'no', sources }),
+    t.staff('statsMessages', { client: total.clientMessages!, staff: total.staffMessages }),
+    spread('firstResponse', total.firstResponses, total.firstResponseP50, total.firstResponseP90),
+    spread('response', total.responses, total.responseP50, total.responseP90),
+    spread('resolution', total.resolutions!, total.resolutionP50, total.resolutionP90),
+    total.ratings ? t.staff('statsCsat', { average: total.csatAverage!, ratings: total.ratings, percent: total.csatPercent! }) : t.staff('statsNoRatings'),
+    t.staff('statsUnanswered', { count: total.unanswered! }),
+    t.staff('statsTransfers', { transfers: total.transfers!, riskHits: total.riskHits! }),
   ]
   if (report.byAgent.length) {
-    lines.push(T.byAgent)
+    lines.push(t.staff('statsByAgent'))
     for (const { name, line } of report.byAgent)
       lines.push(
-        `${name}: ${line.staffMessages} msg · first response p50 ${formatDuration(line.firstResponseP50)} · response p50 ${formatDuration(line.responseP50)}, p90 ${formatDuration(line.responseP90)} (${line.responses})`,
+        t.staff('statsAgentLine', {
+          name,
+          messages: line.staffMessages,
+          firstP50: duration(line.firstResponseP50),
+          p50: duration(line.responseP50),
+          p90: duration(line.responseP90),
+          responses: line.responses,
+        }),
       )
   }
-  lines.push(T.byDay)
+  lines.push(t.staff('statsByDay'))
   for (const { day, line } of report.byDay)
     lines.push(
-      `${day}: ${line.newCustomers} new · ${line.clientMessages}/${line.staffMessages} msg · response p50 ${formatDuration(line.responseP50)} · ${line.resolutions} resolved · ${line.ratings} rated`,
+      t.staff('statsDayLine', {
+        day,
+        newCustomers: String(line.newCustomers),
+        client: String(line.clientMessages),
+        staff: line.staffMessages,
+        p50: duration(line.responseP50),
+        resolved: String(line.resolutions),
+        rated: String(line.ratings),
+      }),
     )
   return lines.join('\n')
 }

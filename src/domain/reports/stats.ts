@@ -1,8 +1,9 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { assignmentLog, auditEvents, conversationRatings, customers, messages, staff } from '../../db/schema/index.js'
+import { assignmentLog, auditEvents, conversationRatings, customerAttributions, customers, linkClicks, links, messages, staff } from '../../db/schema/index.js'
 import { conversationFigures, type Measured, type TimelineEntry } from './conversations.js'
 import { nearestRank } from './percentile.js'
+import { BUILT_IN_TEXTS } from '../../texts/index.js'
 
 /** One line of the report (the period, a day, a source or an agent); null: not measured for this line. */
 export interface StatsLine {
@@ -37,14 +38,6 @@ export interface StatsReport {
   byAgent: { agentId: number; name: string; line: StatsLine }[]
   /** Every UTC day of the period, empty ones included. */
   byDay: { day: string; line: StatsLine }[]
-}
-
-/**
- * Where a customer came from. Link attribution (diversion links) is not stored yet: every
- * customer is 'direct' until it is, then this reads the customer's first-touch link.
- */
-export function customerSource(_customer: { id: number }): string {
-  return 'direct'
 }
 
 const seconds = (values: readonly Measured[], p: number) => {
@@ -124,9 +117,13 @@ function agentLine(facts: Facts, agentId: number): StatsLine {
  * responses and resolutions are measured.
  */
 export async function projectStats(db: DbOrTx, projectId: number, from: Date, to: Date): Promise<StatsReport> {
+  // Where each new customer came from: the diversion link of their first click, else 'direct'.
   const created = await db
-    .select({ id: customers.id, at: customers.createdAt })
+    .select({ id: customers.id, at: customers.createdAt, link: links.name })
     .from(customers)
+    .leftJoin(customerAttributions, eq(customerAttributions.customerId, customers.id))
+    .leftJoin(linkClicks, eq(linkClicks.id, customerAttributions.firstClickId))
+    .leftJoin(links, eq(links.id, linkClicks.linkId))
     .where(and(eq(customers.projectId, projectId), gte(customers.createdAt, from), lt(customers.createdAt, to)))
   const active = await db
     .selectDistinct({ customerId: messages.customerId })
@@ -180,7 +177,7 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
     .from(auditEvents)
     .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.kind, 'risk_hit'), gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to)))
   const facts: Facts = {
-    newCustomers: created.map((c) => ({ at: c.at, source: customerSource(c) })),
+    newCustomers: created.map((c) => ({ at: c.at, source: c.link ?? 'direct' })),
     clientMessages: history.filter((m) => m.origin === 'client' && inPeriod(m.at)).map((m) => m.at),
     staffMessages: history.filter((m) => m.origin === 'staff' && !m.internalNote && inPeriod(m.at)).map((m) => ({ at: m.at, agentId: m.senderUserId })),
     ...conversations,
@@ -200,7 +197,7 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
     total: line(facts, () => true, { unanswered: facts.unanswered }),
     bySource: [...sources].map(([source, newCustomers]) => ({ source, newCustomers })).sort((a, b) => b.newCustomers - a.newCustomers || a.source.localeCompare(b.source)),
     byAgent: agentIds
-      .map((agentId) => ({ agentId, name: names.get(agentId) ?? `user ${agentId}`, line: agentLine(facts, agentId) }))
+      .map((agentId) => ({ agentId, name: names.get(agentId) ?? BUILT_IN_TEXTS.staff('userById', { id: agentId }), line: agentLine(facts, agentId) }))
       .sort((a, b) => b.line.staffMessages - a.line.staffMessages || a.name.localeCompare(b.name)),
     byDay: utcDays(from, to).map((day) => ({ day, line: line(facts, (at) => at.toISOString().startsWith(day), { unanswered: null }) })),
   }

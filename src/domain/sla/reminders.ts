@@ -5,7 +5,7 @@ import { customers, relayLinks, unansweredWaits } from '../../db/schema/index.js
 import { activeTopics, customerName, type Customer, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { queueOnboardingText } from '../onboarding/system-topic.js'
-import { staffMember, teamsOf, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { topicLink } from '../crm/find.js'
 import { homeRole, ownersRole } from '../roles.js'
 import { queueTopicText } from '../topic-notices.js'
@@ -72,32 +72,43 @@ export async function sendDueReminders(deps: Pick<DomainDeps, 'db' | 'logger' | 
 async function queueReminder(tx: DbOrTx, project: ProjectRuntime, customer: Customer, wait: UnansweredWait, stage: ReminderStage): Promise<void> {
   const { sla } = project.config
   const name = customerName(customer)
-  const owner = customer.ownerUserId ? { id: customer.ownerUserId, name: staffMember(project, customer.ownerUserId)?.name ?? 'Owner' } : undefined
-  const minutes = (n: number) => `${n} min${sla.businessHours ? ' of business hours' : ''}`
+  const t = textsOf(project)
+  const owner = customer.ownerUserId ? { id: customer.ownerUserId, name: staffMember(project, customer.ownerUserId)?.name ?? t.staff('ownerCapital') } : undefined
+  const minutes = (n: number) => t.staff('slaMinutes', { minutes: n, businessHours: sla.businessHours ? 'yes' : 'no' })
   const active = await activeTopics(tx, customer.id)
   if (stage === 'escalation') {
     const team = teamsOf(project).find((t) => t.key === customer.crTeam)?.title ?? customer.crTeam
-    const who = owner ? `owner: ${owner.name}` : 'no owner'
-    const home = active.find((t) => t.role === homeRole(project.roles).key && t.threadId)
-    const link = home?.threadId ? `\n${topicLink(home.chatId, home.threadId)}` : ''
-    await queueOnboardingText(tx, project, `🚨 ${name}${team ? ` (${team})` : ''} has waited ${minutes(sla.escalateMinutes)} for an answer (${who}).${link}`)
+    const home = active.find((candidate) => candidate.role === homeRole(project.roles).key && candidate.threadId)
+    const escalation = t.staff('slaEscalation', {
+      name,
+      hasTeam: team ? 'yes' : 'no',
+      team: team ?? '',
+      waited: minutes(sla.escalateMinutes),
+      hasOwner: owner ? 'yes' : 'no',
+      owner: owner?.name ?? '',
+    })
+    await queueOnboardingText(tx, project, [escalation, ...(home?.threadId ? [topicLink(home.chatId, home.threadId)] : [])].join('\n'))
     return
   }
   // The owner works in the customer's CR topic (or, should it be gone, their CS topic).
   // Where the owner works (CR), else the home topic.
-  const topic = active.find((t) => t.role === ownersRole(project.roles)?.key) ?? active.find((t) => t.role === homeRole(project.roles).key)
+  const topic = active.find((candidate) => candidate.role === ownersRole(project.roles)?.key) ?? active.find((candidate) => candidate.role === homeRole(project.roles).key)
   if (!topic) return
   const link = await copyIn(tx, project, wait.messageRowId!, topic)
   const replyTo = link ? { linkId: link } : undefined
   if (!owner) {
-    await queueTopicText(tx, project, topic, `⏰ This message has waited ${minutes(sla.firstReminderMinutes)} for an answer; ${name} has no owner yet.`, { replyTo })
+    await queueTopicText(tx, project, topic, t.staff('slaReminderNoOwner', { waited: minutes(sla.firstReminderMinutes), name }), { replyTo })
     return
   }
-  const prefix = '⏰ '
-  const text = `${prefix}${owner.name}, this message has waited ${minutes(sla.firstReminderMinutes)} for an answer.`
+  const { text, marks } = t.staffMarked('slaReminder', { waited: minutes(sla.firstReminderMinutes) }, { owner: owner.name })
   // A text_mention notifies the owner even without a username (core.telegram.org/bots/api#messageentity); offsets count UTF-16 units, as JS strings do.
-  const mention: MessageEntity = { type: 'text_mention', offset: prefix.length, length: owner.name.length, user: { id: owner.id, is_bot: false, first_name: owner.name } }
-  await queueTopicText(tx, project, topic, text, { replyTo, entities: [mention] })
+  const mentions: MessageEntity[] = marks.map((mark) => ({
+    type: 'text_mention',
+    offset: mark.offset,
+    length: mark.length,
+    user: { id: owner.id, is_bot: false, first_name: owner.name },
+  }))
+  await queueTopicText(tx, project, topic, text, { replyTo, entities: mentions })
 }
 
 /** A resolve after the waiting message ends the wait (guarded: a newer message may have started another). */

@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { unansweredWaits } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
-import { queueClientText } from '../onboarding/notify-client.js'
+import { sendAutoAnswer } from '../autoreply/auto-answer.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { isBusinessTime } from './business-hours.js'
 
@@ -68,7 +68,8 @@ export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, 
   if (!started || !outsideHoursReply || isBusinessTime(now, businessHours)) return
   const [wait] = await tx.select({ autoRepliedAt: unansweredWaits.autoRepliedAt }).from(unansweredWaits).where(waitOf(project.id, customer.id))
   if (wait?.autoRepliedAt && !resolvedSince(customer, wait.autoRepliedAt)) return
-  await queueClientText(tx, project, customer.telegramUserId, outsideHoursReply)
+  // An automatic answer like the auto-replies: the topics show it too.
+  await sendAutoAnswer(tx, project, customer, { text: outsideHoursReply, noPersonButton: true, replyToRowId: messageRowId })
   await tx.update(unansweredWaits).set({ autoRepliedAt: now }).where(waitOf(project.id, customer.id))
 }
 

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { messages } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { customerName, type Customer, type Topic } from '../customers.js'
-import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueCopy, topicRoute } from '../routing.js'
 import { notHeldByPolicy } from '../relay/holds.js'
 
@@ -11,9 +11,10 @@ import { notHeldByPolicy } from '../relay/holds.js'
 export function contextLabel(project: ProjectRuntime, customer: Customer, message: MessageRow): string {
   const sentAt = (JSON.parse(message.raw) as { date?: number }).date
   const time = (sentAt ? new Date(sentAt * 1000) : message.createdAt).toISOString().slice(11, 16)
-  if (message.origin === 'client') return `↩ ${customerName(customer)} · ${time}`
-  const label = project.roles.find((role) => role.key === message.senderRole)?.label(project.config) || 'Staff'
-  return `↩ ${staffMember(project, message.senderUserId)?.name ?? 'Staff'} · ${label} · ${time}`
+  const t = textsOf(project)
+  if (message.origin === 'client') return t.staff('contextClientLabel', { name: customerName(customer), time })
+  const label = project.roles.find((role) => role.key === message.senderRole)?.label(project.config) || t.staff('staffCapital')
+  return t.staff('contextStaffLabel', { name: staffMember(project, message.senderUserId)?.name ?? t.staff('staffCapital'), label, time })
 }
 
 /**

@@ -9,7 +9,7 @@ import type { DomainDeps } from '../deps.js'
 import type { PressAnswer } from '../onboarding/decide.js'
 import { profileCard, topicName } from '../onboarding/open-topics.js'
 import { onDemandRole } from '../roles.js'
-import { staffMember, type ProjectRuntime } from '../project-runtime.js'
+import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueContextReplay } from './context-replay.js'
 import type { TreatmentAction } from '../buttons/treatment-prompt.js'
 import { isCustomerTopic, NOT_THIS_MESSAGE } from '../button-binding.js'
@@ -31,8 +31,9 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
   const member = staffMember(project, press.userId)
   const refusal = refusalFor(project, press.userId, 'open_treatment')
   if (refusal) return { text: refusal, alert: true }
+  const t = textsOf(project)
   const customer = await findCustomer(deps.db, press.action.customerId)
-  if (!customer || customer.projectId !== project.id) return { text: 'This button is no longer valid.', alert: true }
+  if (!customer || customer.projectId !== project.id) return { text: t.staff('buttonNoLongerValid'), alert: true }
   // The confirmation acts for the customer whose CS or CR topic it is in, and no other.
   if (
     !(await isCustomerTopic(
@@ -43,7 +44,7 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
       project.roles.filter((role) => !role.onDemand).map((role) => role.key),
     ))
   )
-    return { text: NOT_THIS_MESSAGE, alert: true }
+    return { text: t.staff(NOT_THIS_MESSAGE), alert: true }
   // The prompt is edited by the bot that posted it, in the prompts stream.
   const editPrompt = (tx: DbOrTx, text: string) =>
     enqueueTo(
@@ -54,19 +55,19 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
       { stream: 'prompt' },
     )
   if (press.action.action === 'cancel') {
-    await deps.db.transaction((tx) => editPrompt(tx, `Treatment topic not opened (cancelled by ${member!.name}).`))
+    await deps.db.transaction((tx) => editPrompt(tx, t.staff('treatmentCancelled', { by: member!.name })))
     deps.notify()
-    return { text: 'Cancelled.', alert: false }
+    return { text: t.staff('treatmentCancelledAnswer'), alert: false }
   }
   const treatment = onDemandRole(project.roles)
   const group = treatment.groups(project.config)[0]
-  if (!group || !project.bots[treatment.key]?.length) return { text: 'This project has no Treatment group configured.', alert: true }
+  if (!group || !project.bots[treatment.key]?.length) return { text: t.staff('treatmentNoGroup'), alert: true }
   const [account] = customer.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
-  if (customer.state !== 'active' || !account) return { text: 'This customer is not onboarded yet.', alert: true }
+  if (customer.state !== 'active' || !account) return { text: t.staff('notOnboarded'), alert: true }
 
   const answer = await deps.db.transaction(async (tx): Promise<PressAnswer> => {
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
-    if (await activeTreatmentTopic(tx, project, customer.id)) return { text: 'This customer already has an open Treatment topic.', alert: true }
+    if (await activeTreatmentTopic(tx, project, customer.id)) return { text: t.staff('treatmentAlreadyOpen'), alert: true }
     const generation = await nextTreatmentGeneration(tx, project, customer.id)
     const [inserted] = await tx.insert(topics).values({
       projectId: project.id,
@@ -83,12 +84,12 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
       .from(topics)
       .where(eq(topics.id, Number(inserted.insertId)))
     const card = profileCard(project, customer, account, { crTeam: customer.crTeam ?? '—', treatment: true, decidedBy: { id: member!.id, name: member!.name } }, treatment.key)
-    await queueTopicOpening(tx, project, topic!, { card, notice: `🩺 Treatment opened by ${member!.name}.` })
+    await queueTopicOpening(tx, project, topic!, { card, notice: t.staff('treatmentOpenedNotice', { by: member!.name }) })
     const replayed = await queueContextReplay(tx, project, customer, topic!)
     await tx.update(customers).set({ treatment: true }).where(eq(customers.id, customer.id))
     await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'treatment_opened', actorUserId: member!.id, reason: 'command' })
-    await editPrompt(tx, `✅ Treatment topic opened by ${member!.name}${replayed ? ` with the last ${replayed} messages` : ''}.`)
-    return { text: 'Treatment topic opened.', alert: false }
+    await editPrompt(tx, t.staff('treatmentOpenedPrompt', { by: member!.name, replayed }))
+    return { text: t.staff('treatmentOpenedAnswer'), alert: false }
   })
   deps.notify()
   return answer

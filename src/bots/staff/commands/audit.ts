@@ -1,5 +1,5 @@
 import { auditSummary, auditSummaryText } from '../../../domain/audit/summary.js'
-import { AUDIT_TEXTS } from '../../../domain/audit/texts.js'
+import { textsOf } from '../../../domain/project-runtime.js'
 import { refusalFor } from '../../../domain/permissions.js'
 import { lastDays, parseDays } from '../../../domain/reports/period.js'
 import type { GroupCommandHandler } from './types.js'
@@ -10,7 +10,7 @@ export const auditCommand: GroupCommandHandler = async (ctx) => {
   const refusal = refusalFor(ctx.project, ctx.from.id, 'see_audit')
   if (refusal) return void (await reply(refusal))
   const days = parseDays(ctx.match)
-  if (days === undefined) return void (await reply(AUDIT_TEXTS.usage))
+  if (days === undefined) return void (await reply(textsOf(ctx.project).staff('auditUsage')))
   const { from, to } = lastDays(ctx.deps.clock.now(), days)
   await reply(auditSummaryText(ctx.project, await auditSummary(ctx.deps.db, ctx.project.id, from, to), days))
 }

@@ -3,6 +3,7 @@ import { staffGroupOf } from '../../../domain/project-runtime.js'
 import { STAFF_ROLES } from '../../../domain/roles.js'
 import { auditCommand } from './audit.js'
 import { banCommand, unbanCommand } from './ban.js'
+import { broadcastCommand } from './broadcast.js'
 import { cannedCommand, sendCannedCommand } from './canned.js'
 import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
@@ -231,6 +232,17 @@ export const staffCommands: readonly StaffCommand[] = [
       '`/stats [days]`: the last days (7 by default): new customers by source, client and staff messages, first-response, response and resolution times (p50/p90), CSAT, unanswered customers, transfers, per agent and per day',
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: 'Statistics: messages, response times, CSAT, per agent and day',
+  },
+  {
+    name: 'broadcast',
+    kind: 'group',
+    handler: broadcastCommand,
+    groups: ['cs'],
+    where: "the CS group's Onboarding topic",
+    usage:
+      '`/broadcast [segment]` as a reply to a message: send it to `all` (the default), `tag:<tag>`, `team:<cr team>`, `link:<code>` or `lang:<code>` (never blocked or banned clients), after a confirmation with the count; progress is edited into it, and its Cancel stops what is unsent',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Reply to a message: send it to a segment of clients',
   },
   {
     name: 'queue',

@@ -22,5 +22,5 @@ export const reassignCommand: TopicCommandHandler = async (command) => {
   const when = parseWhen(rest.join(' '), ctx.deps.clock.now())
   if (!when) return answer(command, 'When? Write now, tonight, or a future date like 2026-12-01 09:00 (UTC).')
   const result = await reassign(ctx, customer, teamKey.toLowerCase(), when)
-  return answer(command, result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(customer.id, result.cancelId) } : {})
+  return answer(command, result.text, result.cancelId ? { reply_markup: reassignCancelKeyboard(command.ctx.project, customer.id, result.cancelId) } : {})
 }

@@ -20,7 +20,7 @@ export const treatmentCommand: TopicCommandHandler = async (command) => {
   if (await activeTreatmentTopic(ctx.deps.db, ctx.project, topic.customerId)) return answer(command, 'This customer already has an open Treatment topic.')
   const replay = ctx.project.config.treatment.contextMessages
   await answer(command, `Open a Treatment topic for this customer?${replay ? ` The last ${replay} messages will be copied into it.` : ''}`, {
-    reply_markup: treatmentPromptKeyboard(topic.customerId),
+    reply_markup: treatmentPromptKeyboard(ctx.project, topic.customerId),
   })
 }
 
