@@ -2,7 +2,7 @@ import type { Database } from '../db/client.js'
 import { auditEventsIn, formatAuditExport } from '../domain/audit/export.js'
 import { parseBound } from '../domain/reports/period.js'
 import { optionOf } from './cli-options.js'
-import { NO_PROJECT, projectIdOf } from './project-option.js'
+import { requireProjectId } from './project-option.js'
 import { runWithDatabase } from './run-cli.js'
 
 const usage = 'usage: npm run audit -- export --project <key> --from <YYYY-MM-DD|ISO time> --to <YYYY-MM-DD|ISO time> [--format csv|jsonl]'
@@ -20,11 +20,8 @@ async function auditCli(db: Database, argv: string[]): Promise<number> {
     console.error(usage)
     return 2
   }
-  const projectId = await projectIdOf(db, projectKey)
-  if (projectId === null) {
-    console.error(NO_PROJECT(projectKey))
-    return 2
-  }
+  const projectId = await requireProjectId(db, projectKey)
+  if (projectId === undefined) return 2
   const rows = await auditEventsIn(db, projectId, from, to)
   process.stdout.write(formatAuditExport(projectKey, rows, format))
   console.error(`${rows.length} audit event(s) of ${projectKey} from ${from.toISOString()} to ${to.toISOString()}.`)

@@ -7,9 +7,8 @@ import type { Database } from '../db/client.js'
 import { broadcasts } from '../db/schema/index.js'
 import { cancelBroadcast, countBroadcastRows, prepareBroadcast, startBroadcast } from '../domain/broadcasts/broadcasts.js'
 import { parseSegment, segmentLabel, segmentRecipients } from '../domain/broadcasts/segment.js'
-import { broadcastTexts } from '../domain/broadcasts/texts.js'
 import { systemClock } from '../domain/clock.js'
-import type { ProjectRuntime } from '../domain/project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../domain/project-runtime.js'
 import { Roster } from '../domain/roster.js'
 import { STAFF_ROLES } from '../domain/roles.js'
 import { NO_PROJECT, projectIdOf } from './project-option.js'
@@ -51,7 +50,7 @@ async function broadcastCli(db: Database, argv: string[]): Promise<number> {
       .select()
       .from(broadcasts)
       .where(and(eq(broadcasts.id, id), eq(broadcasts.projectId, projectId)))
-    if (!row) return fail(broadcastTexts.notFound, 1)
+    if (!row) return fail(textsOf(project).staff('broadcastNotFound'), 1)
     if (values.cancel !== undefined) {
       const decision = await cancelBroadcast(deps, project, id, null)
       if (!decision.ok) return fail(decision.reason, 1)
@@ -59,7 +58,9 @@ async function broadcastCli(db: Database, argv: string[]): Promise<number> {
     const counts = await countBroadcastRows(db, id)
     const [now] = await db.select({ state: broadcasts.state }).from(broadcasts).where(eq(broadcasts.id, id))
     const state = now?.state === 'confirming' ? 'sending' : (now?.state ?? 'sending')
-    console.log(broadcastTexts.progress({ segment: row.segment, total: row.total, ...counts, state: counts.waiting === 0 && state === 'sending' ? 'done' : state }))
+    console.log(
+      textsOf(project).staff('broadcastProgress', { segment: row.segment, total: row.total, ...counts, state: counts.waiting === 0 && state === 'sending' ? 'done' : state }),
+    )
     return 0
   }
   if (!values.segment || !values.message) return fail(usage, 2)

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os'
 import type { Database } from '../db/client.js'
 import { exportCustomerData, findCustomerByIdOrEmail, forgetCustomer } from '../domain/personal-data.js'
-import { NO_PROJECT, projectIdOf } from './project-option.js'
+import { requireProjectId } from './project-option.js'
 import { runWithDatabase } from './run-cli.js'
 
 const usage = 'usage: npm run customer -- export <customer id|email> --project <key> | forget <customer id|email> --project <key>'
@@ -18,11 +18,8 @@ async function customerCommand(db: Database, argv: string[]): Promise<number> {
     console.error(usage)
     return 2
   }
-  const projectId = await projectIdOf(db, projectKey)
-  if (projectId === null) {
-    console.error(NO_PROJECT(projectKey))
-    return 2
-  }
+  const projectId = await requireProjectId(db, projectKey)
+  if (projectId === undefined) return 2
   const customer = await findCustomerByIdOrEmail(db, projectId, who)
   if (!customer) {
     console.error(`No customer "${who}" in project ${projectKey}.`)

@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js'
 import { createLink, disableLink, linkUrl, parseLinkParams } from '../domain/links/links.js'
 import { linkStats, renderLinkStats } from '../domain/links/stats.js'
 import { LINK_STATS_DAYS } from '../domain/links/staff.js'
+import { BUILT_IN_TEXTS } from '../texts/index.js'
 import { NO_PROJECT, projectIdOf } from './project-option.js'
 import { runWithDatabase } from './run-cli.js'
 
@@ -37,11 +38,11 @@ async function linksCommand(db: Database, argv: string[]): Promise<number> {
   if (command === 'stats') {
     const days = values.days === undefined ? LINK_STATS_DAYS : Number(values.days)
     if (!Number.isInteger(days) || days < 1) return fail('--days takes a whole number of days (1 or more)', 2)
-    console.log(renderLinkStats(await linkStats(db, scope, { days, now: new Date() }), days))
+    console.log(renderLinkStats(BUILT_IN_TEXTS, await linkStats(db, scope, { days, now: new Date() }), days))
     return 0
   }
   if (command === 'disable' && values.code) {
-    const outcome = await disableLink(db, scope, values.code)
+    const outcome = await disableLink(db, scope, BUILT_IN_TEXTS, values.code)
     return outcome.ok ? (console.log(outcome.text), 0) : fail(outcome.reason, 1)
   }
   return fail(usage, 2)

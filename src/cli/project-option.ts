@@ -9,3 +9,10 @@ export async function projectIdOf(db: Database, key: string): Promise<number | n
 }
 
 export const NO_PROJECT = (key: string) => `No project "${key}" in this database (the service registers the configured projects when it starts).`
+
+/** The database id of the --project key, or undefined after telling the operator there is no such project. */
+export async function requireProjectId(db: Database, key: string): Promise<number | undefined> {
+  const id = await projectIdOf(db, key)
+  if (id === null) console.error(NO_PROJECT(key))
+  return id ?? undefined
+}

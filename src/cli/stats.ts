@@ -3,7 +3,7 @@ import { parseBound } from '../domain/reports/period.js'
 import { projectStats } from '../domain/reports/stats.js'
 import { statsCsv, statsText } from '../domain/reports/stats-format.js'
 import { optionOf } from './cli-options.js'
-import { NO_PROJECT, projectIdOf } from './project-option.js'
+import { requireProjectId } from './project-option.js'
 import { runWithDatabase } from './run-cli.js'
 
 const usage = 'usage: npm run stats -- --project <key> --from <YYYY-MM-DD|ISO time> --to <YYYY-MM-DD|ISO time> [--format text|csv]'
@@ -19,11 +19,8 @@ async function statsCli(db: Database, argv: string[]): Promise<number> {
     console.error(usage)
     return 2
   }
-  const projectId = await projectIdOf(db, projectKey)
-  if (projectId === null) {
-    console.error(NO_PROJECT(projectKey))
-    return 2
-  }
+  const projectId = await requireProjectId(db, projectKey)
+  if (projectId === undefined) return 2
   const report = await projectStats(db, projectId, from, to)
   process.stdout.write(format === 'csv' ? statsCsv(report) : `${statsText(report, `${fromArg} to ${toArg}`)}\n`)
   return 0

@@ -6,6 +6,7 @@ import { startSimulator } from '../simulator/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playCrmStory } from './crm-story.js'
+import { growthProjectConfig, playGrowthStory } from './growth-story.js'
 import { playLinksStory } from './links-story.js'
 import { playReportsStory } from './reports-story.js'
 import { playRoutingStory } from './routing-story.js'
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const config = createConfig(
     sampleConfig(sim, world, database.url, {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
-      projects: [{ ...world.project, resolve: { askRating: true } }, beta.project],
+      projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig }, beta.project],
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
     }),
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
     await playCrmStory({ sim, world, transcript })
     await playLinksStory({ sim, world, transcript, publicPort: app.publicPort! })
     await playReportsStory({ sim, world, transcript })
+    await playGrowthStory({ sim, world, transcript })
+    // Risk phrases (a blocked phrase, a confirmed one) go here, numbered after the growth story's last step (45).
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

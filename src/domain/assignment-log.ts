@@ -49,7 +49,7 @@ function describeAction(row: LogRow, rating: number | null, nameOf: (userId: num
       return rating === null ? t.staff('historyResolved') : t.staff('historyResolvedRated', { rating })
     default: {
       const move = row.fromTeam || row.toTeam ? t.staff('historyMove', { from: row.fromTeam ?? '—', to: row.toTeam ?? '—' }) : ''
-      return `${row.action.replace('_', ' ')}${move}`
+      return `${t.staff('historyAction', { action: row.action })}${move}`
     }
   }
 }

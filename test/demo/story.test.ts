@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { playCrmStory } from '../../src/demo/crm-story.js'
+import { growthProjectConfig, playGrowthStory } from '../../src/demo/growth-story.js'
 import { playResolveStory } from '../../src/demo/resolve-story.js'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
@@ -24,7 +25,7 @@ describe('the demo story', () => {
       secondBrand: true,
       queryLogger: recorder,
       start: { clock },
-      project: { resolve: { askRating: true } },
+      project: { resolve: { askRating: true }, ...growthProjectConfig },
       prepare: (sim, world) => ({ agents: [addSecondSouthAgent(sim, world)] }),
     })
   })
@@ -99,6 +100,14 @@ describe('the demo story', () => {
     const crmSteps = lines.join('\n').split('━━ ').slice(-2)
     expect(crmSteps[0]).toMatch(/^32\. [\s\S]*CS group › Zoe Quinn · ACC-1001: ↻ #\d+ CS bot: 👤 Zoe Quinn[\s\S]*Tags: #vip/)
     expect(crmSteps[1]).toMatch(/^33\. [\s\S]*: Alice · CS ⏎ Your refund is on its way/)
+
+    // Automatic answers, a flow and a broadcast (the links and reports stories, 34–38, are left out here).
+    await playGrowthStory({ sim, world, transcript })
+    const growthSteps = lines.join('\n').split('━━ ').slice(-7)
+    expect(growthSteps[0]).toMatch(/^39\. [\s\S]*CR South › Zoe Quinn · ACC-1001: #\d+ CR bot: 🤖 auto-answered ⏎ What are your opening hours\?/)
+    expect(growthSteps[1]).toMatch(/^40\. [\s\S]*CS group › Zoe Quinn · ACC-1001: #\d+ CS bot: 🙋 Talk to a person/)
+    expect(growthSteps[4]).toMatch(/^43\. [\s\S]*CR South › Zoe Quinn · ACC-1001: ↻ #\d+ CR bot: 👤 Zoe Quinn[\s\S]*Answers: order: A-1234 · product: Desk lamp/)
+    expect(growthSteps[6]).toMatch(/^45\. [\s\S]*📣 Broadcast to tag:vip: 1 \/ 1 sent, 0 blocked\. Done\./)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

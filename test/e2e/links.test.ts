@@ -13,6 +13,7 @@ import { createPublicServer } from '../../src/server/admin-server.js'
 import { closeServer, listen } from '../../src/server/router.js'
 import { customerAttributions, customers, linkClicks, links } from '../../src/db/schema/index.js'
 import { linkStats, renderLinkStats } from '../../src/domain/links/stats.js'
+import { BUILT_IN_TEXTS } from '../../src/texts/index.js'
 import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { useHarness } from '../support/suite.js'
@@ -174,7 +175,7 @@ describe('diversion links', () => {
       { day: '2026-03-08', clicks: 3, visitors: 2, starts: 0, onboarded: 0 },
       { day: '2026-03-09', clicks: 1, visitors: 1, starts: 1, onboarded: 1 },
     ])
-    expect(renderLinkStats([seeded], 7)).toBe(
+    expect(renderLinkStats(BUILT_IN_TEXTS, [seeded], 7)).toBe(
       [
         '🔗 Links, last 7 day(s) (UTC):',
         `• Seeded (${link.code}): 4 click(s), 2 unique visitor(s), 1 start(s), 1 onboarded, conversion 50%`,

@@ -6,11 +6,14 @@ import { useHarness } from '../support/suite.js'
 const h = useHarness({
   project: {
     staffLocale: 'de',
+    autoReplies: [{ match: { keywords: ['Öffnungszeiten'] }, reply: 'Montag bis Freitag, 9 bis 18 Uhr.' }],
     texts: {
       de: {
         askEmail: 'Willkommen! Bitte senden Sie die E-Mail-Adresse Ihres Kontos.',
         welcomeClient: 'Hallo {name}! Ihr Team ist bereit.',
         topicNotice: 'Neuer Kunde {name} ({accountId}). Zugewiesen von {decidedBy}.',
+        autoTalkToPerson: 'Mit einem Menschen sprechen',
+        autoAnsweredHeader: '🤖 automatisch beantwortet',
       },
     },
   },
@@ -34,6 +37,13 @@ describe('texts per locale', () => {
     expect(welcome.text).toBe('Hallo Jonas! Ihr Team ist bereit.')
     const crTopic = await sim.waitFor(() => sim.topics(world.groups.south.id)[0])
     await waitForTopicMessage(h, world.groups.south.id, crTopic.message_thread_id, 'Neuer Kunde Jonas (ACC-1002). Zugewiesen von Alice.')
+
+    // An automatic answer: the configured reply as configured, its button in the client's language; staff read the mark in theirs.
+    sim.sendPrivate(jonas.id, bot, { text: 'Öffnungszeiten?' })
+    const answer = await waitForPrivate(h, jonas.id, bot, 'Montag bis Freitag')
+    expect(answer.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Mit einem Menschen sprechen'])
+    await waitForTopicMessage(h, world.groups.south.id, crTopic.message_thread_id, '🤖 automatisch beantwortet\nÖffnungszeiten?')
+    await waitForTopicMessage(h, world.groups.south.id, crTopic.message_thread_id, '🤖 Montag bis Freitag, 9 bis 18 Uhr.\n[Mit einem Menschen sprechen]')
 
     // A client without a German language code reads English.
     sim.sendPrivate(world.people.zoe.id, bot, { text: '/start' })

@@ -22,7 +22,7 @@ export async function projectOwnedTables(db: Database): Promise<string[]> {
 /** Statements exempt from the project condition, each for the reason given. Keep it short. */
 export const ALLOWED_UNSCOPED: RegExp[] = [
   // By primary key (then perhaps a guard on its state), of a row the caller read or wrote within its project.
-  /where \(?`(system_topics|assignments|customers|accounts|topics|relay_links|outbox|reassignments|messages)`\.`id` = \?( and .*\))?( for update)?$/,
+  /where \(?`(system_topics|assignments|customers|accounts|topics|relay_links|outbox|reassignments|messages|broadcasts)`\.`id` = \?( and .*\))?( for update)?$/,
   // The topics of one message's copies, by the ids the caller read within its project (touched in one update).
   /^update `topics` set `last_activity_at` = \?, `updated_at` = \? where `topics`\.`id` in \(\?(, \?)*\)$/,
   // By the row id of a customer or a message found within the project: its topics, messages, plans, copies.
@@ -34,6 +34,10 @@ export const ALLOWED_UNSCOPED: RegExp[] = [
   /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` in \(\?(, \?)*\)\)$/,
   // A diversion link's URL names no project: its code is unique across projects, and the row says which.
   /^select .* from `links` where \(`links`\.`code` = \? and `links`\.`enabled` = \?\)$/,
+  // A broadcast's rows, by the id of the broadcast the caller read within its project (counted from the index alone).
+  /^select `state`, COUNT\(\*\) from `outbox` where `outbox`\.`broadcast_id` = \? group by `outbox`\.`state`$/,
+  // The broadcasts job reads every running broadcast (all projects); each row says its project, and rows of a project not running are skipped.
+  /^select .* from `broadcasts` where \(`broadcasts`\.`state` = \? or \(`broadcasts`\.`state` = \? and `broadcasts`\.`finished_at` is null\)\)$/,
   // The outbox backlog gauge (readiness, metrics) counts all projects on purpose.
   /^select count\(\*\) from `outbox` where `outbox`\.`state` in \(\?, \?\)$/,
 ]

@@ -4,10 +4,9 @@ import type { Keyboard } from '../buttons/keyboard.js'
 import { flowButtons } from '../buttons/flow.js'
 import type { Customer, Topic } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueCopy, topicRoute } from '../routing.js'
 import { noticeToTopics } from '../topic-notices.js'
-import { autoReplyTexts } from './texts.js'
 
 /** One automatic answer: its text, the buttons under it (label and callback data), what it answers. */
 export interface AutoAnswer {
@@ -28,16 +27,16 @@ export interface AutoAnswer {
  * the caller's transaction; starts no wait and reopens nothing.
  */
 export async function sendAutoAnswer(tx: DbOrTx, project: ProjectRuntime, customer: Customer, answer: AutoAnswer): Promise<void> {
+  const t = textsOf(project)
   const buttons = [...(answer.buttons ?? [])]
-  if (!answer.noPersonButton) buttons.push({ text: autoReplyTexts.talkToPerson, data: flowButtons.encode({ kind: 'person', customerId: customer.id }) })
+  if (!answer.noPersonButton) buttons.push({ text: t.client(customer.languageCode, 'autoTalkToPerson'), data: flowButtons.encode({ kind: 'person', customerId: customer.id }) })
   const replyMarkup: Keyboard | undefined = buttons.length ? { inline_keyboard: buttons.map((b) => [{ text: b.text, callback_data: b.data }]) } : undefined
   const chatId = customer.telegramUserId
   if (!customer.blocked)
     await enqueueTo(tx, project, { kind: 'client', chatId }, { type: 'text', target: { kind: 'chat', chatId }, text: answer.text, ...(replyMarkup ? { replyMarkup } : {}) })
-  const shown = autoReplyTexts.botAnswer(
-    answer.text,
-    buttons.map((b) => b.text),
-  )
+  // Staff see the answer and the buttons as the client saw them ("🤖 …", then "[label] [label]").
+  const labels = buttons.map((b) => t.staff('autoBotButton', { label: b.text })).join(' ')
+  const shown = [t.staff('autoBotAnswer', { text: answer.text }), ...(labels ? [labels] : [])].join('\n')
   await noticeToTopics(tx, project, customer.id, {
     text: answer.lead ? `${answer.lead}\n${shown}` : shown,
     ...(answer.replyToRowId !== undefined ? { replyTo: { originalMessageRowId: answer.replyToRowId } } : {}),
@@ -49,5 +48,6 @@ export async function sendAutoAnswer(tx: DbOrTx, project: ProjectRuntime, custom
  * silently — no wait starts, a resolved conversation stays resolved, a closed topic is not reopened.
  */
 export async function relayAutoAnswered(tx: DbOrTx, project: ProjectRuntime, stored: MessageRow, topics: Topic[]): Promise<void> {
-  for (const topic of topics) await queueCopy(tx, project, stored, topicRoute(topic, 'relay', autoReplyTexts.autoAnsweredHeader))
+  const header = textsOf(project).staff('autoAnsweredHeader')
+  for (const topic of topics) await queueCopy(tx, project, stored, topicRoute(topic, 'relay', header))
 }

@@ -8,12 +8,11 @@ import { flowButtons, type FlowPress } from '../buttons/flow.js'
 import { queueProfileCardEdits } from '../crm/profile-card.js'
 import { customerName, type Customer, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { flowPositionOf, setFlowPosition, storeAnswer, type FlowPosition } from './answers.js'
 import { relayAutoAnswered, sendAutoAnswer } from './auto-answer.js'
 import { automationsOf } from './automations.js'
 import { handOffToPerson } from './handoff.js'
-import { autoReplyTexts } from './texts.js'
 
 /** One automatic turn: what is answered, in whose transaction. */
 interface Turn {
@@ -146,26 +145,29 @@ export async function pressFlowButton(deps: DomainDeps, project: ProjectRuntime,
       .where(and(eq(customers.id, press.value.customerId), eq(customers.projectId, project.id)))
       .for('update')
     // A banned client's old buttons do nothing (their messages are not relayed either).
-    if (!customer || customer.telegramUserId !== press.userId || customer.state !== 'active' || customer.banned) return autoReplyTexts.buttonExpired
+    const t = textsOf(project)
+    // The press is answered in the client's language (a stranger's press: the project's).
+    const say = (key: string) => t.client(customer?.telegramUserId === press.userId ? customer.languageCode : null, key)
+    if (!customer || customer.telegramUserId !== press.userId || customer.state !== 'active' || customer.banned) return say('buttonNoLongerValid')
     const now = deps.clock.now()
-    const turn: Turn = { tx, project, customer, now, lead: autoReplyTexts.pressed(customerName(customer), press.label) }
+    const turn: Turn = { tx, project, customer, now, lead: t.staff('autoPressed', { name: customerName(customer), button: press.label }) }
     const { value } = press
     if (value.kind === 'person') {
       await handOffToPerson(tx, project, customer, now)
-      return autoReplyTexts.pressTaken
+      return say('autoPressTaken')
     }
     if (value.kind === 'start') {
-      if (!automationsOf(project).flows[value.flow]) return autoReplyTexts.buttonExpired
+      if (!automationsOf(project).flows[value.flow]) return say('buttonNoLongerValid')
       await runStep(turn, value.flow, undefined)
-      return autoReplyTexts.pressTaken
+      return say('autoPressTaken')
     }
     const step = automationsOf(project).flows[value.flow]?.steps.find((s) => s.id === value.step)
     const button: FlowButton | undefined = step?.buttons?.[value.index]
-    if (!step || !button) return autoReplyTexts.buttonExpired
+    if (!step || !button) return say('buttonNoLongerValid')
     if (step.ask !== undefined) await recordAnswer(turn, step.ask, button.text)
     if (button.person) await handOffToPerson(tx, project, customer, now)
     else await runStep(turn, button.flow ?? value.flow, button.flow !== undefined ? undefined : button.next)
-    return autoReplyTexts.pressTaken
+    return say('autoPressTaken')
   })
   deps.notify()
   return outcome

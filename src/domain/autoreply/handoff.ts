@@ -3,12 +3,11 @@ import type { DbOrTx } from '../../db/client.js'
 import type { Customer } from '../customers.js'
 import { reopenConversation } from '../conversation/resolve.js'
 import type { InboundMessage } from '../inbound.js'
-import { projectBotIds, type ProjectRuntime } from '../project-runtime.js'
+import { projectBotIds, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { storeMessage } from '../relay/store-message.js'
 import { queueMessageCopies } from '../routing.js'
 import { clientMessageRelayed } from '../sla/waits.js'
 import { setFlowPosition } from './answers.js'
-import { autoReplyTexts } from './texts.js'
 import { scopeOf } from '../../db/project-scope.js'
 
 /**
@@ -26,7 +25,7 @@ export async function handOffToPerson(tx: DbOrTx, project: ProjectRuntime, custo
       origin: 'client',
       botId: 0,
       projectBotIds: projectBotIds(project),
-      message: handoffMessage(customer, now, -randomInt(1, 2 ** 47)),
+      message: handoffMessage(customer, textsOf(project).staff('autoHandoffMessage'), now, -randomInt(1, 2 ** 47)),
     })
     if (!stored) continue // the random id was taken: draw another
     if (customer.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
@@ -37,13 +36,13 @@ export async function handOffToPerson(tx: DbOrTx, project: ProjectRuntime, custo
   throw new Error(`Could not store a handoff message for customer ${customer.id}`)
 }
 
-function handoffMessage(customer: Customer, now: Date, messageId: number): InboundMessage {
+function handoffMessage(customer: Customer, text: string, now: Date, messageId: number): InboundMessage {
   const raw = {
     message_id: messageId,
     date: Math.floor(now.getTime() / 1000),
     chat: { id: 0, type: 'private', first_name: customer.firstName },
     from: { id: customer.telegramUserId, is_bot: false, first_name: customer.firstName },
-    text: autoReplyTexts.handoffMessage,
+    text,
   }
   return { ...raw, kind: 'text', raw }
 }

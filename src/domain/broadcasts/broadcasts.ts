@@ -7,12 +7,14 @@ import type { DomainDeps } from '../deps.js'
 import { cancelKeyboard } from '../buttons/broadcast.js'
 import type { Keyboard } from '../buttons/keyboard.js'
 import { enqueueAllTo, enqueueTo, type AddressedJob } from '../enqueue-to.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { parseSegment, segmentLabel, segmentRecipients } from './segment.js'
-import { broadcastTexts } from './texts.js'
 
 /** Rows per insert when a broadcast is queued (5,000 recipients: five statements, one transaction). */
 const INSERT_CHUNK = 1000
+
+/** The dead-letter reason of a row Cancel stopped (the counts tell it apart from a failed send). */
+export const CANCELLED_BY_BROADCAST = 'cancelled: the broadcast was cancelled'
 
 type BroadcastRow = typeof broadcasts.$inferSelect
 
@@ -33,12 +35,13 @@ export async function prepareBroadcast(
   project: ProjectRuntime,
   input: { authorUserId: number | null; segment: string; source: TelegramMessage; sourceBotId: number; paid: boolean },
 ): Promise<Prepared> {
-  if (contentOf(input.source).kind === 'placeholder') return { ok: false, reason: broadcastTexts.nothingToSend }
+  const t = textsOf(project)
+  if (contentOf(input.source).kind === 'placeholder') return { ok: false, reason: t.staff('broadcastNothingToSend') }
   const parsed = parseSegment(project, input.segment)
   if (!parsed.ok) return parsed
   const segment = segmentLabel(parsed.segment)
   const recipients = (await segmentRecipients(db, project, parsed.segment)).length
-  if (recipients === 0) return { ok: false, reason: broadcastTexts.noRecipients(segment) }
+  if (recipients === 0) return { ok: false, reason: t.staff('broadcastNoRecipients', { segment }) }
   const [inserted] = await db.insert(broadcasts).values({
     projectId: project.id,
     authorUserId: input.authorUserId,
@@ -64,14 +67,15 @@ export type Decision = { ok: true; text: string } | { ok: false; reason: string 
  * state change and the audit event; a second press finds it no longer waiting.
  */
 export async function startBroadcast(deps: BroadcastDeps, project: ProjectRuntime, broadcastId: number, actorUserId: number | null): Promise<Decision> {
+  const t = textsOf(project)
   const started = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(broadcasts)
       .where(and(eq(broadcasts.id, broadcastId), eq(broadcasts.projectId, project.id)))
       .for('update')
-    if (!row) return { ok: false as const, reason: broadcastTexts.notFound }
-    if (row.state !== 'confirming') return { ok: false as const, reason: broadcastTexts.alreadyDecided }
+    if (!row) return { ok: false as const, reason: t.staff('broadcastNotFound') }
+    if (row.state !== 'confirming') return { ok: false as const, reason: t.staff('broadcastAlreadyDecided') }
     const parsed = parseSegment(project, row.segment)
     const recipients = parsed.ok ? await segmentRecipients(tx, project, parsed.segment) : []
     const jobs: AddressedJob[] = recipients.map(({ chatId }) => ({
@@ -92,9 +96,9 @@ export async function startBroadcast(deps: BroadcastDeps, project: ProjectRuntim
       details: { broadcastId, action: 'started', segment: row.segment, recipients: recipients.length },
     })
     const state = recipients.length ? 'sending' : 'done'
-    const progress = broadcastTexts.progress({ segment: row.segment, total: recipients.length, sent: 0, blocked: 0, failed: 0, cancelled: 0, state })
-    await queueConfirmationEdit(tx, project, row, progress, state === 'sending' ? cancelKeyboard(broadcastId) : { inline_keyboard: [] })
-    return { ok: true as const, text: broadcastTexts.started(recipients.length) }
+    const progress = t.staff('broadcastProgress', { segment: row.segment, total: recipients.length, sent: 0, blocked: 0, failed: 0, cancelled: 0, state })
+    await queueConfirmationEdit(tx, project, row, progress, state === 'sending' ? cancelKeyboard(project, broadcastId) : { inline_keyboard: [] })
+    return { ok: true as const, text: t.staff('broadcastStarted', { recipients: recipients.length }) }
   })
   if (started.ok) deps.notify()
   return started
@@ -106,24 +110,25 @@ export async function startBroadcast(deps: BroadcastDeps, project: ProjectRuntim
  * final counts once those have.
  */
 export async function cancelBroadcast(deps: BroadcastDeps, project: ProjectRuntime, broadcastId: number, actorUserId: number | null): Promise<Decision> {
+  const t = textsOf(project)
   const cancelled = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(broadcasts)
       .where(and(eq(broadcasts.id, broadcastId), eq(broadcasts.projectId, project.id)))
       .for('update')
-    if (!row) return { ok: false as const, reason: broadcastTexts.notFound }
-    if (row.state !== 'confirming' && row.state !== 'sending') return { ok: false as const, reason: broadcastTexts.alreadyDecided }
+    if (!row) return { ok: false as const, reason: t.staff('broadcastNotFound') }
+    if (row.state !== 'confirming' && row.state !== 'sending') return { ok: false as const, reason: t.staff('broadcastAlreadyDecided') }
     const [ended] = await tx
       .update(outbox)
-      .set({ state: 'dead', lastError: broadcastTexts.cancelledRow, lockedUntil: null })
+      .set({ state: 'dead', lastError: CANCELLED_BY_BROADCAST, lockedUntil: null })
       .where(and(eq(outbox.broadcastId, broadcastId), eq(outbox.state, 'pending')))
     const cancelled = row.state === 'confirming' ? row.total : ended.affectedRows
     await tx
       .update(broadcasts)
       .set({ state: 'cancelled', cancelled, ...(row.state === 'confirming' ? { finishedAt: deps.clock.now() } : {}) })
       .where(eq(broadcasts.id, broadcastId))
-    if (row.state === 'confirming') await queueConfirmationEdit(tx, project, row, broadcastTexts.cancelledBeforeStart, { inline_keyboard: [] })
+    if (row.state === 'confirming') await queueConfirmationEdit(tx, project, row, t.staff('broadcastCancelledBeforeStart'), { inline_keyboard: [] })
     if (row.state === 'sending')
       await recordAudit(tx, project.id, {
         kind: 'broadcast',
@@ -131,7 +136,7 @@ export async function cancelBroadcast(deps: BroadcastDeps, project: ProjectRunti
         customerId: null,
         details: { broadcastId, action: 'cancelled', segment: row.segment, recipients: row.total },
       })
-    return { ok: true as const, text: broadcastTexts.cancelling }
+    return { ok: true as const, text: t.staff('broadcastCancelling') }
   })
   deps.notify()
   return cancelled
@@ -167,10 +172,10 @@ export async function countBroadcastRows(db: Database, broadcastId: number) {
   if (!byState.some((row) => row.state === 'dead')) return counts
   const [dead] = await db
     .select({
-      cancelled: sql<number | string>`SUM(${outbox.lastError} = ${broadcastTexts.cancelledRow})`,
+      cancelled: sql<number | string>`SUM(${outbox.lastError} = ${CANCELLED_BY_BROADCAST})`,
       blocked: sql<
         number | string
-      >`SUM(${outbox.lastError} <> ${broadcastTexts.cancelledRow} AND (${outbox.lastError} LIKE '%bot was blocked by the user%' OR ${outbox.lastError} LIKE '%user is deactivated%'))`,
+      >`SUM(${outbox.lastError} <> ${CANCELLED_BY_BROADCAST} AND (${outbox.lastError} LIKE '%bot was blocked by the user%' OR ${outbox.lastError} LIKE '%user is deactivated%'))`,
       n: sql<number | string>`COUNT(*)`,
     })
     .from(outbox)

@@ -1,10 +1,9 @@
-import { and, eq, isNull, or } from 'drizzle-orm'
+import { and, eq, inArray, isNull, or } from 'drizzle-orm'
 import { broadcasts } from '../../db/schema/index.js'
 import { cancelKeyboard } from '../buttons/broadcast.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { countBroadcastRows, queueConfirmationEdit } from './broadcasts.js'
-import { broadcastTexts } from './texts.js'
 
 /**
  * At most one progress edit of a confirmation this often: the edits share the CS group's budget
@@ -19,10 +18,19 @@ export const PROGRESS_EDIT_EVERY_MS = 3000
  * (the final figures always).
  */
 export async function refreshBroadcasts(deps: DomainDeps, projects: ProjectRuntime[]): Promise<void> {
+  if (projects.length === 0) return
   const running = await deps.db
     .select()
     .from(broadcasts)
-    .where(or(eq(broadcasts.state, 'sending'), and(eq(broadcasts.state, 'cancelled'), isNull(broadcasts.finishedAt))))
+    .where(
+      and(
+        inArray(
+          broadcasts.projectId,
+          projects.map((p) => p.id),
+        ),
+        or(eq(broadcasts.state, 'sending'), and(eq(broadcasts.state, 'cancelled'), isNull(broadcasts.finishedAt))),
+      ),
+    )
   let queued = false
   for (const row of running) {
     const project = projects.find((p) => p.id === row.projectId)
@@ -46,10 +54,10 @@ export async function refreshBroadcasts(deps: DomainDeps, projects: ProjectRunti
           ...(finished ? { finishedAt: now } : {}),
           ...(edit ? { progressEditedAt: now } : {}),
         })
-        .where(eq(broadcasts.id, row.id))
+        .where(and(eq(broadcasts.id, row.id), eq(broadcasts.projectId, row.projectId)))
       if (!edit) return
-      const text = broadcastTexts.progress({ segment: row.segment, total: row.total, ...counts, state })
-      await queueConfirmationEdit(tx, project, row, text, state === 'sending' ? cancelKeyboard(row.id) : { inline_keyboard: [] })
+      const text = textsOf(project).staff('broadcastProgress', { segment: row.segment, total: row.total, ...counts, state })
+      await queueConfirmationEdit(tx, project, row, text, state === 'sending' ? cancelKeyboard(project, row.id) : { inline_keyboard: [] })
       queued = true
     })
   }

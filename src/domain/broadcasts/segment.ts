@@ -2,8 +2,7 @@ import { and, eq, exists, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customerAttributions, customers, customerTags, linkClicks, links } from '../../db/schema/index.js'
 import { normaliseTag } from '../crm/tags.js'
-import { teamsOf, type ProjectRuntime } from '../project-runtime.js'
-import { broadcastTexts } from './texts.js'
+import { teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 
 /** Who a broadcast goes to: every client, or those with a tag, of a CR team, from a diversion link, or with a Telegram language. */
 export type Segment = { kind: 'all' } | { kind: 'tag'; tag: string } | { kind: 'team'; team: string } | { kind: 'link'; code: string } | { kind: 'lang'; code: string }
@@ -16,23 +15,22 @@ export function segmentLabel(segment: Segment): string {
 /** Reads a typed segment (empty: all), or the polite reason it is not one. */
 export function parseSegment(project: ProjectRuntime, typed: string): { ok: true; segment: Segment } | { ok: false; reason: string } {
   const text = typed.trim()
+  const bad = () => ({ ok: false as const, reason: textsOf(project).staff('broadcastBadSegment', { typed: text }) })
   if (text === '' || text.toLowerCase() === 'all') return { ok: true, segment: { kind: 'all' } }
   const match = /^(tag|team|link|lang):(\S+)$/i.exec(text)
-  if (!match) return { ok: false, reason: broadcastTexts.badSegment(text) }
+  if (!match) return bad()
   const kind = match[1]!.toLowerCase()
   const value = match[2]!
   if (kind === 'tag') {
     const tag = normaliseTag(value)
-    return tag ? { ok: true, segment: { kind: 'tag', tag } } : { ok: false, reason: broadcastTexts.badSegment(text) }
+    return tag ? { ok: true, segment: { kind: 'tag', tag } } : bad()
   }
   if (kind === 'team') {
     const team = teamsOf(project).find((t) => t.key.toLowerCase() === value.toLowerCase())
-    return team ? { ok: true, segment: { kind: 'team', team: team.key } } : { ok: false, reason: broadcastTexts.unknownTeam(value) }
+    return team ? { ok: true, segment: { kind: 'team', team: team.key } } : { ok: false, reason: textsOf(project).staff('broadcastUnknownTeam', { team: value }) }
   }
-  if (kind === 'link') return /^[A-Za-z0-9_-]{1,16}$/.test(value) ? { ok: true, segment: { kind: 'link', code: value } } : { ok: false, reason: broadcastTexts.badSegment(text) }
-  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})?$/.test(value)
-    ? { ok: true, segment: { kind: 'lang', code: value.toLowerCase() } }
-    : { ok: false, reason: broadcastTexts.badSegment(text) }
+  if (kind === 'link') return /^[A-Za-z0-9_-]{1,16}$/.test(value) ? { ok: true, segment: { kind: 'link', code: value } } : bad()
+  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})?$/.test(value) ? { ok: true, segment: { kind: 'lang', code: value.toLowerCase() } } : bad()
 }
 
 /** The segment's condition on `customers`, beside the rules every broadcast keeps. */
@@ -45,7 +43,7 @@ function segmentCondition(db: DbOrTx, projectId: number, segment: Segment): SQL 
         db
           .select({ one: sql`1` })
           .from(customerTags)
-          .where(and(eq(customerTags.customerId, customers.id), eq(customerTags.tag, segment.tag))),
+          .where(and(eq(customerTags.projectId, customers.projectId), eq(customerTags.customerId, customers.id), eq(customerTags.tag, segment.tag))),
       )
     case 'team':
       return eq(customers.crTeam, segment.team)

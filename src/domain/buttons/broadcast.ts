@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { buttonId, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
-import { broadcastTexts } from '../broadcasts/texts.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 
 /**
  * A broadcast's confirmation buttons, pressed by CS leads on the confirmation in the CS group:
@@ -16,18 +16,19 @@ export const broadcastButtons = defineButtonFamily<BroadcastButton>({
 })
 
 /** Confirm / Cancel under a counted broadcast. */
-export function confirmKeyboard(broadcastId: number, recipients: number): Keyboard {
+export function confirmKeyboard(project: ProjectRuntime, broadcastId: number, recipients: number): Keyboard {
+  const t = textsOf(project)
   return {
     inline_keyboard: [
       [
-        broadcastButtons.button(broadcastTexts.confirmButton(recipients), { action: 'go', broadcastId }),
-        broadcastButtons.button(broadcastTexts.cancelButton, { action: 'x', broadcastId }),
+        broadcastButtons.button(t.staff('broadcastConfirmButton', { recipients }), { action: 'go', broadcastId }),
+        broadcastButtons.button(t.staff('broadcastCancelButton'), { action: 'x', broadcastId }),
       ],
     ],
   }
 }
 
 /** Cancel alone, while a broadcast is sending. */
-export function cancelKeyboard(broadcastId: number): Keyboard {
-  return { inline_keyboard: [[broadcastButtons.button(broadcastTexts.cancelButton, { action: 'x', broadcastId })]] }
+export function cancelKeyboard(project: ProjectRuntime, broadcastId: number): Keyboard {
+  return { inline_keyboard: [[broadcastButtons.button(textsOf(project).staff('broadcastCancelButton'), { action: 'x', broadcastId })]] }
 }

@@ -5,7 +5,7 @@ import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { findCustomer } from '../customers.js'
 import { enqueueTo } from '../enqueue-to.js'
 import { profileCard } from '../onboarding/open-topics.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole } from '../roles.js'
 import { loadProfileExtras } from './profile-extras.js'
 
@@ -73,7 +73,7 @@ export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime,
       ),
     )
   if (cards.length === 0) return 0
-  const extras = await loadProfileExtras(tx, { projectId: project.id }, customerId)
+  const extras = await loadProfileExtras(tx, { projectId: project.id }, textsOf(project), customerId)
   if (newCardOf !== undefined && extras.tags.length === 0 && extras.latestNotes.length === 0 && !extras.answers?.length && customer.ownerUserId === null) return 0
   const assignment = { crTeam: customer.crTeam ?? '—', treatment: customer.treatment, decidedBy: { id: 0, name: '' } }
   for (const { card, role } of cards) {

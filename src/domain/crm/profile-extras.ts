@@ -2,10 +2,10 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customerNotes, customerTags } from '../../db/schema/index.js'
 import type { ProjectScope } from '../../db/project-scope.js'
+import type { Texts } from '../../texts/index.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { customerSource } from '../links/attribution.js'
 import { customerAnswerList } from '../autoreply/answers.js'
-import { autoReplyTexts } from '../autoreply/texts.js'
 
 /** How many of the latest notes the profile card shows (`/notes` lists them all). */
 export const CARD_NOTES = 3
@@ -48,12 +48,12 @@ export async function customerNoteList(db: DbOrTx, scope: ProjectScope, customer
 }
 
 /** The tags, latest notes and source of a customer, as the card shows them. */
-export async function loadProfileExtras(db: DbOrTx, scope: ProjectScope, customerId: number): Promise<ProfileExtras> {
+export async function loadProfileExtras(db: DbOrTx, scope: ProjectScope, t: Texts, customerId: number): Promise<ProfileExtras> {
   // One after the other: inside a transaction both share one connection.
   return {
     tags: await customerTagList(db, scope, customerId),
     latestNotes: await customerNoteList(db, scope, customerId, CARD_NOTES),
-    source: await customerSource(db, scope, customerId),
+    source: await customerSource(db, scope, t, customerId),
     answers: await customerAnswerList(db, scope, customerId),
   }
 }
@@ -69,7 +69,7 @@ export function profileExtrasLines(project: ProjectRuntime, extras: ProfileExtra
   const t = textsOf(project)
   const lines: string[] = []
   if (extras.tags.length > 0) lines.push(t.staff('profileTags', { tags: extras.tags.map((tag) => `#${tag}`).join(' ') }))
-  if (extras.answers?.length) lines.push(autoReplyTexts.answersLine(extras.answers))
+  if (extras.answers?.length) lines.push(t.staff('profileAnswers', { answers: extras.answers.map((a) => `${a.key}: ${a.value}`).join(' · ') }))
   if (extras.latestNotes.length > 0) lines.push(t.staff('profileNotes'), ...extras.latestNotes.map((note) => `• ${noteLine(note, CARD_NOTE_CHARS)}`))
   return lines
 }

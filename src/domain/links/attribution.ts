@@ -2,9 +2,9 @@ import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import type { ProjectScope } from '../../db/project-scope.js'
 import { customerAttributions, linkClicks, links } from '../../db/schema/index.js'
+import type { Texts } from '../../texts/index.js'
 import { CLICK_TOKEN } from './codes.js'
 import { readParams } from './links.js'
-import { linkTexts } from './texts.js'
 
 /**
  * A client's `/start <payload>`: when the payload is a click token of the project, the customer
@@ -37,7 +37,7 @@ const SOURCE_CHARS = 200
  * Where the customer came from, as cards show it: "FB spring · utm_campaign=spring", with the
  * latest link after it when they last came through another click; undefined when no link brought them.
  */
-export async function customerSource(db: DbOrTx, scope: ProjectScope, customerId: number): Promise<string | undefined> {
+export async function customerSource(db: DbOrTx, scope: ProjectScope, t: Texts, customerId: number): Promise<string | undefined> {
   const [attribution] = await db
     .select()
     .from(customerAttributions)
@@ -56,7 +56,7 @@ export async function customerSource(db: DbOrTx, scope: ProjectScope, customerId
   }
   const first = describe(attribution.firstClickId)
   const last = attribution.lastClickId === attribution.firstClickId ? undefined : describe(attribution.lastClickId)
-  const text = first && last && last !== first ? linkTexts.latest(first, last) : (first ?? last)
+  const text = first && last && last !== first ? t.staff('linkLatest', { first, last }) : (first ?? last)
   return text === undefined ? undefined : oneLine(text)
 }
 
@@ -68,6 +68,6 @@ function oneLine(text: string): string {
 }
 
 /** The card's line(s) on where the customer came from: the link source, and the start payload when there is one (or no source). */
-export function originLines(source: string | undefined, startPayload: string): string[] {
-  return [...(source ? [linkTexts.sourceLine(source)] : []), ...(source && startPayload === '—' ? [] : [linkTexts.startPayloadLine(startPayload)])]
+export function originLines(t: Texts, source: string | undefined, startPayload: string): string[] {
+  return [...(source ? [t.staff('linkSourceLine', { source })] : []), ...(source && startPayload === '—' ? [] : [t.staff('cardStartPayload', { payload: startPayload })])]
 }

@@ -3,8 +3,8 @@ import type { DbOrTx } from '../../db/client.js'
 import { isDuplicateKey } from '../../db/errors.js'
 import type { ProjectScope } from '../../db/project-scope.js'
 import { links } from '../../db/schema/index.js'
+import type { Texts } from '../../texts/index.js'
 import { LINK_CODE, newLinkCode } from './codes.js'
-import { linkTexts } from './texts.js'
 
 export type Link = typeof links.$inferSelect
 
@@ -61,12 +61,12 @@ export async function findEnabledLink(db: DbOrTx, code: string): Promise<Link | 
 }
 
 /** Turns a link of the project off: its URL answers 404 from now on. */
-export async function disableLink(db: DbOrTx, scope: ProjectScope, code: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+export async function disableLink(db: DbOrTx, scope: ProjectScope, t: Texts, code: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
   const [result] = await db
     .update(links)
     .set({ enabled: false })
     .where(and(eq(links.projectId, scope.projectId), eq(links.code, code)))
-  return result.affectedRows > 0 ? { ok: true, text: linkTexts.disabled(code) } : { ok: false, reason: linkTexts.unknownCode(code) }
+  return result.affectedRows > 0 ? { ok: true, text: t.staff('linkDisabled', { code }) } : { ok: false, reason: t.staff('linkUnknownCode', { code }) }
 }
 
 /** The project's links, newest first. */

@@ -1,10 +1,9 @@
 import { scopeOf } from '../../db/project-scope.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { createLink, disableLink, linkUrl, parseLinkParams } from './links.js'
 import { linkStats, renderLinkStats } from './stats.js'
-import { linkTexts } from './texts.js'
 
 export type LinkOutcome = { ok: true; text: string } | { ok: false; reason: string }
 
@@ -20,18 +19,18 @@ export async function linkCommand(deps: DomainDeps, project: ProjectRuntime, act
   const refusal = refusalFor(project, actorUserId, 'manage_links')
   if (refusal) return { ok: false, reason: refusal }
   const [verb = '', ...words] = args.trim().split(/\s+/)
-  if (verb === 'disable' && words.length === 1) return disableLink(deps.db, scopeOf(project), words[0]!)
-  if (verb !== 'new' || words.length === 0) return { ok: false, reason: linkTexts.usage }
-  if (!deps.publicUrl) return { ok: false, reason: linkTexts.noPublicUrl }
+  if (verb === 'disable' && words.length === 1) return disableLink(deps.db, scopeOf(project), textsOf(project), words[0]!)
+  if (verb !== 'new' || words.length === 0) return { ok: false, reason: textsOf(project).staff('linkUsage') }
+  if (!deps.publicUrl) return { ok: false, reason: textsOf(project).staff('linkNoPublicUrl') }
   // Trailing key=value words are the link's parameters; the words before them its name.
   const firstParam = words.findIndex((word) => word.includes('='))
   const nameWords = firstParam === -1 ? words : words.slice(0, firstParam)
   const { params, bad } = parseLinkParams(firstParam === -1 ? [] : words.slice(firstParam))
-  if (bad !== undefined) return { ok: false, reason: linkTexts.badParam(bad) }
-  if (nameWords.length === 0) return { ok: false, reason: linkTexts.usage }
+  if (bad !== undefined) return { ok: false, reason: textsOf(project).staff('linkBadParam', { text: bad }) }
+  if (nameWords.length === 0) return { ok: false, reason: textsOf(project).staff('linkUsage') }
   const link = await createLink(deps.db, scopeOf(project), { name: nameWords.join(' '), params, createdBy: actorUserId })
   deps.logger.info({ project: project.config.key, linkId: link.id }, 'diversion link created')
-  return { ok: true, text: linkTexts.created(link.name, linkUrl(deps.publicUrl, link.code)) }
+  return { ok: true, text: textsOf(project).staff('linkCreated', { name: link.name, url: linkUrl(deps.publicUrl, link.code) }) }
 }
 
 /** `/links [days]` (CS leads): per link, clicks, unique visitors, starts, onboarded customers and conversion, by day. */
@@ -39,5 +38,5 @@ export async function linksReport(deps: DomainDeps, project: ProjectRuntime, act
   const refusal = refusalFor(project, actorUserId, 'manage_links')
   if (refusal) return { ok: false, reason: refusal }
   const days = /^\d+$/.test(args.trim()) ? Math.min(MAX_STATS_DAYS, Math.max(1, Number(args.trim()))) : LINK_STATS_DAYS
-  return { ok: true, text: renderLinkStats(await linkStats(deps.db, scopeOf(project), { days, now: deps.clock.now() }), days) }
+  return { ok: true, text: renderLinkStats(textsOf(project), await linkStats(deps.db, scopeOf(project), { days, now: deps.clock.now() }), days) }
 }

@@ -2,8 +2,8 @@ import { and, count, countDistinct, eq, gte, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import type { ProjectScope } from '../../db/project-scope.js'
 import { customerAttributions, customers, linkClicks } from '../../db/schema/index.js'
+import type { Texts } from '../../texts/index.js'
 import { projectLinks } from './links.js'
-import { linkTexts } from './texts.js'
 
 /** What a link brought in a period (or on one day). */
 export interface LinkCounts {
@@ -77,12 +77,23 @@ export async function linkStats(db: DbOrTx, scope: ProjectScope, options: { days
 }
 
 /** The stats as `/links` and `npm run links -- stats` print them (at most one Telegram message). */
-export function renderLinkStats(stats: LinkStats[], days: number): string {
-  if (stats.length === 0) return linkTexts.noLinks
-  const lines = [linkTexts.statsTitle(days)]
+export function renderLinkStats(t: Texts, stats: LinkStats[], days: number): string {
+  if (stats.length === 0) return t.staff('linkNone')
+  const lines = [t.staff('linkStatsTitle', { days })]
   for (const link of stats) {
-    lines.push(linkTexts.statsLine({ ...link, conversion: link.conversion === null ? '—' : `${link.conversion}%` }))
-    for (const d of link.days) lines.push(linkTexts.statsDay(d.day, d))
+    lines.push(
+      t.staff('linkStatsLine', {
+        name: link.name,
+        code: link.code,
+        enabled: link.enabled ? 'yes' : 'no',
+        clicks: link.clicks,
+        visitors: link.visitors,
+        starts: link.starts,
+        onboarded: link.onboarded,
+        conversion: link.conversion === null ? '—' : `${link.conversion}%`,
+      }),
+    )
+    for (const d of link.days) lines.push(t.staff('linkStatsDay', { day: d.day, clicks: d.clicks, visitors: d.visitors, starts: d.starts, onboarded: d.onboarded }))
   }
   const text = lines.join('\n')
   return text.length > 4000 ? `${text.slice(0, 3999)}…` : text

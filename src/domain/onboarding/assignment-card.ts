@@ -24,7 +24,7 @@ export function cardText(project: ProjectRuntime, customer: Customer, account: A
     t.staff('cardAccount', { accountId: account.externalId, accountName: account.displayName }),
     t.staff('cardTeamHint', { hint: account.crTeamHint ?? '—' }),
     t.staff('cardTreatmentFlag', { treatment: account.treatment ? 'yes' : 'no' }),
-    ...originLines(source, startPayloadLine(customer.startPayload)),
+    ...originLines(t, source, startPayloadLine(customer.startPayload)),
   ].join('\n')
 }
 

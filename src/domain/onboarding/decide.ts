@@ -56,7 +56,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const [account] = customer?.accountId ? await deps.db.select().from(accounts).where(eq(accounts.id, customer.accountId)) : []
   if (!customer || !account) return { text: t.staff('cardCustomerGone'), alert: true }
   const action = press.action
-  const source = await customerSource(deps.db, scopeOf(project), customer.id)
+  const source = await customerSource(deps.db, scopeOf(project), textsOf(project), customer.id)
   if (action.action === 'assign' && !teamsOf(project).some((team) => team.key === action.teamKey)) {
     return { text: t.staff('cardTeamGone', { team: action.teamKey }), alert: true }
   }

@@ -38,7 +38,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
   const wanted = groupsAtAssignment(project, assignment)
   const home = homeRole(project.roles).key
   const name = topicName(customer, account)
-  const extras = { ...NO_EXTRAS, source: await customerSource(tx, { projectId: project.id }, customer.id) }
+  const extras = { ...NO_EXTRAS, source: await customerSource(tx, { projectId: project.id }, textsOf(project), customer.id) }
   for (const group of wanted) {
     const [inserted] = await tx
       .insert(topics)
@@ -95,7 +95,7 @@ export function profileCard(project: ProjectRuntime, customer: Customer, account
     t.staff('profileTelegramId', { telegramId: customer.telegramUserId }),
     t.staff('profileTeam', { team: assignment.crTeam, treatment: assignment.treatment ? 'yes' : 'no' }),
     ...(customer.ownerUserId ? [t.staff('profileOwner', { owner: memberName(project, customer.ownerUserId) })] : []),
-    ...originLines(crm.source, startPayloadLine(customer.startPayload)),
+    ...originLines(t, crm.source, startPayloadLine(customer.startPayload)),
     ...profileExtrasLines(project, crm),
     role === homeRole(project.roles).key ? t.staff('profileHowToAnswerWithNotes', { notePrefix: project.config.relay.notePrefix }) : t.staff('profileHowToAnswer'),
   ].join('\n')

@@ -49,7 +49,7 @@ export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, cus
     const [created] = await tx.insert(assignments).values({ projectId: project.id, customerId: customer.id, treatmentToggle: account.treatment })
     const assignmentId = Number(created.insertId)
     const linkedCustomer = { ...customer, accountId: account.id }
-    await queueOnboardingText(tx, project, cardText(project, linkedCustomer, account, await customerSource(tx, scopeOf(project), customer.id)), {
+    await queueOnboardingText(tx, project, cardText(project, linkedCustomer, account, await customerSource(tx, scopeOf(project), textsOf(project), customer.id)), {
       replyMarkup: cardKeyboard(project, assignmentId, account.crTeamHint, account.treatment),
       assignmentId,
     })

@@ -338,6 +338,17 @@ historyOwnerChange = owner{ $hasFrom ->
        *[no] queue
     }
 historyQueued = queued for an owner
+historyAction = { $action ->
+        [onboarded] onboarded
+        [rejected] rejected
+        [reassigned] reassigned
+        [treatment_opened] treatment opened
+        [treatment_closed] treatment closed
+        [banned] banned
+        [unbanned] unbanned
+        [reopened] reopened
+       *[other] { $action }
+    }
 historyResolved = resolved
 historyResolvedRated = resolved, rated { $rating }/5
 historyMove = {" "}{ $from } → { $to }
@@ -457,4 +468,41 @@ linkStatsDay = {"   "}{ $day }: { $clicks } click(s), { $visitors } visitor(s), 
 linkSourceLine = Source: { $source }
 cardStartPayload = Start payload: { $payload }
 linkLatest = { $first } (latest: { $last })
+
+## Automatic answers (auto-replies, flows): the client reads the button and the toasts, staff the rest (the answers themselves are the config's)
+autoTalkToPerson = Talk to a person
+autoPressTaken = ✓
+autoHandoffMessage = 🙋 Talk to a person
+autoAnsweredHeader = 🤖 auto-answered
+autoBotAnswer = 🤖 { $text }
+autoBotButton = [{ $label }]
+autoPressed = { $name } pressed «{ $button }»
+profileAnswers = Answers: { $answers }
+
+## Broadcasts (/broadcast, its confirmation and progress, npm run broadcast)
+broadcastNotAReply = Reply to the message you want to send with /broadcast [segment] (all, tag:<tag>, team:<team>, link:<code>, lang:<code>).
+broadcastNotInOnboarding = Please use /broadcast in the Onboarding topic, as a reply to the message to send.
+broadcastNothingToSend = That message has nothing a client can be sent (a service message?). Please reply to a text or media message.
+broadcastBadSegment = "{ $typed }" is not a segment I know. Use all, tag:<tag>, team:<cr team>, link:<code> or lang:<language code>.
+broadcastUnknownTeam = There is no CR team "{ $team }" in this project.
+broadcastNoRecipients = No client matches { $segment } (blocked and banned clients are left out). Nothing was sent.
+broadcastConfirm = 📣 Broadcast the message above to { $segment }: { NUMBER($recipients, useGrouping: "always") } { $recipients ->
+        [one] client
+       *[other] clients
+    } (blocked and banned clients are left out). Send it?
+broadcastConfirmButton = ✅ Send to { NUMBER($recipients, useGrouping: "always") }
+broadcastCancelButton = ✖️ Cancel
+broadcastProgress = 📣 Broadcast to { $segment }: { NUMBER($sent, useGrouping: "always") } / { NUMBER($total, useGrouping: "always") } sent, { NUMBER($blocked, useGrouping: "always") } blocked{ $failed ->
+        [0] {""}
+       *[other] , { NUMBER($failed, useGrouping: "always") } failed
+    }. { $state ->
+        [sending] Sending…
+        [done] Done.
+       *[cancelled] Cancelled: { NUMBER($cancelled, useGrouping: "always") } not sent.
+    }
+broadcastCancelledBeforeStart = 📣 Broadcast cancelled: nothing was sent.
+broadcastStarted = Sending to { NUMBER($recipients, useGrouping: "always") }.
+broadcastAlreadyDecided = This broadcast was already started or cancelled.
+broadcastCancelling = Cancelled: nothing more goes out.
+broadcastNotFound = This broadcast no longer exists.
 `
