@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/domain/clock.js'
 import { createApiKey } from '../../src/server/api/api-keys.js'
 import { askInGroup, onboard, waitForPrivate, waitForTopicMessage, type OnboardedTopics } from '../support/flows.js'
 import { pollUntil, serviceSettled } from '../support/poll.js'
+import { ALLOWED_UNSCOPED, createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { lateBound, useHarness } from '../support/suite.js'
 
 // Project beta's promo code and a wallet are risk phrases of project alpha (an agent working for
@@ -13,9 +14,11 @@ import { lateBound, useHarness } from '../support/suite.js'
 const BETA_PROMO = 'BETA-SPRING-25'
 const yearly = '0 0 1 1 *'
 const clock = new ManualClock(new Date('2026-12-07T10:00:00Z'))
+const recorder = createQueryRecorder()
 const h = useHarness(
   {
     secondBrand: true,
+    queryLogger: recorder,
     start: { clock },
     // The sweep runs when a test says so (on the manual clock).
     config: { cron: { riskPrompts: yearly } },
@@ -294,5 +297,19 @@ describe('/risk', () => {
       [people().alice.id, { phrase: 'pin', change: 'added', mode: 'block' }],
       [people().alice.id, { phrase: 'password', change: 'removed', mode: 'confirm' }],
     ])
+  })
+})
+
+describe('project scope', () => {
+  it('every statement of the risk phrases above reads and writes within its project', async () => {
+    const allowed = [
+      ...ALLOWED_UNSCOPED,
+      // An API key is found by its public id (it says which project it is for), then touched by id.
+      /from `api_keys` where \(`api_keys`\.`public_id` = \?/,
+      /^update `api_keys` set `last_used_at` = \?, `updated_at` = \? where `api_keys`\.`id` = \?$/,
+      // releaseHold marks the hold it read under lock within the project (relay/release.ts).
+      /^update `relay_holds` set `state` = \?, `updated_at` = \? where `relay_holds`\.`id` = \?$/,
+    ]
+    expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db), allowed)).toEqual([])
   })
 })

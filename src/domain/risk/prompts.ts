@@ -101,7 +101,7 @@ export async function postRiskFallbacks(tx: DbOrTx, project: ProjectRuntime, now
   const waiting = await tx
     .select({ prompt: riskPrompts, sendState: outbox.state })
     .from(riskPrompts)
-    .leftJoin(outbox, eq(outbox.id, riskPrompts.ephemeralOutboxId))
+    .leftJoin(outbox, and(eq(outbox.projectId, riskPrompts.projectId), eq(outbox.id, riskPrompts.ephemeralOutboxId)))
     .where(
       and(
         eq(riskPrompts.projectId, project.id),
