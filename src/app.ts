@@ -14,6 +14,8 @@ import { idleTopicsJob } from './cron/idle-topics.js'
 import { retentionJob } from './cron/retention.js'
 import { unansweredRemindersJob } from './cron/unanswered-reminders.js'
 import { queueJob } from './cron/queue.js'
+import { riskPromptsJob } from './cron/risk-prompts.js'
+import { loadRiskBook } from './domain/risk/phrases.js'
 import { broadcastsJob } from './cron/broadcasts.js'
 import { TelegramGateway } from './delivery/gateway.js'
 import { RateBudget } from './delivery/rate-budget.js'
@@ -204,6 +206,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   for (const running of bots) wire(running)
   workers.start()
+  // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
+  for (const project of projects) await loadRiskBook(db, project)
   const cron = new CronScheduler(config.database.url, logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
@@ -212,6 +216,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     cron.add(unansweredRemindersJob(deps, projects, config.cron.unansweredReminders, (project, stage, n) => metrics.reminders(project, stage, n)))
   cron.add(retentionJob(db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }))
   cron.add(queueJob(deps, projects, config.cron.queue))
+  cron.add(riskPromptsJob(deps, projects, config.cron.riskPrompts))
   cron.add(broadcastsJob(deps, projects, config.cron.broadcasts))
 
   // Members who left the roster while the service was down are removed now (enforceMembership).

@@ -6,6 +6,7 @@ import { slaSchema } from './sla.js'
 import { autoReplySchema, flowsSchema } from './flows.js'
 import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
 import { isAddressOrCidr } from './addresses.js'
+import { riskPhraseSchema, riskPromptSchema } from './risk.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
 const token = z.string().regex(...tokenRule)
@@ -188,6 +189,10 @@ const projectSchema = z.strictObject({
       clientTemplate: nonEmptyText(defaultTemplate('reassignedClient')),
     })
     .prefault({}),
+  /** Risk phrases checked in every staff message to a client (the starting set; CS leads change it with /risk). */
+  riskPhrases: z.array(riskPhraseSchema).default([]),
+  /** The "Send anyway / Cancel" prompt of a confirm phrase: when it falls back to a normal reply, when it expires. */
+  riskPrompt: riskPromptSchema,
 })
 export type ProjectConfig = z.infer<typeof projectSchema>
 
@@ -285,6 +290,8 @@ export const configSchema = z
         retention: cronSchedule('30 3 * * *'),
         /** Routes customers waiting for a CR owner as agents come online or free up (seconds field: every 2 s). */
         queue: cronSchedule('*/2 * * * * *'),
+        /** Posts risk prompts nobody pressed as normal replies, expires old ones, reloads /risk changes (every 5 s). */
+        riskPrompts: cronSchedule('*/5 * * * * *'),
         /** Counts running broadcasts and edits their progress into the confirmations (every second; edits at most every 3 s). */
         broadcasts: cronSchedule('* * * * * *'),
       })

@@ -54,5 +54,11 @@ export type OutboxJob =
   | { type: 'broadcast'; broadcastId: number; chatId: number; paid?: boolean }
   /** Remove someone from a group and let them be invited again (enforceMembership). */
   | { type: 'remove_member'; chatId: number; userId: number }
+  /**
+   * A message only `receiverUserId` sees in the group (Bot API `ephemeral_message_parameters`):
+   * `send` posts it (the result carries its `ephemeralMessageId`), `edit` changes its text and buttons.
+   */
+  | { type: 'ephemeral'; op: 'send'; target: Target; receiverUserId: number; text: string; replyMarkup?: InlineKeyboardMarkup }
+  | { type: 'ephemeral'; op: 'edit'; chatId: number; receiverUserId: number; ephemeralMessageId: number; text: string; replyMarkup?: InlineKeyboardMarkup }
 
 export type OutboxJobType = OutboxJob['type']

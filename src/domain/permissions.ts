@@ -28,6 +28,8 @@ export type StaffAction =
   | 'see_audit'
   | 'see_stats'
   | 'manage_links'
+  | 'manage_risk_phrases'
+  | 'see_risk_phrases'
   | 'broadcast'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
@@ -73,6 +75,9 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true }> 
   // /link new, /link disable and /links: diversion links and their numbers.
   manage_links: { roles: ['cs_lead'] },
   broadcast: { roles: ['cs_lead'] },
+  // /risk add and /risk remove (/risk list: any staff).
+  manage_risk_phrases: { roles: ['cs_lead'] },
+  see_risk_phrases: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
 }
 
 /**

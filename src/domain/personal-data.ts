@@ -9,6 +9,7 @@ import {
   auditLog,
   conversationRatings,
   customerNotes,
+  riskPrompts,
   customers,
   customerTags,
   fileCache,
@@ -205,6 +206,11 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       .set({ text: null })
       .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
     await tx.update(reassignments).set({ error: null }).where(eq(reassignments.customerId, customerId))
+    // A held staff message's risk prompt keeps its text until then.
+    await tx
+      .update(riskPrompts)
+      .set({ text: null })
+      .where(and(eq(riskPrompts.projectId, projectId), eq(riskPrompts.customerId, customerId)))
     const report: ForgetReport = {
       messages: stored.length,
       fileCacheEntries: files.affectedRows,

@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import type { Message } from 'grammy/types'
 import { Clock } from './clock.js'
 import { createControlHandler, type ControlHandler, type SimDirectory } from './control.js'
+import { ephemeralSeenBy, ephemeralSent, pressEphemeralButton, setEphemeralDelivery, type EphemeralDelivery, type EphemeralMessage } from './ephemeral.js'
 import { Faults } from './faults.js'
 import { FileStore } from './files.js'
 import { createHttpServer } from './http-server.js'
@@ -232,7 +233,27 @@ export class Simulator {
     actions.setBlocked(this.world, userId, botId, false)
   }
 
+  /** How the next ephemeral sends fare: delivered, refused (the call fails), or lost (accepted, never shown). */
+  setEphemeralDelivery(delivery: EphemeralDelivery): void {
+    setEphemeralDelivery(this.world, delivery)
+  }
+
+  /** The receiver of an ephemeral message presses one of its buttons (nobody else sees it). */
+  pressEphemeralButton(userId: number, chatId: number, ephemeralMessageId: number, callbackData: string): Promise<CallbackAnswer | undefined> {
+    return pressEphemeralButton(this.world, userId, chatId, ephemeralMessageId, callbackData)
+  }
+
   // --- inspection ---
+  /** What one person sees in a group (optionally one topic): its messages, and the ephemeral ones sent to them. */
+  seenBy(userId: number, chatId: number, o: { threadId?: number } = {}): { messages: SimMessageView[]; ephemeral: EphemeralMessage[] } {
+    return { messages: chatMessages(this.world, chatId, o), ephemeral: ephemeralSeenBy(this.world, userId, chatId, o.threadId) }
+  }
+
+  /** Every ephemeral message sent in a chat, whoever it was for (lost and deleted ones too). */
+  ephemeralSent(chatId: number): EphemeralMessage[] {
+    return ephemeralSent(this.world, chatId)
+  }
+
   chatMessages(chatId: number, o?: { threadId?: number; includeDeleted?: boolean; botId?: number }): SimMessageView[] {
     return chatMessages(this.world, chatId, o)
   }

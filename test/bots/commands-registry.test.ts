@@ -30,6 +30,7 @@ describe('the staff command registry', () => {
       'find',
       'c',
       'canned',
+      'risk',
       ...OWNERS,
       'help',
     ])
@@ -45,6 +46,7 @@ describe('the staff command registry', () => {
       'find',
       'c',
       'canned',
+      'risk',
       'failed',
       'audit',
       'stats',
@@ -56,7 +58,18 @@ describe('the staff command registry', () => {
       ...OWNERS,
       'help',
     ])
-    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual(['delete', 'history', 'resolve', 'treatment', ...PROFILE, 'c', 'canned', ...OWNERS, 'help'])
+    expect(commandMenu(staffCommands, 'cr', 'everyone').map((c) => c.command)).toEqual([
+      'delete',
+      'history',
+      'resolve',
+      'treatment',
+      ...PROFILE,
+      'c',
+      'canned',
+      'risk',
+      ...OWNERS,
+      'help',
+    ])
     // Treatment has no team of its own to list with /who.
     expect(commandMenu(staffCommands, 'treatment', 'everyone').map((c) => c.command)).toEqual([
       'delete',
@@ -66,6 +79,7 @@ describe('the staff command registry', () => {
       ...PROFILE,
       'c',
       'canned',
+      'risk',
       ...OWNERS.filter((c) => c !== 'who'),
       'help',
     ])

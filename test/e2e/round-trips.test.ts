@@ -14,7 +14,7 @@ const recorder = createQueryRecorder()
 // The background jobs (the queue every 2 s, reminders and moves every minute) run once a year
 // here, so the counts are the relay's and the workers' own.
 const yearly = '0 0 1 1 *'
-const { h, zoe } = useOnboardedZoe({ queryLogger: recorder, config: { cron: { queue: yearly, unansweredReminders: yearly, reassignments: yearly } } })
+const { h, zoe } = useOnboardedZoe({ queryLogger: recorder, config: { cron: { queue: yearly, unansweredReminders: yearly, reassignments: yearly, riskPrompts: yearly } } })
 
 const isClaim = (statement: string) => /^\s*UPDATE outbox t JOIN \(SELECT id FROM/.test(statement)
 const isReadBack = (statement: string) => /^select .*from `outbox`.*`outbox`.`claim_token` = \?/s.test(statement)

@@ -4,6 +4,7 @@ import { createTopic } from './create-topic.js'
 import { deleteMessage } from './delete.js'
 import { editCopy } from './edit-copy.js'
 import { editText } from './edit-text.js'
+import { ephemeral } from './ephemeral.js'
 import { floodNotice } from './flood-notice.js'
 import { react } from './react.js'
 import { JobRegistry } from './registry.js'
@@ -35,5 +36,6 @@ export const outboxJobs = JobRegistry.of({
   delete_topic: deleteTopic,
   create_system_topic: createSystemTopic,
   remove_member: removeMember,
+  ephemeral,
   broadcast,
 })

@@ -5,6 +5,7 @@ import type { Handler } from './context.js'
 import { copyHandlers } from './copy.js'
 import { deleteHandlers } from './delete.js'
 import { editHandlers } from './edit.js'
+import { ephemeralHandlers } from '../ephemeral.js'
 import { topicHandlers } from './forum-topics.js'
 import { interactionHandlers } from './interactions.js'
 import { liveLocationHandlers } from './live-location.js'
@@ -28,6 +29,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...memberHandlers,
   ...interactionHandlers,
   ...liveLocationHandlers,
+  ...ephemeralHandlers,
 }
 
 /** Bot API method names are case-insensitive. */

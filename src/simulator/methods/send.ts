@@ -2,6 +2,7 @@ import type { Message, MessageEntity } from 'grammy/types'
 import { chatForBot, chatByIdForBot, checkMentionAccess } from '../access.js'
 import { badRequest } from '../api-error.js'
 import { composeMessage, place, recordBotMessage } from '../compose.js'
+import { isEphemeralCall, sendEphemeralMessage } from '../ephemeral.js'
 import { DICE_RANGES, fileContent, withCaption, withText } from '../content.js'
 import { formatCaption, formatMessageText } from '../entities/format.js'
 import type { FileKind } from '../files.js'
@@ -39,6 +40,7 @@ export function captionOf(ctx: CallContext) {
 }
 
 const sendMessage: Handler = (ctx) => {
+  if (isEphemeralCall(ctx)) return sendEphemeralMessage(ctx)
   const { params } = ctx
   const text = formatMessageText(params.str('text'), params.str('parse_mode'), params.json<MessageEntity[]>('entities'))
   checkMentionAccess(ctx.world, ctx.bot, text.entities)

@@ -188,6 +188,8 @@ refusal_see_audit = Only CS leads can see the audit trail.
 refusal_see_stats = Only CS leads can see the statistics.
 refusal_manage_links = Only CS leads can manage links.
 refusal_broadcast = Only CS leads can send broadcasts.
+refusal_manage_risk_phrases = Only CS leads can change risk phrases.
+refusal_see_risk_phrases = Only staff can see risk phrases.
 refusalGroup = Only { $group } staff can work in this group.
 refusalRetiredTopic = This topic is closed and no longer speaks for the customer; use the customer's current topic.
 

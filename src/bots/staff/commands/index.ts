@@ -16,6 +16,7 @@ import { queueCommand } from './queue.js'
 import { reassignCommand } from './reassign.js'
 import { reloadCommand } from './reload.js'
 import { resolveCommand } from './resolve.js'
+import { riskCommand } from './risk.js'
 import { statsCommand } from './stats.js'
 import { renderHelp } from './render.js'
 import { transferCommand } from './transfer.js'
@@ -189,6 +190,17 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/canned list`: the project's canned replies; `/canned add <name> <text>` (replaces one of that name), `/canned remove <name>`",
     who: { roles: 'staff', text: 'staff (`add`, `remove`: CS leads)' },
     menu: 'Canned replies: list (CS leads: add, remove)',
+  },
+  {
+    name: 'risk',
+    kind: 'group',
+    handler: riskCommand,
+    groups: ALL,
+    where: 'any staff group',
+    usage:
+      "`/risk list`: the project's risk phrases; `/risk add <name> <confirm|block> <pattern>` (a phrase, or `/regex/`; adds to the phrase of that name), `/risk remove <name>`",
+    who: { roles: 'staff', text: 'staff (`add`, `remove`: CS leads)' },
+    menu: 'Risk phrases: list (CS leads: add, remove)',
   },
   {
     name: 'failed',

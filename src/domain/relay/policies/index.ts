@@ -2,11 +2,12 @@ import type { ProjectRuntime } from '../../project-runtime.js'
 import { banPolicy } from './ban.js'
 import { floodPolicy } from './flood.js'
 import type { RelayPolicy } from './policy.js'
+import { riskPolicy } from './risk.js'
 
 export type { CopyTarget, CopyVariant, PolicyVerdict, RelayDraft, RelayPolicy, RelaySource, VariantEntity } from './policy.js'
 
-/** The policies every project runs first, in order: a ban wins over the flood limit. */
-export const BUILT_IN_POLICIES: readonly RelayPolicy[] = [banPolicy, floodPolicy]
+/** The policies every project runs first, in order: a ban wins over the flood limit; risk phrases check staff messages. */
+export const BUILT_IN_POLICIES: readonly RelayPolicy[] = [banPolicy, floodPolicy, riskPolicy]
 
 /** A project's policies in the order they run: the built-in ones, then those the app was started with (`StartOptions.policies`). */
 export function relayPolicies(project: Pick<ProjectRuntime, 'policies'>): readonly RelayPolicy[] {

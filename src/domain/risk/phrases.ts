@@ -1,0 +1,103 @@
+import { eq } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { riskPhrases } from '../../db/schema/index.js'
+import { riskPatternProblem } from '../../shared/risk-text.js'
+import { recordAudit } from '../audit/events.js'
+import type { CrmOutcome } from '../crm/tags.js'
+import type { DomainDeps } from '../deps.js'
+import { refusalFor } from '../permissions.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { compilePhrases, type CompiledPhrase, type RiskMode, type RiskPhrase } from './matcher.js'
+import { riskTexts } from './texts.js'
+
+type PhraseRow = typeof riskPhrases.$inferSelect
+
+/** A project's phrases as the relay policy reads them (no database read per message): the config's, overridden by the stored rows. */
+interface RiskBook {
+  config: ProjectRuntime['config']
+  rows: readonly PhraseRow[]
+  compiled: CompiledPhrase[]
+}
+
+const books = new WeakMap<ProjectRuntime, RiskBook>()
+
+/** The project's phrases: the config's starting set, a stored row of the same name winning (a removed one hides it). */
+export function effectivePhrases(config: ProjectRuntime['config'], rows: readonly PhraseRow[]): RiskPhrase[] {
+  const byName = new Map<string, RiskPhrase>(config.riskPhrases.map((phrase) => [phrase.name, phrase]))
+  for (const row of rows) {
+    if (row.removed) byName.delete(row.name)
+    else byName.set(row.name, { name: row.name, mode: row.mode, patterns: JSON.parse(row.patterns) as string[] })
+  }
+  return [...byName.values()]
+}
+
+/** The compiled phrases of a project for the policy (recompiled when its config was reloaded). */
+export function riskBookOf(project: ProjectRuntime): readonly CompiledPhrase[] {
+  let book = books.get(project)
+  if (!book || book.config !== project.config) {
+    const rows = book?.rows ?? []
+    book = { config: project.config, rows, compiled: compilePhrases(effectivePhrases(project.config, rows)) }
+    books.set(project, book)
+  }
+  return book.compiled
+}
+
+/** Reads the stored phrases of a project into its book (at start, after a change, and every few seconds for other instances' changes). */
+export async function loadRiskBook(db: DbOrTx, project: ProjectRuntime): Promise<void> {
+  const rows = await db.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id))
+  books.set(project, { config: project.config, rows, compiled: compilePhrases(effectivePhrases(project.config, rows)) })
+}
+
+/** `/risk list`: the project's phrases with their mode and patterns. */
+export async function listRiskPhrases(deps: Pick<DomainDeps, 'db'>, project: ProjectRuntime): Promise<string> {
+  await loadRiskBook(deps.db, project)
+  const phrases = riskBookOf(project)
+  if (phrases.length === 0) return riskTexts.none
+  return [riskTexts.listTitle, ...phrases.map((p) => riskTexts.listLine(p.name, p.mode, p.patterns))].join('\n').slice(0, 4000)
+}
+
+/** `/risk add <name> <confirm|block> <pattern>` (CS leads): adds a pattern to a phrase (made if new) and sets its mode; audited. */
+export async function addRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: ProjectRuntime, actorUserId: number, args: string): Promise<CrmOutcome> {
+  const refusal = refusalFor(project, actorUserId, 'manage_risk_phrases')
+  if (refusal) return { ok: false, reason: refusal }
+  const match = /^(\S+)\s+(confirm|block)\s+([\s\S]+)$/i.exec(args.trim())
+  if (!match) return { ok: false, reason: riskTexts.usage }
+  const name = match[1]!.toLowerCase()
+  const mode = match[2]!.toLowerCase() as RiskMode
+  const pattern = match[3]!.trim()
+  if (!/^[a-z0-9_-]{1,32}$/.test(name)) return { ok: false, reason: riskTexts.badName }
+  const problem = riskPatternProblem(pattern)
+  if (problem) return { ok: false, reason: riskTexts.badPattern(problem) }
+  await deps.db.transaction(async (tx) => {
+    const rows = await tx.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id)).for('update')
+    const current = effectivePhrases(project.config, rows).find((phrase) => phrase.name === name)
+    const patterns = [...new Set([...(current?.patterns ?? []), pattern])]
+    await tx
+      .insert(riskPhrases)
+      .values({ projectId: project.id, name, mode, patterns: JSON.stringify(patterns), changedBy: actorUserId })
+      .onDuplicateKeyUpdate({ set: { mode, patterns: JSON.stringify(patterns), removed: false, changedBy: actorUserId } })
+    await recordAudit(tx, project.id, { kind: 'risk_phrase_change', actorUserId, customerId: null, details: { phrase: name, change: 'added', mode } })
+  })
+  await loadRiskBook(deps.db, project)
+  return { ok: true, text: riskTexts.added(name, mode, pattern) }
+}
+
+/** `/risk remove <name>` (CS leads): the phrase is no longer checked (a config one too); audited. */
+export async function removeRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: ProjectRuntime, actorUserId: number, rawName: string): Promise<CrmOutcome> {
+  const refusal = refusalFor(project, actorUserId, 'manage_risk_phrases')
+  if (refusal) return { ok: false, reason: refusal }
+  const name = rawName.trim().toLowerCase()
+  const removed = await deps.db.transaction(async (tx) => {
+    const rows = await tx.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id)).for('update')
+    const current = effectivePhrases(project.config, rows).find((phrase) => phrase.name === name)
+    if (!current) return false
+    await tx
+      .insert(riskPhrases)
+      .values({ projectId: project.id, name, mode: current.mode, patterns: JSON.stringify(current.patterns), removed: true, changedBy: actorUserId })
+      .onDuplicateKeyUpdate({ set: { removed: true, changedBy: actorUserId } })
+    await recordAudit(tx, project.id, { kind: 'risk_phrase_change', actorUserId, customerId: null, details: { phrase: name, change: 'removed', mode: current.mode } })
+    return true
+  })
+  await loadRiskBook(deps.db, project)
+  return removed ? { ok: true, text: riskTexts.removed(name) } : { ok: false, reason: riskTexts.unknown(rawName.trim()) }
+}

@@ -1,0 +1,25 @@
+// Every text of the risk-phrase feature, in one place (the texts module renders them later).
+
+export const riskTexts = {
+  blocked: (phrase: string) => `⛔ Not sent: your message contains the risk phrase "${phrase}", which may not be sent to clients.`,
+  prompt: (phrase: string) => `⚠️ Your message contains the risk phrase "${phrase}". Send it to the client anyway?`,
+  sendAnyway: 'Send anyway',
+  cancel: 'Cancel',
+  sent: (phrase: string) => `✅ Sent anyway (risk phrase "${phrase}").`,
+  cancelled: (phrase: string) => `✖️ Not sent: cancelled (risk phrase "${phrase}").`,
+  expired: (phrase: string) => `⌛ Not sent: nobody confirmed it in time (risk phrase "${phrase}").`,
+  notYours: 'Only the author of the message can answer this.',
+  alreadyAnswered: 'This was already answered.',
+  pressSent: 'Sent.',
+  pressCancelled: 'Cancelled: the message was not sent.',
+  pressExpired: 'This has expired: the message was not sent.',
+  usage: 'Usage: /risk list, /risk add <name> <confirm|block> <pattern>, /risk remove <name>.',
+  badName: 'A risk phrase name is 1-32 letters a-z, digits, _ and -.',
+  badPattern: (problem: string) => `That pattern cannot be used: ${problem}.`,
+  added: (name: string, mode: string, pattern: string) => `🛡 Risk phrase "${name}" (${mode}) now also matches: ${pattern}`,
+  removed: (name: string) => `🛡 Risk phrase "${name}" removed.`,
+  unknown: (name: string) => `There is no risk phrase "${name}".`,
+  none: '🛡 No risk phrases yet. CS leads add them with /risk add <name> <confirm|block> <pattern>',
+  listTitle: '🛡 Risk phrases (checked in every staff message to a client):',
+  listLine: (name: string, mode: string, patterns: readonly string[]) => `• ${name} (${mode}): ${patterns.join(', ')}`,
+}
