@@ -9,6 +9,7 @@ import { playCrmStory } from './crm-story.js'
 import { growthProjectConfig, playGrowthStory } from './growth-story.js'
 import { playLinksStory } from './links-story.js'
 import { playReportsStory } from './reports-story.js'
+import { playRiskStory, riskProjectConfig } from './risk-story.js'
 import { playRoutingStory } from './routing-story.js'
 import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const config = createConfig(
     sampleConfig(sim, world, database.url, {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
-      projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig }, beta.project],
+      projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig }, beta.project],
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
     }),
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     await playLinksStory({ sim, world, transcript, publicPort: app.publicPort! })
     await playReportsStory({ sim, world, transcript })
     await playGrowthStory({ sim, world, transcript })
-    // Risk phrases (a blocked phrase, a confirmed one) go here, numbered after the growth story's last step (45).
+    await playRiskStory({ sim, world, transcript })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

@@ -34,6 +34,11 @@ export class Transcript {
     this.out(`\n━━ ${title}`)
   }
 
+  /** A line of what one person alone sees (an ephemeral message, which no chat listing shows). */
+  note(line: string): void {
+    this.out(`  ${line}`)
+  }
+
   /** Prints every change since the last flush. */
   flush(): void {
     for (const chat of this.watched) {

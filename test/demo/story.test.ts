@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { playCrmStory } from '../../src/demo/crm-story.js'
 import { growthProjectConfig, playGrowthStory } from '../../src/demo/growth-story.js'
+import { playRiskStory, riskProjectConfig } from '../../src/demo/risk-story.js'
 import { playResolveStory } from '../../src/demo/resolve-story.js'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
@@ -25,7 +26,7 @@ describe('the demo story', () => {
       secondBrand: true,
       queryLogger: recorder,
       start: { clock },
-      project: { resolve: { askRating: true }, ...growthProjectConfig },
+      project: { resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig },
       prepare: (sim, world) => ({ agents: [addSecondSouthAgent(sim, world)] }),
     })
   })
@@ -108,6 +109,14 @@ describe('the demo story', () => {
     expect(growthSteps[1]).toMatch(/^40\. [\s\S]*CS group › Zoe Quinn · ACC-1001: #\d+ CS bot: 🙋 Talk to a person/)
     expect(growthSteps[4]).toMatch(/^43\. [\s\S]*CR South › Zoe Quinn · ACC-1001: ↻ #\d+ CR bot: 👤 Zoe Quinn[\s\S]*Answers: order: A-1234 · product: Desk lamp/)
     expect(growthSteps[6]).toMatch(/^45\. [\s\S]*📣 Broadcast to tag:vip: 1 \/ 1 sent, 0 blocked\. Done\./)
+
+    // Risk phrases: one blocked, one confirmed by its author alone.
+    await playRiskStory({ sim, world, transcript })
+    const riskSteps = lines.join('\n').split('━━ ').slice(-3)
+    expect(riskSteps[0]).toMatch(/^46\. [\s\S]*⛔ Not sent: your message contains the risk phrase "card-number"/)
+    expect(riskSteps[0]).not.toMatch(/Zoe's chat/)
+    expect(riskSteps[1]).toMatch(/^47\. [\s\S]*Alice alone sees: ⚠️ [^\n]*\[Send anyway \| Cancel\]/)
+    expect(riskSteps[2]).toMatch(/^48\. [\s\S]*'s chat with [^\n]*: Alice · CS ⏎ You will get a guaranteed refund by Friday\./)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

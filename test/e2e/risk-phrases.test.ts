@@ -307,8 +307,6 @@ describe('project scope', () => {
       // An API key is found by its public id (it says which project it is for), then touched by id.
       /from `api_keys` where \(`api_keys`\.`public_id` = \?/,
       /^update `api_keys` set `last_used_at` = \?, `updated_at` = \? where `api_keys`\.`id` = \?$/,
-      // releaseHold marks the hold it read under lock within the project (relay/release.ts).
-      /^update `relay_holds` set `state` = \?, `updated_at` = \? where `relay_holds`\.`id` = \?$/,
     ]
     expect(unscopedStatements(recorder.statements, await projectOwnedTables(h.database.db), allowed)).toEqual([])
   })

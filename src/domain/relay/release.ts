@@ -23,7 +23,10 @@ export async function releaseHold(deps: DomainDeps, project: ProjectRuntime, tok
       .for('update')
     if (!hold) return 'unknown'
     if (hold.state !== 'held') return 'done'
-    await tx.update(relayHolds).set({ state: 'released' }).where(eq(relayHolds.id, hold.id))
+    await tx
+      .update(relayHolds)
+      .set({ state: 'released' })
+      .where(and(eq(relayHolds.id, hold.id), eq(relayHolds.projectId, hold.projectId)))
     const resume = JSON.parse(hold.resume) as HoldResume
     // The hold's lock keeps releases apart; the customer is locked as a client message locks it.
     const [message] = await tx.select().from(messages).where(eq(messages.id, hold.messageId))
