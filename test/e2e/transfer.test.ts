@@ -35,9 +35,8 @@ const h = useHarness(
     // Whoever routing chose, Zoe's owner here is Carol (and beta's Zoe has none).
     await clearOwners(harness)
     const acme = harness.app.projects.find((p) => p.id === harness.projectId)!
-    await harness.app.db.transaction(async (tx) =>
-      changeOwner(tx, acme, (await customerOf(harness.projectId))!.id, { to: harness.world.people.carol.id, by: null, reason: 'routing' }),
-    )
+    const zoe = (await customerOf(harness.projectId))!
+    await harness.app.db.transaction((tx) => changeOwner(tx, acme, zoe.id, { to: harness.world.people.carol.id, by: null, reason: 'routing' }))
   },
 )
 const b = () => h.beta!
