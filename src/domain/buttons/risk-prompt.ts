@@ -1,5 +1,5 @@
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { z } from 'zod'
-import { riskTexts } from '../risk/texts.js'
 import { buttonId, defineButtonFamily } from './family.js'
 import type { Keyboard } from './keyboard.js'
 
@@ -16,8 +16,13 @@ export const riskPromptButtons = defineButtonFamily<RiskPromptPress>({
 })
 
 /** Send anyway / Cancel, side by side. */
-export function riskPromptKeyboard(promptId: number): Keyboard {
+export function riskPromptKeyboard(project: ProjectRuntime, promptId: number): Keyboard {
   return {
-    inline_keyboard: [[riskPromptButtons.button(riskTexts.sendAnyway, { promptId, choice: 'send' }), riskPromptButtons.button(riskTexts.cancel, { promptId, choice: 'cancel' })]],
+    inline_keyboard: [
+      [
+        riskPromptButtons.button(textsOf(project).staff('riskSendAnyway'), { promptId, choice: 'send' }),
+        riskPromptButtons.button(textsOf(project).staff('riskCancel'), { promptId, choice: 'cancel' }),
+      ],
+    ],
   }
 }

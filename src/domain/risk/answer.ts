@@ -3,11 +3,10 @@ import type { DbOrTx } from '../../db/client.js'
 import { relayHolds, riskPrompts } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/events.js'
 import type { DomainDeps } from '../deps.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { releaseHold } from '../relay/release.js'
 import { loadRiskBook } from './phrases.js'
 import { closeRiskPromptMessages, postRiskFallbacks, type RiskPromptRow } from './prompts.js'
-import { riskTexts } from './texts.js'
 
 /** What a press on a risk prompt did; the bot answers the press with `text`. */
 export type RiskPressOutcome = { kind: 'sent' | 'cancelled' | 'expired' | 'not_author' | 'done' | 'unknown'; text: string }
@@ -34,7 +33,7 @@ async function endPrompt(tx: DbOrTx, project: ProjectRuntime, prompt: RiskPrompt
     text: prompt.text ?? '',
     at,
   })
-  const text = ending === 'confirmed' ? riskTexts.sent(prompt.phrase) : ending === 'cancelled' ? riskTexts.cancelled(prompt.phrase) : riskTexts.expired(prompt.phrase)
+  const text = textsOf(project).staff(ending === 'confirmed' ? 'riskSent' : ending === 'cancelled' ? 'riskCancelled' : 'riskExpired', { phrase: prompt.phrase })
   await closeRiskPromptMessages(tx, project, prompt, text, pressedEphemeralId)
 }
 
@@ -55,19 +54,19 @@ export async function answerRiskPrompt(
       .from(riskPrompts)
       .where(and(eq(riskPrompts.id, press.promptId), eq(riskPrompts.projectId, project.id)))
       .for('update')
-    if (!prompt) return { kind: 'unknown', text: riskTexts.alreadyAnswered }
-    if (prompt.authorUserId !== press.userId) return { kind: 'not_author', text: riskTexts.notYours }
-    if (prompt.state !== 'pending') return { kind: 'done', text: riskTexts.alreadyAnswered }
+    if (!prompt) return { kind: 'unknown', text: textsOf(project).staff('riskAlreadyAnswered') }
+    if (prompt.authorUserId !== press.userId) return { kind: 'not_author', text: textsOf(project).staff('riskNotYours') }
+    if (prompt.state !== 'pending') return { kind: 'done', text: textsOf(project).staff('riskAlreadyAnswered') }
     if (prompt.expiresAt <= now) {
       await endPrompt(tx, project, prompt, 'expired', now, press.ephemeralMessageId)
-      return { kind: 'expired', text: riskTexts.pressExpired }
+      return { kind: 'expired', text: textsOf(project).staff('riskPressExpired') }
     }
     if (press.choice === 'cancel') {
       await endPrompt(tx, project, prompt, 'cancelled', now, press.ephemeralMessageId)
-      return { kind: 'cancelled', text: riskTexts.pressCancelled }
+      return { kind: 'cancelled', text: textsOf(project).staff('riskPressCancelled') }
     }
     await endPrompt(tx, project, prompt, 'confirmed', now, press.ephemeralMessageId)
-    return { kind: 'sent', text: riskTexts.pressSent, token: prompt.holdToken }
+    return { kind: 'sent', text: textsOf(project).staff('riskPressSent'), token: prompt.holdToken }
   })
   // The prompt's row was answered once (under its lock); the hold's own lock keeps the release single.
   if (outcome.token) await releaseHold(deps, project, outcome.token)

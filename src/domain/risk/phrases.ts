@@ -6,9 +6,8 @@ import { recordAudit } from '../audit/events.js'
 import type { CrmOutcome } from '../crm/tags.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { compilePhrases, type CompiledPhrase, type RiskMode, type RiskPhrase } from './matcher.js'
-import { riskTexts } from './texts.js'
 
 type PhraseRow = typeof riskPhrases.$inferSelect
 
@@ -52,8 +51,10 @@ export async function loadRiskBook(db: DbOrTx, project: ProjectRuntime): Promise
 export async function listRiskPhrases(deps: Pick<DomainDeps, 'db'>, project: ProjectRuntime): Promise<string> {
   await loadRiskBook(deps.db, project)
   const phrases = riskBookOf(project)
-  if (phrases.length === 0) return riskTexts.none
-  return [riskTexts.listTitle, ...phrases.map((p) => riskTexts.listLine(p.name, p.mode, p.patterns))].join('\n').slice(0, 4000)
+  if (phrases.length === 0) return textsOf(project).staff('riskNone')
+  return [textsOf(project).staff('riskListTitle'), ...phrases.map((p) => textsOf(project).staff('riskListLine', { name: p.name, mode: p.mode, patterns: p.patterns.join(', ') }))]
+    .join('\n')
+    .slice(0, 4000)
 }
 
 /** `/risk add <name> <confirm|block> <pattern>` (CS leads): adds a pattern to a phrase (made if new) and sets its mode; audited. */
@@ -61,13 +62,13 @@ export async function addRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Proje
   const refusal = refusalFor(project, actorUserId, 'manage_risk_phrases')
   if (refusal) return { ok: false, reason: refusal }
   const match = /^(\S+)\s+(confirm|block)\s+([\s\S]+)$/i.exec(args.trim())
-  if (!match) return { ok: false, reason: riskTexts.usage }
+  if (!match) return { ok: false, reason: textsOf(project).staff('riskUsage') }
   const name = match[1]!.toLowerCase()
   const mode = match[2]!.toLowerCase() as RiskMode
   const pattern = match[3]!.trim()
-  if (!/^[a-z0-9_-]{1,32}$/.test(name)) return { ok: false, reason: riskTexts.badName }
+  if (!/^[a-z0-9_-]{1,32}$/.test(name)) return { ok: false, reason: textsOf(project).staff('riskBadName') }
   const problem = riskPatternProblem(pattern)
-  if (problem) return { ok: false, reason: riskTexts.badPattern(problem) }
+  if (problem) return { ok: false, reason: textsOf(project).staff('riskBadPattern', { problem }) }
   await deps.db.transaction(async (tx) => {
     const rows = await tx.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id)).for('update')
     const current = effectivePhrases(project.config, rows).find((phrase) => phrase.name === name)
@@ -79,7 +80,7 @@ export async function addRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Proje
     await recordAudit(tx, project.id, { kind: 'risk_phrase_change', actorUserId, customerId: null, details: { phrase: name, change: 'added', mode } })
   })
   await loadRiskBook(deps.db, project)
-  return { ok: true, text: riskTexts.added(name, mode, pattern) }
+  return { ok: true, text: textsOf(project).staff('riskAdded', { name, mode, pattern }) }
 }
 
 /** `/risk remove <name>` (CS leads): the phrase is no longer checked (a config one too); audited. */
@@ -99,5 +100,5 @@ export async function removeRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Pr
     return true
   })
   await loadRiskBook(deps.db, project)
-  return removed ? { ok: true, text: riskTexts.removed(name) } : { ok: false, reason: riskTexts.unknown(rawName.trim()) }
+  return removed ? { ok: true, text: textsOf(project).staff('riskRemoved', { name }) } : { ok: false, reason: textsOf(project).staff('riskUnknown', { name: rawName.trim() }) }
 }

@@ -5,10 +5,9 @@ import { outbox, riskPrompts, topics } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/events.js'
 import { riskPromptKeyboard } from '../buttons/risk-prompt.js'
 import { enqueueTo } from '../enqueue-to.js'
-import type { ProjectRuntime } from '../project-runtime.js'
+import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import type { CopyTarget } from '../relay/policies/policy.js'
 import { queueTopicText, type TopicRef } from '../topic-notices.js'
-import { riskTexts } from './texts.js'
 
 /** What the policy found: which phrase, in what, for whom; the draft's copies say where the author works. */
 export interface RiskHit {
@@ -51,7 +50,7 @@ export async function tellRiskBlocked(tx: DbOrTx, project: ProjectRuntime, store
     at: hit.now,
   })
   const topic = await authorTopic(tx, stored, hit)
-  if (topic) await queueTopicText(tx, project, topic, riskTexts.blocked(hit.phrase), topic.replyTo ? { replyTo: { messageId: topic.replyTo } } : {})
+  if (topic) await queueTopicText(tx, project, topic, textsOf(project).staff('riskBlocked', { phrase: hit.phrase }), topic.replyTo ? { replyTo: { messageId: topic.replyTo } } : {})
 }
 
 /**
@@ -81,8 +80,8 @@ export async function openRiskPrompt(tx: DbOrTx, project: ProjectRuntime, stored
     op: 'send' as const,
     target: { kind: 'topic' as const, topicId: topic.id },
     receiverUserId: stored.senderUserId,
-    text: riskTexts.prompt(hit.phrase),
-    replyMarkup: riskPromptKeyboard(promptId),
+    text: textsOf(project).staff('riskPrompt', { phrase: hit.phrase }),
+    replyMarkup: riskPromptKeyboard(project, promptId),
   }
   const outboxId = await enqueueTo(tx, project, { kind: 'topic', topic }, job)
   await tx
@@ -117,7 +116,10 @@ export async function postRiskFallbacks(tx: DbOrTx, project: ProjectRuntime, now
       .where(and(eq(topics.projectId, project.id), eq(topics.id, prompt.topicId)))
     if (!topic) continue
     const replyTo = prompt.replyToMessageId ? { replyTo: { messageId: prompt.replyToMessageId } } : {}
-    const fallbackOutboxId = await queueTopicText(tx, project, topic, riskTexts.prompt(prompt.phrase), { ...replyTo, replyMarkup: riskPromptKeyboard(prompt.id) })
+    const fallbackOutboxId = await queueTopicText(tx, project, topic, textsOf(project).staff('riskPrompt', { phrase: prompt.phrase }), {
+      ...replyTo,
+      replyMarkup: riskPromptKeyboard(project, prompt.id),
+    })
     await tx
       .update(riskPrompts)
       .set({ fallbackOutboxId })

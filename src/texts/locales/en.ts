@@ -505,4 +505,26 @@ broadcastStarted = Sending to { NUMBER($recipients, useGrouping: "always") }.
 broadcastAlreadyDecided = This broadcast was already started or cancelled.
 broadcastCancelling = Cancelled: nothing more goes out.
 broadcastNotFound = This broadcast no longer exists.
+## Risk phrases (/risk and the prompts)
+riskBlocked = ⛔ Not sent: your message contains the risk phrase "{ $phrase }", which may not be sent to clients.
+riskPrompt = ⚠️ Your message contains the risk phrase "{ $phrase }". Send it to the client anyway?
+riskSendAnyway = Send anyway
+riskCancel = Cancel
+riskSent = ✅ Sent anyway (risk phrase "{ $phrase }").
+riskCancelled = ✖️ Not sent: cancelled (risk phrase "{ $phrase }").
+riskExpired = ⌛ Not sent: nobody confirmed it in time (risk phrase "{ $phrase }").
+riskNotYours = Only the author of the message can answer this.
+riskAlreadyAnswered = This was already answered.
+riskPressSent = Sent.
+riskPressCancelled = Cancelled: the message was not sent.
+riskPressExpired = This has expired: the message was not sent.
+riskUsage = Usage: /risk list, /risk add <name> <confirm|block> <pattern>, /risk remove <name>.
+riskBadName = A risk phrase name is 1-32 letters a-z, digits, _ and -.
+riskBadPattern = That pattern cannot be used: { $problem }.
+riskAdded = 🛡 Risk phrase "{ $name }" ({ $mode }) now also matches: { $pattern }
+riskRemoved = 🛡 Risk phrase "{ $name }" removed.
+riskUnknown = There is no risk phrase "{ $name }".
+riskNone = 🛡 No risk phrases yet. CS leads add them with /risk add <name> <confirm|block> <pattern>
+riskListTitle = 🛡 Risk phrases (checked in every staff message to a client):
+riskListLine = • { $name } ({ $mode }): { $patterns }
 `

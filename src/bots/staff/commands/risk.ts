@@ -1,8 +1,7 @@
 import { addRiskPhrase, listRiskPhrases, removeRiskPhrase } from '../../../domain/risk/phrases.js'
-import { riskTexts } from '../../../domain/risk/texts.js'
 import type { CrmOutcome } from '../../../domain/crm/tags.js'
 import { refusalFor } from '../../../domain/permissions.js'
-import { staffGroupOf } from '../../../domain/project-runtime.js'
+import { staffGroupOf, textsOf } from '../../../domain/project-runtime.js'
 import type { GroupCommandHandler } from './types.js'
 
 /** `/risk add <name> <confirm|block> <pattern>`, `/risk remove <name>` (CS leads), `/risk list` (staff): see domain/risk/phrases. */
@@ -19,6 +18,6 @@ export const riskCommand: GroupCommandHandler = async (ctx) => {
           ? listRefusal
             ? { ok: false, reason: listRefusal }
             : { ok: true, text: await listRiskPhrases(ctx.deps, ctx.project) }
-          : { ok: false, reason: riskTexts.usage }
+          : { ok: false, reason: textsOf(ctx.project).staff('riskUsage') }
   await ctx.reply(outcome.ok ? outcome.text : outcome.reason, { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } })
 }
