@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
 import { chatForBot } from './access.js'
 import { badRequest } from './api-error.js'
@@ -7,6 +6,7 @@ import { formatMessageText } from './entities/format.js'
 import type { CallContext, Handler } from './methods/context.js'
 import { inlineMarkup } from './methods/markup.js'
 import type { CallbackAnswer } from './types.js'
+import { deliverCallbackQuery } from './user-actions.js'
 import type { World } from './world.js'
 
 // Ephemeral messages (Bot API 10.2; docs `EphemeralMessageParameters`, `editEphemeralMessageText`,
@@ -163,8 +163,6 @@ export function ephemeralSent(world: World, chatId: number): EphemeralMessage[] 
   return stateOf(world).messages.filter((m) => m.chatId === chatId)
 }
 
-const CALLBACK_WAIT_MS = 3000
-
 /** The receiver presses a button of an ephemeral message: its bot gets a callback_query carrying the ephemeral message (no one else sees it to press). */
 export function pressEphemeralButton(world: World, userId: number, chatId: number, ephemeralId: number, data: string): Promise<CallbackAnswer | undefined> {
   const m = ephemeralSeenBy(world, userId, chatId).find((e) => e.ephemeralId === ephemeralId)
@@ -172,22 +170,5 @@ export function pressEphemeralButton(world: World, userId: number, chatId: numbe
   if (!m.replyMarkup?.inline_keyboard.flat().some((b) => 'callback_data' in b && b.callback_data === data)) {
     throw new Error(`simulator: ephemeral message ${ephemeralId} has no button with callback_data ${data}`)
   }
-  const bot = world.bots.get(m.botId)!
-  const id = String(world.prng.int(1e9, 9e9)) + String(world.prng.int(1e9, 9e9))
-  const chatInstance = BigInt(`0x${createHash('sha256').update(`${chatId}:${bot.id}`).digest('hex').slice(0, 15)}`).toString()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), CALLBACK_WAIT_MS)
-    timer.unref()
-    world.callbacks.set(id, {
-      id,
-      botId: bot.id,
-      createdAtMs: world.clock.nowMs(),
-      answered: false,
-      resolve: (answer) => {
-        clearTimeout(timer)
-        resolve(answer)
-      },
-    })
-    bot.queue.push('callback_query', { id, from: world.userWire(userId), message: wireOf(world, m), chat_instance: chatInstance, data })
-  })
+  return deliverCallbackQuery(world, m.botId, userId, chatId, wireOf(world, m), data)
 }

@@ -166,8 +166,17 @@ export function pressButton(
     throw new Error(`simulator: message ${messageId} has no button with callback_data ${data}`)
   const bot = world.bots.get(m.senderId)
   if (!bot) throw new Error('simulator: only bot messages have buttons')
+  return deliverCallbackQuery(world, bot.id, userId, m.chat.id, renderFor(world.files, m.wire, bot.id), data)
+}
+
+/**
+ * Queues the callback_query of a press for the bot whose message it is and waits for its answer
+ * (up to CALLBACK_WAIT_MS; undefined when none came). Used for ordinary and ephemeral messages alike.
+ */
+export function deliverCallbackQuery(world: World, botId: number, userId: number, chatId: number, message: Wire, data: string): Promise<CallbackAnswer | undefined> {
+  const bot = world.bots.get(botId)!
   const id = String(world.prng.int(1e9, 9e9)) + String(world.prng.int(1e9, 9e9))
-  const chatInstance = BigInt(`0x${createHash('sha256').update(`${m.chat.id}:${bot.id}`).digest('hex').slice(0, 15)}`).toString()
+  const chatInstance = BigInt(`0x${createHash('sha256').update(`${chatId}:${bot.id}`).digest('hex').slice(0, 15)}`).toString()
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), CALLBACK_WAIT_MS)
     timer.unref()
@@ -181,13 +190,7 @@ export function pressButton(
         resolve(answer)
       },
     })
-    bot.queue.push('callback_query', {
-      id,
-      from: world.userWire(userId),
-      message: renderFor(world.files, m.wire, bot.id),
-      chat_instance: chatInstance,
-      data,
-    })
+    bot.queue.push('callback_query', { id, from: world.userWire(userId), message, chat_instance: chatInstance, data })
   })
 }
 

@@ -59,6 +59,16 @@ export async function attachConfirmation(db: Database, broadcastId: number, mess
   await db.update(broadcasts).set({ confirmChatId: message.chatId, confirmMessageId: message.messageId, confirmBotId: message.botId }).where(eq(broadcasts.id, broadcastId))
 }
 
+/** The project's broadcast, locked until the transaction ends (a Confirm and a Cancel pressed together take turns). */
+async function lockBroadcast(tx: DbOrTx, project: ProjectRuntime, broadcastId: number) {
+  const [row] = await tx
+    .select()
+    .from(broadcasts)
+    .where(and(eq(broadcasts.id, broadcastId), eq(broadcasts.projectId, project.id)))
+    .for('update')
+  return row
+}
+
 export type Decision = { ok: true; text: string } | { ok: false; reason: string }
 
 /**
@@ -69,11 +79,7 @@ export type Decision = { ok: true; text: string } | { ok: false; reason: string 
 export async function startBroadcast(deps: BroadcastDeps, project: ProjectRuntime, broadcastId: number, actorUserId: number | null): Promise<Decision> {
   const t = textsOf(project)
   const started = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(broadcasts)
-      .where(and(eq(broadcasts.id, broadcastId), eq(broadcasts.projectId, project.id)))
-      .for('update')
+    const row = await lockBroadcast(tx, project, broadcastId)
     if (!row) return { ok: false as const, reason: t.staff('broadcastNotFound') }
     if (row.state !== 'confirming') return { ok: false as const, reason: t.staff('broadcastAlreadyDecided') }
     const parsed = parseSegment(project, row.segment)
@@ -84,10 +90,10 @@ export async function startBroadcast(deps: BroadcastDeps, project: ProjectRuntim
       options: { stream: 'bulk', broadcastId },
     }))
     for (let i = 0; i < jobs.length; i += INSERT_CHUNK) await enqueueAllTo(tx, project, jobs.slice(i, i + INSERT_CHUNK))
-    const now = deps.clock.now()
+    const state = recipients.length ? 'sending' : 'done'
     await tx
       .update(broadcasts)
-      .set({ state: recipients.length ? 'sending' : 'done', total: recipients.length, ...(recipients.length ? {} : { finishedAt: now }) })
+      .set({ state, total: recipients.length, ...(state === 'done' ? { finishedAt: deps.clock.now() } : {}) })
       .where(eq(broadcasts.id, broadcastId))
     await recordAudit(tx, project.id, {
       kind: 'broadcast',
@@ -95,7 +101,6 @@ export async function startBroadcast(deps: BroadcastDeps, project: ProjectRuntim
       customerId: null,
       details: { broadcastId, action: 'started', segment: row.segment, recipients: recipients.length },
     })
-    const state = recipients.length ? 'sending' : 'done'
     const progress = t.staff('broadcastProgress', { segment: row.segment, total: recipients.length, sent: 0, blocked: 0, failed: 0, cancelled: 0, state })
     await queueConfirmationEdit(tx, project, row, progress, state === 'sending' ? cancelKeyboard(project, broadcastId) : { inline_keyboard: [] })
     return { ok: true as const, text: t.staff('broadcastStarted', { recipients: recipients.length }) }
@@ -112,11 +117,7 @@ export async function startBroadcast(deps: BroadcastDeps, project: ProjectRuntim
 export async function cancelBroadcast(deps: BroadcastDeps, project: ProjectRuntime, broadcastId: number, actorUserId: number | null): Promise<Decision> {
   const t = textsOf(project)
   const cancelled = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(broadcasts)
-      .where(and(eq(broadcasts.id, broadcastId), eq(broadcasts.projectId, project.id)))
-      .for('update')
+    const row = await lockBroadcast(tx, project, broadcastId)
     if (!row) return { ok: false as const, reason: t.staff('broadcastNotFound') }
     if (row.state !== 'confirming' && row.state !== 'sending') return { ok: false as const, reason: t.staff('broadcastAlreadyDecided') }
     const [ended] = await tx
