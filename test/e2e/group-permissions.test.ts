@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { agentPresence } from '../../src/db/schema/index.js'
 import { askInGroup, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { outboxSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
@@ -55,6 +57,20 @@ describe('staff outside their group', () => {
     await outboxSettled(h.app.db)
     expect(clientTexts(world.people.zoe.id).filter((t) => t.includes('Tess'))).toEqual([])
     expect(botTexts(cs, zoe.cs).filter((t) => t === 'Only Acme CS staff can work in this group.')).toHaveLength(2)
+  })
+
+  it('group-wide commands (/who, /mine, /online…) need the group’s role and team too', async () => {
+    const { world } = h
+    const south = world.groups.south.id
+    const southOnly = 'Only CR South staff can work in this group.'
+    // Carol (CR North) would see CR South's agents and their customers, or set her status from their group.
+    expect((await askInGroup(h, world.people.carol.id, south, '/who')).text).toBe(southOnly)
+    expect((await askInGroup(h, world.people.carol.id, south, '/mine')).text).toBe(southOnly)
+    expect((await askInGroup(h, world.people.carol.id, south, '/away')).text).toBe(southOnly)
+    expect((await h.database.db.select().from(agentPresence).where(eq(agentPresence.userId, world.people.carol.id)))[0]?.status).not.toBe('away')
+    expect((await askInGroup(h, world.people.tess.id, world.groups.cs.id, '/who')).text).toBe('Only Acme CS staff can work in this group.')
+    // The group's own staff still may.
+    expect((await askInGroup(h, world.people.dave.id, south, '/who')).text).toContain('👥 CR South')
   })
 
   it('commands in a retired topic (after a move) are refused', async () => {

@@ -7,13 +7,13 @@ import type { GroupCommandHandler } from './types.js'
 export const whoCommand: GroupCommandHandler = async (ctx) => {
   const group = staffGroupOf(ctx.project, ctx.chat.id)
   if (!group) return
-  const refusal = refusalFor(ctx.project, ctx.from.id, 'see_presence')
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'see_presence', undefined, group)
   await reply(ctx, refusal ?? (await whoIsOn(ctx.deps.db, ctx.project, group, ctx.deps.clock.now())))
 }
 
 /** `/mine`: the asking agent's open customers in this project, with links to their topics. */
 export const mineCommand: GroupCommandHandler = async (ctx) => {
-  const refusal = refusalFor(ctx.project, ctx.from.id, 'see_presence')
+  const refusal = refusalFor(ctx.project, ctx.from.id, 'see_presence', undefined, staffGroupOf(ctx.project, ctx.chat.id))
   await reply(ctx, refusal ?? (await myOpenCustomers(ctx.deps.db, ctx.project, ctx.from.id)))
 }
 
