@@ -183,6 +183,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       health.failed(self.id, initError, 1, polling ? POLLING_BACKOFF.firstMs : undefined, note)
     }
   const hooks = createDeliveryHooks(deps, projects)
+  // Webhook mode has no poller to notice a token revoked while running: its first refused send reports it.
+  if (config.telegram.mode === 'webhook')
+    hooks.onTokenRefused = (botId, error) => {
+      if (!health.isFailing(botId)) health.failed(botId, error, 1, undefined, ' Fix the token and restart.')
+    }
   const coalesceAfter = config.delivery.coalesceAfterMinutes
   // Coalescing measures a backlog against the planner's budgets: without budgets, it is off.
   const coalescer =

@@ -26,6 +26,8 @@ export interface DeliveryHooks {
   onAssignmentCardSent?(assignmentId: number, chatId: number, messageId: number): Promise<void>
   /** A topic's profile card was posted (by this bot): where, so it can be edited when tags or notes change. */
   onProfileCardSent?(topicId: number, chatId: number, messageId: number, botId: number): Promise<void>
+  /** Telegram refused the bot's token (401) on a send: the row waits for a new token; the operator must learn of it. */
+  onTokenRefused?(botId: number, error: unknown): void
   /** A group's backlog passed `delivery.coalesceAfterMinutes` (its copies are being combined): the leads should add bots. */
   onGroupBacklog?(projectId: number, chatId: number, minutes: number): Promise<void>
 }

@@ -183,6 +183,7 @@ export class OutboxWorkers {
       const failure: FailureClass = error instanceof PermanentJobError ? { kind: 'permanent' } : isTransientDbError(error) ? { kind: 'transient' } : classifyTelegramError(error)
       if (failure.kind === 'rate_limited' && plan) this.deps.planner?.budget.penalize(job.botId, plan.chatId, failure.retryAfterSeconds)
       this.deps.observer?.sendFinished(job, seconds(), failure)
+      if (failure.kind === 'unauthorized') this.deps.hooks?.onTokenRefused?.(job.botId, error)
       try {
         await retryTransient(() => this.handleFailure(job, failure, description, log))
       } catch (recordError) {
@@ -238,7 +239,7 @@ export class OutboxWorkers {
   /** A passing failure: back in line after Telegram's retry_after or a backoff, until the row is out of attempts. */
   private async retryLater(job: ClaimedJob, failure: PassingFailure, description: string, log: Logger): Promise<void> {
     if (failure.kind === 'unauthorized') {
-      // A revoked token: nothing is lost while the operator puts a new one in (the bot is reported failing by its polling).
+      // A revoked token: nothing is lost while the operator puts a new one in (reported failing by its polling, or by onTokenRefused).
       log.warn({ botId: job.botId }, 'the bot token was refused (401); the row waits for a new token')
       return defer(this.deps.db, job, UNAUTHORIZED_WAIT_MS, `waiting for a new bot token: ${description}`)
     }

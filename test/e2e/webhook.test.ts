@@ -67,4 +67,16 @@ describe('webhook ingress', () => {
     await serviceSettled(h.database.db)
     expect(h.sim.chatMessages(h.world.groups.cs.id, { threadId: topic.message_thread_id }).filter((m) => m.text === 'delivered twice')).toHaveLength(1)
   })
+
+  it('reports a token revoked while running at its first refused send: failing, and one alarm by a bot that still works', async () => {
+    const { sim, world } = h
+    // No poller notices a revoked token in webhook mode (Telegram just stops posting): the sends must.
+    const yuri = await onboard(h, world.people.yuri, 'yuri@example.com', 'north')
+    sim.revokeToken(world.bots.client.id)
+    sim.sendGroup(world.people.bob.id, world.groups.cs.id, { text: 'Bob answers Yuri' }, { threadId: yuri.cs })
+    const alarm = await sim.waitFor(() => sim.chatMessages(world.groups.cs.id).find((m) => m.text?.includes('cannot receive updates')), { message: 'the alarm' })
+    expect(alarm.from.id).toBe(world.bots.cs.id)
+    expect(alarm.text).toContain('(projects[0].bots.client) cannot receive updates: Telegram refused its token (401 Unauthorized)')
+    expect(h.app.botHealth.failing().map((b) => b.path)).toEqual(['projects[0].bots.client'])
+  })
 })
