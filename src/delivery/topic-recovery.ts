@@ -1,5 +1,5 @@
 import type { Database } from '../db/client.js'
-import { isTransientDbError } from '../db/errors.js'
+import { isTransientDbError, retryTransient } from '../db/errors.js'
 import { findTopic } from '../db/repositories/relay.js'
 import type { Logger } from '../logger.js'
 import { classifyTelegramError, describeError, type FailureClass } from './classify-error.js'
@@ -23,7 +23,8 @@ export type Recovery =
  * archived (bots are never told). Reopen it, or create a new one (the domain records it through
  * the hooks and points the routing at it), so the failed row can simply be sent again. A
  * recreation whose connection dropped after Telegram took it may leave one empty topic behind
- * when it is tried again (Telegram has no idempotency key).
+ * when it is tried again (Telegram has no idempotency key); so may a database down for longer
+ * than its recording is retried (about 18 s).
  */
 export async function recoverTopic(
   deps: { db: Database; gateway: TelegramGateway; logger: Logger; hooks?: DeliveryHooks },
@@ -49,7 +50,9 @@ export async function recoverTopic(
       return { outcome: 'reopened', topicId }
     }
     const created = await api.createForumTopic(topic.chatId, topic.name)
-    await deps.hooks?.onTopicRecreated?.(topicId, created.message_thread_id)
+    // The new thread is known only here: a database hiccup recording it is retried at once, else
+    // the row's next attempt would still find the old thread and create a second topic.
+    await retryTransient(async () => deps.hooks?.onTopicRecreated?.(topicId, created.message_thread_id), 6)
     deps.logger.warn({ topicId, chatId: topic.chatId, oldThread: topic.threadId, newThread: created.message_thread_id }, 'topic was gone; recreated it')
     return { outcome: 'recreated', topicId }
   } catch (error) {

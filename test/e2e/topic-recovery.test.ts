@@ -10,7 +10,16 @@ import { lateBound, useHarness } from '../support/suite.js'
  * found". A network failure during that recovery is retried like any send, not dead-lettered.
  */
 const topics = lateBound<OnboardedTopics>('zoe topics')
-const h = useHarness({}, async (harness) => {
+/** When armed, the statement that records a recreated topic's new thread (onTopicRecreated) loses its connection once. */
+let failRecording = false
+const faults = {
+  logQuery(query: string, params: unknown[]) {
+    if (!failRecording || !/^update `topics` set `thread_id` = \?, `state` = \?,/.test(query) || params[1] !== 'open') return
+    failRecording = false
+    throw Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' })
+  },
+}
+const h = useHarness({ queryLogger: faults }, async (harness) => {
   topics.set(await onboard(harness, harness.world.people.zoe, 'zoe@example.com', 'north'))
 })
 
@@ -39,4 +48,27 @@ describe('topic recovery', () => {
       topics.view.cs = recreated.message_thread_id
     })
   }
+
+  it('creates one topic, not two, when recording the new topic first meets a database hiccup', async () => {
+    const { sim, world } = h
+    const cs = world.groups.cs.id
+    await outboxSettled(h.database.db)
+    const before = new Set(sim.topics(cs).map((t) => t.message_thread_id))
+    const gone = sim.topics(cs).find((t) => !t.deleted && t.message_thread_id === topics.view.cs)!
+    sim.deleteTopicByHand(cs, gone.message_thread_id)
+    failRecording = true
+    const text = 'Anyone? (database hiccup)'
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text })
+    const copy = await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.from.is_bot && m.text?.includes(text)), { message: 'the copy', timeoutMs: 10_000 })
+    await outboxSettled(h.database.db)
+    expect(failRecording).toBe(false)
+    // The topic Telegram created is the one recorded and used: a second createForumTopic would leave an empty twin.
+    expect(
+      sim
+        .topics(cs)
+        .filter((t) => !before.has(t.message_thread_id))
+        .map((t) => t.message_thread_id),
+    ).toEqual([copy.thread_id])
+    expect(await h.database.db.select().from(outbox).where(eq(outbox.state, 'dead'))).toEqual([])
+  })
 })
