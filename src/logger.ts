@@ -5,7 +5,7 @@ import { redactText } from './redaction.js'
 export type { Logger }
 
 export interface LoggerOptions {
-  /** Values never printed (bot tokens, passwords: `configSecrets`); Bot API URLs with a token never are either. */
+  /** Values never printed (bot tokens, passwords: `configSecrets`), read at each line (a reload may add some); Bot API URLs with a token never are either. */
   secrets?: readonly string[]
   /** Where the JSON lines go (tests capture them); stdout when absent. */
   destination?: DestinationStream

@@ -1,5 +1,6 @@
 import { startApp, type App } from './app.js'
 import { ConfigError, configSecrets, loadConfig } from './config/index.js'
+import { readingSecretsInto } from './config/secrets.js'
 import { createLogger, installCrashHandlers, type Logger } from './logger.js'
 import { redactText } from './redaction.js'
 
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  const log = createLogger(config.log.level, { secrets: configSecrets(config) })
+  // The logger reads this list at each line; a reload adds the secrets it reads (a new bot token).
+  const secrets = configSecrets(config)
+  const log = createLogger(config.log.level, { secrets })
   logger = log
   installCrashHandlers(log)
   // SIGHUP re-reads the agents and staff lists (a bad file keeps the old ones, logged). Listened to
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
     else void hangup.app.reloadRosters().catch((error: unknown) => log.error({ err: error }, 'roster reload failed'))
   }
   process.on('SIGHUP', reload)
-  const app = await startApp(config, log, { configSource: () => loadConfig(path) })
+  const app = await startApp(config, log, { configSource: readingSecretsInto(secrets, () => loadConfig(path)) })
   hangup.app = app
   if (hangup.pending) reload()
   let stopping = false

@@ -13,3 +13,16 @@ export function configSecrets(config: Config): string[] {
   if (config.telegram.webhook) secrets.push(config.telegram.webhook.secret)
   return [...new Set(secrets)]
 }
+
+/**
+ * The config reader for reloads (SIGHUP, `/reload`): every secret of what it reads joins
+ * `secrets`, the list the logger redacts (read at each line), so a token put in by a reload is
+ * redacted from then on like those read at start-up.
+ */
+export function readingSecretsInto(secrets: string[], read: () => Config): () => Config {
+  return () => {
+    const config = read()
+    for (const secret of configSecrets(config)) if (!secrets.includes(secret)) secrets.push(secret)
+    return config
+  }
+}

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import { Bot, HttpError } from 'grammy'
 import { describe, expect, it } from 'vitest'
+import { configSecrets, createConfig } from '../../src/config/index.js'
+import { readingSecretsInto } from '../../src/config/secrets.js'
 import { capturedLogger } from '../support/captured-log.js'
 import { freePort } from '../support/free-port.js'
 
@@ -42,6 +44,30 @@ describe('bot tokens never reach the log', () => {
     expect(text).not.toContain('client-bot-token')
     expect(text).not.toContain('db-pass-word')
     expect(text).toContain('config for')
+  })
+
+  it('a token put in the config by a reload is redacted from then on, like those read at start-up', () => {
+    const configWith = (clientToken: string) =>
+      createConfig({
+        database: { url: 'mysql://u:p@127.0.0.1:3306/db' },
+        projects: [
+          {
+            key: 'acme',
+            name: 'Acme',
+            bots: { client: clientToken, cs: '70012:cs-bot-token', cr: '70013:cr-bot-token' },
+            groups: { cs: { chatId: -11 }, cr: [{ key: 'north', title: 'North', chatId: -12 }] },
+          },
+        ],
+      })
+    const secrets = configSecrets(configWith('70011:old-client-token'))
+    const { logger, output } = capturedLogger('info', secrets)
+    // main.ts hands the app this reader for SIGHUP and /reload.
+    const reread = readingSecretsInto(secrets, () => configWith('70011:new-client-token'))
+    reread()
+    logger.info({ token: '70011:new-client-token' }, 'a new token 70011:new-client-token, and the old 70011:old-client-token')
+    const text = output()
+    expect(text).not.toContain('client-token')
+    expect(text).toContain('a new token')
   })
 
   it('a crash handler logs an uncaught network failure as fatal, without the token, and exits', async () => {
