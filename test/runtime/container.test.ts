@@ -104,6 +104,10 @@ describe('the container', () => {
     const port = runtimeEnv().TOPICDESK_HTTP_PORT
     expect(topicdesk!.ports).toContainEqual(expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:\\$\\{TOPICDESK_ADMIN_PORT:-9090\\}:${port}$`)))
     expect(mariadb!.image).toMatch(/^mariadb:11\.4\.\d+$/)
+    // Every image compose pulls names a version (the local Bot API server's tag is its Bot API version).
+    const pulled = Object.values(compose.services).flatMap((service) => (service.image ? [service.image] : []))
+    expect(pulled.length).toBeGreaterThan(1)
+    for (const image of pulled) expect(image).toMatch(/^[\w./-]+:\d+(\.\d+)+$/)
     expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1])).toEqual([
       expect.stringMatching(/^node:22\.\d+\.\d+-bookworm-slim$/),
       expect.stringMatching(/^node:22\.\d+\.\d+-bookworm-slim$/),
