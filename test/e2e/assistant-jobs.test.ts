@@ -73,7 +73,7 @@ describe('assistant jobs', () => {
     clock.advance(61 * 60_000)
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'failing three' })
     expect(await jobEnded('failing three')).toMatchObject({ outcome: 'failed' })
-    await pollUntil(async () => alarmsIn(cs, onboarding.message_thread_id).length === 2, { message: 'a second alarm after an hour' })
+    await pollUntil(() => Promise.resolve(alarmsIn(cs, onboarding.message_thread_id).length === 2), { message: 'a second alarm after an hour' })
     expect(alarmsIn(cs, onboarding.message_thread_id).map((m) => m.text)).toEqual([
       expect.stringContaining('did not answer in time'),
       expect.stringContaining('answers with errors'),
