@@ -80,5 +80,13 @@ describe('assistant jobs', () => {
     ])
     const rows = await h.database.db.select().from(assistantJobs).where(eq(assistantJobs.state, 'failed'))
     expect(rows.map((r) => r.outcome).sort()).toEqual(['failed', 'timeout', 'timeout'])
+    // The metrics: calls by outcome, tokens of the calls that answered, their latency.
+    const metrics = await h.app.metrics.registry.metrics()
+    const key = h.config.projects[0]!.key
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="ok"} 2`)
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="timeout"} 2`)
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="failed"} 1`)
+    expect(metrics).toMatch(new RegExp(`topicdesk_assistant_tokens_total\\{project="${key}"\\} [1-9]`))
+    expect(metrics).toContain(`topicdesk_assistant_request_seconds_count{project="${key}",purpose="suggest"} 5`)
   })
 })
