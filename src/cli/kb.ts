@@ -29,6 +29,7 @@ async function kbCommand(db: Database, argv: string[]): Promise<number> {
     console.log(
       `Knowledge base of ${values.project} synced from ${settings.knowledge}: ${report.files} file(s), ${report.inserted} passage(s) added, ${report.deleted} removed, ${report.unchanged} unchanged.`,
     )
+    if (report.embeddingFailed) console.error(`Embedding stopped after ${report.embedded} passage(s): ${report.embeddingFailed}. The next sync goes on.`)
     for (const file of report.broken) console.error(`Refused ${file.source}: ${file.reason} (its earlier passages are kept).`)
     return report.broken.length ? 1 : 0
   }
