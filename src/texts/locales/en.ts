@@ -527,6 +527,13 @@ riskUnknown = There is no risk phrase "{ $name }".
 riskNone = 🛡 No risk phrases yet. CS leads add them with /risk add <name> <confirm|block> <pattern>
 riskListTitle = 🛡 Risk phrases (checked in every staff message to a client):
 riskListLine = • { $name } ({ $mode }): { $patterns }
+
+## The assistant's provider (h/provider)
+assistantAlarm = 🤖 Assistant alarm: the assistant's provider of "{ $project }" is failing ({ $reason }). Suggestions and answers are skipped meanwhile; every message is still relayed. Check assistant.baseUrl and the provider's status. (At most one alarm per project per hour.)
+assistantReasonTimeout = it did not answer in time
+assistantReasonRateLimited = it keeps refusing with "too many requests"
+assistantReasonFailed = it answers with errors
+
 ## Knowledge base (/kb; issue 19, h/kb)
 refusal_manage_knowledge = Only CS leads can change the knowledge base.
 kbUsage = Usage: /kb add (as a reply to a staff answer in a customer's topic), /kb list, /kb remove <id>.
