@@ -66,6 +66,18 @@ describe('knowledge base sync', () => {
   })
 })
 
+describe('a knowledge base of one passage', () => {
+  it('still finds it (its terms are in every passage: an IDF of 0) and keeps each project to its own', async () => {
+    const [other] = await database.db.insert(projects).values({ key: 'tiny', name: 'Tiny' })
+    const tiny = mkdtempSync(join(tmpdir(), 'kb-tiny-'))
+    writeFileSync(join(tiny, 'one.md'), '# One\n\nRefunds take five working days.\n')
+    await syncKnowledge(database.db, other.insertId, tiny)
+    rmSync(tiny, { recursive: true, force: true })
+    expect(await retrieve(database.db, other.insertId, 'how long do refunds take?')).toMatchObject([{ source: 'one.md', section: 'One', score: 0.667 }])
+    expect((await retrieve(database.db, projectId, 'refunds take working days')).every((passage) => passage.source !== 'one.md')).toBe(true)
+  })
+})
+
 describe('knowledge base embeddings at sync', () => {
   /** A stand-in embedding model: one dimension per letter a–z. */
   const letters = (texts: string[]) => texts.map((text) => [...'abcdefghijklmnopqrstuvwxyz'].map((letter) => text.toLowerCase().split(letter).length - 1))
