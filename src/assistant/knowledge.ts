@@ -23,6 +23,11 @@ export async function passagesFor(
   question: string,
   limit = 5,
 ): Promise<Passage[]> {
-  const embedding = project.config.assistant?.embedding ? await provider.embed([question]).then((vectors) => vectors?.[0], () => undefined) : undefined
+  const embedding = project.config.assistant?.embedding
+    ? await provider.embed([question]).then(
+        (vectors) => vectors?.[0],
+        () => undefined,
+      )
+    : undefined
   return retrieve(db, project.id, question, { limit, ...(embedding ? { embedding } : {}) })
 }
