@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { knowledgeFields } from './knowledge.js'
 
 const baseUrl = z
   .string()
@@ -30,7 +31,12 @@ const settings = {
 
 /** `assistant`: the deployment-wide provider; every project with no `assistant` of its own uses it. */
 export const assistantSchema = z
-  .strictObject({ ...settings, timeoutSeconds: settings.timeoutSeconds.default(30), maxTokensPerDay: settings.maxTokensPerDay.default(200_000) })
+  .strictObject({
+    ...settings,
+    timeoutSeconds: settings.timeoutSeconds.default(30),
+    maxTokensPerDay: settings.maxTokensPerDay.default(200_000),
+    confidence: knowledgeFields.confidence,
+  })
   .optional()
 
 /** `projects[].assistant`: overrides the deployment's keys one by one; `false`: no assistant for this project. */
@@ -44,6 +50,8 @@ export const projectAssistantSchema = z
       timeoutSeconds: settings.timeoutSeconds.optional(),
       maxTokensPerDay: settings.maxTokensPerDay.optional(),
       embedding: embeddingSchema.optional(),
+      // The knowledge base (h/kb): its folder and confidence threshold.
+      ...knowledgeFields,
     }),
   ])
   .optional()
@@ -56,6 +64,9 @@ export interface AssistantSettings {
   timeoutSeconds: number
   maxTokensPerDay: number
   embedding?: { baseUrl?: string; model: string }
+  /** The knowledge folder (absolute after loading) and the confidence threshold (see `src/config/knowledge.ts`). */
+  knowledge?: string
+  confidence?: number
 }
 
 type Deployment = z.infer<typeof assistantSchema>
