@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { apiKeys } from '../../db/schema/index.js'
 
@@ -39,7 +40,7 @@ export async function listApiKeys(db: DbOrTx, projectId?: number) {
   const rows = await db
     .select()
     .from(apiKeys)
-    .where(projectId === undefined ? undefined : eq(apiKeys.projectId, projectId))
+    .where(projectId === undefined ? undefined : inProject(apiKeys, projectId))
     .orderBy(apiKeys.id)
   return rows.map(({ secretHash: _, ...row }) => row)
 }
