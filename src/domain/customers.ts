@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import type { ProjectScope } from '../db/project-scope.js'
+import { inProject, type ProjectScope } from '../db/project-scope.js'
 import { activeTopicStates, customers, topics } from '../db/schema/index.js'
 import { BUILT_IN_TEXTS } from '../texts/index.js'
 
@@ -35,7 +35,7 @@ export async function findCustomerByUser(db: DbOrTx, projectId: number, telegram
   const [row] = await db
     .select()
     .from(customers)
-    .where(and(eq(customers.projectId, projectId), eq(customers.telegramUserId, telegramUserId)))
+    .where(inProject(customers, projectId, eq(customers.telegramUserId, telegramUserId)))
   return row
 }
 
@@ -93,6 +93,6 @@ export async function topicByThread(db: DbOrTx, scope: ProjectScope, chatId: num
   const [row] = await db
     .select()
     .from(topics)
-    .where(and(eq(topics.projectId, scope.projectId), eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
+    .where(inProject(topics, scope.projectId, eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
   return row
 }

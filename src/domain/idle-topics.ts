@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { DbOrTx } from '../db/client.js'
 import { customers, topics } from '../db/schema/index.js'
 import type { DomainDeps } from './deps.js'
@@ -42,7 +43,7 @@ export async function closeIdleTopics(deps: Pick<DomainDeps, 'db' | 'logger' | '
   const idle = await deps.db
     .select()
     .from(topics)
-    .where(and(eq(topics.projectId, project.id), eq(topics.state, 'open'), isNotNull(topics.threadId), lt(lastActivity, cutoff)))
+    .where(inProject(topics, project.id, eq(topics.state, 'open'), isNotNull(topics.threadId), lt(lastActivity, cutoff)))
     .orderBy(topics.id)
     .limit(BATCH)
   let closed = 0

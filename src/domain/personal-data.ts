@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { Database, DbOrTx } from '../db/client.js'
 import {
   accounts,
@@ -35,14 +36,14 @@ export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idO
     const [row] = await db
       .select()
       .from(customers)
-      .where(and(eq(customers.projectId, projectId), eq(customers.id, Number(idOrEmail))))
+      .where(inProject(customers, projectId, eq(customers.id, Number(idOrEmail))))
     return row
   }
   const [row] = await db
     .select({ customer: customers })
     .from(customers)
     .innerJoin(accounts, eq(accounts.id, customers.accountId))
-    .where(and(eq(customers.projectId, projectId), eq(accounts.email, idOrEmail.trim().toLowerCase())))
+    .where(inProject(customers, projectId, eq(accounts.email, idOrEmail.trim().toLowerCase())))
   return row?.customer
 }
 
@@ -58,7 +59,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
   const [customer] = await db
     .select()
     .from(customers)
-    .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+    .where(inProject(customers, projectId, eq(customers.id, customerId)))
   if (!customer) return undefined
   const stored = await db.select().from(messages).where(eq(messages.customerId, customerId)).orderBy(messages.id)
   const links = stored.length
@@ -88,7 +89,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     ratings: await db
       .select()
       .from(conversationRatings)
-      .where(and(eq(conversationRatings.projectId, projectId), eq(conversationRatings.customerId, customerId)))
+      .where(inProject(conversationRatings, projectId, eq(conversationRatings.customerId, customerId)))
       .orderBy(conversationRatings.id),
     tags: await customerTagList(db, customer, customerId),
     notes: await customerNoteList(db, customer, customerId),
@@ -98,14 +99,14 @@ export async function exportCustomerData(db: Database, projectId: number, custom
       await db
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.projectId, projectId), eq(auditLog.customerId, customerId)))
+        .where(inProject(auditLog, projectId, eq(auditLog.customerId, customerId)))
         .orderBy(auditLog.id)
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
     auditEvents: (
       await db
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
+        .where(inProject(auditEvents, projectId, eq(auditEvents.customerId, customerId)))
         .orderBy(auditEvents.id)
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
     updates: (await customerUpdates(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
@@ -149,7 +150,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const [customer] = await tx
       .select()
       .from(customers)
-      .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+      .where(inProject(customers, projectId, eq(customers.id, customerId)))
       .for('update')
     if (!customer) return undefined
     const tgId = customer.telegramUserId
@@ -204,13 +205,13 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     await tx
       .update(auditEvents)
       .set({ text: null })
-      .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
+      .where(inProject(auditEvents, projectId, eq(auditEvents.customerId, customerId)))
     await tx.update(reassignments).set({ error: null }).where(eq(reassignments.customerId, customerId))
     // A held staff message's risk prompt keeps its text until then.
     await tx
       .update(riskPrompts)
       .set({ text: null })
-      .where(and(eq(riskPrompts.projectId, projectId), eq(riskPrompts.customerId, customerId)))
+      .where(inProject(riskPrompts, projectId, eq(riskPrompts.customerId, customerId)))
     const report: ForgetReport = {
       messages: stored.length,
       fileCacheEntries: files.affectedRows,
