@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync'
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { accounts, projects } from '../../db/schema/index.js'
 import { normaliseEmail } from './directory.js'
@@ -102,8 +103,9 @@ export async function importAccounts(db: Database, project: { key: string; name:
         .select({ email: accounts.email })
         .from(accounts)
         .where(
-          and(
-            eq(accounts.projectId, projectId),
+          inProject(
+            accounts,
+            projectId,
             inArray(
               accounts.email,
               batch.map((row) => row.email),
