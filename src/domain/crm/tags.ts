@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import { customerTags } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
@@ -44,7 +45,7 @@ export async function changeTags(deps: DomainDeps, project: ProjectRuntime, cust
           .insert(customerTags)
           .ignore()
           .values(parsed.tags.map((tag) => ({ projectId: project.id, customerId, tag, addedBy: actorUserId })))
-      : await tx.delete(customerTags).where(and(eq(customerTags.projectId, project.id), eq(customerTags.customerId, customerId), inArray(customerTags.tag, parsed.tags)))
+      : await tx.delete(customerTags).where(inProject(customerTags, project.id, eq(customerTags.customerId, customerId), inArray(customerTags.tag, parsed.tags)))
     if (result.affectedRows > 0) await queueProfileCardEdits(tx, project, customerId)
     return customerTagList(tx, { projectId: project.id }, customerId)
   })
