@@ -16,7 +16,7 @@ import { utcStamp } from '../reassignment/when.js'
 import { recordAudit, type AuditEvent } from '../audit/events.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 import { customerSource } from '../links/attribution.js'
-import { scopeOf } from '../../db/project-scope.js'
+import { scopeOf, inProject } from '../../db/project-scope.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
 export interface PressAnswer {
@@ -45,7 +45,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const [assignment] = await deps.db
     .select()
     .from(assignments)
-    .where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
+    .where(inProject(assignments, project.id, eq(assignments.id, press.action.assignmentId)))
   if (!assignment) return { text: t.staff('cardNoLongerValid'), alert: true }
   // The card records its message once sent: data of one card pressed on another is refused.
   const card = press.card

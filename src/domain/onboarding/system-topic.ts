@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { systemTopics } from '../../db/schema/index.js'
 import { enqueueTo } from '../enqueue-to.js'
@@ -15,7 +16,7 @@ export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime)
   const [row] = await tx
     .select({ id: systemTopics.id })
     .from(systemTopics)
-    .where(and(eq(systemTopics.projectId, project.id), eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding')))
+    .where(inProject(systemTopics, project.id, eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding')))
   if (!row) throw new Error('Onboarding topic row vanished')
   if (inserted.affectedRows === 1) {
     await enqueueTo(tx, project, { kind: 'system_topic', systemTopicId: row.id }, { type: 'create_system_topic', systemTopicId: row.id })
