@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, transferPrompts } from '../../db/schema/index.js'
 import type { Keyboard } from '../buttons/keyboard.js'
@@ -56,7 +57,7 @@ export async function transferNoteOf(db: DbOrTx, project: ProjectRuntime, custom
   const [prompt] = await db
     .select({ note: transferPrompts.note })
     .from(transferPrompts)
-    .where(and(eq(transferPrompts.id, promptId), eq(transferPrompts.projectId, project.id), eq(transferPrompts.customerId, customerId)))
+    .where(inProject(transferPrompts, project.id, eq(transferPrompts.id, promptId), eq(transferPrompts.customerId, customerId)))
   return prompt?.note ?? null
 }
 
@@ -92,7 +93,7 @@ async function projectCustomer(db: DbOrTx, project: ProjectRuntime, customerId: 
   const query = db
     .select()
     .from(customers)
-    .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
+    .where(inProject(customers, project.id, eq(customers.id, customerId)))
   const [row] = o.lock ? await query.for('update') : await query
   return row
 }
