@@ -1,4 +1,5 @@
 import { and, eq, lte, max, sql } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import { retryTransient } from '../../db/errors.js'
 import { accounts, customers, reassignments, topics } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -22,7 +23,7 @@ export async function runDueReassignments(deps: DomainDeps, project: ProjectRunt
   const due = await deps.db
     .select({ id: reassignments.id })
     .from(reassignments)
-    .where(and(eq(reassignments.projectId, project.id), eq(reassignments.state, 'scheduled'), lte(reassignments.dueAt, now)))
+    .where(inProject(reassignments, project.id, eq(reassignments.state, 'scheduled'), lte(reassignments.dueAt, now)))
     .orderBy(reassignments.dueAt)
   let done = 0
   for (const { id } of due) if ((await executeReassignment(deps, project, id)) === 'done') done++

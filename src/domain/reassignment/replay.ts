@@ -1,4 +1,5 @@
 import { and, asc, eq, gte } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { messages, relayLinks } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
@@ -73,7 +74,7 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
   const links = await tx
     .select({ id: relayLinks.id, messageId: relayLinks.messageId })
     .from(relayLinks)
-    .where(and(eq(relayLinks.projectId, project.id), eq(relayLinks.topicId, topic.id), eq(relayLinks.kind, 'replay')))
+    .where(inProject(relayLinks, project.id, eq(relayLinks.topicId, topic.id), eq(relayLinks.kind, 'replay')))
   const linkOf = new Map(links.map((link) => [link.messageId, link.id]))
   const jobs = history.map((message) => {
     const linkId = linkOf.get(message.id)!

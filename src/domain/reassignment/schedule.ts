@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import { auditLog, reassignments } from '../../db/schema/index.js'
 import { isDuplicateKey } from '../../db/errors.js'
 import { recordAudit } from '../audit/events.js'
@@ -78,7 +79,7 @@ export async function cancelReassignment(deps: DomainDeps, project: ProjectRunti
   const [result] = await deps.db
     .update(reassignments)
     .set({ state: 'cancelled', openSlot: null })
-    .where(and(eq(reassignments.id, id), eq(reassignments.projectId, project.id), eq(reassignments.customerId, plan.customerId), eq(reassignments.state, 'scheduled')))
+    .where(inProject(reassignments, project.id, eq(reassignments.id, id), eq(reassignments.customerId, plan.customerId), eq(reassignments.state, 'scheduled')))
   if (result.affectedRows === 0) return false
   await deps.db.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'reassignment_cancelled', details: JSON.stringify({ reassignmentId: id }) })
   return true
