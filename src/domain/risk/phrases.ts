@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { riskPhrases } from '../../db/schema/index.js'
 import { riskPatternProblem } from '../../shared/risk-text.js'
@@ -43,7 +43,7 @@ export function riskBookOf(project: ProjectRuntime): readonly CompiledPhrase[] {
 
 /** Reads the stored phrases of a project into its book (at start, after a change, and every few seconds for other instances' changes). */
 export async function loadRiskBook(db: DbOrTx, project: ProjectRuntime): Promise<void> {
-  const rows = await db.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id))
+  const rows = await db.select().from(riskPhrases).where(inProject(riskPhrases, project.id))
   books.set(project, { config: project.config, rows, compiled: compilePhrases(effectivePhrases(project.config, rows)) })
 }
 
@@ -70,7 +70,7 @@ export async function addRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Proje
   const problem = riskPatternProblem(pattern)
   if (problem) return { ok: false, reason: textsOf(project).staff('riskBadPattern', { problem }) }
   await deps.db.transaction(async (tx) => {
-    const rows = await tx.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id)).for('update')
+    const rows = await tx.select().from(riskPhrases).where(inProject(riskPhrases, project.id)).for('update')
     const current = effectivePhrases(project.config, rows).find((phrase) => phrase.name === name)
     const patterns = [...new Set([...(current?.patterns ?? []), pattern])]
     await tx
@@ -89,7 +89,7 @@ export async function removeRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Pr
   if (refusal) return { ok: false, reason: refusal }
   const name = rawName.trim().toLowerCase()
   const removed = await deps.db.transaction(async (tx) => {
-    const rows = await tx.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id)).for('update')
+    const rows = await tx.select().from(riskPhrases).where(inProject(riskPhrases, project.id)).for('update')
     const current = effectivePhrases(project.config, rows).find((phrase) => phrase.name === name)
     if (!current) return false
     await tx
