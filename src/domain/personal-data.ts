@@ -55,7 +55,7 @@ export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idO
  * or about them (see `customerOutboxRows`): what `forgetCustomer` erases. The export itself is
  * recorded in the audit log.
  */
-export async function exportCustomerData(db: Database, projectId: number, customerId: number, actor: string) {
+export async function exportCustomerData(db: Database, projectId: number, customerId: number, actor: string, now: Date) {
   const [customer] = await db
     .select()
     .from(customers)
@@ -75,8 +75,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
         .orderBy(relayLinks.id)
     : []
   const data = {
-    // eslint-disable-next-line no-restricted-syntax -- TODO(issue 17): exportCustomerData (CLI, API) has no clock to pass yet
-    exportedAt: new Date().toISOString(),
+    exportedAt: now.toISOString(),
     customer,
     account: customer.accountId ? ((await db.select().from(accounts).where(eq(accounts.id, customer.accountId)))[0] ?? null) : null,
     assignment: (await db.select().from(assignments).where(eq(assignments.customerId, customerId)))[0] ?? null,

@@ -86,10 +86,10 @@ export interface CopyOptions {
 }
 
 /** Records one copy (relay link) and queues the job that posts it. */
-export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute, options: CopyOptions = {}): Promise<number> {
+export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute, now: Date, options: CopyOptions = {}): Promise<number> {
   const linkId = await insertLink(tx, project, message, route)
   const outboxId = await enqueueTo(tx, project, route.address, copyJob(message, linkId), copyEnqueueOptions(project, message, options))
-  if (route.topic) await touchTopics(tx, [route.topic])
+  if (route.topic) await touchTopics(tx, [route.topic], now)
   return options.returnOutboxId ? outboxId : linkId
 }
 
@@ -99,19 +99,20 @@ export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: Me
  * touched in one update (none touched in the last minutes). `known`: the customer's active topics
  * when the caller read them in this transaction (the relay's locking read), else they are read.
  */
-export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
-  await queueRoutedCopies(tx, project, message, await routeMessage(tx, message, staff, known))
+export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, now: Date, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
+  await queueRoutedCopies(tx, project, message, await routeMessage(tx, message, staff, known), now)
 }
 
 /** Queues the copies of `routeMessage`'s routes (the relay pipeline's, a variant on some): see queueMessageCopies. */
-export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[]): Promise<void> {
-  for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
+export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[], now: Date): Promise<void> {
+  for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic, now)
   const linkIds = await insertLinks(tx, project, message, routes)
   const jobs: AddressedJob[] = routes.map((route, i) => ({ address: route.address, job: copyJob(message, linkIds[i]!), options: copyEnqueueOptions(project, message) }))
   await enqueueAllTo(tx, project, jobs)
   await touchTopics(
     tx,
     routes.flatMap((route) => (route.topic ? [route.topic] : [])),
+    now,
   )
 }
 

@@ -92,7 +92,7 @@ export async function carryOutAutoAnswer(
   action: AutoAnswerAction,
   now: Date,
 ): Promise<void> {
-  await relayAutoAnswered(tx, project, stored, topics)
+  await relayAutoAnswered(tx, project, stored, topics, now)
   const turn: Turn = { tx, project, customer, now, replyToRowId: stored.id }
   if (action.kind === 'flow') return runStep(turn, action.flow, undefined)
   if (action.kind === 'answer') {

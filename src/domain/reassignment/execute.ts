@@ -88,7 +88,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       const card = profileCard(project, { ...customer, ownerUserId: null }, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
       const history = await historyToReplay(tx, customer.id, settings.replay, deps.clock.now())
       await queueTopicOpening(tx, project, newTopic!, { card, notice: t.staff('movedHere', { from: fromTitle, who, count: history.length }) }, replay)
-      const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history)
+      const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history, deps.clock.now())
       await queueTopicText(tx, project, newTopic!, t.staff('endOfHistory'), {}, replay)
 
       if (oldTopic) {

@@ -46,7 +46,7 @@ export function replayLabel(project: ProjectRuntime, customer: Customer, message
  * transaction stays short); album parts need not wait for siblings (the history is complete).
  * Returns the outbox id of the last row, so cleanup can wait for the replay to be delivered.
  */
-export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, history: MessageRow[]): Promise<number | undefined> {
+export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, history: MessageRow[], now: Date): Promise<number | undefined> {
   if (history.length === 0) return undefined
   const address = { kind: 'topic', topic } as const
   const { botId } = routeOf(project, address, { stream: 'replay' })
@@ -81,6 +81,6 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
     return message.mediaGroupId ? { type: 'relay_album' as const, firstLinkId: linkId, mediaGroupId: message.mediaGroupId } : { type: 'relay' as const, linkId }
   })
   const last = await enqueueManyTo(tx, project, address, jobs, { stream: 'replay' })
-  await touchTopic(tx, topic.id)
+  await touchTopic(tx, topic.id, now)
   return last
 }

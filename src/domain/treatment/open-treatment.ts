@@ -85,7 +85,7 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
       .where(eq(topics.id, Number(inserted.insertId)))
     const card = profileCard(project, customer, account, { crTeam: customer.crTeam ?? '—', treatment: true, decidedBy: { id: member!.id, name: member!.name } }, treatment.key)
     await queueTopicOpening(tx, project, topic!, { card, notice: t.staff('treatmentOpenedNotice', { by: member!.name }) })
-    const replayed = await queueContextReplay(tx, project, customer, topic!)
+    const replayed = await queueContextReplay(tx, project, customer, topic!, deps.clock.now())
     await tx.update(customers).set({ treatment: true }).where(eq(customers.id, customer.id))
     await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'treatment_opened', actorUserId: member!.id, reason: 'command' })
     await editPrompt(tx, t.staff('treatmentOpenedPrompt', { by: member!.name, replayed }))
