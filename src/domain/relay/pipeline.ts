@@ -185,15 +185,15 @@ async function settle(
 /** Queues the copies and does what a relayed message does besides: a client's reopens a resolved conversation and starts a wait; staff's answers it. */
 async function deliver(tx: DbOrTx, clock: Clock, project: ProjectRuntime, context: RelayContext, stored: MessageRow, routes: CopyRoute[]): Promise<void> {
   const { customer } = context
-  if (context.atAssignment) return queueRoutedCopies(tx, project, stored, routes)
+  if (context.atAssignment) return queueRoutedCopies(tx, project, stored, routes, clock.now())
   if (stored.origin === 'client') {
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
     if (customer.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
-    await queueRoutedCopies(tx, project, stored, routes)
+    await queueRoutedCopies(tx, project, stored, routes, clock.now())
     await clientMessageRelayed(tx, project, customer, stored.id, clock.now(), context.waitingSince)
     return
   }
-  await queueRoutedCopies(tx, project, stored, routes)
+  await queueRoutedCopies(tx, project, stored, routes, clock.now())
   await staffAnswered(tx, project, customer.id)
 }
 
