@@ -1,5 +1,5 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm'
-import type { AnyMySqlColumn } from 'drizzle-orm/mysql-core'
+import type { AnyMySqlColumn, MySqlInsertValue, MySqlTable } from 'drizzle-orm/mysql-core'
 
 /**
  * The project a query is limited to. Repository functions that look rows of a project-owned table
@@ -35,11 +35,14 @@ export function inProjects(table: ProjectOwned, projectIds: readonly number[], .
   return conditions.length === 0 ? scoped : (and(scoped, ...conditions) ?? scoped)
 }
 
+/** The `project_id` an insert into `T` takes (null for the few tables whose rows may belong to no project). */
+type ProjectIdOf<T extends MySqlTable> = T['$inferInsert'] extends { projectId?: infer P } ? Exclude<P, undefined> : never
+
 /**
- * The values of a new row of a project-owned table, with its `project_id` set from the project:
- * `insert(t).values(projectRow(project.id, { … }))`. A project-owned insert sets the project here
- * rather than in its own literal (lint), so the column is written in one way like the filter.
+ * A new row of a project-owned table, its `project_id` set from the project: the one way an insert
+ * names its project (`npm run lint` rejects a `projectId` written in a `values(…)` literal), so a
+ * project's rows are written the way they are filtered. `values` is checked against `table`.
  */
-export function projectRow<Values extends object>(projectId: number, values: Values): Values & { projectId: number } {
-  return { ...values, projectId }
+export function projectRow<T extends MySqlTable & ProjectOwned>(table: T, projectId: ProjectIdOf<T>, values: Omit<MySqlInsertValue<T>, 'projectId'>): MySqlInsertValue<T> {
+  return { ...values, projectId } as MySqlInsertValue<T>
 }

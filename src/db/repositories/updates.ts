@@ -1,6 +1,6 @@
 import type { Update } from 'grammy/types'
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
-import { inProject } from '../project-scope.js'
+import { inProject, projectRow } from '../project-scope.js'
 import { retryTransient } from '../errors.js'
 import type { DbOrTx } from '../client.js'
 import { updates } from '../schema/index.js'
@@ -42,14 +42,9 @@ export async function storeUpdates(db: DbOrTx, projectId: number, botId: number,
     .insert(updates)
     .ignore()
     .values(
-      batch.map((update) => ({
-        botId,
-        updateId: update.update_id,
-        projectId,
-        payload: JSON.stringify(update),
-        orderKey: options.orderKeyOf?.(update)?.slice(0, 64),
-        ...claim,
-      })),
+      batch.map((update) =>
+        projectRow(updates, projectId, { botId, updateId: update.update_id, payload: JSON.stringify(update), orderKey: options.orderKeyOf?.(update)?.slice(0, 64), ...claim }),
+      ),
     )
   return result.affectedRows
 }
