@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { inProject } from '../db/project-scope.js'
+import { inProject, projectRow } from '../db/project-scope.js'
 import type { Database, DbOrTx } from '../db/client.js'
 import {
   accounts,
@@ -113,7 +113,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     // The diversion link clicks they started the bot with (address, user agent) and where they came from.
     ...(await customerLinkData(db, customer, customerId)),
   }
-  await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
+  await db.insert(auditLog).values(projectRow(auditLog, projectId, { action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) }))
   return data
 }
 
@@ -220,7 +220,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       tags: tags.affectedRows,
       linkClicks: await eraseCustomerClicks(tx, customer, customerId),
     }
-    await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
+    await tx.insert(auditLog).values(projectRow(auditLog, projectId, { action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) }))
     return report
   })
 }

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../db/client.js'
 import type { MessageRow } from '../db/repositories/relay.js'
 import { relayLinks } from '../db/schema/index.js'
+import { projectRow } from '../db/project-scope.js'
 import { activeTopics, type Topic } from './customers.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueueAllTo, enqueueTo, routeOf, type AddressedJob, type Address, type EnqueueToOptions } from './enqueue-to.js'
@@ -139,8 +140,7 @@ async function insertLink(tx: DbOrTx, project: ProjectRuntime, message: MessageR
 }
 
 function linkRow(project: ProjectRuntime, message: MessageRow, route: CopyRoute) {
-  return {
-    projectId: project.id,
+  return projectRow(relayLinks, project.id, {
     messageId: message.id,
     topicId: route.topic?.id,
     chatId: route.chatId,
@@ -148,7 +148,7 @@ function linkRow(project: ProjectRuntime, message: MessageRow, route: CopyRoute)
     kind: route.kind,
     header: route.header,
     ...(route.variant ? { variant: JSON.stringify(route.variant) } : {}),
-  }
+  })
 }
 
 function copyJob(message: MessageRow, linkId: number): OutboxJob {
