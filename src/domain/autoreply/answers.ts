@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { inProject, type ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope, projectRow } from '../../db/project-scope.js'
 import { customerAnswers, flowPositions } from '../../db/schema/index.js'
 
 /** How long a flow waits for the client's answer or press; after that their messages are ordinary again. */
@@ -12,7 +12,7 @@ export type FlowPosition = { flow: string; step: string }
 export async function storeAnswer(tx: DbOrTx, scope: ProjectScope, customerId: number, key: string, value: string, now: Date): Promise<void> {
   await tx
     .insert(customerAnswers)
-    .values({ projectId: scope.projectId, customerId, key, value: value.slice(0, 1000), answeredAt: now })
+    .values(projectRow(customerAnswers, scope.projectId, { customerId, key, value: value.slice(0, 1000), answeredAt: now }))
     .onDuplicateKeyUpdate({ set: { value: sql`VALUES(value)`, answeredAt: sql`VALUES(answered_at)` } })
 }
 
@@ -43,7 +43,7 @@ export async function setFlowPosition(tx: DbOrTx, scope: ProjectScope, customerI
   }
   await tx
     .insert(flowPositions)
-    .values({ projectId: scope.projectId, customerId, ...position, reachedAt: now })
+    .values(projectRow(flowPositions, scope.projectId, { customerId, ...position, reachedAt: now }))
     .onDuplicateKeyUpdate({ set: { flow: sql`VALUES(flow)`, step: sql`VALUES(step)`, reachedAt: sql`VALUES(reached_at)` } })
 }
 
