@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { broadcasts, outbox, systemTopics } from '../../db/schema/index.js'
 import { contentOf } from '../../shared/message-content.js'
@@ -43,15 +43,16 @@ export async function prepareBroadcast(
   const segment = segmentLabel(parsed.segment)
   const recipients = (await segmentRecipients(db, project, parsed.segment)).length
   if (recipients === 0) return { ok: false, reason: t.staff('broadcastNoRecipients', { segment }) }
-  const [inserted] = await db.insert(broadcasts).values({
-    projectId: project.id,
-    authorUserId: input.authorUserId,
-    segment,
-    source: JSON.stringify(input.source),
-    sourceBotId: input.sourceBotId,
-    total: recipients,
-    paid: input.paid,
-  })
+  const [inserted] = await db.insert(broadcasts).values(
+    projectRow(broadcasts, project.id, {
+      authorUserId: input.authorUserId,
+      segment,
+      source: JSON.stringify(input.source),
+      sourceBotId: input.sourceBotId,
+      total: recipients,
+      paid: input.paid,
+    }),
+  )
   return { ok: true, broadcastId: Number(inserted.insertId), segment, recipients }
 }
 
