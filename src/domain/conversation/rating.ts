@@ -1,5 +1,5 @@
 import { desc, eq } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import { assignmentLog, conversationRatings, customers } from '../../db/schema/index.js'
 import type { RatingPress } from '../buttons/rating.js'
 import { customerName, findCustomer } from '../customers.js'
@@ -44,7 +44,7 @@ export async function rateResolution(
     const [inserted] = await tx
       .insert(conversationRatings)
       .ignore()
-      .values({ projectId: project.id, customerId: customer.id, resolutionId: data.resolutionId, rating: data.rating })
+      .values(projectRow(conversationRatings, project.id, { customerId: customer.id, resolutionId: data.resolutionId, rating: data.rating }))
     if (inserted.affectedRows === 0) return { text: say('ratingAlreadyGiven'), alert: true }
     const text = `${say('ratingPrompt')}\n\n${say('ratingThanks', { rating: data.rating })}`
     // The prompt is edited by the bot that posted it (the client bot), without its buttons.
