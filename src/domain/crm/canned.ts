@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { cannedReplies } from '../../db/schema/index.js'
 import { findCustomer, type Topic } from '../customers.js'
@@ -28,7 +28,7 @@ export async function addCanned(deps: DomainDeps, project: ProjectRuntime, actor
   if (text.length > CANNED_MAX_CHARS) return { ok: false, reason: t.staff('cannedTooLong', { max: CANNED_MAX_CHARS }) }
   await deps.db
     .insert(cannedReplies)
-    .values({ projectId: project.id, name, text, createdBy: actorUserId })
+    .values(projectRow(cannedReplies, project.id, { name, text, createdBy: actorUserId }))
     .onDuplicateKeyUpdate({ set: { text, createdBy: actorUserId } })
   return { ok: true, text: t.staff('cannedSaved', { name }) }
 }

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { accounts, activeTopicStates, customers, profileCards, topics } from '../../db/schema/index.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
@@ -44,7 +44,7 @@ export async function recordProfileCard<T>(
     await lockProfile(tx, topic.customerId)
     await tx
       .insert(profileCards)
-      .values({ projectId: topic.projectId, ...card })
+      .values(projectRow(profileCards, topic.projectId, { ...card }))
       .onDuplicateKeyUpdate({ set: { chatId: sql`VALUES(chat_id)`, messageId: sql`VALUES(message_id)`, botId: sql`VALUES(bot_id)` } })
     return andThen(tx, topic)
   })
