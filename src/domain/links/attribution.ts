@@ -1,6 +1,6 @@
 import { eq, inArray, isNull } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { inProject, type ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope, projectRow } from '../../db/project-scope.js'
 import { customerAttributions, linkClicks, links } from '../../db/schema/index.js'
 import type { Texts } from '../../texts/index.js'
 import { CLICK_TOKEN } from './codes.js'
@@ -25,7 +25,7 @@ export async function attributeStart(tx: DbOrTx, scope: ProjectScope, customerId
     .where(inProject(linkClicks, scope.projectId, eq(linkClicks.id, click.id), isNull(linkClicks.customerId)))
   await tx
     .insert(customerAttributions)
-    .values({ projectId: scope.projectId, customerId, firstClickId: click.id, lastClickId: click.id })
+    .values(projectRow(customerAttributions, scope.projectId, { customerId, firstClickId: click.id, lastClickId: click.id }))
     .onDuplicateKeyUpdate({ set: { lastClickId: click.id } })
   return true
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { isDuplicateKey } from '../../db/errors.js'
-import { inProject, type ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope, projectRow } from '../../db/project-scope.js'
 import { links } from '../../db/schema/index.js'
 import type { Texts } from '../../texts/index.js'
 import { LINK_CODE, newLinkCode } from './codes.js'
@@ -38,7 +38,7 @@ export async function createLink(db: DbOrTx, scope: ProjectScope, link: { name: 
   for (let attempt = 1; ; attempt++) {
     const code = newLinkCode()
     try {
-      const [inserted] = await db.insert(links).values({ projectId: scope.projectId, code, name, params: JSON.stringify(link.params), createdBy: link.createdBy })
+      const [inserted] = await db.insert(links).values(projectRow(links, scope.projectId, { code, name, params: JSON.stringify(link.params), createdBy: link.createdBy }))
       const [row] = await db
         .select()
         .from(links)
