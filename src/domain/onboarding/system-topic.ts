@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { systemTopics } from '../../db/schema/index.js'
 import { enqueueTo } from '../enqueue-to.js'
@@ -12,7 +12,10 @@ import type { CardKeyboard } from './assignment-card.js'
  */
 export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime): Promise<number> {
   const chatId = homeGroup(project).chatId
-  const [inserted] = await tx.insert(systemTopics).ignore().values({ projectId: project.id, chatId, purpose: 'onboarding' })
+  const [inserted] = await tx
+    .insert(systemTopics)
+    .ignore()
+    .values(projectRow(systemTopics, project.id, { chatId, purpose: 'onboarding' }))
   const [row] = await tx
     .select({ id: systemTopics.id })
     .from(systemTopics)
