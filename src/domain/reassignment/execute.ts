@@ -1,5 +1,5 @@
 import { and, eq, lte, max, sql } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import { retryTransient } from '../../db/errors.js'
 import { accounts, customers, reassignments, topics } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -69,15 +69,16 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
         .select({ value: max(topics.generation) })
         .from(topics)
         .where(and(eq(topics.customerId, customer.id), eq(topics.role, teams)))
-      const [created] = await tx.insert(topics).values({
-        projectId: project.id,
-        customerId: customer.id,
-        role: teams,
-        teamKey: team.key,
-        chatId: team.chatId,
-        name: oldTopic?.name ?? `${customerName(customer)} · ${account.externalId}`,
-        generation: (generation?.value ?? 0) + 1,
-      })
+      const [created] = await tx.insert(topics).values(
+        projectRow(topics, project.id, {
+          customerId: customer.id,
+          role: teams,
+          teamKey: team.key,
+          chatId: team.chatId,
+          name: oldTopic?.name ?? `${customerName(customer)} · ${account.externalId}`,
+          generation: (generation?.value ?? 0) + 1,
+        }),
+      )
       const newTopicId = Number(created.insertId)
       const [newTopic] = await tx.select().from(topics).where(eq(topics.id, newTopicId))
       // The move, its replay and the old topic's cleanup travel in the replay stream, apart from live traffic.

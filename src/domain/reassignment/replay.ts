@@ -1,5 +1,5 @@
 import { and, asc, eq, gte } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { messages, relayLinks } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
@@ -58,16 +58,17 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
       chunk.map((message) => message.id),
     )
     await tx.insert(relayLinks).values(
-      chunk.map((message) => ({
-        projectId: project.id,
-        messageId: message.id,
-        topicId: topic.id,
-        chatId: topic.chatId,
-        botId,
-        kind: 'replay' as const,
-        header: replayLabel(project, customer, message),
-        variant: variants.get(message.id) ?? null,
-      })),
+      chunk.map((message) =>
+        projectRow(relayLinks, project.id, {
+          messageId: message.id,
+          topicId: topic.id,
+          chatId: topic.chatId,
+          botId,
+          kind: 'replay' as const,
+          header: replayLabel(project, customer, message),
+          variant: variants.get(message.id) ?? null,
+        }),
+      ),
     )
   }
   // The topic is new in this transaction: its replay links are exactly these.
