@@ -1,4 +1,4 @@
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { riskPhrases } from '../../db/schema/index.js'
 import { riskPatternProblem } from '../../shared/risk-text.js'
@@ -75,7 +75,7 @@ export async function addRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Proje
     const patterns = [...new Set([...(current?.patterns ?? []), pattern])]
     await tx
       .insert(riskPhrases)
-      .values({ projectId: project.id, name, mode, patterns: JSON.stringify(patterns), changedBy: actorUserId })
+      .values(projectRow(riskPhrases, project.id, { name, mode, patterns: JSON.stringify(patterns), changedBy: actorUserId }))
       .onDuplicateKeyUpdate({ set: { mode, patterns: JSON.stringify(patterns), removed: false, changedBy: actorUserId } })
     await recordAudit(tx, project.id, { kind: 'risk_phrase_change', actorUserId, customerId: null, details: { phrase: name, change: 'added', mode } })
   })
@@ -94,7 +94,7 @@ export async function removeRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Pr
     if (!current) return false
     await tx
       .insert(riskPhrases)
-      .values({ projectId: project.id, name, mode: current.mode, patterns: JSON.stringify(current.patterns), removed: true, changedBy: actorUserId })
+      .values(projectRow(riskPhrases, project.id, { name, mode: current.mode, patterns: JSON.stringify(current.patterns), removed: true, changedBy: actorUserId }))
       .onDuplicateKeyUpdate({ set: { removed: true, changedBy: actorUserId } })
     await recordAudit(tx, project.id, { kind: 'risk_phrase_change', actorUserId, customerId: null, details: { phrase: name, change: 'removed', mode: current.mode } })
     return true

@@ -1,5 +1,5 @@
 import { eq, inArray, isNull, lte, or } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { outbox, riskPrompts, topics } from '../../db/schema/index.js'
@@ -63,18 +63,19 @@ export async function openRiskPrompt(tx: DbOrTx, project: ProjectRuntime, stored
   const topic = await authorTopic(tx, stored, hit)
   if (!topic) return // nowhere to ask: it stays held, and expires as cancelled
   const settings = project.config.riskPrompt
-  const [inserted] = await tx.insert(riskPrompts).values({
-    projectId: project.id,
-    customerId: hit.customerId,
-    holdToken: token,
-    authorUserId: stored.senderUserId,
-    phrase: hit.phrase,
-    text: hit.text,
-    topicId: topic.id,
-    replyToMessageId: topic.replyTo ?? null,
-    fallbackAt: new Date(hit.now.getTime() + settings.fallbackSeconds * 1000),
-    expiresAt: new Date(hit.now.getTime() + settings.validMinutes * 60_000),
-  })
+  const [inserted] = await tx.insert(riskPrompts).values(
+    projectRow(riskPrompts, project.id, {
+      customerId: hit.customerId,
+      holdToken: token,
+      authorUserId: stored.senderUserId,
+      phrase: hit.phrase,
+      text: hit.text,
+      topicId: topic.id,
+      replyToMessageId: topic.replyTo ?? null,
+      fallbackAt: new Date(hit.now.getTime() + settings.fallbackSeconds * 1000),
+      expiresAt: new Date(hit.now.getTime() + settings.validMinutes * 60_000),
+    }),
+  )
   const promptId = Number(inserted.insertId)
   const job = {
     type: 'ephemeral' as const,
