@@ -15,6 +15,7 @@ import type { TreatmentAction } from '../buttons/treatment-prompt.js'
 import { isCustomerTopic, NOT_THIS_MESSAGE } from '../button-binding.js'
 import { refusalFor } from '../permissions.js'
 import { activeTreatmentTopic, nextTreatmentGeneration } from './treatment-topic.js'
+import { projectRow } from '../../db/project-scope.js'
 
 export interface TreatmentPress {
   action: TreatmentAction
@@ -69,16 +70,17 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
     if (await activeTreatmentTopic(tx, project, customer.id)) return { text: t.staff('treatmentAlreadyOpen'), alert: true }
     const generation = await nextTreatmentGeneration(tx, project, customer.id)
-    const [inserted] = await tx.insert(topics).values({
-      projectId: project.id,
-      customerId: customer.id,
-      role: treatment.key,
-      teamKey: group.teamKey,
-      chatId: group.chatId,
-      name: topicName(customer, account),
-      generation,
-      lastActivityAt: deps.clock.now(),
-    })
+    const [inserted] = await tx.insert(topics).values(
+      projectRow(topics, project.id, {
+        customerId: customer.id,
+        role: treatment.key,
+        teamKey: group.teamKey,
+        chatId: group.chatId,
+        name: topicName(customer, account),
+        generation,
+        lastActivityAt: deps.clock.now(),
+      }),
+    )
     const [topic] = await tx
       .select()
       .from(topics)
