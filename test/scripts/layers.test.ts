@@ -84,6 +84,21 @@ describe('npm run lint enforces the layers', { timeout: 60_000 }, () => {
     ).toEqual([])
   })
 
+  it('fails on a projectId written into an insert’s values, passes for projectRow', async () => {
+    const text = [
+      "import { projectRow } from '../db/project-scope.js'",
+      "import { customerTags } from '../db/schema/index.js'",
+      "import type { DbOrTx } from '../db/client.js'",
+      'export const add = (tx: DbOrTx) => tx.insert(customerTags).values({ projectId: 1, customerId: 2, tag: "vip" })',
+      'export const addAll = (tx: DbOrTx) => tx.insert(customerTags).values([3, 4].map((customerId) => ({ projectId: 1, customerId, tag: "vip" })))',
+      'export const scoped = (tx: DbOrTx) => tx.insert(customerTags).values(projectRow(customerTags, 1, { customerId: 2, tag: "vip" }))',
+      '',
+    ].join('\n')
+    const row = /^no-restricted-syntax: A new row names its project with projectRow/
+    expect(await layerErrors('src/domain/deps.ts', text)).toEqual([expect.stringMatching(row), expect.stringMatching(row)])
+    expect(await layerErrors('src/cron/retention.ts', text)).toEqual([expect.stringMatching(row), expect.stringMatching(row)])
+  })
+
   it('fails when the domain reads the system time instead of its clock', async () => {
     const errors = await layerErrors('src/domain/deps.ts', 'export const at = new Date()\nexport const ms = Date.now()\nexport const then = new Date(0)\n')
     expect(errors).toEqual([expect.stringMatching(/^no-restricted-syntax: .*not new Date\(\)/), expect.stringMatching(/^no-restricted-syntax: .*not Date\.now\(\)/)])
