@@ -50,6 +50,21 @@ const LAYERS = {
 /** What delivery publishes to the domain: the job vocabulary, addresses, the outbox's write side and the outcome port. */
 const DELIVERY_CONTRACT = ['src/delivery/jobs.ts', 'src/delivery/destination.ts', 'src/delivery/queue.ts', 'src/delivery/waiting-edits.ts', 'src/delivery/hooks.ts']
 
+/**
+ * A hand-written project filter (`eq(x.projectId, …)`, `inArray(x.projectId, …)`): statements are
+ * limited to a project through `inProject` / `inProjects` (src/db/project-scope.ts) only.
+ */
+const PROJECT_FILTER = {
+  selector: "CallExpression[callee.name=/^(eq|inArray)$/][arguments.0.property.name='projectId']",
+  message: 'A statement is limited to its project with inProject(table, project, …conditions) (src/db/project-scope.ts), not a hand-written eq(x.projectId, …).',
+}
+
+/** A `projectId` written into an insert's `values(…)` literal: new rows name their project through `projectRow` (same file). */
+const PROJECT_ROW = {
+  selector: "CallExpression[callee.property.name='values'] ObjectExpression > Property[key.name='projectId']",
+  message: 'A new row names its project with projectRow(table, project, values) (src/db/project-scope.ts), not a projectId in the values literal.',
+}
+
 /** Modules the domain never imports: it knows no Telegram library. */
 const NOT_IN_DOMAIN = ['grammy', 'grammy/**', '@grammyjs/**']
 
@@ -142,14 +157,23 @@ export default tseslint.config(
       ],
     },
   },
+  // Project scope: one helper writes every project condition and every new row's project (the isolation tests check the statements).
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/project-scope.ts'],
+    rules: { 'no-restricted-syntax': ['error', PROJECT_FILTER, PROJECT_ROW] },
+  },
   // The domain reads "now" only from its clock (`DomainDeps.clock`, src/domain/clock.ts), so tests
   // and the demo can move time; the clock itself is the one place that reads the system's.
   {
     files: ['src/domain/**/*.ts'],
     ignores: ['src/domain/clock.ts'],
     rules: {
+      // (flat config replaces a rule's options: the project rules are repeated here.)
       'no-restricted-syntax': [
         'error',
+        PROJECT_FILTER,
+        PROJECT_ROW,
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The domain reads the time from its clock (deps.clock.now()), not new Date().' },
         {
           selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",

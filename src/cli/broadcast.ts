@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Message } from 'grammy/types'
-import { eq, and } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import { ConfigError, loadConfig, type ProjectConfig } from '../config/index.js'
 import type { Database } from '../db/client.js'
 import { broadcasts } from '../db/schema/index.js'
@@ -49,7 +50,7 @@ async function broadcastCli(db: Database, argv: string[]): Promise<number> {
     const [row] = await db
       .select()
       .from(broadcasts)
-      .where(and(eq(broadcasts.id, id), eq(broadcasts.projectId, projectId)))
+      .where(inProject(broadcasts, projectId, eq(broadcasts.id, id)))
     if (!row) return fail(textsOf(project).staff('broadcastNotFound'), 1)
     if (values.cancel !== undefined) {
       const decision = await cancelBroadcast(deps, project, id, null)

@@ -27,7 +27,7 @@ async function customerCommand(db: Database, argv: string[]): Promise<number> {
   }
   const actor = `cli ${operatingSystemUser()}`
   if (command === 'export') {
-    console.log(JSON.stringify(await exportCustomerData(db, projectId, customer.id, actor), null, 2))
+    console.log(JSON.stringify(await exportCustomerData(db, projectId, customer.id, actor, new Date()), null, 2))
     return 0
   }
   const report = await forgetCustomer(db, projectId, customer.id, actor)

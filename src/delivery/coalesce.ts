@@ -1,5 +1,6 @@
 import type { MessageEntity } from 'grammy/types'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { Database, DbOrTx } from '../db/client.js'
 import { retryTransient } from '../db/errors.js'
 import { findLinksWithMessages, type LinkWithMessage, type RelayLinkRow } from '../db/repositories/relay.js'
@@ -177,7 +178,7 @@ export async function combinedCopyParts(db: DbOrTx, link: RelayLinkRow): Promise
   const sharing = await db
     .select({ id: relayLinks.id })
     .from(relayLinks)
-    .where(and(eq(relayLinks.projectId, link.projectId), eq(relayLinks.chatId, link.chatId), eq(relayLinks.copyMessageId, link.copyMessageId), eq(relayLinks.botId, link.botId)))
+    .where(inProject(relayLinks, link.projectId, eq(relayLinks.chatId, link.chatId), eq(relayLinks.copyMessageId, link.copyMessageId), eq(relayLinks.botId, link.botId)))
     .orderBy(asc(relayLinks.id))
   if (sharing.length < 2) return undefined
   const parts = await findLinksWithMessages(

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { DbOrTx } from '../db/client.js'
 import { outbox } from '../db/schema/index.js'
 
@@ -18,7 +19,7 @@ export async function listDeadLetters(db: DbOrTx, options: { projectId?: number;
   const rows = await db
     .select()
     .from(outbox)
-    .where(options.projectId === undefined ? eq(outbox.state, 'dead') : and(eq(outbox.state, 'dead'), eq(outbox.projectId, options.projectId)))
+    .where(options.projectId === undefined ? eq(outbox.state, 'dead') : inProject(outbox, options.projectId, eq(outbox.state, 'dead')))
     .orderBy(desc(outbox.id))
     .limit(options.limit ?? 20)
   return rows.map((row) => ({
@@ -38,7 +39,7 @@ export async function retryDeadLetter(db: DbOrTx, id: number, projectId?: number
   const [result] = await db
     .update(outbox)
     .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`CURRENT_TIMESTAMP(3)`, lockedUntil: null })
-    .where(projectId === undefined ? and(eq(outbox.id, id), eq(outbox.state, 'dead')) : and(eq(outbox.id, id), eq(outbox.state, 'dead'), eq(outbox.projectId, projectId)))
+    .where(projectId === undefined ? and(eq(outbox.id, id), eq(outbox.state, 'dead')) : inProject(outbox, projectId, eq(outbox.id, id), eq(outbox.state, 'dead')))
   return result.affectedRows === 1
 }
 

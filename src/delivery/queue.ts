@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { outbox, type PriorityClass } from '../db/schema/index.js'
+import { projectRow } from '../db/project-scope.js'
 import type { OutboxJob } from './jobs.js'
 
 // The outbox's write side, part of delivery's contract with the domain (ARCHITECTURE.md): rows
@@ -31,8 +32,7 @@ export async function enqueueMany(tx: DbOrTx, inputs: EnqueueInput[]): Promise<v
 }
 
 function outboxRow(input: EnqueueInput) {
-  return {
-    projectId: input.projectId,
+  return projectRow(outbox, input.projectId, {
     class: input.class,
     destination: input.destination,
     botId: input.botId,
@@ -40,7 +40,7 @@ function outboxRow(input: EnqueueInput) {
     dependsOn: input.dependsOn,
     ...(input.broadcastId !== undefined ? { broadcastId: input.broadcastId } : {}),
     ...(input.delayMs ? { nextAttemptAt: new Date(Date.now() + input.delayMs) } : {}),
-  }
+  })
 }
 
 /**

@@ -20,6 +20,7 @@ import { ShiftedClock } from '../domain/clock.js'
 import { addSecondSouthAgent, playTransferStory } from './transfer-story.js'
 import { Transcript } from './transcript.js'
 import { eq } from 'drizzle-orm'
+import { projectRow } from '../db/project-scope.js'
 
 /**
  * `npm run demo`: the whole service against the Telegram simulator and a throwaway database,
@@ -51,7 +52,11 @@ async function main(): Promise<void> {
       const [project] = await app.db.select().from(projects).where(eq(projects.key, brand.project.key))
       await app.db
         .insert(accounts)
-        .values(brand.accounts.map((a) => ({ projectId: project!.id, email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment })))
+        .values(
+          brand.accounts.map((a) =>
+            projectRow(accounts, project!.id, { email: a.email, displayName: a.name, externalId: a.accountId, crTeamHint: a.crTeam, treatment: a.treatment }),
+          ),
+        )
     }
     const names = new Map<number, string>()
     // Beta first: Bob, on both staffs, is one of Acme's people.

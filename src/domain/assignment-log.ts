@@ -1,4 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { DbOrTx } from '../db/client.js'
 import { assignmentLog, conversationRatings, type AssignmentAction } from '../db/schema/index.js'
 import { auditOfAssignment, recordAudit } from './audit/events.js'
@@ -71,8 +72,8 @@ export async function assignmentHistory(db: DbOrTx, project: ProjectRuntime, cus
   const rows = await db
     .select({ row: assignmentLog, rating: conversationRatings.rating })
     .from(assignmentLog)
-    .leftJoin(conversationRatings, and(eq(conversationRatings.projectId, project.id), eq(conversationRatings.resolutionId, assignmentLog.id)))
-    .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.customerId, customerId)))
+    .leftJoin(conversationRatings, inProject(conversationRatings, project.id, eq(conversationRatings.resolutionId, assignmentLog.id)))
+    .where(inProject(assignmentLog, project.id, eq(assignmentLog.customerId, customerId)))
     .orderBy(asc(assignmentLog.id))
   const t = textsOf(project)
   const nameOf = (userId: number) => staffMember(project, userId)?.name ?? t.staff('userById', { id: userId })

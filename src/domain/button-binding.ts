@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { DbOrTx } from '../db/client.js'
 import { topics, type TopicRole } from '../db/schema/index.js'
 import type { ProjectRuntime } from './project-runtime.js'
@@ -16,7 +17,7 @@ export async function isCustomerTopic(db: DbOrTx, project: ProjectRuntime, at: {
   const [topic] = await db
     .select({ id: topics.id })
     .from(topics)
-    .where(and(eq(topics.projectId, project.id), eq(topics.customerId, customerId), eq(topics.chatId, at.chatId), eq(topics.threadId, at.threadId), inArray(topics.role, roles)))
+    .where(inProject(topics, project.id, eq(topics.customerId, customerId), eq(topics.chatId, at.chatId), eq(topics.threadId, at.threadId), inArray(topics.role, roles)))
     .limit(1)
   return Boolean(topic)
 }

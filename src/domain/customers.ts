@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import type { ProjectScope } from '../db/project-scope.js'
+import { inProject, type ProjectScope, projectRow } from '../db/project-scope.js'
 import { activeTopicStates, customers, topics } from '../db/schema/index.js'
 import { BUILT_IN_TEXTS } from '../texts/index.js'
 
@@ -24,7 +24,9 @@ export async function upsertCustomer(db: DbOrTx, projectId: number, clientBotId:
   const languageCode = person.languageCode?.slice(0, 16)
   await db
     .insert(customers)
-    .values({ projectId, clientBotId, telegramUserId: person.id, firstName: person.firstName, lastName: person.lastName, username: person.username, languageCode })
+    .values(
+      projectRow(customers, projectId, { clientBotId, telegramUserId: person.id, firstName: person.firstName, lastName: person.lastName, username: person.username, languageCode }),
+    )
     .onDuplicateKeyUpdate({ set: languageCode ? { languageCode } : { id: sql`id` } })
   const customer = await findCustomerByUser(db, projectId, person.id)
   if (!customer) throw new Error(`Customer ${person.id} vanished right after insert`)
@@ -35,7 +37,7 @@ export async function findCustomerByUser(db: DbOrTx, projectId: number, telegram
   const [row] = await db
     .select()
     .from(customers)
-    .where(and(eq(customers.projectId, projectId), eq(customers.telegramUserId, telegramUserId)))
+    .where(inProject(customers, projectId, eq(customers.telegramUserId, telegramUserId)))
   return row
 }
 
@@ -93,6 +95,6 @@ export async function topicByThread(db: DbOrTx, scope: ProjectScope, chatId: num
   const [row] = await db
     .select()
     .from(topics)
-    .where(and(eq(topics.projectId, scope.projectId), eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
+    .where(inProject(topics, scope.projectId, eq(topics.chatId, chatId), eq(topics.threadId, threadId)))
   return row
 }

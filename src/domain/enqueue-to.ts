@@ -1,4 +1,5 @@
-import { and, eq, max } from 'drizzle-orm'
+import { eq, max } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { DbOrTx } from '../db/client.js'
 import { outbox, type PriorityClass } from '../db/schema/index.js'
 import { destinationOf, encodeDestination, type Destination, type Target } from '../delivery/destination.js'
@@ -148,7 +149,7 @@ export async function enqueueManyTo(
   const [last] = await tx
     .select({ id: max(outbox.id) })
     .from(outbox)
-    .where(and(eq(outbox.destination, destination), eq(outbox.projectId, project.id)))
+    .where(inProject(outbox, project.id, eq(outbox.destination, destination)))
   return last?.id ?? undefined
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm'
+import { inProject } from '../db/project-scope.js'
 import type { DbOrTx } from '../db/client.js'
 import { customers, topics } from '../db/schema/index.js'
 import type { DomainDeps } from './deps.js'
@@ -17,14 +18,12 @@ const TOUCH_GRANULARITY_MS = 10 * 60_000
  * Marks a topic as just used (a copy queued into it, or a staff message written in it). Skipped
  * when the caller knows it was marked in the last few minutes: one write less per message.
  */
-// eslint-disable-next-line no-restricted-syntax -- TODO(issue 17): routing (queueCopy, queueMessageCopies) has no clock to pass yet
-export async function touchTopic(tx: DbOrTx, topicId: number, now = new Date(), lastActivityAt?: Date | null): Promise<void> {
+export async function touchTopic(tx: DbOrTx, topicId: number, now: Date, lastActivityAt?: Date | null): Promise<void> {
   await touchTopics(tx, [{ id: topicId, lastActivityAt }], now)
 }
 
 /** `touchTopic` for the topics of one message's copies, in one statement. */
-// eslint-disable-next-line no-restricted-syntax -- TODO(issue 17): routing (queueCopy, queueMessageCopies) has no clock to pass yet
-export async function touchTopics(tx: DbOrTx, used: Array<{ id: number; lastActivityAt?: Date | null }>, now = new Date()): Promise<void> {
+export async function touchTopics(tx: DbOrTx, used: Array<{ id: number; lastActivityAt?: Date | null }>, now: Date): Promise<void> {
   const stale = used.filter((topic) => !topic.lastActivityAt || now.getTime() - topic.lastActivityAt.getTime() >= TOUCH_GRANULARITY_MS).map((topic) => topic.id)
   if (stale.length > 0) await tx.update(topics).set({ lastActivityAt: now }).where(inArray(topics.id, stale))
 }
@@ -42,7 +41,7 @@ export async function closeIdleTopics(deps: Pick<DomainDeps, 'db' | 'logger' | '
   const idle = await deps.db
     .select()
     .from(topics)
-    .where(and(eq(topics.projectId, project.id), eq(topics.state, 'open'), isNotNull(topics.threadId), lt(lastActivity, cutoff)))
+    .where(inProject(topics, project.id, eq(topics.state, 'open'), isNotNull(topics.threadId), lt(lastActivity, cutoff)))
     .orderBy(topics.id)
     .limit(BATCH)
   let closed = 0

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
+import { inProject, projectRow } from '../db/project-scope.js'
 import type { Database, DbOrTx } from '../db/client.js'
 import {
   accounts,
@@ -37,14 +38,14 @@ export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idO
     const [row] = await db
       .select()
       .from(customers)
-      .where(and(eq(customers.projectId, projectId), eq(customers.id, Number(idOrEmail))))
+      .where(inProject(customers, projectId, eq(customers.id, Number(idOrEmail))))
     return row
   }
   const [row] = await db
     .select({ customer: customers })
     .from(customers)
     .innerJoin(accounts, eq(accounts.id, customers.accountId))
-    .where(and(eq(customers.projectId, projectId), eq(accounts.email, idOrEmail.trim().toLowerCase())))
+    .where(inProject(customers, projectId, eq(accounts.email, idOrEmail.trim().toLowerCase())))
   return row?.customer
 }
 
@@ -56,11 +57,11 @@ export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idO
  * or about them (see `customerOutboxRows`): what `forgetCustomer` erases. The export itself is
  * recorded in the audit log.
  */
-export async function exportCustomerData(db: Database, projectId: number, customerId: number, actor: string) {
+export async function exportCustomerData(db: Database, projectId: number, customerId: number, actor: string, now: Date) {
   const [customer] = await db
     .select()
     .from(customers)
-    .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+    .where(inProject(customers, projectId, eq(customers.id, customerId)))
   if (!customer) return undefined
   const stored = await db.select().from(messages).where(eq(messages.customerId, customerId)).orderBy(messages.id)
   const links = stored.length
@@ -76,8 +77,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
         .orderBy(relayLinks.id)
     : []
   const data = {
-    // eslint-disable-next-line no-restricted-syntax -- TODO(issue 17): exportCustomerData (CLI, API) has no clock to pass yet
-    exportedAt: new Date().toISOString(),
+    exportedAt: now.toISOString(),
     customer,
     account: customer.accountId ? ((await db.select().from(accounts).where(eq(accounts.id, customer.accountId)))[0] ?? null) : null,
     assignment: (await db.select().from(assignments).where(eq(assignments.customerId, customerId)))[0] ?? null,
@@ -90,7 +90,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     ratings: await db
       .select()
       .from(conversationRatings)
-      .where(and(eq(conversationRatings.projectId, projectId), eq(conversationRatings.customerId, customerId)))
+      .where(inProject(conversationRatings, projectId, eq(conversationRatings.customerId, customerId)))
       .orderBy(conversationRatings.id),
     tags: await customerTagList(db, customer, customerId),
     notes: await customerNoteList(db, customer, customerId),
@@ -102,14 +102,14 @@ export async function exportCustomerData(db: Database, projectId: number, custom
       await db
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.projectId, projectId), eq(auditLog.customerId, customerId)))
+        .where(inProject(auditLog, projectId, eq(auditLog.customerId, customerId)))
         .orderBy(auditLog.id)
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
     auditEvents: (
       await db
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
+        .where(inProject(auditEvents, projectId, eq(auditEvents.customerId, customerId)))
         .orderBy(auditEvents.id)
     ).map((a) => ({ ...a, details: parseJson(a.details) })),
     updates: (await customerUpdates(db, customer)).map((u) => ({ ...u, payload: parseJson(u.payload) })),
@@ -117,7 +117,7 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     // The diversion link clicks they started the bot with (address, user agent) and where they came from.
     ...(await customerLinkData(db, customer, customerId)),
   }
-  await db.insert(auditLog).values({ projectId, action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) })
+  await db.insert(auditLog).values(projectRow(auditLog, projectId, { action: 'customer_exported', customerId, details: JSON.stringify({ by: actor }) }))
   return data
 }
 
@@ -155,7 +155,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const [customer] = await tx
       .select()
       .from(customers)
-      .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+      .where(inProject(customers, projectId, eq(customers.id, customerId)))
       .for('update')
     if (!customer) return undefined
     const tgId = customer.telegramUserId
@@ -210,7 +210,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     await tx
       .update(auditEvents)
       .set({ text: null })
-      .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
+      .where(inProject(auditEvents, projectId, eq(auditEvents.customerId, customerId)))
     await tx.update(reassignments).set({ error: null }).where(eq(reassignments.customerId, customerId))
     // Assistant work about them (its payload may quote their messages).
     await forgetAssistantJobs(tx, projectId, customerId)
@@ -218,7 +218,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     await tx
       .update(riskPrompts)
       .set({ text: null })
-      .where(and(eq(riskPrompts.projectId, projectId), eq(riskPrompts.customerId, customerId)))
+      .where(inProject(riskPrompts, projectId, eq(riskPrompts.customerId, customerId)))
     const report: ForgetReport = {
       messages: stored.length,
       fileCacheEntries: files.affectedRows,
@@ -229,7 +229,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       linkClicks: await eraseCustomerClicks(tx, customer, customerId),
       knowledgePairs: await eraseCustomerKnowledgePairs(tx, projectId, customerId),
     }
-    await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
+    await tx.insert(auditLog).values(projectRow(auditLog, projectId, { action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) }))
     return report
   })
 }

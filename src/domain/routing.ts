@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../db/client.js'
 import type { MessageRow } from '../db/repositories/relay.js'
 import { relayLinks } from '../db/schema/index.js'
+import { projectRow } from '../db/project-scope.js'
 import { activeTopics, type Topic } from './customers.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueueAllTo, enqueueTo, routeOf, type AddressedJob, type Address, type EnqueueToOptions } from './enqueue-to.js'
@@ -86,10 +87,10 @@ export interface CopyOptions {
 }
 
 /** Records one copy (relay link) and queues the job that posts it. */
-export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute, options: CopyOptions = {}): Promise<number> {
+export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, route: CopyRoute, now: Date, options: CopyOptions = {}): Promise<number> {
   const linkId = await insertLink(tx, project, message, route)
   const outboxId = await enqueueTo(tx, project, route.address, copyJob(message, linkId), copyEnqueueOptions(project, message, options))
-  if (route.topic) await touchTopics(tx, [route.topic])
+  if (route.topic) await touchTopics(tx, [route.topic], now)
   return options.returnOutboxId ? outboxId : linkId
 }
 
@@ -99,19 +100,20 @@ export async function queueCopy(tx: DbOrTx, project: ProjectRuntime, message: Me
  * touched in one update (none touched in the last minutes). `known`: the customer's active topics
  * when the caller read them in this transaction (the relay's locking read), else they are read.
  */
-export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
-  await queueRoutedCopies(tx, project, message, await routeMessage(tx, message, staff, known))
+export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, now: Date, staff?: StaffCopyContext, known?: Topic[]): Promise<void> {
+  await queueRoutedCopies(tx, project, message, await routeMessage(tx, message, staff, known), now)
 }
 
 /** Queues the copies of `routeMessage`'s routes (the relay pipeline's, a variant on some): see queueMessageCopies. */
-export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[]): Promise<number[]> {
-  for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
+export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[], now: Date): Promise<number[]> {
+  for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic, now)
   const linkIds = await insertLinks(tx, project, message, routes)
   const jobs: AddressedJob[] = routes.map((route, i) => ({ address: route.address, job: copyJob(message, linkIds[i]!), options: copyEnqueueOptions(project, message) }))
   await enqueueAllTo(tx, project, jobs)
   await touchTopics(
     tx,
     routes.flatMap((route) => (route.topic ? [route.topic] : [])),
+    now,
   )
   return linkIds
 }
@@ -139,8 +141,7 @@ async function insertLink(tx: DbOrTx, project: ProjectRuntime, message: MessageR
 }
 
 function linkRow(project: ProjectRuntime, message: MessageRow, route: CopyRoute) {
-  return {
-    projectId: project.id,
+  return projectRow(relayLinks, project.id, {
     messageId: message.id,
     topicId: route.topic?.id,
     chatId: route.chatId,
@@ -148,7 +149,7 @@ function linkRow(project: ProjectRuntime, message: MessageRow, route: CopyRoute)
     kind: route.kind,
     header: route.header,
     ...(route.variant ? { variant: JSON.stringify(route.variant) } : {}),
-  }
+  })
 }
 
 function copyJob(message: MessageRow, linkId: number): OutboxJob {

@@ -7,6 +7,7 @@ import { queueTopicText } from './topic-notices.js'
 import type { DomainDeps } from './deps.js'
 import { profileCard } from './onboarding/open-topics.js'
 import { textsOf, type ProjectRuntime } from './project-runtime.js'
+import { projectRow } from '../db/project-scope.js'
 
 /**
  * After the outbox reopened or recreated a customer's topic: tell the staff once, and give a
@@ -32,7 +33,9 @@ export async function noteTopicRecovered(deps: DomainDeps, project: ProjectRunti
         via,
       )
     }
-    await tx.insert(auditLog).values({ projectId: project.id, action: `topic_${outcome}`, customerId: customer.id, details: JSON.stringify({ topicId, threadId: topic.threadId }) })
+    await tx
+      .insert(auditLog)
+      .values(projectRow(auditLog, project.id, { action: `topic_${outcome}`, customerId: customer.id, details: JSON.stringify({ topicId, threadId: topic.threadId }) }))
   })
   deps.notify()
 }

@@ -38,8 +38,7 @@ export function reopenHeader(project: ProjectRuntime, closedSince: Date, now: Da
  * reopen it and say why, on the topic's destination, so both land before the client's message.
  * The guarded UPDATE makes this happen once even if two messages race.
  */
-// eslint-disable-next-line no-restricted-syntax -- TODO(issue 17): routing (queueMessageCopies) has no clock to pass yet
-export async function reopenClosedTopic(tx: DbOrTx, project: ProjectRuntime, topic: Topic, now = new Date()): Promise<void> {
+export async function reopenClosedTopic(tx: DbOrTx, project: ProjectRuntime, topic: Topic, now: Date): Promise<void> {
   const [reopened] = await tx
     .update(topics)
     .set({ state: 'open' })

@@ -76,7 +76,7 @@ describe('enqueueTo', () => {
     const delayOf = async (albumWindowMs: number) => {
       const album = { id: ++messageId, mediaGroupId: 'album-1' } as MessageRow
       const before = Date.now()
-      const id = await database.db.transaction((tx) => queueCopy(tx, runtime(albumWindowMs), album, topicRoute(topic, 'relay'), { returnOutboxId: true }))
+      const id = await database.db.transaction((tx) => queueCopy(tx, runtime(albumWindowMs), album, topicRoute(topic, 'relay'), new Date(), { returnOutboxId: true }))
       return (await rowOf(id)).nextAttemptAt.getTime() - before
     }
     const short = await delayOf(1_000)

@@ -17,7 +17,7 @@ describe('personal data of the customer profile', () => {
     await waitForTopicMessage(h, cs, zoe.cs, '📝 Note added to the profile.')
     const db = h.database.db
     const [customer] = await db.select().from(customers).where(eq(customers.telegramUserId, world.people.zoe.id))
-    const exported = await exportCustomerData(db, h.projectId, customer!.id, 'test')
+    const exported = await exportCustomerData(db, h.projectId, customer!.id, 'test', new Date())
     expect(exported).toMatchObject({ tags: ['vip'], notes: [expect.objectContaining({ text: 'lives at 12 Elm Street', authorName: 'Bob' })] })
     expect(await forgetCustomer(db, h.projectId, customer!.id, 'test')).toMatchObject({ notes: 1, tags: 1 })
     expect(await db.select().from(customerNotes).where(eq(customerNotes.customerId, customer!.id))).toEqual([])

@@ -224,7 +224,7 @@ describe('customer forget: a full database dump afterwards', () => {
     expect(stored.find((row) => row.state === 'failed')?.error).toMatch(new RegExp(`params: .*${zoeId}`))
     expect(dead[0]!.lastError).toContain('@zoeq')
     // The export shows all of it (what forget erases), and nothing of Yuri's.
-    const exported = JSON.stringify(await exportCustomerData(db, h.projectId, customer!.id, 'test'))
+    const exported = JSON.stringify(await exportCustomerData(db, h.projectId, customer!.id, 'test', new Date()))
     for (const trace of [
       zoeSecrets.clickAddress,
       zoeSecrets.userAgent,

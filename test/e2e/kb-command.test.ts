@@ -71,7 +71,7 @@ describe('the knowledge base: synced on start, /kb add from a conversation', () 
 
     // Added again: her export shows it, and forgetting her deletes it.
     expect(await command(world.people.alice.id, cs, zoe.cs, '/kb add', mirror.message_id)).toMatch(/^📚 Added/)
-    const exported = await exportCustomerData(db, h.projectId, customerId, 'test')
+    const exported = await exportCustomerData(db, h.projectId, customerId, 'test', new Date())
     expect(exported?.knowledgePairs).toMatchObject([{ section: QUESTION, text: `Q: ${QUESTION}\nA: ${ANSWER}`, approvedBy: world.people.alice.id }])
     expect(await forgetCustomer(db, h.projectId, customerId, 'test')).toMatchObject({ knowledgePairs: 1 })
     expect(await db.select().from(kbChunks).where(eq(kbChunks.customerId, customerId))).toEqual([])

@@ -122,7 +122,7 @@ describe('/resolve', () => {
     const history = await botAnswer(world.groups.cs.id, zoe.cs, 'Assignment history')
     expect(history.text).toMatch(/· resolved, rated 4\/5 · by Carol \(command\)/)
     // The customer's data export carries it too.
-    const exported = await exportCustomerData(h.database.db, h.projectId, customer.id, 'test')
+    const exported = await exportCustomerData(h.database.db, h.projectId, customer.id, 'test', new Date())
     expect(exported!.ratings.map((r) => [r.resolutionId, r.rating])).toEqual([[resolution.id, 4]])
   })
 

@@ -57,6 +57,48 @@ describe('npm run lint enforces the layers', { timeout: 60_000 }, () => {
     expect(await layerErrors('src/domain/deps.ts', text)).toEqual([])
   })
 
+  it('fails on a hand-written project filter outside inProject, in the domain and elsewhere', async () => {
+    const text = [
+      "import { and, eq, inArray } from 'drizzle-orm'",
+      "import { topics } from '../db/schema/index.js'",
+      'export const one = and(eq(topics.projectId, 1), eq(topics.id, 2))',
+      'export const some = inArray(topics.projectId, [1, 2])',
+      '',
+    ].join('\n')
+    const filter = /^no-restricted-syntax: A statement is limited to its project with inProject/
+    expect(await layerErrors('src/domain/deps.ts', text)).toEqual([expect.stringMatching(filter), expect.stringMatching(filter)])
+    expect(await layerErrors('src/cron/retention.ts', text)).toEqual([expect.stringMatching(filter), expect.stringMatching(filter)])
+  })
+
+  it('passes for filters through inProject, and inside the helper itself', async () => {
+    const text = [
+      "import { eq } from 'drizzle-orm'",
+      "import { inProject } from '../db/project-scope.js'",
+      "import { topics } from '../db/schema/index.js'",
+      'export const one = inProject(topics, 1, eq(topics.id, 2))',
+      '',
+    ].join('\n')
+    expect(await layerErrors('src/domain/deps.ts', text)).toEqual([])
+    expect(
+      await layerErrors('src/db/project-scope.ts', "import { eq } from 'drizzle-orm'\nimport { topics } from './schema/index.js'\nexport const c = eq(topics.projectId, 1)\n"),
+    ).toEqual([])
+  })
+
+  it('fails on a projectId written into an insert’s values, passes for projectRow', async () => {
+    const text = [
+      "import { projectRow } from '../db/project-scope.js'",
+      "import { customerTags } from '../db/schema/index.js'",
+      "import type { DbOrTx } from '../db/client.js'",
+      'export const add = (tx: DbOrTx) => tx.insert(customerTags).values({ projectId: 1, customerId: 2, tag: "vip" })',
+      'export const addAll = (tx: DbOrTx) => tx.insert(customerTags).values([3, 4].map((customerId) => ({ projectId: 1, customerId, tag: "vip" })))',
+      'export const scoped = (tx: DbOrTx) => tx.insert(customerTags).values(projectRow(customerTags, 1, { customerId: 2, tag: "vip" }))',
+      '',
+    ].join('\n')
+    const row = /^no-restricted-syntax: A new row names its project with projectRow/
+    expect(await layerErrors('src/domain/deps.ts', text)).toEqual([expect.stringMatching(row), expect.stringMatching(row)])
+    expect(await layerErrors('src/cron/retention.ts', text)).toEqual([expect.stringMatching(row), expect.stringMatching(row)])
+  })
+
   it('fails when the domain reads the system time instead of its clock', async () => {
     const errors = await layerErrors('src/domain/deps.ts', 'export const at = new Date()\nexport const ms = Date.now()\nexport const then = new Date(0)\n')
     expect(errors).toEqual([expect.stringMatching(/^no-restricted-syntax: .*not new Date\(\)/), expect.stringMatching(/^no-restricted-syntax: .*not Date\.now\(\)/)])

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
-import type { ProjectScope } from '../project-scope.js'
+import { inProject, type ProjectScope } from '../project-scope.js'
 import { messages, relayLinks, topics, type NotRelayedReason } from '../schema/index.js'
 
 export type MessageRow = typeof messages.$inferSelect
@@ -42,14 +42,14 @@ export async function resolveStoredMessage(db: DbOrTx, viewer: Viewer, chatId: n
   const [original] = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.projectId, viewer.projectId), inArray(messages.botId, bots), eq(messages.chatId, chatId), eq(messages.messageId, messageId)))
+    .where(inProject(messages, viewer.projectId, inArray(messages.botId, bots), eq(messages.chatId, chatId), eq(messages.messageId, messageId)))
     .orderBy(desc(messages.id))
     .limit(1)
   if (original) return { message: original }
   const [link] = await db
     .select()
     .from(relayLinks)
-    .where(and(eq(relayLinks.projectId, viewer.projectId), eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId), inArray(relayLinks.botId, bots)))
+    .where(inProject(relayLinks, viewer.projectId, eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId), inArray(relayLinks.botId, bots)))
     .orderBy(desc(relayLinks.id))
     .limit(1)
   if (!link) return undefined
@@ -68,8 +68,9 @@ export async function reactionTarget(db: DbOrTx, message: MessageRow): Promise<M
     .select()
     .from(messages)
     .where(
-      and(
-        eq(messages.projectId, message.projectId),
+      inProject(
+        messages,
+        message.projectId,
         eq(messages.botId, message.botId),
         eq(messages.chatId, message.chatId),
         eq(messages.mediaGroupId, message.mediaGroupId),
@@ -101,12 +102,13 @@ export async function unsentAlbumLinks(db: DbOrTx, first: RelayLinkRow, mediaGro
     .from(relayLinks)
     .innerJoin(messages, eq(messages.id, relayLinks.messageId))
     .where(
-      and(
-        eq(relayLinks.projectId, first.projectId),
+      inProject(
+        relayLinks,
+        first.projectId,
         eq(relayLinks.chatId, first.chatId),
         eq(relayLinks.kind, first.kind),
         isNull(relayLinks.copyMessageId),
-        eq(messages.projectId, first.projectId),
+        inProject(messages, first.projectId),
         eq(messages.mediaGroupId, mediaGroupId),
         eq(messages.chatId, (await findMessageRow(db, first.messageId))?.chatId ?? 0),
       ),

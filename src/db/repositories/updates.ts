@@ -1,5 +1,6 @@
 import type { Update } from 'grammy/types'
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { inProject, projectRow } from '../project-scope.js'
 import { retryTransient } from '../errors.js'
 import type { DbOrTx } from '../client.js'
 import { updates } from '../schema/index.js'
@@ -41,14 +42,9 @@ export async function storeUpdates(db: DbOrTx, projectId: number, botId: number,
     .insert(updates)
     .ignore()
     .values(
-      batch.map((update) => ({
-        botId,
-        updateId: update.update_id,
-        projectId,
-        payload: JSON.stringify(update),
-        orderKey: options.orderKeyOf?.(update)?.slice(0, 64),
-        ...claim,
-      })),
+      batch.map((update) =>
+        projectRow(updates, projectId, { botId, updateId: update.update_id, payload: JSON.stringify(update), orderKey: options.orderKeyOf?.(update)?.slice(0, 64), ...claim }),
+      ),
     )
   return result.affectedRows
 }
@@ -266,7 +262,7 @@ export async function listFailedUpdates(db: DbOrTx, options: { projectId?: numbe
   const rows = await db
     .select({ botId, updateId, projectId, attempts, error, updatedAt, payload })
     .from(updates)
-    .where(options.projectId === undefined ? failed : and(failed, eq(updates.projectId, options.projectId)))
+    .where(options.projectId === undefined ? failed : inProject(updates, options.projectId, failed))
     .orderBy(desc(updates.updatedAt))
     .limit(options.limit ?? 20)
   return rows.map(({ payload, ...row }) => ({ ...row, kind: kindOf(payload) }))
@@ -282,7 +278,7 @@ export async function retryFailedUpdate(db: DbOrTx, key: UpdateKey, projectId?: 
   const [result] = await db
     .update(updates)
     .set({ state: 'received', attempts: 0, updatedAt: new Date(0), claimToken: null, claimedUntil: null })
-    .where(projectId === undefined ? row : and(row, eq(updates.projectId, projectId)))
+    .where(projectId === undefined ? row : inProject(updates, projectId, row))
   return result.affectedRows === 1
 }
 

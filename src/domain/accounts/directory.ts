@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { accounts } from '../../db/schema/index.js'
 
@@ -23,7 +24,7 @@ export function databaseAccountDirectory(db: DbOrTx): AccountDirectory {
       const [row] = await db
         .select()
         .from(accounts)
-        .where(and(eq(accounts.projectId, projectId), eq(accounts.email, email)))
+        .where(inProject(accounts, projectId, eq(accounts.email, email)))
       return row
     },
   }

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync'
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { accounts, projects } from '../../db/schema/index.js'
 import { normaliseEmail } from './directory.js'
@@ -102,8 +103,9 @@ export async function importAccounts(db: Database, project: { key: string; name:
         .select({ email: accounts.email })
         .from(accounts)
         .where(
-          and(
-            eq(accounts.projectId, projectId),
+          inProject(
+            accounts,
+            projectId,
             inArray(
               accounts.email,
               batch.map((row) => row.email),
@@ -113,7 +115,11 @@ export async function importAccounts(db: Database, project: { key: string; name:
       updated += existing.length
       await tx
         .insert(accounts)
-        .values(batch.map((row) => ({ projectId, email: row.email, displayName: row.displayName, externalId: row.externalId, crTeamHint: row.crTeam, treatment: row.treatment })))
+        .values(
+          batch.map((row) =>
+            projectRow(accounts, projectId, { email: row.email, displayName: row.displayName, externalId: row.externalId, crTeamHint: row.crTeam, treatment: row.treatment }),
+          ),
+        )
         // VALUES(col) works on MariaDB and MySQL 8 alike (MySQL's `AS new` alias does not exist on MariaDB).
         .onDuplicateKeyUpdate({
           set: {

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/client.js'
 import { auditEvents, type AssignmentAction, type AuditKind } from '../../db/schema/index.js'
+import { projectRow } from '../../db/project-scope.js'
 
 /** What every audited change carries: who acted (null: the system) and about which customer. */
 interface AuditBase {
@@ -41,16 +42,17 @@ void KINDS_MATCH
 
 /** Records one audited change; call it inside the transaction of the change, so both commit or neither. */
 export async function recordAudit(tx: DbOrTx, projectId: number, event: AuditEvent): Promise<void> {
-  await tx.insert(auditEvents).values({
-    projectId,
-    kind: event.kind,
-    actorUserId: event.actorUserId,
-    apiKeyId: event.kind === 'api_write' ? event.apiKeyId : null,
-    customerId: event.customerId,
-    details: JSON.stringify(event.details),
-    text: 'text' in event ? (event.text ?? null) : null,
-    ...(event.at ? { createdAt: event.at } : {}),
-  })
+  await tx.insert(auditEvents).values(
+    projectRow(auditEvents, projectId, {
+      kind: event.kind,
+      actorUserId: event.actorUserId,
+      apiKeyId: event.kind === 'api_write' ? event.apiKeyId : null,
+      customerId: event.customerId,
+      details: JSON.stringify(event.details),
+      text: 'text' in event ? (event.text ?? null) : null,
+      ...(event.at ? { createdAt: event.at } : {}),
+    }),
+  )
 }
 
 /** The audit event of an assignment-log row: a transfer, a ban, an assignment; none for conversation states (resolved, reopened). */

@@ -1,4 +1,5 @@
-import { and, asc, eq, gte, lt } from 'drizzle-orm'
+import { asc, gte, lt } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { auditEvents } from '../../db/schema/index.js'
 import { toCsv } from '../reports/csv.js'
@@ -12,7 +13,7 @@ export async function auditEventsIn(db: DbOrTx, projectId: number, from: Date, t
   return db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.projectId, projectId), gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to)))
+    .where(inProject(auditEvents, projectId, gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to)))
     .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id))
 }
 

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, gte, lt } from 'drizzle-orm'
+import { count, desc, gte, lt } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { auditEvents, type AuditKind } from '../../db/schema/index.js'
 import { memberName, textsOf, type ProjectRuntime } from '../project-runtime.js'
@@ -12,7 +13,7 @@ export interface AuditSummary {
 
 /** Counts of a project's audit events in [from, to) by kind and by who acted. */
 export async function auditSummary(db: DbOrTx, projectId: number, from: Date, to: Date): Promise<AuditSummary> {
-  const inPeriod = and(eq(auditEvents.projectId, projectId), gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to))
+  const inPeriod = inProject(auditEvents, projectId, gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to))
   const byKind = await db.select({ kind: auditEvents.kind, count: count() }).from(auditEvents).where(inPeriod).groupBy(auditEvents.kind).orderBy(desc(count()), auditEvents.kind)
   const byActor = await db
     .select({ actorUserId: auditEvents.actorUserId, count: count() })

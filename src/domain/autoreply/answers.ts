@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import type { ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope, projectRow } from '../../db/project-scope.js'
 import { customerAnswers, flowPositions } from '../../db/schema/index.js'
 
 /** How long a flow waits for the client's answer or press; after that their messages are ordinary again. */
@@ -12,7 +12,7 @@ export type FlowPosition = { flow: string; step: string }
 export async function storeAnswer(tx: DbOrTx, scope: ProjectScope, customerId: number, key: string, value: string, now: Date): Promise<void> {
   await tx
     .insert(customerAnswers)
-    .values({ projectId: scope.projectId, customerId, key, value: value.slice(0, 1000), answeredAt: now })
+    .values(projectRow(customerAnswers, scope.projectId, { customerId, key, value: value.slice(0, 1000), answeredAt: now }))
     .onDuplicateKeyUpdate({ set: { value: sql`VALUES(value)`, answeredAt: sql`VALUES(answered_at)` } })
 }
 
@@ -21,7 +21,7 @@ export async function customerAnswerList(db: DbOrTx, scope: ProjectScope, custom
   return db
     .select({ key: customerAnswers.key, value: customerAnswers.value })
     .from(customerAnswers)
-    .where(and(eq(customerAnswers.projectId, scope.projectId), eq(customerAnswers.customerId, customerId)))
+    .where(inProject(customerAnswers, scope.projectId, eq(customerAnswers.customerId, customerId)))
     .orderBy(asc(customerAnswers.key))
 }
 
@@ -30,7 +30,7 @@ export async function flowPositionOf(tx: DbOrTx, scope: ProjectScope, customerId
   const [row] = await tx
     .select()
     .from(flowPositions)
-    .where(and(eq(flowPositions.projectId, scope.projectId), eq(flowPositions.customerId, customerId)))
+    .where(inProject(flowPositions, scope.projectId, eq(flowPositions.customerId, customerId)))
   if (!row || now.getTime() - row.reachedAt.getTime() > FLOW_IDLE_MS) return undefined
   return { flow: row.flow, step: row.step }
 }
@@ -38,19 +38,19 @@ export async function flowPositionOf(tx: DbOrTx, scope: ProjectScope, customerId
 /** The customer reached a step that waits for them (undefined: they are in no flow any more). */
 export async function setFlowPosition(tx: DbOrTx, scope: ProjectScope, customerId: number, position: FlowPosition | undefined, now: Date): Promise<void> {
   if (!position) {
-    await tx.delete(flowPositions).where(and(eq(flowPositions.projectId, scope.projectId), eq(flowPositions.customerId, customerId)))
+    await tx.delete(flowPositions).where(inProject(flowPositions, scope.projectId, eq(flowPositions.customerId, customerId)))
     return
   }
   await tx
     .insert(flowPositions)
-    .values({ projectId: scope.projectId, customerId, ...position, reachedAt: now })
+    .values(projectRow(flowPositions, scope.projectId, { customerId, ...position, reachedAt: now }))
     .onDuplicateKeyUpdate({ set: { flow: sql`VALUES(flow)`, step: sql`VALUES(step)`, reachedAt: sql`VALUES(reached_at)` } })
 }
 
 /** `customer forget`: their answers and flow position go (free text they typed). */
 export async function eraseCustomerAnswers(tx: DbOrTx, scope: ProjectScope, customerId: number): Promise<void> {
-  await tx.delete(customerAnswers).where(and(eq(customerAnswers.projectId, scope.projectId), eq(customerAnswers.customerId, customerId)))
-  await tx.delete(flowPositions).where(and(eq(flowPositions.projectId, scope.projectId), eq(flowPositions.customerId, customerId)))
+  await tx.delete(customerAnswers).where(inProject(customerAnswers, scope.projectId, eq(customerAnswers.customerId, customerId)))
+  await tx.delete(flowPositions).where(inProject(flowPositions, scope.projectId, eq(flowPositions.customerId, customerId)))
 }
 
 /** The customers of a project who answered `key` (with `value`, when given): a broadcast segment. */
@@ -58,6 +58,6 @@ export async function customersWithAnswer(db: DbOrTx, scope: ProjectScope, key: 
   const rows = await db
     .select({ customerId: customerAnswers.customerId })
     .from(customerAnswers)
-    .where(and(eq(customerAnswers.projectId, scope.projectId), eq(customerAnswers.key, key), ...(value === undefined ? [] : [eq(customerAnswers.value, value)])))
+    .where(inProject(customerAnswers, scope.projectId, eq(customerAnswers.key, key), ...(value === undefined ? [] : [eq(customerAnswers.value, value)])))
   return rows.map((row) => row.customerId)
 }

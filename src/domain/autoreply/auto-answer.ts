@@ -47,7 +47,7 @@ export async function sendAutoAnswer(tx: DbOrTx, project: ProjectRuntime, custom
  * A client message the bot answers: copied into each active topic marked "🤖 auto-answered",
  * silently — no wait starts, a resolved conversation stays resolved, a closed topic is not reopened.
  */
-export async function relayAutoAnswered(tx: DbOrTx, project: ProjectRuntime, stored: MessageRow, topics: Topic[]): Promise<void> {
+export async function relayAutoAnswered(tx: DbOrTx, project: ProjectRuntime, stored: MessageRow, topics: Topic[], now: Date): Promise<void> {
   const header = textsOf(project).staff('autoAnsweredHeader')
-  for (const topic of topics) await queueCopy(tx, project, stored, topicRoute(topic, 'relay', header))
+  for (const topic of topics) await queueCopy(tx, project, stored, topicRoute(topic, 'relay', header), now)
 }

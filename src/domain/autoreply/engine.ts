@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { FlowButton } from '../../config/flows.js'
 import type { DbOrTx } from '../../db/client.js'
-import { scopeOf } from '../../db/project-scope.js'
+import { scopeOf, inProject } from '../../db/project-scope.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { customers, linkClicks, links } from '../../db/schema/index.js'
 import { flowButtons, type FlowPress } from '../buttons/flow.js'
@@ -92,7 +92,7 @@ export async function carryOutAutoAnswer(
   action: AutoAnswerAction,
   now: Date,
 ): Promise<void> {
-  await relayAutoAnswered(tx, project, stored, topics)
+  await relayAutoAnswered(tx, project, stored, topics, now)
   const turn: Turn = { tx, project, customer, now, replyToRowId: stored.id }
   if (action.kind === 'flow') return runStep(turn, action.flow, undefined)
   if (action.kind === 'answer') {
@@ -142,7 +142,7 @@ export async function pressFlowButton(deps: DomainDeps, project: ProjectRuntime,
     const [customer] = await tx
       .select()
       .from(customers)
-      .where(and(eq(customers.id, press.value.customerId), eq(customers.projectId, project.id)))
+      .where(inProject(customers, project.id, eq(customers.id, press.value.customerId)))
       .for('update')
     // A banned client's old buttons do nothing (their messages are not relayed either).
     const t = textsOf(project)
@@ -186,7 +186,7 @@ export async function startLinkFlow(tx: DbOrTx, deps: Pick<DomainDeps, 'clock'>,
     .select({ code: links.code })
     .from(linkClicks)
     .innerJoin(links, eq(links.id, linkClicks.linkId))
-    .where(and(eq(linkClicks.projectId, project.id), eq(linkClicks.token, clickToken)))
+    .where(inProject(linkClicks, project.id, eq(linkClicks.token, clickToken)))
   const flow = link && flows.find(([, spec]) => spec.link === link.code)
   if (flow) await runStep({ tx, project, customer, now: deps.clock.now() }, flow[0], undefined)
 }

@@ -29,7 +29,7 @@ export async function handOffToPerson(tx: DbOrTx, project: ProjectRuntime, custo
     })
     if (!stored) continue // the random id was taken: draw another
     if (customer.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
-    await queueMessageCopies(tx, project, stored)
+    await queueMessageCopies(tx, project, stored, now)
     await clientMessageRelayed(tx, project, customer, stored.id, now)
     return
   }

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { broadcasts, outbox, systemTopics } from '../../db/schema/index.js'
 import { contentOf } from '../../shared/message-content.js'
@@ -42,15 +43,16 @@ export async function prepareBroadcast(
   const segment = segmentLabel(parsed.segment)
   const recipients = (await segmentRecipients(db, project, parsed.segment)).length
   if (recipients === 0) return { ok: false, reason: t.staff('broadcastNoRecipients', { segment }) }
-  const [inserted] = await db.insert(broadcasts).values({
-    projectId: project.id,
-    authorUserId: input.authorUserId,
-    segment,
-    source: JSON.stringify(input.source),
-    sourceBotId: input.sourceBotId,
-    total: recipients,
-    paid: input.paid,
-  })
+  const [inserted] = await db.insert(broadcasts).values(
+    projectRow(broadcasts, project.id, {
+      authorUserId: input.authorUserId,
+      segment,
+      source: JSON.stringify(input.source),
+      sourceBotId: input.sourceBotId,
+      total: recipients,
+      paid: input.paid,
+    }),
+  )
   return { ok: true, broadcastId: Number(inserted.insertId), segment, recipients }
 }
 
@@ -64,7 +66,7 @@ async function lockBroadcast(tx: DbOrTx, project: ProjectRuntime, broadcastId: n
   const [row] = await tx
     .select()
     .from(broadcasts)
-    .where(and(eq(broadcasts.id, broadcastId), eq(broadcasts.projectId, project.id)))
+    .where(inProject(broadcasts, project.id, eq(broadcasts.id, broadcastId)))
     .for('update')
   return row
 }
@@ -193,6 +195,6 @@ export async function isOnboardingThread(db: Database, project: ProjectRuntime, 
   const [topic] = await db
     .select({ id: systemTopics.id })
     .from(systemTopics)
-    .where(and(eq(systemTopics.projectId, project.id), eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding'), eq(systemTopics.threadId, threadId)))
+    .where(inProject(systemTopics, project.id, eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding'), eq(systemTopics.threadId, threadId)))
   return topic !== undefined
 }

@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull, or } from 'drizzle-orm'
+import { and, eq, isNull, or } from 'drizzle-orm'
+import { inProject, inProjects } from '../../db/project-scope.js'
 import { broadcasts } from '../../db/schema/index.js'
 import { cancelKeyboard } from '../buttons/broadcast.js'
 import type { DomainDeps } from '../deps.js'
@@ -23,11 +24,9 @@ export async function refreshBroadcasts(deps: DomainDeps, projects: ProjectRunti
     .select()
     .from(broadcasts)
     .where(
-      and(
-        inArray(
-          broadcasts.projectId,
-          projects.map((p) => p.id),
-        ),
+      inProjects(
+        broadcasts,
+        projects.map((p) => p.id),
         or(eq(broadcasts.state, 'sending'), and(eq(broadcasts.state, 'cancelled'), isNull(broadcasts.finishedAt))),
       ),
     )
@@ -54,7 +53,7 @@ export async function refreshBroadcasts(deps: DomainDeps, projects: ProjectRunti
           ...(finished ? { finishedAt: now } : {}),
           ...(edit ? { progressEditedAt: now } : {}),
         })
-        .where(and(eq(broadcasts.id, row.id), eq(broadcasts.projectId, row.projectId)))
+        .where(inProject(broadcasts, row.projectId, eq(broadcasts.id, row.id)))
       if (!edit) return
       const text = textsOf(project).staff('broadcastProgress', { segment: row.segment, total: row.total, ...counts, state })
       await queueConfirmationEdit(tx, project, row, text, state === 'sending' ? cancelKeyboard(project, row.id) : { inline_keyboard: [] })

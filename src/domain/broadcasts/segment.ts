@@ -1,4 +1,5 @@
-import { and, eq, exists, ne, or, sql, type SQL } from 'drizzle-orm'
+import { eq, exists, ne, or, sql, type SQL } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customerAttributions, customers, customerTags, linkClicks, links } from '../../db/schema/index.js'
 import { normaliseTag } from '../crm/tags.js'
@@ -43,7 +44,7 @@ function segmentCondition(db: DbOrTx, projectId: number, segment: Segment): SQL 
         db
           .select({ one: sql`1` })
           .from(customerTags)
-          .where(and(eq(customerTags.projectId, customers.projectId), eq(customerTags.customerId, customers.id), eq(customerTags.tag, segment.tag))),
+          .where(inProject(customerTags, customers.projectId, eq(customerTags.customerId, customers.id), eq(customerTags.tag, segment.tag))),
       )
     case 'team':
       return eq(customers.crTeam, segment.team)
@@ -54,7 +55,7 @@ function segmentCondition(db: DbOrTx, projectId: number, segment: Segment): SQL 
           .select({ one: sql`1` })
           .from(customerAttributions)
           .innerJoin(linkClicks, or(eq(linkClicks.id, customerAttributions.firstClickId), eq(linkClicks.id, customerAttributions.lastClickId)))
-          .innerJoin(links, and(eq(links.id, linkClicks.linkId), eq(links.projectId, projectId), eq(links.code, segment.code)))
+          .innerJoin(links, inProject(links, projectId, eq(links.id, linkClicks.linkId), eq(links.code, segment.code)))
           .where(eq(customerAttributions.customerId, customers.id)),
       )
     case 'lang':
@@ -70,15 +71,7 @@ export async function segmentRecipients(db: DbOrTx, project: ProjectRuntime, seg
   const rows = await db
     .select({ customerId: customers.id, chatId: customers.telegramUserId })
     .from(customers)
-    .where(
-      and(
-        eq(customers.projectId, project.id),
-        ne(customers.state, 'rejected'),
-        eq(customers.blocked, false),
-        eq(customers.banned, false),
-        segmentCondition(db, project.id, segment),
-      ),
-    )
+    .where(inProject(customers, project.id, ne(customers.state, 'rejected'), eq(customers.blocked, false), eq(customers.banned, false), segmentCondition(db, project.id, segment)))
     .orderBy(customers.id)
   return rows
 }

@@ -1,4 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import { assignmentLog, conversationRatings, customers } from '../../db/schema/index.js'
 import type { RatingPress } from '../buttons/rating.js'
 import { customerName, findCustomer } from '../customers.js'
@@ -36,14 +37,14 @@ export async function rateResolution(
     const resolutions = await tx
       .select({ id: assignmentLog.id })
       .from(assignmentLog)
-      .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.customerId, customer.id), eq(assignmentLog.action, 'resolved')))
+      .where(inProject(assignmentLog, project.id, eq(assignmentLog.customerId, customer.id), eq(assignmentLog.action, 'resolved')))
       .orderBy(desc(assignmentLog.id))
     if (!resolutions.some((row) => row.id === data.resolutionId)) return { text: say('buttonNoLongerValid'), alert: true }
     if (resolutions[0]!.id !== data.resolutionId) return { text: say('ratingExpired'), alert: true }
     const [inserted] = await tx
       .insert(conversationRatings)
       .ignore()
-      .values({ projectId: project.id, customerId: customer.id, resolutionId: data.resolutionId, rating: data.rating })
+      .values(projectRow(conversationRatings, project.id, { customerId: customer.id, resolutionId: data.resolutionId, rating: data.rating }))
     if (inserted.affectedRows === 0) return { text: say('ratingAlreadyGiven'), alert: true }
     const text = `${say('ratingPrompt')}\n\n${say('ratingThanks', { rating: data.rating })}`
     // The prompt is edited by the bot that posted it (the client bot), without its buttons.

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { cannedReplies } from '../../db/schema/index.js'
 import { findCustomer, type Topic } from '../customers.js'
@@ -27,7 +28,7 @@ export async function addCanned(deps: DomainDeps, project: ProjectRuntime, actor
   if (text.length > CANNED_MAX_CHARS) return { ok: false, reason: t.staff('cannedTooLong', { max: CANNED_MAX_CHARS }) }
   await deps.db
     .insert(cannedReplies)
-    .values({ projectId: project.id, name, text, createdBy: actorUserId })
+    .values(projectRow(cannedReplies, project.id, { name, text, createdBy: actorUserId }))
     .onDuplicateKeyUpdate({ set: { text, createdBy: actorUserId } })
   return { ok: true, text: t.staff('cannedSaved', { name }) }
 }
@@ -37,14 +38,14 @@ export async function removeCanned(deps: DomainDeps, project: ProjectRuntime, ac
   const refusal = refusalFor(project, actorUserId, 'manage_canned')
   if (refusal) return { ok: false, reason: refusal }
   const name = normaliseTag(rawName)
-  const [result] = name ? await deps.db.delete(cannedReplies).where(and(eq(cannedReplies.projectId, project.id), eq(cannedReplies.name, name))) : [{ affectedRows: 0 }]
+  const [result] = name ? await deps.db.delete(cannedReplies).where(inProject(cannedReplies, project.id, eq(cannedReplies.name, name))) : [{ affectedRows: 0 }]
   const t = textsOf(project)
   return result.affectedRows > 0 ? { ok: true, text: t.staff('cannedRemoved', { name: name! }) } : { ok: false, reason: t.staff('cannedUnknown', { name: rawName }) }
 }
 
 /** `/canned list`: the project's canned replies, by name, each with the start of its text. */
 export async function listCanned(db: DbOrTx, project: ProjectRuntime): Promise<string> {
-  const rows = await db.select().from(cannedReplies).where(eq(cannedReplies.projectId, project.id)).orderBy(cannedReplies.name)
+  const rows = await db.select().from(cannedReplies).where(inProject(cannedReplies, project.id)).orderBy(cannedReplies.name)
   const t = textsOf(project)
   if (rows.length === 0) return t.staff('cannedNone')
   const preview = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/\s+/g, ' ')
@@ -70,7 +71,7 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
     ? await deps.db
         .select()
         .from(cannedReplies)
-        .where(and(eq(cannedReplies.projectId, project.id), eq(cannedReplies.name, name)))
+        .where(inProject(cannedReplies, project.id, eq(cannedReplies.name, name)))
     : []
   if (!canned) return { ok: false, reason: t.staff('cannedUnknownSeeList', { name: rawName }) }
   if (topic.state === 'retired') return { ok: false, reason: t.staff('notDeliveredRetired') }

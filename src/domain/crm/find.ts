@@ -1,4 +1,5 @@
-import { and, eq, inArray, like, or, type SQL } from 'drizzle-orm'
+import { eq, inArray, like, or, type SQL } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { accounts, customers, customerTags, topics } from '../../db/schema/index.js'
 import { customerName } from '../customers.js'
@@ -24,7 +25,7 @@ export async function findCustomers(db: DbOrTx, project: ProjectRuntime, query: 
     .select({ customer: customers, account: accounts })
     .from(customers)
     .leftJoin(accounts, eq(accounts.id, customers.accountId))
-    .where(and(eq(customers.projectId, project.id), condition.where))
+    .where(inProject(customers, project.id, condition.where))
     .orderBy(customers.id)
     .limit(FIND_LIMIT + 1)
   const t = textsOf(project)
@@ -60,7 +61,7 @@ function searchCondition(db: DbOrTx, project: ProjectRuntime, query: string): { 
     const tagged = db
       .select({ id: customerTags.customerId })
       .from(customerTags)
-      .where(and(eq(customerTags.projectId, project.id), eq(customerTags.tag, tag)))
+      .where(inProject(customerTags, project.id, eq(customerTags.tag, tag)))
     return { where: inArray(customers.id, tagged) }
   }
   const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -74,6 +75,6 @@ export async function topicLinks(db: DbOrTx, project: ProjectRuntime, customerId
   const rows = await db
     .select({ customerId: topics.customerId, chatId: topics.chatId, threadId: topics.threadId })
     .from(topics)
-    .where(and(eq(topics.projectId, project.id), inArray(topics.customerId, customerIds), eq(topics.role, role), inArray(topics.state, ['open', 'closed'])))
+    .where(inProject(topics, project.id, inArray(topics.customerId, customerIds), eq(topics.role, role), inArray(topics.state, ['open', 'closed'])))
   return new Map(rows.flatMap((row) => (row.threadId ? [[row.customerId, topicLink(row.chatId, row.threadId)] as const] : [])))
 }

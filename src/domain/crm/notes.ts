@@ -5,6 +5,7 @@ import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js
 import { lockProfile, queueProfileCardEdits } from './profile-card.js'
 import { customerNoteList, noteLine } from './profile-extras.js'
 import type { CrmOutcome } from './tags.js'
+import { projectRow } from '../../db/project-scope.js'
 
 /** Longest note kept. */
 export const NOTE_MAX_CHARS = 2000
@@ -19,7 +20,7 @@ export async function addNote(deps: DomainDeps, project: ProjectRuntime, custome
   const author = staffMember(project, actorUserId)!
   await deps.db.transaction(async (tx) => {
     await lockProfile(tx, customerId)
-    await tx.insert(customerNotes).values({ projectId: project.id, customerId, authorUserId: actorUserId, authorName: author.name, text })
+    await tx.insert(customerNotes).values(projectRow(customerNotes, project.id, { customerId, authorUserId: actorUserId, authorName: author.name, text }))
     await queueProfileCardEdits(tx, project, customerId)
   })
   deps.notify()

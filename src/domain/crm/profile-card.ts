@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { Database, DbOrTx } from '../../db/client.js'
 import { accounts, activeTopicStates, customers, profileCards, topics } from '../../db/schema/index.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
@@ -43,7 +44,7 @@ export async function recordProfileCard<T>(
     await lockProfile(tx, topic.customerId)
     await tx
       .insert(profileCards)
-      .values({ projectId: topic.projectId, ...card })
+      .values(projectRow(profileCards, topic.projectId, { ...card }))
       .onDuplicateKeyUpdate({ set: { chatId: sql`VALUES(chat_id)`, messageId: sql`VALUES(message_id)`, botId: sql`VALUES(bot_id)` } })
     return andThen(tx, topic)
   })
@@ -64,9 +65,10 @@ export async function queueProfileCardEdits(tx: DbOrTx, project: ProjectRuntime,
     .from(profileCards)
     .innerJoin(topics, eq(topics.id, profileCards.topicId))
     .where(
-      and(
-        eq(profileCards.projectId, project.id),
-        eq(topics.projectId, project.id),
+      inProject(
+        profileCards,
+        project.id,
+        inProject(topics, project.id),
         eq(topics.customerId, customerId),
         inArray(topics.state, activeTopicStates),
         ...(newCardOf === undefined ? [] : [eq(topics.id, newCardOf)]),

@@ -1,7 +1,7 @@
-import { and, desc, eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { customerNotes, customerTags } from '../../db/schema/index.js'
-import type { ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope } from '../../db/project-scope.js'
 import type { Texts } from '../../texts/index.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { customerSource } from '../links/attribution.js'
@@ -32,7 +32,7 @@ export async function customerTagList(db: DbOrTx, scope: ProjectScope, customerI
   const rows = await db
     .select({ tag: customerTags.tag })
     .from(customerTags)
-    .where(and(eq(customerTags.projectId, scope.projectId), eq(customerTags.customerId, customerId)))
+    .where(inProject(customerTags, scope.projectId, eq(customerTags.customerId, customerId)))
     .orderBy(customerTags.tag)
   return rows.map((row) => row.tag)
 }
@@ -42,7 +42,7 @@ export async function customerNoteList(db: DbOrTx, scope: ProjectScope, customer
   const query = db
     .select()
     .from(customerNotes)
-    .where(and(eq(customerNotes.projectId, scope.projectId), eq(customerNotes.customerId, customerId)))
+    .where(inProject(customerNotes, scope.projectId, eq(customerNotes.customerId, customerId)))
     .orderBy(desc(customerNotes.id))
   return limit === undefined ? query : query.limit(limit)
 }

@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import { customerTags } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import { refusalFor } from '../permissions.js'
@@ -43,8 +44,8 @@ export async function changeTags(deps: DomainDeps, project: ProjectRuntime, cust
       ? await tx
           .insert(customerTags)
           .ignore()
-          .values(parsed.tags.map((tag) => ({ projectId: project.id, customerId, tag, addedBy: actorUserId })))
-      : await tx.delete(customerTags).where(and(eq(customerTags.projectId, project.id), eq(customerTags.customerId, customerId), inArray(customerTags.tag, parsed.tags)))
+          .values(parsed.tags.map((tag) => projectRow(customerTags, project.id, { customerId, tag, addedBy: actorUserId })))
+      : await tx.delete(customerTags).where(inProject(customerTags, project.id, eq(customerTags.customerId, customerId), inArray(customerTags.tag, parsed.tags)))
     if (result.affectedRows > 0) await queueProfileCardEdits(tx, project, customerId)
     return customerTagList(tx, { projectId: project.id }, customerId)
   })

@@ -1,4 +1,5 @@
 import { and, eq, inArray, like, or, sql } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { accounts, assignments, outbox, systemTopics, topics } from '../../db/schema/index.js'
 import { decodeDestination, encodeDestination, privateChatOf, type Destination } from '../../delivery/destination.js'
@@ -36,7 +37,7 @@ export interface Traces {
  * system-topic notice counts only when it carries one of these traces.
  */
 export async function customerOutboxRows(db: DbOrTx, subject: ForgetSubject, traces: Traces): Promise<OutboxRow[]> {
-  const systemIds = (await db.select({ id: systemTopics.id }).from(systemTopics).where(eq(systemTopics.projectId, subject.projectId))).map((row) => row.id)
+  const systemIds = (await db.select({ id: systemTopics.id }).from(systemTopics).where(inProject(systemTopics, subject.projectId))).map((row) => row.id)
   const streams = (target: Destination) => [encodeDestination(target), encodeDestination({ ...target, aside: true }), encodeDestination({ ...target, bulk: true })]
   const destinations = [
     ...traces.topicIds.flatMap((topicId) => streams({ kind: 'topic', topicId })),
@@ -54,7 +55,7 @@ export async function customerOutboxRows(db: DbOrTx, subject: ForgetSubject, tra
   const candidates = await db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.projectId, subject.projectId), or(destinations.length ? inArray(outbox.destination, destinations) : undefined, privateChat, cardEdit)))
+    .where(inProject(outbox, subject.projectId, or(destinations.length ? inArray(outbox.destination, destinations) : undefined, privateChat, cardEdit)))
     .orderBy(outbox.id)
   return candidates.filter((row) => belongsTo(row, subject, traces, systemIds))
 }
@@ -76,16 +77,16 @@ export async function tracesOf(db: DbOrTx, subject: ForgetSubject): Promise<Trac
   const own = await db
     .select({ id: topics.id, chatId: topics.chatId, threadId: topics.threadId })
     .from(topics)
-    .where(and(eq(topics.projectId, subject.projectId), eq(topics.customerId, subject.id)))
+    .where(inProject(topics, subject.projectId, eq(topics.customerId, subject.id)))
   const [assignment] = await db
     .select()
     .from(assignments)
-    .where(and(eq(assignments.projectId, subject.projectId), eq(assignments.customerId, subject.id)))
+    .where(inProject(assignments, subject.projectId, eq(assignments.customerId, subject.id)))
   const [account] = subject.accountId
     ? await db
         .select({ email: accounts.email })
         .from(accounts)
-        .where(and(eq(accounts.projectId, subject.projectId), eq(accounts.id, subject.accountId)))
+        .where(inProject(accounts, subject.projectId, eq(accounts.id, subject.accountId)))
     : []
   return {
     topicIds: own.map((topic) => topic.id),

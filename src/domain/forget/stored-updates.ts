@@ -1,4 +1,5 @@
 import { and, eq, like, ne, or, type SQL } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { assignments, topics, updates } from '../../db/schema/index.js'
 import { ERASED, ERASED_PAYLOAD, parseJson } from './scrub.js'
@@ -26,12 +27,12 @@ export async function customerUpdates(db: DbOrTx, subject: ForgetSubject): Promi
   const ownTopics = await db
     .select({ chatId: topics.chatId, threadId: topics.threadId })
     .from(topics)
-    .where(and(eq(topics.projectId, subject.projectId), eq(topics.customerId, subject.id)))
+    .where(inProject(topics, subject.projectId, eq(topics.customerId, subject.id)))
   const places = ownTopics.flatMap((topic) => (topic.threadId ? [{ chatId: topic.chatId, threadId: topic.threadId }] : []))
   const [assignment] = await db
     .select()
     .from(assignments)
-    .where(and(eq(assignments.projectId, subject.projectId), eq(assignments.customerId, subject.id)))
+    .where(inProject(assignments, subject.projectId, eq(assignments.customerId, subject.id)))
   const card = assignment?.cardChatId && assignment.cardMessageId ? { chatId: assignment.cardChatId, messageId: assignment.cardMessageId } : undefined
   const narrowings: SQL[] = [
     ...places.map((place) => like(updates.payload, `%"message_thread_id":${place.threadId}%`)),
@@ -40,13 +41,13 @@ export async function customerUpdates(db: DbOrTx, subject: ForgetSubject): Promi
   const clientRows = await db
     .select()
     .from(updates)
-    .where(and(eq(updates.projectId, subject.projectId), ofClientChat))
+    .where(inProject(updates, subject.projectId, ofClientChat))
     .orderBy(updates.updateId)
   const staffRows = narrowings.length
     ? await db
         .select()
         .from(updates)
-        .where(and(eq(updates.projectId, subject.projectId), ne(updates.botId, subject.clientBotId), or(...narrowings)))
+        .where(inProject(updates, subject.projectId, ne(updates.botId, subject.clientBotId), or(...narrowings)))
         .orderBy(updates.updateId)
     : []
   const inPlace = (message: SeenMessage | undefined): boolean =>

@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { eq, inArray, isNull } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import type { ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope, projectRow } from '../../db/project-scope.js'
 import { customerAttributions, linkClicks, links } from '../../db/schema/index.js'
 import type { Texts } from '../../texts/index.js'
 import { CLICK_TOKEN } from './codes.js'
@@ -17,15 +17,15 @@ export async function attributeStart(tx: DbOrTx, scope: ProjectScope, customerId
   const [click] = await tx
     .select({ id: linkClicks.id })
     .from(linkClicks)
-    .where(and(eq(linkClicks.projectId, scope.projectId), eq(linkClicks.token, payload)))
+    .where(inProject(linkClicks, scope.projectId, eq(linkClicks.token, payload)))
   if (!click) return false
   await tx
     .update(linkClicks)
     .set({ customerId, startedAt: now })
-    .where(and(eq(linkClicks.projectId, scope.projectId), eq(linkClicks.id, click.id), isNull(linkClicks.customerId)))
+    .where(inProject(linkClicks, scope.projectId, eq(linkClicks.id, click.id), isNull(linkClicks.customerId)))
   await tx
     .insert(customerAttributions)
-    .values({ projectId: scope.projectId, customerId, firstClickId: click.id, lastClickId: click.id })
+    .values(projectRow(customerAttributions, scope.projectId, { customerId, firstClickId: click.id, lastClickId: click.id }))
     .onDuplicateKeyUpdate({ set: { lastClickId: click.id } })
   return true
 }
@@ -41,13 +41,13 @@ export async function customerSource(db: DbOrTx, scope: ProjectScope, t: Texts, 
   const [attribution] = await db
     .select()
     .from(customerAttributions)
-    .where(and(eq(customerAttributions.projectId, scope.projectId), eq(customerAttributions.customerId, customerId)))
+    .where(inProject(customerAttributions, scope.projectId, eq(customerAttributions.customerId, customerId)))
   if (!attribution) return undefined
   const clicks = await db
     .select({ id: linkClicks.id, params: linkClicks.params, name: links.name })
     .from(linkClicks)
     .innerJoin(links, eq(links.id, linkClicks.linkId))
-    .where(and(eq(linkClicks.projectId, scope.projectId), eq(links.projectId, scope.projectId), inArray(linkClicks.id, [attribution.firstClickId, attribution.lastClickId])))
+    .where(inProject(linkClicks, scope.projectId, inProject(links, scope.projectId), inArray(linkClicks.id, [attribution.firstClickId, attribution.lastClickId])))
   const describe = (clickId: number) => {
     const click = clicks.find((c) => c.id === clickId)
     if (!click) return undefined

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.js'
 import { linkClicks } from '../../db/schema/index.js'
 import { newClickToken } from './codes.js'
 import { readParams, type Link, type LinkParams } from './links.js'
+import { projectRow } from '../../db/project-scope.js'
 
 /** What a visitor's request says about them. */
 export interface Visit {
@@ -44,19 +45,20 @@ export async function recordClick(db: DbOrTx, link: Pick<Link, 'id' | 'projectId
     .slice(0, MAX_PARAMS)
     .map(([key, value]) => [key.slice(0, MAX_KEY_CHARS), value.slice(0, MAX_VALUE_CHARS)])
   const userAgent = visit.userAgent?.slice(0, 512)
-  await db.insert(linkClicks).values({
-    projectId: link.projectId,
-    linkId: link.id,
-    token,
-    clickedAt: now,
-    ip: visit.ip ?? null,
-    visitor: createHash('sha256')
-      .update(`${visit.ip ?? ''}\n${userAgent ?? ''}`)
-      .digest('hex'),
-    userAgent: userAgent ?? null,
-    ...describeUserAgent(userAgent),
-    referrer: visit.referrer?.slice(0, 1024) ?? null,
-    params: JSON.stringify({ ...readParams(link.params), ...Object.fromEntries(query) }),
-  })
+  await db.insert(linkClicks).values(
+    projectRow(linkClicks, link.projectId, {
+      linkId: link.id,
+      token,
+      clickedAt: now,
+      ip: visit.ip ?? null,
+      visitor: createHash('sha256')
+        .update(`${visit.ip ?? ''}\n${userAgent ?? ''}`)
+        .digest('hex'),
+      userAgent: userAgent ?? null,
+      ...describeUserAgent(userAgent),
+      referrer: visit.referrer?.slice(0, 1024) ?? null,
+      params: JSON.stringify({ ...readParams(link.params), ...Object.fromEntries(query) }),
+    }),
+  )
   return token
 }

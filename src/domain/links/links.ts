@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { isDuplicateKey } from '../../db/errors.js'
-import type { ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope, projectRow } from '../../db/project-scope.js'
 import { links } from '../../db/schema/index.js'
 import type { Texts } from '../../texts/index.js'
 import { LINK_CODE, newLinkCode } from './codes.js'
@@ -38,11 +38,11 @@ export async function createLink(db: DbOrTx, scope: ProjectScope, link: { name: 
   for (let attempt = 1; ; attempt++) {
     const code = newLinkCode()
     try {
-      const [inserted] = await db.insert(links).values({ projectId: scope.projectId, code, name, params: JSON.stringify(link.params), createdBy: link.createdBy })
+      const [inserted] = await db.insert(links).values(projectRow(links, scope.projectId, { code, name, params: JSON.stringify(link.params), createdBy: link.createdBy }))
       const [row] = await db
         .select()
         .from(links)
-        .where(and(eq(links.projectId, scope.projectId), eq(links.id, Number(inserted.insertId))))
+        .where(inProject(links, scope.projectId, eq(links.id, Number(inserted.insertId))))
       return row!
     } catch (error) {
       if (!isDuplicateKey(error) || attempt >= 5) throw error
@@ -65,13 +65,13 @@ export async function disableLink(db: DbOrTx, scope: ProjectScope, t: Texts, cod
   const [result] = await db
     .update(links)
     .set({ enabled: false })
-    .where(and(eq(links.projectId, scope.projectId), eq(links.code, code)))
+    .where(inProject(links, scope.projectId, eq(links.code, code)))
   return result.affectedRows > 0 ? { ok: true, text: t.staff('linkDisabled', { code }) } : { ok: false, reason: t.staff('linkUnknownCode', { code }) }
 }
 
 /** The project's links, newest first. */
 export async function projectLinks(db: DbOrTx, scope: ProjectScope): Promise<Link[]> {
-  return db.select().from(links).where(eq(links.projectId, scope.projectId)).orderBy(desc(links.id))
+  return db.select().from(links).where(inProject(links, scope.projectId)).orderBy(desc(links.id))
 }
 
 /** A stored parameters text read back (an unreadable one reads as none). */

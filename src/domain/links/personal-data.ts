@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import type { ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope } from '../../db/project-scope.js'
 import { customerAttributions, linkClicks } from '../../db/schema/index.js'
 import { readParams } from './links.js'
 
@@ -9,12 +9,12 @@ export async function customerLinkData(db: DbOrTx, scope: ProjectScope, customer
   const clicks = await db
     .select()
     .from(linkClicks)
-    .where(and(eq(linkClicks.projectId, scope.projectId), eq(linkClicks.customerId, customerId)))
+    .where(inProject(linkClicks, scope.projectId, eq(linkClicks.customerId, customerId)))
     .orderBy(linkClicks.id)
   const [attribution] = await db
     .select()
     .from(customerAttributions)
-    .where(and(eq(customerAttributions.projectId, scope.projectId), eq(customerAttributions.customerId, customerId)))
+    .where(inProject(customerAttributions, scope.projectId, eq(customerAttributions.customerId, customerId)))
   return { linkClicks: clicks.map((click) => ({ ...click, params: readParams(click.params) })), attribution: attribution ?? null }
 }
 
@@ -27,6 +27,6 @@ export async function eraseCustomerClicks(tx: DbOrTx, scope: ProjectScope, custo
   const [erased] = await tx
     .update(linkClicks)
     .set({ ip: null, userAgent: null, browser: null, os: null, device: null, referrer: null, params: null, visitor: `erased customer ${customerId}` })
-    .where(and(eq(linkClicks.projectId, scope.projectId), eq(linkClicks.customerId, customerId)))
+    .where(inProject(linkClicks, scope.projectId, eq(linkClicks.customerId, customerId)))
   return erased.affectedRows
 }

@@ -1,6 +1,6 @@
-import { and, count, countDistinct, eq, gte, sql } from 'drizzle-orm'
+import { count, countDistinct, eq, gte, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import type { ProjectScope } from '../../db/project-scope.js'
+import { inProject, type ProjectScope } from '../../db/project-scope.js'
 import { customerAttributions, customers, linkClicks } from '../../db/schema/index.js'
 import type { Texts } from '../../texts/index.js'
 import { projectLinks } from './links.js'
@@ -32,7 +32,7 @@ export interface LinkStats extends LinkCounts {
  */
 export async function linkStats(db: DbOrTx, scope: ProjectScope, options: { days: number; now: Date }): Promise<LinkStats[]> {
   const since = new Date(options.now.getTime() - options.days * 86_400_000)
-  const inWindow = and(eq(linkClicks.projectId, scope.projectId), gte(linkClicks.clickedAt, since))
+  const inWindow = inProject(linkClicks, scope.projectId, gte(linkClicks.clickedAt, since))
   const day = sql<string>`DATE_FORMAT(${linkClicks.clickedAt}, '%Y-%m-%d')`
   const started = sql<number>`CAST(SUM(${linkClicks.startedAt} IS NOT NULL) AS UNSIGNED)`
   const counted = { clicks: count(), visitors: countDistinct(linkClicks.visitor), starts: started }
@@ -52,7 +52,7 @@ export async function linkStats(db: DbOrTx, scope: ProjectScope, options: { days
     .from(customerAttributions)
     .innerJoin(linkClicks, eq(linkClicks.id, customerAttributions.firstClickId))
     .innerJoin(customers, eq(customers.id, customerAttributions.customerId))
-    .where(and(eq(customerAttributions.projectId, scope.projectId), inWindow, eq(customers.projectId, scope.projectId), eq(customers.state, 'active')))
+    .where(inProject(customerAttributions, scope.projectId, inWindow, inProject(customers, scope.projectId), eq(customers.state, 'active')))
     .groupBy(linkClicks.linkId, day)
   const onboardedOn = (linkId: number, on?: string) =>
     onboarded.filter((row) => row.linkId === linkId && (on === undefined || row.day === on)).reduce((sum, row) => sum + Number(row.onboarded), 0)

@@ -16,7 +16,7 @@ import { utcStamp } from '../reassignment/when.js'
 import { recordAudit, type AuditEvent } from '../audit/events.js'
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 import { customerSource } from '../links/attribution.js'
-import { scopeOf } from '../../db/project-scope.js'
+import { scopeOf, inProject, projectRow } from '../../db/project-scope.js'
 
 /** What the pressing staff member is told (answerCallbackQuery). */
 export interface PressAnswer {
@@ -45,7 +45,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
   const [assignment] = await deps.db
     .select()
     .from(assignments)
-    .where(and(eq(assignments.id, press.action.assignmentId), eq(assignments.projectId, project.id)))
+    .where(inProject(assignments, project.id, eq(assignments.id, press.action.assignmentId)))
   if (!assignment) return { text: t.staff('cardNoLongerValid'), alert: true }
   // The card records its message once sent: data of one card pressed on another is refused.
   const card = press.card
@@ -93,7 +93,7 @@ export async function pressCardButton(deps: DomainDeps, project: ProjectRuntime,
     const stamp = utcStamp(project, decidedAt)
     if (action.action === 'reject') {
       await tx.update(customers).set({ state: 'rejected', accountId: null }).where(eq(customers.id, customer.id))
-      await tx.insert(auditLog).values({ projectId: project.id, actorUserId: press.userId, action: 'rejected', customerId: customer.id })
+      await tx.insert(auditLog).values(projectRow(auditLog, project.id, { actorUserId: press.userId, action: 'rejected', customerId: customer.id }))
       await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'rejected', actorUserId: press.userId, reason: 'onboarding card' })
       await queueClientText(tx, project, customer.telegramUserId, t.client(customer.languageCode, 'rejected'))
       await editCard(tx, `${cardText(project, customer, account, source)}\n\n${t.staff('cardRejected', { lead: lead.name, stamp })}`)

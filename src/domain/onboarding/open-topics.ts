@@ -16,6 +16,7 @@ import { customerSource, originLines } from '../links/attribution.js'
 import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
 import { NO_EXTRAS, profileExtrasLines, type ProfileExtras } from '../crm/profile-extras.js'
+import { projectRow } from '../../db/project-scope.js'
 
 export interface Assignment {
   crTeam: string
@@ -45,7 +46,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
       .ignore()
       // Opening is activity: the first client message need not touch it again (idle closing
       // counts from `COALESCE(last_activity_at, created_at)`, so this changes no close).
-      .values({ projectId: project.id, customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name, lastActivityAt: decidedAt })
+      .values(projectRow(topics, project.id, { customerId: customer.id, role: group.role, teamKey: group.teamKey, chatId: group.chatId, name, lastActivityAt: decidedAt }))
     if (inserted.affectedRows === 0) continue // already there: creation is idempotent
     const topicId = Number(inserted.insertId)
     const notice = textsOf(project).staff('topicNotice', { name: customerName(customer), accountId: account.externalId, decidedBy: assignment.decidedBy.name })
@@ -65,13 +66,14 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     .update(customers)
     .set({ state: 'active', crTeam: assignment.crTeam, crTeamHintSeen: account.crTeamHint, treatment: assignment.treatment })
     .where(eq(customers.id, customer.id))
-  await tx.insert(auditLog).values({
-    projectId: project.id,
-    actorUserId: assignment.decidedBy.id,
-    action: 'assigned',
-    customerId: customer.id,
-    details: JSON.stringify({ crTeam: assignment.crTeam, treatment: assignment.treatment }),
-  })
+  await tx.insert(auditLog).values(
+    projectRow(auditLog, project.id, {
+      actorUserId: assignment.decidedBy.id,
+      action: 'assigned',
+      customerId: customer.id,
+      details: JSON.stringify({ crTeam: assignment.crTeam, treatment: assignment.treatment }),
+    }),
+  )
   await logAssignment(tx, {
     projectId: project.id,
     customerId: customer.id,

@@ -10,7 +10,7 @@ import { cardKeyboard, cardText, usernameArgs } from './assignment-card.js'
 import { queueClientText } from './notify-client.js'
 import { queueOnboardingText } from './system-topic.js'
 import { customerSource } from '../links/attribution.js'
-import { scopeOf } from '../../db/project-scope.js'
+import { scopeOf, projectRow } from '../../db/project-scope.js'
 
 export type EmailOutcome = 'invalid' | 'unknown' | 'cooldown' | 'already_linked' | 'accepted'
 
@@ -46,7 +46,7 @@ export async function submitEmail(deps: DomainDeps, project: ProjectRuntime, cus
       if (isDuplicateKey(error)) return 'already_linked' as const
       throw error
     }
-    const [created] = await tx.insert(assignments).values({ projectId: project.id, customerId: customer.id, treatmentToggle: account.treatment })
+    const [created] = await tx.insert(assignments).values(projectRow(assignments, project.id, { customerId: customer.id, treatmentToggle: account.treatment }))
     const assignmentId = Number(created.insertId)
     const linkedCustomer = { ...customer, accountId: account.id }
     await queueOnboardingText(tx, project, cardText(project, linkedCustomer, account, await customerSource(tx, scopeOf(project), textsOf(project), customer.id)), {

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { systemTopics } from '../../db/schema/index.js'
 import { enqueueTo } from '../enqueue-to.js'
@@ -11,11 +12,14 @@ import type { CardKeyboard } from './assignment-card.js'
  */
 export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime): Promise<number> {
   const chatId = homeGroup(project).chatId
-  const [inserted] = await tx.insert(systemTopics).ignore().values({ projectId: project.id, chatId, purpose: 'onboarding' })
+  const [inserted] = await tx
+    .insert(systemTopics)
+    .ignore()
+    .values(projectRow(systemTopics, project.id, { chatId, purpose: 'onboarding' }))
   const [row] = await tx
     .select({ id: systemTopics.id })
     .from(systemTopics)
-    .where(and(eq(systemTopics.projectId, project.id), eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding')))
+    .where(inProject(systemTopics, project.id, eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding')))
   if (!row) throw new Error('Onboarding topic row vanished')
   if (inserted.affectedRows === 1) {
     await enqueueTo(tx, project, { kind: 'system_topic', systemTopicId: row.id }, { type: 'create_system_topic', systemTopicId: row.id })

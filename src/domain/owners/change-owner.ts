@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -38,7 +39,7 @@ export async function changeOwner(tx: DbOrTx, project: ProjectRuntime, customerI
   const [customer] = await tx
     .select({ ownerUserId: customers.ownerUserId })
     .from(customers)
-    .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
+    .where(inProject(customers, project.id, eq(customers.id, customerId)))
     .for('update')
   if (!customer || customer.ownerUserId === change.to) return undefined
   const from = customer.ownerUserId

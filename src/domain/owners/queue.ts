@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers } from '../../db/schema/index.js'
 import { queueKeyboard } from '../buttons/queue.js'
@@ -108,7 +109,7 @@ export async function assignFromQueue(
     const [customer] = await tx
       .select()
       .from(customers)
-      .where(and(eq(customers.id, press.customerId), eq(customers.projectId, project.id)))
+      .where(inProject(customers, project.id, eq(customers.id, press.customerId)))
       .for('update')
     if (!customer) return { ok: false, text: t.staff('queueNotHere') }
     const name = customerName(customer)

@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm'
+import { desc, eq, inArray, isNull } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { assignmentLog, customers, projects } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -35,7 +36,7 @@ export async function ownerChoiceInput(tx: DbOrTx, project: ProjectRuntime, team
       : await tx
           .select({ owner: assignmentLog.toOwner })
           .from(assignmentLog)
-          .where(and(eq(assignmentLog.projectId, project.id), eq(assignmentLog.action, 'owner_changed'), isNull(assignmentLog.actorUserId), inArray(assignmentLog.toOwner, ids)))
+          .where(inProject(assignmentLog, project.id, eq(assignmentLog.action, 'owner_changed'), isNull(assignmentLog.actorUserId), inArray(assignmentLog.toOwner, ids)))
           .orderBy(desc(assignmentLog.id))
           .limit(1)
   return {
@@ -64,7 +65,7 @@ export async function routeOwner(
   const [customer] = await tx
     .select()
     .from(customers)
-    .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
+    .where(inProject(customers, project.id, eq(customers.id, customerId)))
     .for('update')
   if (!customer || customer.state !== 'active' || !customer.crTeam || !ownersRole(project.roles)) return undefined
   // The queue's drain listed the customer before it locked the row: one who got an owner meanwhile is not its to route.

@@ -1,4 +1,5 @@
 import { and, count, eq, inArray } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers } from '../../db/schema/index.js'
 import type { ProjectRuntime, StaffMember } from '../project-runtime.js'
@@ -28,5 +29,5 @@ export async function openCustomerCounts(db: DbOrTx, project: ProjectRuntime, us
 
 /** The condition "an open customer of this project": assigned (active) and their conversation not resolved. */
 export function openCustomersOf(project: ProjectRuntime) {
-  return and(eq(customers.projectId, project.id), eq(customers.state, 'active'), eq(customers.conversation, 'open'))
+  return inProject(customers, project.id, eq(customers.state, 'active'), eq(customers.conversation, 'open'))
 }

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, transferPrompts } from '../../db/schema/index.js'
 import type { Keyboard } from '../buttons/keyboard.js'
@@ -44,7 +45,7 @@ export async function transferPrompt(
   const owner = customer.ownerUserId === null ? t.staff('nobody') : memberName(project, customer.ownerUserId)
   const note = request.reason.replace(/\s+/g, ' ').trim().slice(0, TRANSFER_NOTE_MAX)
   const text = [t.staff('transferPrompt', { name: customerName(customer), owner }), ...(note ? [t.staff('transferReason', { note })] : [])].join('\n')
-  const [prompt] = note ? await db.insert(transferPrompts).values({ projectId: project.id, customerId: customer.id, note }) : []
+  const [prompt] = note ? await db.insert(transferPrompts).values(projectRow(transferPrompts, project.id, { customerId: customer.id, note })) : []
   const labels = agents.map((agent) => ({ id: agent.id, label: t.staff('transferAgentButton', { agent: agent.name, presence: presenceLabel(project, presence.get(agent.id)!) }) }))
   const teamLabels = teams.map((team) => ({ key: team.key, label: t.staff('transferTeamButton', { team: team.title }) }))
   return { ok: true, text, keyboard: transferKeyboard(customer.id, labels, teamLabels, prompt ? Number(prompt.insertId) : undefined) }
@@ -56,7 +57,7 @@ export async function transferNoteOf(db: DbOrTx, project: ProjectRuntime, custom
   const [prompt] = await db
     .select({ note: transferPrompts.note })
     .from(transferPrompts)
-    .where(and(eq(transferPrompts.id, promptId), eq(transferPrompts.projectId, project.id), eq(transferPrompts.customerId, customerId)))
+    .where(inProject(transferPrompts, project.id, eq(transferPrompts.id, promptId), eq(transferPrompts.customerId, customerId)))
   return prompt?.note ?? null
 }
 
@@ -92,7 +93,7 @@ async function projectCustomer(db: DbOrTx, project: ProjectRuntime, customerId: 
   const query = db
     .select()
     .from(customers)
-    .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
+    .where(inProject(customers, project.id, eq(customers.id, customerId)))
   const [row] = o.lock ? await query.for('update') : await query
   return row
 }

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { ProjectConfig } from '../../config/index.js'
 import type { DbOrTx } from '../../db/client.js'
 import { projects, staff } from '../../db/schema/index.js'
+import { projectRow } from '../../db/project-scope.js'
 
 /** Upserts a configured project and its staff roster; returns the project's database id. */
 export async function syncProject(db: DbOrTx, config: ProjectConfig): Promise<number> {
@@ -14,7 +15,7 @@ export async function syncProject(db: DbOrTx, config: ProjectConfig): Promise<nu
   for (const member of config.staff) {
     await db
       .insert(staff)
-      .values({ projectId: row.id, telegramUserId: member.id, displayName: member.name, roles: member.roles.join(',') })
+      .values(projectRow(staff, row.id, { telegramUserId: member.id, displayName: member.name, roles: member.roles.join(',') }))
       .onDuplicateKeyUpdate({ set: { displayName: sql`VALUES(display_name)`, roles: sql`VALUES(roles)` } })
   }
   return row.id

@@ -1,4 +1,5 @@
 import { and, eq, lte, max, sql } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import { retryTransient } from '../../db/errors.js'
 import { accounts, customers, reassignments, topics } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -22,7 +23,7 @@ export async function runDueReassignments(deps: DomainDeps, project: ProjectRunt
   const due = await deps.db
     .select({ id: reassignments.id })
     .from(reassignments)
-    .where(and(eq(reassignments.projectId, project.id), eq(reassignments.state, 'scheduled'), lte(reassignments.dueAt, now)))
+    .where(inProject(reassignments, project.id, eq(reassignments.state, 'scheduled'), lte(reassignments.dueAt, now)))
     .orderBy(reassignments.dueAt)
   let done = 0
   for (const { id } of due) if ((await executeReassignment(deps, project, id)) === 'done') done++
@@ -68,15 +69,16 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
         .select({ value: max(topics.generation) })
         .from(topics)
         .where(and(eq(topics.customerId, customer.id), eq(topics.role, teams)))
-      const [created] = await tx.insert(topics).values({
-        projectId: project.id,
-        customerId: customer.id,
-        role: teams,
-        teamKey: team.key,
-        chatId: team.chatId,
-        name: oldTopic?.name ?? `${customerName(customer)} · ${account.externalId}`,
-        generation: (generation?.value ?? 0) + 1,
-      })
+      const [created] = await tx.insert(topics).values(
+        projectRow(topics, project.id, {
+          customerId: customer.id,
+          role: teams,
+          teamKey: team.key,
+          chatId: team.chatId,
+          name: oldTopic?.name ?? `${customerName(customer)} · ${account.externalId}`,
+          generation: (generation?.value ?? 0) + 1,
+        }),
+      )
       const newTopicId = Number(created.insertId)
       const [newTopic] = await tx.select().from(topics).where(eq(topics.id, newTopicId))
       // The move, its replay and the old topic's cleanup travel in the replay stream, apart from live traffic.
@@ -87,7 +89,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       const card = profileCard(project, { ...customer, ownerUserId: null }, account, { crTeam: team.key, treatment: customer.treatment, decidedBy: { id: 0, name: '' } }, teams)
       const history = await historyToReplay(tx, customer.id, settings.replay, deps.clock.now())
       await queueTopicOpening(tx, project, newTopic!, { card, notice: t.staff('movedHere', { from: fromTitle, who, count: history.length }) }, replay)
-      const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history)
+      const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history, deps.clock.now())
       await queueTopicText(tx, project, newTopic!, t.staff('endOfHistory'), {}, replay)
 
       if (oldTopic) {

@@ -1,4 +1,5 @@
-import { and, eq, isNotNull, isNull, ne, or } from 'drizzle-orm'
+import { eq, isNotNull, isNull, ne, or } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import { accounts, customers } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import { teamsOf, type ProjectRuntime } from '../project-runtime.js'
@@ -14,10 +15,11 @@ export async function scheduleMovesFromRecords(deps: DomainDeps, project: Projec
   const differing = await deps.db
     .select({ customerId: customers.id, hint: accounts.crTeamHint, team: customers.crTeam })
     .from(customers)
-    .innerJoin(accounts, and(eq(accounts.id, customers.accountId), eq(accounts.projectId, customers.projectId)))
+    .innerJoin(accounts, inProject(accounts, customers.projectId, eq(accounts.id, customers.accountId)))
     .where(
-      and(
-        eq(customers.projectId, project.id),
+      inProject(
+        customers,
+        project.id,
         eq(customers.state, 'active'),
         isNotNull(accounts.crTeamHint),
         or(isNull(customers.crTeamHintSeen), ne(accounts.crTeamHint, customers.crTeamHintSeen)),

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { messages, relayLinks } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
@@ -45,7 +46,7 @@ export function replayLabel(project: ProjectRuntime, customer: Customer, message
  * transaction stays short); album parts need not wait for siblings (the history is complete).
  * Returns the outbox id of the last row, so cleanup can wait for the replay to be delivered.
  */
-export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, history: MessageRow[]): Promise<number | undefined> {
+export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, history: MessageRow[], now: Date): Promise<number | undefined> {
   if (history.length === 0) return undefined
   const address = { kind: 'topic', topic } as const
   const { botId } = routeOf(project, address, { stream: 'replay' })
@@ -57,29 +58,30 @@ export async function queueHistoryReplay(tx: DbOrTx, project: ProjectRuntime, cu
       chunk.map((message) => message.id),
     )
     await tx.insert(relayLinks).values(
-      chunk.map((message) => ({
-        projectId: project.id,
-        messageId: message.id,
-        topicId: topic.id,
-        chatId: topic.chatId,
-        botId,
-        kind: 'replay' as const,
-        header: replayLabel(project, customer, message),
-        variant: variants.get(message.id) ?? null,
-      })),
+      chunk.map((message) =>
+        projectRow(relayLinks, project.id, {
+          messageId: message.id,
+          topicId: topic.id,
+          chatId: topic.chatId,
+          botId,
+          kind: 'replay' as const,
+          header: replayLabel(project, customer, message),
+          variant: variants.get(message.id) ?? null,
+        }),
+      ),
     )
   }
   // The topic is new in this transaction: its replay links are exactly these.
   const links = await tx
     .select({ id: relayLinks.id, messageId: relayLinks.messageId })
     .from(relayLinks)
-    .where(and(eq(relayLinks.projectId, project.id), eq(relayLinks.topicId, topic.id), eq(relayLinks.kind, 'replay')))
+    .where(inProject(relayLinks, project.id, eq(relayLinks.topicId, topic.id), eq(relayLinks.kind, 'replay')))
   const linkOf = new Map(links.map((link) => [link.messageId, link.id]))
   const jobs = history.map((message) => {
     const linkId = linkOf.get(message.id)!
     return message.mediaGroupId ? { type: 'relay_album' as const, firstLinkId: linkId, mediaGroupId: message.mediaGroupId } : { type: 'relay' as const, linkId }
   })
   const last = await enqueueManyTo(tx, project, address, jobs, { stream: 'replay' })
-  await touchTopic(tx, topic.id)
+  await touchTopic(tx, topic.id, now)
   return last
 }

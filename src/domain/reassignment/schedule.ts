@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import { auditLog, reassignments } from '../../db/schema/index.js'
 import { isDuplicateKey } from '../../db/errors.js'
 import { recordAudit } from '../audit/events.js'
@@ -33,22 +34,24 @@ export async function scheduleReassignment(deps: DomainDeps, project: ProjectRun
   if (customer.crTeam === team.key) return { ok: false, reason: t.staff('moveAlreadyThere', { team: team.title }) }
   try {
     const id = await deps.db.transaction(async (tx) => {
-      const [inserted] = await tx.insert(reassignments).values({
-        projectId: project.id,
-        customerId: customer.id,
-        fromTeam: customer.crTeam ?? '',
-        toTeam: team.key,
-        requestedBy: request.requestedBy,
-        source: request.source,
-        dueAt: request.dueAt,
-      })
-      await tx.insert(auditLog).values({
-        projectId: project.id,
-        actorUserId: request.requestedBy,
-        action: 'reassignment_scheduled',
-        customerId: customer.id,
-        details: JSON.stringify({ to: team.key, dueAt: request.dueAt, source: request.source }),
-      })
+      const [inserted] = await tx.insert(reassignments).values(
+        projectRow(reassignments, project.id, {
+          customerId: customer.id,
+          fromTeam: customer.crTeam ?? '',
+          toTeam: team.key,
+          requestedBy: request.requestedBy,
+          source: request.source,
+          dueAt: request.dueAt,
+        }),
+      )
+      await tx.insert(auditLog).values(
+        projectRow(auditLog, project.id, {
+          actorUserId: request.requestedBy,
+          action: 'reassignment_scheduled',
+          customerId: customer.id,
+          details: JSON.stringify({ to: team.key, dueAt: request.dueAt, source: request.source }),
+        }),
+      )
       if (request.apiKeyId !== undefined) {
         const details = { route: 'assign' as const, team: team.key }
         await recordAudit(tx, project.id, { kind: 'api_write', apiKeyId: request.apiKeyId, actorUserId: request.requestedBy ?? null, customerId: customer.id, details })
@@ -78,8 +81,10 @@ export async function cancelReassignment(deps: DomainDeps, project: ProjectRunti
   const [result] = await deps.db
     .update(reassignments)
     .set({ state: 'cancelled', openSlot: null })
-    .where(and(eq(reassignments.id, id), eq(reassignments.projectId, project.id), eq(reassignments.customerId, plan.customerId), eq(reassignments.state, 'scheduled')))
+    .where(inProject(reassignments, project.id, eq(reassignments.id, id), eq(reassignments.customerId, plan.customerId), eq(reassignments.state, 'scheduled')))
   if (result.affectedRows === 0) return false
-  await deps.db.insert(auditLog).values({ projectId: project.id, actorUserId: userId, action: 'reassignment_cancelled', details: JSON.stringify({ reassignmentId: id }) })
+  await deps.db
+    .insert(auditLog)
+    .values(projectRow(auditLog, project.id, { actorUserId: userId, action: 'reassignment_cancelled', details: JSON.stringify({ reassignmentId: id }) }))
   return true
 }

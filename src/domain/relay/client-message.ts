@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import type { DomainDeps } from '../deps.js'
@@ -36,7 +37,7 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
     const [found] = await tx
       .select({ customer: customers, flooding: floodingColumn(project), topics: activeTopicsColumn(), waitingSince: waitingSinceColumn() })
       .from(customers)
-      .where(and(eq(customers.projectId, project.id), eq(customers.telegramUserId, telegramUserId)))
+      .where(inProject(customers, project.id, eq(customers.telegramUserId, telegramUserId)))
       .for('update')
     const current = found?.customer
     if (!current || current.state === 'awaiting_email' || current.state === 'rejected') return 'not_ready' as const

@@ -6,6 +6,7 @@ import { messages, relayHolds } from '../../db/schema/index.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import type { TopicRef } from '../topic-notices.js'
 import type { RelaySource } from './policies/policy.js'
+import { projectRow } from '../../db/project-scope.js'
 
 /** What a release needs to go on where the hold stopped (stored as JSON with the hold). */
 export interface HoldResume {
@@ -29,15 +30,16 @@ export interface HoldInput {
 /** Records a hold; returns its token (16 URL-safe characters: short enough for a button's callback data, not guessable). */
 export async function storeHold(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, stored: Pick<MessageRow, 'id'>, hold: HoldInput): Promise<string> {
   const token = randomBytes(12).toString('base64url')
-  await tx.insert(relayHolds).values({
-    projectId: project.id,
-    messageId: stored.id,
-    token,
-    policy: hold.policy.slice(0, 64),
-    reason: hold.reason.slice(0, 255),
-    change: hold.change,
-    resume: JSON.stringify(hold.resume),
-  })
+  await tx.insert(relayHolds).values(
+    projectRow(relayHolds, project.id, {
+      messageId: stored.id,
+      token,
+      policy: hold.policy.slice(0, 64),
+      reason: hold.reason.slice(0, 255),
+      change: hold.change,
+      resume: JSON.stringify(hold.resume),
+    }),
+  )
   return token
 }
 

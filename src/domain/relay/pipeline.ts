@@ -188,18 +188,18 @@ async function deliver(tx: DbOrTx, clock: Clock, project: ProjectRuntime, contex
   const { customer } = context
   const kind = stored.origin === 'client' ? 'client_message' : 'staff_message'
   if (context.atAssignment) {
-    const links = await queueRoutedCopies(tx, project, stored, routes)
+    const links = await queueRoutedCopies(tx, project, stored, routes, clock.now())
     return queueAssistantWork(tx, clock, project, { kind, customer, stored, links })
   }
   if (stored.origin === 'client') {
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
     if (customer.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
-    const links = await queueRoutedCopies(tx, project, stored, routes)
+    const links = await queueRoutedCopies(tx, project, stored, routes, clock.now())
     await clientMessageRelayed(tx, project, customer, stored.id, clock.now(), context.waitingSince)
     // Assistant work (suggestions, translation…) runs as its own jobs after the commit: the relay never waits on a provider.
     return queueAssistantWork(tx, clock, project, { kind, customer, stored, links })
   }
-  const links = await queueRoutedCopies(tx, project, stored, routes)
+  const links = await queueRoutedCopies(tx, project, stored, routes, clock.now())
   await staffAnswered(tx, project, customer.id)
   await queueAssistantWork(tx, clock, project, { kind, customer, stored, links })
 }

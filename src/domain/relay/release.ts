@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import { customers, messages, relayHolds } from '../../db/schema/index.js'
 import type { DomainDeps } from '../deps.js'
 import type { ProjectRuntime } from '../project-runtime.js'
@@ -19,14 +20,14 @@ export async function releaseHold(deps: DomainDeps, project: ProjectRuntime, tok
     const [hold] = await tx
       .select()
       .from(relayHolds)
-      .where(and(eq(relayHolds.projectId, project.id), eq(relayHolds.token, token)))
+      .where(inProject(relayHolds, project.id, eq(relayHolds.token, token)))
       .for('update')
     if (!hold) return 'unknown'
     if (hold.state !== 'held') return 'done'
     await tx
       .update(relayHolds)
       .set({ state: 'released' })
-      .where(and(eq(relayHolds.id, hold.id), eq(relayHolds.projectId, hold.projectId)))
+      .where(inProject(relayHolds, hold.projectId, eq(relayHolds.id, hold.id)))
     const resume = JSON.parse(hold.resume) as HoldResume
     // The hold's lock keeps releases apart; the customer is locked as a client message locks it.
     const [message] = await tx.select().from(messages).where(eq(messages.id, hold.messageId))
@@ -52,6 +53,6 @@ export async function discardHold(deps: Pick<DomainDeps, 'db'>, project: Pick<Pr
   const [result] = await deps.db
     .update(relayHolds)
     .set({ state: 'discarded' })
-    .where(and(eq(relayHolds.projectId, project.id), eq(relayHolds.token, token), eq(relayHolds.state, 'held')))
+    .where(inProject(relayHolds, project.id, eq(relayHolds.token, token), eq(relayHolds.state, 'held')))
   return result.affectedRows > 0
 }

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm'
+import { asc, eq, inArray, isNotNull } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import type { RelayLinkRow } from '../../db/repositories/relay.js'
 import { relayLinks } from '../../db/schema/index.js'
@@ -42,7 +43,7 @@ export async function setCopyVariant(deps: DomainDeps, project: ProjectRuntime, 
     const [link] = await tx
       .select()
       .from(relayLinks)
-      .where(and(eq(relayLinks.projectId, project.id), eq(relayLinks.id, linkId)))
+      .where(inProject(relayLinks, project.id, eq(relayLinks.id, linkId)))
       .for('update')
     if (!link) return 'unknown' as const
     if (!link.copyMessageId) {
@@ -69,7 +70,7 @@ export async function topicVariants(db: DbOrTx, projectId: number, messageIds: n
   const rows = await db
     .select({ messageId: relayLinks.messageId, variant: relayLinks.variant })
     .from(relayLinks)
-    .where(and(eq(relayLinks.projectId, projectId), inArray(relayLinks.messageId, messageIds), isNotNull(relayLinks.topicId), isNotNull(relayLinks.variant)))
+    .where(inProject(relayLinks, projectId, inArray(relayLinks.messageId, messageIds), isNotNull(relayLinks.topicId), isNotNull(relayLinks.variant)))
     .orderBy(asc(relayLinks.id))
   return new Map(rows.map((row) => [row.messageId, row.variant!]))
 }

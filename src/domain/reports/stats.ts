@@ -1,4 +1,5 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm'
+import { eq, gte, inArray, lt } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { assignmentLog, auditEvents, conversationRatings, customerAttributions, customers, linkClicks, links, messages, staff } from '../../db/schema/index.js'
 import { conversationFigures, type Measured, type TimelineEntry } from './conversations.js'
@@ -124,27 +125,27 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
     .leftJoin(customerAttributions, eq(customerAttributions.customerId, customers.id))
     .leftJoin(linkClicks, eq(linkClicks.id, customerAttributions.firstClickId))
     .leftJoin(links, eq(links.id, linkClicks.linkId))
-    .where(and(eq(customers.projectId, projectId), gte(customers.createdAt, from), lt(customers.createdAt, to)))
+    .where(inProject(customers, projectId, gte(customers.createdAt, from), lt(customers.createdAt, to)))
   const active = await db
     .selectDistinct({ customerId: messages.customerId })
     .from(messages)
-    .where(and(eq(messages.projectId, projectId), gte(messages.createdAt, from), lt(messages.createdAt, to)))
+    .where(inProject(messages, projectId, gte(messages.createdAt, from), lt(messages.createdAt, to)))
   const resolvedIn = await db
     .selectDistinct({ customerId: assignmentLog.customerId })
     .from(assignmentLog)
-    .where(and(eq(assignmentLog.projectId, projectId), eq(assignmentLog.action, 'resolved'), gte(assignmentLog.createdAt, from), lt(assignmentLog.createdAt, to)))
+    .where(inProject(assignmentLog, projectId, eq(assignmentLog.action, 'resolved'), gte(assignmentLog.createdAt, from), lt(assignmentLog.createdAt, to)))
   const customerIds = [...new Set([...active, ...resolvedIn].map((row) => row.customerId))]
   const history = customerIds.length
     ? await db
         .select({ customerId: messages.customerId, origin: messages.origin, senderUserId: messages.senderUserId, internalNote: messages.internalNote, at: messages.createdAt })
         .from(messages)
-        .where(and(eq(messages.projectId, projectId), inArray(messages.customerId, customerIds), lt(messages.createdAt, to)))
+        .where(inProject(messages, projectId, inArray(messages.customerId, customerIds), lt(messages.createdAt, to)))
     : []
   const resolved = customerIds.length
     ? await db
         .select({ customerId: assignmentLog.customerId, at: assignmentLog.createdAt })
         .from(assignmentLog)
-        .where(and(eq(assignmentLog.projectId, projectId), eq(assignmentLog.action, 'resolved'), inArray(assignmentLog.customerId, customerIds), lt(assignmentLog.createdAt, to)))
+        .where(inProject(assignmentLog, projectId, eq(assignmentLog.action, 'resolved'), inArray(assignmentLog.customerId, customerIds), lt(assignmentLog.createdAt, to)))
     : []
   const timeline: TimelineEntry[] = [
     ...history
@@ -159,13 +160,14 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
   const ratings = await db
     .select({ at: conversationRatings.createdAt, rating: conversationRatings.rating })
     .from(conversationRatings)
-    .where(and(eq(conversationRatings.projectId, projectId), gte(conversationRatings.createdAt, from), lt(conversationRatings.createdAt, to)))
+    .where(inProject(conversationRatings, projectId, gte(conversationRatings.createdAt, from), lt(conversationRatings.createdAt, to)))
   const transfers = await db
     .select({ at: assignmentLog.createdAt })
     .from(assignmentLog)
     .where(
-      and(
-        eq(assignmentLog.projectId, projectId),
+      inProject(
+        assignmentLog,
+        projectId,
         eq(assignmentLog.action, 'owner_changed'),
         eq(assignmentLog.reason, 'transfer'),
         gte(assignmentLog.createdAt, from),
@@ -175,7 +177,7 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
   const riskHits = await db
     .select({ at: auditEvents.createdAt })
     .from(auditEvents)
-    .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.kind, 'risk_hit'), gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to)))
+    .where(inProject(auditEvents, projectId, eq(auditEvents.kind, 'risk_hit'), gte(auditEvents.createdAt, from), lt(auditEvents.createdAt, to)))
   const facts: Facts = {
     newCustomers: created.map((c) => ({ at: c.at, source: c.link ?? 'direct' })),
     clientMessages: history.filter((m) => m.origin === 'client' && inPeriod(m.at)).map((m) => m.at),
@@ -185,9 +187,7 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
     transfers: transfers.map((t) => t.at),
     riskHits: riskHits.map((r) => r.at),
   }
-  const names = new Map(
-    (await db.select({ id: staff.telegramUserId, name: staff.displayName }).from(staff).where(eq(staff.projectId, projectId))).map((s) => [s.id, s.name] as const),
-  )
+  const names = new Map((await db.select({ id: staff.telegramUserId, name: staff.displayName }).from(staff).where(inProject(staff, projectId))).map((s) => [s.id, s.name] as const))
   const agentIds = [...new Set(facts.staffMessages.map((m) => m.agentId))]
   const sources = new Map<string, number>()
   for (const customer of facts.newCustomers) sources.set(customer.source, (sources.get(customer.source) ?? 0) + 1)

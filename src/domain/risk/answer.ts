@@ -1,4 +1,5 @@
-import { and, eq, lte } from 'drizzle-orm'
+import { eq, lte } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { relayHolds, riskPrompts } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/events.js'
@@ -18,12 +19,12 @@ async function endPrompt(tx: DbOrTx, project: ProjectRuntime, prompt: RiskPrompt
   await tx
     .update(riskPrompts)
     .set({ state: ending })
-    .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.id, prompt.id)))
+    .where(inProject(riskPrompts, project.id, eq(riskPrompts.id, prompt.id)))
   if (ending !== 'confirmed') {
     await tx
       .update(relayHolds)
       .set({ state: 'discarded' })
-      .where(and(eq(relayHolds.projectId, project.id), eq(relayHolds.token, prompt.holdToken), eq(relayHolds.state, 'held')))
+      .where(inProject(relayHolds, project.id, eq(relayHolds.token, prompt.holdToken), eq(relayHolds.state, 'held')))
   }
   await recordAudit(tx, project.id, {
     kind: 'risk_hit',
@@ -52,7 +53,7 @@ export async function answerRiskPrompt(
     const [prompt] = await tx
       .select()
       .from(riskPrompts)
-      .where(and(eq(riskPrompts.id, press.promptId), eq(riskPrompts.projectId, project.id)))
+      .where(inProject(riskPrompts, project.id, eq(riskPrompts.id, press.promptId)))
       .for('update')
     if (!prompt) return { kind: 'unknown', text: textsOf(project).staff('riskAlreadyAnswered') }
     if (prompt.authorUserId !== press.userId) return { kind: 'not_author', text: textsOf(project).staff('riskNotYours') }
@@ -85,14 +86,14 @@ export async function sweepRiskPrompts(deps: DomainDeps, project: ProjectRuntime
   const [pending] = await deps.db
     .select({ id: riskPrompts.id })
     .from(riskPrompts)
-    .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.state, 'pending')))
+    .where(inProject(riskPrompts, project.id, eq(riskPrompts.state, 'pending')))
     .limit(1)
   if (!pending) return
   const queued = await deps.db.transaction(async (tx) => {
     const expired = await tx
       .select()
       .from(riskPrompts)
-      .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.state, 'pending'), lte(riskPrompts.expiresAt, now)))
+      .where(inProject(riskPrompts, project.id, eq(riskPrompts.state, 'pending'), lte(riskPrompts.expiresAt, now)))
       .for('update')
     for (const prompt of expired) await endPrompt(tx, project, prompt, 'expired', now)
     return expired.length + (await postRiskFallbacks(tx, project, now))

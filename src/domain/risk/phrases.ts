@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { riskPhrases } from '../../db/schema/index.js'
 import { riskPatternProblem } from '../../shared/risk-text.js'
@@ -43,7 +43,7 @@ export function riskBookOf(project: ProjectRuntime): readonly CompiledPhrase[] {
 
 /** Reads the stored phrases of a project into its book (at start, after a change, and every few seconds for other instances' changes). */
 export async function loadRiskBook(db: DbOrTx, project: ProjectRuntime): Promise<void> {
-  const rows = await db.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id))
+  const rows = await db.select().from(riskPhrases).where(inProject(riskPhrases, project.id))
   books.set(project, { config: project.config, rows, compiled: compilePhrases(effectivePhrases(project.config, rows)) })
 }
 
@@ -70,12 +70,12 @@ export async function addRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Proje
   const problem = riskPatternProblem(pattern)
   if (problem) return { ok: false, reason: textsOf(project).staff('riskBadPattern', { problem }) }
   await deps.db.transaction(async (tx) => {
-    const rows = await tx.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id)).for('update')
+    const rows = await tx.select().from(riskPhrases).where(inProject(riskPhrases, project.id)).for('update')
     const current = effectivePhrases(project.config, rows).find((phrase) => phrase.name === name)
     const patterns = [...new Set([...(current?.patterns ?? []), pattern])]
     await tx
       .insert(riskPhrases)
-      .values({ projectId: project.id, name, mode, patterns: JSON.stringify(patterns), changedBy: actorUserId })
+      .values(projectRow(riskPhrases, project.id, { name, mode, patterns: JSON.stringify(patterns), changedBy: actorUserId }))
       .onDuplicateKeyUpdate({ set: { mode, patterns: JSON.stringify(patterns), removed: false, changedBy: actorUserId } })
     await recordAudit(tx, project.id, { kind: 'risk_phrase_change', actorUserId, customerId: null, details: { phrase: name, change: 'added', mode } })
   })
@@ -89,12 +89,12 @@ export async function removeRiskPhrase(deps: Pick<DomainDeps, 'db'>, project: Pr
   if (refusal) return { ok: false, reason: refusal }
   const name = rawName.trim().toLowerCase()
   const removed = await deps.db.transaction(async (tx) => {
-    const rows = await tx.select().from(riskPhrases).where(eq(riskPhrases.projectId, project.id)).for('update')
+    const rows = await tx.select().from(riskPhrases).where(inProject(riskPhrases, project.id)).for('update')
     const current = effectivePhrases(project.config, rows).find((phrase) => phrase.name === name)
     if (!current) return false
     await tx
       .insert(riskPhrases)
-      .values({ projectId: project.id, name, mode: current.mode, patterns: JSON.stringify(current.patterns), removed: true, changedBy: actorUserId })
+      .values(projectRow(riskPhrases, project.id, { name, mode: current.mode, patterns: JSON.stringify(current.patterns), removed: true, changedBy: actorUserId }))
       .onDuplicateKeyUpdate({ set: { removed: true, changedBy: actorUserId } })
     await recordAudit(tx, project.id, { kind: 'risk_phrase_change', actorUserId, customerId: null, details: { phrase: name, change: 'removed', mode: current.mode } })
     return true

@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
+import { eq, inArray, isNull, lte, or } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import { outbox, riskPrompts, topics } from '../../db/schema/index.js'
@@ -26,7 +27,7 @@ async function authorTopic(tx: DbOrTx, stored: MessageRow, hit: RiskHit): Promis
     const [typedIn] = await tx
       .select(columns)
       .from(topics)
-      .where(and(eq(topics.projectId, stored.projectId), eq(topics.customerId, hit.customerId), eq(topics.chatId, stored.chatId), thread))
+      .where(inProject(topics, stored.projectId, eq(topics.customerId, hit.customerId), eq(topics.chatId, stored.chatId), thread))
     return typedIn ? { ...typedIn, replyTo: stored.messageId } : undefined
   }
   const topicIds = hit.copies.flatMap((copy) => (copy.to === 'topic' && copy.topicId !== undefined ? [copy.topicId] : []))
@@ -34,7 +35,7 @@ async function authorTopic(tx: DbOrTx, stored: MessageRow, hit: RiskHit): Promis
     ? await tx
         .select(columns)
         .from(topics)
-        .where(and(eq(topics.projectId, stored.projectId), inArray(topics.id, topicIds)))
+        .where(inProject(topics, stored.projectId, inArray(topics.id, topicIds)))
     : []
   return mirrored.find((topic) => topic.role === stored.senderRole) ?? mirrored[0]
 }
@@ -62,18 +63,19 @@ export async function openRiskPrompt(tx: DbOrTx, project: ProjectRuntime, stored
   const topic = await authorTopic(tx, stored, hit)
   if (!topic) return // nowhere to ask: it stays held, and expires as cancelled
   const settings = project.config.riskPrompt
-  const [inserted] = await tx.insert(riskPrompts).values({
-    projectId: project.id,
-    customerId: hit.customerId,
-    holdToken: token,
-    authorUserId: stored.senderUserId,
-    phrase: hit.phrase,
-    text: hit.text,
-    topicId: topic.id,
-    replyToMessageId: topic.replyTo ?? null,
-    fallbackAt: new Date(hit.now.getTime() + settings.fallbackSeconds * 1000),
-    expiresAt: new Date(hit.now.getTime() + settings.validMinutes * 60_000),
-  })
+  const [inserted] = await tx.insert(riskPrompts).values(
+    projectRow(riskPrompts, project.id, {
+      customerId: hit.customerId,
+      holdToken: token,
+      authorUserId: stored.senderUserId,
+      phrase: hit.phrase,
+      text: hit.text,
+      topicId: topic.id,
+      replyToMessageId: topic.replyTo ?? null,
+      fallbackAt: new Date(hit.now.getTime() + settings.fallbackSeconds * 1000),
+      expiresAt: new Date(hit.now.getTime() + settings.validMinutes * 60_000),
+    }),
+  )
   const promptId = Number(inserted.insertId)
   const job = {
     type: 'ephemeral' as const,
@@ -87,7 +89,7 @@ export async function openRiskPrompt(tx: DbOrTx, project: ProjectRuntime, stored
   await tx
     .update(riskPrompts)
     .set({ ephemeralOutboxId: outboxId })
-    .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.id, promptId)))
+    .where(inProject(riskPrompts, project.id, eq(riskPrompts.id, promptId)))
 }
 
 export type RiskPromptRow = typeof riskPrompts.$inferSelect
@@ -100,10 +102,11 @@ export async function postRiskFallbacks(tx: DbOrTx, project: ProjectRuntime, now
   const waiting = await tx
     .select({ prompt: riskPrompts, sendState: outbox.state })
     .from(riskPrompts)
-    .leftJoin(outbox, and(eq(outbox.projectId, riskPrompts.projectId), eq(outbox.id, riskPrompts.ephemeralOutboxId)))
+    .leftJoin(outbox, inProject(outbox, riskPrompts.projectId, eq(outbox.id, riskPrompts.ephemeralOutboxId)))
     .where(
-      and(
-        eq(riskPrompts.projectId, project.id),
+      inProject(
+        riskPrompts,
+        project.id,
         eq(riskPrompts.state, 'pending'),
         isNull(riskPrompts.fallbackOutboxId),
         or(lte(riskPrompts.fallbackAt, now), eq(outbox.state, 'dead'), isNull(riskPrompts.ephemeralOutboxId)),
@@ -113,7 +116,7 @@ export async function postRiskFallbacks(tx: DbOrTx, project: ProjectRuntime, now
     const [topic] = await tx
       .select({ id: topics.id, role: topics.role })
       .from(topics)
-      .where(and(eq(topics.projectId, project.id), eq(topics.id, prompt.topicId)))
+      .where(inProject(topics, project.id, eq(topics.id, prompt.topicId)))
     if (!topic) continue
     const replyTo = prompt.replyToMessageId ? { replyTo: { messageId: prompt.replyToMessageId } } : {}
     const fallbackOutboxId = await queueTopicText(tx, project, topic, textsOf(project).staff('riskPrompt', { phrase: prompt.phrase }), {
@@ -123,7 +126,7 @@ export async function postRiskFallbacks(tx: DbOrTx, project: ProjectRuntime, now
     await tx
       .update(riskPrompts)
       .set({ fallbackOutboxId })
-      .where(and(eq(riskPrompts.projectId, project.id), eq(riskPrompts.id, prompt.id)))
+      .where(inProject(riskPrompts, project.id, eq(riskPrompts.id, prompt.id)))
   }
   return waiting.length
 }
@@ -135,7 +138,7 @@ export async function closeRiskPromptMessages(tx: DbOrTx, project: ProjectRuntim
     ? await tx
         .select()
         .from(outbox)
-        .where(and(eq(outbox.projectId, project.id), inArray(outbox.id, ids)))
+        .where(inProject(outbox, project.id, inArray(outbox.id, ids)))
     : []
   for (const row of rows) {
     const result = row.state === 'sent' && row.result ? (JSON.parse(row.result) as { chatId?: number; messageId?: number; ephemeralMessageId?: number | null }) : {}

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull, lt } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { MessageEntity } from '../../delivery/jobs.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, relayLinks, unansweredWaits } from '../../db/schema/index.js'
@@ -35,9 +36,10 @@ export async function sendDueReminders(deps: Pick<DomainDeps, 'db' | 'logger' | 
     .from(unansweredWaits)
     .innerJoin(customers, eq(customers.id, unansweredWaits.customerId))
     .where(
-      and(
-        eq(unansweredWaits.projectId, project.id),
-        eq(customers.projectId, project.id),
+      inProject(
+        unansweredWaits,
+        project.id,
+        inProject(customers, project.id),
         isNotNull(unansweredWaits.messageRowId),
         lt(unansweredWaits.remindersSent, REMINDER_STAGES.length),
         lt(unansweredWaits.waitingSince, now),
@@ -124,7 +126,7 @@ async function copyIn(tx: DbOrTx, project: ProjectRuntime, messageRowId: number,
   const [link] = await tx
     .select({ id: relayLinks.id })
     .from(relayLinks)
-    .where(and(eq(relayLinks.projectId, project.id), eq(relayLinks.messageId, messageRowId), eq(relayLinks.topicId, topic.id)))
+    .where(inProject(relayLinks, project.id, eq(relayLinks.messageId, messageRowId), eq(relayLinks.topicId, topic.id)))
     .limit(1)
   return link?.id
 }

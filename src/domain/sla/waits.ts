@@ -1,4 +1,5 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { unansweredWaits } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
@@ -9,7 +10,7 @@ import { isBusinessTime } from './business-hours.js'
 export type UnansweredWait = typeof unansweredWaits.$inferSelect
 
 /** A customer's wait row, found within its project. */
-export const waitOf = (projectId: number, customerId: number) => and(eq(unansweredWaits.projectId, projectId), eq(unansweredWaits.customerId, customerId))
+export const waitOf = (projectId: number, customerId: number) => inProject(unansweredWaits, projectId, eq(unansweredWaits.customerId, customerId))
 
 /** Whether a customer resolve came after a moment: a resolved conversation ends what was waiting before it. */
 export function resolvedSince(customer: Pick<Customer, 'resolvedAt'>, since: Date | null): boolean {

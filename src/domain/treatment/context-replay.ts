@@ -21,7 +21,7 @@ export function contextLabel(project: ProjectRuntime, customer: Customer, messag
  * Gives a new Treatment topic the latest messages of the conversation (client and staff,
  * internal notes and deleted messages left out), oldest first, as labelled replay copies.
  */
-export async function queueContextReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic): Promise<number> {
+export async function queueContextReplay(tx: DbOrTx, project: ProjectRuntime, customer: Customer, topic: Topic, now: Date): Promise<number> {
   const limit = project.config.treatment.contextMessages
   if (limit === 0) return 0
   const latest = await tx
@@ -31,7 +31,7 @@ export async function queueContextReplay(tx: DbOrTx, project: ProjectRuntime, cu
     .orderBy(desc(messages.id))
     .limit(limit)
   for (const message of latest.reverse()) {
-    await queueCopy(tx, project, message, topicRoute(topic, 'replay', contextLabel(project, customer, message)), { noAlbumWait: true })
+    await queueCopy(tx, project, message, topicRoute(topic, 'replay', contextLabel(project, customer, message)), now, { noAlbumWait: true })
   }
   return latest.length
 }

@@ -15,6 +15,7 @@ import type { TreatmentAction } from '../buttons/treatment-prompt.js'
 import { isCustomerTopic, NOT_THIS_MESSAGE } from '../button-binding.js'
 import { refusalFor } from '../permissions.js'
 import { activeTreatmentTopic, nextTreatmentGeneration } from './treatment-topic.js'
+import { projectRow } from '../../db/project-scope.js'
 
 export interface TreatmentPress {
   action: TreatmentAction
@@ -69,23 +70,24 @@ export async function pressTreatmentButton(deps: DomainDeps, project: ProjectRun
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
     if (await activeTreatmentTopic(tx, project, customer.id)) return { text: t.staff('treatmentAlreadyOpen'), alert: true }
     const generation = await nextTreatmentGeneration(tx, project, customer.id)
-    const [inserted] = await tx.insert(topics).values({
-      projectId: project.id,
-      customerId: customer.id,
-      role: treatment.key,
-      teamKey: group.teamKey,
-      chatId: group.chatId,
-      name: topicName(customer, account),
-      generation,
-      lastActivityAt: deps.clock.now(),
-    })
+    const [inserted] = await tx.insert(topics).values(
+      projectRow(topics, project.id, {
+        customerId: customer.id,
+        role: treatment.key,
+        teamKey: group.teamKey,
+        chatId: group.chatId,
+        name: topicName(customer, account),
+        generation,
+        lastActivityAt: deps.clock.now(),
+      }),
+    )
     const [topic] = await tx
       .select()
       .from(topics)
       .where(eq(topics.id, Number(inserted.insertId)))
     const card = profileCard(project, customer, account, { crTeam: customer.crTeam ?? '—', treatment: true, decidedBy: { id: member!.id, name: member!.name } }, treatment.key)
     await queueTopicOpening(tx, project, topic!, { card, notice: t.staff('treatmentOpenedNotice', { by: member!.name }) })
-    const replayed = await queueContextReplay(tx, project, customer, topic!)
+    const replayed = await queueContextReplay(tx, project, customer, topic!, deps.clock.now())
     await tx.update(customers).set({ treatment: true }).where(eq(customers.id, customer.id))
     await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'treatment_opened', actorUserId: member!.id, reason: 'command' })
     await editPrompt(tx, t.staff('treatmentOpenedPrompt', { by: member!.name, replayed }))

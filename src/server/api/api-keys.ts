@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { apiKeys } from '../../db/schema/index.js'
 
@@ -17,7 +18,7 @@ const hash = (secret: string) => createHash('sha256').update(secret).digest()
 export async function createApiKey(db: DbOrTx, options: { projectId: number | null; name: string }): Promise<{ key: string; publicId: string }> {
   const publicId = randomBytes(6).toString('hex')
   const secret = randomBytes(24).toString('base64url')
-  await db.insert(apiKeys).values({ projectId: options.projectId, publicId, name: options.name, secretHash: hash(secret).toString('hex') })
+  await db.insert(apiKeys).values(projectRow(apiKeys, options.projectId, { publicId, name: options.name, secretHash: hash(secret).toString('hex') }))
   return { key: `${PREFIX}_${publicId}_${secret}`, publicId }
 }
 
@@ -39,7 +40,7 @@ export async function listApiKeys(db: DbOrTx, projectId?: number) {
   const rows = await db
     .select()
     .from(apiKeys)
-    .where(projectId === undefined ? undefined : eq(apiKeys.projectId, projectId))
+    .where(projectId === undefined ? undefined : inProject(apiKeys, projectId))
     .orderBy(apiKeys.id)
   return rows.map(({ secretHash: _, ...row }) => row)
 }

@@ -1,4 +1,5 @@
-import { and, desc, eq, like, or, sql } from 'drizzle-orm'
+import { desc, eq, like, or, sql } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { accounts, customers, topics } from '../../db/schema/index.js'
 
@@ -20,8 +21,8 @@ export async function searchCustomers(db: DbOrTx, projectId: number, options: { 
   return db
     .select(customerColumns)
     .from(customers)
-    .leftJoin(accounts, and(eq(accounts.id, customers.accountId), eq(accounts.projectId, projectId)))
-    .where(and(eq(customers.projectId, projectId), matches))
+    .leftJoin(accounts, inProject(accounts, projectId, eq(accounts.id, customers.accountId)))
+    .where(inProject(customers, projectId, matches))
     .orderBy(desc(customers.id))
     .limit(options.limit)
     .offset(options.offset)
@@ -31,8 +32,8 @@ export async function customerInProject(db: DbOrTx, projectId: number, customerI
   const [row] = await db
     .select(customerColumns)
     .from(customers)
-    .leftJoin(accounts, and(eq(accounts.id, customers.accountId), eq(accounts.projectId, projectId)))
-    .where(and(eq(customers.projectId, projectId), eq(customers.id, customerId)))
+    .leftJoin(accounts, inProject(accounts, projectId, eq(accounts.id, customers.accountId)))
+    .where(inProject(customers, projectId, eq(customers.id, customerId)))
   return row
 }
 
@@ -49,7 +50,7 @@ export async function topicsOfCustomer(db: DbOrTx, projectId: number, customerId
       lastActivityAt: topics.lastActivityAt,
     })
     .from(topics)
-    .where(and(eq(topics.projectId, projectId), eq(topics.customerId, customerId)))
+    .where(inProject(topics, projectId, eq(topics.customerId, customerId)))
     .orderBy(topics.id)
 }
 
