@@ -1,4 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
+import { inProject, projectRow } from '../db/project-scope.js'
 import type { Database } from '../db/client.js'
 import { assistantTokenUsage } from '../db/schema/index.js'
 
@@ -12,7 +13,7 @@ export async function tokensSpent(db: Database, projectId: number, day: string):
   const [row] = await db
     .select({ tokens: assistantTokenUsage.tokens })
     .from(assistantTokenUsage)
-    .where(and(eq(assistantTokenUsage.projectId, projectId), eq(assistantTokenUsage.day, day)))
+    .where(inProject(assistantTokenUsage, projectId, eq(assistantTokenUsage.day, day)))
   return row?.tokens ?? 0
 }
 
@@ -21,6 +22,6 @@ export async function recordTokens(db: Database, projectId: number, day: string,
   if (tokens <= 0) return
   await db
     .insert(assistantTokenUsage)
-    .values({ projectId, day, tokens })
+    .values(projectRow(assistantTokenUsage, projectId, { day, tokens }))
     .onDuplicateKeyUpdate({ set: { tokens: sql`${assistantTokenUsage.tokens} + ${tokens}` } })
 }

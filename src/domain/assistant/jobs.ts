@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { assistantJobs } from '../../db/schema/index.js'
 import type { ProjectRuntime } from '../project-runtime.js'
+import { projectRow } from '../../db/project-scope.js'
 
 /** A piece of assistant work: its handler's kind (`src/assistant/jobs/index.ts`) and what it needs (JSON). */
 export interface AssistantJobRequest {
@@ -21,7 +22,7 @@ export interface AssistantJobRequest {
 export async function queueAssistantJob(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, job: AssistantJobRequest): Promise<number> {
   const [result] = await tx
     .insert(assistantJobs)
-    .values({ projectId: project.id, customerId: job.customerId, kind: job.kind, payload: JSON.stringify(job.payload ?? null), dueAt: job.dueAt })
+    .values(projectRow(assistantJobs, project.id, { customerId: job.customerId, kind: job.kind, payload: JSON.stringify(job.payload ?? null), dueAt: job.dueAt }))
   return Number(result.insertId)
 }
 

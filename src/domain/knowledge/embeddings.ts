@@ -1,4 +1,5 @@
-import { and, eq, isNull, ne, or } from 'drizzle-orm'
+import { eq, isNull, ne, or } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { Database } from '../../db/client.js'
 import { kbChunks } from '../../db/schema/index.js'
 
@@ -29,7 +30,7 @@ export async function embedMissing(db: Database, projectId: number, embedder: Ch
   const missing = await db
     .select({ id: kbChunks.id, section: kbChunks.section, text: kbChunks.text })
     .from(kbChunks)
-    .where(and(eq(kbChunks.projectId, projectId), or(isNull(kbChunks.embeddingModel), ne(kbChunks.embeddingModel, embedder.model))))
+    .where(inProject(kbChunks, projectId, or(isNull(kbChunks.embeddingModel), ne(kbChunks.embeddingModel, embedder.model))))
     .orderBy(kbChunks.id)
   let stored = 0
   for (let i = 0; i < missing.length; i += BATCH) {

@@ -1,4 +1,5 @@
 import { and, desc, eq, like, lt } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { kbChunks, messages } from '../../db/schema/index.js'
 import { resolveStoredMessage } from '../../db/repositories/relay.js'
@@ -42,11 +43,11 @@ export async function addKnowledgePair(deps: DomainDeps, project: ProjectRuntime
   const [existing] = await deps.db
     .select({ id: kbChunks.id })
     .from(kbChunks)
-    .where(and(eq(kbChunks.projectId, project.id), eq(kbChunks.source, source), eq(kbChunks.hash, hash)))
+    .where(inProject(kbChunks, project.id, eq(kbChunks.source, source), eq(kbChunks.hash, hash)))
   if (existing) return { ok: true, text: t.staff('kbAlreadyAdded', { id: existing.id }) }
   const [inserted] = await deps.db
     .insert(kbChunks)
-    .values({ projectId: project.id, source, section, text, terms: indexTerms(section, text), hash, customerId: answer.customerId, approvedBy: userId })
+    .values(projectRow(kbChunks, project.id, { source, section, text, terms: indexTerms(section, text), hash, customerId: answer.customerId, approvedBy: userId }))
   return { ok: true, text: t.staff('kbAdded', { id: inserted.insertId, question: section }) }
 }
 
@@ -78,7 +79,7 @@ export async function listKnowledgePairs(db: DbOrTx, project: ProjectRuntime, us
   const pairs = await db
     .select({ id: kbChunks.id, section: kbChunks.section, customerId: kbChunks.customerId })
     .from(kbChunks)
-    .where(and(eq(kbChunks.projectId, project.id), like(kbChunks.source, `${CONVERSATION_SOURCE}%`)))
+    .where(inProject(kbChunks, project.id, like(kbChunks.source, `${CONVERSATION_SOURCE}%`)))
     .orderBy(desc(kbChunks.id))
     .limit(20)
   if (pairs.length === 0) return { ok: true, text: t.staff('kbListNone') }
@@ -91,7 +92,7 @@ export async function removeKnowledgePair(db: DbOrTx, project: ProjectRuntime, u
   const t = textsOf(project)
   const refusal = refusalFor(project, userId, 'manage_knowledge', undefined, group)
   if (refusal) return { ok: false, reason: refusal }
-  const [deleted] = await db.delete(kbChunks).where(and(eq(kbChunks.projectId, project.id), eq(kbChunks.id, id), like(kbChunks.source, `${CONVERSATION_SOURCE}%`)))
+  const [deleted] = await db.delete(kbChunks).where(inProject(kbChunks, project.id, eq(kbChunks.id, id), like(kbChunks.source, `${CONVERSATION_SOURCE}%`)))
   return deleted.affectedRows ? { ok: true, text: t.staff('kbRemoved', { id }) } : { ok: false, reason: t.staff('kbUnknown', { id }) }
 }
 
@@ -100,12 +101,12 @@ export async function customerKnowledgePairs(db: DbOrTx, projectId: number, cust
   return db
     .select({ id: kbChunks.id, section: kbChunks.section, text: kbChunks.text, approvedBy: kbChunks.approvedBy, createdAt: kbChunks.createdAt })
     .from(kbChunks)
-    .where(and(eq(kbChunks.projectId, projectId), eq(kbChunks.customerId, customerId)))
+    .where(inProject(kbChunks, projectId, eq(kbChunks.customerId, customerId)))
     .orderBy(kbChunks.id)
 }
 
 /** Deletes the approved pairs taken from a customer's conversation (their erasure); returns how many. */
 export async function eraseCustomerKnowledgePairs(tx: DbOrTx, projectId: number, customerId: number): Promise<number> {
-  const [deleted] = await tx.delete(kbChunks).where(and(eq(kbChunks.projectId, projectId), eq(kbChunks.customerId, customerId)))
+  const [deleted] = await tx.delete(kbChunks).where(inProject(kbChunks, projectId, eq(kbChunks.customerId, customerId)))
   return deleted.affectedRows
 }

@@ -1,4 +1,5 @@
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
+import { desc, isNotNull, sql } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { kbChunks } from '../../db/schema/index.js'
 import { cosine, parseEmbedding } from './embeddings.js'
@@ -74,7 +75,7 @@ async function fulltextRanking(db: DbOrTx, projectId: number, question: string):
   return db
     .select({ id: kbChunks.id, source: kbChunks.source, section: kbChunks.section, text: kbChunks.text, terms: kbChunks.terms })
     .from(kbChunks)
-    .where(and(eq(kbChunks.projectId, projectId), holdsTerm))
+    .where(inProject(kbChunks, projectId, holdsTerm))
     .orderBy(desc(relevance), kbChunks.id)
     .limit(CANDIDATES)
 }
@@ -83,7 +84,7 @@ async function embeddingRanking(db: DbOrTx, projectId: number, embedding: number
   const rows = await db
     .select({ id: kbChunks.id, source: kbChunks.source, section: kbChunks.section, text: kbChunks.text, terms: kbChunks.terms, embedding: kbChunks.embedding })
     .from(kbChunks)
-    .where(and(eq(kbChunks.projectId, projectId), isNotNull(kbChunks.embedding)))
+    .where(inProject(kbChunks, projectId, isNotNull(kbChunks.embedding)))
   return rows
     .flatMap(({ embedding: stored, ...row }) => {
       const vector = parseEmbedding(stored)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { and, eq, inArray, isNull, notLike } from 'drizzle-orm'
+import { eq, inArray, isNull, notLike } from 'drizzle-orm'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { Database } from '../../db/client.js'
 import { kbChunks } from '../../db/schema/index.js'
 import { chunkDocument } from './chunking.js'
@@ -47,7 +48,7 @@ export async function syncKnowledge(db: Database, projectId: number, folder: str
     const stored = await tx
       .select({ id: kbChunks.id, source: kbChunks.source, hash: kbChunks.hash, position: kbChunks.position })
       .from(kbChunks)
-      .where(and(eq(kbChunks.projectId, projectId), isNull(kbChunks.customerId), notLike(kbChunks.source, `${CONVERSATION_SOURCE}%`)))
+      .where(inProject(kbChunks, projectId, isNull(kbChunks.customerId), notLike(kbChunks.source, `${CONVERSATION_SOURCE}%`)))
       .for('update')
     const keep = new Set(broken.map((file) => file.source))
     const wanted = new Map<string, Map<string, { section: string; text: string; position: number }>>()
@@ -80,15 +81,16 @@ export async function syncKnowledge(db: Database, projectId: number, folder: str
     const inserts = fresh.filter((row) => row.id === undefined)
     for (let i = 0; i < inserts.length; i += 200) {
       await tx.insert(kbChunks).values(
-        inserts.slice(i, i + 200).map((row) => ({
-          projectId,
-          source: row.source,
-          section: row.section.slice(0, 500),
-          text: row.text,
-          terms: indexTerms(row.section, row.text),
-          hash: row.hash,
-          position: row.position,
-        })),
+        inserts.slice(i, i + 200).map((row) =>
+          projectRow(kbChunks, projectId, {
+            source: row.source,
+            section: row.section.slice(0, 500),
+            text: row.text,
+            terms: indexTerms(row.section, row.text),
+            hash: row.hash,
+            position: row.position,
+          }),
+        ),
       )
     }
     report.inserted = inserts.length
