@@ -1,5 +1,3 @@
-import type { LanguageResult } from 'eld'
-
 /** What detection needs besides the text: Telegram's `language_code` (a prior) and the languages the project expects. */
 export interface DetectionHints {
   /** The client's Telegram `language_code` ("pt-br"): wins when the text fits it nearly as well as the best guess. */
@@ -14,7 +12,10 @@ export interface DetectedLanguage {
   reliable: boolean
 }
 
-type Detector = { detect(text: string): LanguageResult }
+/** eld's detector, as much of it as is used here. */
+interface Detector {
+  detect(text: string): { language: string; getScores(): Record<string, number>; isReliable(): boolean }
+}
 let detector: Detector | undefined
 
 /**
