@@ -7,6 +7,7 @@ import { autoReplySchema, flowsSchema } from './flows.js'
 import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
 import { isAddressOrCidr } from './addresses.js'
 import { riskPhraseSchema, riskPromptSchema } from './risk.js'
+import { translationSchema } from './translation.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
 const token = z.string().regex(...tokenRule)
@@ -193,6 +194,8 @@ const projectSchema = z.strictObject({
   riskPhrases: z.array(riskPhraseSchema).default([]),
   /** The "Send anyway / Cancel" prompt of a confirm phrase: when it falls back to a normal reply, when it expires. */
   riskPrompt: riskPromptSchema,
+  /** Translation between the staff's language and each client's (see config/translation.ts). */
+  translation: translationSchema,
 })
 export type ProjectConfig = z.infer<typeof projectSchema>
 

@@ -527,4 +527,15 @@ riskUnknown = There is no risk phrase "{ $name }".
 riskNone = 🛡 No risk phrases yet. CS leads add them with /risk add <name> <confirm|block> <pattern>
 riskListTitle = 🛡 Risk phrases (checked in every staff message to a client):
 riskListLine = • { $name } ({ $mode }): { $patterns }
+## Translation (projects[].translation, /tr): staff read these in the topics
+translationLine = 🌐 { $text }
+translationSentLine = 🌐 sent: { $text }
+translationUntranslated = 🌐 untranslated: the translation failed.
+translationSentUntranslated = 🌐 sent untranslated: the translation failed or took too long.
+trNotConfigured = Translation is not set up for this project.
+trUsage = Usage: /tr off (no translation for this customer) or /tr on.
+trTurnedOff = 🌐 Translation is off for { $name }: messages go both ways as written. /tr on turns it back on.
+trTurnedOn = 🌐 Translation is on for { $name }.
+trAlreadyOff = Translation is already off for { $name }.
+trAlreadyOn = Translation is already on for { $name }.
 `
