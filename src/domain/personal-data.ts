@@ -28,6 +28,7 @@ import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
 import { BUILT_IN_TEXTS } from '../texts/index.js'
 import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
+import { customerTranslationList, eraseCustomerTranslations } from './translation/cache.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -94,6 +95,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     notes: await customerNoteList(db, customer, customerId),
     /** What they answered in flows (issue 18). */
     answers: await customerAnswerList(db, customer, customerId),
+    /** Translations of their messages and of staff replies to them, cached (issue 19). */
+    translations: await customerTranslationList(db, customer, customerId),
     auditLog: (
       await db
         .select()
@@ -130,6 +133,8 @@ export interface ForgetReport {
   tags: number
   /** Diversion link clicks they started the bot with: address, user agent, referrer and parameters erased. */
   linkClicks: number
+  /** Cached translations of their messages and of the replies to them: deleted. */
+  translations: number
 }
 
 /**
@@ -182,7 +187,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const traces = await tracesOf(tx, customer)
     const outboxRows = await eraseOutboxRows(tx, await customerOutboxRows(tx, customer, traces), tgId)
     const updateCount = await eraseUpdates(tx, await customerUpdates(tx, customer))
-    await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, startPayload: null }).where(eq(customers.id, customerId))
+    await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, detectedLanguage: null, startPayload: null }).where(eq(customers.id, customerId))
     await tx
       .update(topics)
       .set({ name: BUILT_IN_TEXTS.staff('forgottenTopicName', { id: customerId }) })
@@ -190,6 +195,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
     const [tags] = await tx.delete(customerTags).where(eq(customerTags.customerId, customerId))
     await eraseCustomerAnswers(tx, { projectId }, customerId)
+    const erasedTranslations = await eraseCustomerTranslations(tx, { projectId }, customerId)
     await tx.update(assignmentLog).set({ note: null }).where(eq(assignmentLog.customerId, customerId))
     await tx.delete(transferPrompts).where(eq(transferPrompts.customerId, customerId))
     await tx
@@ -219,6 +225,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       notes: notes.affectedRows,
       tags: tags.affectedRows,
       linkClicks: await eraseCustomerClicks(tx, customer, customerId),
+      translations: erasedTranslations,
     }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report
