@@ -9,7 +9,7 @@ import boundaries from 'eslint-plugin-boundaries'
  * `npm run lint` fails on any other import between them; change this table and ARCHITECTURE.md together.
  */
 const LAYERS = {
-  app: ['config', 'logging', 'shared', 'texts', 'database', 'domain', 'delivery-contract', 'delivery', 'ingress', 'bots', 'operations'],
+  app: ['config', 'logging', 'shared', 'texts', 'database', 'domain', 'delivery-contract', 'delivery', 'ingress', 'bots', 'operations', 'assistant'],
   logging: [],
   shared: [],
   texts: [],
@@ -22,9 +22,10 @@ const LAYERS = {
   ingress: ['shared', 'config', 'logging', 'database', 'bots'],
   bots: ['shared', 'config', 'logging', 'texts', 'database', 'domain', 'delivery-contract', 'delivery-admin', 'ingress'],
   operations: ['shared', 'config', 'logging', 'texts', 'database', 'domain', 'delivery-contract', 'delivery-admin', 'delivery', 'ingress', 'bots'],
-  cli: ['shared', 'config', 'logging', 'texts', 'database', 'domain', 'delivery-contract', 'delivery-admin', 'delivery', 'ingress', 'bots', 'operations'],
+  cli: ['shared', 'config', 'logging', 'texts', 'database', 'domain', 'delivery-contract', 'delivery-admin', 'delivery', 'ingress', 'bots', 'operations', 'assistant'],
+  assistant: ['shared', 'config', 'logging', 'texts', 'database', 'domain', 'delivery-contract'],
   simulator: ['demo'],
-  demo: ['app', 'shared', 'config', 'logging', 'texts', 'database', 'domain', 'delivery-contract', 'operations', 'simulator'],
+  demo: ['app', 'shared', 'config', 'logging', 'texts', 'database', 'domain', 'delivery-contract', 'operations', 'simulator', 'assistant'],
   tests: [
     'app',
     'logging',
@@ -42,6 +43,7 @@ const LAYERS = {
     'cli',
     'simulator',
     'demo',
+    'assistant',
   ],
 }
 
@@ -113,6 +115,7 @@ export default tseslint.config(
         { type: 'bots', mode: 'full', pattern: 'src/bots/**' },
         { type: 'operations', mode: 'full', pattern: ['src/server/**', 'src/doctor/**', 'src/cron/**'] },
         { type: 'cli', mode: 'full', pattern: 'src/cli/**' },
+        { type: 'assistant', mode: 'full', pattern: 'src/assistant/**' },
         { type: 'simulator', mode: 'full', pattern: 'src/simulator/**' },
         { type: 'demo', mode: 'full', pattern: 'src/demo/**' },
         { type: 'tests', mode: 'full', pattern: ['test/**', 'bench/**', 'scripts/**', '*.config.ts'] },

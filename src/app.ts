@@ -43,6 +43,10 @@ import { startHttpServers, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
 import type { RelayPolicy } from './domain/relay/policies/policy.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
+import { AssistantRuntime } from './assistant/runtime.js'
+import { AssistantWorker } from './assistant/worker.js'
+import { ASSISTANT_JOBS, type AssistantJobHandler } from './assistant/jobs/index.js'
+import type { AssistantTrigger } from './domain/assistant/triggers.js'
 
 export interface App {
   db: Database
@@ -52,6 +56,8 @@ export interface App {
   workers: OutboxWorkers
   /** Background jobs; each run happens in one process only (named lock). */
   cron: CronScheduler
+  /** The assistant's job worker (idle when no project has an assistant) and its providers. */
+  assistant: { worker: AssistantWorker; runtime: AssistantRuntime }
   deps: DomainDeps
   /** The webhook server's address, in webhook mode. */
   webhookPort?: number
@@ -85,6 +91,9 @@ export interface StartOptions {
   clock?: Clock
   /** Relay policies every project runs after the built-in ones (tests add their own; production adds none). */
   policies?: readonly RelayPolicy[]
+  /** Assistant job kinds besides the built-in ones, and assistant triggers every project runs after the built-in ones (tests). */
+  assistantJobs?: readonly AssistantJobHandler[]
+  assistantTriggers?: readonly AssistantTrigger[]
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -108,6 +117,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       albumWindowMs: config.delivery.albumWindowMs,
       insertIdStep,
       policies: options.policies,
+      assistantTriggers: options.assistantTriggers,
     }
     for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.
@@ -143,6 +153,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const planner = budgets ? new SendPlanner(db, new RateBudget(budgets), (botId) => pools.get(botId) ?? [botId]) : undefined
   // The domain wakes the outbox workers after each commit; the workers report back through hooks.
   const wakeup = new Wakeup()
+  // Made once the domain's dependencies exist (below); woken with the outbox after each commit.
+  let wakeAssistant = () => {}
   const source = options.configSource
   // The reload's own reading of the file, so a changed bot token is applied from the same read.
   let lastRead: Config | undefined
@@ -166,7 +178,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     db,
     logger,
     directory: databaseAccountDirectory(db),
-    notify: () => wakeup.notify(),
+    notify: () => {
+      wakeup.notify()
+      wakeAssistant()
+    },
     reloadRosters: reload,
     operators: config.operators,
     publicUrl: config.links.publicUrl,
@@ -206,6 +221,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   for (const running of bots) wire(running)
   workers.start()
+  // Assistant work runs on its own queue, so a slow provider never holds up the relay.
+  const assistantRuntime = new AssistantRuntime({ db, domain: deps, observer: metrics })
+  const assistantWorker = new AssistantWorker({ db, domain: deps, logger, projects, runtime: assistantRuntime, handlers: [...ASSISTANT_JOBS, ...(options.assistantJobs ?? [])] })
+  assistantWorker.start()
+  wakeAssistant = () => assistantWorker.wake()
   // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
   for (const project of projects) await loadRiskBook(db, project)
   const cron = new CronScheduler(config.database.url, logger)
@@ -280,6 +300,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     projects,
     workers,
     cron,
+    assistant: { worker: assistantWorker, runtime: assistantRuntime },
     deps,
     webhookPort: ingress.port,
     adminPort: admin?.adminPort,
@@ -296,6 +317,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await cron.stop()
       // No new updates first (each poller waits for its handlings in flight, bounded), then the sends in flight, bounded.
       await ingress.stop()
+      // Assistant jobs in flight end within their provider's deadline; a job cut short runs again after its lease.
+      await assistantWorker.stop(config.delivery.drainSeconds * 1000)
       const drained = await workers.stop(config.delivery.drainSeconds * 1000)
       if (drained) logger.info('outbox drained: every send in flight finished')
       else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; sends still in flight go out again after a short grace (they may arrive twice)')

@@ -8,6 +8,7 @@ import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
 import { isAddressOrCidr } from './addresses.js'
 import { riskPhraseSchema, riskPromptSchema } from './risk.js'
 import { translationSchema } from './translation.js'
+import { assistantSchema, checkAssistants, projectAssistantSchema, resolveAssistants, type AssistantSettings } from './assistant.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
 const token = z.string().regex(...tokenRule)
@@ -196,8 +197,11 @@ const projectSchema = z.strictObject({
   riskPrompt: riskPromptSchema,
   /** Translation between the staff's language and each client's (see config/translation.ts). */
   translation: translationSchema,
+  /** The assistant's provider for this project, over the deployment's `assistant` (README "Assistant"); after parsing, the merged settings. */
+  assistant: projectAssistantSchema,
 })
-export type ProjectConfig = z.infer<typeof projectSchema>
+/** A project's config; `assistant` is the merged provider (absent: no assistant for this project). */
+export type ProjectConfig = Omit<z.infer<typeof projectSchema>, 'assistant'> & { assistant?: AssistantSettings }
 
 export const configSchema = z
   .strictObject({
@@ -324,11 +328,17 @@ export const configSchema = z
       .prefault({}),
     /** Telegram user ids of the deployment's operators: only they may `/reload` the config from a chat. */
     operators: z.array(z.number().int().positive()).default([]),
+    /** The assistant's OpenAI-compatible provider, deployment-wide (projects[].assistant overrides it). */
+    assistant: assistantSchema,
   })
   .superRefine(checkUniqueness)
   .superRefine(checkAgents)
-  // One resolved roster per project: what every permission and attribution asks.
-  .transform((config) => ({ ...config, projects: config.projects.map((project) => ({ ...project, staff: resolveRoster(project, config.agents) })) }))
+  .superRefine(checkAssistants)
+  // One resolved roster per project: what every permission and attribution asks; its assistant merged over the deployment's.
+  .transform((config) => ({
+    ...config,
+    projects: config.projects.map((project): ProjectConfig => ({ ...project, staff: resolveRoster(project, config.agents), assistant: resolveAssistants(config, project) })),
+  }))
 
 export type Config = z.infer<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>

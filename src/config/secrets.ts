@@ -11,5 +11,10 @@ export function configSecrets(config: Config): string[] {
     for (const tokens of Object.values(project.bots)) if (tokens) secrets.push(...(Array.isArray(tokens) ? tokens : [tokens]))
   }
   if (config.telegram.webhook) secrets.push(config.telegram.webhook.secret)
+  // The assistant's API keys, read from the environment variables the config names.
+  for (const project of config.projects) {
+    const key = project.assistant?.apiKeyEnv ? process.env[project.assistant.apiKeyEnv] : undefined
+    if (key) secrets.push(key)
+  }
   return [...new Set(secrets)]
 }

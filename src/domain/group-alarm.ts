@@ -21,7 +21,7 @@ export class GroupAlarms {
    * True when no alarm of this kind was raised for this group within the last hour (and records
    * this one). Kinds are apart: a long backlog does not silence a bot that lost its rights.
    */
-  claim(chatId: number, kind: 'rights' | 'backlog', now: number): boolean {
+  claim(chatId: number, kind: 'rights' | 'backlog' | 'assistant', now: number): boolean {
     const key = `${kind}:${chatId}`
     const last = this.lastAlarmAt.get(key)
     if (last !== undefined && now - last < ALARM_INTERVAL_MS) return false

@@ -3,6 +3,7 @@ import { createTexts, type Texts } from '../texts/index.js'
 import type { Viewer } from '../db/repositories/relay.js'
 import type { Roster, StaffMember } from './roster.js'
 import type { RelayPolicy } from './relay/policies/policy.js'
+import type { AssistantTrigger } from './assistant/triggers.js'
 import { homeRole, onDemandRole, roleDefinition, teamsRole, type RoleGroup, type RoleRegistry } from './roles.js'
 
 /** 'client', or the key of a staff role of the registry. */
@@ -33,6 +34,8 @@ export interface ProjectRuntime {
   insertIdStep?: number
   /** Relay policies run after the built-in ones (ban, flood), in order (`relayPolicies`); the app's `StartOptions.policies`. */
   policies?: readonly RelayPolicy[]
+  /** Assistant triggers run after the built-in ones (`assistant/triggers.ts`); the app's `StartOptions.assistantTriggers` (tests). */
+  assistantTriggers?: readonly AssistantTrigger[]
 }
 
 export type { StaffMember } from './roster.js'

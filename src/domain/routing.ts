@@ -104,7 +104,7 @@ export async function queueMessageCopies(tx: DbOrTx, project: ProjectRuntime, me
 }
 
 /** Queues the copies of `routeMessage`'s routes (the relay pipeline's, a variant on some): see queueMessageCopies. */
-export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[]): Promise<void> {
+export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[]): Promise<number[]> {
   for (const route of routes) if (route.kind === 'relay' && route.topic?.state === 'closed') await reopenClosedTopic(tx, project, route.topic)
   const linkIds = await insertLinks(tx, project, message, routes)
   const jobs: AddressedJob[] = routes.map((route, i) => ({ address: route.address, job: copyJob(message, linkIds[i]!), options: copyEnqueueOptions(project, message) }))
@@ -113,6 +113,7 @@ export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, mes
     tx,
     routes.flatMap((route) => (route.topic ? [route.topic] : [])),
   )
+  return linkIds
 }
 
 /**

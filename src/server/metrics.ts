@@ -103,6 +103,27 @@ export class Metrics implements DeliveryObserver {
     registers: [this.registry],
   })
 
+  // The assistant's provider (src/assistant/openai-provider.ts): calls, tokens, latency.
+  private readonly assistantRequests = new Counter({
+    name: 'topicdesk_assistant_requests_total',
+    help: 'Assistant provider calls by project, purpose and outcome (ok, timeout, rate_limited, failed, cap_reached)',
+    labelNames: ['project', 'purpose', 'outcome'],
+    registers: [this.registry],
+  })
+  private readonly assistantTokens = new Counter({
+    name: 'topicdesk_assistant_tokens_total',
+    help: 'Tokens the assistant spent, as the provider counted them, by project',
+    labelNames: ['project'],
+    registers: [this.registry],
+  })
+  private readonly assistantLatency = new Histogram({
+    name: 'topicdesk_assistant_request_seconds',
+    help: 'Time of one assistant provider call (retries included), by project and purpose',
+    labelNames: ['project', 'purpose'],
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  })
+
   constructor(
     db: Database,
     private readonly options: MetricsOptions = {},
@@ -232,6 +253,12 @@ export class Metrics implements DeliveryObserver {
 
   reminders(project: string, stage: string, count: number): void {
     this.reminderCounter.inc({ project, stage }, count)
+  }
+
+  assistantCall(call: { project: string; purpose: string; outcome: string; seconds: number; tokens: number }): void {
+    this.assistantRequests.inc({ project: call.project, purpose: call.purpose, outcome: call.outcome })
+    if (call.tokens > 0) this.assistantTokens.inc({ project: call.project }, call.tokens)
+    if (call.outcome !== 'cap_reached') this.assistantLatency.observe({ project: call.project, purpose: call.purpose }, call.seconds)
   }
 
   deferred(job: ClaimedJob): void {

@@ -14,6 +14,7 @@ import { storeHold } from './holds.js'
 import { relayPolicies } from './policies/index.js'
 import type { CopyTarget, CopyVariant, PolicyVerdict, RelayDraft, RelaySource } from './policies/policy.js'
 import { storeMessage, type IncomingMessage } from './store-message.js'
+import { queueAssistantWork } from '../assistant/triggers.js'
 
 /** The variant each copy gets from a release (undefined: the original's text). */
 export type VariantOf = (copy: CopyTarget) => CopyVariant | undefined
@@ -198,16 +199,22 @@ async function settle(
 /** Queues the copies and does what a relayed message does besides: a client's reopens a resolved conversation and starts a wait; staff's answers it. */
 async function deliver(tx: DbOrTx, clock: Clock, project: ProjectRuntime, context: RelayContext, stored: MessageRow, routes: CopyRoute[]): Promise<void> {
   const { customer } = context
-  if (context.atAssignment) return queueRoutedCopies(tx, project, stored, routes)
+  const kind = stored.origin === 'client' ? 'client_message' : 'staff_message'
+  if (context.atAssignment) {
+    const links = await queueRoutedCopies(tx, project, stored, routes)
+    return queueAssistantWork(tx, clock, project, { kind, customer, stored, links })
+  }
   if (stored.origin === 'client') {
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
     if (customer.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
-    await queueRoutedCopies(tx, project, stored, routes)
+    const links = await queueRoutedCopies(tx, project, stored, routes)
     await clientMessageRelayed(tx, project, customer, stored.id, clock.now(), context.waitingSince)
-    return
+    // Assistant work (suggestions, translation…) runs as its own jobs after the commit: the relay never waits on a provider.
+    return queueAssistantWork(tx, clock, project, { kind, customer, stored, links })
   }
-  await queueRoutedCopies(tx, project, stored, routes)
+  const links = await queueRoutedCopies(tx, project, stored, routes)
   await staffAnswered(tx, project, customer.id)
+  await queueAssistantWork(tx, clock, project, { kind, customer, stored, links })
 }
 
 /** A 'respond' verdict: the client is answered in their chat, a typed staff message in its topic; canned and API callers return the text. */

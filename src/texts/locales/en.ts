@@ -527,6 +527,7 @@ riskUnknown = There is no risk phrase "{ $name }".
 riskNone = 🛡 No risk phrases yet. CS leads add them with /risk add <name> <confirm|block> <pattern>
 riskListTitle = 🛡 Risk phrases (checked in every staff message to a client):
 riskListLine = • { $name } ({ $mode }): { $patterns }
+
 ## Translation (projects[].translation, /tr): staff read these in the topics
 translationLine = 🌐 { $text }
 translationSentLine = 🌐 sent: { $text }
@@ -538,4 +539,10 @@ trTurnedOff = 🌐 Translation is off for { $name }: messages go both ways as wr
 trTurnedOn = 🌐 Translation is on for { $name }.
 trAlreadyOff = Translation is already off for { $name }.
 trAlreadyOn = Translation is already on for { $name }.
+
+## The assistant's provider (h/provider)
+assistantAlarm = 🤖 Assistant alarm: the assistant's provider of "{ $project }" is failing ({ $reason }). Suggestions and answers are skipped meanwhile; every message is still relayed. Check assistant.baseUrl and the provider's status. (At most one alarm per project per hour.)
+assistantReasonTimeout = it did not answer in time
+assistantReasonRateLimited = it keeps refusing with "too many requests"
+assistantReasonFailed = it answers with errors
 `

@@ -1,0 +1,26 @@
+import type { DbOrTx } from '../../db/client.js'
+import { assistantJobs } from '../../db/schema/index.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+
+/** A piece of assistant work: its handler's kind (`src/assistant/jobs/index.ts`) and what it needs (JSON). */
+export interface AssistantJobRequest {
+  kind: string
+  payload: unknown
+  /** Not before (absent: at once, by the database's clock). */
+  dueAt?: Date
+}
+
+/**
+ * Queues assistant work inside the caller's transaction: it runs only if the transaction commits,
+ * and the assistant worker runs it later, so nothing in the domain waits on a provider.
+ * Returns the job's id.
+ */
+export async function queueAssistantJob(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, job: AssistantJobRequest): Promise<number> {
+  const [result] = await tx.insert(assistantJobs).values({ projectId: project.id, kind: job.kind, payload: JSON.stringify(job.payload ?? null), dueAt: job.dueAt })
+  return Number(result.insertId)
+}
+
+/** Whether a project has an assistant at all (its config's merged `assistant`): no assistant, no jobs. */
+export function hasAssistant(project: Pick<ProjectRuntime, 'config'>): boolean {
+  return project.config.assistant !== undefined
+}
