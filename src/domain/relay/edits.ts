@@ -5,6 +5,7 @@ import { linksOfMessage, resolveStoredMessage, type MessageRow } from '../../db/
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { findCustomer } from '../customers.js'
+import { queueEditTranslation } from '../translation/client-message.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { storeHold } from './holds.js'
@@ -84,6 +85,7 @@ export async function syncVersion(
     return 'stored'
   }
   await editCopies(tx, project, links, decision.variants)
+  await queueEditTranslation(tx, project, original, version.text)
   return 'synced'
 }
 
