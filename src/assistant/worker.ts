@@ -62,6 +62,11 @@ export class AssistantWorker {
     return this.deps.projects.filter((p) => p.config.assistant).map((p) => p.id)
   }
 
+  /** Whether it polls the queue (false before start, after stop, and when no project has an assistant). */
+  get started(): boolean {
+    return !this.stopped
+  }
+
   /** Starts polling, unless no project has an assistant. */
   start(): void {
     if (this.projectIds.length === 0) return

@@ -11,6 +11,8 @@ import { createSampleWorld, createSecondBrand, sampleConfig, type SampleWorld, t
 import { createLogger, type Logger } from '../../src/logger.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
+import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from '../../src/simulator/openai/index.js'
+import { assistantConfig } from './assistant.js'
 import { RecentLog, runningLogs } from './recent-log.js'
 
 type ProjectInput = ConfigInput['projects'][number]
@@ -24,6 +26,8 @@ export interface Harness {
   projectId: number
   /** The second project ("beta") in the same service and database, with `secondBrand: true`. */
   beta?: SecondBrand & { projectId: number }
+  /** The fake OpenAI-compatible provider, when the test asked for one (`openai`). */
+  openai?: FakeOpenAI
   stop(): Promise<void>
 }
 
@@ -43,6 +47,11 @@ export interface HarnessOptions {
   queryLogger?: QueryLogger
   /** The service's logger (a captured one, say); by default one at the config's level on stdout. */
   logger?: Logger
+  /**
+   * Starts a fake OpenAI-compatible provider (`src/simulator/openai`) and makes it the
+   * deployment's `assistant` (`assistantConfig`), unless `config.assistant` is given.
+   */
+  openai?: (FakeOpenAIOptions & { assistant?: Parameters<typeof assistantConfig>[1] }) | true
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -52,6 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const simulatorLog = (line: string) => logFile.write(`${JSON.stringify({ time: Date.now(), sim: line })}\n`)
   const sim = await startSimulator(options.simulator?.log ? options.simulator : { ...options.simulator, log: simulatorLog })
   const database = await createTestDatabase()
+  const openai = options.openai ? await startFakeOpenAI(options.openai === true ? {} : options.openai) : undefined
   const world = createSampleWorld(sim)
   // Changes to the sample world (extra bots, pools, more projects) before the config is built from it.
   const prepared = options.prepare?.(sim, world) ?? {}
@@ -73,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     delivery: { ...base.delivery, albumWindowMs: 1000, ...override.delivery },
     agents: override.agents ?? prepared.agents,
     operators: override.operators ?? prepared.operators,
+    assistant: override.assistant ?? (openai ? assistantConfig(openai, options.openai === true ? {} : options.openai?.assistant) : undefined),
   })
   const app = await startApp(config, options.logger ?? serviceLogger(config.log.level, logFile), { ...options.start, migrate: false, queryLogger: options.queryLogger })
   const projectId = await importSampleAccounts(database, world)
@@ -84,9 +95,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     database,
     projectId,
     beta: beta ? { ...beta, projectId: await importSampleAccounts(database, beta) } : undefined,
+    openai,
     async stop() {
       try {
         await harness.app.stop()
+        await openai?.close()
         await sim.close()
         await database.close()
       } finally {
