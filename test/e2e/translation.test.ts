@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { assistantJobs, customers, translations } from '../../src/db/schema/index.js'
 import { askInGroup, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
-import { pollUntil } from '../support/poll.js'
+import { dumpDatabase } from '../support/dump.js'
+import { outboxSettled, pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 // Translation with the fake provider: staff read English; Zoe writes Spanish.
@@ -154,5 +155,10 @@ describe('customer export and forget', () => {
         .where(and(eq(translations.projectId, h.projectId), eq(translations.customerId, customerId))),
     ).toEqual([])
     expect((await zoeRow()).detectedLanguage).toBeNull()
+    // A full dump keeps nothing of what she wrote, what staff wrote her, or their translations.
+    const said = ['¿Dónde está mi pedido?', 'Where is my order?', 'Your order ships tomorrow', 'Su pedido sale mañana', 'I need the March invoice', 'Sale el martes']
+    await outboxSettled(h.database.db)
+    const cells = await dumpDatabase(h.database.db)
+    expect(cells.filter((cell) => said.some((text) => cell.text.includes(text)))).toEqual([])
   })
 })
