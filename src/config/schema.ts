@@ -7,7 +7,7 @@ import { autoReplySchema, flowsSchema } from './flows.js'
 import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
 import { isAddressOrCidr } from './addresses.js'
 import { riskPhraseSchema, riskPromptSchema } from './risk.js'
-import { translationSchema } from './translation.js'
+import { checkTranslation, translationSchema } from './translation.js'
 import { assistantSchema, checkAssistants, projectAssistantSchema, resolveAssistants, type AssistantSettings } from './assistant.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
@@ -334,6 +334,7 @@ export const configSchema = z
   .superRefine(checkUniqueness)
   .superRefine(checkAgents)
   .superRefine(checkAssistants)
+  .superRefine(checkTranslation)
   // One resolved roster per project: what every permission and attribution asks; its assistant merged over the deployment's.
   .transform((config) => ({
     ...config,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { resolveAssistants } from './assistant.js'
 
 /** An ISO 639-1 language code, as the detector gives it: "en", "es". */
 const languageCode = z.string().regex(/^[a-z]{2}$/, 'a two-letter language code like "en" or "es"')
@@ -22,3 +23,15 @@ export const translationSchema = z
   .optional()
 
 export type TranslationConfig = NonNullable<z.infer<typeof translationSchema>>
+
+/** A project that translates needs an assistant to translate with (its own, or the deployment's). */
+export function checkTranslation(config: Parameters<typeof resolveAssistants>[0], ctx: z.RefinementCtx): void {
+  config.projects.forEach((project, i) => {
+    if ('translation' in project && project.translation && !resolveAssistants(config, project))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['projects', i, 'translation', 'provider'],
+        message: "translation needs the project's assistant: set assistant (baseUrl, model) here or deployment-wide",
+      })
+  })
+}

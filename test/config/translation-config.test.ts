@@ -4,19 +4,19 @@ import type { ConfigInput } from '../../src/config/schema.js'
 import { textSettings } from '../../src/config/texts.js'
 import { createTexts } from '../../src/texts/index.js'
 
-const project = (extra: Record<string, unknown>): ConfigInput =>
-  ({
-    database: { url: 'mysql://u:p@127.0.0.1:3306/db' },
-    projects: [
-      {
-        key: 'acme',
-        name: 'Acme',
-        bots: { client: '11:a', cs: '12:b', cr: '13:c' },
-        groups: { cs: { chatId: -11 }, cr: [{ key: 'north', title: 'North', chatId: -12 }] },
-        ...extra,
-      },
-    ],
-  })
+const project = (extra: Record<string, unknown>, assistant: unknown = { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' }): ConfigInput => ({
+  database: { url: 'mysql://u:p@127.0.0.1:3306/db' },
+  ...(assistant ? { assistant } : {}),
+  projects: [
+    {
+      key: 'acme',
+      name: 'Acme',
+      bots: { client: '11:a', cs: '12:b', cr: '13:c' },
+      groups: { cs: { chatId: -11 }, cr: [{ key: 'north', title: 'North', chatId: -12 }] },
+      ...extra,
+    },
+  ],
+})
 
 describe('projects[].translation', () => {
   it('is off when absent, and takes its defaults when present', () => {
@@ -33,6 +33,11 @@ describe('projects[].translation', () => {
     expect(() => createConfig(project({ translation: { clientLanguages: 'all' } }))).toThrow(ConfigError)
     expect(() => createConfig(project({ translation: { provider: 'deepl' } }))).toThrow(/projects\.0\.translation\.provider/)
     expect(() => createConfig(project({ translation: { model: 'x' } }))).toThrow(/translation/)
+  })
+
+  it('needs an assistant to translate with', () => {
+    expect(() => createConfig(project({ translation: {} }, null))).toThrow(/projects\.0\.translation\.provider.*needs the project's assistant/s)
+    expect(createConfig(project({}, null)).projects[0]!.translation).toBeUndefined()
   })
 })
 
