@@ -4,19 +4,20 @@ import type { ConfigInput } from '../../src/config/schema.js'
 import { textSettings } from '../../src/config/texts.js'
 import { createTexts } from '../../src/texts/index.js'
 
-const project = (extra: Record<string, unknown>, assistant: unknown = { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' }): ConfigInput => ({
-  database: { url: 'mysql://u:p@127.0.0.1:3306/db' },
-  ...(assistant ? { assistant } : {}),
-  projects: [
-    {
-      key: 'acme',
-      name: 'Acme',
-      bots: { client: '11:a', cs: '12:b', cr: '13:c' },
-      groups: { cs: { chatId: -11 }, cr: [{ key: 'north', title: 'North', chatId: -12 }] },
-      ...extra,
-    },
-  ],
-})
+const project = (extra: Record<string, unknown>, assistant: unknown = { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' }) =>
+  ({
+    database: { url: 'mysql://u:p@127.0.0.1:3306/db' },
+    ...(assistant ? { assistant } : {}),
+    projects: [
+      {
+        key: 'acme',
+        name: 'Acme',
+        bots: { client: '11:a', cs: '12:b', cr: '13:c' },
+        groups: { cs: { chatId: -11 }, cr: [{ key: 'north', title: 'North', chatId: -12 }] },
+        ...extra,
+      },
+    ],
+  }) as unknown as ConfigInput
 
 describe('projects[].translation', () => {
   it('is off when absent, and takes its defaults when present', () => {
