@@ -16,6 +16,11 @@ export const translateJob = defineAssistantJob<TranslateJob>(TRANSLATE_JOB, asyn
   const { deps, project } = ctx
   const source = await textToTranslate(deps.db, project, job)
   if (!source) return { skipped: 'moved on' }
+  if (job.direction === 'to_client' && job.fallback) {
+    ctx.logger.warn({ jobId: ctx.jobId, messageId: job.messageId }, 'a staff reply still waited for its translation; sent as written')
+    await releaseTranslated(deps, project, job, undefined)
+    return { translated: false, fallback: true }
+  }
   const waitMs = (project.config.translation?.waitSeconds ?? 30) * 1000
   const outcome = await translate(ctx, source, job, job.direction === 'to_client' ? waitMs : undefined).catch((error: unknown) => {
     ctx.logger.warn({ jobId: ctx.jobId, messageId: job.messageId, reason: error instanceof AssistantUnavailable ? error.reason : 'error', err: error instanceof AssistantUnavailable ? undefined : error }, 'translation failed; the original stays')

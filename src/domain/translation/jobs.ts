@@ -13,9 +13,10 @@ export const TRANSLATE_JOB = 'translate'
  */
 export type TranslateJob =
   | ({ direction: 'to_staff'; messageId: number; editCount: number } & LanguagePair)
-  | ({ direction: 'to_client'; messageId: number; token: string } & LanguagePair)
+  /** `fallback`: queued for later with the first; sends a reply still held then as written (the first job was given up). */
+  | ({ direction: 'to_client'; messageId: number; token: string; fallback?: true } & LanguagePair)
 
 /** Queues a translation inside the relay's transaction (the assistant worker runs it after the commit). */
-export async function queueTranslation(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, job: TranslateJob): Promise<void> {
-  await queueAssistantJob(tx, project, { kind: TRANSLATE_JOB, payload: job })
+export async function queueTranslation(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, job: TranslateJob, dueAt?: Date): Promise<void> {
+  await queueAssistantJob(tx, project, { kind: TRANSLATE_JOB, payload: job, ...(dueAt ? { dueAt } : {}) })
 }
