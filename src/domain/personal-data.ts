@@ -188,7 +188,10 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const traces = await tracesOf(tx, customer)
     const outboxRows = await eraseOutboxRows(tx, await customerOutboxRows(tx, customer, traces), tgId)
     const updateCount = await eraseUpdates(tx, await customerUpdates(tx, customer))
-    await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, detectedLanguage: null, startPayload: null }).where(eq(customers.id, customerId))
+    await tx
+      .update(customers)
+      .set({ firstName: '', lastName: null, username: null, languageCode: null, detectedLanguage: null, startPayload: null })
+      .where(eq(customers.id, customerId))
     await tx
       .update(topics)
       .set({ name: BUILT_IN_TEXTS.staff('forgottenTopicName', { id: customerId }) })

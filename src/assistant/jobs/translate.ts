@@ -23,7 +23,15 @@ export const translateJob = defineAssistantJob<TranslateJob>(TRANSLATE_JOB, asyn
   }
   const waitMs = (project.config.translation?.waitSeconds ?? 30) * 1000
   const outcome = await translate(ctx, source, job, job.direction === 'to_client' ? waitMs : undefined).catch((error: unknown) => {
-    ctx.logger.warn({ jobId: ctx.jobId, messageId: job.messageId, reason: error instanceof AssistantUnavailable ? error.reason : 'error', err: error instanceof AssistantUnavailable ? undefined : error }, 'translation failed; the original stays')
+    ctx.logger.warn(
+      {
+        jobId: ctx.jobId,
+        messageId: job.messageId,
+        reason: error instanceof AssistantUnavailable ? error.reason : 'error',
+        err: error instanceof AssistantUnavailable ? undefined : error,
+      },
+      'translation failed; the original stays',
+    )
     return undefined
   })
   if (job.direction === 'to_staff') await showTranslation(deps, project, job, outcome?.text)

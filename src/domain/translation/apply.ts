@@ -48,7 +48,12 @@ export async function textToTranslate(db: DbOrTx, project: ProjectRuntime, job: 
  * ("🌐 …"; a copy already sent is edited), or the original marked untranslated when it failed.
  * Skipped when the message was edited since (the newer version's job shows its own).
  */
-export async function showTranslation(deps: DomainDeps, project: ProjectRuntime, job: Extract<TranslateJob, { direction: 'to_staff' }>, translation: string | undefined): Promise<void> {
+export async function showTranslation(
+  deps: DomainDeps,
+  project: ProjectRuntime,
+  job: Extract<TranslateJob, { direction: 'to_staff' }>,
+  translation: string | undefined,
+): Promise<void> {
   const [message] = await deps.db
     .select()
     .from(messages)
@@ -69,7 +74,12 @@ export async function showTranslation(deps: DomainDeps, project: ProjectRuntime,
  * (undefined: the original, as written), the mirrors in other topics show the original with
  * "🌐 sent: …", and the topic it was written in is answered with what the client received.
  */
-export async function releaseTranslated(deps: DomainDeps, project: ProjectRuntime, job: Extract<TranslateJob, { direction: 'to_client' }>, translation: string | undefined): Promise<ReleaseOutcome> {
+export async function releaseTranslated(
+  deps: DomainDeps,
+  project: ProjectRuntime,
+  job: Extract<TranslateJob, { direction: 'to_client' }>,
+  translation: string | undefined,
+): Promise<ReleaseOutcome> {
   const t = textsOf(project)
   const sentLine = translation === undefined ? t.staff('translationSentUntranslated') : t.staff('translationSentLine', { text: translation })
   return releaseHold(deps, project, job.token, {

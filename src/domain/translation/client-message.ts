@@ -33,7 +33,7 @@ async function queueClientTranslation(tx: DbOrTx, project: ProjectRuntime, custo
   if (!settings || !text || !translatesFor(project, customer)) return
   const language = await languageOf(tx, project, customer, text)
   if (!language || !translatedLanguage(project, language)) return
-  await queueTranslation(tx, project, { direction: 'to_staff', messageId: message.id, editCount: message.editCount, from: language, to: settings.staffLanguage })
+  await queueTranslation(tx, project, customer.id, { direction: 'to_staff', messageId: message.id, editCount: message.editCount, from: language, to: settings.staffLanguage })
 }
 
 /**

@@ -16,7 +16,7 @@ export type TranslateJob =
   /** `fallback`: queued for later with the first; sends a reply still held then as written (the first job was given up). */
   | ({ direction: 'to_client'; messageId: number; token: string; fallback?: true } & LanguagePair)
 
-/** Queues a translation inside the relay's transaction (the assistant worker runs it after the commit). */
-export async function queueTranslation(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, job: TranslateJob, dueAt?: Date): Promise<void> {
-  await queueAssistantJob(tx, project, { kind: TRANSLATE_JOB, payload: job, ...(dueAt ? { dueAt } : {}) })
+/** Queues a translation inside the relay's transaction (the assistant worker runs it after the commit); `forget` finds it by the customer. */
+export async function queueTranslation(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, customerId: number, job: TranslateJob, dueAt?: Date): Promise<void> {
+  await queueAssistantJob(tx, project, { kind: TRANSLATE_JOB, customerId, payload: job, ...(dueAt ? { dueAt } : {}) })
 }

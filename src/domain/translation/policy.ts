@@ -24,10 +24,10 @@ export const translationPolicy: RelayPolicy = {
       reason: 'translation',
       after: async (tx, stored, { token }) => {
         const job = { direction: 'to_client', messageId: stored.id, token, ...pair } as const
-        await queueTranslation(tx, draft.project, job)
+        await queueTranslation(tx, draft.project, draft.customerId, job)
         // Should the first job be given up (its worker's retries spent), this one sends the reply as written.
         const waitMs = (draft.project.config.translation?.waitSeconds ?? 30) * 1000
-        await queueTranslation(tx, draft.project, { ...job, fallback: true }, new Date(draft.now.getTime() + 2 * waitMs + FALLBACK_GRACE_MS))
+        await queueTranslation(tx, draft.project, draft.customerId, { ...job, fallback: true }, new Date(draft.now.getTime() + 2 * waitMs + FALLBACK_GRACE_MS))
       },
     }
   },
