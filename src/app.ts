@@ -45,6 +45,7 @@ import type { RelayPolicy } from './domain/relay/policies/policy.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
 import { AssistantRuntime } from './assistant/runtime.js'
 import { AssistantWorker } from './assistant/worker.js'
+import { loadDetector } from './domain/translation/detect.js'
 import { ASSISTANT_JOBS, type AssistantJobHandler } from './assistant/jobs/index.js'
 import type { AssistantTrigger } from './domain/assistant/triggers.js'
 import { syncProjectKnowledge } from './domain/knowledge/sync-projects.js'
@@ -234,6 +235,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const assistantRuntime = new AssistantRuntime({ db, domain: deps, observer: metrics })
   const assistantWorker = new AssistantWorker({ db, domain: deps, logger, projects, runtime: assistantRuntime, handlers: [...ASSISTANT_JOBS, ...(options.assistantJobs ?? [])] })
   assistantWorker.start()
+  // Translation's language detector loads once here, not inside the first client message's transaction.
+  if (projects.some((project) => project.config.translation)) await loadDetector()
   wakeAssistant = () => assistantWorker.wake()
   // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
   for (const project of projects) await loadRiskBook(db, project)

@@ -32,7 +32,7 @@ async function customerCommand(db: Database, argv: string[]): Promise<number> {
   }
   const report = await forgetCustomer(db, projectId, customer.id, actor)
   console.error(
-    `Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased, ${report!.outboxRows} outbox row(s) scrubbed, ${report!.notes} profile note(s) and ${report!.tags} tag(s) deleted, ${report!.linkClicks} link click(s) erased.`,
+    `Customer ${customer.id} forgotten: ${report!.messages} message(s) erased, ${report!.fileCacheEntries} cached file(s) dropped, ${report!.updates} stored update(s) erased, ${report!.outboxRows} outbox row(s) scrubbed, ${report!.notes} profile note(s) and ${report!.tags} tag(s) deleted, ${report!.linkClicks} link click(s) erased, ${report!.translations} cached translation(s) deleted.`,
   )
   return 0
 }

@@ -7,6 +7,7 @@ import { autoReplySchema, flowsSchema } from './flows.js'
 import { defaultTemplate, TEXT_KEYS } from '../texts/index.js'
 import { isAddressOrCidr } from './addresses.js'
 import { riskPhraseSchema, riskPromptSchema } from './risk.js'
+import { checkTranslation, translationSchema } from './translation.js'
 import { assistantSchema, checkAssistants, projectAssistantSchema, resolveAssistants, type AssistantSettings } from './assistant.js'
 
 const tokenRule = [/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-def (from @BotFather)'] as const
@@ -194,6 +195,8 @@ const projectSchema = z.strictObject({
   riskPhrases: z.array(riskPhraseSchema).default([]),
   /** The "Send anyway / Cancel" prompt of a confirm phrase: when it falls back to a normal reply, when it expires. */
   riskPrompt: riskPromptSchema,
+  /** Translation between the staff's language and each client's (see config/translation.ts). */
+  translation: translationSchema,
   /** The assistant's provider for this project, over the deployment's `assistant` (README "Assistant"), and its knowledge base (README "Knowledge base"); after parsing, the merged settings. */
   assistant: projectAssistantSchema,
 })
@@ -331,6 +334,7 @@ export const configSchema = z
   .superRefine(checkUniqueness)
   .superRefine(checkAgents)
   .superRefine(checkAssistants)
+  .superRefine(checkTranslation)
   // One resolved roster per project: what every permission and attribution asks; its assistant merged over the deployment's.
   .transform((config) => ({
     ...config,

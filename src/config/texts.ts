@@ -1,4 +1,4 @@
-import type { TextSettings } from '../texts/index.js'
+import { defaultTemplate, type TextSettings } from '../texts/index.js'
 import type { ProjectConfig } from './schema.js'
 
 /**
@@ -14,6 +14,8 @@ export function textSettings(config: ProjectConfig): TextSettings {
     bannedReply: config.relay.bannedReply,
     slowDownReply: config.flood.slowDownReply,
   }
-  const overrides = { ...config.texts, [config.locale]: { ...oldForm, ...config.texts[config.locale] } }
+  // An old-form text left at its built-in English default is no override (a built-in translation may then speak for it).
+  const customised = Object.fromEntries(Object.entries(oldForm).filter(([key, text]) => config.locale !== 'en' || text !== defaultTemplate(key)))
+  const overrides = { ...config.texts, [config.locale]: { ...customised, ...config.texts[config.locale] } }
   return { locale: config.locale, ...(config.staffLocale ? { staffLocale: config.staffLocale } : {}), overrides }
 }

@@ -31,6 +31,7 @@ import { BUILT_IN_TEXTS } from '../texts/index.js'
 import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
 import { customerKnowledgePairs, eraseCustomerKnowledgePairs } from './knowledge/pairs.js'
+import { customerTranslationList, eraseCustomerTranslations } from './translation/cache.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -98,6 +99,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     answers: await customerAnswerList(db, customer, customerId),
     /** Their question and a staff answer, approved into the knowledge base with `/kb add` (issue 19). */
     knowledgePairs: await customerKnowledgePairs(db, projectId, customerId),
+    /** Translations of their messages and of staff replies to them, cached (issue 19). */
+    translations: await customerTranslationList(db, customer, customerId),
     auditLog: (
       await db
         .select()
@@ -136,6 +139,8 @@ export interface ForgetReport {
   linkClicks: number
   /** Question/answer pairs of their conversation in the knowledge base (`/kb add`): deleted. */
   knowledgePairs: number
+  /** Cached translations of their messages and of the replies to them: deleted. */
+  translations: number
 }
 
 /**
@@ -188,7 +193,10 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const traces = await tracesOf(tx, customer)
     const outboxRows = await eraseOutboxRows(tx, await customerOutboxRows(tx, customer, traces), tgId)
     const updateCount = await eraseUpdates(tx, await customerUpdates(tx, customer))
-    await tx.update(customers).set({ firstName: '', lastName: null, username: null, languageCode: null, startPayload: null }).where(eq(customers.id, customerId))
+    await tx
+      .update(customers)
+      .set({ firstName: '', lastName: null, username: null, languageCode: null, detectedLanguage: null, startPayload: null })
+      .where(eq(customers.id, customerId))
     await tx
       .update(topics)
       .set({ name: BUILT_IN_TEXTS.staff('forgottenTopicName', { id: customerId }) })
@@ -196,6 +204,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const [notes] = await tx.delete(customerNotes).where(eq(customerNotes.customerId, customerId))
     const [tags] = await tx.delete(customerTags).where(eq(customerTags.customerId, customerId))
     await eraseCustomerAnswers(tx, { projectId }, customerId)
+    const erasedTranslations = await eraseCustomerTranslations(tx, { projectId }, customerId)
     await tx.update(assignmentLog).set({ note: null }).where(eq(assignmentLog.customerId, customerId))
     await tx.delete(transferPrompts).where(eq(transferPrompts.customerId, customerId))
     await tx
@@ -228,6 +237,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       tags: tags.affectedRows,
       linkClicks: await eraseCustomerClicks(tx, customer, customerId),
       knowledgePairs: await eraseCustomerKnowledgePairs(tx, projectId, customerId),
+      translations: erasedTranslations,
     }
     await tx.insert(auditLog).values(projectRow(auditLog, projectId, { action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) }))
     return report

@@ -65,7 +65,8 @@ export function createTexts(settings: TextSettings): Texts {
       const override = settings.overrides[locale]?.[key]
       if (override !== undefined) return fillTemplate(override, args)
       const bundle = bundles.get(locale)
-      if (bundle?.hasMessage(key)) return format(bundle, key, args)
+      // A built-in translation gives way to the project's own wording in its default locale.
+      if (bundle?.hasMessage(key) && (locale === 'en' || locale === settings.locale || settings.overrides[settings.locale]?.[key] === undefined)) return format(bundle, key, args)
     }
     if (english.hasMessage(key)) return format(english, key, args)
     throw new Error(`texts: no text "${key}"`)

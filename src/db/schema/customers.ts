@@ -24,6 +24,10 @@ export const customers = mysqlTable(
     username: varchar('username', { length: 64 }),
     /** The client's Telegram `language_code` (IETF tag, e.g. "en", "pt-br") as last seen; routing prefers agents speaking it. */
     languageCode: varchar('language_code', { length: 16 }),
+    /** The language of the client's messages as last detected with confidence (translation); client texts prefer it over languageCode. */
+    detectedLanguage: varchar('detected_language', { length: 16 }),
+    /** `/tr off` in one of the customer's topics: no translation either way. */
+    translationOff: boolean('translation_off').notNull().default(false),
     startPayload: varchar('start_payload', { length: 128 }),
     crTeam: varchar('cr_team', { length: 64 }),
     /** The account records' CR team hint when the team was last decided (records sync acts on changes only). */

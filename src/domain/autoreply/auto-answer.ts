@@ -7,6 +7,7 @@ import { enqueueTo } from '../enqueue-to.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { queueCopy, topicRoute } from '../routing.js'
 import { noticeToTopics } from '../topic-notices.js'
+import { clientLanguageOf } from '../translation/language.js'
 
 /** One automatic answer: its text, the buttons under it (label and callback data), what it answers. */
 export interface AutoAnswer {
@@ -29,7 +30,8 @@ export interface AutoAnswer {
 export async function sendAutoAnswer(tx: DbOrTx, project: ProjectRuntime, customer: Customer, answer: AutoAnswer): Promise<void> {
   const t = textsOf(project)
   const buttons = [...(answer.buttons ?? [])]
-  if (!answer.noPersonButton) buttons.push({ text: t.client(customer.languageCode, 'autoTalkToPerson'), data: flowButtons.encode({ kind: 'person', customerId: customer.id }) })
+  if (!answer.noPersonButton)
+    buttons.push({ text: t.client(clientLanguageOf(customer), 'autoTalkToPerson'), data: flowButtons.encode({ kind: 'person', customerId: customer.id }) })
   const replyMarkup: Keyboard | undefined = buttons.length ? { inline_keyboard: buttons.map((b) => [{ text: b.text, callback_data: b.data }]) } : undefined
   const chatId = customer.telegramUserId
   if (!customer.blocked)

@@ -13,6 +13,7 @@ import { flowPositionOf, setFlowPosition, storeAnswer, type FlowPosition } from 
 import { relayAutoAnswered, sendAutoAnswer } from './auto-answer.js'
 import { automationsOf } from './automations.js'
 import { handOffToPerson } from './handoff.js'
+import { clientLanguageOf } from '../translation/language.js'
 
 /** One automatic turn: what is answered, in whose transaction. */
 interface Turn {
@@ -147,7 +148,7 @@ export async function pressFlowButton(deps: DomainDeps, project: ProjectRuntime,
     // A banned client's old buttons do nothing (their messages are not relayed either).
     const t = textsOf(project)
     // The press is answered in the client's language (a stranger's press: the project's).
-    const say = (key: string) => t.client(customer?.telegramUserId === press.userId ? customer.languageCode : null, key)
+    const say = (key: string) => t.client(customer?.telegramUserId === press.userId ? clientLanguageOf(customer) : null, key)
     if (!customer || customer.telegramUserId !== press.userId || customer.state !== 'active' || customer.banned) return say('buttonNoLongerValid')
     const now = deps.clock.now()
     const turn: Turn = { tx, project, customer, now, lead: t.staff('autoPressed', { name: customerName(customer), button: press.label }) }

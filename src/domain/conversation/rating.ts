@@ -7,6 +7,7 @@ import type { DomainDeps } from '../deps.js'
 import { enqueueTo } from '../enqueue-to.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { noticeToTopics } from '../topic-notices.js'
+import { clientLanguageOf } from '../translation/language.js'
 
 export interface RatingAnswer {
   text: string
@@ -29,9 +30,9 @@ export async function rateResolution(
   const customer = await findCustomer(deps.db, data.customerId)
   // A press that names nothing of this client's in this project (forged, copied, another brand's).
   if (!customer || customer.projectId !== project.id || customer.telegramUserId !== press.userId || press.prompt.chatId !== press.userId)
-    return { text: textsOf(project).client(customer?.telegramUserId === press.userId ? customer.languageCode : null, 'buttonNoLongerValid'), alert: true }
+    return { text: textsOf(project).client(customer?.telegramUserId === press.userId ? clientLanguageOf(customer) : null, 'buttonNoLongerValid'), alert: true }
   const t = textsOf(project)
-  const say = (key: string, args?: Record<string, string | number>) => t.client(customer.languageCode, key, args)
+  const say = (key: string, args?: Record<string, string | number>) => t.client(clientLanguageOf(customer), key, args)
   const answer = await deps.db.transaction(async (tx): Promise<RatingAnswer> => {
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customer.id)).for('update')
     const resolutions = await tx

@@ -13,6 +13,7 @@ import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js
 import { teamsRole } from '../roles.js'
 import { noticeToTopics } from '../topic-notices.js'
 import { recordTopicChangeByHand } from '../topic-state.js'
+import { clientLanguageOf } from '../translation/language.js'
 
 /** How a conversation came to be resolved or reopened (the assignment log's `reason`). */
 type ResolveReason = 'command' | 'topic_closed'
@@ -46,7 +47,7 @@ async function markResolved(
       {
         type: 'text',
         target: { kind: 'chat', chatId },
-        text: textsOf(project).client(customer.languageCode, 'ratingPrompt'),
+        text: textsOf(project).client(clientLanguageOf(customer), 'ratingPrompt'),
         replyMarkup: ratingKeyboard(customer.id, resolutionId),
       },
     )

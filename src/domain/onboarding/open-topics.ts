@@ -17,6 +17,7 @@ import { reassignMenuKeyboard } from '../buttons/reassign.js'
 import { logAssignment } from '../assignment-log.js'
 import { NO_EXTRAS, profileExtrasLines, type ProfileExtras } from '../crm/profile-extras.js'
 import { projectRow } from '../../db/project-scope.js'
+import { clientLanguageOf } from '../translation/language.js'
 
 export interface Assignment {
   crTeam: string
@@ -82,7 +83,7 @@ export async function openCustomerTopics(tx: DbOrTx, project: ProjectRuntime, cu
     actorUserId: assignment.decidedBy.id,
     reason: assignment.treatment ? 'onboarding card, with Treatment' : 'onboarding card',
   })
-  await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'welcomeClient', { name: customer.firstName }))
+  await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(clientLanguageOf(customer), 'welcomeClient', { name: customer.firstName }))
   const firstHeld = await replayHeldMessages(tx, project, customer, decidedAt)
   if (firstHeld) await startWait(tx, project, customer, firstHeld, decidedAt)
 }

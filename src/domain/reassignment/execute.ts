@@ -15,6 +15,7 @@ import { staffMember, teamsOf, textsOf, type ProjectRuntime } from '../project-r
 import { lockRouting, routeOwner } from '../owners/route-owner.js'
 import { historyToReplay, queueHistoryReplay } from './replay.js'
 import type { Reassignment } from './schedule.js'
+import { clientLanguageOf } from '../translation/language.js'
 
 export type ExecuteOutcome = 'done' | 'skipped' | 'failed'
 
@@ -111,7 +112,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       if (csTopic)
         await queueTopicText(tx, project, csTopic, t.staff('movedCs', { name: customerName(customer), from: fromTitle, team: team.title, who }), {}, { stream: 'prompt' })
       if (settings.notifyClient)
-        await queueClientText(tx, project, customer.telegramUserId, t.client(customer.languageCode, 'reassignedClient', { name: customer.firstName, team: team.title }))
+        await queueClientText(tx, project, customer.telegramUserId, t.client(clientLanguageOf(customer), 'reassignedClient', { name: customer.firstName, team: team.title }))
       await logAssignment(tx, {
         projectId: project.id,
         customerId: customer.id,

@@ -6,6 +6,7 @@ import { activeTopics, type Customer } from '../customers.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { enqueueTo } from '../enqueue-to.js'
+import { clientLanguageOf } from '../translation/language.js'
 
 /**
  * Whether the customer's last `flood.maxMessages` relayed messages all fall within the last
@@ -27,7 +28,7 @@ export async function tellBannedOnce(tx: DbOrTx, project: ProjectRuntime, custom
     .update(customers)
     .set({ banReplySent: true })
     .where(and(eq(customers.id, customer.id), eq(customers.banReplySent, false)))
-  if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(customer.languageCode, 'bannedReply'))
+  if (first.affectedRows) await queueClientText(tx, project, customer.telegramUserId, textsOf(project).client(clientLanguageOf(customer), 'bannedReply'))
 }
 
 /**
@@ -42,7 +43,7 @@ export async function openFloodWindow(tx: DbOrTx, project: ProjectRuntime, custo
   const until = new Date(now.getTime() + windowSeconds * 1000)
   await tx.update(customers).set({ floodWindowUntil: until }).where(eq(customers.id, customer.id))
   const t = textsOf(project)
-  await queueClientText(tx, project, customer.telegramUserId, t.client(customer.languageCode, 'slowDownReply'))
+  await queueClientText(tx, project, customer.telegramUserId, t.client(clientLanguageOf(customer), 'slowDownReply'))
   const window = windowSeconds === 60 ? 'minute' : windowSeconds % 60 === 0 ? 'minutes' : 'seconds'
   const label = t.staff('floodWindow', { window, minutes: windowSeconds / 60, seconds: windowSeconds })
   // `{count}` stays in the text: delivery fills it in when the window ends (the flood_notice job).

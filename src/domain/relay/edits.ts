@@ -4,10 +4,12 @@ import { messages } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage, type MessageRow } from '../../db/repositories/relay.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
+import { findCustomer } from '../customers.js'
+import { queueEditTranslation } from '../translation/client-message.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { storeHold } from './holds.js'
-import { runPolicies } from './pipeline.js'
+import { runPolicies, type VariantOf } from './pipeline.js'
 import type { RelayDraft } from './policies/policy.js'
 import { copyTargetOfLink, editCopies } from './variants.js'
 
@@ -47,20 +49,24 @@ export async function syncVersion(
   version: MessageVersion,
   facts: { flooding: boolean; now: Date },
   from = 0,
+  released?: VariantOf,
 ): Promise<EditOutcome> {
   const links = await linksOfMessage(tx, original.id)
+  // A staff edit's policies may need the customer (translation: the client's language); a client's edit is checked without.
+  const customer = original.origin === 'staff' ? await findCustomer(tx, original.customerId) : undefined
   const draft: RelayDraft = {
     project,
     origin: original.origin,
     source: original.origin === 'client' ? 'client' : 'typed',
     change: 'edit',
     customerId: original.customerId,
+    ...(customer ? { customer } : {}),
     text: version.text ?? '',
     copies: links.map(copyTargetOfLink),
     flooding: facts.flooding,
     now: facts.now,
   }
-  const decision = await runPolicies(draft, from)
+  const decision = await runPolicies(draft, from, released)
   const { verdict } = decision
   if (verdict.kind === 'hold') {
     const resume = { next: decision.next, source: draft.source, version: { ...version, editCount: original.editCount } }
@@ -79,6 +85,7 @@ export async function syncVersion(
     return 'stored'
   }
   await editCopies(tx, project, links, decision.variants)
+  await queueEditTranslation(tx, project, original, version.text)
   return 'synced'
 }
 

@@ -16,6 +16,9 @@ import type { CopyTarget, CopyVariant, PolicyVerdict, RelayDraft, RelaySource } 
 import { storeMessage, type IncomingMessage } from './store-message.js'
 import { queueAssistantWork } from '../assistant/triggers.js'
 
+/** The variant each copy gets from a release (undefined: the original's text). */
+export type VariantOf = (copy: CopyTarget) => CopyVariant | undefined
+
 /** Who wrote a message and how its copies go: what the pipeline needs besides the message (a hold keeps it to relay it later). */
 export interface RelayContext {
   source: RelaySource
@@ -59,10 +62,12 @@ export type PipelineOutcome =
  * Runs the project's policies over a draft, in order, from `from` (a release resumes after the
  * policy that held). 'pass' and 'rewrite' go on to the next policy; hold, respond and drop end
  * the run. No policy reads the database: a message no policy stops costs no round trip.
+ * `released`: the variants a release gives the copies, before the remaining policies run.
  */
-export async function runPolicies(draft: RelayDraft, from = 0): Promise<PipelineDecision> {
+export async function runPolicies(draft: RelayDraft, from = 0, released?: VariantOf): Promise<PipelineDecision> {
   const policies = relayPolicies(draft.project)
-  const variants: Array<CopyVariant | undefined> = draft.copies.map(() => undefined)
+  // A release may give copies their variants (the policy that held it rewrote them: a translation).
+  const variants: Array<CopyVariant | undefined> = draft.copies.map((copy) => released?.(copy))
   for (let i = from; i < policies.length; i++) {
     const policy = policies[i]!
     const verdict = await policy.check(draft)
@@ -102,9 +107,17 @@ export async function relayThroughPipeline(
  * A held message released (`releaseHold`): the policies after the one that held it run, then it
  * is relayed as if it had passed (or held, answered or dropped by a later policy).
  */
-export async function resumeMessage(tx: DbOrTx, clock: Clock, project: ProjectRuntime, context: RelayContext, stored: MessageRow, from: number): Promise<PipelineOutcome> {
+export async function resumeMessage(
+  tx: DbOrTx,
+  clock: Clock,
+  project: ProjectRuntime,
+  context: RelayContext,
+  stored: MessageRow,
+  from: number,
+  released?: VariantOf,
+): Promise<PipelineOutcome> {
   const routes = await routeMessage(tx, stored, staffCopyContext(project, context))
-  const decision = await runPolicies(draftOf(project, context, stored.origin, 'message', stored.text ?? '', routes.map(copyTargetOf), clock.now()), from)
+  const decision = await runPolicies(draftOf(project, context, stored.origin, 'message', stored.text ?? '', routes.map(copyTargetOf), clock.now()), from, released)
   await tx
     .update(messages)
     .set({ notRelayed: notRelayedBy(decision.verdict) ?? null, ...(context.atAssignment ? { held: false } : {}) })

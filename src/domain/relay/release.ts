@@ -5,7 +5,16 @@ import type { DomainDeps } from '../deps.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { syncVersion } from './edits.js'
 import type { HoldResume } from './holds.js'
-import { resumeMessage } from './pipeline.js'
+import { resumeMessage, type VariantOf } from './pipeline.js'
+import type { DbOrTx } from '../../db/client.js'
+import type { MessageRow } from '../../db/repositories/relay.js'
+
+/** What the policy that held a message adds when releasing it (translation: the copies' variants, a notice where it was typed). */
+export interface HoldRelease {
+  variantOf?: VariantOf
+  /** Runs in the release's transaction once the message (or edit) is relayed. */
+  after?: (tx: DbOrTx, message: MessageRow, resume: HoldResume) => Promise<void>
+}
 
 /** What became of a release: 'relayed' (or the edit synced), 'stopped' (a later policy held, answered or dropped it), 'done' (released or discarded before), 'unknown' (no such hold here). */
 export type ReleaseOutcome = 'relayed' | 'stopped' | 'done' | 'unknown'
@@ -15,7 +24,7 @@ export type ReleaseOutcome = 'relayed' | 'stopped' | 'done' | 'unknown'
  * held it run, then it is relayed exactly as if it had passed. Once only: a second release, or
  * one after `discardHold`, changes nothing.
  */
-export async function releaseHold(deps: DomainDeps, project: ProjectRuntime, token: string): Promise<ReleaseOutcome> {
+export async function releaseHold(deps: DomainDeps, project: ProjectRuntime, token: string, release: HoldRelease = {}): Promise<ReleaseOutcome> {
   const outcome = await deps.db.transaction(async (tx): Promise<ReleaseOutcome> => {
     const [hold] = await tx
       .select()
@@ -35,13 +44,15 @@ export async function releaseHold(deps: DomainDeps, project: ProjectRuntime, tok
     if (hold.change === 'edit') {
       // A version edited again since it was held is not brought back over the newer one.
       if (!resume.version || message.editCount !== resume.version.editCount) return 'done'
-      const synced = await syncVersion(tx, project, message, resume.version, { flooding: false, now: deps.clock.now() }, resume.next)
+      const synced = await syncVersion(tx, project, message, resume.version, { flooding: false, now: deps.clock.now() }, resume.next, release.variantOf)
+      if (synced === 'synced') await release.after?.(tx, message, resume)
       return synced === 'synced' ? 'relayed' : 'stopped'
     }
     const [customer] = await tx.select().from(customers).where(eq(customers.id, message.customerId)).for('update')
     if (!customer) return 'done'
     const context = { source: resume.source, customer, attribution: resume.attribution, typedIn: resume.typedIn }
-    const relayed = await resumeMessage(tx, deps.clock, project, context, message, resume.next)
+    const relayed = await resumeMessage(tx, deps.clock, project, context, message, resume.next, release.variantOf)
+    if (relayed.kind === 'relayed') await release.after?.(tx, message, resume)
     return relayed.kind === 'relayed' ? 'relayed' : 'stopped'
   })
   if (outcome === 'relayed' || outcome === 'stopped') deps.notify()

@@ -35,7 +35,7 @@ export async function editCopies(tx: DbOrTx, project: ProjectRuntime, links: Rel
 
 /**
  * Gives one copy its own text after it was queued or sent (a translation that arrives later):
- * stored on its relay link and, once the copy is out, edited into it. Null puts the original's
+ * stored on its relay link and, once the copy is out, edited into it ('stored': not out yet). Null puts the original's
  * text back. 'unknown': no such copy in this project.
  */
 export async function setCopyVariant(deps: DomainDeps, project: ProjectRuntime, linkId: number, variant: CopyVariant | null): Promise<'edited' | 'stored' | 'unknown'> {
@@ -46,16 +46,11 @@ export async function setCopyVariant(deps: DomainDeps, project: ProjectRuntime, 
       .where(inProject(relayLinks, project.id, eq(relayLinks.id, linkId)))
       .for('update')
     if (!link) return 'unknown' as const
-    if (!link.copyMessageId) {
-      // Not sent yet: its relay job renders the variant.
-      await tx
-        .update(relayLinks)
-        .set({ variant: variant ? JSON.stringify(variant) : null })
-        .where(eq(relayLinks.id, link.id))
-      return 'stored' as const
-    }
+    // Not sent yet: its relay job renders the variant, unless it is being sent right now with the
+    // old text; the edit job, queued behind it, then brings the copy up to date (an unchanged copy
+    // is left as it is).
     await editCopies(tx, project, [link], [variant ?? undefined])
-    return 'edited' as const
+    return link.copyMessageId ? ('edited' as const) : ('stored' as const)
   })
   if (outcome === 'edited') deps.notify()
   return outcome

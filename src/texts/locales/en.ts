@@ -528,6 +528,18 @@ riskNone = 🛡 No risk phrases yet. CS leads add them with /risk add <name> <co
 riskListTitle = 🛡 Risk phrases (checked in every staff message to a client):
 riskListLine = • { $name } ({ $mode }): { $patterns }
 
+## Translation (projects[].translation, /tr): staff read these in the topics
+translationLine = 🌐 { $text }
+translationSentLine = 🌐 sent: { $text }
+translationUntranslated = 🌐 untranslated: the translation failed.
+translationSentUntranslated = 🌐 sent untranslated: the translation failed or took too long.
+trNotConfigured = Translation is not set up for this project.
+trUsage = Usage: /tr off (no translation for this customer) or /tr on.
+trTurnedOff = 🌐 Translation is off for { $name }: messages go both ways as written. /tr on turns it back on.
+trTurnedOn = 🌐 Translation is on for { $name }.
+trAlreadyOff = Translation is already off for { $name }.
+trAlreadyOn = Translation is already on for { $name }.
+
 ## The assistant's provider (h/provider)
 assistantAlarm = 🤖 Assistant alarm: the assistant's provider of "{ $project }" is failing ({ $reason }). Suggestions and answers are skipped meanwhile; every message is still relayed. Check assistant.baseUrl and the provider's status. (At most one alarm per project per hour.)
 assistantReasonTimeout = it did not answer in time

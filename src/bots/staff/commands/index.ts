@@ -21,6 +21,7 @@ import { riskCommand } from './risk.js'
 import { statsCommand } from './stats.js'
 import { renderHelp } from './render.js'
 import { transferCommand } from './transfer.js'
+import { trCommand } from './translation.js'
 import { treatmentCommand } from './treatment.js'
 import { mineCommand, whoCommand } from './who.js'
 import type { GroupCommandHandler, StaffCommand, TopicCommandHandler } from './types.js'
@@ -111,6 +112,16 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: "`/unban`: relay the client's messages again",
     who: { roles: ['cs_lead'], text: 'CS leads' },
     menu: "Relay this client's messages again",
+  },
+  {
+    name: 'tr',
+    kind: 'topic',
+    handler: trCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/tr off`: no translation for this customer, either way (`projects[].translation`); `/tr on`: translate again',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Translation for this customer: /tr off or /tr on',
   },
   {
     name: 'tag',
