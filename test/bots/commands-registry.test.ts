@@ -88,6 +88,17 @@ describe('the staff command registry', () => {
       ...OWNERS.filter((c) => c !== 'who'),
       'help',
     ])
-    expect(renderHelp(staffCommands, 'cr')).not.toContain('/reassign')
+    expect(renderHelp(staffCommands, 'cr').join('\n')).not.toContain('/reassign')
+  })
+
+  it('answers /help in pages Telegram accepts (4096 characters each), every command of the group on one of them, however many commands there are', () => {
+    const many = [...staffCommands, ...staffCommands.map((c) => ({ ...c, name: `${c.name}_again`, usage: `/${c.name}_again ${'x'.repeat(80)}` }))]
+    for (const commands of [staffCommands, many]) {
+      const pages = renderHelp(commands, 'cs')
+      for (const page of pages) expect(page.length).toBeLessThanOrEqual(4096)
+      const shown = pages.join('\n')
+      for (const c of commands.filter((c) => c.groups.includes('cs'))) expect(shown).toContain(c.usage.replace(/`/g, '').replace(/\*\*/g, ''))
+    }
+    expect(renderHelp(many, 'cs').length).toBeGreaterThan(1)
   })
 })

@@ -8,8 +8,7 @@ import { relayStaffMessage } from '../../domain/relay/staff-message.js'
 import { changesState, serviceEventOf } from '../../domain/service-messages.js'
 import type { BotContext } from '../shared/context.js'
 import { toInboundMessage } from '../shared/inbound.js'
-import { staffCommands, topicCommands } from './commands/index.js'
-import { renderHelp } from './commands/render.js'
+import { topicCommands } from './commands/index.js'
 import { answer } from './commands/types.js'
 import { firstRefusalInWindow } from './refusal-notices.js'
 
@@ -55,7 +54,7 @@ group.on('message', async (ctx) => {
       await known.handler(request)
       return
     }
-    await ctx.reply(`Unknown command /${command[1]}. ${renderHelp(staffCommands, staffGroup.role)}`, { reply_parameters: { message_id: message.message_id } })
+    await ctx.reply(`Unknown command /${command[1]}. /help lists the commands here.`, { reply_parameters: { message_id: message.message_id } })
     return
   }
   const refusal = groupRefusal(ctx.project, ctx.from.id, staffGroup)

@@ -33,7 +33,7 @@ const ALL = STAFF_ROLES.map((role) => role.key) as readonly TopicRole[]
 const helpCommand: GroupCommandHandler = async (ctx) => {
   const group = staffGroupOf(ctx.project, ctx.chat.id)
   if (!group) return
-  await ctx.reply(renderHelp(staffCommands, group.role), { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } })
+  for (const page of renderHelp(staffCommands, group.role)) await ctx.reply(page, { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } })
 }
 
 /**

@@ -13,10 +13,24 @@ export function renderCommandTable(commands: readonly StaffCommand[]): string {
   return ['| where | command | who |', '|---|---|---|', ...rows].join('\n')
 }
 
-/** What /help answers in a group of this role: each command offered there, with who may use it. */
-export function renderHelp(commands: readonly StaffCommand[], role: TopicRole): string {
-  const lines = commands.filter((c) => c.groups.includes(role)).map((c) => `${plain(c.usage)} — ${plain(c.who.text)}`)
-  return ['Commands here:', ...lines].join('\n')
+/** Telegram's limit on a message's text (Bot API `sendMessage`: 1-4096 characters after entities parsing). */
+const MESSAGE_LIMIT = 4096
+
+/**
+ * What /help answers in a group of this role: each command offered there, with who may use it,
+ * in as many messages as Telegram's length limit needs (a line is never cut).
+ */
+export function renderHelp(commands: readonly StaffCommand[], role: TopicRole): string[] {
+  const lines = commands.filter((c) => c.groups.includes(role)).map((c) => `${plain(c.usage)} — ${plain(c.who.text)}`.slice(0, MESSAGE_LIMIT))
+  const pages: string[] = []
+  let page = 'Commands here:'
+  for (const line of lines) {
+    if (page.length + 1 + line.length > MESSAGE_LIMIT) {
+      pages.push(page)
+      page = line
+    } else page += `\n${line}`
+  }
+  return [...pages, page]
 }
 
 /** The menu (setMyCommands) of a group of this role: for everyone, or for a CS lead (everything). */
