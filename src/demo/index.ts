@@ -11,6 +11,7 @@ import { growthProjectConfig, playGrowthStory } from './growth-story.js'
 import { playLinksStory } from './links-story.js'
 import { playReportsStory } from './reports-story.js'
 import { playRiskStory, riskProjectConfig } from './risk-story.js'
+import { playTranslationStory, translationProjectConfig } from './translation-story.js'
 import { playRoutingStory } from './routing-story.js'
 import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
   const config = createConfig(
     sampleConfig(sim, world, database.url, {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
-      projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig }, beta.project],
+      projects: [
+        { ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig },
+        { ...beta.project, ...translationProjectConfig },
+      ],
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
       assistant: { baseUrl: openai.url, model: openai.model, timeoutSeconds: 10, maxTokensPerDay: 1_000_000, embedding: { model: openai.embeddingModel! } },
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     await playReportsStory({ sim, world, transcript })
     await playGrowthStory({ sim, world, transcript })
     await playRiskStory({ sim, world, transcript })
+    await playTranslationStory({ sim, beta, transcript, openai }, 49)
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { playCrmStory } from '../../src/demo/crm-story.js'
 import { growthProjectConfig, playGrowthStory } from '../../src/demo/growth-story.js'
 import { playRiskStory, riskProjectConfig } from '../../src/demo/risk-story.js'
+import { playTranslationStory, translationProjectConfig } from '../../src/demo/translation-story.js'
 import { playResolveStory } from '../../src/demo/resolve-story.js'
 import { playSecondBrandStory } from '../../src/demo/second-brand-story.js'
 import { playStory } from '../../src/demo/story.js'
@@ -24,6 +25,8 @@ describe('the demo story', () => {
   beforeAll(async () => {
     h = await startHarness({
       secondBrand: true,
+      betaProject: translationProjectConfig,
+      openai: true,
       queryLogger: recorder,
       start: { clock },
       project: { resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig },
@@ -117,6 +120,13 @@ describe('the demo story', () => {
     expect(riskSteps[0]).not.toMatch(/Zoe's chat/)
     expect(riskSteps[1]).toMatch(/^47\. [\s\S]*Alice alone sees: ⚠️ [^\n]*\[Send anyway \| Cancel\]/)
     expect(riskSteps[2]).toMatch(/^48\. [\s\S]*'s chat with [^\n]*: Alice · CS ⏎ You will get a guaranteed refund by Friday\./)
+
+    // A conversation in two languages (Beta translates): Spanish in, English for the staff, and back.
+    transcript.watchGroup(beta.groups.north.id, 'Beta CR North')
+    await playTranslationStory({ sim, beta, transcript, openai: h.openai! }, 49)
+    const translationSteps = lines.join('\n').split('━━ ').slice(-2)
+    expect(translationSteps[0]).toMatch(/^49\. [\s\S]*Beta CR North › Zoe[^\n]*¿Dónde está mi pedido\?[^\n]*🌐 Where is my order\?/)
+    expect(translationSteps[1]).toMatch(/^50\. [\s\S]*'s chat with [^\n]*: Bob · Beta Care ⏎ Su pedido salió hoy de nuestro almacén\./)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

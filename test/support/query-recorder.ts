@@ -22,7 +22,7 @@ export async function projectOwnedTables(db: Database): Promise<string[]> {
 /** Statements exempt from the project condition, each for the reason given. Keep it short. */
 export const ALLOWED_UNSCOPED: RegExp[] = [
   // By primary key (then perhaps a guard on its state), of a row the caller read or wrote within its project.
-  /where \(?`(system_topics|assignments|customers|accounts|topics|relay_links|outbox|reassignments|messages|broadcasts)`\.`id` = \?( and .*\))?( for update)?$/,
+  /where \(?`(system_topics|assignments|customers|accounts|topics|relay_links|outbox|reassignments|messages|broadcasts|assistant_jobs)`\.`id` = \?( and .*\))?( for update)?$/,
   // The topics of one message's copies, by the ids the caller read within its project (touched in one update).
   /^update `topics` set `last_activity_at` = \?, `updated_at` = \? where `topics`\.`id` in \(\?(, \?)*\)$/,
   // By the row id of a customer or a message found within the project: its topics, messages, plans, copies.
