@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { knowledgeFields } from './knowledge.js'
+import { modeFields, projectModeFields } from './modes.js'
 
 const baseUrl = z
   .string()
@@ -30,7 +32,7 @@ const settings = {
 
 /** `assistant`: the deployment-wide provider; every project with no `assistant` of its own uses it. */
 export const assistantSchema = z
-  .strictObject({ ...settings, timeoutSeconds: settings.timeoutSeconds.default(30), maxTokensPerDay: settings.maxTokensPerDay.default(200_000) })
+  .strictObject({ ...settings, ...modeFields, timeoutSeconds: settings.timeoutSeconds.default(30), maxTokensPerDay: settings.maxTokensPerDay.default(200_000) })
   .optional()
 
 /** `projects[].assistant`: overrides the deployment's keys one by one; `false`: no assistant for this project. */
@@ -44,6 +46,8 @@ export const projectAssistantSchema = z
       timeoutSeconds: settings.timeoutSeconds.optional(),
       maxTokensPerDay: settings.maxTokensPerDay.optional(),
       embedding: embeddingSchema.optional(),
+      ...knowledgeFields,
+      ...projectModeFields,
     }),
   ])
   .optional()
@@ -56,6 +60,12 @@ export interface AssistantSettings {
   timeoutSeconds: number
   maxTokensPerDay: number
   embedding?: { baseUrl?: string; model: string }
+  /** The knowledge folder and confidence threshold (config/knowledge.ts). */
+  knowledge?: string
+  confidence?: number
+  /** What the assistant does for the project's customers, and per CR team (config/modes.ts). */
+  mode: 'off' | 'suggest' | 'answer'
+  teams?: Record<string, 'off' | 'suggest' | 'answer'>
 }
 
 type Deployment = z.infer<typeof assistantSchema>
@@ -64,7 +74,7 @@ type ProjectOverride = z.infer<typeof projectAssistantSchema>
 /** The project's keys over the deployment's; undefined when neither names an endpoint and a model, or the project says `false`. */
 export function mergeAssistant(deployment: Deployment, project: ProjectOverride): AssistantSettings | { missing: string[] } | undefined {
   if (project === false || (!deployment && !project)) return undefined
-  const merged = { timeoutSeconds: 30, maxTokensPerDay: 200_000, ...deployment, ...dropUndefined(project ?? {}) }
+  const merged = { timeoutSeconds: 30, maxTokensPerDay: 200_000, mode: 'suggest' as const, ...deployment, ...dropUndefined(project ?? {}) }
   const missing = (['baseUrl', 'model'] as const).filter((key) => merged[key] === undefined)
   if (missing.length > 0) return { missing }
   return merged as AssistantSettings

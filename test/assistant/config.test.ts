@@ -7,7 +7,7 @@ const project = (key: string, assistant?: unknown) => ({
   name: key,
   bots: { client: `1${key.length}:a`, cs: `2${key.length}:b`, cr: `3${key.length}:c` },
   groups: { cs: { chatId: -100 - key.length }, cr: [{ key: 'north', title: 'North', chatId: -200 - key.length }] },
-  ...(assistant === undefined ? {} : { assistant }),
+  ...(assistant === undefined ? {} : { assistant: assistant as never }),
 })
 const base = (extra: Partial<ConfigInput>) => ({ database: { url: 'mysql://u:p@localhost/db' }, projects: [project('a')], ...extra }) as ConfigInput
 
@@ -32,13 +32,14 @@ describe('assistant config', () => {
       }),
     )
     const [a, b, c] = config.projects
-    expect(a!.assistant).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000 })
+    expect(a!.assistant).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000, mode: 'suggest' })
     expect(b!.assistant).toEqual({
       baseUrl: 'http://localhost:11434/v1',
       model: 'qwen2.5',
       timeoutSeconds: 30,
       maxTokensPerDay: 500,
       embedding: { baseUrl: 'http://localhost:8081/v1', model: 'nomic' },
+      mode: 'suggest',
     })
     expect(c!.assistant).toBeUndefined()
   })
