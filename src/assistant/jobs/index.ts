@@ -6,8 +6,4 @@ export type { AssistantJobContext, AssistantJobHandler } from './job.js'
 export { defineAssistantJob } from './job.js'
 
 /** Every kind of assistant job: one module each (`jobs/<kind>.ts`), one line each here. */
-export const ASSISTANT_JOBS: readonly AssistantJobHandler[] = [
-  suggestJob,
-  suggestFallbackJob,
-  askJob,
-]
+export const ASSISTANT_JOBS: readonly AssistantJobHandler[] = [suggestJob, suggestFallbackJob, askJob]

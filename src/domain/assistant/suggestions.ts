@@ -30,23 +30,23 @@ export interface SuggestJobPayload {
  * matched by chat + author + the pending Edit, not by reply_to_message, which a reply to an
  * ephemeral message may lack); any other waiting suggestion was answered by hand: `ignored`.
  */
-export const suggestionTrigger: AssistantTrigger = async (tx, _clock, project, event) => {
+export const suggestionTrigger: AssistantTrigger = async (tx, clock, project, event) => {
   const { customer, stored } = event
   if (event.kind === 'client_message') {
-    await endWaiting(tx, project, customer.id, () => 'ignored')
+    await endWaiting(tx, project, customer.id, clock.now(), () => 'ignored')
     if (assistantModeOf(project, customer) !== 'suggest' || !stored.text) return
     const payload: SuggestJobPayload = { customerId: customer.id, messageId: stored.id }
     await queueAssistantJob(tx, project, { kind: 'suggest', payload })
     return
   }
   const typedIn = stored.chatId !== 0 ? stored.chatId : undefined
-  await endWaiting(tx, project, customer.id, (row, chatId) =>
+  await endWaiting(tx, project, customer.id, clock.now(), (row, chatId) =>
     row.state === 'editing' && row.decidedBy === stored.senderUserId && chatId === typedIn ? 'edited' : 'ignored',
   )
 }
 
 /** Ends the customer's waiting suggestions with the fate `fate` gives each, closing their messages. */
-async function endWaiting(tx: DbOrTx, project: ProjectRuntime, customerId: number, fate: (row: SuggestionRow, chatId: number) => SuggestionState): Promise<void> {
+async function endWaiting(tx: DbOrTx, project: ProjectRuntime, customerId: number, now: Date, fate: (row: SuggestionRow, chatId: number) => SuggestionState): Promise<void> {
   const waiting = await tx
     .select({ row: assistantSuggestions, chatId: topics.chatId })
     .from(assistantSuggestions)
@@ -55,7 +55,7 @@ async function endWaiting(tx: DbOrTx, project: ProjectRuntime, customerId: numbe
     .for('update')
   for (const { row, chatId } of waiting) {
     const state = fate(row, chatId)
-    await setSuggestionState(tx, project, row, state, state === 'edited' ? (row.decidedBy ?? undefined) : undefined, new Date())
+    await setSuggestionState(tx, project, row, state, state === 'edited' ? (row.decidedBy ?? undefined) : undefined, now)
     const text = textsOf(project).staff(state === 'edited' ? 'suggestionEdited' : 'suggestionIgnored')
     await closeSuggestionMessages(tx, project, row, text)
   }
@@ -70,7 +70,11 @@ export async function setSuggestionState(tx: DbOrTx, project: ProjectRuntime, ro
 }
 
 /** The facts a `suggest` job works from; undefined when the message is no longer the customer's latest (superseded) or suggest mode is off. */
-export async function suggestionContext(db: DbOrTx, project: ProjectRuntime, payload: SuggestJobPayload): Promise<{ customer: Customer; question: string; conversation: ConversationLine[] } | undefined> {
+export async function suggestionContext(
+  db: DbOrTx,
+  project: ProjectRuntime,
+  payload: SuggestJobPayload,
+): Promise<{ customer: Customer; question: string; conversation: ConversationLine[] } | undefined> {
   const customer = await findCustomer(db, payload.customerId)
   if (!customer || customer.projectId !== project.id || assistantModeOf(project, customer) !== 'suggest') return undefined
   const conversation = await recentConversation(db, customer.id)
@@ -97,7 +101,7 @@ export async function recentConversation(db: DbOrTx, customerId: number, limit =
     .filter((row) => row.text && !row.internalNote && !row.notRelayed && (row.origin === 'client' || row.origin === 'staff'))
     .slice(0, limit)
     .reverse()
-    .map((row) => ({ id: row.id, origin: row.origin as 'client' | 'staff', text: row.text! }))
+    .map((row) => ({ id: row.id, origin: row.origin, text: row.text! }))
 }
 
 /** Where a suggestion is shown: the owner's topic (an ephemeral message to them), else the home (CS) topic for its people. */
@@ -128,7 +132,11 @@ export function suggestionText(project: ProjectRuntime, text: string, sources: r
  * with nobody owning the customer, as a normal 🤖 message in the CS topic. Never sent to the
  * client here: only a person's press does that. Returns the suggestion's id.
  */
-export async function showSuggestion(deps: Pick<DomainDeps, 'db' | 'notify' | 'clock'>, project: ProjectRuntime, input: { customer: Customer; messageId: number; text: string; sources: string[] }): Promise<number | undefined> {
+export async function showSuggestion(
+  deps: Pick<DomainDeps, 'db' | 'notify' | 'clock'>,
+  project: ProjectRuntime,
+  input: { customer: Customer; messageId: number; text: string; sources: string[] },
+): Promise<number | undefined> {
   const id = await deps.db.transaction(async (tx) => {
     const place = await placeOf(tx, project, input.customer)
     if (!place) return undefined
@@ -144,16 +152,21 @@ export async function showSuggestion(deps: Pick<DomainDeps, 'db' | 'notify' | 'c
     const suggestionId = Number(inserted.insertId)
     const row = (await tx.select().from(assistantSuggestions).where(eq(assistantSuggestions.id, suggestionId)))[0]!
     if (place.receiver === undefined) return postSuggestionInTopic(tx, project, row).then(() => suggestionId)
-    const ephemeralOutboxId = await enqueueTo(tx, project, { kind: 'topic', topic: place.topic }, {
-      type: 'ephemeral',
-      op: 'send',
-      target: { kind: 'topic', topicId: place.topic.id },
-      receiverUserId: place.receiver,
-      text: suggestionText(project, input.text, input.sources),
-      replyMarkup: suggestionKeyboard(project, suggestionId, input.customer.id),
-    })
+    const ephemeralOutboxId = await enqueueTo(
+      tx,
+      project,
+      { kind: 'topic', topic: place.topic },
+      {
+        type: 'ephemeral',
+        op: 'send',
+        target: { kind: 'topic', topicId: place.topic.id },
+        receiverUserId: place.receiver,
+        text: suggestionText(project, input.text, input.sources),
+        replyMarkup: suggestionKeyboard(project, suggestionId, input.customer.id),
+      },
+    )
     await tx.update(assistantSuggestions).set({ ephemeralOutboxId }).where(eq(assistantSuggestions.id, suggestionId))
-    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0 }, dueAt: new Date(Date.now() + 2_000) }) // the worker compares with the database clock
+    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0 } }) // checked at once, then every 2 s while the send is queued
     return suggestionId
   })
   deps.notify()
@@ -175,7 +188,11 @@ async function postSuggestionInTopic(tx: DbOrTx, project: ProjectRuntime, row: S
  */
 export async function checkSuggestionFallback(deps: Pick<DomainDeps, 'db' | 'notify'>, project: ProjectRuntime, suggestionId: number): Promise<'posted' | 'delivered' | 'wait'> {
   const outcome = await deps.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(assistantSuggestions).where(and(eq(assistantSuggestions.projectId, project.id), eq(assistantSuggestions.id, suggestionId))).for('update')
+    const [row] = await tx
+      .select()
+      .from(assistantSuggestions)
+      .where(and(eq(assistantSuggestions.projectId, project.id), eq(assistantSuggestions.id, suggestionId)))
+      .for('update')
     if (!row || !WAITING.includes(row.state) || row.fallbackOutboxId !== null || row.ephemeralOutboxId === null) return 'delivered' as const
     const [send] = await tx.select({ state: outbox.state }).from(outbox).where(eq(outbox.id, row.ephemeralOutboxId))
     if (send?.state === 'sent') return 'delivered' as const
@@ -190,7 +207,12 @@ export async function checkSuggestionFallback(deps: Pick<DomainDeps, 'db' | 'not
 /** Once a suggestion is decided: its ephemeral message and its normal one (when sent) say so, without buttons. */
 export async function closeSuggestionMessages(tx: DbOrTx, project: ProjectRuntime, row: SuggestionRow, text: string, pressedEphemeralId?: number): Promise<void> {
   const ids = [row.ephemeralOutboxId, row.fallbackOutboxId].filter((id): id is number => id !== null)
-  const rows = ids.length ? await tx.select().from(outbox).where(and(eq(outbox.projectId, project.id), inArray(outbox.id, ids))) : []
+  const rows = ids.length
+    ? await tx
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.projectId, project.id), inArray(outbox.id, ids)))
+    : []
   const shown = `${textsOf(project).staff('suggestionTitle')}\n\n${row.text}\n\n${text}`
   for (const sent of rows) {
     const result = sent.state === 'sent' && sent.result ? (JSON.parse(sent.result) as { chatId?: number; messageId?: number; ephemeralMessageId?: number | null }) : {}

@@ -14,9 +14,7 @@ export type AssistantEvent =
 export type AssistantTrigger = (tx: DbOrTx, clock: Clock, project: ProjectRuntime, event: AssistantEvent) => Promise<void>
 
 /** Every feature's trigger, in order: one line each (suggestions, answers, translation…). */
-const TRIGGERS: readonly AssistantTrigger[] = [
-  suggestionTrigger,
-]
+const TRIGGERS: readonly AssistantTrigger[] = [suggestionTrigger]
 
 /**
  * Called by the relay pipeline after a message's copies are queued, in its transaction: each
