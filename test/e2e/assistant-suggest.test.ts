@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { assistantJobs, assistantSuggestions, assistantTokenUsage, customers } from '../../src/db/schema/index.js'
 import { usageDay } from '../../src/assistant/token-ledger.js'
-import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { exportCustomerData, forgetCustomer } from '../../src/domain/personal-data.js'
+import { askInGroup, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
@@ -50,9 +51,9 @@ async function jobOf(kind: string, after: number) {
   await pollUntil(async () => (await h.database.db.select().from(assistantJobs)).some((j) => j.id > after && j.kind === kind && ['done', 'failed'].includes(j.state)), {
     message: `a ${kind} job ended`,
   })
-  return (await h.database.db.select().from(assistantJobs)).filter((j) => j.id > after && j.kind === kind).at(-1)!
+  return (await h.database.db.select().from(assistantJobs).orderBy(assistantJobs.id)).filter((j) => j.id > after && j.kind === kind).at(-1)!
 }
-const lastJobId = async () => (await h.database.db.select({ id: assistantJobs.id }).from(assistantJobs)).at(-1)?.id ?? 0
+const lastJobId = async () => Math.max(0, ...(await h.database.db.select({ id: assistantJobs.id }).from(assistantJobs)).map((j) => j.id))
 
 /** The body of the fake provider's last chat request. */
 const lastChatBody = () => h.openai!.chatRequests().at(-1)!.body as { messages: Array<{ role: string; content: string }> }
@@ -179,6 +180,64 @@ describe('suggest mode', () => {
     expect(await jobOf('suggest', jobsBefore)).toMatchObject({ state: 'failed', outcome: 'cap_reached' })
     expect(h.openai!.chatRequests().length).toBe(calls)
     await h.database.db.delete(assistantTokenUsage).where(and(eq(assistantTokenUsage.projectId, h.projectId)))
+  })
+})
+
+/** The normal 🤖 message of a suggestion in Zoe's CS topic (the fallback, or the no-owner form). */
+const postedSuggestion = (id: number) =>
+  waitForTopicMessage(h, cs(), zoe.cs, (m) => m.reply_markup?.inline_keyboard.flat().some((b) => 'callback_data' in b && b.callback_data?.startsWith(`sg:${id}:`)) === true)
+const zoeId = async () => (await h.database.db.select({ id: customers.id }).from(customers).where(eq(customers.telegramUserId, people().zoe.id)))[0]!.id
+
+describe('suggest mode: fallback, no owner, /stats, personal data', () => {
+  it('a refused ephemeral send falls back to a normal 🤖 message in the topic', async () => {
+    h.sim.setEphemeralDelivery('refuse')
+    const since = await lastSuggestionId()
+    ask('How do I turn on two-factor authentication?')
+    const row = await newSuggestion(since)
+    expect(row.receiverUserId).toBe(people().bob.id)
+    const posted = await postedSuggestion(row.id)
+    h.sim.setEphemeralDelivery('deliver')
+    expect(posted.text).toContain('🤖 Suggested reply')
+    expect(posted.text).toContain(row.text)
+    expect((await h.sim.pressButton(people().bob.id, cs(), posted.message_id, buttonOf(posted.reply_markup, 'Dismiss')))?.text).toBe('Dismissed.')
+    await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.message_id === posted.message_id && m.text?.includes('Dismissed by Bob') === true)
+  })
+
+  it('no owner: a normal 🤖 message in the CS topic for its people; forged data is refused; a CS lead sends it in her name', async () => {
+    await h.database.db.update(customers).set({ ownerUserId: null }).where(eq(customers.telegramUserId, people().zoe.id))
+    const since = await lastSuggestionId()
+    ask('Can I order as a guest without an account?')
+    const row = await newSuggestion(since)
+    expect(row.receiverUserId).toBeNull()
+    const posted = await postedSuggestion(row.id)
+    const forged = await h.sim.pressButton(people().alice.id, cs(), posted.message_id, `sg:${row.id}:${row.customerId + 1}:send`, { forged: true })
+    expect(forged?.text).toBeTruthy()
+    expect((await suggestionRows()).find((r) => r.id === row.id)?.state).toBe('shown')
+    await h.sim.pressButton(people().alice.id, cs(), posted.message_id, buttonOf(posted.reply_markup, 'Send'))
+    const got = await waitForPrivate(h, people().zoe.id, h.world.bots.client.id, row.text)
+    expect(got.text).toContain('Alice')
+    await h.database.db.update(customers).set({ ownerUserId: people().bob.id }).where(eq(customers.telegramUserId, people().zoe.id))
+  })
+
+  it('/stats shows the acceptance rate: sent as is and edited over shown', async () => {
+    const rows = await suggestionRows()
+    const n = (state: string) => rows.filter((r) => r.state === state).length
+    const accepted = n('sent') + n('edited')
+    expect(n('sent')).toBeGreaterThan(0)
+    expect(n('edited')).toBeGreaterThan(0)
+    const answer = await askInGroup(h, people().alice.id, cs(), '/stats')
+    expect(answer.text).toContain(
+      `🤖 Suggestions: ${accepted} of ${rows.length} used (${Math.round((accepted / rows.length) * 100)}%): ${n('sent')} sent as is, ${n('edited')} edited, ${n('dismissed')} dismissed, ${n('ignored')} ignored.`,
+    )
+  })
+
+  it('customer export lists the suggestions; forget erases their texts', async () => {
+    const customerId = await zoeId()
+    const rows = await suggestionRows()
+    const exported = await exportCustomerData(h.database.db, h.projectId, customerId, 'test')
+    expect(exported?.suggestions.map((s) => s.text)).toEqual(rows.map((r) => r.text))
+    expect(await forgetCustomer(h.database.db, h.projectId, customerId, 'test')).toMatchObject({ suggestions: rows.length })
+    expect((await suggestionRows()).every((r) => r.text === '' && r.sources === '[]')).toBe(true)
   })
 })
 

@@ -213,7 +213,8 @@ export async function closeSuggestionMessages(tx: DbOrTx, project: ProjectRuntim
         .from(outbox)
         .where(and(eq(outbox.projectId, project.id), inArray(outbox.id, ids)))
     : []
-  const shown = `${textsOf(project).staff('suggestionTitle')}\n\n${row.text}\n\n${text}`
+  // Without the suggested text: these edits go to a posted message, where `forget` does not look for the customer's words.
+  const shown = `${textsOf(project).staff('suggestionClosedTitle')}\n${text}`
   for (const sent of rows) {
     const result = sent.state === 'sent' && sent.result ? (JSON.parse(sent.result) as { chatId?: number; messageId?: number; ephemeralMessageId?: number | null }) : {}
     if (!result.chatId) continue

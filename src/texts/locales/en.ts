@@ -550,6 +550,7 @@ kbUnknown = There is no approved answer #{ $id }.
 
 ## Suggest mode and /ask (issue 19, h/suggest)
 suggestionTitle = 🤖 Suggested reply (sent only if you press Send):
+suggestionClosedTitle = 🤖 Suggested reply
 suggestionSources = 📚 Sources: { $sources }
 suggestionSend = ✅ Send
 suggestionEdit = ✏️ Edit
