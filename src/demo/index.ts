@@ -14,6 +14,8 @@ import { playRoutingStory } from './routing-story.js'
 import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
+import { playSuggestStory, suggestProjectConfig } from './suggest-story.js'
+import { startFakeOpenAI } from '../simulator/openai/index.js'
 import { playReminderStory, runRemindersOnce } from './reminder-story.js'
 import { ShiftedClock } from '../domain/clock.js'
 import { addSecondSouthAgent, playTransferStory } from './transfer-story.js'
@@ -32,10 +34,13 @@ async function main(): Promise<void> {
   const world = createSampleWorld(sim)
   const beta = createSecondBrand(sim, world)
   const rita = addSecondSouthAgent(sim, world)
+  // The assistant's provider: the fake OpenAI-compatible server (no model runs here).
+  const provider = await startFakeOpenAI()
   const config = createConfig(
     sampleConfig(sim, world, database.url, {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
-      projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig }, beta.project],
+      projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig, ...suggestProjectConfig }, beta.project],
+      assistant: { baseUrl: provider.url, model: provider.model },
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
     }),
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
     await playReportsStory({ sim, world, transcript })
     await playGrowthStory({ sim, world, transcript })
     await playRiskStory({ sim, world, transcript })
+    await playSuggestStory({ sim, world, transcript, project: acme })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
   } finally {
     await app.stop()
     await sim.close()
+    await provider.close()
     await database.drop()
   }
 }
