@@ -27,8 +27,9 @@ export interface SuggestJobPayload {
  * Suggest mode's trigger. A client message: every suggestion still waiting for that customer is
  * superseded (ignored) and, in suggest mode, a `suggest` job is queued for the message. A staff
  * message: the suggestion its author is editing becomes `edited` (their message is their version,
- * matched by chat + author + the pending Edit, not by reply_to_message, which a reply to an
- * ephemeral message may lack); any other waiting suggestion was answered by hand: `ignored`.
+ * matched by chat + author + the pending Edit, not by reply_to_message, which "may be omitted" for
+ * a reply to an ephemeral message: Bot API `Message.reply_to_message`); any other waiting
+ * suggestion was answered by hand: `ignored`.
  */
 export const suggestionTrigger: AssistantTrigger = async (tx, clock, project, event) => {
   const { customer, stored } = event
