@@ -21,7 +21,7 @@ export interface AssistantWorkerOptions {
   /** Jobs run at once (each waits on its provider, not on the CPU). */
   concurrency?: number
   pollIntervalMs?: number
-  /** A claimed job's lease; a crashed worker's job runs again after it. */
+  /** A claimed job's lease; a crashed worker's job runs again after it (default: three of the longest provider deadline, and 30 s). */
   leaseSeconds?: number
   /** Runs of a job whose handler threw something else than `AssistantUnavailable` (a bug, the database). */
   maxAttempts?: number
@@ -46,7 +46,7 @@ export class AssistantWorker {
   private readonly handlers: Map<string, AssistantJobHandler>
   private timer: NodeJS.Timeout | undefined
   private stopped = true
-  private polling = false
+  private polling: Promise<void> | undefined
   private readonly options: Required<AssistantWorkerOptions>
 
   constructor(
@@ -54,7 +54,9 @@ export class AssistantWorker {
     options: AssistantWorkerOptions = {},
   ) {
     this.handlers = new Map(deps.handlers.map((h) => [h.kind, h]))
-    this.options = { concurrency: 4, pollIntervalMs: 250, leaseSeconds: 300, maxAttempts: 3, ...options }
+    // A job may call its provider a few times: its lease outlasts them, so a slow job is never taken twice.
+    const longestCall = Math.max(0, ...deps.projects.map((p) => p.config.assistant?.timeoutSeconds ?? 0))
+    this.options = { concurrency: 4, pollIntervalMs: 250, leaseSeconds: Math.ceil(3 * longestCall + 30), maxAttempts: 3, ...options }
   }
 
   /** The projects whose jobs it takes: those with an assistant. */
@@ -83,6 +85,8 @@ export class AssistantWorker {
   async stop(timeoutMs = 10_000): Promise<boolean> {
     this.stopped = true
     clearTimeout(this.timer)
+    // A claim under way hands its jobs to `running` before it ends.
+    await this.polling
     if (this.running.size === 0) return true
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
@@ -94,12 +98,13 @@ export class AssistantWorker {
 
   private schedule(ms: number): void {
     clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.poll(), ms)
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => (this.polling = undefined))
+    }, ms)
   }
 
   private async poll(): Promise<void> {
     if (this.stopped) return
-    this.polling = true
     try {
       const free = this.options.concurrency - this.running.size
       const jobs = free > 0 ? await this.claim(free) : []
@@ -113,7 +118,6 @@ export class AssistantWorker {
     } catch (error) {
       this.deps.logger.error({ err: error }, 'assistant jobs: claim failed')
     } finally {
-      this.polling = false
       if (!this.stopped) this.schedule(this.options.pollIntervalMs)
     }
   }

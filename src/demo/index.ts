@@ -31,18 +31,19 @@ async function main(): Promise<void> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set: run the demo with `npm run demo`, which starts a database.')
   const database = await createDemoDatabase(serverUrl)
   const sim = await startSimulator()
+  // The assistant's provider: the fake OpenAI-compatible server (as a local Ollama), deterministic answers.
+  const openai = await startFakeOpenAI({ flavour: 'ollama' })
   const world = createSampleWorld(sim)
   const beta = createSecondBrand(sim, world)
   const rita = addSecondSouthAgent(sim, world)
-  // The assistant's provider: the fake OpenAI-compatible server (no model runs here).
-  const provider = await startFakeOpenAI()
   const config = createConfig(
     sampleConfig(sim, world, database.url, {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
       projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig, ...suggestProjectConfig }, beta.project],
-      assistant: { baseUrl: provider.url, model: provider.model },
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
+      assistant: { baseUrl: openai.url, model: openai.model, timeoutSeconds: 10, maxTokensPerDay: 1_000_000, embedding: { model: openai.embeddingModel! }, mode: 'off' },
+      // Suggest mode: off until its chapter (suggest-story.ts turns it on for Acme).
     }),
   )
   const clock = new ShiftedClock()
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     transcript.watchPrivate(beta.people.zoe.id, beta.bots.client.id)
     transcript.watchGroup(beta.groups.cs.id, 'Beta CS group')
     transcript.watchGroup(beta.groups.north.id, 'Beta CR North')
-    console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
+    console.log(`topicdesk demo · simulator ${sim.url} · assistant ${openai.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
     await playSecondBrandStory({ sim, world, beta, transcript })
     const acme = app.projects.find((p) => p.config.key === world.project.key)!
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
     )
   } finally {
     await app.stop()
+    await openai.close()
     await sim.close()
-    await provider.close()
     await database.drop()
   }
 }

@@ -2,14 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 
-const project = (key: string, assistant?: unknown) => ({
+type ProjectInput = ConfigInput['projects'][number]
+const project = (key: string, assistant?: ProjectInput['assistant']): ProjectInput => ({
   key,
   name: key,
   bots: { client: `1${key.length}:a`, cs: `2${key.length}:b`, cr: `3${key.length}:c` },
   groups: { cs: { chatId: -100 - key.length }, cr: [{ key: 'north', title: 'North', chatId: -200 - key.length }] },
   ...(assistant === undefined ? {} : { assistant: assistant as never }),
 })
-const base = (extra: Partial<ConfigInput>) => ({ database: { url: 'mysql://u:p@localhost/db' }, projects: [project('a')], ...extra }) as ConfigInput
+const base = (extra: Partial<ConfigInput>) => ({ database: { url: 'mysql://u:p@localhost/db' }, projects: [project('a')], ...extra })
 
 afterEach(() => {
   delete process.env.TOPICDESK_TEST_AI_KEY

@@ -22,7 +22,7 @@ export async function askAssistant(deps: DomainDeps, project: ProjectRuntime, to
   if (!hasAssistant(project)) return t.staff('askNoAssistant')
   if (!question.trim()) return t.staff('askUsage')
   const payload: AskJobPayload = { topicId: topic.id, question: question.trim(), commandMessageId }
-  await deps.db.transaction((tx) => queueAssistantJob(tx, project, { kind: 'ask', payload }))
+  await deps.db.transaction((tx) => queueAssistantJob(tx, project, { kind: 'ask', payload, customerId: topic.customerId }))
   return t.staff('askThinking')
 }
 

@@ -37,7 +37,7 @@ export const suggestionTrigger: AssistantTrigger = async (tx, clock, project, ev
     await endWaiting(tx, project, customer.id, clock.now(), () => 'ignored')
     if (assistantModeOf(project, customer) !== 'suggest' || !stored.text) return
     const payload: SuggestJobPayload = { customerId: customer.id, messageId: stored.id }
-    await queueAssistantJob(tx, project, { kind: 'suggest', payload })
+    await queueAssistantJob(tx, project, { kind: 'suggest', payload, customerId: customer.id })
     return
   }
   const typedIn = stored.chatId !== 0 ? stored.chatId : undefined
@@ -167,7 +167,7 @@ export async function showSuggestion(
       },
     )
     await tx.update(assistantSuggestions).set({ ephemeralOutboxId }).where(eq(assistantSuggestions.id, suggestionId))
-    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0 } }) // checked at once, then every 2 s while the send is queued
+    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0 }, customerId: input.customer.id }) // checked at once, then every 2 s while the send is queued
     return suggestionId
   })
   deps.notify()
