@@ -42,8 +42,8 @@ async function main(): Promise<void> {
       projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig, ...suggestProjectConfig }, beta.project],
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
+      // Suggest mode off until its chapter (suggest-story.ts turns it on for Acme).
       assistant: { baseUrl: openai.url, model: openai.model, timeoutSeconds: 10, maxTokensPerDay: 1_000_000, embedding: { model: openai.embeddingModel! }, mode: 'off' },
-      // Suggest mode: off until its chapter (suggest-story.ts turns it on for Acme).
     }),
   )
   const clock = new ShiftedClock()
