@@ -29,7 +29,8 @@ export async function playSuggestStory({ sim, world, transcript, project }: Stag
   const question = 'When do refunds reach my card?'
   project.config.assistant!.mode = 'suggest'
   const groups = [world.groups.cs.id, world.groups.north.id, world.groups.south.id]
-  const people = Object.values(world.people)
+  // Whoever owns Zoe by now (Rita, after the transfer chapter): anyone on Acme's roster.
+  const people = project.roster.members().map((member) => ({ id: member.id, firstName: member.name }))
   const sendButton = (markup: { inline_keyboard: Array<Array<{ text: string } & object>> } | undefined) =>
     (markup?.inline_keyboard.flat().find((b) => b.text.includes('Send')) as { callback_data?: string } | undefined)?.callback_data
   /** The suggestion, wherever it is shown: an ephemeral message to the owner, or a normal message in the CS topic. */

@@ -17,6 +17,7 @@ describe('the demo: a suggestion being sent', () => {
     await playSuggestStory({ sim: h.sim, world: h.world, transcript, project: acme })
     const zoeGot = h.sim.privateMessages(h.world.people.zoe.id, h.world.bots.client.id).at(-1)!.text
     expect(zoeGot).toContain('Refunds reach your card within five working days')
+    expect(zoeGot).not.toContain('">')
     expect(lines.join('\n')).toContain('50. The suggestion is sent')
     expect(acme.config.assistant?.mode).toBe('off')
   })

@@ -67,6 +67,8 @@ describe('suggest mode', () => {
     await waitForTopicMessage(h, cs(), zoe.cs, ACCOUNT_QUESTION)
     const row = await newSuggestion(since)
     expect(row).toMatchObject({ state: 'shown', receiverUserId: people().bob.id })
+    // The fake answers with the passage's first sentence and its [N]; the [N] is shown as the source, not sent.
+    expect(row.text).toBe('You can close your account under Account settings → Privacy → Delete account.')
     expect(JSON.parse(row.sources)).toEqual(['accounts.md#Your account > Deleting your account'])
     // The prompt quoted the knowledge base's passage and the client's question.
     const request = lastChatBody()
