@@ -104,6 +104,16 @@ describe('suggest mode', () => {
     await waitForPrivate(h, people().zoe.id, h.world.bots.client.id, 'The reset link works for one hour, Zoe.')
     await pollUntil(async () => (await suggestionRows()).find((r) => r.id === row.id)?.state === 'edited', { message: 'recorded as edited' })
     expect(clientSees(row.text)).toBe(false)
+
+    // The usual way: a reply to the bot's ForceReply prompt (matched the same way, by chat, author and pending Edit).
+    ask('How long is the email confirmation link valid?')
+    const next = await newSuggestion(row.id)
+    const nextShown = await bobsSuggestion(next.id)
+    await h.sim.pressEphemeralButton(people().bob.id, cs(), nextShown.ephemeralId, buttonOf(nextShown.replyMarkup, 'Edit'))
+    const nextPrompt = await waitForTopicMessage(h, cs(), zoe.cs, (m) => m.message_id > prompt.message_id && m.text?.startsWith('✏️ Bob, reply to this message') === true)
+    h.sim.sendGroup(people().bob.id, cs(), { text: 'The confirmation link works for 24 hours.' }, { threadId: zoe.cs, replyTo: nextPrompt.message_id })
+    await waitForPrivate(h, people().zoe.id, h.world.bots.client.id, 'The confirmation link works for 24 hours.')
+    await pollUntil(async () => (await suggestionRows()).find((r) => r.id === next.id)?.state === 'edited', { message: 'the reply to the prompt recorded as edited' })
   })
 
   it('Dismiss records it and sends nothing; a newer client message supersedes an unanswered suggestion, a reply typed by hand ignores it', async () => {
