@@ -1,7 +1,6 @@
 CREATE TABLE `assistant_jobs` (
 	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
-	`customer_id` bigint unsigned,
 	`kind` varchar(48) NOT NULL,
 	`payload` longtext NOT NULL,
 	`state` varchar(12) NOT NULL DEFAULT 'pending',
@@ -23,5 +22,4 @@ CREATE TABLE `assistant_token_usage` (
 );
 --> statement-breakpoint
 CREATE INDEX `assistant_jobs_due_idx` ON `assistant_jobs` (`state`,`due_at`);--> statement-breakpoint
-CREATE INDEX `assistant_jobs_project_idx` ON `assistant_jobs` (`project_id`,`state`);--> statement-breakpoint
-CREATE INDEX `assistant_jobs_customer_idx` ON `assistant_jobs` (`customer_id`);
+CREATE INDEX `assistant_jobs_project_idx` ON `assistant_jobs` (`project_id`,`state`);

@@ -32,7 +32,13 @@ const settings = {
 
 /** `assistant`: the deployment-wide provider; every project with no `assistant` of its own uses it. */
 export const assistantSchema = z
-  .strictObject({ ...settings, ...modeFields, timeoutSeconds: settings.timeoutSeconds.default(30), maxTokensPerDay: settings.maxTokensPerDay.default(200_000) })
+  .strictObject({
+    ...settings,
+    ...modeFields,
+    timeoutSeconds: settings.timeoutSeconds.default(30),
+    maxTokensPerDay: settings.maxTokensPerDay.default(200_000),
+    confidence: knowledgeFields.confidence,
+  })
   .optional()
 
 /** `projects[].assistant`: overrides the deployment's keys one by one; `false`: no assistant for this project. */
@@ -46,7 +52,9 @@ export const projectAssistantSchema = z
       timeoutSeconds: settings.timeoutSeconds.optional(),
       maxTokensPerDay: settings.maxTokensPerDay.optional(),
       embedding: embeddingSchema.optional(),
+      // The knowledge base (h/kb): its folder and confidence threshold.
       ...knowledgeFields,
+      // Suggest and answer modes (h/suggest): the project's mode and per CR team.
       ...projectModeFields,
     }),
   ])
@@ -60,7 +68,7 @@ export interface AssistantSettings {
   timeoutSeconds: number
   maxTokensPerDay: number
   embedding?: { baseUrl?: string; model: string }
-  /** The knowledge folder and confidence threshold (config/knowledge.ts). */
+  /** The knowledge folder (absolute after loading) and the confidence threshold (see `src/config/knowledge.ts`). */
   knowledge?: string
   confidence?: number
   /** What the assistant does for the project's customers, and per CR team (config/modes.ts). */
