@@ -17,7 +17,5 @@ CREATE TABLE `assistant_suggestions` (
 	CONSTRAINT `assistant_suggestions_id` PRIMARY KEY(`id`)
 );
 --> statement-breakpoint
-ALTER TABLE `assistant_jobs` ADD `customer_id` bigint unsigned;--> statement-breakpoint
 CREATE INDEX `assistant_suggestions_customer_idx` ON `assistant_suggestions` (`project_id`,`customer_id`,`state`);--> statement-breakpoint
-CREATE INDEX `assistant_suggestions_stats_idx` ON `assistant_suggestions` (`project_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `assistant_jobs_customer_idx` ON `assistant_jobs` (`customer_id`);
+CREATE INDEX `assistant_suggestions_stats_idx` ON `assistant_suggestions` (`project_id`,`created_at`);
