@@ -54,7 +54,9 @@ export async function playSuggestStory({ sim, world, transcript, project }: Stag
       shown = await waitFor(findSuggestion, 'the suggested reply')
       if (shown.kind === 'ephemeral') {
         const text = sim.seenBy(shown.receiverId, shown.chatId).ephemeral.find((m) => m.ephemeralId === (shown as { ephemeralId: number }).ephemeralId)!.text
-        transcript.note(`Only ${people.find((p) => p.id === (shown as { receiverId: number }).receiverId)?.firstName ?? 'the owner'} sees: ${text.replace(/\n+/g, ' ⏎ ')}  [Send | Edit | Dismiss]`)
+        transcript.note(
+          `Only ${people.find((p) => p.id === (shown as { receiverId: number }).receiverId)?.firstName ?? 'the owner'} sees: ${text.replace(/\n+/g, ' ⏎ ')}  [Send | Edit | Dismiss]`,
+        )
       }
     },
   )
