@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { knowledgeFields } from './knowledge.js'
+import { modeFields, projectModeFields } from './modes.js'
 
 const baseUrl = z
   .string()
@@ -33,6 +34,7 @@ const settings = {
 export const assistantSchema = z
   .strictObject({
     ...settings,
+    ...modeFields,
     timeoutSeconds: settings.timeoutSeconds.default(30),
     maxTokensPerDay: settings.maxTokensPerDay.default(200_000),
     confidence: knowledgeFields.confidence,
@@ -52,6 +54,8 @@ export const projectAssistantSchema = z
       embedding: embeddingSchema.optional(),
       // The knowledge base (h/kb): its folder and confidence threshold.
       ...knowledgeFields,
+      // Suggest and answer modes (h/suggest): the project's mode and per CR team.
+      ...projectModeFields,
     }),
   ])
   .optional()
@@ -67,6 +71,9 @@ export interface AssistantSettings {
   /** The knowledge folder (absolute after loading) and the confidence threshold (see `src/config/knowledge.ts`). */
   knowledge?: string
   confidence?: number
+  /** What the assistant does for the project's customers, and per CR team (config/modes.ts). */
+  mode: 'off' | 'suggest' | 'answer'
+  teams?: Record<string, 'off' | 'suggest' | 'answer'>
 }
 
 type Deployment = z.infer<typeof assistantSchema>
@@ -75,7 +82,7 @@ type ProjectOverride = z.infer<typeof projectAssistantSchema>
 /** The project's keys over the deployment's; undefined when neither names an endpoint and a model, or the project says `false`. */
 export function mergeAssistant(deployment: Deployment, project: ProjectOverride): AssistantSettings | { missing: string[] } | undefined {
   if (project === false || (!deployment && !project)) return undefined
-  const merged = { timeoutSeconds: 30, maxTokensPerDay: 200_000, ...deployment, ...dropUndefined(project ?? {}) }
+  const merged = { timeoutSeconds: 30, maxTokensPerDay: 200_000, mode: 'suggest' as const, ...deployment, ...dropUndefined(project ?? {}) }
   const missing = (['baseUrl', 'model'] as const).filter((key) => merged[key] === undefined)
   if (missing.length > 0) return { missing }
   return merged as AssistantSettings

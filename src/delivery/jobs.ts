@@ -1,4 +1,4 @@
-import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types'
+import type { ForceReply, InlineKeyboardMarkup, MessageEntity } from 'grammy/types'
 import type { Target } from './destination.js'
 
 export type { Target } from './destination.js'
@@ -30,7 +30,8 @@ export type OutboxJob =
       text: string
       entities?: MessageEntity[]
       replyTo?: ReplyRef
-      replyMarkup?: InlineKeyboardMarkup
+      /** Inline buttons, or a ForceReply prompt (a suggestion's Edit asks for the new text with one). */
+      replyMarkup?: InlineKeyboardMarkup | ForceReply
       purpose?: { kind: 'assignment_card'; assignmentId: number } | { kind: 'profile_card'; topicId: number; pin: boolean }
     }
   /**

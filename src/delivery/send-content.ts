@@ -1,5 +1,5 @@
 import { InputFile } from 'grammy'
-import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
+import type { ForceReply, InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types'
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { retryTransient } from '../db/errors.js'
@@ -20,7 +20,7 @@ export interface Destination {
 export interface SendOptions {
   header?: string
   replyToMessageId?: number
-  replyMarkup?: InlineKeyboardMarkup
+  replyMarkup?: InlineKeyboardMarkup | ForceReply
   /** Where a retry finds the messages an earlier attempt already sent. */
   progress?: ProgressStore
   /** `allow_paid_broadcast`: up to 1000 messages a second, paid in Stars (a broadcast with `delivery.allowPaidBroadcast`). */

@@ -3,7 +3,6 @@ import { createConfig } from '../config/index.js'
 import { accounts, projects } from '../db/schema/index.js'
 import { createLogger } from '../logger.js'
 import { startSimulator } from '../simulator/index.js'
-import { startFakeOpenAI } from '../simulator/openai/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playCrmStory } from './crm-story.js'
@@ -16,6 +15,8 @@ import { playRoutingStory } from './routing-story.js'
 import { playResolveStory } from './resolve-story.js'
 import { playSecondBrandStory } from './second-brand-story.js'
 import { playStory } from './story.js'
+import { playSuggestStory, suggestProjectConfig } from './suggest-story.js'
+import { startFakeOpenAI } from '../simulator/openai/index.js'
 import { playReminderStory, runRemindersOnce } from './reminder-story.js'
 import { ShiftedClock } from '../domain/clock.js'
 import { addSecondSouthAgent, playTransferStory } from './transfer-story.js'
@@ -41,12 +42,13 @@ async function main(): Promise<void> {
     sampleConfig(sim, world, database.url, {
       log: { level: (process.env.LOG_LEVEL as 'warn') ?? 'warn' },
       projects: [
-        { ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig },
+        { ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig, ...suggestProjectConfig },
         { ...beta.project, ...translationProjectConfig },
       ],
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
-      assistant: { baseUrl: openai.url, model: openai.model, timeoutSeconds: 10, maxTokensPerDay: 1_000_000, embedding: { model: openai.embeddingModel! } },
+      // Suggest mode off until its chapter (suggest-story.ts turns it on for Acme).
+      assistant: { baseUrl: openai.url, model: openai.model, timeoutSeconds: 10, maxTokensPerDay: 1_000_000, embedding: { model: openai.embeddingModel! }, mode: 'off' },
     }),
   )
   const clock = new ShiftedClock()
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
     await playReportsStory({ sim, world, transcript })
     await playGrowthStory({ sim, world, transcript })
     await playRiskStory({ sim, world, transcript })
-    await playTranslationStory({ sim, beta, transcript, openai }, 49)
+    await playSuggestStory({ sim, world, transcript, project: acme })
+    await playTranslationStory({ sim, beta, transcript, openai }, 51)
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

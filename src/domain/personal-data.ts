@@ -32,6 +32,7 @@ import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
 import { customerKnowledgePairs, eraseCustomerKnowledgePairs } from './knowledge/pairs.js'
 import { customerTranslationList, eraseCustomerTranslations } from './translation/cache.js'
+import { customerSuggestions, eraseCustomerSuggestions } from './assistant/personal-data.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -101,6 +102,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     knowledgePairs: await customerKnowledgePairs(db, projectId, customerId),
     /** Translations of their messages and of staff replies to them, cached (issue 19). */
     translations: await customerTranslationList(db, customer, customerId),
+    /** Replies the assistant suggested to staff in their conversation (suggest mode, issue 19). */
+    suggestions: await customerSuggestions(db, projectId, customerId),
     auditLog: (
       await db
         .select()
@@ -141,6 +144,8 @@ export interface ForgetReport {
   knowledgePairs: number
   /** Cached translations of their messages and of the replies to them: deleted. */
   translations: number
+  /** Suggested replies of their conversation: texts erased (the fates stay for /stats). */
+  suggestions: number
 }
 
 /**
@@ -238,6 +243,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       linkClicks: await eraseCustomerClicks(tx, customer, customerId),
       knowledgePairs: await eraseCustomerKnowledgePairs(tx, projectId, customerId),
       translations: erasedTranslations,
+      suggestions: await eraseCustomerSuggestions(tx, projectId, customerId),
     }
     await tx.insert(auditLog).values(projectRow(auditLog, projectId, { action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) }))
     return report

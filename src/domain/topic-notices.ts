@@ -1,5 +1,5 @@
 import type { MessageEntity } from '../delivery/jobs.js'
-import type { Keyboard } from './buttons/keyboard.js'
+import type { ForceReplyMarkup, Keyboard } from './buttons/keyboard.js'
 import type { DbOrTx } from '../db/client.js'
 import type { ReplyRef } from '../delivery/jobs.js'
 import { activeTopics } from './customers.js'
@@ -16,7 +16,7 @@ export function queueTopicText(
   project: ProjectRuntime,
   topic: TopicRef,
   text: string,
-  extra: { replyTo?: ReplyRef; entities?: MessageEntity[]; replyMarkup?: Keyboard } = {},
+  extra: { replyTo?: ReplyRef; entities?: MessageEntity[]; replyMarkup?: Keyboard | ForceReplyMarkup } = {},
   options: EnqueueToOptions = {},
 ): Promise<number> {
   return enqueueTo(tx, project, { kind: 'topic', topic }, { type: 'text', target: { kind: 'topic', topicId: topic.id }, text, ...extra }, options)

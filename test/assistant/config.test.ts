@@ -33,13 +33,14 @@ describe('assistant config', () => {
       }),
     )
     const [a, b, c] = config.projects
-    expect(a!.assistant).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000 })
+    expect(a!.assistant).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000, mode: 'suggest' })
     expect(b!.assistant).toEqual({
       baseUrl: 'http://localhost:11434/v1',
       model: 'qwen2.5',
       timeoutSeconds: 30,
       maxTokensPerDay: 500,
       embedding: { baseUrl: 'http://localhost:8081/v1', model: 'nomic' },
+      mode: 'suggest',
     })
     expect(c!.assistant).toBeUndefined()
   })

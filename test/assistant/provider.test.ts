@@ -32,7 +32,7 @@ function providerOn(settings: Partial<AssistantSettings> & { baseUrl: string; mo
   const project = { id: nextProject++, key: 'p' }
   const provider = createOpenAIProvider(
     project,
-    { timeoutSeconds: 10, maxTokensPerDay: 100_000, ...settings },
+    { timeoutSeconds: 10, maxTokensPerDay: 100_000, mode: 'suggest', ...settings },
     {
       db: database.db,
       clock,

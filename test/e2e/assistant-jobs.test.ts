@@ -21,7 +21,8 @@ const echoEveryMessage: AssistantTrigger = (tx, _clock, project, event) =>
 
 const clock = new ShiftedClock()
 const { h, zoe } = useOnboardedZoe({
-  openai: { flavour: 'ollama', assistant: { timeoutSeconds: 3 } },
+  // Suggest mode off: only the test's own job kind calls the provider.
+  openai: { flavour: 'ollama', assistant: { timeoutSeconds: 3, mode: 'off' } },
   start: { assistantJobs: [echo], assistantTriggers: [echoEveryMessage], clock },
 })
 

@@ -7,7 +7,8 @@ import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 // The fixture's knowledge folder, synced and embedded by the fake provider when the service starts (relative to the working directory: no config file).
-const { h, zoe } = useOnboardedZoe({ openai: true, project: { assistant: { knowledge: 'test/fixtures/kb/acme' } } })
+// Suggest mode off keeps this test about /kb.
+const { h, zoe } = useOnboardedZoe({ openai: { assistant: { mode: 'off' } }, project: { assistant: { knowledge: 'test/fixtures/kb/acme' } } })
 
 const QUESTION = 'Can you deliver my order to Reykjavik in Iceland?'
 const ANSWER = 'Yes: Iceland takes 6–9 working days with DHL, duties paid on arrival.'

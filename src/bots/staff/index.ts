@@ -11,6 +11,7 @@ import { staffQueueFeature } from './queue-feature.js'
 import { staffPrivateFeature } from './private-feature.js'
 import { staffReassignFeature } from './reassign-feature.js'
 import { staffRiskFeature } from './risk-feature.js'
+import { staffSuggestionFeature } from './suggestion-feature.js'
 import { staffSyncFeature } from './sync-feature.js'
 import { staffTopicMessageFeature } from './topic-message-feature.js'
 import { staffTransferFeature } from './transfer-feature.js'
@@ -34,6 +35,7 @@ export function staffBotFeatures(options: { role: RoleDefinition; listens: boole
   if (options.listens) composer.use(staffTransferFeature)
   // A risk prompt is posted by any bot of the author's group (a pool's included), so every bot answers it.
   composer.use(staffRiskFeature)
+  composer.use(staffSuggestionFeature)
   // Every bot of the project takes /online, /away and /offline in a private chat (nothing else there).
   composer.use(staffPrivateFeature)
   // Buttons nobody above recognised (stale or forged data) still get an answer.

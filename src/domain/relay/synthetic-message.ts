@@ -30,7 +30,7 @@ export async function relaySyntheticStaffMessage(
   group: StaffGroup,
   member: StaffMember,
   text: string,
-  source: { via: 'canned' | 'api' } & Partial<SyntheticSource>,
+  source: { via: 'canned' | 'api' | 'suggestion' } & Partial<SyntheticSource>,
 ): Promise<Exclude<PipelineOutcome, { kind: 'duplicate' }> | undefined> {
   const context = { source: source.via, customer, attribution: attribution(project, group, member.id) }
   for (let attempt = 0; attempt < 4; attempt++) {

@@ -1,6 +1,7 @@
 import { toCsv } from './csv.js'
 import type { StatsLine, StatsReport } from './stats.js'
 import { BUILT_IN_TEXTS, type Texts } from '../../texts/index.js'
+import { suggestionsLine } from './suggestions.js'
 
 /** A duration in words: "45s", "4m 05s", "2h 00m"; "—" when nothing was measured. */
 export function formatDuration(seconds: number | null, t: Texts = BUILT_IN_TEXTS): string {
@@ -31,6 +32,8 @@ export function statsText(report: StatsReport, period: string, t: Texts = BUILT_
     t.staff('statsUnanswered', { count: total.unanswered! }),
     t.staff('statsTransfers', { transfers: total.transfers!, riskHits: total.riskHits! }),
   ]
+  const suggested = suggestionsLine(report.suggestions, t)
+  if (suggested) lines.push(suggested)
   if (report.byAgent.length) {
     lines.push(t.staff('statsByAgent'))
     for (const { name, line } of report.byAgent)

@@ -5,6 +5,7 @@ import { assignmentLog, auditEvents, conversationRatings, customerAttributions, 
 import { conversationFigures, type Measured, type TimelineEntry } from './conversations.js'
 import { nearestRank } from './percentile.js'
 import { BUILT_IN_TEXTS } from '../../texts/index.js'
+import { suggestionFigures, type SuggestionFigures } from './suggestions.js'
 
 /** One line of the report (the period, a day, a source or an agent); null: not measured for this line. */
 export interface StatsLine {
@@ -39,6 +40,8 @@ export interface StatsReport {
   byAgent: { agentId: number; name: string; line: StatsLine }[]
   /** Every UTC day of the period, empty ones included. */
   byDay: { day: string; line: StatsLine }[]
+  /** Suggest mode: suggestions shown and their fates (issue 19). */
+  suggestions?: SuggestionFigures
 }
 
 const seconds = (values: readonly Measured[], p: number) => {
@@ -191,9 +194,11 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
   const agentIds = [...new Set(facts.staffMessages.map((m) => m.agentId))]
   const sources = new Map<string, number>()
   for (const customer of facts.newCustomers) sources.set(customer.source, (sources.get(customer.source) ?? 0) + 1)
+  const suggestions = await suggestionFigures(db, projectId, from, to)
   return {
     from,
     to,
+    suggestions,
     total: line(facts, () => true, { unanswered: facts.unanswered }),
     bySource: [...sources].map(([source, newCustomers]) => ({ source, newCustomers })).sort((a, b) => b.newCustomers - a.newCustomers || a.source.localeCompare(b.source)),
     byAgent: agentIds

@@ -20,7 +20,8 @@ export interface ScriptedAnswer {
 
 export const DONT_KNOW = "I don't know."
 
-const PASSAGE = /<passage\s+id="([^"]*)"[^>]*>([\s\S]*?)<\/passage>/g
+// Attributes are read whole: a citation such as source="a.md#Returns > Refund times" holds a '>'.
+const PASSAGE = /<passage\s+id="([^"]*)"(?:\s+[\w-]+="[^"]*")*\s*>([\s\S]*?)<\/passage>/g
 
 /** Lowercased words (letters and digits of any script). */
 export function wordsOf(text: string): string[] {

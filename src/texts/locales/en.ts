@@ -559,4 +559,30 @@ kbListTitle = 📚 Approved answers in the knowledge base (remove with /kb remov
 kbListLine = • #{ $id } (customer { $customerId }): { $question }
 kbRemoved = 📚 #{ $id } removed from the knowledge base.
 kbUnknown = There is no approved answer #{ $id }.
+
+## Suggest mode and /ask (issue 19, h/suggest)
+suggestionTitle = 🤖 Suggested reply (sent only if you press Send):
+suggestionClosedTitle = 🤖 Suggested reply
+suggestionSources = 📚 Sources: { $sources }
+suggestionSend = ✅ Send
+suggestionEdit = ✏️ Edit
+suggestionDismiss = ✖️ Dismiss
+suggestionSentBy = ✅ Sent by { $name }.
+suggestionEditingBy = ✏️ { $name } is writing their own version.
+suggestionDismissedBy = ✖️ Dismissed by { $name }.
+suggestionIgnored = ⏭ Not used: the conversation went on.
+suggestionEdited = ✏️ Answered with an edited version.
+suggestionGone = This suggestion was already dealt with.
+suggestionSentPress = Sent to the client.
+suggestionEditPress = Reply to the bot's message with your version.
+suggestionDismissedPress = Dismissed.
+suggestionEditPrompt = ✏️ { $name }, reply to this message with your version of the suggestion; your reply is sent to the client as typed. The suggestion was:
+    { $text }
+suggestionEditPlaceholder = Your reply to the client
+askUsage = Usage: /ask <question> in a customer's topic. The assistant answers here, for staff only.
+askNoAssistant = This project has no assistant.
+askThinking = 🤖 Thinking…
+askAnswerTitle = 🤖 For staff only (not sent to the client):
+askUnavailable = 🤖 The assistant could not answer just now. Please try again later.
+statsSuggestions = 🤖 Suggestions: { $accepted } of { $shown } used ({ $rate }): { $sent } sent as is, { $edited } edited, { $dismissed } dismissed, { $ignored } ignored.
 `

@@ -1,6 +1,7 @@
 import type { TopicRole } from '../../../db/schema/index.js'
 import { staffGroupOf } from '../../../domain/project-runtime.js'
 import { STAFF_ROLES } from '../../../domain/roles.js'
+import { askCommand } from './ask.js'
 import { auditCommand } from './audit.js'
 import { banCommand, unbanCommand } from './ban.js'
 import { broadcastCommand } from './broadcast.js'
@@ -192,6 +193,16 @@ export const staffCommands: readonly StaffCommand[] = [
     usage: '`/c <name>`: send the canned reply to the client as your answer (attributed and mirrored like a typed one)',
     who: { roles: 'staff', text: 'staff' },
     menu: 'Send a canned reply: /c <name>',
+  },
+  {
+    name: 'ask',
+    kind: 'topic',
+    handler: askCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: '`/ask <question>`: the assistant answers from the knowledge base, with its sources, here for staff only (never sent to the client)',
+    who: { roles: 'staff', text: 'staff' },
+    menu: 'Ask the assistant (staff only): /ask <question>',
   },
   {
     name: 'canned',

@@ -4,8 +4,8 @@ import type { NotRelayedReason } from '../../../db/schema/index.js'
 import type { Customer } from '../../customers.js'
 import type { ProjectRuntime } from '../../project-runtime.js'
 
-/** Where a message to relay came from: a client, staff typing in a topic, a canned reply (`/c`), the API. */
-export type RelaySource = 'client' | 'typed' | 'canned' | 'api'
+/** Where a message to relay came from: a client, staff typing in a topic, a canned reply (`/c`), the API, a suggested reply sent with its Send button. */
+export type RelaySource = 'client' | 'typed' | 'canned' | 'api' | 'suggestion'
 
 /** One copy a message gets (or has, for an edit): to the client's private chat, or into a topic of a role. */
 export interface CopyTarget {
