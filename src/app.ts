@@ -47,11 +47,14 @@ import { AssistantRuntime } from './assistant/runtime.js'
 import { AssistantWorker } from './assistant/worker.js'
 import { ASSISTANT_JOBS, type AssistantJobHandler } from './assistant/jobs/index.js'
 import type { AssistantTrigger } from './domain/assistant/triggers.js'
+import { syncProjectKnowledge } from './domain/knowledge/sync-projects.js'
 
 export interface App {
   db: Database
   /** The start-up sync of command menus and descriptions (runs in the background). */
   profiles: Promise<ProfileSyncReport>
+  /** The start-up sync of the projects' knowledge folders (runs in the background). */
+  knowledge: Promise<void>
   projects: ProjectRuntime[]
   workers: OutboxWorkers
   /** Background jobs; each run happens in one process only (named lock). */
@@ -228,6 +231,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   wakeAssistant = () => assistantWorker.wake()
   // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
   for (const project of projects) await loadRiskBook(db, project)
+  const knowledge = syncProjectKnowledge(db, projects, logger)
   const cron = new CronScheduler(config.database.url, logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
@@ -308,11 +312,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     metrics,
     botHealth: health,
     profiles,
+    knowledge,
     reloadRosters: reload,
     async stop() {
       await checks
       await profiles
       await sweeps
+      await knowledge
       await admin?.stop()
       await cron.stop()
       // No new updates first (each poller waits for its handlings in flight, bounded), then the sends in flight, bounded.

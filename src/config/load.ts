@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { redactText } from '../redaction.js'
 import { checkFlows, readFlowsFile } from './flows.js'
+import { resolveKnowledgeFolders } from './knowledge.js'
 import { configSchema, type Config } from './schema.js'
 import { describeUnknownKey, knownKeysAt } from './strict-keys.js'
 
@@ -17,7 +18,7 @@ export class ConfigError extends Error {
  */
 export function createConfig(input: unknown, options: { baseDir?: string } = {}): Config {
   const result = configSchema.safeParse(input, { reportInput: true })
-  if (result.success) return withFlows(result.data, options.baseDir ?? process.cwd())
+  if (result.success) return resolveKnowledgeFolders(withFlows(result.data, options.baseDir ?? process.cwd()), options.baseDir ?? process.cwd())
   const lines = result.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => line([...issue.path, key], describeUnknownKey(key, knownKeysAt(configSchema, issue.path) ?? [])))

@@ -31,6 +31,7 @@ export type StaffAction =
   | 'manage_risk_phrases'
   | 'see_risk_phrases'
   | 'broadcast'
+  | 'manage_knowledge'
 
 /** `owner`: the customer's owner (`customers.owner_user_id`) may too, while on the roster. */
 /** Each action's refusal is the text `refusal_<action>`. */
@@ -78,6 +79,8 @@ const RULES: Record<StaffAction, { roles: readonly StaffRole[]; owner?: true }> 
   // /risk add and /risk remove (/risk list: any staff).
   manage_risk_phrases: { roles: ['cs_lead'] },
   see_risk_phrases: { roles: ['cs', 'cs_lead', 'cr', 'treatment'] },
+  // /kb add, list and remove: the knowledge base's approved question/answer pairs (issue 19).
+  manage_knowledge: { roles: ['cs_lead'] },
 }
 
 /**

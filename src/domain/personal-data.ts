@@ -28,6 +28,7 @@ import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
 import { BUILT_IN_TEXTS } from '../texts/index.js'
 import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
+import { customerKnowledgePairs, eraseCustomerKnowledgePairs } from './knowledge/pairs.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -94,6 +95,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     notes: await customerNoteList(db, customer, customerId),
     /** What they answered in flows (issue 18). */
     answers: await customerAnswerList(db, customer, customerId),
+    /** Their question and a staff answer, approved into the knowledge base with `/kb add` (issue 19). */
+    knowledgePairs: await customerKnowledgePairs(db, projectId, customerId),
     auditLog: (
       await db
         .select()
@@ -130,6 +133,8 @@ export interface ForgetReport {
   tags: number
   /** Diversion link clicks they started the bot with: address, user agent, referrer and parameters erased. */
   linkClicks: number
+  /** Question/answer pairs of their conversation in the knowledge base (`/kb add`): deleted. */
+  knowledgePairs: number
 }
 
 /**
@@ -219,6 +224,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       notes: notes.affectedRows,
       tags: tags.affectedRows,
       linkClicks: await eraseCustomerClicks(tx, customer, customerId),
+      knowledgePairs: await eraseCustomerKnowledgePairs(tx, projectId, customerId),
     }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
+import { ASSISTANT_MODE_DEFAULTS } from '../../src/config/assistant-modes.js'
 
 const project = (key: string, assistant?: unknown) => ({
   key,
   name: key,
   bots: { client: `1${key.length}:a`, cs: `2${key.length}:b`, cr: `3${key.length}:c` },
   groups: { cs: { chatId: -100 - key.length }, cr: [{ key: 'north', title: 'North', chatId: -200 - key.length }] },
-  ...(assistant === undefined ? {} : { assistant }),
+  ...(assistant === undefined ? {} : { assistant: assistant as never }),
 })
 const base = (extra: Partial<ConfigInput>) => ({ database: { url: 'mysql://u:p@localhost/db' }, projects: [project('a')], ...extra }) as ConfigInput
 
@@ -32,8 +33,9 @@ describe('assistant config', () => {
       }),
     )
     const [a, b, c] = config.projects
-    expect(a!.assistant).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000 })
+    expect(a!.assistant).toEqual({ ...ASSISTANT_MODE_DEFAULTS, baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000 })
     expect(b!.assistant).toEqual({
+      ...ASSISTANT_MODE_DEFAULTS,
       baseUrl: 'http://localhost:11434/v1',
       model: 'qwen2.5',
       timeoutSeconds: 30,

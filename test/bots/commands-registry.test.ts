@@ -47,6 +47,7 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'risk',
+      'kb',
       'failed',
       'audit',
       'stats',

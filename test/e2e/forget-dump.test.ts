@@ -121,6 +121,10 @@ describe('customer forget: a full database dump afterwards', () => {
     await sim.waitFor(() => sim.chatMessages(cs).find((m) => m.text?.startsWith('🚨 Zoe Quinn')), { message: 'the escalation' })
     sim.sendGroup(world.people.carol.id, north, { text: zoeSecrets.reply }, { threadId: zoe.cr })
     await waitForPrivate(h, zoeId, clientBot, zoeSecrets.reply)
+    // A CS lead approves her question and that answer into the knowledge base (/kb add on the answer's mirror).
+    const answerMirror = await waitForTopicMessage(h, cs, zoe.cs, (m) => m.text?.endsWith(zoeSecrets.reply) === true)
+    sim.sendGroup(world.people.alice.id, cs, { text: '/kb add' }, { threadId: zoe.cs, replyTo: answerMirror.message_id })
+    await waitForTopicMessage(h, cs, zoe.cs, (m) => m.text?.startsWith('📚 Added to the knowledge base') === true)
     // A reply sent by mistake and deleted with /delete: the audit trail keeps what it said (until forget).
     const mistake = sim.sendGroup(world.people.carol.id, north, { text: zoeSecrets.deleted }, { threadId: zoe.cr })
     const mistakeAtClient = await waitForPrivate(h, zoeId, clientBot, zoeSecrets.deleted)
@@ -237,6 +241,7 @@ describe('customer forget: a full database dump afterwards', () => {
     ])
       expect(exported).toContain(trace)
     expect(exported).not.toContain('Yuri Petrov')
+    expect((JSON.parse(exported) as { knowledgePairs: { text: string }[] }).knowledgePairs.map((pair) => pair.text)).toEqual([expect.stringContaining(zoeSecrets.reply)])
     const auditTexts = (JSON.parse(exported) as { auditEvents: { kind: string; text: string | null }[] }).auditEvents.map((event) => `${event.kind}: ${event.text}`)
     expect(auditTexts).toEqual(expect.arrayContaining([`transfer: ${zoeSecrets.reason}`, `delete: ${zoeSecrets.deleted}`]))
 

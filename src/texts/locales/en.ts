@@ -533,4 +533,18 @@ assistantAlarm = 🤖 Assistant alarm: the assistant's provider of "{ $project }
 assistantReasonTimeout = it did not answer in time
 assistantReasonRateLimited = it keeps refusing with "too many requests"
 assistantReasonFailed = it answers with errors
+
+## Knowledge base (/kb; issue 19, h/kb)
+refusal_manage_knowledge = Only CS leads can change the knowledge base.
+kbUsage = Usage: /kb add (as a reply to a staff answer in a customer's topic), /kb list, /kb remove <id>.
+kbAddHowTo = Reply with /kb add to a staff answer in a customer's topic: the client's question and that answer are added to the knowledge base.
+kbAddNotAnswer = /kb add works on a staff answer to the client with text (not a client message or a note).
+kbAddNoQuestion = There is no client question before this answer to add with it.
+kbAdded = 📚 Added to the knowledge base as #{ $id }: "{ $question }"
+kbAlreadyAdded = 📚 This answer is already in the knowledge base as #{ $id }.
+kbListNone = 📚 No approved answers yet. CS leads add them with /kb add as a reply to a staff answer.
+kbListTitle = 📚 Approved answers in the knowledge base (remove with /kb remove <id>):
+kbListLine = • #{ $id } (customer { $customerId }): { $question }
+kbRemoved = 📚 #{ $id } removed from the knowledge base.
+kbUnknown = There is no approved answer #{ $id }.
 `

@@ -9,6 +9,7 @@ import { deleteCommand } from './delete.js'
 import { failedCommand } from './failed.js'
 import { findCommand } from './find.js'
 import { historyCommand } from './history.js'
+import { kbCommand } from './kb.js'
 import { linkCommand, linksCommand } from './links.js'
 import { presenceCommand } from './presence.js'
 import { noteCommand, notesCommand, tagCommand, tagsCommand, untagCommand } from './profile.js'
@@ -201,6 +202,16 @@ export const staffCommands: readonly StaffCommand[] = [
       "`/risk list`: the project's risk phrases; `/risk add <name> <confirm|block> <pattern>` (a phrase, or `/regex/`; adds to the phrase of that name), `/risk remove <name>`",
     who: { roles: 'staff', text: 'staff (`add`, `remove`: CS leads)' },
     menu: 'Risk phrases: list (CS leads: add, remove)',
+  },
+  {
+    name: 'kb',
+    kind: 'group',
+    handler: kbCommand,
+    groups: ['cs', 'cr'],
+    where: "a customer's topic (`add`); the CS group or a CR team group",
+    usage: '`/kb add` (a reply to a staff answer), `/kb list`, `/kb remove <id>`: approved answers in the knowledge base',
+    who: { roles: ['cs_lead'], text: 'CS leads' },
+    menu: 'Knowledge base: reply /kb add to a staff answer; list, remove',
   },
   {
     name: 'failed',

@@ -1,0 +1,5 @@
+export { retrieve, matchScore, type Passage } from './retrieve.js'
+export { isConfident, DEFAULT_CONFIDENCE } from './confidence.js'
+export { formatPassages, citationOf } from './format.js'
+export { syncKnowledge, type KnowledgeSyncReport } from './sync.js'
+export { type ChunkEmbedder } from './embeddings.js'

@@ -1,0 +1,71 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kbChunks, projects } from '../../../src/db/schema/index.js'
+import { citationOf, formatPassages, retrieve, syncKnowledge } from '../../../src/domain/knowledge/index.js'
+import { createTestDatabase, type TestDatabase } from '../../support/database.js'
+
+let database: TestDatabase
+let projectId: number
+let folder: string
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  const [created] = await database.db.insert(projects).values({ key: 'acme', name: 'Acme' })
+  projectId = created.insertId
+  folder = mkdtempSync(join(tmpdir(), 'kb-sync-'))
+  cpSync('test/fixtures/kb/acme', folder, { recursive: true })
+})
+afterAll(async () => {
+  rmSync(folder, { recursive: true, force: true })
+  await database.close()
+})
+
+const chunks = () => database.db.select().from(kbChunks).where(eq(kbChunks.projectId, projectId)).orderBy(kbChunks.id)
+
+describe('knowledge base sync', () => {
+  it('is idempotent: a second sync of the same folder changes nothing', async () => {
+    const first = await syncKnowledge(database.db, projectId, folder)
+    const before = await chunks()
+    const second = await syncKnowledge(database.db, projectId, folder)
+    expect(second).toMatchObject({ inserted: 0, deleted: 0, unchanged: first.inserted, broken: [] })
+    expect((await chunks()).map((row) => [row.id, row.hash, row.updatedAt.getTime()])).toEqual(before.map((row) => [row.id, row.hash, row.updatedAt.getTime()]))
+  })
+
+  it('inserts a changed section, deletes the old one and a removed file, keeps the rest and adds a new file', async () => {
+    const before = await chunks()
+    const shippingRows = before.filter((row) => row.source === 'shipping.md').length
+    writeFileSync(join(folder, 'orders.md'), readOrders().replace('valid for two years', 'valid for three years'))
+    unlinkSync(join(folder, 'contact.txt'))
+    writeFileSync(join(folder, 'loyalty.md'), '# Loyalty\n\n## Points\n\nEvery euro spent earns one Acme point; 100 points give a €5 voucher.\n')
+    const report = await syncKnowledge(database.db, projectId, folder)
+    expect(report).toMatchObject({ inserted: 2, deleted: 1 + before.filter((row) => row.source === 'contact.txt').length, broken: [] })
+    const after = await chunks()
+    expect(after.filter((row) => row.source === 'contact.txt')).toEqual([])
+    expect(after.filter((row) => row.source === 'shipping.md')).toHaveLength(shippingRows)
+    const [giftCards] = await retrieve(database.db, projectId, 'how long is a gift card valid', { limit: 1 })
+    expect(giftCards).toMatchObject({ source: 'orders.md', section: 'Orders > Gift cards' })
+    expect(giftCards!.text).toContain('three years')
+    const [points] = await retrieve(database.db, projectId, 'how many points for a voucher?', { limit: 1 })
+    expect(citationOf(points!)).toBe('loyalty.md#Loyalty > Points')
+    expect(formatPassages([points!])).toBe(
+      `<passage id="${points!.id}" source="loyalty.md#Loyalty > Points">Every euro spent earns one Acme point; 100 points give a €5 voucher.</passage>`,
+    )
+  })
+
+  it('refuses a broken file with its path, keeps its earlier passages and syncs the other files', async () => {
+    const ordersRows = (await chunks()).filter((row) => row.source === 'orders.md')
+    writeFileSync(join(folder, 'orders.md'), Buffer.from([0x23, 0x20, 0xff, 0xfe, 0x0a, 0x41]))
+    writeFileSync(join(folder, 'loyalty.md'), '# Loyalty\n\n## Points\n\nEvery euro spent earns two Acme points.\n')
+    const report = await syncKnowledge(database.db, projectId, folder)
+    expect(report.broken).toEqual([{ source: 'orders.md', reason: 'not UTF-8 text' }])
+    expect(report).toMatchObject({ inserted: 1, deleted: 1 })
+    expect((await chunks()).filter((row) => row.source === 'orders.md')).toEqual(ordersRows)
+  })
+})
+
+function readOrders(): string {
+  return readFileSync('test/fixtures/kb/acme/orders.md', 'utf8')
+}
