@@ -10,7 +10,7 @@ const project = (key: string, assistant?: unknown) => ({
   groups: { cs: { chatId: -100 - key.length }, cr: [{ key: 'north', title: 'North', chatId: -200 - key.length }] },
   ...(assistant === undefined ? {} : { assistant: assistant as never }),
 })
-const base = (extra: Partial<ConfigInput>) => ({ database: { url: 'mysql://u:p@localhost/db' }, projects: [project('a')], ...extra }) as ConfigInput
+const base = (extra: Partial<ConfigInput>) => ({ database: { url: 'mysql://u:p@localhost/db' }, projects: [project('a')], ...extra })
 
 afterEach(() => {
   delete process.env.TOPICDESK_TEST_AI_KEY

@@ -1,7 +1,8 @@
 import type { AssistantJobHandler } from './job.js'
+import { answerJob } from './answer.js'
 
 export type { AssistantJobContext, AssistantJobHandler } from './job.js'
 export { defineAssistantJob } from './job.js'
 
 /** Every kind of assistant job: one module each (`jobs/<kind>.ts`), one line each here. */
-export const ASSISTANT_JOBS: readonly AssistantJobHandler[] = []
+export const ASSISTANT_JOBS: readonly AssistantJobHandler[] = [answerJob]

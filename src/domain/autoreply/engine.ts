@@ -13,6 +13,7 @@ import { flowPositionOf, setFlowPosition, storeAnswer, type FlowPosition } from 
 import { relayAutoAnswered, sendAutoAnswer } from './auto-answer.js'
 import { automationsOf } from './automations.js'
 import { handOffToPerson } from './handoff.js'
+import { handOverFromAssistant } from '../assistant/deliver-answer.js'
 
 /** One automatic turn: what is answered, in whose transaction. */
 interface Turn {
@@ -154,6 +155,7 @@ export async function pressFlowButton(deps: DomainDeps, project: ProjectRuntime,
     const { value } = press
     if (value.kind === 'person') {
       await handOffToPerson(tx, project, customer, now)
+      await handOverFromAssistant(tx, project, customer, now)
       return say('autoPressTaken')
     }
     if (value.kind === 'start') {

@@ -547,4 +547,15 @@ kbListTitle = 📚 Approved answers in the knowledge base (remove with /kb remov
 kbListLine = • #{ $id } (customer { $customerId }): { $question }
 kbRemoved = 📚 #{ $id } removed from the knowledge base.
 kbUnknown = There is no approved answer #{ $id }.
+## Answer mode, /summary (issue 19, h/answer)
+assistantAnswerSources = 📚 Sources: { $sources }
+assistantAnswerNoSources = 📚 No source: retrieval was not confident (answered as assistant.answer.when allows).
+assistantHandover = 🙋 { $owner }, the client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
+assistantHandoverNoOwner = 🙋 The client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
+summaryQueued = 📝 Writing a summary of this conversation…
+summaryNotInTopic = /summary works in a customer's topic.
+summaryNoAssistant = There is no assistant for this project, so no summary.
+summaryPosted = 📝 Summary of the conversation (by the assistant): { $text }
+summaryFailed = 📝 The assistant could not write a summary just now. Please try again later.
+statsHandover = 🤖 Automatic answers: { $answers }, handed over to a person: { $handedOver } ({ $rate })
 `

@@ -1,0 +1,109 @@
+import { and, count, desc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { assistantAnswers, assistantHandovers, customers, messages } from '../../db/schema/index.js'
+import type { Customer } from '../customers.js'
+import type { ProjectRuntime } from '../project-runtime.js'
+import { isBusinessTime } from '../sla/business-hours.js'
+import { queueAssistantJob } from './jobs.js'
+import { assistantModeOf } from './mode.js'
+import type { AssistantTrigger } from './triggers.js'
+
+/** The job kind of an automatic answer (`src/assistant/jobs/answer.ts`). */
+export const ANSWER_JOB = 'answer'
+
+/** What the answer job needs: the customer and the stored client message it may answer. */
+export interface AnswerJobPayload {
+  customerId: number
+  messageRowId: number
+}
+
+/**
+ * Answer mode's trigger: a live text message of a customer whose mode is `answer` queues an
+ * answer job (the relay has already queued its copies; nothing waits on the job). Whether it
+ * answers is decided when the job runs (`answerBlocker`), as a person may write meanwhile.
+ */
+export const queueAnswerJob: AssistantTrigger = async (tx, _clock, project, event) => {
+  if (event.kind !== 'client_message' || event.stored.kind !== 'text' || !event.stored.text) return
+  if (event.stored.botId === 0) return // the "Talk to a person" message (autoreply/handoff)
+  if (assistantModeOf(project, event.customer) !== 'answer') return
+  const payload: AnswerJobPayload = { customerId: event.customer.id, messageRowId: event.stored.id }
+  await queueAssistantJob(tx, project, { kind: ANSWER_JOB, payload })
+}
+
+/** Why the assistant must not answer now, or undefined: handed over, a person wrote lately, the mode changed, the customer is gone. */
+export async function answerBlocker(db: DbOrTx, project: ProjectRuntime, customer: Customer | undefined, now: Date): Promise<string | undefined> {
+  if (!customer || customer.state !== 'active' || customer.banned) return 'inactive'
+  if (assistantModeOf(project, customer) !== 'answer') return 'mode'
+  const [handover] = await db
+    .select({ since: assistantHandovers.since })
+    .from(assistantHandovers)
+    .where(and(eq(assistantHandovers.projectId, project.id), eq(assistantHandovers.customerId, customer.id)))
+  if (handover) return 'handed_over'
+  const quietMs = project.config.assistant!.answer.quietMinutesAfterStaff * 60_000
+  const [staff] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.customerId, customer.id), eq(messages.origin, 'staff'), gte(messages.createdAt, new Date(now.getTime() - quietMs))))
+    .limit(1)
+  return staff ? 'staff_wrote' : undefined
+}
+
+/** Whether `answer.when` lets the assistant answer a question retrieval is not confident about (`always`; `outside_hours` outside business hours). */
+export function answersWhenNotConfident(project: ProjectRuntime, now: Date): boolean {
+  const when = project.config.assistant!.answer.when
+  return when === 'always' || (when === 'outside_hours' && !isBusinessTime(now, project.config.sla.businessHours))
+}
+
+/** Records an automatic answer (in the transaction that queues it); returns its id. */
+export async function recordAnswer(
+  tx: DbOrTx,
+  project: ProjectRuntime,
+  answer: { customerId: number; messageRowId: number; text: string; sources: string[]; confident: boolean },
+): Promise<number> {
+  const [result] = await tx.insert(assistantAnswers).values({ projectId: project.id, ...answer, sources: JSON.stringify(answer.sources) })
+  return Number(result.insertId)
+}
+
+/**
+ * The client asked for a person: the assistant stops for this conversation until it is resolved,
+ * and its latest answer since is marked handed over. Runs in the press's transaction.
+ */
+export async function assistantHandedOver(tx: DbOrTx, project: ProjectRuntime, customerId: number, now: Date): Promise<void> {
+  if (!project.config.assistant) return
+  await tx
+    .insert(assistantHandovers)
+    .values({ projectId: project.id, customerId, since: now })
+    .onDuplicateKeyUpdate({ set: { since: sql`since` } })
+  const [latest] = await tx
+    .select({ id: assistantAnswers.id })
+    .from(assistantAnswers)
+    .where(and(eq(assistantAnswers.projectId, project.id), eq(assistantAnswers.customerId, customerId), isNull(assistantAnswers.handedOverAt)))
+    .orderBy(desc(assistantAnswers.id))
+    .limit(1)
+  if (latest) await tx.update(assistantAnswers).set({ handedOverAt: now }).where(eq(assistantAnswers.id, latest.id))
+}
+
+/** The conversation was resolved: the assistant may answer again (its next question). */
+export async function endAssistantHandover(tx: DbOrTx, projectId: number, customerId: number): Promise<void> {
+  await tx.delete(assistantHandovers).where(and(eq(assistantHandovers.projectId, projectId), eq(assistantHandovers.customerId, customerId)))
+}
+
+/** Automatic answers since `since` and how many were handed over (the `/stats` handover rate). */
+export async function handoverCounts(db: DbOrTx, projectId: number, since: Date): Promise<{ answers: number; handedOver: number }> {
+  const where = and(eq(assistantAnswers.projectId, projectId), gte(assistantAnswers.createdAt, since))
+  const [all] = await db.select({ n: count() }).from(assistantAnswers).where(where)
+  const [handed] = await db
+    .select({ n: count() })
+    .from(assistantAnswers)
+    .where(and(where, isNotNull(assistantAnswers.handedOverAt)))
+  return { answers: Number(all?.n ?? 0), handedOver: Number(handed?.n ?? 0) }
+}
+
+/** The customer's row, for the job (read again when it runs). */
+export async function customerForAnswer(db: DbOrTx, project: ProjectRuntime, customerId: number): Promise<Customer | undefined> {
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
+  return row
+}
