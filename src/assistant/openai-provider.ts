@@ -67,7 +67,8 @@ export function createOpenAIProvider(project: ProjectRef, settings: AssistantSet
       call(req.purpose, async (signal) => {
         const completion = await chatClient.chat.completions.create({ ...chatParams(req), stream: false }, { signal })
         const text = completion.choices[0]?.message.content ?? ''
-        return { value: { text, tokens: completion.usage?.total_tokens ?? estimate(req, text) }, tokens: completion.usage?.total_tokens ?? estimate(req, text) }
+        const tokens = completion.usage?.total_tokens ?? estimate(req, text)
+        return { value: { text, tokens }, tokens }
       }),
     stream: (req, onText) =>
       call(req.purpose, async (signal) => {

@@ -38,7 +38,7 @@ export class AssistantUnavailable extends Error {
 }
 
 /** The reasons that mean the provider itself is failing (an alarm to the leads), not a decision of ours. */
-export function isProviderFailure(reason: UnavailableReason): boolean {
+export function isProviderFailure(reason: UnavailableReason): reason is 'timeout' | 'rate_limited' | 'failed' {
   return reason === 'timeout' || reason === 'rate_limited' || reason === 'failed'
 }
 

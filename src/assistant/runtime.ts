@@ -29,7 +29,7 @@ export class AssistantRuntime {
         clock: domain.clock,
         observer,
         onFailure: (reason) => {
-          if (isProviderFailure(reason)) void alarmAssistantFailing(domain, project, reason as 'timeout' | 'rate_limited' | 'failed')
+          if (isProviderFailure(reason)) void alarmAssistantFailing(domain, project, reason)
         },
       })
       this.providers.set(project.id, provider)

@@ -48,7 +48,7 @@ export class AssistantWorker {
   private readonly handlers: Map<string, AssistantJobHandler>
   private timer: NodeJS.Timeout | undefined
   private stopped = true
-  private polling = false
+  private polling: Promise<void> | undefined
   private readonly options: Required<AssistantWorkerOptions>
 
   constructor(
@@ -85,6 +85,8 @@ export class AssistantWorker {
   async stop(timeoutMs = 10_000): Promise<boolean> {
     this.stopped = true
     clearTimeout(this.timer)
+    // A claim under way hands its jobs to `running` before it ends.
+    await this.polling
     if (this.running.size === 0) return true
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
@@ -96,12 +98,13 @@ export class AssistantWorker {
 
   private schedule(ms: number): void {
     clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.poll(), ms)
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => (this.polling = undefined))
+    }, ms)
   }
 
   private async poll(): Promise<void> {
     if (this.stopped) return
-    this.polling = true
     try {
       const free = this.options.concurrency - this.running.size
       const jobs = free > 0 ? await this.claim(free) : []
@@ -115,7 +118,6 @@ export class AssistantWorker {
     } catch (error) {
       this.deps.logger.error({ err: error }, 'assistant jobs: claim failed')
     } finally {
-      this.polling = false
       if (!this.stopped) this.schedule(this.options.pollIntervalMs)
     }
   }

@@ -3,6 +3,7 @@ import { createConfig } from '../config/index.js'
 import { accounts, projects } from '../db/schema/index.js'
 import { createLogger } from '../logger.js'
 import { startSimulator } from '../simulator/index.js'
+import { startFakeOpenAI } from '../simulator/openai/index.js'
 import { createDemoDatabase } from './demo-database.js'
 import { createSampleWorld, createSecondBrand, sampleConfig } from './sample-world.js'
 import { playCrmStory } from './crm-story.js'
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set: run the demo with `npm run demo`, which starts a database.')
   const database = await createDemoDatabase(serverUrl)
   const sim = await startSimulator()
+  // The assistant's provider: the fake OpenAI-compatible server (as a local Ollama), deterministic answers.
+  const openai = await startFakeOpenAI({ flavour: 'ollama' })
   const world = createSampleWorld(sim)
   const beta = createSecondBrand(sim, world)
   const rita = addSecondSouthAgent(sim, world)
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
       projects: [{ ...world.project, resolve: { askRating: true }, ...growthProjectConfig, ...riskProjectConfig }, beta.project],
       agents: [rita],
       links: { publicUrl: 'https://go.acme.example' },
+      assistant: { baseUrl: openai.url, model: openai.model, timeoutSeconds: 10, maxTokensPerDay: 1_000_000, embedding: { model: openai.embeddingModel! } },
     }),
   )
   const clock = new ShiftedClock()
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
     transcript.watchPrivate(beta.people.zoe.id, beta.bots.client.id)
     transcript.watchGroup(beta.groups.cs.id, 'Beta CS group')
     transcript.watchGroup(beta.groups.north.id, 'Beta CR North')
-    console.log(`topicdesk demo · simulator ${sim.url} · database ${new URL(database.url).pathname.slice(1)}`)
+    console.log(`topicdesk demo · simulator ${sim.url} · assistant ${openai.url} · database ${new URL(database.url).pathname.slice(1)}`)
     await playStory({ sim, world, transcript, db: app.db })
     await playSecondBrandStory({ sim, world, beta, transcript })
     const acme = app.projects.find((p) => p.config.key === world.project.key)!
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
     )
   } finally {
     await app.stop()
+    await openai.close()
     await sim.close()
     await database.drop()
   }

@@ -3,7 +3,8 @@ import { createConfig } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 import { ASSISTANT_MODE_DEFAULTS } from '../../src/config/assistant-modes.js'
 
-const project = (key: string, assistant?: unknown) => ({
+type ProjectInput = ConfigInput['projects'][number]
+const project = (key: string, assistant?: ProjectInput['assistant']): ProjectInput => ({
   key,
   name: key,
   bots: { client: `1${key.length}:a`, cs: `2${key.length}:b`, cr: `3${key.length}:c` },

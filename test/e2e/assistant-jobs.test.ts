@@ -73,12 +73,20 @@ describe('assistant jobs', () => {
     clock.advance(61 * 60_000)
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'failing three' })
     expect(await jobEnded('failing three')).toMatchObject({ outcome: 'failed' })
-    await pollUntil(async () => alarmsIn(cs, onboarding.message_thread_id).length === 2, { message: 'a second alarm after an hour' })
+    await pollUntil(() => Promise.resolve(alarmsIn(cs, onboarding.message_thread_id).length === 2), { message: 'a second alarm after an hour' })
     expect(alarmsIn(cs, onboarding.message_thread_id).map((m) => m.text)).toEqual([
       expect.stringContaining('did not answer in time'),
       expect.stringContaining('answers with errors'),
     ])
     const rows = await h.database.db.select().from(assistantJobs).where(eq(assistantJobs.state, 'failed'))
     expect(rows.map((r) => r.outcome).sort()).toEqual(['failed', 'timeout', 'timeout'])
+    // The metrics: calls by outcome, tokens of the calls that answered, their latency.
+    const metrics = await h.app.metrics.registry.metrics()
+    const key = h.config.projects[0]!.key
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="ok"} 2`)
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="timeout"} 2`)
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="failed"} 1`)
+    expect(metrics).toMatch(new RegExp(`topicdesk_assistant_tokens_total\\{project="${key}"\\} [1-9]`))
+    expect(metrics).toContain(`topicdesk_assistant_request_seconds_count{project="${key}",purpose="suggest"} 5`)
   })
 })

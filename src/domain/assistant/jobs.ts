@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { assistantJobs } from '../../db/schema/index.js'
 import type { ProjectRuntime } from '../project-runtime.js'
@@ -23,4 +24,13 @@ export async function queueAssistantJob(tx: DbOrTx, project: Pick<ProjectRuntime
 /** Whether a project has an assistant at all (its config's merged `assistant`): no assistant, no jobs. */
 export function hasAssistant(project: Pick<ProjectRuntime, 'config'>): boolean {
   return project.config.assistant !== undefined
+}
+
+/**
+ * Deletes finished assistant jobs (done or failed) older than `olderThanDays`: their payloads may
+ * quote messages, and their handlers keep what lasts in records of their own. Returns the count.
+ */
+export async function pruneAssistantJobs(db: DbOrTx, olderThanDays: number): Promise<number> {
+  const [result] = await db.execute(sql`DELETE FROM assistant_jobs WHERE state IN ('done', 'failed') AND updated_at < UTC_TIMESTAMP(3) - INTERVAL ${olderThanDays} DAY LIMIT 10000`)
+  return (result as { affectedRows: number }).affectedRows
 }
