@@ -1,8 +1,9 @@
 import type { AssistantJobHandler } from './job.js'
 import { answerJob } from './answer.js'
+import { summaryJob } from './summary.js'
 
 export type { AssistantJobContext, AssistantJobHandler } from './job.js'
 export { defineAssistantJob } from './job.js'
 
 /** Every kind of assistant job: one module each (`jobs/<kind>.ts`), one line each here. */
-export const ASSISTANT_JOBS: readonly AssistantJobHandler[] = [answerJob]
+export const ASSISTANT_JOBS: readonly AssistantJobHandler[] = [answerJob, summaryJob]
