@@ -45,7 +45,7 @@ describe('/summary', () => {
     expect((await askInGroup(h, world.people.carol.id, north, '/summary', zoe.cr)).text).toBe('📝 Writing a summary of this conversation…')
     const posted = await waitForTopicMessage(h, north, zoe.cr, /^📝 Summary of the conversation/)
     expect(posted.text).toBe(`📝 Summary of the conversation (by the assistant): ${SUMMARY}`)
-    const prompt = h.openai!.chatRequests().at(-1)!.body!.messages.at(-1)!.content as string
+    const prompt = (h.openai!.chatRequests().at(-1)!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content
     expect(prompt).toContain('Client: My parcel is late, order 1234')
     expect(prompt).toContain('Staff: I will check with the carrier')
     expect(prompt).not.toContain('zoe@example.com')
