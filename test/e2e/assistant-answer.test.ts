@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { assistantAnswers, assistantHandovers, assistantJobs, customers } from '../../src/db/schema/index.js'
-import { buttonData, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { askInGroup, buttonData, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { pollUntil, serviceSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
@@ -109,6 +109,10 @@ describe('answer mode', () => {
       { message: 'the handover ended with /resolve' },
     )
     await serviceSettled(h.database.db)
+
+    // /stats: one automatic answer so far, handed over.
+    const stats = await askInGroup(h, h.world.people.alice.id, h.world.groups.cs.id, '/stats')
+    expect(stats.text).toContain('🤖 Automatic answers: 1, handed over to a person: 1 (100%)')
   })
 
   it('never answers once a person wrote in the conversation lately', async () => {

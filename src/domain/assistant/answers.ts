@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { assistantAnswers, assistantHandovers, customers, messages } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
@@ -88,9 +88,9 @@ export async function endAssistantHandover(tx: DbOrTx, projectId: number, custom
   await tx.delete(assistantHandovers).where(and(eq(assistantHandovers.projectId, projectId), eq(assistantHandovers.customerId, customerId)))
 }
 
-/** Automatic answers since `since` and how many were handed over (the `/stats` handover rate). */
-export async function handoverCounts(db: DbOrTx, projectId: number, since: Date): Promise<{ answers: number; handedOver: number }> {
-  const where = and(eq(assistantAnswers.projectId, projectId), gte(assistantAnswers.createdAt, since))
+/** Automatic answers of [from, to) and how many were handed over (the `/stats` handover rate). */
+export async function handoverCounts(db: DbOrTx, projectId: number, from: Date, to: Date): Promise<{ answers: number; handedOver: number }> {
+  const where = and(eq(assistantAnswers.projectId, projectId), gte(assistantAnswers.createdAt, from), lt(assistantAnswers.createdAt, to))
   const [all] = await db.select({ n: count() }).from(assistantAnswers).where(where)
   const [handed] = await db
     .select({ n: count() })

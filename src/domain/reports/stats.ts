@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm'
+import { handoverCounts } from '../assistant/answers.js'
 import type { DbOrTx } from '../../db/client.js'
 import { assignmentLog, auditEvents, conversationRatings, customerAttributions, customers, linkClicks, links, messages, staff } from '../../db/schema/index.js'
 import { conversationFigures, type Measured, type TimelineEntry } from './conversations.js'
@@ -38,6 +39,8 @@ export interface StatsReport {
   byAgent: { agentId: number; name: string; line: StatsLine }[]
   /** Every UTC day of the period, empty ones included. */
   byDay: { day: string; line: StatsLine }[]
+  /** Answer mode's automatic answers of the period and how many the client handed over to a person (h/answer). */
+  automaticAnswers?: { answers: number; handedOver: number }
 }
 
 const seconds = (values: readonly Measured[], p: number) => {
@@ -200,6 +203,7 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
       .map((agentId) => ({ agentId, name: names.get(agentId) ?? BUILT_IN_TEXTS.staff('userById', { id: agentId }), line: agentLine(facts, agentId) }))
       .sort((a, b) => b.line.staffMessages - a.line.staffMessages || a.name.localeCompare(b.name)),
     byDay: utcDays(from, to).map((day) => ({ day, line: line(facts, (at) => at.toISOString().startsWith(day), { unanswered: null }) })),
+    automaticAnswers: await handoverCounts(db, projectId, from, to),
   }
 }
 
