@@ -29,6 +29,7 @@ import { BUILT_IN_TEXTS } from '../texts/index.js'
 import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
 import { customerKnowledgePairs, eraseCustomerKnowledgePairs } from './knowledge/pairs.js'
+import { customerAssistantAnswers, eraseCustomerAssistantAnswers } from './assistant/answers.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -97,6 +98,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     answers: await customerAnswerList(db, customer, customerId),
     /** Their question and a staff answer, approved into the knowledge base with `/kb add` (issue 19). */
     knowledgePairs: await customerKnowledgePairs(db, projectId, customerId),
+    /** The assistant's automatic answers to them, with their sources and whether they were handed over (answer mode). */
+    assistantAnswers: await customerAssistantAnswers(db, projectId, customerId),
     auditLog: (
       await db
         .select()
@@ -135,6 +138,8 @@ export interface ForgetReport {
   linkClicks: number
   /** Question/answer pairs of their conversation in the knowledge base (`/kb add`): deleted. */
   knowledgePairs: number
+  /** The assistant's automatic answers to them: text and sources erased (the rows stay for the handover rate). */
+  assistantAnswers: number
 }
 
 /**
@@ -225,6 +230,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       tags: tags.affectedRows,
       linkClicks: await eraseCustomerClicks(tx, customer, customerId),
       knowledgePairs: await eraseCustomerKnowledgePairs(tx, projectId, customerId),
+      assistantAnswers: await eraseCustomerAssistantAnswers(tx, projectId, customerId),
     }
     await tx.insert(auditLog).values({ projectId, action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) })
     return report

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { assistantAnswers, assistantHandovers, assistantJobs, customers } from '../../src/db/schema/index.js'
+import { exportCustomerData, forgetCustomer } from '../../src/domain/personal-data.js'
 import { askInGroup, buttonData, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { pollUntil, serviceSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
@@ -123,5 +124,14 @@ describe('answer mode', () => {
     fromZoe('How long does delivery to Belgium take?')
     expect(JSON.parse((await answerJobOf('How long does delivery to Belgium take?')).result!)).toEqual({ skipped: 'staff_wrote' })
     expect(botMessages()).toHaveLength(before)
+  })
+
+  it('customer export lists the automatic answers; forget erases their texts and sources', async () => {
+    const { db } = h.database
+    const [{ id: customerId }] = (await db.select({ id: customers.id }).from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id))) as [{ id: number }]
+    const exported = await exportCustomerData(db, h.projectId, customerId, 'test')
+    expect(exported?.assistantAnswers).toMatchObject([{ text: expect.stringContaining('United States'), sources: expect.stringContaining('shipping.md') }])
+    expect(await forgetCustomer(db, h.projectId, customerId, 'test')).toMatchObject({ assistantAnswers: 1 })
+    expect(await db.select({ text: assistantAnswers.text, sources: assistantAnswers.sources }).from(assistantAnswers)).toEqual([{ text: '', sources: '[]' }])
   })
 })

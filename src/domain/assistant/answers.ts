@@ -107,3 +107,22 @@ export async function customerForAnswer(db: DbOrTx, project: ProjectRuntime, cus
     .where(and(eq(customers.id, customerId), eq(customers.projectId, project.id)))
   return row
 }
+
+/** A customer's automatic answers, for `customer export`. */
+export async function customerAssistantAnswers(db: DbOrTx, projectId: number, customerId: number) {
+  return db
+    .select()
+    .from(assistantAnswers)
+    .where(and(eq(assistantAnswers.projectId, projectId), eq(assistantAnswers.customerId, customerId)))
+    .orderBy(assistantAnswers.id)
+}
+
+/** `forget`: the answers' texts and sources erased (the rows stay, anonymous, for the handover rate), the handover ended. Returns the answers erased. */
+export async function eraseCustomerAssistantAnswers(tx: DbOrTx, projectId: number, customerId: number): Promise<number> {
+  await endAssistantHandover(tx, projectId, customerId)
+  const [result] = await tx
+    .update(assistantAnswers)
+    .set({ text: '', sources: '[]' })
+    .where(and(eq(assistantAnswers.projectId, projectId), eq(assistantAnswers.customerId, customerId)))
+  return result.affectedRows
+}
