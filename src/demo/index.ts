@@ -1,4 +1,5 @@
 import { startApp } from '../app.js'
+import { playAnswerStory } from './answer-story.js'
 import { createConfig } from '../config/index.js'
 import { accounts, projects } from '../db/schema/index.js'
 import { createLogger } from '../logger.js'
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     await playReportsStory({ sim, world, transcript })
     await playGrowthStory({ sim, world, transcript })
     await playRiskStory({ sim, world, transcript })
+    await playAnswerStory({ sim, world, transcript, project: acme, db: app.db })
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

@@ -65,22 +65,24 @@ export async function recordAnswer(
 }
 
 /**
- * The client asked for a person: the assistant stops for this conversation until it is resolved,
- * and its latest answer since is marked handed over. Runs in the press's transaction.
+ * The client asked for a person after an automatic answer (one not handed over yet): the answer
+ * is marked handed over and the assistant stops for this conversation until it is resolved.
+ * False when the assistant had not answered (a press under a plain auto-reply). In the press's transaction.
  */
-export async function assistantHandedOver(tx: DbOrTx, project: ProjectRuntime, customerId: number, now: Date): Promise<void> {
-  if (!project.config.assistant) return
-  await tx
-    .insert(assistantHandovers)
-    .values({ projectId: project.id, customerId, since: now })
-    .onDuplicateKeyUpdate({ set: { since: sql`since` } })
+export async function assistantHandedOver(tx: DbOrTx, project: ProjectRuntime, customerId: number, now: Date): Promise<boolean> {
   const [latest] = await tx
     .select({ id: assistantAnswers.id })
     .from(assistantAnswers)
     .where(and(eq(assistantAnswers.projectId, project.id), eq(assistantAnswers.customerId, customerId), isNull(assistantAnswers.handedOverAt)))
     .orderBy(desc(assistantAnswers.id))
     .limit(1)
-  if (latest) await tx.update(assistantAnswers).set({ handedOverAt: now }).where(eq(assistantAnswers.id, latest.id))
+  if (!latest) return false
+  await tx.update(assistantAnswers).set({ handedOverAt: now }).where(eq(assistantAnswers.id, latest.id))
+  await tx
+    .insert(assistantHandovers)
+    .values({ projectId: project.id, customerId, since: now })
+    .onDuplicateKeyUpdate({ set: { since: sql`since` } })
+  return true
 }
 
 /** The conversation was resolved: the assistant may answer again (its next question). */

@@ -74,12 +74,11 @@ export async function deliverAutomaticAnswer(
 }
 
 /**
- * "Talk to a person" under an answer: the assistant stops for the conversation until it is
+ * "Talk to a person" after an automatic answer: the assistant stops for the conversation until it is
  * resolved, and the owner is pinged in their topic (a mention, so Telegram notifies them).
  */
 export async function handOverFromAssistant(tx: DbOrTx, project: ProjectRuntime, customer: Customer, now: Date): Promise<void> {
-  if (!project.config.assistant) return
-  await assistantHandedOver(tx, project, customer.id, now)
+  if (!project.config.assistant || !(await assistantHandedOver(tx, project, customer.id, now))) return
   const t = textsOf(project)
   const active = await activeTopics(tx, customer.id)
   const topic = active.find((c) => c.role === ownersRole(project.roles)?.key) ?? active.find((c) => c.role === homeRole(project.roles).key)

@@ -20,7 +20,8 @@ export interface ScriptedAnswer {
 
 export const DONT_KNOW = "I don't know."
 
-const PASSAGE = /<passage\s+id="([^"]*)"[^>]*>([\s\S]*?)<\/passage>/g
+// Attribute values may hold ">" (a citation "file#Section > Subsection"): attributes are read as quoted values.
+const PASSAGE = /<passage\s+id="([^"]*)"(?:\s+[\w-]+="[^"]*")*\s*>([\s\S]*?)<\/passage>/g
 
 /** Lowercased words (letters and digits of any script). */
 export function wordsOf(text: string): string[] {
