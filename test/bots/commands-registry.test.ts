@@ -31,6 +31,7 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'risk',
+      'summary',
       ...OWNERS,
       'help',
     ])
@@ -47,6 +48,7 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'risk',
+      'summary',
       'kb',
       'failed',
       'audit',
@@ -68,6 +70,7 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'risk',
+      'summary',
       ...OWNERS,
       'help',
     ])
@@ -81,6 +84,7 @@ describe('the staff command registry', () => {
       'c',
       'canned',
       'risk',
+      'summary',
       ...OWNERS.filter((c) => c !== 'who'),
       'help',
     ])
