@@ -32,3 +32,11 @@ export function citedSources(text: string, passages: ReadonlyArray<{ id: number;
   if (sources.length === 0 && confident && passages[0]) sources.push(passages[0].citation)
   return [...new Set(sources)]
 }
+
+/** The answer as the client reads it: the `[id]` citations taken out (they name passages the client never sees). */
+export function withoutCitations(text: string): string {
+  return text
+    .replace(/\s*\[\d+(?:,\s*\d+)*\]/g, '')
+    .replace(/[ \t]+\n/g, '\n')
+    .trim()
+}

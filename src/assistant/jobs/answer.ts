@@ -3,7 +3,7 @@ import { messages } from '../../db/schema/index.js'
 import { ANSWER_JOB, answerBlocker, answersWhenNotConfident, customerForAnswer, type AnswerJobPayload } from '../../domain/assistant/answers.js'
 import { allowedCustomerFields, deliverAutomaticAnswer, recentConversation } from '../../domain/assistant/deliver-answer.js'
 import { citationOf, formatPassages, isConfident, retrieve } from '../../domain/knowledge/index.js'
-import { answerPrompt, citedSources } from '../answer-prompt.js'
+import { answerPrompt, citedSources, withoutCitations } from '../answer-prompt.js'
 import { draftStreamer } from '../draft-stream.js'
 import { defineAssistantJob } from './job.js'
 
@@ -31,7 +31,7 @@ export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async 
     question: question.text,
   })
   const streamer = draftStreamer(drafts, customer!.clientBotId, customer!.telegramUserId, payload.messageRowId)
-  const answer = await provider.stream({ purpose: 'answer', messages: messagesOut, maxTokens: 400 }, (soFar) => streamer.onText(soFar))
+  const answer = await provider.stream({ purpose: 'answer', messages: messagesOut, maxTokens: 400 }, (soFar) => streamer.onText(withoutCitations(soFar)))
   const draftsSent = await streamer.done()
   const text = answer.text.trim()
   if (!text) return { skipped: 'empty' }
@@ -40,6 +40,8 @@ export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async 
     passages.map((p) => ({ id: p.id, citation: citationOf(p) })),
     confident,
   )
-  const outcome = await deliverAutomaticAnswer(deps, project, { customerId: customer!.id, messageRowId: payload.messageRowId, text, sources, confident })
+  // The client reads the answer without the passages' ids; the topics see the sources by name.
+  const said = withoutCitations(text) || text
+  const outcome = await deliverAutomaticAnswer(deps, project, { customerId: customer!.id, messageRowId: payload.messageRowId, text: said, sources, confident })
   return { ...outcome, drafts: draftsSent }
 })
