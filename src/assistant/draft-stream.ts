@@ -12,25 +12,27 @@ export const DRAFT_INTERVAL_MS = 1_000
 export function draftStreamer(send: DraftSender | undefined, botId: number, chatId: number, draftId: number) {
   let chain: Promise<void> = Promise.resolve()
   let lastAt = 0
-  let stopped = !send
+  /** No more drafts: the stream ended, or a call failed (then the queued ones are dropped too). */
+  let closed = !send
+  let failed = false
   let sent = 0
   return {
     onText(soFar: string): void {
       const now = Date.now()
-      if (stopped || !soFar.trim() || now - lastAt < DRAFT_INTERVAL_MS) return
+      if (closed || !soFar.trim() || now - lastAt < DRAFT_INTERVAL_MS) return
       lastAt = now
       chain = chain.then(() =>
-        stopped
+        failed
           ? undefined
           : send!(botId, chatId, draftId, soFar.slice(0, 4096)).then(
               () => void sent++,
-              () => void (stopped = true),
+              () => void (failed = closed = true),
             ),
       )
     },
     /** Waits for the drafts under way (so the message comes after them); how many were sent. */
     async done(): Promise<number> {
-      stopped = true
+      closed = true
       await chain
       return sent
     },
