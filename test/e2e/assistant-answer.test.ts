@@ -64,6 +64,21 @@ describe('answer mode', () => {
     const job = await answerJobOf('Zorbly quux frobnicate wibble?')
     expect(JSON.parse(job.result!)).toEqual({ skipped: 'not_confident' })
     expect(botMessages()).toHaveLength(before)
+
+    // With answer.when: always it answers anyway, told to say it does not know; the topics see no source.
+    const assistant = h.app.projects.find((p) => p.id === h.projectId)!.config.assistant!
+    const saved = assistant.answer
+    assistant.answer = { when: 'always', quietMinutesAfterStaff: 30 }
+    try {
+      fromZoe('Plover xyzzy grue?')
+      const answer = await waitForPrivate(h, h.world.people.zoe.id, h.world.bots.client.id, "I don't know.")
+      expect(buttonData(answer, 'Talk to a person')).toMatch(/^fl:p:/)
+      await waitForTopicMessage(h, zoe.crChat, zoe.cr, (m) => m.text?.startsWith("🤖 I don't know.") === true && m.text.includes('📚 No source'))
+      const system = (h.openai!.chatRequests().at(-1)!.body as { messages: Array<{ content: string }> }).messages[0]!.content
+      expect(system).toContain('say you do not know')
+    } finally {
+      assistant.answer = saved
+    }
   })
 
   it('a provider timeout and a 429: the message is relayed at once, no answer, the job says why', async () => {
@@ -89,8 +104,9 @@ describe('answer mode', () => {
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, '🙋 Talk to a person')
     const ping = await waitForTopicMessage(h, zoe.crChat, zoe.cr, /asked for a person after the assistant's answer/)
     expect(ping.entities?.some((e) => e.type === 'text_mention')).toBe(true)
-    const [row] = await h.database.db.select().from(assistantAnswers)
-    expect(row!.handedOverAt).toBeInstanceOf(Date)
+    // Both answers the client went past count as handed over.
+    const rows = await h.database.db.select().from(assistantAnswers).orderBy(assistantAnswers.id)
+    expect(rows.map((r) => r.handedOverAt instanceof Date)).toEqual([true, true])
 
     const before = botMessages().length
     fromZoe('How long does delivery to Switzerland take?')
@@ -113,7 +129,7 @@ describe('answer mode', () => {
 
     // /stats: one automatic answer so far, handed over.
     const stats = await askInGroup(h, h.world.people.alice.id, h.world.groups.cs.id, '/stats')
-    expect(stats.text).toContain('🤖 Automatic answers: 1, handed over to a person: 1 (100%)')
+    expect(stats.text).toContain('🤖 Automatic answers: 2, handed over to a person: 2 (100%)')
   })
 
   it('never answers once a person wrote in the conversation lately', async () => {
@@ -130,8 +146,14 @@ describe('answer mode', () => {
     const { db } = h.database
     const [{ id: customerId }] = (await db.select({ id: customers.id }).from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id))) as [{ id: number }]
     const exported = await exportCustomerData(db, h.projectId, customerId, 'test')
-    expect(exported?.assistantAnswers).toMatchObject([{ text: expect.stringContaining('United States'), sources: expect.stringContaining('shipping.md') }])
-    expect(await forgetCustomer(db, h.projectId, customerId, 'test')).toMatchObject({ assistantAnswers: 1 })
-    expect(await db.select({ text: assistantAnswers.text, sources: assistantAnswers.sources }).from(assistantAnswers)).toEqual([{ text: '', sources: '[]' }])
+    expect(exported?.assistantAnswers).toMatchObject([
+      { text: expect.stringContaining('United States'), sources: expect.stringContaining('shipping.md'), confident: true },
+      { text: "I don't know.", sources: '[]', confident: false },
+    ])
+    expect(await forgetCustomer(db, h.projectId, customerId, 'test')).toMatchObject({ assistantAnswers: 2 })
+    expect(await db.select({ text: assistantAnswers.text, sources: assistantAnswers.sources }).from(assistantAnswers)).toEqual([
+      { text: '', sources: '[]' },
+      { text: '', sources: '[]' },
+    ])
   })
 })

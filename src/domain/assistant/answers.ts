@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm'
+import { and, count, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { assistantAnswers, assistantHandovers, customers, messages } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
@@ -65,19 +65,17 @@ export async function recordAnswer(
 }
 
 /**
- * The client asked for a person after an automatic answer (one not handed over yet): the answer
- * is marked handed over and the assistant stops for this conversation until it is resolved.
- * False when the assistant had not answered (a press under a plain auto-reply). In the press's transaction.
+ * The client asked for a person after automatic answers (ones not handed over yet): they are all
+ * marked handed over (the handover rate counts answers the client went past), and the assistant
+ * stops for this conversation until it is resolved. False when the assistant had not answered
+ * (a press under a plain auto-reply). In the press's transaction.
  */
 export async function assistantHandedOver(tx: DbOrTx, project: ProjectRuntime, customerId: number, now: Date): Promise<boolean> {
-  const [latest] = await tx
-    .select({ id: assistantAnswers.id })
-    .from(assistantAnswers)
+  const [result] = await tx
+    .update(assistantAnswers)
+    .set({ handedOverAt: now })
     .where(and(eq(assistantAnswers.projectId, project.id), eq(assistantAnswers.customerId, customerId), isNull(assistantAnswers.handedOverAt)))
-    .orderBy(desc(assistantAnswers.id))
-    .limit(1)
-  if (!latest) return false
-  await tx.update(assistantAnswers).set({ handedOverAt: now }).where(eq(assistantAnswers.id, latest.id))
+  if (result.affectedRows === 0) return false
   await tx
     .insert(assistantHandovers)
     .values({ projectId: project.id, customerId, since: now })
