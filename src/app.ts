@@ -48,6 +48,7 @@ import { AssistantWorker } from './assistant/worker.js'
 import { ASSISTANT_JOBS, type AssistantJobHandler } from './assistant/jobs/index.js'
 import type { AssistantTrigger } from './domain/assistant/triggers.js'
 import { syncProjectKnowledge } from './domain/knowledge/sync-projects.js'
+import { knowledgeEmbedder } from './assistant/knowledge.js'
 
 export interface App {
   db: Database
@@ -244,7 +245,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   wakeAssistant = () => assistantWorker.wake()
   // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
   for (const project of projects) await loadRiskBook(db, project)
-  const knowledge = syncProjectKnowledge(db, projects, logger)
+  // Each project's knowledge folder, embedded by its embedding model when it has one.
+  const knowledge = syncProjectKnowledge(db, projects, logger, (project) => knowledgeEmbedder(assistantRuntime.providerFor(project), project.config.assistant))
   const cron = new CronScheduler(config.database.url, logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))

@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config/index.js'
 import type { Database } from '../db/client.js'
-import { citationOf, isConfident, retrieve, syncKnowledge } from '../domain/knowledge/index.js'
+import type { AssistantSettings } from '../config/assistant.js'
+import { knowledgeEmbedder, passagesFor } from '../assistant/knowledge.js'
+import { createOpenAIProvider } from '../assistant/openai-provider.js'
+import { disabledProvider } from '../assistant/provider.js'
+import { systemClock } from '../domain/clock.js'
+import { citationOf, isConfident, syncKnowledge } from '../domain/knowledge/index.js'
 import { NO_PROJECT, projectIdOf } from './project-option.js'
 import { runWithDatabase } from './run-cli.js'
 
@@ -18,24 +23,31 @@ async function kbCommand(db: Database, argv: string[]): Promise<number> {
   const projectId = await projectIdOf(db, values.project)
   if (projectId === null) return fail(NO_PROJECT(values.project), 2)
   if (command === 'sync' && words.length === 0) {
-    const settings = values.folder === undefined ? configuredAssistant(values.project) : { knowledge: values.folder }
-    if (settings instanceof Error) return fail(settings.message, 2)
-    if (!settings.knowledge) return fail(`Project ${values.project} has no knowledge folder: set projects[].assistant.knowledge in the config, or give --folder.`, 2)
-    const report = await syncKnowledge(db, projectId, settings.knowledge).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return new Error(`The knowledge folder ${settings.knowledge} does not exist.`)
+    const configured = configuredAssistant(values.project)
+    if (configured instanceof Error && values.folder === undefined) return fail(configured.message, 2)
+    const settings = configured instanceof Error ? undefined : configured
+    const folder = values.folder ?? settings?.knowledge
+    if (!folder) return fail(`Project ${values.project} has no knowledge folder: set projects[].assistant.knowledge in the config, or give --folder.`, 2)
+    // Embedded by the project's embedding model when the config names one (its tokens counted like the service's).
+    const embedder = knowledgeEmbedder(providerOf(db, { id: projectId, key: values.project }, settings), settings)
+    const report = await syncKnowledge(db, projectId, folder, embedder ? { embedder } : {}).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return new Error(`The knowledge folder ${folder} does not exist.`)
       throw error
     })
     if (report instanceof Error) return fail(report.message, 1)
     console.log(
-      `Knowledge base of ${values.project} synced from ${settings.knowledge}: ${report.files} file(s), ${report.inserted} passage(s) added, ${report.deleted} removed, ${report.unchanged} unchanged.`,
+      `Knowledge base of ${values.project} synced from ${folder}: ${report.files} file(s), ${report.inserted} passage(s) added, ${report.deleted} removed, ${report.unchanged} unchanged${embedder ? `, ${report.embedded} embedded` : ''}.`,
     )
+    if (report.embeddingFailed) console.error(`Embedding stopped after ${report.embedded} passage(s): ${report.embeddingFailed}. The next sync goes on.`)
     for (const file of report.broken) console.error(`Refused ${file.source}: ${file.reason} (its earlier passages are kept).`)
     return report.broken.length ? 1 : 0
   }
   if (command === 'search' && words.length > 0) {
-    const passages = await retrieve(db, projectId, words.join(' '), { limit: 5 })
-    const settings = configuredAssistant(values.project)
-    const confident = isConfident({ assistant: settings instanceof Error ? undefined : settings }, passages)
+    const configured = configuredAssistant(values.project)
+    const settings = configured instanceof Error ? undefined : configured
+    const project = { id: projectId, config: { assistant: settings } }
+    const passages = await passagesFor(db, providerOf(db, { id: projectId, key: values.project }, settings), project, words.join(' '), 5)
+    const confident = isConfident(project, passages)
     for (const passage of passages) console.log(`${passage.score.toFixed(3)}  #${passage.id}  ${citationOf(passage)}`)
     console.log(passages.length ? `Confident: ${confident ? 'yes' : 'no'}` : 'No passage found.')
     return 0
@@ -43,11 +55,16 @@ async function kbCommand(db: Database, argv: string[]): Promise<number> {
   return fail(usage, 2)
 }
 
-/** The project's `assistant` settings from the service's config file, or why they cannot be read. */
-function configuredAssistant(key: string): { knowledge?: string | undefined; confidence?: number | undefined } | Error {
+/** The project's provider for embeddings (none without an assistant). */
+function providerOf(db: Database, project: { id: number; key: string }, settings: AssistantSettings | undefined) {
+  return settings ? createOpenAIProvider(project, settings, { db, clock: systemClock }) : disabledProvider
+}
+
+/** The project's merged `assistant` settings from the service's config file (undefined: none), or why they cannot be read. */
+function configuredAssistant(key: string): AssistantSettings | undefined | Error {
   const path = process.env.TOPICDESK_CONFIG ?? 'config/topicdesk.yaml'
   try {
-    return loadConfig(path).projects.find((project) => project.key === key)?.assistant ?? {}
+    return loadConfig(path).projects.find((project) => project.key === key)?.assistant
   } catch (error) {
     if (error instanceof ConfigError) return new Error(`kb reads projects[].assistant from the config: ${error.message}`)
     throw error

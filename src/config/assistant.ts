@@ -35,7 +35,12 @@ const settings = {
 
 /** `assistant`: the deployment-wide provider; every project with no `assistant` of its own uses it. */
 export const assistantSchema = z
-  .strictObject({ ...settings, timeoutSeconds: settings.timeoutSeconds.default(30), maxTokensPerDay: settings.maxTokensPerDay.default(200_000) })
+  .strictObject({
+    ...settings,
+    timeoutSeconds: settings.timeoutSeconds.default(30),
+    maxTokensPerDay: settings.maxTokensPerDay.default(200_000),
+    confidence: knowledgeFields.confidence,
+  })
   .optional()
 
 /** `projects[].assistant`: overrides the deployment's keys one by one; `false`: no assistant for this project. */
@@ -49,6 +54,7 @@ export const projectAssistantSchema = z
       timeoutSeconds: settings.timeoutSeconds.optional(),
       maxTokensPerDay: settings.maxTokensPerDay.optional(),
       embedding: embeddingSchema.optional(),
+      // The knowledge base (h/kb): its folder and confidence threshold; the modes (h/suggest, h/answer).
       ...knowledgeFields,
       ...modeFields,
     }),
@@ -63,6 +69,7 @@ export interface AssistantSettings extends AssistantModeSettings {
   timeoutSeconds: number
   maxTokensPerDay: number
   embedding?: { baseUrl?: string; model: string }
+  /** The knowledge folder (absolute after loading) and the confidence threshold (see `src/config/knowledge.ts`). */
   knowledge?: string
   confidence?: number
 }

@@ -2,8 +2,8 @@ import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 
 /**
- * The knowledge base's keys of `assistant` (issue 19, h/kb): kept in their own block so the
- * provider's keys (`baseUrl`, `model`, …) fold in beside them.
+ * The knowledge base's keys of `projects[].assistant` (issue 19, h/kb), spread into the
+ * provider's override in `assistant.ts` (`confidence` also deployment-wide).
  */
 export const knowledgeFields = {
   /** The project's knowledge folder of Markdown/text files (relative to the config file), synced on start and by `npm run kb -- sync`. */

@@ -194,7 +194,7 @@ const projectSchema = z.strictObject({
   riskPhrases: z.array(riskPhraseSchema).default([]),
   /** The "Send anyway / Cancel" prompt of a confirm phrase: when it falls back to a normal reply, when it expires. */
   riskPrompt: riskPromptSchema,
-  /** The assistant's provider for this project, over the deployment's `assistant` (README "Assistant"); after parsing, the merged settings (knowledge base, modes). */
+  /** The assistant's provider for this project, over the deployment's `assistant` (README "Assistant"), its knowledge base (README "Knowledge base") and modes (README "Answer mode"); after parsing, the merged settings. */
   assistant: projectAssistantSchema,
 })
 /** A project's config; `assistant` is the merged provider (absent: no assistant for this project). */

@@ -23,7 +23,9 @@ beforeAll(async () => {
     groups: { cs: { chatId: -1 }, cr: [{ key: 'north', title: 'North', chatId: -2 }] },
     assistant: { knowledge: './kb/acme/' },
   }
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ database: { url: 'mysql://ignored@h/db' }, projects: [project] }))
+  // An assistant without an embedding model: the sync makes no provider call.
+  const assistant = { baseUrl: 'http://127.0.0.1:9/v1', model: 'none' }
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ database: { url: 'mysql://ignored@h/db' }, assistant, projects: [project] }))
 })
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })

@@ -6,8 +6,8 @@ import { exportCustomerData, forgetCustomer } from '../../src/domain/personal-da
 import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
-// The fixture's knowledge folder, synced when the service starts (relative to the working directory: no config file).
-const { h, zoe } = useOnboardedZoe({ project: { assistant: { knowledge: 'test/fixtures/kb/acme' } } })
+// The fixture's knowledge folder, synced and embedded by the fake provider when the service starts (relative to the working directory: no config file).
+const { h, zoe } = useOnboardedZoe({ openai: true, project: { assistant: { knowledge: 'test/fixtures/kb/acme' } } })
 
 const QUESTION = 'Can you deliver my order to Reykjavik in Iceland?'
 const ANSWER = 'Yes: Iceland takes 6–9 working days with DHL, duties paid on arrival.'
@@ -23,6 +23,9 @@ describe('the knowledge base: synced on start, /kb add from a conversation', () 
     await h.app.knowledge
     const [passage] = await retrieve(h.database.db, h.projectId, 'I forgot my password', { limit: 1 })
     expect(passage).toMatchObject({ source: 'accounts.md', section: 'Your account > Resetting your password' })
+    const stored = await h.database.db.select({ model: kbChunks.embeddingModel }).from(kbChunks).where(eq(kbChunks.projectId, h.projectId))
+    expect(stored.length).toBeGreaterThanOrEqual(30)
+    expect(stored.every((row) => row.model === h.openai!.embeddingModel)).toBe(true)
   })
 
   it('a CS lead adds a client question and its staff answer; an agent is refused; leads list and remove; forget deletes it', async () => {

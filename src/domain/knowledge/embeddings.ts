@@ -22,9 +22,10 @@ export function embeddingText(section: string, text: string): string {
 /**
  * Embeds the project's passages that have no embedding of the embedder's model (new ones, or all
  * after a model change), in batches; returns how many were stored. Stops quietly when the
- * embedder answers undefined (no embedding model): retrieval then stays FULLTEXT.
+ * embedder answers undefined (no embedding model): retrieval then stays FULLTEXT; stops at a
+ * failing call, saying why (the next sync goes on where it stopped).
  */
-export async function embedMissing(db: Database, projectId: number, embedder: ChunkEmbedder): Promise<number> {
+export async function embedMissing(db: Database, projectId: number, embedder: ChunkEmbedder): Promise<{ stored: number; failed?: string }> {
   const missing = await db
     .select({ id: kbChunks.id, section: kbChunks.section, text: kbChunks.text })
     .from(kbChunks)
@@ -33,8 +34,13 @@ export async function embedMissing(db: Database, projectId: number, embedder: Ch
   let stored = 0
   for (let i = 0; i < missing.length; i += BATCH) {
     const batch = missing.slice(i, i + BATCH)
-    const vectors = await embedder.embed(batch.map((chunk) => embeddingText(chunk.section, chunk.text)))
-    if (!vectors || vectors.length !== batch.length) return stored
+    let vectors: number[][] | undefined
+    try {
+      vectors = await embedder.embed(batch.map((chunk) => embeddingText(chunk.section, chunk.text)))
+    } catch (error) {
+      return { stored, failed: error instanceof Error ? error.message : String(error) }
+    }
+    if (!vectors || vectors.length !== batch.length) return { stored }
     for (const [j, chunk] of batch.entries()) {
       await db
         .update(kbChunks)
@@ -43,7 +49,7 @@ export async function embedMissing(db: Database, projectId: number, embedder: Ch
       stored++
     }
   }
-  return stored
+  return { stored }
 }
 
 /** Cosine similarity of two vectors of the same length (0 when either is all zeros). */

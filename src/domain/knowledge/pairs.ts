@@ -14,6 +14,8 @@ export type KnowledgeOutcome = { ok: true; text: string } | { ok: false; reason:
 const QUESTION_LOOKBACK = 10
 /** A pair's section is its question, shortened. */
 const SECTION_CHARS = 120
+/** The question kept of long client messages (with a 4096-character answer, the passage fits its TEXT column in any script). */
+const QUESTION_CHARS = 2000
 
 /**
  * `/kb add` as a reply to a staff answer in a customer's topic (or a mirror of it): the client's
@@ -52,7 +54,7 @@ export async function addKnowledgePair(deps: DomainDeps, project: ProjectRuntime
 async function questionOf(db: DbOrTx, answer: typeof messages.$inferSelect): Promise<string | undefined> {
   if (answer.replyToRowId) {
     const [asked] = await db.select().from(messages).where(eq(messages.id, answer.replyToRowId))
-    if (asked?.origin === 'client' && !asked.deleted && asked.text?.trim()) return asked.text.trim()
+    if (asked?.origin === 'client' && !asked.deleted && asked.text?.trim()) return asked.text.trim().slice(0, QUESTION_CHARS)
   }
   const before = await db
     .select({ origin: messages.origin, text: messages.text, deleted: messages.deleted, internalNote: messages.internalNote })
@@ -65,7 +67,7 @@ async function questionOf(db: DbOrTx, answer: typeof messages.$inferSelect): Pro
     if (message.origin === 'staff' && !message.internalNote) break
     if (message.origin === 'client' && !message.deleted && message.text?.trim()) asked.unshift(message.text.trim())
   }
-  return asked.length ? asked.join('\n') : undefined
+  return asked.length ? asked.join('\n').slice(0, QUESTION_CHARS) : undefined
 }
 
 /** `/kb list`: the approved pairs, newest first (up to 20), and how many passages the files give. CS leads only. */

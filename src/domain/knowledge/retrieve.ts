@@ -68,10 +68,13 @@ async function fulltextRanking(db: DbOrTx, projectId: number, question: string):
   const query = termsOf(question).join(' ')
   if (query.trim() === '') return []
   const relevance = sql<number>`MATCH(${kbChunks.terms}) AGAINST (${query} IN NATURAL LANGUAGE MODE)`
+  // Which rows hold a term, in BOOLEAN MODE (the terms are bare words: no operators): a term in every
+  // passage of a tiny table has an IDF, hence a relevance, of 0, and would not pass `relevance > 0`.
+  const holdsTerm = sql`MATCH(${kbChunks.terms}) AGAINST (${query} IN BOOLEAN MODE)`
   return db
     .select({ id: kbChunks.id, source: kbChunks.source, section: kbChunks.section, text: kbChunks.text, terms: kbChunks.terms })
     .from(kbChunks)
-    .where(and(eq(kbChunks.projectId, projectId), relevance))
+    .where(and(eq(kbChunks.projectId, projectId), holdsTerm))
     .orderBy(desc(relevance), kbChunks.id)
     .limit(CANDIDATES)
 }

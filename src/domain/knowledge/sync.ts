@@ -15,6 +15,8 @@ export interface KnowledgeSyncReport {
   unchanged: number
   /** Passages given an embedding (with an embedding model). */
   embedded: number
+  /** Why embedding stopped (the provider failed or its token cap was reached): the passages are searchable by FULLTEXT meanwhile, and the next sync embeds the rest. */
+  embeddingFailed?: string
   broken: BrokenFile[]
 }
 
@@ -91,6 +93,10 @@ export async function syncKnowledge(db: Database, projectId: number, folder: str
     }
     report.inserted = inserts.length
   })
-  if (options.embedder) report.embedded = await embedMissing(db, projectId, options.embedder)
+  if (options.embedder) {
+    const outcome = await embedMissing(db, projectId, options.embedder)
+    report.embedded = outcome.stored
+    if (outcome.failed !== undefined) report.embeddingFailed = outcome.failed
+  }
   return report
 }

@@ -66,6 +66,39 @@ describe('knowledge base sync', () => {
   })
 })
 
+describe('a knowledge base of one passage', () => {
+  it('still finds it (its terms are in every passage: an IDF of 0) and keeps each project to its own', async () => {
+    const [other] = await database.db.insert(projects).values({ key: 'tiny', name: 'Tiny' })
+    const tiny = mkdtempSync(join(tmpdir(), 'kb-tiny-'))
+    writeFileSync(join(tiny, 'one.md'), '# One\n\nRefunds take five working days.\n')
+    await syncKnowledge(database.db, other.insertId, tiny)
+    rmSync(tiny, { recursive: true, force: true })
+    expect(await retrieve(database.db, other.insertId, 'how long do refunds take?')).toMatchObject([{ source: 'one.md', section: 'One', score: 0.667 }])
+    expect((await retrieve(database.db, projectId, 'refunds take working days')).every((passage) => passage.source !== 'one.md')).toBe(true)
+  })
+})
+
+describe('knowledge base embeddings at sync', () => {
+  /** A stand-in embedding model: one dimension per letter a–z. */
+  const letters = (texts: string[]) => texts.map((text) => [...'abcdefghijklmnopqrstuvwxyz'].map((letter) => text.toLowerCase().split(letter).length - 1))
+
+  it('embeds the passages without an embedding of the model, again after a model change, and stops at a failing call', async () => {
+    const calls: number[] = []
+    const embedder = (model: string) => ({ model, embed: (texts: string[]) => (calls.push(texts.length), Promise.resolve(letters(texts))) })
+    const total = (await chunks()).length
+    expect((await syncKnowledge(database.db, projectId, folder, { embedder: embedder('letters-1') })).embedded).toBe(total)
+    expect(calls.every((n) => n <= 32)).toBe(true)
+    expect((await syncKnowledge(database.db, projectId, folder, { embedder: embedder('letters-1') })).embedded).toBe(0)
+    expect((await chunks()).every((row) => row.embeddingModel === 'letters-1' && (JSON.parse(row.embedding!) as number[]).length === 26)).toBe(true)
+    const failing = { model: 'letters-2', embed: () => Promise.reject(new Error('the assistant is unavailable (timeout)')) }
+    expect(await syncKnowledge(database.db, projectId, folder, { embedder: failing })).toMatchObject({ embedded: 0, embeddingFailed: 'the assistant is unavailable (timeout)' })
+    expect((await syncKnowledge(database.db, projectId, folder, { embedder: embedder('letters-2') })).embedded).toBe(total)
+    // Without an embedding model (the provider answers undefined), nothing is stored and nothing fails.
+    expect(await syncKnowledge(database.db, projectId, folder, { embedder: { model: 'none', embed: () => Promise.resolve(undefined) } })).toMatchObject({ embedded: 0 })
+    expect((await chunks()).every((row) => row.embeddingModel === 'letters-2')).toBe(true)
+  })
+})
+
 function readOrders(): string {
   return readFileSync('test/fixtures/kb/acme/orders.md', 'utf8')
 }
