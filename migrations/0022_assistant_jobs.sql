@@ -1,6 +1,7 @@
 CREATE TABLE `assistant_jobs` (
 	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`project_id` int unsigned NOT NULL,
+	`customer_id` bigint unsigned,
 	`kind` varchar(48) NOT NULL,
 	`payload` longtext NOT NULL,
 	`state` varchar(12) NOT NULL DEFAULT 'pending',
@@ -22,4 +23,5 @@ CREATE TABLE `assistant_token_usage` (
 );
 --> statement-breakpoint
 CREATE INDEX `assistant_jobs_due_idx` ON `assistant_jobs` (`state`,`due_at`);--> statement-breakpoint
-CREATE INDEX `assistant_jobs_project_idx` ON `assistant_jobs` (`project_id`,`state`);
+CREATE INDEX `assistant_jobs_project_idx` ON `assistant_jobs` (`project_id`,`state`);--> statement-breakpoint
+CREATE INDEX `assistant_jobs_customer_idx` ON `assistant_jobs` (`customer_id`);

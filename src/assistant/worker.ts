@@ -23,7 +23,7 @@ export interface AssistantWorkerOptions {
   /** Jobs run at once (each waits on its provider, not on the CPU). */
   concurrency?: number
   pollIntervalMs?: number
-  /** A claimed job's lease; a crashed worker's job runs again after it. */
+  /** A claimed job's lease; a crashed worker's job runs again after it (default: three of the longest provider deadline, and 30 s). */
   leaseSeconds?: number
   /** Runs of a job whose handler threw something else than `AssistantUnavailable` (a bug, the database). */
   maxAttempts?: number
@@ -56,7 +56,9 @@ export class AssistantWorker {
     options: AssistantWorkerOptions = {},
   ) {
     this.handlers = new Map(deps.handlers.map((h) => [h.kind, h]))
-    this.options = { concurrency: 4, pollIntervalMs: 250, leaseSeconds: 300, maxAttempts: 3, ...options }
+    // A job may call its provider a few times: its lease outlasts them, so a slow job is never taken twice.
+    const longestCall = Math.max(0, ...deps.projects.map((p) => p.config.assistant?.timeoutSeconds ?? 0))
+    this.options = { concurrency: 4, pollIntervalMs: 250, leaseSeconds: Math.ceil(3 * longestCall + 30), maxAttempts: 3, ...options }
   }
 
   /** The projects whose jobs it takes: those with an assistant. */

@@ -1,6 +1,6 @@
 /** One line of the doctor's report: what was checked, whether it is fine, and how to fix it when not. */
 export interface CheckRow {
-  area: 'config' | 'bot' | 'group' | 'rights' | 'privacy' | 'webhook' | 'staff' | 'database' | 'cron'
+  area: 'config' | 'bot' | 'group' | 'rights' | 'privacy' | 'webhook' | 'staff' | 'database' | 'cron' | 'assistant'
   subject: string
   ok: boolean
   detail: string

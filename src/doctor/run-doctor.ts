@@ -5,13 +5,14 @@ import { fail, pass, type CheckRow } from './check.js'
 import { checkDatabase } from './database-checks.js'
 import { checkMembership } from './membership-checks.js'
 import { checkTelegram } from './telegram-checks.js'
+import { checkAssistant } from './assistant-checks.js'
 
-/** Every check of a deployment: the config's cron schedules, the database, and each bot, group and staff member on Telegram. */
+/** Every check of a deployment: the config's cron schedules, the database, each bot, group and staff member on Telegram, and the assistant's endpoints. */
 export async function runDoctor(config: Config): Promise<CheckRow[]> {
   const database = await checkDatabase(config.database.url)
   // The membership list needs the database (who was seen in the groups): only when it answered.
   const reachable = database.some((row) => row.subject === 'server')
-  return [...checkCron(config), ...database, ...(await checkTelegram(config)), ...(reachable ? await checkMembership(config) : [])]
+  return [...checkCron(config), ...database, ...(await checkTelegram(config)), ...(reachable ? await checkMembership(config) : []), ...(await checkAssistant(config))]
 }
 
 export function checkCron(config: Config): CheckRow[] {

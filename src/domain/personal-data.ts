@@ -25,6 +25,7 @@ import { customerNoteList, customerTagList } from './crm/profile-extras.js'
 import { customerOutboxRows, eraseOutboxRows, tracesOf } from './forget/outbox-rows.js'
 import { ERASED_PAYLOAD, parseJson } from './forget/scrub.js'
 import { customerUpdates, eraseUpdates } from './forget/stored-updates.js'
+import { forgetAssistantJobs } from './assistant/jobs.js'
 import { BUILT_IN_TEXTS } from '../texts/index.js'
 import { customerLinkData, eraseCustomerClicks } from './links/personal-data.js'
 import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js'
@@ -216,6 +217,8 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       .set({ text: null })
       .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.customerId, customerId)))
     await tx.update(reassignments).set({ error: null }).where(eq(reassignments.customerId, customerId))
+    // Assistant work about them (its payload may quote their messages).
+    await forgetAssistantJobs(tx, projectId, customerId)
     // A held staff message's risk prompt keeps its text until then.
     await tx
       .update(riskPrompts)

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { defineAssistantJob } from '../../src/assistant/jobs/index.js'
-import { assistantJobs } from '../../src/db/schema/index.js'
+import { assistantJobs, customers } from '../../src/db/schema/index.js'
+import { forgetCustomer } from '../../src/domain/personal-data.js'
 import { queueAssistantJob } from '../../src/domain/assistant/jobs.js'
 import type { AssistantTrigger } from '../../src/domain/assistant/triggers.js'
 import { ShiftedClock } from '../../src/domain/clock.js'
@@ -16,11 +17,11 @@ const echo = defineAssistantJob<{ text: string; origin: string }>('test_echo', a
 })
 /** A test-only trigger: one echo job per relayed message, queued in the relay's transaction. */
 const echoEveryMessage: AssistantTrigger = (tx, _clock, project, event) =>
-  queueAssistantJob(tx, project, { kind: 'test_echo', payload: { text: event.stored.text ?? '', origin: event.kind } }).then(() => undefined)
+  queueAssistantJob(tx, project, { kind: 'test_echo', customerId: event.customer.id, payload: { text: event.stored.text ?? '', origin: event.kind } }).then(() => undefined)
 
 const clock = new ShiftedClock()
 const { h, zoe } = useOnboardedZoe({
-  openai: { flavour: 'ollama', assistant: { timeoutSeconds: 2 } },
+  openai: { flavour: 'ollama', assistant: { timeoutSeconds: 3 } },
   start: { assistantJobs: [echo], assistantTriggers: [echoEveryMessage], clock },
 })
 
@@ -60,16 +61,18 @@ describe('assistant jobs', () => {
     const relayedIn = Date.now() - sentAt
     // The relay did not wait for the provider: the job has not ended yet.
     expect((await jobOf('slow one'))?.state).not.toBe('failed')
-    expect(relayedIn).toBeLessThan(2_000)
+    expect(relayedIn).toBeLessThan(3_000)
     const job = await jobEnded('slow one')
     expect(job).toMatchObject({ state: 'failed', outcome: 'timeout' })
     await waitForTopicMessage(h, cs, onboarding.message_thread_id, '🤖 Assistant alarm')
 
-    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'slow two' })
-    expect(await jobEnded('slow two')).toMatchObject({ outcome: 'timeout' })
-    // One alarm within the hour, however many jobs fail; the next hour, one more.
-    h.openai!.fail(500, 3)
+    // Rate-limited within the hour: the job ends, no second alarm.
     h.openai!.delay(0)
+    h.openai!.rateLimit(3, 0)
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'limited two' })
+    expect(await jobEnded('limited two')).toMatchObject({ outcome: 'rate_limited' })
+    // The next hour, one more.
+    h.openai!.fail(500, 3)
     clock.advance(61 * 60_000)
     sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'failing three' })
     expect(await jobEnded('failing three')).toMatchObject({ outcome: 'failed' })
@@ -79,14 +82,24 @@ describe('assistant jobs', () => {
       expect.stringContaining('answers with errors'),
     ])
     const rows = await h.database.db.select().from(assistantJobs).where(eq(assistantJobs.state, 'failed'))
-    expect(rows.map((r) => r.outcome).sort()).toEqual(['failed', 'timeout', 'timeout'])
+    expect(rows.map((r) => r.outcome).sort()).toEqual(['failed', 'rate_limited', 'timeout'])
     // The metrics: calls by outcome, tokens of the calls that answered, their latency.
     const metrics = await h.app.metrics.registry.metrics()
     const key = h.config.projects[0]!.key
     expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="ok"} 2`)
-    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="timeout"} 2`)
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="timeout"} 1`)
     expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="failed"} 1`)
+    expect(metrics).toContain(`topicdesk_assistant_requests_total{project="${key}",purpose="suggest",outcome="rate_limited"} 1`)
     expect(metrics).toMatch(new RegExp(`topicdesk_assistant_tokens_total\\{project="${key}"\\} [1-9]`))
     expect(metrics).toContain(`topicdesk_assistant_request_seconds_count{project="${key}",purpose="suggest"} 5`)
+  })
+
+  it('customer forget erases the payloads and results of their assistant jobs', async () => {
+    const [customer] = await h.database.db.select().from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id))
+    const report = await forgetCustomer(h.database.db, h.projectId, customer!.id, 'test')
+    expect(report).toBeDefined()
+    const rows = await h.database.db.select().from(assistantJobs).where(eq(assistantJobs.customerId, customer!.id))
+    expect(rows.length).toBeGreaterThanOrEqual(5)
+    for (const row of rows) expect([row.payload, row.result]).toEqual(['{}', null])
   })
 })

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { date, datetime, index, int, longtext, mysqlTable, primaryKey, varchar } from 'drizzle-orm/mysql-core'
-import { primaryId, projectScope, timestamps } from './columns.js'
+import { primaryId, projectScope, rowId, timestamps } from './columns.js'
 
 export const assistantJobStates = ['pending', 'running', 'done', 'failed'] as const
 export type AssistantJobState = (typeof assistantJobStates)[number]
@@ -15,6 +15,8 @@ export const assistantJobs = mysqlTable(
   {
     id: primaryId(),
     ...projectScope,
+    /** The customer the work is about, if any: `customer forget` erases their jobs' payloads and results. */
+    customerId: rowId('customer_id'),
     /** The handler's kind (`src/assistant/jobs/index.ts`). */
     kind: varchar('kind', { length: 48 }).notNull(),
     /** JSON (written and read by `domain/assistant/jobs.ts` and the worker). */
@@ -32,7 +34,11 @@ export const assistantJobs = mysqlTable(
     result: longtext('result'),
     ...timestamps,
   },
-  (t) => [index('assistant_jobs_due_idx').on(t.state, t.dueAt), index('assistant_jobs_project_idx').on(t.projectId, t.state)],
+  (t) => [
+    index('assistant_jobs_due_idx').on(t.state, t.dueAt),
+    index('assistant_jobs_project_idx').on(t.projectId, t.state),
+    index('assistant_jobs_customer_idx').on(t.customerId),
+  ],
 )
 
 /** Tokens a project spent per UTC day, as the provider counted them (the `maxTokensPerDay` cap). */

@@ -9,6 +9,8 @@ export interface AssistantJobRequest {
   payload: unknown
   /** Not before (absent: at once, by the database's clock). */
   dueAt?: Date
+  /** The customer it is about (a payload quoting their messages): `customer forget` erases it. */
+  customerId?: number
 }
 
 /**
@@ -17,7 +19,9 @@ export interface AssistantJobRequest {
  * Returns the job's id.
  */
 export async function queueAssistantJob(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, job: AssistantJobRequest): Promise<number> {
-  const [result] = await tx.insert(assistantJobs).values({ projectId: project.id, kind: job.kind, payload: JSON.stringify(job.payload ?? null), dueAt: job.dueAt })
+  const [result] = await tx
+    .insert(assistantJobs)
+    .values({ projectId: project.id, customerId: job.customerId, kind: job.kind, payload: JSON.stringify(job.payload ?? null), dueAt: job.dueAt })
   return Number(result.insertId)
 }
 
@@ -32,5 +36,19 @@ export function hasAssistant(project: Pick<ProjectRuntime, 'config'>): boolean {
  */
 export async function pruneAssistantJobs(db: DbOrTx, olderThanDays: number): Promise<number> {
   const [result] = await db.execute(sql`DELETE FROM assistant_jobs WHERE state IN ('done', 'failed') AND updated_at < UTC_TIMESTAMP(3) - INTERVAL ${olderThanDays} DAY LIMIT 10000`)
+  return (result as { affectedRows: number }).affectedRows
+}
+
+/**
+ * `customer forget`: the customer's assistant jobs lose their payload and result; one not run yet
+ * never runs (`outcome` forgotten). Returns how many jobs were touched.
+ */
+export async function forgetAssistantJobs(tx: DbOrTx, projectId: number, customerId: number): Promise<number> {
+  const [result] = await tx.execute(sql`
+    UPDATE assistant_jobs
+    SET payload = '{}', result = NULL,
+        outcome = CASE WHEN state IN ('pending', 'running') THEN 'forgotten' ELSE outcome END,
+        state = CASE WHEN state IN ('pending', 'running') THEN 'failed' ELSE state END
+    WHERE project_id = ${projectId} AND customer_id = ${customerId}`)
   return (result as { affectedRows: number }).affectedRows
 }

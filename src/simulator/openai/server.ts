@@ -27,16 +27,19 @@ export interface FakeOpenAI {
   flavour: FlavourOptions['flavour']
   model: string
   embeddingModel?: string
+  /** Every request, in order: the service's start-up doctor also asks `GET /v1/models`, so prefer the two below. */
   requests: RecordedRequest[]
-  /** The chat requests' bodies, in order. */
+  /** The chat completion requests, in order. */
   chatRequests(): RecordedRequest[]
+  /** The embedding requests, in order. */
+  embeddingRequests(): RecordedRequest[]
   /** A scripted answer, tested against the last user message before the passage rule. */
   answer(match: string | RegExp, text: string): void
-  /** Every following request waits this long before it is answered (0: no wait). */
+  /** Every following call (chat or embeddings) waits this long before it is answered (0: no wait). */
   delay(ms: number): void
-  /** The next `count` requests are answered with `status` (the flavour's error body). */
+  /** The next `count` calls (chat or embeddings) are answered with `status` (the flavour's error body). */
   fail(status: number, count?: number): void
-  /** The next `count` requests are answered 429 with `retry-after: retryAfterSeconds`. */
+  /** The next `count` calls are answered 429 with `retry-after: retryAfterSeconds`. */
   rateLimit(count: number, retryAfterSeconds: number): void
   /** Forgets the knobs, scripts and recorded requests. */
   reset(): void
@@ -79,9 +82,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return send(res, { status: 400, body: errorBody(flavour, 400, 'the body is not JSON') })
     }
     requests.push({ method: req.method ?? 'GET', path, body, authorization: req.headers.authorization, at: Date.now() })
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
+    // The knobs act on the calls (POST); `GET /v1/models` (the doctor's check at start-up) always answers.
+    const call = req.method === 'POST'
+    if (call && delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
     if (res.destroyed) return
-    const failure = failures.shift()
+    const failure = call ? failures.shift() : undefined
     if (failure) {
       const headers = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : undefined
       const message = failure.status === 429 ? 'Rate limit reached, please try again later.' : 'The server had an error while processing your request.'
@@ -155,6 +160,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     embeddingModel: settings.embeddingModel,
     requests,
     chatRequests: () => requests.filter((r) => r.path === '/v1/chat/completions'),
+    embeddingRequests: () => requests.filter((r) => r.path === '/v1/embeddings'),
     answer: (match, text) => void scripted.push({ match, text }),
     delay: (ms) => void (delayMs = ms),
     fail: (status, count = 1) => void failures.push(...Array.from({ length: count }, () => ({ status }))),
