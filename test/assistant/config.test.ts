@@ -9,7 +9,7 @@ const project = (key: string, assistant?: ProjectInput['assistant']): ProjectInp
   name: key,
   bots: { client: `1${key.length}:a`, cs: `2${key.length}:b`, cr: `3${key.length}:c` },
   groups: { cs: { chatId: -100 - key.length }, cr: [{ key: 'north', title: 'North', chatId: -200 - key.length }] },
-  ...(assistant === undefined ? {} : { assistant: assistant as never }),
+  ...(assistant === undefined ? {} : { assistant }),
 })
 const base = (extra: Partial<ConfigInput>) => ({ database: { url: 'mysql://u:p@localhost/db' }, projects: [project('a')], ...extra })
 
