@@ -233,7 +233,20 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   workers.start()
   // Assistant work runs on its own queue, so a slow provider never holds up the relay.
   const assistantRuntime = new AssistantRuntime({ db, domain: deps, observer: metrics })
-  const assistantWorker = new AssistantWorker({ db, domain: deps, logger, projects, runtime: assistantRuntime, handlers: [...ASSISTANT_JOBS, ...(options.assistantJobs ?? [])] })
+  const assistantWorker = new AssistantWorker({
+    db,
+    domain: deps,
+    logger,
+    projects,
+    runtime: assistantRuntime,
+    handlers: [...ASSISTANT_JOBS, ...(options.assistantJobs ?? [])],
+    // Answer mode streams drafts straight from the client bot (a draft is no message: not the outbox).
+    drafts: (botId, chatId, draftId, text) =>
+      gateway
+        .api(botId)
+        .sendMessageDraft(chatId, draftId, text)
+        .then(() => undefined),
+  })
   assistantWorker.start()
   // Translation's language detector loads once here, not inside the first client message's transaction.
   if (projects.some((project) => project.config.translation)) await loadDetector()

@@ -4,7 +4,7 @@ import { assistantJobs } from '../db/schema/index.js'
 import type { DomainDeps } from '../domain/deps.js'
 import type { ProjectRuntime } from '../domain/project-runtime.js'
 import type { Logger } from '../logger.js'
-import type { AssistantJobHandler } from './jobs/job.js'
+import type { AssistantJobHandler, DraftSender } from './jobs/job.js'
 import { AssistantUnavailable } from './provider.js'
 import type { AssistantRuntime } from './runtime.js'
 
@@ -15,6 +15,8 @@ export interface AssistantWorkerDeps {
   projects: ProjectRuntime[]
   runtime: AssistantRuntime
   handlers: readonly AssistantJobHandler[]
+  /** Direct draft calls for streamed answers (answer mode). */
+  drafts?: DraftSender
 }
 
 export interface AssistantWorkerOptions {
@@ -155,7 +157,7 @@ export class AssistantWorker {
     }
     try {
       const result = await handler.run(
-        { jobId: job.id, project, provider: this.deps.runtime.providerFor(project), deps: this.deps.domain, logger: logger.child(log) },
+        { jobId: job.id, project, provider: this.deps.runtime.providerFor(project), deps: this.deps.domain, logger: logger.child(log), drafts: this.deps.drafts },
         JSON.parse(job.payload),
       )
       await this.finish(job, 'done', 'done', result)

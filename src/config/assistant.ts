@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { knowledgeFields } from './knowledge.js'
-import { modeFields, projectModeFields } from './modes.js'
+import { ASSISTANT_MODE_DEFAULTS, modeFields, type AssistantModeSettings } from './assistant-modes.js'
 
 const baseUrl = z
   .string()
@@ -28,6 +28,9 @@ const settings = {
   /** Tokens (prompt and completion, as the provider counts them) a project may spend per UTC day. */
   maxTokensPerDay: z.number().int().positive(),
   embedding: embeddingSchema.optional(),
+  // The knowledge base's keys (h/kb) and the modes' (h/suggest, h/answer).
+  ...knowledgeFields,
+  ...modeFields,
 }
 
 /** `assistant`: the deployment-wide provider; every project with no `assistant` of its own uses it. */
@@ -52,16 +55,15 @@ export const projectAssistantSchema = z
       timeoutSeconds: settings.timeoutSeconds.optional(),
       maxTokensPerDay: settings.maxTokensPerDay.optional(),
       embedding: embeddingSchema.optional(),
-      // The knowledge base (h/kb): its folder and confidence threshold.
+      // The knowledge base (h/kb): its folder and confidence threshold; the modes (h/suggest, h/answer).
       ...knowledgeFields,
-      // Suggest and answer modes (h/suggest): the project's mode and per CR team.
-      ...projectModeFields,
+      ...modeFields,
     }),
   ])
   .optional()
 
 /** A project's provider after merging: what `src/assistant/provider.ts` connects to. */
-export interface AssistantSettings {
+export interface AssistantSettings extends AssistantModeSettings {
   baseUrl: string
   model: string
   apiKeyEnv?: string
@@ -71,7 +73,7 @@ export interface AssistantSettings {
   /** The knowledge folder (absolute after loading) and the confidence threshold (see `src/config/knowledge.ts`). */
   knowledge?: string
   confidence?: number
-  /** What the assistant does for the project's customers, and per CR team (config/modes.ts). */
+  /** What the assistant does for the project's customers, and per CR team (config/assistant-modes.ts). */
   mode: 'off' | 'suggest' | 'answer'
   teams?: Record<string, 'off' | 'suggest' | 'answer'>
 }
@@ -82,7 +84,7 @@ type ProjectOverride = z.infer<typeof projectAssistantSchema>
 /** The project's keys over the deployment's; undefined when neither names an endpoint and a model, or the project says `false`. */
 export function mergeAssistant(deployment: Deployment, project: ProjectOverride): AssistantSettings | { missing: string[] } | undefined {
   if (project === false || (!deployment && !project)) return undefined
-  const merged = { timeoutSeconds: 30, maxTokensPerDay: 200_000, mode: 'suggest' as const, ...deployment, ...dropUndefined(project ?? {}) }
+  const merged = { timeoutSeconds: 30, maxTokensPerDay: 200_000, ...ASSISTANT_MODE_DEFAULTS, ...dropUndefined(deployment ?? {}), ...dropUndefined(project ?? {}) }
   const missing = (['baseUrl', 'model'] as const).filter((key) => merged[key] === undefined)
   if (missing.length > 0) return { missing }
   return merged as AssistantSettings

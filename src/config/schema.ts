@@ -197,7 +197,7 @@ const projectSchema = z.strictObject({
   riskPrompt: riskPromptSchema,
   /** Translation between the staff's language and each client's (see config/translation.ts). */
   translation: translationSchema,
-  /** The assistant's provider for this project, over the deployment's `assistant` (README "Assistant"), and its knowledge base (README "Knowledge base"); after parsing, the merged settings. */
+  /** The assistant's provider for this project, over the deployment's `assistant` (README "Assistant"), its knowledge base (README "Knowledge base") and modes (README "Answer mode"); after parsing, the merged settings. */
   assistant: projectAssistantSchema,
 })
 /** A project's config; `assistant` is the merged provider (absent: no assistant for this project). */

@@ -1,4 +1,5 @@
 import { startApp } from '../app.js'
+import { playAnswerStory } from './answer-story.js'
 import { createConfig } from '../config/index.js'
 import { accounts, projects } from '../db/schema/index.js'
 import { createLogger } from '../logger.js'
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
     await playGrowthStory({ sim, world, transcript })
     await playRiskStory({ sim, world, transcript })
     await playSuggestStory({ sim, world, transcript, project: acme })
-    await playTranslationStory({ sim, beta, transcript, openai }, 51)
+    await playAnswerStory({ sim, world, transcript, project: acme, db: app.db })
+    await playTranslationStory({ sim, beta, transcript, openai }, 53)
     const stats = sim.stats()
     console.log(
       `\nDemo finished: ${stats.sent} messages posted by bots, ${Object.values(stats.uploads).reduce((a, b) => a + b, 0)} file uploads, ${stats.rateLimited} rate-limited calls.`,

@@ -33,6 +33,7 @@ import { customerAnswerList, eraseCustomerAnswers } from './autoreply/answers.js
 import { customerKnowledgePairs, eraseCustomerKnowledgePairs } from './knowledge/pairs.js'
 import { customerTranslationList, eraseCustomerTranslations } from './translation/cache.js'
 import { customerSuggestions, eraseCustomerSuggestions } from './assistant/personal-data.js'
+import { customerAssistantAnswers, eraseCustomerAssistantAnswers } from './assistant/answers.js'
 
 /** Finds a project's customer by row id or by their account's email. */
 export async function findCustomerByIdOrEmail(db: DbOrTx, projectId: number, idOrEmail: string) {
@@ -104,6 +105,8 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     translations: await customerTranslationList(db, customer, customerId),
     /** Replies the assistant suggested to staff in their conversation (suggest mode, issue 19). */
     suggestions: await customerSuggestions(db, projectId, customerId),
+    /** The assistant's automatic answers to them, with their sources and whether they were handed over (answer mode). */
+    assistantAnswers: await customerAssistantAnswers(db, projectId, customerId),
     auditLog: (
       await db
         .select()
@@ -146,6 +149,8 @@ export interface ForgetReport {
   translations: number
   /** Suggested replies of their conversation: texts erased (the fates stay for /stats). */
   suggestions: number
+  /** The assistant's automatic answers to them: text and sources erased (the rows stay for the handover rate). */
+  assistantAnswers: number
 }
 
 /**
@@ -244,6 +249,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
       knowledgePairs: await eraseCustomerKnowledgePairs(tx, projectId, customerId),
       translations: erasedTranslations,
       suggestions: await eraseCustomerSuggestions(tx, projectId, customerId),
+      assistantAnswers: await eraseCustomerAssistantAnswers(tx, projectId, customerId),
     }
     await tx.insert(auditLog).values(projectRow(auditLog, projectId, { action: 'customer_forgotten', customerId, details: JSON.stringify({ by: actor, ...report }) }))
     return report

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import { draftsOf, type DraftUpdate } from './methods/drafts.js'
 import type { Server } from 'node:http'
 import type { Message } from 'grammy/types'
 import { Clock } from './clock.js'
@@ -252,6 +253,11 @@ export class Simulator {
   /** Every ephemeral message sent in a chat, whoever it was for (lost and deleted ones too). */
   ephemeralSent(chatId: number): EphemeralMessage[] {
     return ephemeralSent(this.world, chatId)
+  }
+
+  /** The drafts a bot streamed into a user's private chat (`sendMessageDraft`), oldest first. */
+  draftsIn(userId: number, botId?: number): DraftUpdate[] {
+    return draftsOf(this.world).filter((d) => d.chatId === userId && (botId === undefined || d.botId === botId))
   }
 
   chatMessages(chatId: number, o?: { threadId?: number; includeDeleted?: boolean; botId?: number }): SimMessageView[] {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
 import type { ConfigInput } from '../../src/config/schema.js'
+import { ASSISTANT_MODE_DEFAULTS } from '../../src/config/assistant-modes.js'
 
 type ProjectInput = ConfigInput['projects'][number]
 const project = (key: string, assistant?: ProjectInput['assistant']): ProjectInput => ({
@@ -33,14 +34,14 @@ describe('assistant config', () => {
       }),
     )
     const [a, b, c] = config.projects
-    expect(a!.assistant).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000, mode: 'suggest' })
+    expect(a!.assistant).toEqual({ ...ASSISTANT_MODE_DEFAULTS, baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutSeconds: 30, maxTokensPerDay: 200_000 })
     expect(b!.assistant).toEqual({
+      ...ASSISTANT_MODE_DEFAULTS,
       baseUrl: 'http://localhost:11434/v1',
       model: 'qwen2.5',
       timeoutSeconds: 30,
       maxTokensPerDay: 500,
       embedding: { baseUrl: 'http://localhost:8081/v1', model: 'nomic' },
-      mode: 'suggest',
     })
     expect(c!.assistant).toBeUndefined()
   })

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { ASSISTANT_MODE_DEFAULTS } from '../../src/config/assistant-modes.js'
 import { createOpenAIProvider } from '../../src/assistant/openai-provider.js'
 import { AssistantUnavailable, type AssistantProvider } from '../../src/assistant/provider.js'
 import { tokensSpent, usageDay } from '../../src/assistant/token-ledger.js'
@@ -32,7 +33,7 @@ function providerOn(settings: Partial<AssistantSettings> & { baseUrl: string; mo
   const project = { id: nextProject++, key: 'p' }
   const provider = createOpenAIProvider(
     project,
-    { timeoutSeconds: 10, maxTokensPerDay: 100_000, mode: 'suggest', ...settings },
+    { ...ASSISTANT_MODE_DEFAULTS, timeoutSeconds: 10, maxTokensPerDay: 100_000, ...settings },
     {
       db: database.db,
       clock,

@@ -33,6 +33,7 @@ describe('the staff command registry', () => {
       'ask',
       'canned',
       'risk',
+      'summary',
       ...OWNERS,
       'help',
     ])
@@ -51,6 +52,7 @@ describe('the staff command registry', () => {
       'ask',
       'canned',
       'risk',
+      'summary',
       'kb',
       'failed',
       'audit',
@@ -74,6 +76,7 @@ describe('the staff command registry', () => {
       'ask',
       'canned',
       'risk',
+      'summary',
       ...OWNERS,
       'help',
     ])
@@ -89,6 +92,7 @@ describe('the staff command registry', () => {
       'ask',
       'canned',
       'risk',
+      'summary',
       ...OWNERS.filter((c) => c !== 'who'),
       'help',
     ])

@@ -124,10 +124,10 @@ describe('the demo story', () => {
 
     // A conversation in two languages (Beta translates): Spanish in, English for the staff, and back.
     transcript.watchGroup(beta.groups.north.id, 'Beta CR North')
-    await playTranslationStory({ sim, beta, transcript, openai: h.openai! }, 51)
+    await playTranslationStory({ sim, beta, transcript, openai: h.openai! }, 53)
     const translationSteps = lines.join('\n').split('━━ ').slice(-2)
-    expect(translationSteps[0]).toMatch(/^51\. [\s\S]*Beta CR North › Zoe[^\n]*¿Dónde está mi pedido\?[^\n]*🌐 Where is my order\?/)
-    expect(translationSteps[1]).toMatch(/^52\. [\s\S]*'s chat with [^\n]*: Bob · Beta Care ⏎ Su pedido salió hoy de nuestro almacén\./)
+    expect(translationSteps[0]).toMatch(/^53\. [\s\S]*Beta CR North › Zoe[^\n]*¿Dónde está mi pedido\?[^\n]*🌐 Where is my order\?/)
+    expect(translationSteps[1]).toMatch(/^54\. [\s\S]*'s chat with [^\n]*: Bob · Beta Care ⏎ Su pedido salió hoy de nuestro almacén\./)
 
     // The query guard over the whole story: every statement on a project-owned table is scoped.
     await outboxSettled(h.app.db)

@@ -3,6 +3,9 @@ import type { ProjectRuntime } from '../../domain/project-runtime.js'
 import type { Logger } from '../../logger.js'
 import type { AssistantProvider } from '../provider.js'
 
+/** A direct `sendMessageDraft` call by a bot into a private chat (the app's gateway; absent: no drafts). */
+export type DraftSender = (botId: number, chatId: number, draftId: number, text: string) => Promise<void>
+
 /** What a job's handler gets: its project, the project's provider and the domain's dependencies. */
 export interface AssistantJobContext {
   jobId: number
@@ -10,6 +13,8 @@ export interface AssistantJobContext {
   provider: AssistantProvider
   deps: DomainDeps
   logger: Logger
+  /** Streams drafts to a client (answer mode). */
+  drafts?: DraftSender
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ProjectRuntime } from '../project-runtime.js'
 import { hasAssistant } from './jobs.js'
 import { translationTrigger } from '../translation/client-message.js'
 import { suggestionTrigger } from './suggestions.js'
+import { queueAnswerJob } from './answers.js'
 
 /** A relayed message the assistant may work on; `links` are the ids of its copies' relay links, in route order. */
 export type AssistantEvent =
@@ -15,7 +16,7 @@ export type AssistantEvent =
 export type AssistantTrigger = (tx: DbOrTx, clock: Clock, project: ProjectRuntime, event: AssistantEvent) => Promise<void>
 
 /** Every feature's trigger, in order: one line each (suggestions, answers, translation…). */
-const TRIGGERS: readonly AssistantTrigger[] = [translationTrigger, suggestionTrigger]
+const TRIGGERS: readonly AssistantTrigger[] = [translationTrigger, suggestionTrigger, queueAnswerJob]
 
 /**
  * Called by the relay pipeline after a message's copies are queued, in its transaction: each

@@ -19,6 +19,8 @@ export interface AutoAnswer {
   replyToRowId?: number
   /** A line the topics show before the answer (the button the client pressed). */
   lead?: string
+  /** A line only the topics show after the answer (an assistant answer's sources). */
+  staffNote?: string
 }
 
 /**
@@ -38,7 +40,7 @@ export async function sendAutoAnswer(tx: DbOrTx, project: ProjectRuntime, custom
     await enqueueTo(tx, project, { kind: 'client', chatId }, { type: 'text', target: { kind: 'chat', chatId }, text: answer.text, ...(replyMarkup ? { replyMarkup } : {}) })
   // Staff see the answer and the buttons as the client saw them ("🤖 …", then "[label] [label]").
   const labels = buttons.map((b) => t.staff('autoBotButton', { label: b.text })).join(' ')
-  const shown = [t.staff('autoBotAnswer', { text: answer.text }), ...(labels ? [labels] : [])].join('\n')
+  const shown = [t.staff('autoBotAnswer', { text: answer.text }), ...(labels ? [labels] : []), ...(answer.staffNote ? [answer.staffNote] : [])].join('\n')
   await noticeToTopics(tx, project, customer.id, {
     text: answer.lead ? `${answer.lead}\n${shown}` : shown,
     ...(answer.replyToRowId !== undefined ? { replyTo: { originalMessageRowId: answer.replyToRowId } } : {}),

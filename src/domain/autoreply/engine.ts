@@ -14,6 +14,7 @@ import { relayAutoAnswered, sendAutoAnswer } from './auto-answer.js'
 import { automationsOf } from './automations.js'
 import { handOffToPerson } from './handoff.js'
 import { clientLanguageOf } from '../translation/language.js'
+import { handOverFromAssistant } from '../assistant/deliver-answer.js'
 
 /** One automatic turn: what is answered, in whose transaction. */
 interface Turn {
@@ -155,6 +156,7 @@ export async function pressFlowButton(deps: DomainDeps, project: ProjectRuntime,
     const { value } = press
     if (value.kind === 'person') {
       await handOffToPerson(tx, project, customer, now)
+      await handOverFromAssistant(tx, project, customer, now)
       return say('autoPressTaken')
     }
     if (value.kind === 'start') {

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import { endAssistantHandover } from '../assistant/answers.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, topics } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -35,6 +36,8 @@ async function markResolved(
     .set({ conversation: 'resolved', resolvedAt: change.at })
     .where(and(eq(customers.id, customer.id), eq(customers.conversation, 'open'), eq(customers.state, 'active')))
   if (result.affectedRows === 0) return undefined
+  // Answer mode may answer again after a handover (domain/assistant/answers).
+  await endAssistantHandover(tx, project.id, customer.id)
   const resolutionId = await logAssignment(tx, { projectId: project.id, customerId: customer.id, action: 'resolved', actorUserId: change.actorUserId, reason: change.reason })
   await noticeToTopics(tx, project, customer.id, { text: change.notice })
   const settings = project.config.resolve

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { inProject, projectRow } from '../../db/project-scope.js'
+import { queueSummaryAfterOwnerChange } from '../assistant/summaries.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, transferPrompts } from '../../db/schema/index.js'
 import type { Keyboard } from '../buttons/keyboard.js'
@@ -83,6 +84,7 @@ export async function transferToAgent(
     if (customer.ownerUserId === transfer.to) return { ok: false, reason: t.staff('transferAlreadyOwns', { agent: name }) }
     const note = await transferNoteOf(tx, project, customer.id, transfer.promptId)
     await changeOwner(tx, project, customer.id, { to: transfer.to, by: transfer.by, reason: 'transfer', note })
+    await queueSummaryAfterOwnerChange(tx, project, customer.id, 'transfer')
     return { ok: true, text: t.staff('transferDone', { name: customerName(customer), agent: name, by: memberName(project, transfer.by) }) }
   })
   if (outcome.ok) deps.notify()

@@ -1,5 +1,6 @@
 import { and, eq, lte, max, sql } from 'drizzle-orm'
 import { inProject, projectRow } from '../../db/project-scope.js'
+import { queueSummary } from '../assistant/summaries.js'
 import { retryTransient } from '../../db/errors.js'
 import { accounts, customers, reassignments, topics } from '../../db/schema/index.js'
 import { logAssignment } from '../assignment-log.js'
@@ -92,6 +93,7 @@ export async function executeReassignment(deps: DomainDeps, project: ProjectRunt
       await queueTopicOpening(tx, project, newTopic!, { card, notice: t.staff('movedHere', { from: fromTitle, who, count: history.length }) }, replay)
       const lastReplayed = await queueHistoryReplay(tx, project, customer, newTopic!, history, deps.clock.now())
       await queueTopicText(tx, project, newTopic!, t.staff('endOfHistory'), {}, replay)
+      if (project.config.assistant?.summaries.onReassign) await queueSummary(tx, project, { customerId: customer.id, topicId: newTopic!.id, occasion: 'reassign' })
 
       if (oldTopic) {
         await tx.update(topics).set({ state: 'retired' }).where(eq(topics.id, oldTopic.id))

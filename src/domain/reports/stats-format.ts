@@ -34,6 +34,10 @@ export function statsText(report: StatsReport, period: string, t: Texts = BUILT_
   ]
   const suggested = suggestionsLine(report.suggestions, t)
   if (suggested) lines.push(suggested)
+  // Answer mode's handover rate, once the assistant has answered in the period.
+  const automatic = report.automaticAnswers
+  if (automatic?.answers)
+    lines.push(t.staff('statsHandover', { answers: automatic.answers, handedOver: automatic.handedOver, rate: `${Math.round((100 * automatic.handedOver) / automatic.answers)}%` }))
   if (report.byAgent.length) {
     lines.push(t.staff('statsByAgent'))
     for (const { name, line } of report.byAgent)

@@ -1,5 +1,6 @@
 import { eq, gte, inArray, lt } from 'drizzle-orm'
 import { inProject } from '../../db/project-scope.js'
+import { handoverCounts } from '../assistant/answers.js'
 import type { DbOrTx } from '../../db/client.js'
 import { assignmentLog, auditEvents, conversationRatings, customerAttributions, customers, linkClicks, links, messages, staff } from '../../db/schema/index.js'
 import { conversationFigures, type Measured, type TimelineEntry } from './conversations.js'
@@ -42,6 +43,8 @@ export interface StatsReport {
   byDay: { day: string; line: StatsLine }[]
   /** Suggest mode: suggestions shown and their fates (issue 19). */
   suggestions?: SuggestionFigures
+  /** Answer mode's automatic answers of the period and how many the client handed over to a person (h/answer). */
+  automaticAnswers?: { answers: number; handedOver: number }
 }
 
 const seconds = (values: readonly Measured[], p: number) => {
@@ -205,6 +208,7 @@ export async function projectStats(db: DbOrTx, projectId: number, from: Date, to
       .map((agentId) => ({ agentId, name: names.get(agentId) ?? BUILT_IN_TEXTS.staff('userById', { id: agentId }), line: agentLine(facts, agentId) }))
       .sort((a, b) => b.line.staffMessages - a.line.staffMessages || a.name.localeCompare(b.name)),
     byDay: utcDays(from, to).map((day) => ({ day, line: line(facts, (at) => at.toISOString().startsWith(day), { unanswered: null }) })),
+    automaticAnswers: await handoverCounts(db, projectId, from, to),
   }
 }
 

@@ -4,6 +4,7 @@ import { chatHandlers } from './chat-info.js'
 import type { Handler } from './context.js'
 import { copyHandlers } from './copy.js'
 import { deleteHandlers } from './delete.js'
+import { draftHandlers } from './drafts.js'
 import { editHandlers } from './edit.js'
 import { ephemeralHandlers } from '../ephemeral.js'
 import { topicHandlers } from './forum-topics.js'
@@ -30,6 +31,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...interactionHandlers,
   ...liveLocationHandlers,
   ...ephemeralHandlers,
+  ...draftHandlers,
 }
 
 /** Bot API method names are case-insensitive. */

@@ -585,4 +585,16 @@ askThinking = 🤖 Thinking…
 askAnswerTitle = 🤖 For staff only (not sent to the client):
 askUnavailable = 🤖 The assistant could not answer just now. Please try again later.
 statsSuggestions = 🤖 Suggestions: { $accepted } of { $shown } used ({ $rate }): { $sent } sent as is, { $edited } edited, { $dismissed } dismissed, { $ignored } ignored.
+
+## Answer mode, /summary (issue 19, h/answer)
+assistantAnswerSources = 📚 Sources: { $sources }
+assistantAnswerNoSources = 📚 No source: retrieval was not confident (answered as assistant.answer.when allows).
+assistantHandover = 🙋 { $owner }, the client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
+assistantHandoverNoOwner = 🙋 The client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
+summaryQueued = 📝 Writing a summary of this conversation…
+summaryNotInTopic = /summary works in a customer's topic.
+summaryNoAssistant = There is no assistant for this project, so no summary.
+summaryPosted = 📝 Summary of the conversation (by the assistant): { $text }
+summaryFailed = 📝 The assistant could not write a summary just now. Please try again later.
+statsHandover = 🤖 Automatic answers: { $answers }, handed over to a person: { $handedOver } ({ $rate })
 `

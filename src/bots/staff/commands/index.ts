@@ -18,6 +18,7 @@ import { queueCommand } from './queue.js'
 import { reassignCommand } from './reassign.js'
 import { reloadCommand } from './reload.js'
 import { resolveCommand } from './resolve.js'
+import { summaryCommand } from './summary.js'
 import { riskCommand } from './risk.js'
 import { statsCommand } from './stats.js'
 import { renderHelp } from './render.js'
@@ -224,6 +225,16 @@ export const staffCommands: readonly StaffCommand[] = [
       "`/risk list`: the project's risk phrases; `/risk add <name> <confirm|block> <pattern>` (a phrase, or `/regex/`; adds to the phrase of that name), `/risk remove <name>`",
     who: { roles: 'staff', text: 'staff (`add`, `remove`: CS leads)' },
     menu: 'Risk phrases: list (CS leads: add, remove)',
+  },
+  {
+    name: 'summary',
+    kind: 'topic',
+    handler: summaryCommand,
+    groups: ALL,
+    where: "a customer's topic",
+    usage: "`/summary`: the assistant's summary of the conversation, posted to the topic (staff only; needs an assistant)",
+    who: { roles: 'staff', text: 'staff' },
+    menu: "The assistant's summary of this conversation",
   },
   {
     name: 'kb',

@@ -1,0 +1,99 @@
+import { desc, eq } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import type { MessageEntity } from '../../delivery/jobs.js'
+import { accounts, customers, messages } from '../../db/schema/index.js'
+import { sendAutoAnswer } from '../autoreply/auto-answer.js'
+import { activeTopics, type Customer } from '../customers.js'
+import type { DomainDeps } from '../deps.js'
+import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
+import { homeRole, ownersRole } from '../roles.js'
+import { queueTopicText } from '../topic-notices.js'
+import { answerBlocker, assistantHandedOver, recordAnswer } from './answers.js'
+import type { CustomerField } from '../../config/assistant-modes.js'
+
+/** One turn of the conversation as the assistant's prompt shows it. */
+export interface ConversationTurn {
+  origin: 'client' | 'staff'
+  text: string
+}
+
+/** The conversation's last text messages (oldest first), up to `limit`; media without a caption are left out. */
+export async function recentConversation(db: DbOrTx, customerId: number, limit = 12): Promise<ConversationTurn[]> {
+  const rows = await db.select({ origin: messages.origin, text: messages.text }).from(messages).where(eq(messages.customerId, customerId)).orderBy(desc(messages.id)).limit(limit)
+  return rows
+    .filter((r) => r.text)
+    .reverse()
+    .map((r) => ({ origin: r.origin, text: r.text! }))
+}
+
+/**
+ * The customer fields the project lets the assistant see (`assistant.customerFields`, default
+ * none), and nothing else: no email, no account data unless listed. Undefined values are left out.
+ */
+export async function allowedCustomerFields(db: DbOrTx, project: ProjectRuntime, customer: Customer): Promise<Partial<Record<CustomerField, string>>> {
+  const allowed = new Set(project.config.assistant?.customerFields ?? [])
+  if (allowed.size === 0) return {}
+  const fields: Partial<Record<CustomerField, string>> = {}
+  const put = (key: CustomerField, value: string | null | undefined) => {
+    if (allowed.has(key) && value) fields[key] = value
+  }
+  put('firstName', customer.firstName)
+  put('languageCode', customer.languageCode)
+  put('crTeam', customer.crTeam)
+  if (customer.accountId && (allowed.has('accountName') || allowed.has('accountEmail') || allowed.has('accountExternalId'))) {
+    const [account] = await db.select().from(accounts).where(eq(accounts.id, customer.accountId))
+    put('accountName', account?.displayName)
+    put('accountEmail', account?.email)
+    put('accountExternalId', account?.externalId)
+  }
+  return fields
+}
+
+/**
+ * Sends an automatic answer (the provider has written it): unless a person wrote meanwhile or the
+ * client was handed over, it is recorded, sent to the client with "Talk to a person" through the
+ * outbox, and shown in the topics as "🤖 …" with its sources. Returns the answer's id, or why not.
+ */
+export async function deliverAutomaticAnswer(
+  deps: DomainDeps,
+  project: ProjectRuntime,
+  answer: { customerId: number; messageRowId: number; text: string; sources: string[]; confident: boolean },
+): Promise<{ answerId: number } | { skipped: string }> {
+  const outcome = await deps.db.transaction(async (tx) => {
+    const [customer] = await tx.select().from(customers).where(eq(customers.id, answer.customerId)).for('update')
+    const blocker = await answerBlocker(tx, project, customer, deps.clock.now())
+    if (blocker) return { skipped: blocker }
+    const answerId = await recordAnswer(tx, project, answer)
+    const t = textsOf(project)
+    const staffNote = answer.sources.length ? t.staff('assistantAnswerSources', { sources: answer.sources.join(', ') }) : t.staff('assistantAnswerNoSources')
+    await sendAutoAnswer(tx, project, customer!, { text: answer.text, replyToRowId: answer.messageRowId, staffNote })
+    return { answerId }
+  })
+  if ('answerId' in outcome) deps.notify()
+  return outcome
+}
+
+/**
+ * "Talk to a person" after an automatic answer: the assistant stops for the conversation until it is
+ * resolved, and the owner is pinged in their topic (a mention, so Telegram notifies them).
+ */
+export async function handOverFromAssistant(tx: DbOrTx, project: ProjectRuntime, customer: Customer, now: Date): Promise<void> {
+  if (!project.config.assistant || !(await assistantHandedOver(tx, project, customer.id, now))) return
+  const t = textsOf(project)
+  const active = await activeTopics(tx, customer.id)
+  const topic = active.find((c) => c.role === ownersRole(project.roles)?.key) ?? active.find((c) => c.role === homeRole(project.roles).key)
+  if (!topic) return
+  if (!customer.ownerUserId) {
+    await queueTopicText(tx, project, topic, t.staff('assistantHandoverNoOwner'))
+    return
+  }
+  const owner = { id: customer.ownerUserId, name: staffMember(project, customer.ownerUserId)?.name ?? t.staff('ownerCapital') }
+  const { text, marks } = t.staffMarked('assistantHandover', {}, { owner: owner.name })
+  const entities: MessageEntity[] = marks.map((mark) => ({
+    type: 'text_mention',
+    offset: mark.offset,
+    length: mark.length,
+    user: { id: owner.id, is_bot: false, first_name: owner.name },
+  }))
+  await queueTopicText(tx, project, topic, text, { entities })
+}
