@@ -45,7 +45,7 @@ async function startService(before?: (sim: Simulator, world: SampleWorld) => voi
   await service.start()
   await importSampleAccounts(database, world)
   await importSampleAccounts(database, beta)
-  return { sim, database, world, beta, config, service, adminPort, h: { sim, world } as unknown as Harness }
+  return { sim, database, world, beta, config, service, adminPort, h: { sim, world, database } as unknown as Harness }
 }
 
 async function stopService(s: Setup | undefined): Promise<void> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Message } from 'grammy/types'
 import type { SimBot } from '../../src/simulator/types.js'
 import { buttonData, waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
+import { outboxIdle } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 /**
@@ -67,6 +68,8 @@ describe('a CS pool of three bots', () => {
     const zoeId = world.people.zoe.id
     const bySecond = (await writeUntilCopyBy((botId) => botId === pool[1]!.id, 'Pool question')).at(-1)!
     const byThird = (await writeUntilCopyBy((botId) => botId === pool[2]!.id, 'Another question')).at(-1)!
+    // A copy's id is recorded right after its send returns: reply and react once the service knows them.
+    await outboxIdle(h.database.db)
 
     sim.sendGroup(world.people.bob.id, cs(), { text: 'Answer to the second bot copy' }, { threadId: zoe.cs, replyTo: bySecond.copy.message_id })
     const atClient = await waitForPrivate(h, zoeId, world.bots.client.id, 'Answer to the second bot copy')

@@ -2,7 +2,7 @@ import { and, eq, isNotNull } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { startApp, type App } from '../../src/app.js'
 import { createConfig } from '../../src/config/index.js'
-import { assignments, customers } from '../../src/db/schema/index.js'
+import { assignments, customers, updates } from '../../src/db/schema/index.js'
 import { assignCustomer } from '../../src/domain/onboarding/assign-customer.js'
 import { setPresence } from '../../src/domain/presence.js'
 import { createLogger } from '../../src/logger.js'
@@ -55,6 +55,9 @@ describe('routing under two service processes', () => {
         .from(assignments)
         .where(and(eq(assignments.projectId, h.projectId), isNotNull(assignments.cardMessageId)))
     await pollUntil(async () => (await cards()).length === ARRIVALS, { message: 'twenty onboarding cards' })
+    // Each email was handled at its first attempt (the first ones of a project all ask for its
+    // Onboarding topic at once); a failed handling would wait 30 s for the redrive.
+    expect(await h.database.db.select({ updateId: updates.updateId, error: updates.error }).from(updates).where(isNotNull(updates.error))).toEqual([])
 
     // All twenty assigned at the same instant, half through each process.
     const apps = [h.app, second]

@@ -11,6 +11,18 @@ const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id
 const north = () => h.world.groups.north.id
 const zoeId = () => h.world.people.zoe.id
+/** The copy's id is recorded right after its send returns: a reaction to it before then finds no original (seen under load). */
+const copyRecorded = (chatId: number, messageId: number) =>
+  pollUntil(
+    async () =>
+      (
+        await h.database.db
+          .select()
+          .from(relayLinks)
+          .where(and(eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId)))
+      ).length === 1,
+    { message: `copy ${chatId}:${messageId} recorded` },
+  )
 
 describe('replies', () => {
   it('maps a staff reply to the client original, and a client reply to the staff original and its mirror', async () => {
@@ -96,6 +108,7 @@ describe('reactions', () => {
     const { sim, world } = h
     const staff = sim.sendGroup(world.people.alice.id, cs(), { text: 'React to me' }, { threadId: zoe.cs })
     const atClient = await waitForPrivate(h, zoeId(), clientBot(), 'React to me')
+    await copyRecorded(zoeId(), atClient.message_id)
     sim.react(zoeId(), zoeId(), atClient.message_id, ['👍'])
     await sim.waitFor(() => sim.chatMessages(cs()).find((m) => m.message_id === staff.message_id && m.reactions.some((r) => r.emoji === '👍' && r.by === world.bots.cs.id)))
     sim.react(zoeId(), zoeId(), atClient.message_id, [])
@@ -106,6 +119,7 @@ describe('reactions', () => {
     const { sim, world } = h
     const original = sim.sendPrivate(zoeId(), clientBot(), { text: 'Thanks a lot' })
     const copy = await waitForTopicMessage(h, north(), zoe.cr, 'Thanks a lot')
+    await copyRecorded(north(), copy.message_id)
     sim.react(world.people.carol.id, north(), copy.message_id, ['🔥'])
     await sim.waitFor(() =>
       sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '🔥' && r.by === world.bots.client.id)),
@@ -122,16 +136,7 @@ describe('reactions', () => {
     const secondCopy = await sim.waitFor(() =>
       sim.chatMessages(north(), { threadId: zoe.cr }).find((m) => m.from.is_bot && m.file_unique_id !== undefined && sim.fileBytes(m.file_unique_id)?.equals(secondBytes)),
     )
-    // The copy's id is recorded right after its send returns; react once the service knows it.
-    await pollUntil(
-      async () =>
-        (
-          await h.database.db
-            .select()
-            .from(relayLinks)
-            .where(and(eq(relayLinks.chatId, north()), eq(relayLinks.copyMessageId, secondCopy.message_id)))
-        ).length === 1,
-    )
+    await copyRecorded(north(), secondCopy.message_id)
     const movedBefore = sim.stats().albumReactionsMoved
     sim.react(world.people.carol.id, north(), secondCopy.message_id, ['🔥'])
     const reactionsOf = (id: number) => sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === id)?.reactions ?? []

@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup, Message } from 'grammy/types'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
 import type { Harness } from './harness.js'
 import { customers } from '../../src/db/schema/index.js'
-import { outboxSettled } from './poll.js'
+import { outboxIdle, outboxSettled } from './poll.js'
 
 /** Last message a user sees from a bot in their private chat. */
 export function lastPrivate(h: Harness, userId: number, botId: number) {
@@ -72,6 +72,11 @@ export async function onboard(
   const csTopic = await waitForTopic(h, world.groups.cs.id, name)
   const crTopic = await waitForTopic(h, team === 'north' ? world.groups.north.id : world.groups.south.id, name)
   await waitForPrivate(h, client.id, world.bots.client.id, 'Your team is ready')
+  // The topics exist in Telegram once createForumTopic answered, but the service learns their
+  // threads when it records that answer, and its cards, pins and notices follow: a staff message
+  // in a topic before then is in a topic it does not know yet, and was ignored (a test then waited
+  // 60 s for an answer). A person starts once onboarding's sends are out.
+  await outboxIdle(h.database.db)
   return { answer, card, cs: csTopic.message_thread_id, cr: crTopic.message_thread_id, crChat: team === 'north' ? world.groups.north.id : world.groups.south.id }
 }
 

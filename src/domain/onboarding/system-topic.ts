@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm'
-import { inProject, projectRow } from '../../db/project-scope.js'
+import { sql } from 'drizzle-orm'
+import { projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { systemTopics } from '../../db/schema/index.js'
 import { enqueueTo } from '../enqueue-to.js'
@@ -16,15 +16,20 @@ export async function ensureOnboardingTopic(tx: DbOrTx, project: ProjectRuntime)
     .insert(systemTopics)
     .ignore()
     .values(projectRow(systemTopics, project.id, { chatId, purpose: 'onboarding' }))
-  const [row] = await tx
-    .select({ id: systemTopics.id })
-    .from(systemTopics)
-    .where(inProject(systemTopics, project.id, eq(systemTopics.chatId, chatId), eq(systemTopics.purpose, 'onboarding')))
-  if (!row) throw new Error('Onboarding topic row vanished')
   if (inserted.affectedRows === 1) {
-    await enqueueTo(tx, project, { kind: 'system_topic', systemTopicId: row.id }, { type: 'create_system_topic', systemTopicId: row.id })
+    const id = Number(inserted.insertId)
+    await enqueueTo(tx, project, { kind: 'system_topic', systemTopicId: id }, { type: 'create_system_topic', systemTopicId: id })
+    return id
   }
-  return row.id
+  // Another transaction made it, perhaps after this one's snapshot (a client's first email beside
+  // another's): a plain read would not see it. A locking read sees the latest committed row; the
+  // insert's duplicate check holds a shared lock on it already.
+  const [rows] = (await tx.execute(
+    sql`SELECT id FROM system_topics WHERE project_id = ${project.id} AND chat_id = ${chatId} AND purpose = 'onboarding' LOCK IN SHARE MODE`,
+  )) as unknown as [Array<{ id: number }>]
+  const row = rows[0]
+  if (!row) throw new Error('Onboarding topic row vanished')
+  return Number(row.id)
 }
 
 /** Queues a message from the CS bot into the Onboarding topic. */
