@@ -8,7 +8,7 @@ import { useOnboardedZoe } from '../support/suite.js'
 
 // Translation with the fake provider: staff read English; Zoe writes Spanish.
 const { h, zoe } = useOnboardedZoe({
-  openai: { assistant: { timeoutSeconds: 3 } },
+  openai: { assistant: { timeoutSeconds: 3, mode: 'off' } },
   project: { translation: { staffLanguage: 'en', waitSeconds: 5 }, resolve: { askRating: true } },
 })
 

@@ -52,7 +52,7 @@ async function endWaiting(tx: DbOrTx, project: ProjectRuntime, customerId: numbe
   const waiting = await tx
     .select({ row: assistantSuggestions, chatId: topics.chatId })
     .from(assistantSuggestions)
-    .innerJoin(topics, eq(topics.id, assistantSuggestions.topicId))
+    .innerJoin(topics, inProject(topics, assistantSuggestions.projectId, eq(topics.id, assistantSuggestions.topicId)))
     .where(inProject(assistantSuggestions, project.id, eq(assistantSuggestions.customerId, customerId), inArray(assistantSuggestions.state, WAITING)))
     .for('update')
   for (const { row, chatId } of waiting) {
@@ -142,18 +142,16 @@ export async function showSuggestion(
   const id = await deps.db.transaction(async (tx) => {
     const place = await placeOf(tx, project, input.customer)
     if (!place) return undefined
-    const [inserted] = await tx
-      .insert(assistantSuggestions)
-      .values(
-        projectRow(assistantSuggestions, project.id, {
-          customerId: input.customer.id,
-          messageId: input.messageId,
-          topicId: place.topic.id,
-          receiverUserId: place.receiver ?? null,
-          text: input.text,
-          sources: JSON.stringify(input.sources),
-        }),
-      )
+    const [inserted] = await tx.insert(assistantSuggestions).values(
+      projectRow(assistantSuggestions, project.id, {
+        customerId: input.customer.id,
+        messageId: input.messageId,
+        topicId: place.topic.id,
+        receiverUserId: place.receiver ?? null,
+        text: input.text,
+        sources: JSON.stringify(input.sources),
+      }),
+    )
     const suggestionId = Number(inserted.insertId)
     const row = (await tx.select().from(assistantSuggestions).where(eq(assistantSuggestions.id, suggestionId)))[0]!
     if (place.receiver === undefined) return postSuggestionInTopic(tx, project, row).then(() => suggestionId)

@@ -592,7 +592,6 @@ assistantAnswerNoSources = 📚 No source: retrieval was not confident (answered
 assistantHandover = 🙋 { $owner }, the client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
 assistantHandoverNoOwner = 🙋 The client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
 summaryQueued = 📝 Writing a summary of this conversation…
-summaryNotInTopic = /summary works in a customer's topic.
 summaryNoAssistant = There is no assistant for this project, so no summary.
 summaryPosted = 📝 Summary of the conversation (by the assistant): { $text }
 summaryFailed = 📝 The assistant could not write a summary just now. Please try again later.
