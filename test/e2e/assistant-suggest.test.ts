@@ -161,7 +161,8 @@ describe('suggest mode', () => {
   it('a provider timeout, a 429 and the token cap: the message is relayed at once, no suggestion, the metric counts it', async () => {
     for (const [setUp, outcome] of [
       [() => h.openai!.delay(5_000), 'timeout'],
-      [() => h.openai!.rateLimit(3, 0), 'rate_limited'],
+      // 429s for the question's embedding (three tries, then FULLTEXT alone) and the suggestion's three.
+      [() => h.openai!.rateLimit(6, 0), 'rate_limited'],
     ] as const) {
       const since = await lastSuggestionId()
       const jobsBefore = await lastJobId()

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
 import { ANSWER_JOB, answerBlocker, answersWhenNotConfident, customerForAnswer, type AnswerJobPayload } from '../../domain/assistant/answers.js'
 import { allowedCustomerFields, deliverAutomaticAnswer, recentConversation } from '../../domain/assistant/deliver-answer.js'
-import { citationOf, formatPassages, isConfident, retrieve } from '../../domain/knowledge/index.js'
+import { citationOf, formatPassages, isConfident } from '../../domain/knowledge/index.js'
+import { passagesForJob } from '../knowledge.js'
 import { answerPrompt, citedSources, withoutCitations } from '../answer-prompt.js'
 import { draftStreamer } from '../draft-stream.js'
 import { defineAssistantJob } from './job.js'
@@ -13,14 +14,14 @@ import { defineAssistantJob } from './job.js'
  * "Talk to a person" and shown in the topics marked 🤖. Says nothing when a person wrote lately,
  * after a handover, or when the provider fails (the message is with the staff as any other).
  */
-export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async ({ project, provider, deps, drafts }, payload) => {
+export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async (ctx, payload) => {
+  const { project, provider, deps, drafts } = ctx
   const customer = await customerForAnswer(deps.db, project, payload.customerId)
   const blocked = await answerBlocker(deps.db, project, customer, deps.clock.now())
   if (blocked) return { skipped: blocked }
   const [question] = await deps.db.select({ text: messages.text }).from(messages).where(eq(messages.id, payload.messageRowId))
   if (!question?.text) return { skipped: 'no_text' }
-  const embedding = project.config.assistant?.embedding ? (await provider.embed([question.text]).catch(() => undefined))?.[0] : undefined
-  const passages = await retrieve(deps.db, project, question.text, { limit: 4, ...(embedding ? { embedding } : {}) })
+  const passages = await passagesForJob(ctx, question.text, { limit: 4, customer: customer! })
   const confident = isConfident(project, passages)
   if (!confident && !answersWhenNotConfident(project, deps.clock.now())) return { skipped: 'not_confident' }
   const messagesOut = answerPrompt({

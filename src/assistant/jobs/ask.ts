@@ -1,14 +1,15 @@
 import { postAskAnswer, type AskJobPayload } from '../../domain/assistant/ask.js'
-import { retrieve } from '../../domain/knowledge/index.js'
+import { passagesForJob } from '../knowledge.js'
 import { textsOf } from '../../domain/project-runtime.js'
 import { askPrompt, citationsOf } from '../prompts.js'
 import { AssistantUnavailable } from '../provider.js'
 import { defineAssistantJob } from './job.js'
 
 /** `/ask`: the assistant answers staff in the topic, with the knowledge base's citations; a failing provider says so politely. */
-export const askJob = defineAssistantJob<AskJobPayload>('ask', async ({ project, provider, deps }, payload) => {
+export const askJob = defineAssistantJob<AskJobPayload>('ask', async (ctx, payload) => {
+  const { project, provider, deps } = ctx
   const t = textsOf(project)
-  const passages = await retrieve(deps.db, project, payload.question, { limit: 4 })
+  const passages = await passagesForJob(ctx, payload.question, { limit: 4 })
   try {
     const reply = await provider.chat({ purpose: 'ask', messages: askPrompt(passages, payload.question), maxTokens: 600 })
     const { text, sources } = citationsOf(reply.text, passages)

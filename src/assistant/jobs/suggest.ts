@@ -1,6 +1,6 @@
 import { checkSuggestionFallback, showSuggestion, suggestionContext, type SuggestJobPayload } from '../../domain/assistant/suggestions.js'
 import { queueAssistantJob } from '../../domain/assistant/jobs.js'
-import { retrieve } from '../../domain/knowledge/index.js'
+import { passagesForJob } from '../knowledge.js'
 import { citationsOf, suggestPrompt } from '../prompts.js'
 import { defineAssistantJob } from './job.js'
 
@@ -12,10 +12,11 @@ const SUGGESTION_MAX_TOKENS = 400
  * recent conversation, shown to staff (never sent). Skipped when a newer client message came in;
  * a failing provider (`AssistantUnavailable`) ends the job with no suggestion.
  */
-export const suggestJob = defineAssistantJob<SuggestJobPayload>('suggest', async ({ project, provider, deps }, payload) => {
+export const suggestJob = defineAssistantJob<SuggestJobPayload>('suggest', async (ctx, payload) => {
+  const { project, provider, deps } = ctx
   const context = await suggestionContext(deps.db, project, payload)
   if (!context) return { skipped: 'superseded' }
-  const passages = await retrieve(deps.db, project, context.question, { limit: 4 })
+  const passages = await passagesForJob(ctx, context.question, { limit: 4, customer: context.customer })
   const reply = await provider.chat({ purpose: 'suggest', messages: suggestPrompt(passages, context.conversation, context.question), maxTokens: SUGGESTION_MAX_TOKENS })
   const { text, sources } = citationsOf(reply.text, passages)
   if (!text) return { skipped: 'empty' }

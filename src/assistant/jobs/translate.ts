@@ -1,9 +1,8 @@
-import { cacheTranslation, cachedTranslation } from '../../domain/translation/cache.js'
-import { releaseTranslated, showTranslation, textToTranslate, type TextToTranslate } from '../../domain/translation/apply.js'
+import { releaseTranslated, showTranslation, textToTranslate } from '../../domain/translation/apply.js'
 import { TRANSLATE_JOB, type TranslateJob } from '../../domain/translation/jobs.js'
-import type { LanguagePair } from '../../domain/translation/language.js'
 import { AssistantUnavailable } from '../provider.js'
-import { defineAssistantJob, type AssistantJobContext } from './job.js'
+import { translateText } from '../translate-text.js'
+import { defineAssistantJob } from './job.js'
 
 /**
  * Translates a message (`domain/translation`): from the cache (text hash, language pair, per
@@ -22,7 +21,11 @@ export const translateJob = defineAssistantJob<TranslateJob>(TRANSLATE_JOB, asyn
     return { translated: false, fallback: true }
   }
   const waitMs = (project.config.translation?.waitSeconds ?? 30) * 1000
-  const outcome = await translate(ctx, source, job, job.direction === 'to_client' ? waitMs : undefined).catch((error: unknown) => {
+  const outcome = await translateText(
+    ctx,
+    { customerId: source.customerId, text: source.text, from: job.from, to: job.to },
+    job.direction === 'to_client' ? waitMs : undefined,
+  ).catch((error: unknown) => {
     ctx.logger.warn(
       {
         jobId: ctx.jobId,
@@ -38,32 +41,3 @@ export const translateJob = defineAssistantJob<TranslateJob>(TRANSLATE_JOB, asyn
   else await releaseTranslated(deps, project, job, outcome?.text)
   return { translated: outcome !== undefined, cached: outcome?.cached ?? false }
 })
-
-async function translate(ctx: AssistantJobContext, source: TextToTranslate, pair: LanguagePair, deadlineMs?: number): Promise<{ text: string; cached: boolean }> {
-  const key = { customerId: source.customerId, text: source.text, from: pair.from, to: pair.to }
-  const cached = await cachedTranslation(ctx.deps.db, { projectId: ctx.project.id }, key)
-  if (cached !== undefined) return { text: cached, cached: true }
-  const call = ctx.provider.chat({
-    purpose: 'translate',
-    messages: [
-      { role: 'system', content: translationPrompt(pair) },
-      { role: 'user', content: source.text },
-    ],
-  })
-  const answer = deadlineMs === undefined ? await call : await withDeadline(call, deadlineMs)
-  const text = answer.text.trim()
-  if (!text) throw new AssistantUnavailable('failed', 'the provider answered with no translation')
-  await cacheTranslation(ctx.deps.db, { projectId: ctx.project.id }, key, text)
-  return { text, cached: false }
-}
-
-/** The instructions: only the two languages (never a name, an account or the conversation). */
-export function translationPrompt(pair: LanguagePair): string {
-  return `You translate customer support chat messages from the language with ISO 639-1 code "${pair.from}" to the language with code "${pair.to}". Keep the meaning, tone, names, numbers, links and emoji. Answer with the translation only.`
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new AssistantUnavailable('timeout', 'the translation took too long')), ms)))
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
-}
