@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { inProject, projectRow } from '../db/project-scope.js'
 import type { Database, DbOrTx } from '../db/client.js'
 import {
@@ -205,7 +205,7 @@ export async function forgetCustomer(db: Database, projectId: number, customerId
     const updateCount = await eraseUpdates(tx, await customerUpdates(tx, customer))
     await tx
       .update(customers)
-      .set({ firstName: '', lastName: null, username: null, languageCode: null, detectedLanguage: null, startPayload: null })
+      .set({ firstName: '', lastName: null, username: null, languageCode: null, detectedLanguage: null, startPayload: null, forgottenAt: sql`CURRENT_TIMESTAMP(3)` })
       .where(eq(customers.id, customerId))
     await tx
       .update(topics)

@@ -7,6 +7,7 @@ import { and, count, eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditEvents, broadcasts, customerAttributions, customers, customerTags, linkClicks, links, outbox, systemTopics } from '../../src/db/schema/index.js'
 import { parseSegment, segmentRecipients } from '../../src/domain/broadcasts/segment.js'
+import { forgetCustomer } from '../../src/domain/personal-data.js'
 import { pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
@@ -228,6 +229,19 @@ describe('broadcasts', () => {
         message: 'the final figures',
       },
     )
+  })
+
+  it('never goes to a customer who was forgotten (customer forget), whatever the segment still says of them', async () => {
+    const project = h.app.projects[0]!
+    const [kept, forgotten] = await seedClients(2, [], { crTeam: 'south' })
+    const [row] = await h.app.db.select({ id: customers.id }).from(customers).where(eq(customers.telegramUserId, forgotten!))
+    await forgetCustomer(h.app.db, project.id, row!.id, 'test')
+    for (const typed of ['all', 'team:south']) {
+      const parsed = parseSegment(project, typed)
+      const chats = parsed.ok ? (await segmentRecipients(h.app.db, project, parsed.segment)).map((r) => r.chatId) : []
+      expect(chats).toContain(kept)
+      expect(chats).not.toContain(forgotten)
+    }
   })
 
   it('is started from the command line too: counted without --yes, sent with it (paid when delivery.allowPaidBroadcast)', async () => {

@@ -40,6 +40,8 @@ export const customers = mysqlTable(
     /** Since when the customer waits in the project's queue for an owner; NULL when not queued. */
     queuedAt: datetime('queued_at', { mode: 'date', fsp: 3 }),
     blocked: boolean('blocked').notNull().default(false),
+    /** When `customer forget` erased them: no broadcast reaches them again (they asked to be forgotten). */
+    forgottenAt: datetime('forgotten_at', { mode: 'date', fsp: 3 }),
     /** Banned by a CS lead (/ban): messages are stored, not relayed; told once (banReplySent). */
     banned: boolean('banned').notNull().default(false),
     banReplySent: boolean('ban_reply_sent').notNull().default(false),

@@ -1,4 +1,4 @@
-import { eq, exists, ne, or, sql, type SQL } from 'drizzle-orm'
+import { eq, exists, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customerAttributions, customers, customerTags, linkClicks, links } from '../../db/schema/index.js'
@@ -65,13 +65,23 @@ function segmentCondition(db: DbOrTx, projectId: number, segment: Segment): SQL 
 
 /**
  * The segment's recipients, in customer id order: the project's clients who were not rejected,
- * never those who blocked the client bot or were banned.
+ * never those who blocked the client bot, were banned or were forgotten (`customer forget`).
  */
 export async function segmentRecipients(db: DbOrTx, project: ProjectRuntime, segment: Segment): Promise<Array<{ customerId: number; chatId: number }>> {
   const rows = await db
     .select({ customerId: customers.id, chatId: customers.telegramUserId })
     .from(customers)
-    .where(inProject(customers, project.id, ne(customers.state, 'rejected'), eq(customers.blocked, false), eq(customers.banned, false), segmentCondition(db, project.id, segment)))
+    .where(
+      inProject(
+        customers,
+        project.id,
+        ne(customers.state, 'rejected'),
+        eq(customers.blocked, false),
+        eq(customers.banned, false),
+        isNull(customers.forgottenAt),
+        segmentCondition(db, project.id, segment),
+      ),
+    )
     .orderBy(customers.id)
   return rows
 }

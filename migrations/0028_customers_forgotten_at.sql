@@ -1,0 +1,1 @@
+ALTER TABLE `customers` ADD `forgotten_at` datetime(3);
