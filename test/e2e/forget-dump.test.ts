@@ -26,7 +26,12 @@ import { lateBound, useHarness } from '../support/suite.js'
 const benUser = lateBound<SimUser>('Ben')
 const h = useHarness(
   {
-    project: { resolve: { askRating: true, ratingPrompt: 'How did we do? Rate this conversation from 1 to 5.' } },
+    project: {
+      resolve: { askRating: true, ratingPrompt: 'How did we do? Rate this conversation from 1 to 5.' },
+      // Her Spanish message is translated for the staff (issue 19): the translation is hers too.
+      translation: { staffLanguage: 'en' },
+    },
+    openai: { assistant: { mode: 'off' } },
     // Her link click comes through a proxy that names her address.
     config: { links: { trustedProxies: ['127.0.0.1'] } },
     prepare: (sim, world) => {
@@ -72,6 +77,8 @@ const zoeSecrets = {
   userAgent: 'ZoeReader/4.2 (Kobo Clara)',
   referrer: 'https://zoe-blog.example/post',
   clickParam: 'zoe-fbclid-991',
+  spanish: 'el sofá azul llegó con una pata rota',
+  translated: 'the blue sofa arrived with a broken leg',
 }
 /** Where her Telegram id may stay: keys that tie the anonymous rows together, and the outbox's ordering key. */
 const telegramIdColumns = ['customers.telegram_user_id', 'messages.chat_id', 'messages.sender_user_id', 'relay_links.chat_id', 'outbox.destination']
@@ -149,6 +156,11 @@ describe('customer forget: a full database dump afterwards', () => {
     await outboxSettled(db)
     const dead = await db.select().from(outbox).where(eq(outbox.state, 'dead'))
     expect(dead.map((row) => JSON.parse(row.job) as { purpose?: { kind: string } }).map((job) => job.purpose?.kind)).toEqual(['profile_card'])
+
+    // A message in Spanish: relayed, then translated for the staff (a cached translation, a variant on each copy).
+    h.openai!.answer(zoeSecrets.spanish, zoeSecrets.translated)
+    sim.sendPrivate(zoeId, clientBot, { text: zoeSecrets.spanish })
+    await waitForTopicMessage(h, south, southTopic.message_thread_id, (m) => m.text?.includes(`🌐 ${zoeSecrets.translated}`) === true)
 
     // Resolved and rated by her.
     sim.sendGroup(world.people.alice.id, cs, { text: '/resolve' }, { threadId: zoe.cs })
@@ -238,6 +250,7 @@ describe('customer forget: a full database dump afterwards', () => {
       '↩ Zoe Quinn',
       'Zoe Quinn · ACC-1001',
       'USER_ID_INVALID',
+      zoeSecrets.translated,
     ])
       expect(exported).toContain(trace)
     expect(exported).not.toContain('Yuri Petrov')
