@@ -16,6 +16,10 @@ export interface CronJob {
 export class CronScheduler {
   private readonly tasks: ScheduledTask[] = []
   private readonly running = new Set<Promise<void>>()
+  /** One lock per job, its connection kept between runs (a job may run every second). */
+  private readonly locks = new Map<string, NamedLock>()
+  /** Jobs running in this process: a named lock is re-entrant on its connection, so a second run here is skipped by name. */
+  private readonly inProcess = new Set<string>()
 
   constructor(
     private readonly databaseUrl: string,
@@ -38,7 +42,13 @@ export class CronScheduler {
 
   /** One run of a job under its named lock; skipped when another process holds it, a failure logged. */
   async runOnce(job: CronJob): Promise<void> {
-    const lock = new NamedLock(this.databaseUrl, `topicdesk:cron:${job.name}`)
+    if (this.inProcess.has(job.name)) {
+      this.logger.debug({ job: job.name }, 'cron job already runs here; skipped')
+      return
+    }
+    this.inProcess.add(job.name)
+    let lock = this.locks.get(job.name)
+    if (!lock) this.locks.set(job.name, (lock = new NamedLock(this.databaseUrl, `topicdesk:cron:${job.name}`)))
     try {
       if (!(await lock.tryAcquire())) {
         this.logger.debug({ job: job.name }, 'cron job runs elsewhere; skipped')
@@ -48,12 +58,15 @@ export class CronScheduler {
     } catch (error) {
       this.logger.error({ err: error, job: job.name }, 'cron job failed')
     } finally {
-      await lock.release()
+      await lock.unlock()
+      this.inProcess.delete(job.name)
     }
   }
 
   async stop(): Promise<void> {
     for (const task of this.tasks) await task.stop()
     await Promise.all(this.running)
+    for (const lock of this.locks.values()) await lock.release()
+    this.locks.clear()
   }
 }

@@ -44,6 +44,17 @@ export class NamedLock {
     }
   }
 
+  /** Lets the lock go but keeps its connection for the next `tryAcquire` (a job that runs every second). */
+  async unlock(): Promise<void> {
+    if (!this.connection) return
+    try {
+      await this.connection.query('SELECT RELEASE_LOCK(?)', [this.lockName])
+    } catch {
+      await this.release()
+    }
+  }
+
+  /** Lets the lock go and closes its connection. */
   async release(): Promise<void> {
     const connection = this.connection
     this.connection = undefined
