@@ -74,13 +74,16 @@ export async function showTranslation(
  * Staff → client: releases the held message (or edit). The client's copy says the translation
  * (undefined: the original, as written), the mirrors in other topics show the original with
  * "🌐 sent: …", and the topic it was written in is answered with what the client received.
+ * `unchanged`: the translation only repeats the original; it goes as written, with no 🌐 line.
  */
 export async function releaseTranslated(
   deps: DomainDeps,
   project: ProjectRuntime,
   job: Extract<TranslateJob, { direction: 'to_client' }>,
   translation: string | undefined,
+  options: { unchanged?: boolean } = {},
 ): Promise<ReleaseOutcome> {
+  if (options.unchanged) return releaseHold(deps, project, job.token)
   const t = textsOf(project)
   const sentLine = translation === undefined ? t.staff('translationSentUntranslated') : t.staff('translationSentLine', { text: translation })
   return releaseHold(deps, project, job.token, {

@@ -1,6 +1,6 @@
 import { PASS, type PolicyVerdict, type RelayPolicy } from '../relay/policies/policy.js'
 import { queueTranslation } from './jobs.js'
-import { staffToClient } from './language.js'
+import { hasWords, staffToClient } from './language.js'
 
 /** Beyond twice the wait: the first job's provider deadline and a retry or two. */
 const FALLBACK_GRACE_MS = 60_000
@@ -16,7 +16,8 @@ const FALLBACK_GRACE_MS = 60_000
 export const translationPolicy: RelayPolicy = {
   name: 'translation',
   check(draft): PolicyVerdict {
-    if (draft.origin !== 'staff' || !draft.customer || draft.text.trim() === '') return PASS
+    // A text with no words ("👍", "#12345") goes as written, at once.
+    if (draft.origin !== 'staff' || !draft.customer || !hasWords(draft.text)) return PASS
     const pair = staffToClient(draft.project, draft.customer)
     if (!pair || !draft.copies.some((copy) => copy.to === 'client')) return PASS
     return {
