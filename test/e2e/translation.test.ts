@@ -100,6 +100,28 @@ describe('staff → client', () => {
   })
 })
 
+describe('staff edits during a translation', () => {
+  it('two quick edits of a staff reply: the client ends with the second one, translated', async () => {
+    h.openai!.answer(/^It arrives on Friday$/, 'Llega el viernes')
+    h.openai!.answer(/^It arrives on Saturday$/, 'Llega el sábado')
+    h.openai!.answer(/^It arrives on Sunday$/, 'Llega el domingo')
+    const typed = h.sim.sendGroup(alice(), cs(), { text: 'It arrives on Friday' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId(), clientBot(), 'Alice · CS\nLlega el viernes')
+    h.openai!.delay(1500)
+    try {
+      const translating = async () =>
+        (await h.database.db.select().from(assistantJobs)).filter((job) => job.kind === 'translate' && job.state === 'running' && job.payload.includes('"to_client"')).length
+      h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It arrives on Saturday' })
+      // The second edit comes while the first is held, its (slowed) translation under way.
+      await pollUntil(async () => (await translating()) === 1, { message: "the first edit's translation running" })
+      h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It arrives on Sunday' })
+      await h.sim.waitFor(() => clientGot('Alice · CS\nLlega el domingo').find((m) => m.edited), { message: 'client copy edited to the second edit', timeoutMs: 10_000 })
+    } finally {
+      h.openai!.delay(0)
+    }
+  })
+})
+
 describe('texts with nothing to translate', () => {
   const translateJobs = async () => (await h.database.db.select().from(assistantJobs)).filter((job) => job.kind === 'translate').length
 
