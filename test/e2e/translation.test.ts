@@ -101,6 +101,25 @@ describe('staff → client', () => {
 })
 
 describe('staff edits during a translation', () => {
+  /** How many staff → client translations are under way. */
+  const translating = async () =>
+    (await h.database.db.select().from(assistantJobs)).filter((job) => job.kind === 'translate' && job.state === 'running' && job.payload.includes('"to_client"')).length
+
+  it('an edit of a reply still held for its translation: the client gets the edited text, translated', async () => {
+    h.openai!.answer(/^It leaves on Wednesday$/, 'Sale el miércoles')
+    h.openai!.answer(/^It leaves on Thursday$/, 'Sale el jueves')
+    h.openai!.delay(1500)
+    try {
+      const typed = h.sim.sendGroup(alice(), cs(), { text: 'It leaves on Wednesday' }, { threadId: zoe.cs })
+      await pollUntil(async () => (await translating()) === 1, { message: "the reply's translation running" })
+      h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It leaves on Thursday' })
+      await h.sim.waitFor(() => clientGot('Alice · CS\nSale el jueves')[0], { message: 'the client got the edited text, translated', timeoutMs: 10_000 })
+      expect(clientGot('Sale el miércoles')).toEqual([])
+    } finally {
+      h.openai!.delay(0)
+    }
+  })
+
   it('two quick edits of a staff reply: the client ends with the second one, translated', async () => {
     h.openai!.answer(/^It arrives on Friday$/, 'Llega el viernes')
     h.openai!.answer(/^It arrives on Saturday$/, 'Llega el sábado')
@@ -109,8 +128,6 @@ describe('staff edits during a translation', () => {
     await waitForPrivate(h, zoeId(), clientBot(), 'Alice · CS\nLlega el viernes')
     h.openai!.delay(1500)
     try {
-      const translating = async () =>
-        (await h.database.db.select().from(assistantJobs)).filter((job) => job.kind === 'translate' && job.state === 'running' && job.payload.includes('"to_client"')).length
       h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It arrives on Saturday' })
       // The second edit comes while the first is held, its (slowed) translation under way.
       await pollUntil(async () => (await translating()) === 1, { message: "the first edit's translation running" })

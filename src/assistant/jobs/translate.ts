@@ -42,6 +42,6 @@ export const translateJob = defineAssistantJob<TranslateJob>(TRANSLATE_JOB, asyn
   const unchanged = outcome !== undefined && sameText(source.text, outcome.text)
   if (job.direction === 'to_staff') {
     if (!unchanged) await showTranslation(deps, project, job, outcome?.text)
-  } else await releaseTranslated(deps, project, job, outcome?.text, { unchanged })
+  } else await releaseTranslated(deps, project, job, outcome?.text, { unchanged, source: source.text })
   return { translated: outcome !== undefined, cached: outcome?.cached ?? false }
 })

@@ -24,7 +24,7 @@ export const translationPolicy: RelayPolicy = {
       kind: 'hold',
       reason: 'translation',
       after: async (tx, stored, { token }) => {
-        const job = { direction: 'to_client', messageId: stored.id, token, ...pair } as const
+        const job = { direction: 'to_client', messageId: stored.id, token, editCount: stored.editCount, ...pair } as const
         await queueTranslation(tx, draft.project, draft.customerId, job)
         // Should the first job be given up (its worker's retries spent), this one sends the reply as written.
         const waitMs = (draft.project.config.translation?.waitSeconds ?? 30) * 1000
