@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { assistantJobs, customers, translations } from '../../src/db/schema/index.js'
+import { assistantJobs, customers, relayHolds, translations } from '../../src/db/schema/index.js'
 import { askInGroup, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { dumpDatabase } from '../support/dump.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
@@ -97,6 +97,81 @@ describe('staff → client', () => {
     h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It ships on Tuesday' })
     await h.sim.waitFor(() => clientGot('Alice · CS\nSale el martes').find((m) => m.edited), { message: 'client copy edited' })
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, (m) => m.text === 'Alice · CS → client\nIt ships on Tuesday\n\n🌐 sent: Sale el martes' && m.edited)
+  })
+})
+
+describe('staff edits during a translation', () => {
+  /** How many staff → client translations are under way. */
+  const translating = async () =>
+    (await h.database.db.select().from(assistantJobs)).filter((job) => job.kind === 'translate' && job.state === 'running' && job.payload.includes('"to_client"')).length
+
+  it('an edit of a reply still held for its translation: the client gets the edited text, translated', async () => {
+    h.openai!.answer(/^It leaves on Wednesday$/, 'Sale el miércoles')
+    h.openai!.answer(/^It leaves on Thursday$/, 'Sale el jueves')
+    h.openai!.delay(1500)
+    try {
+      const typed = h.sim.sendGroup(alice(), cs(), { text: 'It leaves on Wednesday' }, { threadId: zoe.cs })
+      await pollUntil(async () => (await translating()) === 1, { message: "the reply's translation running" })
+      h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It leaves on Thursday' })
+      await h.sim.waitFor(() => clientGot('Alice · CS\nSale el jueves')[0], { message: 'the client got the edited text, translated', timeoutMs: 10_000 })
+      expect(clientGot('Sale el miércoles')).toEqual([])
+    } finally {
+      h.openai!.delay(0)
+    }
+  })
+
+  it('two quick edits of a staff reply: the client ends with the second one, translated', async () => {
+    h.openai!.answer(/^It arrives on Friday$/, 'Llega el viernes')
+    h.openai!.answer(/^It arrives on Saturday$/, 'Llega el sábado')
+    h.openai!.answer(/^It arrives on Sunday$/, 'Llega el domingo')
+    const typed = h.sim.sendGroup(alice(), cs(), { text: 'It arrives on Friday' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId(), clientBot(), 'Alice · CS\nLlega el viernes')
+    h.openai!.delay(1500)
+    try {
+      h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It arrives on Saturday' })
+      // The second edit comes while the first is held, its (slowed) translation under way.
+      await pollUntil(async () => (await translating()) === 1, { message: "the first edit's translation running" })
+      h.sim.editMessage(alice(), cs(), typed.message_id, { text: 'It arrives on Sunday' })
+      await h.sim.waitFor(() => clientGot('Alice · CS\nLlega el domingo').find((m) => m.edited), { message: 'client copy edited to the second edit', timeoutMs: 10_000 })
+    } finally {
+      h.openai!.delay(0)
+    }
+  })
+})
+
+describe('texts with nothing to translate', () => {
+  const translateJobs = async () => (await h.database.db.select().from(assistantJobs)).filter((job) => job.kind === 'translate').length
+
+  it('a client\'s "👍" is relayed with no translation job and no 🌐 line', async () => {
+    const before = await translateJobs()
+    fromClient('👍')
+    await inBothTopics('👍')
+    expect(await translateJobs()).toBe(before)
+    expect(asked('👍')).toBe(0)
+  })
+
+  it('a staff "👍" to a Spanish client goes out at once, never held for a translation', async () => {
+    const holds = async () => (await h.database.db.select().from(relayHolds)).length
+    const [jobsBefore, holdsBefore] = [await translateJobs(), await holds()]
+    h.sim.sendGroup(alice(), cs(), { text: '👍' }, { threadId: zoe.cs })
+    await waitForPrivate(h, zoeId(), clientBot(), 'Alice · CS\n👍')
+    expect(await translateJobs()).toBe(jobsBefore)
+    expect(await holds()).toBe(holdsBefore)
+  })
+
+  it('adds no 🌐 line when the translation is the original', async () => {
+    h.openai!.answer(/^Vale Netflix$/, 'vale  netflix')
+    fromClient('Vale Netflix')
+    await pollUntil(async () => (await h.database.db.select().from(translations)).some((t) => t.translation === 'vale  netflix'), { message: 'translated' })
+    const toStaff = async () => (await h.database.db.select().from(assistantJobs)).filter((job) => job.kind === 'translate' && job.payload.includes('"to_staff"'))
+    await pollUntil(async () => (await toStaff()).every((job) => job.state === 'done' || job.state === 'failed'), { message: 'translation jobs done' })
+    await outboxSettled(h.database.db)
+    expect(
+      h.sim
+        .chatMessages(cs(), { threadId: zoe.cs })
+        .filter((m) => m.text?.startsWith('Vale Netflix'))
+        .map((m) => m.text),
+    ).toEqual(['Vale Netflix'])
   })
 })
 

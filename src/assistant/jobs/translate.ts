@@ -1,5 +1,6 @@
 import { releaseTranslated, showTranslation, textToTranslate } from '../../domain/translation/apply.js'
 import { TRANSLATE_JOB, type TranslateJob } from '../../domain/translation/jobs.js'
+import { sameText } from '../../domain/translation/language.js'
 import { AssistantUnavailable } from '../provider.js'
 import { translateText } from '../translate-text.js'
 import { defineAssistantJob } from './job.js'
@@ -37,7 +38,10 @@ export const translateJob = defineAssistantJob<TranslateJob>(TRANSLATE_JOB, asyn
     )
     return undefined
   })
-  if (job.direction === 'to_staff') await showTranslation(deps, project, job, outcome?.text)
-  else await releaseTranslated(deps, project, job, outcome?.text)
+  // A translation that only repeats the original ("ok", "Netflix") is not shown: no 🌐 line, sent as written.
+  const unchanged = outcome !== undefined && sameText(source.text, outcome.text)
+  if (job.direction === 'to_staff') {
+    if (!unchanged) await showTranslation(deps, project, job, outcome?.text)
+  } else await releaseTranslated(deps, project, job, outcome?.text, { unchanged, source: source.text })
   return { translated: outcome !== undefined, cached: outcome?.cached ?? false }
 })

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
+import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
-import { messages } from '../../db/schema/index.js'
+import { messages, relayHolds } from '../../db/schema/index.js'
 import { linksOfMessage, resolveStoredMessage, type MessageRow } from '../../db/repositories/relay.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
@@ -70,6 +71,11 @@ export async function syncVersion(
   const { verdict } = decision
   if (verdict.kind === 'hold') {
     const resume = { next: decision.next, source: draft.source, version: { ...version, editCount: original.editCount } }
+    // An older edit still held would be released first and make this one stale: the newest version wins (its job then skips).
+    await tx
+      .update(relayHolds)
+      .set({ state: 'discarded' })
+      .where(inProject(relayHolds, project.id, eq(relayHolds.messageId, original.id), eq(relayHolds.change, 'edit'), eq(relayHolds.state, 'held')))
     const token = await storeHold(tx, project, original, { change: 'edit', policy: decision.policy ?? 'unknown', reason: verdict.reason, resume })
     await verdict.after?.(tx, original, { token })
     return 'held'

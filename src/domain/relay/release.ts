@@ -14,10 +14,15 @@ export interface HoldRelease {
   variantOf?: VariantOf
   /** Runs in the release's transaction once the message (or edit) is relayed. */
   after?: (tx: DbOrTx, message: MessageRow, resume: HoldResume) => Promise<void>
+  /**
+   * Runs under the hold's lock before it is released: false keeps it held (the policy queued
+   * what comes next; translation: the message was edited since its text was translated).
+   */
+  stillCurrent?: (tx: DbOrTx, message: MessageRow, hold: { change: 'message' | 'edit' }) => Promise<boolean>
 }
 
-/** What became of a release: 'relayed' (or the edit synced), 'stopped' (a later policy held, answered or dropped it), 'done' (released or discarded before), 'unknown' (no such hold here). */
-export type ReleaseOutcome = 'relayed' | 'stopped' | 'done' | 'unknown'
+/** What became of a release: 'relayed' (or the edit synced), 'stopped' (a later policy held, answered or dropped it), 'done' (released or discarded before), 'kept' (`stillCurrent` said no), 'unknown' (no such hold here). */
+export type ReleaseOutcome = 'relayed' | 'stopped' | 'done' | 'kept' | 'unknown'
 
 /**
  * Releases a held message or edit by its token ("Send anyway"): the policies after the one that
@@ -33,13 +38,14 @@ export async function releaseHold(deps: DomainDeps, project: ProjectRuntime, tok
       .for('update')
     if (!hold) return 'unknown'
     if (hold.state !== 'held') return 'done'
+    const resume = JSON.parse(hold.resume) as HoldResume
+    // The hold's lock keeps releases apart; the customer is locked as a client message locks it.
+    const [message] = await tx.select().from(messages).where(eq(messages.id, hold.messageId))
+    if (message && !message.deleted && release.stillCurrent && !(await release.stillCurrent(tx, message, hold))) return 'kept'
     await tx
       .update(relayHolds)
       .set({ state: 'released' })
       .where(inProject(relayHolds, hold.projectId, eq(relayHolds.id, hold.id)))
-    const resume = JSON.parse(hold.resume) as HoldResume
-    // The hold's lock keeps releases apart; the customer is locked as a client message locks it.
-    const [message] = await tx.select().from(messages).where(eq(messages.id, hold.messageId))
     if (!message || message.deleted) return 'done'
     if (hold.change === 'edit') {
       // A version edited again since it was held is not brought back over the newer one.

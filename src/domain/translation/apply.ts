@@ -11,7 +11,7 @@ import type { CopyTarget, CopyVariant, VariantEntity } from '../relay/policies/p
 import { releaseHold, type ReleaseOutcome } from '../relay/release.js'
 import { setCopyVariant } from '../relay/variants.js'
 import { queueTopicText } from '../topic-notices.js'
-import type { TranslateJob } from './jobs.js'
+import { queueTranslation, type TranslateJob } from './jobs.js'
 
 /** The text a translation job translates, and whose words they are (the cache is per customer). */
 export interface TextToTranslate {
@@ -74,16 +74,29 @@ export async function showTranslation(
  * Staff → client: releases the held message (or edit). The client's copy says the translation
  * (undefined: the original, as written), the mirrors in other topics show the original with
  * "🌐 sent: …", and the topic it was written in is answered with what the client received.
+ * `unchanged`: the translation only repeats the original; it goes as written, with no 🌐 line.
+ * `source`: the text translated; a held message edited since (another text or edit count) stays
+ * held and is translated again.
  */
 export async function releaseTranslated(
   deps: DomainDeps,
   project: ProjectRuntime,
   job: Extract<TranslateJob, { direction: 'to_client' }>,
   translation: string | undefined,
+  options: { unchanged?: boolean; source?: string } = {},
 ): Promise<ReleaseOutcome> {
+  const stillCurrent = async (tx: DbOrTx, message: MessageRow, hold: { change: 'message' | 'edit' }): Promise<boolean> => {
+    // A held edit's text never changes (a newer edit replaces its hold); a held message's may.
+    if (options.source === undefined || hold.change !== 'message') return true
+    if (message.text === options.source && (job.editCount === undefined || message.editCount === job.editCount)) return true
+    await queueTranslation(tx, project, message.customerId, { ...job, editCount: message.editCount })
+    return false
+  }
+  if (options.unchanged) return releaseHold(deps, project, job.token, { stillCurrent })
   const t = textsOf(project)
   const sentLine = translation === undefined ? t.staff('translationSentUntranslated') : t.staff('translationSentLine', { text: translation })
   return releaseHold(deps, project, job.token, {
+    stillCurrent,
     variantOf: (copy: CopyTarget): CopyVariant | undefined => {
       if (copy.to === 'client') return translation === undefined ? undefined : { text: clip(translation, TEXT_ROOM) }
       return undefined

@@ -7,7 +7,7 @@ import { findCustomer, type Customer } from '../customers.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { detectLanguage, loadDetector } from './detect.js'
 import { queueTranslation } from './jobs.js'
-import { translatedLanguage, translatesFor } from './language.js'
+import { hasWords, translatedLanguage, translatesFor } from './language.js'
 
 /**
  * Client → staff (the assistant trigger): a relayed client message's language is detected
@@ -30,7 +30,7 @@ export async function queueEditTranslation(tx: DbOrTx, project: ProjectRuntime, 
 async function queueClientTranslation(tx: DbOrTx, project: ProjectRuntime, customer: Customer, message: Pick<MessageRow, 'id' | 'text' | 'editCount'>): Promise<void> {
   const settings = project.config.translation
   const text = message.text?.trim()
-  if (!settings || !text || !translatesFor(project, customer)) return
+  if (!settings || !text || !hasWords(text) || !translatesFor(project, customer)) return
   const language = await languageOf(tx, project, customer, text)
   if (!language || !translatedLanguage(project, language)) return
   await queueTranslation(tx, project, customer.id, { direction: 'to_staff', messageId: message.id, editCount: message.editCount, from: language, to: settings.staffLanguage })

@@ -13,8 +13,11 @@ export const TRANSLATE_JOB = 'translate'
  */
 export type TranslateJob =
   | ({ direction: 'to_staff'; messageId: number; editCount: number } & LanguagePair)
-  /** `fallback`: queued for later with the first; sends a reply still held then as written (the first job was given up). */
-  | ({ direction: 'to_client'; messageId: number; token: string; fallback?: true } & LanguagePair)
+  /**
+   * `fallback`: queued for later with the first; sends a reply still held then as written (the first job was given up).
+   * `editCount`: the message's when queued (a held message edited since is translated again).
+   */
+  | ({ direction: 'to_client'; messageId: number; token: string; editCount?: number; fallback?: true } & LanguagePair)
 
 /** Queues a translation inside the relay's transaction (the assistant worker runs it after the commit); `forget` finds it by the customer. */
 export async function queueTranslation(tx: DbOrTx, project: Pick<ProjectRuntime, 'id'>, customerId: number, job: TranslateJob, dueAt?: Date): Promise<void> {

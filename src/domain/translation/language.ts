@@ -31,3 +31,14 @@ export function staffToClient(project: Pick<ProjectRuntime, 'config'>, customer:
   if (!language || !translatedLanguage(project, language)) return undefined
   return { from: project.config.translation!.staffLanguage, to: language }
 }
+
+/** Whether a text has words to translate: two letters in a row at least (not "👍", "123", "?" or "#12345"). */
+export function hasWords(text: string): boolean {
+  return /\p{L}{2}/u.test(text)
+}
+
+/** Whether a translation only repeats the original (case and spacing aside): nothing to show. */
+export function sameText(original: string, translation: string): boolean {
+  const plain = (text: string) => text.toLowerCase().replace(/\s+/gu, ' ').trim()
+  return plain(original) === plain(translation)
+}

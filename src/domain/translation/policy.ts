@@ -1,6 +1,6 @@
 import { PASS, type PolicyVerdict, type RelayPolicy } from '../relay/policies/policy.js'
 import { queueTranslation } from './jobs.js'
-import { staffToClient } from './language.js'
+import { hasWords, staffToClient } from './language.js'
 
 /** Beyond twice the wait: the first job's provider deadline and a retry or two. */
 const FALLBACK_GRACE_MS = 60_000
@@ -16,14 +16,15 @@ const FALLBACK_GRACE_MS = 60_000
 export const translationPolicy: RelayPolicy = {
   name: 'translation',
   check(draft): PolicyVerdict {
-    if (draft.origin !== 'staff' || !draft.customer || draft.text.trim() === '') return PASS
+    // A text with no words ("👍", "#12345") goes as written, at once.
+    if (draft.origin !== 'staff' || !draft.customer || !hasWords(draft.text)) return PASS
     const pair = staffToClient(draft.project, draft.customer)
     if (!pair || !draft.copies.some((copy) => copy.to === 'client')) return PASS
     return {
       kind: 'hold',
       reason: 'translation',
       after: async (tx, stored, { token }) => {
-        const job = { direction: 'to_client', messageId: stored.id, token, ...pair } as const
+        const job = { direction: 'to_client', messageId: stored.id, token, editCount: stored.editCount, ...pair } as const
         await queueTranslation(tx, draft.project, draft.customerId, job)
         // Should the first job be given up (its worker's retries spent), this one sends the reply as written.
         const waitMs = (draft.project.config.translation?.waitSeconds ?? 30) * 1000

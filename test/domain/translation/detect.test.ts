@@ -42,6 +42,15 @@ describe('language detection', () => {
     expect(detectLanguage('12345 👍')).toBeUndefined()
   })
 
+  it('trusts no guess on a text that says nothing of a language (links, addresses, mentions, digits, product names)', () => {
+    for (const text of ['https://example.com/x', 'zoe@example.com', 'https://shop.acme.com/orders/88123', 'iPhone 15 Pro Max', '@zoe_support 4411', 'Order 88123']) {
+      const detected = detectLanguage(text, { prior: 'en' })
+      expect(detected?.reliable ?? false, text).toBe(false)
+    }
+    // Enough words beside a link are still trusted.
+    expect(detectLanguage('Wann kommt die Lieferung? https://shop.acme.com/orders/88123', { prior: 'en' })).toEqual({ language: 'de', reliable: true })
+  })
+
   it('keeps to the languages the project expects', () => {
     expect(detectLanguage('Obrigado, já recebi o produto', { only: ['en', 'es'] })?.language).toBe('es')
   })
