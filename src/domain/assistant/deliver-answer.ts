@@ -1,7 +1,7 @@
-import { desc, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import type { MessageEntity } from '../../delivery/jobs.js'
-import { accounts, customers, messages } from '../../db/schema/index.js'
+import { accounts, customers } from '../../db/schema/index.js'
 import { sendAutoAnswer } from '../autoreply/auto-answer.js'
 import { activeTopics, type Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
@@ -10,21 +10,6 @@ import { homeRole, ownersRole } from '../roles.js'
 import { queueTopicText } from '../topic-notices.js'
 import { answerBlocker, assistantHandedOver, recordAnswer } from './answers.js'
 import type { CustomerField } from '../../config/assistant-modes.js'
-
-/** One turn of the conversation as the assistant's prompt shows it. */
-export interface ConversationTurn {
-  origin: 'client' | 'staff'
-  text: string
-}
-
-/** The conversation's last text messages (oldest first), up to `limit`; media without a caption are left out. */
-export async function recentConversation(db: DbOrTx, customerId: number, limit = 12): Promise<ConversationTurn[]> {
-  const rows = await db.select({ origin: messages.origin, text: messages.text }).from(messages).where(eq(messages.customerId, customerId)).orderBy(desc(messages.id)).limit(limit)
-  return rows
-    .filter((r) => r.text)
-    .reverse()
-    .map((r) => ({ origin: r.origin, text: r.text! }))
-}
 
 /**
  * The customer fields the project lets the assistant see (`assistant.customerFields`, default

@@ -91,7 +91,7 @@ export interface ConversationLine {
   text: string
 }
 
-/** The conversation's last relayed text messages, oldest first (the prompt's context). */
+/** The conversation's last relayed text messages, oldest first (the context of every assistant prompt: suggestions, answers, summaries): no internal note, nothing a risk phrase held or dropped, nothing deleted. */
 export async function recentConversation(db: DbOrTx, customerId: number, limit = 12): Promise<ConversationLine[]> {
   const rows = await db
     .select({ id: messages.id, origin: messages.origin, text: messages.text, notRelayed: messages.notRelayed, internalNote: messages.internalNote })

@@ -1,0 +1,36 @@
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { messages } from '../../src/db/schema/index.js'
+import { waitForPrivate } from '../support/flows.js'
+import { pollUntil } from '../support/poll.js'
+import { useOnboardedZoe } from '../support/suite.js'
+
+// Answer mode's guards (review of issue 19): what reaches the prompt, and one answer per question.
+const { h, zoe } = useOnboardedZoe({
+  openai: { assistant: { timeoutSeconds: 5 } },
+  project: { assistant: { knowledge: 'test/fixtures/kb/acme', mode: 'answer', answer: { when: 'confident', quietMinutesAfterStaff: 0 }, customerFields: ['firstName'] } },
+})
+
+const fromZoe = (text: string) => h.sim.sendPrivate(h.world.people.zoe.id, h.world.bots.client.id, { text })
+const answerPromptOf = (question: string) =>
+  h
+    .openai!.chatRequests()
+    .map((r) => JSON.stringify(r.body))
+    .filter((body) => body.includes(question))
+    .at(-1)
+
+describe('answer mode guards', () => {
+  it('the prompt holds no internal note; the first name when customerFields lists it, never the email', async () => {
+    await h.app.knowledge
+    h.sim.sendGroup(h.world.people.alice.id, h.world.groups.cs.id, { text: '// SECRETNOTE she is difficult' }, { threadId: zoe.cs })
+    await pollUntil(async () => (await h.database.db.select().from(messages).where(eq(messages.internalNote, true))).length === 1, { message: 'the note stored' })
+    const question = 'How long does delivery to the United States take?'
+    fromZoe(question)
+    await waitForPrivate(h, h.world.people.zoe.id, h.world.bots.client.id, /United States/)
+    const prompt = answerPromptOf(question)!
+    expect(prompt).toContain('<passage id=')
+    expect(prompt).not.toContain('SECRETNOTE')
+    expect(prompt).toContain('firstName: Zoe')
+    expect(prompt).not.toContain('zoe@example.com')
+  })
+})
