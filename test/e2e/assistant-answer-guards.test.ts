@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { messages } from '../../src/db/schema/index.js'
+import { assistantAnswers, assistantJobs, messages } from '../../src/db/schema/index.js'
 import { waitForPrivate } from '../support/flows.js'
-import { pollUntil } from '../support/poll.js'
+import { pollUntil, serviceSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 // Answer mode's guards (review of issue 19): what reaches the prompt, and one answer per question.
@@ -32,5 +32,18 @@ describe('answer mode guards', () => {
     expect(prompt).not.toContain('SECRETNOTE')
     expect(prompt).toContain('firstName: Zoe')
     expect(prompt).not.toContain('zoe@example.com')
+  })
+
+  it('a job run twice (its lease expired) answers once', async () => {
+    const { db } = h.database
+    const [job] = await db.select().from(assistantJobs).where(eq(assistantJobs.kind, 'answer'))
+    expect(job).toMatchObject({ state: 'done', attempts: 1 })
+    await db.execute(sql`UPDATE assistant_jobs SET state = 'running', lease_until = NOW(3) - INTERVAL 1 SECOND WHERE id = ${job!.id}`)
+    await pollUntil(async () => (await db.select().from(assistantJobs).where(eq(assistantJobs.id, job!.id)))[0]?.attempts === 2, { message: 'the job ran again' })
+    await pollUntil(async () => (await db.select().from(assistantJobs).where(eq(assistantJobs.id, job!.id)))[0]?.state === 'done', { message: 'the job ended again' })
+    await serviceSettled(db)
+    expect(await db.select().from(assistantAnswers)).toHaveLength(1)
+    const answers = h.sim.privateMessages(h.world.people.zoe.id, h.world.bots.client.id).filter((m) => m.from.is_bot && m.text?.includes('United States'))
+    expect(answers).toHaveLength(1)
   })
 })

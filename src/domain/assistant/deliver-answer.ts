@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import type { MessageEntity } from '../../delivery/jobs.js'
-import { accounts, customers } from '../../db/schema/index.js'
+import { accounts, assistantAnswers, customers } from '../../db/schema/index.js'
+import { inProject } from '../../db/project-scope.js'
 import { sendAutoAnswer } from '../autoreply/auto-answer.js'
 import { activeTopics, type Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
@@ -48,6 +49,8 @@ export async function deliverAutomaticAnswer(
     const [customer] = await tx.select().from(customers).where(eq(customers.id, answer.customerId)).for('update')
     const blocker = await answerBlocker(tx, project, customer, deps.clock.now())
     if (blocker) return { skipped: blocker }
+    // A job run twice (a retry, an expired lease) answers once: the customer row's lock orders the runs.
+    if (await answered(tx, project, answer.messageRowId)) return { skipped: 'answered' }
     const answerId = await recordAnswer(tx, project, answer)
     const t = textsOf(project)
     const staffNote = answer.sources.length ? t.staff('assistantAnswerSources', { sources: answer.sources.join(', ') }) : t.staff('assistantAnswerNoSources')
@@ -56,6 +59,16 @@ export async function deliverAutomaticAnswer(
   })
   if ('answerId' in outcome) deps.notify()
   return outcome
+}
+
+/** Whether the message already has an automatic answer. */
+async function answered(tx: DbOrTx, project: ProjectRuntime, messageRowId: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: assistantAnswers.id })
+    .from(assistantAnswers)
+    .where(inProject(assistantAnswers, project.id, eq(assistantAnswers.messageRowId, messageRowId)))
+    .limit(1)
+  return row !== undefined
 }
 
 /**
