@@ -46,4 +46,29 @@ describe('answer mode guards', () => {
     const answers = h.sim.privateMessages(h.world.people.zoe.id, h.world.bots.client.id).filter((m) => m.from.is_bot && m.text?.includes('United States'))
     expect(answers).toHaveLength(1)
   })
+
+  it('a burst of client messages gets one answer, to the latest', async () => {
+    const { db } = h.database
+    const before = await db.select().from(assistantAnswers)
+    h.openai!.delay(1_000) // the first job is still writing when the second message arrives
+    try {
+      fromZoe('How long does delivery to Canada take?')
+      fromZoe('And how long does delivery to Norway take?')
+      const stored = async () => (await db.select().from(messages).where(eq(messages.origin, 'client'))).filter((m) => m.text?.includes('take?'))
+      await pollUntil(async () => (await stored()).length === 3, { message: 'both messages stored' })
+      const ids = (await stored()).slice(1).map((m) => m.id)
+      const jobsOf = async () =>
+        (await db.select().from(assistantJobs).where(eq(assistantJobs.kind, 'answer'))).filter((j) =>
+          ids.includes((JSON.parse(j.payload) as { messageRowId: number }).messageRowId),
+        )
+      await pollUntil(async () => (await jobsOf()).length === 2 && (await jobsOf()).every((j) => j.state === 'done'), { message: 'both answer jobs ended', timeoutMs: 15_000 })
+      await serviceSettled(db)
+      const after = await db.select().from(assistantAnswers)
+      expect(after.slice(before.length).map((a) => a.messageRowId)).toEqual([ids[1]])
+      const answers = h.sim.privateMessages(h.world.people.zoe.id, h.world.bots.client.id).filter((m) => m.from.is_bot && m.reply_markup)
+      expect(answers).toHaveLength(2) // the first question's answer and the burst's one
+    } finally {
+      h.openai!.delay(0)
+    }
+  })
 })

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
-import { ANSWER_JOB, answerBlocker, answersWhenNotConfident, customerForAnswer, type AnswerJobPayload } from '../../domain/assistant/answers.js'
+import { ANSWER_JOB, answerBlocker, isLatestClientMessage, answersWhenNotConfident, customerForAnswer, type AnswerJobPayload } from '../../domain/assistant/answers.js'
 import { allowedCustomerFields, deliverAutomaticAnswer } from '../../domain/assistant/deliver-answer.js'
 import { recentConversation } from '../../domain/assistant/suggestions.js'
 import { citationOf, formatPassages, isConfident } from '../../domain/knowledge/index.js'
@@ -20,6 +20,7 @@ export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async 
   const customer = await customerForAnswer(deps.db, project, payload.customerId)
   const blocked = await answerBlocker(deps.db, project, customer, deps.clock.now())
   if (blocked) return { skipped: blocked }
+  if (!(await isLatestClientMessage(deps.db, customer!.id, payload.messageRowId))) return { skipped: 'superseded' }
   const [question] = await deps.db.select({ text: messages.text }).from(messages).where(eq(messages.id, payload.messageRowId))
   if (!question?.text) return { skipped: 'no_text' }
   const passages = await passagesForJob(ctx, question.text, { limit: 4, customer: customer! })

@@ -9,7 +9,7 @@ import type { DomainDeps } from '../deps.js'
 import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole, ownersRole } from '../roles.js'
 import { queueTopicText } from '../topic-notices.js'
-import { answerBlocker, assistantHandedOver, recordAnswer } from './answers.js'
+import { answerBlocker, assistantHandedOver, isLatestClientMessage, recordAnswer } from './answers.js'
 import type { CustomerField } from '../../config/assistant-modes.js'
 
 /**
@@ -51,6 +51,7 @@ export async function deliverAutomaticAnswer(
     if (blocker) return { skipped: blocker }
     // A job run twice (a retry, an expired lease) answers once: the customer row's lock orders the runs.
     if (await answered(tx, project, answer.messageRowId)) return { skipped: 'answered' }
+    if (!(await isLatestClientMessage(tx, answer.customerId, answer.messageRowId))) return { skipped: 'superseded' }
     const answerId = await recordAnswer(tx, project, answer)
     const t = textsOf(project)
     const staffNote = answer.sources.length ? t.staff('assistantAnswerSources', { sources: answer.sources.join(', ') }) : t.staff('assistantAnswerNoSources')
