@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { assistantAnswers, assistantJobs, messages } from '../../src/db/schema/index.js'
+import { assistantAnswers, assistantJobs, customers, messages, topics } from '../../src/db/schema/index.js'
+import { queueSummary } from '../../src/domain/assistant/summaries.js'
+import { forgetCustomer } from '../../src/domain/personal-data.js'
 import { waitForPrivate } from '../support/flows.js'
 import { pollUntil, serviceSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
@@ -70,5 +72,17 @@ describe('answer mode guards', () => {
     } finally {
       h.openai!.delay(0)
     }
+  })
+
+  it('customer forget erases the payloads of the answer and summary jobs', async () => {
+    const { db } = h.database
+    const [{ id: customerId }] = (await db.select({ id: customers.id }).from(customers).where(eq(customers.telegramUserId, h.world.people.zoe.id))) as [{ id: number }]
+    const [topic] = await db.select().from(topics).where(eq(topics.customerId, customerId))
+    const project = h.app.projects.find((p) => p.id === h.projectId)!
+    await db.transaction((tx) => queueSummary(tx, project, { customerId, topicId: topic!.id, occasion: 'command' }))
+    await forgetCustomer(db, h.projectId, customerId, 'test')
+    const jobs = (await db.select().from(assistantJobs)).filter((j) => j.kind === 'answer' || j.kind === 'summary')
+    expect(jobs.length).toBeGreaterThanOrEqual(4)
+    expect(jobs.map((j) => [j.kind, j.payload])).toEqual(jobs.map((j) => [j.kind, '{}']))
   })
 })

@@ -30,7 +30,7 @@ export const queueAnswerJob: AssistantTrigger = async (tx, _clock, project, even
   if (event.stored.botId === 0) return // the "Talk to a person" message (autoreply/handoff)
   if (assistantModeOf(project, event.customer) !== 'answer') return
   const payload: AnswerJobPayload = { customerId: event.customer.id, messageRowId: event.stored.id }
-  await queueAssistantJob(tx, project, { kind: ANSWER_JOB, payload })
+  await queueAssistantJob(tx, project, { kind: ANSWER_JOB, payload, customerId: event.customer.id })
 }
 
 /** Why the assistant must not answer now, or undefined: handed over, a person wrote lately, the mode changed, the customer is gone. */

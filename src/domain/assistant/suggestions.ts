@@ -177,7 +177,7 @@ export async function showSuggestion(
       },
     )
     await tx.update(assistantSuggestions).set({ ephemeralOutboxId }).where(eq(assistantSuggestions.id, suggestionId))
-    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0 }, customerId: input.customer.id }) // checked at once, then every 2 s while the send is queued
+    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0, customerId: input.customer.id }, customerId: input.customer.id }) // checked at once, then every 2 s while the send is queued
     return suggestionId
   })
   deps.notify()
