@@ -3,14 +3,17 @@ import { describe, expect, it } from 'vitest'
 import { assistantAnswers, assistantJobs, customers, messages, topics } from '../../src/db/schema/index.js'
 import { queueSummary } from '../../src/domain/assistant/summaries.js'
 import { forgetCustomer } from '../../src/domain/personal-data.js'
-import { waitForPrivate } from '../support/flows.js'
+import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { pollUntil, serviceSettled } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 // Answer mode's guards (review of issue 19): what reaches the prompt, and one answer per question.
 const { h, zoe } = useOnboardedZoe({
   openai: { assistant: { timeoutSeconds: 5 } },
-  project: { assistant: { knowledge: 'test/fixtures/kb/acme', mode: 'answer', answer: { when: 'confident', quietMinutesAfterStaff: 0 }, customerFields: ['firstName'] } },
+  project: {
+    assistant: { knowledge: 'test/fixtures/kb/acme', mode: 'answer', answer: { when: 'confident', quietMinutesAfterStaff: 0 }, customerFields: ['firstName'] },
+    riskPhrases: [{ name: 'refund-promise', mode: 'block', patterns: ['guaranteed refund'] }],
+  },
 })
 
 const fromZoe = (text: string) => h.sim.sendPrivate(h.world.people.zoe.id, h.world.bots.client.id, { text })
@@ -72,6 +75,15 @@ describe('answer mode guards', () => {
     } finally {
       h.openai!.delay(0)
     }
+  })
+
+  it('an automatic answer with a block risk phrase is not sent; the topic says why', async () => {
+    h.openai!.answer(/Switzerland/, 'Delivery takes a week, with a guaranteed refund if it is late.')
+    fromZoe('How long does delivery to Switzerland take?')
+    await waitForTopicMessage(h, zoe.crChat, zoe.cr, (m) => m.text?.includes("The assistant's answer was not sent") === true && m.text.includes('refund-promise'))
+    await serviceSettled(h.database.db)
+    expect(h.sim.privateMessages(h.world.people.zoe.id, h.world.bots.client.id).filter((m) => m.text?.includes('guaranteed refund'))).toEqual([])
+    expect(await h.database.db.select().from(assistantAnswers)).toHaveLength(2)
   })
 
   it('customer forget erases the payloads of the answer and summary jobs', async () => {

@@ -8,7 +8,9 @@ import { activeTopics, type Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole, ownersRole } from '../roles.js'
-import { queueTopicText } from '../topic-notices.js'
+import { noticeToTopics, queueTopicText } from '../topic-notices.js'
+import { findRiskPhrase } from '../risk/matcher.js'
+import { riskBookOf } from '../risk/phrases.js'
 import { answerBlocker, assistantHandedOver, isLatestClientMessage, recordAnswer } from './answers.js'
 import type { CustomerField } from '../../config/assistant-modes.js'
 
@@ -36,9 +38,11 @@ export async function allowedCustomerFields(db: DbOrTx, project: ProjectRuntime,
 }
 
 /**
- * Sends an automatic answer (the provider has written it): unless a person wrote meanwhile or the
- * client was handed over, it is recorded, sent to the client with "Talk to a person" through the
- * outbox, and shown in the topics as "🤖 …" with its sources. Returns the answer's id, or why not.
+ * Sends an automatic answer (the provider has written it): unless a person wrote meanwhile, the
+ * client was handed over, the message was answered or superseded, or the answer trips one of the
+ * project's risk phrases (the topics are told which), it is recorded, sent to the client with
+ * "Talk to a person" through the outbox, and shown in the topics as "🤖 …" with its sources.
+ * Returns the answer's id, or why not.
  */
 export async function deliverAutomaticAnswer(
   deps: DomainDeps,
@@ -52,13 +56,20 @@ export async function deliverAutomaticAnswer(
     // A job run twice (a retry, an expired lease) answers once: the customer row's lock orders the runs.
     if (await answered(tx, project, answer.messageRowId)) return { skipped: 'answered' }
     if (!(await isLatestClientMessage(tx, answer.customerId, answer.messageRowId))) return { skipped: 'superseded' }
-    const answerId = await recordAnswer(tx, project, answer)
     const t = textsOf(project)
+    // The project's risk phrases hold for the assistant too; nobody can confirm, so any hit keeps it back.
+    const hit = findRiskPhrase(riskBookOf(project), answer.text)
+    if (hit) {
+      const replyTo = { originalMessageRowId: answer.messageRowId }
+      await noticeToTopics(tx, project, answer.customerId, { text: t.staff('assistantAnswerRiskBlocked', { phrase: hit.name }), replyTo })
+      return { skipped: 'risk_phrase' }
+    }
+    const answerId = await recordAnswer(tx, project, answer)
     const staffNote = answer.sources.length ? t.staff('assistantAnswerSources', { sources: answer.sources.join(', ') }) : t.staff('assistantAnswerNoSources')
     await sendAutoAnswer(tx, project, customer!, { text: answer.text, replyToRowId: answer.messageRowId, staffNote })
     return { answerId }
   })
-  if ('answerId' in outcome) deps.notify()
+  if ('answerId' in outcome || outcome.skipped === 'risk_phrase') deps.notify()
   return outcome
 }
 

@@ -589,6 +589,7 @@ statsSuggestions = 🤖 Suggestions: { $accepted } of { $shown } used ({ $rate }
 
 ## Answer mode, /summary (issue 19, h/answer)
 assistantAnswerSources = 📚 Sources: { $sources }
+assistantAnswerRiskBlocked = 🤖 The assistant's answer was not sent: it contains the risk phrase "{ $phrase }".
 assistantAnswerNoSources = 📚 No source: retrieval was not confident (answered as assistant.answer.when allows).
 assistantHandover = 🙋 { $owner }, the client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
 assistantHandoverNoOwner = 🙋 The client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
