@@ -7,6 +7,8 @@ import { citationOf, formatPassages, isConfident } from '../../domain/knowledge/
 import { passagesForJob } from '../knowledge.js'
 import { answerPrompt, citedSources, withoutCitations } from '../answer-prompt.js'
 import { draftStreamer } from '../draft-stream.js'
+import { findRiskPhrase } from '../../domain/risk/matcher.js'
+import { riskBookOf } from '../../domain/risk/phrases.js'
 import { defineAssistantJob } from './job.js'
 
 /**
@@ -33,7 +35,8 @@ export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async 
     conversation: await recentConversation(deps.db, customer!.id),
     question: question.text,
   })
-  const streamer = draftStreamer(drafts, customer!.clientBotId, customer!.telegramUserId, payload.messageRowId)
+  const risky = (soFar: string) => findRiskPhrase(riskBookOf(project), soFar) !== undefined // kept back when delivered (deliverAutomaticAnswer)
+  const streamer = draftStreamer(drafts, customer!.clientBotId, customer!.telegramUserId, payload.messageRowId, risky)
   const answer = await provider.stream({ purpose: 'answer', messages: messagesOut, maxTokens: 400 }, (soFar) => streamer.onText(withoutCitations(soFar)))
   const draftsSent = await streamer.done()
   const text = answer.text.trim()
