@@ -1,4 +1,4 @@
-import type { ConversationTurn } from '../domain/assistant/deliver-answer.js'
+import type { ConversationLine } from '../domain/assistant/suggestions.js'
 import type { ChatMessage } from './provider.js'
 
 /**
@@ -8,7 +8,13 @@ import type { ChatMessage } from './provider.js'
  * (`answer.when` allowed it anyway) the instructions make it say it does not know and that a
  * person will reply.
  */
-export function answerPrompt(input: { projectName: string; passages: string; fields: Record<string, string>; conversation: ConversationTurn[]; question: string }): ChatMessage[] {
+export function answerPrompt(input: {
+  projectName: string
+  passages: string
+  fields: Record<string, string>
+  conversation: ReadonlyArray<Pick<ConversationLine, 'origin' | 'text'>>
+  question: string
+}): ChatMessage[] {
   const fieldLines = Object.entries(input.fields).map(([key, value]) => `${key}: ${value}`)
   const system = [
     `You are the support assistant of ${input.projectName}, answering a client in a chat.`,

@@ -155,12 +155,12 @@ export class AssistantWorker {
       logger.warn(log, 'assistant job: no handler for its kind; given up')
       return this.finish(job, 'failed', 'error')
     }
+    let result: unknown
     try {
-      const result = await handler.run(
+      result = await handler.run(
         { jobId: job.id, project, provider: this.deps.runtime.providerFor(project), deps: this.deps.domain, logger: logger.child(log), drafts: this.deps.drafts },
         JSON.parse(job.payload),
       )
-      await this.finish(job, 'done', 'done', result)
     } catch (error) {
       if (error instanceof AssistantUnavailable) {
         logger.info({ ...log, reason: error.reason }, 'assistant job skipped: the assistant is unavailable')
@@ -172,8 +172,11 @@ export class AssistantWorker {
         return
       }
       logger.error({ ...log, err: error, attempts: job.attempts }, 'assistant job failed; given up')
-      await this.finish(job, 'failed', 'error')
+      return this.finish(job, 'failed', 'error')
     }
+    // Outside the try: the handler has committed, so a failure to record that is never a retry
+    // (the lease runs out and it runs again: the handlers skip what they already did).
+    await this.finish(job, 'done', 'done', result).catch((error: unknown) => logger.error({ ...log, err: error }, 'assistant job: its end not recorded'))
   }
 
   private async finish(job: ClaimedJob, state: 'done' | 'failed', outcome: string, result?: unknown): Promise<void> {

@@ -48,4 +48,18 @@ describe('the automatic answer prompt', () => {
     expect(await failing.done()).toBe(0)
     expect(calls).toBe(1)
   })
+
+  it('stops the drafts once the text trips a risk phrase (the answer is kept back: no preview of it either)', async () => {
+    const sent: string[] = []
+    const streamer = draftStreamer(
+      (_bot, _chat, _draft, text) => Promise.resolve(void sent.push(text)),
+      1,
+      2,
+      3,
+      (soFar) => soFar.includes('guaranteed refund'),
+    )
+    streamer.onText('A guaranteed refund')
+    expect(await streamer.done()).toBe(0)
+    expect(sent).toEqual([])
+  })
 })

@@ -1,14 +1,19 @@
-import { eq } from 'drizzle-orm'
+import { eq, isNotNull, like } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { customers, kbChunks } from '../../src/db/schema/index.js'
+import { customers, kbChunks, messages } from '../../src/db/schema/index.js'
 import { retrieve } from '../../src/domain/knowledge/index.js'
 import { exportCustomerData, forgetCustomer } from '../../src/domain/personal-data.js'
 import { waitForPrivate, waitForTopicMessage } from '../support/flows.js'
+import { pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 // The fixture's knowledge folder, synced and embedded by the fake provider when the service starts (relative to the working directory: no config file).
 // Suggest mode off keeps this test about /kb.
-const { h, zoe } = useOnboardedZoe({ openai: { assistant: { mode: 'off' } }, project: { assistant: { knowledge: 'test/fixtures/kb/acme' } } })
+// A block phrase gives a staff answer the client never received.
+const { h, zoe } = useOnboardedZoe({
+  openai: { assistant: { mode: 'off' } },
+  project: { assistant: { knowledge: 'test/fixtures/kb/acme' }, riskPhrases: [{ name: 'refund-promise', mode: 'block', patterns: ['guaranteed refund'] }] },
+})
 
 const QUESTION = 'Can you deliver my order to Reykjavik in Iceland?'
 const ANSWER = 'Yes: Iceland takes 6–9 working days with DHL, duties paid on arrival.'
@@ -27,6 +32,21 @@ describe('the knowledge base: synced on start, /kb add from a conversation', () 
     const stored = await h.database.db.select({ model: kbChunks.embeddingModel }).from(kbChunks).where(eq(kbChunks.projectId, h.projectId))
     expect(stored.length).toBeGreaterThanOrEqual(30)
     expect(stored.every((row) => row.model === h.openai!.embeddingModel)).toBe(true)
+  })
+
+  it('refuses a staff answer a risk phrase kept from the client', async () => {
+    const { sim, world } = h
+    const cs = world.groups.cs.id
+    sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'Can I get my money back?' })
+    await waitForTopicMessage(h, cs, zoe.cs, 'Can I get my money back?')
+    const blocked = sim.sendGroup(world.people.alice.id, cs, { text: 'Yes, a guaranteed refund within a day.' }, { threadId: zoe.cs })
+    await pollUntil(async () => (await h.database.db.select().from(messages).where(isNotNull(messages.notRelayed))).some((m) => m.text?.includes('guaranteed refund')), {
+      message: 'the blocked answer stored',
+    })
+    expect(await command(world.people.alice.id, cs, zoe.cs, '/kb add', blocked.message_id)).toBe(
+      'This answer never reached the client (a risk phrase held or blocked it), so it cannot be added to the knowledge base.',
+    )
+    expect(await h.database.db.select().from(kbChunks).where(like(kbChunks.source, 'conversation:%'))).toEqual([])
   })
 
   it('a CS lead adds a client question and its staff answer; an agent is refused; leads list and remove; forget deletes it', async () => {

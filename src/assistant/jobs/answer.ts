@@ -1,11 +1,14 @@
 import { eq } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
-import { ANSWER_JOB, answerBlocker, answersWhenNotConfident, customerForAnswer, type AnswerJobPayload } from '../../domain/assistant/answers.js'
-import { allowedCustomerFields, deliverAutomaticAnswer, recentConversation } from '../../domain/assistant/deliver-answer.js'
+import { ANSWER_JOB, answerBlocker, isLatestClientMessage, answersWhenNotConfident, customerForAnswer, type AnswerJobPayload } from '../../domain/assistant/answers.js'
+import { allowedCustomerFields, deliverAutomaticAnswer } from '../../domain/assistant/deliver-answer.js'
+import { recentConversation } from '../../domain/assistant/suggestions.js'
 import { citationOf, formatPassages, isConfident } from '../../domain/knowledge/index.js'
 import { passagesForJob } from '../knowledge.js'
 import { answerPrompt, citedSources, withoutCitations } from '../answer-prompt.js'
 import { draftStreamer } from '../draft-stream.js'
+import { findRiskPhrase } from '../../domain/risk/matcher.js'
+import { riskBookOf } from '../../domain/risk/phrases.js'
 import { defineAssistantJob } from './job.js'
 
 /**
@@ -19,6 +22,7 @@ export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async 
   const customer = await customerForAnswer(deps.db, project, payload.customerId)
   const blocked = await answerBlocker(deps.db, project, customer, deps.clock.now())
   if (blocked) return { skipped: blocked }
+  if (!(await isLatestClientMessage(deps.db, customer!.id, payload.messageRowId))) return { skipped: 'superseded' }
   const [question] = await deps.db.select({ text: messages.text }).from(messages).where(eq(messages.id, payload.messageRowId))
   if (!question?.text) return { skipped: 'no_text' }
   const passages = await passagesForJob(ctx, question.text, { limit: 4, customer: customer! })
@@ -31,7 +35,8 @@ export const answerJob = defineAssistantJob<AnswerJobPayload>(ANSWER_JOB, async 
     conversation: await recentConversation(deps.db, customer!.id),
     question: question.text,
   })
-  const streamer = draftStreamer(drafts, customer!.clientBotId, customer!.telegramUserId, payload.messageRowId)
+  const risky = (soFar: string) => findRiskPhrase(riskBookOf(project), soFar) !== undefined // kept back when delivered (deliverAutomaticAnswer)
+  const streamer = draftStreamer(drafts, customer!.clientBotId, customer!.telegramUserId, payload.messageRowId, risky)
   const answer = await provider.stream({ purpose: 'answer', messages: messagesOut, maxTokens: 400 }, (soFar) => streamer.onText(withoutCitations(soFar)))
   const draftsSent = await streamer.done()
   const text = answer.text.trim()

@@ -29,12 +29,14 @@ export const suggestJob = defineAssistantJob<SuggestJobPayload>('suggest', async
 /** Rounds of 2 s the fallback check waits for the ephemeral send to leave the outbox. */
 const FALLBACK_ROUNDS = 30
 
-/** A suggestion's ephemeral send refused: posted as a normal 🤖 message instead. */
-export const suggestFallbackJob = defineAssistantJob<{ suggestionId: number; round: number }>('suggest_fallback', async ({ project, deps }, payload) => {
+/** A suggestion's ephemeral send refused: posted as a normal 🤖 message instead. Each round is queued with the customer (`customer forget` erases it). */
+export const suggestFallbackJob = defineAssistantJob<{ suggestionId: number; round: number; customerId?: number }>('suggest_fallback', async ({ project, deps }, payload) => {
   const outcome = await checkSuggestionFallback(deps, project, payload.suggestionId)
   if (outcome === 'wait' && payload.round < FALLBACK_ROUNDS) {
     const dueAt = new Date(Date.now() + 2_000) // the worker compares with the database clock
-    await deps.db.transaction((tx) => queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { ...payload, round: payload.round + 1 }, dueAt }))
+    await deps.db.transaction((tx) =>
+      queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { ...payload, round: payload.round + 1 }, dueAt, customerId: payload.customerId }),
+    )
   }
   return { outcome }
 })

@@ -1,5 +1,5 @@
 import { customerForAnswer } from '../../domain/assistant/answers.js'
-import { recentConversation } from '../../domain/assistant/deliver-answer.js'
+import { recentConversation } from '../../domain/assistant/suggestions.js'
 import { postSummary, SUMMARY_JOB, type SummaryJobPayload } from '../../domain/assistant/summaries.js'
 import { AssistantUnavailable } from '../provider.js'
 import { defineAssistantJob } from './job.js'

@@ -6,6 +6,7 @@ import type { Customer } from '../customers.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { isBusinessTime } from '../sla/business-hours.js'
 import { queueAssistantJob } from './jobs.js'
+import { recentConversation } from './suggestions.js'
 import { assistantModeOf } from './mode.js'
 import type { AssistantTrigger } from './triggers.js'
 
@@ -21,14 +22,15 @@ export interface AnswerJobPayload {
 /**
  * Answer mode's trigger: a live text message of a customer whose mode is `answer` queues an
  * answer job (the relay has already queued its copies; nothing waits on the job). Whether it
- * answers is decided when the job runs (`answerBlocker`), as a person may write meanwhile.
+ * answers is decided when the job runs (`answerBlocker`), as a person may write meanwhile, and a
+ * burst of messages gets one answer, to its latest (`isLatestClientMessage`).
  */
 export const queueAnswerJob: AssistantTrigger = async (tx, _clock, project, event) => {
   if (event.kind !== 'client_message' || event.stored.kind !== 'text' || !event.stored.text) return
   if (event.stored.botId === 0) return // the "Talk to a person" message (autoreply/handoff)
   if (assistantModeOf(project, event.customer) !== 'answer') return
   const payload: AnswerJobPayload = { customerId: event.customer.id, messageRowId: event.stored.id }
-  await queueAssistantJob(tx, project, { kind: ANSWER_JOB, payload })
+  await queueAssistantJob(tx, project, { kind: ANSWER_JOB, payload, customerId: event.customer.id })
 }
 
 /** Why the assistant must not answer now, or undefined: handed over, a person wrote lately, the mode changed, the customer is gone. */
@@ -47,6 +49,15 @@ export async function answerBlocker(db: DbOrTx, project: ProjectRuntime, custome
     .where(and(eq(messages.customerId, customer.id), eq(messages.origin, 'staff'), gte(messages.createdAt, new Date(now.getTime() - quietMs))))
     .limit(1)
   return staff ? 'staff_wrote' : undefined
+}
+
+/**
+ * Whether a client message is still the customer's latest (relayed text) client message: a burst
+ * of messages gets one answer, to its last message (as suggestions do, `suggestionContext`).
+ */
+export async function isLatestClientMessage(db: DbOrTx, customerId: number, messageRowId: number): Promise<boolean> {
+  const lastClient = (await recentConversation(db, customerId)).filter((line) => line.origin === 'client').at(-1)
+  return lastClient?.id === messageRowId
 }
 
 /** Whether `answer.when` lets the assistant answer a question retrieval is not confident about (`always`; `outside_hours` outside business hours). */

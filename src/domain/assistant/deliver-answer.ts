@@ -1,30 +1,18 @@
-import { desc, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import type { MessageEntity } from '../../delivery/jobs.js'
-import { accounts, customers, messages } from '../../db/schema/index.js'
+import { accounts, assistantAnswers, customers } from '../../db/schema/index.js'
+import { inProject } from '../../db/project-scope.js'
 import { sendAutoAnswer } from '../autoreply/auto-answer.js'
 import { activeTopics, type Customer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
 import { staffMember, textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { homeRole, ownersRole } from '../roles.js'
-import { queueTopicText } from '../topic-notices.js'
-import { answerBlocker, assistantHandedOver, recordAnswer } from './answers.js'
+import { noticeToTopics, queueTopicText } from '../topic-notices.js'
+import { findRiskPhrase } from '../risk/matcher.js'
+import { riskBookOf } from '../risk/phrases.js'
+import { answerBlocker, assistantHandedOver, isLatestClientMessage, recordAnswer } from './answers.js'
 import type { CustomerField } from '../../config/assistant-modes.js'
-
-/** One turn of the conversation as the assistant's prompt shows it. */
-export interface ConversationTurn {
-  origin: 'client' | 'staff'
-  text: string
-}
-
-/** The conversation's last text messages (oldest first), up to `limit`; media without a caption are left out. */
-export async function recentConversation(db: DbOrTx, customerId: number, limit = 12): Promise<ConversationTurn[]> {
-  const rows = await db.select({ origin: messages.origin, text: messages.text }).from(messages).where(eq(messages.customerId, customerId)).orderBy(desc(messages.id)).limit(limit)
-  return rows
-    .filter((r) => r.text)
-    .reverse()
-    .map((r) => ({ origin: r.origin, text: r.text! }))
-}
 
 /**
  * The customer fields the project lets the assistant see (`assistant.customerFields`, default
@@ -50,9 +38,11 @@ export async function allowedCustomerFields(db: DbOrTx, project: ProjectRuntime,
 }
 
 /**
- * Sends an automatic answer (the provider has written it): unless a person wrote meanwhile or the
- * client was handed over, it is recorded, sent to the client with "Talk to a person" through the
- * outbox, and shown in the topics as "🤖 …" with its sources. Returns the answer's id, or why not.
+ * Sends an automatic answer (the provider has written it): unless a person wrote meanwhile, the
+ * client was handed over, the message was answered or superseded, or the answer trips one of the
+ * project's risk phrases (the topics are told which), it is recorded, sent to the client with
+ * "Talk to a person" through the outbox, and shown in the topics as "🤖 …" with its sources.
+ * Returns the answer's id, or why not.
  */
 export async function deliverAutomaticAnswer(
   deps: DomainDeps,
@@ -63,14 +53,34 @@ export async function deliverAutomaticAnswer(
     const [customer] = await tx.select().from(customers).where(eq(customers.id, answer.customerId)).for('update')
     const blocker = await answerBlocker(tx, project, customer, deps.clock.now())
     if (blocker) return { skipped: blocker }
-    const answerId = await recordAnswer(tx, project, answer)
+    // A job run twice (a retry, an expired lease) answers once: the customer row's lock orders the runs.
+    if (await answered(tx, project, answer.messageRowId)) return { skipped: 'answered' }
+    if (!(await isLatestClientMessage(tx, answer.customerId, answer.messageRowId))) return { skipped: 'superseded' }
     const t = textsOf(project)
+    // The project's risk phrases hold for the assistant too; nobody can confirm, so any hit keeps it back.
+    const hit = findRiskPhrase(riskBookOf(project), answer.text)
+    if (hit) {
+      const replyTo = { originalMessageRowId: answer.messageRowId }
+      await noticeToTopics(tx, project, answer.customerId, { text: t.staff('assistantAnswerRiskBlocked', { phrase: hit.name }), replyTo })
+      return { skipped: 'risk_phrase' }
+    }
+    const answerId = await recordAnswer(tx, project, answer)
     const staffNote = answer.sources.length ? t.staff('assistantAnswerSources', { sources: answer.sources.join(', ') }) : t.staff('assistantAnswerNoSources')
     await sendAutoAnswer(tx, project, customer!, { text: answer.text, replyToRowId: answer.messageRowId, staffNote })
     return { answerId }
   })
-  if ('answerId' in outcome) deps.notify()
+  if ('answerId' in outcome || outcome.skipped === 'risk_phrase') deps.notify()
   return outcome
+}
+
+/** Whether the message already has an automatic answer. */
+async function answered(tx: DbOrTx, project: ProjectRuntime, messageRowId: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: assistantAnswers.id })
+    .from(assistantAnswers)
+    .where(inProject(assistantAnswers, project.id, eq(assistantAnswers.messageRowId, messageRowId)))
+    .limit(1)
+  return row !== undefined
 }
 
 /**

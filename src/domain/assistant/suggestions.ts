@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
-import { assistantSuggestions, messages, outbox, topics, type SuggestionState } from '../../db/schema/index.js'
+import { assistantSuggestions, customers, messages, outbox, topics, type SuggestionState } from '../../db/schema/index.js'
 import { suggestionKeyboard } from '../buttons/suggestion.js'
 import { activeTopics, findCustomer, type Customer, type Topic } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
@@ -91,7 +91,7 @@ export interface ConversationLine {
   text: string
 }
 
-/** The conversation's last relayed text messages, oldest first (the prompt's context). */
+/** The conversation's last relayed text messages, oldest first (the context of every assistant prompt: suggestions, answers, summaries): no internal note, nothing a risk phrase held or dropped, nothing deleted. */
 export async function recentConversation(db: DbOrTx, customerId: number, limit = 12): Promise<ConversationLine[]> {
   const rows = await db
     .select({ id: messages.id, origin: messages.origin, text: messages.text, notRelayed: messages.notRelayed, internalNote: messages.internalNote })
@@ -140,6 +140,14 @@ export async function showSuggestion(
   input: { customer: Customer; messageId: number; text: string; sources: string[] },
 ): Promise<number | undefined> {
   const id = await deps.db.transaction(async (tx) => {
+    // A job run twice (a retry, an expired lease) shows one suggestion: the customer row's lock orders the runs.
+    await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, input.customer.id)).for('update')
+    const [shown] = await tx
+      .select({ id: assistantSuggestions.id })
+      .from(assistantSuggestions)
+      .where(inProject(assistantSuggestions, project.id, eq(assistantSuggestions.messageId, input.messageId)))
+      .limit(1)
+    if (shown) return undefined
     const place = await placeOf(tx, project, input.customer)
     if (!place) return undefined
     const [inserted] = await tx.insert(assistantSuggestions).values(
@@ -169,7 +177,7 @@ export async function showSuggestion(
       },
     )
     await tx.update(assistantSuggestions).set({ ephemeralOutboxId }).where(eq(assistantSuggestions.id, suggestionId))
-    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0 }, customerId: input.customer.id }) // checked at once, then every 2 s while the send is queued
+    await queueAssistantJob(tx, project, { kind: 'suggest_fallback', payload: { suggestionId, round: 0, customerId: input.customer.id }, customerId: input.customer.id }) // checked at once, then every 2 s while the send is queued
     return suggestionId
   })
   deps.notify()

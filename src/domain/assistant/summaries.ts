@@ -21,7 +21,7 @@ export interface SummaryJobPayload {
 /** Queues a summary into a topic (inside the caller's transaction); nothing without an assistant. */
 export async function queueSummary(tx: DbOrTx, project: ProjectRuntime, payload: SummaryJobPayload): Promise<void> {
   if (!hasAssistant(project)) return
-  await queueAssistantJob(tx, project, { kind: SUMMARY_JOB, payload })
+  await queueAssistantJob(tx, project, { kind: SUMMARY_JOB, payload, customerId: payload.customerId })
 }
 
 /** After a `/transfer` (`assistant.summaries.onTransfer`): a summary into the owners' topic, after the owner notice. */

@@ -34,6 +34,8 @@ export async function addKnowledgePair(deps: DomainDeps, project: ProjectRuntime
   const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
   const answer = found?.message
   if (!answer || answer.origin !== 'staff' || answer.internalNote || !answer.text?.trim()) return { ok: false, reason: t.staff('kbAddNotAnswer') }
+  // Held or blocked by a risk phrase (or otherwise kept back): the client never read it.
+  if (answer.notRelayed) return { ok: false, reason: t.staff('kbAddNotRelayed') }
   const question = await questionOf(deps.db, answer)
   if (!question) return { ok: false, reason: t.staff('kbAddNoQuestion') }
   const section = question.replace(/\s+/g, ' ').slice(0, SECTION_CHARS)

@@ -551,6 +551,7 @@ refusal_manage_knowledge = Only CS leads can change the knowledge base.
 kbUsage = Usage: /kb add (as a reply to a staff answer in a customer's topic), /kb list, /kb remove <id>.
 kbAddHowTo = Reply with /kb add to a staff answer in a customer's topic: the client's question and that answer are added to the knowledge base.
 kbAddNotAnswer = /kb add works on a staff answer to the client with text (not a client message or a note).
+kbAddNotRelayed = This answer never reached the client (a risk phrase held or blocked it), so it cannot be added to the knowledge base.
 kbAddNoQuestion = There is no client question before this answer to add with it.
 kbAdded = 📚 Added to the knowledge base as #{ $id }: "{ $question }"
 kbAlreadyAdded = 📚 This answer is already in the knowledge base as #{ $id }.
@@ -588,6 +589,7 @@ statsSuggestions = 🤖 Suggestions: { $accepted } of { $shown } used ({ $rate }
 
 ## Answer mode, /summary (issue 19, h/answer)
 assistantAnswerSources = 📚 Sources: { $sources }
+assistantAnswerRiskBlocked = 🤖 The assistant's answer was not sent: it contains the risk phrase "{ $phrase }".
 assistantAnswerNoSources = 📚 No source: retrieval was not confident (answered as assistant.answer.when allows).
 assistantHandover = 🙋 { $owner }, the client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
 assistantHandoverNoOwner = 🙋 The client asked for a person after the assistant's answer. The assistant stays quiet in this conversation until it is resolved.
