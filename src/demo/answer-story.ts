@@ -31,7 +31,7 @@ export async function playAnswerStory({ sim, world, transcript, project, db }: A
 
     transcript.step('51. An automatic answer (answer mode): Zoe asks what the knowledge base answers; the client bot streams its answer, then sends it with "Talk to a person"')
     const draftsBefore = sim.draftsIn(zoe.id, clientBot).length
-    sim.sendPrivate(zoe.id, clientBot, { text: 'How long does delivery to the United States take?' })
+    sim.sendPrivate(zoe.id, clientBot, { text: 'Do you ship to the United States?' })
     const answer = await waitFor(
       () => sim.privateMessages(zoe.id, clientBot).find((m) => m.from.is_bot && (m.text ?? '').startsWith('We ship to every country')),
       "the answer in Zoe's chat",
