@@ -43,13 +43,11 @@ import { startHttpServers, type ReadinessCheck } from './server/admin-server.js'
 import { Metrics } from './server/metrics.js'
 import type { RelayPolicy } from './domain/relay/policies/policy.js'
 import { databaseReadiness, outboxReadiness, withFailingBots } from './server/readiness.js'
-import { AssistantRuntime } from './assistant/runtime.js'
-import { AssistantWorker } from './assistant/worker.js'
-import { loadDetector } from './domain/translation/detect.js'
-import { ASSISTANT_JOBS, type AssistantJobHandler } from './assistant/jobs/index.js'
+import type { AssistantJobHandler } from './assistant/jobs/index.js'
+import type { AssistantRuntime } from './assistant/runtime.js'
+import type { AssistantWorker } from './assistant/worker.js'
+import { startAssistant } from './app-assistant.js'
 import type { AssistantTrigger } from './domain/assistant/triggers.js'
-import { syncProjectKnowledge } from './domain/knowledge/sync-projects.js'
-import { knowledgeEmbedder } from './assistant/knowledge.js'
 
 export interface App {
   db: Database
@@ -231,30 +229,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   for (const running of bots) wire(running)
   workers.start()
-  // Assistant work runs on its own queue, so a slow provider never holds up the relay.
-  const assistantRuntime = new AssistantRuntime({ db, domain: deps, observer: metrics })
-  const assistantWorker = new AssistantWorker({
-    db,
-    domain: deps,
-    logger,
-    projects,
-    runtime: assistantRuntime,
-    handlers: [...ASSISTANT_JOBS, ...(options.assistantJobs ?? [])],
-    // Answer mode streams drafts straight from the client bot (a draft is no message: not the outbox).
-    drafts: (botId, chatId, draftId, text) =>
-      gateway
-        .api(botId)
-        .sendMessageDraft(chatId, draftId, text)
-        .then(() => undefined),
-  })
-  assistantWorker.start()
-  // Translation's language detector loads once here, not inside the first client message's transaction.
-  if (projects.some((project) => project.config.translation)) await loadDetector()
-  wakeAssistant = () => assistantWorker.wake()
+  const assistant = await startAssistant({ db, deps, logger, projects, metrics, gateway, extraJobs: options.assistantJobs })
+  wakeAssistant = () => assistant.worker.wake()
   // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
   for (const project of projects) await loadRiskBook(db, project)
-  // Each project's knowledge folder, embedded by its embedding model when it has one.
-  const knowledge = syncProjectKnowledge(db, projects, logger, (project) => knowledgeEmbedder(assistantRuntime.providerFor(project), project.config.assistant))
   const cron = new CronScheduler(config.database.url, logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
@@ -327,7 +305,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     projects,
     workers,
     cron,
-    assistant: { worker: assistantWorker, runtime: assistantRuntime },
+    assistant: { worker: assistant.worker, runtime: assistant.runtime },
     deps,
     webhookPort: ingress.port,
     adminPort: admin?.adminPort,
@@ -335,19 +313,19 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     metrics,
     botHealth: health,
     profiles,
-    knowledge,
+    knowledge: assistant.knowledge,
     reloadRosters: reload,
     async stop() {
       await checks
       await profiles
       await sweeps
-      await knowledge
+      await assistant.knowledge
       await admin?.stop()
       await cron.stop()
       // No new updates first (each poller waits for its handlings in flight, bounded), then the sends in flight, bounded.
       await ingress.stop()
       // Assistant jobs in flight end within their provider's deadline; a job cut short runs again after its lease.
-      await assistantWorker.stop(config.delivery.drainSeconds * 1000)
+      await assistant.worker.stop(config.delivery.drainSeconds * 1000)
       const drained = await workers.stop(config.delivery.drainSeconds * 1000)
       if (drained) logger.info('outbox drained: every send in flight finished')
       else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; sends still in flight go out again after a short grace (they may arrive twice)')
