@@ -11,6 +11,7 @@ import {
   conversationRatings,
   customerNotes,
   riskPrompts,
+  assistantJobs,
   customers,
   customerTags,
   fileCache,
@@ -107,6 +108,20 @@ export async function exportCustomerData(db: Database, projectId: number, custom
     suggestions: await customerSuggestions(db, projectId, customerId),
     /** The assistant's automatic answers to them, with their sources and whether they were handed over (answer mode). */
     assistantAnswers: await customerAssistantAnswers(db, projectId, customerId),
+    /** Risk-phrase prompts held for the staff's confirmation: the held text (erased by forget). */
+    riskPrompts: await db
+      .select()
+      .from(riskPrompts)
+      .where(inProject(riskPrompts, projectId, eq(riskPrompts.customerId, customerId)))
+      .orderBy(riskPrompts.id),
+    /** Assistant jobs about them (a translation's or an /ask's text in the payload; emptied by forget). */
+    assistantJobs: await db
+      .select()
+      .from(assistantJobs)
+      .where(inProject(assistantJobs, projectId, eq(assistantJobs.customerId, customerId)))
+      .orderBy(assistantJobs.id),
+    /** /transfer prompts still open: the transfer's note (deleted by forget). */
+    transferPrompts: await db.select().from(transferPrompts).where(eq(transferPrompts.customerId, customerId)).orderBy(transferPrompts.id),
     auditLog: (
       await db
         .select()

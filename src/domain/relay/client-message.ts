@@ -43,14 +43,15 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
     if (!current || current.state === 'awaiting_email' || current.state === 'rejected') return 'not_ready' as const
     const incoming = { projectId: project.id, customerId: current.id, origin: 'client' as const, botId: clientBot(project).id, projectBotIds: projectBotIds(project), message }
     if (current.state !== 'active') return (await storeMessage(tx, { ...incoming, held: true })) ? ('held' as const) : ('duplicate' as const)
+    const known = parseActiveTopics(found.topics)
     const context = {
       source: 'client' as const,
       customer: current,
-      known: parseActiveTopics(found.topics),
+      known,
       flooding: Number(found.flooding) === 1,
       waitingSince: parseWaitingSince(found.waitingSince),
       // Auto-replies and flows: the one automatic-answer step, for a message the policies let through.
-      answerAutomatically: (stored: MessageRow) => answerAutomatically(tx, deps, project, current, stored, parseActiveTopics(found.topics)),
+      answerAutomatically: (stored: MessageRow) => answerAutomatically(tx, deps, project, current, stored, known),
     }
     const outcome = await relayThroughPipeline(tx, deps.clock, project, context, incoming)
     switch (outcome.kind) {

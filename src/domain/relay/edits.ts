@@ -53,8 +53,8 @@ export async function syncVersion(
   released?: VariantOf,
 ): Promise<EditOutcome> {
   const links = await linksOfMessage(tx, original.id)
-  // A staff edit's policies may need the customer (translation: the client's language); a client's edit is checked without.
-  const customer = original.origin === 'staff' ? await findCustomer(tx, original.customerId) : undefined
+  // A staff edit's translation needs the customer (the client's language); nothing else does, so no read without it.
+  const customer = original.origin === 'staff' && project.config.translation ? await findCustomer(tx, original.customerId) : undefined
   const draft: RelayDraft = {
     project,
     origin: original.origin,
