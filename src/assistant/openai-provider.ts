@@ -1,5 +1,5 @@
 import OpenAI from 'openai'
-import type { AssistantSettings } from '../config/assistant.js'
+import { apiKeyEnvOf, type AssistantSettings } from '../config/assistant.js'
 import type { Database } from '../db/client.js'
 import type { Clock } from '../domain/clock.js'
 import { AssistantUnavailable, type AssistantObserver, type AssistantProvider, type AssistantPurpose, type ChatRequest, type UnavailableReason } from './provider.js'
@@ -30,11 +30,15 @@ const NO_KEY = 'no-key'
  * into `AssistantUnavailable` (never the provider's own message, which may quote the prompt).
  */
 export function createOpenAIProvider(project: ProjectRef, settings: AssistantSettings, deps: ProviderDeps): AssistantProvider {
-  const apiKey = (settings.apiKeyEnv && process.env[settings.apiKeyEnv]) || NO_KEY
+  const keyOf = (endpoint: 'chat' | 'embedding') => {
+    const name = apiKeyEnvOf(settings, endpoint)
+    return (name && process.env[name]) || NO_KEY
+  }
+  const apiKey = keyOf('chat')
   const timeout = settings.timeoutSeconds * 1000
   const chatClient = new OpenAI({ baseURL: settings.baseUrl, apiKey, timeout, maxRetries: MAX_RETRIES })
   const embedding = settings.embedding
-  const embedClient = embedding?.baseUrl ? new OpenAI({ baseURL: embedding.baseUrl, apiKey, timeout, maxRetries: MAX_RETRIES }) : chatClient
+  const embedClient = embedding?.baseUrl ? new OpenAI({ baseURL: embedding.baseUrl, apiKey: keyOf('embedding'), timeout, maxRetries: MAX_RETRIES }) : chatClient
 
   /** Runs one call within the deadline and the cap, counting its tokens and its outcome. */
   async function call<T>(purpose: AssistantPurpose, run: (signal: AbortSignal) => Promise<{ value: T; tokens: number }>): Promise<T> {

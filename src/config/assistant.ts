@@ -12,6 +12,11 @@ const embeddingSchema = z.strictObject({
   /** Absent: the chat endpoint's `baseUrl`. */
   baseUrl: baseUrl.optional(),
   model: z.string().min(1),
+  /** The embedding server's own key variable; absent: the chat key on the chat endpoint's host, no key on another host. */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable, like EMBEDDING_API_KEY')
+    .optional(),
 })
 
 const settings = {
@@ -69,7 +74,7 @@ export interface AssistantSettings extends AssistantModeSettings {
   apiKeyEnv?: string
   timeoutSeconds: number
   maxTokensPerDay: number
-  embedding?: { baseUrl?: string; model: string }
+  embedding?: { baseUrl?: string; model: string; apiKeyEnv?: string }
   /** The knowledge folder (absolute after loading) and the confidence threshold (see `src/config/knowledge.ts`). */
   knowledge?: string
   confidence?: number
@@ -97,6 +102,8 @@ function dropUndefined<T extends object>(value: T): Partial<T> {
 /** The env var names a resolved assistant reads its key from and finds unset (checked at start-up). */
 export function missingApiKey(settings: AssistantSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (settings.apiKeyEnv && !env[settings.apiKeyEnv]) return settings.apiKeyEnv
+  const embeddingKey = settings.embedding?.apiKeyEnv
+  if (embeddingKey && !env[embeddingKey]) return embeddingKey
   return undefined
 }
 
@@ -126,4 +133,15 @@ export function checkAssistants(config: Parsed, ctx: z.RefinementCtx): void {
 export function resolveAssistants(config: Parsed, project: { assistant?: ProjectOverride }): AssistantSettings | undefined {
   const merged = mergeAssistant(config.assistant, project.assistant)
   return merged && !('missing' in merged) ? merged : undefined
+}
+
+/**
+ * The environment variable of the key an endpoint is sent: the chat key goes to the chat
+ * endpoint's host only, so an embedding server elsewhere gets its own key or none.
+ */
+export function apiKeyEnvOf(settings: Pick<AssistantSettings, 'baseUrl' | 'apiKeyEnv' | 'embedding'>, endpoint: 'chat' | 'embedding'): string | undefined {
+  if (endpoint === 'chat' || !settings.embedding) return settings.apiKeyEnv
+  if (settings.embedding.apiKeyEnv) return settings.embedding.apiKeyEnv
+  const host = settings.embedding.baseUrl ? new URL(settings.embedding.baseUrl).origin : new URL(settings.baseUrl).origin
+  return host === new URL(settings.baseUrl).origin ? settings.apiKeyEnv : undefined
 }

@@ -13,8 +13,10 @@ export function configSecrets(config: Config): string[] {
   if (config.telegram.webhook) secrets.push(config.telegram.webhook.secret)
   // The assistant's API keys, read from the environment variables the config names.
   for (const project of config.projects) {
-    const key = project.assistant?.apiKeyEnv ? process.env[project.assistant.apiKeyEnv] : undefined
-    if (key) secrets.push(key)
+    for (const name of [project.assistant?.apiKeyEnv, project.assistant?.embedding?.apiKeyEnv]) {
+      const key = name ? process.env[name] : undefined
+      if (key) secrets.push(key)
+    }
   }
   return [...new Set(secrets)]
 }

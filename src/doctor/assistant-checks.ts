@@ -1,4 +1,4 @@
-import type { AssistantSettings } from '../config/assistant.js'
+import { apiKeyEnvOf } from '../config/assistant.js'
 import type { Config } from '../config/index.js'
 import { fail, pass, type CheckRow } from './check.js'
 
@@ -8,15 +8,15 @@ import { fail, pass, type CheckRow } from './check.js'
  * list fails every call later (Ollama: not pulled; vLLM: another served name).
  */
 export async function checkAssistant(config: Config): Promise<CheckRow[]> {
-  const endpoints = new Map<string, { baseUrl: string; model: string; settings: AssistantSettings; projects: string[] }>()
+  const endpoints = new Map<string, { baseUrl: string; model: string; keyEnv: string | undefined; projects: string[] }>()
   for (const project of config.projects) {
     const settings = project.assistant
     if (!settings) continue
-    const wanted = [{ baseUrl: settings.baseUrl, model: settings.model }]
-    if (settings.embedding) wanted.push({ baseUrl: settings.embedding.baseUrl ?? settings.baseUrl, model: settings.embedding.model })
-    for (const { baseUrl, model } of wanted) {
+    const wanted = [{ baseUrl: settings.baseUrl, model: settings.model, keyEnv: apiKeyEnvOf(settings, 'chat') }]
+    if (settings.embedding) wanted.push({ baseUrl: settings.embedding.baseUrl ?? settings.baseUrl, model: settings.embedding.model, keyEnv: apiKeyEnvOf(settings, 'embedding') })
+    for (const { baseUrl, model, keyEnv } of wanted) {
       const key = `${baseUrl} ${model}`
-      const entry = endpoints.get(key) ?? { baseUrl, model, settings, projects: [] }
+      const entry = endpoints.get(key) ?? { baseUrl, model, keyEnv, projects: [] }
       entry.projects.push(project.key)
       endpoints.set(key, entry)
     }
@@ -24,9 +24,9 @@ export async function checkAssistant(config: Config): Promise<CheckRow[]> {
   return Promise.all([...endpoints.values()].map((endpoint) => checkEndpoint(endpoint)))
 }
 
-async function checkEndpoint({ baseUrl, model, settings, projects }: { baseUrl: string; model: string; settings: AssistantSettings; projects: string[] }): Promise<CheckRow> {
+async function checkEndpoint({ baseUrl, model, keyEnv, projects }: { baseUrl: string; model: string; keyEnv: string | undefined; projects: string[] }): Promise<CheckRow> {
   const subject = `${baseUrl} ${model}`
-  const apiKey = settings.apiKeyEnv ? process.env[settings.apiKeyEnv] : undefined
+  const apiKey = keyEnv ? process.env[keyEnv] : undefined
   let response: Response
   try {
     response = await fetch(`${baseUrl}/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(5_000) })
@@ -34,7 +34,12 @@ async function checkEndpoint({ baseUrl, model, settings, projects }: { baseUrl: 
     return fail('assistant', subject, 'does not answer', `check assistant.baseUrl of ${projects.join(', ')} and that the server runs`)
   }
   if (response.status === 401 || response.status === 403)
-    return fail('assistant', subject, `refuses the key (${response.status})`, `check the environment variable ${settings.apiKeyEnv ?? '(none: set assistant.apiKeyEnv)'}`)
+    return fail(
+      'assistant',
+      subject,
+      `refuses the key (${response.status})`,
+      `check the environment variable ${keyEnv ?? '(none: set assistant.apiKeyEnv or assistant.embedding.apiKeyEnv)'}`,
+    )
   if (!response.ok) return fail('assistant', subject, `GET /models answered ${response.status}`, 'check assistant.baseUrl (it ends in /v1)')
   const listed = (((await response.json()) as { data?: Array<{ id?: string }> }).data ?? []).map((m) => m.id ?? '')
   // Ollama lists names with their tag (`llama3.2:latest` for `llama3.2`).

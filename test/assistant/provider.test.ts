@@ -98,6 +98,18 @@ describe('the provider against each flavour of the fake', () => {
     expect(chatServer.requests.at(-1)!.path).toBe('/v1/chat/completions')
   })
 
+  it('sends the chat key to the chat host only: an embedding server elsewhere gets its own key, or none', async () => {
+    process.env.TEST_ASSISTANT_KEY = 'sk-chat'
+    process.env.TEST_EMBEDDING_KEY = 'sk-embed'
+    const chatServer = await fake('llamacpp', { apiKey: 'sk-chat' })
+    const embedServer = await fake('llamacpp', { embeddingServer: true })
+    const settings = { baseUrl: chatServer.url, model: chatServer.model, apiKeyEnv: 'TEST_ASSISTANT_KEY' }
+    await providerOn({ ...settings, embedding: { baseUrl: embedServer.url, model: embedServer.model } }).provider.embed(['x'])
+    expect(embedServer.requests.at(-1)!.authorization ?? '').not.toContain('sk-chat')
+    await providerOn({ ...settings, embedding: { baseUrl: embedServer.url, model: embedServer.model, apiKeyEnv: 'TEST_EMBEDDING_KEY' } }).provider.embed(['x'])
+    expect(embedServer.requests.at(-1)!.authorization).toBe('Bearer sk-embed')
+  })
+
   it('no embedding model: embed() says undefined without a call', async () => {
     const server = await fake('ollama')
     const { provider } = providerOn({ baseUrl: server.url, model: server.model })
