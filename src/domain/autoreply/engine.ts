@@ -109,13 +109,14 @@ export async function carryOutAutoAnswer(
 }
 
 /**
- * THE automatic-answer policy (issue 18), run inside the relay's transaction for a relayable
+ * The automatic-answer step (issue 18), run by the relay pipeline's pass step (after every
+ * policy, `RelayContext.answerAutomatically`) inside the relay's transaction for a relayable
  * client message of an active customer: when an auto-reply, a flow command or keyword, or the
  * answer to a flow's question applies, the bot answers, the message is copied to the topics
  * marked "🤖 auto-answered" without starting a wait or reopening anything, and true is returned;
- * false leaves the message to the usual relay. (The coming assistant runs after it.) In the
- * pipeline: `readFlowPosition` with the locking read, `decideAutoAnswer` as the policy's check,
- * `carryOutAutoAnswer` as what its verdict does once the message is stored.
+ * false leaves the message to the usual relay (and to the assistant's jobs after it). It reads
+ * the flow position in a statement of its own (`readFlowPosition`), then `decideAutoAnswer`
+ * picks the action and `carryOutAutoAnswer` does it.
  */
 export async function answerAutomatically(
   tx: DbOrTx,
