@@ -3,6 +3,7 @@ import { inProject } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customerAttributions, customers, customerTags, linkClicks, links } from '../../db/schema/index.js'
 import { normaliseTag } from '../crm/tags.js'
+import { LINK_CODE } from '../links/codes.js'
 import { teamsOf, textsOf, type ProjectRuntime } from '../project-runtime.js'
 
 /** Who a broadcast goes to: every client, or those with a tag, of a CR team, from a diversion link, or with a Telegram language. */
@@ -30,7 +31,7 @@ export function parseSegment(project: ProjectRuntime, typed: string): { ok: true
     const team = teamsOf(project).find((t) => t.key.toLowerCase() === value.toLowerCase())
     return team ? { ok: true, segment: { kind: 'team', team: team.key } } : { ok: false, reason: textsOf(project).staff('broadcastUnknownTeam', { team: value }) }
   }
-  if (kind === 'link') return /^[A-Za-z0-9_-]{1,16}$/.test(value) ? { ok: true, segment: { kind: 'link', code: value } } : bad()
+  if (kind === 'link') return LINK_CODE.test(value) ? { ok: true, segment: { kind: 'link', code: value } } : bad()
   return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})?$/.test(value) ? { ok: true, segment: { kind: 'lang', code: value.toLowerCase() } } : bad()
 }
 
