@@ -87,6 +87,15 @@ describe('sending', () => {
     expect((await failure(w.client.api.sendMessage(w.alice, '<b></b>', { parse_mode: 'HTML' }))).description).toBe('Bad Request: message text is empty')
   })
 
+  it('counts a draft (sendMessageDraft) after entities parsing too, and refuses bad markup and draft_id 0', async () => {
+    w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
+    expect(await w.client.api.sendMessageDraft(w.alice, 1, `<b>${'x'.repeat(4096)}</b>`, { parse_mode: 'HTML' })).toBe(true)
+    expect(await w.client.api.sendMessageDraft(w.alice, 1, '')).toBe(true)
+    expect((await failure(w.client.api.sendMessageDraft(w.alice, 1, 'x'.repeat(4097)))).description).toBe('Bad Request: message is too long')
+    expect((await failure(w.client.api.sendMessageDraft(w.alice, 1, '<b>open', { parse_mode: 'HTML' }))).description).toMatch(/can't parse entities/)
+    expect((await failure(w.client.api.sendMessageDraft(w.alice, 0, 'x'))).description).toBe('Bad Request: draft_id must be non-zero')
+  })
+
   it('fails replies to missing messages unless allowed', async () => {
     w.sim.sendPrivate(w.alice, w.client.id, { text: 'hi' })
     const e = await failure(w.client.api.sendMessage(w.alice, 're', { reply_parameters: { message_id: 999 } }))
