@@ -51,17 +51,21 @@ export function createOpenAIProvider(project: ProjectRef, settings: AssistantSet
       throw new AssistantUnavailable('cap_reached')
     }
     const deadline = AbortSignal.timeout(timeout)
+    let outcome: { value: T; tokens: number }
     try {
-      const { value, tokens } = await run(deadline)
-      await recordTokens(deps.db, project.id, day, tokens)
-      report('ok', tokens)
-      return value
+      outcome = await run(deadline)
     } catch (error) {
+      // Our own failure (a stream's callback, say) is no provider failure: no alarm, no 'failed'.
+      if (!(error instanceof OpenAI.OpenAIError) && !deadline.aborted && !(error instanceof Error && error.name === 'AbortError')) throw error
       const reason = reasonOf(error, deadline)
       report(reason, 0)
       deps.onFailure?.(reason)
       throw new AssistantUnavailable(reason)
     }
+    // Counted after the call: a database error here is the job's, not the provider's.
+    await recordTokens(deps.db, project.id, day, outcome.tokens)
+    report('ok', outcome.tokens)
+    return outcome.value
   }
 
   const chatParams = (req: ChatRequest) => ({ model: settings.model, messages: req.messages, ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}) })

@@ -110,6 +110,19 @@ describe('the provider against each flavour of the fake', () => {
     expect(embedServer.requests.at(-1)!.authorization).toBe('Bearer sk-embed')
   })
 
+  it("a stream whose own callback fails is no provider failure: the callback's error, no 'failed' call counted", async () => {
+    const server = await fake('openai')
+    const outcomes: string[] = []
+    const { provider } = providerOn({ baseUrl: server.url, model: server.model }, (o) => outcomes.push(o))
+    const ours = new Error('the draft could not be sent')
+    await expect(
+      provider.stream(question, () => {
+        throw ours
+      }),
+    ).rejects.toBe(ours)
+    expect(outcomes).not.toContain('failed')
+  })
+
   it('no embedding model: embed() says undefined without a call', async () => {
     const server = await fake('ollama')
     const { provider } = providerOn({ baseUrl: server.url, model: server.model })
