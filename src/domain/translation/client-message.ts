@@ -7,7 +7,7 @@ import { findCustomer, type Customer } from '../customers.js'
 import type { ProjectRuntime } from '../project-runtime.js'
 import { detectLanguage, loadDetector } from './detect.js'
 import { queueTranslation } from './jobs.js'
-import { hasWords, translatedLanguage, translatesFor } from './language.js'
+import { baseLanguage, hasWords, translatedLanguage, translatesFor } from './language.js'
 
 /**
  * Client → staff (the assistant trigger): a relayed client message's language is detected
@@ -50,5 +50,5 @@ async function languageOf(tx: DbOrTx, project: ProjectRuntime, customer: Custome
     return detected.language
   }
   if (customer.detectedLanguage) return customer.detectedLanguage
-  return detected && detected.language === customer.languageCode?.toLowerCase().split('-')[0] ? detected.language : undefined
+  return detected && customer.languageCode && detected.language === baseLanguage(customer.languageCode) ? detected.language : undefined
 }

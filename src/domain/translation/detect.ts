@@ -1,3 +1,4 @@
+import { baseLanguage } from './language.js'
 /** What detection needs besides the text: Telegram's `language_code` (a prior) and the languages the project expects. */
 export interface DetectionHints {
   /** The client's Telegram `language_code` ("pt-br"): wins when the text fits it nearly as well as the best guess. */
@@ -50,7 +51,7 @@ function languageBearing(text: string): string {
  */
 export function detectLanguage(text: string, hints: DetectionHints = {}): DetectedLanguage | undefined {
   if (!detector) throw new Error('detectLanguage: loadDetector() was not awaited')
-  const prior = hints.prior ? hints.prior.toLowerCase().split('-')[0]! : undefined
+  const prior = hints.prior ? baseLanguage(hints.prior) : undefined
   const allowed = hints.only ? new Set(hints.only) : undefined
   const bearing = languageBearing(text)
   const result = detector.detect(bearing)

@@ -7,6 +7,11 @@ export interface LanguagePair {
   to: string
 }
 
+/** A language tag's base language, lowercased (`pt-BR` → `pt`), as detection and translation compare them. */
+export function baseLanguage(tag: string): string {
+  return tag.toLowerCase().split('-')[0]!
+}
+
 /** The language the bot speaks to a client in: the one their messages are written in where it was detected, else Telegram's `language_code`. */
 export function clientLanguageOf(customer: Pick<Customer, 'detectedLanguage' | 'languageCode'>): string | null {
   return customer.detectedLanguage ?? customer.languageCode
@@ -27,7 +32,8 @@ export function translatedLanguage(project: Pick<ProjectRuntime, 'config'>, lang
 /** Staff → client: the pair a staff reply to this customer is translated with, or undefined when it goes as written. */
 export function staffToClient(project: Pick<ProjectRuntime, 'config'>, customer: Pick<Customer, 'detectedLanguage' | 'languageCode' | 'translationOff'>): LanguagePair | undefined {
   if (!translatesFor(project, customer)) return undefined
-  const language = clientLanguageOf(customer)?.toLowerCase().split('-')[0]
+  const tag = clientLanguageOf(customer)
+  const language = tag ? baseLanguage(tag) : undefined
   if (!language || !translatedLanguage(project, language)) return undefined
   return { from: project.config.translation!.staffLanguage, to: language }
 }
