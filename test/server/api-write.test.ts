@@ -46,6 +46,17 @@ describe('admin API: writing to a customer', () => {
     expect(audit[0]).toMatchObject({ actorUserId: h.world.people.carol.id, customerId: id, text: 'Your invoice is ready.' })
   })
 
+  it("signs with the first of the member's roles that has a topic of the customer, and refuses a member with none", async () => {
+    const { key } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'crm' })
+    const id = await customerIdOf(h.world.people.zoe.id)
+    expect((await post(`/customers/${id}/messages`, { staffId: h.world.people.alice.id, text: 'Alice writes.' }, key)).status).toBe(201)
+    expect((await waitForPrivate(h, h.world.people.zoe.id, h.world.bots.client.id, 'Alice writes.')).text).toBe('Alice · CS\nAlice writes.')
+    // Tess works in Treatment, where Zoe has no topic.
+    const refused = await post(`/customers/${id}/messages`, { staffId: h.world.people.tess.id, text: 'not signed' }, key)
+    expect(refused.status).toBe(422)
+    expect(await refused.json()).toMatchObject({ error: { code: 'no_group' } })
+  })
+
   it('refuses a message without a key (401), with another project key (404), to an unknown or foreign customer (404), and bad input (422)', async () => {
     const { key } = await createApiKey(h.database.db, { projectId: h.projectId, name: 'crm' })
     const id = await customerIdOf(h.world.people.zoe.id)

@@ -1,9 +1,11 @@
 import { recordAudit } from '../audit/events.js'
 import { findCustomer } from '../customers.js'
 import type { DomainDeps } from '../deps.js'
-import { staffGroups, staffMember, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { staffMember, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import type { Customer } from '../customers.js'
 import { relaySyntheticStaffMessage } from './synthetic-message.js'
+import { groupsAtAssignment } from '../routing.js'
+import type { StaffRole } from '../../config/index.js'
 
 export interface ApiMessage {
   customerId: number
@@ -49,16 +51,14 @@ export async function relayApiMessage(deps: DomainDeps, project: ProjectRuntime,
   return outcome
 }
 
-/** The group whose label signs the message: the first of the member's roles that has a topic of this customer. */
-function senderGroup(project: ProjectRuntime, roles: readonly string[], customer: Customer): StaffGroup | undefined {
-  const groups = staffGroups(project)
+/**
+ * The group whose label signs the message: of the customer's groups (each role's registry rule),
+ * the first that a role of the member works in (a role's `staff`), in the member's role order.
+ */
+function senderGroup(project: ProjectRuntime, roles: readonly StaffRole[], customer: Customer): StaffGroup | undefined {
+  const groups = groupsAtAssignment(project, { crTeam: customer.crTeam ?? '', treatment: customer.treatment })
   for (const role of roles) {
-    const found =
-      role === 'cs' || role === 'cs_lead'
-        ? groups.find((g) => g.role === 'cs')
-        : role === 'cr'
-          ? groups.find((g) => g.role === 'cr' && g.teamKey === customer.crTeam)
-          : groups.find((g) => g.role === role && (role !== 'treatment' || customer.treatment))
+    const found = groups.find((group) => project.roles.find((definition) => definition.key === group.role)?.staff.includes(role))
     if (found) return found
   }
   return undefined
