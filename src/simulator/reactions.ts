@@ -1,6 +1,10 @@
 import type { StoredMessage } from './world.js'
 
-/** The standard reaction emoji a bot may set (ReactionTypeEmoji in the Bot API). */
+/**
+ * The standard reaction emoji a bot may set (ReactionTypeEmoji in the Bot API). The service keeps
+ * its own copy (domain/relay/standard-reactions.ts) on purpose: the simulator stands for Telegram,
+ * and one shared list would hide a wrong entry from the tests instead of failing them.
+ */
 export const STANDARD_REACTIONS: ReadonlySet<string> = new Set([
   '👍',
   '👎',
