@@ -5,8 +5,8 @@ import { createLogger } from '../../src/logger.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { pollUntil } from '../support/poll.js'
 
-/** Short leases, so a leader's loss is seen within a second. */
-const TIMES = { heartbeatMs: 100, ttlMs: 300 }
+/** Frequent heartbeats, so the other instance takes the lease soon after the leader lets it go. */
+const TIMES = { heartbeatMs: 100, ttlMs: 3000 }
 
 describe('CronScheduler', () => {
   let testDb: TestDatabase
