@@ -252,8 +252,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
   // Members who left the roster while the service was down are removed now (enforceMembership).
   sweepMembers()
-  const ingress =
-    config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots, health, leases) : startPolling(config, db, logger, bots, health, leases)
+  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots, health, leases) : startPolling(config, db, logger, bots, health, leases)
   // The first heartbeat takes the leases no other instance holds (the pollers wait for it).
   await leases.start()
   metrics.leadership({ polling: ingress.polling, cronLeader: () => cron.leading })

@@ -42,7 +42,7 @@ function twoInstances(times = TIMES) {
     for (const name of BOTS) {
       const lease = leases.want(name)
       void (async () => {
-        for (let held = false; ; ) {
+        for (let held = false; ;) {
           await lease.changed()
           if (lease.held === held) continue
           held = lease.held
@@ -86,7 +86,7 @@ describe('instance leases', () => {
       await b.leases.start()
       expect(b.leases.heldNames()).toEqual([])
       a.link.cut = true
-      await pollUntil(async () => b.leases.heldNames().length === BOTS.length, { timeoutMs: 10_000, message: 'b holds every bot' })
+      await pollUntil(() => Promise.resolve(b.leases.heldNames().length === BOTS.length), { timeoutMs: 10_000, message: 'b holds every bot' })
       expect(a.leases.heldNames()).toEqual([])
       // Every loss of a comes before the first gain of b.
       const firstGain = events.findIndex((event) => event.startsWith('b gained'))

@@ -22,7 +22,7 @@ describe('CronScheduler', () => {
       return { label, leases, scheduler: new CronScheduler(leases.want(CRON_LEASE), logger) }
     })
     const ran: string[] = []
-    const job = (label: string) => ({ name: 'count', schedule: '* * * * *', run: async () => void ran.push(label) })
+    const job = (label: string) => ({ name: 'count', schedule: '* * * * *', run: () => Promise.resolve(void ran.push(label)) })
     const runEverywhere = () => Promise.all(instances.map(({ label, scheduler }) => scheduler.runOnce(job(label))))
     const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]]
     await a.leases.start()
@@ -36,7 +36,7 @@ describe('CronScheduler', () => {
       // The leader stops: the other leads from its next heartbeat on.
       await a.leases.stop()
       expect(a.scheduler.leading).toBe(false)
-      await pollUntil(async () => b.scheduler.leading, { timeoutMs: 10_000, message: 'b leads cron' })
+      await pollUntil(() => Promise.resolve(b.scheduler.leading), { timeoutMs: 10_000, message: 'b leads cron' })
       await runEverywhere()
       expect(ran).toEqual(['a', 'a', 'b'])
     } finally {

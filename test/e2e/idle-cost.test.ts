@@ -43,7 +43,7 @@ describe('a service polling many bots, at rest', () => {
 
     recorder.statements.length = 0
     const started = Date.now()
-    await pollUntil(async () => recorder.statements.filter(isLease).length >= 5, { message: 'five heartbeats' })
+    await pollUntil(() => Promise.resolve(recorder.statements.filter(isLease).length >= 5), { message: 'five heartbeats' })
     const statements = [...recorder.statements]
     const beats = Math.ceil((Date.now() - started) / HEARTBEAT_MS) + 1
     // One renewal per heartbeat (every lease is held: nothing to take).

@@ -176,10 +176,12 @@ export class InstanceLeases {
     try {
       if (this.fresh.size > 0) {
         const names = [...this.fresh]
-        await this.db.execute(sql`INSERT IGNORE INTO leases (name, holder, expires_at) VALUES ${sql.join(
-          names.map((name) => sql`(${name}, NULL, NOW(3))`),
-          sql`, `,
-        )}`)
+        await this.db.execute(
+          sql`INSERT IGNORE INTO leases (name, holder, expires_at) VALUES ${sql.join(
+            names.map((name) => sql`(${name}, NULL, NOW(3))`),
+            sql`, `,
+          )}`,
+        )
         for (const name of names) this.fresh.delete(name)
       }
       // Affected rows are the rows found (mysql2 sets CLIENT_FOUND_ROWS): fewer than held means one was taken.
@@ -212,10 +214,12 @@ export class InstanceLeases {
         // Held in the database but no longer wanted (released while a heartbeat ran): let go.
         const unwanted = [...now].filter((name) => !this.wanted.has(name))
         if (unwanted.length > 0)
-          await this.db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${me} AND name IN (${sql.join(
-            unwanted.map((name) => sql`${name}`),
-            sql`, `,
-          )})`)
+          await this.db.execute(
+            sql`UPDATE leases SET holder = NULL WHERE holder = ${me} AND name IN (${sql.join(
+              unwanted.map((name) => sql`${name}`),
+              sql`, `,
+            )})`,
+          )
       }
       if (this.failing) this.logger.info('leases renewed again')
       this.failing = false
@@ -231,10 +235,13 @@ export class InstanceLeases {
     clearTimeout(this.expiry)
     if (this.held.size === 0) return
     const left = started + this.times.ttlMs - this.marginMs - performance.now()
-    this.expiry = setTimeout(() => {
-      this.logger.warn({ leases: [...this.held] }, 'leases not renewed in time; giving them up')
-      this.lose([...this.held])
-    }, Math.max(0, left))
+    this.expiry = setTimeout(
+      () => {
+        this.logger.warn({ leases: [...this.held] }, 'leases not renewed in time; giving them up')
+        this.lose([...this.held])
+      },
+      Math.max(0, left),
+    )
     this.expiry.unref()
   }
 

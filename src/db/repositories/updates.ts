@@ -245,12 +245,7 @@ export async function unhandledUpdatesOfBots(db: DbOrTx, botIds: number[], older
     .select({ botId: updates.botId, updateId: updates.updateId, payload: updates.payload })
     .from(updates)
     .where(
-      and(
-        eq(updates.state, 'received'),
-        inArray(updates.botId, botIds),
-        unclaimed,
-        lt(updates.updatedAt, sql`CURRENT_TIMESTAMP(3) - INTERVAL ${olderThanMs * 1000} MICROSECOND`),
-      ),
+      and(eq(updates.state, 'received'), inArray(updates.botId, botIds), unclaimed, lt(updates.updatedAt, sql`CURRENT_TIMESTAMP(3) - INTERVAL ${olderThanMs * 1000} MICROSECOND`)),
     )
     .orderBy(asc(updates.updateId))
     .limit(500)
