@@ -17,6 +17,8 @@ export interface Lease {
   readonly held: boolean
   /** Resolves at the next change of `held`, or when `signal` aborts. */
   changed(signal?: AbortSignal): Promise<void>
+  /** Tries to take it now (a heartbeat of its own, when the leases run); resolves to `held`. */
+  acquire(): Promise<boolean>
   /** No longer wanted: the row is let go (if held) for another instance to take at once. */
   release(): Promise<void>
 }
@@ -44,7 +46,6 @@ export class InstanceLeases {
   private queue: Promise<unknown> = Promise.resolve()
   private running = false
   private failing = false
-  private heartbeatSoon = false
 
   constructor(
     private readonly db: Database,
@@ -57,12 +58,11 @@ export class InstanceLeases {
     return Math.floor(this.times.heartbeatMs / 2)
   }
 
-  /** Wants a lease: taken at a heartbeat once free (the first one right away when running). */
+  /** Wants a lease: taken at a heartbeat once free (or at once by `acquire`). */
   want(name: string): Lease {
     if (!this.wanted.has(name)) {
       this.wanted.set(name, new Set())
       this.fresh.add(name)
-      if (this.running) this.soon()
     }
     const holds = () => this.held.has(name)
     return {
@@ -71,6 +71,7 @@ export class InstanceLeases {
         return holds()
       },
       changed: (signal) => this.changed(name, signal),
+      acquire: () => this.heartbeat().then(holds),
       release: () => this.release(name),
     }
   }
@@ -156,16 +157,6 @@ export class InstanceLeases {
     if (!this.running) return
     this.timer = setTimeout(() => void this.heartbeat().finally(() => this.schedule()), this.times.heartbeatMs)
     this.timer.unref()
-  }
-
-  /** A new name while running: tried on the next turn rather than a heartbeat later. */
-  private soon(): void {
-    if (this.heartbeatSoon) return
-    this.heartbeatSoon = true
-    setImmediate(() => {
-      this.heartbeatSoon = false
-      void this.heartbeat()
-    })
   }
 
   private async beat(): Promise<void> {

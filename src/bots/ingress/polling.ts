@@ -94,6 +94,8 @@ export class PollingIngress {
       this.state = 'failing'
       await sleep(this.backoffMs(), signal)
     }
+    // A bot polled anew (a new token) does not wait for the next heartbeat; at start-up the first heartbeat decides.
+    await lease.acquire()
     while (!signal.aborted) {
       if (!lease.held) {
         // At start-up every bot waits for the first heartbeat: only a later wait is news.
@@ -148,7 +150,10 @@ export class PollingIngress {
       }
       if (pause > 0) {
         await sleep(pause, signal)
-        if (!signal.aborted) this.lease = lease = this.options.leases.want(pollingLeaseName(this.options.botId))
+        if (signal.aborted) break
+        this.lease = lease = this.options.leases.want(pollingLeaseName(this.options.botId))
+        // Asked now, so the bot is not taken for another instance's (standby) before the heartbeat.
+        await lease.acquire()
       }
     }
   }
