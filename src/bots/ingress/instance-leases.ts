@@ -46,6 +46,8 @@ export class InstanceLeases {
   private queue: Promise<unknown> = Promise.resolve()
   private running = false
   private failing = false
+  /** Names let go here whose rows are still to be freed (one statement for all: a stopping instance frees its bots together). */
+  private readonly letGo = new Set<string>()
 
   constructor(
     private readonly db: Database,
@@ -60,6 +62,8 @@ export class InstanceLeases {
 
   /** Wants a lease: taken at a heartbeat once free (or at once by `acquire`). */
   want(name: string): Lease {
+    // Wanted again before its row was freed: kept.
+    this.letGo.delete(name)
     if (!this.wanted.has(name)) {
       this.wanted.set(name, new Set())
       this.fresh.add(name)
@@ -128,8 +132,19 @@ export class InstanceLeases {
     const wasHeld = this.held.delete(name)
     for (const listener of listeners ?? []) listener()
     if (!wasHeld) return
-    if (!(await this.bounded(() => this.db.execute(sql`UPDATE leases SET holder = NULL WHERE name = ${name} AND holder = ${this.instanceId}`))))
-      this.logger.warn({ lease: name }, 'could not let a lease go; it runs out on its own')
+    this.letGo.add(name)
+    const freed = await this.bounded(async () => {
+      const names = [...this.letGo]
+      this.letGo.clear()
+      if (names.length === 0) return
+      await this.db.execute(
+        sql`UPDATE leases SET holder = NULL WHERE holder = ${this.instanceId} AND name IN (${sql.join(
+          names.map((n) => sql`${n}`),
+          sql`, `,
+        )})`,
+      )
+    })
+    if (!freed) this.logger.warn({ lease: name }, 'could not let a lease go; it runs out on its own')
   }
 
   /** Runs a statement after the others; false when it failed or did not answer within a TTL (a stop is never held up by the database). */
