@@ -28,8 +28,12 @@ describe('two instances on one database', () => {
     await serviceSettled(h.database.db)
     expect(copies()).toEqual(Array.from({ length: 20 }, (_, i) => `multi ${i}`))
     expect(sim.stats().calls.getUpdates).toBeGreaterThan(0)
+    // Each bot is polled by one instance: the one holding its lease.
+    const botIds = Object.values(world.bots).map((bot) => bot.id)
+    const pollers = (botId: number) => [h.app, second].filter((app) => app.leases.holds(`poll:${botId}`)).length
+    expect(botIds.map(pollers)).toEqual(botIds.map(() => 1))
 
-    // Stop the first instance: the second one gets the polling locks and carries on.
+    // Stop the first instance: the second one takes its leases at its next heartbeat and carries on.
     await h.app.stop()
     h.app = second
     for (let i = 20; i < 30; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })

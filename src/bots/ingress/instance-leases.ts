@@ -197,6 +197,8 @@ export class InstanceLeases {
           { affectedRows: number },
         ]
         recount = renewed.affectedRows !== this.held.size
+        // Renewed all it holds: safe for another TTL, whatever the take-over below meets (a Galera certification conflict, say).
+        if (!recount) this.armExpiry(started)
       }
       const free = [...this.wanted.keys()].filter((name) => !this.held.has(name))
       if (free.length > 0) {
@@ -208,6 +210,8 @@ export class InstanceLeases {
           )}) AND (holder IS NULL OR holder = ${me} OR expires_at < NOW(3))`)) as unknown as [{ affectedRows: number }]
         recount ||= taken.affectedRows > 0
       }
+      // Stopped meanwhile: its rows are being let go, nothing is held any more.
+      if (!this.running) return
       if (recount) {
         const [rows] = (await this.db.execute(sql`SELECT name FROM leases WHERE holder = ${me} AND expires_at > NOW(3)`)) as unknown as [Row[]]
         const now = new Set(rows.map((row) => row.name))
