@@ -11,7 +11,7 @@ const noop = async () => {}
 
 /**
  * Updates polling has just stored as new rows (their state is 'received'; one process polls a
- * bot, under its lock), so handling them needs no statement first. Keyed by the update object
+ * bot, holding its lease), so handling them needs no statement first. Keyed by the update object
  * itself, which grammY hands on as `ctx.update`; a redelivered or redriven update is not in it
  * and is claimed first.
  */

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.js'
  * The handlings of each bot running in this process, by the app's database handle and bot id
  * (grammY gives each update a context and an `Api` of its own, so neither can be the key). The
  * runner's `stop()` ends fetching but not the handlers it started: a poller waits here before it
- * lets its lock go (another instance would otherwise take up the same updates while they still
+ * lets its lease go (another instance would otherwise take up the same updates while they still
  * run) and before the service closes its database.
  */
 interface Handlings {
