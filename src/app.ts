@@ -239,7 +239,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   wakeAssistant = () => assistant.worker.wake()
   // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
   for (const project of projects) await loadRiskBook(db, project)
-  const cron = new CronScheduler(leases.want(CRON_LEASE), logger)
+  const cronLease = leases.want(CRON_LEASE)
+  const cron = new CronScheduler(cronLease, logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
@@ -332,6 +333,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await assistant.knowledge
       await admin?.stop()
       await cron.stop()
+      // Another instance leads cron from its next heartbeat, not after this one's pollers have stopped.
+      await cronLease.release()
       // No new updates first (each poller waits for its handlings in flight, bounded), then the sends in flight, bounded.
       await ingress.stop()
       // What this instance still holds (nothing, unless a poller's release failed) is let go for another to take at once.
