@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { ensureLeaseRows, freeLeases, heldLeases, renewLeases, takeLeases } from '../../db/repositories/leases.js'
 import type { Logger } from '../../logger.js'
 
 export interface LeaseTimes {
@@ -22,8 +22,6 @@ export interface Lease {
   /** No longer wanted: the row is let go (if held) for another instance to take at once. */
   release(): Promise<void>
 }
-
-type Row = { name: string }
 
 /**
  * The leases of this service instance (one random id), stored in `leases`: polling a bot
@@ -102,8 +100,7 @@ export class InstanceLeases {
     clearTimeout(this.timer)
     clearTimeout(this.expiry)
     this.lose([...this.held])
-    if (!(await this.bounded(() => this.db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${this.instanceId}`))))
-      this.logger.warn('could not let the leases go; they run out on their own')
+    if (!(await this.bounded(() => freeLeases(this.db, this.instanceId)))) this.logger.warn('could not let the leases go; they run out on their own')
   }
 
   /** One renewal and take-over round (tests call it to not wait for the timer). */
@@ -133,16 +130,10 @@ export class InstanceLeases {
     for (const listener of listeners ?? []) listener()
     if (!wasHeld) return
     this.letGo.add(name)
-    const freed = await this.bounded(async () => {
+    const freed = await this.bounded(() => {
       const names = [...this.letGo]
       this.letGo.clear()
-      if (names.length === 0) return
-      await this.db.execute(
-        sql`UPDATE leases SET holder = NULL WHERE holder = ${this.instanceId} AND name IN (${sql.join(
-          names.map((n) => sql`${n}`),
-          sql`, `,
-        )})`,
-      )
+      return freeLeases(this.db, this.instanceId, names)
     })
     if (!freed) this.logger.warn({ lease: name }, 'could not let a lease go; it runs out on its own')
   }
@@ -177,44 +168,27 @@ export class InstanceLeases {
   private async beat(): Promise<void> {
     if (!this.running) return
     const started = performance.now()
-    const ttlMicros = this.times.ttlMs * 1000
+    const { ttlMs } = this.times
     const me = this.instanceId
     try {
       if (this.fresh.size > 0) {
         const names = [...this.fresh]
-        await this.db.execute(
-          sql`INSERT IGNORE INTO leases (name, holder, expires_at) VALUES ${sql.join(
-            names.map((name) => sql`(${name}, NULL, NOW(3))`),
-            sql`, `,
-          )}`,
-        )
+        await ensureLeaseRows(this.db, names)
         for (const name of names) this.fresh.delete(name)
       }
-      // Affected rows are the rows found (mysql2 sets CLIENT_FOUND_ROWS): fewer than held means one was taken.
+      // Fewer rows found than held: another instance took one.
       let recount = false
       if (this.held.size > 0) {
-        const [renewed] = (await this.db.execute(sql`UPDATE leases SET expires_at = NOW(3) + INTERVAL ${ttlMicros} MICROSECOND WHERE holder = ${me}`)) as unknown as [
-          { affectedRows: number },
-        ]
-        recount = renewed.affectedRows !== this.held.size
+        recount = (await renewLeases(this.db, me, ttlMs)) !== this.held.size
         // Renewed all it holds: safe for another TTL, whatever the take-over below meets (a Galera certification conflict, say).
         if (!recount) this.armExpiry(started)
       }
       const free = [...this.wanted.keys()].filter((name) => !this.held.has(name))
-      if (free.length > 0) {
-        // Its own rows too: ones this instance gave up here (a renewal that answered too late) while the database kept them.
-        const [taken] = (await this.db.execute(sql`UPDATE leases SET holder = ${me}, expires_at = NOW(3) + INTERVAL ${ttlMicros} MICROSECOND
-          WHERE name IN (${sql.join(
-            free.map((name) => sql`${name}`),
-            sql`, `,
-          )}) AND (holder IS NULL OR holder = ${me} OR expires_at < NOW(3))`)) as unknown as [{ affectedRows: number }]
-        recount ||= taken.affectedRows > 0
-      }
+      if (free.length > 0) recount = (await takeLeases(this.db, me, free, ttlMs)) > 0 || recount
       // Stopped meanwhile: its rows are being let go, nothing is held any more.
       if (!this.running) return
       if (recount) {
-        const [rows] = (await this.db.execute(sql`SELECT name FROM leases WHERE holder = ${me} AND expires_at > NOW(3)`)) as unknown as [Row[]]
-        const now = new Set(rows.map((row) => row.name))
+        const now = new Set(await heldLeases(this.db, me))
         const lost = [...this.held].filter((name) => !now.has(name))
         if (lost.length > 0) this.logger.warn({ leases: lost }, 'leases taken by another instance; letting them go')
         this.lose(lost)
@@ -222,14 +196,11 @@ export class InstanceLeases {
         for (const name of gained) this.held.add(name)
         this.notify(gained)
         // Held in the database but no longer wanted (released while a heartbeat ran): let go.
-        const unwanted = [...now].filter((name) => !this.wanted.has(name))
-        if (unwanted.length > 0)
-          await this.db.execute(
-            sql`UPDATE leases SET holder = NULL WHERE holder = ${me} AND name IN (${sql.join(
-              unwanted.map((name) => sql`${name}`),
-              sql`, `,
-            )})`,
-          )
+        await freeLeases(
+          this.db,
+          me,
+          [...now].filter((name) => !this.wanted.has(name)),
+        )
       }
       if (this.failing) this.logger.info('leases renewed again')
       this.failing = false

@@ -1,0 +1,57 @@
+import { sql, type SQL } from 'drizzle-orm'
+import type { DbOrTx } from '../client.js'
+
+/**
+ * The statements of the instances' leases (`leases` table; the logic is in
+ * src/bots/ingress/instance-leases.ts). Every time is the database's clock (NOW(3)), never a
+ * process's. Counts are of rows found, not changed: mysql2 sets CLIENT_FOUND_ROWS.
+ */
+
+const names = (list: string[]): SQL =>
+  sql.join(
+    list.map((name) => sql`${name}`),
+    sql`, `,
+  )
+const until = (ttlMs: number): SQL => sql`NOW(3) + INTERVAL ${ttlMs * 1000} MICROSECOND`
+type Header = [{ affectedRows: number }]
+
+/** The rows of leases wanted for the first time (free, expired at once); existing ones untouched. */
+export async function ensureLeaseRows(db: DbOrTx, list: string[]): Promise<void> {
+  if (list.length === 0) return
+  await db.execute(
+    sql`INSERT IGNORE INTO leases (name, holder, expires_at) VALUES ${sql.join(
+      list.map((name) => sql`(${name}, NULL, NOW(3))`),
+      sql`, `,
+    )}`,
+  )
+}
+
+/** Renews every lease the holder has, in one statement; returns how many it has. */
+export async function renewLeases(db: DbOrTx, holder: string, ttlMs: number): Promise<number> {
+  const [result] = (await db.execute(sql`UPDATE leases SET expires_at = ${until(ttlMs)} WHERE holder = ${holder}`)) as unknown as Header
+  return result.affectedRows
+}
+
+/**
+ * Takes those of the leases named that are free, expired, or the holder's own already (ones it
+ * gave up while the database still had them); returns how many.
+ */
+export async function takeLeases(db: DbOrTx, holder: string, list: string[], ttlMs: number): Promise<number> {
+  if (list.length === 0) return 0
+  const [result] = (await db.execute(
+    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE name IN (${names(list)}) AND (holder IS NULL OR holder = ${holder} OR expires_at < NOW(3))`,
+  )) as unknown as Header
+  return result.affectedRows
+}
+
+/** The names of the leases the holder has and that have not run out. */
+export async function heldLeases(db: DbOrTx, holder: string): Promise<string[]> {
+  const [rows] = (await db.execute(sql`SELECT name FROM leases WHERE holder = ${holder} AND expires_at > NOW(3)`)) as unknown as [Array<{ name: string }>]
+  return rows.map((row) => row.name)
+}
+
+/** Lets the holder's leases go (those named, or all), for another instance to take at once. */
+export async function freeLeases(db: DbOrTx, holder: string, list?: string[]): Promise<void> {
+  if (list?.length === 0) return
+  await db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${holder}${list ? sql` AND name IN (${names(list)})` : sql``}`)
+}
