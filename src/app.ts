@@ -100,10 +100,12 @@ export interface StartOptions {
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
-  if (options.migrate !== false) await runMigrations(config.database.url)
-  const { db, pool, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
+  if (options.migrate !== false) await runMigrations(config.database.urls)
+  // Several URLs: the next node when the current one fails (each pool moves on its own, in the same order).
+  const onFailover = (url: string, error: unknown) => logger.warn({ err: error, node: new URL(url).host }, 'database node failed; moved to the next one')
+  const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, onFailover })
   // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
-  const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
+  const delivery = createDatabase(config.database.urls, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true, onFailover })
   const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
