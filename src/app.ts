@@ -2,7 +2,7 @@ import { sequentialize } from '@grammyjs/runner'
 import type { Config } from './config/index.js'
 import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
-import { readInsertIdStep } from './db/insert-ids.js'
+import { readMultiRowInsertIds } from './db/insert-ids.js'
 import { botIdOfToken, createBot, installFeatures } from './bots/create-bot.js'
 import { BotHealth } from './bots/bot-health.js'
 import { alarmBotFailing } from './domain/bot-alarm.js'
@@ -106,7 +106,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, onFailover })
   // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
   const delivery = createDatabase(config.database.urls, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true, onFailover })
-  const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
+  const multiRowInsertIds = options.multiRowInsertIds !== false && (await readMultiRowInsertIds(db))
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []
@@ -120,7 +120,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       roles,
       roster: new Roster(projectConfig.staff),
       albumWindowMs: config.delivery.albumWindowMs,
-      insertIdStep,
+      multiRowInsertIds,
       policies: options.policies,
       assistantTriggers: options.assistantTriggers,
     }
