@@ -130,10 +130,22 @@ GRANT ALL PRIVILEGES ON *.* TO 'topicdesk'@'localhost' WITH GRANT OPTION;
 SQL
 fi
 
+# After a kill -9 a node's grastate.dat has no position (seqno -1): recover it from InnoDB, as
+# Debian's systemd unit does, so the node asks for the missed write sets only (IST), not a full copy (SST).
+recovered_position() {
+  local n="$1" dir grastate
+  dir="$(node_dir "$n")"
+  grastate="$dir/data/grastate.dat"
+  [ -f "$grastate" ] && grep -q '^seqno: *-1' "$grastate" || return 0
+  mariadbd --defaults-file="$dir/my.cnf" --wsrep-recover --log-error="$dir/recover.log" </dev/null >/dev/null 2>&1 9>&- || true
+  sed -n 's/.*WSREP: Recovered position: *\([^ ]*\).*/\1/p' "$dir/recover.log" | tail -n 1
+}
+
 for n in $(seq 1 "$GALERA_NODES"); do
   if node_pid_alive "$n"; then continue; fi
   init_datadir "$n"
-  start_node "$n"
+  position="$(recovered_position "$n")"
+  start_node "$n" ${position:+--wsrep-start-position="$position"}
 done
 
 urls=""
