@@ -81,7 +81,7 @@ export async function runGalera(ctx: ScenarioContext): Promise<ScenarioResult> {
     phase.metrics['duplicate allowance'] = Math.max(0, kill.rowsSending) + kill.sendsInFlight
     phase.metrics['pool moves (service log)'] = moves
     phase.metrics['rejoin s'] = rejoin.ms / 1000
-    phase.metrics['rejoin by IST'] = rejoin.transfer === 'IST' ? 1 : 0
+    phase.metrics['rejoin by IST'] = rejoin.transfer.startsWith('IST') ? 1 : 0
     phase.detail.resume = resume
     phase.detail.outboxAtEnd = await stage.database.outboxStates()
     phase.detail.unexpectedExits = stage.service.unexpectedExits
@@ -137,12 +137,16 @@ async function writerNode(urls: string[], database: string): Promise<number> {
 const nodeLog = (node: number) => join(GALERA_HOME, `node${node}`, 'error.log')
 const nodePid = (node: number) => Number(readFileSync(join(GALERA_HOME, `node${node}`, 'mariadbd.pid'), 'utf8').trim())
 
-/** How the restarted node caught up, from its error log since `from` (bytes): a full copy (SST) or the missed write sets (IST). */
+/**
+ * How the restarted node caught up, from its error log since `from` (bytes): the write sets it
+ * missed (IST) or a full copy of a donor's datadir (SST). MariaDB logs "SST received" either way.
+ */
 function stateTransfer(node: number, from: number): string {
   const log = readFileSync(nodeLog(node)).subarray(from).toString('utf8')
-  if (/SST received/.test(log)) return 'SST'
-  if (/IST received/.test(log)) return 'IST'
-  return /state transfer needed: no/.test(log) ? 'none' : 'unknown'
+  if (/rsync SST completed on joiner/.test(log)) return 'SST'
+  const ist = /Receiving IST: (\d+) writesets/.exec(log)
+  if (ist) return `IST (${ist[1]} write sets)`
+  return /state transfer needed: no/.test(log) ? 'none needed' : 'unknown'
 }
 
 /** The longest gap between deliveries that began after `killedAt`, and when deliveries resumed after it. */
