@@ -4,11 +4,23 @@ import { mysqlErrorCode } from './errors.js'
 /**
  * Failures that say the node itself is gone or not serving: its port refuses, its connection
  * died, it is shutting down, or (Galera) it is not a synced member of the primary component
- * ("WSREP has not yet prepared node for application use", ER_UNKNOWN_COM_ERROR).
+ * ("WSREP has not yet prepared node for application use", ER_UNKNOWN_COM_ERROR), or it is read-only
+ * (a Group Replication secondary: ER_OPTION_PREVENTS_STATEMENT), so no writer.
  */
-const NODE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_UNKNOWN_COM_ERROR'])
+const NODE_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_UNKNOWN_COM_ERROR',
+  'ER_OPTION_PREVENTS_STATEMENT',
+])
 /** Of those, the ones where the statement certainly did not run: a connection that never opened, a statement the node refused. */
-const NOT_RUN_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'ER_UNKNOWN_COM_ERROR'])
+const NOT_RUN_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'ER_UNKNOWN_COM_ERROR', 'ER_OPTION_PREVENTS_STATEMENT'])
 
 export function isNodeDown(error: unknown): boolean {
   const code = mysqlErrorCode(error)

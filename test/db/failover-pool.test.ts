@@ -89,11 +89,12 @@ describe('a database with several URLs (the nodes of a cluster)', () => {
     }
   })
 
-  it('takes a Galera node that is not ready, and a lost connection, for a node down; a deadlock or a duplicate for no such thing', () => {
+  it('takes a Galera node that is not ready, a read-only node and a lost connection for a node down; a deadlock or a duplicate for no such thing', () => {
     const wsrep = Object.assign(new Error('WSREP has not yet prepared node for application use'), { code: 'ER_UNKNOWN_COM_ERROR', errno: 1047 })
     expect(isNodeDown(new Error('query failed', { cause: wsrep }))).toBe(true)
     expect(isTransientDbError(new Error('query failed', { cause: wsrep }))).toBe(true)
     expect(isNodeDown(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true)
+    expect(isNodeDown(Object.assign(new Error('--super-read-only'), { code: 'ER_OPTION_PREVENTS_STATEMENT' }))).toBe(true)
     expect(isNodeDown(Object.assign(new Error('deadlock'), { code: 'ER_LOCK_DEADLOCK' }))).toBe(false)
     expect(isNodeDown(Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' }))).toBe(false)
   })
