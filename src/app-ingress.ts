@@ -2,7 +2,6 @@
 import type { Bot } from 'grammy'
 import type { Config } from './config/index.js'
 import type { Database } from './db/client.js'
-import { NamedLock } from './db/named-lock.js'
 import type { BotRef, ProjectRuntime } from './domain/project-runtime.js'
 import type { Logger } from './logger.js'
 import type { ReadinessCheck } from './server/admin-server.js'
@@ -14,7 +13,8 @@ import type { BotSpec } from './bots/create-bot.js'
 import { syncBotProfiles } from './bots/profile-sync.js'
 import type { BotContext } from './bots/shared/context.js'
 import { PollingIngress } from './bots/ingress/polling.js'
-import { redriveUnhandled } from './bots/ingress/redrive.js'
+import { redriveUnhandledOf } from './bots/ingress/redrive.js'
+import type { InstanceLeases } from './bots/ingress/instance-leases.js'
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const
 
@@ -23,6 +23,9 @@ export function allowedUpdatesFor(project: ProjectRuntime, spec: BotSpec): strin
   const enforce = project.config.enforceMembership && spec.role !== 'client' && spec.primary
   return enforce ? [...ALLOWED_UPDATES, 'chat_member'] : [...ALLOWED_UPDATES]
 }
+
+/** The lease of the instance that redrives the webhook bots' updates left unhandled. */
+export const WEBHOOK_REDRIVE_LEASE = 'webhook-redrive'
 
 export interface RunningBot {
   bot: Bot<BotContext>
@@ -38,11 +41,15 @@ export interface RunningBot {
 /** Backoff of a bot whose polling failed: 1 s, doubling, at most a minute. */
 export const POLLING_BACKOFF = { firstMs: 1000, maxMs: 60_000 }
 
-export function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
+/** How often an instance looks for updates left unhandled (older than `REDRIVE_AGE_MS`) of the bots it polls: one statement for all. */
+export const POLLING_REDRIVE_MS = 5000
+const REDRIVE_AGE_MS = 30_000
+
+export function startPolling(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth, leases: InstanceLeases) {
   const poll = ({ bot, project, self, spec, initError }: RunningBot) => {
     const ingress = new PollingIngress(bot, {
       db,
-      databaseUrl: config.database.url,
+      leases,
       projectId: project.id,
       botId: self.id,
       allowedUpdates: allowedUpdatesFor(project, spec),
@@ -62,8 +69,17 @@ export function startPolling(config: Config, db: Database, logger: Logger, bots:
     return ingress
   }
   const pollers = bots.map(poll)
+  // Updates a handling left unhandled (a failure, a crash of another instance), of every bot polled here.
+  let redriving: Promise<void> | undefined
+  const redrive = () => {
+    const polled = new Map(pollers.filter((p) => p.state === 'polling').map((p) => [p.botId, p.bot]))
+    if (polled.size > 0) redriving ??= redriveUnhandledOf(polled, db, logger, REDRIVE_AGE_MS).finally(() => (redriving = undefined))
+  }
+  const timer = setInterval(redrive, POLLING_REDRIVE_MS)
   return {
     port: undefined,
+    /** Whether this instance polls each bot (the `topicdesk_bot_polling` gauge). */
+    polling: (): Array<[number, boolean]> => pollers.map((p) => [p.botId, p.state === 'polling']),
     /** Polls a rebuilt bot (a new token) in place of the old one. */
     async replace(running: RunningBot): Promise<void> {
       const i = pollers.findIndex((p) => p.botId === running.self.id)
@@ -80,11 +96,15 @@ export function startPolling(config: Config, db: Database, logger: Logger, bots:
         detail: off.length === 0 ? `${pollers.length} bot(s) polled here or by another instance` : `${off.length} bot(s) ${off.map((p) => p.state).join(', ')}`,
       }
     },
-    stop: () => Promise.all(pollers.map((p) => p.stop())).then(() => undefined),
+    stop: async () => {
+      clearInterval(timer)
+      await Promise.all(pollers.map((p) => p.stop()))
+      await redriving
+    },
   }
 }
 
-export async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth) {
+export async function startWebhooks(config: Config, db: Database, logger: Logger, bots: RunningBot[], health: BotHealth, leases: InstanceLeases) {
   const webhook = config.telegram.webhook!
   const ingress = createWebhookIngress({ db, logger, secret: webhook.secret, bots: bots.map(({ bot, project, self }) => ({ bot, botId: self.id, projectId: project.id })) })
   const server = createWebhookServer(ingress, logger)
@@ -101,21 +121,19 @@ export async function startWebhooks(config: Config, db: Database, logger: Logger
       })
       .catch((error: unknown) => health.failed(self.id, error, 2, undefined, ' Its webhook is not set; fix it and restart.'))
   }
-  // Updates stored but left unhandled (a crash right after the 200) are handled here; one
-  // instance at a time does it (named lock), and only for updates older than 30 s.
-  const redrive = async () => {
-    const lock = new NamedLock(config.database.url, 'topicdesk:webhook-redrive')
-    if (!(await lock.tryAcquire())) return
-    try {
-      for (const { bot, self } of bots) await redriveUnhandled(bot, db, self.id, logger, 30_000)
-    } finally {
-      await lock.release()
-    }
+  // Updates stored but left unhandled (a crash right after the 200) are handled here, by the
+  // instance holding the `webhook-redrive` lease, for all bots in one statement, only for updates older than 30 s.
+  const lease = leases.want(WEBHOOK_REDRIVE_LEASE)
+  const all = new Map(bots.map(({ bot, self }) => [self.id, bot]))
+  let redriving: Promise<void> | undefined
+  const redrive = () => {
+    if (lease.held) redriving ??= redriveUnhandledOf(all, db, logger, REDRIVE_AGE_MS).finally(() => (redriving = undefined))
   }
-  const timer = setInterval(() => void redrive().catch((error) => logger.warn({ err: error }, 'webhook redrive failed')), 30_000)
+  const timer = setInterval(redrive, 30_000)
   return {
     port,
     replace: undefined,
+    polling: (): Array<[number, boolean]> => [],
     // Webhooks were set above, before the service reported itself started.
     readiness: (): ReadinessCheck => ({
       name: 'ingress',
@@ -124,6 +142,8 @@ export async function startWebhooks(config: Config, db: Database, logger: Logger
     }),
     stop: async () => {
       clearInterval(timer)
+      await redriving
+      await lease.release()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       // Handlings in flight finish (or leave their claims to run out, for another instance).
       if (!(await ingress.handlingsSettled(config.delivery.drainSeconds * 1000)))

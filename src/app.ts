@@ -8,7 +8,8 @@ import { BotHealth } from './bots/bot-health.js'
 import { alarmBotFailing } from './domain/bot-alarm.js'
 import { orderKey } from './bots/ingress/order-key.js'
 import { POLLING_BACKOFF, startPolling, startWebhooks, type RunningBot } from './app-ingress.js'
-import { CronScheduler } from './cron/scheduler.js'
+import { CRON_LEASE, CronScheduler } from './cron/scheduler.js'
+import { InstanceLeases } from './bots/ingress/instance-leases.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
 import { idleTopicsJob } from './cron/idle-topics.js'
 import { retentionJob } from './cron/retention.js'
@@ -57,8 +58,10 @@ export interface App {
   knowledge: Promise<void>
   projects: ProjectRuntime[]
   workers: OutboxWorkers
-  /** Background jobs; each run happens in one process only (named lock). */
+  /** Background jobs; they run on the instance leading cron (the `cron` lease). */
   cron: CronScheduler
+  /** This instance's leases (polling each bot, cron, the webhook redrive). */
+  leases: InstanceLeases
   /** The assistant's job worker (idle when no project has an assistant) and its providers. */
   assistant: { worker: AssistantWorker; runtime: AssistantRuntime }
   deps: DomainDeps
@@ -106,6 +109,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, onFailover })
   // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
   const delivery = createDatabase(config.database.urls, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true, onFailover })
+  // The leases' heartbeat on a connection of its own: a busy pool never makes it late (a late one stops polling).
+  const leaseDb = createDatabase(config.database.urls, { poolSize: 1, queryLogger: options.queryLogger, onFailover })
+  const leases = new InstanceLeases(leaseDb.db, logger, config.leases)
   const multiRowInsertIds = options.multiRowInsertIds !== false && (await readMultiRowInsertIds(db))
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
@@ -235,7 +241,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   wakeAssistant = () => assistant.worker.wake()
   // Risk phrases changed with /risk, over the config's starting set (the relay policy reads no database).
   for (const project of projects) await loadRiskBook(db, project)
-  const cron = new CronScheduler(config.database.url, logger)
+  const cron = new CronScheduler(leases.want(CRON_LEASE), logger)
   cron.add(reassignmentsJob(deps, projects, config.cron.reassignments))
   cron.add(recordsSyncJob(deps, projects, config.cron.recordsSync))
   if (projects.some((p) => p.config.topics.idleCloseDays)) cron.add(idleTopicsJob(deps, projects, config.cron.idleTopics))
@@ -248,7 +254,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
   // Members who left the roster while the service was down are removed now (enforceMembership).
   sweepMembers()
-  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots, health) : startPolling(config, db, logger, bots, health)
+  const ingress = config.telegram.mode === 'webhook' ? await startWebhooks(config, db, logger, bots, health, leases) : startPolling(config, db, logger, bots, health, leases)
+  // The first heartbeat takes the leases no other instance holds (the pollers wait for it).
+  await leases.start()
+  metrics.leadership({ polling: ingress.polling, cronLeader: () => cron.leading })
   /**
    * A bot whose token changed in the config (a revoked one replaced): rebuilt with the new token
    * and polled again. The same bot only (same id); another bot, or pools of another size, need a restart.
@@ -307,6 +316,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     projects,
     workers,
     cron,
+    leases,
     assistant: { worker: assistant.worker, runtime: assistant.runtime },
     deps,
     webhookPort: ingress.port,
@@ -326,12 +336,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await cron.stop()
       // No new updates first (each poller waits for its handlings in flight, bounded), then the sends in flight, bounded.
       await ingress.stop()
+      // What this instance still holds (nothing, unless a poller's release failed) is let go for another to take at once.
+      await leases.stop()
       // Assistant jobs in flight end within their provider's deadline; a job cut short runs again after its lease.
       await assistant.worker.stop(config.delivery.drainSeconds * 1000)
       const drained = await workers.stop(config.delivery.drainSeconds * 1000)
       if (drained) logger.info('outbox drained: every send in flight finished')
       else logger.warn({ drainSeconds: config.delivery.drainSeconds }, 'outbox drain timed out; sends still in flight go out again after a short grace (they may arrive twice)')
       await delivery.close()
+      await leaseDb.close()
       await close()
       logger.info('topicdesk stopped')
     },

@@ -314,6 +314,18 @@ export const configSchema = z
         broadcasts: cronSchedule('* * * * * *'),
       })
       .prefault({}),
+    /**
+     * The instances' leases (README "Scaling out"): each renews what it holds every `heartbeatMs`;
+     * one that stops renewing loses its bots and cron after `ttlMs`, and another takes them up
+     * within `ttlMs + heartbeatMs`.
+     */
+    leases: z
+      .strictObject({
+        heartbeatMs: z.number().int().min(50).default(2000),
+        ttlMs: z.number().int().min(150).default(6000),
+      })
+      .refine((l) => l.ttlMs >= 3 * l.heartbeatMs, { message: 'ttlMs at least 3 × heartbeatMs (a lease survives one late renewal)', path: ['ttlMs'] })
+      .prefault({}),
     /** Handled updates and sent outbox rows are pruned after `days`; stored messages and their relay links after `messageDays` (absent: kept). */
     retention: z
       .strictObject({

@@ -1,6 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from '../logger.js'
-import { NamedLock } from '../db/named-lock.js'
 
 export interface CronJob {
   name: string
@@ -9,22 +8,34 @@ export interface CronJob {
   run(): Promise<void>
 }
 
+/** Whether this instance leads cron: the holder of the `cron` lease (src/bots/ingress/instance-leases.ts). */
+export interface CronLeadership {
+  readonly held: boolean
+}
+
+/** The lease whose holder runs the cron jobs. */
+export const CRON_LEASE = 'cron'
+
 /**
- * Runs cron jobs so that each run happens in one process only: a run takes a MySQL named lock
- * and is skipped where another instance holds it. Jobs only enqueue work or update rows.
+ * Runs cron jobs in one instance only, the leader (it holds the `cron` lease); the others skip
+ * every run. Jobs only enqueue work or update rows. A leader that loses the lease mid-run lets
+ * that run finish: the next leader takes over a TTL later at the earliest.
  */
 export class CronScheduler {
   private readonly tasks: ScheduledTask[] = []
   private readonly running = new Set<Promise<void>>()
-  /** One lock per job, its connection kept between runs (a job may run every second). */
-  private readonly locks = new Map<string, NamedLock>()
-  /** Jobs running in this process: a named lock is re-entrant on its connection, so a second run here is skipped by name. */
+  /** Jobs running in this process: a run that comes while the previous one still runs is skipped. */
   private readonly inProcess = new Set<string>()
 
   constructor(
-    private readonly databaseUrl: string,
+    private readonly leadership: CronLeadership,
     private readonly logger: Logger,
   ) {}
+
+  /** True while this instance runs the cron jobs. */
+  get leading(): boolean {
+    return this.leadership.held
+  }
 
   add(job: CronJob): void {
     if (!cron.validate(job.schedule)) throw new Error(`Cron job ${job.name}: invalid schedule "${job.schedule}"`)
@@ -40,25 +51,19 @@ export class CronScheduler {
     this.tasks.push(task)
   }
 
-  /** One run of a job under its named lock; skipped when another process holds it, a failure logged. */
+  /** One run of a job if this instance leads; skipped when it does not, or when the job still runs here; a failure logged. */
   async runOnce(job: CronJob): Promise<void> {
+    if (!this.leading) return
     if (this.inProcess.has(job.name)) {
       this.logger.debug({ job: job.name }, 'cron job already runs here; skipped')
       return
     }
     this.inProcess.add(job.name)
-    let lock = this.locks.get(job.name)
-    if (!lock) this.locks.set(job.name, (lock = new NamedLock(this.databaseUrl, `topicdesk:cron:${job.name}`)))
     try {
-      if (!(await lock.tryAcquire())) {
-        this.logger.debug({ job: job.name }, 'cron job runs elsewhere; skipped')
-        return
-      }
       await job.run()
     } catch (error) {
       this.logger.error({ err: error, job: job.name }, 'cron job failed')
     } finally {
-      await lock.unlock()
       this.inProcess.delete(job.name)
     }
   }
@@ -66,7 +71,5 @@ export class CronScheduler {
   async stop(): Promise<void> {
     for (const task of this.tasks) await task.stop()
     await Promise.all(this.running)
-    for (const lock of this.locks.values()) await lock.release()
-    this.locks.clear()
   }
 }

@@ -29,6 +29,8 @@ export const METRIC_NAMES = [
   'topicdesk_db_pool_connections',
   'topicdesk_db_pool_waiting',
   'topicdesk_bot_failing',
+  'topicdesk_bot_polling',
+  'topicdesk_cron_leader',
 ] as const
 
 export interface MetricsOptions {
@@ -213,6 +215,27 @@ export class Metrics implements DeliveryObserver {
         this.reset()
         const [rows] = (await db.execute(sql`SELECT state, COUNT(*) AS n FROM customers GROUP BY state`)) as unknown as [Array<{ state: string; n: number }>]
         for (const row of rows) this.set({ state: row.state }, Number(row.n))
+      },
+    })
+  }
+
+  /** This instance's share of the work: the bots it polls, and whether it runs cron (leases). */
+  leadership(source: { polling: () => Iterable<[number, boolean]>; cronLeader: () => boolean }): void {
+    new Gauge({
+      name: 'topicdesk_bot_polling',
+      help: 'Whether this instance polls the bot (1) or another instance does (0, standby or failing)',
+      labelNames: ['bot'],
+      registers: [this.registry],
+      collect() {
+        for (const [botId, polling] of source.polling()) this.set({ bot: String(botId) }, polling ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'topicdesk_cron_leader',
+      help: 'Whether this instance runs the cron jobs (holds the cron lease)',
+      registers: [this.registry],
+      collect() {
+        this.set(source.cronLeader() ? 1 : 0)
       },
     })
   }

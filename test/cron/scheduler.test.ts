@@ -1,33 +1,58 @@
-import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CronScheduler } from '../../src/cron/scheduler.js'
+import { InstanceLeases } from '../../src/bots/ingress/instance-leases.js'
+import { CRON_LEASE, CronScheduler } from '../../src/cron/scheduler.js'
 import { createLogger } from '../../src/logger.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { pollUntil } from '../support/poll.js'
 
-/**
- * A job that runs every second (the broadcasts' progress) takes its named lock each run: on one
- * connection kept for the job, not a new connection (TCP, handshake, teardown) every second.
- */
+/** Frequent heartbeats, so the other instance takes the lease soon after the leader lets it go. */
+const TIMES = { heartbeatMs: 100, ttlMs: 3000 }
+
 describe('CronScheduler', () => {
   let testDb: TestDatabase
   afterAll(async () => testDb?.close())
   beforeAll(async () => {
-    testDb = await createTestDatabase({ poolSize: 1 })
+    testDb = await createTestDatabase({ poolSize: 4 })
   })
 
-  it("takes a job's lock on the same connection run after run, and lets it go at stop", async () => {
-    const { db } = testDb
-    const scheduler = new CronScheduler(testDb.url, createLogger('silent'))
-    // The connections to this test's own database: the pool's one and the lock's.
-    const connections = async () => {
-      const [rows] = (await db.execute(sql`SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = DATABASE()`)) as unknown as [Array<{ id: number }>]
-      return rows.map((row) => Number(row.id))
+  it('runs jobs on the instance holding the cron lease only, and on another once the leader stops', async () => {
+    const logger = createLogger('silent')
+    const instances = ['a', 'b'].map((label) => {
+      const leases = new InstanceLeases(testDb.db, logger, TIMES)
+      return { label, leases, scheduler: new CronScheduler(leases.want(CRON_LEASE), logger) }
+    })
+    const ran: string[] = []
+    const job = (label: string) => ({ name: 'count', schedule: '* * * * *', run: () => Promise.resolve(void ran.push(label)) })
+    const runEverywhere = () => Promise.all(instances.map(({ label, scheduler }) => scheduler.runOnce(job(label))))
+    const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]]
+    await a.leases.start()
+    await b.leases.start()
+    try {
+      expect([a.scheduler.leading, b.scheduler.leading]).toEqual([true, false])
+      await runEverywhere()
+      await runEverywhere()
+      expect(ran).toEqual(['a', 'a'])
+
+      // The leader stops: the other leads from its next heartbeat on.
+      await a.leases.stop()
+      expect(a.scheduler.leading).toBe(false)
+      await pollUntil(() => Promise.resolve(b.scheduler.leading), { timeoutMs: 10_000, message: 'b leads cron' })
+      await runEverywhere()
+      expect(ran).toEqual(['a', 'a', 'b'])
+    } finally {
+      await Promise.all(instances.map(({ leases, scheduler }) => Promise.all([leases.stop(), scheduler.stop()])))
     }
-    const seen = new Set<number>()
-    const job = { name: 'every-second', schedule: '* * * * * *', run: async () => void (await connections()).forEach((id) => seen.add(id)) }
-    for (let run = 0; run < 3; run++) await scheduler.runOnce(job)
-    expect(seen.size).toBe(2)
-    await scheduler.stop()
-    expect(await connections()).toHaveLength(1)
+  })
+
+  it('skips a run of a job that still runs here', async () => {
+    const scheduler = new CronScheduler({ held: true }, createLogger('silent'))
+    let runs = 0
+    let finish = () => {}
+    const job = { name: 'slow', schedule: '* * * * *', run: () => new Promise<void>((resolve) => ((runs += 1), (finish = resolve))) }
+    const first = scheduler.runOnce(job)
+    await scheduler.runOnce(job)
+    finish()
+    await first
+    expect(runs).toBe(1)
   })
 })

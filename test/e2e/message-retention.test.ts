@@ -17,7 +17,7 @@ const storedTexts = async () => (await h.database.db.select({ text: messages.tex
 async function runRetention(): Promise<void> {
   const logger = createLogger('silent')
   const { config } = h
-  await new CronScheduler(h.database.url, logger).runOnce(
+  await new CronScheduler({ held: true }, logger).runOnce(
     retentionJob(h.database.db, logger, { schedule: config.cron.retention, days: config.retention.days, messageDays: config.retention.messageDays }),
   )
 }

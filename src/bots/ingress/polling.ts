@@ -4,16 +4,17 @@ import type { Update, UserFromGetMe } from 'grammy/types'
 import type { Database } from '../../db/client.js'
 import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
-import { NamedLock } from '../../db/named-lock.js'
 import { storeUpdates } from '../../db/repositories/updates.js'
 import { handlingsSettled } from './in-flight.js'
 import { redriveUnhandled } from './redrive.js'
 import { storedAsNew } from './handle-stored-update.js'
 import type { BotHealth } from '../bot-health.js'
+import type { InstanceLeases, Lease } from './instance-leases.js'
 
 export interface PollingOptions {
   db: Database
-  databaseUrl: string
+  /** The instance's leases: it polls the bot while it holds `poll:<bot id>`. */
+  leases: Pick<InstanceLeases, 'want'>
   projectId: number
   botId: number
   allowedUpdates: readonly string[]
@@ -44,30 +45,30 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 /**
  * Long polling that never loses an update: each batch is stored before the next getUpdates
- * call confirms it (the runner's own fetcher confirms before processing). One process per bot
- * polls, guarded by a named lock; updates left unhandled by a crash are handled first.
+ * call confirms it (the runner's own fetcher confirms before processing). One instance per bot
+ * polls, the one holding the bot's lease (instance-leases.ts); updates left unhandled by a crash
+ * are handled first (later ones by the instance's periodic redrive, app-ingress.ts).
  */
 export class PollingIngress {
   private readonly abort = new AbortController()
   private runner?: RunnerHandle
   private loop?: Promise<void>
-  private readonly lock: NamedLock
-  /** Polling (holds the lock), standing by for another instance's lock, or not running. */
+  private lease?: Lease
+  /** Polling (holds the lease), standing by while another instance holds it, or not running. */
   state: 'starting' | 'polling' | 'standby' | 'failing' | 'stopped' = 'starting'
 
   constructor(
-    private readonly bot: Bot<BotContext>,
+    readonly bot: Bot<BotContext>,
     private readonly options: PollingOptions,
-  ) {
-    this.lock = new NamedLock(options.databaseUrl, `topicdesk:poll:${options.botId}`)
-  }
+  ) {}
 
   get botId(): number {
     return this.options.botId
   }
 
   start(): void {
-    this.loop = this.run()
+    this.lease = this.options.leases.want(pollingLeaseName(this.options.botId))
+    this.loop = this.run(this.lease)
   }
 
   async stop(): Promise<void> {
@@ -75,7 +76,7 @@ export class PollingIngress {
     if (this.runner?.isRunning()) await this.runner.stop()
     await this.loop
     await this.handlingsSettled()
-    await this.lock.release()
+    await this.lease?.release()
     this.state = 'stopped'
   }
 
@@ -84,7 +85,7 @@ export class PollingIngress {
   /** A getUpdates succeeded since the last failure. */
   private receiving = false
 
-  private async run(): Promise<void> {
+  private async run(lease: Lease): Promise<void> {
     const log = this.options.logger.child({ botId: this.options.botId })
     const signal = this.abort.signal
     let waiting = false
@@ -93,15 +94,18 @@ export class PollingIngress {
       this.state = 'failing'
       await sleep(this.backoffMs(), signal)
     }
+    // A bot polled anew (a new token) does not wait for the next heartbeat; at start-up the first heartbeat decides.
+    await lease.acquire()
     while (!signal.aborted) {
-      if (!(await this.lock.tryAcquire())) {
-        if (!waiting) log.info('another instance polls this bot; waiting for its lock')
+      if (!lease.held) {
+        // At start-up every bot waits for the first heartbeat: only a later wait is news.
+        if (!waiting && this.state !== 'starting') log.info('another instance polls this bot; waiting for its lease')
         waiting = true
         // Its health is the other instance's to report now.
         if (this.failures > 0) this.options.health?.recovered(this.options.botId)
         this.failures = 0
         this.state = 'standby'
-        await sleep(2000, signal)
+        await lease.changed(signal)
         continue
       }
       waiting = false
@@ -113,6 +117,8 @@ export class PollingIngress {
         }
         await this.bot.api.deleteWebhook()
         await this.redrive(0)
+        // Lost meanwhile (a slow start): not one getUpdates without it.
+        if (!lease.held) continue
         this.runner = createRunner(createSource({ supply: (size, signal) => this.fetch(size, signal as unknown as AbortSignal) }), this.sink())
         this.runner.start()
         // The runner's task rejects when a getUpdates fails (401 after a revoked token, 409, a
@@ -123,15 +129,9 @@ export class PollingIngress {
           (error: unknown) => void (failure = { error }),
         )
         this.state = 'polling'
-        while (this.runner.isRunning() && !signal.aborted) {
-          await Promise.race([sleep(5000, signal), ended])
-          if (failure || !this.runner.isRunning()) break
-          if (!(await this.lock.stillHeld())) {
-            log.warn('lost the polling lock (database restarted?); stopping until it is regained')
-            break
-          }
-          await this.redrive(30_000)
-        }
+        // Until the runner fails or the lease is lost (another instance took it, or it could not be renewed in time).
+        while (lease.held && this.runner.isRunning() && !signal.aborted && !failure) await Promise.race([lease.changed(signal), ended])
+        if (!lease.held && !signal.aborted) log.warn('lost the polling lease; stopped polling until it is regained')
         if (failure && !signal.aborted) throw failure.error
       } catch (error) {
         if (signal.aborted) break
@@ -145,10 +145,16 @@ export class PollingIngress {
         if (this.runner?.isRunning()) await this.runner.stop()
         // The runner's stop does not wait for its handlers: they finish before another instance may take the bot up.
         await this.handlingsSettled()
-        await this.lock.release()
+        // Without the lease meanwhile: another instance may poll the bot (a network cut of this one).
+        if (pause > 0) await lease.release()
       }
-      // Without the lock meanwhile: another instance may poll the bot (a network cut of this one).
-      if (pause > 0) await sleep(pause, signal)
+      if (pause > 0) {
+        await sleep(pause, signal)
+        if (signal.aborted) break
+        this.lease = lease = this.options.leases.want(pollingLeaseName(this.options.botId))
+        // Asked now, so the bot is not taken for another instance's (standby) before the heartbeat.
+        await lease.acquire()
+      }
     }
   }
 
@@ -212,6 +218,9 @@ export class PollingIngress {
     return redriveUnhandled(this.bot, this.options.db, this.options.botId, this.options.logger, olderThanMs)
   }
 }
+
+/** The lease an instance holds while it polls the bot. */
+export const pollingLeaseName = (botId: number): string => `poll:${botId}`
 
 // The handling of a stored update is shared with webhook ingress and the redrive; re-exported for old importers.
 export { handleStoredUpdate, storedAsNew, type UpdateOutcome } from './handle-stored-update.js'

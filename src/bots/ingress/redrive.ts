@@ -1,6 +1,7 @@
 import type { Bot } from 'grammy'
+import type { Update } from 'grammy/types'
 import type { Database } from '../../db/client.js'
-import { unhandledUpdates } from '../../db/repositories/updates.js'
+import { unhandledUpdates, unhandledUpdatesOfBots } from '../../db/repositories/updates.js'
 import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
 import { handleInOrder } from './in-order.js'
@@ -20,6 +21,30 @@ export async function redriveUnhandled(bot: Bot<BotContext>, db: Database, botId
     logger.warn({ err: error, botId }, 'could not list the updates left unhandled; trying again later')
     return
   }
+  await handlePending(bot, db, botId, logger, pending)
+}
+
+/**
+ * The same for several bots in one statement (`olderThanMs` > 0): an instance's periodic look,
+ * whose cost stays one statement however many bots it polls.
+ */
+export async function redriveUnhandledOf(bots: ReadonlyMap<number, Bot<BotContext>>, db: Database, logger: Logger, olderThanMs: number): Promise<void> {
+  let pending
+  try {
+    pending = await unhandledUpdatesOfBots(db, [...bots.keys()], olderThanMs)
+  } catch (error) {
+    logger.warn({ err: error }, 'could not list the updates left unhandled; trying again later')
+    return
+  }
+  const byBot = new Map<number, Update[]>()
+  for (const { botId, update } of pending) byBot.set(botId, [...(byBot.get(botId) ?? []), update])
+  for (const [botId, updates] of byBot) {
+    const bot = bots.get(botId)
+    if (bot) await handlePending(bot, db, botId, logger, updates)
+  }
+}
+
+async function handlePending(bot: Bot<BotContext>, db: Database, botId: number, logger: Logger, pending: Update[]): Promise<void> {
   let handled = 0
   for (const update of pending) {
     const done = await handleInOrder({ bot, botId, db, logger }, update, { wait: false }).catch((error) => {

@@ -235,6 +235,31 @@ export async function unhandledUpdates(db: DbOrTx, botId: number, olderThanMs = 
   return readable
 }
 
+/**
+ * The updates left unhandled of several bots in one statement (an instance's periodic redrive of
+ * every bot it polls, or of every webhook bot): oldest first per bot, at most 500 in all.
+ */
+export async function unhandledUpdatesOfBots(db: DbOrTx, botIds: number[], olderThanMs: number): Promise<Array<{ botId: number; update: Update }>> {
+  if (botIds.length === 0) return []
+  const rows = await db
+    .select({ botId: updates.botId, updateId: updates.updateId, payload: updates.payload })
+    .from(updates)
+    .where(
+      and(eq(updates.state, 'received'), inArray(updates.botId, botIds), unclaimed, lt(updates.updatedAt, sql`CURRENT_TIMESTAMP(3) - INTERVAL ${olderThanMs * 1000} MICROSECOND`)),
+    )
+    .orderBy(asc(updates.updateId))
+    .limit(500)
+  const readable: Array<{ botId: number; update: Update }> = []
+  for (const row of rows) {
+    try {
+      readable.push({ botId: row.botId, update: JSON.parse(row.payload) as Update })
+    } catch (error) {
+      await parkUnreadableUpdate(db, { botId: row.botId, updateId: row.updateId }, error as Error)
+    }
+  }
+  return readable
+}
+
 /** Parks an update whose stored payload is not JSON: it can never be handled (shown by /failed). */
 export async function parkUnreadableUpdate(db: DbOrTx, key: UpdateKey, error: Error): Promise<void> {
   await db

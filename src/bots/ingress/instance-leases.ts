@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import type { Logger } from '../../logger.js'
+
+export interface LeaseTimes {
+  /** How often the instance renews its leases and tries to take the free ones it wants. */
+  heartbeatMs: number
+  /** How long a renewal keeps a lease; an instance that stopped renewing loses it after this. */
+  ttlMs: number
+}
+
+/** One thing only one instance may do at a time, as this instance sees it. */
+export interface Lease {
+  readonly name: string
+  /** True while this instance holds it (and has renewed it recently enough to be sure). */
+  readonly held: boolean
+  /** Resolves at the next change of `held`, or when `signal` aborts. */
+  changed(signal?: AbortSignal): Promise<void>
+  /** Tries to take it now (a heartbeat of its own, when the leases run); resolves to `held`. */
+  acquire(): Promise<boolean>
+  /** No longer wanted: the row is let go (if held) for another instance to take at once. */
+  release(): Promise<void>
+}
+
+type Row = { name: string }
+
+/**
+ * The leases of this service instance (one random id), stored in `leases`: polling a bot
+ * (`poll:<bot id>`), leading cron, the webhook redrive. A heartbeat renews every lease the
+ * instance holds in one statement and takes the free or expired ones it wants in one more, on the
+ * database's clock, so the idle cost does not grow with the number of bots, and it works where
+ * GET_LOCK does not (Galera's named locks are node-local). A lease counts as lost here
+ * `ttlMs - heartbeatMs / 2` after the start of its last successful renewal (the database's
+ * `expires_at` is at least `ttlMs` after it): the instance stops before another can take over.
+ */
+export class InstanceLeases {
+  readonly instanceId = randomUUID()
+  private readonly wanted = new Map<string, Set<() => void>>()
+  private readonly held = new Set<string>()
+  /** Names wanted since the last heartbeat: their rows may not exist yet. */
+  private readonly fresh = new Set<string>()
+  private timer?: NodeJS.Timeout
+  private expiry?: NodeJS.Timeout
+  /** One statement sequence at a time (heartbeats, releases). */
+  private queue: Promise<unknown> = Promise.resolve()
+  private running = false
+  private failing = false
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    readonly times: LeaseTimes,
+  ) {}
+
+  /** How long before the database's expiry this instance gives a lease up (stops polling). */
+  get marginMs(): number {
+    return Math.floor(this.times.heartbeatMs / 2)
+  }
+
+  /** Wants a lease: taken at a heartbeat once free (or at once by `acquire`). */
+  want(name: string): Lease {
+    if (!this.wanted.has(name)) {
+      this.wanted.set(name, new Set())
+      this.fresh.add(name)
+    }
+    const holds = () => this.held.has(name)
+    return {
+      name,
+      get held() {
+        return holds()
+      },
+      changed: (signal) => this.changed(name, signal),
+      acquire: () => this.heartbeat().then(holds),
+      release: () => this.release(name),
+    }
+  }
+
+  holds(name: string): boolean {
+    return this.held.has(name)
+  }
+
+  /** Names held here (the metrics' gauges, tests). */
+  heldNames(): string[] {
+    return [...this.held]
+  }
+
+  /** Starts the heartbeat; resolves after the first one. */
+  async start(): Promise<void> {
+    this.running = true
+    await this.heartbeat()
+    this.schedule()
+  }
+
+  /** Stops renewing and lets every lease go, for another instance to take at its next heartbeat. */
+  async stop(): Promise<void> {
+    this.running = false
+    clearTimeout(this.timer)
+    clearTimeout(this.expiry)
+    this.lose([...this.held])
+    if (!(await this.bounded(() => this.db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${this.instanceId}`))))
+      this.logger.warn('could not let the leases go; they run out on their own')
+  }
+
+  /** One renewal and take-over round (tests call it to not wait for the timer). */
+  heartbeat(): Promise<void> {
+    return this.serially(() => this.beat())
+  }
+
+  private changed(name: string, signal?: AbortSignal): Promise<void> {
+    const listeners = this.wanted.get(name)
+    if (!listeners || signal?.aborted) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = () => {
+        listeners.delete(done)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      listeners.add(done)
+      signal?.addEventListener('abort', done, { once: true })
+    })
+  }
+
+  private async release(name: string): Promise<void> {
+    const listeners = this.wanted.get(name)
+    this.wanted.delete(name)
+    this.fresh.delete(name)
+    const wasHeld = this.held.delete(name)
+    for (const listener of listeners ?? []) listener()
+    if (!wasHeld) return
+    if (!(await this.bounded(() => this.db.execute(sql`UPDATE leases SET holder = NULL WHERE name = ${name} AND holder = ${this.instanceId}`))))
+      this.logger.warn({ lease: name }, 'could not let a lease go; it runs out on its own')
+  }
+
+  /** Runs a statement after the others; false when it failed or did not answer within a TTL (a stop is never held up by the database). */
+  private async bounded(statement: () => Promise<unknown>): Promise<boolean> {
+    const done = this.serially(statement).then(
+      () => true,
+      () => false,
+    )
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.times.ttlMs)))
+    try {
+      return await Promise.race([done, late])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work)
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  private schedule(): void {
+    if (!this.running) return
+    this.timer = setTimeout(() => void this.heartbeat().finally(() => this.schedule()), this.times.heartbeatMs)
+    this.timer.unref()
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.running) return
+    const started = performance.now()
+    const ttlMicros = this.times.ttlMs * 1000
+    const me = this.instanceId
+    try {
+      if (this.fresh.size > 0) {
+        const names = [...this.fresh]
+        await this.db.execute(
+          sql`INSERT IGNORE INTO leases (name, holder, expires_at) VALUES ${sql.join(
+            names.map((name) => sql`(${name}, NULL, NOW(3))`),
+            sql`, `,
+          )}`,
+        )
+        for (const name of names) this.fresh.delete(name)
+      }
+      // Affected rows are the rows found (mysql2 sets CLIENT_FOUND_ROWS): fewer than held means one was taken.
+      let recount = false
+      if (this.held.size > 0) {
+        const [renewed] = (await this.db.execute(sql`UPDATE leases SET expires_at = NOW(3) + INTERVAL ${ttlMicros} MICROSECOND WHERE holder = ${me}`)) as unknown as [
+          { affectedRows: number },
+        ]
+        recount = renewed.affectedRows !== this.held.size
+      }
+      const free = [...this.wanted.keys()].filter((name) => !this.held.has(name))
+      if (free.length > 0) {
+        // Its own rows too: ones this instance gave up here (a renewal that answered too late) while the database kept them.
+        const [taken] = (await this.db.execute(sql`UPDATE leases SET holder = ${me}, expires_at = NOW(3) + INTERVAL ${ttlMicros} MICROSECOND
+          WHERE name IN (${sql.join(
+            free.map((name) => sql`${name}`),
+            sql`, `,
+          )}) AND (holder IS NULL OR holder = ${me} OR expires_at < NOW(3))`)) as unknown as [{ affectedRows: number }]
+        recount ||= taken.affectedRows > 0
+      }
+      if (recount) {
+        const [rows] = (await this.db.execute(sql`SELECT name FROM leases WHERE holder = ${me} AND expires_at > NOW(3)`)) as unknown as [Row[]]
+        const now = new Set(rows.map((row) => row.name))
+        const lost = [...this.held].filter((name) => !now.has(name))
+        if (lost.length > 0) this.logger.warn({ leases: lost }, 'leases taken by another instance; letting them go')
+        this.lose(lost)
+        const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name))
+        for (const name of gained) this.held.add(name)
+        this.notify(gained)
+        // Held in the database but no longer wanted (released while a heartbeat ran): let go.
+        const unwanted = [...now].filter((name) => !this.wanted.has(name))
+        if (unwanted.length > 0)
+          await this.db.execute(
+            sql`UPDATE leases SET holder = NULL WHERE holder = ${me} AND name IN (${sql.join(
+              unwanted.map((name) => sql`${name}`),
+              sql`, `,
+            )})`,
+          )
+      }
+      if (this.failing) this.logger.info('leases renewed again')
+      this.failing = false
+      this.armExpiry(started)
+    } catch (error) {
+      if (!this.failing) this.logger.warn({ err: error, held: this.held.size }, 'could not renew the leases; they are given up here if this lasts')
+      this.failing = true
+    }
+  }
+
+  /** Everything held counts as lost `ttl - margin` after the start of this successful heartbeat, unless the next one succeeds. */
+  private armExpiry(started: number): void {
+    clearTimeout(this.expiry)
+    if (this.held.size === 0) return
+    const left = started + this.times.ttlMs - this.marginMs - performance.now()
+    this.expiry = setTimeout(
+      () => {
+        this.logger.warn({ leases: [...this.held] }, 'leases not renewed in time; giving them up')
+        this.lose([...this.held])
+      },
+      Math.max(0, left),
+    )
+    this.expiry.unref()
+  }
+
+  private lose(names: string[]): void {
+    for (const name of names) this.held.delete(name)
+    this.notify(names)
+  }
+
+  private notify(names: string[]): void {
+    for (const name of names) for (const listener of [...(this.wanted.get(name) ?? [])]) listener()
+  }
+}

@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { InstanceLeases } from '../../src/bots/ingress/instance-leases.js'
+import type { Database } from '../../src/db/client.js'
+import { createLogger } from '../../src/logger.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { pollUntil } from '../support/poll.js'
+
+/** Short leases, so a loss is seen within a second. */
+const TIMES = { heartbeatMs: 100, ttlMs: 300 }
+const BOTS = Array.from({ length: 40 }, (_, i) => `poll:${1000 + i}`)
+
+let testDb: TestDatabase
+beforeAll(async () => {
+  testDb = await createTestDatabase({ poolSize: 4 })
+})
+afterAll(() => testDb?.close())
+
+/** The database as one instance reaches it: each statement counted, and none answered (a network cut) once `cut` is set. */
+function link(db: Database) {
+  const state = { cut: false, statements: 0 }
+  const hang = new Promise<never>(() => {})
+  const proxied = new Proxy(db, {
+    get: (target, key, receiver) =>
+      key === 'execute'
+        ? (...args: Parameters<Database['execute']>) => {
+            state.statements += 1
+            return state.cut ? hang : target.execute(...args)
+          }
+        : (Reflect.get(target, key, receiver) as unknown),
+  })
+  return { db: proxied, state }
+}
+
+/** Two instances wanting the same bots; `events` records, in order, each lease an instance gained or lost. */
+function twoInstances(times = TIMES) {
+  const logger = createLogger('silent')
+  const events: string[] = []
+  const instances = ['a', 'b'].map((label) => {
+    const { db, state } = link(testDb.db)
+    const leases = new InstanceLeases(db, logger, times)
+    for (const name of BOTS) {
+      const lease = leases.want(name)
+      void (async () => {
+        for (let held = false; ;) {
+          await lease.changed()
+          if (lease.held === held) continue
+          held = lease.held
+          events.push(`${label} ${held ? 'gained' : 'lost'} ${name}`)
+        }
+      })()
+    }
+    return { label, leases, link: state }
+  })
+  return { events, a: instances[0]!, b: instances[1]! }
+}
+
+describe('instance leases', () => {
+  it('give each bot to one instance, to the other at its next heartbeat when the holder stops, in one statement a heartbeat', async () => {
+    // Heartbeats driven by the test (the timers' would come a minute later).
+    const { a, b } = twoInstances({ heartbeatMs: 60_000, ttlMs: 180_000 })
+    try {
+      await a.leases.start()
+      await b.leases.start()
+      expect(a.leases.heldNames().sort()).toEqual([...BOTS].sort())
+      expect(b.leases.heldNames()).toEqual([])
+
+      // Idle, the holder of 40 leases renews them in one statement a heartbeat, and the other tries to take them in one.
+      a.link.statements = b.link.statements = 0
+      for (let beat = 0; beat < 5; beat++) await Promise.all([a.leases.heartbeat(), b.leases.heartbeat()])
+      expect([a.link.statements, b.link.statements]).toEqual([5, 5])
+
+      await a.leases.stop()
+      expect(a.leases.heldNames()).toEqual([])
+      await b.leases.heartbeat()
+      expect(b.leases.heldNames().sort()).toEqual([...BOTS].sort())
+    } finally {
+      await Promise.all([a.leases.stop(), b.leases.stop()])
+    }
+  })
+
+  it('stop polling on an instance cut from the database before another takes its bots', async () => {
+    const { events, a, b } = twoInstances()
+    try {
+      await a.leases.start()
+      await b.leases.start()
+      expect(b.leases.heldNames()).toEqual([])
+      a.link.cut = true
+      await pollUntil(() => Promise.resolve(b.leases.heldNames().length === BOTS.length), { timeoutMs: 10_000, message: 'b holds every bot' })
+      expect(a.leases.heldNames()).toEqual([])
+      // Every loss of a comes before the first gain of b.
+      const firstGain = events.findIndex((event) => event.startsWith('b gained'))
+      const lastLoss = events.findLastIndex((event) => event.startsWith('a lost'))
+      expect(events.filter((event) => event.startsWith('a lost'))).toHaveLength(BOTS.length)
+      expect(lastLoss).toBeLessThan(firstGain)
+    } finally {
+      await Promise.all([a.leases.stop(), b.leases.stop()])
+    }
+  })
+
+  it('let a lease go when its renewal finds another instance holds it', async () => {
+    const leases = new InstanceLeases(testDb.db, createLogger('silent'), TIMES)
+    const lease = leases.want('poll:7')
+    try {
+      await leases.start()
+      expect(lease.held).toBe(true)
+      // As if this instance had been too slow and another took the row over.
+      await testDb.db.execute(sql`UPDATE leases SET holder = 'another' WHERE name = 'poll:7'`)
+      const lost = lease.changed()
+      await leases.heartbeat()
+      await lost
+      expect(lease.held).toBe(false)
+    } finally {
+      await leases.stop()
+    }
+  })
+})
