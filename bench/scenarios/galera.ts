@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import mysql from 'mysql2/promise'
 import type { Delivery } from '../../src/simulator/index.js'
 import { BenchServer } from '../bench-database.js'
+import type { BenchOptions } from '../options.js'
 import { REPO_ROOT } from '../paths.js'
 import { measurePhase } from '../phase.js'
 import { stageSummary, type ScenarioContext, type ScenarioResult } from '../scenario.js'
@@ -32,7 +33,7 @@ export async function runGalera(ctx: ScenarioContext): Promise<ScenarioResult> {
   const { options } = ctx
   const urls = await startCluster()
   const server = BenchServer.forCluster(urls)
-  const customers = options.customersGiven ? options.customers : options.quick ? DEFAULT_CUSTOMERS.quick : DEFAULT_CUSTOMERS.full
+  const customers = galeraCustomers(options)
   const logPath = ctx.logPath('galera')
   const stage = await Stage.open(server, {
     label: 'galera',
@@ -108,6 +109,11 @@ export async function runGalera(ctx: ScenarioContext): Promise<ScenarioResult> {
     await stage.close()
     // The cluster stays up for the next run; scripts/galera-stop.sh stops it.
   }
+}
+
+/** The customers onboarded: --customers when given, else the scenario's own default. */
+export function galeraCustomers(options: BenchOptions): number {
+  return options.customersGiven ? options.customers : options.quick ? DEFAULT_CUSTOMERS.quick : DEFAULT_CUSTOMERS.full
 }
 
 /** galera-start.sh: starts the nodes not running (idempotent) and prints their URLs. */
