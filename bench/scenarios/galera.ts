@@ -157,7 +157,10 @@ function stateTransfer(node: number, from: number): string {
 
 /** The longest gap between deliveries that began after `killedAt`, and when deliveries resumed after it. */
 function resumeAfter(deliveries: Delivery[], killedAt: number): { gapMs: number; resumeMs: number } {
-  const times = deliveries.map((d) => d.at).filter((at) => at >= killedAt - 1000).sort((a, b) => a - b)
+  const times = deliveries
+    .map((d) => d.at)
+    .filter((at) => at >= killedAt - 1000)
+    .sort((a, b) => a - b)
   let gapMs = 0
   let resumedAt = killedAt
   for (let i = 1; i < times.length; i++) {
@@ -169,7 +172,9 @@ function resumeAfter(deliveries: Delivery[], killedAt: number): { gapMs: number;
 
 function countLines(path: string, text: string): number {
   if (!existsSync(path)) return 0
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line.includes(text)).length
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(text)).length
 }
 
 /** Quiescence: no outbox row left pending or sending (a row claimed on the killed node waits out its lease). */

@@ -236,8 +236,14 @@ export const configSchema = z
      */
     database: z
       .strictObject({
-        url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL').optional(),
-        urls: z.array(z.string().regex(/^mysql:\/\//, 'a mysql:// URL')).min(1).optional(),
+        url: z
+          .string()
+          .regex(/^mysql:\/\//, 'a mysql:// URL')
+          .optional(),
+        urls: z
+          .array(z.string().regex(/^mysql:\/\//, 'a mysql:// URL'))
+          .min(1)
+          .optional(),
       })
       .refine((d) => d.url !== undefined || d.urls !== undefined, { message: 'database needs url or urls' })
       .transform((d) => ({ url: d.url ?? d.urls![0]!, urls: d.urls ?? [d.url!] })),

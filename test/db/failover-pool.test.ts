@@ -82,7 +82,9 @@ describe('a database with several URLs (the nodes of a cluster)', () => {
       await handle.db.transaction(async (tx) => {
         await tx.execute(sql`INSERT INTO failover_probe (note) VALUES ('retried')`)
       })
-      const [rows] = (await database.db.execute(sql`SELECT note FROM failover_probe WHERE note IN ('in flight', 'after the kill', 'retried') ORDER BY id`)) as unknown as [Array<{ note: string }>]
+      const [rows] = (await database.db.execute(sql`SELECT note FROM failover_probe WHERE note IN ('in flight', 'after the kill', 'retried') ORDER BY id`)) as unknown as [
+        Array<{ note: string }>,
+      ]
       expect(rows.map((r) => r.note)).toEqual(['retried'])
     } finally {
       await handle.close()

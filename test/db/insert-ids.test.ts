@@ -47,7 +47,11 @@ describe('the ids of a multi-row insert', () => {
 
   it('are taken one insert a row where the database may not number them consecutively', async () => {
     const ids = await handle.db.transaction((tx) => insertRowsWithIds(tx, probe, [{ note: 'a' }, { note: 'b' }], false))
-    const stored = await database.db.select().from(probe).where(sql`${probe.note} IN ('a', 'b')`).orderBy(probe.id)
+    const stored = await database.db
+      .select()
+      .from(probe)
+      .where(sql`${probe.note} IN ('a', 'b')`)
+      .orderBy(probe.id)
     expect(stored.map((row) => row.id)).toEqual(ids)
   })
 })
