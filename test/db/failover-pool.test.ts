@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../../src/db/client.js'
 import { isTransientDbError } from '../../src/db/errors.js'
 import { isNodeDown } from '../../src/db/failover-pool.js'
+import { runMigrations } from '../../src/db/migrate.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { freePort } from '../support/free-port.js'
 
@@ -55,6 +56,8 @@ describe('a database with several URLs (the nodes of a cluster)', () => {
         await tx.execute(sql`INSERT INTO failover_probe (note) VALUES ('refused first')`)
       })
       expect(moves).toEqual([new URL(database.url).port])
+      // Migrations at start-up too: on the first node that answers (nothing pending here).
+      await runMigrations([closed.toString(), database.url])
     } finally {
       await handle.close()
     }
