@@ -13,7 +13,16 @@ const INSERT_CHUNK = 2000
  * server is never touched (not even by the MariaDB restart of the faults scenario).
  */
 export class BenchServer {
-  private constructor(readonly serverUrl: string) {}
+  /** `nodeUrls`: a cluster's nodes (the galera scenario), tried in order; else the one server. */
+  private constructor(
+    readonly serverUrl: string,
+    readonly nodeUrls: readonly string[] = [serverUrl],
+  ) {}
+
+  /** The nodes of a cluster the scenario started itself (scripts/galera-start.sh); queries go to the first that answers. */
+  static forCluster(nodeUrls: readonly string[]): BenchServer {
+    return new BenchServer(nodeUrls[0]!, nodeUrls)
+  }
 
   static fromEnvironment(): BenchServer {
     const url = process.env.BENCH_DATABASE_URL
@@ -24,9 +33,12 @@ export class BenchServer {
   async createDatabase(label: string): Promise<BenchDatabase> {
     const name = `bench_${label}_${Date.now()}`
     await this.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
-    const url = new URL(this.serverUrl)
-    url.pathname = `/${name}`
-    return new BenchDatabase(this, name, url.toString())
+    const urls = this.nodeUrls.map((node) => {
+      const url = new URL(node)
+      url.pathname = `/${name}`
+      return url.toString()
+    })
+    return new BenchDatabase(this, name, urls[0]!, urls)
   }
 
   /** MariaDB's count of statements from clients since it started (reset by a restart). */
@@ -42,7 +54,7 @@ export class BenchServer {
   }
 
   async query(sql: string, values?: unknown[]): Promise<unknown> {
-    const connection = await mysql.createConnection({ uri: this.serverUrl, timezone: 'Z' })
+    const connection = await connectFirst(this.nodeUrls)
     try {
       const [rows] = await connection.query(sql, values)
       return rows
@@ -57,6 +69,8 @@ export class BenchDatabase {
     private readonly server: BenchServer,
     readonly name: string,
     readonly url: string,
+    /** Every node's URL of this database (one unless on a cluster): the service's `database.urls`. */
+    readonly urls: readonly string[] = [url],
   ) {}
 
   /** Loads the account records clients will prove by email (the project row exists once the service started). */
@@ -118,7 +132,7 @@ export class BenchDatabase {
 
   /** A statement against this database (for setup such as seeding history; never for figures the service is judged on). */
   async query(sql: string, values?: unknown[]): Promise<unknown> {
-    const connection = await mysql.createConnection({ uri: this.url, timezone: 'Z' })
+    const connection = await connectFirst(this.urls)
     try {
       const [rows] = await connection.query(sql, values)
       return rows
@@ -130,4 +144,16 @@ export class BenchDatabase {
   async drop(): Promise<void> {
     await this.server.query(`DROP DATABASE IF EXISTS \`${this.name}\``)
   }
+}
+
+/** A connection to the first of `urls` that accepts one (a cluster node the scenario killed refuses). */
+async function connectFirst(urls: readonly string[]): Promise<mysql.Connection> {
+  for (const [i, uri] of urls.entries()) {
+    try {
+      return await mysql.createConnection({ uri, timezone: 'Z' })
+    } catch (error) {
+      if (i === urls.length - 1) throw error
+    }
+  }
+  throw new Error('no database URL')
 }

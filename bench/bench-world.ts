@@ -98,10 +98,10 @@ export interface ServiceSettings {
 }
 
 /** Writes the service's config file (JSON) for this world and returns its path. */
-export function writeServiceConfig(path: string, sim: Simulator, world: StageWorld, databaseUrl: string, settings: ServiceSettings): string {
+export function writeServiceConfig(path: string, sim: Simulator, world: StageWorld, databaseUrl: string | readonly string[], settings: ServiceSettings): string {
   const config: ConfigInput = {
     telegram: { apiRoot: sim.url, pollTimeoutSeconds: 10 },
-    database: { url: databaseUrl },
+    database: typeof databaseUrl === 'string' ? { url: databaseUrl } : { urls: [...databaseUrl] },
     // BENCH_LOG_LEVEL=debug gives the service's per-move and per-claim lines (the log grows large).
     log: { level: (process.env.BENCH_LOG_LEVEL as 'debug' | 'info' | undefined) ?? 'warn' },
     http: { port: 0 },

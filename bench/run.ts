@@ -9,6 +9,7 @@ import type { Scenario, ScenarioResult } from './scenario.js'
 import { runBroadcast } from './scenarios/broadcast.js'
 import { runCapacity } from './scenarios/capacity.js'
 import { runFaults } from './scenarios/faults.js'
+import { galeraCustomers, runGalera } from './scenarios/galera.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 import { runScale } from './scenarios/scale.js'
@@ -20,6 +21,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   reassign: runReassign,
   scale: runScale,
   broadcast: runBroadcast,
+  galera: runGalera,
 }
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
     const runs: ScenarioResult[] = []
     for (let run = 1; run <= options.runs; run++) {
       const label = options.runs > 1 ? `${name}-run${run}` : name
-      const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : options.customers
+      const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : name === 'galera' ? galeraCustomers(options) : options.customers
       const setup = name === 'scale' ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers` : `onboarding ${customers} customers`
       console.log(`\n… ${label}: setting up and ${setup}`)
       const started = Date.now()

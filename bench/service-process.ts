@@ -54,6 +54,7 @@ export class ServiceProcess {
     const env: NodeJS.ProcessEnv = { ...process.env, TOPICDESK_CONFIG: this.options.configPath }
     // These would override the config file and could point the service at another server.
     delete env.DATABASE_URL
+    delete env.DATABASE_URLS
     delete env.TELEGRAM_API_ROOT
     const log = openSync(this.options.logPath, 'a')
     if (!existsSync(join(REPO_ROOT, SERVICE_ENTRY))) throw new Error(`${SERVICE_ENTRY} is missing: run the benchmark with \`npm run bench\` (it builds the service first)`)

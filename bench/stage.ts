@@ -156,6 +156,6 @@ export class Stage<W extends StageWorld = BenchWorld> {
   }
 
   private writeConfig(): void {
-    writeServiceConfig(join(this.configDir, 'topicdesk.json'), this.sim, this.world, this.database.url, this.settings)
+    writeServiceConfig(join(this.configDir, 'topicdesk.json'), this.sim, this.world, this.database.urls.length > 1 ? this.database.urls : this.database.url, this.settings)
   }
 }

@@ -8,7 +8,7 @@ bash scripts/ensure-deps.sh
 # The service runs as it ships (node dist/main.js), so its memory and CPU are the image's.
 npm run --silent build
 # The service under test reads DATABASE_URL from its environment: never let it reach another server.
-unset DATABASE_URL TELEGRAM_API_ROOT
+unset DATABASE_URL DATABASE_URLS TELEGRAM_API_ROOT
 # A free port is chosen (and recorded) unless TOPICDESK_BENCH_DB_PORT names one.
 if [ -n "${TOPICDESK_BENCH_DB_PORT:-}" ]; then export TOPICDESK_DB_PORT="$TOPICDESK_BENCH_DB_PORT"; else unset TOPICDESK_DB_PORT; fi
 export TOPICDESK_DB_HOME="$(pwd)/.data/bench-mariadb"

@@ -2,7 +2,7 @@ import { sequentialize } from '@grammyjs/runner'
 import type { Config } from './config/index.js'
 import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
-import { readInsertIdStep } from './db/insert-ids.js'
+import { readMultiRowInsertIds } from './db/insert-ids.js'
 import { botIdOfToken, createBot, installFeatures } from './bots/create-bot.js'
 import { BotHealth } from './bots/bot-health.js'
 import { alarmBotFailing } from './domain/bot-alarm.js'
@@ -103,14 +103,16 @@ export interface StartOptions {
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
-  if (options.migrate !== false) await runMigrations(config.database.url)
-  const { db, pool, close } = createDatabase(config.database.url, { poolSize: 20, queryLogger: options.queryLogger })
+  if (options.migrate !== false) await runMigrations(config.database.urls)
+  // Several URLs: the next node when the current one fails (each pool moves on its own, in the same order).
+  const onFailover = (url: string, error: unknown) => logger.warn({ err: error, node: new URL(url).host }, 'database node failed; moved to the next one')
+  const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, onFailover })
   // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
-  const delivery = createDatabase(config.database.url, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true })
+  const delivery = createDatabase(config.database.urls, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true, onFailover })
   // The leases' heartbeat on a connection of its own: a busy pool never makes it late (a late one stops polling).
-  const leaseDb = createDatabase(config.database.url, { poolSize: 1, queryLogger: options.queryLogger })
+  const leaseDb = createDatabase(config.database.urls, { poolSize: 1, queryLogger: options.queryLogger, onFailover })
   const leases = new InstanceLeases(leaseDb.db, logger, config.leases)
-  const insertIdStep = options.multiRowInsertIds === false ? undefined : await readInsertIdStep(db)
+  const multiRowInsertIds = options.multiRowInsertIds !== false && (await readMultiRowInsertIds(db))
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
   const bots: RunningBot[] = []
@@ -124,7 +126,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       roles,
       roster: new Roster(projectConfig.staff),
       albumWindowMs: config.delivery.albumWindowMs,
-      insertIdStep,
+      multiRowInsertIds,
       policies: options.policies,
       assistantTriggers: options.assistantTriggers,
     }

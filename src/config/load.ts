@@ -100,12 +100,19 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /**
- * DATABASE_URL, TELEGRAM_API_ROOT, TOPICDESK_HTTP_HOST and TOPICDESK_HTTP_PORT replace their keys
+ * DATABASE_URL, DATABASE_URLS (comma-separated), TELEGRAM_API_ROOT, TOPICDESK_HTTP_HOST and TOPICDESK_HTTP_PORT replace their keys
  * (the container image sets the admin server's host and port this way); `http: false` stays off.
  */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out = { ...raw }
   if (env.DATABASE_URL) out.database = { ...(out.database as object | undefined), url: env.DATABASE_URL }
+  if (env.DATABASE_URLS)
+    out.database = {
+      ...(out.database as object | undefined),
+      urls: env.DATABASE_URLS.split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    }
   if (env.TELEGRAM_API_ROOT) out.telegram = { ...(out.telegram as object | undefined), apiRoot: env.TELEGRAM_API_ROOT }
   if (out.http !== false && (env.TOPICDESK_HTTP_HOST || env.TOPICDESK_HTTP_PORT)) {
     const http = { ...(out.http as object | undefined) } as Record<string, unknown>

@@ -229,7 +229,24 @@ export const configSchema = z
       .prefault({})
       .refine((t) => t.mode !== 'webhook' || t.webhook, { message: 'webhook mode needs telegram.webhook with publicUrl and secret', path: ['webhook'] })
       .superRefine(checkWebhookUrl),
-    database: z.strictObject({ url: z.string().regex(/^mysql:\/\//, 'a mysql:// URL') }),
+    /**
+     * `url`, or `urls`: the nodes of a replicated database (Galera) tried in order, the service
+     * writing through one at a time and moving to the next when it fails. Either gives the other:
+     * `url` is the first of `urls`, `urls` is `[url]`.
+     */
+    database: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^mysql:\/\//, 'a mysql:// URL')
+          .optional(),
+        urls: z
+          .array(z.string().regex(/^mysql:\/\//, 'a mysql:// URL'))
+          .min(1)
+          .optional(),
+      })
+      .refine((d) => d.url !== undefined || d.urls !== undefined, { message: 'database needs url or urls' })
+      .transform((d) => ({ url: d.url ?? d.urls![0]!, urls: d.urls ?? [d.url!] })),
     /** The admin HTTP server (/healthz, /readyz, /metrics); never the webhook port. false turns it off. */
     http: z
       .union([

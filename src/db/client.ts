@@ -1,6 +1,7 @@
 import type { Logger as QueryLogger } from 'drizzle-orm/logger'
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2'
 import mysql, { type Pool } from 'mysql2/promise'
+import { createFailoverPool } from './failover-pool.js'
 import { guardPool } from './pool-guard.js'
 import * as schema from './schema/index.js'
 
@@ -23,11 +24,16 @@ export const PREPARED_STATEMENTS_PER_CONNECTION = 16
 /**
  * A mysql2 pool wrapped by drizzle. Sessions run in UTC: drizzle reads and writes DATETIME as UTC,
  * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it. `readCommitted` makes
- * every session READ COMMITTED (the outbox workers' pool: claims take no gap locks).
+ * every session READ COMMITTED (the outbox workers' pool: claims take no gap locks). Several URLs
+ * (`database.urls`, the nodes of a Galera cluster): one node at a time, the next when it fails
+ * (src/db/failover-pool.ts).
  */
-export function createDatabase(url: string, options: { poolSize?: number; queryLogger?: QueryLogger; readCommitted?: boolean } = {}): DatabaseHandle {
-  const pool = mysql.createPool({
-    uri: url,
+export function createDatabase(
+  url: string | readonly string[],
+  options: { poolSize?: number; queryLogger?: QueryLogger; readCommitted?: boolean; onFailover?: (url: string, error: unknown) => void } = {},
+): DatabaseHandle {
+  const urls = typeof url === 'string' ? [url] : url
+  const poolOptions = {
     connectionLimit: options.poolSize ?? 10,
     timezone: 'Z',
     charset: 'utf8mb4',
@@ -42,13 +48,22 @@ export function createDatabase(url: string, options: { poolSize?: number; queryL
     // 0.5 MB a connection. In the bench's scale scenario (30 pool connections + one lock connection
     // per polled bot) that was 29 MB of the service's ~60 MB live heap (heap snapshot).
     maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION,
-  })
-  // Queued on the new connection before any caller's query, so it always runs first.
-  pool.pool.on('connection', (connection) => {
-    connection.query("SET time_zone = '+00:00'", () => {})
-    // This form works on MariaDB and MySQL 8 alike (MySQL 8 has no `tx_isolation` variable).
-    if (options.readCommitted) connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => {})
-  })
+  } as const
+  const prepare = (pool: Pool) => {
+    // Queued on the new connection before any caller's query, so it always runs first.
+    pool.pool.on('connection', (connection) => {
+      connection.query("SET time_zone = '+00:00'", () => {})
+      // This form works on MariaDB and MySQL 8 alike (MySQL 8 has no `tx_isolation` variable).
+      if (options.readCommitted) connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => {})
+      // A cluster node applies the others' commits a moment after they return: a new session
+      // (after a move, on a node that was not written through) first waits until its node has
+      // applied everything the cluster committed, so it never reads a row older than the last
+      // write. Errors are ignored: a server without wsrep (MySQL) has no such variable.
+      if (urls.length > 1) for (const barrier of ['SET SESSION wsrep_sync_wait = 1', 'SELECT 1', 'SET SESSION wsrep_sync_wait = 0']) connection.query(barrier, () => {})
+    })
+  }
+  const pool = urls.length > 1 ? createFailoverPool(urls, poolOptions, { prepare, onMove: options.onFailover }) : mysql.createPool({ ...poolOptions, uri: urls[0] })
+  if (urls.length === 1) prepare(pool)
   // The query logger lets tests see every statement (test/support/query-recorder.ts).
   const db = drizzle(pool, { schema, mode: 'default', logger: options.queryLogger })
   // A debugging aid for tests (src/db/pool-guard.ts).

@@ -27,6 +27,11 @@ const TRANSIENT_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_CON_COUNT_ERROR',
   'ER_QUERY_INTERRUPTED',
+  'EHOSTUNREACH',
+  // A Galera node that is not (or no longer) a synced member of the primary component.
+  'ER_UNKNOWN_COM_ERROR',
+  // A read-only node (a Group Replication secondary): the failover pool moves to the next URL.
+  'ER_OPTION_PREVENTS_STATEMENT',
 ])
 
 /** A database failure worth retrying as is: a deadlock, a lock wait, or a lost connection. */

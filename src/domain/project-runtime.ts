@@ -27,11 +27,8 @@ export interface ProjectRuntime {
   roster: Roster
   /** How long album parts wait for their siblings before the album is sent (per app). */
   albumWindowMs: number
-  /**
-   * The id step between the rows of one multi-row insert when the database numbers them
-   * consecutively (see `readInsertIdStep`); absent: one insert per relay link.
-   */
-  insertIdStep?: number
+  /** True when the database numbers a multi-row insert's rows consecutively (see `readMultiRowInsertIds`); else one insert per relay link. */
+  multiRowInsertIds?: boolean
   /** Relay policies run after the built-in ones (ban, flood), in order (`relayPolicies`); the app's `StartOptions.policies`. */
   policies?: readonly RelayPolicy[]
   /** Assistant triggers run after the built-in ones (`assistant/triggers.ts`); the app's `StartOptions.assistantTriggers` (tests). */

@@ -2,6 +2,7 @@ import type { DbOrTx } from '../db/client.js'
 import type { MessageRow } from '../db/repositories/relay.js'
 import { relayLinks } from '../db/schema/index.js'
 import { projectRow } from '../db/project-scope.js'
+import { insertRowsWithIds } from '../db/insert-ids.js'
 import { activeTopics, type Topic } from './customers.js'
 import type { OutboxJob } from '../delivery/jobs.js'
 import { enqueueAllTo, enqueueTo, routeOf, type AddressedJob, type Address, type EnqueueToOptions } from './enqueue-to.js'
@@ -120,18 +121,16 @@ export async function queueRoutedCopies(tx: DbOrTx, project: ProjectRuntime, mes
 
 /**
  * The relay links of a message's copies, their ids in `routes` order: the ids each copy's job
- * carries. One multi-row insert when the database numbers its rows consecutively (the first id
- * is the insert's id, the others follow by the step), else one insert per link.
+ * carries. One multi-row insert where the database numbers its rows consecutively, else one
+ * insert per link (src/db/insert-ids.ts).
  */
 async function insertLinks(tx: DbOrTx, project: ProjectRuntime, message: MessageRow, routes: CopyRoute[]): Promise<number[]> {
-  const step = project.insertIdStep
-  if (step === undefined || routes.length < 2) {
-    const ids: number[] = []
-    for (const route of routes) ids.push(await insertLink(tx, project, message, route))
-    return ids
-  }
-  const [result] = await tx.insert(relayLinks).values(routes.map((route) => linkRow(project, message, route)))
-  return routes.map((_, i) => Number(result.insertId) + i * step)
+  return insertRowsWithIds(
+    tx,
+    relayLinks,
+    routes.map((route) => linkRow(project, message, route)),
+    project.multiRowInsertIds === true,
+  )
 }
 
 /** The relay link of one copy; its id is what the copy's job carries (one insert, so the id is exact). */

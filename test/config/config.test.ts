@@ -164,6 +164,22 @@ describe('config', () => {
   })
 })
 
+describe('database urls (the nodes of a cluster)', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'topicdesk-db-')), 'config.json')
+  const load = (database: unknown, env: NodeJS.ProcessEnv = {}) => {
+    writeFileSync(file, JSON.stringify({ ...minimal, database }))
+    return loadConfig(file, env).database
+  }
+
+  it('url alone is a list of one; urls alone gives url its first; DATABASE_URLS is a comma-separated urls', () => {
+    expect(load({ url: 'mysql://a/db' })).toEqual({ url: 'mysql://a/db', urls: ['mysql://a/db'] })
+    expect(load({ urls: ['mysql://a/db', 'mysql://b/db'] })).toEqual({ url: 'mysql://a/db', urls: ['mysql://a/db', 'mysql://b/db'] })
+    expect(load({ url: 'mysql://a/db' }, { DATABASE_URLS: 'mysql://b/db, mysql://c/db' })).toEqual({ url: 'mysql://a/db', urls: ['mysql://b/db', 'mysql://c/db'] })
+    expect(() => load({})).toThrow('database needs url or urls')
+    expect(() => load({ urls: ['postgres://a/db'] })).toThrow('a mysql:// URL')
+  })
+})
+
 describe('environment overrides of the admin server', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'topicdesk-http-')), 'config.json')
   const load = (http: unknown, env: NodeJS.ProcessEnv) => {
