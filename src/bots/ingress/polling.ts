@@ -131,7 +131,11 @@ export class PollingIngress {
         this.state = 'polling'
         // Until the runner fails or the lease is lost (another instance took it, or it could not be renewed in time).
         while (lease.held && this.runner.isRunning() && !signal.aborted && !failure) await Promise.race([lease.changed(signal), ended])
-        if (!lease.held && !signal.aborted) log.warn('lost the polling lease; stopped polling until it is regained')
+        if (!lease.held && !signal.aborted) {
+          // The registry logs the loss once for all its bots.
+          log.debug('lost the polling lease; stopped polling until it is regained')
+          this.state = 'standby'
+        }
         if (failure && !signal.aborted) throw failure.error
       } catch (error) {
         if (signal.aborted) break
