@@ -98,8 +98,8 @@ export class PollingIngress {
     await lease.acquire()
     while (!signal.aborted) {
       if (!lease.held) {
-        // At start-up every bot waits for the first heartbeat: only a later wait is news.
-        if (!waiting && this.state !== 'starting') log.info('another instance polls this bot; waiting for its lease')
+        // Per bot, so at debug level (the registry logs leases lost or taken once for all); at start-up every bot waits for the first heartbeat.
+        if (!waiting && this.state !== 'starting') log.debug('another instance polls this bot; waiting for its lease')
         waiting = true
         // Its health is the other instance's to report now.
         if (this.failures > 0) this.options.health?.recovered(this.options.botId)
