@@ -194,6 +194,7 @@ export class InstanceLeases {
         this.lose(lost)
         const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name))
         for (const name of gained) this.held.add(name)
+        if (gained.length > 0) this.logger.info({ count: gained.length, leases: gained.slice(0, 10) }, 'leases taken: this instance now polls those bots (or leads cron)')
         this.notify(gained)
         // Held in the database but no longer wanted (released while a heartbeat ran): let go.
         await freeLeases(
