@@ -73,7 +73,10 @@ export function startPolling(config: Config, db: Database, logger: Logger, bots:
   let redriving: Promise<void> | undefined
   const redrive = () => {
     const polled = new Map(pollers.filter((p) => p.state === 'polling').map((p) => [p.botId, p.bot]))
-    if (polled.size > 0) redriving ??= redriveUnhandledOf(polled, db, logger, REDRIVE_AGE_MS).finally(() => (redriving = undefined))
+    if (polled.size > 0)
+      redriving ??= redriveUnhandledOf(polled, db, logger, REDRIVE_AGE_MS)
+        .catch((error: unknown) => logger.warn({ err: error }, 'redrive failed'))
+        .finally(() => (redriving = undefined))
   }
   const timer = setInterval(redrive, POLLING_REDRIVE_MS)
   return {
@@ -127,7 +130,10 @@ export async function startWebhooks(config: Config, db: Database, logger: Logger
   const all = new Map(bots.map(({ bot, self }) => [self.id, bot]))
   let redriving: Promise<void> | undefined
   const redrive = () => {
-    if (lease.held) redriving ??= redriveUnhandledOf(all, db, logger, REDRIVE_AGE_MS).finally(() => (redriving = undefined))
+    if (lease.held)
+      redriving ??= redriveUnhandledOf(all, db, logger, REDRIVE_AGE_MS)
+        .catch((error: unknown) => logger.warn({ err: error }, 'webhook redrive failed'))
+        .finally(() => (redriving = undefined))
   }
   const timer = setInterval(redrive, 30_000)
   return {

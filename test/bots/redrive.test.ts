@@ -3,11 +3,13 @@ import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { redriveUnhandled } from '../../src/bots/ingress/redrive.js'
+import { redriveUnhandled, redriveUnhandledOf } from '../../src/bots/ingress/redrive.js'
 import type { BotContext } from '../../src/bots/shared/context.js'
 import { storeUpdates, unhandledUpdates } from '../../src/db/repositories/updates.js'
 import { projects, updates } from '../../src/db/schema/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { createQueryRecorder } from '../support/query-recorder.js'
+import { createDatabase } from '../../src/db/client.js'
 
 let testDb: TestDatabase
 beforeAll(async () => {
@@ -51,5 +53,33 @@ describe('redrive of stored updates', () => {
       .where(eq(updates.updateId, 8))
     expect((await unhandledUpdates(testDb.db, botId, 5000)).map((u) => u.update_id)).toEqual([8])
     expect((await unhandledUpdates(testDb.db, botId, 0)).map((u) => u.update_id)).toEqual([7, 8])
+  })
+  it("an instance's periodic redrive looks at all its bots in one statement and hands each update to its own bot", async () => {
+    const [project] = await testDb.db.insert(projects).values({ key: 'redrive-many', name: 'Redrive many' }).$returningId()
+    const botIds = Array.from({ length: 30 }, (_, i) => 5000 + i)
+    for (const botId of botIds) await storeUpdates(testDb.db, project!.id, botId, [{ update_id: botId * 10 }])
+    // Old enough for the periodic look (it never takes an update touched in the last `olderThanMs`), except the last bot's.
+    await testDb.db
+      .update(updates)
+      .set({ updatedAt: sql`CURRENT_TIMESTAMP(3) - INTERVAL 1 MINUTE` })
+      .where(sql`${updates.botId} BETWEEN 5000 AND 5028`)
+    const handled: string[] = []
+    const bots = new Map(
+      botIds.map((botId) => [botId, { handleUpdate: (update: Update) => Promise.resolve(void handled.push(`${botId}:${update.update_id}`)) } as unknown as Bot<BotContext>]),
+    )
+    const recorder = createQueryRecorder()
+    const recorded = createDatabase(testDb.url, { poolSize: 1, queryLogger: recorder })
+    try {
+      await redriveUnhandledOf(bots, recorded.db, pino({ level: 'silent' }), 30_000)
+    } finally {
+      await recorded.close()
+    }
+    expect(handled.sort()).toEqual(
+      botIds
+        .slice(0, 29)
+        .map((botId) => `${botId}:${botId * 10}`)
+        .sort(),
+    )
+    expect(recorder.statements.filter((statement) => /^select .* from `updates`/.test(statement))).toHaveLength(1)
   })
 })

@@ -190,10 +190,11 @@ export class InstanceLeases {
       if (recount) {
         const now = new Set(await heldLeases(this.db, me))
         const lost = [...this.held].filter((name) => !now.has(name))
-        if (lost.length > 0) this.logger.warn({ leases: lost }, 'leases taken by another instance; letting them go')
+        if (lost.length > 0) this.logger.warn({ count: lost.length, leases: lost.slice(0, 10) }, 'leases taken by another instance; letting them go')
         this.lose(lost)
         const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name))
         for (const name of gained) this.held.add(name)
+        if (gained.length > 0) this.logger.info({ count: gained.length, leases: gained.slice(0, 10) }, 'leases taken: this instance now polls those bots (or leads cron)')
         this.notify(gained)
         // Held in the database but no longer wanted (released while a heartbeat ran): let go.
         await freeLeases(
@@ -218,7 +219,10 @@ export class InstanceLeases {
     const left = started + this.times.ttlMs - this.marginMs - performance.now()
     this.expiry = setTimeout(
       () => {
-        this.logger.warn({ leases: [...this.held] }, 'leases not renewed in time; giving them up')
+        this.logger.warn(
+          { count: this.held.size, leases: [...this.held].slice(0, 10) },
+          'leases not renewed in time (database unreachable?); giving them up: their bots stop polling here',
+        )
         this.lose([...this.held])
       },
       Math.max(0, left),

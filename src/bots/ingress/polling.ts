@@ -98,8 +98,8 @@ export class PollingIngress {
     await lease.acquire()
     while (!signal.aborted) {
       if (!lease.held) {
-        // At start-up every bot waits for the first heartbeat: only a later wait is news.
-        if (!waiting && this.state !== 'starting') log.info('another instance polls this bot; waiting for its lease')
+        // Per bot, so at debug level (the registry logs leases lost or taken once for all); at start-up every bot waits for the first heartbeat.
+        if (!waiting && this.state !== 'starting') log.debug('another instance polls this bot; waiting for its lease')
         waiting = true
         // Its health is the other instance's to report now.
         if (this.failures > 0) this.options.health?.recovered(this.options.botId)
@@ -131,7 +131,11 @@ export class PollingIngress {
         this.state = 'polling'
         // Until the runner fails or the lease is lost (another instance took it, or it could not be renewed in time).
         while (lease.held && this.runner.isRunning() && !signal.aborted && !failure) await Promise.race([lease.changed(signal), ended])
-        if (!lease.held && !signal.aborted) log.warn('lost the polling lease; stopped polling until it is regained')
+        if (!lease.held && !signal.aborted) {
+          // The registry logs the loss once for all its bots.
+          log.debug('lost the polling lease; stopped polling until it is regained')
+          this.state = 'standby'
+        }
         if (failure && !signal.aborted) throw failure.error
       } catch (error) {
         if (signal.aborted) break
