@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast'] as const
+export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast', 'agency-scale'] as const
+/** Scenarios `all` runs: agency-scale (a million customers seeded) only on its own. */
+const ALL_SCENARIOS: ScenarioName[] = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast']
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface BenchOptions {
@@ -31,12 +33,22 @@ export interface BenchOptions {
   smallCustomers: number
   /** Broadcast: customers the broadcast goes to (seeded, beside the onboarded ones). */
   recipients: number
+  /** False when --projects was left at its default (agency-scale then uses its own, 100). */
+  projectsGiven: boolean
+  /** Agency-scale: customers seeded in all, over every project (1,000,000; --quick 20,000). */
+  totalCustomers?: number
+  /** Agency-scale: 20 projects and 20,000 customers unless given. */
+  quick: boolean
+  /** Agency-scale: length of the idle window whose database statements are counted (30 s). */
+  idleSeconds: number
+  /** Agency-scale: the bench MariaDB's InnoDB buffer pool for the run (1024 MB; set at run time). */
+  bufferPoolMb: number
   /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
   profile: boolean
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|agency-scale|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--total-customers N] [--quick] [--idle-seconds N] [--buffer-pool-mb N]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -53,10 +65,14 @@ export function parseOptions(argv: string[]): BenchOptions {
       'cr-bots': { type: 'string', default: '3' },
       'reassign-seconds': { type: 'string', default: '600' },
       profile: { type: 'boolean', default: false },
-      projects: { type: 'string', default: '10' },
+      projects: { type: 'string' },
       'customers-per-team': { type: 'string', default: '1000' },
       'small-customers': { type: 'string', default: '1000' },
       recipients: { type: 'string', default: '5000' },
+      'total-customers': { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'idle-seconds': { type: 'string', default: '30' },
+      'buffer-pool-mb': { type: 'string', default: '1024' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -67,7 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const scenario = values.scenario
   if (scenario !== 'all' && !(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`unknown scenario "${scenario}"\n${USAGE}`)
   return {
-    scenarios: scenario === 'all' ? [...SCENARIOS] : [scenario as ScenarioName],
+    scenarios: scenario === 'all' ? [...ALL_SCENARIOS] : [scenario as ScenarioName],
     customers: positive('customers', values.customers ?? '500'),
     customersGiven: values.customers !== undefined,
     messages: values.messages === undefined ? undefined : positive('messages', values.messages),
@@ -79,10 +95,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     crBots: positive('cr-bots', values['cr-bots']),
     reassignSeconds: positive('reassign-seconds', values['reassign-seconds']),
     profile: values.profile,
-    projects: positive('projects', values.projects),
+    projects: positive('projects', values.projects ?? '10'),
     customersPerTeam: positive('customers-per-team', values['customers-per-team']),
     recipients: positive('recipients', values.recipients),
     smallCustomers: positive('small-customers', values['small-customers']),
+    projectsGiven: values.projects !== undefined,
+    totalCustomers: values['total-customers'] === undefined ? undefined : positive('total-customers', values['total-customers']),
+    quick: values.quick,
+    idleSeconds: positive('idle-seconds', values['idle-seconds']),
+    bufferPoolMb: positive('buffer-pool-mb', values['buffer-pool-mb']),
   }
 }
 

@@ -12,6 +12,7 @@ import { runFaults } from './scenarios/faults.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 import { runScale } from './scenarios/scale.js'
+import { runAgencyScale } from './scenarios/agency-scale.js'
 
 const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   capacity: runCapacity,
@@ -20,6 +21,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   reassign: runReassign,
   scale: runScale,
   broadcast: runBroadcast,
+  'agency-scale': runAgencyScale,
 }
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
@@ -34,7 +36,12 @@ async function main(): Promise<void> {
     for (let run = 1; run <= options.runs; run++) {
       const label = options.runs > 1 ? `${name}-run${run}` : name
       const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : options.customers
-      const setup = name === 'scale' ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers` : `onboarding ${customers} customers`
+      const setup =
+        name === 'scale'
+          ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers`
+          : name === 'agency-scale'
+            ? 'seeding the agency'
+            : `onboarding ${customers} customers`
       console.log(`\n… ${label}: setting up and ${setup}`)
       const started = Date.now()
       runs.push(await SCENARIO_RUNNERS[name]({ server, options, logPath: (l) => join(RESULTS_DIR, `${timestamp}-${l}${options.runs > 1 ? `-run${run}` : ''}.service.log`) }))
