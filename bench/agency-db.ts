@@ -11,7 +11,9 @@ export type StatusCounters = Record<string, number>
 
 /** Questions and every Com_* counter in one statement (so the bench's own read costs exactly one). */
 export async function statusCounters(server: BenchServer): Promise<StatusCounters> {
-  const rows = (await server.query("SHOW GLOBAL STATUS WHERE Variable_name = 'Questions' OR Variable_name LIKE 'Com\\_%' OR Variable_name IN ('Handler_read_rnd_next', 'Select_scan')")) as Array<{
+  const rows = (await server.query(
+    "SHOW GLOBAL STATUS WHERE Variable_name = 'Questions' OR Variable_name LIKE 'Com\\_%' OR Variable_name IN ('Handler_read_rnd_next', 'Select_scan')",
+  )) as Array<{
     Variable_name: string
     Value: string
   }>
@@ -70,9 +72,7 @@ export function statementShapes(path: string): StatementShape[] {
     } else if (!line.startsWith('#') && !/^(Time\s|Tcp port|\S+, Version)/.test(line)) lines.push(line.trim())
   }
   flush()
-  return [...shapes.values()]
-    .map(({ rows: total, ...s }) => ({ ...s, rowsExaminedPerStatement: Math.round(total / s.count) }))
-    .sort((a, b) => b.count - a.count)
+  return [...shapes.values()].map(({ rows: total, ...s }) => ({ ...s, rowsExaminedPerStatement: Math.round(total / s.count) })).sort((a, b) => b.count - a.count)
 }
 
 /** Statements by source, summed. */
@@ -84,7 +84,10 @@ export function bySource(shapes: StatementShape[]): Record<string, number> {
 
 /** The bench's own statements (status reads, setup, witness queries): not the service's. */
 function isBenchOwn(statement: string): boolean {
-  return /^(SHOW GLOBAL STATUS|SET GLOBAL|EXPLAIN|SELECT table_name|SELECT update_id AS updateId|SELECT \(SELECT COUNT\(\*\) FROM `bench_)/i.test(statement) || /information_schema/i.test(statement)
+  return (
+    /^(SHOW GLOBAL STATUS|SET GLOBAL|EXPLAIN|SELECT table_name|SELECT update_id AS updateId|SELECT \(SELECT COUNT\(\*\) FROM `bench_)/i.test(statement) ||
+    /information_schema/i.test(statement)
+  )
 }
 
 /** Who sends a statement, from its text (the lease work replaces the first two). */
@@ -153,10 +156,21 @@ export async function explainShapes(database: BenchDatabase, shapes: StatementSh
     try {
       rows = (await database.query(`EXPLAIN ${s.sample}`)) as Array<Record<string, unknown>>
     } catch (error) {
-      out.push({ shape: s.shape, count: s.count, plan: [{ table: '(EXPLAIN failed)', type: String((error as Error).message).slice(0, 80), key: null, rows: 0, extra: null }], fullScan: false })
+      out.push({
+        shape: s.shape,
+        count: s.count,
+        plan: [{ table: '(EXPLAIN failed)', type: String((error as Error).message).slice(0, 80), key: null, rows: 0, extra: null }],
+        fullScan: false,
+      })
       continue
     }
-    const plan = rows.map((r) => ({ table: String(r.table ?? ''), type: String(r.type ?? ''), key: (r.key as string | null) ?? null, rows: Number(r.rows ?? 0), extra: (r.Extra as string | null) ?? null }))
+    const plan = rows.map((r) => ({
+      table: String((r.table as string | null) ?? ''),
+      type: String((r.type as string | null) ?? ''),
+      key: (r.key as string | null) ?? null,
+      rows: Number(r.rows ?? 0),
+      extra: (r.Extra as string | null) ?? null,
+    }))
     const fullScan = plan.some((p) => (p.type === 'ALL' || p.type === 'index') && CUSTOMER_SIZED.test(p.table) && p.rows > 1000)
     out.push({ shape: s.shape, count: s.count, plan, fullScan })
   }

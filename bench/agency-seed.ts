@@ -103,12 +103,26 @@ function historyRows(c: AgencyCustomer, projectId: number, customerId: number): 
     if (seq % 5 === 0) {
       const messageId = STAFF_MESSAGE_ID_BASE + c.index * 20 + seq
       const text = `Answer ${seq} to ${c.firstName}: it ships tomorrow.`
-      const raw = { message_id: messageId, date, chat: { id: c.project.cs.id, type: 'supergroup', is_forum: true }, from: { id: c.project.lead.id, is_bot: false, first_name: 'Lead' }, message_thread_id: c.threads[0], is_topic_message: true, text }
+      const raw = {
+        message_id: messageId,
+        date,
+        chat: { id: c.project.cs.id, type: 'supergroup', is_forum: true },
+        from: { id: c.project.lead.id, is_bot: false, first_name: 'Lead' },
+        message_thread_id: c.threads[0],
+        is_topic_message: true,
+        text,
+      }
       rows.push([projectId, customerId, 'staff', c.project.bots.cs.id, c.project.cs.id, c.threads[0], messageId, c.project.lead.id, 'cs', 'text', text, JSON.stringify(raw)])
     } else {
       const messageId = CLIENT_MESSAGE_ID_BASE + seq
       const text = `Question ${seq} from ${c.firstName}: where is my order?`
-      const raw = { message_id: messageId, date, chat: { id: c.userId, type: 'private', first_name: c.firstName }, from: { id: c.userId, is_bot: false, first_name: c.firstName }, text }
+      const raw = {
+        message_id: messageId,
+        date,
+        chat: { id: c.userId, type: 'private', first_name: c.firstName },
+        from: { id: c.userId, is_bot: false, first_name: c.firstName },
+        text,
+      }
       rows.push([projectId, customerId, 'client', c.project.bots.client.id, c.userId, null, messageId, c.userId, null, 'text', text, JSON.stringify(raw)])
     }
   }

@@ -8,7 +8,17 @@ import type { StartupTap } from './agency-tap.js'
  * what makes 400 bots' start-up calls one after another slow.
  */
 export const STARTUP_API_LATENCY_MS = 50
-const STARTUP_METHODS = ['getMe', 'deleteWebhook', 'getMyCommands', 'setMyCommands', 'getChatMember', 'getMyDescription', 'setMyDescription', 'getMyShortDescription', 'setMyShortDescription']
+const STARTUP_METHODS = [
+  'getMe',
+  'deleteWebhook',
+  'getMyCommands',
+  'setMyCommands',
+  'getChatMember',
+  'getMyDescription',
+  'setMyDescription',
+  'getMyShortDescription',
+  'setMyShortDescription',
+]
 /** Telegram's per-bot limits, as the simulator enforces them (rate-limiter.ts defaults). */
 const TELEGRAM_LIMITS = {}
 

@@ -53,15 +53,11 @@ export async function runAgencyScale(ctx: ScenarioContext): Promise<ScenarioResu
     await logEveryStatement(server, join(statementsDir, 'scratch.log'))
     let tap: StartupTap | undefined
     const launchedAt = Date.now()
-    const stage = await Stage.launch(
-      server,
-      { label: 'agency', service: settings, logPath: ctx.logPath('agency'), simulator: TELEGRAM_LIKE_START },
-      (sim) => {
-        tap = new StartupTap(sim)
-        const world = createAgencyWorld(sim, { projects })
-        return world
-      },
-    )
+    const stage = await Stage.launch(server, { label: 'agency', service: settings, logPath: ctx.logPath('agency'), simulator: TELEGRAM_LIKE_START }, (sim) => {
+      tap = new StartupTap(sim)
+      const world = createAgencyWorld(sim, { projects })
+      return world
+    })
     try {
       // The launch was the first start on a fresh simulator (every menu set) and an empty database.
       const cold = await startupFigures(stage, tap!, launchedAt, stage.startupMs)
@@ -120,7 +116,9 @@ export async function runAgencyScale(ctx: ScenarioContext): Promise<ScenarioResu
         notes: [
           `${projects} projects × (client, CS, 2 CR bots; ${AGENCY_TEAMS} CR teams) = ${stage.world.tokens.length} bots polling in one service; ${total} customers seeded with multi-row INSERTs (account, active customer with an owner, decided assignment, CS and CR topics), every 10th with 10 stored messages; ${active} of them, at random, also exist in the simulator and get the traffic.`,
           `Start-up: the simulator answers start-up calls after 50 ms (Telegram's round trip) and enforces its per-bot limits; "ready" = every bot polled; the profile sync (command menus, read and set only when changed) runs in the background after that. Cold = fresh simulator (menus set), warm = restart with every customer seeded (menus unchanged).`,
-          `Idle: ${options.idleSeconds} s with nothing to do, MariaDB Questions minus the bench's own status read; statements attributed by the slow log (long_query_time = 0) of the window: ${Object.entries(idle.bySource)
+          `Idle: ${options.idleSeconds} s with nothing to do, MariaDB Questions minus the bench's own status read; statements attributed by the slow log (long_query_time = 0) of the window: ${Object.entries(
+            idle.bySource,
+          )
             .map(([source, n]) => `${source} ${(n / options.idleSeconds).toFixed(1)}/s`)
             .join(', ')}.`,
           `Relay: ${messages} client messages at ${rate} msg/s over random customers of random projects after ${WARM_UP_SECONDS} s of warm-up; the same with 1 project and its ${active} customers. Every statement logged in both (same cost).`,
