@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, lt, or } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, lt, lte, or } from 'drizzle-orm'
 import { inProject, inProjects } from '../../db/project-scope.js'
 import type { MessageEntity } from '../../delivery/jobs.js'
 import type { DbOrTx } from '../../db/client.js'
@@ -39,7 +39,7 @@ export async function projectsWithDueWaits(db: DbOrTx, projects: readonly Projec
       and(
         isNotNull(unansweredWaits.messageRowId),
         lt(unansweredWaits.remindersSent, REMINDER_STAGES.length),
-        or(...[...byMinutes].map(([minutes, ids]) => inProjects(unansweredWaits, ids, lt(unansweredWaits.waitingSince, new Date(now.getTime() - minutes * 60_000))))),
+        or(...[...byMinutes].map(([minutes, ids]) => inProjects(unansweredWaits, ids, lte(unansweredWaits.waitingSince, new Date(now.getTime() - minutes * 60_000))))),
       ),
     )
   const due = new Set(rows.map((r) => r.projectId))
