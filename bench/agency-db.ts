@@ -95,7 +95,7 @@ function sourceOf(statement: string): string {
   if (/IS_USED_LOCK/i.test(statement)) return 'polling lock check (per bot, 5 s)'
   if (/GET_LOCK|RELEASE_LOCK/i.test(statement)) return /cron/i.test(statement) ? 'cron locks' : 'named locks'
   if (/from `updates`/i.test(statement) && /`state` = 'received'|state = 'received'/i.test(statement)) return 'redrive of unhandled updates (per bot, 5 s)'
-  if (/`outbox`/i.test(statement)) return 'outbox'
+  if (/\boutbox\b/i.test(statement)) return 'outbox workers'
   if (/`assistant_jobs`/i.test(statement)) return 'assistant worker'
   if (/`customers`.*`queued_at`/i.test(statement)) return 'cron queue'
   if (/`risk_phrases`|`risk_prompts`/i.test(statement)) return 'cron risk prompts'

@@ -3,8 +3,12 @@ import type { Simulator } from '../src/simulator/index.js'
 
 /** What a start makes besides polling: identity, webhook removal, command menus, descriptions, members. */
 const START_METHODS = /^(getMe|deleteWebhook|getMyCommands|setMyCommands|getChatMember|getMyDescription|setMyDescription|getMyShortDescription|setMyShortDescription)$/
-/** The command-menu and description sync (it runs in the background after the service is up). */
-const PROFILE_METHODS = /^(getMyCommands|setMyCommands|getChatMember|getMyDescription|setMyDescription|getMyShortDescription|setMyShortDescription)$/
+/**
+ * The command-menu and description sync (it runs in the background after the service is up). Its
+ * getChatMember calls (is a lead in the group?) are not told apart from the start-up doctor's and
+ * the membership sweep's, so the sync's end is its last menu or description call.
+ */
+const PROFILE_METHODS = /^(getMyCommands|setMyCommands|getMyDescription|setMyDescription|getMyShortDescription|setMyShortDescription)$/
 
 /**
  * Start-up calls seen on the simulator's HTTP server, per bot token and method, with their times:
