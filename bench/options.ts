@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast', 'galera'] as const
+export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast', 'galera', 'agency-scale'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
-/** Scenarios `all` leaves out: galera starts a three-node cluster of its own. */
-const NOT_IN_ALL: readonly ScenarioName[] = ['galera']
+/** Scenarios `all` leaves out: galera starts a three-node cluster of its own, agency-scale seeds a million customers. */
+const NOT_IN_ALL: readonly ScenarioName[] = ['galera', 'agency-scale']
 
 export interface BenchOptions {
   scenarios: ScenarioName[]
@@ -33,14 +33,22 @@ export interface BenchOptions {
   smallCustomers: number
   /** Broadcast: customers the broadcast goes to (seeded, beside the onboarded ones). */
   recipients: number
+  /** False when --projects was left at its default (agency-scale then uses its own, 100). */
+  projectsGiven: boolean
+  /** Agency-scale: customers seeded in all, over every project (1,000,000; --quick 20,000). */
+  totalCustomers?: number
+  /** Agency-scale: length of the idle window whose database statements are counted (30 s). */
+  idleSeconds: number
+  /** Agency-scale: the bench MariaDB's InnoDB buffer pool for the run (1024 MB; set at run time). */
+  bufferPoolMb: number
   /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
   profile: boolean
-  /** Galera: a shorter window (20 s) and fewer customers (30), while developing. */
+  /** A quick run while developing: galera a 20 s window and 30 customers; agency-scale 20 projects and 20,000 customers unless given. */
   quick: boolean
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|galera|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--quick]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|galera|agency-scale|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--total-customers N] [--quick] [--idle-seconds N] [--buffer-pool-mb N]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -57,11 +65,14 @@ export function parseOptions(argv: string[]): BenchOptions {
       'cr-bots': { type: 'string', default: '3' },
       'reassign-seconds': { type: 'string', default: '600' },
       profile: { type: 'boolean', default: false },
-      quick: { type: 'boolean', default: false },
-      projects: { type: 'string', default: '10' },
+      projects: { type: 'string' },
       'customers-per-team': { type: 'string', default: '1000' },
       'small-customers': { type: 'string', default: '1000' },
       recipients: { type: 'string', default: '5000' },
+      'total-customers': { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'idle-seconds': { type: 'string', default: '30' },
+      'buffer-pool-mb': { type: 'string', default: '1024' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -84,11 +95,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     crBots: positive('cr-bots', values['cr-bots']),
     reassignSeconds: positive('reassign-seconds', values['reassign-seconds']),
     profile: values.profile,
-    quick: values.quick,
-    projects: positive('projects', values.projects),
+    projects: positive('projects', values.projects ?? '10'),
     customersPerTeam: positive('customers-per-team', values['customers-per-team']),
     recipients: positive('recipients', values.recipients),
     smallCustomers: positive('small-customers', values['small-customers']),
+    projectsGiven: values.projects !== undefined,
+    totalCustomers: values['total-customers'] === undefined ? undefined : positive('total-customers', values['total-customers']),
+    quick: values.quick,
+    idleSeconds: positive('idle-seconds', values['idle-seconds']),
+    bufferPoolMb: positive('buffer-pool-mb', values['buffer-pool-mb']),
   }
 }
 

@@ -13,6 +13,7 @@ import { galeraCustomers, runGalera } from './scenarios/galera.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 import { runScale } from './scenarios/scale.js'
+import { runAgencyScale } from './scenarios/agency-scale.js'
 
 const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   capacity: runCapacity,
@@ -22,6 +23,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   scale: runScale,
   broadcast: runBroadcast,
   galera: runGalera,
+  'agency-scale': runAgencyScale,
 }
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
@@ -36,7 +38,12 @@ async function main(): Promise<void> {
     for (let run = 1; run <= options.runs; run++) {
       const label = options.runs > 1 ? `${name}-run${run}` : name
       const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : name === 'galera' ? galeraCustomers(options) : options.customers
-      const setup = name === 'scale' ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers` : `onboarding ${customers} customers`
+      const setup =
+        name === 'scale'
+          ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers`
+          : name === 'agency-scale'
+            ? 'seeding the agency'
+            : `onboarding ${customers} customers`
       console.log(`\n… ${label}: setting up and ${setup}`)
       const started = Date.now()
       runs.push(await SCENARIO_RUNNERS[name]({ server, options, logPath: (l) => join(RESULTS_DIR, `${timestamp}-${l}${options.runs > 1 ? `-run${run}` : ''}.service.log`) }))

@@ -3,7 +3,8 @@ import type { Config } from './config/index.js'
 import { createDatabase, type Database, type QueryLogger } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { readMultiRowInsertIds } from './db/insert-ids.js'
-import { botIdOfToken, createBot, installFeatures } from './bots/create-bot.js'
+import { botIdOfToken, createBot, installFeatures, type BotSpec } from './bots/create-bot.js'
+import { mapBounded } from './shared/bounded.js'
 import { BotHealth } from './bots/bot-health.js'
 import { alarmBotFailing } from './domain/bot-alarm.js'
 import { orderKey } from './bots/ingress/order-key.js'
@@ -102,6 +103,9 @@ export interface StartOptions {
   assistantTriggers?: readonly AssistantTrigger[]
 }
 
+/** Bots asking Telegram something at once during start-up (getMe, then the command menus). */
+const STARTUP_CONCURRENCY = 16
+
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (options.migrate !== false) await runMigrations(config.database.urls)
   // Several URLs: the next node when the current one fails (each pool moves on its own, in the same order).
@@ -115,7 +119,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const multiRowInsertIds = options.multiRowInsertIds !== false && (await readMultiRowInsertIds(db))
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []
-  const bots: RunningBot[] = []
+  const specs: Array<{ spec: BotSpec; project: ProjectRuntime; path: string }> = []
   for (const [projectIndex, projectConfig] of config.projects.entries()) {
     const projectId = await syncProject(db, projectConfig)
     const roles = options.roles ?? STAFF_ROLES
@@ -132,19 +136,21 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     }
     for (const { role, tokens } of botTokensOf(projectConfig, roles)) {
       // The client role has one bot; staff roles may have a pool.
-      const pool = (runtime.bots[role] ??= [])
-      for (const [i, token] of tokens.entries()) {
-        const spec = { token, role, primary: i === 0 }
-        // A refused token does not stop the others: the bot starts failing and is retried.
-        const { bot, self, initError } = await createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls })
-        gateway.register(self.id, token)
-        pool.push(self)
-        const path = `projects[${projectIndex}].bots.${role}${role === 'client' ? '' : `[${i}]`}`
-        bots.push({ bot, project: runtime, self, spec, path, initError })
-      }
+      runtime.bots[role] ??= []
+      for (const [i, token] of tokens.entries())
+        specs.push({ spec: { token, role, primary: i === 0 }, project: runtime, path: `projects[${projectIndex}].bots.${role}${role === 'client' ? '' : `[${i}]`}` })
     }
     projects.push(runtime)
   }
+  // getMe of every bot, a few at a time: one after another, 400 bots at Telegram's round trip take half a minute.
+  // A refused token does not stop the others: the bot starts failing and is retried.
+  const created = await mapBounded(specs, STARTUP_CONCURRENCY, ({ spec }) => createBot(spec, config.telegram.apiRoot, { throttle: config.telegram.throttleDirectCalls }))
+  const bots: RunningBot[] = specs.map(({ spec, project, path }, i) => {
+    const { bot, self, initError } = created[i]!
+    gateway.register(self.id, spec.token)
+    project.bots[spec.role]!.push(self)
+    return { bot, project, self, spec, path, initError }
+  })
 
   const pools = new Map<number, number[]>()
   for (const project of projects)
@@ -311,6 +317,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     // A bot whose token was refused has no profile to sync now.
     bots.filter((b) => b.initError === undefined).map(({ bot, project, self, spec }) => ({ api: bot.api, project, self, primary: spec.primary })),
     logger,
+    STARTUP_CONCURRENCY,
   )
   return {
     db,

@@ -1,6 +1,6 @@
 import type { DomainDeps } from '../domain/deps.js'
 import type { ProjectRuntime } from '../domain/project-runtime.js'
-import { runDueReassignments } from '../domain/reassignment/execute.js'
+import { runAllDueReassignments } from '../domain/reassignment/execute.js'
 import { scheduleMovesFromRecords } from '../domain/reassignment/records.js'
 import type { CronJob } from './scheduler.js'
 
@@ -10,7 +10,7 @@ export function reassignmentsJob(deps: DomainDeps, projects: ProjectRuntime[], s
     name: 'reassignments',
     schedule,
     async run() {
-      for (const project of projects) await runDueReassignments(deps, project)
+      await runAllDueReassignments(deps, projects)
     },
   }
 }

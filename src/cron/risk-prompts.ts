@@ -1,6 +1,6 @@
 import type { DomainDeps } from '../domain/deps.js'
 import type { ProjectRuntime } from '../domain/project-runtime.js'
-import { sweepRiskPrompts } from '../domain/risk/answer.js'
+import { sweepAllRiskPrompts } from '../domain/risk/answer.js'
 import type { CronJob } from './scheduler.js'
 
 /** Risk prompts: posts unanswered ones as normal replies, expires old ones, re-reads /risk changes (default every 5 s). */
@@ -8,8 +8,7 @@ export function riskPromptsJob(deps: DomainDeps, projects: ProjectRuntime[], sch
   return {
     name: 'risk-prompts',
     schedule,
-    async run() {
-      for (const project of projects) await sweepRiskPrompts(deps, project)
-    },
+    // The same statements for 1 project or 100 when nothing is pending.
+    run: () => sweepAllRiskPrompts(deps, projects),
   }
 }

@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm'
-import { inProject } from '../db/project-scope.js'
+import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm'
+import { inProject, inProjects } from '../db/project-scope.js'
 import type { DbOrTx } from '../db/client.js'
 import { customers, topics } from '../db/schema/index.js'
 import type { DomainDeps } from './deps.js'
@@ -26,6 +26,32 @@ export async function touchTopic(tx: DbOrTx, topicId: number, now: Date, lastAct
 export async function touchTopics(tx: DbOrTx, used: Array<{ id: number; lastActivityAt?: Date | null }>, now: Date): Promise<void> {
   const stale = used.filter((topic) => !topic.lastActivityAt || now.getTime() - topic.lastActivityAt.getTime() >= TOUCH_GRANULARITY_MS).map((topic) => topic.id)
   if (stale.length > 0) await tx.update(topics).set({ lastActivityAt: now }).where(inArray(topics.id, stale))
+}
+
+/**
+ * The projects with `topics.idleCloseDays` that have an open topic idle for longer: one statement
+ * for all of them (projects grouped by their days), so the job's idle cost does not grow with the projects.
+ */
+export async function projectsWithIdleTopics(db: DbOrTx, projects: readonly ProjectRuntime[], now: Date): Promise<ProjectRuntime[]> {
+  const byDays = new Map<number, number[]>()
+  for (const p of projects) {
+    const days = p.config.topics.idleCloseDays
+    if (days) byDays.set(days, [...(byDays.get(days) ?? []), p.id])
+  }
+  if (byDays.size === 0) return []
+  const lastActivity = sql`COALESCE(${topics.lastActivityAt}, ${topics.createdAt})`
+  const rows = await db
+    .selectDistinct({ projectId: topics.projectId })
+    .from(topics)
+    .where(
+      and(
+        eq(topics.state, 'open'),
+        isNotNull(topics.threadId),
+        or(...[...byDays].map(([days, ids]) => inProjects(topics, ids, lt(lastActivity, new Date(now.getTime() - days * DAY_MS))))),
+      ),
+    )
+  const idle = new Set(rows.map((r) => r.projectId))
+  return projects.filter((p) => idle.has(p.id))
 }
 
 /**

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, inProjects } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers } from '../../db/schema/index.js'
 import { queueKeyboard } from '../buttons/queue.js'
@@ -24,6 +24,25 @@ export async function waitingCustomers(db: DbOrTx, project: ProjectRuntime, limi
     .where(and(openCustomersOf(project), isNotNull(customers.queuedAt)))
     .orderBy(asc(customers.queuedAt), asc(customers.id))
   return limit === undefined ? query : query.limit(limit)
+}
+
+/** The projects with a customer waiting for an owner: one statement for every project (the queue job runs every 2 s). */
+export async function projectsWithWaitingCustomers(db: DbOrTx, projects: readonly ProjectRuntime[]): Promise<ProjectRuntime[]> {
+  if (projects.length === 0) return []
+  const rows = await db
+    .selectDistinct({ projectId: customers.projectId })
+    .from(customers)
+    .where(
+      inProjects(
+        customers,
+        projects.map((p) => p.id),
+        isNotNull(customers.queuedAt),
+        eq(customers.state, 'active'),
+        eq(customers.conversation, 'open'),
+      ),
+    )
+  const waiting = new Set(rows.map((r) => r.projectId))
+  return projects.filter((p) => waiting.has(p.id))
 }
 
 /**

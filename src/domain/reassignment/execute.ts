@@ -1,5 +1,5 @@
 import { and, eq, lte, max, sql } from 'drizzle-orm'
-import { inProject, projectRow } from '../../db/project-scope.js'
+import { inProjects, projectRow } from '../../db/project-scope.js'
 import { queueSummary } from '../assistant/summaries.js'
 import { retryTransient } from '../../db/errors.js'
 import { accounts, customers, reassignments, topics } from '../../db/schema/index.js'
@@ -20,15 +20,29 @@ import { clientLanguageOf } from '../translation/language.js'
 
 export type ExecuteOutcome = 'done' | 'skipped' | 'failed'
 
-/** Runs every reassignment of the project that is due now. Only one process calls this at a time (cron lock). */
-export async function runDueReassignments(deps: DomainDeps, project: ProjectRuntime, now = deps.clock.now()): Promise<number> {
+/**
+ * Runs every reassignment due now, of every project, found with one statement (the job runs every
+ * minute: its idle cost must not grow with the projects). Only one process calls this at a time (cron lock).
+ */
+export async function runAllDueReassignments(deps: DomainDeps, projects: readonly ProjectRuntime[], now = deps.clock.now()): Promise<number> {
+  if (projects.length === 0) return 0
   const due = await deps.db
-    .select({ id: reassignments.id })
+    .select({ id: reassignments.id, projectId: reassignments.projectId })
     .from(reassignments)
-    .where(inProject(reassignments, project.id, eq(reassignments.state, 'scheduled'), lte(reassignments.dueAt, now)))
+    .where(
+      inProjects(
+        reassignments,
+        projects.map((p) => p.id),
+        eq(reassignments.state, 'scheduled'),
+        lte(reassignments.dueAt, now),
+      ),
+    )
     .orderBy(reassignments.dueAt)
   let done = 0
-  for (const { id } of due) if ((await executeReassignment(deps, project, id)) === 'done') done++
+  for (const { id, projectId } of due) {
+    const project = projects.find((p) => p.id === projectId)
+    if (project && (await executeReassignment(deps, project, id)) === 'done') done++
+  }
   return done
 }
 

@@ -1,12 +1,12 @@
 import { eq, lte } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, inProjects } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { relayHolds, riskPrompts } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/events.js'
 import type { DomainDeps } from '../deps.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { releaseHold } from '../relay/release.js'
-import { loadRiskBook } from './phrases.js'
+import { loadRiskBooks } from './phrases.js'
 import { closeRiskPromptMessages, postRiskFallbacks, type RiskPromptRow } from './prompts.js'
 
 /** What a press on a risk prompt did; the bot answers the press with `text`. */
@@ -78,17 +78,27 @@ export async function answerRiskPrompt(
 /**
  * The sweep (cron, every few seconds): prompts past `expiresAt` are expired as cancelled; prompts
  * whose ephemeral send was refused, or not answered by `fallbackAt`, are posted as normal replies;
- * the project's phrases are re-read (another instance's `/risk` change).
+ * every project's phrases are re-read (another instance's `/risk` change). Two statements for all
+ * projects when no prompt is pending, so an idle run costs the same for 1 project or 100.
  */
-export async function sweepRiskPrompts(deps: DomainDeps, project: ProjectRuntime): Promise<void> {
-  const now = deps.clock.now()
-  await loadRiskBook(deps.db, project)
-  const [pending] = await deps.db
-    .select({ id: riskPrompts.id })
+export async function sweepAllRiskPrompts(deps: DomainDeps, projects: readonly ProjectRuntime[]): Promise<void> {
+  if (projects.length === 0) return
+  await loadRiskBooks(deps.db, projects)
+  const pending = await deps.db
+    .selectDistinct({ projectId: riskPrompts.projectId })
     .from(riskPrompts)
-    .where(inProject(riskPrompts, project.id, eq(riskPrompts.state, 'pending')))
-    .limit(1)
-  if (!pending) return
+    .where(
+      inProjects(
+        riskPrompts,
+        projects.map((p) => p.id),
+        eq(riskPrompts.state, 'pending'),
+      ),
+    )
+  for (const project of projects) if (pending.some((p) => p.projectId === project.id)) await sweepPendingPrompts(deps, project)
+}
+
+async function sweepPendingPrompts(deps: DomainDeps, project: ProjectRuntime): Promise<void> {
+  const now = deps.clock.now()
   const queued = await deps.db.transaction(async (tx) => {
     const expired = await tx
       .select()

@@ -1,4 +1,4 @@
-import { inProject, projectRow } from '../../db/project-scope.js'
+import { inProject, inProjects, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { riskPhrases } from '../../db/schema/index.js'
 import { riskPatternProblem } from '../../shared/risk-text.js'
@@ -45,6 +45,24 @@ export function riskBookOf(project: ProjectRuntime): readonly CompiledPhrase[] {
 export async function loadRiskBook(db: DbOrTx, project: ProjectRuntime): Promise<void> {
   const rows = await db.select().from(riskPhrases).where(inProject(riskPhrases, project.id))
   books.set(project, { config: project.config, rows, compiled: compilePhrases(effectivePhrases(project.config, rows)) })
+}
+
+/** `loadRiskBook` for every project in one statement (the risk-prompts job re-reads them every few seconds). */
+export async function loadRiskBooks(db: DbOrTx, projects: readonly ProjectRuntime[]): Promise<void> {
+  if (projects.length === 0) return
+  const rows = await db
+    .select()
+    .from(riskPhrases)
+    .where(
+      inProjects(
+        riskPhrases,
+        projects.map((p) => p.id),
+      ),
+    )
+  for (const project of projects) {
+    const own = rows.filter((r) => r.projectId === project.id)
+    books.set(project, { config: project.config, rows: own, compiled: compilePhrases(effectivePhrases(project.config, own)) })
+  }
 }
 
 /** `/risk list`: the project's phrases with their mode and patterns. */

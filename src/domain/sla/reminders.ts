@@ -1,5 +1,5 @@
-import { and, asc, eq, isNotNull, lt } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { and, asc, eq, isNotNull, lt, lte, or } from 'drizzle-orm'
+import { inProject, inProjects } from '../../db/project-scope.js'
 import type { MessageEntity } from '../../delivery/jobs.js'
 import type { DbOrTx } from '../../db/client.js'
 import { customers, relayLinks, unansweredWaits } from '../../db/schema/index.js'
@@ -18,6 +18,33 @@ const BATCH = 500
 /** Reminder stages, in the order they fire: the owner pinged in the CR topic, then the CS leads told. */
 export const REMINDER_STAGES = ['reminder', 'escalation'] as const
 export type ReminderStage = (typeof REMINDER_STAGES)[number]
+
+/**
+ * The projects with SLA on that have a wait old enough for a first reminder or escalation (business minutes
+ * never pass faster than wall-clock ones): one statement for all of them, projects grouped by
+ * their first reminder's minutes (the job runs every minute; its idle cost must not grow with the projects).
+ */
+export async function projectsWithDueWaits(db: DbOrTx, projects: readonly ProjectRuntime[], now: Date): Promise<ProjectRuntime[]> {
+  const byMinutes = new Map<number, number[]>()
+  for (const p of projects) {
+    if (!p.config.sla.enabled) continue
+    const minutes = Math.min(p.config.sla.firstReminderMinutes, p.config.sla.escalateMinutes)
+    byMinutes.set(minutes, [...(byMinutes.get(minutes) ?? []), p.id])
+  }
+  if (byMinutes.size === 0) return []
+  const rows = await db
+    .selectDistinct({ projectId: unansweredWaits.projectId })
+    .from(unansweredWaits)
+    .where(
+      and(
+        isNotNull(unansweredWaits.messageRowId),
+        lt(unansweredWaits.remindersSent, REMINDER_STAGES.length),
+        or(...[...byMinutes].map(([minutes, ids]) => inProjects(unansweredWaits, ids, lte(unansweredWaits.waitingSince, new Date(now.getTime() - minutes * 60_000))))),
+      ),
+    )
+  const due = new Set(rows.map((r) => r.projectId))
+  return projects.filter((p) => due.has(p.id))
+}
 
 /**
  * Fires the reminders that are due for the project's unanswered client messages: after
