@@ -30,6 +30,8 @@ export const ALLOWED_UNSCOPED: RegExp[] = [
   /^select .* from `relay_links` where \(?`relay_links`\.`message_id` = \?/,
   // Stored updates by (bot_id, update_id), their primary key, or a bot's redrive: the bot is one of the running project's.
   /from `updates` where \(`updates`\.`bot_id` = \? and /,
+  // The instance's redrive: one scan over the bots this instance polls (their ids come from the running projects).
+  /^select .* from `updates` where \(`updates`\.`state` = \? and `updates`\.`bot_id` in \(\?(, \?)*\) and /,
   /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` = \?\)$/,
   /^update `updates` set .* where \(`updates`\.`bot_id` = \? and `updates`\.`update_id` in \(\?(, \?)*\)\)$/,
   // A diversion link's URL names no project: its code is unique across projects, and the row says which.
