@@ -9,6 +9,7 @@ import type { Scenario, ScenarioResult } from './scenario.js'
 import { runBroadcast } from './scenarios/broadcast.js'
 import { runCapacity } from './scenarios/capacity.js'
 import { runFaults } from './scenarios/faults.js'
+import { runInstances } from './scenarios/instances.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 import { runScale } from './scenarios/scale.js'
@@ -20,6 +21,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   reassign: runReassign,
   scale: runScale,
   broadcast: runBroadcast,
+  instances: runInstances,
 }
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
