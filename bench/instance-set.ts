@@ -208,8 +208,8 @@ export class PollWatcher {
     return this.polls.get(token)?.at(-1)
   }
 
-  /** The first getUpdates for this token at or after `sinceMs`. */
-  firstSince(token: string, sinceMs: number): { at: number; port: number } | undefined {
-    return this.polls.get(token)?.find((p) => p.at >= sinceMs)
+  /** The getUpdates calls for this token at or after `sinceMs`, oldest first. */
+  since(token: string, sinceMs: number): Array<{ at: number; port: number }> {
+    return (this.polls.get(token) ?? []).filter((p) => p.at >= sinceMs)
   }
 }

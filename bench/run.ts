@@ -9,7 +9,7 @@ import type { Scenario, ScenarioResult } from './scenario.js'
 import { runBroadcast } from './scenarios/broadcast.js'
 import { runCapacity } from './scenarios/capacity.js'
 import { runFaults } from './scenarios/faults.js'
-import { runInstances } from './scenarios/instances.js'
+import { instancesCustomers, runInstances } from './scenarios/instances.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 import { runScale } from './scenarios/scale.js'
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const runs: ScenarioResult[] = []
     for (let run = 1; run <= options.runs; run++) {
       const label = options.runs > 1 ? `${name}-run${run}` : name
-      const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : options.customers
+      const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : name === 'instances' ? instancesCustomers(options) : options.customers
       const setup = name === 'scale' ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers` : `onboarding ${customers} customers`
       console.log(`\n… ${label}: setting up and ${setup}`)
       const started = Date.now()

@@ -1,6 +1,7 @@
 import type { RateLimitOptions } from '../../src/simulator/index.js'
 import { RoundRobinBalancer } from '../balancer.js'
 import type { ServiceSettings } from '../bench-world.js'
+import type { BenchOptions } from '../options.js'
 import { cpuBetween, cpuVerdict } from '../cpu-time.js'
 import { InstanceSet, instancesCpuBetween, PollWatcher, type Instance } from '../instance-set.js'
 import { measurePhase, type MeasureOptions, type PhaseResult } from '../phase.js'
@@ -22,6 +23,9 @@ const KILL_SETTLE = { quietMs: 90_000, timeoutMs: 300_000 }
 /** Moments of the traffic window (fractions) of the kills. */
 const TIMELINE = { pollerKill: 0.25, cronKill: 0.6, webhookKill: 0.4 }
 
+/** Customers onboarded: --customers, else 300 (60 with --quick). */
+export const instancesCustomers = (o: BenchOptions) => (o.customersGiven ? o.customers : o.quick ? 60 : 300)
+
 /** Traffic that remembers what it sent last (the failover figures look at the messages of the gap). */
 class RecordingTraffic extends TrafficGenerator {
   lastSent: SentMessage[] = []
@@ -40,7 +44,7 @@ class RecordingTraffic extends TrafficGenerator {
 export async function runInstances(ctx: ScenarioContext): Promise<ScenarioResult> {
   const { options } = ctx
   const quick = options.quick
-  const customers = options.customersGiven ? options.customers : quick ? 60 : 300
+  const customers = instancesCustomers(options)
   const messages = options.messages ?? (quick ? 1000 : 3000)
   const rate = options.rate ?? DEFAULT_RATE
   const off: ServiceSettings = { workersPerClass: options.workers, budgets: false }
@@ -144,6 +148,7 @@ async function failoverPhase(stage: Stage, set: InstanceSet, watcher: PollWatche
     },
     afterSettle: () => waitForEmptyOutbox(stage),
   })
+  await explainDuplicates(stage, result)
   // The messages clients sent while no instance polled the bot: each must still arrive once.
   const kill = result.detail.pollerKill as { killedAt: number; takeoverAt?: number } & Record<string, unknown>
   const gap = traffic.lastSent.filter((m) => m.sentAt >= kill.killedAt && m.sentAt <= (kill.takeoverAt ?? Infinity))
@@ -169,14 +174,20 @@ async function killPoller(stage: Stage, set: InstanceSet, watcher: PollWatcher, 
   const rowsSending = await stage.database.outboxSending().catch(() => -1)
   const killedAt = Date.now()
   await victim.process.kill()
-  let next = watcher.firstSince(token, killedAt)
+  // The first getUpdates since the kill from a survivor (one the victim sent as it died is not a takeover).
+  let next: { at: number; by: string } | undefined
+  let seen = 0
   while (!next && Date.now() - killedAt < TAKEOVER_TIMEOUT_MS) {
-    await sleep(20)
-    next = watcher.firstSince(token, killedAt)
+    const polls = watcher.since(token, killedAt)
+    for (const poll of polls.slice(seen)) {
+      const owner = set.ownerOfLocalPort(poll.port)
+      if (owner && owner !== victim) next ??= { at: poll.at, by: owner.name }
+    }
+    seen = polls.length
+    if (!next) await sleep(20)
   }
-  const by = next ? set.ownerOfLocalPort(next.port)?.name : undefined
   const restartMs = await victim.start()
-  return { killed: victim.name, killedAt, rowsSending, takeoverAt: next?.at, takeoverMs: next ? next.at - killedAt : undefined, takenOverBy: by, restartMs }
+  return { killed: victim.name, killedAt, rowsSending, takeoverAt: next?.at, takeoverMs: next ? next.at - killedAt : undefined, takenOverBy: next?.by, restartMs }
 }
 
 /** SIGKILL for the instance whose /metrics says it leads cron; the time until another says so. Skipped without the gauge. */
@@ -225,11 +236,29 @@ async function webhookPhase(stage: Stage, set: InstanceSet, balancer: RoundRobin
     },
     afterSettle: () => waitForEmptyOutbox(stage),
   })
+  await explainDuplicates(stage, result)
   result.metrics['duplicate allowance'] = (result.detail.webhookKill as { rowsSending: number }).rowsSending
   result.metrics['balancer failovers'] = balancer.stats.failovers
   result.metrics['balancer 502s'] = balancer.stats.unanswered
   result.detail.balancer = { ...balancer.stats }
   return result
+}
+
+/**
+ * Where each duplicated copy came from, read from the outbox: one row per copy sent twice (its
+ * attempts > 1: claimed by the killed instance, re-sent after its lease) is the at-least-once
+ * allowance; more rows than copies would be the message relayed twice (a bug).
+ */
+async function explainDuplicates(stage: Stage, result: PhaseResult): Promise<void> {
+  const samples = (result.detail.witness as { samples: { duplicated: Array<{ tag: string }> } }).samples.duplicated
+  const tags = [...new Set(samples.map((d) => d.tag))]
+  const rows = await Promise.all(
+    tags.map(async (tag) => {
+      const found = (await stage.database.query('SELECT COUNT(*) AS n, MAX(attempts) AS attempts FROM outbox WHERE job LIKE ?', [`%${tag}%`])) as Array<{ n: number; attempts: number | null }>
+      return { tag, outboxRows: Number(found[0]?.n ?? 0), maxAttempts: Number(found[0]?.attempts ?? 0) }
+    }),
+  )
+  result.detail.duplicates = rows
 }
 
 /** Nothing left to do: no update unhandled, no outbox row in flight or due. */
