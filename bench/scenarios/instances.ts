@@ -124,7 +124,8 @@ async function measureAcross(stage: Stage, set: InstanceSet, ctx: ScenarioContex
   const result = await measurePhase(stage, ctx.server, traffic, o)
   const { before: b, after: a } = instancesCpuBetween(before, set.sampleCpu())
   const cpu = cpuBetween(b, a)
-  Object.assign(result.metrics, cpu, { instances: set.running().length })
+  const latency = (result.detail.witness as { copyLatencyMs: { max?: number } }).copyLatencyMs
+  Object.assign(result.metrics, cpu, { instances: set.running().length, 'relay max ms': latency.max })
   result.detail.cpuVerdict = cpuVerdict(o.name, cpu)
   return result
 }
