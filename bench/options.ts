@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast', 'galera', 'agency-scale'] as const
+export const SCENARIOS = ['capacity', 'limits', 'faults', 'reassign', 'scale', 'broadcast', 'galera', 'agency-scale', 'instances'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
-/** Scenarios `all` leaves out: galera starts a three-node cluster of its own, agency-scale seeds a million customers. */
-const NOT_IN_ALL: readonly ScenarioName[] = ['galera', 'agency-scale']
+/** Scenarios `all` leaves out (minutes each, their own figures; run them by name): galera starts a three-node cluster, agency-scale seeds a million customers, instances runs three services. */
+const NOT_IN_ALL: readonly ScenarioName[] = ['galera', 'agency-scale', 'instances']
 
 export interface BenchOptions {
   scenarios: ScenarioName[]
@@ -43,12 +43,12 @@ export interface BenchOptions {
   bufferPoolMb: number
   /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
   profile: boolean
-  /** A quick run while developing: galera a 20 s window and 30 customers; agency-scale 20 projects and 20,000 customers unless given. */
+  /** A quick run while developing: galera a 20 s window and 30 customers; agency-scale 20 projects and 20,000 customers unless given; instances fewer customers and messages. */
   quick: boolean
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|galera|agency-scale|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--total-customers N] [--quick] [--idle-seconds N] [--buffer-pool-mb N]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|galera|agency-scale|instances|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--total-customers N] [--quick] [--idle-seconds N] [--buffer-pool-mb N]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({

@@ -10,6 +10,7 @@ import { runBroadcast } from './scenarios/broadcast.js'
 import { runCapacity } from './scenarios/capacity.js'
 import { runFaults } from './scenarios/faults.js'
 import { galeraCustomers, runGalera } from './scenarios/galera.js'
+import { instancesCustomers, runInstances } from './scenarios/instances.js'
 import { runLimits } from './scenarios/limits.js'
 import { DEFAULT_CUSTOMERS as REASSIGN_CUSTOMERS, runReassign } from './scenarios/reassign.js'
 import { runScale } from './scenarios/scale.js'
@@ -24,6 +25,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   broadcast: runBroadcast,
   galera: runGalera,
   'agency-scale': runAgencyScale,
+  instances: runInstances,
 }
 
 /** `npm run bench`: runs the chosen scenarios against the service as a child process; see bench/README.md. */
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
     const runs: ScenarioResult[] = []
     for (let run = 1; run <= options.runs; run++) {
       const label = options.runs > 1 ? `${name}-run${run}` : name
-      const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : name === 'galera' ? galeraCustomers(options) : options.customers
+      const customers = name === 'reassign' && !options.customersGiven ? REASSIGN_CUSTOMERS : name === 'galera' ? galeraCustomers(options) : name === 'instances' ? instancesCustomers(options) : options.customers
       const setup =
         name === 'scale'
           ? `seeding ${options.projects} projects × 3 CR teams × up to ${options.customersPerTeam} customers`
