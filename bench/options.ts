@@ -59,7 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       messages: { type: 'string' },
       runs: { type: 'string', default: '1' },
       rate: { type: 'string' },
-      'limits-seconds': { type: 'string', default: '90' },
+      'limits-seconds': { type: 'string', default: '150' },
       workers: { type: 'string', default: '2' },
       'group-per-minute': { type: 'string', default: '1200' },
       'cr-bots': { type: 'string', default: '3' },

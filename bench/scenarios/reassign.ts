@@ -3,7 +3,7 @@ import { seedHistory } from '../history-seed.js'
 import type { PhaseResult } from '../phase.js'
 import { stageSummary, type ScenarioContext, type ScenarioResult } from '../scenario.js'
 import { Stage } from '../stage.js'
-import { sleep } from '../stats.js'
+import { distribution, sleep } from '../stats.js'
 import { destinationKey, type SentMessage } from '../traffic.js'
 import { witness } from '../witness.js'
 
@@ -19,6 +19,8 @@ const OUTBOX_DRAIN_TIMEOUT_MS = 120_000
 const REPLAY_LABEL = /^↩ /
 const MOVED_HERE = /^🔀 Moved here from .* \((\d+) messages\)/
 const END_OF_HISTORY = 'End of history'
+/** An answer later than this (from its command) has its outbox row shown in the JSON's detail. */
+const LATE_ANSWER_S = 10
 /**
  * The records sync (every 15 min) moves a customer to the team the account records name; with
  * 100 moves handled one after another for minutes it would move customers on its own (or back):
@@ -61,10 +63,16 @@ export async function runReassign(ctx: ScenarioContext): Promise<ScenarioResult>
     phase.metrics['history rows seeded'] = seededRows
     phase.metrics['seeding s'] = seedMs / 1000
     phase.detail.outboxAtEnd = await stage.database.outboxStates()
+    // The outbox rows of answers that came late: when queued, when last changed, attempts and last error (where a stall shows).
+    phase.detail.lateAnswerRows = await stage.database.query(
+      `SELECT id, class, state, attempts, last_error, created_at, next_attempt_at, updated_at, TIMESTAMPDIFF(MICROSECOND, created_at, updated_at) / 1e6 AS took_s
+       FROM outbox WHERE job LIKE '%is moving to%' AND TIMESTAMPDIFF(MICROSECOND, created_at, updated_at) > ${LATE_ANSWER_S} * 1e6 ORDER BY id`,
+    )
     return {
       scenario: 'reassign',
       summary: stageSummary(stage),
       phases: [phase],
+      figures: { moveAnswerP50S: phase.metrics['move answer p50 s'], moveAnswerP99S: phase.metrics['move answer p99 s'], moveAnswerMaxS: phase.metrics['move answer max s'] },
       notes: [
         `History: per customer messages 1 (client) and 2 (CS lead) sent through the simulator, the other ${history - 2} seeded into the messages table as copies of those stored rows (new message_id/text/raw), before Telegram's limits were switched on.`,
         `Simulator limits ${JSON.stringify(limits)} (real Telegram: groupPerMinute 20; scaled here) and the same planner budgets; ${options.crBots} CR bot(s), each an admin of both CR groups: ceiling ${ceilingPerMinute}/min into group B.`,
@@ -108,6 +116,7 @@ async function measureMoves(stage: Stage, o: { history: number; ceilingPerMinute
   const replayed = b.filter((d) => REPLAY_LABEL.test(d.text ?? ''))
   const csSends = all.filter((d) => d.chatId === cs)
   const movesAnswered = csSends.filter((d) => d.text?.includes('is moving to'))
+  const answerTimes = distribution(movesAnswered.map((d) => (d.at - startedAt) / 1000))
   const queuedHistory = b.reduce((sum, d) => sum + Number(MOVED_HERE.exec(d.text ?? '')?.[1] ?? 0), 0)
   const report = witness(b, expectedCopies(stage, groupB, o.history, startedAt))
   const firstCopyAt = replayed[0]?.at
@@ -133,6 +142,10 @@ async function measureMoves(stage: Stage, o: { history: number; ceilingPerMinute
       'moves answered': movesAnswered.length,
       'moves by records sync': all.filter((d) => d.chatId === cs && d.text?.includes('by the account records')).length,
       'all moves answered s': movesAnswered.length >= customers ? ((movesAnswered.at(-1)?.at ?? startedAt) - startedAt) / 1000 : undefined,
+      // From the commands (all sent at once) to each answer in the CS group; an answer never given counts as the whole wait.
+      'move answer p50 s': answerTimes.p50,
+      'move answer p99 s': movesAnswered.length >= customers ? answerTimes.p99 : o.windowMs / 1000,
+      'move answer max s': movesAnswered.length >= customers ? answerTimes.max : o.windowMs / 1000,
       'first replayed copy s': firstCopyAt === undefined ? undefined : (firstCopyAt - startedAt) / 1000,
       'ceiling/min (group B)': o.ceilingPerMinute,
       'steady replay copies/min': steadyReplay,

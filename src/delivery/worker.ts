@@ -148,12 +148,16 @@ export class OutboxWorkers {
         plan = await this.deps.planner.plan(claimed, messages)
         if (plan.delayMs > 0) {
           this.deps.observer?.deferred(claimed, plan.delayMs)
-          await defer(this.deps.db, claimed, plan.delayMs)
+          // Retried: a deferral chosen as a deadlock victim left its row "sending" for a whole lease (a move's answer after 75 s).
+          await retryTransient(() => defer(this.deps.db, claimed, plan!.delayMs))
           return plan.delayMs
         }
         job = { ...claimed, botId: plan.botId }
       } catch (error) {
-        this.deps.logger.error({ err: error, outboxId: claimed.id }, 'send planning failed; the lease will release the row')
+        this.deps.logger.error({ err: error, outboxId: claimed.id }, 'send planning failed; the row is due again shortly')
+        await retryTransient(() => defer(this.deps.db, claimed, PLAN_FAILED_RETRY_MS)).catch((deferError: unknown) =>
+          this.deps.logger.warn({ err: deferError, outboxId: claimed.id }, 'could not put back a row whose planning failed; the lease will release it'),
+        )
         return
       }
     }
@@ -282,6 +286,9 @@ function workersOf(priorityClass: PriorityClass, perClass: number): number {
 const BULK_PAUSE_MAX_MS = 1000
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** A row whose send planning failed (the budgets' transaction, say) is due again this soon, not after its lease. */
+const PLAN_FAILED_RETRY_MS = 1000
 
 /** How often a row whose bot token is refused tries again (a claim and one refused call per waiting chat each time). */
 const UNAUTHORIZED_WAIT_MS = 10_000

@@ -95,6 +95,22 @@ describe('send planner waiting relays', () => {
     // The first, planned again before its slot, keeps its place (its own promise is not ahead of it).
     expect(Math.round((await planner.plan(waiting[0]!)).delayMs / 1000)).toBe(10)
   })
+
+  it('promises the slot a send still in flight frees a minute after it was planned, not a minute after its reservation hold', async () => {
+    // A window of four with sends 50, 40 and 30 s ago and one slot free. One batch plans five relays:
+    // the first takes the free slot (its call in flight: reserved as arriving 15 s from now until it
+    // answers), three wait for the slots freed in 10, 20 and 30 s, and the fifth for the slot the
+    // first's send frees, a minute from now. Promised 75 s away, that slot stayed unused 15 s a
+    // minute: a saturated group got 16 of its 20.
+    const bot = 4747
+    const chat = -100_500
+    const now = Date.now()
+    await database.db.insert(rateWindows).values({ botId: bot, windows: JSON.stringify({ [chat]: [50, 40, 30].map((ago) => [now - ago * 1000]) }) })
+    const planner = new SendPlanner(database.db, new RateBudget({ privatePerSecond: 1, privateBurst: 3, groupPerMinute: 4, globalPerSecond: 30 }), () => [bot])
+    const relay = (linkId: number): ClaimedJob => ({ ...job({ type: 'relay', linkId }, encodeDestination({ kind: 'chat', chatId: chat })), botId: bot })
+    const plans = await Promise.all([1, 2, 3, 4, 5].map((linkId) => planner.plan(relay(linkId))))
+    expect(plans.map((plan) => Math.round(plan.delayMs / 1000))).toEqual([0, 10, 20, 30, 60])
+  })
 })
 
 describe('send planner in-flight sends', () => {
