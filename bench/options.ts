@@ -31,12 +31,14 @@ export interface BenchOptions {
   smallCustomers: number
   /** Broadcast: customers the broadcast goes to (seeded, beside the onboarded ones). */
   recipients: number
+  /** Capacity: customers seeded into the database and the simulator instead of onboarded (100,000 is feasible). */
+  seeded: boolean
   /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
   profile: boolean
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--seeded]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -53,6 +55,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'cr-bots': { type: 'string', default: '3' },
       'reassign-seconds': { type: 'string', default: '600' },
       profile: { type: 'boolean', default: false },
+      seeded: { type: 'boolean', default: false },
       projects: { type: 'string', default: '10' },
       'customers-per-team': { type: 'string', default: '1000' },
       'small-customers': { type: 'string', default: '1000' },
@@ -79,6 +82,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     crBots: positive('cr-bots', values['cr-bots']),
     reassignSeconds: positive('reassign-seconds', values['reassign-seconds']),
     profile: values.profile,
+    seeded: values.seeded,
     projects: positive('projects', values.projects),
     customersPerTeam: positive('customers-per-team', values['customers-per-team']),
     recipients: positive('recipients', values.recipients),
