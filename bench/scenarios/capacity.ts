@@ -8,7 +8,18 @@ import { stageSummary, type ScenarioContext, type ScenarioResult } from '../scen
 import { Stage } from '../stage.js'
 import { sleep } from '../stats.js'
 import { TrafficGenerator } from '../traffic.js'
-import { scanCounters } from './scale.js'
+
+/** MariaDB's counters read around each phase: rows read by full scans, scans started, row lock waits (count, ms), deadlocks. */
+const COST_COUNTERS = ['Handler_read_rnd_next', 'Select_scan', 'Innodb_row_lock_waits', 'Innodb_row_lock_time', 'Innodb_deadlocks'] as const
+type CostCounters = Record<(typeof COST_COUNTERS)[number], number>
+
+async function costCounters(server: BenchServer): Promise<CostCounters> {
+  const rows = (await server.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${COST_COUNTERS.map(() => '?').join(', ')})`, [...COST_COUNTERS])) as Array<{
+    Variable_name: string
+    Value: string
+  }>
+  return Object.fromEntries(COST_COUNTERS.map((name) => [name, Number(rows.find((r) => r.Variable_name === name)?.Value ?? NaN)])) as CostCounters
+}
 
 const IDLE_SAMPLE_MS = 5000
 const DEFAULT_RATE = 100
@@ -75,6 +86,8 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
       figures: {
         customers: stage.onboarded.length,
         scanRowsPerCopy: max.metrics['full-scan rows / copy'],
+        rowLockWaitsPer1000Fixed: fixed.metrics['row lock waits / 1000 msgs'],
+        rowLockWaitsPer1000Max: max.metrics['row lock waits / 1000 msgs'],
         queriesPerCopyFixed: fixed.metrics['DB queries / copy'],
         queriesPerCopyMax: max.metrics['DB queries / copy'],
         cpuSPer1000Service: max.metrics['CPU s / 1000 msgs service'],
@@ -101,21 +114,25 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
 
 /**
  * A measured phase plus what each message cost: full-scan rows per copy (MariaDB's
- * Handler_read_rnd_next, as the scale scenario reports it) and CPU seconds per 1,000 messages of
+ * Handler_read_rnd_next, as the scale scenario reports it), InnoDB row lock waits (whole server)
+ * and CPU seconds per 1,000 messages of
  * the service, mariadbd and the bench's own process (the simulator and the traffic driver).
  */
 async function measureWithCosts(stage: Stage, server: BenchServer, traffic: TrafficGenerator, o: MeasureOptions): Promise<PhaseResult> {
-  const scansBefore = await scanCounters(server)
+  const before = await costCounters(server)
   const cpuBefore = sampleCpu(stage.service.pid)
   const phase = await measurePhase(stage, server, traffic, o)
   const cpuAfter = sampleCpu(stage.service.pid)
-  const scansAfter = await scanCounters(server)
+  const after = await costCounters(server)
   const copies = Math.max(1, phase.metrics['delivered copies'] ?? 0)
   const perThousand = (before: number, after: number) => ((after - before) / Math.max(1, o.messages)) * 1000
   phase.metrics = {
     ...phase.metrics,
-    'full-scan rows / copy': (scansAfter.Handler_read_rnd_next - scansBefore.Handler_read_rnd_next) / copies,
-    'full scans / copy': (scansAfter.Select_scan - scansBefore.Select_scan) / copies,
+    'full-scan rows / copy': (after.Handler_read_rnd_next - before.Handler_read_rnd_next) / copies,
+    'full scans / copy': (after.Select_scan - before.Select_scan) / copies,
+    'row lock waits / 1000 msgs': perThousand(before.Innodb_row_lock_waits, after.Innodb_row_lock_waits),
+    'row lock wait ms / msg': (after.Innodb_row_lock_time - before.Innodb_row_lock_time) / Math.max(1, o.messages),
+    deadlocks: after.Innodb_deadlocks - before.Innodb_deadlocks,
     'CPU s / 1000 msgs service': perThousand(cpuBefore.service, cpuAfter.service),
     'CPU s / 1000 msgs mariadbd': perThousand(cpuBefore.mariadb, cpuAfter.mariadb),
     'CPU s / 1000 msgs simulator+driver': perThousand(cpuBefore.driver, cpuAfter.driver),
