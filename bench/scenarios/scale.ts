@@ -107,8 +107,7 @@ async function warmUp(stage: Stage<ScaleWorld>, traffic: TrafficGenerator, rate:
   await stage.settle(sent, from, { quietMs: 15_000, timeoutMs: 120_000 })
 }
 
-/** MariaDB's full-scan counters so far (whole server). */
-export async function scanCounters(server: BenchServer): Promise<Record<(typeof SCAN_COUNTERS)[number], number>> {
+async function scanCounters(server: BenchServer): Promise<Record<(typeof SCAN_COUNTERS)[number], number>> {
   const rows = (await server.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${SCAN_COUNTERS.map(() => '?').join(', ')})`, [...SCAN_COUNTERS])) as Array<{
     Variable_name: string
     Value: string
