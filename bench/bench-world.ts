@@ -75,7 +75,7 @@ export function createBenchWorld(sim: Simulator, options: BenchWorldOptions) {
     ],
   }
   const tokens = [bots.client, ...bots.cs, ...bots.cr].map((b) => b.token)
-  return { bots, lead, groups, customers, project, tokens, clientBots: [bots.client], projects: [project as ProjectInput] }
+  return { bots, lead, agent, groups, customers, project, tokens, clientBots: [bots.client], projects: [project as ProjectInput] }
 }
 
 export type ProjectInput = NonNullable<ConfigInput['projects']>[number]

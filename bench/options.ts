@@ -41,6 +41,8 @@ export interface BenchOptions {
   idleSeconds: number
   /** Agency-scale: the bench MariaDB's InnoDB buffer pool for the run (1024 MB; set at run time). */
   bufferPoolMb: number
+  /** Capacity: customers seeded into the database and the simulator instead of onboarded (100,000 is feasible). */
+  seeded: boolean
   /** Capacity: a CPU profile of the service and MariaDB's statement times over the max-rate phase. */
   profile: boolean
   /** A quick run while developing: galera a 20 s window and 30 customers; agency-scale 20 projects and 20,000 customers unless given; instances fewer customers and messages. */
@@ -48,7 +50,7 @@ export interface BenchOptions {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|galera|agency-scale|instances|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--total-customers N] [--quick] [--idle-seconds N] [--buffer-pool-mb N]'
+  'usage: npm run bench -- [--scenario capacity|limits|faults|reassign|scale|broadcast|galera|agency-scale|instances|all] [--customers N] [--messages N] [--runs N] [--rate N] [--limits-seconds N] [--workers N] [--group-per-minute N] [--cr-bots N] [--reassign-seconds N] [--projects N] [--customers-per-team N] [--small-customers N] [--recipients N] [--profile] [--seeded] [--total-customers N] [--quick] [--idle-seconds N] [--buffer-pool-mb N]'
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -65,6 +67,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'cr-bots': { type: 'string', default: '3' },
       'reassign-seconds': { type: 'string', default: '600' },
       profile: { type: 'boolean', default: false },
+      seeded: { type: 'boolean', default: false },
       projects: { type: 'string' },
       'customers-per-team': { type: 'string', default: '1000' },
       'small-customers': { type: 'string', default: '1000' },
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     crBots: positive('cr-bots', values['cr-bots']),
     reassignSeconds: positive('reassign-seconds', values['reassign-seconds']),
     profile: values.profile,
+    seeded: values.seeded,
     projects: positive('projects', values.projects ?? '10'),
     customersPerTeam: positive('customers-per-team', values['customers-per-team']),
     recipients: positive('recipients', values.recipients),

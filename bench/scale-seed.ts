@@ -1,9 +1,14 @@
 import type { Simulator } from '../src/simulator/index.js'
 import type { BenchDatabase } from './bench-database.js'
-import type { ScaleCustomer, ScaleWorld } from './scale-world.js'
+import type { ScaleCustomer, ScaleProject } from './scale-world.js'
 import type { TrafficTarget } from './traffic.js'
 
 type IdRow = { id: number; key: string | number }
+
+/** What seeding needs of a world: its projects (their bots, groups, teams); the scale world and capacity's `--seeded` bench world both give it. */
+export interface SeedWorld {
+  scaleProjects: ScaleProject[]
+}
 
 /** Topic name as the service gives it ("name · account id"). */
 const topicName = (c: ScaleCustomer) => `${c.user.firstName} · ${c.accountId}`
@@ -15,7 +20,7 @@ const topicName = (c: ScaleCustomer) => `${c.user.firstName} · ${c.accountId}`
  * topics (created by the project's CS / CR bot, no updates). Nothing goes through Telegram.
  * Returns where each customer's copies must land, for the traffic.
  */
-export async function seedScaleCustomers(sim: Simulator, world: ScaleWorld, database: BenchDatabase, customers: ScaleCustomer[]): Promise<TrafficTarget[]> {
+export async function seedScaleCustomers(sim: Simulator, world: SeedWorld, database: BenchDatabase, customers: ScaleCustomer[]): Promise<TrafficTarget[]> {
   const projectIds = await idsBy(database, 'SELECT id, `key` FROM projects')
   const projectId = (c: ScaleCustomer) => projectIds.get(c.project.key)!
   const threads = seedSimulatorTopics(sim, world, customers)
@@ -77,7 +82,7 @@ export async function seedScaleCustomers(sim: Simulator, world: ScaleWorld, data
 }
 
 /** The simulator's topics of each customer, [CS thread, CR thread], in the order of `customers`. */
-function seedSimulatorTopics(sim: Simulator, world: ScaleWorld, customers: ScaleCustomer[]): Array<[number, number]> {
+function seedSimulatorTopics(sim: Simulator, world: SeedWorld, customers: ScaleCustomer[]): Array<[number, number]> {
   const threads = customers.map((): [number, number] => [0, 0])
   /** Topics for the customers at `indexes` in one group, by one bot; each thread goes in slot `slot`. */
   const seed = (chatId: number, botId: number, indexes: number[], slot: 0 | 1) =>

@@ -25,8 +25,11 @@ export interface MemoryPeak {
 }
 
 const READY_TIMEOUT_MS = 60_000
-/** What the image runs (`npm start`, the Dockerfile's CMD): the compiled service, not tsx. */
-const SERVICE_ENTRY = 'dist/main.js'
+/**
+ * What the image runs (`npm start`, the Dockerfile's CMD): the compiled service, not tsx.
+ * `BENCH_SERVICE_ENTRY` runs another build instead (e.g. a baseline compiled to `dist-base/` for an A/B comparison).
+ */
+const SERVICE_ENTRY = process.env.BENCH_SERVICE_ENTRY ?? 'dist/main.js'
 
 /**
  * The service under test as a child process (`node dist/main.js`, the build that ships: `npm run

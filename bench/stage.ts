@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { startSimulator, type Delivery, type Simulator, type SimulatorOptions } from '../src/simulator/index.js'
 import type { BenchDatabase, BenchServer } from './bench-database.js'
 import { createBenchWorld, writeServiceConfig, type BenchWorld, type CrTeamKey, type ServiceSettings, type StageWorld } from './bench-world.js'
+import { seedBenchCustomers } from './bench-seed.js'
 import { onboardCustomers, type CustomerTopics } from './onboarding.js'
 import { logEveryStatement } from './profile.js'
 import { ServiceProcess } from './service-process.js'
@@ -27,6 +28,8 @@ export interface StageOptions extends LaunchOptions {
   csBots: number
   crBots?: number
   crTeam?: CrTeamKey
+  /** Seed the customers into the database and the simulator (`seedBenchCustomers`) instead of onboarding each. */
+  seeded?: boolean
 }
 
 /**
@@ -59,16 +62,20 @@ export class Stage<W extends StageWorld = BenchWorld> {
     })
   }
 
-  /** The benchmark's agency with `o.customers` customers taken through the real onboarding flow. */
+  /** The benchmark's agency with `o.customers` customers taken through the real onboarding flow (or seeded, `o.seeded`). */
   static async open(server: BenchServer, o: StageOptions): Promise<Stage> {
     const stage = await Stage.launch(server, o, (sim) => createBenchWorld(sim, { customers: o.customers, csBots: o.csBots, crBots: o.crBots, crTeam: o.crTeam }))
     const { sim, world, database } = stage
     try {
-      await database.insertAccounts(world.project.key, world.customers)
       const started = Date.now()
-      const onboarding = await onboardCustomers(sim, world)
-      stage.onboarded = onboarding.customers
-      stage.onboardingRetries = onboarding.retries
+      if (o.seeded) {
+        stage.onboarded = await seedBenchCustomers(sim, world, database)
+      } else {
+        await database.insertAccounts(world.project.key, world.customers)
+        const onboarding = await onboardCustomers(sim, world)
+        stage.onboarded = onboarding.customers
+        stage.onboardingRetries = onboarding.retries
+      }
       stage.onboardingMs = Date.now() - started
       return stage
     } catch (error) {

@@ -36,7 +36,7 @@ const isBackground = (statement: string) => isDueCheck(statement) || isRedriveSc
  * One client message with two copies (CS and CR), each statement counted: the update stored and
  * marked handled; begin, the customer's locking read (the flood check, the active topics and
  * whether the customer already waits are columns of it), the message, its links in one insert,
- * the jobs in one insert, the customer's unanswered wait started (one upsert; the topics were
+ * the jobs in one insert, the customer's unanswered wait started (one insert, or an upsert; the topics were
  * touched at opening, minutes ago at most, so not again), commit; one claim and its read-back
  * (which reads the copies' links, messages and topics too), and per copy one statement recording the copy and
  * marking its row sent.
@@ -60,6 +60,11 @@ describe('round trips to the database', () => {
     const emptyClaims = statements.filter(isClaim).length - statements.filter(isReadBack).length
     expect(statements.filter(isReadBack).length, 'the claims read back what they took').toBeGreaterThan(0)
     expect(statements.length - emptyClaims, statements.join('\n')).toBeLessThanOrEqual(STATEMENTS_PER_MESSAGE)
+    // Zoe's first relayed message: her message and her first wait are plain INSERTs. INSERT IGNORE
+    // and an upsert lock the gap they insert into until the commit, and new customers' rows all go
+    // into the last gap: their first messages' relay transactions waited for each other.
+    expect(statements.filter((statement) => /^insert ignore into `messages`|ON DUPLICATE KEY/i.test(statement))).toEqual([])
+    expect(statements.filter((statement) => /^insert into `(messages|unanswered_waits)`/.test(statement))).toHaveLength(2)
   })
 
   it('starts no second wait for a message while an earlier one still waits', async () => {

@@ -8,7 +8,7 @@ import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtim
 import { floodingColumn } from './client-limits.js'
 import { relayThroughPipeline } from './pipeline.js'
 import { storeMessage } from './store-message.js'
-import { parseWaitingSince, waitingSinceColumn } from '../sla/waits.js'
+import { parseWaitingSince, waitExistsColumn, waitingSinceColumn } from '../sla/waits.js'
 import { activeTopicsColumn, parseActiveTopics } from '../customers.js'
 import { answerAutomatically } from '../autoreply/engine.js'
 
@@ -35,7 +35,7 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
     // The flood check, the customer's active topics and whether they already wait are columns
     // of the same statement (one round trip; see activeTopicsColumn for why they are not locked).
     const [found] = await tx
-      .select({ customer: customers, flooding: floodingColumn(project), topics: activeTopicsColumn(), waitingSince: waitingSinceColumn() })
+      .select({ customer: customers, flooding: floodingColumn(project), topics: activeTopicsColumn(), waitingSince: waitingSinceColumn(), waitExists: waitExistsColumn() })
       .from(customers)
       .where(inProject(customers, project.id, eq(customers.telegramUserId, telegramUserId)))
       .for('update')
@@ -49,7 +49,7 @@ export async function relayClientMessage(deps: DomainDeps, project: ProjectRunti
       customer: current,
       known,
       flooding: Number(found.flooding) === 1,
-      waitingSince: parseWaitingSince(found.waitingSince),
+      wait: { exists: Number(found.waitExists) === 1, since: parseWaitingSince(found.waitingSince) },
       // Auto-replies and flows: the one automatic-answer step, for a message the policies let through.
       answerAutomatically: (stored: MessageRow) => answerAutomatically(tx, deps, project, current, stored, known),
     }

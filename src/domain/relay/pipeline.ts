@@ -8,7 +8,7 @@ import type { Customer, Topic } from '../customers.js'
 import { queueClientText } from '../onboarding/notify-client.js'
 import { textsOf, type ProjectRuntime } from '../project-runtime.js'
 import { copyTargetOf, queueRoutedCopies, routeMessage, type CopyRoute, type RoutedMessage, type StaffCopyContext } from '../routing.js'
-import { clientMessageRelayed, staffAnswered } from '../sla/waits.js'
+import { clientMessageRelayed, staffAnswered, type KnownWait } from '../sla/waits.js'
 import { queueTopicText, type TopicRef } from '../topic-notices.js'
 import { storeHold } from './holds.js'
 import { relayPolicies } from './policies/index.js'
@@ -30,7 +30,7 @@ export interface RelayContext {
   /** A client message: what the customer's locking read found (active topics, flood check, running wait). */
   known?: Topic[]
   flooding?: boolean
-  waitingSince?: Date | null
+  wait?: KnownWait
   /** Sent before the customer was assigned, relayed at the assignment (which starts the wait). */
   atAssignment?: boolean
   /**
@@ -208,7 +208,7 @@ async function deliver(tx: DbOrTx, clock: Clock, project: ProjectRuntime, contex
     // A relayed message reopens a resolved conversation (its copy reopens the closed CR topic).
     if (customer.conversation === 'resolved') await reopenConversation(tx, project, customer.id, { reason: 'client_message' })
     const links = await queueRoutedCopies(tx, project, stored, routes, clock.now())
-    await clientMessageRelayed(tx, project, customer, stored.id, clock.now(), context.waitingSince)
+    await clientMessageRelayed(tx, project, customer, stored.id, clock.now(), context.wait)
     // Assistant work (suggestions, translation…) runs as its own jobs after the commit: the relay never waits on a provider.
     return queueAssistantWork(tx, clock, project, { kind, customer, stored, links })
   }

@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/client.js'
+import { isDuplicateKey } from '../../db/errors.js'
 import { messages, type MessageOrigin, type NotRelayedReason } from '../../db/schema/index.js'
 import { resolveStoredMessage, type MessageRow } from '../../db/repositories/relay.js'
 import type { InboundMessage } from '../inbound.js'
@@ -56,8 +57,16 @@ export async function storeMessage(tx: DbOrTx, input: IncomingMessage): Promise<
     notRelayed: input.notRelayed ?? null,
     raw: JSON.stringify(message.raw),
   }
-  const [inserted] = await tx.insert(messages).ignore().values(values)
-  if (inserted.affectedRows === 0) return undefined
+  // A plain INSERT, the duplicate caught: INSERT IGNORE locks the gap it inserts into until the
+  // commit (MariaDB 10.11), so the first messages of new customers, whose chats all sort after
+  // every stored one, waited for each other's relay transactions one by one.
+  let inserted: { insertId: number | string }
+  try {
+    ;[inserted] = await tx.insert(messages).values(values)
+  } catch (error) {
+    if (isDuplicateKey(error)) return undefined
+    throw error
+  }
   // The row as stored, without reading it back (defaults filled in as the schema has them).
   // eslint-disable-next-line no-restricted-syntax -- stands in for the database's own NOW() default, not the domain's time
   const now = new Date()

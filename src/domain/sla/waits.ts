@@ -1,6 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
-import { inProject } from '../../db/project-scope.js'
+import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
+import { isDuplicateKey } from '../../db/errors.js'
 import { unansweredWaits } from '../../db/schema/index.js'
 import type { Customer } from '../customers.js'
 import { sendAutoAnswer } from '../autoreply/auto-answer.js'
@@ -17,22 +18,33 @@ export function resolvedSince(customer: Pick<Customer, 'resolvedAt'>, since: Dat
   return Boolean(customer.resolvedAt && since && customer.resolvedAt >= since)
 }
 
+/** What the relay's locking read found of the customer's wait: whether its row exists, and since when it waits (null: nothing waits). */
+export interface KnownWait {
+  exists: boolean
+  since: Date | null
+}
+
 /**
  * A client message reached the customer's topics: it starts the customer's wait for an answer
  * unless an earlier message is still waiting (the oldest unanswered message counts; a resolve
- * since it ends that wait). One upsert in the relay's transaction, which holds the customer's
- * row lock. MySQL applies ON DUPLICATE KEY assignments left to right, each seeing the columns
- * already assigned: `waiting_since`, which decides the restart, is assigned last, in SQL written
- * here (drizzle would order them by column). `waitingSince`, when the caller read it in the
- * same transaction, skips the upsert where the customer already waits.
+ * since it ends that wait). One write in the relay's transaction, which holds the customer's
+ * row lock. `known`, when the caller read the wait in the same transaction, skips the write where
+ * the customer already waits, and makes a customer's first wait a plain INSERT; otherwise (and
+ * should that insert meet a row after all) an upsert: MySQL applies ON DUPLICATE KEY assignments
+ * left to right, each seeing the columns already assigned: `waiting_since`, which decides the
+ * restart, is assigned last, in SQL written here (drizzle would order them by column).
  */
-export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date, waitingSince?: Date | null): Promise<boolean> {
+export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date, known?: KnownWait): Promise<boolean> {
   if (!project.config.sla.enabled) return false
   // Read with the customer's lock (see `waitingSinceColumn`): an earlier message still waits, so
   // the upsert would change nothing. A staff answer does not take the customer's lock: one
   // committing right after the read ends the wait as it would right after the upsert (either
   // way an answer concurrent with the message, which it did not see).
-  if (waitingSince && !resolvedSince(customer, waitingSince)) return true
+  if (known?.since && !resolvedSince(customer, known.since)) return true
+  // An upsert of a new key locks the gap it goes into until the commit (MariaDB 10.11): new
+  // customers' rows all sort last, so their first messages' relay transactions waited for each
+  // other one by one. A plain INSERT takes no such lock.
+  if (known && !known.exists && (await insertWait(tx, project, customer, messageRowId, now))) return true
   const restart = sql`(waiting_since IS NULL OR waiting_since <= ${customer.resolvedAt})`
   await tx.execute(sql`
     INSERT INTO unanswered_waits (project_id, customer_id, message_row_id, waiting_since, reminders_sent)
@@ -45,12 +57,28 @@ export async function startWait(tx: DbOrTx, project: ProjectRuntime, customer: C
   return true
 }
 
+/** The customer's first wait row; false when one exists after all (then the caller upserts). */
+async function insertWait(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date): Promise<boolean> {
+  try {
+    await tx.insert(unansweredWaits).values(projectRow(unansweredWaits, project.id, { customerId: customer.id, messageRowId, waitingSince: now, remindersSent: 0 }))
+    return true
+  } catch (error) {
+    if (isDuplicateKey(error)) return false
+    throw error
+  }
+}
+
 /**
  * The customer's `waiting_since` as a column of a statement reading the customers table (the
  * relay's locking read), so that read also tells whether the customer already waits.
  */
 export function waitingSinceColumn(): SQL<string | null> {
   return sql<string | null>`(SELECT w.waiting_since FROM unanswered_waits w WHERE w.project_id = customers.project_id AND w.customer_id = customers.id)`
+}
+
+/** Whether the customer has a wait row, as a column of the relay's locking read (with `waitingSinceColumn`, the `KnownWait`). */
+export function waitExistsColumn(): SQL<number> {
+  return sql<number>`EXISTS (SELECT 1 FROM unanswered_waits w WHERE w.project_id = customers.project_id AND w.customer_id = customers.id)`
 }
 
 /** The `waitingSinceColumn` value as a date (UTC, as drizzle reads DATETIME). */
@@ -63,8 +91,8 @@ export function parseWaitingSince(value: string | Date | null | undefined): Date
  * A live client message was relayed: its wait starts (see `startWait`) and, outside business
  * hours, the client gets the auto-reply once per conversation (until a staff answer or a resolve).
  */
-export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date, waitingSince?: Date | null): Promise<void> {
-  const started = await startWait(tx, project, customer, messageRowId, now, waitingSince)
+export async function clientMessageRelayed(tx: DbOrTx, project: ProjectRuntime, customer: Customer, messageRowId: number, now: Date, known?: KnownWait): Promise<void> {
+  const started = await startWait(tx, project, customer, messageRowId, now, known)
   const { outsideHoursReply, businessHours } = project.config.sla
   if (!started || !outsideHoursReply || isBusinessTime(now, businessHours)) return
   const [wait] = await tx.select({ autoRepliedAt: unansweredWaits.autoRepliedAt }).from(unansweredWaits).where(waitOf(project.id, customer.id))
