@@ -101,7 +101,9 @@ export async function runCapacity(ctx: ScenarioContext): Promise<ScenarioResult>
         'relay = client message created → copy created in a topic, per copy; all-copies = until the last copy of a message.',
         'full-scan rows / copy: MariaDB Handler_read_rnd_next over the phase (whole server, the bench’s own reads included); CPU s / 1000 messages: CPU seconds of each process over the phase (traffic and settling) per 1,000 client messages offered.',
         ...(options.seeded
-          ? ['Customers seeded (--seeded: account, active customer, assignment, open CS and CR topics inserted directly; their topics given to the simulator), not onboarded; traffic goes round-robin over them in order, so with more customers than messages each message is its customer’s first.']
+          ? [
+              'Customers seeded (--seeded: account, active customer, assignment, open CS and CR topics inserted directly; their topics given to the simulator), not onboarded; traffic goes round-robin over them in order, so with more customers than messages each message is its customer’s first.',
+            ]
           : []),
       ],
     }

@@ -42,7 +42,10 @@ class CopyRecorder {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_PER_STATEMENT)
         try {
-          const recorded = await recordCopies(this.db, batch.map((w) => w.record))
+          const recorded = await recordCopies(
+            this.db,
+            batch.map((w) => w.record),
+          )
           batch.forEach((w, i) => w.resolve(recorded[i]!))
         } catch (error) {
           // Each caller retries its own record (retryTransient): a batch never fails a copy that was not in it.

@@ -142,19 +142,24 @@ describe('claim tokens', () => {
       const claims = await claimJobs(db, 'live', 8, 60)
       expect(claims.map((c) => c.id).sort()).toEqual([...ids].sort())
       const links = await Promise.all(
-        claims.map(async () => Number((await db.insert(relayLinks).values({ projectId: h.projectId, messageId: 1, chatId: h.groups[0]!.id, botId: h.bots[0]!.id, kind: 'relay' }))[0].insertId)),
+        claims.map(async () =>
+          Number((await db.insert(relayLinks).values({ projectId: h.projectId, messageId: 1, chatId: h.groups[0]!.id, botId: h.bots[0]!.id, kind: 'relay' }))[0].insertId),
+        ),
       )
       // The last claim lost its row (a stale worker's token): its record must write nothing.
       const claimOf = (i: number) => (i === 3 ? { id: claims[i]!.id, token: 'stale' } : claims[i]!)
       recorder.statements.length = 0
       const recorded = await Promise.all(
-        claims.map((_, i) => recordCopySent(db, claimOf(i), { linkId: links[i]!, copyMessageId: 100 + i, threadId: i === 0 ? null : 7, botId: h.bots[0]!.id }, { messageId: 100 + i })),
+        claims.map((_, i) =>
+          recordCopySent(db, claimOf(i), { linkId: links[i]!, copyMessageId: 100 + i, threadId: i === 0 ? null : 7, botId: h.bots[0]!.id }, { messageId: 100 + i }),
+        ),
       )
       expect(recorded).toEqual([true, true, true, false])
       // The first alone (nothing else was waiting), the other three together, and a read of which the batch wrote (one was stale).
       expect(recorder.statements.filter((s) => /^\s*UPDATE \(SELECT/.test(s))).toHaveLength(2)
       expect(recorder.statements).toHaveLength(3)
-      for (const [i, claim] of claims.entries()) expect(await row(claim.id)).toMatchObject(i === 3 ? { state: 'sending' } : { state: 'sent', result: JSON.stringify({ messageId: 100 + i }) })
+      for (const [i, claim] of claims.entries())
+        expect(await row(claim.id)).toMatchObject(i === 3 ? { state: 'sending' } : { state: 'sent', result: JSON.stringify({ messageId: 100 + i }) })
       const written = await Promise.all(links.map(async (id) => (await db.select().from(relayLinks).where(eq(relayLinks.id, id)))[0]!))
       expect(written.map((l) => [l.copyMessageId, l.threadId])).toEqual([
         [100, null],
