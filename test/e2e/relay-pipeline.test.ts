@@ -179,10 +179,16 @@ describe('a copy variant in a CR reassignment', () => {
     h.sim.sendPrivate(zoeId(), clientBot(), { text: 'Hola' })
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, 'Hola')
     const { message } = await storedWithCopies('Hola')
-    const [inCr] = await h.database.db
-      .select()
-      .from(relayLinks)
-      .where(and(eq(relayLinks.messageId, message!.id), eq(relayLinks.chatId, zoe.crChat)))
+    // Sent means recorded: the copy can show in the topic a moment before its id is written.
+    const crLink = async () =>
+      (
+        await h.database.db
+          .select()
+          .from(relayLinks)
+          .where(and(eq(relayLinks.messageId, message!.id), eq(relayLinks.chatId, zoe.crChat)))
+      )[0]
+    await pollUntil(async () => (await crLink())?.copyMessageId != null, { message: 'the CR copy recorded' })
+    const inCr = await crLink()
     expect(await setCopyVariant(h.app.deps, project(), inCr!.id, { text: 'Hello (translated)' })).toBe('edited')
     await waitForTopicMessage(h, zoe.crChat, zoe.cr, (m) => m.text === 'Hello (translated)' && m.edited)
     h.sim.sendGroup(h.world.people.alice.id, cs(), { text: '/reassign south now' }, { threadId: zoe.cs })

@@ -30,7 +30,9 @@ const isRedriveScan = (statement: string) => /^select `bot_id`, `update_id`, `pa
 /** The instance's lease heartbeat (renewal, take-over, recount). */
 const isLeaseHeartbeat = (statement: string) => /\bleases\b/.test(statement)
 /** Background work that may fall into the measured window. */
-const isBackground = (statement: string) => isDueCheck(statement) || isRedriveScan(statement) || isLeaseHeartbeat(statement)
+/** A pooled connection's auto-increment step, read on its first multi-row insert (src/db/insert-ids.ts): once per connection, not per message. */
+const isStepRead = (statement: string) => /^SELECT @@SESSION\.auto_increment_increment/.test(statement)
+const isBackground = (statement: string) => isDueCheck(statement) || isRedriveScan(statement) || isLeaseHeartbeat(statement) || isStepRead(statement)
 
 /**
  * One client message with two copies (CS and CR), each statement counted: the update stored and
