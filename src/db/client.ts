@@ -45,8 +45,8 @@ export function createDatabase(
     trace: false,
     // Drizzle sends text queries (no server-side prepared statements), but mysql2 gives every
     // connection an LRU for them that allocates its arrays at full size up front: 4 × 16,000 slots,
-    // 0.5 MB a connection. In the bench's scale scenario (30 pool connections + one lock connection, before leases,
-    // per polled bot) that was 29 MB of the service's ~60 MB live heap (heap snapshot).
+    // 0.5 MB a connection. In the bench's scale scenario (30 pool connections + one lock connection
+    // per polled bot, before leases) that was 29 MB of the service's ~60 MB live heap (heap snapshot).
     maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION,
   } as const
   const prepare = (pool: Pool) => {
