@@ -210,42 +210,26 @@ export async function recordHandlingFailure(db: DbOrTx, key: UpdateKey, reason: 
  * /failed) rather than stopping the redrive of the others.
  */
 export async function unhandledUpdates(db: DbOrTx, botId: number, olderThanMs = 0): Promise<Update[]> {
-  const rows = await db
-    .select({ updateId: updates.updateId, payload: updates.payload })
-    .from(updates)
-    .where(
-      and(
-        eq(updates.botId, botId),
-        eq(updates.state, 'received'),
-        unclaimed,
-        // On the database's clock (the one that wrote updated_at); age 0 takes every one, even one stored this instant.
-        olderThanMs > 0 ? lt(updates.updatedAt, sql`CURRENT_TIMESTAMP(3) - INTERVAL ${olderThanMs * 1000} MICROSECOND`) : undefined,
-      ),
-    )
-    .orderBy(asc(updates.updateId))
-    .limit(500)
-  const readable: Update[] = []
-  for (const row of rows) {
-    try {
-      readable.push(JSON.parse(row.payload) as Update)
-    } catch (error) {
-      await parkUnreadableUpdate(db, { botId, updateId: row.updateId }, error as Error)
-    }
-  }
-  return readable
+  return (await unhandledUpdatesOfBots(db, [botId], olderThanMs)).map((row) => row.update)
 }
 
 /**
- * The updates left unhandled of several bots in one statement (an instance's periodic redrive of
- * every bot it polls, or of every webhook bot): oldest first per bot, at most 500 in all.
+ * `unhandledUpdates` of several bots in one statement (an instance's periodic redrive of every
+ * bot it polls, or of every webhook bot): oldest first, at most 500 in all.
  */
-export async function unhandledUpdatesOfBots(db: DbOrTx, botIds: number[], olderThanMs: number): Promise<Array<{ botId: number; update: Update }>> {
+export async function unhandledUpdatesOfBots(db: DbOrTx, botIds: number[], olderThanMs = 0): Promise<Array<{ botId: number; update: Update }>> {
   if (botIds.length === 0) return []
   const rows = await db
     .select({ botId: updates.botId, updateId: updates.updateId, payload: updates.payload })
     .from(updates)
     .where(
-      and(eq(updates.state, 'received'), inArray(updates.botId, botIds), unclaimed, lt(updates.updatedAt, sql`CURRENT_TIMESTAMP(3) - INTERVAL ${olderThanMs * 1000} MICROSECOND`)),
+      and(
+        eq(updates.state, 'received'),
+        inArray(updates.botId, botIds),
+        unclaimed,
+        // On the database's clock (the one that wrote updated_at); age 0 takes every one, even one stored this instant.
+        olderThanMs > 0 ? lt(updates.updatedAt, sql`CURRENT_TIMESTAMP(3) - INTERVAL ${olderThanMs * 1000} MICROSECOND`) : undefined,
+      ),
     )
     .orderBy(asc(updates.updateId))
     .limit(500)
