@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { BenchDatabase, BenchServer } from './bench-database.js'
+import { shapeOf } from './profile.js'
 
 /**
  * The database side of agency-scale: MariaDB's statement counters over a window, every statement
@@ -58,7 +59,7 @@ export function statementShapes(path: string): StatementShape[] {
       .trim()
     lines = []
     if (!statement || isBenchOwn(statement)) return
-    const shape = shapeOf(statement)
+    const shape = shapeOf(statement, 200)
     const entry = shapes.get(shape) ?? { shape, count: 0, source: sourceOf(statement), rowsExaminedPerStatement: 0, sample: statement, rows: 0 }
     entry.count++
     entry.rows += rows
@@ -104,17 +105,6 @@ function sourceOf(statement: string): string {
   if (/`unanswered_waits`/i.test(statement)) return 'cron reminders'
   if (/^(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SET )/i.test(statement)) return 'transaction control'
   return 'other'
-}
-
-function shapeOf(statement: string): string {
-  return statement
-    .replace(/'(?:[^'\\]|\\.)*'/g, '?')
-    .replace(/\b\d+(\.\d+)?\b/g, 'N')
-    .replace(/\(\s*[?N](\s*,\s*[?N])*\s*\)/g, '(…)')
-    .replace(/(\(…\)\s*,\s*)+\(…\)/g, '(…),…')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200)
 }
 
 export interface TableSize {

@@ -93,7 +93,8 @@ export function summariseSlowLog(path: string, top = 12): StatementCost[] {
     }))
 }
 
-function shapeOf(statement: string): string {
+/** A statement's shape: literals as `?`/`N`, value lists folded, whitespace collapsed, cut at `length`. */
+export function shapeOf(statement: string, length = 140): string {
   return statement
     .replace(/'(?:[^'\\]|\\.)*'/g, '?')
     .replace(/\b\d+(\.\d+)?\b/g, 'N')
@@ -101,7 +102,7 @@ function shapeOf(statement: string): string {
     .replace(/(\(…\)\s*,\s*)+\(…\)/g, '(…),…')
     .replace(/\s+/g, ' ')
     .trim()
-    .slice(0, 140)
+    .slice(0, length)
 }
 
 interface CpuProfile {
