@@ -1,7 +1,7 @@
 import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { Database } from '../../db/client.js'
-import { unhandledUpdates, unhandledUpdatesOfBots } from '../../db/repositories/updates.js'
+import { unhandledUpdatesOfBots } from '../../db/repositories/updates.js'
 import type { Logger } from '../../logger.js'
 import type { BotContext } from '../shared/context.js'
 import { handleInOrder } from './in-order.js'
@@ -13,27 +13,17 @@ import { handleInOrder } from './in-order.js'
  * customer in hand elsewhere waits for the next round, so order holds. Used by polling and
  * webhook ingress alike. A failure is logged with the bot and update ids and the others go on.
  */
-export async function redriveUnhandled(bot: Bot<BotContext>, db: Database, botId: number, logger: Logger, olderThanMs: number): Promise<void> {
-  let pending
-  try {
-    pending = await unhandledUpdates(db, botId, olderThanMs)
-  } catch (error) {
-    logger.warn({ err: error, botId }, 'could not list the updates left unhandled; trying again later')
-    return
-  }
-  await handlePending(bot, db, botId, logger, pending)
+export function redriveUnhandled(bot: Bot<BotContext>, db: Database, botId: number, logger: Logger, olderThanMs: number): Promise<void> {
+  return redriveUnhandledOf(new Map([[botId, bot]]), db, logger, olderThanMs)
 }
 
-/**
- * The same for several bots in one statement (`olderThanMs` > 0): an instance's periodic look,
- * whose cost stays one statement however many bots it polls.
- */
+/** The same for several bots in one statement: an instance's periodic look, whose cost stays one statement however many bots it polls. */
 export async function redriveUnhandledOf(bots: ReadonlyMap<number, Bot<BotContext>>, db: Database, logger: Logger, olderThanMs: number): Promise<void> {
   let pending
   try {
     pending = await unhandledUpdatesOfBots(db, [...bots.keys()], olderThanMs)
   } catch (error) {
-    logger.warn({ err: error }, 'could not list the updates left unhandled; trying again later')
+    logger.warn({ err: error, botIds: [...bots.keys()] }, 'could not list the updates left unhandled; trying again later')
     return
   }
   const byBot = new Map<number, Update[]>()
