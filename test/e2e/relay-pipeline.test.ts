@@ -159,10 +159,18 @@ describe('a copy variant', () => {
     h.sim.sendGroup(h.world.people.alice.id, cs(), { text: 'Bonjour' }, { threadId: zoe.cs })
     await waitForPrivate(h, zoeId(), clientBot(), 'Alice · CS\nBonjour')
     const { message } = await storedWithCopies('Bonjour')
-    const [toClient] = await h.database.db
-      .select()
-      .from(relayLinks)
-      .where(and(eq(relayLinks.messageId, message!.id), isNull(relayLinks.topicId)))
+    // Shown to the client is not yet recorded: until its id is written, a variant is only stored.
+    let toClient: typeof relayLinks.$inferSelect | undefined
+    await pollUntil(
+      async () => {
+        ;[toClient] = await h.database.db
+          .select()
+          .from(relayLinks)
+          .where(and(eq(relayLinks.messageId, message!.id), isNull(relayLinks.topicId)))
+        return toClient?.copyMessageId != null
+      },
+      { message: 'the client copy recorded' },
+    )
     expect(await setCopyVariant(h.app.deps, project(), toClient!.id, { text: 'Hello', entities: [{ type: 'italic', offset: 0, length: 5 }] })).toBe('edited')
     const edited = await h.sim.waitFor(() => h.sim.privateMessages(zoeId(), clientBot()).find((m) => m.text === 'Alice · CS\nHello' && m.edited))
     expect(edited.entities).toEqual([
