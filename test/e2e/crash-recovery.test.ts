@@ -26,12 +26,12 @@ beforeAll(async () => {
   // A short lease, so rows the killed process had claimed are retried within the test.
   // A budget of 20 messages/s per group makes the replay take a couple of seconds.
   // Scripted bursts from one client: well past the flood limit, which is not what this tests.
-  // Short instance leases: the killed process's bots are taken up by the next start within ~2 s, not 6.
+  // Short instance leases: the killed process's bots are taken up by the next start within ~3 s, not 6-8.
   config = {
     ...base,
     delivery: { ...base.delivery, leaseSeconds: 5, budgets: { groupPerMinute: 1200, privatePerSecond: 20, privateBurst: 20 } },
     projects: base.projects.map((project) => ({ ...project, flood: { maxMessages: 1000 } })),
-    leases: { heartbeatMs: 500, ttlMs: 2000 },
+    leases: { heartbeatMs: 500, ttlMs: 2500 },
   }
   createConfig(config)
   service = serviceProcess(config)
