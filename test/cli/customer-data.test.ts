@@ -1,16 +1,15 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { count, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { customerCli } from '../../src/cli/customer.js'
 import { auditLog, customers, fileCache, messages, updates } from '../../src/db/schema/index.js'
 import { waitForTopicMessage } from '../support/flows.js'
 import { useOnboardedZoe } from '../support/suite.js'
 import { outboxSettled, pollUntil } from '../support/poll.js'
+import { runCli, spawnCli } from '../support/cli.js'
 
 const { h, zoe } = useOnboardedZoe()
 
-const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/customer.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
+const run = (...args: string[]) => runCli(customerCli, args, { DATABASE_URL: h.database.url })
 
 describe('personal data: npm run customer -- export / forget', () => {
   it('exports everything stored about a customer, then erases their content and keeps anonymous rows', async () => {
@@ -24,7 +23,10 @@ describe('personal data: npm run customer -- export / forget', () => {
     // The photo went to two topics through the CS and CR bots: each cached the source file.
     await pollUntil(async () => (await h.database.db.select({ n: count() }).from(fileCache))[0]!.n > 0)
 
-    const exported = JSON.parse((await run('export', 'zoe@example.com', '--project', h.world.project.key)).stdout) as Record<string, unknown> & {
+    // As its own process, as `npm run customer` runs it: the JSON on stdout, exit code 0.
+    const exportedByProcess = await spawnCli('src/cli/customer.ts', ['export', 'zoe@example.com', '--project', h.world.project.key], { DATABASE_URL: h.database.url })
+    expect(exportedByProcess.code).toBe(0)
+    const exported = JSON.parse(exportedByProcess.stdout) as Record<string, unknown> & {
       customer: { id: number; firstName: string }
       account: { email: string }
       messages: Array<{ text: string | null; raw: { caption?: string } }>
@@ -50,6 +52,7 @@ describe('personal data: npm run customer -- export / forget', () => {
 
     const stored = (await h.database.db.select({ n: count() }).from(messages).where(eq(messages.customerId, id)))[0]!.n
     const forgot = await run('forget', String(id), '--project', h.world.project.key)
+    expect(forgot.code).toBe(0)
     expect(forgot.stderr).toMatch(/forgotten: \d+ message\(s\) erased, [1-9]\d* cached file\(s\) dropped/)
     const after = await h.database.db.select().from(messages).where(eq(messages.customerId, id))
     expect(after).toHaveLength(stored)
@@ -62,17 +65,15 @@ describe('personal data: npm run customer -- export / forget', () => {
     const actions = (await h.database.db.select().from(auditLog).where(eq(auditLog.customerId, id))).map((a) => a.action)
     expect(actions).toEqual(expect.arrayContaining(['customer_exported', 'customer_forgotten']))
     // The export after the erasure holds no trace of the content.
-    const again = (await run('export', String(id), '--project', h.world.project.key)).stdout
+    const { code, stdout: again } = await run('export', String(id), '--project', h.world.project.key)
+    expect(code).toBe(0)
     expect(again).not.toContain('4111')
     expect(again).not.toContain('my passport')
   })
 
   it('refuses an unknown customer or project, and a missing --project', async () => {
-    // Three processes at once: each spends most of its time starting up.
-    await Promise.all([
-      expect(run('export', 'nobody@example.com', '--project', h.world.project.key)).rejects.toMatchObject({ code: 1 }),
-      expect(run('forget', '1', '--project', 'nope')).rejects.toMatchObject({ code: 2 }),
-      expect(run('export', '1')).rejects.toMatchObject({ code: 2 }),
-    ])
+    expect(await run('export', 'nobody@example.com', '--project', h.world.project.key)).toMatchObject({ code: 1, stderr: expect.stringContaining('No customer') })
+    expect(await run('forget', '1', '--project', 'nope')).toMatchObject({ code: 2, stderr: expect.stringContaining('No project "nope"') })
+    expect(await run('export', '1')).toMatchObject({ code: 2, stderr: expect.stringContaining('usage:') })
   })
 })

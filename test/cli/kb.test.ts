@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kbCli } from '../../src/cli/kb.js'
 import { projects } from '../../src/db/schema/index.js'
+import { runCli, spawnCli } from '../support/cli.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 
 let database: TestDatabase
@@ -32,17 +32,13 @@ afterAll(async () => {
   await database.close()
 })
 
-const kb = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/kb.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: database.url, TOPICDESK_CONFIG: join(dir, 'config.json') },
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  )
+const env = () => ({ DATABASE_URL: database.url, TOPICDESK_CONFIG: join(dir, 'config.json') })
+const kb = (...args: string[]) => runCli(kbCli, args, env())
 
 describe('npm run kb', () => {
   it('syncs the configured folder, again without changes, and refuses a broken file by its path', async () => {
-    const first = await kb('sync', '--project', 'acme')
+    // As its own process, as `npm run kb` runs it.
+    const first = await spawnCli('src/cli/kb.ts', ['sync', '--project', 'acme'], env())
     expect(first.code).toBe(0)
     expect(first.stdout).toMatch(/Knowledge base of acme synced from .*kb\/acme: 7 file\(s\), \d+ passage\(s\) added, 0 removed, 0 unchanged\./)
     const again = await kb('sync', '--project', 'acme')

@@ -39,7 +39,7 @@ describe('the demo story', () => {
   it('completes and prints each outcome under its own step when some copies are slow', async () => {
     const { sim, world } = h
     const slow = (token: string, method: string, chatId: number) =>
-      sim.failNext({ token, method, chatId, times: 1, error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } })
+      sim.failNext({ token, method, chatId, times: 1, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } })
     const lines: string[] = []
     const names = new Map<number, string>([
       [world.bots.cs.id, 'CS bot'],

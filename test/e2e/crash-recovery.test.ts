@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type App } from '../../src/app.js'
 import { createConfig } from '../../src/config/index.js'
+import type { ConfigInput } from '../../src/config/schema.js'
 import { updates } from '../../src/db/schema/index.js'
 import { createSampleWorld, sampleConfig, type SampleWorld } from '../../src/demo/sample-world.js'
+import { createLogger } from '../../src/logger.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { importSampleAccounts } from '../support/harness.js'
@@ -11,7 +14,9 @@ import { serviceProcess } from '../support/service-process.js'
 let sim: Simulator
 let database: TestDatabase
 let world: SampleWorld
+let config: ConfigInput
 let service: ReturnType<typeof serviceProcess>
+let restarted: App | undefined
 
 beforeAll(async () => {
   sim = await startSimulator()
@@ -21,10 +26,12 @@ beforeAll(async () => {
   // A short lease, so rows the killed process had claimed are retried within the test.
   // A budget of 20 messages/s per group makes the replay take a couple of seconds.
   // Scripted bursts from one client: well past the flood limit, which is not what this tests.
-  const config = {
+  // Short instance leases: the killed process's bots are taken up by the next start within ~3 s, not 6-8.
+  config = {
     ...base,
     delivery: { ...base.delivery, leaseSeconds: 5, budgets: { groupPerMinute: 1200, privatePerSecond: 20, privateBurst: 20 } },
     projects: base.projects.map((project) => ({ ...project, flood: { maxMessages: 1000 } })),
+    leases: { heartbeatMs: 500, ttlMs: 2500 },
   }
   createConfig(config)
   service = serviceProcess(config)
@@ -33,6 +40,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await service?.stop()
+  await restarted?.stop()
   await sim?.close()
   await database?.close()
 })
@@ -91,7 +99,8 @@ describe('a service process killed with SIGKILL', () => {
     await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).filter((m) => m.text?.includes('seq ')).length >= 5)
     await service.kill()
     const before = sim.chatMessages(south, { threadId: topic.message_thread_id }).filter((m) => m.text?.includes('seq ')).length
-    await service.start()
+    // The next start in this process (what it does with the half-done replay is what is proven; the kill needed a process).
+    restarted = await startApp(createConfig(config), createLogger('error'))
     await sim.waitFor(() => sim.chatMessages(south, { threadId: topic.message_thread_id }).find((m) => m.text?.includes('End of history')))
     const replayed = sim
       .chatMessages(south, { threadId: topic.message_thread_id })

@@ -38,7 +38,7 @@ export function serviceProcess(config: unknown) {
     /** SIGTERM; resolves with the exit code once the process is gone. */
     stop(): Promise<number | null> {
       const proc = child
-      if (!proc || proc.exitCode !== null) return Promise.resolve(proc?.exitCode ?? null)
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc?.exitCode ?? null)
       return new Promise((resolve) => {
         proc.once('exit', (code) => resolve(code))
         proc.kill('SIGTERM')
