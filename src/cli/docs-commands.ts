@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { staffCommands } from '../bots/staff/commands/index.js'
 import { renderCommandTable } from '../bots/staff/commands/render.js'
+import { processIo, runWhenMain, writeLine, type CliIo } from './run-cli.js'
 
 /** `npm run docs:commands`: rewrites the README's staff command table from the command registry. */
 export const START = '<!-- staff-commands:start (npm run docs:commands) -->'
@@ -14,10 +15,14 @@ export function withCommandTable(readme: string): string {
   return `${readme.slice(0, start + START.length)}\n${renderCommandTable(staffCommands)}\n${readme.slice(end)}`
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Rewrites the README's table when the registry changed it. */
+function docsCommandsCli(_argv: string[], io: CliIo = processIo): Promise<number> {
   const path = new URL('../../README.md', import.meta.url)
   const readme = readFileSync(path, 'utf8')
   const updated = withCommandTable(readme)
   if (updated !== readme) writeFileSync(path, updated)
-  console.log(updated === readme ? 'README.md: the staff command table is up to date' : 'README.md: staff command table rewritten')
+  writeLine(io.stdout, updated === readme ? 'README.md: the staff command table is up to date' : 'README.md: staff command table rewritten')
+  return Promise.resolve(0)
 }
+
+runWhenMain(import.meta.url, docsCommandsCli)

@@ -8,7 +8,7 @@ import { disabledProvider } from '../assistant/provider.js'
 import { systemClock } from '../domain/clock.js'
 import { citationOf, isConfident, syncKnowledge } from '../domain/knowledge/index.js'
 import { NO_PROJECT, projectIdOf } from './project-option.js'
-import { runWithDatabase } from './run-cli.js'
+import { configPathOf, fail, runWhenMain, withDatabase, writeLine, type CliIo } from './run-cli.js'
 
 const usage = [
   'usage: npm run kb -- sync --project <key> [--folder <path>]   (the folder: projects[].assistant.knowledge of TOPICDESK_CONFIG or config/topicdesk.yaml)',
@@ -16,43 +16,44 @@ const usage = [
 ].join('\n')
 
 /** `npm run kb -- sync|search`: a project's knowledge base (see domain/knowledge), against DATABASE_URL. */
-async function kbCommand(db: Database, argv: string[]): Promise<number> {
+async function kbCommand(db: Database, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { project: { type: 'string' }, folder: { type: 'string' } } })
   const [command, ...words] = positionals
-  if (!values.project) return fail(usage, 2)
+  if (!values.project) return fail(io, usage, 2)
   const projectId = await projectIdOf(db, values.project)
-  if (projectId === null) return fail(NO_PROJECT(values.project), 2)
+  if (projectId === null) return fail(io, NO_PROJECT(values.project), 2)
   if (command === 'sync' && words.length === 0) {
-    const configured = configuredAssistant(values.project)
-    if (configured instanceof Error && values.folder === undefined) return fail(configured.message, 2)
+    const configured = configuredAssistant(values.project, io.env)
+    if (configured instanceof Error && values.folder === undefined) return fail(io, configured.message, 2)
     const settings = configured instanceof Error ? undefined : configured
     const folder = values.folder ?? settings?.knowledge
-    if (!folder) return fail(`Project ${values.project} has no knowledge folder: set projects[].assistant.knowledge in the config, or give --folder.`, 2)
+    if (!folder) return fail(io, `Project ${values.project} has no knowledge folder: set projects[].assistant.knowledge in the config, or give --folder.`, 2)
     // Embedded by the project's embedding model when the config names one (its tokens counted like the service's).
     const embedder = knowledgeEmbedder(providerOf(db, { id: projectId, key: values.project }, settings), settings)
     const report = await syncKnowledge(db, projectId, folder, embedder ? { embedder } : {}).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return new Error(`The knowledge folder ${folder} does not exist.`)
       throw error
     })
-    if (report instanceof Error) return fail(report.message, 1)
-    console.log(
+    if (report instanceof Error) return fail(io, report.message, 1)
+    writeLine(
+      io.stdout,
       `Knowledge base of ${values.project} synced from ${folder}: ${report.files} file(s), ${report.inserted} passage(s) added, ${report.deleted} removed, ${report.unchanged} unchanged${embedder ? `, ${report.embedded} embedded` : ''}.`,
     )
-    if (report.embeddingFailed) console.error(`Embedding stopped after ${report.embedded} passage(s): ${report.embeddingFailed}. The next sync goes on.`)
-    for (const file of report.broken) console.error(`Refused ${file.source}: ${file.reason} (its earlier passages are kept).`)
+    if (report.embeddingFailed) writeLine(io.stderr, `Embedding stopped after ${report.embedded} passage(s): ${report.embeddingFailed}. The next sync goes on.`)
+    for (const file of report.broken) writeLine(io.stderr, `Refused ${file.source}: ${file.reason} (its earlier passages are kept).`)
     return report.broken.length ? 1 : 0
   }
   if (command === 'search' && words.length > 0) {
-    const configured = configuredAssistant(values.project)
+    const configured = configuredAssistant(values.project, io.env)
     const settings = configured instanceof Error ? undefined : configured
     const project = { id: projectId, config: { assistant: settings } }
     const passages = await passagesFor(db, providerOf(db, { id: projectId, key: values.project }, settings), project, words.join(' '), 5)
     const confident = isConfident(project, passages)
-    for (const passage of passages) console.log(`${passage.score.toFixed(3)}  #${passage.id}  ${citationOf(passage)}`)
-    console.log(passages.length ? `Confident: ${confident ? 'yes' : 'no'}` : 'No passage found.')
+    for (const passage of passages) writeLine(io.stdout, `${passage.score.toFixed(3)}  #${passage.id}  ${citationOf(passage)}`)
+    writeLine(io.stdout, passages.length ? `Confident: ${confident ? 'yes' : 'no'}` : 'No passage found.')
     return 0
   }
-  return fail(usage, 2)
+  return fail(io, usage, 2)
 }
 
 /** The project's provider for embeddings (none without an assistant). */
@@ -61,19 +62,15 @@ function providerOf(db: Database, project: { id: number; key: string }, settings
 }
 
 /** The project's merged `assistant` settings from the service's config file (undefined: none), or why they cannot be read. */
-function configuredAssistant(key: string): AssistantSettings | undefined | Error {
-  const path = process.env.TOPICDESK_CONFIG ?? 'config/topicdesk.yaml'
+function configuredAssistant(key: string, env: NodeJS.ProcessEnv): AssistantSettings | undefined | Error {
+  const path = configPathOf(env)
   try {
-    return loadConfig(path).projects.find((project) => project.key === key)?.assistant
+    return loadConfig(path, env).projects.find((project) => project.key === key)?.assistant
   } catch (error) {
     if (error instanceof ConfigError) return new Error(`kb reads projects[].assistant from the config: ${error.message}`)
     throw error
   }
 }
 
-function fail(message: string, code: number): number {
-  console.error(message)
-  return code
-}
-
-runWithDatabase(kbCommand)
+export const kbCli = withDatabase(kbCommand)
+runWhenMain(import.meta.url, kbCli)

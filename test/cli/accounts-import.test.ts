@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { accountsImportCli } from '../../src/cli/accounts-import.js'
 import { accounts, projects } from '../../src/db/schema/index.js'
+import { runCli, spawnCli, type CliOutcome } from '../support/cli.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
-
-const run = promisify(execFile)
 
 /** `npm run accounts:import` as an operator runs it: the service's config file plus DATABASE_URL. */
 describe('accounts:import', () => {
@@ -29,13 +27,9 @@ describe('accounts:import', () => {
     await testDb?.close()
   })
 
-  const importCsv = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/cli/accounts-import.ts', join(dir, 'accounts.csv'), ...args], {
-      env: { ...process.env, DATABASE_URL: testDb.url, TOPICDESK_CONFIG: join(dir, 'config.json') },
-    }).then(
-      ({ stdout }) => ({ code: 0, output: stdout }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
-    )
+  const env = () => ({ DATABASE_URL: testDb.url, TOPICDESK_CONFIG: join(dir, 'config.json') })
+  const outcome = ({ code, stdout, stderr }: CliOutcome) => ({ code, output: stdout + stderr })
+  const importCsv = async (...args: string[]) => outcome(await runCli(accountsImportCli, [join(dir, 'accounts.csv'), ...args], env()))
 
   it('refuses a project key that is not in the config and imports nothing', async () => {
     const result = await importCsv('--project', 'acmee')
@@ -48,8 +42,11 @@ describe('accounts:import', () => {
     expect(await importCsv()).toEqual({ code: 1, output: expect.stringContaining('several projects are configured (acme, beta); choose one with --project') })
   })
 
-  it('imports into a configured project, named as in the config', async () => {
-    expect(await importCsv('--project', 'beta')).toEqual({ code: 0, output: expect.stringContaining('imported 1 account(s) into project "beta": 1 new, 0 updated') })
+  it('imports into a configured project, named as in the config (as its own process: npm run accounts:import)', async () => {
+    expect(outcome(await spawnCli('src/cli/accounts-import.ts', [join(dir, 'accounts.csv'), '--project', 'beta'], env()))).toEqual({
+      code: 0,
+      output: expect.stringContaining('imported 1 account(s) into project "beta": 1 new, 0 updated'),
+    })
     expect(await testDb.db.select({ key: projects.key, name: projects.name }).from(projects)).toEqual([{ key: 'beta', name: 'beta brand' }])
   })
 })
