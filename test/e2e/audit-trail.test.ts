@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { and, asc, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { apiKeys, auditEvents, customers } from '../../src/db/schema/index.js'
 import { changeOwner } from '../../src/domain/owners/change-owner.js'
 import { createApiKey } from '../../src/server/api/api-keys.js'
 import type { SimUser } from '../../src/simulator/index.js'
+import { auditCli } from '../../src/cli/audit.js'
+import { runCli, spawnCli, type CliOutcome } from '../support/cli.js'
 import { askInGroup, buttonData, onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { outboxSettled } from '../support/poll.js'
 import { lateBound, useHarness } from '../support/suite.js'
@@ -26,8 +26,14 @@ const h = useHarness({
   },
 })
 
-const exportAudit = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/audit.ts', 'export', '--project', 'acme', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
+/** `npm run audit -- export`, in this process; with `spawned`, as its own process (once: the path every command shares). */
+const exportAudit = async (...args: string[]) => succeeded(await runCli(auditCli, ['export', '--project', 'acme', ...args], { DATABASE_URL: h.database.url }))
+const spawned = async (...args: string[]) => succeeded(await spawnCli('src/cli/audit.ts', ['export', '--project', 'acme', ...args], { DATABASE_URL: h.database.url }))
+/** The command's outcome once it exited 0 (as execFile's promise resolved only then). */
+const succeeded = (outcome: CliOutcome): CliOutcome => {
+  expect(outcome.code, outcome.stderr).toBe(0)
+  return outcome
+}
 
 /** A formula a spreadsheet would run: the CSV export must neutralise it. */
 const FORMULA = "=cmd|' /C calc'!A0"
@@ -101,7 +107,7 @@ describe('audit trail', () => {
     expect((await askInGroup(h, alice, world.groups.cs.id, '/audit soon')).text).toBe('Use /audit or /audit <days> (1 to 365).')
 
     const [yesterday, today] = [Date.now() - 24 * 3600_000, Date.now()].map((t) => new Date(t).toISOString().slice(0, 10)) as [string, string]
-    const csv = await exportAudit('--from', yesterday, '--to', today)
+    const csv = await spawned('--from', yesterday, '--to', today)
     const lines = csv.stdout.trimEnd().split('\n')
     expect(lines[0]).toBe('id,time,project,kind,actor_user_id,api_key_id,customer_id,details,text')
     expect(lines).toHaveLength(events.length + 1)

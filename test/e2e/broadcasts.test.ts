@@ -1,13 +1,13 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditEvents, broadcasts, customerAttributions, customers, customerTags, linkClicks, links, outbox, systemTopics } from '../../src/db/schema/index.js'
 import { parseSegment, segmentRecipients } from '../../src/domain/broadcasts/segment.js'
 import { forgetCustomer } from '../../src/domain/personal-data.js'
+import { broadcastCli } from '../../src/cli/broadcast.js'
+import { runCli, spawnCli, type CliOutcome } from '../support/cli.js'
 import { pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
@@ -258,11 +258,14 @@ describe('broadcasts', () => {
     const message = join(dir, 'message.txt')
     writeFileSync(message, 'Spring news from the command line.\n')
     const readers = await seedClients(3, ['cli'])
-    const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/broadcast.ts', '--project', world.project.key, ...args], {
-        env: { ...process.env, DATABASE_URL: h.database.url, TOPICDESK_CONFIG: config },
-      })
-    const counted = await run(['--segment', 'tag:cli', '--message', message])
+    const env = { DATABASE_URL: h.database.url, TOPICDESK_CONFIG: config }
+    const succeeded = (outcome: CliOutcome) => {
+      expect(outcome.code, outcome.stderr).toBe(0)
+      return outcome
+    }
+    // In this process, but the count: `npm run broadcast` as its own process (the path every command shares).
+    const run = async (args: string[]) => succeeded(await runCli(broadcastCli, ['--project', world.project.key, ...args], env))
+    const counted = succeeded(await spawnCli('src/cli/broadcast.ts', ['--project', world.project.key, '--segment', 'tag:cli', '--message', message], env))
     expect(counted.stdout).toContain('3 client(s) in tag:cli')
     const started = await run(['--segment', 'tag:cli', '--message', message, '--yes'])
     const id = /Broadcast #(\d+)/.exec(started.stdout)![1]!

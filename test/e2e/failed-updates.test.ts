@@ -1,21 +1,19 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { and, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { retryFailedUpdate } from '../../src/db/repositories/updates.js'
 import { projects, updates } from '../../src/db/schema/index.js'
+import { outboxCli as outboxCommand } from '../../src/cli/outbox.js'
+import { runCli, spawnCli, type CliOutcome } from '../support/cli.js'
 import { buttonData, waitForTopicMessage } from '../support/flows.js'
 import { pollUntil } from '../support/poll.js'
 import { useOnboardedZoe } from '../support/suite.js'
 
 const { h, zoe } = useOnboardedZoe()
 
-const run = promisify(execFile)
-const outboxCli = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli/outbox.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } }).then(
-    ({ stdout }) => ({ code: 0, output: stdout }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
-  )
+/** `npm run outbox`, in this process; with `spawned`, as its own process (once: the path every command shares). */
+const outboxCli = async (...args: string[]) => outputOf(await runCli(outboxCommand, args, { DATABASE_URL: h.database.url }))
+const spawned = async (...args: string[]) => outputOf(await spawnCli('src/cli/outbox.ts', args, { DATABASE_URL: h.database.url }))
+const outputOf = ({ code, stdout, stderr }: CliOutcome) => ({ code, output: stdout + stderr })
 
 describe('failed updates', () => {
   it('an update whose handling keeps failing is parked, listed by /failed and the CLI, and a CS lead retries it', async () => {
@@ -66,7 +64,7 @@ describe('failed updates', () => {
     expect(list.text).toMatch(/5 attempts\): Table '[^']*\.messages' doesn't exist/)
     expect(list.text).not.toContain('999:1')
 
-    const cli = await outboxCli('list')
+    const cli = await spawned('list')
     expect(cli.code).toBe(0)
     expect(cli.output).toContain(`update ${clientBot}:${updateId} (message, 5 attempts)`)
     expect(cli.output).toContain('update 999:1 (message, 5 attempts): Error: elsewhere')

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process'
 import { userInfo } from 'node:os'
-import { promisify } from 'node:util'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditLog, customers, outbox, relayLinks, messages, topics, updates } from '../../src/db/schema/index.js'
@@ -12,6 +10,8 @@ import { sendDueReminders } from '../../src/domain/sla/reminders.js'
 import { changeOwner } from '../../src/domain/owners/change-owner.js'
 import { createLink } from '../../src/domain/links/links.js'
 import type { SimUser } from '../../src/simulator/index.js'
+import { customerCli } from '../../src/cli/customer.js'
+import { runCli } from '../support/cli.js'
 import { dumpDatabase } from '../support/dump.js'
 import { askInGroup, buttonData, cardAssignmentId, onboard, waitForPrivate, waitForTopic, waitForTopicMessage } from '../support/flows.js'
 import { outboxSettled, pollUntil, serviceSettled } from '../support/poll.js'
@@ -54,8 +54,12 @@ const h = useHarness(
   },
 )
 
-const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/customer.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
+/** `npm run customer`, in this process (test/cli/customer-data.test.ts runs it as its own process too). */
+const run = async (...args: string[]) => {
+  const outcome = await runCli(customerCli, args, { DATABASE_URL: h.database.url })
+  expect(outcome.code, outcome.stderr).toBe(0)
+  return outcome
+}
 
 /** What Zoe is and said, and what the staff wrote about her: none of it may survive the erasure. */
 const zoeSecrets = {

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process'
 import { request } from 'node:http'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { addressList } from '../../src/config/addresses.js'
@@ -14,6 +12,8 @@ import { closeServer, listen } from '../../src/server/router.js'
 import { customerAttributions, customers, linkClicks, links } from '../../src/db/schema/index.js'
 import { linkStats, renderLinkStats } from '../../src/domain/links/stats.js'
 import { BUILT_IN_TEXTS } from '../../src/texts/index.js'
+import { linksCli } from '../../src/cli/links.js'
+import { runCli, spawnCli } from '../support/cli.js'
 import { onboard, waitForPrivate, waitForTopicMessage } from '../support/flows.js'
 import { createQueryRecorder, projectOwnedTables, unscopedStatements } from '../support/query-recorder.js'
 import { useHarness } from '../support/suite.js'
@@ -51,11 +51,9 @@ async function ask(userId: number, text: string) {
   return h.sim.waitFor(() => h.sim.chatMessages(cs).find((m) => m.from.is_bot && m.message_id > sent.message_id && m.reply_to_message_id === sent.message_id))
 }
 
-const run = (args: string[], env: Record<string, string> = {}) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/links.ts', ...args], { env: { ...process.env, DATABASE_URL: h.database.url, ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  )
+/** `npm run links`, in this process; `spawned` runs it as its own process (once: that path is the same for every command). */
+const run = (args: string[], env: Record<string, string> = {}) => runCli(linksCli, args, { DATABASE_URL: h.database.url, ...env })
+const spawned = (args: string[], env: Record<string, string> = {}) => spawnCli('src/cli/links.ts', args, { DATABASE_URL: h.database.url, ...env })
 
 const tokenOf = (location: string | undefined) => new URL(location ?? 'https://t.me/').searchParams.get('start') ?? ''
 
@@ -216,7 +214,7 @@ describe('diversion links', () => {
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('links create needs the public address visitors open: set links.publicUrl in')
 
-    const created = await run(args, { TOPICDESK_CONFIG: config({ publicUrl: 'https://l.example.org' }) })
+    const created = await spawned(args, { TOPICDESK_CONFIG: config({ publicUrl: 'https://l.example.org' }) })
     expect(created.code).toBe(0)
     const code = /^https:\/\/l\.example\.org\/l\/([A-Za-z0-9_-]{8})\n/.exec(created.stdout)?.[1]
     expect(code).toBeDefined()

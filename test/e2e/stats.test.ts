@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { assignmentLog, auditEvents, conversationRatings, customerAttributions, customers, linkClicks, links, messages, projects } from '../../src/db/schema/index.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { nearestRank } from '../../src/domain/reports/percentile.js'
+import { statsCli } from '../../src/cli/stats.js'
+import { runCli, spawnCli, type CliOutcome } from '../support/cli.js'
 import { askInGroup } from '../support/flows.js'
 import { useHarness } from '../support/suite.js'
 
@@ -90,8 +90,14 @@ async function seedHistory(): Promise<void> {
   await db.insert(auditEvents).values({ projectId: other.insertId, kind: 'risk_hit', details: '{}', createdAt: t('11-04T10:00:00') })
 }
 
-const stats = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/stats.ts', '--project', 'acme', ...args], { env: { ...process.env, DATABASE_URL: h.database.url } })
+/** `npm run stats`, in this process; with `spawned`, as its own process (once: the path every command shares). */
+const stats = async (...args: string[]) => succeeded(await runCli(statsCli, ['--project', 'acme', ...args], { DATABASE_URL: h.database.url }))
+const spawned = async (...args: string[]) => succeeded(await spawnCli('src/cli/stats.ts', ['--project', 'acme', ...args], { DATABASE_URL: h.database.url }))
+/** The command's outcome once it exited 0 (as execFile's promise resolved only then). */
+const succeeded = (outcome: CliOutcome): CliOutcome => {
+  expect(outcome.code, outcome.stderr).toBe(0)
+  return outcome
+}
 
 describe('nearest-rank percentiles', () => {
   it('take the ⌈p/100 · n⌉-th smallest value', () => {
@@ -143,7 +149,7 @@ describe('/stats and npm run stats on a seeded history', () => {
   })
 
   it('npm run stats -- --format csv gives the same figures as rows (a date --to includes its day)', async () => {
-    const { stdout } = await stats('--from', '2026-11-01', '--to', '2026-11-07', '--format', 'csv')
+    const { stdout } = await spawned('--from', '2026-11-01', '--to', '2026-11-07', '--format', 'csv')
     expect(stdout.trimEnd().split('\n')).toEqual([
       'scope,key,new_customers,client_messages,staff_messages,responses,response_p50_s,response_p90_s,first_responses,first_response_p50_s,first_response_p90_s,resolutions,resolution_p50_s,resolution_p90_s,ratings,csat_average,csat_percent,unanswered,transfers,risk_hits',
       'total,,3,8,7,6,600,2400,4,300,2400,3,7200,33000,3,4.00,67,1,1,0',

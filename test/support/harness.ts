@@ -77,10 +77,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(prepared.projects ?? []),
       ...(beta ? [{ ...beta.project, ...options.betaProject }] : []),
     ],
-    telegram: { ...base.telegram, ...override.telegram },
+    // At rest a service costs what it polls (the whole suite runs ~6 of them at once): a long poll
+    // of 10 s, not 1 s, per bot (the simulator answers at once when an update arrives, and stop
+    // aborts it), and the outbox's look for rows queued elsewhere every 250 ms (the default), not
+    // 50: rows this service queues wake its workers at once. 20 statements a second less each.
+    telegram: { ...base.telegram, pollTimeoutSeconds: 10, ...override.telegram },
     // An album's parts are separate updates, and its copy waits this long for the rest: on a
     // loaded machine 300 ms split albums in tests that pass alone, so tests wait longer.
-    delivery: { ...base.delivery, albumWindowMs: 1000, ...override.delivery },
+    delivery: { ...base.delivery, albumWindowMs: 1000, pollIntervalMs: 250, ...override.delivery },
     agents: override.agents ?? prepared.agents,
     operators: override.operators ?? prepared.operators,
     assistant: override.assistant ?? (openai ? assistantConfig(openai, options.openai === true ? {} : options.openai?.assistant) : undefined),
