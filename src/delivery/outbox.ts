@@ -232,10 +232,20 @@ export async function renewLease(db: DbOrTx, claim: Claim, leaseSeconds: number)
     WHERE ${heldBy(claim)}`)
 }
 
-/** Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically. */
+/**
+ * Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically.
+ * Found by a plain read first: an UPDATE walking every row being sent locked each one it looked
+ * at, and deadlocked with the records of copies sent meanwhile.
+ */
 export async function releaseExpiredLeases(db: DbOrTx): Promise<number> {
+  const [expired] = (await db.execute(sql`
+    SELECT id FROM outbox WHERE state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [Array<{ id: number | string }>]
+  if (expired.length === 0) return 0
   const [result] = (await db.execute(sql`
     UPDATE outbox SET state = 'pending', locked_until = NULL
-    WHERE state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
+    WHERE id IN (${sql.join(
+      expired.map((row) => sql`${Number(row.id)}`),
+      sql`, `,
+    )}) AND state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
   return result.affectedRows
 }

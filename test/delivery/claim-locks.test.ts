@@ -1,7 +1,7 @@
 import { sql, TransactionRollbackError } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase, type DatabaseHandle, type DbOrTx } from '../../src/db/client.js'
-import { claimJobs } from '../../src/delivery/outbox.js'
+import { claimJobs, releaseExpiredLeases } from '../../src/delivery/outbox.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 
 /**
@@ -9,8 +9,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js'
  * waiting and sending rows. Read with locks, those reads waited for every transaction writing one
  * of them (a message's rows being queued, a copy being recorded) and deadlocked with the other
  * claims reading the same rows (173 deadlocks in one capacity run, each retried after a backoff).
- * A claim must wait for no lock on a row it does not take: here the writers keep their
- * transactions open, and the claim's session gives up on a lock after 1 s.
+ * A claim (and the lease release, which deadlocked with copies' records) must wait for no lock
+ * on a row it does not take: here the writers keep their transactions open, and the claiming
+ * session gives up on a lock after 1 s.
  */
 let t: TestDatabase
 let workers: DatabaseHandle
@@ -85,5 +86,15 @@ describe('a claim and the rows it does not take', () => {
     )
     // The busy destination's next row waits for the committed state; the other goes.
     expect(claimed.map((row) => row.destination)).toEqual(['topic:free'])
+  })
+
+  it('lets the lease release pass over rows being recorded, whose lease has not run out', async () => {
+    const sending = await addRow(t.db, 'topic:busy', 'sending')
+    await t.db.execute(sql`UPDATE outbox SET locked_until = CURRENT_TIMESTAMP(3) + INTERVAL 60 SECOND WHERE id = ${sending}`)
+    const released = await whileHeld(
+      (tx) => tx.execute(sql`UPDATE outbox SET state = 'sent' WHERE id = ${sending}`),
+      () => releaseExpiredLeases(workers.db),
+    )
+    expect(released).toBe(0)
   })
 })
