@@ -35,43 +35,39 @@ export type Claim = Pick<ClaimedJob, 'id' | 'token'>
 const heldBy = (claim: Claim) => sql`id = ${claim.id} AND state = 'sending' AND claim_token = ${claim.token}`
 
 /**
- * Claims up to `limit` due rows of a priority class in one statement, then reads back what it took.
+ * Claims up to `limit` due rows of a priority class, then reads back what it took.
  * A row is due when it is the oldest unfinished row of its destination (per-destination order, even
  * across retries) and its parent, if any, was sent. Several workers and processes share a class:
  * each claim marks its rows with its own token, and rows another claim took no longer match.
- * Run it on a READ COMMITTED session (the workers' pool): no gap locks, so claims and the
- * domain's inserts do not deadlock, and rows still being inserted are passed over. For the job
- * types in `linkPrefetching` (the registry's `prefetch: 'link'` modules: relay copies), the
- * read-back also reads the link the job's `linkId` names, its message and topic, so a batch of
- * copies costs no further read before its sends.
+ * The due rows are found by a plain read, which locks nothing: a claim that read them with locks
+ * (an UPDATE joined to its own due check) waited for every transaction writing a row it looked
+ * at, and deadlocked with the other claims that read the same rows. Only the update locks, and
+ * only the rows it takes, in id order. For the job types in `linkPrefetching` (the registry's
+ * `prefetch: 'link'` modules: relay copies), the read-back also reads the link the job's `linkId`
+ * names, its message and topic, so a batch of copies costs no further read before its sends.
  */
 export async function claimJobs(db: Database, priorityClass: PriorityClass, limit: number, leaseSeconds = 60, linkPrefetching: readonly string[] = []): Promise<ClaimedJob[]> {
+  const candidates = await retryTransient(() => dueRows(db, priorityClass, limit * CANDIDATES_PER_ROW))
+  if (candidates.length === 0) return []
   const token = randomUUID().replaceAll('-', '')
-  // The due rows are picked in a derived table (MySQL refuses a subquery on the updated table)
-  // and joined by id, so the update touches only them. Each check is an index lookup: the class's
-  // waiting rows in id order (`outbox_due_idx`, forced: the optimizer would rather walk the
-  // primary key through the sent history), the destination's first waiting row, any row of it
-  // being sent, the parent. Reads per claim do not grow with history or backlog.
+  // Another claim may have taken some candidates since the read: the state check passes them
+  // over (a claim still updating one is waited for, briefly), and the next candidates fill in.
   const [claimed] = (await retryTransient(() =>
     db.execute(sql`
-      UPDATE outbox t JOIN (SELECT id FROM (
-        SELECT o.id FROM outbox o FORCE INDEX (outbox_due_idx)
-        WHERE o.state = 'pending' AND o.class = ${priorityClass} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
-          AND o.id = (${firstOfDestination('o', 'pending')})
-          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.state = 'sending' AND p.id < o.id)
-          AND (o.depends_on IS NULL OR EXISTS (
-            SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead')))
-        ORDER BY o.id
-        LIMIT ${limit}) AS picked) AS due ON due.id = t.id
-      SET t.state = 'sending', t.attempts = t.attempts + 1, t.claim_token = ${token},
-        t.locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
-      WHERE t.state = 'pending'`),
+      UPDATE outbox SET state = 'sending', attempts = attempts + 1, claim_token = ${token},
+        locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
+      WHERE id IN (${sql.join(
+        candidates.map((id) => sql`${id}`),
+        sql`, `,
+      )}) AND state = 'pending' AND next_attempt_at <= CURRENT_TIMESTAMP(3)
+      ORDER BY id
+      LIMIT ${limit}`),
   )) as unknown as [{ affectedRows: number }]
   if (claimed.affectedRows === 0) return []
   const rows = await readBack(db, priorityClass, token, linkPrefetching)
-  // The claim's NOT EXISTS reads a snapshot taken when the statement began, while its update sees
-  // rows committed since: a transaction committing in between (a replay of 200 rows, say) could
-  // hand out several rows of one destination at once. This fresh read keeps only the earliest.
+  // The due rows were read in a snapshot taken before the update: a transaction committing in
+  // between (a replay of 200 rows, say) could hand out several rows of one destination at once,
+  // or one behind an earlier row. This fresh read keeps only each destination's earliest.
   const early = rows.filter((row) => Number(row.first) !== row.row.id).map((row) => row.row.id)
   if (early.length > 0) await retryTransient(() => unclaim(db, early, token))
   return rows
@@ -88,6 +84,28 @@ export async function claimJobs(db: Database, priorityClass: PriorityClass, limi
       ...progressOf(row.result),
       ...(link && message ? { copy: { link, message, topic } } : {}),
     }))
+}
+
+/** Candidates read per row a claim may take: what another claim took meanwhile leaves the rest. */
+const CANDIDATES_PER_ROW = 2
+
+/**
+ * The ids of a class's due rows, in id order: a consistent read, no locks. Each check is an index
+ * lookup: the class's waiting rows in id order (`outbox_due_idx`, forced: the optimizer would
+ * rather walk the primary key through the sent history), the destination's first waiting row,
+ * any row of it being sent, the parent. Reads per claim do not grow with history or backlog.
+ */
+async function dueRows(db: Database, priorityClass: PriorityClass, limit: number): Promise<number[]> {
+  const [rows] = (await db.execute(sql`
+    SELECT o.id FROM outbox o FORCE INDEX (outbox_due_idx)
+    WHERE o.state = 'pending' AND o.class = ${priorityClass} AND o.next_attempt_at <= CURRENT_TIMESTAMP(3)
+      AND o.id = (${firstOfDestination('o', 'pending')})
+      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.state = 'sending' AND p.id < o.id)
+      AND (o.depends_on IS NULL OR EXISTS (
+        SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead')))
+    ORDER BY o.id
+    LIMIT ${limit}`)) as unknown as [Array<{ id: number | string }>]
+  return rows.map((row) => Number(row.id))
 }
 
 /** The id of a destination's first row in `state` (one read of `outbox_destination_idx`; MIN() read every one). */
@@ -214,10 +232,20 @@ export async function renewLease(db: DbOrTx, claim: Claim, leaseSeconds: number)
     WHERE ${heldBy(claim)}`)
 }
 
-/** Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically. */
+/**
+ * Rows whose worker died mid-send (lease expired) go back to pending at start-up and periodically.
+ * Found by a plain read first: an UPDATE walking every row being sent locked each one it looked
+ * at, and deadlocked with the records of copies sent meanwhile.
+ */
 export async function releaseExpiredLeases(db: DbOrTx): Promise<number> {
+  const [expired] = (await db.execute(sql`
+    SELECT id FROM outbox WHERE state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [Array<{ id: number | string }>]
+  if (expired.length === 0) return 0
   const [result] = (await db.execute(sql`
     UPDATE outbox SET state = 'pending', locked_until = NULL
-    WHERE state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
+    WHERE id IN (${sql.join(
+      expired.map((row) => sql`${Number(row.id)}`),
+      sql`, `,
+    )}) AND state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
   return result.affectedRows
 }
