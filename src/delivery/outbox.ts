@@ -63,7 +63,7 @@ export async function claimJobs(db: Database, priorityClass: PriorityClass, limi
             SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.state IN ('sent', 'dead')))
         ORDER BY o.id
         LIMIT ${limit}) AS picked) AS due ON due.id = t.id
-      SET t.state = 'sending', t.attempts = t.attempts + 1, t.claim_token = ${token},
+      SET t.state = 'sending', t.attempts = t.attempts + 1, t.claim_token = ${token}, t.claimed_by = @topicdesk_instance,
         t.locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
       WHERE t.state = 'pending'`),
   )) as unknown as [{ affectedRows: number }]
