@@ -26,9 +26,10 @@ export async function ensureLeaseRows(db: DbOrTx, list: string[]): Promise<void>
   )
 }
 
+const INSTANCE = 'instance:'
+
 /** The lease every instance holds while it lives (`outbox.claimed_by` names the same id). */
 export const instanceLease = (instanceId: string): string => `${INSTANCE}${instanceId}`
-const INSTANCE = 'instance:'
 
 /** The instance whose own lease `name` is, if it is one. */
 export function instanceOfLease(name: string): string | undefined {
