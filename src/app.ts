@@ -25,6 +25,7 @@ import { SendPlanner } from './delivery/send-planner.js'
 import { Coalescer } from './delivery/coalesce.js'
 import { OutboxWorkers } from './delivery/worker.js'
 import { Wakeup } from './delivery/wakeup.js'
+import { releaseClaimsOf } from './delivery/lost-claims.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
 import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
@@ -111,11 +112,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // Several URLs: the next node when the current one fails (each pool moves on its own, in the same order).
   const onFailover = (url: string, error: unknown) => logger.warn({ err: error, node: new URL(url).host }, 'database node failed; moved to the next one')
   const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, onFailover })
-  // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks.
-  const delivery = createDatabase(config.database.urls, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true, onFailover })
   // The leases' heartbeat on a connection of its own: a busy pool never makes it late (a late one stops polling).
+  // When another instance's lease runs out, its outbox claims are released at once.
   const leaseDb = createDatabase(config.database.urls, { poolSize: 1, queryLogger: options.queryLogger, onFailover })
-  const leases = new InstanceLeases(leaseDb.db, logger, config.leases)
+  const leases = new InstanceLeases(leaseDb.db, logger, config.leases, (instanceIds) => releaseClaimsOf(delivery.db, instanceIds))
+  // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks; they are this instance's claims.
+  const delivery = createDatabase(config.database.urls, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true, instanceId: leases.instanceId, onFailover })
   const multiRowInsertIds = options.multiRowInsertIds !== false && (await readMultiRowInsertIds(db))
   const gateway = new TelegramGateway(config.telegram.apiRoot)
   const projects: ProjectRuntime[] = []

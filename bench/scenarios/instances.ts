@@ -18,7 +18,7 @@ const BUDGET_RATE = 20
 const TAKEOVER_TARGET_MS = 10_000
 /** Longest wait for another instance to poll the bot / lead cron after a kill. */
 const TAKEOVER_TIMEOUT_MS = 120_000
-/** Rows a killed instance had claimed wait for their lease (delivery.leaseSeconds, 60 s) before another sends them. */
+/** Rows a killed instance had claimed wait for its lease to run out (leases.ttlMs, 6 s) before another sends them; 90 s quiet leaves room for their own lease (60 s) too. */
 const KILL_SETTLE = { quietMs: 90_000, timeoutMs: 300_000 }
 /** Moments of the traffic window (fractions) of the kills. */
 const TIMELINE = { pollerKill: 0.25, cronKill: 0.6, webhookKill: 0.4 }
@@ -114,7 +114,7 @@ export async function runInstances(ctx: ScenarioContext): Promise<ScenarioResult
       notes: [
         `Every phase offers client messages round-robin over the same ${customers} onboarded customers; "1 instance" and "3 instances" at ${rate}/s with rate budgets off (as capacity): 3 instances share one database and the 2 cores, so throughput cannot add; the target is relay p99 within 20 % of one instance's.`,
         `Failover (3 polling instances, ${rate}/s): at ${TIMELINE.pollerKill * 100} % of the window the instance that polls the client bot (the one holding the connection of its last getUpdates) gets SIGKILL; takeover = the next getUpdates for that bot (any instance); the killed one is restarted at once, as a supervisor would. At ${TIMELINE.cronKill * 100} % the cron leader (gauge topicdesk_cron_leader) gets SIGKILL; takeover = another instance reports itself leader. Target < ${TAKEOVER_TARGET_MS / 1000} s and 0 lost, the messages sent during the gap included.`,
-        `Duplicate allowance at a kill: outbox rows in state sending just before it (claimed, maybe sent, not yet recorded: sent again after delivery.leaseSeconds).`,
+        `Duplicate allowance at a kill: outbox rows in state sending just before it (claimed, maybe sent, not yet recorded: sent again once the killed instance's lease runs out). Victim rows in flight: those the killed instance had claimed (the kill waits up to ${IN_FLIGHT_WAIT_MS / 1000} s for one); in-flight sent ms: from the kill until every one of them is sent (webhook phase: every row sending at the kill).`,
         `Shared budgets: simulator limits and service budgets ${JSON.stringify(LIMITS)} (group budget scaled from 20/min), ${BUDGET_RATE} client msg/s offered: the CS group (one CS bot, 10/s) is saturated; 3 uncoordinated instances would each spend the whole budget.`,
         `Webhook: 3 instances behind bench/balancer.ts (round-robin; a refused or dropped connection goes to the next instance); the simulator re-posts an update until it gets a 2xx, as Telegram does (but one at a time per bot, where Telegram opens up to max_connections: ingress is bounded by one round trip per update); at ${TIMELINE.webhookKill * 100} % one instance gets SIGKILL and stays down.`,
       ],
@@ -140,7 +140,15 @@ async function measureAcross(stage: Stage, set: InstanceSet, ctx: ScenarioContex
   return result
 }
 
-async function failoverPhase(stage: Stage, set: InstanceSet, watcher: PollWatcher, traffic: RecordingTraffic, phase: (o: MeasureOptions) => Promise<PhaseResult>, messages: number, rate: number) {
+async function failoverPhase(
+  stage: Stage,
+  set: InstanceSet,
+  watcher: PollWatcher,
+  traffic: RecordingTraffic,
+  phase: (o: MeasureOptions) => Promise<PhaseResult>,
+  messages: number,
+  rate: number,
+) {
   const windowMs = (messages / rate) * 1000
   const token = stage.world.bots.client.token
   const from = stage.sim.stats().sent
@@ -160,6 +168,10 @@ async function failoverPhase(stage: Stage, set: InstanceSet, watcher: PollWatche
     afterSettle: () => waitForEmptyOutbox(stage),
   })
   await explainDuplicates(stage, result)
+  result.metrics['in-flight sent ms (poller kill)'] = await inFlightSentMs(result.detail, 'pollerKill')
+  result.metrics['in-flight sent ms (cron kill)'] = await inFlightSentMs(result.detail, 'cronKill')
+  result.metrics['victim rows in flight (poller kill)'] = (result.detail.pollerKill as { victimRowsSending?: number }).victimRowsSending
+  result.metrics['victim rows in flight (cron kill)'] = (result.detail.cronKill as { victimRowsSending?: number }).victimRowsSending
   // The messages clients sent while no instance polled the bot: each must still arrive once.
   const kill = result.detail.pollerKill as { killedAt: number; takeoverAt?: number } & Record<string, unknown>
   const gap = traffic.lastSent.filter((m) => m.sentAt >= kill.killedAt && m.sentAt <= (kill.takeoverAt ?? Infinity))
@@ -182,9 +194,10 @@ async function killPoller(stage: Stage, set: InstanceSet, watcher: PollWatcher, 
     if (!victim) await sleep(100)
   }
   if (!victim) return { killedAt: Date.now(), error: 'no instance found polling the client bot' }
-  const rowsSending = await stage.database.outboxSending().catch(() => -1)
+  const inFlight = await inFlightAtKill(stage, `poll:${stage.world.bots.client.id}`)
   const killedAt = Date.now()
   await victim.process.kill()
+  const inFlightSent = inFlight.sent(killedAt)
   // The first getUpdates since the kill from a survivor (one the victim sent as it died is not a takeover).
   let next: { at: number; by: string } | undefined
   let seen = 0
@@ -198,7 +211,17 @@ async function killPoller(stage: Stage, set: InstanceSet, watcher: PollWatcher, 
     if (!next) await sleep(20)
   }
   const restartMs = await victim.start()
-  return { killed: victim.name, killedAt, rowsSending, takeoverAt: next?.at, takeoverMs: next ? next.at - killedAt : undefined, takenOverBy: next?.by, restartMs }
+  return {
+    killed: victim.name,
+    killedAt,
+    rowsSending: inFlight.rows,
+    victimRowsSending: inFlight.victimRows,
+    inFlightSent,
+    takeoverAt: next?.at,
+    takeoverMs: next ? next.at - killedAt : undefined,
+    takenOverBy: next?.by,
+    restartMs,
+  }
 }
 
 /** SIGKILL for the instance whose /metrics says it leads cron; the time until another says so. Skipped without the gauge. */
@@ -216,9 +239,10 @@ async function killCronLeader(stage: Stage, set: InstanceSet) {
   }
   const victim = found.leader
   if (!victim) return { error: 'no instance reported itself cron leader' }
-  const rowsSending = await stage.database.outboxSending().catch(() => -1)
+  const inFlight = await inFlightAtKill(stage, 'cron')
   const killedAt = Date.now()
   await victim.process.kill()
+  const inFlightSent = inFlight.sent(killedAt)
   const survivors = set.running()
   let next = await leaderOf(survivors)
   while (!next.leader && Date.now() - killedAt < TAKEOVER_TIMEOUT_MS) {
@@ -227,7 +251,16 @@ async function killCronLeader(stage: Stage, set: InstanceSet) {
   }
   const takeoverAt = next.leader ? Date.now() : undefined
   const restartMs = await victim.start()
-  return { killed: victim.name, killedAt, rowsSending, takeoverMs: takeoverAt ? takeoverAt - killedAt : undefined, takenOverBy: next.leader?.name, restartMs }
+  return {
+    killed: victim.name,
+    killedAt,
+    rowsSending: inFlight.rows,
+    victimRowsSending: inFlight.victimRows,
+    inFlightSent,
+    takeoverMs: takeoverAt ? takeoverAt - killedAt : undefined,
+    takenOverBy: next.leader?.name,
+    restartMs,
+  }
 }
 
 async function webhookPhase(stage: Stage, set: InstanceSet, balancer: RoundRobinBalancer, phase: (o: MeasureOptions) => Promise<PhaseResult>, messages: number, rate: number) {
@@ -240,19 +273,57 @@ async function webhookPhase(stage: Stage, set: InstanceSet, balancer: RoundRobin
     during: async (startedAt) => {
       await sleep(Math.max(0, startedAt + TIMELINE.webhookKill * windowMs - Date.now()))
       const victim = set.running()[1]!
-      const rowsSending = await stage.database.outboxSending().catch(() => -1)
+      const inFlight = await inFlightAtKill(stage)
       const killedAt = Date.now()
       await victim.process.kill()
-      return { webhookKill: { killed: victim.name, at: killedAt - startedAt, rowsSending } }
+      return { webhookKill: { killed: victim.name, at: killedAt - startedAt, rowsSending: inFlight.rows, inFlightSent: inFlight.sent(killedAt) } }
     },
     afterSettle: () => waitForEmptyOutbox(stage),
   })
   await explainDuplicates(stage, result)
+  result.metrics['in-flight sent ms'] = await inFlightSentMs(result.detail, 'webhookKill')
   result.metrics['duplicate allowance'] = (result.detail.webhookKill as { rowsSending: number }).rowsSending
   result.metrics['balancer failovers'] = balancer.stats.failovers
   result.metrics['balancer 502s'] = balancer.stats.unanswered
   result.detail.balancer = { ...balancer.stats }
   return result
+}
+
+/** Longest wait, before a kill, for the victim to have an outbox row in flight (so the figure below has one to time). */
+const IN_FLIGHT_WAIT_MS = 3000
+
+/**
+ * The outbox rows in flight (state sending) just before a kill. With `lease` (the victim's: the
+ * client bot's poll lease, cron), waits up to IN_FLIGHT_WAIT_MS for its holder to have a row in
+ * flight and times only its rows: `sent(killedAt)` resolves to the ms from the kill until every one
+ * of them is sent (or dead), undefined after KILL_SETTLE's timeout. They are sent again once the
+ * killed instance's claims are released, so this is when its destinations' next copies may follow.
+ */
+async function inFlightAtKill(stage: Stage, lease?: string) {
+  const query = async <Row>(sql: string, values?: unknown[]) => ((await stage.database.query(sql, values).catch(() => [])) as Row[]) ?? []
+  const victim = lease ? (await query<{ holder: string | null }>(`SELECT holder FROM leases WHERE name = ?`, [lease]))[0]?.holder : undefined
+  const victimRows = async () => (await query<{ id: number }>(`SELECT id FROM outbox WHERE state = 'sending' AND claimed_by = ?`, [victim])).map((row) => Number(row.id))
+  let ids: number[] = []
+  if (victim) for (const until = Date.now() + IN_FLIGHT_WAIT_MS; (ids = await victimRows()).length === 0 && Date.now() < until;) await sleep(20)
+  const all = await query<{ id: number }>(`SELECT id FROM outbox WHERE state = 'sending'`)
+  if (!victim) ids = all.map((row) => Number(row.id))
+  const sent = async (killedAt: number): Promise<number | undefined> => {
+    while (ids.length > 0 && Date.now() - killedAt < KILL_SETTLE.timeoutMs) {
+      const left = await query<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending') AND id IN (?)`, [ids])
+      if (Number(left[0]?.n ?? 1) === 0) return Date.now() - killedAt
+      await sleep(100)
+    }
+    return ids.length > 0 ? undefined : 0
+  }
+  return { rows: all.length, victimRows: ids.length, sent }
+}
+
+/** The in-flight figure of one kill's detail, once its rows are all sent; the detail keeps the number. */
+async function inFlightSentMs(detail: Record<string, unknown>, kill: string): Promise<number | undefined> {
+  const entry = detail[kill] as { inFlightSent?: Promise<number | undefined> | number } | undefined
+  if (!entry?.inFlightSent) return undefined
+  entry.inFlightSent = await entry.inFlightSent
+  return entry.inFlightSent
 }
 
 /**

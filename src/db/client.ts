@@ -24,13 +24,14 @@ export const PREPARED_STATEMENTS_PER_CONNECTION = 16
 /**
  * A mysql2 pool wrapped by drizzle. Sessions run in UTC: drizzle reads and writes DATETIME as UTC,
  * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it. `readCommitted` makes
- * every session READ COMMITTED (the outbox workers' pool: claims take no gap locks). Several URLs
+ * every session READ COMMITTED (the outbox workers' pool: claims take no gap locks); `instanceId`
+ * names the instance its claims belong to (`@topicdesk_instance`, see `claimJobs`). Several URLs
  * (`database.urls`, the nodes of a Galera cluster): one node at a time, the next when it fails
  * (src/db/failover-pool.ts).
  */
 export function createDatabase(
   url: string | readonly string[],
-  options: { poolSize?: number; queryLogger?: QueryLogger; readCommitted?: boolean; onFailover?: (url: string, error: unknown) => void } = {},
+  options: { poolSize?: number; queryLogger?: QueryLogger; readCommitted?: boolean; instanceId?: string; onFailover?: (url: string, error: unknown) => void } = {},
 ): DatabaseHandle {
   const urls = typeof url === 'string' ? [url] : url
   const poolOptions = {
@@ -55,6 +56,8 @@ export function createDatabase(
       connection.query("SET time_zone = '+00:00'", () => {})
       // This form works on MariaDB and MySQL 8 alike (MySQL 8 has no `tx_isolation` variable).
       if (options.readCommitted) connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => {})
+      // Whose claims this pool's outbox claims are (`claimed_by`): released at once when that instance's lease runs out.
+      if (options.instanceId) connection.query('SET @topicdesk_instance = ?', [options.instanceId], () => {})
       // A cluster node applies the others' commits a moment after they return: a new session
       // (after a move, on a node that was not written through) first waits until its node has
       // applied everything the cluster committed, so it never reads a row older than the last

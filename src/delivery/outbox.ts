@@ -54,7 +54,7 @@ export async function claimJobs(db: Database, priorityClass: PriorityClass, limi
   // over (a claim still updating one is waited for, briefly), and the next candidates fill in.
   const [claimed] = (await retryTransient(() =>
     db.execute(sql`
-      UPDATE outbox SET state = 'sending', attempts = attempts + 1, claim_token = ${token},
+      UPDATE outbox SET state = 'sending', attempts = attempts + 1, claim_token = ${token}, claimed_by = @topicdesk_instance,
         locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
       WHERE id IN (${sql.join(
         candidates.map((id) => sql`${id}`),

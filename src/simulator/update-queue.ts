@@ -82,12 +82,14 @@ export class UpdateQueue {
     return this.items.length
   }
 
-  peek(): Update | undefined {
-    return this.items[0]
+  /** The first `count` pending updates, oldest first (a webhook sender looks at this many at a time). */
+  first(count: number): Update[] {
+    return this.items.slice(0, count)
   }
 
-  shift(): void {
-    this.items.shift()
+  /** Drops one update delivered to a webhook (in parallel, not necessarily the oldest). */
+  remove(updateId: number): void {
+    this.items = this.items.filter((u) => u.update_id !== updateId)
   }
 
   dropPending(): void {

@@ -1,7 +1,10 @@
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InstanceLeases } from '../../src/bots/ingress/instance-leases.js'
-import type { Database } from '../../src/db/client.js'
+import { createDatabase, type Database } from '../../src/db/client.js'
+import { leases as leaseRows, outbox } from '../../src/db/schema/index.js'
+import { releaseClaimsOf } from '../../src/delivery/lost-claims.js'
+import { claimJobs, enqueue } from '../../src/delivery/outbox.js'
 import { createLogger } from '../../src/logger.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { pollUntil } from '../support/poll.js'
@@ -32,13 +35,13 @@ function link(db: Database) {
   return { db: proxied, state }
 }
 
-/** Two instances wanting the same bots; `events` records, in order, each lease an instance gained or lost. */
+/** Two instances wanting the same bots; `events` records, in order, each lease an instance gained or lost. Each releases the claims of lost instances as app.ts has it. */
 function twoInstances(times = TIMES) {
   const logger = createLogger('silent')
   const events: string[] = []
   const instances = ['a', 'b'].map((label) => {
     const { db, state } = link(testDb.db)
-    const leases = new InstanceLeases(db, logger, times)
+    const leases = new InstanceLeases(db, logger, times, (instanceIds) => releaseClaimsOf(testDb.db, instanceIds))
     for (const name of BOTS) {
       const lease = leases.want(name)
       void (async () => {
@@ -65,10 +68,10 @@ describe('instance leases', () => {
       expect(a.leases.heldNames().sort()).toEqual([...BOTS].sort())
       expect(b.leases.heldNames()).toEqual([])
 
-      // Idle, the holder of 40 leases renews them in one statement a heartbeat, and the other tries to take them in one.
+      // Idle, the holder of 40 leases renews them (and its own) in one statement a heartbeat; the other renews its own and tries to take them in one more.
       a.link.statements = b.link.statements = 0
       for (let beat = 0; beat < 5; beat++) await Promise.all([a.leases.heartbeat(), b.leases.heartbeat()])
-      expect([a.link.statements, b.link.statements]).toEqual([5, 5])
+      expect([a.link.statements, b.link.statements]).toEqual([5, 10])
 
       await a.leases.stop()
       expect(a.leases.heldNames()).toEqual([])
@@ -112,6 +115,41 @@ describe('instance leases', () => {
       expect(lease.held).toBe(false)
     } finally {
       await leases.stop()
+    }
+  })
+
+  it("release at once the outbox claims of an instance cut from the database, not after the claims' own lease", async () => {
+    const { a, b } = twoInstances()
+    // Each instance's outbox workers claim on a pool of their own, named after it (as app.ts has it).
+    const workers = [a, b].map((instance) => createDatabase(testDb.url, { poolSize: 1, readCommitted: true, instanceId: instance.leases.instanceId }))
+    try {
+      await a.leases.start()
+      await b.leases.start()
+      const queue = (chatId: number) =>
+        enqueue(testDb.db, { projectId: 1, class: 'live', destination: `chat:${chatId}`, botId: 1, job: { type: 'text', chatId, text: 'hi' } as never })
+      const [ofA, ofB] = [await queue(1), await queue(2)]
+      const [claimedByA] = await claimJobs(workers[0]!.db, 'live', 1, 60)
+      const [claimedByB] = await claimJobs(workers[1]!.db, 'live', 1, 60)
+      expect([claimedByA?.id, claimedByB?.id]).toEqual([ofA, ofB])
+      const row = async (id: number) => (await testDb.db.select().from(outbox).where(eq(outbox.id, id)))[0]!
+      expect((await row(ofA)).claimedBy).toBe(a.leases.instanceId)
+
+      const cutAt = Date.now()
+      a.link.cut = true
+      // Due again once b sees a's lease run out (TTL + a heartbeat), 60 s before the claim's own lease would.
+      await pollUntil(async () => (await row(ofA)).state === 'pending', { timeoutMs: 5_000, message: "a's claim released" })
+      expect(Date.now() - cutAt).toBeLessThan(5_000)
+      // As an expired claim: the attempt counted, the row taken by the next claim; b's own claim untouched.
+      const [again] = await claimJobs(workers[1]!.db, 'live', 1, 60)
+      expect(again).toMatchObject({ id: ofA, attempts: 2 })
+      expect(await row(ofB)).toMatchObject({ state: 'sending', claimedBy: b.leases.instanceId })
+      // a's own lease is gone once its claims are released; a stop deletes b's.
+      const instanceRows = async () => (await testDb.db.select().from(leaseRows)).filter((lease) => lease.name.startsWith('instance:')).map((lease) => lease.name)
+      await pollUntil(async () => (await instanceRows()).length === 1, { message: "a's own lease deleted" })
+      await b.leases.stop()
+      expect(await instanceRows()).toEqual([])
+    } finally {
+      await Promise.all([a.leases.stop(), b.leases.stop(), ...workers.map((pool) => pool.close())])
     }
   })
 })

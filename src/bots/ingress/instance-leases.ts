@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/client.js'
-import { ensureLeaseRows, freeLeases, heldLeases, renewLeases, takeLeases } from '../../db/repositories/leases.js'
+import { deleteLeases, ensureLeaseRows, freeLeases, heldLeases, instanceLease, instanceOfLease, renewLeases, takeLeases } from '../../db/repositories/leases.js'
 import type { Logger } from '../../logger.js'
 
 export interface LeaseTimes {
@@ -23,9 +23,15 @@ export interface Lease {
   release(): Promise<void>
 }
 
+/** What becomes of the outbox claims of instances whose own lease ran out (app.ts: delivery releases them). */
+export type ReleaseClaimsOf = (instanceIds: string[]) => Promise<unknown>
+
 /**
  * The leases of this service instance (one random id), stored in `leases`: polling a bot
- * (`poll:<bot id>`), leading cron, the webhook redrive. A heartbeat renews every lease the
+ * (`poll:<bot id>`), leading cron, the webhook redrive, and its own (`instance:<id>`, held while
+ * it lives): when another instance's own lease runs out, the heartbeat that takes it hands its id
+ * to `releaseClaimsOf` (its outbox claims are due again at once, not after their own lease),
+ * then deletes it. A heartbeat renews every lease the
  * instance holds in one statement and takes the free or expired ones it wants in one more, on the
  * database's clock, so the idle cost does not grow with the number of bots, and it works where
  * GET_LOCK does not (Galera's named locks are node-local). A lease counts as lost here
@@ -34,6 +40,7 @@ export interface Lease {
  */
 export class InstanceLeases {
   readonly instanceId = randomUUID()
+  private readonly own = instanceLease(this.instanceId)
   private readonly wanted = new Map<string, Set<() => void>>()
   private readonly held = new Set<string>()
   /** Names wanted since the last heartbeat: their rows may not exist yet. */
@@ -46,12 +53,17 @@ export class InstanceLeases {
   private failing = false
   /** Names let go here whose rows are still to be freed (one statement for all: a stopping instance frees its bots together). */
   private readonly letGo = new Set<string>()
+  /** Dead instances' own leases whose claims are being released. */
+  private readonly releasing = new Set<string>()
 
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
     readonly times: LeaseTimes,
-  ) {}
+    private readonly releaseClaimsOf?: ReleaseClaimsOf,
+  ) {
+    this.want(this.own)
+  }
 
   /** How long before the database's expiry this instance gives a lease up (stops polling). */
   get marginMs(): number {
@@ -82,9 +94,9 @@ export class InstanceLeases {
     return this.held.has(name)
   }
 
-  /** Names held here (the metrics' gauges, tests). */
+  /** Names held here, its own lease aside (the metrics' gauges, tests). */
   heldNames(): string[] {
-    return [...this.held]
+    return [...this.held].filter((name) => name !== this.own)
   }
 
   /** Starts the heartbeat; resolves after the first one. */
@@ -100,7 +112,10 @@ export class InstanceLeases {
     clearTimeout(this.timer)
     clearTimeout(this.expiry)
     this.lose([...this.held])
-    if (!(await this.bounded(() => freeLeases(this.db, this.instanceId)))) this.logger.warn('could not let the leases go; they run out on their own')
+    const me = this.instanceId
+    // Its own lease deleted: what it leaves claimed is released by its worker's stop, not by another instance.
+    const freed = await this.bounded(() => deleteLeases(this.db, me, [this.own]).then(() => freeLeases(this.db, me)))
+    if (!freed) this.logger.warn('could not let the leases go; they run out on their own')
   }
 
   /** One renewal and take-over round (tests call it to not wait for the timer). */
@@ -189,12 +204,16 @@ export class InstanceLeases {
       if (!this.running) return
       if (recount) {
         const now = new Set(await heldLeases(this.db, me))
+        const dead = [...now].filter((name) => name !== this.own && instanceOfLease(name) !== undefined)
+        for (const name of dead) now.delete(name)
+        this.releaseClaimsOfDead(dead)
         const lost = [...this.held].filter((name) => !now.has(name))
         if (lost.length > 0) this.logger.warn({ count: lost.length, leases: lost.slice(0, 10) }, 'leases taken by another instance; letting them go')
         this.lose(lost)
         const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name))
         for (const name of gained) this.held.add(name)
-        if (gained.length > 0) this.logger.info({ count: gained.length, leases: gained.slice(0, 10) }, 'leases taken: this instance now polls those bots (or leads cron)')
+        const work = gained.filter((name) => name !== this.own)
+        if (work.length > 0) this.logger.info({ count: work.length, leases: work.slice(0, 10) }, 'leases taken: this instance now polls those bots (or leads cron)')
         this.notify(gained)
         // Held in the database but no longer wanted (released while a heartbeat ran): let go.
         await freeLeases(
@@ -232,7 +251,30 @@ export class InstanceLeases {
 
   private lose(names: string[]): void {
     for (const name of names) this.held.delete(name)
+    // Its own lease taken (this instance was cut from the database meanwhile): the row is gone, made again at the next heartbeat.
+    if (names.includes(this.own)) this.fresh.add(this.own)
     this.notify(names)
+  }
+
+  /**
+   * Releases the claims of the instances whose own leases this heartbeat took, off the heartbeat's
+   * queue (a slow release never makes a renewal late); their leases are deleted once done, kept (and
+   * tried again at the next heartbeat) when it failed.
+   */
+  private releaseClaimsOfDead(names: string[]): void {
+    const fresh = names.filter((name) => !this.releasing.has(name))
+    if (fresh.length === 0) return
+    for (const name of fresh) this.releasing.add(name)
+    const instanceIds = fresh.map((name) => instanceOfLease(name)!)
+    this.logger.warn({ instances: instanceIds }, 'instances lost their lease (dead or cut from the database); releasing their outbox claims')
+    void (async () => {
+      await (this.releaseClaimsOf?.(instanceIds) ?? Promise.resolve())
+      await this.serially(() => deleteLeases(this.db, this.instanceId, fresh))
+    })()
+      .catch((error: unknown) => this.logger.warn({ err: error, instances: instanceIds }, 'could not release the claims of lost instances; trying again'))
+      .finally(() => {
+        for (const name of fresh) this.releasing.delete(name)
+      })
   }
 
   private notify(names: string[]): void {

@@ -26,9 +26,26 @@ export async function ensureLeaseRows(db: DbOrTx, list: string[]): Promise<void>
   )
 }
 
-/** Renews every lease the holder has, in one statement; returns how many it has. */
+const INSTANCE = 'instance:'
+
+/** The lease every instance holds while it lives (`outbox.claimed_by` names the same id). */
+export const instanceLease = (instanceId: string): string => `${INSTANCE}${instanceId}`
+
+/** The instance whose own lease `name` is, if it is one. */
+export function instanceOfLease(name: string): string | undefined {
+  return name.startsWith(INSTANCE) ? name.slice(INSTANCE.length) : undefined
+}
+
+/**
+ * Renews every lease the holder has, in one statement, and takes the own leases of instances whose
+ * ran out (dead, or cut from the database): the holder then finds them among its leases, releases
+ * their outbox claims and deletes them (`deleteLeases`). Returns how many it has.
+ */
 export async function renewLeases(db: DbOrTx, holder: string, ttlMs: number): Promise<number> {
-  const [result] = (await db.execute(sql`UPDATE leases SET expires_at = ${until(ttlMs)} WHERE holder = ${holder}`)) as unknown as Header
+  const [result] = (await db.execute(
+    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE holder = ${holder}
+      OR (name LIKE ${`${INSTANCE}%`} AND holder IS NOT NULL AND expires_at < NOW(3))`,
+  )) as unknown as Header
   return result.affectedRows
 }
 
@@ -54,4 +71,10 @@ export async function heldLeases(db: DbOrTx, holder: string): Promise<string[]> 
 export async function freeLeases(db: DbOrTx, holder: string, list?: string[]): Promise<void> {
   if (list?.length === 0) return
   await db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${holder}${list ? sql` AND name IN (${names(list)})` : sql``}`)
+}
+
+/** Deletes leases the holder has (dead instances' own leases once their claims are released, its own at a stop). */
+export async function deleteLeases(db: DbOrTx, holder: string, list: string[]): Promise<void> {
+  if (list.length === 0) return
+  await db.execute(sql`DELETE FROM leases WHERE holder = ${holder} AND name IN (${names(list)})`)
 }

@@ -70,6 +70,8 @@ export const outbox = mysqlTable(
     lockedUntil: datetime('locked_until', { mode: 'date', fsp: 3 }),
     /** The claim that took the row last: one statement claims rows, the next reads back what it took. */
     claimToken: varchar('claim_token', { length: 32 }),
+    /** The instance whose claim took the row last (its lease id, `instance:<id>` in `leases`): when that lease runs out, its claims end at once. */
+    claimedBy: varchar('claimed_by', { length: 36 }),
     dependsOn: rowId('depends_on'),
     lastError: text('last_error'),
     result: longtext('result'),
