@@ -29,7 +29,7 @@ export async function accountsImportCli(argv: string[], io: CliIo = processIo): 
     return fail(io, `nothing was imported: ${errors.length} error(s)`, 1)
   }
 
-  const { db, close } = createDatabase(config.database.url, { poolSize: 1 })
+  const { db, close } = createDatabase(config.database.urls, { poolSize: 1 })
   try {
     const { inserted, updated } = await importAccounts(db, project, rows)
     writeLine(io.stdout, `imported ${rows.length} account(s) into project "${project.key}": ${inserted} new, ${updated} updated`)

@@ -10,6 +10,44 @@ interface JournalEntry {
 }
 
 /**
+ * The database of `database.urls`: with one node, `checkDatabase`; with several (Galera), whether
+ * each node answers (the service writes through the first that does, and moves on when it fails:
+ * a node down is a cluster running without its spare), then the server and migrations of the first
+ * node that answered.
+ */
+export async function checkDatabases(urls: readonly string[]): Promise<CheckRow[]> {
+  if (urls.length === 1) return checkDatabase(urls[0]!)
+  const rows: CheckRow[] = []
+  let checked = false
+  for (const url of urls) {
+    if (!checked) {
+      const node = await checkDatabase(url)
+      checked = node.some((row) => row.subject === 'server')
+      rows.push(...(checked ? [pass('database', redact(url), 'answers: the service writes through it'), ...node] : node))
+    } else {
+      rows.push(await reachable(url))
+    }
+  }
+  return rows
+}
+
+/** Whether a further node of the cluster answers. */
+async function reachable(url: string): Promise<CheckRow> {
+  try {
+    const connection = await mysql.createConnection({ uri: url, connectTimeout: 5_000 })
+    await connection.end()
+    return pass('database', redact(url), 'answers (a node to fail over to)')
+  } catch (error) {
+    return fail(
+      'database',
+      redact(url),
+      `cannot connect: ${(error as Error).message}`,
+      'start that node again (or remove it from database.urls): the service has one node fewer to fail over to',
+    )
+  }
+}
+
+/**
  * Connects to the database, reports the server version and the migrations not applied yet.
  * drizzle's migrator applies every journal entry newer than the last recorded `created_at`.
  */
@@ -18,7 +56,9 @@ export async function checkDatabase(url: string): Promise<CheckRow[]> {
   try {
     connection = await mysql.createConnection({ uri: url, connectTimeout: 5_000 })
   } catch (error) {
-    return [fail('database', redact(url), `cannot connect: ${(error as Error).message}`, 'check database.url / DATABASE_URL, that the server runs and that the user may log in')]
+    return [
+      fail('database', redact(url), `cannot connect: ${(error as Error).message}`, 'check database.url(s) / DATABASE_URL(S), that the server runs and that the user may log in'),
+    ]
   }
   try {
     const [versionRows] = (await connection.query('SELECT VERSION() AS version')) as unknown as [Array<{ version: string }>]

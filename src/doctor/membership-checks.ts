@@ -25,7 +25,7 @@ const FIX: Record<`${UnauthorisedMember['removable']}`, string> = {
 export async function checkMembership(config: Config): Promise<CheckRow[]> {
   const enforced = config.projects.filter((project) => project.enforceMembership)
   if (enforced.length === 0) return []
-  const { db, close } = createDatabase(config.database.url, { poolSize: 1 })
+  const { db, close } = createDatabase(config.database.urls, { poolSize: 1 })
   const rows: CheckRow[] = []
   try {
     for (const project of enforced) rows.push(...(await checkProject(config, db, project)))

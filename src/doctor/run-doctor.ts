@@ -2,14 +2,14 @@ import cron from 'node-cron'
 import type { Config } from '../config/index.js'
 import type { Logger } from '../logger.js'
 import { fail, pass, type CheckRow } from './check.js'
-import { checkDatabase } from './database-checks.js'
+import { checkDatabases } from './database-checks.js'
 import { checkMembership } from './membership-checks.js'
 import { checkTelegram } from './telegram-checks.js'
 import { checkAssistant } from './assistant-checks.js'
 
 /** Every check of a deployment: the config's cron schedules, the database, each bot, group and staff member on Telegram, and the assistant's endpoints. */
 export async function runDoctor(config: Config): Promise<CheckRow[]> {
-  const database = await checkDatabase(config.database.url)
+  const database = await checkDatabases(config.database.urls)
   // The membership list needs the database (who was seen in the groups): only when it answered.
   const reachable = database.some((row) => row.subject === 'server')
   return [...checkCron(config), ...database, ...(await checkTelegram(config)), ...(reachable ? await checkMembership(config) : []), ...(await checkAssistant(config))]

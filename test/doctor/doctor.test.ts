@@ -42,6 +42,24 @@ describe('doctor', () => {
     expect(row(rows, 'staff', /^Carol .* · cr$/).detail).toContain("'CR North'")
   })
 
+  it('checks every node of database.urls: the first that answers fully, a node down as its own ✗', async () => {
+    const world = createSampleWorld(sim, { keySuffix: '5' })
+    const down = new URL(database.url)
+    down.port = String(await freePort())
+    const config = (urls: string[]) => createConfig({ ...sampleConfig(sim, world, database.url), database: { urls } })
+    const rows = (await runDoctor(config([down.toString(), database.url]))).filter((r) => r.area === 'database')
+    expect(rows.map((r) => [r.ok, r.subject])).toEqual([
+      [false, expect.stringContaining(`:${down.port}/`)],
+      [true, expect.stringContaining(`:${new URL(database.url).port}/`)],
+      [true, 'server'],
+      [true, 'migrations'],
+    ])
+    expect(rows[0]!.subject).toContain(':***@')
+    // The spare's turn: the first node answers, the one after it is down.
+    const spareDown = (await runDoctor(config([database.url, down.toString()]))).filter((r) => r.area === 'database' && !r.ok)
+    expect(spareDown).toEqual([expect.objectContaining({ detail: expect.stringContaining('cannot connect'), fix: expect.stringContaining('fail over') })])
+  })
+
   it('asks for the Ban users right where enforceMembership removes strangers', async () => {
     const world = createSampleWorld(sim, { keySuffix: '4' })
     // The sample bots have Manage topics, Delete messages and Pin messages, not Ban users.
