@@ -73,14 +73,22 @@ describe('the bulk class', () => {
     // Bulk rows leave Zoe's chat the slot a live reply needs; the replies above may still fill it.
     await roomInZoesChat()
 
-    const busy = await staffReply('busy reply')
+    // Three replies through the backlog, their median against the quiet p99 + 1 s: one reply alone
+    // met a scheduling hiccup on a loaded machine (1718 ms against 1703), while a reply held behind
+    // the bulk rows would wait for most of the broadcast (~33 s at 30 a second).
+    const through: number[] = []
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) await roomInZoesChat()
+      through.push(await staffReply(`busy reply ${i}`))
+    }
+    const busy = through.sort((a, b) => a - b)[1]!
     const [waiting] = await h.app.db
       .select({ n: count() })
       .from(outbox)
       .where(and(eq(outbox.class, 'bulk'), inArray(outbox.state, ['pending', 'sending'])))
     // The backlog was still there: most of the broadcast had not gone out yet.
     expect(waiting!.n).toBeGreaterThan(BACKLOG / 2)
-    expect(busy, `no-backlog replies took ${quiet.map(Math.round).join(', ')} ms`).toBeLessThanOrEqual(p99 + 1000)
+    expect(busy, `no-backlog replies took ${quiet.map(Math.round).join(', ')} ms, through the backlog ${through.map(Math.round).join(', ')}`).toBeLessThanOrEqual(p99 + 1000)
     // Zoe's chat got the broadcast too, in order among its own rows, and nothing met a 429.
     await sim.waitFor(() => sim.privateMessages(world.people.zoe.id, clientBot).filter((m) => m.text?.startsWith('Our news')).length === 2, { message: 'the broadcast at Zoe' })
     const news = sim
