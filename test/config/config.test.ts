@@ -1,4 +1,5 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- these tests break a valid config at arbitrary paths through a loose copy */
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests break a valid config at arbitrary paths through a loose copy */
+/* oxlint-disable typescript/no-unsafe-member-access, typescript/no-unsafe-call -- the same */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

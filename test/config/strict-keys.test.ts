@@ -1,4 +1,5 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- these tests add keys at arbitrary paths of a loose copy */
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests add keys at arbitrary paths of a loose copy */
+/* oxlint-disable typescript/no-unsafe-member-access -- the same */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
