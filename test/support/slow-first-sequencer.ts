@@ -6,26 +6,27 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * vitest timing cache, and the default order (larger files first) put some of them last.
  */
 const SLOW = [
-  // Runs of 2026-12-07 ~04:00 (each file alone in sequence, and 4 workers), longest first, after
-  // reassign-burst (40 moves) and routing-concurrency (no 30 s redrive wait) stopped being the tail.
-  'test/e2e/broadcasts.test.ts',
+  // A quiet run of 2026-12-07 ~16:40 (6 workers, the whole suite), longest first.
   'test/delivery/outbox.test.ts',
-  'test/e2e/crash-recovery.test.ts',
-  'test/e2e/graceful-shutdown.test.ts',
-  'test/e2e/reassignment.test.ts',
   'test/delivery/relay-memory.test.ts',
-  'test/e2e/reassign-burst.test.ts',
+  'test/e2e/crash-recovery.test.ts',
+  'test/e2e/broadcasts.test.ts',
+  'test/e2e/reassignment.test.ts',
+  'test/e2e/multi-instance.test.ts',
   'test/runtime/container.test.ts',
-  'test/cli/customer-data.test.ts',
-  'test/e2e/failed-updates.test.ts',
+  'test/e2e/reassign-burst.test.ts',
+  'test/e2e/graceful-shutdown.test.ts',
   'test/e2e/onboarding.test.ts',
-  'test/e2e/links.test.ts',
   'test/e2e/bot-failure.test.ts',
-  'test/server/api.test.ts',
-  'test/e2e/coalesce.test.ts',
+  'test/e2e/failed-updates.test.ts',
+  'test/e2e/translation.test.ts',
   'test/demo/story.test.ts',
+  'test/e2e/bulk-class.test.ts',
+  'test/e2e/assistant-suggest.test.ts',
+  'test/e2e/backup-restore.test.ts',
   'test/e2e/routing.test.ts',
-  'test/e2e/sync.test.ts',
+  'test/e2e/update-order.test.ts',
+  'test/e2e/coalesce.test.ts',
 ]
 
 export default class SlowFirst extends BaseSequencer {
