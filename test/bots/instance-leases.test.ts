@@ -118,6 +118,20 @@ describe('instance leases', () => {
     }
   })
 
+  it("leave a dead instance's lease they took, when they stop, for the next instance to take (never freed, never orphaned)", async () => {
+    const { b } = twoInstances()
+    await b.leases.start()
+    // As if b's heartbeat had just taken a dead instance's own lease and its release were under way.
+    await testDb.db.execute(sql`INSERT INTO leases (name, holder, expires_at) VALUES ('instance:ghost', ${b.leases.instanceId}, NOW(3) + INTERVAL 1 HOUR)`)
+    await b.leases.stop()
+    const [rows] = (await testDb.db.execute(sql`SELECT name, holder FROM leases WHERE name IN ('instance:ghost', ${`instance:${b.leases.instanceId}`})`)) as unknown as [
+      Array<{ name: string; holder: string | null }>,
+    ]
+    // b's own is gone; the dead one's stays b's until it runs out (a free one no heartbeat takes).
+    expect(rows).toEqual([{ name: 'instance:ghost', holder: b.leases.instanceId }])
+    await testDb.db.execute(sql`DELETE FROM leases WHERE name = 'instance:ghost'`)
+  })
+
   it("release at once the outbox claims of an instance cut from the database, not after the claims' own lease", async () => {
     const { a, b } = twoInstances()
     // Each instance's outbox workers claim on a pool of their own, named after it (as app.ts has it).

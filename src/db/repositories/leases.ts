@@ -67,10 +67,16 @@ export async function heldLeases(db: DbOrTx, holder: string): Promise<string[]> 
   return rows.map((row) => row.name)
 }
 
-/** Lets the holder's leases go (those named, or all), for another instance to take at once. */
+/**
+ * Lets the holder's leases go (those named, or all), for another instance to take at once. All
+ * leaves the own leases of dead instances it took: freed, no heartbeat would ever take them (a
+ * live instance's own lease is never free), so they stay with it until they run out and another
+ * instance takes them (and releases their claims).
+ */
 export async function freeLeases(db: DbOrTx, holder: string, list?: string[]): Promise<void> {
   if (list?.length === 0) return
-  await db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${holder}${list ? sql` AND name IN (${names(list)})` : sql``}`)
+  const which = list ? sql`name IN (${names(list)})` : sql`name NOT LIKE ${`${INSTANCE}%`}`
+  await db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${holder} AND ${which}`)
 }
 
 /** Deletes leases the holder has (dead instances' own leases once their claims are released, its own at a stop). */
