@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
+import { sqlList } from '../db/sql-list.js'
 
 /** A relayed copy to record on its relay link, with the outbox row (and claim) it was sent for. */
 export interface CopyRecord {
@@ -89,10 +90,9 @@ async function recordCopies(db: DbOrTx, records: CopyRecord[]): Promise<boolean[
   if (updated.affectedRows === records.length * 2) return records.map(() => true)
   // Written rows are 'sent' under their claim's token; a row another claim took carries that one's.
   const [rows] = (await db.execute(sql`
-    SELECT id, claim_token AS token FROM outbox WHERE state = 'sent' AND id IN (${sql.join(
-      records.map((r) => sql`${r.claim.id}`),
-      sql`, `,
-    )})`)) as unknown as [Array<{ id: number; token: string | null }>]
+    SELECT id, claim_token AS token FROM outbox WHERE state = 'sent' AND id IN (${sqlList(records.map((r) => r.claim.id))})`)) as unknown as [
+    Array<{ id: number; token: string | null }>,
+  ]
   const written = new Set(rows.map((row) => `${Number(row.id)}:${row.token}`))
   return records.map((r) => written.has(`${r.claim.id}:${r.claim.token}`))
 }

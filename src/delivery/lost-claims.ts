@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { releaseExpiredLeases } from './outbox.js'
+import { sqlList } from '../db/sql-list.js'
 
 /**
  * The outbox claims of instances whose own lease ran out (dead, or cut from the database; found
@@ -13,10 +14,7 @@ export async function releaseClaimsOf(db: DbOrTx, instanceIds: string[]): Promis
   if (instanceIds.length === 0) return 0
   const [ended] = (await db.execute(sql`
     UPDATE outbox SET locked_until = CURRENT_TIMESTAMP(3) - INTERVAL 1 SECOND
-    WHERE state = 'sending' AND claimed_by IN (${sql.join(
-      instanceIds.map((id) => sql`${id}`),
-      sql`, `,
-    )})`)) as unknown as [{ affectedRows: number }]
+    WHERE state = 'sending' AND claimed_by IN (${sqlList(instanceIds)})`)) as unknown as [{ affectedRows: number }]
   if (ended.affectedRows === 0) return 0
   return releaseExpiredLeases(db)
 }

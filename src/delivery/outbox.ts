@@ -6,6 +6,7 @@ import type { LinkWithMessage } from '../db/repositories/relay.js'
 import { retryTransient } from '../db/errors.js'
 import type { OutboxJob } from './jobs.js'
 import type { ProgressStore, SendProgress } from './send-steps.js'
+import { sqlList } from '../db/sql-list.js'
 
 // The outbox's write side (what the domain queues) lives in queue.ts, delivery's contract.
 export { enqueue, enqueueMany, hasWaitingJob, type EnqueueInput } from './queue.js'
@@ -56,10 +57,7 @@ export async function claimJobs(db: Database, priorityClass: PriorityClass, limi
     db.execute(sql`
       UPDATE outbox SET state = 'sending', attempts = attempts + 1, claim_token = ${token}, claimed_by = @topicdesk_instance,
         locked_until = CURRENT_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
-      WHERE id IN (${sql.join(
-        candidates.map((id) => sql`${id}`),
-        sql`, `,
-      )}) AND state = 'pending' AND next_attempt_at <= CURRENT_TIMESTAMP(3)
+      WHERE id IN (${sqlList(candidates)}) AND state = 'pending' AND next_attempt_at <= CURRENT_TIMESTAMP(3)
       ORDER BY id
       LIMIT ${limit}`),
   )) as unknown as [{ affectedRows: number }]
@@ -122,10 +120,7 @@ async function readBack(db: Database, priorityClass: PriorityClass, token: strin
   // Spelled out: the subquery's outer reference and the job's fields, on MariaDB 10.11 and MySQL 8.0.21+.
   const first = sql<number>`LEAST(COALESCE((${firstOfDestination('outbox', 'pending')}), outbox.id), COALESCE((${firstOfDestination('outbox', 'sending')}), outbox.id))`
   const claimedRows = and(eq(outbox.state, 'sending'), eq(outbox.class, priorityClass), eq(outbox.claimToken, token))
-  const prefetching = sql.join(
-    linkPrefetching.map((type) => sql`${type}`),
-    sql`, `,
-  )
+  const prefetching = sqlList(linkPrefetching)
   const copyLinkId = sql`IF(JSON_VALUE(outbox.job, '$.type') IN (${prefetching}), CAST(JSON_VALUE(outbox.job, '$.linkId') AS UNSIGNED), NULL)`
   if (linkPrefetching.length > 0) {
     try {
@@ -151,10 +146,7 @@ async function readBack(db: Database, priorityClass: PriorityClass, token: strin
 async function unclaim(db: DbOrTx, ids: number[], token: string): Promise<void> {
   await db.execute(sql`
     UPDATE outbox SET state = 'pending', attempts = GREATEST(attempts, 1) - 1, locked_until = NULL
-    WHERE claim_token = ${token} AND state = 'sending' AND id IN (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`)
+    WHERE claim_token = ${token} AND state = 'sending' AND id IN (${sqlList(ids)})`)
 }
 
 /**
@@ -243,9 +235,6 @@ export async function releaseExpiredLeases(db: DbOrTx): Promise<number> {
   if (expired.length === 0) return 0
   const [result] = (await db.execute(sql`
     UPDATE outbox SET state = 'pending', locked_until = NULL
-    WHERE id IN (${sql.join(
-      expired.map((row) => sql`${Number(row.id)}`),
-      sql`, `,
-    )}) AND state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
+    WHERE id IN (${sqlList(expired.map((row) => Number(row.id)))}) AND state = 'sending' AND locked_until < CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
   return result.affectedRows
 }

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db/client.js'
 import { inProject, type ProjectScope, projectRow } from '../db/project-scope.js'
 import { activeTopicStates, customers, topics } from '../db/schema/index.js'
 import { BUILT_IN_TEXTS } from '../texts/index.js'
+import { sqlList } from '../db/sql-list.js'
 
 export type Customer = typeof customers.$inferSelect
 export type Topic = typeof topics.$inferSelect
@@ -74,10 +75,7 @@ export function activeTopicsColumn(): SQL<unknown> {
   )
   // Names spelled out: in a select list drizzle leaves columns unqualified.
   return sql`(SELECT JSON_ARRAYAGG(JSON_OBJECT(${fields})) FROM topics t
-    WHERE t.customer_id = customers.id AND t.state IN (${sql.join(
-      activeTopicStates.map((state) => sql`${state}`),
-      sql`, `,
-    )}))`
+    WHERE t.customer_id = customers.id AND t.state IN (${sqlList(activeTopicStates)}))`
 }
 
 /** The topics `activeTopicsColumn` read, mapped as drizzle maps a row (dates from UTC strings), ordered by id. */

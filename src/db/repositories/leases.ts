@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
+import { sqlList } from '../sql-list.js'
 
 /**
  * The statements of the instances' leases (`leases` table; the logic is in
@@ -7,11 +8,6 @@ import type { DbOrTx } from '../client.js'
  * process's. Counts are of rows found, not changed: mysql2 sets CLIENT_FOUND_ROWS.
  */
 
-const names = (list: string[]): SQL =>
-  sql.join(
-    list.map((name) => sql`${name}`),
-    sql`, `,
-  )
 const until = (ttlMs: number): SQL => sql`NOW(3) + INTERVAL ${ttlMs * 1000} MICROSECOND`
 type Header = [{ affectedRows: number }]
 
@@ -56,7 +52,7 @@ export async function renewLeases(db: DbOrTx, holder: string, ttlMs: number): Pr
 export async function takeLeases(db: DbOrTx, holder: string, list: string[], ttlMs: number): Promise<number> {
   if (list.length === 0) return 0
   const [result] = (await db.execute(
-    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE name IN (${names(list)}) AND (holder IS NULL OR holder = ${holder} OR expires_at < NOW(3))`,
+    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE name IN (${sqlList(list)}) AND (holder IS NULL OR holder = ${holder} OR expires_at < NOW(3))`,
   )) as unknown as Header
   return result.affectedRows
 }
@@ -75,12 +71,12 @@ export async function heldLeases(db: DbOrTx, holder: string): Promise<string[]> 
  */
 export async function freeLeases(db: DbOrTx, holder: string, list?: string[]): Promise<void> {
   if (list?.length === 0) return
-  const which = list ? sql`name IN (${names(list)})` : sql`name NOT LIKE ${`${INSTANCE}%`}`
+  const which = list ? sql`name IN (${sqlList(list)})` : sql`name NOT LIKE ${`${INSTANCE}%`}`
   await db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${holder} AND ${which}`)
 }
 
 /** Deletes leases the holder has (dead instances' own leases once their claims are released, its own at a stop). */
 export async function deleteLeases(db: DbOrTx, holder: string, list: string[]): Promise<void> {
   if (list.length === 0) return
-  await db.execute(sql`DELETE FROM leases WHERE holder = ${holder} AND name IN (${names(list)})`)
+  await db.execute(sql`DELETE FROM leases WHERE holder = ${holder} AND name IN (${sqlList(list)})`)
 }
