@@ -26,6 +26,7 @@ import { Coalescer } from './delivery/coalesce.js'
 import { OutboxWorkers } from './delivery/worker.js'
 import { Wakeup } from './delivery/wakeup.js'
 import { releaseClaimsOf } from './delivery/lost-claims.js'
+import { releaseUpdateClaimsOf } from './db/repositories/updates.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
 import { botTokensOf, STAFF_ROLES, type RoleRegistry } from './domain/roles.js'
@@ -111,11 +112,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   if (options.migrate !== false) await runMigrations(config.database.urls)
   // Several URLs: the next node when the current one fails (each pool moves on its own, in the same order).
   const onFailover = (url: string, error: unknown) => logger.warn({ err: error, node: new URL(url).host }, 'database node failed; moved to the next one')
-  const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, onFailover })
   // The leases' heartbeat on a connection of its own: a busy pool never makes it late (a late one stops polling).
-  // When another instance's lease runs out, its outbox claims are released at once.
+  // When another instance's lease runs out, its outbox claims and its claims on updates are released at once.
   const leaseDb = createDatabase(config.database.urls, { poolSize: 1, queryLogger: options.queryLogger, onFailover })
-  const leases = new InstanceLeases(leaseDb.db, logger, config.leases, (instanceIds) => releaseClaimsOf(delivery.db, instanceIds))
+  const leases = new InstanceLeases(leaseDb.db, logger, config.leases, (instanceIds) =>
+    Promise.all([releaseClaimsOf(delivery.db, instanceIds), releaseUpdateClaimsOf(db, instanceIds)]),
+  )
+  // Its claims on updates (handlings in hand) are this instance's.
+  const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, instanceId: leases.instanceId, onFailover })
   // The outbox workers have a pool of their own, READ COMMITTED: their claims take no gap locks; they are this instance's claims.
   const delivery = createDatabase(config.database.urls, { poolSize: 10, queryLogger: options.queryLogger, readCommitted: true, instanceId: leases.instanceId, onFailover })
   const multiRowInsertIds = options.multiRowInsertIds !== false && (await readMultiRowInsertIds(db))

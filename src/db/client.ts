@@ -25,7 +25,7 @@ export const PREPARED_STATEMENTS_PER_CONNECTION = 16
  * A mysql2 pool wrapped by drizzle. Sessions run in UTC: drizzle reads and writes DATETIME as UTC,
  * so CURRENT_TIMESTAMP defaults and NOW() comparisons must agree with it. `readCommitted` makes
  * every session READ COMMITTED (the outbox workers' pool: claims take no gap locks); `instanceId`
- * names the instance its claims belong to (`@topicdesk_instance`, see `claimJobs`). Several URLs
+ * names the instance its claims belong to (`@topicdesk_instance`: `claimJobs`, `claimUpdate`). Several URLs
  * (`database.urls`, the nodes of a Galera cluster): one node at a time, the next when it fails
  * (src/db/failover-pool.ts).
  */

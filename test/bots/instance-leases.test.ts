@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InstanceLeases } from '../../src/bots/ingress/instance-leases.js'
 import { createDatabase, type Database } from '../../src/db/client.js'
-import { leases as leaseRows, outbox } from '../../src/db/schema/index.js'
+import { storeUpdates, earlierUpdateInTheWay, releaseUpdateClaimsOf } from '../../src/db/repositories/updates.js'
+import { leases as leaseRows, outbox, updates } from '../../src/db/schema/index.js'
 import { releaseClaimsOf } from '../../src/delivery/lost-claims.js'
 import { claimJobs, enqueue } from '../../src/delivery/outbox.js'
 import { createLogger } from '../../src/logger.js'
@@ -41,7 +42,9 @@ function twoInstances(times = TIMES) {
   const events: string[] = []
   const instances = ['a', 'b'].map((label) => {
     const { db, state } = link(testDb.db)
-    const leases = new InstanceLeases(db, logger, times, (instanceIds) => releaseClaimsOf(testDb.db, instanceIds))
+    const leases = new InstanceLeases(db, logger, times, (instanceIds) =>
+      Promise.all([releaseClaimsOf(testDb.db, instanceIds), releaseUpdateClaimsOf(testDb.db, instanceIds)]),
+    )
     for (const name of BOTS) {
       const lease = leases.want(name)
       void (async () => {
@@ -165,6 +168,34 @@ describe('instance leases', () => {
       expect(await instanceRows()).toEqual([])
     } finally {
       await Promise.all([a.leases.stop(), b.leases.stop(), ...workers.map((pool) => pool.close())])
+    }
+  })
+
+  it("end at once the claims on updates of an instance cut from the database: the customer's next update is not held up for the claim's lease", async () => {
+    const { a, b } = twoInstances()
+    // Each instance stores and claims webhook updates on its main pool, named after it (as app.ts has it).
+    const pools = [a, b].map((instance) => createDatabase(testDb.url, { poolSize: 1, instanceId: instance.leases.instanceId }))
+    try {
+      await a.leases.start()
+      await b.leases.start()
+      const update = (updateId: number) => ({ update_id: updateId, message: { message_id: updateId, date: 0, chat: { id: 77, type: 'private' as const, first_name: 'Zoe' }, from: { id: 77, is_bot: false, first_name: 'Zoe' } } })
+      const orderKeyOf = () => 'chat:77'
+      // a stored and claimed the customer's first update (its handling in hand), then b the second.
+      await storeUpdates(pools[0]!.db, 1, 9, [update(1)], { orderKeyOf, claimToken: 'a-claim' })
+      await storeUpdates(pools[1]!.db, 1, 9, [update(2)], { orderKeyOf, claimToken: 'b-claim' })
+      const row = async (updateId: number) => (await testDb.db.select().from(updates).where(eq(updates.updateId, updateId)))[0]!
+      expect((await row(1)).claimedBy).toBe(a.leases.instanceId)
+      expect(await earlierUpdateInTheWay(testDb.db, 9, 'chat:77', 2)).toMatchObject({ updateId: 1, inHand: true })
+
+      a.link.cut = true
+      // The claim's lease (30 s) only runs out; ending it (claimed_until NULL) is the release's doing, once b sees a's lease gone (~0.4 s).
+      await pollUntil(async () => (await row(1)).claimedUntil === null, { timeoutMs: 20_000, message: "a's claim on update 1 ended" })
+      expect(await earlierUpdateInTheWay(testDb.db, 9, 'chat:77', 2)).toMatchObject({ updateId: 1, inHand: false })
+      // b's own claim untouched.
+      expect(await row(2)).toMatchObject({ claimToken: 'b-claim', claimedBy: b.leases.instanceId })
+    } finally {
+      await Promise.all([a.leases.stop(), b.leases.stop(), ...pools.map((pool) => pool.close())])
+      await testDb.db.delete(updates).where(eq(updates.botId, 9))
     }
   })
 })

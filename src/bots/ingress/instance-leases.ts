@@ -23,14 +23,15 @@ export interface Lease {
   release(): Promise<void>
 }
 
-/** What becomes of the outbox claims of instances whose own lease ran out (app.ts: delivery releases them). */
+/** What becomes of the claims of instances whose own lease ran out (app.ts: their outbox rows and updates are released). */
 export type ReleaseClaimsOf = (instanceIds: string[]) => Promise<unknown>
 
 /**
  * The leases of this service instance (one random id), stored in `leases`: polling a bot
  * (`poll:<bot id>`), leading cron, the webhook redrive, and its own (`instance:<id>`, held while
  * it lives): when another instance's own lease runs out, the heartbeat that takes it hands its id
- * to `releaseClaimsOf` (its outbox claims are due again at once, not after their own lease),
+ * to `releaseClaimsOf` (its outbox claims are due again at once, not after their own lease, and
+ * its updates in hand are free for the next handling),
  * then deletes it. A heartbeat renews every lease the
  * instance holds in one statement and takes the free or expired ones it wants in one more, on the
  * database's clock, so the idle cost does not grow with the number of bots, and it works where

@@ -19,6 +19,8 @@ const whereKey = (key: UpdateKey) => and(eq(updates.botId, key.botId), eq(update
 export const CLAIM_LEASE_SECONDS = 30
 
 const leaseEnd = sql`CURRENT_TIMESTAMP(3) + INTERVAL ${CLAIM_LEASE_SECONDS} SECOND`
+/** A claim names the instance it belongs to (the pool's `@topicdesk_instance`, `db/client.ts`; NULL on a pool of none). */
+const claimedBy = sql`@topicdesk_instance`
 /** No handling has the update in hand: never claimed, released, or its lease ran out (a process died). */
 const unclaimed = or(isNull(updates.claimedUntil), lt(updates.claimedUntil, sql`CURRENT_TIMESTAMP(3)`))
 const claimedNow = sql<number>`${updates.claimedUntil} IS NOT NULL AND ${updates.claimedUntil} >= CURRENT_TIMESTAMP(3)`
@@ -37,7 +39,7 @@ export interface StoreOptions {
  */
 export async function storeUpdates(db: DbOrTx, projectId: number, botId: number, batch: Update[], options: StoreOptions = {}): Promise<number> {
   if (batch.length === 0) return 0
-  const claim = options.claimToken === undefined ? {} : { claimToken: options.claimToken, claimedUntil: leaseEnd }
+  const claim = options.claimToken === undefined ? {} : { claimToken: options.claimToken, claimedUntil: leaseEnd, claimedBy }
   const [result] = await db
     .insert(updates)
     .ignore()
@@ -56,7 +58,7 @@ export async function storeUpdates(db: DbOrTx, projectId: number, botId: number,
 export async function claimUpdate(db: DbOrTx, key: UpdateKey, token: string): Promise<boolean> {
   const [result] = await db
     .update(updates)
-    .set({ claimToken: token, claimedUntil: leaseEnd })
+    .set({ claimToken: token, claimedUntil: leaseEnd, claimedBy })
     .where(and(whereKey(key), eq(updates.state, 'received'), unclaimed))
   return result.affectedRows === 1
 }
@@ -76,6 +78,20 @@ export async function releaseClaim(db: DbOrTx, key: UpdateKey, token: string): P
     .update(updates)
     .set({ claimToken: null, claimedUntil: null })
     .where(and(whereKey(key), eq(updates.claimToken, token)))
+}
+
+/**
+ * Ends at once the claims of instances whose own lease ran out (`InstanceLeases`), instead of
+ * after CLAIM_LEASE_SECONDS: their updates are nobody's again, so the next update of the same
+ * customer, waiting on another instance (`in-order.ts`), takes them up now.
+ */
+export async function releaseUpdateClaimsOf(db: DbOrTx, instanceIds: string[]): Promise<number> {
+  if (instanceIds.length === 0) return 0
+  const [result] = await db
+    .update(updates)
+    .set({ claimToken: null, claimedUntil: null, claimedBy: null })
+    .where(and(eq(updates.state, 'received'), inArray(updates.claimedBy, instanceIds)))
+  return result.affectedRows
 }
 
 /** The earliest update of the same order key stored before this one and not yet done with (see `earlierUpdateInTheWay`). */

@@ -21,6 +21,8 @@ export const updates = mysqlTable(
     /** The handling that has the update in hand, and until when (renewed while it runs; DB clock). */
     claimToken: varchar('claim_token', { length: 24 }),
     claimedUntil: datetime('claimed_until', { mode: 'date', fsp: 3 }),
+    /** The instance whose handling claimed it (its lease id, as `outbox.claimed_by`): when that lease runs out, the claim ends at once. */
+    claimedBy: varchar('claimed_by', { length: 36 }),
     ...timestamps,
   },
   (t) => [

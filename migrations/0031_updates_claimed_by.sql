@@ -1,0 +1,1 @@
+ALTER TABLE `updates` ADD `claimed_by` varchar(36);
