@@ -50,7 +50,7 @@ const LAYERS = {
 }
 
 /** What delivery publishes to the domain: the job vocabulary, addresses, the outbox's write side and the outcome port. */
-const DELIVERY_CONTRACT = ['src/delivery/jobs.ts', 'src/delivery/destination.ts', 'src/delivery/queue.ts', 'src/delivery/waiting-edits.ts', 'src/delivery/hooks.ts']
+const DELIVERY_CONTRACT = ['src/delivery/jobs.ts', 'src/delivery/destination.ts', 'src/delivery/queue.ts', 'src/delivery/waiting-edits.ts', 'src/delivery/sends-in-flight.ts', 'src/delivery/hooks.ts']
 
 /**
  * A hand-written project filter (`eq(x.projectId, …)`, `inArray(x.projectId, …)`): statements are

@@ -104,6 +104,8 @@ async function call(deps: ServerDeps, bot: BotState, method: string, params: Par
     if (!(e instanceof ApiError)) throw e
     answer = failure(e.errorCode, e.description, e.parameters)
   }
+  const answerAfterMs = (deps.latency() || undefined)?.afterEffect?.[method] ?? 0
+  if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs))
   if (decision === 'dropAfter') return drop(deps, req, method, bot, 'after')
   return answer
 }

@@ -25,6 +25,14 @@ export interface FaultOptions {
 export interface LatencyOptions {
   /** Extra milliseconds before answering these methods. */
   methods?: Record<string, number>
+  /**
+   * Extra milliseconds between these methods taking effect and their answer: the chat shows the
+   * new message while its sender does not know its id yet. Telegram's answer reaches the bot
+   * after the message is sent to the chat's members, so a person can react to or reply to it
+   * first (how long depends on the network: uncertain, so the simulator makes it as long as a
+   * test asks).
+   */
+  afterEffect?: Record<string, number>
   /** Uploads arrive at this speed: a call carrying files waits their size divided by it. */
   uploadBytesPerSecond?: number
 }

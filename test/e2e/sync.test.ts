@@ -129,6 +129,27 @@ describe('reactions', () => {
     )
   })
 
+  it('syncs a reaction made on a copy before its id came back to the service (shown in the chat, its send not answered yet)', async () => {
+    const { sim, world } = h
+    const original = sim.sendPrivate(zoeId(), clientBot(), { text: 'Seen before recorded' })
+    // Telegram shows the copy to the group before the bot gets its answer: here 1.5 s before.
+    sim.setLatency({ afterEffect: { sendMessage: 1500, copyMessage: 1500 } })
+    try {
+      const copy = await waitForTopicMessage(h, north(), zoe.cr, 'Seen before recorded')
+      const recorded = await h.database.db
+        .select()
+        .from(relayLinks)
+        .where(and(eq(relayLinks.chatId, north()), eq(relayLinks.copyMessageId, copy.message_id)))
+      expect(recorded).toEqual([])
+      sim.react(world.people.carol.id, north(), copy.message_id, ['🔥'])
+    } finally {
+      sim.setLatency(false)
+    }
+    await sim.waitFor(() =>
+      sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '🔥' && r.by === world.bots.client.id)),
+    )
+  })
+
   it('mirrors a reaction on any album item onto the first item of the original album', async () => {
     const { sim, world } = h
     const album = sim.sendAlbum(zoeId(), { botId: clientBot() }, [

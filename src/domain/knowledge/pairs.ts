@@ -2,7 +2,7 @@ import { and, desc, eq, like, lt } from 'drizzle-orm'
 import { inProject, projectRow } from '../../db/project-scope.js'
 import type { DbOrTx } from '../../db/client.js'
 import { kbChunks, messages } from '../../db/schema/index.js'
-import { resolveStoredMessage } from '../../db/repositories/relay.js'
+import { resolveActedOn } from '../relay/acted-on.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
 import { refusalFor } from '../permissions.js'
@@ -31,7 +31,7 @@ export async function addKnowledgePair(deps: DomainDeps, project: ProjectRuntime
   if (refusal) return { ok: false, reason: refusal }
   const target = command.reply_to_message
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) return { ok: false, reason: t.staff('kbAddHowTo') }
-  const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
+  const found = await resolveActedOn(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
   const answer = found?.message
   if (!answer || answer.origin !== 'staff' || answer.internalNote || !answer.text?.trim()) return { ok: false, reason: t.staff('kbAddNotAnswer') }
   // Held or blocked by a risk phrase (or otherwise kept back): the client never read it.

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/events.js'
-import { linksOfMessage, resolveStoredMessage } from '../../db/repositories/relay.js'
+import { linksOfMessage } from '../../db/repositories/relay.js'
+import { resolveActedOn } from './acted-on.js'
 import { refusalFor } from '../permissions.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
@@ -24,7 +25,7 @@ export async function deleteByCommand(deps: DomainDeps, project: ProjectRuntime,
   if (!target || (command.is_topic_message && target.message_id === command.message_thread_id)) {
     return { ok: false, reason: t.staff('deleteHowTo') }
   }
-  const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
+  const found = await resolveActedOn(deps.db, viewerOf(project, botId), command.chat.id, target.message_id)
   if (!found) return { ok: false, reason: t.staff('deleteNotRelayed') }
   const original = found.message
   const userId = command.from?.id ?? 0

@@ -1,4 +1,5 @@
-import { reactionTarget, resolveStoredMessage } from '../../db/repositories/relay.js'
+import { reactionTarget } from '../../db/repositories/relay.js'
+import { resolveActedOn } from './acted-on.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundReaction } from '../inbound.js'
 import { viewerOf, type ProjectRuntime } from '../project-runtime.js'
@@ -11,7 +12,7 @@ import { toStandardReaction } from './standard-reactions.js'
  * reacts on the album's first item, where Telegram shows album reactions.
  */
 export async function syncReaction(deps: DomainDeps, project: ProjectRuntime, botId: number, update: InboundReaction): Promise<'synced' | 'ignored'> {
-  const found = await resolveStoredMessage(deps.db, viewerOf(project, botId), update.chat.id, update.message_id)
+  const found = await resolveActedOn(deps.db, viewerOf(project, botId), update.chat.id, update.message_id)
   if (!found?.viaLink) return 'ignored'
   const chosen = update.emoji
   const standard = chosen.map(toStandardReaction).filter((e): e is string => Boolean(e))
