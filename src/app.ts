@@ -26,6 +26,8 @@ import { Coalescer } from './delivery/coalesce.js'
 import { OutboxWorkers } from './delivery/worker.js'
 import { Wakeup } from './delivery/wakeup.js'
 import { releaseClaimsOf } from './delivery/lost-claims.js'
+import { dueWithNewToken } from './delivery/outbox.js'
+import { retryTransient } from './db/errors.js'
 import { releaseUpdateClaimsOf } from './db/repositories/updates.js'
 import { databaseAccountDirectory } from './domain/accounts/directory.js'
 import type { DomainDeps } from './domain/deps.js'
@@ -276,6 +278,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
    * and polled again. The same bot only (same id); another bot, or pools of another size, need a restart.
    */
   async function replaceChangedTokens(fresh: Config): Promise<void> {
+    let replaced = 0
     for (const project of projects) {
       const next = fresh.projects.find((p) => p.key === project.config.key)
       if (!next) continue
@@ -304,9 +307,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
           await ingress.replace(running)
           if (initError === undefined) void syncBotProfiles([{ api: bot.api, project, self: old.self, primary: spec.primary }], logger)
           logger.info({ project: project.config.key, botId: old.self.id }, `${old.path}: new token applied`)
+          replaced += 1
         }
       }
     }
+    // The rows refused with 401 go now, not at the end of their wait.
+    if (replaced > 0)
+      await retryTransient(() => dueWithNewToken(delivery.db)).then(
+        () => deps.notify(),
+        (error: unknown) => logger.warn({ err: error }, 'could not make the rows waiting for a new token due; they go at the end of their wait'),
+      )
   }
   const admin = config.http
     ? await startHttpServers(config.http, {

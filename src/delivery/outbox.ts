@@ -210,6 +210,21 @@ export async function defer(db: DbOrTx, claim: Claim, delayMs: number, error?: s
     WHERE ${heldBy(claim)}`)
 }
 
+/** Why a row refused with 401 waits (its `last_error` starts so): a new token makes it due at once (`dueWithNewToken`). */
+export const TOKEN_WAIT = 'waiting for a new bot token'
+
+/**
+ * A bot got a new token (a reload): the rows waiting for one are due now, not at the end of their
+ * wait. Every bot's (a pool's row may have been refused on another bot than its own): a row
+ * whose bot is still refused waits again.
+ */
+export async function dueWithNewToken(db: DbOrTx): Promise<number> {
+  const [result] = (await db.execute(sql`
+    UPDATE outbox SET next_attempt_at = CURRENT_TIMESTAMP(3)
+    WHERE state = 'pending' AND last_error LIKE ${`${TOKEN_WAIT}%`} AND next_attempt_at > CURRENT_TIMESTAMP(3)`)) as unknown as [{ affectedRows: number }]
+  return result.affectedRows
+}
+
 /** A permanent failure: recorded once, never retried automatically (the dead letter list). */
 export async function markDead(db: DbOrTx, claim: Claim, error: string): Promise<void> {
   await db.execute(sql`

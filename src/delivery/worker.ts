@@ -6,7 +6,7 @@ import { executeJob, messagesOfJob, type ExecutorDeps } from './executor.js'
 import { outboxJobs, type JobRegistry } from './jobs/index.js'
 import type { DeliveryHooks } from './hooks.js'
 import type { DeliveryObserver } from './observer.js'
-import { claimJobs, classDueTimes, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, SentRecorded, type ClaimedJob } from './outbox.js'
+import { claimJobs, classDueTimes, defer, markDead, markSent, releaseExpiredLeases, renewLease, reschedule, SentRecorded, TOKEN_WAIT, type ClaimedJob } from './outbox.js'
 import type { LinkWithMessage } from '../db/repositories/relay.js'
 import type { SendPlan, SendPlanner } from './send-planner.js'
 import { HeldClaims } from './held-claims.js'
@@ -259,7 +259,7 @@ export class OutboxWorkers {
     if (failure.kind === 'unauthorized') {
       // A revoked token: nothing is lost while the operator puts a new one in (reported failing by its polling, or by onTokenRefused).
       log.warn({ botId: job.botId }, 'the bot token was refused (401); the row waits for a new token')
-      return defer(this.deps.db, job, UNAUTHORIZED_WAIT_MS, `waiting for a new bot token: ${description}`)
+      return defer(this.deps.db, job, UNAUTHORIZED_WAIT_MS, `${TOKEN_WAIT}: ${description}`)
     }
     if (failure.kind === 'rate_limited') {
       log.warn({ retryAfter: failure.retryAfterSeconds }, 'rate limited by Telegram; rescheduled')

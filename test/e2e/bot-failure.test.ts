@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { like } from 'drizzle-orm'
+import { and, eq, like, sql } from 'drizzle-orm'
 import { outbox } from '../../src/db/schema/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createConfig } from '../../src/config/index.js'
@@ -151,6 +151,11 @@ describe('bot tokens Telegram refuses', () => {
     await pollUntil(async () => (await waitingRows()).length > 0, { message: 'the waiting row saying why' })
     expect((await waitingRows()).map((row) => row.state)).not.toContain('dead')
     sim.sendPrivate(beta.people.zoe.id, betaClient, { text: 'written while the token was revoked' })
+    // The waiting row would next be tried in a minute: the new token makes it due at once.
+    await s.database.db
+      .update(outbox)
+      .set({ nextAttemptAt: sql`CURRENT_TIMESTAMP(3) + INTERVAL 60 SECOND` })
+      .where(and(eq(outbox.state, 'pending'), like(outbox.lastError, '%waiting for a new bot token%')))
     reloadWithClientToken(s, 1, fresh)
     await waitForTopicMessage(h, beta.groups.cs.id, topics.beta, 'written while the token was revoked')
     await sim.waitFor(() => sim.privateMessages(beta.people.zoe.id, betaClient).some((m) => m.text?.includes('answered while the token was revoked')), {
