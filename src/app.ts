@@ -118,7 +118,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // When another instance's lease runs out, its outbox claims and its claims on updates are released at once.
   const leaseDb = createDatabase(config.database.urls, { poolSize: 1, queryLogger: options.queryLogger, onFailover })
   const leases = new InstanceLeases(leaseDb.db, logger, config.leases, (instanceIds) =>
-    Promise.all([releaseClaimsOf(delivery.db, instanceIds), releaseUpdateClaimsOf(db, instanceIds)]),
+    // On the READ COMMITTED pool: the release takes no gap locks in the way of new updates' inserts.
+    Promise.all([releaseClaimsOf(delivery.db, instanceIds), releaseUpdateClaimsOf(delivery.db, instanceIds)]),
   )
   // Its claims on updates (handlings in hand) are this instance's.
   const { db, pool, close } = createDatabase(config.database.urls, { poolSize: 20, queryLogger: options.queryLogger, instanceId: leases.instanceId, onFailover })

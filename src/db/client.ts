@@ -56,7 +56,7 @@ export function createDatabase(
       connection.query("SET time_zone = '+00:00'", () => {})
       // This form works on MariaDB and MySQL 8 alike (MySQL 8 has no `tx_isolation` variable).
       if (options.readCommitted) connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => {})
-      // Whose claims this pool's outbox claims are (`claimed_by`): released at once when that instance's lease runs out.
+      // Whose claims this pool's claims are (`outbox.claimed_by`, `updates.claimed_by`): released at once when that instance's lease runs out.
       if (options.instanceId) connection.query('SET @topicdesk_instance = ?', [options.instanceId], () => {})
       // A cluster node applies the others' commits a moment after they return: a new session
       // (after a move, on a node that was not written through) first waits until its node has

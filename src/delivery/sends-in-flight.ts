@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { inProject } from '../db/project-scope.js'
 import { outbox, topics } from '../db/schema/index.js'
@@ -13,12 +13,15 @@ import { decodeDestination } from './destination.js'
 const LOOK_EVERY_MS = 25
 const LONGEST_WAIT_MS = 5000
 
-/** The project's outbox rows being sent into `chatId` right now, on any instance (state `sending`). */
+/** The jobs whose sends record a copy (`relay_links`): the only ones a lookup can be waiting for. */
+const RECORDING_COPIES = ['relay', 'relay_album']
+
+/** The project's copies being sent into `chatId` right now, on any instance (outbox rows `sending`). */
 export async function sendsInFlightTo(db: DbOrTx, projectId: number, chatId: number): Promise<number[]> {
   const sending = await db
     .select({ id: outbox.id, destination: outbox.destination })
     .from(outbox)
-    .where(inProject(outbox, projectId, eq(outbox.state, 'sending')))
+    .where(inProject(outbox, projectId, eq(outbox.state, 'sending'), inArray(sql`JSON_VALUE(${outbox.job}, '$.type')`, RECORDING_COPIES)))
   const inChat: number[] = []
   const byTopic = new Map<number, number[]>()
   for (const row of sending) {

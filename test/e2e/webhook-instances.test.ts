@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../../src/app.js'
 import { createConfig } from '../../src/config/index.js'
-import { customerNotes, customers, messages } from '../../src/db/schema/index.js'
+import { customerNotes, customers, messages, updates } from '../../src/db/schema/index.js'
 import { createLogger } from '../../src/logger.js'
 import { secretForBot, webhookPath } from '../../src/server/webhook-server.js'
 import { freePort } from '../support/free-port.js'
@@ -86,6 +86,9 @@ describe('two webhook instances behind one URL', () => {
     await sim.waitFor(() => copies().length >= 4)
     await serviceSettled(h.database.db)
     expect(copies()).toEqual(['split 1', 'split 2', 'split 3', 'split 4'])
+    // Each instance claimed the updates it stored in its own name: what the release of a dead instance's claims goes by.
+    const claimers = await h.database.db.select({ by: updates.claimedBy }).from(updates).where(eq(updates.botId, world.bots.cs.id))
+    expect(new Set(claimers.map((u) => u.by))).toEqual(new Set([h.app.leases.instanceId, second.leases.instanceId]))
   })
 
   it('handles an update once when Telegram re-posts it to the other instance while the first still handles it', async () => {

@@ -11,7 +11,8 @@ export function newClaimToken(): string {
 /**
  * The claims one process holds on a database: renewed every third of the lease while their
  * handlings run or wait their turn, so no other instance (nor the redrive) takes the update up;
- * a process that dies stops renewing and its updates are free again after the lease.
+ * a process that dies stops renewing and its updates are free again after the lease, or as soon
+ * as its instance's own lease runs out (`releaseUpdateClaimsOf`, app.ts).
  */
 export class HeldClaims {
   private readonly tokens = new Map<string, number>()

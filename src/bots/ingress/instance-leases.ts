@@ -267,7 +267,7 @@ export class InstanceLeases {
     if (fresh.length === 0) return
     for (const name of fresh) this.releasing.add(name)
     const instanceIds = fresh.map((name) => instanceOfLease(name)!)
-    this.logger.warn({ instances: instanceIds }, 'instances lost their lease (dead or cut from the database); releasing their outbox claims')
+    this.logger.warn({ instances: instanceIds }, 'instances lost their lease (dead or cut from the database); releasing their claims')
     void (async () => {
       await (this.releaseClaimsOf?.(instanceIds) ?? Promise.resolve())
       await this.serially(() => deleteLeases(this.db, this.instanceId, fresh))

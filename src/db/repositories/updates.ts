@@ -89,7 +89,8 @@ export async function releaseUpdateClaimsOf(db: DbOrTx, instanceIds: string[]): 
   if (instanceIds.length === 0) return 0
   const [result] = await db
     .update(updates)
-    .set({ claimToken: null, claimedUntil: null, claimedBy: null })
+    // updated_at kept: the redrive's age counts from the update's last handling, not from this release.
+    .set({ claimToken: null, claimedUntil: null, claimedBy: null, updatedAt: sql`${updates.updatedAt}` })
     .where(and(eq(updates.state, 'received'), inArray(updates.claimedBy, instanceIds)))
   return result.affectedRows
 }
