@@ -53,6 +53,28 @@ describe('replies', () => {
   })
 })
 
+describe('replies to copies in flight', () => {
+  it('maps a staff reply to a copy shown before its id came back to the client original', async () => {
+    const { sim, world } = h
+    const question = sim.sendPrivate(zoeId(), clientBot(), { text: 'Asked early' })
+    // Telegram shows the copy to the group before the bot gets its answer: here 1.5 s before.
+    sim.setLatency({ afterEffect: { sendMessage: 1500, copyMessage: 1500 } })
+    try {
+      const copy = await waitForTopicMessage(h, cs(), zoe.cs, 'Asked early')
+      const recorded = await h.database.db
+        .select()
+        .from(relayLinks)
+        .where(and(eq(relayLinks.chatId, cs()), eq(relayLinks.copyMessageId, copy.message_id)))
+      expect(recorded).toEqual([])
+      sim.sendGroup(world.people.alice.id, cs(), { text: 'Answered early' }, { threadId: zoe.cs, replyTo: copy.message_id })
+    } finally {
+      sim.setLatency(false)
+    }
+    const answer = await waitForPrivate(h, zoeId(), clientBot(), 'Answered early')
+    expect(answer.reply_to_message_id).toBe(question.message_id)
+  })
+})
+
 describe('edits', () => {
   it('edits every copy when the client edits text or a caption', async () => {
     const { sim } = h

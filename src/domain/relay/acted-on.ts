@@ -1,6 +1,8 @@
 import type { DbOrTx } from '../../db/client.js'
 import { resolveStoredMessage, type Viewer } from '../../db/repositories/relay.js'
 import { sendsInFlightTo, untilSent } from '../../delivery/sends-in-flight.js'
+import type { InboundMessage } from '../inbound.js'
+import { isRealReply } from './store-message.js'
 
 /**
  * The stored message a person reacted to or pointed a command at (`resolveStoredMessage`). One
@@ -15,4 +17,13 @@ export async function resolveActedOn(db: DbOrTx, viewer: Viewer, chatId: number,
   if (inFlight.length === 0) return undefined
   await untilSent(db, inFlight)
   return resolveStoredMessage(db, viewer, chatId, messageId)
+}
+
+/**
+ * A reply is stored with what it answers inside the relay's transaction, where nothing may wait:
+ * a reply to a copy still in flight waits here, before it, for that copy's record (one lookup for
+ * a reply whose target is known; none for a message that replies to nothing).
+ */
+export async function awaitRepliedTo(db: DbOrTx, viewer: Viewer, message: InboundMessage): Promise<void> {
+  if (isRealReply(message)) await resolveActedOn(db, viewer, message.chat.id, message.reply_to_message!.message_id)
 }

@@ -4,10 +4,11 @@ import { customers, type NotRelayedReason } from '../../db/schema/index.js'
 import type { MessageRow } from '../../db/repositories/relay.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
-import { clientBot, projectBotIds, type ProjectRuntime } from '../project-runtime.js'
+import { clientBot, projectBotIds, viewerOf, type ProjectRuntime } from '../project-runtime.js'
 import { floodingColumn } from './client-limits.js'
 import { relayThroughPipeline } from './pipeline.js'
 import { storeMessage } from './store-message.js'
+import { awaitRepliedTo } from './acted-on.js'
 import { parseWaitingSince, waitExistsColumn, waitingSinceColumn } from '../sla/waits.js'
 import { activeTopicsColumn, parseActiveTopics } from '../customers.js'
 import { answerAutomatically } from '../autoreply/engine.js'
@@ -29,6 +30,7 @@ export type ClientMessageOutcome = 'relayed' | 'auto_answered' | 'held' | 'dupli
  * to onboarding ('not_ready').
  */
 export async function relayClientMessage(deps: DomainDeps, project: ProjectRuntime, telegramUserId: number, message: InboundMessage): Promise<ClientMessageOutcome> {
+  await awaitRepliedTo(deps.db, viewerOf(project, clientBot(project).id), message)
   const result = await deps.db.transaction(async (tx) => {
     // Locking read: an assignment committing right now either sees this message as held
     // (and replays it) or has already made the customer active (and we relay it).

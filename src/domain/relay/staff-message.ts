@@ -3,10 +3,11 @@ import { enqueueTo } from '../enqueue-to.js'
 import { queueTopicText } from '../topic-notices.js'
 import type { DomainDeps } from '../deps.js'
 import type { InboundMessage } from '../inbound.js'
-import { projectBotIds, attribution, botForRole, staffMember, textsOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
+import { projectBotIds, attribution, botForRole, staffMember, textsOf, viewerOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { touchTopic } from '../idle-topics.js'
 import { relayThroughPipeline } from './pipeline.js'
 import { storeMessage } from './store-message.js'
+import { awaitRepliedTo } from './acted-on.js'
 
 /** What became of a staff message; 'held' and 'not_relayed': a relay policy held it (until a release), dropped it or answered instead. */
 export type StaffMessageOutcome = 'relayed' | 'note' | 'client_blocked' | 'not_staff' | 'duplicate' | 'no_customer' | 'topic_retired' | 'held' | 'not_relayed'
@@ -36,6 +37,7 @@ export async function relayStaffMessage(deps: DomainDeps, project: ProjectRuntim
     deps.notify()
     return 'topic_retired'
   }
+  await awaitRepliedTo(deps.db, viewerOf(project, botId), message)
   const outcome = await deps.db.transaction(async (tx): Promise<StaffMessageOutcome> => {
     const incoming = { projectId: project.id, customerId: customer.id, origin: 'staff' as const, botId, projectBotIds: projectBotIds(project), message, senderRole: group.role }
     if (isNote) {
