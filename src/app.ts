@@ -9,6 +9,7 @@ import { BotHealth } from './bots/bot-health.js'
 import { alarmBotFailing } from './domain/bot-alarm.js'
 import { orderKey } from './bots/ingress/order-key.js'
 import { POLLING_BACKOFF, startPolling, startWebhooks, type RunningBot } from './app-ingress.js'
+import { POLLING_LEASE_PREFIX } from './bots/ingress/polling.js'
 import { CRON_LEASE, CronScheduler } from './cron/scheduler.js'
 import { InstanceLeases } from './bots/ingress/instance-leases.js'
 import { reassignmentsJob, recordsSyncJob } from './cron/reassignments.js'
@@ -117,7 +118,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // The leases' heartbeat on a connection of its own: a busy pool never makes it late (a late one stops polling).
   // When another instance's lease runs out, its outbox claims and its claims on updates are released at once.
   const leaseDb = createDatabase(config.database.urls, { poolSize: 1, queryLogger: options.queryLogger, onFailover })
-  const leases = new InstanceLeases(leaseDb.db, logger, config.leases, (instanceIds) =>
+  const leaseSettings = { ...config.leases, spreadPrefix: config.leases.spreadBots ? POLLING_LEASE_PREFIX : undefined }
+  const leases = new InstanceLeases(leaseDb.db, logger, leaseSettings, (instanceIds) =>
     // On the READ COMMITTED pool: the release takes no gap locks in the way of new updates' inserts.
     Promise.all([releaseClaimsOf(delivery.db, instanceIds), releaseUpdateClaimsOf(delivery.db, instanceIds)]),
   )

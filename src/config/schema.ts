@@ -329,6 +329,8 @@ export const configSchema = z
       .strictObject({
         heartbeatMs: z.number().int().min(50).default(2000),
         ttlMs: z.number().int().min(150).default(6000),
+        /** Spread the bots' polling over the live instances (each polls its share; one that joins gets its share handed over): for instances on several machines. */
+        spreadBots: z.boolean().default(false),
       })
       .refine((l) => l.ttlMs >= 3 * l.heartbeatMs, { message: 'ttlMs at least 3 × heartbeatMs (a lease survives one late renewal)', path: ['ttlMs'] })
       .prefault({}),

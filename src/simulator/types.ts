@@ -177,6 +177,8 @@ export interface SimStats {
    * relies on the newer rule (telegram-facts "Reactions on albums", M).
    */
   albumReactionsMoved: number
+  /** getUpdates calls that ended another one still waiting for the same bot (409 "terminated by other getUpdates request"): two pollers at once. */
+  pollConflicts: number
 }
 
 export interface Delivery {

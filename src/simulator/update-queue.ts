@@ -49,6 +49,8 @@ export class UpdateQueue {
   allowed = new Set(DEFAULT_UPDATE_TYPES)
   /** Called after an update was queued (the webhook sender listens). */
   onPush: (() => void) | undefined
+  /** Called when a getUpdates ends another one still waiting (two pollers of one bot). */
+  onConflict: (() => void) | undefined
   /** Users this bot has seen in an update (or fetched with getChatMember): the only ones it may `text_mention`. */
   readonly seenUsers = new Set<number>()
 
@@ -105,6 +107,7 @@ export class UpdateQueue {
 
   /** getUpdates: answers at once when updates are pending, else waits up to timeout seconds. */
   poll(offset: number | undefined, limit: number, timeoutSeconds: number, signal?: AbortSignal): Promise<Update[]> {
+    if (this.poller) this.onConflict?.()
     this.terminatePoller(new ApiError(409, CONFLICT_POLL))
     this.confirm(offset)
     if (this.items.length > 0 || timeoutSeconds <= 0) return Promise.resolve(this.items.slice(0, limit))

@@ -35,6 +35,7 @@ export function createBot(world: World, o: { token: string; username: string; fi
   const id = prefix ? Number(prefix) : world.nextBotSeq++
   if (world.bots.has(id) || world.users.has(id)) throw new Error(`simulator: id ${id} is taken`)
   const queue = new UpdateQueue(world.prng.int(100_000, 900_000) * 1000)
+  queue.onConflict = () => world.stats.pollConflicts++
   const bot = {
     id,
     token: o.token,

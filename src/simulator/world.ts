@@ -103,7 +103,7 @@ export class World {
   readonly users = new Map<number, UserState>()
   readonly groups = new Map<number, ChatState>()
   private readonly privates = new Map<string, ChatState>()
-  readonly stats: SimStats = { calls: {}, uploads: {}, rateLimited: 0, faults: 0, sent: 0, albumReactionsMoved: 0 }
+  readonly stats: SimStats = { calls: {}, uploads: {}, rateLimited: 0, faults: 0, sent: 0, albumReactionsMoved: 0, pollConflicts: 0 }
   readonly deliveries: Delivery[] = []
   readonly callbacks = new Map<string, PendingCallback>()
   nextUserId = 100_000_001

@@ -1,38 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/client.js'
-import { deleteLeases, ensureLeaseRows, freeLeases, heldLeases, instanceLease, instanceOfLease, renewLeases, takeLeases } from '../../db/repositories/leases.js'
+import { deleteLeases, ensureLeaseRows, freeLeases, heldLeases, instanceLease, instanceOfLease, liveInstances, renewLeases, takeLeases } from '../../db/repositories/leases.js'
+import { HAND_OVER_FALLBACK_MS, partition, shareOf } from './lease-share.js'
+import type { Lease, LeaseSettings, ReleaseClaimsOf } from './lease.js'
 import type { Logger } from '../../logger.js'
-
-export interface LeaseTimes {
-  /** How often the instance renews its leases and tries to take the free ones it wants. */
-  heartbeatMs: number
-  /** How long a renewal keeps a lease; an instance that stopped renewing loses it after this. */
-  ttlMs: number
-}
-
-/** One thing only one instance may do at a time, as this instance sees it. */
-export interface Lease {
-  readonly name: string
-  /** True while this instance holds it (and has renewed it recently enough to be sure). */
-  readonly held: boolean
-  /** Resolves at the next change of `held`, or when `signal` aborts. */
-  changed(signal?: AbortSignal): Promise<void>
-  /** Tries to take it now (a heartbeat of its own, when the leases run); resolves to `held`. */
-  acquire(): Promise<boolean>
-  /** No longer wanted: the row is let go (if held) for another instance to take at once. */
-  release(): Promise<void>
-}
-
-/** What becomes of the claims of instances whose own lease ran out (app.ts: their outbox rows and updates are released). */
-export type ReleaseClaimsOf = (instanceIds: string[]) => Promise<unknown>
 
 /**
  * The leases of this service instance (one random id), stored in `leases`: polling a bot
  * (`poll:<bot id>`), leading cron, the webhook redrive, and its own (`instance:<id>`, held while
  * it lives): when another instance's own lease runs out, the heartbeat that takes it hands its id
  * to `releaseClaimsOf` (its outbox claims are due again at once, not after their own lease, and
- * its updates in hand are free for the next handling),
- * then deletes it. A heartbeat renews every lease the
+ * its updates in hand are free for the next handling), then deletes it. A heartbeat renews every lease the
  * instance holds in one statement and takes the free or expired ones it wants in one more, on the
  * database's clock, so the idle cost does not grow with the number of bots, and it works where
  * GET_LOCK does not (Galera's named locks are node-local). A lease counts as lost here
@@ -56,11 +34,13 @@ export class InstanceLeases {
   private readonly letGo = new Set<string>()
   /** Dead instances' own leases whose claims are being released. */
   private readonly releasing = new Set<string>()
+  /** Leases beyond this instance's share, still its own in the database until their user lets go (`handOver`), or a fallback runs out. */
+  private readonly yielding = new Map<string, NodeJS.Timeout>()
 
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
-    readonly times: LeaseTimes,
+    readonly times: LeaseSettings,
     private readonly releaseClaimsOf?: ReleaseClaimsOf,
   ) {
     this.want(this.own)
@@ -88,6 +68,7 @@ export class InstanceLeases {
       changed: (signal) => this.changed(name, signal),
       acquire: () => this.heartbeat().then(holds),
       release: () => this.release(name),
+      handOver: () => this.handOver(name),
     }
   }
 
@@ -112,6 +93,8 @@ export class InstanceLeases {
     this.running = false
     clearTimeout(this.timer)
     clearTimeout(this.expiry)
+    for (const fallback of this.yielding.values()) clearTimeout(fallback)
+    this.yielding.clear()
     this.lose([...this.held])
     const me = this.instanceId
     // Its own lease deleted: what it leaves claimed is released by its worker's stop, not by another instance.
@@ -142,9 +125,26 @@ export class InstanceLeases {
     const listeners = this.wanted.get(name)
     this.wanted.delete(name)
     this.fresh.delete(name)
-    const wasHeld = this.held.delete(name)
+    const wasHeld = this.held.delete(name) || this.endYielding(name)
     for (const listener of listeners ?? []) listener()
-    if (!wasHeld) return
+    if (wasHeld) await this.free(name)
+  }
+
+  private handOver(name: string): void {
+    if (this.endYielding(name)) void this.free(name)
+  }
+
+  /** False when the lease was not being handed over. */
+  private endYielding(name: string): boolean {
+    const fallback = this.yielding.get(name)
+    if (fallback === undefined) return false
+    clearTimeout(fallback)
+    this.yielding.delete(name)
+    return true
+  }
+
+  /** Lets its row go (with any other let go meanwhile) for another instance to take at once. */
+  private async free(name: string): Promise<void> {
     this.letGo.add(name)
     const freed = await this.bounded(() => {
       const names = [...this.letGo]
@@ -192,15 +192,24 @@ export class InstanceLeases {
         await ensureLeaseRows(this.db, names)
         for (const name of names) this.fresh.delete(name)
       }
-      // Fewer rows found than held: another instance took one.
+      // Fewer rows found than held (or being handed over): another instance took one.
       let recount = false
-      if (this.held.size > 0) {
-        recount = (await renewLeases(this.db, me, ttlMs)) !== this.held.size
+      const mine = this.held.size + this.yielding.size
+      if (mine > 0) {
+        recount = (await renewLeases(this.db, me, ttlMs)) !== mine
         // Renewed all it holds: safe for another TTL, whatever the take-over below meets (a Galera certification conflict, say).
         if (!recount) this.armExpiry(started)
       }
-      const free = [...this.wanted.keys()].filter((name) => !this.held.has(name))
-      if (free.length > 0) recount = (await takeLeases(this.db, me, free, ttlMs)) > 0 || recount
+      const free = [...this.wanted.keys()].filter((name) => !this.held.has(name) && !this.yielding.has(name))
+      const spread = this.times.spreadPrefix
+      if (spread === undefined) {
+        if (free.length > 0) recount = (await takeLeases(this.db, me, free, ttlMs)) > 0 || recount
+      } else {
+        const room = await this.spreadRoom(spread)
+        const [spreading, rest] = partition(free, (name) => name.startsWith(spread))
+        if (rest.length > 0) recount = (await takeLeases(this.db, me, rest, ttlMs)) > 0 || recount
+        if (room > 0 && spreading.length > 0) recount = (await takeLeases(this.db, me, spreading, ttlMs, room)) > 0 || recount
+      }
       // Stopped meanwhile: its rows are being let go, nothing is held any more.
       if (!this.running) return
       if (recount) {
@@ -208,10 +217,11 @@ export class InstanceLeases {
         const dead = [...now].filter((name) => name !== this.own && instanceOfLease(name) !== undefined)
         for (const name of dead) now.delete(name)
         this.releaseClaimsOfDead(dead)
+        for (const name of [...this.yielding.keys()]) if (!now.has(name)) this.endYielding(name)
         const lost = [...this.held].filter((name) => !now.has(name))
         if (lost.length > 0) this.logger.warn({ count: lost.length, leases: lost.slice(0, 10) }, 'leases taken by another instance; letting them go')
         this.lose(lost)
-        const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name))
+        const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name) && !this.yielding.has(name))
         for (const name of gained) this.held.add(name)
         const work = gained.filter((name) => name !== this.own)
         if (work.length > 0) this.logger.info({ count: work.length, leases: work.slice(0, 10) }, 'leases taken: this instance now polls those bots (or leads cron)')
@@ -230,6 +240,30 @@ export class InstanceLeases {
       if (!this.failing) this.logger.warn({ err: error, held: this.held.size }, 'could not renew the leases; they are given up here if this lasts')
       this.failing = true
     }
+  }
+
+  /**
+   * How many more of the spread leases this instance may take: its share is the number wanted
+   * over the live instances (`lease-share.ts`). Holding more than that (an instance joined), it
+   * hands the extra over: `held` turns false for them, and once their user has stopped
+   * (`handOver`, or HAND_OVER_FALLBACK_MS) their rows are let go for the others to take.
+   */
+  private async spreadRoom(prefix: string): Promise<number> {
+    const wanted = [...this.wanted.keys()].filter((name) => name.startsWith(prefix))
+    const holding = [...this.held].filter((name) => name.startsWith(prefix))
+    const share = shareOf(wanted.length, await liveInstances(this.db))
+    const extra = holding.slice(share)
+    if (extra.length > 0) {
+      this.logger.info({ count: extra.length, share, leases: extra.slice(0, 10) }, 'more bots than the share of this instance: handing some over to the other instances')
+      for (const name of extra) {
+        this.held.delete(name)
+        const fallback = setTimeout(() => this.handOver(name), HAND_OVER_FALLBACK_MS)
+        fallback.unref()
+        this.yielding.set(name, fallback)
+      }
+      this.notify(extra)
+    }
+    return share - (holding.length - extra.length) - this.yielding.size
   }
 
   /** Everything held counts as lost `ttl - margin` after the start of this successful heartbeat, unless the next one succeeds. */

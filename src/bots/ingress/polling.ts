@@ -9,7 +9,8 @@ import { handlingsSettled } from './in-flight.js'
 import { redriveUnhandled } from './redrive.js'
 import { storedAsNew } from './handle-stored-update.js'
 import type { BotHealth } from '../bot-health.js'
-import type { InstanceLeases, Lease } from './instance-leases.js'
+import type { InstanceLeases } from './instance-leases.js'
+import type { Lease } from './lease.js'
 
 export interface PollingOptions {
   db: Database
@@ -98,6 +99,8 @@ export class PollingIngress {
     await lease.acquire()
     while (!signal.aborted) {
       if (!lease.held) {
+        // Not polling here any more (the runner stopped, its handlings settled): a lease asked for by another instance is theirs now.
+        lease.handOver()
         // Per bot, so at debug level (the registry logs leases lost or taken once for all); at start-up every bot waits for the first heartbeat.
         if (!waiting && this.state !== 'starting') log.debug('another instance polls this bot; waiting for its lease')
         waiting = true
@@ -223,8 +226,9 @@ export class PollingIngress {
   }
 }
 
-/** The lease an instance holds while it polls the bot. */
-export const pollingLeaseName = (botId: number): string => `poll:${botId}`
+/** The leases an instance holds while it polls a bot: `poll:<bot id>`. */
+export const POLLING_LEASE_PREFIX = 'poll:'
+export const pollingLeaseName = (botId: number): string => `${POLLING_LEASE_PREFIX}${botId}`
 
 // The handling of a stored update is shared with webhook ingress and the redrive; re-exported for old importers.
 export { handleStoredUpdate, storedAsNew, type UpdateOutcome } from './handle-stored-update.js'

@@ -47,14 +47,23 @@ export async function renewLeases(db: DbOrTx, holder: string, ttlMs: number): Pr
 
 /**
  * Takes those of the leases named that are free, expired, or the holder's own already (ones it
- * gave up while the database still had them); returns how many.
+ * gave up while the database still had them), at most `limit` of them (in name order); returns how many.
  */
-export async function takeLeases(db: DbOrTx, holder: string, list: string[], ttlMs: number): Promise<number> {
-  if (list.length === 0) return 0
+export async function takeLeases(db: DbOrTx, holder: string, list: string[], ttlMs: number, limit?: number): Promise<number> {
+  if (list.length === 0 || limit === 0) return 0
+  const atMost = limit === undefined ? sql`` : sql` ORDER BY name LIMIT ${limit}`
   const [result] = (await db.execute(
-    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE name IN (${sqlList(list)}) AND (holder IS NULL OR holder = ${holder} OR expires_at < NOW(3))`,
+    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE name IN (${sqlList(list)}) AND (holder IS NULL OR holder = ${holder} OR expires_at < NOW(3))${atMost}`,
   )) as unknown as Header
   return result.affectedRows
+}
+
+/** How many instances live now: those holding their own lease (`instance:<id>` held by `<id>`, not run out). */
+export async function liveInstances(db: DbOrTx): Promise<number> {
+  const [rows] = (await db.execute(
+    sql`SELECT COUNT(*) AS live FROM leases WHERE name LIKE ${`${INSTANCE}%`} AND name = CONCAT(${INSTANCE}, holder) AND expires_at > NOW(3)`,
+  )) as unknown as [Array<{ live: number | string }>]
+  return Number(rows[0]?.live ?? 0)
 }
 
 /** The names of the leases the holder has and that have not run out. */
