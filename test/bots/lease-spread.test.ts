@@ -21,10 +21,14 @@ afterAll(() => testDb?.close())
 function instance(label: string, bots: string[], events: string[], options: { stops?: 'at once' | 'when told' } = {}) {
   const leases = new InstanceLeases(testDb.db, createLogger('silent'), SETTINGS)
   const stopping: Array<() => void> = []
+  const byName = new Map<string, ReturnType<InstanceLeases['want']>>()
+  const released = new Set<string>()
   for (const name of bots) {
     const lease = leases.want(name)
+    byName.set(name, lease)
     void (async () => {
-      for (let held = false; ;) {
+      // A lease no longer wanted has no more changes to wait for (`changed` resolves at once).
+      for (let held = false; !released.has(name); ) {
         await lease.changed()
         if (lease.held === held) continue
         held = lease.held
@@ -38,7 +42,12 @@ function instance(label: string, bots: string[], events: string[], options: { st
   }
   /** Its users that were still stopping have stopped: they hand their leases over. */
   const stopped = () => stopping.splice(0).forEach((handOver) => handOver())
-  return { label, leases, stopped }
+  /** Its user no longer wants the lease (a failing poller lets it go while it backs off). */
+  const release = (name: string) => {
+    released.add(name)
+    return byName.get(name)!.release()
+  }
+  return { label, leases, stopped, release }
 }
 
 const names = (count: number, from: number) => Array.from({ length: count }, (_, i) => `poll:${from + i}`)
@@ -114,6 +123,27 @@ describe('spread leases', () => {
       expect(polled(b)).toBe(0)
       a.stopped()
       await pollUntil(() => Promise.resolve(polled(b) === 5), { timeoutMs: 20_000, message: 'b takes the 5 once they stopped' })
+      neverHeldTwice(events)
+    } finally {
+      await Promise.all([a.leases.stop(), b.leases.stop()])
+    }
+  })
+
+  it('let an instance at its share take a bot left free for two heartbeats (its poller failing elsewhere), never while another holds it', async () => {
+    const bots = names(10, 8000)
+    const events: string[] = []
+    const a = instance('a', bots, events)
+    const b = instance('b', bots, events)
+    try {
+      await a.leases.start()
+      await b.leases.start()
+      const polled = (i: ReturnType<typeof instance>) => i.leases.heldNames().filter((n) => n.startsWith('poll:')).length
+      await pollUntil(() => Promise.resolve(polled(a) === 5 && polled(b) === 5), { timeoutMs: 20_000, message: 'the bots 5 and 5' })
+      // b's poller of one bot fails: it lets the lease go while it backs off (polling.ts).
+      const failing = b.leases.heldNames().find((n) => n.startsWith('poll:'))!
+      await b.release(failing)
+      await pollUntil(() => Promise.resolve(a.leases.holds(failing)), { timeoutMs: 20_000, message: 'a takes the bot b let go, beyond its share' })
+      expect(polled(a)).toBe(6)
       neverHeldTwice(events)
     } finally {
       await Promise.all([a.leases.stop(), b.leases.stop()])

@@ -208,7 +208,10 @@ export class InstanceLeases {
         const room = await this.spreadRoom(spread)
         const [spreading, rest] = partition(free, (name) => name.startsWith(spread))
         if (rest.length > 0) recount = (await takeLeases(this.db, me, rest, ttlMs)) > 0 || recount
-        if (room > 0 && spreading.length > 0) recount = (await takeLeases(this.db, me, spreading, ttlMs, room)) > 0 || recount
+        if (room > 0 && spreading.length > 0) recount = (await takeLeases(this.db, me, spreading, ttlMs, { limit: room })) > 0 || recount
+        // Left free by every instance with room for two heartbeats (its poller failing, its instance
+        // stopping, or every instance at its share): taken beyond the share, so no bot waits unpolled.
+        if (spreading.length > 0) recount = (await takeLeases(this.db, me, spreading, ttlMs, { freeForMs: 2 * this.times.heartbeatMs })) > 0 || recount
       }
       // Stopped meanwhile: its rows are being let go, nothing is held any more.
       if (!this.running) return
@@ -221,7 +224,8 @@ export class InstanceLeases {
         const lost = [...this.held].filter((name) => !now.has(name))
         if (lost.length > 0) this.logger.warn({ count: lost.length, leases: lost.slice(0, 10) }, 'leases taken by another instance; letting them go')
         this.lose(lost)
-        const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name) && !this.yielding.has(name))
+        // Not one handed over and being let go right now (its row is freed after this heartbeat).
+        const gained = [...now].filter((name) => this.wanted.has(name) && !this.held.has(name) && !this.yielding.has(name) && !this.letGo.has(name))
         for (const name of gained) this.held.add(name)
         const work = gained.filter((name) => name !== this.own)
         if (work.length > 0) this.logger.info({ count: work.length, leases: work.slice(0, 10) }, 'leases taken: this instance now polls those bots (or leads cron)')
@@ -233,6 +237,8 @@ export class InstanceLeases {
           [...now].filter((name) => !this.wanted.has(name)),
         )
       }
+      // Its own row was held by another (it thought this one dead) when remade: made again once deleted.
+      if (!this.held.has(this.own)) this.fresh.add(this.own)
       if (this.failing) this.logger.info('leases renewed again')
       this.failing = false
       this.armExpiry(started)
@@ -250,8 +256,11 @@ export class InstanceLeases {
    */
   private async spreadRoom(prefix: string): Promise<number> {
     const wanted = [...this.wanted.keys()].filter((name) => name.startsWith(prefix))
+    if (wanted.length === 0) return 0
     const holding = [...this.held].filter((name) => name.startsWith(prefix))
-    const share = shareOf(wanted.length, await liveInstances(this.db))
+    // Itself counted before its own lease is taken (its first heartbeat).
+    const live = (await liveInstances(this.db)) + (this.held.has(this.own) ? 0 : 1)
+    const share = shareOf(wanted.length, live)
     const extra = holding.slice(share)
     if (extra.length > 0) {
       this.logger.info({ count: extra.length, share, leases: extra.slice(0, 10) }, 'more bots than the share of this instance: handing some over to the other instances')

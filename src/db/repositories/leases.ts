@@ -47,13 +47,20 @@ export async function renewLeases(db: DbOrTx, holder: string, ttlMs: number): Pr
 
 /**
  * Takes those of the leases named that are free, expired, or the holder's own already (ones it
- * gave up while the database still had them), at most `limit` of them (in name order); returns how many.
+ * gave up while the database still had them); returns how many. `limit`: at most so many (in name
+ * order). `freeForMs`: only those free or expired for at least that long (a freed row's
+ * `expires_at` is when it was freed).
  */
-export async function takeLeases(db: DbOrTx, holder: string, list: string[], ttlMs: number, limit?: number): Promise<number> {
+export async function takeLeases(db: DbOrTx, holder: string, list: string[], ttlMs: number, options: { limit?: number; freeForMs?: number } = {}): Promise<number> {
+  const { limit, freeForMs } = options
   if (list.length === 0 || limit === 0) return 0
+  const takeable =
+    freeForMs === undefined
+      ? sql`(holder IS NULL OR holder = ${holder} OR expires_at < NOW(3))`
+      : sql`(holder IS NULL OR expires_at < NOW(3)) AND expires_at < NOW(3) - INTERVAL ${freeForMs * 1000} MICROSECOND`
   const atMost = limit === undefined ? sql`` : sql` ORDER BY name LIMIT ${limit}`
   const [result] = (await db.execute(
-    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE name IN (${sqlList(list)}) AND (holder IS NULL OR holder = ${holder} OR expires_at < NOW(3))${atMost}`,
+    sql`UPDATE leases SET holder = ${holder}, expires_at = ${until(ttlMs)} WHERE name IN (${sqlList(list)}) AND ${takeable}${atMost}`,
   )) as unknown as Header
   return result.affectedRows
 }
@@ -81,7 +88,7 @@ export async function heldLeases(db: DbOrTx, holder: string): Promise<string[]> 
 export async function freeLeases(db: DbOrTx, holder: string, list?: string[]): Promise<void> {
   if (list?.length === 0) return
   const which = list ? sql`name IN (${sqlList(list)})` : sql`name NOT LIKE ${`${INSTANCE}%`}`
-  await db.execute(sql`UPDATE leases SET holder = NULL WHERE holder = ${holder} AND ${which}`)
+  await db.execute(sql`UPDATE leases SET holder = NULL, expires_at = NOW(3) WHERE holder = ${holder} AND ${which}`)
 }
 
 /** Deletes leases the holder has (dead instances' own leases once their claims are released, its own at a stop). */
