@@ -64,6 +64,24 @@ function neverHeldTwice(events: string[]): void {
   }
 }
 
+type Instance = ReturnType<typeof instance>
+const polled = (i: Instance) => i.leases.heldNames().filter((n) => n.startsWith('poll:')).length
+
+/** Two instances wanting `bots`, started one after the other; both stopped after `run`, and no bot was ever held by both. */
+async function withTwo(bots: string[], run: (a: Instance, b: Instance) => Promise<void>, aStops?: 'when told'): Promise<void> {
+  const events: string[] = []
+  const a = instance('a', bots, events, { stops: aStops })
+  const b = instance('b', bots, events)
+  try {
+    await a.leases.start()
+    await b.leases.start()
+    await run(a, b)
+    neverHeldTwice(events)
+  } finally {
+    await Promise.all([a.leases.stop(), b.leases.stop()])
+  }
+}
+
 describe('spread leases', () => {
   it("give an instance that joins its share of the bots, handed over by the one that held them all, never to two at once; the survivor takes them all back", async () => {
     const bots = names(40, 5000)
@@ -74,7 +92,6 @@ describe('spread leases', () => {
       await a.leases.start()
       expect(a.leases.heldNames().filter((n) => n.startsWith('poll:'))).toHaveLength(40)
       await b.leases.start()
-      const polled = (i: ReturnType<typeof instance>) => i.leases.heldNames().filter((n) => n.startsWith('poll:')).length
       await pollUntil(() => Promise.resolve(polled(a) === 20 && polled(b) === 20), { timeoutMs: 20_000, message: 'the bots 20 and 20' })
       neverHeldTwice(events)
       // The database agrees: each bot one holder.
@@ -90,63 +107,37 @@ describe('spread leases', () => {
   })
 
   it('round the share up, so every bot has a taker (3 bots over 2 instances: 2 and 1); the other leases are not spread', async () => {
-    const bots = [...names(3, 6000), 'cron-spread-test']
-    const events: string[] = []
-    const a = instance('a', bots, events)
-    const b = instance('b', bots, events)
-    try {
-      await a.leases.start()
-      await b.leases.start()
-      const polled = (i: ReturnType<typeof instance>) => i.leases.heldNames().filter((n) => n.startsWith('poll:')).length
+    await withTwo([...names(3, 6000), 'cron-spread-test'], async (a, b) => {
       await pollUntil(() => Promise.resolve(polled(a) + polled(b) === 3 && Math.abs(polled(a) - polled(b)) === 1), { timeoutMs: 20_000, message: 'the bots 2 and 1' })
       // The lease outside the family stays with the first to take it.
       expect(a.leases.heldNames()).toContain('cron-spread-test')
-      neverHeldTwice(events)
-    } finally {
-      await Promise.all([a.leases.stop(), b.leases.stop()])
-    }
+    })
   })
 
   it('keep a lease handed over until its user has stopped (a poller settling its handlings): only then does the other instance take it', async () => {
-    const bots = names(10, 7000)
-    const events: string[] = []
-    const a = instance('a', bots, events, { stops: 'when told' })
-    const b = instance('b', bots, events)
-    try {
-      await a.leases.start()
-      await b.leases.start()
-      const polled = (i: ReturnType<typeof instance>) => i.leases.heldNames().filter((n) => n.startsWith('poll:')).length
-      await pollUntil(() => Promise.resolve(polled(a) === 5), { timeoutMs: 20_000, message: 'a hands 5 over' })
-      // Many heartbeats later (100 ms each), b has none of them: their users have not stopped yet.
-      for (let beat = 0; beat < 5; beat++) await b.leases.heartbeat()
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      expect(polled(b)).toBe(0)
-      a.stopped()
-      await pollUntil(() => Promise.resolve(polled(b) === 5), { timeoutMs: 20_000, message: 'b takes the 5 once they stopped' })
-      neverHeldTwice(events)
-    } finally {
-      await Promise.all([a.leases.stop(), b.leases.stop()])
-    }
+    await withTwo(
+      names(10, 7000),
+      async (a, b) => {
+        await pollUntil(() => Promise.resolve(polled(a) === 5), { timeoutMs: 20_000, message: 'a hands 5 over' })
+        // Many heartbeats later (100 ms each), b has none of them: their users have not stopped yet.
+        for (let beat = 0; beat < 5; beat++) await b.leases.heartbeat()
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        expect(polled(b)).toBe(0)
+        a.stopped()
+        await pollUntil(() => Promise.resolve(polled(b) === 5), { timeoutMs: 20_000, message: 'b takes the 5 once they stopped' })
+      },
+      'when told',
+    )
   })
 
   it('let an instance at its share take a bot left free for two heartbeats (its poller failing elsewhere), never while another holds it', async () => {
-    const bots = names(10, 8000)
-    const events: string[] = []
-    const a = instance('a', bots, events)
-    const b = instance('b', bots, events)
-    try {
-      await a.leases.start()
-      await b.leases.start()
-      const polled = (i: ReturnType<typeof instance>) => i.leases.heldNames().filter((n) => n.startsWith('poll:')).length
+    await withTwo(names(10, 8000), async (a, b) => {
       await pollUntil(() => Promise.resolve(polled(a) === 5 && polled(b) === 5), { timeoutMs: 20_000, message: 'the bots 5 and 5' })
       // b's poller of one bot fails: it lets the lease go while it backs off (polling.ts).
       const failing = b.leases.heldNames().find((n) => n.startsWith('poll:'))!
       await b.release(failing)
       await pollUntil(() => Promise.resolve(a.leases.holds(failing)), { timeoutMs: 20_000, message: 'a takes the bot b let go, beyond its share' })
       expect(polled(a)).toBe(6)
-      neverHeldTwice(events)
-    } finally {
-      await Promise.all([a.leases.stop(), b.leases.stop()])
-    }
+    })
   })
 })

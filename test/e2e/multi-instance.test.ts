@@ -4,8 +4,8 @@ import { startApp, type App } from '../../src/app.js'
 import { createConfig } from '../../src/config/index.js'
 import { outbox } from '../../src/db/schema/index.js'
 import { createLogger } from '../../src/logger.js'
-import { onboard } from '../support/flows.js'
-import { pollUntil, serviceSettled } from '../support/poll.js'
+import { onboard, zoeBurst } from '../support/flows.js'
+import { pollUntil } from '../support/poll.js'
 import { serviceProcess } from '../support/service-process.js'
 import { useHarness } from '../support/suite.js'
 
@@ -21,15 +21,7 @@ describe('two instances on one database', () => {
   it('relays every message exactly once, and the survivor takes over polling when one stops', async () => {
     const { sim, world } = h
     const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
-    const copies = () =>
-      sim
-        .chatMessages(world.groups.cs.id, { threadId: zoe.cs })
-        .map((m) => m.text ?? '')
-        .filter((t) => t.startsWith('multi '))
-    for (let i = 0; i < 20; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
-    await sim.waitFor(() => copies().length >= 20)
-    await serviceSettled(h.database.db)
-    expect(copies()).toEqual(Array.from({ length: 20 }, (_, i) => `multi ${i}`))
+    expect(await zoeBurst(h, zoe, 'multi', 0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => `multi ${i}`))
     expect(sim.stats().calls.getUpdates).toBeGreaterThan(0)
     // Each bot is polled by one instance: the one holding its lease.
     const botIds = Object.values(world.bots).map((bot) => bot.id)
@@ -39,10 +31,7 @@ describe('two instances on one database', () => {
     // Stop the first instance: the second one takes its leases at its next heartbeat and carries on.
     await h.app.stop()
     h.app = second
-    for (let i = 20; i < 30; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `multi ${i}` })
-    await sim.waitFor(() => copies().length >= 30)
-    await serviceSettled(h.database.db)
-    expect(copies()).toEqual(Array.from({ length: 30 }, (_, i) => `multi ${i}`))
+    expect(await zoeBurst(h, zoe, 'multi', 20, 30)).toEqual(Array.from({ length: 30 }, (_, i) => `multi ${i}`))
   })
 
   it('sends the copies a killed instance had in flight once its lease runs out, not after their outbox lease', async () => {

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../../src/app.js'
 import { createConfig } from '../../src/config/index.js'
 import { createLogger } from '../../src/logger.js'
-import { onboard } from '../support/flows.js'
-import { pollUntil, serviceSettled } from '../support/poll.js'
+import { onboard, zoeBurst } from '../support/flows.js'
+import { pollUntil } from '../support/poll.js'
 import { useHarness } from '../support/suite.js'
 
 // Two instances on one database with `leases.spreadBots`: the first starts alone and polls every
@@ -28,15 +28,7 @@ describe('bots spread over two instances', () => {
     expect(polledBy(second)).toBeGreaterThan(0)
 
     const zoe = await onboard(h, world.people.zoe, 'zoe@example.com', 'north')
-    const copies = () =>
-      sim
-        .chatMessages(world.groups.cs.id, { threadId: zoe.cs })
-        .map((m) => m.text ?? '')
-        .filter((t) => t.startsWith('spread '))
-    for (let i = 0; i < 20; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `spread ${i}` })
-    await sim.waitFor(() => copies().length >= 20)
-    await serviceSettled(h.database.db)
-    expect(copies()).toEqual(Array.from({ length: 20 }, (_, i) => `spread ${i}`))
+    expect(await zoeBurst(h, zoe, 'spread', 0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => `spread ${i}`))
     // No getUpdates of one bot ever cut another short: the hand-over let each bot's poller stop first.
     expect(sim.stats().pollConflicts).toBe(0)
   })

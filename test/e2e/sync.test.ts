@@ -11,18 +11,28 @@ const clientBot = () => h.world.bots.client.id
 const cs = () => h.world.groups.cs.id
 const north = () => h.world.groups.north.id
 const zoeId = () => h.world.people.zoe.id
-/** The copy's id is recorded right after its send returns: a reaction to it before then finds no original (seen under load). */
+/** The relay links recorded for a copy (its id is recorded right after its send returns). */
+const recordsOf = (chatId: number, messageId: number) =>
+  h.database.db
+    .select()
+    .from(relayLinks)
+    .where(and(eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId)))
+/**
+ * Waits for the copy of `text` in a topic while Telegram shows copies 1.5 s before their senders
+ * learn their ids (each send answered after its effect), checks its id is not recorded yet, and acts on it.
+ */
+async function beforeItsRecord(chatId: number, threadId: number, text: string, act: (copyId: number) => void): Promise<void> {
+  h.sim.setLatency({ afterEffect: { sendMessage: 1500, copyMessage: 1500 } })
+  try {
+    const copy = await waitForTopicMessage(h, chatId, threadId, text)
+    expect(await recordsOf(chatId, copy.message_id)).toEqual([])
+    act(copy.message_id)
+  } finally {
+    h.sim.setLatency(false)
+  }
+}
 const copyRecorded = (chatId: number, messageId: number) =>
-  pollUntil(
-    async () =>
-      (
-        await h.database.db
-          .select()
-          .from(relayLinks)
-          .where(and(eq(relayLinks.chatId, chatId), eq(relayLinks.copyMessageId, messageId)))
-      ).length === 1,
-    { message: `copy ${chatId}:${messageId} recorded` },
-  )
+  pollUntil(async () => (await recordsOf(chatId, messageId)).length === 1, { message: `copy ${chatId}:${messageId} recorded` })
 
 describe('replies', () => {
   it('maps a staff reply to the client original, and a client reply to the staff original and its mirror', async () => {
@@ -57,19 +67,9 @@ describe('replies to copies in flight', () => {
   it('maps a staff reply to a copy shown before its id came back to the client original', async () => {
     const { sim, world } = h
     const question = sim.sendPrivate(zoeId(), clientBot(), { text: 'Asked early' })
-    // Telegram shows the copy to the group before the bot gets its answer: here 1.5 s before.
-    sim.setLatency({ afterEffect: { sendMessage: 1500, copyMessage: 1500 } })
-    try {
-      const copy = await waitForTopicMessage(h, cs(), zoe.cs, 'Asked early')
-      const recorded = await h.database.db
-        .select()
-        .from(relayLinks)
-        .where(and(eq(relayLinks.chatId, cs()), eq(relayLinks.copyMessageId, copy.message_id)))
-      expect(recorded).toEqual([])
-      sim.sendGroup(world.people.alice.id, cs(), { text: 'Answered early' }, { threadId: zoe.cs, replyTo: copy.message_id })
-    } finally {
-      sim.setLatency(false)
-    }
+    await beforeItsRecord(cs(), zoe.cs, 'Asked early', (copyId) =>
+      sim.sendGroup(world.people.alice.id, cs(), { text: 'Answered early' }, { threadId: zoe.cs, replyTo: copyId }),
+    )
     const answer = await waitForPrivate(h, zoeId(), clientBot(), 'Answered early')
     expect(answer.reply_to_message_id).toBe(question.message_id)
   })
@@ -154,19 +154,7 @@ describe('reactions', () => {
   it('syncs a reaction made on a copy before its id came back to the service (shown in the chat, its send not answered yet)', async () => {
     const { sim, world } = h
     const original = sim.sendPrivate(zoeId(), clientBot(), { text: 'Seen before recorded' })
-    // Telegram shows the copy to the group before the bot gets its answer: here 1.5 s before.
-    sim.setLatency({ afterEffect: { sendMessage: 1500, copyMessage: 1500 } })
-    try {
-      const copy = await waitForTopicMessage(h, north(), zoe.cr, 'Seen before recorded')
-      const recorded = await h.database.db
-        .select()
-        .from(relayLinks)
-        .where(and(eq(relayLinks.chatId, north()), eq(relayLinks.copyMessageId, copy.message_id)))
-      expect(recorded).toEqual([])
-      sim.react(world.people.carol.id, north(), copy.message_id, ['🔥'])
-    } finally {
-      sim.setLatency(false)
-    }
+    await beforeItsRecord(north(), zoe.cr, 'Seen before recorded', (copyId) => sim.react(world.people.carol.id, north(), copyId, ['🔥']))
     await sim.waitFor(() =>
       sim.privateMessages(zoeId(), clientBot()).find((m) => m.message_id === original.message_id && m.reactions.some((r) => r.emoji === '🔥' && r.by === world.bots.client.id)),
     )

@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup, Message } from 'grammy/types'
 import type { SampleWorld } from '../../src/demo/sample-world.js'
 import type { Harness } from './harness.js'
 import { customers } from '../../src/db/schema/index.js'
-import { outboxIdle, outboxSettled } from './poll.js'
+import { outboxIdle, outboxSettled, serviceSettled } from './poll.js'
 
 /** Last message a user sees from a bot in their private chat. */
 export function lastPrivate(h: Harness, userId: number, botId: number) {
@@ -123,4 +123,22 @@ export type OnboardedTopics = Awaited<ReturnType<typeof onboard>>
 export async function clearOwners(h: Harness): Promise<void> {
   await outboxSettled(h.app.db)
   await h.database.db.update(customers).set({ ownerUserId: null, queuedAt: null })
+}
+
+/**
+ * Zoe writes "<prefix> <i>" for i in [from, to) to the client bot; resolves once the CS topic
+ * shows them all and the service is settled, with the topic's copies of that prefix (every one
+ * so far, in the order shown), for the caller to compare.
+ */
+export async function zoeBurst(h: Harness, topics: OnboardedTopics, prefix: string, from: number, to: number): Promise<string[]> {
+  const { sim, world } = h
+  const copies = () =>
+    sim
+      .chatMessages(world.groups.cs.id, { threadId: topics.cs })
+      .map((m) => m.text ?? '')
+      .filter((t) => t.startsWith(`${prefix} `))
+  for (let i = from; i < to; i++) sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: `${prefix} ${i}` })
+  await sim.waitFor(() => copies().length >= to)
+  await serviceSettled(h.database.db)
+  return copies()
 }
