@@ -56,12 +56,19 @@ describe('canned replies', () => {
     expect(reply.reply_to_message_id).toBe(mirror.message_id)
   })
 
-  it('/c as a reply to a client message answers that message, at the client too', async () => {
+  it('/c as a reply to a client message answers that message, at the client too, even sent before the copy was recorded', async () => {
     const { sim, world } = h
     const cs = world.groups.cs.id
     const question = sim.sendPrivate(world.people.zoe.id, world.bots.client.id, { text: 'Where is my refund?' })
-    const copy = await waitForTopicMessage(h, cs, zoe.cs, 'Where is my refund?')
-    sim.sendGroup(world.people.bob.id, cs, { text: '/c refund' }, { threadId: zoe.cs, replyTo: copy.message_id })
+    // The copy is in the topic 1.5 s before its send is answered (and its id recorded): the command answers it at once.
+    sim.setLatency({ afterEffect: { sendMessage: 1500, copyMessage: 1500 } })
+    let copy: Awaited<ReturnType<typeof waitForTopicMessage>>
+    try {
+      copy = await waitForTopicMessage(h, cs, zoe.cs, 'Where is my refund?')
+      sim.sendGroup(world.people.bob.id, cs, { text: '/c refund' }, { threadId: zoe.cs, replyTo: copy.message_id })
+    } finally {
+      sim.setLatency(false)
+    }
     await h.sim.waitFor(() => sim.privateMessages(world.people.zoe.id, world.bots.client.id).find((m) => m.text === `Bob · CS\n${REFUND}`))
     const atClient = sim.privateMessages(world.people.zoe.id, world.bots.client.id).find((m) => m.text === `Bob · CS\n${REFUND}`)!
     expect(atClient.reply_to_message_id).toBe(question.message_id)

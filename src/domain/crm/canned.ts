@@ -11,6 +11,7 @@ import type { InboundMessage } from '../inbound.js'
 import { botForRole, staffMember, textsOf, viewerOf, type ProjectRuntime, type StaffGroup } from '../project-runtime.js'
 import { isRealReply } from '../relay/store-message.js'
 import { relaySyntheticStaffMessage } from '../relay/synthetic-message.js'
+import { awaitRepliedTo } from '../relay/acted-on.js'
 import { normaliseTag, type CrmOutcome } from './tags.js'
 
 /** Longest canned reply kept (one Telegram message). */
@@ -77,11 +78,11 @@ export async function sendCanned(deps: DomainDeps, project: ProjectRuntime, grou
   if (topic.state === 'retired') return { ok: false, reason: t.staff('notDeliveredRetired') }
   const customer = await findCustomer(deps.db, topic.customerId)
   if (!customer || customer.state !== 'active') return { ok: false, reason: t.staff('cannotWriteToCustomer') }
+  const viewer = viewerOf(project, botForRole(project, group.role).id)
+  await awaitRepliedTo(deps.db, viewer, command)
   const outcome = await deps.db.transaction(async (tx) => {
     // Sent as a reply to a message, it answers that message, as a typed reply would.
-    const replyTo = isRealReply(command)
-      ? await resolveStoredMessage(tx, viewerOf(project, botForRole(project, group.role).id), command.chat.id, command.reply_to_message!.message_id)
-      : undefined
+    const replyTo = isRealReply(command) ? await resolveStoredMessage(tx, viewer, command.chat.id, command.reply_to_message!.message_id) : undefined
     const source = { via: 'canned' as const, key: `${command.chat.id}:${command.message_id}`, replyToRowId: replyTo?.message.id }
     const relayed = await relaySyntheticStaffMessage(tx, deps.clock, project, customer, group, staffMember(project, actorUserId)!, canned.text, source)
     await touchTopic(tx, topic.id, deps.clock.now(), topic.lastActivityAt)
