@@ -210,18 +210,7 @@ async function killPoller(stage: Stage, set: InstanceSet, watcher: PollWatcher, 
     seen = polls.length
     if (!next) await sleep(20)
   }
-  const restartMs = await victim.start()
-  return {
-    killed: victim.name,
-    killedAt,
-    rowsSending: inFlight.rows,
-    victimRowsSending: inFlight.victimRows,
-    inFlightSent,
-    takeoverAt: next?.at,
-    takeoverMs: next ? next.at - killedAt : undefined,
-    takenOverBy: next?.by,
-    restartMs,
-  }
+  return killReport(victim, killedAt, inFlight, inFlightSent, next ?? {})
 }
 
 /** SIGKILL for the instance whose /metrics says it leads cron; the time until another says so. Skipped without the gauge. */
@@ -249,7 +238,13 @@ async function killCronLeader(stage: Stage, set: InstanceSet) {
     await sleep(100)
     next = await leaderOf(survivors)
   }
-  const takeoverAt = next.leader ? Date.now() : undefined
+  return killReport(victim, killedAt, inFlight, inFlightSent, next.leader ? { at: Date.now(), by: next.leader.name } : {})
+}
+
+type InFlightAtKill = Awaited<ReturnType<typeof inFlightAtKill>>
+
+/** Restarts the killed instance and reports the kill: what it had in flight, who took over, when. */
+async function killReport(victim: Instance, killedAt: number, inFlight: InFlightAtKill, inFlightSent: ReturnType<InFlightAtKill['sent']>, takeover: { at?: number; by?: string }) {
   const restartMs = await victim.start()
   return {
     killed: victim.name,
@@ -257,8 +252,9 @@ async function killCronLeader(stage: Stage, set: InstanceSet) {
     rowsSending: inFlight.rows,
     victimRowsSending: inFlight.victimRows,
     inFlightSent,
-    takeoverMs: takeoverAt ? takeoverAt - killedAt : undefined,
-    takenOverBy: next.leader?.name,
+    takeoverAt: takeover.at,
+    takeoverMs: takeover.at === undefined ? undefined : takeover.at - killedAt,
+    takenOverBy: takeover.by,
     restartMs,
   }
 }
