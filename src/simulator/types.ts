@@ -27,10 +27,12 @@ export interface LatencyOptions {
   methods?: Record<string, number>
   /**
    * Extra milliseconds between these methods taking effect and their answer: the chat shows the
-   * new message while its sender does not know its id yet. Telegram's answer reaches the bot
-   * after the message is sent to the chat's members, so a person can react to or reply to it
-   * first (how long depends on the network: uncertain, so the simulator makes it as long as a
-   * test asks).
+   * new message while its sender does not know its id yet. telegram-bot-api answers a send only
+   * from `on_message_send_succeeded` (tdlib/telegram-bot-api, Client.h/Client.cpp: the query waits
+   * among the chat's yet-unsent messages for TDLib's updateMessageSendSucceeded, the server's
+   * reply), while the server pushes the new message to the chat's members on its own, so a person
+   * can react or reply to it first. How long that window is depends on the network (uncertain,
+   * confidence medium): the simulator makes it as long as a test asks.
    */
   afterEffect?: Record<string, number>
   /** Uploads arrive at this speed: a call carrying files waits their size divided by it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/client.js'
 import { deleteLeases, ensureLeaseRows, freeLeases, heldLeases, instanceLease, instanceOfLease, liveInstances, renewLeases, takeLeases } from '../../db/repositories/leases.js'
-import { HAND_OVER_FALLBACK_MS, partition, shareOf } from './lease-share.js'
+import { HAND_OVER_FALLBACK_MS, shareOf } from './lease-share.js'
 import type { Lease, LeaseSettings, ReleaseClaimsOf } from './lease.js'
 import type { Logger } from '../../logger.js'
 
@@ -206,7 +206,8 @@ export class InstanceLeases {
         if (free.length > 0) recount = (await takeLeases(this.db, me, free, ttlMs)) > 0 || recount
       } else {
         const room = await this.spreadRoom(spread)
-        const [spreading, rest] = partition(free, (name) => name.startsWith(spread))
+        const spreading = free.filter((name) => name.startsWith(spread))
+        const rest = free.filter((name) => !name.startsWith(spread))
         if (rest.length > 0) recount = (await takeLeases(this.db, me, rest, ttlMs)) > 0 || recount
         if (room > 0 && spreading.length > 0) recount = (await takeLeases(this.db, me, spreading, ttlMs, { limit: room })) > 0 || recount
         // Left free by every instance with room for two heartbeats (its poller failing, its instance

@@ -13,10 +13,3 @@ export function shareOf(wanted: number, instances: number): number {
  * poller settles its handlings within 30 s): then it is let go all the same.
  */
 export const HAND_OVER_FALLBACK_MS = 45_000
-
-export function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
-  const yes: T[] = []
-  const no: T[] = []
-  for (const item of items) (test(item) ? yes : no).push(item)
-  return [yes, no]
-}
